@@ -1,0 +1,286 @@
+"""The ``qa`` command. Thin: parses arguments, calls ``Engine``, prints; errors are one line, exit 1.
+
+Heavy imports (torch, FAISS, FastAPI) happen inside the commands that need them, so ``qa --help`` is quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qa import Answer, Engine, Settings
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+class CLIError(Exception):
+    """A usage error the CLI reports in one line."""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from qa.settings import Settings
+
+    overrides: dict[str, Any] = {}
+    for name in ("corpus_dir", "index_dir", "data_dir"):
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = Path(value)
+    return Settings(**overrides)
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    from qa.engine import Engine
+
+    return Engine(_settings(args))
+
+
+def render_text(answer: Answer) -> str:
+    """An answer for people in a terminal: the text, then the numbered sources with their quotes."""
+    lines = [answer.answer]
+    if answer.resolved_question != answer.question:
+        lines.insert(0, f"(understood as: {answer.resolved_question})")
+    if answer.comparison:
+        lines.append("")
+        lines.append(render_comparison(answer))
+    if answer.conflicts:
+        lines.append("")
+        lines.append("Sources disagree:")
+        for conflict in answer.conflicts:
+            lines.append(f"  {conflict.topic}:")
+            for claim in conflict.claims:
+                cit = answer.citations[claim.citation - 1]
+                lines.append(f"    [{claim.citation}] {claim.text}  ({cit.publisher or cit.title}, {cit.published or 'undated'})")
+    if answer.citations:
+        lines.append("")
+        lines.append("Sources:")
+        for c in answer.citations:
+            meta = ", ".join(x for x in (c.publisher, c.published or "undated") if x)
+            flag = " (possibly outdated)" if c.outdated else ""
+            lines.append(f"  [{c.n}] {c.title} — {meta}{flag}")
+            lines.append(f"      \"{c.quote}\"  (chars {c.start}-{c.end})")
+            if c.link:
+                lines.append(f"      {c.link}")
+    lines.append(f"(confidence {answer.confidence:.2f})")
+    return "\n".join(lines)
+
+
+def render_comparison(answer: Answer) -> str:
+    """The comparison table as aligned text: one row per aspect, one column per subject."""
+    comp = answer.comparison
+    assert comp is not None
+    header = ["Aspect", *comp.subjects]
+    rows = [header]
+    for row in comp.rows:
+        cells = []
+        for subject in comp.subjects:
+            cited = row.cells.get(subject) or []
+            cells.append(" ".join(f"[{n}]" for n in cited) if cited else "—")
+        rows.append([row.aspect, *cells])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    if args.question == "-":
+        if not args.json:
+            raise CLIError("reading questions from stdin needs --json (one JSON object per line)")
+        return _ask_lines(engine)
+    answer = engine.ask(" ".join(args.question) if isinstance(args.question, list) else args.question,
+                        args.conversation)
+    print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else render_text(answer))
+    return 0
+
+
+def _ask_lines(engine: Engine) -> int:
+    """``qa ask --json -``: one JSON object per input line, one answer (or error object) per output line."""
+    from qa.errors import QAError
+
+    status = 0
+    for n, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            req = json.loads(line)
+            if not isinstance(req, dict) or "question" not in req:
+                raise ValueError('expected an object like {"question": "..."}')
+            conv = req.get("conversation_id")
+            if conv is not None and not isinstance(conv, str):
+                raise ValueError("conversation_id must be a string")
+            out: dict[str, Any] = engine.ask(req["question"], conv).to_dict()
+        except (ValueError, QAError) as exc:
+            status = 1
+            out = {"error": str(exc), "line": n}
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+    return status
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from qa.conversation import ConversationStore
+    from qa.errors import InvalidQuestionError
+
+    engine = _engine(args)
+    engine.warm_up()
+    conv = args.conversation or ConversationStore.new_id()
+    print(f"compare-qa chat (conversation {conv}). Ask a question; an empty line or Ctrl-D quits.")
+    while True:
+        try:
+            question = input("you> ")
+        except EOFError:
+            print()
+            return 0
+        if not question.strip():
+            return 0
+        try:
+            print(render_text(engine.ask(question, conv)))
+        except InvalidQuestionError as exc:
+            print(f"error: {exc}")
+        print()
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    if args.index_command == "status":
+        status = engine.status()
+        if args.json:
+            print(json.dumps(status, ensure_ascii=False, indent=1))
+            return 0
+        m = status["manifest"]
+        print(f"index version {m['version']} built {m['built_at']} in {m['build_seconds']} s")
+        print(f"model {m['model_id']} ({m['dim']} dimensions), schema {m['schema_version']}")
+        print(f"{m['counts']['documents']} documents, {m['counts']['chunks']} chunks, {m['counts']['units']} evidence units")
+        for doc_id, d in m["documents"].items():
+            print(f"  {doc_id}: {d['chunks']} chunks, published {d.get('published') or 'undated'}")
+        ch = status["corpus_changes"] or {}
+        if status["stale"]:
+            print("corpus changed since: " + ", ".join(f"{k}: {', '.join(v)}" for k, v in ch.items() if v))
+            print("run `qa index build` to update")
+        else:
+            print("corpus unchanged since the build")
+        return 0
+    if args.index_command == "build":
+        if args.if_stale:
+            from qa.errors import QAError
+
+            try:
+                if not engine.status()["stale"]:
+                    print("index is up to date")
+                    return 0
+            except QAError:
+                pass
+        tty = sys.stderr.isatty() and not args.json
+        report = engine.rebuild(
+            full=args.full,
+            progress=(lambda msg: print(msg, file=sys.stderr)) if not args.json else None,
+            show_progress=tty,
+        )
+        print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.summary())
+        return 0
+    raise CLIError("usage: qa index {build,status}")
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from qa.evaluation import DEFAULT_EVAL_FILE, load_cases, run_eval
+
+    engine = _engine(args)
+    engine.warm_up()
+    path = Path(args.file) if args.file else DEFAULT_EVAL_FILE
+    if not path.is_file():
+        raise CLIError(f"evaluation file {path} not found")
+    report = run_eval(engine, load_cases(path), k=args.k)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        print(report.summary())
+        if args.verbose:
+            for f in report.failures:
+                print(f"miss {f.id} ({f.type}, confidence {f.confidence:.2f}): {f.answer[:160]!r}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from integrations.http.server import serve
+
+    return serve(_settings(args), host=args.host, port=args.port, workers=args.workers)
+
+
+def cmd_slack(args: argparse.Namespace) -> int:
+    from integrations.slack.runner import run
+
+    return run(_settings(args), socket=args.socket)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qa", description="Cited answers to comparison questions from a corpus.")
+    parser.add_argument("--corpus-dir", help="corpus directory (default: QA_CORPUS_DIR or ./corpus)")
+    parser.add_argument("--index-dir", help="index directory (default: QA_INDEX_DIR or ./index)")
+    parser.add_argument("--data-dir", help="conversations and feedback (default: QA_DATA_DIR or ./var)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ask", help="answer one question (or JSON lines from stdin with --json -)")
+    p.add_argument("question", nargs="+", help="the question, or - to read JSON lines from stdin")
+    p.add_argument("--json", action="store_true", help="print the answer JSON")
+    p.add_argument("--conversation", help="conversation id, so follow-ups resolve against earlier turns")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="an interactive conversation in the terminal")
+    p.add_argument("--conversation", help="continue this conversation id")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("index", help="build the index or show its status")
+    isub = p.add_subparsers(dest="index_command", required=True)
+    b = isub.add_parser("build", help="build the index (incremental unless --full)")
+    b.add_argument("--full", action="store_true", help="re-embed everything")
+    b.add_argument("--if-stale", action="store_true", help="do nothing when the index matches the corpus")
+    b.add_argument("--json", action="store_true", help="print the change report as JSON")
+    s = isub.add_parser("status", help="the manifest, and whether the corpus changed since")
+    s.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("eval", help="run the evaluation set and print the metrics")
+    p.add_argument("file", nargs="?", help="questions JSONL (default tests/eval/questions.jsonl)")
+    p.add_argument("--k", type=int, default=5, help="k of evidence recall@k")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="serve the HTTP API and chat page")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=None, help="worker processes (default: from the core count)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("slack", help="run the Slack bot")
+    p.add_argument("--socket", action="store_true", help="Socket Mode (needs QA_SLACK_APP_TOKEN)")
+    p.set_defaults(func=cmd_slack)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if isinstance(getattr(args, "question", None), list) and args.question == ["-"]:
+        args.question = "-"
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from qa.errors import QAError
+
+    try:
+        return int(args.func(args))
+    except (QAError, CLIError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

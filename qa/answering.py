@@ -1,0 +1,295 @@
+"""Evidence selection and answer composition: verbatim units, cited, with abstention."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from qa.answer import NOT_COVERED, Answer, Citation, text_fragment_link
+from qa.query import Query
+from qa.retrieval import Candidate, Snapshot
+from qa.text import STOPWORDS, words
+
+# Generic English cues of advice, used to favour "choose X when ..." sentences for recommendations.
+_ADVICE = re.compile(
+    r"\b(choose|choice|ideal|suitable|suited|best for|good (?:choice|fit|option)|go[- ]to|recommend|"
+    r"if you (?:need|want)|when you (?:need|want)|great for|perfect|prefer|pick|use \w+ (?:if|when))\b",
+    re.I,
+)
+_HOWTO = re.compile(r"\b(install|run|create|define|use|add|import|pip|example|code|write|set ?up)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    unit: int
+    score: float
+    cos: float
+    lex: float
+
+
+@dataclass
+class Claim:
+    units: list[int]  # first is the representative; the rest are near-duplicates from other sources
+    subject: str | None
+    score: float
+    cites: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ComposeParams:
+    max_claims: int
+    abstain_threshold: float
+    stale_after_days: int
+    today: dt.date
+
+
+def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate], limit: int = 14) -> list[Scored]:
+    """Score the evidence units of the best candidate chunks; best first."""
+    version = snap.version
+    chosen = cands[:limit]
+    # Candidates added for subject coverage sit after the first ``limit``; keep them too.
+    chosen += [c for c in cands[limit:] if snap.chunk_subjects[c.chunk] & set(query.subjects)][:6]
+    if not chosen:
+        return []
+    top_fused = max(c.fused for c in chosen)
+    aspect = [t for t in query.aspect_terms if t not in STOPWORDS] or list(query.terms)
+    weights = {t: snap.idf_of(t) for t in aspect}
+    total_w = sum(weights.values()) or 1.0
+    ids: list[int] = []
+    priors: list[float] = []
+    for c in chosen:
+        rec = version.chunks[c.chunk]
+        for u in range(rec.unit_lo, rec.unit_hi):
+            ids.append(u)
+            priors.append(c.fused / top_fused)
+    if not ids:
+        return []
+    idx = np.array(ids, dtype=np.int64)
+    cos = version.unit_vecs[idx] @ qvec
+    out: list[Scored] = []
+    for k, u in enumerate(ids):
+        toks = snap.unit_words[u]
+        lex = sum(w for t, w in weights.items() if t in toks) / total_w
+        kind = version.unit_kinds[u]
+        n_words = len(snap.unit_text[u].split())
+        s = float(cos[k]) + 0.3 * lex + 0.08 * priors[k]
+        if n_words < 5 and kind != "row":
+            s -= 0.15
+        if kind == "code":
+            s += 0.05 if query.qtype == "howto" else -0.12
+        if query.qtype == "recommendation" and _ADVICE.search(snap.unit_text[u]):
+            s += 0.08
+        if query.qtype == "howto" and _HOWTO.search(snap.unit_text[u]):
+            s += 0.03
+        if query.subjects and not (snap.unit_subjects[u] & set(query.subjects)):
+            s -= 0.03
+        out.append(Scored(u, s, float(cos[k]), lex))
+    out.sort(key=lambda x: -x.score)
+    return out
+
+
+def unit_subject(snap: Snapshot, unit: int, subjects: tuple[str, ...]) -> str | None:
+    """The one subject of ``subjects`` a unit is about, when that can be told (its text, else its section)."""
+    named = [s for s in subjects if s in snap.unit_subjects[unit]]
+    if len(named) == 1:
+        return named[0]
+    if not named:
+        sec = [s for s in subjects if s in snap.section_subjects[int(snap.version.units[unit][0])]]
+        if len(sec) == 1:
+            return sec[0]
+    return None
+
+
+def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims: int) -> list[Claim]:
+    """Pick diverse, strong units; for a comparison one per subject first; merge near-duplicates."""
+    if not scored:
+        return []
+    vecs = snap.version.unit_vecs
+    best = scored[0].score
+    floor = best - 0.22
+    picked: list[Scored] = []
+
+    def diverse(s: Scored) -> bool:
+        if snap.unit_text[s.unit] in (snap.unit_text[p.unit] for p in picked):
+            return False
+        return all(float(vecs[s.unit] @ vecs[p.unit]) < 0.9 for p in picked)
+
+    comparative = len(query.subjects) >= 2 and query.qtype in ("comparison", "recommendation")
+    limit = max_claims + (len(query.subjects) if comparative else 0)
+    if comparative:
+        for subject in query.subjects:
+            for s in scored:
+                if s.score < floor - 0.1:
+                    break
+                if unit_subject(snap, s.unit, query.subjects) == subject and diverse(s):
+                    picked.append(s)
+                    break
+    for s in scored:
+        if len(picked) >= (limit if comparative else max_claims):
+            break
+        if s.score < floor:
+            break
+        if s not in picked and diverse(s):
+            picked.append(s)
+
+    claims: list[Claim] = []
+    for s in picked:
+        claim = Claim([s.unit], unit_subject(snap, s.unit, query.subjects), s.score)
+        doc_of = snap.version.chunks[int(snap.version.units[s.unit][0])].doc_id
+        seen_docs = {doc_of}
+        for other in scored:
+            o_doc = snap.version.chunks[int(snap.version.units[other.unit][0])].doc_id
+            if o_doc in seen_docs or other.unit in claim.units:
+                continue
+            if float(vecs[s.unit] @ vecs[other.unit]) >= 0.86:
+                claim.units.append(other.unit)
+                seen_docs.add(o_doc)
+        claims.append(claim)
+    # Document order within a source reads better than score order for single-topic facts.
+    return claims
+
+
+def confidence(snap: Snapshot, query: Query, scored: list[Scored], cands: list[Candidate]) -> float:
+    """How well the evidence answers the question, in [0, 1]. Combines the best evidence cosine, the best
+    chunk cosine and how much of the question's own vocabulary the corpus knows at all."""
+    if not scored or not cands:
+        return 0.0
+    top_cos = max(s.cos for s in scored[:5])
+    top_dense = max(c.dense for c in cands[:5])
+    terms = list(query.aspect_terms) or list(query.terms)
+    if terms:
+        known = sum(snap.idf_of(t) for t in terms if t in snap.idf)
+        coverage = known / sum(snap.idf_of(t) for t in terms)
+    else:
+        coverage = 1.0
+    raw = 0.45 * top_cos + 0.35 * top_dense + 0.2 * coverage
+    return float(max(0.0, min(1.0, raw)))
+
+
+def _is_outdated(published: str | None, params: ComposeParams) -> bool:
+    if not published:
+        return False
+    try:
+        return (params.today - dt.date.fromisoformat(published)).days > params.stale_after_days
+    except ValueError:
+        return False
+
+
+def compose(
+    snap: Snapshot,
+    query: Query,
+    question: str,
+    claims: list[Claim],
+    conf: float,
+    params: ComposeParams,
+    scores: dict[int, float],
+    cands: list[Candidate],
+) -> Answer:
+    """Turn claims into the answer text with ``[n]`` markers and citations (verbatim quotes)."""
+    version = snap.version
+    if conf < params.abstain_threshold or not claims:
+        return abstain(snap, query, question, conf, cands)
+    citations: list[Citation] = []
+    by_unit: dict[int, int] = {}
+
+    def cite(u: int) -> int:
+        if u in by_unit:
+            return by_unit[u]
+        ci, start, end = (int(x) for x in version.units[u])
+        chunk = version.chunks[ci]
+        doc = version.docs[chunk.doc_id]
+        quote = doc.text[start:end]
+        n = len(citations) + 1
+        citations.append(
+            Citation(
+                n=n, doc_id=doc.doc_id, title=doc.title, publisher=doc.publisher, url=doc.url,
+                published=doc.published, section=" > ".join(chunk.section) or None, quote=quote,
+                start=start, end=end, score=round(scores.get(u, 0.0), 4),
+                link=text_fragment_link(doc.url, quote), outdated=_is_outdated(doc.published, params),
+            )
+        )
+        by_unit[u] = n
+        return n
+
+    def render(claim: Claim) -> str:
+        # Newest source first among near-duplicates, so the lead follows the freshest.
+        units = sorted(claim.units, key=lambda u: _published(snap, u), reverse=True)
+        claim.units = units
+        marks = "".join(f"[{cite(u)}]" for u in units)
+        u = units[0]
+        text = snap.unit_text[u]
+        ctx = version.unit_contexts[u]
+        if ctx and version.unit_kinds[u] == "row":
+            text = _row_text(ctx, text)
+        if version.unit_kinds[u] == "code":
+            return f"\n{text}\n{marks}"
+        if len(units) > 2:
+            return f"{text} {marks} ({len(units)} sources say this)"
+        return f"{text} {marks}"
+
+    comparative = len(query.subjects) >= 2 and query.qtype in ("comparison", "recommendation")
+    parts: list[str] = []
+    if comparative:
+        general = [c for c in claims if c.subject is None]
+        if general:
+            parts.append(" ".join(render(c) for c in general))
+        for subject in query.subjects:
+            mine = [c for c in claims if c.subject == subject]
+            label = f"When to choose {subject}" if query.qtype == "recommendation" else subject
+            if mine:
+                parts.append(f"{label}: " + " ".join(render(c) for c in mine))
+            else:
+                parts.append(f"{label}: no source in the corpus says.")
+    else:
+        parts.append(" ".join(render(c) for c in claims))
+    text = "\n".join(p.strip() for p in parts if p.strip())
+    return Answer(
+        question=question, resolved_question=query.text, answer=text, abstained=False,
+        confidence=round(conf, 4), subjects=query.subjects, citations=tuple(citations),
+        index_version=snap.name,
+    )
+
+
+def _published(snap: Snapshot, unit: int) -> str:
+    doc = snap.version.docs[snap.version.chunks[int(snap.version.units[unit][0])].doc_id]
+    return doc.published or ""
+
+
+def _row_text(header: str, row: str) -> str:
+    """'| Feature | A | B |' + '| Speed | 1 | 2 |' -> 'Speed — A: 1; B: 2' (cells verbatim)."""
+    heads = [h.strip() for h in header.strip().strip("|").split("|")]
+    cells = [c.strip() for c in row.strip().strip("|").split("|")]
+    if len(heads) != len(cells) or len(cells) < 2:
+        return row
+    return f"{cells[0]} — " + "; ".join(f"{h}: {c}" for h, c in zip(heads[1:], cells[1:], strict=True))
+
+
+def abstain(snap: Snapshot, query: Query, question: str, conf: float, cands: list[Candidate] | None = None) -> Answer:
+    topics = nearest_topics(snap, cands or [])
+    text = NOT_COVERED
+    if topics:
+        text += " Nearest topics it does cover: " + "; ".join(topics) + "."
+    return Answer(
+        question=question, resolved_question=query.text, answer=text, abstained=True,
+        confidence=round(conf, 4), subjects=query.subjects, citations=(), suggestions=tuple(topics),
+        index_version=snap.name,
+    )
+
+
+def nearest_topics(snap: Snapshot, cands: list[Candidate], n: int = 4) -> list[str]:
+    """Section headings of the nearest chunks (by retrieval), else the corpus's first headings."""
+    seen: list[str] = []
+    chunks = [snap.version.chunks[c.chunk] for c in cands] + snap.version.chunks
+    for chunk in chunks:
+        if not chunk.section:
+            continue
+        head = f"{chunk.section[-1]} ({snap.version.docs[chunk.doc_id].title})"
+        if head not in seen:
+            seen.append(head)
+        if len(seen) >= n:
+            break
+    return seen

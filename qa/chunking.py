@@ -1,0 +1,273 @@
+"""Document -> chunks and evidence units, by structure. Pure: no I/O, no model; offsets index ``doc.text``.
+
+A chunk is what gets embedded and retrieved: consecutive blocks (paragraphs, lists, tables, code) of one
+section, within the model's word-piece budget. An evidence unit is what an answer quotes: a sentence, a
+list item, a table row or a whole code block, inside a chunk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from qa.documents import Document
+
+# Counts word-pieces of each text, without special tokens.
+TokenCounter = Callable[[Sequence[str]], list[int]]
+
+SPECIAL_TOKENS = 2  # [CLS] and [SEP]
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_LIST = re.compile(r"^(\s*)([-*+•]|\d{1,3}[.)])\s+")
+_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|Mr|Mrs|Dr|Prof|St|No|approx|incl)\.|\b[A-Z]\.)$")
+_SENT_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """An evidence unit: ``doc.text[start:end]`` is what an answer may quote."""
+
+    start: int
+    end: int
+    kind: str  # sentence | item | row | code
+    context: str | None = None  # table header row, for rows
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    chunk_id: str
+    doc_id: str
+    section: tuple[str, ...]
+    start: int
+    end: int
+    text: str
+    units: tuple[Unit, ...]
+
+    def embed_text(self, title: str) -> str:
+        return embed_prefix(title, self.section) + self.text
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    kind: str  # para | list | table | code
+    start: int
+    end: int
+
+
+def embed_prefix(title: str, section: Sequence[str]) -> str:
+    """Title and section path in front of a chunk's text give its embedding the context."""
+    path = " > ".join(s for s in section if s)
+    return f"{title}\n{path}\n" if path else f"{title}\n"
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _blocks(text: str) -> list[tuple[tuple[str, ...], _Block]]:
+    """Split a Markdown body into (section path, block) in document order."""
+    out: list[tuple[tuple[str, ...], _Block]] = []
+    path: list[tuple[int, str]] = []
+    spans = _lines(text)
+    i = 0
+
+    def kind_of(line: str) -> str:
+        if not line.strip():
+            return "blank"
+        if _FENCE.match(line):
+            return "code"
+        if _HEADING.match(line):
+            return "heading"
+        if line.lstrip().startswith("|"):
+            return "table"
+        if _LIST.match(line):
+            return "list"
+        return "para"
+
+    while i < len(spans):
+        s, e = spans[i]
+        line = text[s:e]
+        kind = kind_of(line)
+        if kind == "blank":
+            i += 1
+            continue
+        if kind == "heading":
+            m = _HEADING.match(line)
+            assert m
+            level = len(m.group(1))
+            while path and path[-1][0] >= level:
+                path.pop()
+            path.append((level, m.group(2)))
+            i += 1
+            continue
+        section = tuple(title for _, title in path)
+        if kind == "code":
+            fence = _FENCE.match(line).group(1)  # type: ignore[union-attr]
+            j = i + 1
+            while j < len(spans) and not text[spans[j][0] : spans[j][1]].lstrip().startswith(fence):
+                j += 1
+            j = min(j, len(spans) - 1)
+            out.append((section, _Block("code", s, spans[j][1])))
+            i = j + 1
+            continue
+        j = i
+        while j + 1 < len(spans):
+            nxt = text[spans[j + 1][0] : spans[j + 1][1]]
+            nk = kind_of(nxt)
+            if kind == "list" and (nk == "list" or (nk == "para" and nxt.startswith((" ", "\t")))):
+                j += 1
+            elif nk == kind and kind in ("table", "para"):
+                j += 1
+            else:
+                break
+        out.append((section, _Block(kind, s, spans[j][1])))
+        i = j + 1
+    return out
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence boundaries inside ``text[start:end]``; a line break ends a sentence after
+    terminal punctuation or a short, title-like line (so hard-wrapped prose stays whole)."""
+    cuts = [start]
+    segment = text[start:end]
+    for m in _SENT_END.finditer(segment):
+        head = segment[: m.start() + 1]
+        if _ABBREV.search(head):
+            continue
+        cuts.append(start + m.end())
+    pos = 0
+    while (nl := segment.find("\n", pos)) >= 0:
+        prev = segment[segment.rfind("\n", 0, nl) + 1 : nl].rstrip()
+        if prev and (prev[-1] in ".!?:;" or len(prev.split()) <= 8):
+            cuts.append(start + nl + 1)
+        pos = nl + 1
+    cuts = sorted(set(cuts)) + [end]
+    spans = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        a, b = _strip(text, a, b)
+        if b > a:
+            spans.append((a, b))
+    return spans
+
+
+def _units(text: str, block: _Block) -> list[Unit]:
+    if block.kind == "code":
+        return [Unit(block.start, block.end, "code")]
+    if block.kind == "table":
+        rows = [(s, e) for s, e in _lines_in(text, block.start, block.end) if text[s:e].strip()]
+        header = None
+        if len(rows) > 1 and _TABLE_SEP.match(text[rows[1][0] : rows[1][1]]):
+            header = text[rows[0][0] : rows[0][1]].strip()
+            rows = rows[2:]
+        return [Unit(*_strip(text, s, e), "row", header) for s, e in rows if not _TABLE_SEP.match(text[s:e])]
+    if block.kind == "list":
+        units: list[Unit] = []
+        items: list[tuple[int, int]] = []
+        for s, e in _lines_in(text, block.start, block.end):
+            m = _LIST.match(text[s:e])
+            if m:
+                items.append((s + m.end(), e))
+            elif items:
+                items[-1] = (items[-1][0], e)
+        for s, e in items:
+            units.extend(Unit(a, b, "item") for a, b in sentence_spans(text, s, e))
+        return units
+    return [Unit(a, b, "sentence") for a, b in sentence_spans(text, block.start, block.end)]
+
+
+def _lines_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [(start + s, start + e) for s, e in _lines(text[start:end])]
+
+
+def chunk_document(doc: Document, count_tokens: TokenCounter, max_tokens: int = 256) -> list[Chunk]:
+    """Chunk one document. Blocks of a section are packed together while they fit; a block that does
+    not fit alone is split at its units (sentences, items, rows), and a unit too long alone at words."""
+    text = doc.text
+    chunks: list[Chunk] = []
+    grouped: list[tuple[tuple[str, ...], list[list[Unit]]]] = []
+    for section, block in _blocks(text):
+        if not grouped or grouped[-1][0] != section:
+            grouped.append((section, []))
+        grouped[-1][1].append(_units(text, block))
+
+    for section, blocks in grouped:
+        budget = max_tokens - SPECIAL_TOKENS - count_tokens([embed_prefix(doc.title, section)])[0]
+        budget = max(budget, 32)
+        # Each block becomes one or more "pieces" (lists of units) that fit the budget.
+        pieces: list[tuple[list[Unit], int]] = []
+        for units in blocks:
+            if not units:
+                continue
+            span = text[units[0].start : units[-1].end]
+            n = count_tokens([span])[0]
+            if n <= budget:
+                pieces.append((units, n))
+                continue
+            counts = count_tokens([text[u.start : u.end] for u in units])
+            cur: list[Unit] = []
+            cur_n = 0
+            for unit, un in zip(units, counts, strict=True):
+                if un > budget:
+                    if cur:
+                        pieces.append((cur, cur_n))
+                        cur, cur_n = [], 0
+                    for sub in _split_words(text, unit, budget, count_tokens):
+                        pieces.append(([sub], count_tokens([text[sub.start : sub.end]])[0]))
+                    continue
+                if cur and cur_n + un + 1 > budget:
+                    pieces.append((cur, cur_n))
+                    cur, cur_n = [], 0
+                cur.append(unit)
+                cur_n += un + 1
+            if cur:
+                pieces.append((cur, cur_n))
+        # Pack whole pieces into chunks.
+        group: list[Unit] = []
+        for units, _n in pieces:
+            if group:
+                joined = count_tokens([text[group[0].start : units[-1].end]])[0]
+                if joined > budget:
+                    chunks.append(_make_chunk(doc, section, group))
+                    group = []
+            group = group + units
+        if group:
+            chunks.append(_make_chunk(doc, section, group))
+    return chunks
+
+
+def _split_words(text: str, unit: Unit, budget: int, count_tokens: TokenCounter) -> list[Unit]:
+    """Split one over-long unit at whitespace into parts that fit the budget."""
+    words = [(m.start() + unit.start, m.end() + unit.start) for m in re.finditer(r"\S+", text[unit.start : unit.end])]
+    counts = count_tokens([text[s:e] for s, e in words])
+    parts: list[Unit] = []
+    first, total = 0, 0
+    for i, n in enumerate(counts):
+        if total and total + n > budget:
+            parts.append(Unit(words[first][0], words[i - 1][1], unit.kind, unit.context))
+            first, total = i, 0
+        total += n
+    parts.append(Unit(words[first][0], words[-1][1], unit.kind, unit.context))
+    return parts
+
+
+def _make_chunk(doc: Document, section: tuple[str, ...], units: list[Unit]) -> Chunk:
+    start, end = units[0].start, units[-1].end
+    body = doc.text[start:end]
+    digest = hashlib.sha256(f"{doc.doc_id}\x1f{start}\x1f{body}".encode()).hexdigest()[:16]
+    return Chunk(digest, doc.doc_id, section, start, end, body, tuple(units))

@@ -1,0 +1,149 @@
+"""Corpus files -> :class:`Document`. Markdown or text, with optional YAML front matter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from qa.errors import CorpusError
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = (".md", ".markdown", ".txt")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One source article. ``text`` is the body after the front matter; citations index into it."""
+
+    doc_id: str
+    title: str
+    text: str
+    publisher: str | None = None
+    author: str | None = None
+    url: str | None = None
+    published: str | None = None  # ISO date
+    subjects: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def content_hash(self) -> str:
+        meta = "\x1f".join(
+            [self.title, self.publisher or "", self.author or "", self.url or "", self.published or ""]
+            + list(self.subjects)
+        )
+        return hashlib.sha256(f"{meta}\x1e{self.text}".encode()).hexdigest()
+
+    def meta(self) -> dict[str, object]:
+        """Everything but the text, JSON-ready."""
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "publisher": self.publisher,
+            "author": self.author,
+            "url": self.url,
+            "published": self.published,
+            "subjects": list(self.subjects),
+        }
+
+
+def _as_date(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%Y-%m", "%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    raise ValueError(f"published date {text!r} is not YYYY-MM-DD")
+
+
+def _opt_str(meta: dict[str, object], key: str) -> str | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def parse_document(doc_id: str, raw: str) -> Document:
+    """Parse one file's text. Raises ``ValueError`` with the reason when it cannot be used."""
+    raw = raw.replace("\r\n", "\n").lstrip("\ufeff")
+    meta: dict[str, object] = {}
+    body = raw
+    if raw.startswith("---\n"):
+        end = raw.find("\n---", 4)
+        if end < 0:
+            raise ValueError("front matter starts with '---' but never ends")
+        loaded = yaml.safe_load(raw[4:end])
+        if loaded is not None and not isinstance(loaded, dict):
+            raise ValueError("front matter is not a mapping")
+        meta = loaded or {}
+        close = raw.find("\n", end + 4)
+        body = "" if close < 0 else raw[close + 1 :]
+    if not body.strip():
+        raise ValueError("the article has no text")
+    subjects_raw = meta.get("subjects") or []
+    if isinstance(subjects_raw, str):
+        subjects_raw = [s.strip() for s in subjects_raw.split(",")]
+    if not isinstance(subjects_raw, list):
+        raise ValueError("subjects must be a list")
+    title = _opt_str(meta, "title")
+    if title is None:
+        first = next(line for line in body.splitlines() if line.strip())
+        title = first.strip().lstrip("#").strip()
+    return Document(
+        doc_id=doc_id,
+        title=title,
+        text=body,
+        publisher=_opt_str(meta, "publisher"),
+        author=_opt_str(meta, "author"),
+        url=_opt_str(meta, "url"),
+        published=_as_date(meta.get("published")),
+        subjects=tuple(str(s).strip() for s in subjects_raw if str(s).strip()),
+    )
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    """The article files of a corpus directory, sorted; hidden files and README are not articles."""
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"corpus directory {corpus_dir} does not exist")
+    return sorted(
+        p
+        for p in corpus_dir.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
+        and p.stem.lower() != "readme"
+    )
+
+
+def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[str]]:
+    """Load every article; a file that cannot be read or parsed is skipped with a warning naming it."""
+    docs: list[Document] = []
+    warnings: list[str] = []
+    seen: dict[str, Path] = {}
+    for path in corpus_files(corpus_dir):
+        doc_id = path.relative_to(corpus_dir).with_suffix("").as_posix()
+        try:
+            doc = parse_document(doc_id, path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            warnings.append(f"skipped {path}: {reason}")
+            log.warning("skipped %s: %s", path, reason)
+            continue
+        if doc_id in seen:
+            warnings.append(f"skipped {path}: same doc_id as {seen[doc_id]}")
+            continue
+        seen[doc_id] = path
+        docs.append(doc)
+    return docs, warnings

@@ -1,0 +1,174 @@
+"""``Engine``: the only object adapters see. ``ask()``, ``rebuild()``, ``status()``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from qa.answer import Answer
+from qa.answering import ComposeParams, compose, confidence, score_units, select_claims
+from qa.build import BuildReport, Progress, build_index, corpus_changes
+from qa.conversation import ConversationStore, Turn, resolve
+from qa.embedding import CachedQueryEmbedder, Embedder, SentenceTransformerEmbedder
+from qa.errors import IndexNotBuiltError, InvalidQuestionError, QAError
+from qa.index import IndexVersion, live_version_dir
+from qa.query import analyse
+from qa.retrieval import Snapshot, retrieve
+from qa.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def _configure_threads() -> None:
+    """One FAISS thread in the request path: its OpenMP pool and torch's fight over 2 cores otherwise."""
+    import faiss
+
+    faiss.omp_set_num_threads(1)
+
+
+class Engine:
+    """Answers questions from the live index version; reloads it when a new one is built."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.embedder: Embedder = embedder or SentenceTransformerEmbedder(settings.model_path)
+        self._queries = CachedQueryEmbedder(self.embedder, settings.query_cache_size)
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+        self._conversations: ConversationStore | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> Engine:
+        return cls(settings or Settings())
+
+    # -- index -----------------------------------------------------------------------------------
+    def load(self) -> Snapshot:
+        """Load the live index version (and the model), unless it is already loaded."""
+        _configure_threads()
+        live = live_version_dir(self.settings.index_dir)
+        snap = self._snapshot
+        if snap is not None and live is not None and snap.version.path == live:
+            return snap
+        with self._lock:
+            snap = self._snapshot
+            if snap is not None and live is not None and snap.version.path == live:
+                return snap
+            version = IndexVersion.load(self.settings.index_dir, model_id=self.embedder.model_id, dim=self.embedder.dim)
+            new = Snapshot(version)
+            self._snapshot = new
+            log.info("loaded index version %s (%d chunks)", version.name, len(version.chunks))
+            return new
+
+    def warm_up(self) -> None:
+        """Load index and model and run one query, so the first real question is fast."""
+        self.load()
+        self._queries.embed_query("warm up")
+
+    @property
+    def loaded_version(self) -> str | None:
+        return self._snapshot.name if self._snapshot else None
+
+    def snapshot(self) -> Snapshot:
+        """The current snapshot; picks up a newer live version if one was built (hot reload)."""
+        snap = self._snapshot
+        if snap is None:
+            return self.load()
+        live = live_version_dir(self.settings.index_dir)
+        if live is not None and live != snap.version.path:
+            try:
+                return self.load()
+            except QAError as exc:  # keep serving what we have
+                log.error("new index version not loaded, keeping %s: %s", snap.name, exc)
+        return snap
+
+    def rebuild(self, *, full: bool = False, progress: Progress | None = None, show_progress: bool = False) -> BuildReport:
+        report = build_index(
+            self.settings.corpus_dir,
+            self.settings.index_dir,
+            self.embedder,
+            max_tokens=self.settings.chunk_max_tokens,
+            full=full,
+            progress=progress,
+            show_progress=show_progress,
+        )
+        return report
+
+    def status(self) -> dict[str, Any]:
+        live = live_version_dir(self.settings.index_dir)
+        if live is None:
+            raise IndexNotBuiltError(self.settings.index_dir)
+        from qa.index import read_manifest
+
+        manifest = read_manifest(live)
+        changes = corpus_changes(self.settings.corpus_dir, self.settings.index_dir)
+        stale = bool(changes and any(changes.values()))
+        return {"manifest": manifest, "corpus_changes": changes, "stale": stale, "loaded_version": self.loaded_version}
+
+    # -- asking ----------------------------------------------------------------------------------
+    @property
+    def conversations(self) -> ConversationStore:
+        if self._conversations is None:
+            self._conversations = ConversationStore(Path(self.settings.data_dir) / "qa.sqlite3")
+        return self._conversations
+
+    def check_question(self, question: object) -> str:
+        if not isinstance(question, str):
+            raise InvalidQuestionError("the question must be text")
+        q = " ".join(question.split())
+        if not q:
+            raise InvalidQuestionError("the question is empty")
+        if len(question) > self.settings.max_question_chars:
+            raise InvalidQuestionError(
+                f"the question is {len(question)} characters long; the limit is {self.settings.max_question_chars}"
+            )
+        return q
+
+    def ask(self, question: str, conversation_id: str | None = None, *, mode: str = "hybrid") -> Answer:
+        """Answer one question (a follow-up when ``conversation_id`` has earlier turns)."""
+        t0 = time.perf_counter()
+        q = self.check_question(question)
+        snap = self.snapshot()
+        history = self.conversations.history(conversation_id) if conversation_id else []
+        resolved, inherited = resolve(q, history, snap.catalog)
+        query = analyse(resolved, snap.catalog)
+        if inherited and query.qtype == "fact":
+            query = type(query)(query.text, query.subjects, inherited, query.terms, query.aspect_terms)
+        qvec = self._queries.embed_query(resolved)
+        t1 = time.perf_counter()
+        s = self.settings
+        cands = retrieve(snap, qvec, query, top_k=s.top_k, rrf_k=s.rrf_k, mode=mode)
+        t2 = time.perf_counter()
+        scored = score_units(snap, qvec, query, cands)
+        claims = select_claims(snap, scored, query, s.max_claims)
+        conf = confidence(snap, query, scored, cands)
+        params = ComposeParams(s.max_claims, s.abstain_threshold, s.stale_after_days, dt.date.today())
+        answer = compose(snap, query, q, claims, conf, params, {x.unit: x.score for x in scored}, cands)
+        t3 = time.perf_counter()
+        if conversation_id:
+            self.conversations.add(conversation_id, Turn(q, resolved, query.subjects, query.qtype), answer.answer)
+        timings = {
+            "embed": round((t1 - t0) * 1000, 2),
+            "retrieve": round((t2 - t1) * 1000, 2),
+            "compose": round((t3 - t2) * 1000, 2),
+            "total": round((time.perf_counter() - t0) * 1000, 2),
+        }
+        return _with(answer, question=question, conversation_id=conversation_id, timings_ms=timings)
+
+    def retrieve_chunks(self, question: str, *, k: int = 5, mode: str = "hybrid") -> list[tuple[str, int, int]]:
+        """The top ``k`` chunks for a standalone question as (doc_id, start, end): for evaluation."""
+        snap = self.snapshot()
+        query = analyse(self.check_question(question), snap.catalog)
+        qvec = self._queries.embed_query(query.text)
+        cands = retrieve(snap, qvec, query, top_k=self.settings.top_k, rrf_k=self.settings.rrf_k, mode=mode)
+        chunks = snap.version.chunks
+        return [(chunks[c.chunk].doc_id, chunks[c.chunk].start, chunks[c.chunk].end) for c in cands[:k]]
+
+
+def _with(answer: Answer, **changes: Any) -> Answer:
+    import dataclasses
+
+    return dataclasses.replace(answer, **changes)

@@ -1,0 +1,172 @@
+"""The index on disk: immutable versions under ``index/versions/``, the live one named by ``CURRENT``.
+
+A version holds the documents, chunks, evidence units, their vectors, the FAISS index, BM25 and a
+manifest written last, with a checksum of every file. ``CURRENT`` is replaced atomically, so a reader
+sees either the old version or the new one, never a half-written build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from qa.documents import Document
+from qa.errors import IndexCorruptError, IndexMismatchError, IndexNotBuiltError
+from qa.lexical import Lexical
+
+SCHEMA_VERSION = 1
+CURRENT = "CURRENT"
+VERSIONS = "versions"
+MANIFEST = "manifest.json"
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def live_version_dir(index_dir: Path) -> Path | None:
+    """The directory of the live version, or None when nothing was ever built."""
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return index_dir / VERSIONS / name if name else None
+
+
+def read_manifest(version_dir: Path) -> dict[str, Any]:
+    try:
+        return json.loads((version_dir / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise IndexCorruptError(f"index version {version_dir} has no manifest: run `qa index build --full`") from exc
+    except json.JSONDecodeError as exc:
+        raise IndexCorruptError(f"manifest of {version_dir} is corrupt: run `qa index build --full`") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkRecord:
+    doc_id: str
+    section: tuple[str, ...]
+    start: int
+    end: int
+    unit_lo: int  # units [unit_lo, unit_hi) belong to this chunk
+    unit_hi: int
+
+
+class IndexVersion:
+    """One loaded, immutable index version. Row i of the FAISS index and of BM25 is ``chunks[i]``;
+    row j of ``unit_vecs`` is unit j. Vectors are unit length, so inner product is cosine."""
+
+    def __init__(
+        self,
+        path: Path,
+        manifest: dict[str, Any],
+        docs: dict[str, Document],
+        chunks: list[ChunkRecord],
+        units: NDArray[np.int64],
+        unit_kinds: list[str],
+        unit_contexts: list[str | None],
+        unit_vecs: NDArray[np.float32],
+        faiss_index: Any,
+        lexical: Lexical,
+    ) -> None:
+        self.path = path
+        self.manifest = manifest
+        self.docs = docs
+        self.chunks = chunks
+        self.units = units  # columns: chunk index, start, end
+        self.unit_kinds = unit_kinds
+        self.unit_contexts = unit_contexts
+        self.unit_vecs = unit_vecs
+        self.faiss = faiss_index
+        self.lexical = lexical
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @cached_property
+    def chunk_docs(self) -> NDArray[np.int32]:
+        """Document ordinal of every chunk (for fast per-document filtering)."""
+        order = {d: i for i, d in enumerate(self.docs)}
+        return np.array([order[c.doc_id] for c in self.chunks], dtype=np.int32)
+
+    @classmethod
+    def load(cls, index_dir: Path, *, model_id: str | None = None, dim: int | None = None) -> IndexVersion:
+        """Load the live version, checking schema, model and every file's checksum."""
+        import faiss
+
+        version_dir = live_version_dir(index_dir)
+        if version_dir is None:
+            raise IndexNotBuiltError(index_dir)
+        if not version_dir.is_dir():
+            raise IndexCorruptError(f"live index version {version_dir} is missing: run `qa index build --full`")
+        manifest = read_manifest(version_dir)
+        if manifest.get("schema_version") != SCHEMA_VERSION:
+            raise IndexMismatchError(
+                f"index schema {manifest.get('schema_version')} differs from {SCHEMA_VERSION}: run `qa index build --full`"
+            )
+        if model_id is not None and manifest.get("model_id") != model_id:
+            raise IndexMismatchError(
+                f"index built with {manifest.get('model_id')}, not {model_id}: run `qa index build --full`"
+            )
+        if dim is not None and manifest.get("dim") != dim:
+            raise IndexMismatchError(f"index dimension {manifest.get('dim')} != {dim}: run `qa index build --full`")
+        for name, digest in manifest.get("files", {}).items():
+            path = version_dir / name
+            if not path.is_file() or sha256_file(path) != digest:
+                raise IndexCorruptError(f"index file {path} is missing or corrupt: run `qa index build --full`")
+        try:
+            docs = {}
+            for line in (version_dir / "docs.jsonl").read_text(encoding="utf-8").splitlines():
+                rec = json.loads(line)
+                rec["subjects"] = tuple(rec.get("subjects") or ())
+                docs[rec["doc_id"]] = Document(**rec)
+            chunks = [
+                ChunkRecord(r["doc_id"], tuple(r["section"]), r["start"], r["end"], r["unit_lo"], r["unit_hi"])
+                for r in map(json.loads, (version_dir / "chunks.jsonl").read_text(encoding="utf-8").splitlines())
+            ]
+            unit_rows = [json.loads(x) for x in (version_dir / "units.jsonl").read_text(encoding="utf-8").splitlines()]
+            units = np.array([[u[0], u[1], u[2]] for u in unit_rows], dtype=np.int64).reshape(-1, 3)
+            unit_vecs = np.load(version_dir / "unit_vecs.npy")
+            faiss_index = faiss.read_index(str(version_dir / "chunks.faiss"))
+            lexical = Lexical.load(version_dir / "bm25")
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+            raise IndexCorruptError(f"index version {version_dir} cannot be read ({exc}): run `qa index build --full`") from exc
+        if faiss_index.ntotal != len(chunks) or len(unit_vecs) != len(units) or lexical.size != len(chunks):
+            raise IndexCorruptError(f"index version {version_dir} is inconsistent: run `qa index build --full`")
+        return cls(
+            version_dir,
+            manifest,
+            docs,
+            chunks,
+            units,
+            [u[3] for u in unit_rows],
+            [u[4] for u in unit_rows],
+            unit_vecs.astype(np.float32, copy=False),
+            faiss_index,
+            lexical,
+        )
+
+
+def write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,125 @@
+"""Question analysis without a language model: subjects (from the corpus), question type, terms."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from qa.documents import Document
+from qa.text import QUESTION_WORDS, content_words, squash
+
+_VS_TITLE = re.compile(r"^\s*(.+?)\s+(?:vs\.?|versus|or|and)\s+(.+?)(?:\s*[:\-—–|(].*)?$", re.IGNORECASE)
+
+# Question types, recognised by generic English phrasing only.
+_TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("comparison", re.compile(r"\b(compare|comparison|compared|vs\.?|versus|differen(?:ce|t)|differ|distinguish|"
+                              r"side[- ]by[- ]side|pros and cons|trade-?offs?)\b", re.I)),
+    ("recommendation", re.compile(r"\b(should i|should we|which (?:one|is|framework|library|tool|should)|"
+                                  r"better|best|recommend|choose|choice|pick|go with|worth|prefer|"
+                                  r"when (?:to|should|would) (?:i |we )?use|right for|suited|suitable|ideal)\b", re.I)),
+    ("howto", re.compile(r"\b(how (?:do|can|should|would|to)|steps? to|example of|show me|write a|"
+                         r"set ?up|install|configure)\b", re.I)),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    name: str
+    pattern: re.Pattern[str]
+
+
+def _name_pattern(name: str) -> str:
+    """'FastAPI' -> fast[\\s-]*api ; 'Ruby on Rails' -> ruby[\\s-]*on[\\s-]*rails (case-insensitive)."""
+    parts = re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+", name)
+    parts = [p for p in parts if p] or [name]
+    body = r"[\s\-_.]*".join(re.escape(p.lower()) for p in parts)
+    return rf"(?<![a-z0-9])(?<![a-z0-9]-){body}(?:'s)?(?![a-z0-9]|-[a-z0-9])"
+
+
+class SubjectCatalog:
+    """The subjects a corpus compares: from front matter ``subjects`` and titles such as 'X vs Y'."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        by_key: dict[str, Counter[str]] = {}
+        for name in names:
+            name = name.strip()
+            if name and squash(name):
+                by_key.setdefault(squash(name), Counter())[name] += 1
+        self.subjects = [
+            Subject(c.most_common(1)[0][0], re.compile(_name_pattern(c.most_common(1)[0][0]), re.I))
+            for c in by_key.values()
+        ]
+        # Longest names first, so 'Ruby on Rails' wins over 'Rails'.
+        self.subjects.sort(key=lambda s: -len(s.name))
+
+    @classmethod
+    def from_documents(cls, docs: Iterable[Document]) -> SubjectCatalog:
+        names: list[str] = []
+        for doc in docs:
+            names.extend(doc.subjects)
+            if not doc.subjects and (m := _VS_TITLE.match(doc.title)) and re.search(r"\bvs\.?\b|versus", doc.title, re.I):
+                names.extend([m.group(1), m.group(2)])
+        return cls(names)
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.subjects]
+
+    def find(self, text: str) -> list[tuple[str, int, int]]:
+        """Subjects mentioned in ``text`` as (name, start, end), in order of appearance."""
+        found: list[tuple[str, int, int]] = []
+        taken: list[tuple[int, int]] = []
+        for subj in self.subjects:
+            for m in subj.pattern.finditer(text):
+                if not any(m.start() < e and s < m.end() for s, e in taken):
+                    found.append((subj.name, m.start(), m.end()))
+                    taken.append((m.start(), m.end()))
+        return sorted(found, key=lambda f: f[1])
+
+    def mentioned(self, text: str) -> list[str]:
+        seen: list[str] = []
+        for name, _, _ in self.find(text):
+            if name not in seen:
+                seen.append(name)
+        return seen
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    text: str
+    subjects: tuple[str, ...]
+    qtype: str  # comparison | recommendation | howto | fact
+    terms: tuple[str, ...]  # content words, subject mentions written canonically
+    aspect_terms: tuple[str, ...] = field(default_factory=tuple)  # content words that are not subjects
+
+
+def question_type(text: str, n_subjects: int) -> str:
+    for name, pattern in _TYPE_PATTERNS:
+        if pattern.search(text):
+            if name == "comparison" and n_subjects < 2 and not re.search(r"\bcompare|vs\b|versus", text, re.I):
+                continue
+            return name
+    if n_subjects >= 2 and re.search(r"\bor\b", text, re.I):
+        return "recommendation"
+    return "fact"
+
+
+def analyse(text: str, catalog: SubjectCatalog) -> Query:
+    found = catalog.find(text)
+    subjects: list[str] = []
+    for name, _, _ in found:
+        if name not in subjects:
+            subjects.append(name)
+    # BM25 and evidence matching see each subject in its canonical spelling ('fast api' -> 'fastapi').
+    canon, pos = [], 0
+    for name, s, e in found:
+        canon.append(text[pos:s])
+        canon.append(f" {name} ")
+        pos = e
+    canon.append(text[pos:])
+    terms = tuple(content_words("".join(canon)))
+    subject_words = {w for name in subjects for w in content_words(name)}
+    aspect = tuple(t for t in terms if t not in subject_words and t not in QUESTION_WORDS)
+    return Query(text, tuple(subjects), question_type(text, len(subjects)), terms, aspect)

@@ -1,0 +1,127 @@
+"""Hybrid retrieval: dense (FAISS) + BM25 fused by reciprocal rank, with evidence for every subject."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from qa.index import IndexVersion
+from qa.query import Query, SubjectCatalog
+from qa.text import words
+
+
+class Snapshot:
+    """A loaded index version plus what is derived from it once at load (subjects, unit words, IDF).
+    Immutable: the engine swaps whole snapshots, and a request keeps the one it started with."""
+
+    def __init__(self, version: IndexVersion) -> None:
+        self.version = version
+        self.catalog = SubjectCatalog.from_documents(version.docs.values())
+        docs = version.docs
+        self.doc_order = list(docs)
+        self.unit_text: list[str] = []
+        self.unit_words: list[frozenset[str]] = []
+        self.unit_subjects: list[frozenset[str]] = []
+        df: dict[str, int] = {}
+        for ci, start, end in version.units:
+            text = docs[version.chunks[ci].doc_id].text[start:end]
+            toks = frozenset(words(text))
+            self.unit_text.append(text)
+            self.unit_words.append(toks)
+            self.unit_subjects.append(frozenset(self.catalog.mentioned(text)))
+            for t in toks:
+                df[t] = df.get(t, 0) + 1
+        n = max(len(self.unit_words), 1)
+        self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
+        self.max_idf = math.log(1 + n)
+        self.chunk_subjects: list[frozenset[str]] = []
+        self.section_subjects: list[frozenset[str]] = []
+        for chunk in version.chunks:
+            subs: set[str] = set()
+            for u in range(chunk.unit_lo, chunk.unit_hi):
+                subs |= self.unit_subjects[u]
+            self.chunk_subjects.append(frozenset(subs))
+            self.section_subjects.append(frozenset(self.catalog.mentioned(" ".join(chunk.section))))
+
+    @property
+    def name(self) -> str:
+        return self.version.name
+
+    def idf_of(self, term: str) -> float:
+        return self.idf.get(term, self.max_idf)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    chunk: int
+    fused: float
+    dense: float
+    lexical: float
+
+
+def _ranks(order: NDArray[np.int64]) -> dict[int, int]:
+    return {int(c): r for r, c in enumerate(order)}
+
+
+def retrieve(
+    snap: Snapshot,
+    qvec: NDArray[np.float32],
+    query: Query,
+    *,
+    top_k: int,
+    rrf_k: int,
+    mode: str = "hybrid",
+    per_subject: int = 3,
+) -> list[Candidate]:
+    """Candidates sorted by fused score. ``mode`` is hybrid, dense or bm25 (for evaluation baselines).
+    When the query names two or more subjects, the best ``per_subject`` chunks mentioning each subject
+    are added, so both sides of a comparison have evidence."""
+    version = snap.version
+    n = len(version.chunks)
+    pool = min(n, top_k * 3)
+    dense_rank: dict[int, int] = {}
+    dense_score: dict[int, float] = {}
+    if mode in ("hybrid", "dense"):
+        scores, ids = version.faiss.search(qvec.reshape(1, -1), pool)
+        keep = ids[0] >= 0  # FAISS pads with -1 when fewer than k exist
+        order = ids[0][keep].astype(np.int64)
+        dense_rank = _ranks(order)
+        dense_score = {int(c): float(s) for c, s in zip(order, scores[0][keep], strict=True)}
+    lex_rank: dict[int, int] = {}
+    lex_all = np.zeros(n, dtype=np.float32)
+    if mode in ("hybrid", "bm25"):
+        lex_all = version.lexical.scores(query.terms)
+        top = np.argsort(-lex_all, kind="stable")[:pool]
+        lex_rank = _ranks(top[lex_all[top] > 0])
+
+    fused: dict[int, float] = {}
+    for ranks in (dense_rank, lex_rank):
+        for c, r in ranks.items():
+            if r < top_k:
+                fused[c] = fused.get(c, 0.0) + 1.0 / (rrf_k + r + 1)
+    if len(query.subjects) >= 2:
+        pool_ranked = sorted(set(dense_rank) | set(lex_rank), key=lambda c: _pool_key(c, dense_rank, lex_rank, rrf_k))
+        for subject in query.subjects:
+            taken = 0
+            for c in pool_ranked:
+                if taken >= per_subject:
+                    break
+                if subject in snap.chunk_subjects[c] or subject in snap.section_subjects[c]:
+                    taken += 1
+                    fused.setdefault(c, 1.0 / (rrf_k + top_k + 1))
+    missing = [c for c in fused if c not in dense_score]
+    if missing:
+        vecs = version.faiss.reconstruct_batch(np.array(missing, dtype=np.int64))
+        for c, v in zip(missing, vecs @ qvec, strict=True):
+            dense_score[c] = float(v)
+    out = [Candidate(c, f, dense_score[c], float(lex_all[c])) for c, f in fused.items()]
+    out.sort(key=lambda x: (-x.fused, -x.dense))
+    return out
+
+
+def _pool_key(c: int, dense_rank: dict[int, int], lex_rank: dict[int, int], rrf_k: int) -> float:
+    big = 10**6
+    return -(1.0 / (rrf_k + dense_rank.get(c, big) + 1) + 1.0 / (rrf_k + lex_rank.get(c, big) + 1))

