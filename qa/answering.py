@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
-from qa.answer import NOT_COVERED, Answer, Citation, text_fragment_link
+from qa.answer import (
+    NOT_COVERED,
+    Answer,
+    Citation,
+    Comparison,
+    ComparisonRow,
+    Conflict,
+    ConflictClaim,
+    text_fragment_link,
+)
+from qa.compare import Aspect, row_cells
+from qa.comparing import span_text, subject_span
 from qa.query import Query
 from qa.retrieval import Candidate, Snapshot
 from qa.text import STOPWORDS, words
@@ -118,7 +130,7 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
             return False
         return all(float(vecs[s.unit] @ vecs[p.unit]) < 0.9 for p in picked)
 
-    comparative = len(query.subjects) >= 2 and query.qtype in ("comparison", "recommendation")
+    comparative = len(query.subjects) >= 2
     limit = max_claims + (len(query.subjects) if comparative else 0)
     if comparative:
         for subject in query.subjects:
@@ -137,37 +149,72 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
             picked.append(s)
 
     claims: list[Claim] = []
+    taken = {s.unit for s in picked}
     for s in picked:
         claim = Claim([s.unit], unit_subject(snap, s.unit, query.subjects), s.score)
         doc_of = snap.version.chunks[int(snap.version.units[s.unit][0])].doc_id
         seen_docs = {doc_of}
         for other in scored:
             o_doc = snap.version.chunks[int(snap.version.units[other.unit][0])].doc_id
-            if o_doc in seen_docs or other.unit in claim.units:
+            if o_doc in seen_docs or other.unit in taken:
                 continue
             if float(vecs[s.unit] @ vecs[other.unit]) >= 0.86:
                 claim.units.append(other.unit)
+                taken.add(other.unit)
                 seen_docs.add(o_doc)
         claims.append(claim)
     # Document order within a source reads better than score order for single-topic facts.
     return claims
 
 
-def confidence(snap: Snapshot, query: Query, scored: list[Scored], cands: list[Candidate]) -> float:
-    """How well the evidence answers the question, in [0, 1]. Combines the best evidence cosine, the best
-    chunk cosine and how much of the question's own vocabulary the corpus knows at all."""
-    if not scored or not cands:
+_TOKEN = re.compile(r"[A-Za-z][\w.+#-]*[\w+#]|[A-Za-z]")
+_QUESTION_START = frozenset("how what which who whom whose when why where compare should does do is are can will".split())
+
+
+def _known(snap: Snapshot, word: str) -> bool:
+    forms = {word, word.rstrip("s")}
+    for suffix in ("es", "ing", "ed", "er", "ers"):
+        if word.endswith(suffix):
+            forms.add(word[: -len(suffix)])
+    return any(f in snap.idf for f in forms)
+
+
+def unknown_names(snap: Snapshot, question: str, pieces: Callable[[str], int]) -> list[str]:
+    """Names in the question that the corpus never mentions ('Express.js', 'MongoDB', 'kotlin').
+
+    A word counts as a name when it is written like one (capitalised mid-sentence, inner capitals,
+    digits or dots) or when the model's own WordPiece vocabulary does not know it whole (so it is
+    jargon or a proper noun rather than a common English word)."""
+    out = []
+    tokens = _TOKEN.findall(question)
+    for i, tok in enumerate(tokens):
+        low = tok.lower()
+        if low in STOPWORDS or low in _QUESTION_START or len(low) < 2:
+            continue
+        if all(_known(snap, w) for w in words(low)):
+            continue
+        looks_named = (
+            (i > 0 and tok[0].isupper())
+            or any(c.isupper() for c in tok[1:])
+            or any(c.isdigit() or c == "." for c in tok)
+            or (i == 0 and tok[0].isupper())
+            or pieces(low) >= 2
+        )
+        if looks_named:
+            out.append(tok)
+    return out
+
+
+def confidence(scored: list[Scored], unknown: list[str]) -> float:
+    """How well the evidence answers the question, in [0, 1]: the best evidence unit's cosine with the
+    question, halved when the question names things the corpus never mentions. The abstention
+    threshold on it is calibrated by ``qa eval`` (see README)."""
+    if not scored:
         return 0.0
     top_cos = max(s.cos for s in scored[:5])
-    top_dense = max(c.dense for c in cands[:5])
-    terms = list(query.aspect_terms) or list(query.terms)
-    if terms:
-        known = sum(snap.idf_of(t) for t in terms if t in snap.idf)
-        coverage = known / sum(snap.idf_of(t) for t in terms)
-    else:
-        coverage = 1.0
-    raw = 0.45 * top_cos + 0.35 * top_dense + 0.2 * coverage
-    return float(max(0.0, min(1.0, raw)))
+    if unknown:
+        top_cos *= 0.5
+    return float(max(0.0, min(1.0, top_cos)))
 
 
 def _is_outdated(published: str | None, params: ComposeParams) -> bool:
@@ -188,15 +235,21 @@ def compose(
     params: ComposeParams,
     scores: dict[int, float],
     cands: list[Candidate],
+    rows: list[tuple[Aspect, dict[str, int]]] | None = None,
+    disagreements: list[tuple[str, list[tuple[int, tuple[int, int]]]]] | None = None,
+    unknown: list[str] | None = None,
 ) -> Answer:
-    """Turn claims into the answer text with ``[n]`` markers and citations (verbatim quotes)."""
+    """Turn claims, table rows and disagreements into the answer text with ``[n]`` markers and
+    citations (verbatim quotes with exact spans). Newest sources lead where sources disagree."""
     version = snap.version
     if conf < params.abstain_threshold or not claims:
-        return abstain(snap, query, question, conf, cands)
+        return abstain(snap, query, question, conf, cands, unknown)
     citations: list[Citation] = []
     by_unit: dict[int, int] = {}
+    used: set[int] = set()
 
     def cite(u: int) -> int:
+        used.add(u)
         if u in by_unit:
             return by_unit[u]
         ci, start, end = (int(x) for x in version.units[u])
@@ -215,43 +268,103 @@ def compose(
         by_unit[u] = n
         return n
 
-    def render(claim: Claim) -> str:
-        # Newest source first among near-duplicates, so the lead follows the freshest.
-        units = sorted(claim.units, key=lambda u: _published(snap, u), reverse=True)
-        claim.units = units
-        marks = "".join(f"[{cite(u)}]" for u in units)
-        u = units[0]
+    def unit_text(u: int) -> str:
         text = snap.unit_text[u]
         ctx = version.unit_contexts[u]
         if ctx and version.unit_kinds[u] == "row":
             text = _row_text(ctx, text)
-        if version.unit_kinds[u] == "code":
-            return f"\n{text}\n{marks}"
-        if len(units) > 2:
-            return f"{text} {marks} ({len(units)} sources say this)"
-        return f"{text} {marks}"
+        return text
 
-    comparative = len(query.subjects) >= 2 and query.qtype in ("comparison", "recommendation")
+    def render(claim: Claim) -> str:
+        units = sorted(claim.units, key=lambda u: _published(snap, u), reverse=True)
+        marks = "".join(f"[{cite(u)}]" for u in units)
+        u = units[0]
+        if version.unit_kinds[u] == "code":
+            return f"\n{snap.unit_text[u]}\n{marks}"
+        if len(units) > 2:
+            return f"{unit_text(u)} {marks} ({len(units)} sources say this)"
+        return f"{unit_text(u)} {marks}"
+
+    def source(u: int) -> str:
+        doc = version.docs[version.chunks[int(version.units[u][0])].doc_id]
+        return ", ".join(x for x in (doc.publisher or doc.title, doc.published or "undated") if x)
+
     parts: list[str] = []
-    if comparative:
-        general = [c for c in claims if c.subject is None]
-        if general:
-            parts.append(" ".join(render(c) for c in general))
-        for subject in query.subjects:
-            mine = [c for c in claims if c.subject == subject]
-            label = f"When to choose {subject}" if query.qtype == "recommendation" else subject
-            if mine:
-                parts.append(f"{label}: " + " ".join(render(c) for c in mine))
-            else:
-                parts.append(f"{label}: no source in the corpus says.")
+    conflict_out: list[Conflict] = []
+    for topic, items in disagreements or []:
+        items = sorted(items, key=lambda it: _published(snap, it[0]), reverse=True)
+        out_claims = []
+        pieces = []
+        for u, span in items:
+            text = _claim_text(snap, u, span)
+            n = cite(u)
+            out_claims.append(ConflictClaim(text=text, citation=n, published=_published(snap, u) or None))
+            pieces.append(f"{text} [{n}] ({source(u)})")
+        conflict_out.append(Conflict(topic=topic, claims=tuple(out_claims)))
+        parts.append(f"Sources disagree on {topic}, newest first: " + "; ".join(pieces) + ".")
+
+    comparison = None
+    if rows:
+        table_rows = []
+        lines = []
+        for aspect, cells in rows:
+            row_cells: dict[str, list[int]] = {}
+            bits = []
+            for subject in query.subjects:
+                u = cells.get(subject)
+                if u is None:
+                    row_cells[subject] = []
+                    bits.append(f"{subject}: no source covers it")
+                    continue
+                n = cite(u)
+                row_cells[subject] = [n]
+                span = _span_for(snap, u, subject)
+                bits.append(f"{subject}: {_claim_text(snap, u, span, label=False)} [{n}]")
+            table_rows.append(ComparisonRow(aspect=aspect.name, cells=row_cells))
+            lines.append(f"{aspect.name} — " + "; ".join(bits))
+        comparison = Comparison(subjects=query.subjects, rows=tuple(table_rows))
+        lead = [c for c in claims if c.subject is None and not (set(c.units) & used)][:1]
+        if lead:
+            parts.append(render(lead[0]))
+        parts.extend(lines)
     else:
-        parts.append(" ".join(render(c) for c in claims))
+        fresh = [c for c in claims if not (set(c.units) & used)]
+        if len(query.subjects) >= 2:
+            general = [c for c in fresh if c.subject is None]
+            if general:
+                parts.append(" ".join(render(c) for c in general))
+            for subject in query.subjects:
+                mine = [c for c in fresh if c.subject == subject]
+                label = f"When to choose {subject}" if query.qtype == "recommendation" else subject
+                if mine:
+                    parts.append(f"{label}: " + " ".join(render(c) for c in mine))
+                else:
+                    parts.append(f"{label}: no source in the corpus says.")
+        elif fresh:
+            parts.append(" ".join(render(c) for c in fresh))
     text = "\n".join(p.strip() for p in parts if p.strip())
     return Answer(
         question=question, resolved_question=query.text, answer=text, abstained=False,
         confidence=round(conf, 4), subjects=query.subjects, citations=tuple(citations),
-        index_version=snap.name,
+        conflicts=tuple(conflict_out), comparison=comparison, index_version=snap.name,
     )
+
+
+def _span_for(snap: Snapshot, unit: int, subject: str) -> tuple[int, int]:
+    span = subject_span(snap, unit, subject)
+    if span is None:
+        _, start, end = (int(x) for x in snap.version.units[unit])
+        return start, end
+    return span
+
+
+def _claim_text(snap: Snapshot, unit: int, span: tuple[int, int], *, label: bool = True) -> str:
+    """The verbatim words of a claim: a table cell (after its row label) or the whole unit."""
+    text = span_text(snap, unit, span)
+    if snap.unit_cells[unit] and label:
+        row_label, _ = row_cells(snap.version.unit_contexts[unit], snap.unit_text[unit])
+        return f"{row_label}: {text}"
+    return text
 
 
 def _published(snap: Snapshot, unit: int) -> str:
@@ -268,9 +381,18 @@ def _row_text(header: str, row: str) -> str:
     return f"{cells[0]} — " + "; ".join(f"{h}: {c}" for h, c in zip(heads[1:], cells[1:], strict=True))
 
 
-def abstain(snap: Snapshot, query: Query, question: str, conf: float, cands: list[Candidate] | None = None) -> Answer:
+def abstain(
+    snap: Snapshot,
+    query: Query,
+    question: str,
+    conf: float,
+    cands: list[Candidate] | None = None,
+    unknown: list[str] | None = None,
+) -> Answer:
     topics = nearest_topics(snap, cands or [])
     text = NOT_COVERED
+    if unknown:
+        text = NOT_COVERED[:-1] + f" (it never mentions {', '.join(unknown)})."
     if topics:
         text += " Nearest topics it does cover: " + "; ".join(topics) + "."
     return Answer(

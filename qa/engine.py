@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from qa.answer import Answer
-from qa.answering import ComposeParams, compose, confidence, score_units, select_claims
+from qa.answering import ComposeParams, compose, confidence, score_units, select_claims, unknown_names
+from qa.comparing import comparison_rows, conflicts
 from qa.build import BuildReport, Progress, build_index, corpus_changes
 from qa.conversation import ConversationStore, Turn, resolve
 from qa.embedding import CachedQueryEmbedder, Embedder, SentenceTransformerEmbedder
@@ -40,6 +41,16 @@ class Engine:
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
         self._conversations: ConversationStore | None = None
+        self._pieces: dict[str, int] = {}
+
+    def _word_pieces(self, word: str) -> int:
+        """How many WordPiece tokens the model splits a word into (cached; words repeat)."""
+        n = self._pieces.get(word)
+        if n is None:
+            n = self.embedder.count_tokens([word])[0]
+            if len(self._pieces) < 100_000:
+                self._pieces[word] = n
+        return n
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Engine:
@@ -144,9 +155,16 @@ class Engine:
         t2 = time.perf_counter()
         scored = score_units(snap, qvec, query, cands)
         claims = select_claims(snap, scored, query, s.max_claims)
-        conf = confidence(snap, query, scored, cands)
+        unknown = unknown_names(snap, resolved, self._word_pieces)
+        conf = confidence(scored, unknown)
+        rows = None
+        if query.qtype == "comparison" and len(query.subjects) >= 2:
+            rows = comparison_rows(snap, qvec, query, cands)
+        disagreements = conflicts(snap, query, [(x.unit, x.score) for x in scored])
         params = ComposeParams(s.max_claims, s.abstain_threshold, s.stale_after_days, dt.date.today())
-        answer = compose(snap, query, q, claims, conf, params, {x.unit: x.score for x in scored}, cands)
+        answer = compose(
+            snap, query, q, claims, conf, params, {x.unit: x.score for x in scored}, cands, rows, disagreements, unknown
+        )
         t3 = time.perf_counter()
         if conversation_id:
             self.conversations.add(conversation_id, Turn(q, resolved, query.subjects, query.qtype), answer.answer)

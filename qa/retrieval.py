@@ -8,9 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from qa.compare import Aspect, aspect_stems, build_aspects, row_cells
 from qa.index import IndexVersion
 from qa.query import Query, SubjectCatalog
-from qa.text import words
+from qa.text import content_words, words
 
 
 class Snapshot:
@@ -34,9 +35,35 @@ class Snapshot:
             self.unit_subjects.append(frozenset(self.catalog.mentioned(text)))
             for t in toks:
                 df[t] = df.get(t, 0) + 1
+        for heading in {h for chunk in version.chunks for h in chunk.section}:
+            for t in set(words(heading)):
+                df[t] = df.get(t, 0) + 1
         n = max(len(self.unit_words), 1)
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.max_idf = math.log(1 + n)
+        subject_words = frozenset(w for name in self.catalog.names for w in content_words(name))
+        # Aspects: the corpus's own headings and table-row labels.
+        labels: list[tuple[str, str]] = []
+        for chunk in version.chunks:
+            labels.extend((chunk.doc_id, head) for head in chunk.section)
+        # Per unit: the aspect stems it speaks to (its words, its section, its row label) and, for table
+        # rows, the span of each subject's cell.
+        self.unit_stems: list[frozenset[str]] = []
+        self.unit_cells: list[dict[str, tuple[int, int]]] = []
+        for u, (ci, start, _end) in enumerate(version.units):
+            chunk = version.chunks[ci]
+            stems = set(aspect_stems(self.unit_text[u], subject_words))
+            stems |= set(aspect_stems(" ".join(chunk.section), subject_words))
+            cells: dict[str, tuple[int, int]] = {}
+            if version.unit_kinds[u] == "row":
+                label, by_head = row_cells(version.unit_contexts[u], self.unit_text[u])
+                labels.append((chunk.doc_id, label))
+                for head, (a, b) in by_head.items():
+                    for name in self.catalog.mentioned(head):
+                        cells[name] = (int(start) + a, int(start) + b)
+            self.unit_stems.append(frozenset(stems))
+            self.unit_cells.append(cells)
+        self.aspects: list[Aspect] = build_aspects(labels, subject_words)
         self.chunk_subjects: list[frozenset[str]] = []
         self.section_subjects: list[frozenset[str]] = []
         for chunk in version.chunks:

@@ -30,6 +30,6 @@ class Settings(BaseSettings):
     top_k: int = Field(default=30, ge=1, description="candidates taken from each retriever before fusion")
     rrf_k: int = Field(default=60, ge=1)
     max_claims: int = Field(default=4, ge=1)
-    abstain_threshold: float = Field(default=0.42, description="confidence below which the bot abstains")
+    abstain_threshold: float = Field(default=0.5, description="confidence below which the bot abstains")
     stale_after_days: int = Field(default=730, ge=1, description="sources older than this are marked possibly outdated")
     query_cache_size: int = Field(default=1024, ge=0)

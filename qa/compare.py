@@ -1,0 +1,157 @@
+"""Comparison intelligence: aspects from the corpus, aspect-by-subject tables, and disagreements.
+
+Nothing here knows any subject or aspect name: subjects come from the corpus's front matter and titles,
+aspects from its headings and table rows, and disagreements from numbers and yes/no wording.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from qa.text import QUESTION_WORDS, STOPWORDS, words
+
+# Words that name a kind of section rather than an aspect.
+_GENERIC = frozenset(
+    """vs overview introduction conclusion summary analysis pros cons key features feature when what why how
+    frequently asked questions faq wrapping final verdict matrix comparison table choose choosing use using
+    support supports supported dimension score scores rating ratings overall alternatives people also related
+    explore code patterns unique only built work works""".split()
+)
+_NEG = re.compile(
+    r"\b(no|not|none|never|lacks?|lacking|without|cannot|can't|doesn't|don't|isn't|aren't|won't|unsupported|"
+    r"only sync|sync only|manual(?:ly)?|requires? \w+-?\w* or similar)\b",
+    re.I,
+)
+_NUM = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|K|%|\+)?(?![\d.]|[kK]\b)|(?<![\w.])(\d+(?:\.\d+)?)(k|K)\b")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def stem(word: str) -> str:
+    """A crude, language-agnostic stem: the first five letters ('asynchronous' and 'async' meet)."""
+    return word[:5]
+
+
+def aspect_stems(text: str, exclude: frozenset[str] = frozenset()) -> list[str]:
+    return [
+        stem(w)
+        for w in words(text)
+        if len(w) >= 4 and w not in STOPWORDS and w not in _GENERIC and w not in QUESTION_WORDS and w not in exclude
+        and not w.isdigit()
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Aspect:
+    name: str
+    stems: frozenset[str]
+    weight: int  # how many headings/rows name it (how much the corpus talks about it)
+
+
+def build_aspects(labels: list[tuple[str, str]], subject_words: frozenset[str]) -> list[Aspect]:
+    """Group (source, label) pairs from headings and row labels into aspects: labels that share a
+    distinctive word stem (one used by at most three labels) are one aspect. An aspect's weight is how
+    many sources name it; the most widely named come first."""
+    by_label: dict[str, set[str]] = defaultdict(set)
+    for source, label in labels:
+        label = label.strip()
+        if ":" in label and aspect_stems(label.split(":")[0], subject_words):
+            label = label.split(":")[0].strip()
+        if label and not label.endswith("?") and len(label) <= 70 and aspect_stems(label, subject_words):
+            by_label[label].add(source)
+    names = sorted(by_label)
+    stems_of = {n: frozenset(aspect_stems(n, subject_words)) for n in names}
+    label_freq = Counter(s for n in names for s in stems_of[n])
+    distinctive = {n: frozenset(s for s in stems_of[n] if label_freq[s] <= 3) or stems_of[n] for n in names}
+    parent = {n: n for n in names}
+
+    def root(n: str) -> str:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    owner: dict[str, str] = {}
+    for n in names:
+        for s in distinctive[n]:
+            if s in owner:
+                parent[root(n)] = root(owner[s])
+            else:
+                owner[s] = n
+    groups: dict[str, list[str]] = defaultdict(list)
+    for n in names:
+        groups[root(n)].append(n)
+    aspects = []
+    for members in groups.values():
+        sources = set().union(*(by_label[m] for m in members))
+        name = min(members, key=lambda m: (-len(by_label[m]), "(" in m, len(m)))
+        aspects.append(Aspect(name, frozenset().union(*(distinctive[m] for m in members)), len(sources)))
+    aspects.sort(key=lambda a: (-a.weight, a.name))
+    return aspects
+
+
+def row_cells(header: str | None, row: str) -> tuple[str, dict[str, tuple[int, int]]]:
+    """A Markdown table row as (label, {column header: (start, end) of the cell within ``row``})."""
+    if not header:
+        return row, {}
+    heads = [h.strip() for h in header.strip().strip("|").split("|")]
+    spans: list[tuple[int, int]] = []
+    pos = row.find("|") + 1 if row.lstrip().startswith("|") else 0
+    while pos <= len(row):
+        nxt = row.find("|", pos)
+        end = len(row) if nxt < 0 else nxt
+        a, b = pos, end
+        while a < b and row[a].isspace():
+            a += 1
+        while b > a and row[b - 1].isspace():
+            b -= 1
+        spans.append((a, b))
+        if nxt < 0:
+            break
+        pos = nxt + 1
+    if spans and spans[-1][0] == spans[-1][1]:
+        spans.pop()
+    if len(spans) != len(heads):
+        return row, {}
+    label = row[spans[0][0] : spans[0][1]]
+    return label, {h: s for h, s in zip(heads[1:], spans[1:], strict=True)}
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    number: float
+    kind: str  # version | count | percent
+
+
+def values(text: str) -> list[Value]:
+    """Numbers a claim states, without years and small counts (they are rarely what sources disagree on)."""
+    out = []
+    for m in _NUM.finditer(text):
+        raw = m.group(1) or m.group(3)
+        suffix = (m.group(2) or m.group(4) or "").lower()
+        if raw is None:
+            continue
+        if _YEAR.match(raw) and not suffix:
+            continue
+        num = float(raw.replace(",", ""))
+        if suffix == "k":
+            num *= 1000
+        if suffix == "%":
+            out.append(Value(num, "percent"))
+        elif "." in raw and num < 100:
+            out.append(Value(num, "version"))
+        elif num >= 100:
+            out.append(Value(num, "count"))
+    return out
+
+
+def negative(text: str) -> bool:
+    return bool(_NEG.search(text))
+
+
+_YES_NO = re.compile(r"^\s*(does|do|is|are|can|has|have|will|was|were|did|could|should)\b", re.I)
+
+
+def is_yes_no(question: str) -> bool:
+    return bool(_YES_NO.match(question))

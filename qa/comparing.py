@@ -1,0 +1,131 @@
+"""Per-question comparison work on a snapshot: which unit speaks for which subject, the aspect table,
+and the disagreements between sources."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from qa.compare import Aspect, aspect_stems, is_yes_no, negative, values
+from qa.query import Query
+from qa.retrieval import Candidate, Snapshot
+from qa.text import content_words
+
+MAX_ROWS = 6
+
+
+def subject_span(snap: Snapshot, unit: int, subject: str) -> tuple[int, int] | None:
+    """The part of a unit that speaks about ``subject`` (a table cell, or the whole unit), if any."""
+    cells = snap.unit_cells[unit]
+    if cells:
+        return cells.get(subject)
+    ci, start, end = (int(x) for x in snap.version.units[unit])
+    named = snap.unit_subjects[unit]
+    if subject in named:
+        return start, end
+    if not named and snap.section_subjects[ci] == {subject}:
+        return start, end
+    return None
+
+
+def span_text(snap: Snapshot, unit: int, span: tuple[int, int]) -> str:
+    doc = snap.version.docs[snap.version.chunks[int(snap.version.units[unit][0])].doc_id]
+    return doc.text[span[0] : span[1]]
+
+
+def _pool(snap: Snapshot, cands: list[Candidate], small: int = 4000) -> NDArray[np.int64]:
+    """Units to consider: all of a small corpus, else those of the candidate chunks."""
+    n = len(snap.version.units)
+    if n <= small:
+        return np.arange(n, dtype=np.int64)
+    chunks = snap.version.chunks
+    return np.array([u for c in cands for u in range(chunks[c.chunk].unit_lo, chunks[c.chunk].unit_hi)], dtype=np.int64)
+
+
+def question_stems(snap: Snapshot, query: Query) -> frozenset[str]:
+    subject_words = frozenset(w for s in snap.catalog.names for w in content_words(s))
+    return frozenset(aspect_stems(" ".join(query.aspect_terms), subject_words))
+
+
+def comparison_rows(
+    snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate]
+) -> list[tuple[Aspect, dict[str, int]]]:
+    """One row per aspect the sources cover: the best unit for each subject (missing when none)."""
+    pool = _pool(snap, cands)
+    if not len(pool):
+        return []
+    cos = dict(zip(pool.tolist(), (snap.version.unit_vecs[pool] @ qvec).tolist(), strict=True))
+    qstems = question_stems(snap, query)
+    asked = [a for a in snap.aspects if a.stems & qstems]
+    aspects = asked or [a for a in snap.aspects if a.weight >= 2] or snap.aspects[:MAX_ROWS]
+    rows: list[tuple[Aspect, dict[str, int]]] = []
+    used: set[int] = set()
+    for aspect in aspects:
+        cells: dict[str, int] = {}
+        for subject in query.subjects:
+            best, best_score = None, 0.15
+            for u, c in cos.items():
+                if not (snap.unit_stems[u] & aspect.stems) or subject_span(snap, u, subject) is None:
+                    continue
+                score = c + (0.1 if snap.unit_cells[u] else 0.0) - (0.2 if u in used else 0.0)
+                if snap.version.unit_kinds[u] == "code":
+                    score -= 0.2
+                if not snap.unit_cells[u]:
+                    if len(snap.unit_subjects[u]) > 1:  # names the other side too: weaker for one cell
+                        score -= 0.15
+                    if len(snap.unit_text[u].split()) < 5:
+                        score -= 0.3
+                if score > best_score:
+                    best, best_score = u, score
+            if best is not None:
+                cells[subject] = best
+        if cells and (asked or len(cells) == len(query.subjects)):
+            rows.append((aspect, cells))
+            used.update(cells.values())
+        if len(rows) >= MAX_ROWS:
+            break
+    return rows
+
+
+def conflicts(
+    snap: Snapshot, query: Query, scored: list[tuple[int, float]]
+) -> list[tuple[str, list[tuple[int, tuple[int, int]]]]]:
+    """Claims about the same subject and aspect from different sources that differ: different numbers of
+    the same kind, or a yes and a no. Each conflict is (topic, [(unit, span of the claim)])."""
+    if not scored:
+        return []
+    qstems = question_stems(snap, query)
+    best = scored[0][1]
+    relevant = [u for u, s in scored[:20] if s >= best - 0.25 and (not qstems or snap.unit_stems[u] & qstems)]
+    subjects = query.subjects or tuple(snap.catalog.names)
+    out = []
+    topic_words = " ".join(w for w in query.text.rstrip("?").split() if w.lower().strip(",.'?") in query.aspect_terms)
+    for subject in subjects:
+        claims: list[tuple[int, tuple[int, int], str]] = []
+        for u in relevant:
+            span = subject_span(snap, u, subject)
+            if span is not None:
+                claims.append((u, span, snap.version.chunks[int(snap.version.units[u][0])].doc_id))
+        if len({d for _, _, d in claims}) < 2:
+            continue
+        picked: list[tuple[int, tuple[int, int]]] = []
+        # Numbers: sources stating different values of the same kind.
+        by_kind: dict[str, dict[str, tuple[float, int, tuple[int, int]]]] = {}
+        for u, span, doc in claims:
+            for v in values(span_text(snap, u, span)):
+                by_kind.setdefault(v.kind, {}).setdefault(doc, (v.number, u, span))
+        for found in by_kind.values():
+            if len(found) >= 2 and len({n for n, _, _ in found.values()}) >= 2:
+                picked = [(u, span) for _, u, span in found.values()]
+                break
+        # Yes/no: one source says it does, another says it does not.
+        if not picked and is_yes_no(query.text):
+            pos = {d: (u, span) for u, span, d in claims if not negative(span_text(snap, u, span))}
+            neg = {d: (u, span) for u, span, d in claims if negative(span_text(snap, u, span))}
+            if pos and neg and set(pos) | set(neg) != set(pos) & set(neg):
+                first_pos = next(iter(pos.items()))
+                picked = [first_pos[1]] + [v for d, v in neg.items() if d != first_pos[0]]
+        if len(picked) >= 2:
+            topic = f"{topic_words or 'this'} ({subject})"
+            out.append((topic, picked))
+    return out
