@@ -235,7 +235,7 @@ def compose(
     params: ComposeParams,
     scores: dict[int, float],
     cands: list[Candidate],
-    rows: list[tuple[Aspect, dict[str, int]]] | None = None,
+    rows: list[tuple[Aspect, dict[str, list[int]]]] | None = None,
     disagreements: list[tuple[str, list[tuple[int, tuple[int, int]]]]] | None = None,
     unknown: list[str] | None = None,
 ) -> Answer:
@@ -311,15 +311,15 @@ def compose(
             row_cells: dict[str, list[int]] = {}
             bits = []
             for subject in query.subjects:
-                u = cells.get(subject)
-                if u is None:
+                units = cells.get(subject) or []
+                if not units:
                     row_cells[subject] = []
                     bits.append(f"{subject}: no source covers it")
                     continue
-                n = cite(u)
-                row_cells[subject] = [n]
-                span = _span_for(snap, u, subject)
-                bits.append(f"{subject}: {_claim_text(snap, u, span, label=False)} [{n}]")
+                row_cells[subject] = [cite(u) for u in units]
+                span = _span_for(snap, units[0], subject)
+                marks = "".join(f"[{n}]" for n in row_cells[subject])
+                bits.append(f"{subject}: {_claim_text(snap, units[0], span, label=False)} {marks}")
             table_rows.append(ComparisonRow(aspect=aspect.name, cells=row_cells))
             lines.append(f"{aspect.name} — " + "; ".join(bits))
         comparison = Comparison(subjects=query.subjects, rows=tuple(table_rows))

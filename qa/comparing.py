@@ -21,7 +21,7 @@ def subject_span(snap: Snapshot, unit: int, subject: str) -> tuple[int, int] | N
         return cells.get(subject)
     ci, start, end = (int(x) for x in snap.version.units[unit])
     named = snap.unit_subjects[unit]
-    if subject in named:
+    if snap.unit_lead_subject[unit] == subject:
         return start, end
     if not named and snap.section_subjects[ci] == {subject}:
         return start, end
@@ -49,7 +49,7 @@ def question_stems(snap: Snapshot, query: Query) -> frozenset[str]:
 
 def comparison_rows(
     snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate]
-) -> list[tuple[Aspect, dict[str, int]]]:
+) -> list[tuple[Aspect, dict[str, list[int]]]]:
     """One row per aspect the sources cover: the best unit for each subject (missing when none)."""
     pool = _pool(snap, cands)
     if not len(pool):
@@ -58,30 +58,40 @@ def comparison_rows(
     qstems = question_stems(snap, query)
     asked = [a for a in snap.aspects if a.stems & qstems]
     aspects = asked or [a for a in snap.aspects if a.weight >= 2] or snap.aspects[:MAX_ROWS]
-    rows: list[tuple[Aspect, dict[str, int]]] = []
+    rows: list[tuple[Aspect, dict[str, list[int]]]] = []
     used: set[int] = set()
     for aspect in aspects:
-        cells: dict[str, int] = {}
+        cells: dict[str, list[int]] = {}
         for subject in query.subjects:
-            best, best_score = None, 0.15
+            ranked: list[tuple[float, int]] = []
             for u, c in cos.items():
                 if not (snap.unit_stems[u] & aspect.stems) or subject_span(snap, u, subject) is None:
                     continue
                 score = c + (0.1 if snap.unit_cells[u] else 0.0) - (0.2 if u in used else 0.0)
+                score += 0.05 * snap.freshness[snap.unit_doc[u]]
                 if snap.version.unit_kinds[u] == "code":
                     score -= 0.2
                 if not snap.unit_cells[u]:
                     if len(snap.unit_subjects[u]) > 1:  # names the other side too: weaker for one cell
-                        score -= 0.15
+                        score -= 0.1
                     if len(snap.unit_text[u].split()) < 5:
                         score -= 0.3
-                if score > best_score:
-                    best, best_score = u, score
-            if best is not None:
-                cells[subject] = best
+                if score > 0.15:
+                    ranked.append((score, u))
+            ranked.sort(reverse=True)
+            picked: list[int] = []
+            docs: set[int] = set()
+            for _score, u in ranked:
+                if snap.unit_doc[u] not in docs:
+                    picked.append(u)
+                    docs.add(snap.unit_doc[u])
+                if len(picked) == 2:
+                    break
+            if picked:
+                cells[subject] = picked
         if cells and (asked or len(cells) == len(query.subjects)):
             rows.append((aspect, cells))
-            used.update(cells.values())
+            used.update(u for us in cells.values() for u in us)
         if len(rows) >= MAX_ROWS:
             break
     return rows
@@ -91,12 +101,15 @@ def conflicts(
     snap: Snapshot, query: Query, scored: list[tuple[int, float]]
 ) -> list[tuple[str, list[tuple[int, tuple[int, int]]]]]:
     """Claims about the same subject and aspect from different sources that differ: different numbers of
-    the same kind, or a yes and a no. Each conflict is (topic, [(unit, span of the claim)])."""
+    the same kind, or a yes and a no. ``scored`` is (unit, cosine with the question), best first.
+    Each conflict is (topic, [(unit, span of the claim)])."""
     if not scored:
         return []
     qstems = question_stems(snap, query)
-    best = scored[0][1]
-    relevant = [u for u, s in scored[:20] if s >= best - 0.25 and (not qstems or snap.unit_stems[u] & qstems)]
+    best = max(c for _, c in scored[:5])
+    relevant = [
+        u for u, c in scored[:20] if c >= max(0.4, best - 0.35) and (not qstems or snap.unit_stems[u] & qstems)
+    ]
     subjects = query.subjects or tuple(snap.catalog.names)
     out = []
     topic_words = " ".join(w for w in query.text.rstrip("?").split() if w.lower().strip(",.'?") in query.aspect_terms)

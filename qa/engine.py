@@ -160,7 +160,7 @@ class Engine:
         rows = None
         if query.qtype == "comparison" and len(query.subjects) >= 2:
             rows = comparison_rows(snap, qvec, query, cands)
-        disagreements = conflicts(snap, query, [(x.unit, x.score) for x in scored])
+        disagreements = conflicts(snap, query, [(x.unit, x.cos) for x in scored])
         params = ComposeParams(s.max_claims, s.abstain_threshold, s.stale_after_days, dt.date.today())
         answer = compose(
             snap, query, q, claims, conf, params, {x.unit: x.score for x in scored}, cands, rows, disagreements, unknown

@@ -26,13 +26,16 @@ class Snapshot:
         self.unit_text: list[str] = []
         self.unit_words: list[frozenset[str]] = []
         self.unit_subjects: list[frozenset[str]] = []
+        self.unit_lead_subject: list[str | None] = []  # the subject a unit names first is what it is about
         df: dict[str, int] = {}
         for ci, start, end in version.units:
             text = docs[version.chunks[ci].doc_id].text[start:end]
             toks = frozenset(words(text))
             self.unit_text.append(text)
             self.unit_words.append(toks)
-            self.unit_subjects.append(frozenset(self.catalog.mentioned(text)))
+            named = self.catalog.mentioned(text)
+            self.unit_subjects.append(frozenset(named))
+            self.unit_lead_subject.append(named[0] if named else None)
             for t in toks:
                 df[t] = df.get(t, 0) + 1
         for heading in {h for chunk in version.chunks for h in chunk.section}:
@@ -64,6 +67,12 @@ class Snapshot:
             self.unit_stems.append(frozenset(stems))
             self.unit_cells.append(cells)
         self.aspects: list[Aspect] = build_aspects(labels, subject_words)
+        # Document ordinal of every unit, and each document's freshness in [0, 1] (newest 1, undated 0).
+        order = {d: i for i, d in enumerate(self.doc_order)}
+        self.unit_doc = [order[version.chunks[int(ci)].doc_id] for ci in version.units[:, 0]]
+        dates = sorted({d.published for d in docs.values() if d.published})
+        rank = {p: (i + 1) / len(dates) for i, p in enumerate(dates)}
+        self.freshness = [rank.get(docs[d].published or "", 0.0) for d in self.doc_order]
         self.chunk_subjects: list[frozenset[str]] = []
         self.section_subjects: list[frozenset[str]] = []
         for chunk in version.chunks:
