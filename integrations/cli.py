@@ -182,10 +182,51 @@ def cmd_index(args: argparse.Namespace) -> int:
             full=args.full,
             progress=(lambda msg: print(msg, file=sys.stderr)) if not args.json else None,
             show_progress=tty,
+            lock_wait=args.wait,
         )
         print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.summary())
         return 0
-    raise CLIError("usage: qa index {build,status}")
+    if args.index_command == "watch":
+        return cmd_index_watch(engine, args)
+    raise CLIError("usage: qa index {build,status,watch}")
+
+
+def cmd_index_watch(engine: Engine, args: argparse.Namespace) -> int:
+    """``qa index watch``: rebuild (incrementally) whenever the corpus files change; Ctrl-C stops."""
+    import threading
+
+    from qa.build import corpus_changes
+    from qa.errors import QAError
+    from qa.watch import CorpusWatcher, watch
+
+    s = engine.settings
+
+    def rebuild_if_changed() -> None:
+        try:
+            changes = corpus_changes(s.corpus_dir, s.index_dir)
+        except QAError:  # no readable index or corpus: let the build say what is wrong
+            changes = None
+        if changes is not None and not any(changes.values()):
+            print("corpus content unchanged; index is up to date", flush=True)
+            return
+        report = engine.rebuild(progress=None if args.json else (lambda msg: print(msg, file=sys.stderr, flush=True)),
+                                lock_wait=args.wait)
+        print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.summary(), flush=True)
+
+    def on_error(exc: Exception) -> None:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+
+    watcher = CorpusWatcher(s.corpus_dir, interval=args.interval, quiet=args.quiet)  # baseline before catching up
+    try:
+        print(f"watching {s.corpus_dir} (rebuilds {args.quiet:g} s after the last change; Ctrl-C stops)", flush=True)
+        try:
+            rebuild_if_changed()
+        except QAError as exc:
+            on_error(exc)
+        watch(watcher, rebuild_if_changed, threading.Event(), on_error=on_error)
+    except KeyboardInterrupt:
+        print("stopped watching", file=sys.stderr, flush=True)
+    return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -219,6 +260,45 @@ def cmd_slack(args: argparse.Namespace) -> int:
     return run(_settings(args), socket=args.socket)
 
 
+def cmd_feedback(args: argparse.Namespace) -> int:
+    """Recent 👍/👎 on Slack answers, and the questions the corpus did not serve (abstained on or voted down)."""
+    import dataclasses
+    import datetime as dt
+
+    from integrations.slack.store import SlackStore
+
+    data_dir = _settings(args).data_dir
+    path = Path(data_dir) / "slack.sqlite3"
+    if not path.is_file():
+        if args.json:
+            print(json.dumps({"feedback": [], "gaps": []}))
+        else:
+            print(f"no Slack answers recorded yet ({path} does not exist)")
+        return 0
+    store = SlackStore(path)
+    feedback, gaps = store.recent_feedback(args.limit), store.gaps(args.limit)
+    if args.json:
+        print(json.dumps({"feedback": [dataclasses.asdict(f) for f in feedback],
+                          "gaps": [dataclasses.asdict(g) for g in gaps]}, ensure_ascii=False))
+        return 0
+
+    def when(t: float) -> str:
+        return dt.datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M")
+
+    print(f"Recent feedback ({len(feedback)}, newest first):" if feedback else "No feedback yet.")
+    for f in feedback:
+        print(f"  {when(f.created)}  {'👍' if f.vote > 0 else '👎'}  {f.user_id:<11} {f.question!r}  "
+              f"({f.citations} citations, answer {f.answer_id})")
+    print()
+    print("Coverage gaps: questions abstained on or voted down (add sources for these to the corpus):"
+          if gaps else "No coverage gaps: nothing abstained on or voted down.")
+    for g in gaps:
+        why = ", ".join(x for x in (f"abstained {g.abstained}x" if g.abstained else "",
+                                    f"voted down {g.down_votes}x" if g.down_votes else "") if x)
+        print(f"  {g.question!r}  ({why}; last {when(g.last)})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qa", description="Cited answers to comparison questions from a corpus.")
     parser.add_argument("--corpus-dir", help="corpus directory (default: QA_CORPUS_DIR or ./corpus)")
@@ -243,6 +323,15 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--full", action="store_true", help="re-embed everything")
     b.add_argument("--if-stale", action="store_true", help="do nothing when the index matches the corpus")
     b.add_argument("--json", action="store_true", help="print the change report as JSON")
+    b.add_argument("--wait", type=float, default=600.0, metavar="SECONDS",
+                   help="how long to wait for another build to finish before giving up (default 600; 0: refuse)")
+    w = isub.add_parser("watch", help="rebuild incrementally whenever files in the corpus change (Ctrl-C stops)")
+    w.add_argument("--interval", type=float, default=0.5, metavar="SECONDS", help="how often to look (default 0.5)")
+    w.add_argument("--quiet", type=float, default=1.0, metavar="SECONDS",
+                   help="rebuild once the corpus has not changed for this long (default 1)")
+    w.add_argument("--wait", type=float, default=600.0, metavar="SECONDS",
+                   help="how long to wait for another build to finish (default 600)")
+    w.add_argument("--json", action="store_true", help="print each change report as one JSON line")
     s = isub.add_parser("status", help="the manifest, and whether the corpus changed since")
     s.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_index)
@@ -258,6 +347,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: from the core count)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("feedback", help="recent Slack feedback and the questions the corpus did not serve")
+    p.add_argument("--limit", type=int, default=20, help="rows of each list (default 20)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("slack", help="run the Slack bot")
     p.add_argument("--socket", action="store_true", help="Socket Mode (needs QA_SLACK_APP_TOKEN)")

@@ -105,7 +105,8 @@ class BuildReport:
         for label, ids in (("added", self.documents_added), ("changed", self.documents_changed),
                            ("removed", self.documents_removed)):
             if ids:
-                lines.append(f"  {label}: {', '.join(ids)}")
+                more = f" and {len(ids) - 10} more" if len(ids) > 10 else ""
+                lines.append(f"  {label}: {', '.join(ids[:10])}{more}")
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
@@ -228,7 +229,7 @@ def _read_previous(index_dir: Path, fingerprint: dict[str, Any], full: bool) -> 
             raise ValueError("row counts differ")
     except (OSError, ValueError, KeyError) as exc:
         prev.chunk_rows, prev.unit_rows = [], []
-        prev.full_reason = f"previous index corrupt ({exc})"
+        prev.full_reason = "--full requested" if full else f"previous index corrupt ({exc})"
         return prev
     if full:
         prev.full_reason = "--full requested"
@@ -359,7 +360,7 @@ def build_index(
         if not prev.vectors_ok:
             prev.chunk_vecs = prev.unit_vecs = None
             prev.chunk_key_row, prev.unit_key_row = {}, {}
-        prev_docs: dict[str, Any] = (prev.manifest or {}).get("documents", {}) if prev.chunk_rows or prev.manifest else {}
+        prev_docs: dict[str, Any] = (prev.manifest or {}).get("documents", {})
         report = BuildReport(
             version="", full=not prev.records_ok, warnings=warnings,
             full_reason=None if prev.records_ok else prev.full_reason, previous_version=prev.name,
@@ -398,7 +399,6 @@ def build_index(
         report.chunks_reused = report.chunks_total - report.chunks_embedded
         report.units_total = len(rows.units)
         report.units_reused = report.units_total - report.units_embedded
-        report.chunks_dropped = sum(1 for r in prev.chunk_rows if r["key"] not in set(chunk_keys)) if prev.chunk_rows else 0
         if prev.chunk_rows:
             new_keys = set(chunk_keys)
             report.chunks_dropped = sum(1 for r in prev.chunk_rows if r["key"] not in new_keys)

@@ -14,7 +14,7 @@ from qa.errors import CorpusError
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = (".md", ".markdown", ".txt")
+SUFFIXES = (".md", ".markdown", ".txt", ".rst")
 
 
 @dataclass(frozen=True, slots=True)

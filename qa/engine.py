@@ -18,6 +18,7 @@ from qa.embedding import CachedQueryEmbedder, Embedder, SentenceTransformerEmbed
 from qa.errors import IndexNotBuiltError, InvalidQuestionError, QAError
 from qa.index import IndexVersion, live_version_dir
 from qa.query import analyse
+from qa.reload import Reloader
 from qa.retrieval import Snapshot, retrieve
 from qa.settings import Settings
 
@@ -32,7 +33,7 @@ def _configure_threads() -> None:
 
 
 class Engine:
-    """Answers questions from the live index version; reloads it when a new one is built."""
+    """Answers questions from the live index version; a background reloader swaps in new versions."""
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
@@ -40,6 +41,7 @@ class Engine:
         self._queries = CachedQueryEmbedder(self.embedder, settings.query_cache_size)
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
+        self._reloader: Reloader | None = None
         self._conversations: ConversationStore | None = None
         self._pieces: dict[str, int] = {}
 
@@ -58,19 +60,22 @@ class Engine:
 
     # -- index -----------------------------------------------------------------------------------
     def load(self) -> Snapshot:
-        """Load the live index version (and the model), unless it is already loaded."""
+        """Make the live index version the one served, loading it in the caller's thread if it is not
+        loaded yet. Requests never call this once a snapshot exists (see :meth:`snapshot`); startup, the
+        reloader and an in-process rebuild do. On failure the served snapshot stays as it was."""
         _configure_threads()
         live = live_version_dir(self.settings.index_dir)
         snap = self._snapshot
         if snap is not None and live is not None and snap.version.path == live:
             return snap
-        with self._lock:
+        with self._lock:  # one load at a time; requests do not take this lock
+            live = live_version_dir(self.settings.index_dir)
             snap = self._snapshot
             if snap is not None and live is not None and snap.version.path == live:
                 return snap
             version = IndexVersion.load(self.settings.index_dir, model_id=self.embedder.model_id, dim=self.embedder.dim)
             new = Snapshot(version)
-            self._snapshot = new
+            self._snapshot = new  # one reference swap: in-flight requests keep the snapshot they hold
             log.info("loaded index version %s (%d chunks)", version.name, len(version.chunks))
             return new
 
@@ -84,19 +89,39 @@ class Engine:
         return self._snapshot.name if self._snapshot else None
 
     def snapshot(self) -> Snapshot:
-        """The current snapshot; picks up a newer live version if one was built (hot reload)."""
+        """The snapshot a request works on. Only the very first load happens here (synchronously);
+        after that a request never loads: newer versions are swapped in by :meth:`start_reloader`'s
+        thread or by :meth:`rebuild`, and a request keeps the snapshot it got for its whole life."""
         snap = self._snapshot
-        if snap is None:
-            return self.load()
-        live = live_version_dir(self.settings.index_dir)
-        if live is not None and live != snap.version.path:
-            try:
-                return self.load()
-            except QAError as exc:  # keep serving what we have
-                log.error("new index version not loaded, keeping %s: %s", snap.name, exc)
-        return snap
+        return snap if snap is not None else self.load()
 
-    def rebuild(self, *, full: bool = False, progress: Progress | None = None, show_progress: bool = False) -> BuildReport:
+    def start_reloader(self, interval: float = 1.0) -> None:
+        """Watch ``index/CURRENT`` in a daemon thread and swap in each new live version once loaded.
+        Call once per process (each server worker, the Slack bot); idempotent."""
+        if self._reloader is None:
+            self._reloader = Reloader(
+                self.settings.index_dir,
+                lambda: self._snapshot.version.path if self._snapshot else None,
+                self.load,
+                interval=interval,
+            )
+        self._reloader.start()
+
+    def stop_reloader(self) -> None:
+        if self._reloader is not None:
+            self._reloader.stop()
+
+    def rebuild(
+        self,
+        *,
+        full: bool = False,
+        progress: Progress | None = None,
+        show_progress: bool = False,
+        lock_wait: float = 600.0,
+    ) -> BuildReport:
+        """Build a new index version and make it live. When this engine is serving (a snapshot is
+        loaded), it also loads the new version before returning; questions are answered from the old
+        one meanwhile. ``lock_wait``: how long to wait for another build (then :class:`BuildLockedError`)."""
         report = build_index(
             self.settings.corpus_dir,
             self.settings.index_dir,
@@ -105,7 +130,14 @@ class Engine:
             full=full,
             progress=progress,
             show_progress=show_progress,
+            lock_wait=lock_wait,
         )
+        if self._snapshot is not None:
+            try:
+                self.load()
+            except QAError as exc:  # the build is live on disk; this process keeps what it serves
+                report.warnings.append(f"still serving {self.loaded_version}: {exc}")
+                log.error("new index version %s not loaded, keeping %s: %s", report.version, self.loaded_version, exc)
         return report
 
     def status(self) -> dict[str, Any]:
@@ -117,7 +149,19 @@ class Engine:
         manifest = read_manifest(live)
         changes = corpus_changes(self.settings.corpus_dir, self.settings.index_dir)
         stale = bool(changes and any(changes.values()))
-        return {"manifest": manifest, "corpus_changes": changes, "stale": stale, "loaded_version": self.loaded_version}
+        rel = self._reloader
+        return {
+            "manifest": manifest,
+            "corpus_changes": changes,
+            "stale": stale,
+            "loaded_version": self.loaded_version,
+            "live_version": live.name,
+            "reloader": {
+                "running": bool(rel and rel.running),
+                "reloads": rel.reloads if rel else 0,
+                "last_error": rel.last_error if rel else None,
+            },
+        }
 
     # -- asking ----------------------------------------------------------------------------------
     @property
@@ -160,7 +204,7 @@ class Engine:
         rows = None
         if query.qtype == "comparison" and len(query.subjects) >= 2:
             rows = comparison_rows(snap, qvec, query, cands)
-        disagreements = conflicts(snap, query, [(x.unit, x.cos) for x in scored])
+        disagreements = conflicts(snap, query, qvec, cands)
         params = ComposeParams(s.max_claims, s.abstain_threshold, s.stale_after_days, dt.date.today())
         answer = compose(
             snap, query, q, claims, conf, params, {x.unit: x.score for x in scored}, cands, rows, disagreements, unknown

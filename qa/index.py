@@ -8,6 +8,7 @@ sees either the old version or the new one, never a half-written build.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 from dataclasses import dataclass
@@ -36,22 +37,32 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+REBUILD = "run `qa index build` to rebuild it"
+
+
 def live_version_dir(index_dir: Path) -> Path | None:
     """The directory of the live version, or None when nothing was ever built."""
     try:
         name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
-    return index_dir / VERSIONS / name if name else None
+    if not name:
+        return None
+    if "/" in name or "\\" in name or name.startswith("."):
+        raise IndexCorruptError(f"{index_dir / CURRENT} names no index version ({name[:60]!r}): {REBUILD}")
+    return index_dir / VERSIONS / name
 
 
 def read_manifest(version_dir: Path) -> dict[str, Any]:
     try:
-        return json.loads((version_dir / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads((version_dir / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise IndexCorruptError(f"index version {version_dir} has no manifest: run `qa index build --full`") from exc
-    except json.JSONDecodeError as exc:
-        raise IndexCorruptError(f"manifest of {version_dir} is corrupt: run `qa index build --full`") from exc
+        raise IndexCorruptError(f"index version {version_dir} has no manifest: {REBUILD}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise IndexCorruptError(f"manifest of {version_dir} is corrupt: {REBUILD}") from exc
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
+        raise IndexCorruptError(f"manifest of {version_dir} is corrupt: {REBUILD}")
+    return manifest
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,48 +115,68 @@ class IndexVersion:
 
     @classmethod
     def load(cls, index_dir: Path, *, model_id: str | None = None, dim: int | None = None) -> IndexVersion:
-        """Load the live version, checking schema, model and every file's checksum."""
+        """Load the live version, checking schema, model and every file's checksum.
+
+        Each file is read once and its sha256 checked on the bytes that are then parsed, so a truncated
+        or altered file raises :class:`IndexCorruptError` (saying how to rebuild) and is never half-used.
+        Everything is read into memory: a loaded version does not need its files any more.
+        """
         import faiss
 
         version_dir = live_version_dir(index_dir)
         if version_dir is None:
             raise IndexNotBuiltError(index_dir)
         if not version_dir.is_dir():
-            raise IndexCorruptError(f"live index version {version_dir} is missing: run `qa index build --full`")
+            raise IndexCorruptError(f"live index version {version_dir} is missing: {REBUILD}")
         manifest = read_manifest(version_dir)
         if manifest.get("schema_version") != SCHEMA_VERSION:
             raise IndexMismatchError(
-                f"index schema {manifest.get('schema_version')} differs from {SCHEMA_VERSION}: run `qa index build --full`"
+                f"index schema {manifest.get('schema_version')} differs from {SCHEMA_VERSION}: {REBUILD}"
             )
         if model_id is not None and manifest.get("model_id") != model_id:
-            raise IndexMismatchError(
-                f"index built with {manifest.get('model_id')}, not {model_id}: run `qa index build --full`"
-            )
+            raise IndexMismatchError(f"index built with {manifest.get('model_id')}, not {model_id}: {REBUILD}")
         if dim is not None and manifest.get("dim") != dim:
-            raise IndexMismatchError(f"index dimension {manifest.get('dim')} != {dim}: run `qa index build --full`")
-        for name, digest in manifest.get("files", {}).items():
+            raise IndexMismatchError(f"index dimension {manifest.get('dim')} != {dim}: {REBUILD}")
+        files: dict[str, str] = manifest["files"]
+        required = {"docs.jsonl", "chunks.jsonl", "units.jsonl", "unit_vecs.npy", "chunks.faiss"}
+        if missing := sorted(required - set(files)):
+            raise IndexCorruptError(f"manifest of {version_dir} does not name {', '.join(missing)}: {REBUILD}")
+
+        def verified(name: str) -> bytes:
             path = version_dir / name
-            if not path.is_file() or sha256_file(path) != digest:
-                raise IndexCorruptError(f"index file {path} is missing or corrupt: run `qa index build --full`")
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise IndexCorruptError(f"index file {path} is missing or unreadable: {REBUILD}") from exc
+            if hashlib.sha256(data).hexdigest() != files[name]:
+                raise IndexCorruptError(f"index file {path} is truncated or corrupt (checksum mismatch): {REBUILD}")
+            return data
+
         try:
+            blobs = {name: verified(name) for name in sorted(files) if not name.startswith("bm25/")}
+            for name in files:  # bm25s reads its own directory: check it first
+                if name.startswith("bm25/"):
+                    verified(name)
             docs = {}
-            for line in (version_dir / "docs.jsonl").read_text(encoding="utf-8").splitlines():
+            for line in blobs["docs.jsonl"].decode("utf-8").splitlines():
                 rec = json.loads(line)
                 rec["subjects"] = tuple(rec.get("subjects") or ())
                 docs[rec["doc_id"]] = Document(**rec)
             chunks = [
                 ChunkRecord(r["doc_id"], tuple(r["section"]), r["start"], r["end"], r["unit_lo"], r["unit_hi"])
-                for r in map(json.loads, (version_dir / "chunks.jsonl").read_text(encoding="utf-8").splitlines())
+                for r in map(json.loads, blobs["chunks.jsonl"].decode("utf-8").splitlines())
             ]
-            unit_rows = [json.loads(x) for x in (version_dir / "units.jsonl").read_text(encoding="utf-8").splitlines()]
+            unit_rows = [json.loads(x) for x in blobs["units.jsonl"].decode("utf-8").splitlines()]
             units = np.array([[u[0], u[1], u[2]] for u in unit_rows], dtype=np.int64).reshape(-1, 3)
-            unit_vecs = np.load(version_dir / "unit_vecs.npy")
-            faiss_index = faiss.read_index(str(version_dir / "chunks.faiss"))
+            unit_vecs = np.load(io.BytesIO(blobs["unit_vecs.npy"]))
+            faiss_index = faiss.deserialize_index(np.frombuffer(blobs["chunks.faiss"], dtype=np.uint8))
             lexical = Lexical.load(version_dir / "bm25")
+        except IndexCorruptError:
+            raise
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
-            raise IndexCorruptError(f"index version {version_dir} cannot be read ({exc}): run `qa index build --full`") from exc
+            raise IndexCorruptError(f"index version {version_dir} cannot be read ({exc}): {REBUILD}") from exc
         if faiss_index.ntotal != len(chunks) or len(unit_vecs) != len(units) or lexical.size != len(chunks):
-            raise IndexCorruptError(f"index version {version_dir} is inconsistent: run `qa index build --full`")
+            raise IndexCorruptError(f"index version {version_dir} is inconsistent: {REBUILD}")
         return cls(
             version_dir,
             manifest,
