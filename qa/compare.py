@@ -17,11 +17,12 @@ _GENERIC = frozenset(
     """vs overview introduction conclusion summary analysis pros cons key features feature when what why how
     frequently asked questions faq wrapping final verdict matrix comparison table choose choosing use using
     support supports supported dimension score scores rating ratings overall alternatives people also related
-    explore code patterns unique only built work works""".split()
+    explore code patterns unique only work works""".split()
 )
 _NEG = re.compile(
     r"\b(no|not|none|never|lacks?|lacking|without|cannot|can't|doesn't|don't|isn't|aren't|won't|unsupported|"
-    r"only sync|sync only|manual(?:ly)?|requires? \w+-?\w* or similar)\b",
+    r"only sync|sync only|manual(?:ly)?|requires? \w+-?\w* or similar|steep(?:er)?|hard(?:er)?|difficult|"
+    r"complex|fewer|smaller|lower|slower|limited|weak(?:er)?|bottleneck|not that)\b",
     re.I,
 )
 _NUM = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|K|%|\+)?(?![\d.]|[kK]\b)|(?<![\w.])(\d+(?:\.\d+)?)(k|K)\b")

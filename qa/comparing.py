@@ -3,13 +3,15 @@ and the disagreements between sources."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from numpy.typing import NDArray
 
-from qa.compare import Aspect, aspect_stems, is_yes_no, negative, values
+from qa.compare import Aspect, aspect_stems, is_yes_no, negative, stem, values
 from qa.query import Query
 from qa.retrieval import Candidate, Snapshot
-from qa.text import content_words
+from qa.text import STOPWORDS, content_words, words
 
 MAX_ROWS = 6
 
@@ -98,17 +100,22 @@ def comparison_rows(
 
 
 def conflicts(
-    snap: Snapshot, query: Query, scored: list[tuple[int, float]]
+    snap: Snapshot, query: Query, qvec: NDArray[np.float32], cands: list[Candidate]
 ) -> list[tuple[str, list[tuple[int, tuple[int, int]]]]]:
     """Claims about the same subject and aspect from different sources that differ: different numbers of
-    the same kind, or a yes and a no. ``scored`` is (unit, cosine with the question), best first.
+    the same kind, a yes and a no, or the two sides of an "A or B" question.
     Each conflict is (topic, [(unit, span of the claim)])."""
-    if not scored:
+    pool = _pool(snap, cands)
+    if not len(pool):
         return []
     qstems = question_stems(snap, query)
-    best = max(c for _, c in scored[:5])
+    cos = snap.version.unit_vecs[pool] @ qvec
+    order = np.argsort(-cos)
+    best = float(cos[order[0]])
     relevant = [
-        u for u, c in scored[:20] if c >= max(0.4, best - 0.35) and (not qstems or snap.unit_stems[u] & qstems)
+        int(pool[i]) for i in order[:60]
+        if cos[i] >= max(0.5, best - 0.2)
+        or (cos[i] >= max(0.3, best - 0.4) and (not qstems or snap.unit_stems[int(pool[i])] & qstems))
     ]
     subjects = query.subjects or tuple(snap.catalog.names)
     out = []
@@ -117,7 +124,7 @@ def conflicts(
         claims: list[tuple[int, tuple[int, int], str]] = []
         for u in relevant:
             span = subject_span(snap, u, subject)
-            if span is not None:
+            if span is not None and len(span_text(snap, u, span).split()) <= 60:
                 claims.append((u, span, snap.version.chunks[int(snap.version.units[u][0])].doc_id))
         if len({d for _, _, d in claims}) < 2:
             continue
@@ -131,6 +138,19 @@ def conflicts(
             if len(found) >= 2 and len({n for n, _, _ in found.values()}) >= 2:
                 picked = [(u, span) for _, u, span in found.values()]
                 break
+        # "Is X simple or complex?": one source says one alternative, another the other.
+        if not picked and (alts := alternatives(query)):
+            sides: list[dict[str, tuple[int, tuple[int, int]]]] = [{}, {}]
+            for u, span, doc in claims:
+                toks = set(stem(w) for w in words(span_text(snap, u, span)))
+                hits = [i for i, alt in enumerate(alts) if alt & toks]
+                if len(hits) == 1:
+                    sides[hits[0]].setdefault(doc, (u, span))
+            pairs = [(r0, r1, d0, d1) for r0, d0 in enumerate(sides[0]) for r1, d1 in enumerate(sides[1]) if d0 != d1]
+            if pairs:
+                # The best-ranked pair of claims from two different sources.
+                _, _, d0, d1 = min(pairs, key=lambda p: p[0] + p[1])
+                picked = [sides[0][d0], sides[1][d1]]
         # Yes/no: one source says it does, another says it does not.
         if not picked and is_yes_no(query.text):
             pos = {d: (u, span) for u, span, d in claims if not negative(span_text(snap, u, span))}
@@ -142,3 +162,23 @@ def conflicts(
             topic = f"{topic_words or 'this'} ({subject})"
             out.append((topic, picked))
     return out
+
+
+def alternatives(query: Query) -> list[frozenset[str]]:
+    """The two alternatives of an "A or B" question that are not subjects ('simple or complex',
+    'a full-stack framework or a micro framework' -> full-stack / micro)."""
+    m = re.search(r"^(.*)\bor\b(.*)$", query.text, re.I)
+    if not m:
+        return []
+    subject_words = {w for s in query.subjects for w in content_words(s)}
+
+    def keep(text: str) -> list[str]:
+        return [w for w in words(text) if w not in STOPWORDS and w not in subject_words and len(w) > 2]
+
+    left, right = keep(m.group(1)), keep(m.group(2))
+    if not left or not right:
+        return []
+    a, b = left[-1], right[0]
+    if len(left) >= 2 and len(right) >= 2 and left[-1] == right[1]:  # "X framework or Y framework"
+        a = left[-2]
+    return [frozenset({stem(a)}), frozenset({stem(b)})] if stem(a) != stem(b) else []
