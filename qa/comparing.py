@@ -112,10 +112,14 @@ def conflicts(
     cos = snap.version.unit_vecs[pool] @ qvec
     order = np.argsort(-cos)
     best = float(cos[order[0]])
-    relevant = [
+    # Claims on the question's aspect (its words or section); "A or B" questions also take close paraphrases.
+    on_aspect = {
         int(pool[i]) for i in order[:60]
-        if cos[i] >= max(0.5, best - 0.2)
-        or (cos[i] >= max(0.3, best - 0.4) and (not qstems or snap.unit_stems[int(pool[i])] & qstems))
+        if cos[i] >= max(0.3, best - 0.4) and (not qstems or snap.unit_stems[int(pool[i])] & qstems)
+    }
+    alts = alternatives(query)
+    relevant = [
+        int(pool[i]) for i in order[:60] if int(pool[i]) in on_aspect or (alts and cos[i] >= max(0.5, best - 0.2))
     ]
     subjects = query.subjects or tuple(snap.catalog.names)
     out = []
@@ -132,6 +136,8 @@ def conflicts(
         # Numbers: sources stating different values of the same kind.
         by_kind: dict[str, dict[str, tuple[float, int, tuple[int, int]]]] = {}
         for u, span, doc in claims:
+            if u not in on_aspect:
+                continue
             for v in values(span_text(snap, u, span)):
                 by_kind.setdefault(v.kind, {}).setdefault(doc, (v.number, u, span))
         for found in by_kind.values():
@@ -139,7 +145,7 @@ def conflicts(
                 picked = [(u, span) for _, u, span in found.values()]
                 break
         # "Is X simple or complex?": one source says one alternative, another the other.
-        if not picked and (alts := alternatives(query)):
+        if not picked and alts:
             sides: list[dict[str, tuple[int, tuple[int, int]]]] = [{}, {}]
             for u, span, doc in claims:
                 toks = set(stem(w) for w in words(span_text(snap, u, span)))
@@ -153,8 +159,9 @@ def conflicts(
                 picked = [sides[0][d0], sides[1][d1]]
         # Yes/no: one source says it does, another says it does not.
         if not picked and is_yes_no(query.text):
-            pos = {d: (u, span) for u, span, d in claims if not negative(span_text(snap, u, span))}
-            neg = {d: (u, span) for u, span, d in claims if negative(span_text(snap, u, span))}
+            aspect_claims = [(u, span, d) for u, span, d in claims if u in on_aspect]
+            pos = {d: (u, span) for u, span, d in aspect_claims if not negative(span_text(snap, u, span))}
+            neg = {d: (u, span) for u, span, d in aspect_claims if negative(span_text(snap, u, span))}
             if pos and neg and set(pos) | set(neg) != set(pos) & set(neg):
                 first_pos = next(iter(pos.items()))
                 picked = [first_pos[1]] + [v for d, v in neg.items() if d != first_pos[0]]
