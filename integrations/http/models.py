@@ -1,0 +1,122 @@
+"""Request and response models: the HTTP edge's copy of ``Answer.to_dict()``, so OpenAPI documents it exactly.
+
+``qa`` keeps frozen dataclasses; pydantic lives only here. ``tests/test_http.py`` checks that these models and
+``Answer.to_dict()`` have the same fields, so the two cannot drift apart silently. The rebuild report is
+``qa.BuildReport`` itself (a dataclass pydantic can describe), so it cannot drift at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AskIn(BaseModel):
+    """A question, optionally continuing a conversation."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"question": "Does Flask support async?", "conversation_id": "c-42"}]},
+    )
+
+    question: str = Field(min_length=1, max_length=2000, description="1 to 2000 characters, not only spaces")
+    conversation_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=128,
+        description="keep the same id across questions so follow-ups ('And Flask?') resolve against earlier turns",
+    )
+
+
+class CitationOut(_Out):
+    n: int = Field(description="the number used as [n] in the answer text")
+    doc_id: str
+    title: str
+    publisher: str | None
+    url: str | None
+    published: str | None = Field(description="ISO date of the source, when known")
+    section: str | None = Field(description="section path inside the source, e.g. 'Performance > Benchmarks'")
+    quote: str = Field(description="verbatim excerpt: equals the document text [start:end]")
+    start: int
+    end: int
+    score: float
+    link: str | None = Field(description="url opening at the quote (URL text fragment), when the source has a url")
+    outdated: bool = Field(description="the source is older than the staleness threshold")
+
+
+class ConflictClaimOut(_Out):
+    text: str
+    citation: int
+    published: str | None = None
+
+
+class ConflictOut(_Out):
+    topic: str
+    claims: list[ConflictClaimOut]
+
+
+class ComparisonRowOut(_Out):
+    aspect: str
+    cells: dict[str, list[int]] = Field(description="subject -> numbers of the citations supporting that cell")
+
+
+class ComparisonOut(_Out):
+    subjects: list[str]
+    rows: list[ComparisonRowOut]
+
+
+class AnswerOut(_Out):
+    """An extractive answer: every sentence is a cited, verbatim excerpt."""
+
+    question: str
+    resolved_question: str = Field(description="the question as understood, follow-ups resolved")
+    answer: str = Field(description="the answer text with [n] citation markers")
+    abstained: bool = Field(description="true when the corpus does not cover the question")
+    confidence: float
+    subjects: list[str]
+    citations: list[CitationOut]
+    conflicts: list[ConflictOut] = Field(description="where sources disagree, each claim with its citation")
+    comparison: ComparisonOut | None = Field(description="aspect-by-subject table when the question compares")
+    conversation_id: str | None
+    timings_ms: dict[str, float]
+    suggestions: list[str] = Field(description="nearest covered topics, when abstaining")
+    index_version: str | None
+
+
+class ErrorItem(_Out):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ErrorOut(_Out):
+    """Every error: ``detail`` is one readable line; ``errors`` lists invalid fields for 422s."""
+
+    detail: str
+    errors: list[ErrorItem] | None = None
+
+
+class HealthOut(_Out):
+    status: str = "ok"
+
+
+class ReadyOut(_Out):
+    ready: bool
+    index_version: str | None = None
+    detail: str | None = Field(default=None, description="why the service is not ready")
+
+
+class IndexStatusOut(BaseModel):
+    """``Engine.status()``: the fields below, and any the engine adds."""
+
+    model_config = ConfigDict(extra="allow")
+
+    manifest: dict[str, Any] = Field(description="the live index version's manifest")
+    corpus_changes: dict[str, list[str]] | None = Field(description="documents added/changed/removed since the build")
+    stale: bool
+    loaded_version: str | None = Field(description="the index version this worker answers from")
