@@ -1,0 +1,45 @@
+"""The evaluation set as a CI gate: answer quality on the seed corpus with the real model."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.engine import Engine
+from qa.evaluation import DEFAULT_EVAL_FILE, EvalReport, load_cases, run_eval
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def report(engine: Engine) -> EvalReport:
+    return run_eval(engine, load_cases(ROOT / DEFAULT_EVAL_FILE))
+
+
+def test_eval_set_is_large_and_varied() -> None:
+    cases = load_cases(ROOT / DEFAULT_EVAL_FILE)
+    types = {c.type for c in cases}
+    assert len(cases) >= 60
+    assert {"fact", "recommendation", "howto", "followup", "disagreement", "comparison", "out_of_scope"} <= types
+    assert sum(not c.answerable for c in cases) >= 12
+    assert all(c.history for c in cases if c.type == "followup")
+
+
+def test_answer_hit_rate(report: EvalReport) -> None:
+    misses = [(f.id, f.answer[:80]) for f in report.failures if f.answerable]
+    assert report.answer_hit_rate >= 0.9, misses
+
+
+def test_abstention(report: EvalReport) -> None:
+    assert report.abstention_recall >= 0.9, [f.id for f in report.failures if not f.answerable]
+    assert report.false_abstention <= 0.05
+
+
+def test_every_quote_is_grounded(report: EvalReport) -> None:
+    assert report.grounded_quote_rate == 1.0
+
+
+def test_both_sides_of_comparisons(report: EvalReport) -> None:
+    assert report.both_sides_coverage >= 0.8
+
+
+def test_evidence_recall(report: EvalReport) -> None:
+    assert report.evidence_recall_at_k >= 0.8
