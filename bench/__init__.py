@@ -1,0 +1,1 @@
+"""Benchmarks (``make bench`` / ``python -m bench``): each module with a ``main()`` prints its figures."""
