@@ -230,6 +230,15 @@ def test_feedback_click_is_stored_and_acknowledged(client: TestClient, fake: Fak
     assert "Does Flask support async views?" in out and "Coverage gaps" in out
 
 
+def test_url_verification_challenge_is_answered(client: TestClient) -> None:
+    """What Slack sends when the Request URL is saved in the app settings."""
+    body = json.dumps({"token": "legacy", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+                       "type": "url_verification"})
+    status, text, _ = post(client, body)
+    assert status == 200 and json.loads(text) == {"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"}
+    assert post(client, body, signed=sign(body, secret="forged"))[0] == 401
+
+
 def test_forged_or_stale_requests_get_401_and_no_reply(client: TestClient, fake: FakeSlack) -> None:
     channel, ts = new_channel(), new_ts()
     body = event_body(mention("Does FastAPI support WebSockets?", channel=channel, ts=ts), event_id="EvFORGED0001")
