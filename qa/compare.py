@@ -17,7 +17,8 @@ _GENERIC = frozenset(
     """vs overview introduction conclusion summary analysis pros cons key features feature when what why how
     frequently asked questions faq wrapping final verdict matrix comparison table choose choosing use using
     support supports supported dimension score scores rating ratings overall alternatives people also related
-    explore code patterns unique only work works""".split()
+    explore code patterns unique only work works still good great well really much many lots
+    things thing stuff""".split()
 )
 _NEG = re.compile(
     r"\b(no|not|none|never|lacks?|lacking|without|cannot|can't|doesn't|don't|isn't|aren't|won't|unsupported|"
@@ -27,6 +28,16 @@ _NEG = re.compile(
 )
 _NUM = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|K|%|\+)?(?![\d.]|[kK]\b)|(?<![\w.])(\d+(?:\.\d+)?)(k|K)\b")
 _YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def topic_words(question: str, aspect_terms: tuple[str, ...]) -> str:
+    """The question's own words for its aspect, in its order and casing ('GitHub stars')."""
+    keep = []
+    for raw in question.split():
+        w = raw.strip(",.;:!?'\"()").removesuffix("'s")
+        if w.lower() in aspect_terms and w.lower() not in _GENERIC and w.lower() not in QUESTION_WORDS:
+            keep.append(w)
+    return " ".join(keep)
 
 
 def stem(word: str) -> str:
@@ -136,6 +147,8 @@ def values(text: str) -> list[Value]:
         if _YEAR.match(raw) and not suffix:
             continue
         num = float(raw.replace(",", ""))
+        if num == 0:
+            continue
         if suffix == "k":
             num *= 1000
         if suffix == "%":
@@ -151,7 +164,18 @@ def negative(text: str) -> bool:
     return bool(_NEG.search(text))
 
 
-_YES_NO = re.compile(r"^\s*(does|do|is|are|can|has|have|will|was|were|did|could|should)\b", re.I)
+_QUANTITY = re.compile(
+    r"\bhow (?:many|much|fast|big|large|popular|old)\b|\b(?:number|count|version|versions|percent|percentage|rate|"
+    r"throughput|speed|size|minimum|maximum|requests? per|downloads|stars|score|price|cost)\b",
+    re.I,
+)
+
+
+def asks_quantity(question: str) -> bool:
+    return bool(_QUANTITY.search(question))
+
+
+_YES_NO = re.compile(r"^\s*(does|do|is|are|can|has|have|will|was|were|did|could)\b", re.I)
 
 
 def is_yes_no(question: str) -> bool:

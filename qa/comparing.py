@@ -8,7 +8,7 @@ import re
 import numpy as np
 from numpy.typing import NDArray
 
-from qa.compare import Aspect, aspect_stems, is_yes_no, negative, stem, values
+from qa.compare import Aspect, aspect_stems, asks_quantity, is_yes_no, negative, stem, topic_words, values
 from qa.query import Query
 from qa.retrieval import Candidate, Snapshot
 from qa.text import STOPWORDS, content_words, words
@@ -23,9 +23,13 @@ def subject_span(snap: Snapshot, unit: int, subject: str) -> tuple[int, int] | N
         return cells.get(subject)
     ci, start, end = (int(x) for x in snap.version.units[unit])
     named = snap.unit_subjects[unit]
+    section = snap.section_subjects[ci]
+    if len(section) == 1 and snap.version.unit_kinds[unit] == "item":
+        # A list item under one subject's heading ("Cons" of X) is about X, whatever it compares it to.
+        return (start, end) if subject in section else None
     if snap.unit_lead_subject[unit] == subject:
         return start, end
-    if not named and snap.section_subjects[ci] == {subject}:
+    if not named and section == {subject}:
         return start, end
     return None
 
@@ -123,7 +127,7 @@ def conflicts(
     ]
     subjects = query.subjects or tuple(snap.catalog.names)
     out = []
-    topic_words = " ".join(w for w in query.text.rstrip("?").split() if w.lower().strip(",.'?") in query.aspect_terms)
+    topic = topic_words(query.text, query.aspect_terms)
     for subject in subjects:
         claims: list[tuple[int, tuple[int, int], str]] = []
         for u in relevant:
@@ -136,7 +140,7 @@ def conflicts(
         # Numbers: sources stating different values of the same kind.
         by_kind: dict[str, dict[str, tuple[float, int, tuple[int, int]]]] = {}
         for u, span, doc in claims:
-            if u not in on_aspect:
+            if u not in on_aspect or not qstems or not asks_quantity(query.text):
                 continue
             for v in values(span_text(snap, u, span)):
                 by_kind.setdefault(v.kind, {}).setdefault(doc, (v.number, u, span))
@@ -158,7 +162,7 @@ def conflicts(
                 _, _, d0, d1 = min(pairs, key=lambda p: p[0] + p[1])
                 picked = [sides[0][d0], sides[1][d1]]
         # Yes/no: one source says it does, another says it does not.
-        if not picked and is_yes_no(query.text):
+        if not picked and qstems and is_yes_no(query.text):
             aspect_claims = [(u, span, d) for u, span, d in claims if u in on_aspect]
             pos = {d: (u, span) for u, span, d in aspect_claims if not negative(span_text(snap, u, span))}
             neg = {d: (u, span) for u, span, d in aspect_claims if negative(span_text(snap, u, span))}
@@ -166,8 +170,7 @@ def conflicts(
                 first_pos = next(iter(pos.items()))
                 picked = [first_pos[1]] + [v for d, v in neg.items() if d != first_pos[0]]
         if len(picked) >= 2:
-            topic = f"{topic_words or 'this'} ({subject})"
-            out.append((topic, picked))
+            out.append((f"{topic} of {subject}" if topic else subject, picked))
     return out
 
 
@@ -183,7 +186,10 @@ def alternatives(query: Query) -> list[frozenset[str]]:
         return [w for w in words(text) if w not in STOPWORDS and w not in subject_words and len(w) > 2]
 
     left, right = keep(m.group(1)), keep(m.group(2))
-    if not left or not right:
+    before = words(m.group(1))
+    after = [w for w in words(m.group(2)) if w not in ("a", "an", "the")]
+    # Only when the words on each side of "or" are the alternatives themselves (not subjects).
+    if not left or not right or not before or not after or before[-1] != left[-1] or after[0] != right[0]:
         return []
     a, b = left[-1], right[0]
     if len(left) >= 2 and len(right) >= 2 and left[-1] == right[1]:  # "X framework or Y framework"
