@@ -1,0 +1,204 @@
+"""Hot reload: a serving engine swaps in new index versions in the background; requests never wait for a
+load, never fail because of one, and keep the snapshot they started with."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from qa.build import build_index
+from qa.embedding import SentenceTransformerEmbedder
+from qa.engine import Engine
+from qa.index import live_version_dir
+from qa.reload import Reloader
+from tests.conftest import CORPUS, make_settings
+from tests.fakes import HashingEmbedder
+
+DELETED = "codesea-fastapi-vs-flask"
+
+
+def wait_until(predicate: Callable[[], bool], limit: float = 60.0) -> bool:
+    """Poll ``predicate`` until it holds or ``limit`` seconds pass (a bound, not a timing assertion)."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return predicate()
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    return tmp_path / "corpus"
+
+
+@pytest.fixture
+def engine(tmp_path: Path, corpus: Path) -> Iterator[Engine]:
+    """An engine over a hashing-embedder index of the corpus copy, serving (first version loaded)."""
+    build_index(corpus, tmp_path / "index", HashingEmbedder())
+    eng = Engine(make_settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "var"),
+                 HashingEmbedder())
+    eng.load()
+    yield eng
+    eng.stop_reloader()
+
+
+def rebuild_without(corpus: Path, index: Path, doc_id: str = DELETED) -> str:
+    (corpus / f"{doc_id}.md").unlink()
+    return build_index(corpus, index, HashingEmbedder()).version
+
+
+def test_requests_do_not_load_a_new_version_the_reloader_does(engine: Engine, corpus: Path) -> None:
+    first = engine.loaded_version
+    new = rebuild_without(corpus, engine.settings.index_dir)
+    # A request after the build still gets the loaded snapshot: it never loads on its own.
+    assert engine.snapshot().name == first
+    engine.ask("Is FastAPI faster than Flask?")
+    assert engine.loaded_version == first
+    reloader = Reloader(engine.settings.index_dir, lambda: engine.snapshot().version.path, engine.load)
+    assert reloader.check() is True
+    assert engine.loaded_version == new
+    assert DELETED not in engine.snapshot().version.docs
+    assert reloader.check() is False  # nothing new
+
+
+def test_reloader_thread_swaps_in_each_new_version(engine: Engine, corpus: Path) -> None:
+    engine.start_reloader(interval=0.05)
+    v2 = rebuild_without(corpus, engine.settings.index_dir)
+    assert wait_until(lambda: engine.loaded_version == v2)
+    v3 = rebuild_without(corpus, engine.settings.index_dir, "geekflare-fastapi-vs-flask")
+    assert wait_until(lambda: engine.loaded_version == v3)
+    status = engine.status()
+    assert status["reloader"]["running"] and status["reloader"]["reloads"] == 2
+    assert status["loaded_version"] == status["live_version"] == v3
+    engine.stop_reloader()
+    assert not engine.status()["reloader"]["running"]
+
+
+def test_a_request_keeps_the_snapshot_it_started_with(engine: Engine, corpus: Path) -> None:
+    """Even after two more builds have pruned its files from disk, an old snapshot still answers searches."""
+    held = engine.snapshot()
+    old_dir = held.version.path
+    index = engine.settings.index_dir
+    rebuild_without(corpus, index)
+    engine.load()
+    build_index(corpus, index, HashingEmbedder())
+    engine.load()
+    assert not old_dir.exists()  # pruned: neither live nor previous
+    assert engine.snapshot() is not held
+    assert DELETED in held.version.docs and DELETED not in engine.snapshot().version.docs
+    qvec = HashingEmbedder().embed(["fastapi stars python language components"])[0]
+    _, ids = held.version.faiss.search(qvec.reshape(1, -1), 5)
+    assert (ids[0] >= 0).all()
+    assert held.version.lexical.scores(["stars"]).shape == (len(held.version.chunks),)
+    assert any(held.version.chunks[i].doc_id == DELETED for i in ids[0])
+
+
+def test_a_version_that_fails_to_load_is_logged_once_and_the_old_one_kept(
+    engine: Engine, corpus: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    first = engine.loaded_version
+    index = engine.settings.index_dir
+    rebuild_without(corpus, index)
+    bad = live_version_dir(index)
+    assert bad is not None
+    (bad / "unit_vecs.npy").write_bytes(b"truncated")
+    reloader = Reloader(index, lambda: engine.snapshot().version.path, engine.load)
+    with caplog.at_level(logging.ERROR, logger="qa.reload"):
+        assert reloader.check() is False
+        assert reloader.check() is False  # not retried, not logged again
+    assert engine.loaded_version == first
+    assert reloader.last_error is not None and "qa index build" in reloader.last_error
+    assert len([r for r in caplog.records if r.name == "qa.reload"]) == 1
+    assert engine.ask("Is FastAPI faster than Flask?").answer
+    repaired = build_index(corpus, index, HashingEmbedder())  # the next build repairs it
+    assert reloader.check() is True
+    assert engine.loaded_version == repaired.version and reloader.last_error is None
+
+
+def test_engine_rebuild_serves_the_new_version_when_it_returns(engine: Engine, corpus: Path) -> None:
+    (corpus / f"{DELETED}.md").unlink()
+    report = engine.rebuild()
+    assert engine.loaded_version == report.version
+    assert DELETED not in engine.snapshot().version.docs
+
+
+@pytest.mark.slow
+def test_concurrent_asks_during_a_rebuild_never_fail(
+    tmp_path: Path, seed_index: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    """Threads keep asking (real model) while another build makes a new version live: zero failures, and
+    afterwards the new version's text is what gets cited."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(CORPUS, corpus)
+    shutil.copytree(seed_index, index)
+    engine = Engine(make_settings(corpus_dir=corpus, index_dir=index, data_dir=tmp_path / "var"), embedder)
+    engine.warm_up()
+    engine.start_reloader(interval=0.1)
+    first = engine.loaded_version
+    questions = ["Where does the creator of FastAPI live?", "Is FastAPI faster than Flask?",
+                 "Does Flask support async views?", "Flask vs FastAPI for a beginner?"]
+    failures: list[BaseException] = []
+    seen: list[set[str]] = [set() for _ in range(3)]
+    done = threading.Event()
+
+    def asker(i: int) -> None:
+        for n in range(400):  # bounded
+            if done.is_set():
+                return
+            try:
+                answer = engine.ask(questions[(i + n) % len(questions)])
+                assert answer.answer
+                seen[i].add(engine.loaded_version or "")
+            except BaseException as exc:  # every failure counts
+                failures.append(exc)
+
+    threads = [threading.Thread(target=asker, args=(i,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        assert wait_until(lambda: all(first in s for s in seen))  # every thread answered from the old version
+        text = (corpus / "flask-vs-fastapi-2026.md").read_text(encoding="utf-8")
+        (corpus / "flask-vs-fastapi-2026.md").write_text(text.replace("living in Berlin", "living in Lisbon"))
+        (corpus / f"{DELETED}.md").unlink()
+        report = build_index(corpus, index, embedder)  # as `qa index build` in another process would
+        assert wait_until(lambda: engine.loaded_version == report.version)
+        assert wait_until(lambda: all(report.version in s for s in seen) or not any(t.is_alive() for t in threads))
+    finally:
+        done.set()
+        for t in threads:
+            t.join(60)
+        engine.stop_reloader()
+    assert failures == []
+    assert all(first in s and report.version in s for s in seen)
+    answer = engine.ask("Where does the creator of FastAPI live?")
+    assert "Lisbon" in answer.answer and "Berlin" not in answer.answer
+    assert all(c.doc_id != DELETED for c in answer.citations)
+
+
+def test_reloader_survives_an_unexpected_error(tmp_path: Path) -> None:
+    calls: list[int] = []
+    (tmp_path / "versions" / "v1").mkdir(parents=True)
+    (tmp_path / "CURRENT").write_text("v1\n")
+
+    def load() -> None:
+        calls.append(1)
+        raise RuntimeError("boom")
+
+    reloader = Reloader(tmp_path, lambda: None, load, interval=0.01)
+    reloader.start()
+    try:
+        assert wait_until(lambda: reloader.last_error is not None)
+        assert reloader.running
+        assert "boom" in (reloader.last_error or "")
+    finally:
+        reloader.stop()
+    assert len(calls) == 1  # a version that failed is not retried until CURRENT changes
+    assert not reloader.running
