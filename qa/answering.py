@@ -158,13 +158,23 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
             o_doc = snap.version.chunks[int(snap.version.units[other.unit][0])].doc_id
             if o_doc in seen_docs or other.unit in taken:
                 continue
-            if float(vecs[s.unit] @ vecs[other.unit]) >= 0.86:
+            if float(vecs[s.unit] @ vecs[other.unit]) >= 0.86 and _same_numbers(snap, s.unit, other.unit):
                 claim.units.append(other.unit)
                 taken.add(other.unit)
                 seen_docs.add(o_doc)
         claims.append(claim)
     # Document order within a source reads better than score order for single-topic facts.
     return claims
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _same_numbers(snap: Snapshot, a: int, b: int) -> bool:
+    """Two units that both state numbers are duplicates only if they state the same ones: 'requires
+    Python 3.7' and 'requires Python 3.10' disagree, and one claim citing both would hide that."""
+    na, nb = set(_NUMBER.findall(snap.unit_text[a])), set(_NUMBER.findall(snap.unit_text[b]))
+    return not (na and nb) or na == nb
 
 
 _TOKEN = re.compile(r"[A-Za-z][\w.+#-]*[\w+#]|[A-Za-z]")

@@ -98,7 +98,11 @@ def build_aspects(labels: list[tuple[str, str]], subject_words: frozenset[str]) 
     for members in groups.values():
         sources = set().union(*(by_label[m] for m in members))
         name = min(members, key=lambda m: (-len(by_label[m]), "(" in m, len(m)))
-        aspects.append(Aspect(name, frozenset().union(*(distinctive[m] for m in members)), len(sources)))
+        # What the members share names the aspect; a lone label keeps all its distinctive stems.
+        shared = Counter(s for m in members for s in distinctive[m])
+        top = max(shared.values())
+        stems = frozenset(s for s, c in shared.items() if c == top) if len(members) > 1 else distinctive[members[0]]
+        aspects.append(Aspect(name, stems or distinctive[name], len(sources)))
     aspects.sort(key=lambda a: (-a.weight, a.name))
     return aspects
 

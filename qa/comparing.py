@@ -73,7 +73,8 @@ def comparison_rows(
             for u, c in cos.items():
                 if not (snap.unit_stems[u] & aspect.stems) or subject_span(snap, u, subject) is None:
                     continue
-                score = c + (0.1 if snap.unit_cells[u] else 0.0) - (0.2 if u in used else 0.0)
+                # A table cell is an explicit per-subject statement: the best kind of evidence for a row.
+                score = c + (0.3 if snap.unit_cells[u] else 0.0) - (0.2 if u in used else 0.0)
                 score += 0.05 * snap.freshness[snap.unit_doc[u]]
                 if snap.version.unit_kinds[u] == "code":
                     score -= 0.2

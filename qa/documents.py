@@ -81,7 +81,7 @@ def parse_document(doc_id: str, raw: str) -> Document:
     meta: dict[str, object] = {}
     body = raw
     if raw.startswith("---\n"):
-        end = raw.find("\n---", 4)
+        end = raw.find("\n---", 3)  # 3, not 4: empty front matter ("---\n---\n") closes at once
         if end < 0:
             raise ValueError("front matter starts with '---' but never ends")
         loaded = yaml.safe_load(raw[4:end])

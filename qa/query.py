@@ -14,7 +14,7 @@ _VS_TITLE = re.compile(r"^\s*(.+?)\s+(?:vs\.?|versus|or|and)\s+(.+?)(?:\s*[:\-â€
 
 # Question types, recognised by generic English phrasing only.
 _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("comparison", re.compile(r"\b(compare|comparison|compared|vs\.?|versus|differen(?:ce|t)|differ|distinguish|"
+    ("comparison", re.compile(r"\b(compare|comparison|compared|vs\.?|versus|differ(?:s|ences?|ent)?|distinguish|"
                               r"side[- ]by[- ]side|pros and cons|trade-?offs?)\b", re.I)),
     ("recommendation", re.compile(r"\b(should i|should we|which (?:one|is|framework|library|tool|should)|"
                                   r"better|best|recommend|choose|choice|pick|go with|worth|prefer|"
@@ -60,7 +60,9 @@ class SubjectCatalog:
         for doc in docs:
             names.extend(doc.subjects)
             if not doc.subjects and (m := _VS_TITLE.match(doc.title)) and re.search(r"\bvs\.?\b|versus", doc.title, re.I):
-                names.extend([m.group(1), m.group(2)])
+                # 'Django vs Flask vs FastAPI' names three subjects, not 'Django' and 'Flask vs FastAPI'.
+                names.append(m.group(1))
+                names.extend(p for p in re.split(r"\s+(?:vs\.?|versus)\s+", m.group(2), flags=re.I) if p.strip())
         return cls(names)
 
     @property

@@ -56,14 +56,16 @@ class Snapshot:
         for u, (ci, start, _end) in enumerate(version.units):
             chunk = version.chunks[ci]
             stems = set(aspect_stems(self.unit_text[u], subject_words))
-            stems |= set(aspect_stems(" ".join(chunk.section), subject_words))
             cells: dict[str, tuple[int, int]] = {}
             if version.unit_kinds[u] == "row":
+                # A table row speaks to its own label, not to the section the table sits in.
                 label, by_head = row_cells(version.unit_contexts[u], self.unit_text[u])
                 labels.append((chunk.doc_id, label))
                 for head, (a, b) in by_head.items():
                     for name in self.catalog.mentioned(head):
                         cells[name] = (int(start) + a, int(start) + b)
+            else:
+                stems |= set(aspect_stems(" ".join(chunk.section), subject_words))
             self.unit_stems.append(frozenset(stems))
             self.unit_cells.append(cells)
         self.aspects: list[Aspect] = build_aspects(labels, subject_words)
