@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -162,6 +163,22 @@ def test_empty_mention_or_help_gets_the_help(client: TestClient, fake: FakeSlack
     assert all(r.params["text"] == render.HELP_TEXT for r in replies)
 
 
+def test_slash_command_without_a_question_shows_the_help(client: TestClient, fake: FakeSlack) -> None:
+    channel = new_channel()
+    status, text, took = post(client, command_body("", channel=channel, response_url=fake.response_url("h")), form=True)
+    assert status == 200 and took < ACK_LIMIT
+    ack = json.loads(text)
+    assert ack["response_type"] == "ephemeral" and ack["text"] == render.HELP_TEXT
+
+
+def test_a_question_over_the_limit_gets_a_reason(client: TestClient, fake: FakeSlack) -> None:
+    channel, ts = new_channel("D"), new_ts()
+    post(client, event_body(direct_message("Flask or FastAPI? " * 150, channel=channel, ts=ts)))
+    [reply] = fake.wait_for("chat.postMessage", channel=channel)
+    assert reply.params["thread_ts"] == ts
+    assert "the limit is 2000" in reply.params["text"]
+
+
 def test_slash_command_is_ephemeral_and_shareable(client: TestClient, fake: FakeSlack, slack_settings: Settings) -> None:
     channel = new_channel()
     cmd_url = fake.response_url(f"cmd-{channel}")
@@ -311,6 +328,17 @@ def test_a_wrong_token_fails_at_start_up(slack_settings: Settings, engine: Engin
         create_slack_app(engine, settings)
     with pytest.raises(SlackSetupError, match="QA_SLACK_BOT_TOKEN"):
         create_slack_app(engine, slack_settings.model_copy(update={"slack_bot_token": None}))
+
+
+def test_an_unreachable_slack_does_not_stop_the_server(slack_settings: Settings, engine: Engine,
+                                                        caplog: pytest.LogCaptureFixture) -> None:
+    """A network hiccup at start-up must not take the HTTP API down with it: the token is checked later."""
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}/api/"
+    app = create_slack_app(engine, slack_settings.model_copy(update={"slack_api_url": closed}))
+    assert app.client.base_url == closed
+    assert "could not reach Slack" in caplog.text
 
 
 def test_corpus_text_cannot_ping_the_channel(tmp_path: Path, fake: FakeSlack, embedder: Any) -> None:

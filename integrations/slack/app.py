@@ -14,8 +14,10 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from integrations.slack import render
 from integrations.slack.store import SlackStore
@@ -52,17 +54,26 @@ def create_slack_app(engine: Engine, settings: Settings, *, socket: bool = False
     if not socket and not settings.slack_signing_secret:
         raise SlackSetupError("QA_SLACK_SIGNING_SECRET is not set: copy it from your Slack app's Basic Information page")
     client = WebClient(token=settings.slack_bot_token, base_url=_api_url(settings.slack_api_url))
-    try:
-        app = App(
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))  # ~1 message/s per channel
+
+    def build(verify_token: bool) -> App:
+        return App(
             name="compare-qa",
             client=client,
             signing_secret=settings.slack_signing_secret or "",
-            token_verification_enabled=True,
+            token_verification_enabled=verify_token,
             process_before_response=False,
             logger=logging.getLogger("integrations.slack.bolt"),
         )
-    except Exception as exc:  # BoltError for a rejected token, URLError & co. when Slack is unreachable
+
+    try:
+        app = build(verify_token=True)
+    except BoltError as exc:  # Slack answered: the token is wrong or revoked
         raise SlackSetupError(f"Slack did not accept QA_SLACK_BOT_TOKEN at {settings.slack_api_url}: {exc}") from exc
+    except OSError as exc:  # Slack unreachable right now: start anyway, bolt checks the token on the first request
+        log.warning("could not reach Slack at %s (%s); the token is checked on the first request instead",
+                    settings.slack_api_url, exc)
+        app = build(verify_token=False)
     bot = SlackBot(engine, store or SlackStore.in_dir(settings.data_dir))
     bot.register(app)
     return app
