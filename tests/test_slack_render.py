@@ -93,6 +93,15 @@ def test_answer_with_sources_conflicts_and_comparison() -> None:
     assert msg.text.startswith("Flask: Flask 2.0 added async views [1] FastAPI:")
 
 
+def test_comparison_lines_get_bold_aspects_and_labels() -> None:
+    answer = make_answer(answer="FastAPI wins overall. [1][2] Speed (req/s) — FastAPI: ~120k; Flask: ~30k [1]\n"
+                                "Validation — Flask: none [2]; FastAPI: Pydantic [1]\nFlask: no source says.")
+    [msg] = render.render_answer(answer)
+    assert msg.blocks[0]["text"]["text"] == (
+        "FastAPI wins overall. [1][2] *Speed (req/s)* — *FastAPI:* ~120k; *Flask:* ~30k [1]\n"
+        "*Validation* — *Flask:* none [2]; *FastAPI:* Pydantic [1]\n*Flask:* no source says.")
+
+
 def test_share_button_and_asker_for_slash_command_answers() -> None:
     [msg] = render.render_answer(make_answer(), answer_id="a-2", share=True, asked_by="U123")
     assert_valid(msg.blocks)

@@ -146,14 +146,19 @@ def _quote(text: str) -> list[Block]:
 
 
 def _answer_body(answer: Answer) -> str:
-    """The answer text in mrkdwn: escaped, with ``Subject:`` labels at line starts in bold."""
-    subjects = set(answer.subjects) | set(answer.comparison.subjects if answer.comparison else ())
+    """The answer text in mrkdwn, escaped, with subject labels in bold: ``Flask: ...`` lines, and comparison
+    lines ``Aspect — Flask: ...; FastAPI: ...`` (aspect and labels bold)."""
+    subjects = sorted(set(answer.subjects) | set(answer.comparison.subjects if answer.comparison else ()),
+                      key=len, reverse=True)
+    if not subjects:
+        return escape(answer.answer)
+    names = "|".join(re.escape(escape(s)) for s in subjects)
+    label = re.compile(rf"(^|— |; )({names}):(?= )")
+    aspect = re.compile(rf"(^|\] )([^*\n\[\].;]{{1,80}}?) — (?=(?:{names}):)")
     lines = []
     for line in escape(answer.answer).splitlines():
-        label, sep, rest = line.partition(":")
-        if sep and label.strip() in subjects:
-            line = f"*{label.strip()}:*{rest}"
-        lines.append(line)
+        line = aspect.sub(r"\1*\2* — ", line)
+        lines.append(label.sub(r"\1*\2:*", line))
     return "\n".join(lines)
 
 
