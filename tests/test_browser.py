@@ -1,0 +1,189 @@
+"""The chat page in a real browser (Debian's chromium through Playwright) against a real uvicorn server."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from integrations.http import create_app
+from qa.build import build_index
+from qa.embedding import SentenceTransformerEmbedder
+from qa.engine import Engine
+from tests.conftest import CORPUS, make_settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium missing: run `make browser`")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory, seed_index: Path, embedder: SentenceTransformerEmbedder) -> Iterator[str]:
+    """uvicorn in a thread over the seed corpus with a url on every article, so citations carry links."""
+    tmp = tmp_path_factory.mktemp("browser")
+    corpus = tmp / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    for path in corpus.glob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("---\n")
+        path.write_text(f"---\nurl: https://example.org/articles/{path.stem}\n" + text[4:], encoding="utf-8")
+    index = tmp / "index"
+    shutil.copytree(seed_index, index, ignore=shutil.ignore_patterns("LOCK"))
+    build_index(corpus, index, embedder)  # front matter only changed: every vector is reused
+    settings = make_settings(corpus_dir=corpus, index_dir=index, data_dir=tmp / "var")
+    app = create_app(settings, Engine(settings, embedder))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
+    thread = threading.Thread(target=server.run, name="uvicorn-browser-test", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(15)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, base_url: str) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    expected = "the server responded with a status of 422"  # chromium logs the 4xx a test provokes on purpose
+    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" and expected not in m.text else None)
+    # Nothing may be fetched from anywhere but our server.
+    page.on("request", lambda r: None if r.url.startswith((base_url, "data:")) else problems.append(f"fetched {r.url}"))
+    page.goto(base_url + "/")
+    yield page
+    context.close()
+    assert problems == []
+
+
+def ask_in_page(page: Any, question: str) -> Any:
+    """Type the question, press Enter, wait for its answer card; returns the card."""
+    answers = page.locator("article.turn.answer, article.turn.error")
+    before = answers.count()
+    page.locator("#question").fill(question)
+    page.locator("#question").press("Enter")
+    card = answers.nth(before)
+    card.wait_for()
+    return card
+
+
+def test_question_gets_an_answer_with_a_cited_quote_linking_to_the_source(page: Any, base_url: str) -> None:
+    question = "Who created Flask?"
+    expected = httpx.post(f"{base_url}/ask", json={"question": question}, timeout=30).json()
+    first = expected["citations"][0]
+    assert first["link"] and "#:~:text=" in first["link"]
+
+    card = ask_in_page(page, question)
+    assert "Armin Ronacher" in card.locator(".answer-text").inner_text()
+    assert page.locator("#question").input_value() == ""  # Enter sent it
+    source = card.locator("li.source").first
+    assert source.is_visible()
+    assert source.locator(".quote").inner_text() == first["quote"]
+    assert source.locator("cite").inner_text() == first["title"]
+    meta = source.locator(".meta").inner_text()
+    assert (first["published"] or "undated") in meta
+    if first["publisher"]:
+        assert first["publisher"] in meta
+    link = source.locator("a.open")
+    assert link.get_attribute("href") == first["link"]
+    assert link.get_attribute("rel") == "noopener noreferrer"
+    # The [1] marker in the text jumps to that source.
+    marker = card.locator(".answer-text a.cite-ref").first
+    assert marker.inner_text() == "[1]"
+    assert marker.get_attribute("href") == "#" + source.get_attribute("id")
+
+
+def test_follow_up_keeps_the_conversation(page: Any) -> None:
+    sent: list[dict[str, Any]] = []
+    page.on("request", lambda r: sent.append(json.loads(r.post_data or "{}")) if r.url.endswith("/ask") else None)
+    ask_in_page(page, "Does FastAPI support WebSockets?")
+    card = ask_in_page(page, "And Flask?")
+    assert card.locator(".resolved").inner_text() == "Understood as: Does Flask support WebSockets?"
+    assert "Flask" in card.locator(".answer-text").inner_text()
+    assert len(sent) == 2 and sent[0]["conversation_id"] and sent[0]["conversation_id"] == sent[1]["conversation_id"]
+    # A new conversation starts afresh: the same follow-up is no longer resolved.
+    page.locator("#new-conversation").click()
+    assert page.locator("article.turn").count() == 0
+    card = ask_in_page(page, "And Flask?")
+    assert card.locator(".resolved").count() == 0
+    assert sent[2]["conversation_id"] != sent[0]["conversation_id"]
+
+
+def test_comparison_conflicts_and_abstention_are_shown(page: Any) -> None:
+    card = ask_in_page(page, "Compare Flask and FastAPI on async support and performance")
+    table = card.locator("section.comparison table")
+    headers = table.locator("thead th").all_inner_texts()
+    assert headers[0] == "Aspect" and {"Flask", "FastAPI"} <= set(headers[1:])
+    assert table.locator("tbody tr").count() >= 1
+    assert re.fullmatch(r"(\[\d+\] ?)+|—", table.locator("tbody td").first.inner_text().strip())
+
+    card = ask_in_page(page, "How many GitHub stars does FastAPI have?")
+    disagree = card.locator("section.conflicts")
+    assert disagree.locator("h3").inner_text() == "Sources disagree"
+    assert disagree.locator("li").count() >= 2
+
+    card = ask_in_page(page, "What is the capital of France?")
+    assert "not-covered" in (card.get_attribute("class") or "")
+    assert card.locator("h3").inner_text() == "Not covered"
+    assert card.locator(".suggestions li").count() >= 1
+    assert card.locator("li.source").count() == 0
+
+
+def test_markup_in_questions_is_shown_as_text(page: Any) -> None:
+    question = '<img src=x onerror="document.title=\'pwned\'"><b>Flask</b> vs FastAPI?'
+    ask_in_page(page, question)
+    asked = page.locator("article.turn.question").last
+    assert asked.inner_text() == question
+    assert page.locator("#log img, #log b").count() == 0
+    assert page.title() == "compare-qa"
+
+
+def test_invalid_question_shows_the_servers_message(page: Any) -> None:
+    page.locator("#question").evaluate("el => el.removeAttribute('maxlength')")
+    card = ask_in_page(page, "Flask " * 400)
+    assert "error" in (card.get_attribute("class") or "")
+    assert "2000" in card.inner_text()
+
+
+def test_page_fits_a_phone_width(page: Any) -> None:
+    ask_in_page(page, "Compare Flask and FastAPI on async support and performance")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

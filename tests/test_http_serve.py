@@ -1,0 +1,151 @@
+"""``qa serve``: settings reach the worker processes, and a real server answers over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from integrations.http.server import default_workers, settings_env, threads_per_worker
+from qa.engine import Engine
+from tests.conftest import CORPUS, make_settings
+
+QA = Path(sys.executable).parent / "qa"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until_ready(base: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 120.0) -> None:
+    """Poll /readyz until 200; fail early if the server exits, and after ``timeout`` seconds at most."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"qa serve exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.25)
+    pytest.fail(f"qa serve not ready after {timeout} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> int:
+    proc.send_signal(signal.SIGINT)
+    try:
+        return proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+        pytest.fail("qa serve did not stop within 30 s of SIGINT")
+
+
+def test_settings_survive_the_trip_to_a_worker_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    original = make_settings(
+        corpus_dir=tmp_path / "c", index_dir=tmp_path / "i", data_dir=tmp_path / "d", admin_token="tok en",
+        slack_api_url="http://127.0.0.1:1/api/", top_k=7, abstain_threshold=0.5, max_question_chars=1500,
+    )
+    env = settings_env(original)
+    assert "QA_SLACK_BOT_TOKEN" not in env  # None stays unset
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert make_settings() == original
+
+
+@pytest.mark.parametrize("cores", [1, 2, 4, 16])
+def test_default_workers_and_threads_fit_the_cores(cores: int) -> None:
+    workers = default_workers(cores)
+    assert 1 <= workers <= cores
+    assert workers * threads_per_worker(workers, cores) <= cores
+    assert threads_per_worker(1, cores) == cores
+
+
+@dataclass
+class Served:
+    base: str
+    proc: subprocess.Popen[bytes]
+    stdout: Path
+    stderr: Path
+
+
+@pytest.fixture(scope="module")
+def served(seed_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """``qa serve --workers 2`` as a real process on a free 127.0.0.1 port, over a copy of the seed index."""
+    tmp = tmp_path_factory.mktemp("serve")
+    index = tmp / "index"
+    shutil.copytree(seed_index, index, ignore=shutil.ignore_patterns("LOCK"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_"))}
+    env.update(QA_INDEX_DIR=str(index), QA_CORPUS_DIR=str(CORPUS), QA_DATA_DIR=str(tmp / "var"), QA_ADMIN_TOKEN="e2e-token")
+    port = free_port()
+    out, err = tmp / "stdout.log", tmp / "stderr.log"
+    with out.open("wb") as fo, err.open("wb") as fe:
+        proc = subprocess.Popen(
+            [str(QA), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+            cwd=tmp, env=env, stdout=fo, stderr=fe,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_ready(base, proc, err)
+        yield Served(base, proc, out, err)
+    finally:
+        if proc.poll() is None:
+            stop(proc)
+
+
+def test_qa_serve_answers_over_http(served: Served, engine: Engine) -> None:
+    r = httpx.post(f"{served.base}/ask", json={"question": "Who created Flask?"}, timeout=30)
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert "Armin Ronacher" in data["answer"]
+    docs = engine.snapshot().version.docs
+    assert all(docs[c["doc_id"]].text[c["start"] : c["end"]] == c["quote"] for c in data["citations"])
+    assert httpx.post(f"{served.base}/ask", json={"question": "  "}, timeout=30).status_code == 422
+    assert httpx.get(f"{served.base}/", timeout=30).text.startswith("<!doctype html>")
+
+
+def test_conversations_and_concurrent_requests_span_the_workers(served: Served) -> None:
+    questions = ["Does FastAPI support WebSockets?", "Who created Flask?", "Flask vs FastAPI performance"] * 8
+    with httpx.Client(base_url=served.base, timeout=30) as client, ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda q: client.post("/ask", json={"question": q}).status_code, questions))
+        assert statuses == [200] * len(questions)
+        # Several conversations, each turn possibly on another worker: the store is shared (SQLite).
+        for _ in range(4):
+            conv = f"e2e-{uuid.uuid4().hex[:8]}"
+            assert client.post("/ask", json={"question": "Does FastAPI support WebSockets?", "conversation_id": conv}).status_code == 200
+            follow = client.post("/ask", json={"question": "And Flask?", "conversation_id": conv}).json()
+            assert follow["resolved_question"] == "Does Flask support WebSockets?"
+
+
+def test_rebuild_over_http_needs_the_token(served: Served) -> None:
+    assert httpx.post(f"{served.base}/index/rebuild", timeout=30).status_code == 401
+    r = httpx.post(f"{served.base}/index/rebuild", headers={"Authorization": "Bearer e2e-token"}, timeout=120)
+    assert r.status_code == 200, r.text
+    assert r.json()["documents_added"] == [] and r.json()["chunks_embedded"] == 0
+
+
+def test_access_log_has_one_json_line_per_request_then_stops_cleanly(served: Served) -> None:
+    marker = f"/log-probe-{uuid.uuid4().hex[:6]}"
+    assert httpx.get(served.base + marker, timeout=30).status_code == 404
+    assert stop(served.proc) == 0
+    lines = [json.loads(x) for x in served.stdout.read_text().splitlines() if x.startswith("{")]
+    probe = [x for x in lines if x["path"] == marker]
+    assert len(probe) == 1 and probe[0]["status"] == 404 and probe[0]["method"] == "GET"
+    asks = [x for x in lines if x["path"] == "/ask" and x["status"] == 200]
+    assert asks and all(x["qa_ms"]["total"] > 0 and x["ms"] > 0 for x in asks)
