@@ -299,45 +299,6 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_feedback(args: argparse.Namespace) -> int:
-    """Recent 👍/👎 on Slack answers, and the questions the corpus did not serve (abstained on or voted down)."""
-    import dataclasses
-    import datetime as dt
-
-    from integrations.slack.store import SlackStore
-
-    data_dir = _settings(args).data_dir
-    path = Path(data_dir) / "slack.sqlite3"
-    if not path.is_file():
-        if args.json:
-            print(json.dumps({"feedback": [], "gaps": []}))
-        else:
-            print(f"no Slack answers recorded yet ({path} does not exist)")
-        return 0
-    store = SlackStore(path)
-    feedback, gaps = store.recent_feedback(args.limit), store.gaps(args.limit)
-    if args.json:
-        print(json.dumps({"feedback": [dataclasses.asdict(f) for f in feedback],
-                          "gaps": [dataclasses.asdict(g) for g in gaps]}, ensure_ascii=False))
-        return 0
-
-    def when(t: float) -> str:
-        return dt.datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M")
-
-    print(f"Recent feedback ({len(feedback)}, newest first):" if feedback else "No feedback yet.")
-    for f in feedback:
-        print(f"  {when(f.created)}  {'👍' if f.vote > 0 else '👎'}  {f.user_id:<11} {f.question!r}  "
-              f"({f.citations} citations, answer {f.answer_id})")
-    print()
-    print("Coverage gaps: questions abstained on or voted down (add sources for these to the corpus):"
-          if gaps else "No coverage gaps: nothing abstained on or voted down.")
-    for g in gaps:
-        why = ", ".join(x for x in (f"abstained {g.abstained}x" if g.abstained else "",
-                                    f"voted down {g.down_votes}x" if g.down_votes else "") if x)
-        print(f"  {g.question!r}  ({why}; last {when(g.last)})")
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qa", description="Cited answers to comparison questions from a corpus.")
     parser.add_argument("--corpus-dir", help="corpus directory (default: QA_CORPUS_DIR or ./corpus)")
@@ -386,11 +347,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=None, help="worker processes (default: from the core count)")
     p.set_defaults(func=cmd_serve)
-
-    p = sub.add_parser("feedback", help="recent Slack feedback and the questions the corpus did not serve")
-    p.add_argument("--limit", type=int, default=20, help="rows of each list (default 20)")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("feedback", help="recent Slack feedback and the questions the corpus did not serve")
     p.add_argument("--limit", type=int, default=20, help="rows of each list (default 20)")
