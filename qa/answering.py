@@ -248,6 +248,7 @@ def compose(
     rows: list[tuple[Aspect, dict[str, list[int]]]] | None = None,
     disagreements: list[tuple[str, list[tuple[int, tuple[int, int]]]]] | None = None,
     unknown: list[str] | None = None,
+    advice: dict[str, list[int]] | None = None,
 ) -> Answer:
     """Turn claims, table rows and disagreements into the answer text with ``[n]`` markers and
     citations (verbatim quotes with exact spans). Newest sources lead where sources disagree."""
@@ -327,9 +328,10 @@ def compose(
                     bits.append(f"{subject}: no source covers it")
                     continue
                 row_cells[subject] = [cite(u) for u in units]
-                span = _span_for(snap, units[0], subject)
-                marks = "".join(f"[{n}]" for n in row_cells[subject])
-                bits.append(f"{subject}: {_claim_text(snap, units[0], span, label=False)} {marks}")
+                # Each source's own words for the cell, so every citation backs what is shown beside it.
+                said = [f"{_claim_text(snap, u, _span_for(snap, u, subject), label=False)} [{n}]"
+                        for u, n in zip(units, row_cells[subject], strict=True)]
+                bits.append(f"{subject}: " + " / ".join(said))
             table_rows.append(ComparisonRow(aspect=aspect.name, cells=row_cells))
             lines.append(f"{aspect.name} — " + "; ".join(bits))
         comparison = Comparison(subjects=query.subjects, rows=tuple(table_rows))
@@ -339,13 +341,26 @@ def compose(
         parts.extend(lines)
     else:
         fresh = [c for c in claims if not (set(c.units) & used)]
-        if len(query.subjects) >= 2:
+        if advice and any(advice.values()):
+            # "Should I use X or Y": the claims that answer this question best, then each option's own
+            # "when to choose it" from the sources.
+            advised = {u for us in advice.values() for u in us}
+            lead = [c for c in fresh if not (set(c.units) & advised)][:2]
+            if lead:
+                parts.append(" ".join(render(c) for c in lead))
+            for subject in query.subjects:
+                units = [u for u in advice.get(subject, []) if u not in used]
+                if units:
+                    parts.append(f"When to choose {subject}: " + " ".join(render(Claim([u], subject, 0.0)) for u in units))
+                else:
+                    parts.append(f"When to choose {subject}: no source in the corpus says.")
+        elif len(query.subjects) >= 2:
             general = [c for c in fresh if c.subject is None]
             if general:
                 parts.append(" ".join(render(c) for c in general))
             for subject in query.subjects:
                 mine = [c for c in fresh if c.subject == subject]
-                label = f"When to choose {subject}" if query.qtype == "recommendation" else subject
+                label = subject
                 if mine:
                     parts.append(f"{label}: " + " ".join(render(c) for c in mine))
                 else:

@@ -196,3 +196,49 @@ def alternatives(query: Query) -> list[frozenset[str]]:
     if len(left) >= 2 and len(right) >= 2 and left[-1] == right[1]:  # "X framework or Y framework"
         a = left[-2]
     return [frozenset({stem(a)}), frozenset({stem(b)})] if stem(a) != stem(b) else []
+
+
+_ADVICE = re.compile(
+    r"\b(choose|choice|ideal|suitable|suited|best for|good (?:choice|fit|option)|go[- ]to|recommend|advisable|"
+    r"if you (?:need|want)|when you (?:need|want|are)|great for|perfect|prefer|pick|right choice|"
+    r"use \w+ (?:if|when)|way to go|go the \w+ way)\b",
+    re.I,
+)
+
+
+def advice(
+    snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate], per_subject: int = 2
+) -> dict[str, list[int]]:
+    """For "should I use X or Y" questions: the sources' own advice on when to choose each subject
+    (units that speak for that subject and use the language of advice), best first, from different sources."""
+    pool = _pool(snap, cands)
+    if not len(pool):
+        return {}
+    cos = snap.version.unit_vecs[pool] @ qvec
+    qstems = question_stems(snap, query)
+    out: dict[str, list[int]] = {}
+    for subject in query.subjects:
+        ranked: list[tuple[float, int]] = []
+        for i, u in enumerate(pool.tolist()):
+            text = snap.unit_text[u]
+            cue = bool(_ADVICE.search(text))
+            on_topic = bool(qstems & snap.unit_stems[u])  # speaks to what the question asks about
+            if not (cue or on_topic) or subject_span(snap, u, subject) is None or snap.unit_cells[u]:
+                continue
+            if len(snap.unit_subjects[u]) > 1 or len(text.split()) < 4 or snap.version.unit_kinds[u] == "code":
+                continue
+            score = float(cos[i]) + 0.15 * on_topic + 0.1 * cue + 0.05 * snap.freshness[snap.unit_doc[u]]
+            ranked.append((score, u))
+        ranked.sort(reverse=True)
+        picked: list[int] = []
+        docs: set[int] = set()
+        for score, u in ranked:
+            if score < 0.3:
+                break
+            if snap.unit_doc[u] not in docs:
+                picked.append(u)
+                docs.add(snap.unit_doc[u])
+            if len(picked) == per_subject:
+                break
+        out[subject] = picked
+    return out

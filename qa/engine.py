@@ -11,10 +11,10 @@ from typing import Any
 
 from qa.answer import Answer
 from qa.answering import ComposeParams, compose, confidence, score_units, select_claims, unknown_names
-from qa.comparing import comparison_rows, conflicts
+from qa.comparing import advice, comparison_rows, conflicts
 from qa.build import BuildReport, Progress, build_index, corpus_changes
 from qa.conversation import ConversationStore, Turn, resolve
-from qa.embedding import CachedQueryEmbedder, Embedder, SentenceTransformerEmbedder
+from qa.embedding import CachedQueryEmbedder, Embedder, create_embedder
 from qa.errors import IndexNotBuiltError, InvalidQuestionError, QAError
 from qa.index import IndexVersion, live_version_dir
 from qa.query import analyse
@@ -37,7 +37,7 @@ class Engine:
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        self.embedder: Embedder = embedder or SentenceTransformerEmbedder(settings.model_path)
+        self.embedder: Embedder = embedder or create_embedder(settings)
         self._queries = CachedQueryEmbedder(self.embedder, settings.query_cache_size)
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
@@ -205,9 +205,10 @@ class Engine:
         if query.qtype == "comparison" and len(query.subjects) >= 2:
             rows = comparison_rows(snap, qvec, query, cands)
         disagreements = conflicts(snap, query, qvec, cands)
+        when = advice(snap, qvec, query, cands) if query.qtype == "recommendation" and len(query.subjects) >= 2 else None
         params = ComposeParams(s.max_claims, s.abstain_threshold, s.stale_after_days, dt.date.today())
         answer = compose(
-            snap, query, q, claims, conf, params, {x.unit: x.score for x in scored}, cands, rows, disagreements, unknown
+            snap, query, q, claims, conf, params, {x.unit: x.score for x in scored}, cands, rows, disagreements, unknown, when
         )
         t3 = time.perf_counter()
         if conversation_id:

