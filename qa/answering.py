@@ -417,7 +417,8 @@ def abstain(
     topics = nearest_topics(snap, cands or [])
     text = NOT_COVERED
     if unknown:
-        text = NOT_COVERED[:-1] + f" (it never mentions {', '.join(unknown)})."
+        what = unknown[0] if unknown[0].startswith("a comparison of") else ", ".join(unknown)
+        text = NOT_COVERED[:-1] + f" (it has nothing on {what})."
     if topics:
         text += " Nearest topics it does cover: " + "; ".join(topics) + "."
     return Answer(

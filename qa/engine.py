@@ -17,7 +17,7 @@ from qa.conversation import ConversationStore, Turn, resolve
 from qa.embedding import CachedQueryEmbedder, Embedder, create_embedder
 from qa.errors import IndexNotBuiltError, InvalidQuestionError, QAError
 from qa.index import IndexVersion, live_version_dir
-from qa.query import analyse
+from qa.query import analyse, foreign_comparison
 from qa.reload import Reloader
 from qa.retrieval import Snapshot, retrieve
 from qa.settings import Settings
@@ -201,6 +201,9 @@ class Engine:
         claims = select_claims(snap, scored, query, s.max_claims)
         unknown = unknown_names(snap, resolved, self._word_pieces)
         conf = confidence(scored, unknown)
+        if (foreign := foreign_comparison(resolved, snap.catalog)) and snap.catalog.names:
+            conf = 0.0  # the corpus compares other things; a passing mention is no answer
+            unknown = [f"a comparison of {foreign[0]} and {foreign[1]}"]
         rows = None
         if query.qtype == "comparison" and len(query.subjects) >= 2:
             rows = comparison_rows(snap, qvec, query, cands)

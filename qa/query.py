@@ -125,3 +125,18 @@ def analyse(text: str, catalog: SubjectCatalog) -> Query:
     subject_words = {w for name in subjects for w in content_words(name)}
     aspect = tuple(t for t in terms if t not in subject_words and t not in QUESTION_WORDS)
     return Query(text, tuple(subjects), question_type(text, len(subjects)), terms, aspect)
+
+
+_VS = re.compile(r"([\w.+#'-]+(?:\s+[\w.+#'-]+){0,2})\s+(?:vs\.?|versus)\s+([\w.+#'-]+(?:\s+[\w.+#'-]+){0,2})", re.I)
+
+
+def foreign_comparison(text: str, catalog: SubjectCatalog) -> tuple[str, str] | None:
+    """'Django vs Rails?' in a corpus that compares other things: the two sides, when neither is a
+    subject of the corpus (so the corpus cannot answer the comparison)."""
+    m = _VS.search(text)
+    if not m:
+        return None
+    left, right = m.group(1).strip(" ?.,:"), m.group(2).strip(" ?.,:")
+    if catalog.mentioned(left) or catalog.mentioned(right):
+        return None
+    return left, right
