@@ -4,10 +4,13 @@ load, never fail because of one, and keep the snapshot they started with."""
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -202,3 +205,80 @@ def test_reloader_survives_an_unexpected_error(tmp_path: Path) -> None:
         reloader.stop()
     assert len(calls) == 1  # a version that failed is not retried until CURRENT changes
     assert not reloader.running
+
+
+@pytest.mark.slow
+def test_qa_serve_swaps_versions_under_load_with_zero_failures(
+    tmp_path: Path, seed_index: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    """A real `qa serve --workers 2` on 127.0.0.1: clients keep asking while one build runs outside the
+    server and another through POST /index/rebuild; no request fails and both new versions get served."""
+    import httpx
+
+    from tests.test_http_serve import QA, free_port, stop, wait_until_ready
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(CORPUS, corpus)
+    shutil.copytree(seed_index, index)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_"))}
+    env.update(QA_INDEX_DIR=str(index), QA_CORPUS_DIR=str(corpus), QA_DATA_DIR=str(tmp_path / "var"),
+               QA_ADMIN_TOKEN="reload-token")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "serve.log"
+    with log.open("wb") as fh:
+        proc = subprocess.Popen([str(QA), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+                                cwd=tmp_path, env=env, stdout=fh, stderr=fh)
+    failures: list[str] = []
+    answered = [0]
+    done = threading.Event()
+    question = {"question": "Where does the creator of FastAPI live?"}
+
+    def client() -> None:
+        with httpx.Client(base_url=base, timeout=60) as c:
+            for _ in range(300):  # bounded
+                if done.is_set():
+                    return
+                try:
+                    r = c.post("/ask", json=question)
+                    if r.status_code != 200:
+                        failures.append(f"{r.status_code} {r.text[:200]}")
+                    answered[0] += 1
+                except httpx.HTTPError as exc:
+                    failures.append(repr(exc))
+
+    def answers(q: dict[str, str], n: int = 12) -> list[dict[str, object]]:
+        with httpx.Client(base_url=base, timeout=60) as c, ThreadPoolExecutor(n) as pool:
+            return [r.json() for r in pool.map(lambda _: c.post("/ask", json=q), range(n))]
+
+    threads = [threading.Thread(target=client) for _ in range(4)]
+    try:
+        wait_until_ready(base, proc, log)
+        assert all("Berlin" in a["answer"] for a in answers(question))  # type: ignore[operator]
+        for t in threads:
+            t.start()
+        # 1. A build outside the server (as `qa index build` would), picked up by every worker's reloader.
+        text = (corpus / "flask-vs-fastapi-2026.md").read_text(encoding="utf-8")
+        (corpus / "flask-vs-fastapi-2026.md").write_text(text.replace("living in Berlin", "living in Lisbon"))
+        (corpus / f"{DELETED}.md").unlink()
+        first = build_index(corpus, index, embedder)
+        assert wait_until(lambda: all("Lisbon" in a["answer"] for a in answers(question)))  # type: ignore[operator]
+        # 2. A build inside the server, through the admin endpoint, while the clients keep asking.
+        page = (CORPUS.parent.parent / "shared/data/litestar-docs-comparisons/benchmarks.rst").read_text()
+        (corpus / "litestar.rst").write_text("---\ntitle: Litestar benchmarks\nsubjects: [Litestar]\n---\n" + page)
+        with httpx.Client(base_url=base, timeout=300) as c:
+            r = c.post("/index/rebuild", headers={"Authorization": "Bearer reload-token"})
+        assert r.status_code == 200, r.text
+        assert r.json()["documents_added"] == ["litestar"] and r.json()["previous_version"] == first.version
+        litestar = {"question": "How are the Litestar benchmarks run?"}
+        assert wait_until(lambda: all(any(c["doc_id"] == "litestar" for c in a["citations"])  # type: ignore[attr-defined]
+                                      for a in answers(litestar)))
+    finally:
+        done.set()
+        for t in threads:
+            t.join(120)
+        code = stop(proc) if proc.poll() is None else proc.returncode
+    assert failures == []
+    assert answered[0] > 0
+    assert code == 0
+    assert "Traceback" not in log.read_text(errors="replace")
