@@ -180,7 +180,8 @@ def _settings_fingerprint(embedder: Embedder, max_tokens: int) -> dict[str, Any]
 
 def _describe_change(key: str, old: Any, new: Any) -> str:
     if key == "chunking" and isinstance(old, dict):
-        diffs = [f"{k} {old.get(k)!r} -> {new.get(k)!r}" for k in new if old.get(k) != new.get(k)]
+        diffs = [("qa/chunking.py edited" if k == "code" else f"{k} {old.get(k)!r} -> {new.get(k)!r}")
+                 for k in new if old.get(k) != new.get(k)]
         return "chunking settings changed (" + ", ".join(diffs) + ")"
     names = {"schema_version": "index schema", "model_id": "embedding model", "dim": "embedding dimension"}
     return f"{names.get(key, key)} changed ({old!r} -> {new!r})"

@@ -301,3 +301,17 @@ def test_cli_build_json_reports_the_changes(corpus: Path, index: Path, capsys: p
     assert report["chunks_embedded"] == 0 and report["full"] is False
     assert {"documents_added", "documents_changed", "documents_unchanged", "chunks_reused", "chunks_dropped",
             "seconds", "version"} <= set(report)
+
+
+def test_an_edit_of_the_chunker_rechunks_every_document(corpus: Path, index: Path) -> None:
+    """Chunk records are only reused under the same chunker code; its digest is in the manifest."""
+    live = live_version_dir(index)
+    assert live is not None
+    manifest = read_manifest(live)
+    manifest["chunking"]["code"] = "0" * 16  # as if built by another qa/chunking.py
+    (live / "manifest.json").write_text(json.dumps(manifest))
+    emb = RecordingEmbedder()
+    report = build_index(corpus, index, emb)
+    assert report.full and report.full_reason == "chunking settings changed (qa/chunking.py edited)"
+    assert emb.texts == []  # same chunks, same texts: every vector is still reused
+    assert report.chunks_reused == report.chunks_total
