@@ -230,6 +230,8 @@ def cmd_index_watch(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.dataset:
+        return cmd_eval_dataset(args)
     from qa.evaluation import DEFAULT_EVAL_FILE, load_cases, run_eval
 
     engine = _engine(args)
@@ -245,6 +247,44 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if args.verbose:
             for f in report.failures:
                 print(f"miss {f.id} ({f.type}, confidence {f.confidence:.2f}): {f.answer[:160]!r}")
+    return 0
+
+
+def cmd_eval_dataset(args: argparse.Namespace) -> int:
+    """``qa eval --dataset NAME --data DIR``: a labelled set of shared/data, built in a scratch directory."""
+    from qa.datasets.suite import resolve_names, run_suite, summary_table
+
+    try:
+        names = resolve_names(args.dataset)
+    except ValueError as exc:
+        raise CLIError(str(exc)) from None
+    data = Path(args.data)
+    if not data.is_dir():
+        raise CLIError(f"data directory {data} not found (pass --data, e.g. ../shared/data)")
+    systems = [s.strip() for s in args.systems.split(",") if s.strip()]
+    if bad := [s for s in systems if s not in ("bm25", "dense", "hybrid", "txtai")]:
+        raise CLIError(f"unknown system {', '.join(bad)}; known: bm25, dense, hybrid, txtai")
+    import importlib.util
+
+    if "txtai" in systems and importlib.util.find_spec("txtai") is None:
+        print("txtai is not installed (pip install -e '.[bench]'): the peer row is left out", file=sys.stderr)
+        systems.remove("txtai")
+
+    def say(msg: str) -> None:
+        if args.verbose:
+            print(msg, file=sys.stderr, flush=True)
+
+    try:
+        reports = run_suite(names, data, _settings(args), split=args.split, sample=args.sample,
+                            max_docs=args.max_docs, systems=systems, progress=say)
+    except (FileNotFoundError, ValueError) as exc:
+        raise CLIError(str(exc)) from None
+    if args.json:
+        print(json.dumps([r.to_dict() for r in reports], ensure_ascii=False))
+    else:
+        print("\n\n".join(r.table() for r in reports))
+        if len(reports) > 1:
+            print("\n" + summary_table(reports))
     return 0
 
 
@@ -340,6 +380,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", help="questions JSONL (default tests/eval/questions.jsonl)")
     p.add_argument("--k", type=int, default=5, help="k of evidence recall@k")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--dataset", help="a labelled set instead (squad2-dev-cs224n, covid-qa, covid-qa-faq, "
+                   "msmarco-trecdl-subset, django-faq, github-questions-fastapi-flask; comma-separated, or all)")
+    p.add_argument("--data", default="../shared/data", help="the data directory holding the sets (with --dataset)")
+    p.add_argument("--sample", type=int, help="at most N questions of each set (a fixed pseudo-random sample)")
+    p.add_argument("--split", choices=("test", "dev", "all"), default="test",
+                   help="dev: 30%% of each set's questions, for tuning; test: the other 70%% (default)")
+    p.add_argument("--max-docs", type=int, help="cut each corpus to N documents (the gold ones first)")
+    p.add_argument("--systems", default="bm25,dense,hybrid,txtai",
+                   help="comma-separated: bm25, dense, hybrid (ours) and txtai (needs the bench extra)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="serve the HTTP API and chat page")
