@@ -1,0 +1,44 @@
+"""The answer contract of DESIGN.md, as one checker shared by the answering and engine tests."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from qa.answer import Answer, text_fragment_link
+from qa.documents import Document
+
+MARK = re.compile(r"\[(\d+)\]")
+NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?k?")
+
+
+def used_citations(answer: Answer) -> set[int]:
+    used = {int(n) for n in MARK.findall(answer.answer)}
+    for conflict in answer.conflicts:
+        used |= {c.citation for c in conflict.claims}
+    if answer.comparison:
+        for row in answer.comparison.rows:
+            for cited in row.cells.values():
+                used |= set(cited)
+    return used
+
+
+def check_contract(answer: Answer, docs: dict[str, Document]) -> None:
+    numbers = [c.n for c in answer.citations]
+    assert numbers == list(range(1, len(numbers) + 1))
+    for c in answer.citations:
+        doc = docs[c.doc_id]
+        assert c.quote == doc.text[c.start : c.end], (c.n, c.quote)
+        assert c.quote.strip() == c.quote and c.quote
+        assert (c.title, c.publisher, c.url, c.published) == (doc.title, doc.publisher, doc.url, doc.published)
+        assert c.link == text_fragment_link(doc.url, c.quote)
+    markers = {int(n) for n in MARK.findall(answer.answer)}
+    assert markers <= set(numbers), f"[n] without a citation: {markers - set(numbers)}"
+    assert set(numbers) <= used_citations(answer), f"unused citations: {set(numbers) - used_citations(answer)}"
+    assert 0.0 <= answer.confidence <= 1.0
+    if answer.abstained:
+        assert "does not cover" in answer.answer
+        assert answer.citations == () and answer.conflicts == () and answer.comparison is None
+    else:
+        assert answer.citations and markers
+    json.dumps(answer.to_dict())  # JSON-ready

@@ -1,0 +1,248 @@
+"""qa/answering.py (+ qa/answer.py): the answer contract of DESIGN.md, checked on the real engine (real model,
+real FAISS) over the seed corpus: verbatim quotes, [n] markers, abstention, comparisons, disagreements,
+near-duplicate merging, and the text-fragment links of citations."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.answer import Answer, text_fragment_link
+from qa.documents import Document, load_corpus
+from qa.embedding import SentenceTransformerEmbedder
+from qa.engine import Engine
+from tests.contract import MARK, NUMBER, check_contract
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+VARIED = [
+    "Who created Flask?",
+    "who is the creator of fast api",
+    "Does Flask support WebSockets natively?",
+    "What template engine does Flask use?",
+    "How many GitHub stars does FastAPI have?",
+    "What is the minimum Python version FastAPI needs?",
+    "Should I use Flask or FastAPI for a server-rendered website with HTML templates?",
+    "Which is better for beginners, flask or fastapi?",
+    "How do I install FastAPI?",
+    "How do I declare dependencies in FastAPI?",
+    "Compare Flask and FastAPI",
+    "How do Flask and FastAPI compare on API documentation?",
+    "What are the differences between FastAPI and Flask for validation?",
+    "Is Flask simple or complex to use?",
+    "What is the capital of Australia?",
+    "How do I use Laravel's Eloquent ORM?",
+]
+
+OUT_OF_SCOPE = [
+    "What is the capital of Australia?",
+    "What's a good recipe for banana bread?",
+    "How do I use Laravel's Eloquent ORM?",
+    "How does Express.js compare to FastAPI?",
+    "Who won the 2022 FIFA World Cup?",
+]
+
+
+@pytest.fixture(scope="module")
+def corpus_docs() -> dict[str, Document]:
+    """The documents as read from the corpus files, independently of the index."""
+    docs, warnings = load_corpus(CORPUS)
+    assert warnings == []
+    return {d.doc_id: d for d in docs}
+
+
+@pytest.fixture(scope="module")
+def answers(engine: Engine) -> dict[str, Answer]:
+    return {q: engine.ask(q) for q in dict.fromkeys(VARIED + OUT_OF_SCOPE)}
+
+
+def test_contract_holds_for_varied_questions(answers: dict[str, Answer], corpus_docs: dict[str, Document]) -> None:
+    for question in VARIED:
+        answer = answers[question]
+        try:
+            check_contract(answer, corpus_docs)
+        except AssertionError as exc:
+            raise AssertionError(f"{question!r}: {exc}") from exc
+    answered = [q for q in VARIED if not answers[q].abstained]
+    assert len(answered) >= len(VARIED) - 2
+
+
+def test_answer_json_has_the_documented_shape(answers: dict[str, Answer]) -> None:
+    out = answers["How many GitHub stars does FastAPI have?"].to_dict()
+    for key in ("question", "resolved_question", "answer", "abstained", "confidence", "subjects", "citations",
+                "conflicts", "comparison", "conversation_id", "timings_ms"):
+        assert key in out
+    cite = out["citations"][0]
+    for key in ("n", "doc_id", "title", "publisher", "url", "published", "section", "quote", "start", "end",
+                "score", "link"):
+        assert key in cite
+    assert out["conflicts"][0]["claims"][0].keys() >= {"text", "citation"}
+
+
+@pytest.mark.parametrize("question", OUT_OF_SCOPE)
+def test_out_of_scope_questions_abstain(answers: dict[str, Answer], engine: Engine, question: str) -> None:
+    answer = answers[question]
+    assert answer.abstained, answer.answer
+    assert "does not cover" in answer.answer
+    assert answer.citations == ()
+    assert not MARK.search(answer.answer)
+    assert answer.confidence < engine.settings.abstain_threshold
+    # It points at what the corpus does cover instead.
+    assert answer.suggestions and all(s in answer.answer for s in answer.suggestions)
+
+
+def test_in_scope_questions_do_not_abstain(answers: dict[str, Answer], engine: Engine) -> None:
+    for question in ("Who created Flask?", "Does Flask support WebSockets natively?", "How do I install FastAPI?"):
+        answer = answers[question]
+        assert not answer.abstained, question
+        assert answer.confidence >= engine.settings.abstain_threshold
+    assert "Armin Ronacher" in answers["Who created Flask?"].answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Compare Flask and FastAPI", "How do Flask and FastAPI compare on API documentation?",
+     "What are the differences between FastAPI and Flask for validation?"],
+)
+def test_comparison_question_returns_a_table_for_both_subjects(answers: dict[str, Answer], question: str) -> None:
+    answer = answers[question]
+    comp = answer.comparison
+    assert comp is not None, answer.answer
+    assert set(comp.subjects) == {"Flask", "FastAPI"}
+    assert comp.rows
+    cited_for = {s: 0 for s in comp.subjects}
+    for row in comp.rows:
+        assert row.aspect
+        assert set(row.cells) == set(comp.subjects)
+        for subject, cited in row.cells.items():
+            cited_for[subject] += bool(cited)
+            assert all(1 <= n <= len(answer.citations) for n in cited)
+    assert all(cited_for.values()), cited_for  # evidence for both sides
+    # The table is in the answer text too, one line per aspect.
+    for row in comp.rows:
+        assert row.aspect in answer.answer
+
+
+def test_no_comparison_for_a_single_subject_fact(answers: dict[str, Answer]) -> None:
+    assert answers["Who created Flask?"].comparison is None
+    assert answers["How do I install FastAPI?"].comparison is None
+
+
+def test_disagreeing_sources_are_shown_newest_first(answers: dict[str, Answer], corpus_docs: dict[str, Document]) -> None:
+    answer = answers["How many GitHub stars does FastAPI have?"]
+    about_fastapi = [c for c in answer.conflicts if "FastAPI" in c.topic]
+    assert about_fastapi, answer.answer
+    conflict = about_fastapi[0]
+    figures: set[float] = set()
+    for claim in conflict.claims:
+        cite = answer.citations[claim.citation - 1]
+        stated = NUMBER.findall(claim.text)
+        assert stated, claim.text
+        for num in stated:
+            assert num in cite.quote  # every figure is the source's own
+        values = [float(n.rstrip("k").replace(",", "")) * (1000 if n.endswith("k") else 1) for n in stated]
+        figures |= {v for v in values if v >= 1000}  # star counts, not versions or small numbers
+    assert len(figures) >= 2, figures
+    # Newest first; undated sources last.
+    dates = [answer.citations[c.citation - 1].published for c in conflict.claims]
+    assert len({answer.citations[c.citation - 1].doc_id for c in conflict.claims}) == len(conflict.claims) >= 2
+    dated = [d for d in dates if d]
+    assert dates[: len(dated)] == sorted(dated, reverse=True)
+    assert dates[0] == max(corpus_docs[answer.citations[c.citation - 1].doc_id].published or "" for c in conflict.claims)
+    assert "disagree" in answer.answer
+
+
+def merged_claims(answer: Answer) -> list[tuple[str, list[int]]]:
+    """Claims rendered as 'text [a][b]...' with two or more markers (outside comparison tables)."""
+    out = []
+    for line in answer.answer.split("\n"):
+        for m in re.finditer(r"((?:\[\d+\]){2,})", line):
+            numbers = [int(n) for n in MARK.findall(m.group(1))]
+            out.append((line[: m.start()].strip(), numbers))
+    return out
+
+
+def test_near_duplicates_from_several_sources_merge_into_one_claim(
+    engine: Engine, embedder: SentenceTransformerEmbedder
+) -> None:
+    found = []
+    for question in ("What server interface does Flask use?", "What is FastAPI?", "What is Flask built on?"):
+        answer = engine.ask(question)
+        if answer.comparison is not None:
+            continue
+        for text, numbers in merged_claims(answer):
+            cites = [answer.citations[n - 1] for n in numbers]
+            if len({c.doc_id for c in cites}) >= 2:
+                found.append((text, cites))
+    assert found, "no claim citing two or more sources"
+    for text, cites in found:
+        assert text.endswith(cites[0].quote)  # the claim is the first source's own words
+        vecs = embedder.embed([c.quote for c in cites])
+        assert float(np.min(vecs @ vecs[0])) >= 0.85, [c.quote for c in cites]
+        assert len({c.doc_id for c in cites}) == len(cites)  # one citation per source
+        dates = [c.published or "" for c in cites]
+        assert dates == sorted(dates, reverse=True)  # newest source first
+
+
+def test_merging_never_hides_different_numbers(answers: dict[str, Answer]) -> None:
+    # 'FastAPI requires Python 3.7' and 'FastAPI now requires Python 3.10' are close in embedding space
+    # but disagree: they must not become one claim citing both.
+    for question in VARIED:
+        answer = answers[question]
+        if answer.comparison is not None:
+            continue
+        for _text, numbers in merged_claims(answer):
+            stated = [set(NUMBER.findall(answer.citations[n - 1].quote)) for n in numbers]
+            with_numbers = [s for s in stated if s]
+            assert all(s == with_numbers[0] for s in with_numbers), (question, stated)
+
+
+def test_scores_and_sections(answers: dict[str, Answer]) -> None:
+    answer = answers["Does Flask support WebSockets natively?"]
+    assert any("WebSocket" in (c.section or "") for c in answer.citations)
+    assert all(isinstance(c.score, float) for c in answer.citations)
+    assert "Flask does not support WebSockets" in answer.answer
+
+
+# -- text_fragment_link ---------------------------------------------------------------------------
+
+
+def test_link_percent_encodes_spaces_dashes_commas_and_ampersands() -> None:
+    link = text_fragment_link("https://example.com/a", "Flask-SocketIO, Quart & more")
+    assert link == "https://example.com/a#:~:text=Flask%2DSocketIO%2C%20Quart%20%26%20more"
+
+
+def test_link_uses_start_end_form_for_long_quotes() -> None:
+    quote = "FastAPI is a modern, fast (high-performance) web framework for building APIs with Python"
+    link = text_fragment_link("https://example.com/a", quote)
+    assert link == ("https://example.com/a#:~:text=FastAPI%20is%20a%20modern%2C,"
+                    "building%20APIs%20with%20Python")
+    assert link.count(",") == 1  # the only raw comma separates start and end
+
+
+def test_link_replaces_an_existing_fragment_and_collapses_whitespace() -> None:
+    link = text_fragment_link("https://example.com/a#intro", "two\n  lines")
+    assert link == "https://example.com/a#:~:text=two%20lines"
+
+
+def test_link_keeps_unicode_and_needs_a_url() -> None:
+    assert text_fragment_link("https://example.com/", "built‑in café") == (
+        "https://example.com/#:~:text=built%E2%80%91in%20caf%C3%A9")
+    assert text_fragment_link(None, "any quote") is None
+    assert text_fragment_link("", "any quote") is None
+    assert text_fragment_link("https://example.com/", "   ") == "https://example.com/"
+
+
+def test_links_of_seed_citations(answers: dict[str, Answer]) -> None:
+    # The seed articles state no url, so their citations carry no link (the synthetic corpus of
+    # test_engine.py has urls and checks the links).
+    cites = [c for a in answers.values() for c in a.citations]
+    assert cites
+    for c in cites:
+        assert (c.link is None) == (not c.url)
+        if c.link:
+            fragment = c.link.split("#:~:text=", 1)[1]
+            assert not re.search(r"[\s&\-]", fragment) and fragment.count(",") <= 1

@@ -1,0 +1,205 @@
+"""integrations/cli.py: ``main([...])`` called directly (capsys), plus one real ``qa`` process end to end."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from integrations.cli import main
+from qa.documents import load_corpus
+from tests.conftest import CORPUS, ROOT
+
+
+@pytest.fixture(scope="module")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The exported ONNX model (the default backend) for these tests: by default it is cached under
+    <index_dir>/models, and the session's seed index must stay untouched."""
+    return tmp_path_factory.mktemp("cli-model-cache")
+
+
+@pytest.fixture(autouse=True)
+def _elsewhere(_scrub_env: None, model_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from an empty directory (no ./corpus, ./index or .env of the checkout is picked up), with the
+    model cache outside the seed index."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("QA_MODEL_CACHE_DIR", str(model_cache))
+
+
+@pytest.fixture
+def dirs(seed_index: Path, tmp_path: Path) -> list[str]:
+    return ["--corpus-dir", str(CORPUS), "--index-dir", str(seed_index), "--data-dir", str(tmp_path / "var")]
+
+
+@pytest.fixture(scope="module")
+def docs() -> dict[str, str]:
+    loaded, _ = load_corpus(CORPUS)
+    return {d.doc_id: d.text for d in loaded}
+
+
+def one_error_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--help"], ["ask", "--help"], ["chat", "--help"], ["index", "--help"], ["index", "build", "--help"],
+     ["index", "status", "--help"], ["eval", "--help"], ["serve", "--help"]],
+)
+def test_help_exits_zero(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: qa")
+    if argv == ["--help"]:
+        for command in ("ask", "chat", "index", "eval", "serve", "slack"):
+            assert command in out
+
+
+def test_ask_text(dirs: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*dirs, "ask", "Who", "created", "Flask?"]) == 0
+    out = capsys.readouterr().out
+    assert "Armin Ronacher" in out
+    assert "Sources:" in out and "[1]" in out
+    assert "(confidence " in out
+
+
+def test_ask_json(dirs: list[str], docs: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*dirs, "ask", "--json", "Compare Flask and FastAPI"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1  # one line
+    answer = json.loads(out)
+    assert answer["question"] == "Compare Flask and FastAPI"
+    assert answer["abstained"] is False
+    assert answer["comparison"] and set(answer["comparison"]["subjects"]) == {"Flask", "FastAPI"}
+    for c in answer["citations"]:
+        assert docs[c["doc_id"]][c["start"] : c["end"]] == c["quote"]
+
+
+def test_ask_json_lines_from_stdin(
+    dirs: list[str], docs: dict[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [
+        json.dumps({"question": "Does FastAPI support WebSockets?", "conversation_id": "c-cli"}),
+        "{not json",
+        "",  # blank lines are skipped
+        json.dumps({"question": "And Flask?", "conversation_id": "c-cli"}),
+        json.dumps({"q": "missing the question key"}),
+        json.dumps({"question": "   "}),
+        json.dumps(["a list"]),
+        json.dumps({"question": "What is the capital of Australia?"}),
+    ]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    assert main([*dirs, "ask", "--json", "-"]) == 1  # some lines were bad
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(out) == 7
+    errors = {o["line"]: o["error"] for o in out if "error" in o}
+    assert sorted(errors) == [2, 5, 6, 7]
+    assert "empty" in errors[6]
+    answers = [o for o in out if "error" not in o]
+    assert [a["question"] for a in answers] == ["Does FastAPI support WebSockets?", "And Flask?",
+                                               "What is the capital of Australia?"]
+    assert answers[1]["resolved_question"] == "Does Flask support WebSockets?"
+    assert answers[1]["conversation_id"] == "c-cli"
+    assert answers[2]["abstained"] is True
+    for a in answers:
+        for c in a["citations"]:
+            assert docs[c["doc_id"]][c["start"] : c["end"]] == c["quote"]
+
+
+def test_ask_json_lines_all_good_exit_zero(dirs: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps({"question": "What template engine does Flask use?"}) + "\n"))
+    assert main([*dirs, "ask", "--json", "-"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert "Jinja" in json.loads(line)["answer"]
+
+
+def test_index_status(dirs: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*dirs, "index", "status"]) == 0
+    out = capsys.readouterr().out
+    n = len(load_corpus(CORPUS)[0])
+    assert f"{n} documents" in out
+    assert "corpus unchanged" in out
+    assert main([*dirs, "index", "status", "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["stale"] is False
+    assert status["manifest"]["counts"]["documents"] == n
+
+
+@pytest.mark.parametrize("command", [["ask", "Who created Flask?"], ["ask", "--json", "Who created Flask?"],
+                                     ["index", "status"]])
+def test_no_index_is_one_line_and_exit_1(tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--corpus-dir", str(CORPUS), "--index-dir", str(tmp_path / "no-index"), "--data-dir", str(tmp_path / "v")]
+    assert main([*argv, *command]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "qa index build" in one_error_line(captured.err)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 2001])
+def test_bad_question_is_one_line_and_exit_1(dirs: list[str], question: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*dirs, "ask", question]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    line = one_error_line(captured.err)
+    assert "empty" in line or "2000" in line
+
+
+def test_stdin_without_json_is_refused(dirs: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*dirs, "ask", "-"]) == 1
+    assert "--json" in one_error_line(capsys.readouterr().err)
+
+
+# -- the installed command, for real --------------------------------------------------------------
+
+QA = ROOT / ".venv" / "bin" / "qa"
+
+
+def run_qa(args: list[str], cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_"))}
+    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false",
+               QA_MODEL_CACHE_DIR=os.environ["QA_MODEL_CACHE_DIR"])
+    return subprocess.run([str(QA), *args], cwd=cwd, input=stdin, capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_installed_qa_help(tmp_path: Path) -> None:
+    out = run_qa(["--help"], tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "usage: qa" in out.stdout and "ask" in out.stdout
+
+
+@pytest.mark.slow
+def test_installed_qa_ask_json_lines_end_to_end(seed_index: Path, tmp_path: Path, docs: dict[str, str]) -> None:
+    batch = "\n".join(
+        json.dumps(x)
+        for x in (
+            {"question": "Who created FastAPI?", "conversation_id": "c-e2e"},
+            {"question": "When was it released?", "conversation_id": "c-e2e"},
+            {"question": "How many calories are in an avocado?"},
+        )
+    )
+    out = run_qa(["--corpus-dir", str(CORPUS), "--index-dir", str(seed_index), "--data-dir", str(tmp_path / "var"),
+                  "ask", "--json", "-"], tmp_path, batch + "\n")
+    assert out.returncode == 0, out.stderr
+    answers = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(answers) == 3
+    assert "FastAPI" in answers[1]["resolved_question"]
+    assert answers[0]["abstained"] is False and answers[2]["abstained"] is True
+    for a in answers:
+        for c in a["citations"]:
+            assert docs[c["doc_id"]][c["start"] : c["end"]] == c["quote"]
+    assert (tmp_path / "var").is_dir()  # conversations were kept where --data-dir says
+
+
+def test_seed_index_is_left_untouched(seed_index: Path) -> None:
+    # Runs after the tests above (file order): none of them wrote into the session's index directory.
+    assert sorted(p.name for p in seed_index.iterdir()) == ["CURRENT", "LOCK", "versions"]

@@ -1,0 +1,290 @@
+"""qa/engine.py: ``Engine.ask`` end to end with the real model: follow-ups through conversations, bad input,
+missing or mismatched indexes, and a second, made-up corpus (nothing may be specific to Flask/FastAPI)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from qa.answer import text_fragment_link
+from qa.build import build_index
+from qa.documents import Document, load_corpus
+from qa.embedding import SentenceTransformerEmbedder
+from qa.engine import Engine
+from qa.errors import IndexMismatchError, IndexNotBuiltError, InvalidQuestionError
+from tests.conftest import CORPUS, make_settings
+from tests.contract import NUMBER, check_contract
+from tests.fakes import HashingEmbedder
+
+# -- follow-ups -----------------------------------------------------------------------------------
+
+
+def test_and_subject_follow_up(engine: Engine) -> None:
+    cid = engine.conversations.new_id()
+    first = engine.ask("Does FastAPI support WebSockets?", cid)
+    assert first.conversation_id == cid and first.resolved_question == "Does FastAPI support WebSockets?"
+    answer = engine.ask("And Flask?", cid)
+    assert answer.question == "And Flask?"
+    assert answer.resolved_question == "Does Flask support WebSockets?"
+    assert answer.subjects == ("Flask",)
+    assert not answer.abstained
+    assert re.search(r"Flask[^.\n]*WebSocket", answer.answer), answer.answer
+
+
+def test_aspect_follow_up_on_a_comparison(engine: Engine) -> None:
+    cid = engine.conversations.new_id()
+    assert engine.ask("Compare Flask and FastAPI", cid).comparison is not None
+    answer = engine.ask("what about performance?", cid)
+    assert "performance" in answer.resolved_question
+    assert set(answer.subjects) == {"Flask", "FastAPI"}
+    assert answer.comparison is not None and set(answer.comparison.subjects) == {"Flask", "FastAPI"}
+    assert any("erformance" in row.aspect for row in answer.comparison.rows), [r.aspect for r in answer.comparison.rows]
+
+
+def test_pronoun_follow_up(engine: Engine) -> None:
+    cid = engine.conversations.new_id()
+    engine.ask("Who created FastAPI?", cid)
+    answer = engine.ask("When was it released?", cid)
+    assert "FastAPI" in answer.resolved_question
+    assert answer.subjects == ("FastAPI",)
+    assert not answer.abstained
+    assert "2018" in answer.answer
+
+
+def test_conversations_are_separate_and_optional(engine: Engine) -> None:
+    a, b = engine.conversations.new_id(), engine.conversations.new_id()
+    engine.ask("Who created FastAPI?", a)
+    engine.ask("Who created Flask?", b)
+    assert "FastAPI" in engine.ask("When was it released?", a).resolved_question
+    assert "Flask" in engine.ask("When was it released?", b).resolved_question
+    # Without a conversation id nothing is remembered, and the question is taken as it is.
+    lone = engine.ask("When was it released?")
+    assert lone.resolved_question == "When was it released?" and lone.conversation_id is None
+    assert [t.question for t in engine.conversations.history(a)] == ["Who created FastAPI?", "When was it released?"]
+
+
+# -- bad input and bad indexes --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["", "   ", " \n\t ", "x" * 2001, "Does Flask scale? " * 200, None, 42, b"Who created Flask?", ["Who?"]],
+    ids=["empty", "spaces", "whitespace", "2001-chars", "long", "None", "int", "bytes", "list"],
+)
+def test_bad_questions_raise_invalid_question(engine: Engine, question: object) -> None:
+    with pytest.raises(InvalidQuestionError) as info:
+        engine.ask(question)  # type: ignore[arg-type]
+    message = str(info.value)
+    assert message and "\n" not in message
+
+
+def test_limit_is_inclusive(engine: Engine) -> None:
+    question = ("Does Flask support WebSockets natively? " * 60)[:2000]
+    assert len(question) == 2000
+    answer = engine.ask(question)
+    assert answer.question == question
+    assert answer.resolved_question == " ".join(question.split())
+
+
+def test_no_index_says_to_build_one(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> None:
+    eng = Engine(make_settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", data_dir=tmp_path / "var"), embedder)
+    for call in (lambda: eng.ask("Who created Flask?"), eng.status, eng.load):
+        with pytest.raises(IndexNotBuiltError) as info:
+            call()
+        assert "qa index build" in str(info.value)
+    assert eng.loaded_version is None
+
+
+def test_index_of_another_model_is_a_mismatch(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("Quokka notes\n\nQuokka DB is sold per device.\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index", HashingEmbedder(dim=64))
+    eng = Engine(make_settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "var"), embedder)
+    with pytest.raises(IndexMismatchError) as info:
+        eng.ask("Is Quokka DB sold per device?")
+    message = str(info.value)
+    assert "test/hashing-64" in message and embedder.model_id in message
+    assert "qa index build" in message
+
+
+def test_status_of_the_seed_index(engine: Engine) -> None:
+    status = engine.status()
+    manifest = status["manifest"]
+    docs, _ = load_corpus(CORPUS)
+    assert manifest["counts"]["documents"] == len(docs)
+    assert manifest["model_id"] == engine.embedder.model_id
+    assert status["stale"] is False
+    assert status["loaded_version"] == status["live_version"] == engine.loaded_version
+
+
+def test_timings_and_index_version_are_reported(engine: Engine) -> None:
+    answer = engine.ask("What template engine does Flask use?")
+    assert set(answer.timings_ms) >= {"retrieve", "compose", "total"}
+    assert all(v >= 0 for v in answer.timings_ms.values())
+    assert answer.index_version == engine.loaded_version
+
+
+# -- a second, made-up corpus ---------------------------------------------------------------------
+
+ZQ = {
+    "zephyr-vs-quokka.md": """---
+title: "Zephyr DB vs Quokka DB: Two Embedded Databases for the Edge"
+publisher: DB Weekly
+author: Ana Ortiz
+url: https://dbweekly.example/zephyr-vs-quokka
+published: 2025-03-10
+subjects: [Zephyr DB, Quokka DB]
+---
+
+# Zephyr DB vs Quokka DB
+
+Zephyr DB and Quokka DB are embedded databases built for sensors, gateways and other edge devices.
+
+## Write throughput
+
+Zephyr DB sustains 48,000 writes per second on a single ARM core.
+Quokka DB sustains about 12,000 writes per second, because it flushes every write to disk before acknowledging it.
+
+## Replication
+
+Zephyr DB ships with built-in multi-leader replication between devices.
+Quokka DB has no replication at all; operators copy snapshot files between devices themselves.
+
+## Licensing
+
+Zephyr DB is open source under the Apache 2.0 licence.
+Quokka DB is proprietary and is sold per device.
+""",
+    "quokka-year-review.md": """---
+title: A Year Running Quokka DB in Production
+publisher: Edge Ops Journal
+published: 2024-01-15
+subjects: Quokka DB, Zephyr DB
+---
+
+# A Year Running Quokka DB in Production
+
+We moved 300 greenhouse gateways from Zephyr DB to Quokka DB last year.
+
+## Write throughput
+
+In our own benchmark Zephyr DB reached only 21,000 writes per second on the same gateways.
+Quokka DB handled 11,000 writes per second, which was plenty for our sensors.
+
+## Crash safety
+
+Quokka DB never lost a committed row across 500 deliberate power cuts.
+Zephyr DB lost recent writes twice after sudden power loss, because it batches its disk flushes.
+""",
+    "edge-db-matrix.md": """---
+title: Edge Database Feature Matrix
+publisher: Gadget Bench
+published: 2025-09-01
+url: https://gadgetbench.example/edge-db-matrix
+subjects: [Zephyr DB, Quokka DB]
+---
+
+# Edge Database Feature Matrix
+
+How the two most common embedded databases for edge devices compare, feature by feature.
+
+| Feature | Zephyr DB | Quokka DB |
+|---|---|---|
+| Write throughput | 50,000 writes per second | 12,000 writes per second |
+| Replication | Multi-leader, built in | None |
+| Crash safety | Batched flushes, may lose recent writes | Every write flushed before acknowledging |
+| Licence | Apache 2.0 | Proprietary, per device |
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def zq_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("zq")
+    (root / "corpus").mkdir()
+    for name, text in ZQ.items():
+        (root / "corpus" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def zq_engine(zq_dir: Path, embedder: SentenceTransformerEmbedder) -> Engine:
+    report = build_index(zq_dir / "corpus", zq_dir / "index", embedder)
+    assert sorted(report.documents_added) == ["edge-db-matrix", "quokka-year-review", "zephyr-vs-quokka"]
+    settings = make_settings(corpus_dir=zq_dir / "corpus", index_dir=zq_dir / "index", data_dir=zq_dir / "var")
+    return Engine(settings, embedder)
+
+
+@pytest.fixture(scope="module")
+def zq_docs(zq_dir: Path) -> dict[str, Document]:
+    docs, warnings = load_corpus(zq_dir / "corpus")
+    assert warnings == []
+    return {d.doc_id: d for d in docs}
+
+
+def test_made_up_corpus_subjects_come_from_its_front_matter(zq_engine: Engine) -> None:
+    assert sorted(zq_engine.snapshot().catalog.names) == ["Quokka DB", "Zephyr DB"]
+
+
+def test_made_up_comparison_has_both_sides(zq_engine: Engine, zq_docs: dict[str, Document]) -> None:
+    answer = zq_engine.ask("Compare Zephyr DB and Quokka DB")
+    check_contract(answer, zq_docs)
+    assert not answer.abstained
+    assert set(answer.subjects) == {"Zephyr DB", "Quokka DB"}
+    comp = answer.comparison
+    assert comp is not None and set(comp.subjects) == {"Zephyr DB", "Quokka DB"}
+    assert len(comp.rows) >= 2
+    full_rows = [r for r in comp.rows if all(r.cells.get(s) for s in comp.subjects)]
+    assert len(full_rows) >= 2
+    aspects = " ".join(r.aspect for r in comp.rows).lower()
+    assert "throughput" in aspects or "replication" in aspects
+    # Each side's cell cites a source that speaks about that side.
+    for row in full_rows:
+        for subject, cited in row.cells.items():
+            assert any(subject in answer.citations[n - 1].quote or "| " in answer.citations[n - 1].quote for n in cited)
+    # Citations of sources with a url deep-link to the quote.
+    linked = [c for c in answer.citations if c.url]
+    assert linked
+    for c in linked:
+        assert c.link == text_fragment_link(c.url, c.quote) and c.link.startswith(c.url + "#:~:text=")
+
+
+def test_made_up_numeric_disagreement_is_shown(zq_engine: Engine, zq_docs: dict[str, Document]) -> None:
+    answer = zq_engine.ask("How many writes per second does Zephyr DB handle?")
+    check_contract(answer, zq_docs)
+    assert answer.conflicts, answer.answer
+    conflict = answer.conflicts[0]
+    assert "Zephyr DB" in conflict.topic
+    figures = set()
+    for claim in conflict.claims:
+        quote = answer.citations[claim.citation - 1].quote
+        for num in NUMBER.findall(claim.text):
+            assert num in quote
+            figures.add(int(num.replace(",", "")))
+    assert len(figures & {48_000, 21_000, 50_000}) >= 2, figures
+    assert 12_000 not in figures and 11_000 not in figures  # Quokka DB's figures are not Zephyr DB's
+    dates = [answer.citations[c.citation - 1].published for c in conflict.claims]
+    assert dates == sorted(dates, reverse=True)
+    assert dates[0] == "2025-09-01"
+
+
+@pytest.mark.parametrize("question", ["How do I bake sourdough bread?", "What is the capital of Australia?",
+                                      "Does Flask support WebSockets?"])
+def test_made_up_corpus_abstains_on_unrelated_questions(zq_engine: Engine, question: str) -> None:
+    answer = zq_engine.ask(question)
+    assert answer.abstained, answer.answer
+    assert "does not cover" in answer.answer
+    assert answer.citations == ()
+
+
+def test_made_up_corpus_follow_up(zq_engine: Engine, zq_docs: dict[str, Document]) -> None:
+    cid = zq_engine.conversations.new_id()
+    first = zq_engine.ask("Does Quokka DB support replication?", cid)
+    assert "no replication" in first.answer
+    answer = zq_engine.ask("And Zephyr DB?", cid)
+    check_contract(answer, zq_docs)
+    assert answer.resolved_question == "Does Zephyr DB support replication?"
+    assert "multi-leader" in answer.answer.lower()

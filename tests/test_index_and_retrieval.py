@@ -1,0 +1,241 @@
+"""qa/index.py + qa/lexical.py + qa/retrieval.py mechanics: a tiny corpus, the hashing fake embedder, real
+FAISS and real BM25. (Answer quality is tested with the real model in test_answering.py.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.build import build_index
+from qa.chunking import embed_prefix
+from qa.index import IndexVersion
+from qa.query import analyse
+from qa.retrieval import Candidate, Snapshot, retrieve
+from qa.text import content_words
+from tests.fakes import HashingEmbedder
+
+ARTICLES = {
+    "zephyr-guide.md": """---
+title: The Zephyr DB Guide
+published: 2025-03-10
+subjects: [Zephyr DB]
+---
+
+# Zephyr DB
+
+## Write throughput
+
+Zephyr DB sustains 48,000 writes per second on one core thanks to batched flushes.
+
+## Replication
+
+Zephyr DB replicates between gateways with multi-leader replication built in.
+
+## Licensing
+
+Zephyr DB is open source under the Apache licence.
+""",
+    "quokka-review.md": """---
+title: A Year With Quokka DB
+published: 2024-01-15
+subjects: [Quokka DB]
+---
+
+# Quokka DB
+
+## Crash safety
+
+Quokka DB never lost a committed row across 500 power cuts.
+
+## Pricing
+
+Quokka DB is proprietary and sold per device.
+""",
+    "edge-notes.md": """---
+title: Edge Storage Notes
+subjects: [Zephyr DB, Quokka DB]
+---
+
+Gateways in greenhouses store sensor readings locally before syncing them upstream.
+
+Batteries, solar panels and cellular modems are the usual power and network setup.
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def fake() -> HashingEmbedder:
+    return HashingEmbedder(dim=64)
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory, fake: HashingEmbedder) -> Path:
+    root = tmp_path_factory.mktemp("tiny")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name, text in ARTICLES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    build_index(corpus, root / "index", fake)
+    return root / "index"
+
+
+@pytest.fixture(scope="module")
+def version(index_dir: Path, fake: HashingEmbedder) -> IndexVersion:
+    return IndexVersion.load(index_dir, model_id=fake.model_id, dim=fake.dim)
+
+
+@pytest.fixture(scope="module")
+def snap(version: IndexVersion) -> Snapshot:
+    return Snapshot(version)
+
+
+def chunk_text(version: IndexVersion, i: int) -> str:
+    rec = version.chunks[i]
+    return version.docs[rec.doc_id].text[rec.start : rec.end]
+
+
+def ask(snap: Snapshot, fake: HashingEmbedder, question: str, *, mode: str = "hybrid", top_k: int = 5) -> list[Candidate]:
+    query = analyse(question, snap.catalog)
+    return retrieve(snap, fake.embed([question])[0], query, top_k=top_k, rrf_k=60, mode=mode)
+
+
+# -- the index on disk ----------------------------------------------------------------------------
+
+
+def test_build_then_load_counts(version: IndexVersion, fake: HashingEmbedder) -> None:
+    assert sorted(version.docs) == ["edge-notes", "quokka-review", "zephyr-guide"]
+    m = version.manifest
+    assert m["model_id"] == fake.model_id and m["dim"] == fake.dim
+    assert m["counts"] == {"documents": 3, "chunks": len(version.chunks), "units": len(version.units)}
+    assert sum(d["chunks"] for d in m["documents"].values()) == len(version.chunks)
+    assert version.faiss.ntotal == len(version.chunks) == version.lexical.size
+    assert version.unit_vecs.shape == (len(version.units), fake.dim)
+    assert len(version.unit_kinds) == len(version.unit_contexts) == len(version.units)
+    # Each section of the tiny corpus is its own chunk.
+    assert len(version.chunks) == 6
+    for doc_id, doc in version.docs.items():
+        assert m["documents"][doc_id]["hash"] == doc.content_hash
+
+
+def test_units_belong_to_their_chunk_and_are_verbatim(version: IndexVersion) -> None:
+    lo = 0
+    for i, rec in enumerate(version.chunks):
+        assert rec.unit_lo == lo and rec.unit_hi > rec.unit_lo
+        lo = rec.unit_hi
+        for u in range(rec.unit_lo, rec.unit_hi):
+            ci, start, end = (int(x) for x in version.units[u])
+            assert ci == i
+            assert rec.start <= start < end <= rec.end
+    assert lo == len(version.units)
+
+
+def test_faiss_row_i_is_chunk_i(version: IndexVersion, fake: HashingEmbedder) -> None:
+    for i, rec in enumerate(version.chunks):
+        doc = version.docs[rec.doc_id]
+        expected = fake.embed([embed_prefix(doc.title, rec.section) + chunk_text(version, i)])[0]
+        stored = version.faiss.reconstruct(i)
+        assert np.allclose(stored, expected, atol=1e-6), i
+        assert abs(float(np.linalg.norm(stored)) - 1.0) < 1e-5
+        # Searching with a chunk's own vector finds that chunk first.
+        _, ids = version.faiss.search(expected.reshape(1, -1), 1)
+        assert int(ids[0][0]) == i
+
+
+def test_bm25_row_i_is_chunk_i(version: IndexVersion) -> None:
+    # Words that occur in exactly one chunk score that chunk's row and no other.
+    texts = [set(content_words(chunk_text(version, i))) for i in range(len(version.chunks))]
+    checked = 0
+    for i, words in enumerate(texts):
+        unique = sorted(w for w in words if all(w not in other for j, other in enumerate(texts) if j != i))
+        if not unique:
+            continue
+        scores = version.lexical.scores(unique[:2])
+        assert int(np.argmax(scores)) == i
+        assert all(scores[j] == 0 for j in range(len(texts)) if j != i)
+        checked += 1
+    assert checked >= 5
+    assert not version.lexical.scores(["nonexistentword"]).any()
+
+
+def test_faiss_pads_with_minus_one_when_k_exceeds_n(version: IndexVersion, fake: HashingEmbedder) -> None:
+    n = version.faiss.ntotal
+    scores, ids = version.faiss.search(fake.embed(["zephyr"]), n + 7)
+    assert sorted(int(i) for i in ids[0][:n]) == list(range(n))
+    assert (ids[0][n:] == -1).all()
+
+
+# -- retrieval ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+def test_retrieve_modes_return_the_right_chunk_first(snap: Snapshot, fake: HashingEmbedder, mode: str) -> None:
+    cands = ask(snap, fake, "How many writes per second does Zephyr DB sustain?", mode=mode)
+    assert cands
+    best = snap.version.chunks[cands[0].chunk]
+    assert best.section == ("Zephyr DB", "Write throughput")
+    fused = [c.fused for c in cands]
+    assert fused == sorted(fused, reverse=True)
+    if mode == "bm25":
+        assert all(c.lexical > 0 for c in cands)
+
+
+def test_candidate_scores_are_real(snap: Snapshot, fake: HashingEmbedder) -> None:
+    question = "Did Quokka DB lose a committed row in power cuts?"
+    qvec = fake.embed([question])[0]
+    cands = retrieve(snap, qvec, analyse(question, snap.catalog), top_k=5, rrf_k=60)
+    lex = snap.version.lexical.scores(analyse(question, snap.catalog).terms)
+    for c in cands:
+        assert c.dense == pytest.approx(float(snap.version.faiss.reconstruct(c.chunk) @ qvec), abs=1e-5)
+        assert c.lexical == pytest.approx(float(lex[c.chunk]))
+    assert snap.version.chunks[cands[0].chunk].section == ("Quokka DB", "Crash safety")
+
+
+def test_two_subjects_get_evidence_for_each(snap: Snapshot, fake: HashingEmbedder) -> None:
+    # The words are all about Zephyr DB's chunks; with one candidate per retriever, only the subject
+    # coverage step can bring Quokka DB in.
+    question = "Compare Zephyr DB and Quokka DB write throughput writes per second batched flushes"
+    query = analyse(question, snap.catalog)
+    assert query.subjects == ("Zephyr DB", "Quokka DB")
+    cands = retrieve(snap, fake.embed([question])[0], query, top_k=1, rrf_k=60)
+    for subject in query.subjects:
+        mentioning = [c for c in cands if subject in snap.chunk_subjects[c.chunk]]
+        assert mentioning, subject
+        assert all(subject in chunk_text(snap.version, c.chunk) for c in mentioning)
+    # Without a second subject there is no coverage step: the same question about one subject stays narrow.
+    one = analyse("Zephyr DB write throughput writes per second batched flushes", snap.catalog)
+    narrow = retrieve(snap, fake.embed([one.text])[0], one, top_k=1, rrf_k=60)
+    assert not any("Quokka DB" in snap.chunk_subjects[c.chunk] for c in narrow)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+@pytest.mark.parametrize("top_k", [1, 6, 100])
+def test_no_bogus_candidates_when_k_exceeds_n(snap: Snapshot, fake: HashingEmbedder, mode: str, top_k: int) -> None:
+    n = len(snap.version.chunks)
+    for question in ("Compare Zephyr DB and Quokka DB", "gateways greenhouses solar", "zzz unknown words"):
+        cands = ask(snap, fake, question, mode=mode, top_k=top_k)
+        chunks = [c.chunk for c in cands]
+        assert all(0 <= c < n for c in chunks)  # a FAISS -1 would silently index the last chunk
+        assert len(chunks) == len(set(chunks)) <= n
+        assert all(np.isfinite([c.fused, c.dense, c.lexical]).all() for c in cands)
+
+
+def test_one_chunk_corpus(tmp_path: Path, fake: HashingEmbedder) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "only.txt").write_text("Only article\n\nQuokka DB is sold per device.\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index", fake)
+    snap = Snapshot(IndexVersion.load(tmp_path / "index"))
+    assert len(snap.version.chunks) == 1
+    for mode in ("hybrid", "dense", "bm25"):
+        cands = ask(snap, fake, "Is Quokka DB sold per device?", mode=mode, top_k=30)
+        assert [c.chunk for c in cands] == [0]
+
+
+def test_snapshot_derives_subjects_and_freshness(snap: Snapshot) -> None:
+    assert sorted(snap.catalog.names) == ["Quokka DB", "Zephyr DB"]
+    fresh = dict(zip(snap.doc_order, snap.freshness, strict=True))
+    assert fresh["zephyr-guide"] == 1.0  # newest
+    assert 0 < fresh["quokka-review"] < 1.0
+    assert fresh["edge-notes"] == 0.0  # undated

@@ -1,0 +1,172 @@
+"""qa/query.py: subjects from the corpus (front matter, 'X vs Y' titles), aliases, question types."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.documents import Document
+from qa.query import SubjectCatalog, analyse, question_type
+
+
+@pytest.fixture
+def web() -> SubjectCatalog:
+    return SubjectCatalog.from_documents(
+        [
+            Document("a", "Flask vs FastAPI", "text", subjects=("Flask", "FastAPI")),
+            Document("b", "FastAPI vs. Flask", "text", subjects=("FastAPI", "Flask")),
+        ]
+    )
+
+
+@pytest.fixture
+def dbs() -> SubjectCatalog:
+    """Two made-up-for-this-test subjects: nothing in query analysis may be about Flask."""
+    return SubjectCatalog.from_documents(
+        [
+            Document("a", "PostgreSQL vs MySQL: Which Database to Pick", "text"),  # from the title
+            Document("b", "Replication notes", "text", subjects=("MySQL",)),
+        ]
+    )
+
+
+# -- the catalog ----------------------------------------------------------------------------------
+
+
+def test_catalog_from_front_matter_subjects(web: SubjectCatalog) -> None:
+    assert sorted(web.names) == ["FastAPI", "Flask"]
+
+
+@pytest.mark.parametrize(
+    ("title", "names"),
+    [
+        ("PostgreSQL vs MySQL: Which Database to Pick", ["MySQL", "PostgreSQL"]),
+        ("Zephyr DB vs. Quokka DB", ["Quokka DB", "Zephyr DB"]),
+        ("Ruby on Rails versus Django (2024 edition)", ["Django", "Ruby on Rails"]),
+        ("Django vs Flask vs FastAPI: Python Web Frameworks", ["Django", "FastAPI", "Flask"]),
+        ("A Year Running Quokka DB", []),  # no 'vs': no subjects from the title
+        ("Flask and FastAPI tips", []),
+    ],
+)
+def test_catalog_from_vs_titles_when_front_matter_has_none(title: str, names: list[str]) -> None:
+    assert sorted(SubjectCatalog.from_documents([Document("d", title, "text")]).names) == names
+
+
+def test_front_matter_subjects_win_over_the_title() -> None:
+    catalog = SubjectCatalog.from_documents([Document("d", "Apples vs Oranges", "text", subjects=("Zephyr DB",))])
+    assert catalog.names == ["Zephyr DB"]
+
+
+def test_spellings_of_one_subject_merge_into_the_most_common() -> None:
+    catalog = SubjectCatalog(["FastAPI", "Fast API", "FastAPI", "fastapi", "Flask"])
+    assert sorted(catalog.names) == ["FastAPI", "Flask"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["fast api is quick", "FASTAPI is quick", "FastAPI's docs are good", "Fast-API rocks", "is fastapi quick?", "use FastAPI."],
+)
+def test_aliases_of_fastapi(web: SubjectCatalog, text: str) -> None:
+    assert web.mentioned(text) == ["FastAPI"]
+
+
+def test_find_returns_spans_in_order(web: SubjectCatalog) -> None:
+    text = "Flask or fast api? FastAPI's docs beat Flask's."
+    found = web.find(text)
+    assert [name for name, _, _ in found] == ["Flask", "FastAPI", "FastAPI", "Flask"]
+    assert [text[s:e] for _, s, e in found] == ["Flask", "fast api", "FastAPI's", "Flask's"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["flask-restx is an extension", "Flask-SocketIO adds websockets", "FlaskX is another project",
+     "fastapi-users handles auth", "a flasks of water"],
+)
+def test_other_names_containing_a_subject_are_not_that_subject(web: SubjectCatalog, text: str) -> None:
+    assert web.mentioned(text) == []
+
+
+def test_longest_name_wins() -> None:
+    catalog = SubjectCatalog(["Rails", "Ruby on Rails"])
+    text = "Ruby on Rails differs from plain Rails"
+    assert [(n, text[s:e]) for n, s, e in catalog.find(text)] == [("Ruby on Rails", "Ruby on Rails"), ("Rails", "Rails")]
+
+
+def test_made_up_catalog_aliases(dbs: SubjectCatalog) -> None:
+    assert sorted(dbs.names) == ["MySQL", "PostgreSQL"]
+    assert dbs.mentioned("Is postgre sql or my-sql faster? MYSQL's docs say") == ["PostgreSQL", "MySQL"]
+    assert dbs.mentioned("Does Flask support WebSockets?") == []
+    assert dbs.mentioned("mysqldump is a tool") == []
+
+
+# -- question types and terms ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "qtype"),
+    [
+        ("Compare Flask and FastAPI", "comparison"),
+        ("flask vs fastapi", "comparison"),
+        ("Flask versus FastAPI for APIs", "comparison"),
+        ("What is the difference between Flask and FastAPI?", "comparison"),
+        ("What are the differences between Flask and FastAPI?", "comparison"),
+        ("How does Flask differ from FastAPI?", "comparison"),
+        ("How is FastAPI different from Flask?", "comparison"),
+        ("pros and cons of flask and fastapi", "comparison"),
+        ("Should I use Flask or FastAPI?", "recommendation"),
+        ("Which is better for beginners, Flask or FastAPI?", "recommendation"),
+        ("Flask or FastAPI for a small microservice?", "recommendation"),
+        ("Is FastAPI a good choice for machine learning APIs?", "recommendation"),
+        ("How do I install FastAPI?", "howto"),
+        ("How can I add Swagger docs to a Flask app?", "howto"),
+        ("Show me an example of a Flask route", "howto"),
+        ("Who created Flask?", "fact"),
+        ("When was FastAPI released?", "fact"),
+        ("Does Flask support WebSockets?", "fact"),
+    ],
+)
+def test_question_types(web: SubjectCatalog, question: str, qtype: str) -> None:
+    assert analyse(question, web).qtype == qtype
+
+
+def test_comparison_words_need_two_subjects(web: SubjectCatalog) -> None:
+    # 'different' about one subject is not a comparison between subjects; 'compare' or 'vs' still is.
+    assert analyse("What different ways does Flask offer for routing?", web).qtype != "comparison"
+    assert question_type("compare the two", 0) == "comparison"
+
+
+@pytest.mark.parametrize(
+    ("question", "qtype", "subjects"),
+    [
+        ("Compare PostgreSQL and MySQL", "comparison", ("PostgreSQL", "MySQL")),
+        ("What are the differences between mysql and postgresql?", "comparison", ("MySQL", "PostgreSQL")),
+        ("Should I use Postgre SQL or MySQL for analytics?", "recommendation", ("PostgreSQL", "MySQL")),
+        ("How do I install MySQL?", "howto", ("MySQL",)),
+        ("Who maintains PostgreSQL?", "fact", ("PostgreSQL",)),
+        ("Compare Flask and FastAPI", "comparison", ()),  # not subjects of this corpus
+    ],
+)
+def test_made_up_catalog_questions(dbs: SubjectCatalog, question: str, qtype: str, subjects: tuple[str, ...]) -> None:
+    query = analyse(question, dbs)
+    assert query.qtype == qtype
+    assert query.subjects == subjects
+
+
+def test_terms_spell_subjects_canonically_and_aspects_exclude_them(web: SubjectCatalog, dbs: SubjectCatalog) -> None:
+    q = analyse("How fast is fast api compared with Flask for websockets?", web)
+    assert q.subjects == ("FastAPI", "Flask")
+    assert "fastapi" in q.terms and "flask" in q.terms
+    assert "api" not in q.terms  # 'fast api' became one canonical token
+    assert "websockets" in q.aspect_terms
+    assert not {"fastapi", "flask", "compared", "how", "is"} & set(q.aspect_terms)
+
+    d = analyse("Compare replication in postgre sql and my sql", dbs)
+    assert d.subjects == ("PostgreSQL", "MySQL")
+    assert {"postgresql", "mysql", "replication"} <= set(d.terms)
+    assert d.aspect_terms == ("replication",)
+
+
+def test_no_subjects_named(web: SubjectCatalog) -> None:
+    q = analyse("What is the capital of Australia?", web)
+    assert q.subjects == ()
+    assert q.qtype == "fact"
+    assert set(q.terms) == {"capital", "australia"}
