@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from qa.build import build_index
-from qa.embedding import SentenceTransformerEmbedder
+from qa.embedding import OnnxEmbedder, SentenceTransformerEmbedder
 from qa.engine import Engine
 from qa.settings import Settings
 
@@ -61,3 +61,18 @@ def engine(seed_settings: Settings, embedder: SentenceTransformerEmbedder) -> It
     eng = Engine(seed_settings, embedder)
     eng.warm_up()
     yield eng
+
+
+@pytest.fixture(scope="session")
+def onnx_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the session's ONNX export of the real model is cached (exported once, by ``onnx_embedder``)."""
+    return tmp_path_factory.mktemp("onnx-cache")
+
+
+@pytest.fixture(scope="session")
+def onnx_embedder(onnx_cache_dir: Path) -> OnnxEmbedder:
+    """The real model through ONNX Runtime (the default backend), exported once per session."""
+    e = OnnxEmbedder(cache_dir=onnx_cache_dir)
+    e.load()
+    assert e.exported
+    return e

@@ -1,0 +1,156 @@
+"""Embedders: the ONNX Runtime backend against the torch one (same vectors, same rankings, interchangeable
+indexes), the export cache (reused, repaired when corrupt), and the backend setting. Real model throughout."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pydantic
+import pytest
+
+from qa.build import build_index
+from qa.chunking import embed_prefix
+from qa.embedding import OnnxEmbedder, SentenceTransformerEmbedder, create_embedder
+from qa.engine import Engine
+from qa.evaluation import DEFAULT_EVAL_FILE, load_cases
+from qa.index import IndexVersion
+from qa.onnx_export import MODEL_FILE, ModelExportError
+from qa.settings import Settings
+from tests.conftest import CORPUS, ROOT, make_settings
+from tests.fakes import HashingEmbedder
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def chunk_texts(engine: Engine) -> list[str]:
+    """The seed index's chunks, as the build embedded them (title and section path first)."""
+    version = engine.snapshot().version
+    return [embed_prefix(version.docs[c.doc_id].title, c.section) + version.docs[c.doc_id].text[c.start : c.end]
+            for c in version.chunks]
+
+
+@pytest.fixture(scope="module")
+def questions() -> list[str]:
+    return [c.question for c in load_cases(ROOT / DEFAULT_EVAL_FILE)]
+
+
+def test_onnx_vectors_are_unit_length_float32(onnx_embedder: OnnxEmbedder, chunk_texts: list[str]) -> None:
+    vecs = onnx_embedder.embed(chunk_texts[:20])
+    assert vecs.shape == (20, 384) and vecs.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    assert onnx_embedder.embed([]).shape == (0, 384)
+
+
+def test_onnx_matches_torch_on_real_texts(
+    onnx_embedder: OnnxEmbedder, embedder: SentenceTransformerEmbedder, chunk_texts: list[str], questions: list[str]
+) -> None:
+    # Chunks in padded batches of mixed lengths, questions alone and batched.
+    assert np.abs(onnx_embedder.embed(chunk_texts) - embedder.embed(chunk_texts)).max() < 1e-4
+    assert np.abs(onnx_embedder.embed(questions) - embedder.embed(questions)).max() < 1e-4
+    for q in questions[:5]:
+        assert np.abs(onnx_embedder.embed([q]) - embedder.embed([q])).max() < 1e-4
+
+
+def test_same_top1_chunk_as_torch_for_every_eval_question(
+    onnx_embedder: OnnxEmbedder, embedder: SentenceTransformerEmbedder, engine: Engine, questions: list[str]
+) -> None:
+    index = engine.snapshot().version.faiss  # built with the torch backend
+    torch_chunks = index.reconstruct_n(0, index.ntotal)
+    onnx_q, torch_q = onnx_embedder.embed(questions), embedder.embed(questions)
+    assert ((onnx_q @ torch_chunks.T).argmax(1) == (torch_q @ torch_chunks.T).argmax(1)).all()
+
+
+def test_count_tokens_is_the_same_tokenizer(onnx_embedder: OnnxEmbedder, embedder: SentenceTransformerEmbedder,
+                                            chunk_texts: list[str]) -> None:
+    assert onnx_embedder.model_id == embedder.model_id
+    assert onnx_embedder.count_tokens(chunk_texts) == embedder.count_tokens(chunk_texts)
+
+
+def test_index_built_with_either_backend_serves_with_the_other(
+    onnx_embedder: OnnxEmbedder, engine: Engine, seed_settings: Settings, tmp_path: Path
+) -> None:
+    # The torch-built seed index answers through ONNX exactly as through torch.
+    onnx_engine = Engine(seed_settings, onnx_embedder)
+    for case in load_cases(ROOT / DEFAULT_EVAL_FILE)[:12]:
+        if not case.history:
+            got, want = onnx_engine.ask(case.question).to_dict(), engine.ask(case.question).to_dict()
+            assert (got["answer"], got["citations"]) == (want["answer"], want["citations"])
+    # An ONNX-built index has the same model id and the same vectors, so torch serves it too.
+    build_index(CORPUS, tmp_path / "index", onnx_embedder)
+    built = IndexVersion.load(tmp_path / "index", model_id=engine.embedder.model_id, dim=384)
+    seed = engine.snapshot().version
+    assert np.abs(built.faiss.reconstruct_n(0, built.faiss.ntotal) - seed.faiss.reconstruct_n(0, seed.faiss.ntotal)).max() < 1e-4
+    assert np.abs(built.unit_vecs - seed.unit_vecs).max() < 1e-4
+
+
+def test_export_is_cached_and_reused(onnx_embedder: OnnxEmbedder, onnx_cache_dir: Path) -> None:
+    assert onnx_embedder.model_file is not None
+    before = onnx_embedder.model_file.stat().st_mtime_ns
+    again = OnnxEmbedder(cache_dir=onnx_cache_dir)
+    again.load()
+    assert not again.exported
+    assert again.model_file == onnx_embedder.model_file
+    assert again.model_file.stat().st_mtime_ns == before
+    assert [p.name for p in onnx_cache_dir.iterdir() if not p.name.startswith(".")] == [again.model_file.parent.name]
+
+
+def test_corrupt_cached_model_is_detected_and_exported_again(
+    onnx_embedder: OnnxEmbedder, onnx_cache_dir: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "models"
+    shutil.copytree(onnx_cache_dir, cache)
+    assert onnx_embedder.model_file is not None
+    model = cache / onnx_embedder.model_file.parent.name / MODEL_FILE
+    size = model.stat().st_size
+    with model.open("r+b") as fh:  # flipped bytes in the weights, same size: only the checksum sees it
+        fh.seek(size // 2)
+        fh.write(b"\xff" * 64)
+    repaired = OnnxEmbedder(cache_dir=cache)
+    text = "Which framework has built-in data validation?"
+    assert np.abs(repaired.embed([text]) - onnx_embedder.embed([text])).max() < 1e-5
+    assert repaired.exported
+    assert model.stat().st_size == size and json.loads((model.parent / "meta.json").read_text())["size"] == size
+
+
+def test_unwritable_cache_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a directory")
+    e = OnnxEmbedder(cache_dir=tmp_path / "a-file" / "models")
+    with pytest.raises(ModelExportError, match="QA_MODEL_CACHE_DIR.*QA_EMBEDDING_BACKEND=torch"):
+        e.embed(["x"])
+
+
+def test_query_path_does_not_import_torch(onnx_embedder: OnnxEmbedder, onnx_cache_dir: Path) -> None:
+    code = (
+        "import sys; from pathlib import Path; from qa.embedding import OnnxEmbedder\n"
+        f"e = OnnxEmbedder(cache_dir=Path({str(onnx_cache_dir)!r}))\n"
+        "v = e.embed(['Does Flask support WebSockets?'])\n"
+        "assert v.shape == (1, 384) and not e.exported\n"
+        "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_backend_setting_chooses_the_embedder(tmp_path: Path) -> None:
+    settings = make_settings(index_dir=tmp_path / "index")
+    assert settings.embedding_backend == "onnx"  # the fastest backend that keeps quality
+    onnx = create_embedder(settings)
+    assert isinstance(onnx, OnnxEmbedder) and onnx.cache_dir == tmp_path / "index" / "models"
+    assert isinstance(Engine(settings).embedder, OnnxEmbedder)
+    torch = Engine(make_settings(embedding_backend="torch", embedding_threads=1)).embedder
+    assert isinstance(torch, SentenceTransformerEmbedder) and torch.threads == 1
+    custom = OnnxEmbedder(cache_dir=tmp_path / "elsewhere", threads=2)
+    assert create_embedder(make_settings(model_cache_dir=tmp_path / "elsewhere")).cache_dir == tmp_path / "elsewhere"  # type: ignore[attr-defined]
+    fake = HashingEmbedder()
+    assert Engine(settings, embedder=fake).embedder is fake
+    assert custom.threads == 2
+    with pytest.raises(pydantic.ValidationError):
+        make_settings(embedding_backend="onnx-int8")  # measured and rejected: README, "Speed"
