@@ -20,7 +20,7 @@ from qa.answer import (
     ConflictClaim,
     text_fragment_link,
 )
-from qa.compare import Aspect, row_cells
+from qa.compare import Aspect, row_cells, stem
 from qa.comparing import span_text, subject_span
 from qa.query import Query
 from qa.retrieval import Candidate, Snapshot
@@ -33,6 +33,10 @@ _ADVICE = re.compile(
     re.I,
 )
 _HOWTO = re.compile(r"\b(install|run|create|define|use|add|import|pip|example|code|write|set ?up)\b", re.I)
+
+
+WHOLE_CORPUS_UNITS = 5000  # up to this many units, the nearest units of the whole corpus are candidates too
+EXTRA_UNITS = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,24 +75,30 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
     aspect = [t for t in query.aspect_terms if t not in STOPWORDS] or list(query.terms)
     weights = {t: snap.idf_of(t) for t in aspect}
     total_w = sum(weights.values()) or 1.0
-    ids: list[int] = []
-    priors: list[float] = []
+    prior: dict[int, float] = {}
     for c in chosen:
         rec = version.chunks[c.chunk]
         for u in range(rec.unit_lo, rec.unit_hi):
-            ids.append(u)
-            priors.append(c.fused / top_fused)
-    if not ids:
+            prior[u] = c.fused / top_fused
+    if len(version.units) <= WHOLE_CORPUS_UNITS:
+        # A small corpus: the units closest to the question count too, wherever their chunk ranked.
+        all_cos = version.unit_vecs @ qvec
+        for u in np.argpartition(-all_cos, min(EXTRA_UNITS, len(all_cos) - 1))[:EXTRA_UNITS].tolist():
+            prior.setdefault(int(u), 0.0)
+    if not prior:
         return []
+    ids = list(prior)
     idx = np.array(ids, dtype=np.int64)
     cos = version.unit_vecs[idx] @ qvec
+    stems = {t: stem(t) for t in weights}
     out: list[Scored] = []
     for k, u in enumerate(ids):
         toks = snap.unit_words[u]
-        lex = sum(w for t, w in weights.items() if t in toks) / total_w
+        own = snap.unit_word_stems[u]
+        lex = sum(w for t, w in weights.items() if t in toks or stems[t] in own) / total_w
         kind = version.unit_kinds[u]
         n_words = len(snap.unit_text[u].split())
-        s = float(cos[k]) + 0.3 * lex + 0.08 * priors[k]
+        s = float(cos[k]) + 0.3 * lex + 0.08 * prior[u]
         if n_words < 5 and kind != "row":
             s -= 0.15
         if kind == "code":
@@ -158,7 +168,7 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
             o_doc = snap.version.chunks[int(snap.version.units[other.unit][0])].doc_id
             if o_doc in seen_docs or other.unit in taken:
                 continue
-            if float(vecs[s.unit] @ vecs[other.unit]) >= 0.86 and _same_numbers(snap, s.unit, other.unit):
+            if float(vecs[s.unit] @ vecs[other.unit]) >= 0.9 and _same_numbers(snap, s.unit, other.unit):
                 claim.units.append(other.unit)
                 taken.add(other.unit)
                 seen_docs.add(o_doc)

@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from qa.ann import AnnParams, create_index
 from qa.chunking import chunk_document, embed_prefix
 from qa.documents import Document, load_corpus
 from qa.embedding import Embedder
@@ -56,7 +57,7 @@ from qa.lexical import Lexical
 
 # Bump when chunk records change meaning; chunking.py's own digest is in the fingerprint too, so an
 # edit of the chunker re-chunks every document (embeddings of unchanged texts are still reused).
-CHUNKER_VERSION = 1
+CHUNKER_VERSION = 2
 LOCK = "LOCK"
 TMP_PREFIX = ".tmp-"
 TRASH_PREFIX = ".trash-"
@@ -339,8 +340,13 @@ def build_index(
     progress: Progress | None = None,
     show_progress: bool = False,
     lock_wait: float = 600.0,
+    index_type: str = "flat",
+    ann: AnnParams | None = None,
 ) -> BuildReport:
     """Build a new version beside the live one and make it live with one atomic replace of ``CURRENT``.
+
+    ``index_type`` (flat, hnsw, ivfpq or auto) and ``ann`` choose the FAISS index (see :mod:`qa.ann`);
+    the manifest records the type built and its search parameters.
 
     Raises :class:`BuildLockedError` when another build holds the lock for more than ``lock_wait`` s,
     and :class:`CorpusError` when the corpus has no readable article (the live version stays live).
@@ -409,7 +415,7 @@ def build_index(
         tmp = versions / f"{TMP_PREFIX}{name}"
         say(f"writing index version {name}")
         tmp.mkdir()
-        files = _write_version(tmp, docs, rows, chunk_vecs, unit_vecs, embedder.dim)
+        files, ann_meta = _write_version(tmp, docs, rows, chunk_vecs, unit_vecs, index_type, ann or AnnParams())
         report.seconds = round(time.perf_counter() - t0, 3)
         per_doc: dict[str, int] = {}
         for r in rows.chunks:
@@ -421,7 +427,8 @@ def build_index(
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "build_seconds": report.seconds,
             "corpus_dir": str(corpus_dir),
-            "index_type": "flat",
+            "index_type": ann_meta["type"],
+            "ann": ann_meta,
             "counts": {"documents": len(docs), "chunks": len(rows.chunks), "units": len(rows.units)},
             "documents": {
                 d.doc_id: {"hash": d.content_hash, "title": d.title, "published": d.published,
@@ -458,9 +465,11 @@ def _write_version(
     rows: _Rows,
     chunk_vecs: NDArray[np.float32],
     unit_vecs: NDArray[np.float32],
-    dim: int,
-) -> dict[str, str]:
-    """Write every data file of a version into ``tmp``, fsynced; returns their sha256 by name."""
+    index_type: str,
+    ann: AnnParams,
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """Write every data file of a version into ``tmp``, fsynced; returns their sha256 by name and the
+    FAISS index's manifest entry."""
     import faiss
 
     with (tmp / "docs.jsonl").open("w", encoding="utf-8") as fh:
@@ -471,8 +480,7 @@ def _write_version(
         fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows.units)
     np.save(tmp / "chunk_vecs.npy", chunk_vecs)
     np.save(tmp / "unit_vecs.npy", unit_vecs)
-    index = faiss.IndexFlatIP(dim)
-    index.add(chunk_vecs)
+    index, ann_meta = create_index(chunk_vecs, index_type, ann)
     faiss.write_index(index, str(tmp / "chunks.faiss"))
     Lexical.build(rows.chunk_texts).save(tmp / "bm25")
     files: dict[str, str] = {}
@@ -482,7 +490,7 @@ def _write_version(
             _fsync_file(p)
     for d in sorted({p.parent for p in tmp.rglob("*")} | {tmp}):
         fsync_dir(d)
-    return files
+    return files, ann_meta
 
 
 def _fsync_file(path: Path) -> None:

@@ -48,7 +48,11 @@ class Chunk:
     units: tuple[Unit, ...]
 
     def embed_text(self, title: str) -> str:
-        return embed_prefix(title, self.section) + self.text
+        first = self.units[0] if self.units else None
+        header = ""
+        if first is not None and first.context and first.context not in self.text:
+            header = first.context + "\n"  # the later part of a split table still knows its columns
+        return embed_prefix(title, self.section) + header + self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +145,7 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def sentence_spans(text: str, start: int, end: int, *, lines: bool = True) -> list[tuple[int, int]]:
     """Sentence boundaries inside ``text[start:end]``; a line break ends a sentence after
     terminal punctuation or a short, title-like line (so hard-wrapped prose stays whole)."""
     cuts = [start]
@@ -151,7 +155,7 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if _ABBREV.search(head):
             continue
         cuts.append(start + m.end())
-    pos = 0
+    pos = 0 if lines else len(segment)
     while (nl := segment.find("\n", pos)) >= 0:
         prev = segment[segment.rfind("\n", 0, nl) + 1 : nl].rstrip()
         if prev and (prev[-1] in ".!?:;" or len(prev.split()) <= 8):
@@ -186,7 +190,8 @@ def _units(text: str, block: _Block) -> list[Unit]:
             elif items:
                 items[-1] = (items[-1][0], e)
         for s, e in items:
-            units.extend(Unit(a, b, "item") for a, b in sentence_spans(text, s, e))
+            # An item's continuation lines are wrapped text, not new sentences.
+            units.extend(Unit(a, b, "item") for a, b in sentence_spans(text, s, e, lines=False))
         return units
     return [Unit(a, b, "sentence") for a, b in sentence_spans(text, block.start, block.end)]
 
@@ -200,54 +205,64 @@ def chunk_document(doc: Document, count_tokens: TokenCounter, max_tokens: int = 
     not fit alone is split at its units (sentences, items, rows), and a unit too long alone at words."""
     text = doc.text
     chunks: list[Chunk] = []
-    grouped: list[tuple[tuple[str, ...], list[list[Unit]]]] = []
+    grouped: list[tuple[tuple[str, ...], list[tuple[int, list[Unit]]]]] = []
     for section, block in _blocks(text):
         if not grouped or grouped[-1][0] != section:
             grouped.append((section, []))
-        grouped[-1][1].append(_units(text, block))
+        grouped[-1][1].append((block.start, _units(text, block)))
 
     for section, blocks in grouped:
         budget = max_tokens - SPECIAL_TOKENS - count_tokens([embed_prefix(doc.title, section)])[0]
         budget = max(budget, 32)
-        # Each block becomes one or more "pieces" (lists of units) that fit the budget.
-        pieces: list[tuple[list[Unit], int]] = []
-        for units in blocks:
+        # Each block becomes one or more "pieces" (a start and units) that fit the budget. A block's first
+        # piece starts where the block does, so a table keeps its header row.
+        pieces: list[tuple[int, list[Unit]]] = []
+        for block_start, units in blocks:
             if not units:
                 continue
-            span = text[units[0].start : units[-1].end]
-            n = count_tokens([span])[0]
+            if units[0].kind != "row":
+                block_start = units[0].start  # only a table's header row may lead its first unit
+            n = count_tokens([text[block_start : units[-1].end]])[0]
             if n <= budget:
-                pieces.append((units, n))
+                pieces.append((block_start, units))
                 continue
             counts = count_tokens([text[u.start : u.end] for u in units])
+            # Parts of a split table carry its header row in their embedded text: leave room for it.
+            ctx = units[0].context if units[0].kind == "row" else None
+            part_budget = budget - (count_tokens([ctx])[0] + 1 if ctx else 0)
             cur: list[Unit] = []
             cur_n = 0
             for unit, un in zip(units, counts, strict=True):
-                if un > budget:
+                if un > part_budget:
                     if cur:
-                        pieces.append((cur, cur_n))
+                        pieces.append((cur[0].start, cur))
                         cur, cur_n = [], 0
-                    for sub in _split_words(text, unit, budget, count_tokens):
-                        pieces.append(([sub], count_tokens([text[sub.start : sub.end]])[0]))
+                    for sub in _split_words(text, unit, part_budget, count_tokens):
+                        pieces.append((sub.start, [sub]))
                     continue
-                if cur and cur_n + un + 1 > budget:
-                    pieces.append((cur, cur_n))
+                if cur and cur_n + un + 1 > part_budget:
+                    pieces.append((cur[0].start, cur))
                     cur, cur_n = [], 0
                 cur.append(unit)
                 cur_n += un + 1
             if cur:
-                pieces.append((cur, cur_n))
+                pieces.append((cur[0].start, cur))
         # Pack whole pieces into chunks.
         group: list[Unit] = []
-        for units, _n in pieces:
+        group_start = 0
+        for piece_start, units in pieces:
             if group:
-                joined = count_tokens([text[group[0].start : units[-1].end]])[0]
+                lead = group[0]
+                header = lead.context if lead.kind == "row" and lead.context and group_start == lead.start else None
+                joined = count_tokens([(header + "\n" if header else "") + text[group_start : units[-1].end]])[0]
                 if joined > budget:
-                    chunks.append(_make_chunk(doc, section, group))
+                    chunks.append(_make_chunk(doc, section, group_start, group))
                     group = []
+            if not group:
+                group_start = piece_start
             group = group + units
         if group:
-            chunks.append(_make_chunk(doc, section, group))
+            chunks.append(_make_chunk(doc, section, group_start, group))
     return chunks
 
 
@@ -255,6 +270,12 @@ def _split_words(text: str, unit: Unit, budget: int, count_tokens: TokenCounter)
     """Split one over-long unit at whitespace into parts that fit the budget."""
     words = [(m.start() + unit.start, m.end() + unit.start) for m in re.finditer(r"\S+", text[unit.start : unit.end])]
     counts = count_tokens([text[s:e] for s, e in words])
+    if any(n > budget for n in counts):  # a whitespace-free run (URL, minified code): cut it by characters
+        split: list[tuple[int, int]] = []
+        for (s, e), n in zip(words, counts, strict=True):
+            split.extend(_split_chars(text, s, e, budget, count_tokens) if n > budget else [(s, e)])
+        words = split
+        counts = count_tokens([text[s:e] for s, e in words])
     parts: list[Unit] = []
     first, total = 0, 0
     for i, n in enumerate(counts):
@@ -266,8 +287,16 @@ def _split_words(text: str, unit: Unit, budget: int, count_tokens: TokenCounter)
     return parts
 
 
-def _make_chunk(doc: Document, section: tuple[str, ...], units: list[Unit]) -> Chunk:
-    start, end = units[0].start, units[-1].end
+def _split_chars(text: str, start: int, end: int, budget: int, count_tokens: TokenCounter) -> list[tuple[int, int]]:
+    """Halve a span until every part fits the budget."""
+    if end - start <= 1 or count_tokens([text[start:end]])[0] <= budget:
+        return [(start, end)]
+    mid = (start + end) // 2
+    return _split_chars(text, start, mid, budget, count_tokens) + _split_chars(text, mid, end, budget, count_tokens)
+
+
+def _make_chunk(doc: Document, section: tuple[str, ...], start: int, units: list[Unit]) -> Chunk:
+    end = units[-1].end
     body = doc.text[start:end]
     digest = hashlib.sha256(f"{doc.doc_id}\x1f{start}\x1f{body}".encode()).hexdigest()[:16]
     return Chunk(digest, doc.doc_id, section, start, end, body, tuple(units))

@@ -20,6 +20,7 @@ _LEAD = re.compile(
     re.I,
 )
 _PRONOUNS = re.compile(r"\b(it|its|it's|they|them|their|theirs|this one|that one|the former|the latter|each|both)\b", re.I)
+_QUESTION = re.compile(r"^\s*(what|who|whom|whose|when|where|why|how|which|is|are|does|do|can|should|will)\b", re.I)
 _FILLER = frozenset("and but also what how about for with in the then ok okay so same ditto of".split())
 MAX_HISTORY = 20
 
@@ -59,7 +60,10 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
 
     if subjects or not prev.subjects:
         return q, None
-    follow_up = bool(_LEAD.match(q)) or bool(_PRONOUNS.search(q)) or len(content_words(q)) <= 3
+    # "what about X?", a pronoun, or a bare fragment ("performance?") continues the conversation;
+    # a complete new question ("What is the capital of Australia?") does not.
+    fragment = len(content_words(q)) <= 2 and not _QUESTION.match(q)
+    follow_up = bool(_LEAD.match(q)) or bool(_PRONOUNS.search(q)) or fragment
     if not follow_up:
         return q, None
     if _PRONOUNS.search(q):

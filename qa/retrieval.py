@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from qa.compare import Aspect, aspect_stems, build_aspects, row_cells
+from qa.compare import Aspect, aspect_stems, build_aspects, row_cells, stem
 from qa.index import IndexVersion
 from qa.query import Query, SubjectCatalog
 from qa.text import content_words, words
@@ -25,6 +25,7 @@ class Snapshot:
         self.doc_order = list(docs)
         self.unit_text: list[str] = []
         self.unit_words: list[frozenset[str]] = []
+        self.unit_word_stems: list[frozenset[str]] = []  # for matching 'beginner' to 'beginners'
         self.unit_subjects: list[frozenset[str]] = []
         self.unit_lead_subject: list[str | None] = []  # the subject a unit names first is what it is about
         df: dict[str, int] = {}
@@ -33,6 +34,7 @@ class Snapshot:
             toks = frozenset(words(text))
             self.unit_text.append(text)
             self.unit_words.append(toks)
+            self.unit_word_stems.append(frozenset(stem(t) for t in toks if len(t) >= 4))
             named = self.catalog.mentioned(text)
             self.unit_subjects.append(frozenset(named))
             self.unit_lead_subject.append(named[0] if named else None)

@@ -92,8 +92,6 @@ def test_a_standalone_new_question_is_left_alone(web: SubjectCatalog, question: 
     assert resolve(question, history, web) == (question, None)
 
 
-@pytest.mark.xfail(strict=True, reason="resolve() treats any question of three content words or fewer as a follow-up "
-                   "and rewrites it to 'What about <question> for <subject>?', even a complete new question")
 def test_a_short_standalone_question_is_left_alone(web: SubjectCatalog) -> None:
     history = [turn("Who created Flask?", web)]
     assert resolve("What is the capital of Australia?", history, web) == ("What is the capital of Australia?", None)
