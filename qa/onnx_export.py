@@ -217,7 +217,13 @@ def export(model_path: Path, out_dir: Path, key: dict[str, Any], *, max_tokens: 
     if key["variant"] == "int8":
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        quantize_dynamic(str(fp32), str(out_dir / MODEL_FILE), weight_type=QuantType.QInt8)
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(logging.ERROR)  # its "consider pre-processing" notice goes to the root logger
+        try:
+            quantize_dynamic(str(fp32), str(out_dir / MODEL_FILE), weight_type=QuantType.QInt8)
+        finally:
+            root.setLevel(level)
         fp32.unlink()
     ref = st.encode(list(PROBE_TEXTS), normalize_embeddings=True, convert_to_numpy=True)
     from qa.embedding import OnnxSession
