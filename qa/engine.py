@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from qa.ann import AnnParams
 from qa.answer import Answer
 from qa.answering import ComposeParams, compose, confidence, score_units, select_claims, unknown_names
 from qa.comparing import advice, comparison_rows, conflicts
@@ -131,6 +132,8 @@ class Engine:
             progress=progress,
             show_progress=show_progress,
             lock_wait=lock_wait,
+            index_type=self.settings.index_type,
+            ann=AnnParams.from_settings(self.settings),
         )
         if self._snapshot is not None:
             try:

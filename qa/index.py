@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from qa.ann import apply_search_params
 from qa.documents import Document
 from qa.errors import IndexCorruptError, IndexMismatchError, IndexNotBuiltError
 from qa.lexical import Lexical
@@ -170,6 +171,7 @@ class IndexVersion:
             units = np.array([[u[0], u[1], u[2]] for u in unit_rows], dtype=np.int64).reshape(-1, 3)
             unit_vecs = np.load(io.BytesIO(blobs["unit_vecs.npy"]))
             faiss_index = faiss.deserialize_index(np.frombuffer(blobs["chunks.faiss"], dtype=np.uint8))
+            apply_search_params(faiss_index, manifest.get("ann"))  # HNSW efSearch, IVF nprobe, refine k_factor
             lexical = Lexical.load(version_dir / "bm25")
         except IndexCorruptError:
             raise

@@ -43,3 +43,16 @@ class Settings(BaseSettings):
     abstain_threshold: float = Field(default=0.5, description="confidence below which the bot abstains")
     stale_after_days: int = Field(default=730, ge=1, description="sources older than this are marked possibly outdated")
     query_cache_size: int = Field(default=1024, ge=0)
+
+    # The FAISS index (qa/ann.py). auto: flat below hnsw_min_chunks, HNSW below ivfpq_min_chunks, IVF-PQ above.
+    index_type: Literal["flat", "hnsw", "ivfpq", "auto"] = Field(
+        default="flat", description="flat: exact; hnsw / ivfpq: approximate, for large corpora; auto: by chunk count")
+    hnsw_m: int = Field(default=32, ge=4, le=128, description="HNSW graph degree")
+    hnsw_ef_construction: int = Field(default=80, ge=8)
+    hnsw_ef_search: int = Field(default=256, ge=8, description="HNSW candidates searched a query (recall vs speed)")
+    ivf_nlist: int = Field(default=0, ge=0, description="IVF lists; 0: about 4 * sqrt(chunks)")
+    ivf_nprobe: int = Field(default=32, ge=1, description="IVF lists searched a query (recall vs speed)")
+    pq_m: int = Field(default=48, ge=1, description="PQ bytes a vector (must divide the dimension)")
+    refine_k_factor: float = Field(default=4.0, ge=1.0, description="IVF-PQ candidates re-ranked: k_factor x k")
+    hnsw_min_chunks: int = Field(default=50_000, ge=1, description="auto: HNSW from this many chunks")
+    ivfpq_min_chunks: int = Field(default=300_000, ge=1, description="auto: IVF-PQ from this many chunks")

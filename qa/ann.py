@@ -1,0 +1,123 @@
+"""The FAISS index over chunk vectors: exact (flat) by default, approximate when the corpus is large.
+
+- ``flat``: ``IndexFlatIP``, exact. Memory 4 * dim bytes a chunk (1.5 KB at dim 384).
+- ``hnsw``: ``IndexHNSWFlat`` (inner product), graph search over the full vectors; ``efSearch``
+  trades speed for recall. Memory: the vectors plus ~``8 * M`` bytes a chunk of graph.
+- ``ivfpq``: an inverted file (``nlist`` lists, ``nprobe`` searched) of product-quantised codes
+  (``pq_m`` bytes a chunk), re-ranked exactly enough by an 8-bit scalar-quantised copy
+  (``IndexRefine``, ``k_factor`` x k candidates): ~``pq_m + dim`` bytes a chunk, a quarter of flat.
+- ``auto``: flat below ``hnsw_min_chunks`` (exact search is fast there: ~5 ms at 50k chunks on one
+  core), hnsw up to ``ivfpq_min_chunks``, ivfpq above (where full vectors would cost over ~0.5 GB).
+
+Search parameters are written into the manifest and set again on load (:func:`apply_search_params`).
+Every index keeps ``reconstruct`` working (retrieval scores a few candidates found only by BM25).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+INDEX_TYPES = ("flat", "hnsw", "ivfpq", "auto")
+
+
+@dataclass(frozen=True, slots=True)
+class AnnParams:
+    hnsw_m: int = 32
+    hnsw_ef_construction: int = 80
+    hnsw_ef_search: int = 256
+    ivf_nlist: int = 0  # 0: about 4 * sqrt(chunks), at least 39 training points a list
+    ivf_nprobe: int = 32
+    pq_m: int = 48  # bytes of PQ code a vector; must divide the dimension
+    refine_k_factor: float = 4.0
+    hnsw_min_chunks: int = 50_000
+    ivfpq_min_chunks: int = 300_000
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> AnnParams:
+        names = cls.__dataclass_fields__
+        return cls(**{n: getattr(settings, n) for n in names if hasattr(settings, n)})
+
+
+def resolve_type(index_type: str, n: int, params: AnnParams) -> str:
+    if index_type not in INDEX_TYPES:
+        raise ValueError(f"index type {index_type!r} is not one of {', '.join(INDEX_TYPES)}")
+    if index_type == "auto":
+        if n >= params.ivfpq_min_chunks:
+            return "ivfpq"
+        return "hnsw" if n >= params.hnsw_min_chunks else "flat"
+    if index_type == "ivfpq" and n < 256:
+        return "flat"  # too few vectors to train 256 PQ centroids: exact search is the honest choice
+    return index_type
+
+
+def _nlist(n: int, params: AnnParams) -> int:
+    nlist = params.ivf_nlist or int(4 * math.sqrt(n))
+    return max(1, min(nlist, n // 39))
+
+
+def create_index(vectors: NDArray[np.float32], index_type: str, params: AnnParams) -> tuple[Any, dict[str, Any]]:
+    """Build the index over unit-length ``vectors`` (row i is chunk i). Returns it with its manifest
+    entry: ``{"type": resolved type, ...search parameters}``."""
+    import faiss
+
+    n, dim = vectors.shape
+    kind = resolve_type(index_type, n, params)
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if kind == "flat":
+        index = faiss.IndexFlatIP(dim)
+        index.add(vectors)
+        return index, {"type": "flat", "requested": index_type}
+    if kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, params.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = params.hnsw_ef_construction
+        index.add(vectors)
+        meta = {"type": "hnsw", "requested": index_type, "m": params.hnsw_m,
+                "ef_construction": params.hnsw_ef_construction, "ef_search": params.hnsw_ef_search}
+        apply_search_params(index, meta)
+        return index, meta
+    if dim % params.pq_m:
+        raise ValueError(f"pq_m {params.pq_m} does not divide the dimension {dim}")
+    nlist = _nlist(n, params)
+    quantizer = faiss.IndexFlatIP(dim)
+    ivf = faiss.IndexIVFPQ(quantizer, dim, nlist, params.pq_m, 8, faiss.METRIC_INNER_PRODUCT)
+    refine = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
+    index = faiss.IndexRefine(ivf, refine)
+    # Training on a sample: k-means cost grows with it, and ~100 points a list is plenty.
+    rng = np.random.default_rng(0)
+    train = vectors if n <= nlist * 100 else vectors[rng.choice(n, nlist * 100, replace=False)]
+    index.train(train)
+    index.add(vectors)
+    meta = {"type": "ivfpq", "requested": index_type, "nlist": nlist, "pq_m": params.pq_m,
+            "nprobe": min(params.ivf_nprobe, nlist), "k_factor": params.refine_k_factor}
+    apply_search_params(index, meta)
+    return index, meta
+
+
+def apply_search_params(index: Any, meta: dict[str, Any] | None) -> None:
+    """Set the query-time knobs the manifest records (HNSW ``efSearch``; IVF ``nprobe``, refine ``k_factor``)."""
+    import faiss
+
+    if not meta:
+        return
+    kind = meta.get("type")
+    if kind == "hnsw" and "ef_search" in meta:
+        faiss.downcast_index(index).hnsw.efSearch = int(meta["ef_search"])
+    elif kind == "ivfpq":
+        top = faiss.downcast_index(index)
+        if "k_factor" in meta and hasattr(top, "k_factor"):
+            top.k_factor = float(meta["k_factor"])
+        if "nprobe" in meta:
+            faiss.extract_index_ivf(top).nprobe = int(meta["nprobe"])
+
+
+def describe(meta: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in meta.items())
+
+
+def params_dict(params: AnnParams) -> dict[str, Any]:
+    return asdict(params)
