@@ -27,8 +27,9 @@ browser:
 index: setup
 	@.venv/bin/qa index build --if-stale
 
+# `make run SERVE_ARGS="--host 0.0.0.0 --port 9000 --workers 1"` passes options to `qa serve`.
 run: index
-	.venv/bin/qa serve
+	.venv/bin/qa serve $(SERVE_ARGS)
 
 test: setup browser
 	.venv/bin/pytest -q

@@ -1,0 +1,346 @@
+"""HTTP load test: ``qa serve`` on 127.0.0.1 with 1 and 2 workers, driven from this (second) process.
+
+For each server: distinct questions (the evaluation set's, each request made unique, so no query-cache
+hits) and repeated FAQ questions (five questions over and over: cache hits), at 1, 16 and 200 concurrent
+keep-alive connections. Reports requests per second, p50, p99 and errors (any non-200 or broken
+connection). The baseline is measured in the same run: in-process ``Engine.ask`` p50 on the same kinds of
+questions, so the HTTP overhead is a difference and a ratio.
+
+The client is a small asyncio HTTP/1.1 client (uvloop, raw streams), so that it costs the server's cores
+little; every run is bounded by time and by request count, and targets 127.0.0.1 only.
+
+    .venv/bin/python -m bench.http [--seconds 4] [--workers 1 2] [--connections 1 16 200] [--threads N] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = ROOT / "tests" / "eval" / "questions.jsonl"
+FAQ = [
+    "Who created Flask?",
+    "Flask vs FastAPI performance",
+    "Does FastAPI support WebSockets?",
+    "Which is better for beginners, flask or fastapi?",
+    "How many GitHub stars does FastAPI have?",
+]
+HOST = "127.0.0.1"
+MAX_REQUESTS = 20_000  # per run, on top of the time bound
+
+
+@dataclass
+class Run:
+    workers: int
+    questions: str  # "distinct" or "faq"
+    connections: int
+    requests: int
+    errors: int
+    seconds: float
+    rps: float
+    p50_ms: float
+    p99_ms: float
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def eval_questions() -> list[str]:
+    """Standalone questions of the evaluation set (follow-ups need their conversation)."""
+    out = []
+    for line in QUESTIONS.read_text(encoding="utf-8").splitlines():
+        case = json.loads(line)
+        if not case.get("history"):
+            out.append(case["question"])
+    return out
+
+
+class Questions:
+    """Request bodies: ``distinct`` makes every question text unique (a counter suffix), so the server's
+    query-embedding cache never hits; ``faq`` repeats five questions."""
+
+    def __init__(self, base: list[str], counter: itertools.count[int]) -> None:
+        self.base = base
+        self.counter = counter
+
+    def distinct(self) -> bytes:
+        n = next(self.counter)
+        question = f"{self.base[n % len(self.base)]} ({n})"
+        return json.dumps({"question": question}).encode()
+
+    def faq(self) -> bytes:
+        n = next(self.counter)
+        return json.dumps({"question": FAQ[n % len(FAQ)]}).encode()
+
+
+# -- the load client -------------------------------------------------------------------------------------
+
+
+async def _request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, body: bytes) -> tuple[int, bytes]:
+    writer.write(
+        b"POST /ask HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+        % (HOST.encode(), len(body), body)
+    )
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    status = int(lines[0].split()[1])
+    length = 0
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    return status, await reader.readexactly(length)
+
+
+async def _load(port: int, connections: int, seconds: float, make_body: Callable[[], bytes]) -> tuple[list[float], int, float]:
+    conns = [await asyncio.open_connection(HOST, port) for _ in range(connections)]
+    latencies: list[float] = []
+    errors = 0
+    sent = itertools.count()
+    start = time.perf_counter()
+    deadline = start + seconds
+
+    async def user(i: int) -> None:
+        nonlocal errors
+        reader, writer = conns[i]
+        while time.perf_counter() < deadline and next(sent) < MAX_REQUESTS:
+            body = make_body()
+            t0 = time.perf_counter()
+            try:
+                status, payload = await asyncio.wait_for(_request(reader, writer, body), timeout=30)
+                ok = status == 200 and payload.startswith(b'{"question"')
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
+                ok = False
+                writer.close()
+                try:  # a fresh connection for the next request; the failed one counts as an error
+                    reader, writer = await asyncio.open_connection(HOST, port)
+                except OSError:
+                    await asyncio.sleep(0.05)
+                conns[i] = (reader, writer)
+            if ok:
+                latencies.append(time.perf_counter() - t0)
+            else:
+                errors += 1
+
+    await asyncio.gather(*(user(i) for i in range(connections)))
+    elapsed = time.perf_counter() - start
+    for _, writer in conns:
+        writer.close()
+    return latencies, errors, elapsed
+
+
+def load(port: int, connections: int, seconds: float, make_body: Callable[[], bytes]) -> tuple[list[float], int, float]:
+    try:
+        import uvloop
+
+        return uvloop.run(_load(port, connections, seconds, make_body))
+    except ImportError:
+        return asyncio.run(_load(port, connections, seconds, make_body))
+
+
+# -- the server ------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(
+    workers: int, index_dir: Path, data_dir: Path, log: Path, threads: int | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    if threads:  # otherwise qa serve's default: cores // workers
+        env.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+    env.update(QA_INDEX_DIR=str(index_dir), QA_CORPUS_DIR=str(ROOT / "corpus"), QA_DATA_DIR=str(data_dir))
+    qa = Path(sys.executable).parent / "qa"
+    with log.open("ab") as fh:
+        proc = subprocess.Popen(
+            [str(qa), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)],
+            cwd=data_dir, env=env, stdout=subprocess.DEVNULL, stderr=fh,
+        )
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"qa serve exited with {proc.returncode}; see {log}")
+        try:
+            with socket.create_connection((HOST, port), timeout=1) as s:
+                s.sendall(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                if s.recv(64).startswith(b"HTTP/1.1 200"):
+                    break
+        except OSError:
+            pass
+        time.sleep(0.2)
+    else:
+        stop_server(proc)
+        raise RuntimeError("qa serve not ready within 180 s")
+    if workers > 1:
+        time.sleep(3.0)  # readyz answers once one worker is up; let the others finish starting
+    return proc, port
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+# -- the baseline ----------------------------------------------------------------------------------------
+
+
+def prepare_index(dest: Path) -> tuple[Any, Path]:
+    """A warm in-process engine over an index of the seed corpus in ``dest`` (copied from ``index/``
+    when that is current, otherwise built)."""
+    from qa.engine import Engine
+    from qa.errors import QAError
+    from qa.settings import Settings
+
+    index = dest / "index"
+    try:
+        current = Engine(Settings(_env_file=None, corpus_dir=ROOT / "corpus", index_dir=ROOT / "index"))  # type: ignore[call-arg]
+        if not current.status()["stale"]:
+            shutil.copytree(ROOT / "index", index, ignore=shutil.ignore_patterns("LOCK"))
+    except QAError:
+        pass
+    settings = Settings(_env_file=None, corpus_dir=ROOT / "corpus", index_dir=index, data_dir=dest / "var-inproc")  # type: ignore[call-arg]
+    engine = Engine(settings)
+    if not index.exists():
+        print("building an index of the seed corpus ...", file=sys.stderr, flush=True)
+        engine.rebuild()
+    engine.warm_up()
+    return engine, index
+
+
+def in_process(engine: Any, make_body: Callable[[], bytes], n: int) -> tuple[float, float]:
+    times = []
+    for _ in range(n):
+        question = json.loads(make_body())["question"]
+        t0 = time.perf_counter()
+        engine.ask(question)
+        times.append(time.perf_counter() - t0)
+    return percentile(times, 50) * 1000, percentile(times, 99) * 1000
+
+
+# -- report ----------------------------------------------------------------------------------------------
+
+
+def table(runs: list[Run], baseline: dict[str, tuple[float, float]]) -> str:
+    lines = [
+        "| workers | questions | connections | requests | req/s | p50 ms | p99 ms | errors |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for kind, (p50, p99) in baseline.items():
+        lines.append(f"| in-process | {kind} | 1 | — | {1000 / p50:.0f} | {p50:.2f} | {p99:.2f} | — |")
+    for r in runs:
+        lines.append(
+            f"| {r.workers} | {r.questions} | {r.connections} | {r.requests} | {r.rps:.0f} | {r.p50_ms:.2f} "
+            f"| {r.p99_ms:.2f} | {r.errors} |"
+        )
+    return "\n".join(lines)
+
+
+def overhead(runs: list[Run], baseline: dict[str, tuple[float, float]]) -> list[str]:
+    out = []
+    for r in runs:
+        if r.connections == 1 and r.questions in baseline:
+            base = baseline[r.questions][0]
+            out.append(
+                f"HTTP overhead, {r.workers} worker(s), {r.questions}, 1 connection: p50 {r.p50_ms:.2f} ms vs "
+                f"in-process {base:.2f} ms: +{r.p50_ms - base:.2f} ms ({r.p50_ms / base:.2f}x)"
+            )
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.http", description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=4.0, help="measured seconds per run (default 4)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--connections", type=int, nargs="+", default=[1, 16, 200])
+    parser.add_argument("--questions", nargs="+", choices=["distinct", "faq"], default=["distinct", "faq"])
+    parser.add_argument("--threads", type=int, help="math threads per worker (default: qa serve's, cores // workers)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    cores = len(os.sched_getaffinity(0))
+    load_before = os.getloadavg()[0]
+    counter = itertools.count()
+    questions = Questions(eval_questions(), counter)
+    runs: list[Run] = []
+    with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp_name:
+        tmp = Path(tmp_name)
+        engine, index = prepare_index(tmp)
+        import torch
+
+        baseline = {}
+        for kind in args.questions:
+            make = questions.distinct if kind == "distinct" else questions.faq
+            in_process(engine, make, 20)  # warm
+            baseline[kind] = in_process(engine, make, 300)
+        torch_threads = torch.get_num_threads()
+        del engine
+
+        for workers in args.workers:
+            data = tmp / f"var-{workers}"
+            data.mkdir()
+            print(f"qa serve --workers {workers} ...", file=sys.stderr, flush=True)
+            proc, port = start_server(workers, index, data, tmp / "serve.log", args.threads)
+            try:
+                for kind in args.questions:
+                    make = questions.distinct if kind == "distinct" else questions.faq
+                    for conns in args.connections:
+                        load(port, conns, 1.0, make)  # warm-up, not recorded
+                        latencies, errors, elapsed = load(port, conns, args.seconds, make)
+                        run = Run(
+                            workers, kind, conns, len(latencies) + errors, errors, round(elapsed, 2),
+                            len(latencies) / elapsed, percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000,
+                        )
+                        runs.append(run)
+                        print(f"  {kind:8} {conns:4} connections: {run.rps:7.0f} req/s  p50 {run.p50_ms:6.2f} ms  "
+                              f"p99 {run.p99_ms:7.2f} ms  errors {errors}", file=sys.stderr, flush=True)
+            finally:
+                stop_server(proc)
+
+    load_after = os.getloadavg()[0]
+    if args.json:
+        print(json.dumps({"cores": cores, "loadavg": [load_before, load_after], "baseline_ms": baseline,
+                          "runs": [asdict(r) for r in runs]}, indent=1))
+        return 0
+    print(f"HTTP /ask under load (bench/http.py; {cores} cores, client in a second process on the same machine; "
+          f"{args.seconds:g} s per run; in-process baseline with {torch_threads} torch threads; "
+          f"load average {load_before:.1f} before, {load_after:.1f} after: above {cores} means other work shared the cores)")
+    print()
+    print(table(runs, baseline))
+    print()
+    for line in overhead(runs, baseline):
+        print(line)
+    return 1 if any(r.errors for r in runs) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
