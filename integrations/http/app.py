@@ -139,7 +139,7 @@ def _mount_slack(app: FastAPI, engine: Engine, settings: Settings) -> None:
             "QA_SLACK_BOT_TOKEN and QA_SLACK_SIGNING_SECRET are set but the Slack adapter (integrations.slack) "
             "is not installed: unset them or install compare-qa completely"
         )
-    from integrations.slack import mount  # type: ignore[attr-defined]
+    from integrations.slack import mount
 
     mount(app, engine, settings)
 
@@ -178,7 +178,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @app.exception_handler(QAError)
     async def on_qa_error(request: Request, exc: QAError) -> JSONResponse:
-        return _error(status_of(exc), message_of(exc))
+        status = status_of(exc)
+        if status >= 500:
+            log.log(logging.WARNING if status == 503 else logging.ERROR, "%s %s: %s", request.method, request.url.path, exc)
+        return _error(status, message_of(exc))
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -198,19 +201,19 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             return _error(422, "the body is not valid JSON for this API (nested too deeply)")
         return await http_exception_handler(request, exc)
 
-    @app.post("/ask", response_model=AnswerOut, responses=_ERRORS, tags=["answers"])
+    @app.post("/ask", response_model=AnswerOut, responses=_ERRORS, tags=["answers"], summary="Answer a question")
     def ask(body: AskIn, request: Request, engine: EngineDep) -> dict[str, Any]:
         """Answer a question with verbatim, cited excerpts (a follow-up when `conversation_id` has turns)."""
         answer = engine.ask(body.question, body.conversation_id)
         setattr(request.state, TIMINGS_KEY, answer.timings_ms)
         return answer.to_dict()
 
-    @app.get("/healthz", response_model=HealthOut, tags=["operations"])
+    @app.get("/healthz", response_model=HealthOut, tags=["operations"], summary="Liveness")
     def healthz() -> HealthOut:
         """Liveness: the process answers HTTP."""
         return HealthOut()
 
-    @app.get("/readyz", response_model=ReadyOut, responses={503: {"model": ReadyOut}}, tags=["operations"])
+    @app.get("/readyz", response_model=ReadyOut, responses={503: {"model": ReadyOut}}, tags=["operations"], summary="Readiness")
     def readyz(engine: EngineDep) -> Any:
         """Readiness: 200 only when an index is loaded; 503 with the reason otherwise."""
         if engine.loaded_version is None:
@@ -220,7 +223,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                 return JSONResponse(ReadyOut(ready=False, detail=message_of(exc)).model_dump(), status_code=503)
         return ReadyOut(ready=True, index_version=engine.loaded_version)
 
-    @app.get("/index", response_model=IndexStatusOut, responses={503: _ERRORS[503]}, tags=["index"])
+    @app.get("/index", response_model=IndexStatusOut, responses={503: _ERRORS[503]}, tags=["index"], summary="Index status")
     def index_status(engine: EngineDep) -> dict[str, Any]:
         """The live index version's manifest, and whether the corpus changed since it was built."""
         return engine.status()
@@ -257,6 +260,7 @@ def _add_rebuild(app: FastAPI, token: str) -> None:
         responses={401: {"model": ErrorOut, "description": "missing or wrong admin token"},
                    409: {"model": ErrorOut, "description": "another build is running, or the corpus is unusable"}},
         tags=["index"],
+        summary="Rebuild the index",
     )
     def rebuild(engine: EngineDep, full: Annotated[bool, Query(description="re-embed everything")] = False) -> Any:
         """Rebuild the index from the corpus (incremental unless `full`) and swap it in atomically.
