@@ -48,6 +48,7 @@ from qa.index import (
     SCHEMA_VERSION,
     VERSIONS,
     fsync_dir,
+    jsonl_rows,
     live_version_dir,
     read_manifest,
     sha256_file,
@@ -223,8 +224,8 @@ def _read_previous(index_dir: Path, fingerprint: dict[str, Any], full: bool) -> 
         for name in ("chunks.jsonl", "units.jsonl", "chunk_vecs.npy", "unit_vecs.npy"):
             if name not in files or sha256_file(version_dir / name) != files[name]:
                 raise ValueError(f"{name} does not match its checksum")
-        prev.chunk_rows = [json.loads(x) for x in (version_dir / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
-        prev.unit_rows = [json.loads(x) for x in (version_dir / "units.jsonl").read_text(encoding="utf-8").splitlines()]
+        prev.chunk_rows = jsonl_rows((version_dir / "chunks.jsonl").read_text(encoding="utf-8"))
+        prev.unit_rows = jsonl_rows((version_dir / "units.jsonl").read_text(encoding="utf-8"))
         chunk_vecs = np.load(version_dir / "chunk_vecs.npy")
         unit_vecs = np.load(version_dir / "unit_vecs.npy")
         if len(chunk_vecs) != len(prev.chunk_rows) or len(unit_vecs) != len(prev.unit_rows):

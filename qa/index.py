@@ -159,15 +159,14 @@ class IndexVersion:
                 if name.startswith("bm25/"):
                     verified(name)
             docs = {}
-            for line in blobs["docs.jsonl"].decode("utf-8").splitlines():
-                rec = json.loads(line)
+            for rec in jsonl_rows(blobs["docs.jsonl"].decode("utf-8")):
                 rec["subjects"] = tuple(rec.get("subjects") or ())
                 docs[rec["doc_id"]] = Document(**rec)
             chunks = [
                 ChunkRecord(r["doc_id"], tuple(r["section"]), r["start"], r["end"], r["unit_lo"], r["unit_hi"])
-                for r in map(json.loads, blobs["chunks.jsonl"].decode("utf-8").splitlines())
+                for r in jsonl_rows(blobs["chunks.jsonl"].decode("utf-8"))
             ]
-            unit_rows = [json.loads(x) for x in blobs["units.jsonl"].decode("utf-8").splitlines()]
+            unit_rows = jsonl_rows(blobs["units.jsonl"].decode("utf-8"))
             units = np.array([[u[0], u[1], u[2]] for u in unit_rows], dtype=np.int64).reshape(-1, 3)
             unit_vecs = np.load(io.BytesIO(blobs["unit_vecs.npy"]))
             faiss_index = faiss.deserialize_index(np.frombuffer(blobs["chunks.faiss"], dtype=np.uint8))
@@ -191,6 +190,12 @@ class IndexVersion:
             faiss_index,
             lexical,
         )
+
+
+def jsonl_rows(text: str) -> list[Any]:
+    """JSON lines split at ``\n`` only: ``str.splitlines`` also splits at U+2028, U+0085 and other
+    separators that ``json.dumps(ensure_ascii=False)`` leaves raw inside strings (MS MARCO has them)."""
+    return [json.loads(line) for line in text.split("\n") if line]
 
 
 def write_json(path: Path, data: object) -> None:

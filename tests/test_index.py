@@ -115,3 +115,16 @@ def test_a_serving_engine_keeps_its_version_when_the_new_one_is_corrupt(tmp_path
     assert answer.answer
     assert engine.snapshot().name == serving
     assert "codesea-fastapi-vs-flask" in engine.snapshot().version.docs  # still the old version's content
+
+
+def test_line_separators_inside_texts_load(tmp_path: Path) -> None:
+    """U+2028, U+0085 and friends stay raw in JSON lines (ensure_ascii=False): loading must not split there."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "odd.md").write_text("---\ntitle: Odd\n---\nA line\u2028separator, a next\x85line and "
+                                   "a paragraph\u2029separator inside one sentence.\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index", HashingEmbedder())
+    version = IndexVersion.load(tmp_path / "index")
+    assert "\u2028separator" in version.docs["odd"].text
+    report = build_index(corpus, tmp_path / "index", HashingEmbedder())  # the incremental path reads them too
+    assert report.documents_unchanged == ["odd"]
