@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     hnsw_m: int = Field(default=32, ge=4, le=128, description="HNSW graph degree")
     hnsw_ef_construction: int = Field(default=80, ge=8)
     hnsw_ef_search: int = Field(default=256, ge=8, description="HNSW candidates searched a query (recall vs speed)")
-    ivf_nlist: int = Field(default=0, ge=0, description="IVF lists; 0: about 4 * sqrt(chunks)")
+    ivf_nlist: int = Field(default=0, ge=0, description="IVF lists; 0: about sqrt(chunks)")
     ivf_nprobe: int = Field(default=32, ge=1, description="IVF lists searched a query (recall vs speed)")
     pq_m: int = Field(default=48, ge=1, description="PQ bytes a vector (must divide the dimension)")
     refine_k_factor: float = Field(default=4.0, ge=1.0, description="IVF-PQ candidates re-ranked: k_factor x k")

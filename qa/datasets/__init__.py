@@ -76,21 +76,35 @@ class Dataset:
         return replace(self, questions=keep, unanswerable=unans)
 
     def sample(self, n: int | None, max_docs: int | None = None) -> Dataset:
-        """``n`` questions in a fixed pseudo-random order; with ``max_docs`` the corpus is cut to the
-        gold documents of those questions plus other documents (fixed order) up to ``max_docs``."""
-        questions = _stable_sample(self.name, self.questions, n)
-        unans = _stable_sample(self.name, self.unanswerable, n)
-        docs = self.docs
-        if max_docs is not None:
-            gold_docs = {g.doc_id for q in questions for g in q.gold}
-            gold_docs |= {g.doc_id for q in unans for g in q.gold}
-            keep = [d for d in docs if d.doc_id in gold_docs]
-            others = sorted((d for d in docs if d.doc_id not in gold_docs), key=lambda d: _hash(self.name, d.doc_id))
-            keep += others[: max(0, max_docs - len(keep))]
-            ids = {d.doc_id for d in keep}
-            docs = [d for d in docs if d.doc_id in ids]
-            # Graded qrels name documents outside the cut corpus: drop those labels, not the question.
-            questions = [replace(q, gold=tuple(g for g in q.gold if g.doc_id in ids)) for q in questions]
+        """``n`` questions in a fixed pseudo-random order. With ``max_docs`` the corpus is cut to at most
+        that many documents: questions are taken (in the same order) while their gold documents fit,
+        then other documents (fixed order) fill it up. For graded qrels, whose queries each have dozens
+        of judged documents, a few gold documents of each query are kept and the labels are cut to them."""
+        if max_docs is None or len(self.docs) <= max_docs:
+            return replace(self, questions=_stable_sample(self.name, self.questions, n),
+                           unanswerable=_stable_sample(self.name, self.unanswerable, n))
+        ordered = _stable_sample(self.name, self.questions, None)
+        keep: set[str] = set()
+        questions: list[Question] = []
+        per_query = max(1, max_docs // (2 * max(1, n or len(ordered))))
+        for q in ordered:
+            if n is not None and len(questions) >= n:
+                break
+            if self.graded:
+                best = sorted(q.gold, key=lambda g: (-g.grade, _hash(self.name, g.doc_id)))[:per_query]
+                gold = {g.doc_id for g in best}
+            else:
+                gold = {g.doc_id for g in q.gold}
+            if len(keep | gold) > max_docs:
+                continue
+            keep |= gold
+            questions.append(q)
+        unans = [q for q in _stable_sample(self.name, self.unanswerable, None) if q.gold[0].doc_id in keep][:n]
+        others = sorted((d for d in self.docs if d.doc_id not in keep), key=lambda d: _hash(self.name, d.doc_id))
+        keep |= {d.doc_id for d in others[: max(0, max_docs - len(keep))]}
+        docs = [d for d in self.docs if d.doc_id in keep]
+        # Labels may name documents outside the cut corpus (graded qrels): drop those labels.
+        questions = [replace(q, gold=tuple(g for g in q.gold if g.doc_id in keep)) for q in questions]
         return replace(self, docs=docs, questions=questions, unanswerable=unans)
 
 

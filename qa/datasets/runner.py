@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from qa.ann import AnnParams
 from qa.build import build_index
 from qa.datasets import Dataset, Question
 from qa.datasets.metrics import answer_in, first_hit, ndcg_at, percentile
@@ -132,7 +133,7 @@ def build_engine(dataset: Dataset, workdir: Path, settings: Settings, embedder: 
     write_corpus(dataset, corpus)
     t0 = time.perf_counter()
     build_index(corpus, index, embedder, max_tokens=settings.chunk_max_tokens, lock_wait=0,
-                **_index_kwargs(settings))
+                index_type=settings.index_type, ann=AnnParams.from_settings(settings))
     seconds = time.perf_counter() - t0
     run_settings = settings.model_copy(update={
         "corpus_dir": corpus, "index_dir": index, "data_dir": workdir / "var", "query_cache_size": 0,
@@ -144,10 +145,6 @@ def build_engine(dataset: Dataset, workdir: Path, settings: Settings, embedder: 
         if doc.doc_id not in docs or docs[doc.doc_id].text != doc.text:
             raise RuntimeError(f"{dataset.name}: document {doc.doc_id} did not load verbatim")
     return engine, seconds
-
-
-def _index_kwargs(settings: Settings) -> dict[str, Any]:
-    return {"index_type": settings.index_type} if "index_type" in type(settings).model_fields else {}
 
 
 def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
