@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup run test bench lint index browser
+.PHONY: setup run test bench eval-real lint index browser
 
 setup: $(STAMP)
 
@@ -36,6 +36,11 @@ test: setup browser
 
 bench: setup
 	$(PY) -m bench
+
+# Quality and speed on the labelled sets in ../shared/data, ours vs txtai (the bench extra, never a runtime dependency).
+eval-real: setup
+	$(PIP) install -q -e ".[bench]"
+	$(PY) -m bench.real
 
 lint: setup
 	.venv/bin/ruff check qa integrations tests bench

@@ -40,16 +40,25 @@ def _settings(**overrides: object):  # type: ignore[no-untyped-def]
     base = Settings(_env_file=None)  # type: ignore[call-arg]
     if base.model_cache_dir is None:  # one exported ONNX model for every scratch index
         overrides.setdefault("model_cache_dir", ROOT / "index" / "models")
+
     return base.model_copy(update=overrides)
 
 
 def run(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    from qa.datasets.runner import SYSTEMS
     from qa.datasets.suite import resolve_names, run_suite, summary_table
 
+    systems = list(SYSTEMS)
+    if importlib.util.find_spec("txtai") is None:
+        print("txtai is not installed (pip install -e '.[bench]'): the peer row is left out", file=sys.stderr)
+        systems.remove("txtai")
     settings = _settings()
     t0 = time.perf_counter()
     reports = run_suite(resolve_names(args.dataset), Path(args.data), settings, split=args.split,
-                        sample=args.sample, progress=lambda m: print(f"  {m}", file=sys.stderr, flush=True))
+                        sample=args.sample, systems=systems,
+                        progress=lambda m: print(f"  {m}", file=sys.stderr, flush=True))
     if args.json:
         Path(args.json).write_text(json.dumps([r.to_dict() for r in reports], indent=1), encoding="utf-8")
     print(f"machine: {machine()}; load average at the end {os.getloadavg()[0]:.1f}; "
@@ -93,7 +102,8 @@ def tune(args: argparse.Namespace) -> int:
     from qa.engine import Engine
 
     data = Path(args.data)
-    base = _settings()
+    # Tuning times nothing: let the encoder use every core for the builds.
+    base = _settings(embedding_threads=os.cpu_count() or 1)
     embedder = Engine(base).embedder
     sizes = [int(x) for x in args.sizes.split(",")]
     top_ks, rrf_ks = [int(x) for x in args.top_ks.split(",")], [int(x) for x in args.rrf_ks.split(",")]

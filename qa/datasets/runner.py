@@ -235,11 +235,13 @@ def run_dataset(
     foreign: Sequence[Question] = (),
     foreign_name: str | None = None,
     split: str = "test",
-    ask: bool = True,
+    ask: bool | Sequence[str] = True,
     workdir: Path | None = None,
     progress: Progress | None = None,
 ) -> DatasetReport:
-    """Build ``dataset``'s index in a scratch directory and score every system on its questions."""
+    """Build ``dataset``'s index in a scratch directory and score every system on its questions.
+    ``ask``: ask through ``Engine.ask`` too (answers, abstention, latency) in every mode, or only in
+    the modes named."""
     say = progress or (lambda _m: None)
     scratch = Path(tempfile.mkdtemp(prefix=f"qa-{dataset.name}-", dir=workdir))
     try:
@@ -252,7 +254,8 @@ def run_dataset(
             if system == "txtai":
                 results.append(run_peer(engine, dataset, settings.model_path))
             else:
-                results.append(run_mode(engine, dataset, system, foreign, ask=ask))
+                asked = ask if isinstance(ask, bool) else system in ask
+                results.append(run_mode(engine, dataset, system, foreign, ask=asked))
         return DatasetReport(
             dataset=dataset.name, split=split, unit=dataset.unit, n_questions=len(dataset.questions),
             n_docs=len(dataset.docs), n_chunks=len(version.chunks), build_seconds=round(build_s, 2),

@@ -27,7 +27,7 @@ def run_suite(
     systems: Sequence[str] = SYSTEMS,
     foreign_sample: int = FOREIGN_SAMPLE,
     unanswerable_sample: int = UNANSWERABLE_SAMPLE,
-    ask: bool = True,
+    ask: bool | Sequence[str] = True,
     progress: Progress | None = None,
 ) -> list[DatasetReport]:
     """Run each named set on its ``split`` (``dev``, ``test`` or ``all``); ``sample`` questions each,

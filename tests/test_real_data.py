@@ -1,0 +1,106 @@
+"""Real labelled sets (../shared/data) as a regression gate: a bounded sample of each set (about 40
+questions, a corpus cut to the gold documents plus distractors), built through ``build_index`` with the
+real model and asked through ``Engine.ask`` / ``Engine.retrieve_chunks`` in every retrieval mode.
+
+Thresholds sit a few points below what this sample measured when they were set (see README "Quality
+and speed" for the full runs); a drop below them is a regression in chunking, retrieval or answering.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+import pytest
+
+from qa.datasets.runner import DatasetReport
+from qa.datasets.suite import run_suite
+from qa.embedding import Embedder
+from tests.conftest import SHARED, make_settings
+
+DATA = SHARED / "data"
+SAMPLE = 40
+# Corpus cut per set: enough distractors to make retrieval a real choice, small enough for CI.
+MAX_DOCS = {
+    "squad2-dev-cs224n": 80,
+    "covid-qa": 6,
+    "covid-qa-faq": 80,
+    "msmarco-trecdl-subset": 150,
+    "django-faq": 10,
+    "github-questions-fastapi-flask": 15,
+}
+# Per set: hybrid (ours) R@5, MRR@10 and answer-in-citation floors; abstention on foreign questions.
+FLOORS = {
+    "squad2-dev-cs224n": {"r5": 0.9, "mrr": 0.8, "aic": 0.5},
+    "covid-qa": {"r5": 0.6, "mrr": 0.4, "aic": 0.2},
+    "covid-qa-faq": {"r5": 0.75, "mrr": 0.55},
+    "msmarco-trecdl-subset": {"r5": 0.8, "mrr": 0.6, "ndcg": 0.5},
+    "django-faq": {"r5": 0.7, "mrr": 0.5},
+    "github-questions-fastapi-flask": {"r5": 0.45, "mrr": 0.3},
+}
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not DATA.is_dir(), reason=f"no shared data at {DATA}"),
+]
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> dict[str, DatasetReport]:
+    settings = make_settings(index_dir=tmp_path_factory.mktemp("real-index"), data_dir=tmp_path_factory.mktemp("var"))
+    out = {}
+    for name, max_docs in MAX_DOCS.items():
+        (report,) = run_suite([name], DATA, settings, embedder=embedder, split="all", sample=SAMPLE,
+                              max_docs=max_docs, systems=("bm25", "dense", "hybrid"), foreign_sample=20,
+                              unanswerable_sample=20, ask=("hybrid",))
+        out[name] = report
+    return out
+
+
+@pytest.mark.parametrize("name", list(MAX_DOCS))
+def test_hybrid_retrieval_floor(reports: dict[str, DatasetReport], name: str) -> None:
+    hybrid = reports[name].system("hybrid")
+    floor = FLOORS[name]
+    assert hybrid.recall_at_5 >= floor["r5"], reports[name].table()
+    assert hybrid.mrr_at_10 >= floor["mrr"], reports[name].table()
+    if "ndcg" in floor:
+        assert hybrid.ndcg_at_10 is not None and hybrid.ndcg_at_10 >= floor["ndcg"], reports[name].table()
+    if "aic" in floor:
+        assert hybrid.answer_in_citation is not None and hybrid.answer_in_citation >= floor["aic"], reports[name].table()
+
+
+@pytest.mark.parametrize("name", list(MAX_DOCS))
+def test_abstains_on_another_sets_questions(reports: dict[str, DatasetReport], name: str) -> None:
+    hybrid = reports[name].system("hybrid")
+    assert hybrid.abstain_foreign is not None and hybrid.abstain_foreign >= 0.8, reports[name].table()
+    assert hybrid.false_abstain is not None and hybrid.false_abstain <= 0.35, reports[name].table()
+
+
+def test_hybrid_beats_each_retriever_alone_on_the_mean(reports: dict[str, DatasetReport]) -> None:
+    def mean(system: str) -> float:
+        return statistics.fmean(r.system(system).recall_at_5 + r.system(system).mrr_at_10 for r in reports.values())
+
+    assert mean("hybrid") > mean("bm25"), "\n\n".join(r.table() for r in reports.values())
+    assert mean("hybrid") > mean("dense"), "\n\n".join(r.table() for r in reports.values())
+
+
+def test_every_chunk_is_scored_against_verbatim_spans(reports: dict[str, DatasetReport]) -> None:
+    # Span labels are checked where they exist: a chunk from the gold paragraph that misses the answer
+    # does not count, so R@1 at span level can only be at most the document-level R@1 of the same run.
+    squad = reports["squad2-dev-cs224n"]
+    assert squad.n_chunks >= squad.n_docs
+    assert 0 < squad.system("hybrid").recall_at_1 <= 1
+
+
+@pytest.fixture(scope="module")
+def peer_report(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> DatasetReport:
+    pytest.importorskip("txtai", reason="the peer is the bench extra: pip install -e '.[bench]'")
+    settings = make_settings(index_dir=tmp_path_factory.mktemp("peer-index"), data_dir=tmp_path_factory.mktemp("var"))
+    (report,) = run_suite(["django-faq"], DATA, settings, embedder=embedder, split="all", sample=SAMPLE,
+                          max_docs=10, systems=("hybrid", "txtai"), ask=False)
+    return report
+
+
+def test_hybrid_matches_txtai_and_is_faster(peer_report: DatasetReport) -> None:
+    ours, peer = peer_report.system("hybrid"), peer_report.system("txtai")
+    assert ours.recall_at_5 >= peer.recall_at_5 - 0.05, peer_report.table()
+    assert ours.search_p50_ms < peer.search_p50_ms, peer_report.table()
