@@ -3,8 +3,10 @@
 For each server: distinct questions (the evaluation set's, each request made unique, so no query-cache
 hits) and repeated FAQ questions (five questions over and over: cache hits), at 1, 16 and 200 concurrent
 keep-alive connections. Reports requests per second, p50, p99 and errors (any non-200 or broken
-connection). The baseline is measured in the same run: in-process ``Engine.ask`` p50 on the same kinds of
-questions, so the HTTP overhead is a difference and a ratio.
+connection). The baseline is measured in the same run: in-process ``Engine.ask`` on the same kinds of
+questions, taken in turns with single HTTP requests (so that other work on the machine weighs on both
+alike), with the math threads of one server worker; the HTTP overhead is the difference of the p50s, and
+their ratio.
 
 The client is a small asyncio HTTP/1.1 client (uvloop, raw streams), so that it costs the server's cores
 little; every run is bounded by time and by request count, and targets 127.0.0.1 only.
@@ -235,26 +237,97 @@ def prepare_index(dest: Path) -> tuple[Any, Path]:
     return engine, index
 
 
-def in_process(engine: Any, make_body: Callable[[], bytes], n: int) -> tuple[float, float]:
-    times = []
-    for _ in range(n):
-        question = json.loads(make_body())["question"]
-        t0 = time.perf_counter()
-        engine.ask(question)
-        times.append(time.perf_counter() - t0)
-    return percentile(times, 50) * 1000, percentile(times, 99) * 1000
+class SyncClient:
+    """One keep-alive connection, one request at a time: the lightest client, for the paired runs."""
+
+    def __init__(self, port: int) -> None:
+        self.sock = socket.create_connection((HOST, port))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buf = b""
+
+    def post(self, body: bytes) -> int:
+        self.sock.sendall(
+            b"POST /ask HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+            % (HOST.encode(), len(body), body)
+        )
+        while b"\r\n\r\n" not in self.buf:
+            self.buf += self._recv()
+        head, _, rest = self.buf.partition(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        length = next((int(v) for n, _, v in (x.partition(b":") for x in lines[1:]) if n.strip().lower() == b"content-length"), 0)
+        while len(rest) < length:
+            rest += self._recv()
+        self.buf = rest[length:]
+        return int(lines[0].split()[1])
+
+    def _recv(self) -> bytes:
+        data = self.sock.recv(1 << 16)
+        if not data:
+            raise ConnectionError("server closed the connection")
+        return data
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@dataclass
+class Paired:
+    """In-process ``Engine.ask`` and HTTP ``/ask`` (one connection) taken in turns, so that whatever else
+    runs on the machine weighs on both alike; the HTTP overhead is the difference of their p50s."""
+
+    workers: int
+    questions: str
+    pairs: int
+    torch_threads: int
+    inproc_p50_ms: float
+    inproc_p99_ms: float
+    http_p50_ms: float
+    http_p99_ms: float
+    errors: int
+
+    @property
+    def overhead_ms(self) -> float:
+        return self.http_p50_ms - self.inproc_p50_ms
+
+    @property
+    def ratio(self) -> float:
+        return self.http_p50_ms / self.inproc_p50_ms
+
+
+def paired(engine: Any, port: int, make_body: Callable[[], bytes], pairs: int, workers: int, kind: str) -> Paired:
+    import torch
+
+    client = SyncClient(port)
+    inproc: list[float] = []
+    http: list[float] = []
+    errors = 0
+    try:
+        for i in range(pairs + 10):  # the first 10 pairs warm up
+            question = json.loads(make_body())["question"]
+            t0 = time.perf_counter()
+            engine.ask(question)
+            t1 = time.perf_counter()
+            ok = client.post(make_body()) == 200
+            t2 = time.perf_counter()
+            errors += not ok
+            if i >= 10:
+                inproc.append(t1 - t0)
+                http.append(t2 - t1)
+    finally:
+        client.close()
+    ms = 1000
+    return Paired(workers, kind, pairs, torch.get_num_threads(), percentile(inproc, 50) * ms, percentile(inproc, 99) * ms,
+                  percentile(http, 50) * ms, percentile(http, 99) * ms, errors)
 
 
 # -- report ----------------------------------------------------------------------------------------------
 
 
-def table(runs: list[Run], baseline: dict[str, tuple[float, float]]) -> str:
+def table(runs: list[Run]) -> str:
     lines = [
         "| workers | questions | connections | requests | req/s | p50 ms | p99 ms | errors |",
         "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for kind, (p50, p99) in baseline.items():
-        lines.append(f"| in-process | {kind} | 1 | — | {1000 / p50:.0f} | {p50:.2f} | {p99:.2f} | — |")
     for r in runs:
         lines.append(
             f"| {r.workers} | {r.questions} | {r.connections} | {r.requests} | {r.rps:.0f} | {r.p50_ms:.2f} "
@@ -263,16 +336,17 @@ def table(runs: list[Run], baseline: dict[str, tuple[float, float]]) -> str:
     return "\n".join(lines)
 
 
-def overhead(runs: list[Run], baseline: dict[str, tuple[float, float]]) -> list[str]:
-    out = []
-    for r in runs:
-        if r.connections == 1 and r.questions in baseline:
-            base = baseline[r.questions][0]
-            out.append(
-                f"HTTP overhead, {r.workers} worker(s), {r.questions}, 1 connection: p50 {r.p50_ms:.2f} ms vs "
-                f"in-process {base:.2f} ms: +{r.p50_ms - base:.2f} ms ({r.p50_ms / base:.2f}x)"
-            )
-    return out
+def overhead_table(pairs: list[Paired]) -> str:
+    lines = [
+        "| workers | questions | torch threads | in-process p50 ms | HTTP p50 ms | overhead ms | ratio | in-process p99 ms | HTTP p99 ms |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for p in pairs:
+        lines.append(
+            f"| {p.workers} | {p.questions} | {p.torch_threads} | {p.inproc_p50_ms:.2f} | {p.http_p50_ms:.2f} "
+            f"| {p.overhead_ms:+.2f} | {p.ratio:.2f}x | {p.inproc_p99_ms:.2f} | {p.http_p99_ms:.2f} |"
+        )
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -281,6 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 16, 200])
     parser.add_argument("--questions", nargs="+", choices=["distinct", "faq"], default=["distinct", "faq"])
+    parser.add_argument("--pairs", type=int, default=300, help="in-process/HTTP pairs for the overhead (default 300)")
     parser.add_argument("--threads", type=int, help="math threads per worker (default: qa serve's, cores // workers)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
@@ -292,27 +367,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     counter = itertools.count()
     questions = Questions(eval_questions(), counter)
     runs: list[Run] = []
+    pairs: list[Paired] = []
     with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp_name:
         tmp = Path(tmp_name)
         engine, index = prepare_index(tmp)
         import torch
 
-        baseline = {}
-        for kind in args.questions:
-            make = questions.distinct if kind == "distinct" else questions.faq
-            in_process(engine, make, 20)  # warm
-            baseline[kind] = in_process(engine, make, 300)
-        torch_threads = torch.get_num_threads()
-        del engine
+        from integrations.http.server import threads_per_worker
 
         for workers in args.workers:
             data = tmp / f"var-{workers}"
             data.mkdir()
             print(f"qa serve --workers {workers} ...", file=sys.stderr, flush=True)
             proc, port = start_server(workers, index, data, tmp / "serve.log", args.threads)
+            # The in-process baseline runs with the threads of one server worker.
+            torch.set_num_threads(args.threads or threads_per_worker(workers, cores))
             try:
                 for kind in args.questions:
                     make = questions.distinct if kind == "distinct" else questions.faq
+                    pair = paired(engine, port, make, args.pairs, workers, kind)
+                    pairs.append(pair)
+                    print(f"  {kind:8} paired: in-process p50 {pair.inproc_p50_ms:.2f} ms, HTTP p50 {pair.http_p50_ms:.2f} ms",
+                          file=sys.stderr, flush=True)
                     for conns in args.connections:
                         load(port, conns, 1.0, make)  # warm-up, not recorded
                         latencies, errors, elapsed = load(port, conns, args.seconds, make)
@@ -327,19 +403,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                 stop_server(proc)
 
     load_after = os.getloadavg()[0]
+    failed = any(r.errors for r in runs) or any(p.errors for p in pairs)
     if args.json:
-        print(json.dumps({"cores": cores, "loadavg": [load_before, load_after], "baseline_ms": baseline,
-                          "runs": [asdict(r) for r in runs]}, indent=1))
-        return 0
-    print(f"HTTP /ask under load (bench/http.py; {cores} cores, client in a second process on the same machine; "
-          f"{args.seconds:g} s per run; in-process baseline with {torch_threads} torch threads; "
-          f"load average {load_before:.1f} before, {load_after:.1f} after: above {cores} means other work shared the cores)")
+        print(json.dumps({"cores": cores, "loadavg": [load_before, load_after], "runs": [asdict(r) for r in runs],
+                          "paired": [{**asdict(p), "overhead_ms": p.overhead_ms, "ratio": p.ratio} for p in pairs]},
+                         indent=1))
+        return int(failed)
+    print(f"HTTP /ask under load (bench/http.py; {cores} cores; client in a second process on the same machine; "
+          f"{args.seconds:g} s per run; load average {load_before:.1f} before, {load_after:.1f} after)")
     print()
-    print(table(runs, baseline))
+    print(table(runs))
     print()
-    for line in overhead(runs, baseline):
-        print(line)
-    return 1 if any(r.errors for r in runs) else 0
+    print(f"HTTP overhead: in-process Engine.ask and HTTP /ask on one connection, {args.pairs} pairs taken in turns")
+    print()
+    print(overhead_table(pairs))
+    return int(failed)
 
 
 if __name__ == "__main__":
