@@ -209,7 +209,10 @@ class _Previous:
 
 
 def _read_previous(index_dir: Path, fingerprint: dict[str, Any], full: bool) -> _Previous:
-    version_dir = live_version_dir(index_dir)
+    try:
+        version_dir = live_version_dir(index_dir)
+    except QAError as exc:  # CURRENT itself is damaged: nothing to reuse, the build repairs it
+        return _Previous(full_reason=f"previous index unreadable ({exc})")
     if version_dir is None:
         return _Previous(full_reason="no previous index")
     prev = _Previous(name=version_dir.name)

@@ -128,3 +128,10 @@ def test_line_separators_inside_texts_load(tmp_path: Path) -> None:
     assert "\u2028separator" in version.docs["odd"].text
     report = build_index(corpus, tmp_path / "index", HashingEmbedder())  # the incremental path reads them too
     assert report.documents_unchanged == ["odd"]
+
+
+def test_the_next_build_repairs_a_damaged_current(corpus: Path, index: Path) -> None:
+    (index / CURRENT).write_text("../../etc\n")
+    report = build_index(corpus, index, HashingEmbedder())
+    assert report.full and report.full_reason is not None and "names no index version" in report.full_reason
+    assert IndexVersion.load(index).name == report.version
