@@ -18,6 +18,7 @@ import pytest
 from qa.build import build_index
 from qa.embedding import SentenceTransformerEmbedder
 from qa.engine import Engine
+from qa.errors import IndexCorruptError
 from qa.index import live_version_dir
 from qa.reload import Reloader
 from tests.conftest import CORPUS, make_settings
@@ -282,3 +283,30 @@ def test_qa_serve_swaps_versions_under_load_with_zero_failures(
     assert answered[0] > 0
     assert code == 0
     assert "Traceback" not in log.read_text(errors="replace")
+
+
+def test_a_version_superseded_while_loading_is_skipped_quietly(
+    engine: Engine, corpus: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two builds finish while a load is under way and prune the version being loaded: not an error; the
+    next poll loads the newest version."""
+    index = engine.settings.index_dir
+    rebuild_without(corpus, index)
+    attempts: list[int] = []
+
+    def slow_load() -> None:
+        attempts.append(1)
+        if len(attempts) == 1:
+            loading = live_version_dir(index)
+            build_index(corpus, index, HashingEmbedder())
+            build_index(corpus, index, HashingEmbedder())
+            assert loading is not None and not loading.exists()
+            raise IndexCorruptError(f"live index version {loading} is missing")
+        engine.load()
+
+    reloader = Reloader(index, lambda: engine.snapshot().version.path, slow_load)
+    with caplog.at_level(logging.ERROR, logger="qa.reload"):
+        assert reloader.check() is False
+    assert reloader.last_error is None and not [r for r in caplog.records if r.name == "qa.reload"]
+    assert reloader.check() is True
+    assert engine.snapshot().version.path == live_version_dir(index)
