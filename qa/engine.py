@@ -12,8 +12,8 @@ from typing import Any
 from qa.ann import AnnParams
 from qa.answer import Answer
 from qa.answering import ComposeParams, compose, confidence, score_units, select_claims, unknown_names
-from qa.comparing import advice, comparison_rows, conflicts
 from qa.build import BuildReport, Progress, build_index, corpus_changes
+from qa.comparing import advice, comparison_rows, conflicts
 from qa.conversation import ConversationStore, Turn, resolve
 from qa.embedding import CachedQueryEmbedder, Embedder, create_embedder
 from qa.errors import IndexNotBuiltError, InvalidQuestionError, QAError
