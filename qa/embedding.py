@@ -16,7 +16,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 Vectors = NDArray[np.float32]
 DEFAULT_MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
-Backend = Literal["onnx", "torch"]
-BACKENDS: tuple[Backend, ...] = ("onnx", "torch")
 
 
 class Embedder(Protocol):
