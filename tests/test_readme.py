@@ -1,0 +1,112 @@
+"""The README's commands, run as a user runs them: `make run`, `qa chat`, `qa eval`, `qa index build`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+QA = str(ROOT / ".venv" / "bin" / "qa")
+
+
+def _env(tmp_path: Path, index_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_"))}
+    env.update(QA_INDEX_DIR=str(index_dir), QA_DATA_DIR=str(tmp_path / "var"), QA_CORPUS_DIR=str(ROOT / "corpus"),
+               HF_HUB_OFFLINE="1", QA_MODEL_CACHE_DIR=str(tmp_path / "models"))
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_readme_shows_the_two_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make run" in readme and "make test" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_make_run_builds_a_missing_index_and_serves_answers(tmp_path: Path) -> None:
+    """`make run` on a machine with no index: it builds one, serves, and answers over HTTP."""
+    index_dir = tmp_path / "index"
+    port = _free_port()
+    proc = subprocess.Popen(
+        ["make", "-s", "run", f"SERVE_ARGS=--port {port} --workers 1"],
+        cwd=ROOT, env=_env(tmp_path, index_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        ready = False
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
+                    ready = r.status == 200
+                    break
+            except OSError:
+                time.sleep(0.5)
+        assert ready, proc.stdout.read().decode() if proc.poll() is not None and proc.stdout else "not ready"
+        assert (index_dir / "CURRENT").is_file()
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{port}/ask", data=json.dumps({"question": "Who created Flask?"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=30) as r:
+            answer = json.loads(r.read())
+        assert not answer["abstained"] and "Armin Ronacher" in answer["answer"]
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def test_qa_chat_follows_up_in_the_terminal(seed_index: Path, tmp_path: Path) -> None:
+    out = subprocess.run(
+        [QA, "chat"], input="Who created Flask?\nAnd FastAPI?\n\n", capture_output=True, text=True, timeout=180,
+        env=_env(tmp_path, seed_index), cwd=tmp_path,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Armin Ronacher" in out.stdout
+    assert "understood as: Who created FastAPI?" in out.stdout
+    assert "Ramírez" in out.stdout or "Ramirez" in out.stdout
+
+
+def test_qa_index_build_full_and_status(seed_index: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index, index_dir)
+    env = _env(tmp_path, index_dir)
+    built = subprocess.run([QA, "index", "build", "--full", "--json"], capture_output=True, text=True, timeout=300,
+                           env=env, cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    report = json.loads(built.stdout)
+    assert report["full"] and report["chunks_embedded"] == report["chunks_total"] > 0
+    status = subprocess.run([QA, "index", "status"], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+    assert status.returncode == 0 and "corpus unchanged" in status.stdout
+
+
+@pytest.mark.slow
+def test_qa_eval_prints_the_metrics(seed_index: Path, tmp_path: Path) -> None:
+    eval_file = tmp_path / "few.jsonl"
+    lines = (ROOT / "tests" / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    eval_file.write_text("\n".join(lines[:5] + lines[-3:]) + "\n", encoding="utf-8")
+    out = subprocess.run([QA, "eval", str(eval_file), "--json"], capture_output=True, text=True, timeout=300,
+                         env=_env(tmp_path, seed_index), cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["n"] == 8 and report["grounded_quote_rate"] == 1.0
+    assert report["abstention_recall"] == 1.0
