@@ -1,13 +1,15 @@
 """Quality and speed on real labelled sets (../shared/data): one table per set, ours vs txtai.
 
-    make eval-real                       # every set, test split, all four systems (what the README shows)
-    python -m bench.real --sample 100    # quicker: 100 questions a set
-    python -m bench.real --tune          # the dev-split sweep the defaults were chosen with
+    make eval-real                       # every set: tune on dev, then the test-split tables (README)
+    python -m bench.real --sample 100    # quicker: 100 test questions a set
+    python -m bench.real --no-tune       # the settings as they are, no dev sweep
 
-Each set is built in a scratch directory through ``build_index`` and asked through ``Engine.ask`` and
-``Engine.retrieve_chunks``; see ``qa/datasets``. ``--tune`` works on the dev split only (30 % of each
-set's questions, by a hash of the question id): chunk size x fusion (top_k, rrf_k) on retrieval, then
-the abstention threshold on confidences of the set's own questions against another set's.
+Each corpus is built in a scratch directory through ``build_index`` and asked through ``Engine.ask``
+and ``Engine.retrieve_chunks``; see ``qa/datasets``. Questions are split once by a hash of their id:
+``dev`` (30 %) and ``test`` (70 %). Tuning sees only dev questions: chunk size x fusion (top_k, rrf_k)
+chosen on retrieval (mean over sets of (R@5 + MRR@10) / 2), then the abstention threshold on the
+confidence of each set's own questions vs another set's (largest abstain-on-foreign minus false
+abstention). The tables are then measured on the test questions with the chosen settings.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -44,32 +47,7 @@ def _settings(**overrides: object):  # type: ignore[no-untyped-def]
     return base.model_copy(update=overrides)
 
 
-def run(args: argparse.Namespace) -> int:
-    import importlib.util
-
-    from qa.datasets.runner import SYSTEMS
-    from qa.datasets.suite import resolve_names, run_suite, summary_table
-
-    systems = list(SYSTEMS)
-    if importlib.util.find_spec("txtai") is None:
-        print("txtai is not installed (pip install -e '.[bench]'): the peer row is left out", file=sys.stderr)
-        systems.remove("txtai")
-    settings = _settings()
-    t0 = time.perf_counter()
-    reports = run_suite(resolve_names(args.dataset), Path(args.data), settings, split=args.split,
-                        sample=args.sample, systems=systems,
-                        progress=lambda m: print(f"  {m}", file=sys.stderr, flush=True))
-    if args.json:
-        Path(args.json).write_text(json.dumps([r.to_dict() for r in reports], indent=1), encoding="utf-8")
-    print(f"machine: {machine()}; load average at the end {os.getloadavg()[0]:.1f}; "
-          f"{time.perf_counter() - t0:.0f} s in all")
-    print("\n\n".join(r.table() for r in reports))
-    print()
-    print(summary_table(reports))
-    return 0
-
-
-def _hybrid_grid(engine, ds, sizes_row, top_ks, rrf_ks):  # type: ignore[no-untyped-def]
+def _grid(engine, ds, size, top_ks, rrf_ks):  # type: ignore[no-untyped-def]
     """Retrieval metrics of every (mode, top_k, rrf_k) on one built index, queries embedded once."""
     from qa.datasets.metrics import first_hit
     from qa.query import analyse
@@ -88,41 +66,12 @@ def _hybrid_grid(engine, ds, sizes_row, top_ks, rrf_ks):  # type: ignore[no-unty
             got = [(chunks[c.chunk].doc_id, chunks[c.chunk].start, chunks[c.chunk].end) for c in cands]
             ranks.append(first_hit(q, got, ds.relevant_grade))
         n = max(len(ranks), 1)
-        rows.append({**sizes_row, "mode": mode, "top_k": top_k, "rrf_k": rrf_k,
-                     "r1": sum(1 for r in ranks if r and r <= 1) / n, "r5": sum(1 for r in ranks if r and r <= 5) / n,
-                     "mrr": sum(1 / r for r in ranks if r) / n})
+        rows.append({"dataset": ds.name, "size": size, "mode": mode, "top_k": top_k, "rrf_k": rrf_k,
+                     "r5": sum(1 for r in ranks if r and r <= 5) / n, "mrr": sum(1 / r for r in ranks if r) / n})
     return rows
 
 
-def tune(args: argparse.Namespace) -> int:
-    """Dev split only: chunk size x fusion on retrieval, then the abstention threshold."""
-    from qa.datasets import FOREIGN, load_dataset
-    from qa.datasets.runner import build_engine
-    from qa.datasets.suite import resolve_names
-    from qa.engine import Engine
-
-    data = Path(args.data)
-    # Tuning times nothing: let the encoder use every core for the builds.
-    base = _settings(embedding_threads=os.cpu_count() or 1)
-    embedder = Engine(base).embedder
-    sizes = [int(x) for x in args.sizes.split(",")]
-    top_ks, rrf_ks = [int(x) for x in args.top_ks.split(",")], [int(x) for x in args.rrf_ks.split(",")]
-    grid: list[dict] = []
-    names = resolve_names(args.dataset)
-    for name in names:
-        ds = load_dataset(name, data).split("dev").sample(args.sample)
-        with tempfile.TemporaryDirectory(prefix=f"qa-tune-{name}-") as scratch:
-            for size in sorted(sizes, reverse=True):  # one scratch index: later builds reuse vectors
-                t0 = time.perf_counter()
-                engine, _ = build_engine(ds, Path(scratch), base.model_copy(update={"chunk_max_tokens": size}), embedder)
-                rows = _hybrid_grid(engine, ds, {"dataset": name, "size": size}, top_ks, rrf_ks)
-                grid += rows
-                best = max((r for r in rows if r["mode"] == "hybrid"), key=lambda r: r["r5"] + r["mrr"])
-                print(f"{name} size {size}: {len(engine.snapshot().version.chunks)} chunks, "
-                      f"{time.perf_counter() - t0:.0f} s; bm25 R@5 {rows[0]['r5']:.3f}, dense {rows[1]['r5']:.3f}, "
-                      f"best hybrid R@5 {best['r5']:.3f} MRR {best['mrr']:.3f} (top_k {best['top_k']}, rrf_k {best['rrf_k']})",
-                      flush=True)
-    # One setting for every corpus: the best mean over datasets of (R@5 + MRR@10) / 2.
+def _choose_fusion(grid: list[dict], names: list[str]) -> tuple[list[tuple[float, tuple[int, int, int]]], dict]:
     keys = sorted({(r["size"], r["top_k"], r["rrf_k"]) for r in grid if r["mode"] == "hybrid"})
     scored = []
     for key in keys:
@@ -130,32 +79,106 @@ def tune(args: argparse.Namespace) -> int:
         if len(rows) == len(names):
             scored.append((statistics.fmean((r["r5"] + r["mrr"]) / 2 for r in rows), key))
     scored.sort(reverse=True)
-    print("\nbest settings on the dev split (mean over datasets of (R@5 + MRR@10) / 2):")
-    for score, (size, top_k, rrf_k) in scored[:8]:
-        print(f"  chunk_max_tokens={size} top_k={top_k} rrf_k={rrf_k}: {score:.4f}")
+    return scored, {}
+
+
+def run(args: argparse.Namespace) -> int:
+    """Dev split: tune chunk size, fusion and the abstention threshold; test split: the tables."""
+    import importlib.util
+
+    from qa.datasets import FOREIGN, load_dataset
+    from qa.datasets.runner import SYSTEMS, build_engine, score_engine
+    from qa.datasets.suite import FOREIGN_SAMPLE, UNANSWERABLE_SAMPLE, resolve_names, summary_table
+    from qa.engine import Engine
+
+    def say(msg: str) -> None:
+        print(f"  {msg}", file=sys.stderr, flush=True)
+
+    systems = list(SYSTEMS)
+    if importlib.util.find_spec("txtai") is None:
+        print("txtai is not installed (pip install -e '.[bench]'): the peer row is left out", file=sys.stderr)
+        systems.remove("txtai")
+    data, names = Path(args.data), resolve_names(args.dataset)
+    base = _settings()
+    embedder = Engine(base).embedder
+    sets = {name: load_dataset(name, data) for name in names}
+    sizes = sorted({int(x) for x in args.sizes.split(",")} if args.tune else {base.chunk_max_tokens}, reverse=True)
+    top_ks = [int(x) for x in args.top_ks.split(",")] if args.tune else [base.top_k]
+    rrf_ks = [int(x) for x in args.rrf_ks.split(",")] if args.tune else [base.rrf_k]
+    t0 = time.perf_counter()
+    scratch = Path(tempfile.mkdtemp(prefix="qa-real-"))
+    try:
+        # 1. Every corpus built once per chunk size (one scratch index each: later sizes reuse the
+        #    vectors of unchanged texts); retrieval of the dev questions under every fusion setting.
+        grid: list[dict] = []
+        full_build: dict[str, tuple[int, float]] = {}
+        for name in names:
+            dev = sets[name].split("dev").sample(args.tune_sample)
+            for size in sizes:
+                say(f"{name}: building at chunk_max_tokens={size}")
+                engine, secs = build_engine(sets[name], scratch / name, base.model_copy(update={"chunk_max_tokens": size}),
+                                            embedder)
+                full_build.setdefault(name, (size, secs))
+                grid += _grid(engine, dev, size, top_ks, rrf_ks)
+        scored, _ = _choose_fusion(grid, names)
+        size, top_k, rrf_k = scored[0][1]
+        tuned = base.model_copy(update={"chunk_max_tokens": size, "top_k": top_k, "rrf_k": rrf_k})
+        # 2. Abstention threshold: confidences of each set's own dev questions vs another set's.
+        engines, conf = {}, {}
+        for name in names:
+            engine, _ = build_engine(sets[name], scratch / name, tuned, embedder)
+            engines[name] = engine
+            if args.tune:
+                dev = sets[name].split("dev").sample(args.tune_sample)
+                foreign = load_dataset(FOREIGN[name], data).split("dev").sample(FOREIGN_SAMPLE).questions
+                conf[name] = ([engine.ask(q.text).confidence for q in dev.questions],
+                              [engine.ask(q.text).confidence for q in foreign])
+        threshold = base.abstain_threshold
+        if args.tune:
+            print("## Tuning (dev split: 30 % of each set's questions)\n")
+            print(f"chunk size x fusion, mean over {len(names)} sets of (R@5 + MRR@10) / 2, best first:")
+            for score, (s_, t_, r_) in scored[:6]:
+                print(f"  chunk_max_tokens={s_} top_k={t_} rrf_k={r_}: {score:.4f}")
+            default = [x for x in scored if x[1] == (base.chunk_max_tokens, base.top_k, base.rrf_k)]
+            if default:
+                print(f"  (current defaults {default[0][1]}: {default[0][0]:.4f})")
+            print("\nabstention threshold (mean over sets; foreign = another set's dev questions):")
+            best = None
+            for t in [x / 100 for x in range(20, 71, 5)]:
+                fa = statistics.fmean(sum(c < t for c in own) / len(own) for own, _ in conf.values())
+                ab = statistics.fmean(sum(c < t for c in other) / len(other) for _, other in conf.values())
+                print(f"  {t:.2f}: abstains on foreign {ab:.3f}, false abstention {fa:.3f}")
+                if best is None or ab - fa > best[1]:
+                    best = (t, ab - fa)
+            threshold = best[0] if best else threshold
+            print(f"\nchosen on dev: chunk_max_tokens={size} top_k={top_k} rrf_k={rrf_k} abstain_threshold={threshold:.2f}\n")
+            if args.json:
+                Path(args.json).with_suffix(".grid.json").write_text(json.dumps(grid, indent=1), encoding="utf-8")
+        final = tuned.model_copy(update={"abstain_threshold": threshold, "query_cache_size": 0})
+        # 3. The tables: test split, every system, over the same indexes.
+        reports = []
+        for name in names:
+            engine = Engine(engines[name].settings.model_copy(update={
+                k: getattr(final, k) for k in ("top_k", "rrf_k", "abstain_threshold")}), embedder)
+            engine.warm_up()
+            ds = sets[name].split(args.split).sample(args.sample)
+            if ds.unanswerable:
+                ds.unanswerable = ds.sample(min(UNANSWERABLE_SAMPLE, args.sample or UNANSWERABLE_SAMPLE)).unanswerable
+            foreign = load_dataset(FOREIGN[name], data).split(args.split).sample(FOREIGN_SAMPLE).questions
+            b_size, b_secs = full_build[name]
+            report = score_engine(engine, ds, systems=systems, foreign=foreign, foreign_name=FOREIGN[name],
+                                  split=args.split, build_seconds=b_secs, progress=say)
+            report.notes = f"{report.notes}; full build at chunk_max_tokens={b_size}"
+            reports.append(report)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     if args.json:
-        Path(args.json).write_text(json.dumps(grid, indent=1), encoding="utf-8")
-    size, top_k, rrf_k = scored[0][1]
-    chosen = base.model_copy(update={"chunk_max_tokens": size, "top_k": top_k, "rrf_k": rrf_k})
-    # Abstention: confidence of own dev questions vs another set's dev questions, per dataset.
-    conf: dict[str, tuple[list[float], list[float]]] = {}
-    for name in names:
-        ds = load_dataset(name, data).split("dev").sample(args.sample)
-        foreign = load_dataset(FOREIGN[name], data).split("dev").sample(100).questions
-        with tempfile.TemporaryDirectory(prefix=f"qa-tune-{name}-") as scratch:
-            engine, _ = build_engine(ds, Path(scratch), chosen, embedder)
-            own = [engine.ask(q.text).confidence for q in ds.questions]
-            other = [engine.ask(q.text).confidence for q in foreign]
-        conf[name] = (own, other)
-    print("\nabstention threshold on the dev split (mean over datasets; foreign = another set's questions):")
-    best_t = None
-    for t in [x / 100 for x in range(20, 71, 5)]:
-        fa = statistics.fmean(sum(c < t for c in own) / len(own) for own, _ in conf.values())
-        ab = statistics.fmean(sum(c < t for c in other) / len(other) for _, other in conf.values())
-        print(f"  {t:.2f}: abstains on foreign {ab:.3f}, false abstention {fa:.3f}, balanced {(ab + 1 - fa) / 2:.3f}")
-        if best_t is None or (ab + 1 - fa) > best_t[1]:
-            best_t = (t, ab + 1 - fa)
-    print(f"\nchosen: chunk_max_tokens={size} top_k={top_k} rrf_k={rrf_k} abstain_threshold={best_t[0]:.2f}")
+        Path(args.json).write_text(json.dumps([r.to_dict() for r in reports], indent=1), encoding="utf-8")
+    print(f"machine: {machine()}; load average at the end {os.getloadavg()[0]:.1f}; "
+          f"{time.perf_counter() - t0:.0f} s in all")
+    print("\n\n".join(r.table() for r in reports))
+    print()
+    print(summary_table(reports))
     return 0
 
 
@@ -166,15 +189,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="test", choices=("test", "dev", "all"))
     parser.add_argument("--sample", type=int, default=None)
     parser.add_argument("--json", help="also write the reports (or the tuning grid) to this file")
-    parser.add_argument("--tune", action="store_true", help="the dev-split sweep instead of the tables")
-    parser.add_argument("--sizes", default="128,192,256")
+    parser.add_argument("--no-tune", dest="tune", action="store_false",
+                        help="use the settings as they are (no dev-split sweep before the tables)")
+    parser.add_argument("--tune-sample", type=int, default=300, help="dev questions a set for tuning")
+    parser.add_argument("--sizes", default="128,256", help="chunk_max_tokens values tried on dev")
     parser.add_argument("--top-ks", default="20,30,50")
     parser.add_argument("--rrf-ks", default="5,10,20,30,60,100")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     if not Path(args.data).is_dir():
         print(f"no data directory {args.data}: skipped", file=sys.stderr)
         return 0
-    return tune(args) if args.tune else run(args)
+    return run(args)
 
 
 if __name__ == "__main__":

@@ -226,6 +226,41 @@ def run_peer(engine: Engine, dataset: Dataset, model_path: Path | None = None) -
     return result
 
 
+def score_engine(
+    engine: Engine,
+    dataset: Dataset,
+    *,
+    systems: Sequence[str] = SYSTEMS,
+    foreign: Sequence[Question] = (),
+    foreign_name: str | None = None,
+    split: str = "test",
+    ask: bool | Sequence[str] = True,
+    build_seconds: float = 0.0,
+    progress: Progress | None = None,
+) -> DatasetReport:
+    """Score every system on ``dataset``'s questions over ``engine``'s index (built from that set).
+    ``ask``: ask through ``Engine.ask`` too (answers, abstention, latency) in every mode, or only in
+    the modes named."""
+    say = progress or (lambda _m: None)
+    settings = engine.settings
+    results = []
+    for system in systems:
+        say(f"{dataset.name}: {system} on {len(dataset.questions)} questions")
+        if system == "txtai":
+            results.append(run_peer(engine, dataset, settings.model_path))
+        else:
+            asked = ask if isinstance(ask, bool) else system in ask
+            results.append(run_mode(engine, dataset, system, foreign, ask=asked))
+    return DatasetReport(
+        dataset=dataset.name, split=split, unit=dataset.unit, n_questions=len(dataset.questions),
+        n_docs=len(dataset.docs), n_chunks=len(engine.snapshot().version.chunks), build_seconds=round(build_seconds, 2),
+        settings={"chunk_max_tokens": settings.chunk_max_tokens, "top_k": settings.top_k,
+                  "rrf_k": settings.rrf_k, "abstain_threshold": settings.abstain_threshold},
+        foreign=foreign_name, n_foreign=len(foreign) if ask else 0,
+        n_unanswerable=len(dataset.unanswerable) if ask else 0, systems=results, notes=dataset.notes,
+    )
+
+
 def run_dataset(
     dataset: Dataset,
     settings: Settings,
@@ -239,30 +274,13 @@ def run_dataset(
     workdir: Path | None = None,
     progress: Progress | None = None,
 ) -> DatasetReport:
-    """Build ``dataset``'s index in a scratch directory and score every system on its questions.
-    ``ask``: ask through ``Engine.ask`` too (answers, abstention, latency) in every mode, or only in
-    the modes named."""
+    """Build ``dataset``'s index in a scratch directory and score every system on its questions."""
     say = progress or (lambda _m: None)
     scratch = Path(tempfile.mkdtemp(prefix=f"qa-{dataset.name}-", dir=workdir))
     try:
         say(f"{dataset.name}: building {len(dataset.docs)} documents")
         engine, build_s = build_engine(dataset, scratch, settings, embedder)
-        version = engine.snapshot().version
-        results = []
-        for system in systems:
-            say(f"{dataset.name}: {system} on {len(dataset.questions)} questions")
-            if system == "txtai":
-                results.append(run_peer(engine, dataset, settings.model_path))
-            else:
-                asked = ask if isinstance(ask, bool) else system in ask
-                results.append(run_mode(engine, dataset, system, foreign, ask=asked))
-        return DatasetReport(
-            dataset=dataset.name, split=split, unit=dataset.unit, n_questions=len(dataset.questions),
-            n_docs=len(dataset.docs), n_chunks=len(version.chunks), build_seconds=round(build_s, 2),
-            settings={"chunk_max_tokens": settings.chunk_max_tokens, "top_k": settings.top_k,
-                      "rrf_k": settings.rrf_k, "abstain_threshold": settings.abstain_threshold},
-            foreign=foreign_name, n_foreign=len(foreign) if ask else 0,
-            n_unanswerable=len(dataset.unanswerable) if ask else 0, systems=results, notes=dataset.notes,
-        )
+        return score_engine(engine, dataset, systems=systems, foreign=foreign, foreign_name=foreign_name,
+                            split=split, ask=ask, build_seconds=build_s, progress=progress)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
