@@ -8,7 +8,7 @@ import re
 import numpy as np
 from numpy.typing import NDArray
 
-from qa.compare import Aspect, aspect_stems, asks_quantity, is_yes_no, negative, stem, topic_words, values
+from qa.compare import Aspect, asks_quantity, aspect_stems, is_yes_no, negative, stem, topic_words, values
 from qa.query import Query
 from qa.retrieval import Candidate, Snapshot
 from qa.text import STOPWORDS, content_words, words
