@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import threading
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from qa.query import SubjectCatalog
+from qa.sqlite import ThreadLocalSQLite
 from qa.text import content_words
 
 _LEAD = re.compile(
@@ -113,8 +113,7 @@ class ConversationStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
+        self._db = ThreadLocalSQLite(path)
         with self._conn() as db:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS turns (conversation_id TEXT NOT NULL, created REAL NOT NULL, "
@@ -124,13 +123,7 @@ class ConversationStore:
             db.execute("CREATE INDEX IF NOT EXISTS turns_conv ON turns (conversation_id, created)")
 
     def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            self._local.conn = conn
-        return conn
+        return self._db.conn()
 
     @staticmethod
     def new_id() -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
-import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.answer import Answer, Citation, Comparison, ComparisonRow, Conflict, ConflictClaim
+from qa.sqlite import ThreadLocalSQLite
 
 KEEP_HANDLED_SECONDS = 2 * 24 * 3600  # Slack retries for minutes; two days is plenty
 _PRUNE_EVERY = 500
@@ -91,8 +91,7 @@ class Gap:
 class SlackStore:
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
+        self._db = ThreadLocalSQLite(path)
         self._claims = 0
         self._conn().executescript(_SCHEMA)
         self.prune()
@@ -102,13 +101,7 @@ class SlackStore:
         return cls(Path(data_dir) / "slack.sqlite3")
 
     def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            self._local.conn = conn
-        return conn
+        return self._db.conn()
 
     # -- at most once ----------------------------------------------------------------------------------------
     def claim(self, key: str) -> bool:
