@@ -19,23 +19,24 @@ from tests.conftest import SHARED, make_settings
 
 DATA = SHARED / "data"
 SAMPLE = 40
+PEER_SET = "covid-qa-faq"  # the set txtai is run on in CI (the full comparison is bench/real.py)
 # Corpus cut per set: enough distractors to make retrieval a real choice, small enough for CI.
 MAX_DOCS = {
-    "squad2-dev-cs224n": 80,
-    "covid-qa": 6,
-    "covid-qa-faq": 80,
-    "msmarco-trecdl-subset": 150,
+    "squad2-dev-cs224n": 50,
+    "covid-qa": 3,
+    "covid-qa-faq": 50,
+    "msmarco-trecdl-subset": 80,
     "django-faq": 10,
-    "github-questions-fastapi-flask": 15,
+    "github-questions-fastapi-flask": 8,
 }
 # Per set: hybrid (ours) R@5, MRR@10 and answer-in-citation floors; abstention on foreign questions.
 FLOORS = {
-    "squad2-dev-cs224n": {"r5": 0.9, "mrr": 0.8, "aic": 0.5},
-    "covid-qa": {"r5": 0.6, "mrr": 0.4, "aic": 0.2},
-    "covid-qa-faq": {"r5": 0.75, "mrr": 0.55},
-    "msmarco-trecdl-subset": {"r5": 0.8, "mrr": 0.6, "ndcg": 0.5},
-    "django-faq": {"r5": 0.7, "mrr": 0.5},
-    "github-questions-fastapi-flask": {"r5": 0.45, "mrr": 0.3},
+    "squad2-dev-cs224n": {"r5": 0.85, "mrr": 0.7, "aic": 0.65},
+    "covid-qa": {"r5": 0.7, "mrr": 0.5, "aic": 0.45},
+    "covid-qa-faq": {"r5": 0.9, "mrr": 0.85},
+    "msmarco-trecdl-subset": {"r5": 0.9, "mrr": 0.8, "ndcg": 0.8},
+    "django-faq": {"r5": 0.9, "mrr": 0.8},
+    "github-questions-fastapi-flask": {"r5": 0.75, "mrr": 0.65},
 }
 
 pytestmark = [
@@ -45,14 +46,31 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> dict[str, DatasetReport]:
+def real_embedder(request: pytest.FixtureRequest) -> Embedder:
+    """The default backend (ONNX, exported once a session) when the session has it; else the torch one."""
+    try:
+        return request.getfixturevalue("onnx_embedder")  # type: ignore[no-any-return]
+    except pytest.FixtureLookupError:
+        return request.getfixturevalue("embedder")  # type: ignore[no-any-return]
+
+
+def _peer_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("txtai") is not None
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> dict[str, DatasetReport]:
     settings = make_settings(index_dir=tmp_path_factory.mktemp("real-index"), data_dir=tmp_path_factory.mktemp("var"))
     out = {}
     for name, max_docs in MAX_DOCS.items():
-        (report,) = run_suite([name], DATA, settings, embedder=embedder, split="all", sample=SAMPLE,
-                              max_docs=max_docs, systems=("bm25", "dense", "hybrid"), foreign_sample=20,
-                              unanswerable_sample=20, ask=("hybrid",))
+        systems = ("bm25", "dense", "hybrid") + (("txtai",) if name == PEER_SET and _peer_installed() else ())
+        (report,) = run_suite([name], DATA, settings, embedder=real_embedder, split="all", sample=SAMPLE,
+                              max_docs=max_docs, systems=systems, foreign_sample=20, unanswerable_sample=20,
+                              ask=("hybrid",))
         out[name] = report
+        print(report.table())  # shown with -s, and in the log of a failing run
     return out
 
 
@@ -71,8 +89,8 @@ def test_hybrid_retrieval_floor(reports: dict[str, DatasetReport], name: str) ->
 @pytest.mark.parametrize("name", list(MAX_DOCS))
 def test_abstains_on_another_sets_questions(reports: dict[str, DatasetReport], name: str) -> None:
     hybrid = reports[name].system("hybrid")
-    assert hybrid.abstain_foreign is not None and hybrid.abstain_foreign >= 0.8, reports[name].table()
-    assert hybrid.false_abstain is not None and hybrid.false_abstain <= 0.35, reports[name].table()
+    assert hybrid.abstain_foreign is not None and hybrid.abstain_foreign >= 0.85, reports[name].table()
+    assert hybrid.false_abstain is not None and hybrid.false_abstain <= 0.4, reports[name].table()
 
 
 def test_hybrid_beats_each_retriever_alone_on_the_mean(reports: dict[str, DatasetReport]) -> None:
@@ -91,16 +109,10 @@ def test_every_chunk_is_scored_against_verbatim_spans(reports: dict[str, Dataset
     assert 0 < squad.system("hybrid").recall_at_1 <= 1
 
 
-@pytest.fixture(scope="module")
-def peer_report(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> DatasetReport:
-    pytest.importorskip("txtai", reason="the peer is the bench extra: pip install -e '.[bench]'")
-    settings = make_settings(index_dir=tmp_path_factory.mktemp("peer-index"), data_dir=tmp_path_factory.mktemp("var"))
-    (report,) = run_suite(["django-faq"], DATA, settings, embedder=embedder, split="all", sample=SAMPLE,
-                          max_docs=10, systems=("hybrid", "txtai"), ask=False)
-    return report
-
-
-def test_hybrid_matches_txtai_and_is_faster(peer_report: DatasetReport) -> None:
-    ours, peer = peer_report.system("hybrid"), peer_report.system("txtai")
-    assert ours.recall_at_5 >= peer.recall_at_5 - 0.05, peer_report.table()
-    assert ours.search_p50_ms < peer.search_p50_ms, peer_report.table()
+def test_hybrid_matches_txtai_and_is_faster(reports: dict[str, DatasetReport]) -> None:
+    if not _peer_installed():
+        pytest.skip("the peer is the bench extra: pip install -e '.[bench]'")
+    report = reports[PEER_SET]
+    ours, peer = report.system("hybrid"), report.system("txtai")
+    assert ours.recall_at_5 >= peer.recall_at_5 - 0.05, report.table()
+    assert ours.search_p50_ms < peer.search_p50_ms, report.table()
