@@ -26,15 +26,6 @@ from qa.query import Query
 from qa.retrieval import Candidate, Snapshot
 from qa.text import STOPWORDS, words
 
-# Generic English cues of advice, used to favour "choose X when ..." sentences for recommendations.
-_ADVICE = re.compile(
-    r"\b(choose|choice|ideal|suitable|suited|best for|good (?:choice|fit|option)|go[- ]to|recommend|"
-    r"if you (?:need|want)|when you (?:need|want)|great for|perfect|prefer|pick|use \w+ (?:if|when))\b",
-    re.I,
-)
-_HOWTO = re.compile(r"\b(install|run|create|define|use|add|import|pip|example|code|write|set ?up)\b", re.I)
-
-
 WHOLE_CORPUS_UNITS = 5000  # up to this many units, the nearest units of the whole corpus are candidates too
 EXTRA_UNITS = 24
 
@@ -97,15 +88,14 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
         own = snap.unit_word_stems[u]
         lex = sum(w for t, w in weights.items() if t in toks or stems[t] in own) / total_w
         kind = version.unit_kinds[u]
-        n_words = len(snap.unit_text[u].split())
         s = float(cos[k]) + 0.3 * lex + 0.08 * prior[u]
-        if n_words < 5 and kind != "row":
+        if snap.unit_nwords[u] < 5 and kind != "row":
             s -= 0.15
         if kind == "code":
             s += 0.05 if query.qtype == "howto" else -0.12
-        if query.qtype == "recommendation" and _ADVICE.search(snap.unit_text[u]):
+        if query.qtype == "recommendation" and snap.unit_advice[u]:
             s += 0.08
-        if query.qtype == "howto" and _HOWTO.search(snap.unit_text[u]):
+        if query.qtype == "howto" and snap.unit_howto[u]:
             s += 0.03
         if query.subjects and not (snap.unit_subjects[u] & set(query.subjects)):
             s -= 0.03

@@ -179,6 +179,15 @@ def asks_quantity(question: str) -> bool:
     return bool(_QUANTITY.search(question))
 
 
+# Generic English wording of advice ("choose X when", "ideal for") and of instructions.
+ADVICE = re.compile(
+    r"\b(choose|choice|ideal|suitable|suited|best for|good (?:choice|fit|option)|go[- ]to|recommend|advisable|"
+    r"if you (?:need|want)|when you (?:need|want|are)|great for|perfect|prefer|pick|right choice|"
+    r"use \w+ (?:if|when)|way to go|go the \w+ way)\b",
+    re.I,
+)
+HOWTO = re.compile(r"\b(install|run|create|define|use|add|import|pip|example|code|write|set ?up)\b", re.I)
+
 _YES_NO = re.compile(r"^\s*(does|do|is|are|can|has|have|will|was|were|did|could)\b", re.I)
 
 

@@ -81,7 +81,7 @@ def comparison_rows(
                 if not snap.unit_cells[u]:
                     if len(snap.unit_subjects[u]) > 1:  # names the other side too: weaker for one cell
                         score -= 0.1
-                    if len(snap.unit_text[u].split()) < 5:
+                    if snap.unit_nwords[u] < 5:
                         score -= 0.3
                 if score > 0.15:
                     ranked.append((score, u))
@@ -198,12 +198,6 @@ def alternatives(query: Query) -> list[frozenset[str]]:
     return [frozenset({stem(a)}), frozenset({stem(b)})] if stem(a) != stem(b) else []
 
 
-_ADVICE = re.compile(
-    r"\b(choose|choice|ideal|suitable|suited|best for|good (?:choice|fit|option)|go[- ]to|recommend|advisable|"
-    r"if you (?:need|want)|when you (?:need|want|are)|great for|perfect|prefer|pick|right choice|"
-    r"use \w+ (?:if|when)|way to go|go the \w+ way)\b",
-    re.I,
-)
 
 
 def advice(
@@ -220,12 +214,11 @@ def advice(
     for subject in query.subjects:
         ranked: list[tuple[float, int]] = []
         for i, u in enumerate(pool.tolist()):
-            text = snap.unit_text[u]
-            cue = bool(_ADVICE.search(text))
+            cue = snap.unit_advice[u]
             on_topic = bool(qstems & snap.unit_stems[u])  # speaks to what the question asks about
             if not (cue or on_topic) or subject_span(snap, u, subject) is None or snap.unit_cells[u]:
                 continue
-            if len(snap.unit_subjects[u]) > 1 or len(text.split()) < 4 or snap.version.unit_kinds[u] == "code":
+            if len(snap.unit_subjects[u]) > 1 or snap.unit_nwords[u] < 4 or snap.version.unit_kinds[u] == "code":
                 continue
             score = float(cos[i]) + 0.15 * on_topic + 0.1 * cue + 0.05 * snap.freshness[snap.unit_doc[u]]
             ranked.append((score, u))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from qa.compare import Aspect, aspect_stems, build_aspects, row_cells, stem
+from qa.compare import ADVICE, HOWTO, Aspect, aspect_stems, build_aspects, row_cells, stem
 from qa.index import IndexVersion
 from qa.query import Query, SubjectCatalog
 from qa.text import content_words, words
@@ -26,6 +26,9 @@ class Snapshot:
         self.unit_text: list[str] = []
         self.unit_words: list[frozenset[str]] = []
         self.unit_word_stems: list[frozenset[str]] = []  # for matching 'beginner' to 'beginners'
+        self.unit_nwords: list[int] = []
+        self.unit_advice: list[bool] = []  # worded as advice ("choose X when ...")
+        self.unit_howto: list[bool] = []  # worded as instructions
         self.unit_subjects: list[frozenset[str]] = []
         self.unit_lead_subject: list[str | None] = []  # the subject a unit names first is what it is about
         df: dict[str, int] = {}
@@ -35,6 +38,9 @@ class Snapshot:
             self.unit_text.append(text)
             self.unit_words.append(toks)
             self.unit_word_stems.append(frozenset(stem(t) for t in toks if len(t) >= 4))
+            self.unit_nwords.append(len(text.split()))
+            self.unit_advice.append(bool(ADVICE.search(text)))
+            self.unit_howto.append(bool(HOWTO.search(text)))
             named = self.catalog.mentioned(text)
             self.unit_subjects.append(frozenset(named))
             self.unit_lead_subject.append(named[0] if named else None)
