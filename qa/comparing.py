@@ -126,6 +126,12 @@ def conflicts(
     relevant = [
         int(pool[i]) for i in order[:60] if int(pool[i]) in on_aspect or (alts and cos[i] >= max(0.5, best - 0.2))
     ]
+    if alts:  # claims in the alternatives' own words, however short ("Complex framework.")
+        seen = set(relevant)
+        relevant += [
+            int(pool[i]) for i in order
+            if cos[i] >= 0.25 and int(pool[i]) not in seen and set(alts) & snap.unit_words[int(pool[i])]
+        ]
     subjects = query.subjects or tuple(snap.catalog.names)
     out = []
     topic = topic_words(query.text, query.aspect_terms)
@@ -151,17 +157,27 @@ def conflicts(
                 break
         # "Is X simple or complex?": one source says one alternative, another the other.
         if not picked and alts:
-            sides: list[dict[str, tuple[int, tuple[int, int]]]] = [{}, {}]
+            # Per side and source: the best claim, preferring one that uses the alternative's own word
+            # ("Complex framework") over a relative of it ("introduces complexity").
+            sides: list[dict[str, tuple[bool, int, tuple[int, int]]]] = [{}, {}]
             for u, span, doc in claims:
-                toks = set(stem(w) for w in words(span_text(snap, u, span)))
-                hits = [i for i, alt in enumerate(alts) if alt & toks]
+                toks = set(words(span_text(snap, u, span)))
+                stems = {stem(w) for w in toks}
+                hits = [i for i, alt in enumerate(alts) if stem(alt) in stems]
                 if len(hits) == 1:
-                    sides[hits[0]].setdefault(doc, (u, span))
-            pairs = [(r0, r1, d0, d1) for r0, d0 in enumerate(sides[0]) for r1, d1 in enumerate(sides[1]) if d0 != d1]
+                    exact = alts[hits[0]] in toks
+                    held = sides[hits[0]].get(doc)
+                    if held is None or (exact and not held[0]):
+                        sides[hits[0]][doc] = (exact, u, span)
+            pairs = [
+                ((not e0) + (not e1), r0 + r1, d0, d1)
+                for r0, (d0, (e0, _, _)) in enumerate(sides[0].items())
+                for r1, (d1, (e1, _, _)) in enumerate(sides[1].items())
+                if d0 != d1
+            ]
             if pairs:
-                # The best-ranked pair of claims from two different sources.
-                _, _, d0, d1 = min(pairs, key=lambda p: p[0] + p[1])
-                picked = [sides[0][d0], sides[1][d1]]
+                _, _, d0, d1 = min(pairs)
+                picked = [sides[0][d0][1:], sides[1][d1][1:]]
         # Yes/no: one source says it does, another says it does not.
         if not picked and qstems and is_yes_no(query.text):
             aspect_claims = [(u, span, d) for u, span, d in claims if u in on_aspect]
@@ -175,7 +191,7 @@ def conflicts(
     return out
 
 
-def alternatives(query: Query) -> list[frozenset[str]]:
+def alternatives(query: Query) -> list[str]:
     """The two alternatives of an "A or B" question that are not subjects ('simple or complex',
     'a full-stack framework or a micro framework' -> full-stack / micro)."""
     m = re.search(r"^(.*)\bor\b(.*)$", query.text, re.I)
@@ -195,7 +211,7 @@ def alternatives(query: Query) -> list[frozenset[str]]:
     a, b = left[-1], right[0]
     if len(left) >= 2 and len(right) >= 2 and left[-1] == right[1]:  # "X framework or Y framework"
         a = left[-2]
-    return [frozenset({stem(a)}), frozenset({stem(b)})] if stem(a) != stem(b) else []
+    return [a, b] if stem(a) != stem(b) else []
 
 
 
