@@ -143,7 +143,7 @@ def exact_top10(base: np.ndarray, queries: np.ndarray) -> np.ndarray:
 
 
 def index_part(sizes: list[int], real: np.ndarray | None, real_queries: np.ndarray | None, hnsw_budget_s: float,
-               kinds: tuple[str, ...] = ("random", "real")) -> None:
+               kinds: tuple[str, ...] = ("random", "real"), types: tuple[str, ...] = ("flat", "hnsw", "ivfpq")) -> None:
     print("| vectors | n | index | build s | RSS growth MB | index MB | query p50 ms | query p99 ms | recall@10 vs exact | parameters |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     sets = ([("random", None)] if "random" in kinds else []) + ([("real+noise", real)] if real is not None else [])
@@ -155,7 +155,7 @@ def index_part(sizes: list[int], real: np.ndarray | None, real_queries: np.ndarr
             else:
                 base, queries = noisy_copies(src, n, seed=n), real_queries
             exact = exact_top10(base, queries)
-            for kind in ("flat", "hnsw", "ivfpq"):
+            for kind in types:
                 if kind == "hnsw" and hnsw_rate is not None and hnsw_rate * n * 1.3 > hnsw_budget_s:
                     print(f"| {label} | {n:,} | hnsw | skipped: projected build {hnsw_rate * n * 1.3:.0f} s > "
                           f"{hnsw_budget_s:.0f} s budget on {os.cpu_count()} cores (and {n * (DIM * 4 + 256) / 2**30:.1f} GB) "
@@ -230,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pipeline-only", action="store_true")
     parser.add_argument("--index-only", action="store_true")
     parser.add_argument("--vectors", default="random,real", help="which synthetic sets: random, real (or both)")
+    parser.add_argument("--types", default="flat,hnsw,ivfpq", help="index types measured")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     sizes = [int(float(x)) for x in args.sizes.split(",")]
     print(f"machine: {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
@@ -245,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
             real, qvecs = squad_vectors(Path(args.data))
             print(f"\nreal+noise base: {len(real):,} SQuAD paragraph and sentence vectors; queries: 200 SQuAD questions")
         print("\nIndex part (synthetic vectors, see the module docstring), dim 384:\n")
-        index_part(sizes, real, qvecs, args.hnsw_budget, kinds)
+        index_part(sizes, real, qvecs, args.hnsw_budget, kinds, tuple(args.types.split(",")))
     return 0
 
 
