@@ -33,7 +33,7 @@ class AnnParams:
     ivf_nlist: int = 0  # 0: about sqrt(chunks) (1,000 lists at 1e6), at least 39 training points a list
     ivf_nprobe: int = 32
     pq_m: int = 48  # bytes of PQ code a vector; must divide the dimension
-    refine_k_factor: float = 16.0
+    refine_k_factor: float = 64.0
     hnsw_min_chunks: int = 50_000
     ivfpq_min_chunks: int = 300_000
 

@@ -53,6 +53,6 @@ class Settings(BaseSettings):
     ivf_nlist: int = Field(default=0, ge=0, description="IVF lists; 0: about sqrt(chunks)")
     ivf_nprobe: int = Field(default=32, ge=1, description="IVF lists searched a query (recall vs speed)")
     pq_m: int = Field(default=48, ge=1, description="PQ bytes a vector (must divide the dimension)")
-    refine_k_factor: float = Field(default=16.0, ge=1.0, description="IVF-PQ candidates re-ranked: k_factor x k")
+    refine_k_factor: float = Field(default=64.0, ge=1.0, description="IVF-PQ candidates re-ranked: k_factor x k")
     hnsw_min_chunks: int = Field(default=50_000, ge=1, description="auto: HNSW from this many chunks")
     ivfpq_min_chunks: int = Field(default=300_000, ge=1, description="auto: IVF-PQ from this many chunks")
