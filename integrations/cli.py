@@ -162,7 +162,10 @@ def cmd_index(args: argparse.Namespace) -> int:
             print(f"  {doc_id}: {d['chunks']} chunks, published {d.get('published') or 'undated'}")
         ch = status["corpus_changes"] or {}
         if status["stale"]:
-            print("corpus changed since: " + ", ".join(f"{k}: {', '.join(v)}" for k, v in ch.items() if v))
+            if any(ch.values()):
+                print("corpus changed since: " + ", ".join(f"{k}: {', '.join(v)}" for k, v in ch.items() if v))
+            for reason in status.get("settings_changes") or []:
+                print(f"needs a full rebuild: {reason}")
             print("run `qa index build` to update")
         else:
             print("corpus unchanged since the build")

@@ -99,6 +99,8 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
             s += 0.03
         if query.subjects and not (snap.unit_subjects[u] & set(query.subjects)):
             s -= 0.03
+            if snap.unit_lead_subject[u] is not None:  # about another subject altogether
+                s -= 0.1
         out.append(Scored(u, s, float(cos[k]), lex))
     out.sort(key=lambda x: -x.score)
     return out

@@ -180,6 +180,12 @@ def _settings_fingerprint(embedder: Embedder, max_tokens: int) -> dict[str, Any]
     }
 
 
+def settings_changes(manifest: dict[str, Any], embedder: Embedder, max_tokens: int) -> list[str]:
+    """Why an index built under ``manifest`` needs a full rebuild now (model, dimension, chunking, schema)."""
+    fingerprint = _settings_fingerprint(embedder, max_tokens)
+    return [_describe_change(k, manifest.get(k), v) for k, v in fingerprint.items() if manifest.get(k) != v]
+
+
 def _describe_change(key: str, old: Any, new: Any) -> str:
     if key == "chunking" and isinstance(old, dict):
         diffs = [("qa/chunking.py edited" if k == "code" else f"{k} {old.get(k)!r} -> {new.get(k)!r}")

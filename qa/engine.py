@@ -12,7 +12,7 @@ from typing import Any
 from qa.ann import AnnParams
 from qa.answer import Answer
 from qa.answering import ComposeParams, compose, confidence, score_units, select_claims, unknown_names
-from qa.build import BuildReport, Progress, build_index, corpus_changes
+from qa.build import BuildReport, Progress, build_index, corpus_changes, settings_changes
 from qa.comparing import advice, comparison_rows, conflicts
 from qa.conversation import ConversationStore, Turn, resolve
 from qa.embedding import CachedQueryEmbedder, Embedder, create_embedder
@@ -151,11 +151,13 @@ class Engine:
 
         manifest = read_manifest(live)
         changes = corpus_changes(self.settings.corpus_dir, self.settings.index_dir)
-        stale = bool(changes and any(changes.values()))
+        outdated = settings_changes(manifest, self.embedder, self.settings.chunk_max_tokens)
+        stale = bool(changes and any(changes.values())) or bool(outdated)
         rel = self._reloader
         return {
             "manifest": manifest,
             "corpus_changes": changes,
+            "settings_changes": outdated,
             "stale": stale,
             "loaded_version": self.loaded_version,
             "live_version": live.name,

@@ -288,3 +288,20 @@ def test_made_up_corpus_follow_up(zq_engine: Engine, zq_docs: dict[str, Document
     check_contract(answer, zq_docs)
     assert answer.resolved_question == "Does Zephyr DB support replication?"
     assert "multi-leader" in answer.answer.lower()
+
+
+def test_status_is_stale_when_build_settings_changed(tmp_path: Path) -> None:
+    """`qa index build --if-stale` (what `make run` uses) must rebuild after a chunking or model change,
+    not only after a corpus change."""
+    embedder = HashingEmbedder(dim=64)
+    build_index(CORPUS, tmp_path / "index", embedder, max_tokens=256)
+    same = Engine(make_settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", data_dir=tmp_path / "var"), embedder)
+    assert same.status()["stale"] is False and same.status()["settings_changes"] == []
+    smaller = Engine(make_settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", data_dir=tmp_path / "var",
+                                   chunk_max_tokens=128), embedder)
+    status = smaller.status()
+    assert status["stale"] is True
+    assert any("max_tokens" in reason for reason in status["settings_changes"])
+    other_model = Engine(make_settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", data_dir=tmp_path / "var"),
+                         HashingEmbedder(dim=64, model_id="test/another"))
+    assert any("embedding model" in reason for reason in other_model.status()["settings_changes"])
