@@ -130,6 +130,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     engine = _engine(args)
     engine.warm_up()
+    engine.start_reloader()  # a rebuild during the chat is picked up between questions
     conv = args.conversation or ConversationStore.new_id()
     print(f"compare-qa chat (conversation {conv}). Ask a question; an empty line or Ctrl-D quits.")
     while True:

@@ -52,6 +52,7 @@ def _run_socket_mode(settings: Settings, engine: Engine | None) -> int:
     if engine is None:
         engine = Engine(settings)
         engine.warm_up()  # load index and model before the first question, not during it
+    engine.start_reloader()  # answer from each new index version as it is built
     app = create_slack_app(engine, settings, socket=True)
     handler = SocketModeHandler(app, token)  # apps.connections.open goes through app.client (QA_SLACK_API_URL)
     try:
