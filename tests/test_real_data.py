@@ -29,14 +29,17 @@ MAX_DOCS = {
     "django-faq": 10,
     "github-questions-fastapi-flask": 8,
 }
-# Per set: hybrid (ours) R@5, MRR@10 and answer-in-citation floors; abstention on foreign questions.
+# Per set: hybrid (ours) R@5, MRR@10 and answer-in-citation floors, and the false-abstention ceiling.
+# Measured on this sample (all split, 2026-11-21, top_k 50, rrf_k 5): hybrid R@5 / MRR@10 / answer in
+# citation: SQuAD 0.925 / 0.820 / 0.750, COVID-QA 0.852 / 0.618 / 0.630, FAQ 1.0 / 0.956, MS MARCO 1.0 / 0.958
+# (nDCG 0.956), Django 1.0 / 0.926, GitHub 0.9 / 0.833; false abstention 0.2, 0.11, 0.1, 0.175, 0.0, 0.4.
 FLOORS = {
-    "squad2-dev-cs224n": {"r5": 0.85, "mrr": 0.7, "aic": 0.65},
-    "covid-qa": {"r5": 0.7, "mrr": 0.5, "aic": 0.45},
-    "covid-qa-faq": {"r5": 0.9, "mrr": 0.85},
-    "msmarco-trecdl-subset": {"r5": 0.9, "mrr": 0.8, "ndcg": 0.8},
-    "django-faq": {"r5": 0.9, "mrr": 0.8},
-    "github-questions-fastapi-flask": {"r5": 0.75, "mrr": 0.65},
+    "squad2-dev-cs224n": {"r5": 0.85, "mrr": 0.72, "aic": 0.65, "false_abstain": 0.3},
+    "covid-qa": {"r5": 0.75, "mrr": 0.5, "aic": 0.5, "false_abstain": 0.25},
+    "covid-qa-faq": {"r5": 0.9, "mrr": 0.85, "false_abstain": 0.2},
+    "msmarco-trecdl-subset": {"r5": 0.9, "mrr": 0.85, "ndcg": 0.85, "false_abstain": 0.3},
+    "django-faq": {"r5": 0.9, "mrr": 0.82, "false_abstain": 0.1},
+    "github-questions-fastapi-flask": {"r5": 0.75, "mrr": 0.65, "false_abstain": 0.6},  # 10 terse issue titles
 }
 
 pytestmark = [
@@ -90,7 +93,7 @@ def test_hybrid_retrieval_floor(reports: dict[str, DatasetReport], name: str) ->
 def test_abstains_on_another_sets_questions(reports: dict[str, DatasetReport], name: str) -> None:
     hybrid = reports[name].system("hybrid")
     assert hybrid.abstain_foreign is not None and hybrid.abstain_foreign >= 0.85, reports[name].table()
-    assert hybrid.false_abstain is not None and hybrid.false_abstain <= 0.4, reports[name].table()
+    assert hybrid.false_abstain is not None and hybrid.false_abstain <= FLOORS[name]["false_abstain"], reports[name].table()
 
 
 def test_hybrid_beats_each_retriever_alone_on_the_mean(reports: dict[str, DatasetReport]) -> None:
@@ -99,14 +102,6 @@ def test_hybrid_beats_each_retriever_alone_on_the_mean(reports: dict[str, Datase
 
     assert mean("hybrid") > mean("bm25"), "\n\n".join(r.table() for r in reports.values())
     assert mean("hybrid") > mean("dense"), "\n\n".join(r.table() for r in reports.values())
-
-
-def test_every_chunk_is_scored_against_verbatim_spans(reports: dict[str, DatasetReport]) -> None:
-    # Span labels are checked where they exist: a chunk from the gold paragraph that misses the answer
-    # does not count, so R@1 at span level can only be at most the document-level R@1 of the same run.
-    squad = reports["squad2-dev-cs224n"]
-    assert squad.n_chunks >= squad.n_docs
-    assert 0 < squad.system("hybrid").recall_at_1 <= 1
 
 
 def test_hybrid_matches_txtai_and_is_faster(reports: dict[str, DatasetReport]) -> None:

@@ -1,0 +1,105 @@
+"""The benchmark loaders and metrics (qa/datasets): counts as the data README states, gold spans that
+point at the answer text, the corpus round trip, and the metric recipe. No model needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.datasets import DATASET_NAMES, Dataset, Gold, Question, SourceDoc, load_dataset, split_of
+from qa.datasets.metrics import answer_in, first_hit, ndcg_at, normalise
+from qa.datasets.runner import write_corpus
+from qa.documents import load_corpus
+from tests.conftest import SHARED
+
+DATA = SHARED / "data"
+needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"no shared data at {DATA}")
+
+# (documents, scored questions, unanswerable) per set, as ../shared/data/README.md describes them.
+COUNTS = {
+    "squad2-dev-cs224n": (646, 2910, 3168),
+    "covid-qa": (98, 1380, 0),
+    "covid-qa-faq": (213, 244, 0),
+    "msmarco-trecdl-subset": (5000, 43, 0),
+    "django-faq": (10, 54, 0),
+    "github-questions-fastapi-flask": (254, 13, 0),
+}
+
+
+@needs_data
+@pytest.mark.parametrize("name", DATASET_NAMES)
+def test_loader_counts_and_gold(name: str) -> None:
+    ds = load_dataset(name, DATA)
+    assert (len(ds.docs), len(ds.questions), len(ds.unanswerable)) == COUNTS[name]
+    texts = {d.doc_id: d.text for d in ds.docs}
+    assert len(texts) == len(ds.docs)  # doc ids are unique
+    for q in ds.questions:
+        assert q.gold and all(g.doc_id in texts for g in q.gold)
+        spans = [texts[g.doc_id][g.start : g.end] for g in q.gold if g.start is not None and g.end is not None]
+        if q.answers:  # span labels point at the answer text itself (COVID-QA offsets repaired)
+            assert any(s.strip() in {a.strip() for a in q.answers} for s in spans), q.qid
+
+
+@needs_data
+def test_data_dir_may_be_the_set_itself() -> None:
+    assert len(load_dataset("django-faq", DATA / "django-faq").questions) == 54
+    with pytest.raises(ValueError):
+        load_dataset("no-such-set", DATA)
+
+
+@needs_data
+def test_split_is_stable_and_about_30_percent_dev() -> None:
+    ds = load_dataset("squad2-dev-cs224n", DATA)
+    dev, test = ds.split("dev"), ds.split("test")
+    assert len(dev.questions) + len(test.questions) == len(ds.questions)
+    assert 0.27 < len(dev.questions) / len(ds.questions) < 0.33
+    assert {q.qid for q in dev.questions}.isdisjoint({q.qid for q in test.questions})
+    assert all(split_of(ds.name, q.qid) == "dev" for q in dev.questions)
+
+
+@needs_data
+def test_corpus_cut_keeps_whole_questions() -> None:
+    ds = load_dataset("covid-qa", DATA).sample(30, max_docs=3)
+    ids = {d.doc_id for d in ds.docs}
+    assert len(ids) == 3 and ds.questions
+    assert all(g.doc_id in ids for q in ds.questions for g in q.gold)
+
+
+def test_corpus_files_load_verbatim(tmp_path: Path) -> None:
+    """Gold offsets index the document text: writing and loading must not change one character."""
+    odd = "\n  leading blank line, a rule below\n---\nand a trailing space \n# a heading\ncafé — done"
+    ds = Dataset("t", [SourceDoc("a/b-1", 'Title: with "quotes" and a colon', odd),
+                       SourceDoc("c", "Plain", "x\r\ny".replace("\r\n", "\n"), ".txt")], [], "document")
+    write_corpus(ds, tmp_path)
+    docs, warnings = load_corpus(tmp_path)
+    assert not warnings
+    by_id = {d.doc_id: d for d in docs}
+    assert by_id["a/b-1"].text == odd and by_id["a/b-1"].title == 'Title: with "quotes" and a colon'
+    assert by_id["c"].text == "x\ny"
+
+
+def test_hits_overlap_the_gold_span() -> None:
+    q = Question("q", "?", (Gold("d", 100, 120),))
+    assert q.grade("d", 90, 101) == 1  # overlaps the start
+    assert q.grade("d", 119, 200) == 1  # overlaps the end
+    assert q.grade("d", 0, 100) == 0  # ends where the answer starts: no overlap
+    assert q.grade("e", 100, 120) == 0  # another document
+    assert Question("p", "?", (Gold("d"),)).grade("d", 0, 5) == 1  # document-level label
+
+
+def test_ranking_metrics() -> None:
+    q = Question("q", "?", (Gold("a", grade=3), Gold("b", grade=1)))
+    assert first_hit(q, [("x", 0, 1), ("b", 0, 1), ("a", 0, 1)]) == 2
+    assert first_hit(q, [("x", 0, 1), ("b", 0, 1), ("a", 0, 1)], min_grade=2) == 3
+    assert first_hit(q, [("x", 0, 1)]) is None
+    assert ndcg_at(q, [("a", 0, 1), ("b", 0, 1)]) == pytest.approx(1.0)
+    assert ndcg_at(q, [("a", 0, 1), ("a", 5, 9), ("b", 0, 1)]) == pytest.approx(1.0)  # a document gains once
+    assert ndcg_at(q, [("b", 0, 1), ("a", 0, 1)]) < 1.0
+
+
+def test_answer_in_citation_is_normalised() -> None:
+    assert normalise("The  Normans, in France!") == "normans in france"
+    assert answer_in(["the Normans"], ["In 911 Normans settled."])
+    assert not answer_in(["Vikings"], ["In 911 Normans settled."])
+    assert not answer_in([""], ["anything"])  # an empty gold answer matches nothing
