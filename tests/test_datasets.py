@@ -103,3 +103,16 @@ def test_answer_in_citation_is_normalised() -> None:
     assert answer_in(["the Normans"], ["In 911 Normans settled."])
     assert not answer_in(["Vikings"], ["In 911 Normans settled."])
     assert not answer_in([""], ["anything"])  # an empty gold answer matches nothing
+
+
+def test_cli_dataset_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from integrations.cli import main
+
+    assert main(["eval", "--dataset", "no-such-set", "--data", str(tmp_path)]) == 1
+    assert "unknown dataset no-such-set" in capsys.readouterr().err
+    assert main(["eval", "--dataset", "django-faq", "--data", str(tmp_path / "missing")]) == 1
+    assert "data directory" in capsys.readouterr().err
+    assert main(["eval", "--dataset", "django-faq", "--data", str(tmp_path), "--systems", "bm25,lucene"]) == 1
+    assert "unknown system lucene" in capsys.readouterr().err
+    assert main(["eval", "--dataset", "django-faq", "--data", str(tmp_path)]) == 1  # no django-faq/ inside
+    assert "no django-faq/" in capsys.readouterr().err
