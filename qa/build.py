@@ -42,12 +42,12 @@ from qa.chunking import chunk_document, embed_prefix
 from qa.documents import Document, load_corpus
 from qa.embedding import Embedder
 from qa.errors import BuildLockedError, CorpusError, QAError
+from qa.fsutil import fsync_dir
 from qa.index import (
     CURRENT,
     MANIFEST,
     SCHEMA_VERSION,
     VERSIONS,
-    fsync_dir,
     jsonl_rows,
     live_version_dir,
     read_manifest,

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import QAError
+from qa.fsutil import fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +157,7 @@ def cached_model(
                 os.rename(tmp, entry)
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
-            _fsync_dir(cache_dir)
+            fsync_dir(cache_dir)
     except OSError as exc:
         raise ModelExportError(
             f"cannot write the ONNX model cache in {cache_dir} ({exc.strerror or exc}); "
@@ -173,12 +174,6 @@ def discard(entry: Path) -> None:
         shutil.rmtree(aside, ignore_errors=True)
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def export(model_path: Path, out_dir: Path, key: dict[str, Any], *, max_tokens: int = 256) -> dict[str, Any]:
