@@ -48,7 +48,6 @@ class Claim:
 
 @dataclass(frozen=True, slots=True)
 class ComposeParams:
-    max_claims: int
     abstain_threshold: float
     stale_after_days: int
     today: dt.date
@@ -165,7 +164,6 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
                 taken.add(other.unit)
                 seen_docs.add(o_doc)
         claims.append(claim)
-    # Document order within a source reads better than score order for single-topic facts.
     return claims
 
 

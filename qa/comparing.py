@@ -49,8 +49,8 @@ def _pool(snap: Snapshot, cands: list[Candidate], small: int = 4000) -> NDArray[
 
 
 def question_stems(snap: Snapshot, query: Query) -> frozenset[str]:
-    subject_words = frozenset(w for s in snap.catalog.names for w in content_words(s))
-    return frozenset(aspect_stems(" ".join(query.aspect_terms), subject_words))
+    """The aspect stems a question asks about ('GitHub stars' -> githu, stars)."""
+    return frozenset(aspect_stems(" ".join(query.aspect_terms), snap.subject_words))
 
 
 def comparison_rows(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import threading
@@ -196,7 +197,7 @@ class Engine:
         resolved, inherited = resolve(q, history, snap.catalog)
         query = analyse(resolved, snap.catalog)
         if inherited and query.qtype == "fact":
-            query = type(query)(query.text, query.subjects, inherited, query.terms, query.aspect_terms)
+            query = dataclasses.replace(query, qtype=inherited)
         qvec = self._queries.embed_query(resolved)
         t1 = time.perf_counter()
         s = self.settings
@@ -214,7 +215,7 @@ class Engine:
             rows = comparison_rows(snap, qvec, query, cands)
         disagreements = conflicts(snap, query, qvec, cands)
         when = advice(snap, qvec, query, cands) if query.qtype == "recommendation" and len(query.subjects) >= 2 else None
-        params = ComposeParams(s.max_claims, s.abstain_threshold, s.stale_after_days, dt.date.today())
+        params = ComposeParams(s.abstain_threshold, s.stale_after_days, dt.date.today())
         answer = compose(
             snap, query, q, claims, conf, params, {x.unit: x.score for x in scored}, cands, rows, disagreements, unknown, when
         )
@@ -227,7 +228,7 @@ class Engine:
             "compose": round((t3 - t2) * 1000, 2),
             "total": round((time.perf_counter() - t0) * 1000, 2),
         }
-        return _with(answer, question=question, conversation_id=conversation_id, timings_ms=timings)
+        return dataclasses.replace(answer, question=question, conversation_id=conversation_id, timings_ms=timings)
 
     def retrieve_chunks(self, question: str, *, k: int = 5, mode: str = "hybrid") -> list[tuple[str, int, int]]:
         """The top ``k`` chunks for a standalone question as (doc_id, start, end): for evaluation."""
@@ -238,8 +239,3 @@ class Engine:
         chunks = snap.version.chunks
         return [(chunks[c.chunk].doc_id, chunks[c.chunk].start, chunks[c.chunk].end) for c in cands[:k]]
 
-
-def _with(answer: Answer, **changes: Any) -> Answer:
-    import dataclasses
-
-    return dataclasses.replace(answer, **changes)

@@ -11,7 +11,6 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -107,11 +106,6 @@ class IndexVersion:
     def name(self) -> str:
         return self.path.name
 
-    @cached_property
-    def chunk_docs(self) -> NDArray[np.int32]:
-        """Document ordinal of every chunk (for fast per-document filtering)."""
-        order = {d: i for i, d in enumerate(self.docs)}
-        return np.array([order[c.doc_id] for c in self.chunks], dtype=np.int32)
 
     @classmethod
     def load(cls, index_dir: Path, *, model_id: str | None = None, dim: int | None = None) -> IndexVersion:

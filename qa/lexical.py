@@ -35,9 +35,6 @@ class Lexical:
 
         return cls(bm25s.BM25.load(str(directory), show_progress=False, verbosity=0))
 
-    def known(self, token: str) -> bool:
-        return token in self._vocab
-
     def scores(self, tokens: Sequence[str]) -> NDArray[np.float32]:
         """BM25 score of every chunk for the query tokens (unknown tokens are ignored)."""
         toks = [t for t in tokens if t in self._vocab]

@@ -52,7 +52,8 @@ class Snapshot:
         n = max(len(self.unit_words), 1)
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.max_idf = math.log(1 + n)
-        subject_words = frozenset(w for name in self.catalog.names for w in content_words(name))
+        # Words of subject names: never aspects ("FastAPI" is what is compared, not what about it).
+        self.subject_words = subject_words = frozenset(w for name in self.catalog.names for w in content_words(name))
         # Aspects: the corpus's own headings and table-row labels.
         labels: list[tuple[str, str]] = []
         for chunk in version.chunks:
