@@ -5,11 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -22,39 +19,9 @@ import pytest
 from integrations.http.server import default_workers, settings_env, threads_per_worker
 from qa.engine import Engine
 from tests.conftest import CORPUS, make_settings
+from tests.servers import free_port, stop, wait_until_ready
 
 QA = Path(sys.executable).parent / "qa"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_until_ready(base: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 120.0) -> None:
-    """Poll /readyz until 200; fail early if the server exits, and after ``timeout`` seconds at most."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"qa serve exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.25)
-    pytest.fail(f"qa serve not ready after {timeout} s:\n{log.read_text(errors='replace')[-3000:]}")
-
-
-def stop(proc: subprocess.Popen[bytes]) -> int:
-    proc.send_signal(signal.SIGINT)
-    try:
-        return proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-        pytest.fail("qa serve did not stop within 30 s of SIGINT")
 
 
 def test_settings_survive_the_trip_to_a_worker_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -6,15 +6,14 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.servers import free_port, wait_until_ready
 
 QA = str(ROOT / ".venv" / "bin" / "qa")
 
@@ -26,12 +25,6 @@ def _env(tmp_path: Path, index_dir: Path) -> dict[str, str]:
     return env
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_readme_shows_the_two_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make run" in readme and "make test" in readme
@@ -41,23 +34,15 @@ def test_readme_shows_the_two_commands() -> None:
 def test_make_run_builds_a_missing_index_and_serves_answers(tmp_path: Path) -> None:
     """`make run` on a machine with no index: it builds one, serves, and answers over HTTP."""
     index_dir = tmp_path / "index"
-    port = _free_port()
-    proc = subprocess.Popen(
-        ["make", "-s", "run", f"SERVE_ARGS=--port {port} --workers 1"],
-        cwd=ROOT, env=_env(tmp_path, index_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    port = free_port()
+    log = tmp_path / "make-run.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            ["make", "-s", "run", f"SERVE_ARGS=--port {port} --workers 1"],
+            cwd=ROOT, env=_env(tmp_path, index_dir), stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
     try:
-        deadline = time.monotonic() + 240
-        ready = False
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
-                    ready = r.status == 200
-                    break
-            except OSError:
-                time.sleep(0.5)
-        assert ready, proc.stdout.read().decode() if proc.poll() is not None and proc.stdout else "not ready"
+        wait_until_ready(f"http://127.0.0.1:{port}", proc, log, timeout=240)
         assert (index_dir / "CURRENT").is_file()
         req = urllib.request.Request(
             f"http://127.0.0.1:{port}/ask", data=json.dumps({"question": "Who created Flask?"}).encode(),

@@ -216,7 +216,8 @@ def test_qa_serve_swaps_versions_under_load_with_zero_failures(
     server and another through POST /index/rebuild; no request fails and both new versions get served."""
     import httpx
 
-    from tests.test_http_serve import QA, free_port, stop, wait_until_ready
+    from tests.servers import free_port, stop, wait_until_ready
+    from tests.test_http_serve import QA
 
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(CORPUS, corpus)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from integrations.slack.runner import run
 from qa.engine import Engine
 from qa.settings import Settings
 from tests.conftest import ROOT, make_settings
+from tests.servers import free_port, wait_until_ready
 from tests.slack_fake import BOT_TOKEN, SIGNING_SECRET, FakeSlack, event_body, mention, sign, start_fake_slack
 
 DEADLINE = 3.0  # seconds: Slack's ack deadline, and the bound for the reply
@@ -34,12 +34,6 @@ def fake() -> Iterator[FakeSlack]:
     fake, stop = start_fake_slack()
     yield fake
     stop()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -61,20 +55,7 @@ def served(fake: FakeSlack, seed_settings: Settings, tmp_path_factory: pytest.Te
                             cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"qa serve exited with {proc.returncode}:\n{log.read()[-3000:]}")
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"qa serve not ready after 120 s:\n{log.read()[-3000:]}")
-            time.sleep(0.2)
+        wait_until_ready(url, proc, tmp / "serve.log")
         yield url, settings
     finally:
         proc.terminate()
