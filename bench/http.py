@@ -174,7 +174,7 @@ def start_server(
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
     if threads:  # otherwise qa serve's default: cores // workers
-        env.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+        env.update(QA_EMBEDDING_THREADS=str(threads), OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
     env.update(QA_INDEX_DIR=str(index_dir), QA_CORPUS_DIR=str(ROOT / "corpus"), QA_DATA_DIR=str(data_dir))
     qa = Path(sys.executable).parent / "qa"
     with log.open("ab") as fh:
@@ -215,8 +215,8 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
 
 
 def prepare_index(dest: Path) -> tuple[Any, Path]:
-    """A warm in-process engine over an index of the seed corpus in ``dest`` (copied from ``index/``
-    when that is current, otherwise built)."""
+    """The settings of an in-process engine over an index of the seed corpus in ``dest`` (copied from
+    ``index/`` when that is current, otherwise built)."""
     from qa.engine import Engine
     from qa.errors import QAError
     from qa.settings import Settings
@@ -229,12 +229,10 @@ def prepare_index(dest: Path) -> tuple[Any, Path]:
     except QAError:
         pass
     settings = Settings(_env_file=None, corpus_dir=ROOT / "corpus", index_dir=index, data_dir=dest / "var-inproc")  # type: ignore[call-arg]
-    engine = Engine(settings)
     if not index.exists():
         print("building an index of the seed corpus ...", file=sys.stderr, flush=True)
-        engine.rebuild()
-    engine.warm_up()
-    return engine, index
+        Engine(settings).rebuild()
+    return settings, index
 
 
 class SyncClient:
@@ -278,7 +276,7 @@ class Paired:
     workers: int
     questions: str
     pairs: int
-    torch_threads: int
+    encoder_threads: int
     inproc_p50_ms: float
     inproc_p99_ms: float
     http_p50_ms: float
@@ -294,9 +292,8 @@ class Paired:
         return self.http_p50_ms / self.inproc_p50_ms
 
 
-def paired(engine: Any, port: int, make_body: Callable[[], bytes], pairs: int, workers: int, kind: str) -> Paired:
-    import torch
-
+def paired(engine: Any, port: int, make_body: Callable[[], bytes], pairs: int, workers: int, kind: str,
+           threads: int) -> Paired:
     client = SyncClient(port)
     inproc: list[float] = []
     http: list[float] = []
@@ -316,7 +313,7 @@ def paired(engine: Any, port: int, make_body: Callable[[], bytes], pairs: int, w
     finally:
         client.close()
     ms = 1000
-    return Paired(workers, kind, pairs, torch.get_num_threads(), percentile(inproc, 50) * ms, percentile(inproc, 99) * ms,
+    return Paired(workers, kind, pairs, threads, percentile(inproc, 50) * ms, percentile(inproc, 99) * ms,
                   percentile(http, 50) * ms, percentile(http, 99) * ms, errors)
 
 
@@ -338,12 +335,12 @@ def table(runs: list[Run]) -> str:
 
 def overhead_table(pairs: list[Paired]) -> str:
     lines = [
-        "| workers | questions | torch threads | in-process p50 ms | HTTP p50 ms | overhead ms | ratio | in-process p99 ms | HTTP p99 ms |",
+        "| workers | questions | encoder threads | in-process p50 ms | HTTP p50 ms | overhead ms | ratio | in-process p99 ms | HTTP p99 ms |",
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for p in pairs:
         lines.append(
-            f"| {p.workers} | {p.questions} | {p.torch_threads} | {p.inproc_p50_ms:.2f} | {p.http_p50_ms:.2f} "
+            f"| {p.workers} | {p.questions} | {p.encoder_threads} | {p.inproc_p50_ms:.2f} | {p.http_p50_ms:.2f} "
             f"| {p.overhead_ms:+.2f} | {p.ratio:.2f}x | {p.inproc_p99_ms:.2f} | {p.http_p99_ms:.2f} |"
         )
     return "\n".join(lines)
@@ -370,22 +367,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     pairs: list[Paired] = []
     with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp_name:
         tmp = Path(tmp_name)
-        engine, index = prepare_index(tmp)
-        import torch
-
-        from integrations.http.server import threads_per_worker
+        settings, index = prepare_index(tmp)
+        from qa.embedding import threads_per_worker
+        from qa.engine import Engine
 
         for workers in args.workers:
             data = tmp / f"var-{workers}"
             data.mkdir()
             print(f"qa serve --workers {workers} ...", file=sys.stderr, flush=True)
             proc, port = start_server(workers, index, data, tmp / "serve.log", args.threads)
-            # The in-process baseline runs with the threads of one server worker.
-            torch.set_num_threads(args.threads or threads_per_worker(workers, cores))
+            # The in-process baseline runs with the encoder threads of one server worker.
+            threads = args.threads or threads_per_worker(workers, cores)
+            engine = Engine(settings.model_copy(update={"embedding_threads": threads}))
+            engine.warm_up()
             try:
                 for kind in args.questions:
                     make = questions.distinct if kind == "distinct" else questions.faq
-                    pair = paired(engine, port, make, args.pairs, workers, kind)
+                    pair = paired(engine, port, make, args.pairs, workers, kind, threads)
                     pairs.append(pair)
                     print(f"  {kind:8} paired: in-process p50 {pair.inproc_p50_ms:.2f} ms, HTTP p50 {pair.http_p50_ms:.2f} ms",
                           file=sys.stderr, flush=True)

@@ -20,7 +20,7 @@ from qa.answer import (
     ConflictClaim,
     text_fragment_link,
 )
-from qa.compare import Aspect, row_cells, stem
+from qa.compare import Aspect, row_cells
 from qa.comparing import span_text, subject_span
 from qa.query import Query
 from qa.retrieval import Candidate, Snapshot
@@ -77,32 +77,30 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
             prior.setdefault(int(u), 0.0)
     if not prior:
         return []
-    ids = list(prior)
-    idx = np.array(ids, dtype=np.int64)
-    cos = version.unit_vecs[idx] @ qvec
-    stems = {t: stem(t) for t in weights}
-    out: list[Scored] = []
-    for k, u in enumerate(ids):
-        toks = snap.unit_words[u]
-        own = snap.unit_word_stems[u]
-        lex = sum(w for t, w in weights.items() if t in toks or stems[t] in own) / total_w
-        kind = version.unit_kinds[u]
-        s = float(cos[k]) + 0.3 * lex + 0.08 * prior[u]
-        if snap.unit_nwords[u] < 5 and kind != "row":
-            s -= 0.15
-        if kind == "code":
-            s += 0.05 if query.qtype == "howto" else -0.12
-        if query.qtype == "recommendation" and snap.unit_advice[u]:
-            s += 0.08
-        if query.qtype == "howto" and snap.unit_howto[u]:
-            s += 0.03
-        if query.subjects and not (snap.unit_subjects[u] & set(query.subjects)):
-            s -= 0.03
-            if snap.unit_lead_subject[u] is not None:  # about another subject altogether
-                s -= 0.1
-        out.append(Scored(u, s, float(cos[k]), lex))
-    out.sort(key=lambda x: -x.score)
-    return out
+    ids = np.fromiter(prior, dtype=np.int64, count=len(prior))
+    near = np.fromiter(prior.values(), dtype=np.float64, count=len(prior))
+    cos = version.unit_vecs[ids] @ qvec
+    lex = np.zeros(len(ids))
+    for t, w in weights.items():
+        holders = snap.units_with(t)
+        if holders is not None:
+            lex += w * np.isin(ids, holders, assume_unique=True)
+    lex /= total_w
+    score = cos + 0.3 * lex + 0.08 * near - 0.15 * snap.unit_short[ids]
+    score += np.where(snap.unit_is_code[ids], 0.05 if query.qtype == "howto" else -0.12, 0.0)
+    if query.qtype == "recommendation":
+        score += 0.08 * snap.unit_is_advice[ids]
+    if query.qtype == "howto":
+        score += 0.03 * snap.unit_is_howto[ids]
+    if query.subjects:
+        about = np.zeros(len(ids), dtype=bool)
+        for name in query.subjects:
+            if name in snap.subject_units:
+                about |= snap.subject_units[name][ids]
+        # Not about the question's subjects: less likely; about another subject altogether: less still.
+        score -= np.where(about, 0.0, 0.03 + 0.1 * snap.unit_has_lead[ids])
+    order = np.argsort(-score, kind="stable")
+    return [Scored(int(ids[k]), float(score[k]), float(cos[k]), float(lex[k])) for k in order.tolist()]
 
 
 def unit_subject(snap: Snapshot, unit: int, subjects: tuple[str, ...]) -> str | None:
@@ -151,17 +149,20 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
 
     claims: list[Claim] = []
     taken = {s.unit for s in picked}
+    units = np.fromiter((s.unit for s in scored), dtype=np.int64, count=len(scored))
+    unit_vecs = vecs[units]
     for s in picked:
         claim = Claim([s.unit], unit_subject(snap, s.unit, query.subjects), s.score)
-        doc_of = snap.version.chunks[int(snap.version.units[s.unit][0])].doc_id
-        seen_docs = {doc_of}
-        for other in scored:
-            o_doc = snap.version.chunks[int(snap.version.units[other.unit][0])].doc_id
-            if o_doc in seen_docs or other.unit in taken:
+        seen_docs = {snap.unit_doc[s.unit]}
+        # Near-duplicates from other sources, in score order: one matrix product, then the few close ones.
+        for k in np.flatnonzero(unit_vecs @ vecs[s.unit] >= 0.9).tolist():
+            other = int(units[k])
+            o_doc = snap.unit_doc[other]
+            if o_doc in seen_docs or other in taken:
                 continue
-            if float(vecs[s.unit] @ vecs[other.unit]) >= 0.9 and _same_numbers(snap, s.unit, other.unit):
-                claim.units.append(other.unit)
-                taken.add(other.unit)
+            if _same_numbers(snap, s.unit, other):
+                claim.units.append(other)
+                taken.add(other)
                 seen_docs.add(o_doc)
         claims.append(claim)
     return claims
@@ -297,7 +298,7 @@ def compose(
         return f"{unit_text(u)} {marks}"
 
     def source(u: int) -> str:
-        doc = version.docs[version.chunks[int(version.units[u][0])].doc_id]
+        doc = snap.doc_of(u)
         return ", ".join(x for x in (doc.publisher or doc.title, doc.published or "undated") if x)
 
     parts: list[str] = []
@@ -393,7 +394,7 @@ def _claim_text(snap: Snapshot, unit: int, span: tuple[int, int], *, label: bool
 
 
 def _published(snap: Snapshot, unit: int) -> str:
-    doc = snap.version.docs[snap.version.chunks[int(snap.version.units[unit][0])].doc_id]
+    doc = snap.doc_of(unit)
     return doc.published or ""
 
 

@@ -35,7 +35,7 @@ def subject_span(snap: Snapshot, unit: int, subject: str) -> tuple[int, int] | N
 
 
 def span_text(snap: Snapshot, unit: int, span: tuple[int, int]) -> str:
-    doc = snap.version.docs[snap.version.chunks[int(snap.version.units[unit][0])].doc_id]
+    doc = snap.doc_of(unit)
     return doc.text[span[0] : span[1]]
 
 
@@ -136,16 +136,16 @@ def conflicts(
     out = []
     topic = topic_words(query.text, query.aspect_terms)
     for subject in subjects:
-        claims: list[tuple[int, tuple[int, int], str]] = []
+        claims: list[tuple[int, tuple[int, int], int]] = []  # (unit, span, document ordinal)
         for u in relevant:
             span = subject_span(snap, u, subject)
             if span is not None and len(span_text(snap, u, span).split()) <= 60:
-                claims.append((u, span, snap.version.chunks[int(snap.version.units[u][0])].doc_id))
+                claims.append((u, span, snap.unit_doc[u]))
         if len({d for _, _, d in claims}) < 2:
             continue
         picked: list[tuple[int, tuple[int, int]]] = []
         # Numbers: sources stating different values of the same kind.
-        by_kind: dict[str, dict[str, tuple[float, int, tuple[int, int]]]] = {}
+        by_kind: dict[str, dict[int, tuple[float, int, tuple[int, int]]]] = {}
         for u, span, doc in claims:
             if u not in on_aspect or not qstems or not asks_quantity(query.text):
                 continue
@@ -159,7 +159,7 @@ def conflicts(
         if not picked and alts:
             # Per side and source: the best claim, preferring one that uses the alternative's own word
             # ("Complex framework") over a relative of it ("introduces complexity").
-            sides: list[dict[str, tuple[bool, int, tuple[int, int]]]] = [{}, {}]
+            sides: list[dict[int, tuple[bool, int, tuple[int, int]]]] = [{}, {}]
             for u, span, doc in claims:
                 toks = set(words(span_text(snap, u, span)))
                 stems = {stem(w) for w in toks}

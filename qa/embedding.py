@@ -69,9 +69,23 @@ def _tokenizer(model_path: Path, max_tokens: int | None = None) -> Any:
     return tok
 
 
+def usable_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def threads_per_worker(workers: int, cores: int | None = None) -> int:
+    """Encoder threads per worker process, so that workers x threads does not oversubscribe the cores."""
+    return max(1, (cores or usable_cores()) // max(1, workers))
+
+
 def create_embedder(settings: Settings) -> Embedder:
-    """The embedder ``settings.embedding_backend`` names (cheap: nothing loads until first use)."""
-    threads = settings.embedding_threads or None
+    """The embedder ``settings.embedding_backend`` names (cheap: nothing loads until first use).
+    ``embedding_threads`` 0 means every usable core: right for one process (``qa ask``, a build, Socket
+    Mode); ``qa serve`` sets it to the cores shared out among its workers."""
+    threads = settings.embedding_threads or usable_cores()
     if settings.embedding_backend == "torch":
         return SentenceTransformerEmbedder(settings.model_path, threads=threads)
     cache = settings.model_cache_dir or Path(settings.index_dir) / "models"
@@ -152,9 +166,6 @@ class OnnxSession:
         opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         opts.log_severity_level = 3
-        if threads > 1:
-            # Idle pool threads would otherwise spin on a core that FAISS or another worker needs.
-            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(model_file), opts, providers=["CPUExecutionProvider"])
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.tokenizer = _tokenizer(model_path, max_tokens)
@@ -206,8 +217,9 @@ class OnnxEmbedder:
 
     def __init__(self, model_path: Path | None = None, *, cache_dir: Path, threads: int | None = None,
                  variant: str = "fp32") -> None:
-        """``threads``: ONNX Runtime intra-op threads for this session; None = 1, measured fastest for
-        single questions on 2 cores (bench/speed.py). ``variant``: "fp32", or "int8" (dynamic
+        """``threads``: ONNX Runtime intra-op threads for this session; None = 1. Its pool threads spin
+        between operators (ONNX Runtime's default: a short question takes 2.5 ms on two spinning threads,
+        3.4 ms on two that sleep, 4.6 ms on one; bench/speed.py). ``variant``: "fp32", or "int8" (dynamic
         quantization; measured, rejected as default: see README)."""
         self._path = Path(model_path) if model_path else default_model_path()
         self.model_id = _model_id(model_path, self._path)

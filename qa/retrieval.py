@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qa.compare import ADVICE, HOWTO, Aspect, aspect_stems, build_aspects, row_cells, stem
+from qa.documents import Document
 from qa.index import IndexVersion
 from qa.query import Query, SubjectCatalog
 from qa.text import content_words, words
@@ -25,19 +26,24 @@ class Snapshot:
         self.doc_order = list(docs)
         self.unit_text: list[str] = []
         self.unit_words: list[frozenset[str]] = []
-        self.unit_word_stems: list[frozenset[str]] = []  # for matching 'beginner' to 'beginners'
+        # Which units hold a word, or (words of 4+ letters) a word's stem: 'beginner' finds 'beginners'.
+        word_units: dict[str, list[int]] = {}
+        stem_units: dict[str, list[int]] = {}
         self.unit_nwords: list[int] = []
         self.unit_advice: list[bool] = []  # worded as advice ("choose X when ...")
         self.unit_howto: list[bool] = []  # worded as instructions
         self.unit_subjects: list[frozenset[str]] = []
         self.unit_lead_subject: list[str | None] = []  # the subject a unit names first is what it is about
         df: dict[str, int] = {}
-        for ci, start, end in version.units:
+        for u, (ci, start, end) in enumerate(version.units):
             text = docs[version.chunks[ci].doc_id].text[start:end]
             toks = frozenset(words(text))
             self.unit_text.append(text)
             self.unit_words.append(toks)
-            self.unit_word_stems.append(frozenset(stem(t) for t in toks if len(t) >= 4))
+            for t in toks:
+                word_units.setdefault(t, []).append(u)
+            for st in {stem(t) for t in toks if len(t) >= 4}:
+                stem_units.setdefault(st, []).append(u)
             self.unit_nwords.append(len(text.split()))
             self.unit_advice.append(bool(ADVICE.search(text)))
             self.unit_howto.append(bool(HOWTO.search(text)))
@@ -93,9 +99,34 @@ class Snapshot:
             self.chunk_subjects.append(frozenset(subs))
             self.section_subjects.append(frozenset(self.catalog.mentioned(" ".join(chunk.section))))
 
+        self._word_units = {t: np.array(us, dtype=np.int64) for t, us in word_units.items()}
+        self._stem_units = {t: np.array(us, dtype=np.int64) for t, us in stem_units.items()}
+        # Per-unit features as arrays, so a question's evidence is scored in a few vector operations.
+        kinds = np.array(version.unit_kinds, dtype=object)
+        self.unit_short = (np.array(self.unit_nwords) < 5) & (kinds != "row")  # a fragment, not a claim
+        self.unit_is_code = kinds == "code"
+        self.unit_is_advice = np.array(self.unit_advice, dtype=bool)
+        self.unit_is_howto = np.array(self.unit_howto, dtype=bool)
+        self.unit_has_lead = np.array([s is not None for s in self.unit_lead_subject], dtype=bool)
+        self.subject_units = {
+            name: np.array([name in subs for subs in self.unit_subjects], dtype=bool) for name in self.catalog.names
+        }
+
+    def units_with(self, term: str) -> NDArray[np.int64]:
+        """The units (ascending) whose words include ``term`` or, for 4+ letters, its stem."""
+        own = self._word_units.get(term)
+        by_stem = self._stem_units.get(stem(term)) if len(term) >= 4 else None
+        if own is None or by_stem is None:
+            return own if by_stem is None else by_stem
+        return np.union1d(own, by_stem)
+
     @property
     def name(self) -> str:
         return self.version.name
+
+    def doc_of(self, unit: int) -> Document:
+        """The document evidence unit ``unit`` is in."""
+        return self.version.docs[self.doc_order[self.unit_doc[unit]]]
 
     def idf_of(self, term: str) -> float:
         return self.idf.get(term, self.max_idf)

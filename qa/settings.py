@@ -24,8 +24,8 @@ class Settings(BaseSettings):
         default="onnx", description="onnx: ONNX Runtime, exported once from the packaged model (fastest); "
         "torch: sentence-transformers' torch backend")
     embedding_threads: int = Field(
-        default=0, ge=0, le=64, description="encoder intra-op threads; 0: the measured default "
-        "(ONNX Runtime 1, torch its own default)")
+        default=0, ge=0, le=64, description="encoder intra-op threads; 0: every usable core in "
+        "one process, the cores shared out among the workers under qa serve")
     model_cache_dir: Path | None = Field(
         default=None, description="where the exported ONNX model is cached; None: <index_dir>/models")
 

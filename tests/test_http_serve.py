@@ -16,7 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from integrations.http.server import default_workers, settings_env, threads_per_worker
+from integrations.http.server import default_workers, settings_env
+from qa.embedding import threads_per_worker
 from qa.engine import Engine
 from tests.conftest import CORPUS, make_settings
 from tests.servers import free_port, stop, wait_until_ready

@@ -15,27 +15,16 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from qa.embedding import threads_per_worker, usable_cores
 from qa.settings import Settings
 
 APP_FACTORY = "integrations.http.server:app_factory"
-
-
-def usable_cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def default_workers(cores: int | None = None) -> int:
     """One worker process per core: measured on 2 cores (README, "HTTP API"), two single-threaded workers
     serve about twice the requests per second of one worker, at the same latency for a lone client."""
     return cores or usable_cores()
-
-
-def threads_per_worker(workers: int, cores: int | None = None) -> int:
-    """Math threads (torch/OpenMP) per worker, so that workers x threads does not oversubscribe the cores."""
-    return max(1, (cores or usable_cores()) // max(1, workers))
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
@@ -83,8 +72,10 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
         raise SlackAdapterMissingError("QA_SLACK_BOT_TOKEN and QA_SLACK_SIGNING_SECRET are set but integrations.slack is missing")
     cores = usable_cores()
     workers = workers or default_workers(cores)
-    os.environ.update(settings_env(settings))
     threads = str(threads_per_worker(workers, cores))
+    os.environ.update(settings_env(settings))
+    if not settings.embedding_threads:  # auto: the cores shared out among the workers
+        os.environ["QA_EMBEDDING_THREADS"] = threads
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):  # read by torch when a worker imports it
         os.environ.setdefault(var, threads)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
