@@ -11,7 +11,7 @@ their ratio.
 The client is a small asyncio HTTP/1.1 client (uvloop, raw streams), so that it costs the server's cores
 little; every run is bounded by time and by request count, and targets 127.0.0.1 only.
 
-    .venv/bin/python -m bench.http [--seconds 4] [--workers 1 2] [--connections 1 16 200] [--threads N] [--json]
+    .venv/bin/python -m bench.http [--seconds 4] [--workers 1 2] [--connections 1 16 200] [--threads N] [--backend onnx|torch] [--json]
 """
 
 from __future__ import annotations
@@ -169,13 +169,14 @@ def free_port() -> int:
 
 
 def start_server(
-    workers: int, index_dir: Path, data_dir: Path, log: Path, threads: int | None = None
+    workers: int, index_dir: Path, data_dir: Path, log: Path, threads: int | None = None, backend: str = "onnx"
 ) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
     if threads:  # otherwise qa serve's default: cores // workers
         env.update(QA_EMBEDDING_THREADS=str(threads), OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
-    env.update(QA_INDEX_DIR=str(index_dir), QA_CORPUS_DIR=str(ROOT / "corpus"), QA_DATA_DIR=str(data_dir))
+    env.update(QA_INDEX_DIR=str(index_dir), QA_CORPUS_DIR=str(ROOT / "corpus"), QA_DATA_DIR=str(data_dir),
+               QA_EMBEDDING_BACKEND=backend)
     qa = Path(sys.executable).parent / "qa"
     with log.open("ab") as fh:
         proc = subprocess.Popen(
@@ -354,6 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--questions", nargs="+", choices=["distinct", "faq"], default=["distinct", "faq"])
     parser.add_argument("--pairs", type=int, default=300, help="in-process/HTTP pairs for the overhead (default 300)")
     parser.add_argument("--threads", type=int, help="math threads per worker (default: qa serve's, cores // workers)")
+    parser.add_argument("--backend", choices=["onnx", "torch"], default="onnx", help="embedding backend (default onnx)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
 
@@ -375,10 +377,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             data = tmp / f"var-{workers}"
             data.mkdir()
             print(f"qa serve --workers {workers} ...", file=sys.stderr, flush=True)
-            proc, port = start_server(workers, index, data, tmp / "serve.log", args.threads)
+            proc, port = start_server(workers, index, data, tmp / "serve.log", args.threads, args.backend)
             # The in-process baseline runs with the encoder threads of one server worker.
             threads = args.threads or threads_per_worker(workers, cores)
-            engine = Engine(settings.model_copy(update={"embedding_threads": threads}))
+            engine = Engine(settings.model_copy(update={"embedding_threads": threads, "embedding_backend": args.backend}))
             engine.warm_up()
             try:
                 for kind in args.questions:
@@ -403,11 +405,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     load_after = os.getloadavg()[0]
     failed = any(r.errors for r in runs) or any(p.errors for p in pairs)
     if args.json:
-        print(json.dumps({"cores": cores, "loadavg": [load_before, load_after], "runs": [asdict(r) for r in runs],
+        print(json.dumps({"backend": args.backend, "cores": cores, "loadavg": [load_before, load_after], "runs": [asdict(r) for r in runs],
                           "paired": [{**asdict(p), "overhead_ms": p.overhead_ms, "ratio": p.ratio} for p in pairs]},
                          indent=1))
         return int(failed)
-    print(f"HTTP /ask under load (bench/http.py; {cores} cores; client in a second process on the same machine; "
+    print(f"HTTP /ask under load (bench/http.py; {args.backend} backend; {cores} cores; client in a second process on the same machine; "
           f"{args.seconds:g} s per run; load average {load_before:.1f} before, {load_after:.1f} after)")
     print()
     print(table(runs))

@@ -162,6 +162,7 @@ class Engine:
             "stale": stale,
             "loaded_version": self.loaded_version,
             "live_version": live.name,
+            "encoder": {"backend": self.settings.embedding_backend, "threads": getattr(self.embedder, "threads", None)},
             "reloader": {
                 "running": bool(rel and rel.running),
                 "reloads": rel.reloads if rel else 0,

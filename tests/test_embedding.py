@@ -16,7 +16,7 @@ import pytest
 
 from qa.build import build_index
 from qa.chunking import embed_prefix
-from qa.embedding import OnnxEmbedder, SentenceTransformerEmbedder, create_embedder
+from qa.embedding import OnnxEmbedder, SentenceTransformerEmbedder, create_embedder, usable_cores
 from qa.engine import Engine
 from qa.evaluation import DEFAULT_EVAL_FILE, load_cases
 from qa.index import IndexVersion
@@ -90,6 +90,15 @@ def test_index_built_with_either_backend_serves_with_the_other(
     assert np.abs(built.unit_vecs - seed.unit_vecs).max() < 1e-4
 
 
+def test_exported_graph_is_fused(onnx_embedder: OnnxEmbedder) -> None:
+    """One Attention op per BERT layer (ONNX Runtime's fusions), not the traced MatMul/Softmax pattern."""
+    import onnx
+
+    assert onnx_embedder.model_file is not None
+    ops = [n.op_type for n in onnx.load(str(onnx_embedder.model_file)).graph.node]
+    assert ops.count("Attention") == 6 and "Softmax" not in ops
+
+
 def test_export_is_cached_and_reused(onnx_embedder: OnnxEmbedder, onnx_cache_dir: Path) -> None:
     assert onnx_embedder.model_file is not None
     before = onnx_embedder.model_file.stat().st_mtime_ns
@@ -144,6 +153,7 @@ def test_backend_setting_chooses_the_embedder(tmp_path: Path) -> None:
     assert settings.embedding_backend == "onnx"  # the fastest backend that keeps quality
     onnx = create_embedder(settings)
     assert isinstance(onnx, OnnxEmbedder) and onnx.cache_dir == tmp_path / "index" / "models"
+    assert onnx.threads == usable_cores()  # 0, the default: every core in one process
     assert isinstance(Engine(settings).embedder, OnnxEmbedder)
     torch = Engine(make_settings(embedding_backend="torch", embedding_threads=1)).embedder
     assert isinstance(torch, SentenceTransformerEmbedder) and torch.threads == 1

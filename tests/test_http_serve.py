@@ -101,6 +101,11 @@ def test_conversations_and_concurrent_requests_span_the_workers(served: Served) 
             assert follow["resolved_question"] == "Does Flask support WebSockets?"
 
 
+def test_workers_share_out_the_cores_for_the_encoder(served: Served) -> None:
+    encoder = httpx.get(f"{served.base}/index", timeout=30).json()["encoder"]
+    assert encoder == {"backend": "onnx", "threads": threads_per_worker(2)}
+
+
 def test_rebuild_over_http_needs_the_token(served: Served) -> None:
     assert httpx.post(f"{served.base}/index/rebuild", timeout=30).status_code == 401
     r = httpx.post(f"{served.base}/index/rebuild", headers={"Authorization": "Bearer e2e-token"}, timeout=120)
