@@ -75,6 +75,9 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
         all_cos = version.unit_vecs @ qvec
         for u in np.argpartition(-all_cos, min(EXTRA_UNITS, len(all_cos) - 1))[:EXTRA_UNITS].tolist():
             prior.setdefault(int(u), 0.0)
+    phrased = phrase_units(snap, query)
+    for u in phrased:  # holding the question's own phrase ("built on", not "built-in") makes a unit a candidate
+        prior.setdefault(u, 0.0)
     if not prior:
         return []
     ids = np.fromiter(prior, dtype=np.int64, count=len(prior))
@@ -87,6 +90,8 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
             lex += w * np.isin(ids, holders, assume_unique=True)
     lex /= total_w
     score = cos + 0.3 * lex + 0.08 * near - 0.15 * snap.unit_short[ids]
+    if phrased:
+        score += 0.1 * np.isin(ids, list(phrased))
     score += np.where(snap.unit_is_code[ids], 0.05 if query.qtype == "howto" else -0.12, 0.0)
     if query.qtype == "recommendation":
         score += 0.08 * snap.unit_is_advice[ids]
@@ -101,6 +106,23 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
         score -= np.where(about, 0.0, 0.03 + 0.1 * snap.unit_has_lead[ids])
     order = np.argsort(-score, kind="stable")
     return [Scored(int(ids[k]), float(score[k]), float(cos[k]), float(lex[k])) for k in order.tolist()]
+
+
+def phrase_units(snap: Snapshot, query: Query) -> set[int]:
+    """Units holding a phrase of the question made of an aspect word and the function word after it
+    ("What is X built on?" -> "built on"), word for word: the phrase tells apart what the single word
+    cannot ("built on ASGI" vs "built-in validation")."""
+    toks = words(query.text)
+    aspect = set(query.aspect_terms) - STOPWORDS
+    phrases = {(a, b) for a, b in zip(toks, toks[1:], strict=False) if a in aspect and b in STOPWORDS}
+    out: set[int] = set()
+    for first, second in phrases:
+        holders = snap.units_with(first)
+        for u in holders.tolist() if holders is not None else []:
+            ut = words(snap.unit_text[u])
+            if any(x == first and y == second for x, y in zip(ut, ut[1:], strict=False)):
+                out.add(u)
+    return out
 
 
 def unit_subject(snap: Snapshot, unit: int, subjects: tuple[str, ...]) -> str | None:

@@ -157,6 +157,10 @@ Quokka DB has no replication at all; operators copy snapshot files between devic
 
 Zephyr DB is open source under the Apache 2.0 licence.
 Quokka DB is proprietary and is sold per device.
+
+## Internals
+
+Zephyr DB is built on a log-structured merge tree that it compacts in the background.
 """,
     "quokka-year-review.md": """---
 title: A Year Running Quokka DB in Production
@@ -278,6 +282,13 @@ def test_made_up_corpus_abstains_on_unrelated_questions(zq_engine: Engine, quest
     assert answer.abstained, answer.answer
     assert "does not cover" in answer.answer
     assert answer.citations == ()
+
+
+def test_the_questions_phrase_beats_its_lone_word(zq_engine: Engine) -> None:
+    """'built on' (the question's words, in order) leads, not 'built in' or 'built for' (the same word)."""
+    answer = zq_engine.ask("What is Zephyr DB built on?")
+    assert not answer.abstained
+    assert answer.citations[0].quote.startswith("Zephyr DB is built on a log-structured merge tree"), answer.answer
 
 
 def test_made_up_corpus_follow_up(zq_engine: Engine, zq_docs: dict[str, Document]) -> None:
