@@ -39,7 +39,7 @@ import numpy as np
 
 from bench._common import CORPUS, ROOT, bench_settings, eval_questions, latencies, p50_p99, wait_for_quiet
 from qa.build import build_index
-from qa.embedding import Embedder, OnnxEmbedder, SentenceTransformerEmbedder
+from qa.embedding import Embedder, OnnxEmbedder, SentenceTransformerEmbedder, usable_cores
 from qa.engine import Engine
 from qa.evaluation import DEFAULT_EVAL_FILE, load_cases, run_eval
 
@@ -298,8 +298,10 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="qa-speed-"))
     try:
         questions = eval_questions()
-        variants = [Variant("torch", None), Variant("torch", 1), Variant("onnx", 1), Variant("onnx", 2),
-                    Variant("onnx", 1, faiss_threads=2), Variant("onnx-int8", 1)]
+        cores = usable_cores()
+        # onnx with every core is the default in one process; with one thread, a `qa serve` worker on 2 cores.
+        variants = [Variant("torch", None), Variant("torch", 1), Variant("onnx", cores), Variant("onnx", 1),
+                    Variant("onnx-int8", cores)]
         results: list[Result] = []
         engines: dict[str, Engine] = {}
         loads = [load]
@@ -314,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
                 if r.variant.backend == name and not r.quality:
                     r.quality = q
         real = [] if args.no_real else real_data({n: e.embedder for n, e in engines.items()})
-        onnx_index = next(work.glob("onnx-1-1")) / "index"
+        onnx_index = next(work.glob(f"onnx-{cores}-1")) / "index"
         loads.append(wait_for_quiet(args.wait))
         cold = cold_start(onnx_index, work, args.runs, serve=not args.no_serve)
         loads.append(os.getloadavg()[0])

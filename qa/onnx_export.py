@@ -209,8 +209,9 @@ def export(model_path: Path, out_dir: Path, key: dict[str, Any], *, max_tokens: 
             input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["embedding"],
             dynamic_axes=axes, do_constant_folding=True,
         )
-    _fuse(fp32, bert.config)
-    if key["variant"] == "int8":
+    if key["variant"] == "fp32":
+        _fuse(fp32, bert.config)
+    else:  # quantize_dynamic cannot type the fused ops' outputs; int8 is measured only, unfused
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
         root = logging.getLogger()
