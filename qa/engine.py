@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import os
 import threading
 import time
 from pathlib import Path
@@ -162,6 +163,7 @@ class Engine:
             "stale": stale,
             "loaded_version": self.loaded_version,
             "live_version": live.name,
+            "pid": os.getpid(),
             "encoder": {"backend": self.settings.embedding_backend, "threads": getattr(self.embedder, "threads", None)},
             "reloader": {
                 "running": bool(rel and rel.running),

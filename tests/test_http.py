@@ -258,8 +258,41 @@ def test_a_corrupt_index_is_503_with_the_remedy(tmp_path: Path, seed_index: Path
 def test_blocking_endpoints_are_plain_functions_run_in_the_threadpool(seed_settings: Settings, engine: Engine) -> None:
     app = create_app(make_settings(**{**seed_settings.model_dump(), "admin_token": "t"}), engine)
     routes = {r.path: r for r in app.routes if isinstance(r, APIRoute)}
-    for path in ("/ask", "/readyz", "/index", "/index/rebuild", "/healthz"):
+    for path in ("/readyz", "/index", "/index/rebuild", "/healthz"):
         assert not asyncio.iscoroutinefunction(routes[path].endpoint), path
+
+
+def test_questions_wait_their_turn_without_starving_other_endpoints(seed_settings: Settings, engine: Engine) -> None:
+    """/ask answers QA_ASK_CONCURRENCY questions at a time in a worker thread; the others wait on the event
+    loop, holding no thread (threads sharing the interpreter lock only slow each other down). 60 questions at
+    once: /healthz is answered meanwhile, at most 1 + 1 threads are busy, and every question is answered."""
+    import threading
+
+    import httpx
+
+    app = create_app(make_settings(**{**seed_settings.model_dump(), "ask_concurrency": 1}), engine)
+    order: list[str] = []
+    threads: list[int] = []
+
+    async def ask(i: int) -> None:
+        r = await client.post("/ask", json={"question": f"Does Flask support async? ({i})"})
+        order.append("ask" if r.status_code == 200 else f"error {r.status_code}")
+
+    async def health() -> None:
+        await asyncio.sleep(0.01)  # after the questions have arrived
+        assert (await client.get("/healthz")).status_code == 200
+        order.append("healthz")
+        threads.append(sum(t.name.startswith("AnyIO worker") for t in threading.enumerate()))
+
+    async def scenario() -> None:
+        await asyncio.gather(*(ask(i) for i in range(60)), health())
+
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+    before = sum(t.name.startswith("AnyIO worker") for t in threading.enumerate())  # idle ones of earlier tests
+    asyncio.run(scenario())
+    assert sorted(order) == ["ask"] * 60 + ["healthz"]
+    assert order.index("healthz") < 30, order
+    assert threads[0] - before <= 2, (before, threads)  # the one answering, the one that answered /healthz
 
 
 def test_each_request_logs_one_json_line_with_timings(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:

@@ -106,6 +106,19 @@ def test_workers_share_out_the_cores_for_the_encoder(served: Served) -> None:
     assert encoder == {"backend": "onnx", "threads": threads_per_worker(2)}
 
 
+def test_each_worker_listens_on_its_own_socket_and_connections_spread(served: Served) -> None:
+    """SO_REUSEPORT, one socket a worker: 16 new connections reach both workers (all 16 on one worker has
+    probability 2 ** -15), where one shared socket handed a burst of connections to one worker."""
+    port = int(served.base.rsplit(":", 1)[1])
+    listening = [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:]]
+    assert sum(1 for f in listening if f[3] == "0A" and int(f[1].split(":")[1], 16) == port) == 2
+    pids = set()
+    for _ in range(16):
+        with httpx.Client(base_url=served.base, timeout=30) as client:  # a new connection each time
+            pids.add(client.get("/index").json()["pid"])
+    assert len(pids) == 2 and served.proc.pid not in pids
+
+
 def test_rebuild_over_http_needs_the_token(served: Served) -> None:
     assert httpx.post(f"{served.base}/index/rebuild", timeout=30).status_code == 401
     r = httpx.post(f"{served.base}/index/rebuild", headers={"Authorization": "Bearer e2e-token"}, timeout=120)

@@ -15,6 +15,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exception_handlers import http_exception_handler
@@ -157,6 +159,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         eng: Engine = app.state.engine
         await run_in_threadpool(_warm, eng)
+        app.state.ask_limiter = anyio.CapacityLimiter(settings.ask_concurrency)
         eng.start_reloader()  # new index versions (built by any process) are swapped in by a thread
         try:
             yield
@@ -203,9 +206,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return await http_exception_handler(request, exc)
 
     @app.post("/ask", response_model=AnswerOut, responses=_ERRORS, tags=["answers"], summary="Answer a question")
-    def ask(body: AskIn, request: Request, engine: EngineDep) -> dict[str, Any]:
+    async def ask(body: AskIn, request: Request, engine: EngineDep) -> dict[str, Any]:
         """Answer a question with verbatim, cited excerpts (a follow-up when `conversation_id` has turns)."""
-        answer = engine.ask(body.question, body.conversation_id)
+        # In a worker thread, QA_ASK_CONCURRENCY at a time: the rest wait on the event loop, not for the GIL.
+        limiter = getattr(request.app.state, "ask_limiter", None)
+        if limiter is None:  # an app served without its lifespan
+            limiter = request.app.state.ask_limiter = anyio.CapacityLimiter(settings.ask_concurrency)
+        answer = await anyio.to_thread.run_sync(engine.ask, body.question, body.conversation_id, limiter=limiter)
         setattr(request.state, TIMINGS_KEY, answer.timings_ms)
         return answer.to_dict()
 

@@ -121,3 +121,4 @@ class IndexStatusOut(BaseModel):
     stale: bool
     loaded_version: str | None = Field(description="the index version this worker answers from")
     encoder: dict[str, Any] = Field(description="this worker's embedding backend and its encoder threads")
+    pid: int = Field(description="the process id of the worker that answered")

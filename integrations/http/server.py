@@ -1,7 +1,8 @@
 """``qa serve``: the app under uvicorn (uvloop + httptools), one engine per worker process.
 
-Workers are separate processes started by uvicorn, so the settings reach them through the environment
-(``QA_*`` variables, which ``Settings()`` reads) and each worker builds its own app through ``app_factory``.
+Workers are separate (spawned) processes, each with its own listening socket (:class:`Workers`), so the
+settings reach them through the environment (``QA_*`` variables, which ``Settings()`` reads) and each worker
+builds its own app through ``app_factory``.
 """
 
 from __future__ import annotations
@@ -9,7 +10,13 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
+import multiprocessing
 import os
+import signal
+import socket
+import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -79,17 +86,110 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):  # read by torch when a worker imports it
         os.environ.setdefault(var, threads)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    uvicorn.run(
+    config = uvicorn.Config(
         APP_FACTORY,
         factory=True,
         host=host,
         port=port,
-        workers=workers,
         loop="uvloop",  # uvicorn[standard]: plain asyncio + several workers delays keep-alive responses ~44 ms
         http="httptools",
         lifespan="on",
         access_log=False,  # our middleware logs one JSON line per request instead
         log_config=log_config(),
-        timeout_graceful_shutdown=10,
+        timeout_graceful_shutdown=GRACEFUL_SECONDS,
     )
-    return 0
+    if workers == 1:
+        server = uvicorn.Server(config)
+        server.run()
+        return 0 if server.started else STARTUP_FAILURE
+    return Workers(config, workers).run()
+
+
+GRACEFUL_SECONDS = 10
+STARTUP_FAILURE = 3  # uvicorn's exit status for a server that never started
+
+
+def listening_socket(host: str, port: int, backlog: int) -> socket.socket:
+    """A TCP socket on (host, port) with SO_REUSEPORT: every worker listens on its own, and the kernel
+    spreads new connections over them by a hash of the client's address."""
+    family, kind, proto, _, addr = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    try:
+        sock.bind(addr)
+    except OSError:
+        sock.close()
+        raise
+    sock.listen(backlog)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _worker(config: Any) -> None:
+    """One worker process (spawned): its own listening socket, then uvicorn until told to stop."""
+    import uvicorn
+
+    config.configure_logging()
+    server = uvicorn.Server(config)
+    server.run(sockets=[listening_socket(config.host, config.port, config.backlog)])
+    if not server.started:
+        sys.exit(STARTUP_FAILURE)
+
+
+class Workers:
+    """``count`` uvicorn worker processes, each listening on its own SO_REUSEPORT socket.
+
+    uvicorn's own supervisor shares one listening socket among the workers, and Linux wakes the worker
+    that waited last: a burst of keep-alive connections (16 clients starting together) all went to one
+    worker, which then served every request while the other idled (bench/http.py measured 1 worker's
+    throughput from 2). With a socket each, the kernel balances connections whichever worker is awake.
+    A worker that dies is replaced; one that fails at startup stops the server (it would fail again).
+    SIGINT or SIGTERM stops the workers gracefully (in-flight requests finish)."""
+
+    def __init__(self, config: Any, count: int) -> None:
+        self.config = config
+        self.count = count
+        self.stopping = threading.Event()
+
+    def _start(self) -> multiprocessing.process.BaseProcess:
+        proc = multiprocessing.get_context("spawn").Process(target=_worker, args=(self.config,), name="qa-serve-worker")
+        proc.start()
+        return proc
+
+    def run(self) -> int:
+        import logging
+
+        log = logging.getLogger("uvicorn.error")
+        try:  # the address is free: fail here, once, rather than in every worker
+            listening_socket(self.config.host, self.config.port, 1).close()
+        except OSError as exc:
+            log.error("cannot listen on %s:%s: %s", self.config.host, self.config.port, exc.strerror or exc)
+            return 1
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: self.stopping.set())
+        procs = [self._start() for _ in range(self.count)]
+        log.info("started %d workers (pids %s), each listening on its own socket", self.count,
+                 ", ".join(str(p.pid) for p in procs))
+        status = 0
+        while not self.stopping.wait(0.5):
+            for i, proc in enumerate(procs):
+                if proc.is_alive():
+                    continue
+                if proc.exitcode == STARTUP_FAILURE:
+                    log.error("worker %s failed to start; stopping", proc.pid)
+                    status = STARTUP_FAILURE
+                    self.stopping.set()
+                    break
+                log.warning("worker %s exited with %s; starting another", proc.pid, proc.exitcode)
+                procs[i] = self._start()
+        for proc in procs:
+            if proc.is_alive() and proc.pid is not None:
+                os.kill(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + GRACEFUL_SECONDS + 5
+        for proc in procs:
+            proc.join(max(0.0, deadline - time.monotonic()))
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        return status
