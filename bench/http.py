@@ -378,9 +378,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             data.mkdir()
             print(f"qa serve --workers {workers} ...", file=sys.stderr, flush=True)
             proc, port = start_server(workers, index, data, tmp / "serve.log", args.threads, args.backend)
-            # The in-process baseline runs with the encoder threads of one server worker.
+            # The in-process baseline runs with the encoder of one server worker: its threads, not spinning.
             threads = args.threads or threads_per_worker(workers, cores)
-            engine = Engine(settings.model_copy(update={"embedding_threads": threads, "embedding_backend": args.backend}))
+            engine = Engine(settings.model_copy(update={"embedding_threads": threads, "embedding_backend": args.backend,
+                                                        "embedding_spin": False}))
             engine.warm_up()
             try:
                 for kind in args.questions:

@@ -89,7 +89,7 @@ def create_embedder(settings: Settings) -> Embedder:
     if settings.embedding_backend == "torch":
         return SentenceTransformerEmbedder(settings.model_path, threads=threads)
     cache = settings.model_cache_dir or Path(settings.index_dir) / "models"
-    return OnnxEmbedder(settings.model_path, cache_dir=cache, threads=threads)
+    return OnnxEmbedder(settings.model_path, cache_dir=cache, threads=threads, spin=settings.embedding_spin)
 
 
 class SentenceTransformerEmbedder:
@@ -157,7 +157,7 @@ class OnnxSession:
     vectors out (the graph pools and normalises). Imports onnxruntime and tokenizers only."""
 
     def __init__(self, model_file: Path, model_path: Path, *, threads: int, max_tokens: int = 256,
-                 batch_size: int = 16) -> None:
+                 batch_size: int = 16, spin: bool = True) -> None:
         import onnxruntime as ort
 
         opts = ort.SessionOptions()
@@ -166,6 +166,8 @@ class OnnxSession:
         opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         opts.log_severity_level = 3
+        if not spin:
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(model_file), opts, providers=["CPUExecutionProvider"])
         self.inputs = {i.name for i in self.session.get_inputs()}
         self.tokenizer = _tokenizer(model_path, max_tokens)
@@ -216,15 +218,16 @@ class OnnxEmbedder:
     dim = 384
 
     def __init__(self, model_path: Path | None = None, *, cache_dir: Path, threads: int | None = None,
-                 variant: str = "fp32") -> None:
-        """``threads``: ONNX Runtime intra-op threads for this session; None = 1. Its pool threads spin
-        between operators (ONNX Runtime's default: a short question takes 2.5 ms on two spinning threads,
-        3.4 ms on two that sleep, 4.6 ms on one; bench/speed.py). ``variant``: "fp32", or "int8" (dynamic
-        quantization; measured, rejected as default: see README)."""
+                 variant: str = "fp32", spin: bool = True) -> None:
+        """``threads``: ONNX Runtime intra-op threads for this session; None = 1. ``spin``: whether its pool
+        threads spin between operators (ONNX Runtime's default: a short question takes 2.5 ms on two spinning
+        threads, 3.4 ms on two that sleep, 4.6 ms on one), right when nothing else in the process needs the
+        cores. ``variant``: "fp32", or "int8" (dynamic quantization; measured, rejected: see README)."""
         self._path = Path(model_path) if model_path else default_model_path()
         self.model_id = _model_id(model_path, self._path)
         self.cache_dir = Path(cache_dir)
         self.threads = threads or 1
+        self.spin = spin
         self.variant = variant
         self.model_file: Path | None = None
         self.exported = False  # whether this instance had to export (no valid cache entry)
@@ -254,7 +257,7 @@ class OnnxEmbedder:
         problem: str
         try:
             session = OnnxSession(path, self._path, threads=self.threads, max_tokens=self.max_tokens,
-                                  batch_size=self.batch_size)
+                                  batch_size=self.batch_size, spin=self.spin)
             got = session.embed([meta["probe_text"]])[0]
             diff = float(np.abs(got - np.asarray(meta["probe_vector"], dtype=np.float32)).max())
             if diff <= TOLERANCE:

@@ -164,7 +164,8 @@ class Engine:
             "loaded_version": self.loaded_version,
             "live_version": live.name,
             "pid": os.getpid(),
-            "encoder": {"backend": self.settings.embedding_backend, "threads": getattr(self.embedder, "threads", None)},
+            "encoder": {"backend": self.settings.embedding_backend, "threads": getattr(self.embedder, "threads", None),
+                        "spin": getattr(self.embedder, "spin", None)},
             "reloader": {
                 "running": bool(rel and rel.running),
                 "reloads": rel.reloads if rel else 0,

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     embedding_threads: int = Field(
         default=0, ge=0, le=64, description="encoder intra-op threads; 0: every usable core in "
         "one process, the cores shared out among the workers under qa serve")
+    embedding_spin: bool = Field(
+        default=True, description="ONNX Runtime's encoder threads spin between operators (fastest alone); "
+        "qa serve turns it off, as its event loop needs the cores meanwhile")
     model_cache_dir: Path | None = Field(
         default=None, description="where the exported ONNX model is cached; None: <index_dir>/models")
 

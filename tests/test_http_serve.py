@@ -103,7 +103,7 @@ def test_conversations_and_concurrent_requests_span_the_workers(served: Served) 
 
 def test_workers_share_out_the_cores_for_the_encoder(served: Served) -> None:
     encoder = httpx.get(f"{served.base}/index", timeout=30).json()["encoder"]
-    assert encoder == {"backend": "onnx", "threads": threads_per_worker(2)}
+    assert encoder == {"backend": "onnx", "threads": threads_per_worker(2), "spin": False}
 
 
 def test_each_worker_listens_on_its_own_socket_and_connections_spread(served: Served) -> None:

@@ -120,5 +120,5 @@ class IndexStatusOut(BaseModel):
     corpus_changes: dict[str, list[str]] | None = Field(description="documents added/changed/removed since the build")
     stale: bool
     loaded_version: str | None = Field(description="the index version this worker answers from")
-    encoder: dict[str, Any] = Field(description="this worker's embedding backend and its encoder threads")
+    encoder: dict[str, Any] = Field(description="this worker's embedding backend, encoder threads, and whether they spin")
     pid: int = Field(description="the process id of the worker that answered")

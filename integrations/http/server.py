@@ -83,6 +83,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
     os.environ.update(settings_env(settings))
     if not settings.embedding_threads:  # auto: the cores shared out among the workers
         os.environ["QA_EMBEDDING_THREADS"] = threads
+    if "embedding_spin" not in settings.model_fields_set:  # spinning threads would hold the event loop's core
+        os.environ["QA_EMBEDDING_SPIN"] = "false"
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):  # read by torch when a worker imports it
         os.environ.setdefault(var, threads)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
