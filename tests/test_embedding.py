@@ -90,6 +90,16 @@ def test_index_built_with_either_backend_serves_with_the_other(
     assert np.abs(built.unit_vecs - seed.unit_vecs).max() < 1e-4
 
 
+def test_torch_single_question_path_gives_encodes_vectors(embedder: SentenceTransformerEmbedder,
+                                                          questions: list[str]) -> None:
+    """One text skips encode(); its vector is still encode()'s (truncation at 256 word pieces included)."""
+    texts = [*questions[:40], "word " * 400]
+    ref = embedder.load().encode(texts, batch_size=1, normalize_embeddings=True, convert_to_numpy=True)
+    one = np.vstack([embedder.embed([t]) for t in texts])
+    assert one.dtype == np.float32 and one.shape == ref.shape
+    assert float(np.abs(one - ref).max()) < 1e-5
+
+
 def test_exported_graph_is_fused(onnx_embedder: OnnxEmbedder) -> None:
     """One Attention op per BERT layer (ONNX Runtime's fusions), not the traced MatMul/Softmax pattern."""
     import onnx
