@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,8 +31,7 @@ WHOLE_CORPUS_UNITS = 5000  # up to this many units, the nearest units of the who
 EXTRA_UNITS = 24
 
 
-@dataclass(frozen=True, slots=True)
-class Scored:
+class Scored(NamedTuple):  # a tuple: a question scores a few hundred units, and tuples are cheap to make
     unit: int
     score: float
     cos: float
@@ -105,7 +105,8 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
         # Not about the question's subjects: less likely; about another subject altogether: less still.
         score -= np.where(about, 0.0, 0.03 + 0.1 * snap.unit_has_lead[ids])
     order = np.argsort(-score, kind="stable")
-    return [Scored(int(ids[k]), float(score[k]), float(cos[k]), float(lex[k])) for k in order.tolist()]
+    columns = (ids[order].tolist(), score[order].tolist(), cos[order].astype(np.float64).tolist(), lex[order].tolist())
+    return [Scored(*row) for row in zip(*columns, strict=True)]
 
 
 def phrase_units(snap: Snapshot, query: Query) -> set[int]:
@@ -117,8 +118,10 @@ def phrase_units(snap: Snapshot, query: Query) -> set[int]:
     phrases = {(a, b) for a, b in zip(toks, toks[1:], strict=False) if a in aspect and b in STOPWORDS}
     out: set[int] = set()
     for first, second in phrases:
-        holders = snap.units_with(first)
-        for u in holders.tolist() if holders is not None else []:
+        holders, seconds = snap.units_with(first), snap.units_with(second)
+        if holders is None or seconds is None:
+            continue
+        for u in np.intersect1d(holders, seconds, assume_unique=True).tolist():
             ut = words(snap.unit_text[u])
             if any(x == first and y == second for x, y in zip(ut, ut[1:], strict=False)):
                 out.add(u)
