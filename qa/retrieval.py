@@ -141,7 +141,7 @@ class Candidate:
 
 
 def _ranks(order: NDArray[np.int64]) -> dict[int, int]:
-    return {int(c): r for r, c in enumerate(order)}
+    return {c: r for r, c in enumerate(order.tolist())}
 
 
 def retrieve(
@@ -167,7 +167,7 @@ def retrieve(
         keep = ids[0] >= 0  # FAISS pads with -1 when fewer than k exist
         order = ids[0][keep].astype(np.int64)
         dense_rank = _ranks(order)
-        dense_score = {int(c): float(s) for c, s in zip(order, scores[0][keep], strict=True)}
+        dense_score = dict(zip(order.tolist(), scores[0][keep].tolist(), strict=True))
     lex_rank: dict[int, int] = {}
     lex_all = np.zeros(n, dtype=np.float32)
     if mode in ("hybrid", "bm25"):
