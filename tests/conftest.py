@@ -12,6 +12,7 @@ from qa.build import build_index
 from qa.embedding import OnnxEmbedder, SentenceTransformerEmbedder
 from qa.engine import Engine
 from qa.settings import Settings
+from tests.slack_fake import FakeSlack, start_fake_slack
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -76,3 +77,11 @@ def onnx_embedder(onnx_cache_dir: Path) -> OnnxEmbedder:
     e = OnnxEmbedder(cache_dir=onnx_cache_dir)
     e.load()
     return e
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeSlack]:
+    """A fake Slack Web API on 127.0.0.1, one per test module."""
+    fake, stop = start_fake_slack()
+    yield fake
+    stop()

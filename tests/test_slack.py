@@ -38,7 +38,6 @@ from tests.slack_fake import (
     event_body,
     mention,
     sign,
-    start_fake_slack,
 )
 
 ACK_LIMIT = 3.0  # seconds Slack waits for the HTTP response
@@ -51,13 +50,6 @@ def new_ts() -> str:
 
 def new_channel(prefix: str = "C") -> str:
     return f"{prefix}TEST{next(_n):05d}"
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeSlack]:
-    fake, stop = start_fake_slack()
-    yield fake
-    stop()
 
 
 @pytest.fixture(scope="module")

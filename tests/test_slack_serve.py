@@ -24,16 +24,9 @@ from qa.engine import Engine
 from qa.settings import Settings
 from tests.conftest import ROOT, make_settings
 from tests.servers import free_port, wait_until_ready
-from tests.slack_fake import BOT_TOKEN, SIGNING_SECRET, FakeSlack, event_body, mention, sign, start_fake_slack
+from tests.slack_fake import BOT_TOKEN, SIGNING_SECRET, FakeSlack, event_body, mention, sign
 
 DEADLINE = 3.0  # seconds: Slack's ack deadline, and the bound for the reply
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeSlack]:
-    fake, stop = start_fake_slack()
-    yield fake
-    stop()
 
 
 @pytest.fixture(scope="module")
