@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -74,7 +76,7 @@ def served(seed_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         yield Served(base, proc, out, err)
     finally:
         if proc.poll() is None:
-            stop(proc)
+            assert stop(proc) == 0  # SIGINT: the workers stop gracefully, the server exits 0
 
 
 def test_qa_serve_answers_over_http(served: Served, engine: Engine) -> None:
@@ -106,17 +108,51 @@ def test_workers_share_out_the_cores_for_the_encoder(served: Served) -> None:
     assert encoder == {"backend": "onnx", "threads": threads_per_worker(2), "spin": False}
 
 
-def test_each_worker_listens_on_its_own_socket_and_connections_spread(served: Served) -> None:
-    """SO_REUSEPORT, one socket a worker: 16 new connections reach both workers (all 16 on one worker has
-    probability 2 ** -15), where one shared socket handed a burst of connections to one worker."""
-    port = int(served.base.rsplit(":", 1)[1])
-    listening = [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:]]
-    assert sum(1 for f in listening if f[3] == "0A" and int(f[1].split(":")[1], 16) == port) == 2
+def listeners(base: str) -> int:
+    """How many sockets listen on the server's port (Linux: /proc/net/tcp, state 0A)."""
+    port = int(base.rsplit(":", 1)[1])
+    rows = [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:]]
+    return sum(1 for f in rows if f[3] == "0A" and int(f[1].split(":")[1], 16) == port)
+
+
+def worker_pids(base: str, connections: int = 16) -> set[int]:
+    """The workers that answer ``connections`` new connections (all on one of two: probability 2 ** -15)."""
     pids = set()
-    for _ in range(16):
-        with httpx.Client(base_url=served.base, timeout=30) as client:  # a new connection each time
+    for _ in range(connections):
+        with httpx.Client(base_url=base, timeout=30) as client:  # a new connection each time
             pids.add(client.get("/index").json()["pid"])
+    return pids
+
+
+def wait_for_listeners(base: str, count: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while listeners(base) != count:
+        assert time.monotonic() < deadline, f"{listeners(base)} sockets listen, not {count}"
+        time.sleep(0.2)
+
+
+def test_each_worker_listens_on_its_own_socket_and_connections_spread(served: Served) -> None:
+    """SO_REUSEPORT, one socket a worker: new connections reach both workers, where one shared socket
+    handed a burst of connections to whichever worker woke first."""
+    wait_for_listeners(served.base, 2)  # /readyz answered when the first worker was up
+    pids = worker_pids(served.base)
     assert len(pids) == 2 and served.proc.pid not in pids
+
+
+def test_a_dead_worker_is_replaced(served: Served) -> None:
+    wait_for_listeners(served.base, 2)
+    before = worker_pids(served.base)
+    victim = min(before)
+    os.kill(victim, signal.SIGKILL)
+    time.sleep(0.2)  # connections already queued on the dead worker's socket are reset with it
+    deadline = time.monotonic() + 60
+    while True:  # the other worker answers meanwhile; a new one takes the dead one's place
+        assert httpx.post(f"{served.base}/ask", json={"question": "Who created Flask?"}, timeout=30).status_code == 200
+        if listeners(served.base) == 2 and len(after := worker_pids(served.base)) == 2 and victim not in after:
+            break
+        assert time.monotonic() < deadline, "no worker replaced the dead one within 60 s"
+        time.sleep(0.5)
+    assert served.proc.poll() is None
 
 
 def test_rebuild_over_http_needs_the_token(served: Served) -> None:
