@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -171,3 +172,15 @@ def test_access_log_has_one_json_line_per_request_then_stops_cleanly(served: Ser
     assert len(probe) == 1 and probe[0]["status"] == 404 and probe[0]["method"] == "GET"
     asks = [x for x in lines if x["path"] == "/ask" and x["status"] == 200]
     assert asks and all(x["qa_ms"]["total"] > 0 and x["ms"] > 0 for x in asks)
+
+
+def test_a_taken_port_is_one_clear_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+        out = subprocess.run([str(QA), "serve", "--port", str(port), "--workers", "2"], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in out.stderr and "Traceback" not in out.stderr

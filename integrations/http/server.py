@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
+import logging
 import multiprocessing
 import os
 import signal
@@ -133,8 +134,13 @@ def _worker(config: Any) -> None:
     import uvicorn
 
     config.configure_logging()
+    try:
+        sock = listening_socket(config.host, config.port, config.backlog)
+    except OSError as exc:  # taken since the parent checked: starting again would fail again
+        logging.getLogger("uvicorn.error").error("cannot listen on %s:%s: %s", config.host, config.port, exc)
+        sys.exit(STARTUP_FAILURE)
     server = uvicorn.Server(config)
-    server.run(sockets=[listening_socket(config.host, config.port, config.backlog)])
+    server.run(sockets=[sock])
     if not server.started:
         sys.exit(STARTUP_FAILURE)
 
@@ -160,8 +166,6 @@ class Workers:
         return proc
 
     def run(self) -> int:
-        import logging
-
         log = logging.getLogger("uvicorn.error")
         try:  # the address is free: fail here, once, rather than in every worker
             listening_socket(self.config.host, self.config.port, 1).close()
