@@ -1,0 +1,48 @@
+"""The README's benchmark commands run, bounded, and report sane figures (speed itself is never asserted)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from qa.embedding import threads_per_worker
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def run_bench(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    env["HF_HUB_OFFLINE"] = "1"
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_http_load_test_runs_without_errors() -> None:
+    """`python -m bench.http`, shortened: a real 2-worker `qa serve`, both kinds of questions, no failed request."""
+    out = run_bench("bench.http", "--workers", "2", "--connections", "1", "16", "--seconds", "0.5", "--pairs", "5",
+                    "--json")
+    assert out.returncode == 0, out.stderr[-3000:]
+    report = json.loads(out.stdout)
+    runs = report["runs"]
+    assert {(r["questions"], r["connections"]) for r in runs} == {("distinct", 1), ("distinct", 16), ("faq", 1), ("faq", 16)}
+    assert all(r["errors"] == 0 and r["requests"] > 0 and r["p99_ms"] >= r["p50_ms"] > 0 for r in runs)
+    assert [p["encoder_threads"] for p in report["paired"]] == [threads_per_worker(2)] * 2  # as a serve worker
+    assert all(p["errors"] == 0 and p["http_p50_ms"] > 0 and p["inproc_p50_ms"] > 0 for p in report["paired"])
+
+
+def test_ask_benchmark_prints_its_table_with_the_baseline() -> None:
+    """`python -m bench ask`: the hybrid pipeline, the encoder alone and the BM25-only baseline, with ratios."""
+    out = run_bench("bench", "ask")
+    assert out.returncode == 0, out.stderr[-3000:]
+    rows = {line.split("|")[1].strip(): line for line in out.stdout.splitlines() if line.startswith("| ")}
+    assert "BM25-only retrieval baseline (no encoder)" in rows
+    base = rows["BM25-only retrieval baseline (no encoder)"]
+    assert base.split("|")[4].strip() == "1.00"  # the baseline's ratio to itself
+    ours = rows["`Engine.ask`, hybrid, full answer (ours)"]
+    assert float(ours.split("|")[2]) > 0 and float(ours.split("|")[4]) > 1
+    assert "chunks/s" in out.stdout
