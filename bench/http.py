@@ -1,17 +1,18 @@
 """HTTP load test: ``qa serve`` on 127.0.0.1 with 1 and 2 workers, driven from this (second) process.
 
-For each server: distinct questions (the evaluation set's, each request made unique, so no query-cache
+For each embedding backend (ONNX, the default, then torch as the baseline: the run ends with the ratio of
+their requests per second) and each server: distinct questions (the evaluation set's, each request made unique, so no query-cache
 hits) and repeated FAQ questions (five questions over and over: cache hits), at 1, 16 and 200 concurrent
 keep-alive connections. Reports requests per second, p50, p99 and errors (any non-200 or broken
 connection). The baseline is measured in the same run: in-process ``Engine.ask`` on the same kinds of
 questions, taken in turns with single HTTP requests (so that other work on the machine weighs on both
-alike), with the math threads of one server worker; the HTTP overhead is the difference of the p50s, and
+alike), with the encoder of one server worker; the HTTP overhead is the difference of the p50s, and
 their ratio.
 
 The client is a small asyncio HTTP/1.1 client (uvloop, raw streams), so that it costs the server's cores
 little; every run is bounded by time and by request count, and targets 127.0.0.1 only.
 
-    .venv/bin/python -m bench.http [--seconds 4] [--workers 1 2] [--connections 1 16 200] [--threads N] [--backend onnx|torch] [--json]
+    .venv/bin/python -m bench.http [--seconds 4] [--workers 1 2] [--connections 1 16 200] [--threads N] [--backend onnx torch] [--json]
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ MAX_REQUESTS = 20_000  # per run, on top of the time bound
 
 @dataclass
 class Run:
+    backend: str
     workers: int
     questions: str  # "distinct" or "faq"
     connections: int
@@ -274,6 +276,7 @@ class Paired:
     """In-process ``Engine.ask`` and HTTP ``/ask`` (one connection) taken in turns, so that whatever else
     runs on the machine weighs on both alike; the HTTP overhead is the difference of their p50s."""
 
+    backend: str
     workers: int
     questions: str
     pairs: int
@@ -294,7 +297,7 @@ class Paired:
 
 
 def paired(engine: Any, port: int, make_body: Callable[[], bytes], pairs: int, workers: int, kind: str,
-           threads: int) -> Paired:
+           threads: int, backend: str) -> Paired:
     client = SyncClient(port)
     inproc: list[float] = []
     http: list[float] = []
@@ -314,7 +317,7 @@ def paired(engine: Any, port: int, make_body: Callable[[], bytes], pairs: int, w
     finally:
         client.close()
     ms = 1000
-    return Paired(workers, kind, pairs, threads, percentile(inproc, 50) * ms, percentile(inproc, 99) * ms,
+    return Paired(backend, workers, kind, pairs, threads, percentile(inproc, 50) * ms, percentile(inproc, 99) * ms,
                   percentile(http, 50) * ms, percentile(http, 99) * ms, errors)
 
 
@@ -323,12 +326,12 @@ def paired(engine: Any, port: int, make_body: Callable[[], bytes], pairs: int, w
 
 def table(runs: list[Run]) -> str:
     lines = [
-        "| workers | questions | connections | requests | req/s | p50 ms | p99 ms | errors |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| backend | workers | questions | connections | requests | req/s | p50 ms | p99 ms | errors |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in runs:
         lines.append(
-            f"| {r.workers} | {r.questions} | {r.connections} | {r.requests} | {r.rps:.0f} | {r.p50_ms:.2f} "
+            f"| {r.backend} | {r.workers} | {r.questions} | {r.connections} | {r.requests} | {r.rps:.0f} | {r.p50_ms:.2f} "
             f"| {r.p99_ms:.2f} | {r.errors} |"
         )
     return "\n".join(lines)
@@ -336,14 +339,29 @@ def table(runs: list[Run]) -> str:
 
 def overhead_table(pairs: list[Paired]) -> str:
     lines = [
-        "| workers | questions | encoder threads | in-process p50 ms | HTTP p50 ms | overhead ms | ratio | in-process p99 ms | HTTP p99 ms |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| backend | workers | questions | encoder threads | in-process p50 ms | HTTP p50 ms | overhead ms | ratio | in-process p99 ms | HTTP p99 ms |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for p in pairs:
         lines.append(
-            f"| {p.workers} | {p.questions} | {p.encoder_threads} | {p.inproc_p50_ms:.2f} | {p.http_p50_ms:.2f} "
+            f"| {p.backend} | {p.workers} | {p.questions} | {p.encoder_threads} | {p.inproc_p50_ms:.2f} | {p.http_p50_ms:.2f} "
             f"| {p.overhead_ms:+.2f} | {p.ratio:.2f}x | {p.inproc_p99_ms:.2f} | {p.http_p99_ms:.2f} |"
         )
+    return "\n".join(lines)
+
+
+def ratio_table(runs: list[Run], baseline: str = "torch") -> str:
+    """Each backend's requests per second over the baseline's, run for run (same workers, questions, connections)."""
+    base = {(r.workers, r.questions, r.connections): r for r in runs if r.backend == baseline}
+    lines = [
+        f"| backend | workers | questions | connections | req/s | {baseline} req/s | ratio | p99 ms | {baseline} p99 ms |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in runs:
+        b = base.get((r.workers, r.questions, r.connections))
+        if r.backend != baseline and b is not None and b.rps:
+            lines.append(f"| {r.backend} | {r.workers} | {r.questions} | {r.connections} | {r.rps:.0f} | {b.rps:.0f} "
+                         f"| {r.rps / b.rps:.2f}x | {r.p99_ms:.2f} | {b.p99_ms:.2f} |")
     return "\n".join(lines)
 
 
@@ -355,7 +373,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--questions", nargs="+", choices=["distinct", "faq"], default=["distinct", "faq"])
     parser.add_argument("--pairs", type=int, default=300, help="in-process/HTTP pairs for the overhead (default 300)")
     parser.add_argument("--threads", type=int, help="math threads per worker (default: qa serve's, cores // workers)")
-    parser.add_argument("--backend", choices=["onnx", "torch"], default="onnx", help="embedding backend (default onnx)")
+    parser.add_argument("--backend", choices=["onnx", "torch"], nargs="+", default=["onnx", "torch"],
+                        help="embedding backends, each against its own servers (default: onnx, then the torch baseline)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
 
@@ -373,20 +392,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         from qa.embedding import threads_per_worker
         from qa.engine import Engine
 
-        for workers in args.workers:
-            data = tmp / f"var-{workers}"
+        for backend, workers in itertools.product(args.backend, args.workers):
+            data = tmp / f"var-{backend}-{workers}"
             data.mkdir()
-            print(f"qa serve --workers {workers} ...", file=sys.stderr, flush=True)
-            proc, port = start_server(workers, index, data, tmp / "serve.log", args.threads, args.backend)
+            print(f"qa serve --workers {workers} ({backend}) ...", file=sys.stderr, flush=True)
+            proc, port = start_server(workers, index, data, tmp / "serve.log", args.threads, backend)
             # The in-process baseline runs with the encoder of one server worker: its threads, not spinning.
             threads = args.threads or threads_per_worker(workers, cores)
-            engine = Engine(settings.model_copy(update={"embedding_threads": threads, "embedding_backend": args.backend,
+            engine = Engine(settings.model_copy(update={"embedding_threads": threads, "embedding_backend": backend,
                                                         "embedding_spin": False}))
             engine.warm_up()
             try:
                 for kind in args.questions:
                     make = questions.distinct if kind == "distinct" else questions.faq
-                    pair = paired(engine, port, make, args.pairs, workers, kind, threads)
+                    pair = paired(engine, port, make, args.pairs, workers, kind, threads, backend)
                     pairs.append(pair)
                     print(f"  {kind:8} paired: in-process p50 {pair.inproc_p50_ms:.2f} ms, HTTP p50 {pair.http_p50_ms:.2f} ms",
                           file=sys.stderr, flush=True)
@@ -394,7 +413,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         load(port, conns, 1.0, make)  # warm-up, not recorded
                         latencies, errors, elapsed = load(port, conns, args.seconds, make)
                         run = Run(
-                            workers, kind, conns, len(latencies) + errors, errors, round(elapsed, 2),
+                            backend, workers, kind, conns, len(latencies) + errors, errors, round(elapsed, 2),
                             len(latencies) / elapsed, percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000,
                         )
                         runs.append(run)
@@ -406,11 +425,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     load_after = os.getloadavg()[0]
     failed = any(r.errors for r in runs) or any(p.errors for p in pairs)
     if args.json:
-        print(json.dumps({"backend": args.backend, "cores": cores, "loadavg": [load_before, load_after], "runs": [asdict(r) for r in runs],
+        print(json.dumps({"backends": args.backend, "cores": cores, "loadavg": [load_before, load_after], "runs": [asdict(r) for r in runs],
                           "paired": [{**asdict(p), "overhead_ms": p.overhead_ms, "ratio": p.ratio} for p in pairs]},
                          indent=1))
         return int(failed)
-    print(f"HTTP /ask under load (bench/http.py; {args.backend} backend; {cores} cores; client in a second process on the same machine; "
+    print(f"HTTP /ask under load (bench/http.py; {' and '.join(args.backend)}; {cores} cores; client in a second process on the same machine; "
           f"{args.seconds:g} s per run; load average {load_before:.1f} before, {load_after:.1f} after)")
     print()
     print(table(runs))
@@ -418,6 +437,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"HTTP overhead: in-process Engine.ask and HTTP /ask on one connection, {args.pairs} pairs taken in turns")
     print()
     print(overhead_table(pairs))
+    if "torch" in args.backend and len(args.backend) > 1:
+        print()
+        print("Against the torch backend measured in the same run:")
+        print()
+        print(ratio_table(runs))
     return int(failed)
 
 

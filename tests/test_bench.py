@@ -25,7 +25,7 @@ def run_bench(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[s
 def test_http_load_test_runs_without_errors() -> None:
     """`python -m bench.http`, shortened: a real 2-worker `qa serve`, both kinds of questions, no failed request."""
     out = run_bench("bench.http", "--workers", "2", "--connections", "1", "16", "--seconds", "0.5", "--pairs", "5",
-                    "--json")
+                    "--backend", "onnx", "--json")
     assert out.returncode == 0, out.stderr[-3000:]
     report = json.loads(out.stdout)
     runs = report["runs"]
@@ -46,3 +46,13 @@ def test_ask_benchmark_prints_its_table_with_the_baseline() -> None:
     ours = rows["`Engine.ask`, hybrid, full answer (ours)"]
     assert float(ours.split("|")[2]) > 0 and float(ours.split("|")[4]) > 1
     assert "chunks/s" in out.stdout
+
+
+def test_http_benchmark_prints_each_backend_against_torch() -> None:
+    from bench.http import Run, ratio_table
+
+    runs = [Run("onnx", 2, "distinct", 16, 900, 0, 4.0, 225.0, 70.0, 104.0),
+            Run("torch", 2, "distinct", 16, 580, 0, 4.0, 145.0, 109.0, 139.0),
+            Run("onnx", 2, "faq", 16, 4700, 0, 4.0, 1186.0, 13.4, 17.0)]  # no torch run to compare with
+    lines = ratio_table(runs).splitlines()
+    assert lines[2:] == ["| onnx | 2 | distinct | 16 | 225 | 145 | 1.55x | 104.00 | 139.00 |"]
