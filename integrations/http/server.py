@@ -89,18 +89,21 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):  # read by torch when a worker imports it
         os.environ.setdefault(var, threads)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    config = uvicorn.Config(
-        APP_FACTORY,
-        factory=True,
-        host=host,
-        port=port,
-        loop="uvloop",  # uvicorn[standard]: plain asyncio + several workers delays keep-alive responses ~44 ms
-        http="httptools",
-        lifespan="on",
-        access_log=False,  # our middleware logs one JSON line per request instead
-        log_config=log_config(),
-        timeout_graceful_shutdown=GRACEFUL_SECONDS,
-    )
+    options: dict[str, Any] = {
+        "factory": True,
+        "host": host,
+        "port": port,
+        "loop": "uvloop",  # uvicorn[standard]: plain asyncio + several workers delays keep-alive responses ~44 ms
+        "http": "httptools",
+        "lifespan": "on",
+        "access_log": False,  # our middleware logs one JSON line per request instead
+        "log_config": log_config(),
+        "timeout_graceful_shutdown": GRACEFUL_SECONDS,
+    }
+    if workers > 1 and not hasattr(socket, "SO_REUSEPORT"):  # not Linux or BSD: uvicorn's one shared socket
+        uvicorn.run(APP_FACTORY, workers=workers, **options)
+        return 0
+    config = uvicorn.Config(APP_FACTORY, **options)
     if workers == 1:
         server = uvicorn.Server(config)
         server.run()
