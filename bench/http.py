@@ -34,8 +34,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS = ROOT / "tests" / "eval" / "questions.jsonl"
+from bench._common import ROOT, eval_questions
+from qa.embedding import threads_per_worker, usable_cores
+from qa.evaluation import markdown_table, percentile
+
 FAQ = [
     "Who created Flask?",
     "Flask vs FastAPI performance",
@@ -59,23 +61,6 @@ class Run:
     rps: float
     p50_ms: float
     p99_ms: float
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
-
-
-def eval_questions() -> list[str]:
-    """Standalone questions of the evaluation set (follow-ups need their conversation)."""
-    out = []
-    for line in QUESTIONS.read_text(encoding="utf-8").splitlines():
-        case = json.loads(line)
-        if not case.get("history"):
-            out.append(case["question"])
-    return out
 
 
 class Questions:
@@ -317,52 +302,41 @@ def paired(engine: Any, port: int, make_body: Callable[[], bytes], pairs: int, w
     finally:
         client.close()
     ms = 1000
-    return Paired(backend, workers, kind, pairs, threads, percentile(inproc, 50) * ms, percentile(inproc, 99) * ms,
-                  percentile(http, 50) * ms, percentile(http, 99) * ms, errors)
+    return Paired(backend, workers, kind, pairs, threads, percentile(inproc, 0.5) * ms, percentile(inproc, 0.99) * ms,
+                  percentile(http, 0.5) * ms, percentile(http, 0.99) * ms, errors)
 
 
 # -- report ----------------------------------------------------------------------------------------------
 
 
 def table(runs: list[Run]) -> str:
-    lines = [
-        "| backend | workers | questions | connections | requests | req/s | p50 ms | p99 ms | errors |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in runs:
-        lines.append(
-            f"| {r.backend} | {r.workers} | {r.questions} | {r.connections} | {r.requests} | {r.rps:.0f} | {r.p50_ms:.2f} "
-            f"| {r.p99_ms:.2f} | {r.errors} |"
-        )
-    return "\n".join(lines)
+    return markdown_table(
+        ["backend", "workers", "questions", "connections", "requests", "req/s", "p50 ms", "p99 ms", "errors"],
+        ([r.backend, r.workers, r.questions, r.connections, r.requests, f"{r.rps:.0f}", f"{r.p50_ms:.2f}",
+          f"{r.p99_ms:.2f}", r.errors] for r in runs),
+    )
 
 
 def overhead_table(pairs: list[Paired]) -> str:
-    lines = [
-        "| backend | workers | questions | encoder threads | in-process p50 ms | HTTP p50 ms | overhead ms | ratio | in-process p99 ms | HTTP p99 ms |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for p in pairs:
-        lines.append(
-            f"| {p.backend} | {p.workers} | {p.questions} | {p.encoder_threads} | {p.inproc_p50_ms:.2f} | {p.http_p50_ms:.2f} "
-            f"| {p.overhead_ms:+.2f} | {p.ratio:.2f}x | {p.inproc_p99_ms:.2f} | {p.http_p99_ms:.2f} |"
-        )
-    return "\n".join(lines)
+    return markdown_table(
+        ["backend", "workers", "questions", "encoder threads", "in-process p50 ms", "HTTP p50 ms", "overhead ms",
+         "ratio", "in-process p99 ms", "HTTP p99 ms"],
+        ([p.backend, p.workers, p.questions, p.encoder_threads, f"{p.inproc_p50_ms:.2f}", f"{p.http_p50_ms:.2f}",
+          f"{p.overhead_ms:+.2f}", f"{p.ratio:.2f}x", f"{p.inproc_p99_ms:.2f}", f"{p.http_p99_ms:.2f}"] for p in pairs),
+    )
 
 
 def ratio_table(runs: list[Run], baseline: str = "torch") -> str:
     """Each backend's requests per second over the baseline's, run for run (same workers, questions, connections)."""
     base = {(r.workers, r.questions, r.connections): r for r in runs if r.backend == baseline}
-    lines = [
-        f"| backend | workers | questions | connections | req/s | {baseline} req/s | ratio | p99 ms | {baseline} p99 ms |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in runs:
-        b = base.get((r.workers, r.questions, r.connections))
-        if r.backend != baseline and b is not None and b.rps:
-            lines.append(f"| {r.backend} | {r.workers} | {r.questions} | {r.connections} | {r.rps:.0f} | {b.rps:.0f} "
-                         f"| {r.rps / b.rps:.2f}x | {r.p99_ms:.2f} | {b.p99_ms:.2f} |")
-    return "\n".join(lines)
+    pairs = [(r, base.get((r.workers, r.questions, r.connections))) for r in runs if r.backend != baseline]
+    matched = [(r, b) for r, b in pairs if b is not None and b.rps]
+    return markdown_table(
+        ["backend", "workers", "questions", "connections", "req/s", f"{baseline} req/s", "ratio", "p99 ms",
+         f"{baseline} p99 ms"],
+        ([r.backend, r.workers, r.questions, r.connections, f"{r.rps:.0f}", f"{b.rps:.0f}", f"{r.rps / b.rps:.2f}x",
+          f"{r.p99_ms:.2f}", f"{b.p99_ms:.2f}"] for r, b in matched),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -377,10 +351,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="embedding backends, each against its own servers (default: onnx, then the torch baseline)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
+    if args.pairs < 1 or args.seconds <= 0:
+        parser.error("--pairs must be at least 1 and --seconds above 0")
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    cores = len(os.sched_getaffinity(0))
+    cores = usable_cores()
     load_before = os.getloadavg()[0]
     counter = itertools.count()
     questions = Questions(eval_questions(), counter)
@@ -389,7 +365,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp_name:
         tmp = Path(tmp_name)
         settings, index = prepare_index(tmp)
-        from qa.embedding import threads_per_worker
         from qa.engine import Engine
 
         for backend, workers in itertools.product(args.backend, args.workers):
@@ -414,7 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         latencies, errors, elapsed = load(port, conns, args.seconds, make)
                         run = Run(
                             backend, workers, kind, conns, len(latencies) + errors, errors, round(elapsed, 2),
-                            len(latencies) / elapsed, percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000,
+                            len(latencies) / elapsed, percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000,
                         )
                         runs.append(run)
                         print(f"  {kind:8} {conns:4} connections: {run.rps:7.0f} req/s  p50 {run.p50_ms:6.2f} ms  "

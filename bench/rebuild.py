@@ -28,6 +28,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from qa.evaluation import markdown_table
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 LARGE_SOURCES = ("fastapi-docs", "flask-docs", "starlette-docs", "quart-docs")
@@ -127,18 +129,18 @@ def run_corpus(name: str, embedder: Any, work: Path) -> dict[str, Any]:
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    head = ("| corpus | articles | chunks (units) | full build | incremental, one article changed | ratio (time) "
-            "| chunks embedded full / incr. | nothing changed |")
-    lines = [head, "|" + "---|" * 8]
+    head = ["corpus", "articles", "chunks (units)", "full build", "incremental, one article changed", "ratio (time)",
+            "chunks embedded full / incr.", "nothing changed"]
+    rows = []
     for r in results:
         f, i = r["full"], r["incremental"]
-        lines.append(
-            f"| {r['corpus']} | {r['articles']} | {r['chunks']} ({r['units']}) | {f['seconds']:.1f} s "
-            f"| {i['seconds']:.2f} s | {100 * r['ratio_seconds']:.1f}% "
-            f"| {f['chunks_embedded']} / {i['chunks_embedded']} (+{f['units_embedded']} / {i['units_embedded']} units) "
-            f"| {r['unchanged_rebuild']['seconds']:.2f} s |"
-        )
-    return "\n".join(lines)
+        rows.append([
+            r["corpus"], r["articles"], f"{r['chunks']} ({r['units']})", f"{f['seconds']:.1f} s", f"{i['seconds']:.2f} s",
+            f"{100 * r['ratio_seconds']:.1f}%",
+            f"{f['chunks_embedded']} / {i['chunks_embedded']} (+{f['units_embedded']} / {i['units_embedded']} units)",
+            f"{r['unchanged_rebuild']['seconds']:.2f} s",
+        ])
+    return markdown_table(head, rows)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

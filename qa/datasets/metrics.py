@@ -56,10 +56,3 @@ def answer_in(answers: Sequence[str], quotes: Sequence[str]) -> bool:
     gold = [a for a in (normalise(x) for x in answers) if a]
     quoted = [normalise(q) for q in quotes]
     return any(a in q for a in gold for q in quoted)
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]

@@ -23,9 +23,10 @@ import yaml
 from qa.ann import AnnParams
 from qa.build import build_index
 from qa.datasets import Dataset, Question
-from qa.datasets.metrics import answer_in, first_hit, ndcg_at, percentile
+from qa.datasets.metrics import answer_in, first_hit, ndcg_at
 from qa.embedding import Embedder
 from qa.engine import Engine
+from qa.evaluation import markdown_table, percentile
 from qa.settings import Settings
 
 MODES = ("bm25", "dense", "hybrid")
@@ -92,25 +93,23 @@ class DatasetReport:
         unans = any(s.abstain_unanswerable is not None for s in self.systems)
         head += ["abstain: unanswerable"] if unans else []
         head += ["ask p50 / p99 ms", "search p50 / p99 ms"]
-        lines = [
-            f"### {self.dataset} ({self.split} split: {self.n_questions} questions; {self.n_docs} documents, "
-            f"{self.n_chunks} chunks; unit: {self.unit})",
-            "",
-            "| " + " | ".join(head) + " |",
-            "|" + "---|" * len(head),
-        ]
-
         def f(x: float | None) -> str:
             return "-" if x is None else f"{x:.3f}"
 
+        rows = []
         for s in self.systems:
             row = [s.system, f(s.recall_at_1), f(s.recall_at_5), f(s.recall_at_10), f(s.mrr_at_10)]
             row += [f(s.ndcg_at_10)] if graded else []
             row += [f(s.answer_in_citation), f(s.abstain_foreign), f(s.false_abstain)]
             row += [f(s.abstain_unanswerable)] if unans else []
             ask = "-" if s.ask_p50_ms is None else f"{s.ask_p50_ms:.1f} / {s.ask_p99_ms:.1f}"
-            row += [ask, f"{s.search_p50_ms:.1f} / {s.search_p99_ms:.1f}"]
-            lines.append("| " + " | ".join(row) + " |")
+            rows.append(row + [ask, f"{s.search_p50_ms:.1f} / {s.search_p99_ms:.1f}"])
+        lines = [
+            f"### {self.dataset} ({self.split} split: {self.n_questions} questions; {self.n_docs} documents, "
+            f"{self.n_chunks} chunks; unit: {self.unit})",
+            "",
+            markdown_table(head, rows),
+        ]
         kv = ", ".join(f"{k}={v}" for k, v in self.settings.items())
         lines += ["", f"build {self.build_seconds:.1f} s; {kv}; abstention asked with {self.n_foreign} "
                   f"{self.foreign} questions" + (f" and {self.n_unanswerable} unanswerable ones" if unans else "")]

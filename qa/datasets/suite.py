@@ -9,6 +9,7 @@ from pathlib import Path
 from qa.datasets import DATASET_NAMES, FOREIGN, load_dataset
 from qa.datasets.runner import SYSTEMS, DatasetReport, Progress, run_dataset
 from qa.embedding import Embedder
+from qa.evaluation import markdown_table
 from qa.settings import Settings
 
 FOREIGN_SAMPLE = 100  # questions of another set asked against each corpus, for abstention
@@ -62,21 +63,21 @@ def resolve_names(name: str) -> list[str]:
 def summary_table(reports: Sequence[DatasetReport]) -> str:
     """Mean over the sets of each system's R@5, MRR@10 and search p50, plus ours vs the peer per set."""
     systems = [s.system for s in reports[0].systems] if reports else []
-    lines = ["### Mean over datasets", "", "| system | mean R@1 | mean R@5 | mean R@10 | mean MRR@10 | median search p50 ms |",
-             "|---|---|---|---|---|---|"]
+    rows = []
     for name in systems:
-        rows = [r.system(name) for r in reports]
-        lines.append(
-            f"| {name} | {statistics.fmean(s.recall_at_1 for s in rows):.3f} | "
-            f"{statistics.fmean(s.recall_at_5 for s in rows):.3f} | {statistics.fmean(s.recall_at_10 for s in rows):.3f} | "
-            f"{statistics.fmean(s.mrr_at_10 for s in rows):.3f} | {statistics.median(s.search_p50_ms for s in rows):.1f} |"
-        )
+        got = [r.system(name) for r in reports]
+        rows.append([name, f"{statistics.fmean(s.recall_at_1 for s in got):.3f}",
+                     f"{statistics.fmean(s.recall_at_5 for s in got):.3f}", f"{statistics.fmean(s.recall_at_10 for s in got):.3f}",
+                     f"{statistics.fmean(s.mrr_at_10 for s in got):.3f}", f"{statistics.median(s.search_p50_ms for s in got):.1f}"])
+    lines = ["### Mean over datasets", "", markdown_table(
+        ["system", "mean R@1", "mean R@5", "mean R@10", "mean MRR@10", "median search p50 ms"], rows)]
     if "hybrid" in systems and "txtai" in systems:
-        lines += ["", "| dataset | hybrid R@5 | txtai R@5 | difference (points) | hybrid / txtai search p50 |",
-                  "|---|---|---|---|---|"]
+        versus = []
         for r in reports:
             ours, peer = r.system("hybrid"), r.system("txtai")
             ratio = ours.search_p50_ms / peer.search_p50_ms if peer.search_p50_ms else float("nan")
-            lines.append(f"| {r.dataset} | {ours.recall_at_5:.3f} | {peer.recall_at_5:.3f} | "
-                         f"{100 * (ours.recall_at_5 - peer.recall_at_5):+.1f} | {ratio:.2f} |")
+            versus.append([r.dataset, f"{ours.recall_at_5:.3f}", f"{peer.recall_at_5:.3f}",
+                           f"{100 * (ours.recall_at_5 - peer.recall_at_5):+.1f}", f"{ratio:.2f}"])
+        lines += ["", markdown_table(
+            ["dataset", "hybrid R@5", "txtai R@5", "difference (points)", "hybrid / txtai search p50"], versus)]
     return "\n".join(lines)
