@@ -343,6 +343,21 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
+def _int_in(low: int, high: int) -> Any:
+    """An argparse type: a whole number from ``low`` to ``high``, else a one-line usage error."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+        return value
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qa", description="Cited answers to comparison questions from a corpus.")
     parser.add_argument("--corpus-dir", help="corpus directory (default: QA_CORPUS_DIR or ./corpus)")
@@ -382,27 +397,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="run the evaluation set and print the metrics")
     p.add_argument("file", nargs="?", help="questions JSONL (default tests/eval/questions.jsonl)")
-    p.add_argument("--k", type=int, default=5, help="k of evidence recall@k")
+    p.add_argument("--k", type=_int_in(1, 1000), default=5, help="k of evidence recall@k")
     p.add_argument("--json", action="store_true")
     p.add_argument("--dataset", help="a labelled set instead (squad2-dev-cs224n, covid-qa, covid-qa-faq, "
                    "msmarco-trecdl-subset, django-faq, github-questions-fastapi-flask; comma-separated, or all)")
     p.add_argument("--data", default="../shared/data", help="the data directory holding the sets (with --dataset)")
-    p.add_argument("--sample", type=int, help="at most N questions of each set (a fixed pseudo-random sample)")
+    p.add_argument("--sample", type=_int_in(1, 10**9), help="at most N questions of each set (a fixed pseudo-random sample)")
     p.add_argument("--split", choices=("test", "dev", "all"), default="test",
                    help="dev: 30%% of each set's questions, for tuning; test: the other 70%% (default)")
-    p.add_argument("--max-docs", type=int, help="cut each corpus to N documents (the gold ones first)")
+    p.add_argument("--max-docs", type=_int_in(1, 10**9), help="cut each corpus to N documents (the gold ones first)")
     p.add_argument("--systems", default="bm25,dense,hybrid,txtai",
                    help="comma-separated: bm25, dense, hybrid (ours) and txtai (needs the bench extra)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="serve the HTTP API and chat page")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--workers", type=int, default=None, help="worker processes (default: from the core count)")
+    p.add_argument("--port", type=_int_in(1, 65535), default=8000)
+    p.add_argument("--workers", type=_int_in(1, 64), default=None, help="worker processes (default: from the core count)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("feedback", help="recent Slack feedback and the questions the corpus did not serve")
-    p.add_argument("--limit", type=int, default=20, help="rows of each list (default 20)")
+    p.add_argument("--limit", type=_int_in(1, 10**6), default=20, help="rows of each list (default 20)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_feedback)
 

@@ -78,6 +78,7 @@ def served(seed_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     finally:
         if proc.poll() is None:
             assert stop(proc) == 0  # SIGINT: the workers stop gracefully, the server exits 0
+            assert "Traceback" not in err.read_text(errors="replace")  # nor does any worker print one
 
 
 def test_qa_serve_answers_over_http(served: Served, engine: Engine) -> None:
@@ -174,8 +175,12 @@ def test_access_log_has_one_json_line_per_request_then_stops_cleanly(served: Ser
     assert asks and all(x["qa_ms"]["total"] > 0 and x["ms"] > 0 for x in asks)
 
 
-def test_a_taken_port_is_one_clear_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("reuse_port", [False, True], ids=["another-program", "another-qa-serve"])
+def test_a_taken_port_is_one_clear_error(tmp_path: Path, reuse_port: bool) -> None:
+    """Taken by anything, another `qa serve` (its workers' SO_REUSEPORT sockets) included: one line, exit 1."""
     with socket.socket() as taken:
+        if reuse_port:
+            taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
@@ -184,3 +189,17 @@ def test_a_taken_port_is_one_clear_error(tmp_path: Path) -> None:
                              capture_output=True, text=True, timeout=60)
     assert out.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_workers_that_cannot_start_stop_the_server(seed_index: Path, tmp_path: Path) -> None:
+    """The app cannot be built in a worker (the Slack API URL has no scheme): each worker says why in one line
+    and the server exits with uvicorn's startup-failure status instead of starting workers again and again."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_"))}
+    env.update(QA_INDEX_DIR=str(seed_index), QA_CORPUS_DIR=str(CORPUS), QA_DATA_DIR=str(tmp_path / "var"),
+               QA_SLACK_BOT_TOKEN="xoxb-test", QA_SLACK_SIGNING_SECRET="secret",
+               QA_SLACK_API_URL="127.0.0.1/api/")
+    out = subprocess.run([str(QA), "serve", "--port", str(free_port()), "--workers", "2"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 3, out.stderr[-2000:]
+    assert 1 <= out.stderr.count("worker failed to start: QA_SLACK_API_URL must be an http(s) URL") <= 2  # no more
+    assert "Traceback" not in out.stderr

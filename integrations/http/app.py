@@ -1,7 +1,7 @@
 """The FastAPI app factory: ``create_app(settings, engine)``. Nothing is built at import.
 
-Endpoints are plain ``def``: FastAPI runs them in its thread pool, so embedding and FAISS search never block
-the event loop. ``Engine()`` is a cheap constructor; the lifespan loads the index and the model (``warm_up``),
+Embedding and FAISS search never block the event loop: ``/ask`` runs ``Engine.ask`` in a worker thread,
+``QA_ASK_CONCURRENCY`` at a time, and the other endpoints are plain ``def``, run in FastAPI's thread pool. ``Engine()`` is a cheap constructor; the lifespan loads the index and the model (``warm_up``),
 so the first request is fast and ``/readyz`` tells the truth.
 """
 
@@ -159,7 +159,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         eng: Engine = app.state.engine
         await run_in_threadpool(_warm, eng)
-        app.state.ask_limiter = anyio.CapacityLimiter(settings.ask_concurrency)
         eng.start_reloader()  # new index versions (built by any process) are swapped in by a thread
         try:
             yield
@@ -205,14 +204,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             return _error(422, "the body is not valid JSON for this API (nested too deeply)")
         return await http_exception_handler(request, exc)
 
+    ask_limiter = anyio.CapacityLimiter(settings.ask_concurrency)
+
     @app.post("/ask", response_model=AnswerOut, responses=_ERRORS, tags=["answers"], summary="Answer a question")
     async def ask(body: AskIn, request: Request, engine: EngineDep) -> dict[str, Any]:
         """Answer a question with verbatim, cited excerpts (a follow-up when `conversation_id` has turns)."""
         # In a worker thread, QA_ASK_CONCURRENCY at a time: the rest wait on the event loop, not for the GIL.
-        limiter = getattr(request.app.state, "ask_limiter", None)
-        if limiter is None:  # an app served without its lifespan
-            limiter = request.app.state.ask_limiter = anyio.CapacityLimiter(settings.ask_concurrency)
-        answer = await anyio.to_thread.run_sync(engine.ask, body.question, body.conversation_id, limiter=limiter)
+        answer = await anyio.to_thread.run_sync(engine.ask, body.question, body.conversation_id, limiter=ask_limiter)
         setattr(request.state, TIMINGS_KEY, answer.timings_ms)
         return answer.to_dict()
 

@@ -24,6 +24,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from qa.embedding import threads_per_worker, usable_cores
+from qa.errors import QAError
 from qa.settings import Settings
 
 APP_FACTORY = "integrations.http.server:app_factory"
@@ -100,28 +101,24 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
         "log_config": log_config(),
         "timeout_graceful_shutdown": GRACEFUL_SECONDS,
     }
-    if workers > 1 and not hasattr(socket, "SO_REUSEPORT"):  # not Linux or BSD: uvicorn's one shared socket
+    if workers == 1 or not hasattr(socket, "SO_REUSEPORT"):  # one process, or not Linux/BSD: uvicorn's own
         uvicorn.run(APP_FACTORY, workers=workers, **options)
         return 0
-    config = uvicorn.Config(APP_FACTORY, **options)
-    if workers == 1:
-        server = uvicorn.Server(config)
-        server.run()
-        return 0 if server.started else STARTUP_FAILURE
-    return Workers(config, workers).run()
+    return Workers(uvicorn.Config(APP_FACTORY, **options), workers).run()
 
 
 GRACEFUL_SECONDS = 10
-STARTUP_FAILURE = 3  # uvicorn's exit status for a server that never started
 
 
-def listening_socket(host: str, port: int, backlog: int) -> socket.socket:
-    """A TCP socket on (host, port) with SO_REUSEPORT: every worker listens on its own, and the kernel
-    spreads new connections over them by a hash of the client's address."""
+def listening_socket(host: str, port: int, backlog: int, *, shared: bool = True) -> socket.socket:
+    """A TCP socket on (host, port). ``shared``: with SO_REUSEPORT, so every worker listens on its own and
+    the kernel spreads new connections over them by a hash of the client's address; without it, the bind
+    fails while anything (another ``qa serve`` included) listens on the port."""
     family, kind, proto, _, addr = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
     sock = socket.socket(family, kind, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    if shared:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind(addr)
     except OSError:
@@ -135,15 +132,28 @@ def listening_socket(host: str, port: int, backlog: int) -> socket.socket:
 def _worker(config: Any) -> None:
     """One worker process (spawned): its own listening socket, then uvicorn until told to stop."""
     import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
 
     config.configure_logging()
+    log = logging.getLogger("uvicorn.error")
     try:
         sock = listening_socket(config.host, config.port, config.backlog)
     except OSError as exc:  # taken since the parent checked: starting again would fail again
-        logging.getLogger("uvicorn.error").error("cannot listen on %s:%s: %s", config.host, config.port, exc)
+        log.error("cannot listen on %s:%s: %s", config.host, config.port, exc)
         sys.exit(STARTUP_FAILURE)
     server = uvicorn.Server(config)
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn raises the SIGINT it handled again once it has shut down
+        pass
+    except Exception as exc:  # e.g. the app factory: it would fail the same way again
+        if server.started:
+            raise
+        if isinstance(exc, QAError):  # a setting to fix: its message says which
+            log.error("worker failed to start: %s", exc)
+        else:
+            log.exception("worker failed to start")
+        sys.exit(STARTUP_FAILURE)
     if not server.started:
         sys.exit(STARTUP_FAILURE)
 
@@ -156,12 +166,20 @@ class Workers:
     worker, which then served every request while the other idled (bench/http.py measured 1 worker's
     throughput from 2). With a socket each, the kernel balances connections whichever worker is awake.
     A worker that dies is replaced; one that fails at startup stops the server (it would fail again).
-    SIGINT or SIGTERM stops the workers gracefully (in-flight requests finish)."""
+    SIGINT or SIGTERM stops the workers gracefully (in-flight requests finish); a second one kills them."""
 
     def __init__(self, config: Any, count: int) -> None:
         self.config = config
         self.count = count
         self.stopping = threading.Event()
+        self.procs: list[multiprocessing.process.BaseProcess] = []
+
+    def _on_signal(self, *_: object) -> None:
+        if self.stopping.is_set():  # asked twice: stop waiting for in-flight requests
+            for proc in self.procs:
+                if proc.is_alive():
+                    proc.kill()
+        self.stopping.set()
 
     def _start(self) -> multiprocessing.process.BaseProcess:
         proc = multiprocessing.get_context("spawn").Process(target=_worker, args=(self.config,), name="qa-serve-worker")
@@ -169,17 +187,20 @@ class Workers:
         return proc
 
     def run(self) -> int:
+        from uvicorn.config import STARTUP_FAILURE
+
         log = logging.getLogger("uvicorn.error")
-        try:  # the address is free: fail here, once, rather than in every worker
-            listening_socket(self.config.host, self.config.port, 1).close()
+        host, port = self.config.host, self.config.port
+        try:  # the address is free (no other server on it either): fail here, once, not in every worker
+            listening_socket(host, port, 1, shared=False).close()
         except OSError as exc:
-            log.error("cannot listen on %s:%s: %s", self.config.host, self.config.port, exc.strerror or exc)
+            log.error("cannot listen on %s:%s: %s", host, port, exc.strerror or exc)
             return 1
         for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: self.stopping.set())
-        procs = [self._start() for _ in range(self.count)]
-        log.info("started %d workers (pids %s), each listening on its own socket", self.count,
-                 ", ".join(str(p.pid) for p in procs))
+            signal.signal(sig, self._on_signal)
+        procs = self.procs = [self._start() for _ in range(self.count)]
+        log.info("serving on http://%s:%s with %d workers (pids %s), each listening on its own socket", host, port,
+                 self.count, ", ".join(str(p.pid) for p in procs))
         status = 0
         while not self.stopping.wait(0.5):
             for i, proc in enumerate(procs):

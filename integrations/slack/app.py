@@ -42,6 +42,8 @@ class SlackSetupError(QAError):
 
 
 def _api_url(url: str) -> str:
+    if not url.startswith(("http://", "https://")):
+        raise SlackSetupError(f"QA_SLACK_API_URL must be an http(s) URL such as https://slack.com/api/, not {url!r}")
     return url if url.endswith("/") else url + "/"
 
 
