@@ -16,7 +16,7 @@ Every index keeps ``reconstruct`` working (retrieval scores a few candidates fou
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -118,11 +118,3 @@ def apply_search_params(index: Any, meta: dict[str, Any] | None) -> None:
             top.k_factor = float(meta["k_factor"])
         if "nprobe" in meta:
             faiss.extract_index_ivf(top).nprobe = int(meta["nprobe"])
-
-
-def describe(meta: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in meta.items())
-
-
-def params_dict(params: AnnParams) -> dict[str, Any]:
-    return asdict(params)

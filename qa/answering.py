@@ -94,9 +94,9 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
         score += 0.1 * np.isin(ids, list(phrased))
     score += np.where(snap.unit_is_code[ids], 0.05 if query.qtype == "howto" else -0.12, 0.0)
     if query.qtype == "recommendation":
-        score += 0.08 * snap.unit_is_advice[ids]
+        score += 0.08 * snap.unit_advice[ids]
     if query.qtype == "howto":
-        score += 0.03 * snap.unit_is_howto[ids]
+        score += 0.03 * snap.unit_howto[ids]
     if query.subjects:
         about = np.zeros(len(ids), dtype=bool)
         for name in query.subjects:

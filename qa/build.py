@@ -42,7 +42,7 @@ from qa.chunking import chunk_document, embed_prefix
 from qa.documents import Document, load_corpus
 from qa.embedding import Embedder
 from qa.errors import BuildLockedError, CorpusError, QAError
-from qa.fsutil import fsync_dir
+from qa.fsutil import fsync_dir, fsync_file, sha256_file
 from qa.index import (
     CURRENT,
     MANIFEST,
@@ -51,7 +51,6 @@ from qa.index import (
     jsonl_rows,
     live_version_dir,
     read_manifest,
-    sha256_file,
     write_json,
 )
 from qa.lexical import Lexical
@@ -451,7 +450,7 @@ def build_index(
             "files": files,
         }
         write_json(tmp / MANIFEST, manifest)  # written last: a version without it never loads
-        _fsync_file(tmp / MANIFEST)
+        fsync_file(tmp / MANIFEST)
         fsync_dir(tmp)
 
         os.rename(tmp, versions / name)
@@ -459,7 +458,7 @@ def build_index(
         say(f"making version {name} live")
         pointer = index_dir / f".{CURRENT}.tmp"
         pointer.write_text(name + "\n", encoding="utf-8")
-        _fsync_file(pointer)
+        fsync_file(pointer)
         os.replace(pointer, index_dir / CURRENT)  # the atomic step: readers see the old or the new name
         fsync_dir(index_dir)
         say(f"version {name} is live")
@@ -497,15 +496,10 @@ def _write_version(
     for p in sorted(tmp.rglob("*")):
         if p.is_file():
             files[p.relative_to(tmp).as_posix()] = sha256_file(p)
-            _fsync_file(p)
+            fsync_file(p)
     for d in sorted({p.parent for p in tmp.rglob("*")} | {tmp}):
         fsync_dir(d)
     return files, ann_meta
-
-
-def _fsync_file(path: Path) -> None:
-    with path.open("rb") as fh:
-        os.fsync(fh.fileno())
 
 
 def _remove_debris(index_dir: Path) -> None:

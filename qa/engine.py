@@ -214,11 +214,13 @@ class Engine:
         if (foreign := foreign_comparison(resolved, snap.catalog)) and snap.catalog.names:
             conf = 0.0  # the corpus compares other things; a passing mention is no answer
             unknown = [f"a comparison of {foreign[0]} and {foreign[1]}"]
-        rows = None
-        if query.qtype == "comparison" and len(query.subjects) >= 2:
-            rows = comparison_rows(snap, qvec, query, cands)
-        disagreements = conflicts(snap, query, qvec, cands)
-        when = advice(snap, qvec, query, cands) if query.qtype == "recommendation" and len(query.subjects) >= 2 else None
+        rows = disagreements = when = None
+        if claims and conf >= s.abstain_threshold:  # an abstention shows none of these
+            if query.qtype == "comparison" and len(query.subjects) >= 2:
+                rows = comparison_rows(snap, qvec, query, cands)
+            disagreements = conflicts(snap, query, qvec, cands)
+            if query.qtype == "recommendation" and len(query.subjects) >= 2:
+                when = advice(snap, qvec, query, cands)
         params = ComposeParams(s.abstain_threshold, s.stale_after_days, dt.date.today())
         answer = compose(
             snap, query, q, claims, conf, params, {x.unit: x.score for x in scored}, cands, rows, disagreements, unknown, when

@@ -28,14 +28,6 @@ VERSIONS = "versions"
 MANIFEST = "manifest.json"
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 REBUILD = "run `qa index build` to rebuild it"
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import QAError
-from qa.fsutil import fsync_dir
+from qa.fsutil import fsync_dir, fsync_file, sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -96,20 +96,12 @@ def entry_dir(cache_dir: Path, key: dict[str, Any]) -> Path:
     return cache_dir / f"{slug}-{key['variant']}-{digest}"
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()
-
-
 def read_entry(entry: Path) -> dict[str, Any] | None:
     """The entry's metadata if its model file is whole (size and sha256 as recorded), else None."""
     try:
         meta: dict[str, Any] = json.loads((entry / META_FILE).read_text())
         model = entry / MODEL_FILE
-        if model.stat().st_size != meta["size"] or _sha256(model) != meta["sha256"]:
+        if model.stat().st_size != meta["size"] or sha256_file(model) != meta["sha256"]:
             return None
         return meta
     except (OSError, ValueError, KeyError, TypeError):
@@ -214,13 +206,8 @@ def export(model_path: Path, out_dir: Path, key: dict[str, Any], *, max_tokens: 
     else:  # quantize_dynamic cannot type the fused ops' outputs; int8 is measured only, unfused
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        root = logging.getLogger()
-        level = root.level
-        root.setLevel(logging.ERROR)  # its "consider pre-processing" notice goes to the root logger
-        try:
+        with _quiet_root_logger():  # its "consider pre-processing" notice goes to the root logger
             quantize_dynamic(str(fp32), str(out_dir / MODEL_FILE), weight_type=QuantType.QInt8)
-        finally:
-            root.setLevel(level)
         fp32.unlink()
     ref = st.encode(list(PROBE_TEXTS), normalize_embeddings=True, convert_to_numpy=True)
     from qa.embedding import OnnxSession
@@ -235,12 +222,11 @@ def export(model_path: Path, out_dir: Path, key: dict[str, Any], *, max_tokens: 
             "use QA_EMBEDDING_BACKEND=torch"
         )
     model = out_dir / MODEL_FILE
-    with model.open("rb+") as fh:
-        os.fsync(fh.fileno())
+    fsync_file(model)
     meta = {
         "key": key,
         "size": model.stat().st_size,
-        "sha256": _sha256(model),
+        "sha256": sha256_file(model),
         "probe_text": PROBE_TEXTS[0],
         # What ONNX Runtime gives for the probe alone (int8 outputs depend on the batch), for the load check.
         "probe_vector": [float(x) for x in session.embed([PROBE_TEXTS[0]])[0]],
@@ -249,8 +235,7 @@ def export(model_path: Path, out_dir: Path, key: dict[str, Any], *, max_tokens: 
     }
     tmp = out_dir / (META_FILE + ".tmp")
     tmp.write_text(json.dumps(meta))
-    with tmp.open("rb+") as fh:
-        os.fsync(fh.fileno())
+    fsync_file(tmp)
     os.replace(tmp, out_dir / META_FILE)
     log.info("exported %s to ONNX in %.1f s (max abs diff vs torch %.1e)", key["model_id"], meta["export_seconds"], diff)
     return meta
@@ -264,13 +249,20 @@ def _fuse(path: Path, config: Any) -> None:
     hardware-specific rewrites are saved: ONNX Runtime applies those when it loads the file)."""
     from onnxruntime.transformers.optimizer import optimize_model
 
-    root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.ERROR)  # the optimizer logs each fusion it applies at INFO
-    try:
+    with _quiet_root_logger():  # the optimizer logs each fusion it applies at INFO
         model = optimize_model(str(path), model_type="bert", num_heads=int(config.num_attention_heads),
                                hidden_size=int(config.hidden_size), opt_level=0)
         model.save_model_to_file(str(path))
+
+
+@contextlib.contextmanager
+def _quiet_root_logger() -> Iterator[None]:
+    """onnxruntime's tools log chatter to the root logger: only errors pass while they run."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        yield
     finally:
         root.setLevel(level)
 

@@ -30,8 +30,8 @@ class Snapshot:
         word_units: dict[str, list[int]] = {}
         stem_units: dict[str, list[int]] = {}
         self.unit_nwords: list[int] = []
-        self.unit_advice: list[bool] = []  # worded as advice ("choose X when ...")
-        self.unit_howto: list[bool] = []  # worded as instructions
+        advice: list[bool] = []  # worded as advice ("choose X when ...")
+        howto: list[bool] = []  # worded as instructions
         self.unit_subjects: list[frozenset[str]] = []
         self.unit_lead_subject: list[str | None] = []  # the subject a unit names first is what it is about
         df: dict[str, int] = {}
@@ -45,8 +45,8 @@ class Snapshot:
             for st in {stem(t) for t in toks if len(t) >= 4}:
                 stem_units.setdefault(st, []).append(u)
             self.unit_nwords.append(len(text.split()))
-            self.unit_advice.append(bool(ADVICE.search(text)))
-            self.unit_howto.append(bool(HOWTO.search(text)))
+            advice.append(bool(ADVICE.search(text)))
+            howto.append(bool(HOWTO.search(text)))
             named = self.catalog.mentioned(text)
             self.unit_subjects.append(frozenset(named))
             self.unit_lead_subject.append(named[0] if named else None)
@@ -105,20 +105,17 @@ class Snapshot:
         kinds = np.array(version.unit_kinds, dtype=object)
         self.unit_short = (np.array(self.unit_nwords) < 5) & (kinds != "row")  # a fragment, not a claim
         self.unit_is_code = kinds == "code"
-        self.unit_is_advice = np.array(self.unit_advice, dtype=bool)
-        self.unit_is_howto = np.array(self.unit_howto, dtype=bool)
+        self.unit_advice = np.array(advice, dtype=bool)
+        self.unit_howto = np.array(howto, dtype=bool)
         self.unit_has_lead = np.array([s is not None for s in self.unit_lead_subject], dtype=bool)
         self.subject_units = {
             name: np.array([name in subs for subs in self.unit_subjects], dtype=bool) for name in self.catalog.names
         }
 
-    def units_with(self, term: str) -> NDArray[np.int64]:
-        """The units (ascending) whose words include ``term`` or, for 4+ letters, its stem."""
-        own = self._word_units.get(term)
-        by_stem = self._stem_units.get(stem(term)) if len(term) >= 4 else None
-        if own is None or by_stem is None:
-            return own if by_stem is None else by_stem
-        return np.union1d(own, by_stem)
+    def units_with(self, term: str) -> NDArray[np.int64] | None:
+        """The units (ascending) whose words include ``term`` or, for 4+ letters, its stem (which covers
+        the word itself: a unit holding the word holds its stem); None when there are none."""
+        return self._stem_units.get(stem(term)) if len(term) >= 4 else self._word_units.get(term)
 
     @property
     def name(self) -> str:
