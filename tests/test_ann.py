@@ -17,8 +17,6 @@ from qa.index import IndexVersion
 from tests.conftest import CORPUS, make_settings
 from tests.fakes import HashingEmbedder
 
-SMALL_PQ = AnnParams(pq_m=16, ivf_nprobe=8)  # HashingEmbedder vectors have 64 dimensions
-
 
 def clustered(n: int, dim: int, seed: int = 0) -> np.ndarray:
     """Unit vectors around 200 centres (as real embeddings cluster by topic)."""

@@ -165,7 +165,8 @@ def test_two_stores_and_threads_see_each_others_turns(tmp_path: Path) -> None:
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(60)
+        assert not t.is_alive()
     assert errors == []
     rows = a._conn().execute("SELECT question FROM turns WHERE conversation_id = 'c-2'").fetchall()
     assert sorted(r[0] for r in rows) == sorted(f"{p}{i}" for p in "abc" for i in range(20))

@@ -66,24 +66,24 @@ Batteries, solar panels and cellular modems are the usual power and network setu
 
 
 @pytest.fixture(scope="module")
-def fake() -> HashingEmbedder:
+def hashing() -> HashingEmbedder:
     return HashingEmbedder(dim=64)
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory, fake: HashingEmbedder) -> Path:
+def index_dir(tmp_path_factory: pytest.TempPathFactory, hashing: HashingEmbedder) -> Path:
     root = tmp_path_factory.mktemp("tiny")
     corpus = root / "corpus"
     corpus.mkdir()
     for name, text in ARTICLES.items():
         (corpus / name).write_text(text, encoding="utf-8")
-    build_index(corpus, root / "index", fake)
+    build_index(corpus, root / "index", hashing)
     return root / "index"
 
 
 @pytest.fixture(scope="module")
-def version(index_dir: Path, fake: HashingEmbedder) -> IndexVersion:
-    return IndexVersion.load(index_dir, model_id=fake.model_id, dim=fake.dim)
+def version(index_dir: Path, hashing: HashingEmbedder) -> IndexVersion:
+    return IndexVersion.load(index_dir, model_id=hashing.model_id, dim=hashing.dim)
 
 
 @pytest.fixture(scope="module")
@@ -96,22 +96,22 @@ def chunk_text(version: IndexVersion, i: int) -> str:
     return version.docs[rec.doc_id].text[rec.start : rec.end]
 
 
-def ask(snap: Snapshot, fake: HashingEmbedder, question: str, *, mode: str = "hybrid", top_k: int = 5) -> list[Candidate]:
+def ask(snap: Snapshot, hashing: HashingEmbedder, question: str, *, mode: str = "hybrid", top_k: int = 5) -> list[Candidate]:
     query = analyse(question, snap.catalog)
-    return retrieve(snap, fake.embed([question])[0], query, top_k=top_k, rrf_k=60, mode=mode)
+    return retrieve(snap, hashing.embed([question])[0], query, top_k=top_k, rrf_k=60, mode=mode)
 
 
 # -- the index on disk ----------------------------------------------------------------------------
 
 
-def test_build_then_load_counts(version: IndexVersion, fake: HashingEmbedder) -> None:
+def test_build_then_load_counts(version: IndexVersion, hashing: HashingEmbedder) -> None:
     assert sorted(version.docs) == ["edge-notes", "quokka-review", "zephyr-guide"]
     m = version.manifest
-    assert m["model_id"] == fake.model_id and m["dim"] == fake.dim
+    assert m["model_id"] == hashing.model_id and m["dim"] == hashing.dim
     assert m["counts"] == {"documents": 3, "chunks": len(version.chunks), "units": len(version.units)}
     assert sum(d["chunks"] for d in m["documents"].values()) == len(version.chunks)
     assert version.faiss.ntotal == len(version.chunks) == version.lexical.size
-    assert version.unit_vecs.shape == (len(version.units), fake.dim)
+    assert version.unit_vecs.shape == (len(version.units), hashing.dim)
     assert len(version.unit_kinds) == len(version.unit_contexts) == len(version.units)
     # Each section of the tiny corpus is its own chunk.
     assert len(version.chunks) == 6
@@ -131,10 +131,10 @@ def test_units_belong_to_their_chunk_and_are_verbatim(version: IndexVersion) -> 
     assert lo == len(version.units)
 
 
-def test_faiss_row_i_is_chunk_i(version: IndexVersion, fake: HashingEmbedder) -> None:
+def test_faiss_row_i_is_chunk_i(version: IndexVersion, hashing: HashingEmbedder) -> None:
     for i, rec in enumerate(version.chunks):
         doc = version.docs[rec.doc_id]
-        expected = fake.embed([embed_prefix(doc.title, rec.section) + chunk_text(version, i)])[0]
+        expected = hashing.embed([embed_prefix(doc.title, rec.section) + chunk_text(version, i)])[0]
         stored = version.faiss.reconstruct(i)
         assert np.allclose(stored, expected, atol=1e-6), i
         assert abs(float(np.linalg.norm(stored)) - 1.0) < 1e-5
@@ -159,9 +159,9 @@ def test_bm25_row_i_is_chunk_i(version: IndexVersion) -> None:
     assert not version.lexical.scores(["nonexistentword"]).any()
 
 
-def test_faiss_pads_with_minus_one_when_k_exceeds_n(version: IndexVersion, fake: HashingEmbedder) -> None:
+def test_faiss_pads_with_minus_one_when_k_exceeds_n(version: IndexVersion, hashing: HashingEmbedder) -> None:
     n = version.faiss.ntotal
-    scores, ids = version.faiss.search(fake.embed(["zephyr"]), n + 7)
+    scores, ids = version.faiss.search(hashing.embed(["zephyr"]), n + 7)
     assert sorted(int(i) for i in ids[0][:n]) == list(range(n))
     assert (ids[0][n:] == -1).all()
 
@@ -170,8 +170,8 @@ def test_faiss_pads_with_minus_one_when_k_exceeds_n(version: IndexVersion, fake:
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
-def test_retrieve_modes_return_the_right_chunk_first(snap: Snapshot, fake: HashingEmbedder, mode: str) -> None:
-    cands = ask(snap, fake, "How many writes per second does Zephyr DB sustain?", mode=mode)
+def test_retrieve_modes_return_the_right_chunk_first(snap: Snapshot, hashing: HashingEmbedder, mode: str) -> None:
+    cands = ask(snap, hashing, "How many writes per second does Zephyr DB sustain?", mode=mode)
     assert cands
     best = snap.version.chunks[cands[0].chunk]
     assert best.section == ("Zephyr DB", "Write throughput")
@@ -181,9 +181,9 @@ def test_retrieve_modes_return_the_right_chunk_first(snap: Snapshot, fake: Hashi
         assert all(c.lexical > 0 for c in cands)
 
 
-def test_candidate_scores_are_real(snap: Snapshot, fake: HashingEmbedder) -> None:
+def test_candidate_scores_are_real(snap: Snapshot, hashing: HashingEmbedder) -> None:
     question = "Did Quokka DB lose a committed row in power cuts?"
-    qvec = fake.embed([question])[0]
+    qvec = hashing.embed([question])[0]
     cands = retrieve(snap, qvec, analyse(question, snap.catalog), top_k=5, rrf_k=60)
     lex = snap.version.lexical.scores(analyse(question, snap.catalog).terms)
     for c in cands:
@@ -192,44 +192,44 @@ def test_candidate_scores_are_real(snap: Snapshot, fake: HashingEmbedder) -> Non
     assert snap.version.chunks[cands[0].chunk].section == ("Quokka DB", "Crash safety")
 
 
-def test_two_subjects_get_evidence_for_each(snap: Snapshot, fake: HashingEmbedder) -> None:
+def test_two_subjects_get_evidence_for_each(snap: Snapshot, hashing: HashingEmbedder) -> None:
     # The words are all about Zephyr DB's chunks; with one candidate per retriever, only the subject
     # coverage step can bring Quokka DB in.
     question = "Compare Zephyr DB and Quokka DB write throughput writes per second batched flushes"
     query = analyse(question, snap.catalog)
     assert query.subjects == ("Zephyr DB", "Quokka DB")
-    cands = retrieve(snap, fake.embed([question])[0], query, top_k=1, rrf_k=60)
+    cands = retrieve(snap, hashing.embed([question])[0], query, top_k=1, rrf_k=60)
     for subject in query.subjects:
         mentioning = [c for c in cands if subject in snap.chunk_subjects[c.chunk]]
         assert mentioning, subject
         assert all(subject in chunk_text(snap.version, c.chunk) for c in mentioning)
     # Without a second subject there is no coverage step: the same question about one subject stays narrow.
     one = analyse("Zephyr DB write throughput writes per second batched flushes", snap.catalog)
-    narrow = retrieve(snap, fake.embed([one.text])[0], one, top_k=1, rrf_k=60)
+    narrow = retrieve(snap, hashing.embed([one.text])[0], one, top_k=1, rrf_k=60)
     assert not any("Quokka DB" in snap.chunk_subjects[c.chunk] for c in narrow)
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
 @pytest.mark.parametrize("top_k", [1, 6, 100])
-def test_no_bogus_candidates_when_k_exceeds_n(snap: Snapshot, fake: HashingEmbedder, mode: str, top_k: int) -> None:
+def test_no_bogus_candidates_when_k_exceeds_n(snap: Snapshot, hashing: HashingEmbedder, mode: str, top_k: int) -> None:
     n = len(snap.version.chunks)
     for question in ("Compare Zephyr DB and Quokka DB", "gateways greenhouses solar", "zzz unknown words"):
-        cands = ask(snap, fake, question, mode=mode, top_k=top_k)
+        cands = ask(snap, hashing, question, mode=mode, top_k=top_k)
         chunks = [c.chunk for c in cands]
         assert all(0 <= c < n for c in chunks)  # a FAISS -1 would silently index the last chunk
         assert len(chunks) == len(set(chunks)) <= n
         assert all(np.isfinite([c.fused, c.dense, c.lexical]).all() for c in cands)
 
 
-def test_one_chunk_corpus(tmp_path: Path, fake: HashingEmbedder) -> None:
+def test_one_chunk_corpus(tmp_path: Path, hashing: HashingEmbedder) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "only.txt").write_text("Only article\n\nQuokka DB is sold per device.\n", encoding="utf-8")
-    build_index(corpus, tmp_path / "index", fake)
+    build_index(corpus, tmp_path / "index", hashing)
     snap = Snapshot(IndexVersion.load(tmp_path / "index"))
     assert len(snap.version.chunks) == 1
     for mode in ("hybrid", "dense", "bm25"):
-        cands = ask(snap, fake, "Is Quokka DB sold per device?", mode=mode, top_k=30)
+        cands = ask(snap, hashing, "Is Quokka DB sold per device?", mode=mode, top_k=30)
         assert [c.chunk for c in cands] == [0]
 
 

@@ -48,15 +48,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def real_embedder(request: pytest.FixtureRequest) -> Embedder:
-    """The default backend (ONNX, exported once a session) when the session has it; else the torch one."""
-    try:
-        return request.getfixturevalue("onnx_embedder")  # type: ignore[no-any-return]
-    except pytest.FixtureLookupError:
-        return request.getfixturevalue("embedder")  # type: ignore[no-any-return]
-
-
 def _peer_installed() -> bool:
     import importlib.util
 
@@ -64,12 +55,12 @@ def _peer_installed() -> bool:
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> dict[str, DatasetReport]:
+def reports(tmp_path_factory: pytest.TempPathFactory, onnx_embedder: Embedder) -> dict[str, DatasetReport]:
     settings = make_settings(index_dir=tmp_path_factory.mktemp("real-index"), data_dir=tmp_path_factory.mktemp("var"))
     out = {}
     for name, max_docs in MAX_DOCS.items():
         systems = ("bm25", "dense", "hybrid") + (("txtai",) if name == PEER_SET and _peer_installed() else ())
-        (report,) = run_suite([name], DATA, settings, embedder=real_embedder, split="all", sample=SAMPLE,
+        (report,) = run_suite([name], DATA, settings, embedder=onnx_embedder, split="all", sample=SAMPLE,
                               max_docs=max_docs, systems=systems, foreign_sample=20, unanswerable_sample=20,
                               ask=("hybrid",))
         out[name] = report
@@ -104,10 +95,10 @@ def test_hybrid_beats_each_retriever_alone_on_the_mean(reports: dict[str, Datase
     assert mean("hybrid") > mean("dense"), "\n\n".join(r.table() for r in reports.values())
 
 
-def test_hybrid_matches_txtai_and_is_faster(reports: dict[str, DatasetReport]) -> None:
+def test_hybrid_recall_matches_txtai(reports: dict[str, DatasetReport]) -> None:
+    """Retrieval against retrieval; which is faster is measured by bench/real.py, not asserted here."""
     if not _peer_installed():
         pytest.skip("the peer is the bench extra: pip install -e '.[bench]'")
     report = reports[PEER_SET]
     ours, peer = report.system("hybrid"), report.system("txtai")
     assert ours.recall_at_5 >= peer.recall_at_5 - 0.05, report.table()
-    assert ours.search_p50_ms < peer.search_p50_ms, report.table()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import signal
 import subprocess
@@ -142,16 +143,21 @@ def test_cli_watch_rebuilds_and_stops_cleanly_on_ctrl_c(tmp_path: Path, corpus: 
          "--quiet", "0.3"],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    try:
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:  # a thread, so that every wait for a line below is bounded
         assert proc.stdout is not None
-        assert proc.stdout.readline().startswith("watching ")
-        assert proc.stdout.readline().strip() == "corpus content unchanged; index is up to date"
-        (corpus / "codesea-fastapi-vs-flask.md").unlink()
-        out = []
         for line in proc.stdout:
-            out.append(line)
-            if line.startswith("documents:"):
-                break
+            lines.put(line)
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        assert lines.get(timeout=60).startswith("watching ")
+        assert lines.get(timeout=60).strip() == "corpus content unchanged; index is up to date"
+        (corpus / "codesea-fastapi-vs-flask.md").unlink()
+        out = [lines.get(timeout=60)]
+        while not out[-1].startswith("documents:"):
+            out.append(lines.get(timeout=60))
         assert "0 added, 0 changed, 1 removed, 3 unchanged" in "".join(out)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
