@@ -39,13 +39,17 @@ def span_text(snap: Snapshot, unit: int, span: tuple[int, int]) -> str:
     return doc.text[span[0] : span[1]]
 
 
-def _pool(snap: Snapshot, cands: list[Candidate], small: int = 4000) -> NDArray[np.int64]:
-    """Units to consider: all of a small corpus, else those of the candidate chunks."""
-    n = len(snap.version.units)
-    if n <= small:
-        return np.arange(n, dtype=np.int64)
+def _pool(
+    snap: Snapshot, cands: list[Candidate], qvec: NDArray[np.float32], small: int = 4000
+) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    """Units to consider (all of a small corpus, else those of the candidate chunks) and their cosines with
+    the question (for the whole corpus, without copying its vectors)."""
+    vecs = snap.version.unit_vecs
+    if len(vecs) <= small:
+        return np.arange(len(vecs), dtype=np.int64), vecs @ qvec
     chunks = snap.version.chunks
-    return np.array([u for c in cands for u in range(chunks[c.chunk].unit_lo, chunks[c.chunk].unit_hi)], dtype=np.int64)
+    pool = np.array([u for c in cands for u in range(chunks[c.chunk].unit_lo, chunks[c.chunk].unit_hi)], dtype=np.int64)
+    return pool, vecs[pool] @ qvec
 
 
 def question_stems(snap: Snapshot, query: Query) -> frozenset[str]:
@@ -57,10 +61,10 @@ def comparison_rows(
     snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate]
 ) -> list[tuple[Aspect, dict[str, list[int]]]]:
     """One row per aspect the sources cover: the best unit for each subject (missing when none)."""
-    pool = _pool(snap, cands)
+    pool, pool_cos = _pool(snap, cands, qvec)
     if not len(pool):
         return []
-    cos = dict(zip(pool.tolist(), (snap.version.unit_vecs[pool] @ qvec).tolist(), strict=True))
+    cos = dict(zip(pool.tolist(), pool_cos.tolist(), strict=True))
     qstems = question_stems(snap, query)
     asked = [a for a in snap.aspects if a.stems & qstems]
     aspects = asked or [a for a in snap.aspects if a.weight >= 2] or snap.aspects[:MAX_ROWS]
@@ -110,11 +114,10 @@ def conflicts(
     """Claims about the same subject and aspect from different sources that differ: different numbers of
     the same kind, a yes and a no, or the two sides of an "A or B" question.
     Each conflict is (topic, [(unit, span of the claim)])."""
-    pool = _pool(snap, cands)
+    pool, cos = _pool(snap, cands, qvec)
     if not len(pool):
         return []
     qstems = question_stems(snap, query)
-    cos = snap.version.unit_vecs[pool] @ qvec
     order = np.argsort(-cos)
     best = float(cos[order[0]])
     # Claims on the question's aspect (its words or section); "A or B" questions also take close paraphrases.
@@ -221,10 +224,9 @@ def advice(
 ) -> dict[str, list[int]]:
     """For "should I use X or Y" questions: the sources' own advice on when to choose each subject
     (units that speak for that subject and use the language of advice), best first, from different sources."""
-    pool = _pool(snap, cands)
+    pool, cos = _pool(snap, cands, qvec)
     if not len(pool):
         return {}
-    cos = snap.version.unit_vecs[pool] @ qvec
     qstems = question_stems(snap, query)
     out: dict[str, list[int]] = {}
     for subject in query.subjects:
