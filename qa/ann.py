@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from qa.errors import QAError
+
 INDEX_TYPES = ("flat", "hnsw", "ivfpq", "auto")
 
 
@@ -43,16 +45,30 @@ class AnnParams:
         return cls(**{n: getattr(settings, n) for n in names if hasattr(settings, n)})
 
 
+class AnnSettingsError(QAError):
+    """The FAISS index settings cannot build an index (found before anything is embedded)."""
+
+
+def check_settings(index_type: str, params: AnnParams, dim: int) -> None:
+    """Raise :class:`AnnSettingsError` for settings :func:`create_index` would fail on, so a build stops
+    before it spends minutes embedding."""
+    if index_type not in INDEX_TYPES:
+        raise AnnSettingsError(f"index type {index_type!r} is not one of {', '.join(INDEX_TYPES)}")
+    if index_type in ("ivfpq", "auto") and dim % params.pq_m:
+        divisors = ", ".join(str(d) for d in range(8, dim + 1, 8) if dim % d == 0)
+        raise AnnSettingsError(
+            f"QA_PQ_M={params.pq_m} does not divide the embedding dimension {dim}; use one of {divisors}")
+
+
 def resolve_type(index_type: str, n: int, params: AnnParams) -> str:
     if index_type not in INDEX_TYPES:
-        raise ValueError(f"index type {index_type!r} is not one of {', '.join(INDEX_TYPES)}")
+        raise AnnSettingsError(f"index type {index_type!r} is not one of {', '.join(INDEX_TYPES)}")
+    kind = index_type
     if index_type == "auto":
-        if n >= params.ivfpq_min_chunks:
-            return "ivfpq"
-        return "hnsw" if n >= params.hnsw_min_chunks else "flat"
-    if index_type == "ivfpq" and n < 256:
+        kind = "ivfpq" if n >= params.ivfpq_min_chunks else "hnsw" if n >= params.hnsw_min_chunks else "flat"
+    if kind == "ivfpq" and n < 256:
         return "flat"  # too few vectors to train 256 PQ centroids: exact search is the honest choice
-    return index_type
+    return kind
 
 
 def _nlist(n: int, params: AnnParams) -> int:
@@ -80,8 +96,7 @@ def create_index(vectors: NDArray[np.float32], index_type: str, params: AnnParam
                 "ef_construction": params.hnsw_ef_construction, "ef_search": params.hnsw_ef_search}
         apply_search_params(index, meta)
         return index, meta
-    if dim % params.pq_m:
-        raise ValueError(f"pq_m {params.pq_m} does not divide the dimension {dim}")
+    check_settings(kind, params, dim)
     nlist = _nlist(n, params)
     quantizer = faiss.IndexFlatIP(dim)
     ivf = faiss.IndexIVFPQ(quantizer, dim, nlist, params.pq_m, 8, faiss.METRIC_INNER_PRODUCT)

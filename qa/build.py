@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from qa.ann import AnnParams, create_index
+from qa.ann import AnnParams, check_settings, create_index
 from qa.chunking import chunk_document, embed_prefix
 from qa.documents import Document, load_corpus
 from qa.embedding import Embedder
@@ -358,10 +358,13 @@ def build_index(
     the manifest records the type built and its search parameters.
 
     Raises :class:`BuildLockedError` when another build holds the lock for more than ``lock_wait`` s,
-    and :class:`CorpusError` when the corpus has no readable article (the live version stays live).
+    :class:`CorpusError` when the corpus has no readable article (the live version stays live), and
+    :class:`~qa.ann.AnnSettingsError`, before anything is read or embedded, for index settings FAISS cannot build.
     """
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
+    ann = ann or AnnParams()
+    check_settings(index_type, ann, embedder.dim)
     with build_lock(index_dir, lock_wait, say):
         versions = index_dir / VERSIONS
         versions.mkdir(parents=True, exist_ok=True)
@@ -424,7 +427,7 @@ def build_index(
         tmp = versions / f"{TMP_PREFIX}{name}"
         say(f"writing index version {name}")
         tmp.mkdir()
-        files, ann_meta = _write_version(tmp, docs, rows, chunk_vecs, unit_vecs, index_type, ann or AnnParams())
+        files, ann_meta = _write_version(tmp, docs, rows, chunk_vecs, unit_vecs, index_type, ann)
         report.seconds = round(time.perf_counter() - t0, 3)
         per_doc: dict[str, int] = {}
         for r in rows.chunks:

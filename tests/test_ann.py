@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.ann import AnnParams, create_index, resolve_type
+from qa.ann import AnnParams, AnnSettingsError, create_index, resolve_type
 from qa.build import build_index
 from qa.engine import Engine
 from qa.index import IndexVersion
@@ -36,8 +36,19 @@ def test_auto_chooses_by_chunk_count() -> None:
     p = AnnParams(hnsw_min_chunks=1000, ivfpq_min_chunks=5000)
     assert [resolve_type("auto", n, p) for n in (999, 1000, 4999, 5000)] == ["flat", "hnsw", "hnsw", "ivfpq"]
     assert resolve_type("ivfpq", 100, p) == "flat"  # too few vectors to train PQ centroids
-    with pytest.raises(ValueError):
+    assert resolve_type("auto", 100, AnnParams(ivfpq_min_chunks=1)) == "flat"  # the same through auto
+    with pytest.raises(AnnSettingsError):
         resolve_type("annoy", 10, p)
+
+
+@pytest.mark.parametrize("kind", ["ivfpq", "auto"])
+def test_a_pq_size_faiss_cannot_use_stops_the_build_before_embedding(tmp_path: Path, kind: str) -> None:
+    embedder = HashingEmbedder(dim=64)
+    with pytest.raises(AnnSettingsError, match=r"QA_PQ_M=7 does not divide the embedding dimension 64; use one of 8, 16"):
+        build_index(CORPUS, tmp_path / "index", embedder, index_type=kind, ann=AnnParams(pq_m=7))
+    assert embedder.calls == [] and not (tmp_path / "index").exists()
+    build_index(CORPUS, tmp_path / "index", embedder, ann=AnnParams(pq_m=7))  # flat never uses it
+    assert embedder.calls
 
 
 @pytest.mark.parametrize("kind", ["hnsw", "ivfpq"])
