@@ -1,7 +1,7 @@
 """HTTP load test: ``qa serve`` on 127.0.0.1 with 1 and 2 workers, driven from this (second) process.
 
-For each embedding backend (ONNX, the default, then torch as the baseline: the run ends with the ratio of
-their requests per second) and each server: distinct questions (the evaluation set's, each request made unique, so no query-cache
+For each embedding backend (ONNX int8, the default; ONNX fp32; then torch as the baseline: the run ends with
+the ratio of their requests per second) and each server: distinct questions (the evaluation set's, each request made unique, so no query-cache
 hits) and repeated FAQ questions (five questions over and over: cache hits), at 1, 16 and 200 concurrent
 keep-alive connections. Reports requests per second, p50, p99 and errors (any non-200 or broken
 connection). The baseline is measured in the same run: in-process ``Engine.ask`` on the same kinds of
@@ -12,7 +12,7 @@ their ratio.
 The client is a small asyncio HTTP/1.1 client (uvloop, raw streams), so that it costs the server's cores
 little; every run is bounded by time and by request count, and targets 127.0.0.1 only.
 
-    .venv/bin/python -m bench.http [--seconds 4] [--workers 1 2] [--connections 1 16 200] [--threads N] [--backend onnx torch] [--json]
+    .venv/bin/python -m bench.http [--seconds 4] [--workers 1 2] [--connections 1 16 200] [--threads N] [--backend onnx-int8 onnx torch] [--json]
 """
 
 from __future__ import annotations
@@ -156,7 +156,7 @@ def free_port() -> int:
 
 
 def start_server(
-    workers: int, index_dir: Path, data_dir: Path, log: Path, threads: int | None = None, backend: str = "onnx"
+    workers: int, index_dir: Path, data_dir: Path, log: Path, threads: int | None = None, backend: str = "onnx-int8"
 ) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
@@ -347,8 +347,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--questions", nargs="+", choices=["distinct", "faq"], default=["distinct", "faq"])
     parser.add_argument("--pairs", type=int, default=300, help="in-process/HTTP pairs for the overhead (default 300)")
     parser.add_argument("--threads", type=int, help="math threads per worker (default: qa serve's, cores // workers)")
-    parser.add_argument("--backend", choices=["onnx", "torch"], nargs="+", default=["onnx", "torch"],
-                        help="embedding backends, each against its own servers (default: onnx, then the torch baseline)")
+    parser.add_argument("--backend", choices=["onnx-int8", "onnx", "torch"], nargs="+",
+                        default=["onnx-int8", "onnx", "torch"],
+                        help="embedding backends, each against its own servers (default: onnx-int8, onnx, then the "
+                        "torch baseline)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
     if args.pairs < 1 or args.seconds <= 0:

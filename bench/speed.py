@@ -1,11 +1,12 @@
 """Speed of the embedding backends, with the torch backend measured in the same run as the baseline.
 
-For each backend (``torch``; ``onnx``, the default; ``onnx-int8``, measured only to show why it is not
-offered) and encoder thread count:
+For each backend (``torch``; ``onnx``, fp32; ``onnx-int8``, the default) and encoder thread count:
 
 - warm in-process ``Engine.ask`` p50/p99 over the evaluation set (query cache off), and the query
   embedding alone; the ratio is torch's p50 / this p50 (how many times faster);
-- full build of the seed corpus: chunks per second (and texts embedded per second: chunks + evidence units);
+- full builds of the seed corpus (``--builds``, each into an empty index, in the process that loaded the
+  model): chunks per second, the median and the first build's (which also pays the process's first imports
+  of the build path), and texts embedded per second (chunks + evidence units);
 - quality against torch: max abs difference of the vectors, top-1 agreement (evaluation questions x seed
   chunks, and SQuAD questions x paragraphs from ``../shared/data``), the ``qa eval`` metrics, identical answers;
 - cold start in fresh processes (the exported ONNX model already cached, as after ``qa index build``):
@@ -14,7 +15,7 @@ offered) and encoder thread count:
 
 Waits for a quiet machine first (1-minute load average < 1.5, up to ``--wait`` seconds); quotes medians.
 
-    .venv/bin/python -m bench.speed [--rounds 5] [--runs 3] [--no-real] [--no-serve] [--wait 900]
+    .venv/bin/python -m bench.speed [--rounds 5] [--builds 3] [--runs 3] [--no-real] [--no-serve] [--wait 900]
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ import numpy as np
 
 from bench._common import CORPUS, ROOT, bench_settings, eval_questions, latencies, p50_p99, wait_for_quiet
 from qa.build import build_index
-from qa.embedding import Embedder, OnnxEmbedder, SentenceTransformerEmbedder, usable_cores
+from qa.embedding import Embedder, OnnxEmbedder, create_embedder, usable_cores
 from qa.engine import Engine
 from qa.evaluation import DEFAULT_EVAL_FILE, load_cases, run_eval
 
@@ -66,7 +67,7 @@ class Variant:
 class Result:
     variant: Variant
     load_s: float = 0.0
-    build_s: float = 0.0
+    build_s: list[float] = field(default_factory=list)  # seconds of each full build, in order
     chunks: int = 0
     texts: int = 0
     ask: list[float] = field(default_factory=list)
@@ -74,30 +75,29 @@ class Result:
     quality: dict[str, Any] = field(default_factory=dict)
 
 
-def make_embedder(backend: str, index_dir: Path, threads: int | None) -> Embedder:
-    if backend == "torch":
-        return SentenceTransformerEmbedder(threads=threads)
-    # The default cache place (create_embedder): <index_dir>/models, so `qa` subprocesses find it.
-    return OnnxEmbedder(cache_dir=index_dir / "models", threads=threads,
-                        variant="int8" if backend == "onnx-int8" else "fp32")
+def index_dir(work: Path, v: Variant) -> Path:
+    return work / f"{v.backend}-{v.threads}-{v.faiss_threads}" / "index"
 
 
-def measure(v: Variant, work: Path, questions: list[str], rounds: int) -> tuple[Result, Engine]:
-    """Model load (export already cached), full build, warm asks and embeddings, for one variant."""
+def measure(v: Variant, work: Path, questions: list[str], rounds: int, builds: int) -> tuple[Result, Engine]:
+    """Model load (export already cached), full builds, warm asks and embeddings, for one variant."""
     import faiss
 
-    d = work / f"{v.backend}-{v.threads}-{v.faiss_threads}"
-    settings = bench_settings(d)
-    embedder = make_embedder(v.backend, settings.index_dir, v.threads)
+    settings = bench_settings(index_dir(work, v).parent, embedding_backend=v.backend,
+                              embedding_threads=v.threads or 0)
+    embedder = create_embedder(settings)  # the ONNX export is cached in <index_dir>/models: `qa` finds it
     if isinstance(embedder, OnnxEmbedder):  # a one-time export is not part of a build's cost
-        OnnxEmbedder(cache_dir=embedder.cache_dir, variant=embedder.variant).load()
+        OnnxEmbedder(cache_dir=embedder.cache_dir, precision=embedder.precision).load()
     r = Result(v)
     t0 = time.perf_counter()
     embedder.load()  # type: ignore[attr-defined]
     r.load_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    report = build_index(CORPUS, settings.index_dir, embedder)
-    r.build_s = time.perf_counter() - t0
+    for i in range(builds):  # the last one is the index the asks below use
+        target = settings.index_dir if i == builds - 1 else settings.index_dir.with_name(f"build-{i}")
+        t0 = time.perf_counter()
+        report = build_index(CORPUS, target, embedder)
+        r.build_s.append(time.perf_counter() - t0)
+        assert report.full and report.chunks_embedded == report.chunks_total
     r.chunks, r.texts = report.chunks_total, report.chunks_embedded + report.units_embedded
     engine = Engine(settings, embedder)
     engine.warm_up()
@@ -262,9 +262,12 @@ def serve_first_answer(env: dict[str, str], timeout: float = 120.0) -> tuple[flo
             proc.wait()
 
 
-def cold_start(index_dir: Path, work: Path, runs: int, serve: bool) -> dict[str, Any]:
+def cold_start(indexes: dict[str, Path], work: Path, runs: int, serve: bool) -> dict[str, Any]:
+    """Fresh processes of each backend over the index it built (``indexes``: backend -> index dir; the
+    first is the default, also used for the import timings)."""
     py = sys.executable
-    env = _env(index_dir, work, "onnx")
+    default = next(iter(indexes))
+    env = _env(indexes[default], work, default)
     imports = {
         "python -c pass": [py, "-c", "pass"],
         "import qa": [py, "-c", "import qa"],
@@ -274,8 +277,8 @@ def cold_start(index_dir: Path, work: Path, runs: int, serve: bool) -> dict[str,
     out: dict[str, Any] = {"imports": {}, "ask": {}, "serve": {}}
     for name, cmd in imports.items():
         out["imports"][name] = statistics.median(run_timed(cmd, env)[0] for _ in range(runs))
-    for backend in ("torch", "onnx"):
-        env = _env(index_dir, work, backend)
+    for backend, index in indexes.items():
+        env = _env(index, work, backend)
         runs_ = [run_timed([py, "-c", PEAK_RSS, "ask", COLD_QUESTION, "--json"], env) for _ in range(runs)]
         out["ask"][backend] = (statistics.median(w for w, _ in runs_), statistics.median(m for _, m in runs_))
         if serve:
@@ -288,6 +291,7 @@ def cold_start(index_dir: Path, work: Path, runs: int, serve: bool) -> dict[str,
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.speed", description=__doc__.split("\n\n")[0])
     ap.add_argument("--rounds", type=int, default=5, help="passes over the questions for latency (default 5)")
+    ap.add_argument("--builds", type=int, default=3, help="full builds per backend (default 3)")
     ap.add_argument("--runs", type=int, default=3, help="fresh processes per cold-start figure (default 3)")
     ap.add_argument("--no-real", action="store_true", help="skip the SQuAD real-data check")
     ap.add_argument("--no-serve", action="store_true", help="skip qa serve to first answer")
@@ -299,15 +303,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         questions = eval_questions()
         cores = usable_cores()
-        # onnx with every core is the default in one process; with one thread, a `qa serve` worker on 2 cores.
+        # Every core is the default in one process; one thread, a `qa serve` worker of two on 2 cores.
         variants = [Variant("torch", None), Variant("torch", 1), Variant("onnx", cores), Variant("onnx", 1),
-                    Variant("onnx-int8", cores)]
+                    Variant("onnx-int8", cores), Variant("onnx-int8", 1)]
         results: list[Result] = []
         engines: dict[str, Engine] = {}
         loads = [load]
         for v in variants:
             loads.append(wait_for_quiet(args.wait))  # other work may have started meanwhile
-            r, engine = measure(v, work, questions, args.rounds)
+            r, engine = measure(v, work, questions, args.rounds, args.builds)
             results.append(r)
             engines.setdefault(v.backend, engine)
         for name, engine in engines.items():
@@ -316,9 +320,10 @@ def main(argv: list[str] | None = None) -> int:
                 if r.variant.backend == name and not r.quality:
                     r.quality = q
         real = [] if args.no_real else real_data({n: e.embedder for n, e in engines.items()})
-        onnx_index = next(work.glob(f"onnx-{cores}-1")) / "index"
         loads.append(wait_for_quiet(args.wait))
-        cold = cold_start(onnx_index, work, args.runs, serve=not args.no_serve)
+        indexes = {b: index_dir(work, Variant(b, None if b == "torch" else cores))
+                   for b in ("onnx-int8", "onnx", "torch")}
+        cold = cold_start(indexes, work, args.runs, serve=not args.no_serve)
         loads.append(os.getloadavg()[0])
         print_tables(results, real, cold, questions, args, max(loads))
         return 0
@@ -330,21 +335,23 @@ def print_tables(results: list[Result], real: list[tuple[str, float, float, floa
                  questions: list[str], args: argparse.Namespace, load: float) -> None:
     base = results[0]
     base_ask, base_embed = statistics.median(base.ask), statistics.median(base.embed)
-    base_rate = base.chunks / base.build_s
+    base_rate = base.chunks / statistics.median(base.build_s)
     print(f"2 cores, 1-minute load average at most {load:.2f} before each part; seed corpus: {base.chunks} chunks ({base.texts} texts "
           f"embedded in a full build); {len(questions)} questions x {args.rounds} rounds, warm, query cache off; "
           "ratio = torch (default threads) / this, so > 1 is faster")
     print()
-    print("| backend (encoder threads) | embed p50 ms | ask p50 ms | ask p99 ms | ask p50 ratio | "
-          "build chunks/s | texts/s | build ratio | model load s |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print(f"| backend (encoder threads) | embed p50 ms | ask p50 ms | ask p99 ms | ask p50 ratio | "
+          f"build chunks/s (median of {args.builds}) | first build chunks/s | texts/s | build ratio | model load s |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         e50 = statistics.median(r.embed)
         a50, a99 = p50_p99(r.ask)
-        rate = r.chunks / r.build_s
+        build = statistics.median(r.build_s)
+        rate = r.chunks / build
         print(f"| {r.variant.label} | {e50:.2f} | {a50:.2f} | {a99:.2f} | {base_ask / a50:.2f} | {rate:.0f} | "
-              f"{r.texts / r.build_s:.0f} | {rate / base_rate:.2f} | {r.load_s:.2f} |")
-    print(f"(embed p50 ratio torch/onnx: {base_embed / statistics.median(results[2].embed):.2f})")
+              f"{r.chunks / r.build_s[0]:.0f} | {r.texts / build:.0f} | {rate / base_rate:.2f} | {r.load_s:.2f} |")
+    print("(embed p50 ratio torch / this: " + ", ".join(
+        f"{r.variant.label} {base_embed / statistics.median(r.embed):.2f}" for r in results[1:]) + ")")
     print()
     print("| backend | max abs diff vs torch | top-1 agreement (eval q x chunks) | answers identical | "
           "answer hit rate | abstention recall | abstention precision | false abstention | evidence recall@5 |")

@@ -170,19 +170,29 @@ def _chunker_digest() -> str:
     return hashlib.sha256(Path(qa.chunking.__file__).read_bytes()).hexdigest()[:16]
 
 
+# What a manifest written before a key existed means by it (every index before int8 was fp32).
+_FINGERPRINT_DEFAULTS = {"precision": "fp32"}
+
+
 def _settings_fingerprint(embedder: Embedder, max_tokens: int) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "model_id": embedder.model_id,
         "dim": embedder.dim,
+        "precision": embedder.precision,
         "chunking": {"version": CHUNKER_VERSION, "max_tokens": max_tokens, "code": _chunker_digest()},
     }
 
 
 def settings_changes(manifest: dict[str, Any], embedder: Embedder, max_tokens: int) -> list[str]:
-    """Why an index built under ``manifest`` needs a full rebuild now (model, dimension, chunking, schema)."""
+    """Why an index built under ``manifest`` needs a full rebuild now (model, dimension, precision, chunking,
+    schema)."""
     fingerprint = _settings_fingerprint(embedder, max_tokens)
-    return [_describe_change(k, manifest.get(k), v) for k, v in fingerprint.items() if manifest.get(k) != v]
+    return [_describe_change(k, _recorded(manifest, k), v) for k, v in fingerprint.items() if _recorded(manifest, k) != v]
+
+
+def _recorded(manifest: dict[str, Any], key: str) -> Any:
+    return manifest.get(key, _FINGERPRINT_DEFAULTS.get(key))
 
 
 def _describe_change(key: str, old: Any, new: Any) -> str:
@@ -190,7 +200,8 @@ def _describe_change(key: str, old: Any, new: Any) -> str:
         diffs = [("qa/chunking.py edited" if k == "code" else f"{k} {old.get(k)!r} -> {new.get(k)!r}")
                  for k in new if old.get(k) != new.get(k)]
         return "chunking settings changed (" + ", ".join(diffs) + ")"
-    names = {"schema_version": "index schema", "model_id": "embedding model", "dim": "embedding dimension"}
+    names = {"schema_version": "index schema", "model_id": "embedding model", "dim": "embedding dimension",
+             "precision": "embedding precision"}
     return f"{names.get(key, key)} changed ({old!r} -> {new!r})"
 
 
@@ -245,9 +256,9 @@ def _read_previous(index_dir: Path, fingerprint: dict[str, Any], full: bool) -> 
     if full:
         prev.full_reason = "--full requested"
         return prev
-    for key in ("schema_version", "model_id", "dim"):
-        if prev.manifest.get(key) != fingerprint[key]:
-            prev.full_reason = _describe_change(key, prev.manifest.get(key), fingerprint[key])
+    for key in ("schema_version", "model_id", "dim", "precision"):
+        if _recorded(prev.manifest, key) != fingerprint[key]:
+            prev.full_reason = _describe_change(key, _recorded(prev.manifest, key), fingerprint[key])
             return prev
     if chunk_vecs.ndim != 2 or chunk_vecs.shape[1] != fingerprint["dim"]:
         prev.full_reason = "previous vectors have another shape"

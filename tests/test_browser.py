@@ -17,7 +17,7 @@ import uvicorn
 
 from integrations.http import create_app
 from qa.build import build_index
-from qa.embedding import SentenceTransformerEmbedder
+from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
 from tests.conftest import CORPUS, make_settings
 from tests.servers import free_port
@@ -35,7 +35,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium m
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory, seed_index: Path, embedder: SentenceTransformerEmbedder) -> Iterator[str]:
+def base_url(tmp_path_factory: pytest.TempPathFactory, seed_index: Path, embedder: OnnxEmbedder) -> Iterator[str]:
     """uvicorn in a thread over the seed corpus with a url on every article, so citations carry links."""
     tmp = tmp_path_factory.mktemp("browser")
     corpus = tmp / "corpus"

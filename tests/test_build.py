@@ -19,13 +19,13 @@ import numpy as np
 import pytest
 
 from integrations.cli import main as cli_main
-from qa.build import build_index, build_lock
+from qa.build import build_index, build_lock, settings_changes
 from qa.chunking import chunk_document
 from qa.documents import load_corpus, parse_document
 from qa.errors import BuildLockedError, CorpusError
 from qa.index import CURRENT, VERSIONS, IndexVersion, live_version_dir, read_manifest
 from tests.conftest import CORPUS, ROOT
-from tests.fakes import HashingEmbedder
+from tests.fakes import HashingEmbedder, posing_as_the_default_model
 
 EDITED = "flask-vs-fastapi-2026"
 OLD_SENTENCE = "a Colombian software developer living in Berlin"
@@ -171,10 +171,11 @@ def test_deleting_an_article_drops_all_of_it(corpus: Path, index: Path) -> None:
     [
         (HashingEmbedder(model_id="test/other-model"), 256, "embedding model changed ('test/hashing-64' -> 'test/other-model')"),
         (HashingEmbedder(dim=32), 256, "embedding dimension changed (64 -> 32)"),
+        (HashingEmbedder(precision="int8"), 256, "embedding precision changed ('fp32' -> 'int8')"),
     ],
-    ids=["model", "dim"],
+    ids=["model", "dim", "precision"],
 )
-def test_model_or_dimension_change_rebuilds_everything(
+def test_model_dimension_or_precision_change_rebuilds_everything(
     corpus: Path, index: Path, embedder: HashingEmbedder, max_tokens: int, reason: str
 ) -> None:
     report = build_index(corpus, index, embedder, max_tokens=max_tokens)
@@ -182,6 +183,14 @@ def test_model_or_dimension_change_rebuilds_everything(
     assert report.chunks_embedded == report.chunks_total and report.units_embedded == report.units_total
     assert report.documents_unchanged  # the documents are the same; their vectors are not reusable
     IndexVersion.load(index, model_id=embedder.model_id, dim=embedder.dim)
+
+
+def test_precision_is_recorded_and_an_older_manifest_counts_as_fp32(corpus: Path, index: Path) -> None:
+    manifest = IndexVersion.load(index).manifest
+    assert manifest["precision"] == "fp32"
+    older = {k: v for k, v in manifest.items() if k != "precision"}  # written before the key existed
+    assert settings_changes(older, HashingEmbedder(), 256) == []
+    assert settings_changes(older, HashingEmbedder(precision="int8"), 256) == ["embedding precision changed ('fp32' -> 'int8')"]
 
 
 def test_chunking_change_rechunks_everything_and_reuses_identical_texts(corpus: Path, index: Path) -> None:
@@ -289,9 +298,7 @@ def test_only_the_live_and_previous_versions_are_kept(corpus: Path, index: Path)
 
 def test_cli_build_json_reports_the_changes(corpus: Path, index: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # The CLI uses the real model's id; rebuild the copy with it first so the next build is incremental.
-    from qa.embedding import DEFAULT_MODEL_ID
-
-    build_index(corpus, index, HashingEmbedder(dim=384, model_id=DEFAULT_MODEL_ID))
+    build_index(corpus, index, posing_as_the_default_model())
     (corpus / "codesea-fastapi-vs-flask.md").unlink()
     capsys.readouterr()
     rc = cli_main(["--corpus-dir", str(corpus), "--index-dir", str(index), "index", "build", "--json"])

@@ -13,7 +13,7 @@ import pytest
 
 from qa.chunking import SPECIAL_TOKENS, Chunk, chunk_document, embed_prefix, sentence_spans
 from qa.documents import Document, load_corpus
-from qa.embedding import SentenceTransformerEmbedder
+from qa.embedding import OnnxEmbedder
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -58,11 +58,11 @@ Quokka DB flushes every write.
 """
 
 
-def tokens(embedder: SentenceTransformerEmbedder, text: str) -> int:
+def tokens(embedder: OnnxEmbedder, text: str) -> int:
     return embedder.count_tokens([text])[0]
 
 
-def check_invariants(doc: Document, chunks: list[Chunk], embedder: SentenceTransformerEmbedder, max_tokens: int) -> None:
+def check_invariants(doc: Document, chunks: list[Chunk], embedder: OnnxEmbedder, max_tokens: int) -> None:
     """What every chunking must satisfy: spans are verbatim, units inside their chunk, in order, no
     overlap, and the whole embedded text (prefix included) within the model's budget."""
     prev_end = 0
@@ -97,7 +97,7 @@ def article() -> Document:
 
 
 @pytest.fixture(scope="module")
-def chunks(article: Document, embedder: SentenceTransformerEmbedder) -> list[Chunk]:
+def chunks(article: Document, embedder: OnnxEmbedder) -> list[Chunk]:
     return chunk_document(article, embedder.count_tokens)
 
 
@@ -107,7 +107,7 @@ def chunk_with(chunks: list[Chunk], needle: str) -> Chunk:
     return found[0]
 
 
-def test_invariants_on_a_structured_article(article: Document, chunks: list[Chunk], embedder: SentenceTransformerEmbedder) -> None:
+def test_invariants_on_a_structured_article(article: Document, chunks: list[Chunk], embedder: OnnxEmbedder) -> None:
     check_invariants(article, chunks, embedder, 256)
 
 
@@ -193,14 +193,14 @@ def test_sentence_spans_respect_the_window() -> None:
     assert all(start <= a < b <= end for a, b in spans)
 
 
-def test_list_items_are_split_even_without_punctuation(embedder: SentenceTransformerEmbedder) -> None:
+def test_list_items_are_split_even_without_punctuation(embedder: OnnxEmbedder) -> None:
     doc = Document("d", "T", "Features:\n\n- async support\n- automatic docs\n* dependency injection\n1. type hints\n2) validation\n")
     (chunk,) = chunk_document(doc, embedder.count_tokens)
     items = [doc.text[u.start : u.end] for u in chunk.units if u.kind == "item"]
     assert items == ["async support", "automatic docs", "dependency injection", "type hints", "validation"]
 
 
-def test_over_long_paragraph_splits_at_sentences(embedder: SentenceTransformerEmbedder) -> None:
+def test_over_long_paragraph_splits_at_sentences(embedder: OnnxEmbedder) -> None:
     sentences = [f"Sentence number {i} explains one more detail about Zephyr DB replication." for i in range(60)]
     doc = Document("long", "Long", "## Replication\n\n" + " ".join(sentences) + "\n")
     chunks = chunk_document(doc, embedder.count_tokens)
@@ -213,7 +213,7 @@ def test_over_long_paragraph_splits_at_sentences(embedder: SentenceTransformerEm
     assert sum(len(c.units) for c in chunks) == len(sentences)
 
 
-def test_over_long_sentence_splits_at_words(embedder: SentenceTransformerEmbedder) -> None:
+def test_over_long_sentence_splits_at_words(embedder: OnnxEmbedder) -> None:
     words = [f"word{i}" for i in range(700)]
     doc = Document("run-on", "Run-on", " ".join(words) + ".\n")
     chunks = chunk_document(doc, embedder.count_tokens)
@@ -224,13 +224,13 @@ def test_over_long_sentence_splits_at_words(embedder: SentenceTransformerEmbedde
     assert got == words
 
 
-def test_smaller_budget_is_respected(article: Document, embedder: SentenceTransformerEmbedder) -> None:
+def test_smaller_budget_is_respected(article: Document, embedder: OnnxEmbedder) -> None:
     small = chunk_document(article, embedder.count_tokens, max_tokens=48)
     check_invariants(article, small, embedder, 48)
     assert len(small) > len(chunk_document(article, embedder.count_tokens))
 
 
-def test_a_single_word_longer_than_the_budget_is_still_split(embedder: SentenceTransformerEmbedder) -> None:
+def test_a_single_word_longer_than_the_budget_is_still_split(embedder: OnnxEmbedder) -> None:
     blob = "https://example.com/?" + "&".join(f"k{i}=v{i}" for i in range(150))  # ~600 word-pieces, no spaces
     assert tokens(embedder, blob) > 256
     doc = Document("url", "URL", f"See {blob} for details.\n")
@@ -242,7 +242,7 @@ def test_embed_prefix_carries_title_and_section() -> None:
     assert embed_prefix("Guide", ()) == "Guide\n"
 
 
-def test_deterministic(article: Document, chunks: list[Chunk], embedder: SentenceTransformerEmbedder) -> None:
+def test_deterministic(article: Document, chunks: list[Chunk], embedder: OnnxEmbedder) -> None:
     again = chunk_document(article, embedder.count_tokens)
     assert again == chunks
     # The chunk id depends on the document and span, so another document gets other ids.
@@ -250,7 +250,7 @@ def test_deterministic(article: Document, chunks: list[Chunk], embedder: Sentenc
     assert {c.chunk_id for c in other}.isdisjoint({c.chunk_id for c in chunks})
 
 
-def test_every_chunk_of_the_seed_corpus(embedder: SentenceTransformerEmbedder) -> None:
+def test_every_chunk_of_the_seed_corpus(embedder: OnnxEmbedder) -> None:
     docs, warnings = load_corpus(CORPUS)
     assert warnings == [] and docs
     for doc in docs:

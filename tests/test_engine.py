@@ -11,7 +11,7 @@ import pytest
 from qa.answer import text_fragment_link
 from qa.build import build_index
 from qa.documents import Document, load_corpus
-from qa.embedding import SentenceTransformerEmbedder
+from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
 from qa.errors import IndexMismatchError, IndexNotBuiltError, InvalidQuestionError
 from tests.conftest import CORPUS, make_settings
@@ -88,7 +88,7 @@ def test_limit_is_inclusive(engine: Engine) -> None:
     assert answer.resolved_question == " ".join(question.split())
 
 
-def test_no_index_says_to_build_one(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> None:
+def test_no_index_says_to_build_one(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     eng = Engine(make_settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", data_dir=tmp_path / "var"), embedder)
     for call in (lambda: eng.ask("Who created Flask?"), eng.status, eng.load):
         with pytest.raises(IndexNotBuiltError) as info:
@@ -97,7 +97,7 @@ def test_no_index_says_to_build_one(tmp_path: Path, embedder: SentenceTransforme
     assert eng.loaded_version is None
 
 
-def test_index_of_another_model_is_a_mismatch(tmp_path: Path, embedder: SentenceTransformerEmbedder) -> None:
+def test_index_of_another_model_is_a_mismatch(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.md").write_text("Quokka notes\n\nQuokka DB is sold per device.\n", encoding="utf-8")
@@ -215,7 +215,7 @@ def zq_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def zq_engine(zq_dir: Path, embedder: SentenceTransformerEmbedder) -> Engine:
+def zq_engine(zq_dir: Path, embedder: OnnxEmbedder) -> Engine:
     report = build_index(zq_dir / "corpus", zq_dir / "index", embedder)
     assert sorted(report.documents_added) == ["edge-db-matrix", "quokka-year-review", "zephyr-vs-quokka"]
     settings = make_settings(corpus_dir=zq_dir / "corpus", index_dir=zq_dir / "index", data_dir=zq_dir / "var")

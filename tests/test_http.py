@@ -29,7 +29,7 @@ from integrations.http.models import (
 )
 from qa.answer import Answer, Citation, Comparison, ComparisonRow, Conflict, ConflictClaim
 from qa.build import BuildReport
-from qa.embedding import SentenceTransformerEmbedder
+from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
 from qa.settings import Settings
 from tests.conftest import CORPUS, make_settings
@@ -221,7 +221,7 @@ def test_index_reports_the_manifest(client: TestClient, engine: Engine) -> None:
 
 
 def test_without_an_index_readyz_and_ask_are_503_until_one_is_built(
-    tmp_path: Path, seed_index: Path, embedder: SentenceTransformerEmbedder
+    tmp_path: Path, seed_index: Path, embedder: OnnxEmbedder
 ) -> None:
     settings = make_settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", data_dir=tmp_path / "var")
     (tmp_path / "index").mkdir()
@@ -241,7 +241,7 @@ def test_without_an_index_readyz_and_ask_are_503_until_one_is_built(
         assert c.post("/ask", json={"question": "Who created Flask?"}).status_code == 200
 
 
-def test_a_corrupt_index_is_503_with_the_remedy(tmp_path: Path, seed_index: Path, embedder: SentenceTransformerEmbedder) -> None:
+def test_a_corrupt_index_is_503_with_the_remedy(tmp_path: Path, seed_index: Path, embedder: OnnxEmbedder) -> None:
     index = copy_index(seed_index, tmp_path / "index")
     (faiss_file,) = index.glob("versions/*/chunks.faiss")
     faiss_file.write_bytes(faiss_file.read_bytes()[:100])
@@ -321,7 +321,7 @@ def test_rebuild_is_absent_without_an_admin_token(client: TestClient) -> None:
 
 
 @pytest.fixture
-def admin_client(tmp_path: Path, seed_index: Path, embedder: SentenceTransformerEmbedder) -> Iterator[tuple[TestClient, Path]]:
+def admin_client(tmp_path: Path, seed_index: Path, embedder: OnnxEmbedder) -> Iterator[tuple[TestClient, Path]]:
     """An app over copies of the corpus and the seed index, with an admin token."""
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)

@@ -107,7 +107,7 @@ def test_conversations_and_concurrent_requests_span_the_workers(served: Served) 
 
 def test_workers_share_out_the_cores_for_the_encoder(served: Served) -> None:
     encoder = httpx.get(f"{served.base}/index", timeout=30).json()["encoder"]
-    assert encoder == {"backend": "onnx", "threads": threads_per_worker(2), "spin": False}
+    assert encoder == {"backend": "onnx-int8", "threads": threads_per_worker(2), "spin": False}
 
 
 def listeners(base: str) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from qa.build import build_index
-from qa.embedding import SentenceTransformerEmbedder
+from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
 from qa.index import CURRENT, VERSIONS, IndexVersion, live_version_dir
 from tests.conftest import CORPUS, ROOT, make_settings
@@ -133,7 +133,7 @@ def test_sigkill_after_random_delays(tmp_path: Path, setup: tuple[Path, Path]) -
 
 @pytest.mark.slow
 def test_sigkill_of_qa_index_build_keeps_the_old_answers(
-    tmp_path: Path, seed_index: Path, embedder: SentenceTransformerEmbedder
+    tmp_path: Path, seed_index: Path, embedder: OnnxEmbedder
 ) -> None:
     """The real command with the real model, killed while it embeds the edited article."""
     corpus, index = tmp_path / "corpus", tmp_path / "index"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from qa.build import build_index
-from qa.embedding import SentenceTransformerEmbedder
+from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
 from qa.errors import IndexCorruptError
 from qa.index import live_version_dir
@@ -136,7 +136,7 @@ def test_engine_rebuild_serves_the_new_version_when_it_returns(engine: Engine, c
 
 @pytest.mark.slow
 def test_concurrent_asks_during_a_rebuild_never_fail(
-    tmp_path: Path, seed_index: Path, embedder: SentenceTransformerEmbedder
+    tmp_path: Path, seed_index: Path, embedder: OnnxEmbedder
 ) -> None:
     """Threads keep asking (real model) while another build makes a new version live: zero failures, and
     afterwards the new version's text is what gets cited."""
@@ -210,7 +210,7 @@ def test_reloader_survives_an_unexpected_error(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_qa_serve_swaps_versions_under_load_with_zero_failures(
-    tmp_path: Path, seed_index: Path, embedder: SentenceTransformerEmbedder
+    tmp_path: Path, seed_index: Path, embedder: OnnxEmbedder
 ) -> None:
     """A real `qa serve --workers 2` on 127.0.0.1: clients keep asking while one build runs outside the
     server and another through POST /index/rebuild; no request fails and both new versions get served."""

@@ -16,7 +16,7 @@ import pytest
 
 from qa.build import BuildReport, build_index
 from qa.chunking import chunk_document
-from qa.embedding import SentenceTransformerEmbedder
+from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
 from tests.conftest import CORPUS, SHARED, make_settings
 
@@ -37,9 +37,9 @@ FRONT_MATTER = "---\ntitle: Litestar benchmarks\npublisher: Litestar\nsubjects: 
 class CountingEmbedder:
     """The real model, keeping the texts it embeds (a thin recorder, not a fake)."""
 
-    def __init__(self, inner: SentenceTransformerEmbedder) -> None:
+    def __init__(self, inner: OnnxEmbedder) -> None:
         self.inner = inner
-        self.model_id, self.dim = inner.model_id, inner.dim
+        self.model_id, self.dim, self.precision = inner.model_id, inner.dim, inner.precision
         self.texts: list[str] = []
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
@@ -52,7 +52,7 @@ class CountingEmbedder:
 
 @pytest.fixture(scope="module")
 def updated(
-    tmp_path_factory: pytest.TempPathFactory, seed_index: Path, embedder: SentenceTransformerEmbedder
+    tmp_path_factory: pytest.TempPathFactory, seed_index: Path, embedder: OnnxEmbedder
 ) -> tuple[Engine, BuildReport, CountingEmbedder]:
     root = tmp_path_factory.mktemp("updated")
     corpus, index = root / "corpus", root / "index"

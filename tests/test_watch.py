@@ -14,12 +14,11 @@ from pathlib import Path
 import pytest
 
 from qa.build import BuildReport, build_index
-from qa.embedding import DEFAULT_MODEL_ID
 from qa.errors import QAError
 from qa.index import IndexVersion
 from qa.watch import CorpusWatcher, corpus_signature, watch
 from tests.conftest import CORPUS, ROOT
-from tests.fakes import HashingEmbedder
+from tests.fakes import HashingEmbedder, posing_as_the_default_model
 
 
 @pytest.fixture
@@ -133,9 +132,9 @@ def test_signature_sees_articles_only_and_atomic_replaces(corpus: Path) -> None:
 
 def test_cli_watch_rebuilds_and_stops_cleanly_on_ctrl_c(tmp_path: Path, corpus: Path) -> None:
     index = tmp_path / "index"
-    # Same model id and dimension as the CLI's model, so the rebuild is incremental; a deletion embeds
+    # Same model id, dimension and precision as the CLI's model, so the rebuild is incremental; a deletion embeds
     # nothing, so the model is never loaded in the child.
-    build_index(corpus, index, HashingEmbedder(dim=384, model_id=DEFAULT_MODEL_ID))
+    build_index(corpus, index, posing_as_the_default_model())
     env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
     qa = Path(sys.executable).parent / "qa"
     proc = subprocess.Popen(
