@@ -17,7 +17,14 @@ import pytest
 
 from qa.build import build_index
 from qa.chunking import embed_prefix
-from qa.embedding import OnnxEmbedder, SentenceTransformerEmbedder, create_embedder, usable_cores
+from qa.embedding import (
+    OnnxEmbedder,
+    OnnxSession,
+    SentenceTransformerEmbedder,
+    create_embedder,
+    default_model_path,
+    usable_cores,
+)
 from qa.engine import Engine
 from qa.evaluation import DEFAULT_EVAL_FILE, load_cases
 from qa.index import IndexVersion
@@ -148,7 +155,8 @@ def test_torch_single_question_path_gives_encodes_vectors(torch_embedder: Senten
 
 def test_exported_graphs_are_fused(onnx_embedder: OnnxEmbedder, embedder: OnnxEmbedder) -> None:
     """One Attention op per BERT layer (ONNX Runtime's fusions), not the traced MatMul/Softmax pattern; in the
-    int8 graph it is the quantized QAttention, and every other matrix product takes int8 weights."""
+    int8 graph it is the quantized QAttention, and every other matrix product takes int8 weights. The residual
+    Add + LayerNormalization pairs stay unfused (the fused CPU kernel is the slower), also once loaded."""
     import onnx
 
     assert onnx_embedder.model_file is not None and embedder.model_file is not None
@@ -157,6 +165,19 @@ def test_exported_graphs_are_fused(onnx_embedder: OnnxEmbedder, embedder: OnnxEm
     int8_ops = [n.op_type for n in onnx.load(str(embedder.model_file)).graph.node]
     assert int8_ops.count("QAttention") == 6 and int8_ops.count("MatMulInteger") == 18
     assert "MatMul" not in int8_ops and "Softmax" not in int8_ops
+    for graph in (ops, int8_ops):
+        assert graph.count("LayerNormalization") == 12 and "SkipLayerNormalization" not in graph
+
+
+def test_loaded_sessions_keep_layer_norm_unfused(embedder: OnnxEmbedder, tmp_path: Path) -> None:
+    """What ONNX Runtime runs, from its own profile: no SkipLayerNormalization kernel."""
+    session = embedder.load()
+    profiled = OnnxSession(session.model_file, default_model_path(), threads=1, profile_dir=tmp_path)
+    profiled.embed(["Does Flask support async views?"])
+    ran = {e["args"]["op_name"] for e in json.loads(Path(profiled.session.end_profiling()).read_text())
+           if e.get("cat") == "Node" and "op_name" in e.get("args", {})}
+    assert {"QAttention", "LayerNormalization", "DynamicQuantizeMatMul"} <= ran
+    assert "SkipLayerNormalization" not in ran
 
 
 def test_export_is_cached_and_reused(onnx_embedder: OnnxEmbedder, embedder: OnnxEmbedder, onnx_cache_dir: Path) -> None:
