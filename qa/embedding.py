@@ -281,8 +281,8 @@ class OnnxEmbedder:
 
     - ``"int8"`` (``onnx-int8``, the default backend): the fused graph with int8 weights (one scale per output
       channel) and int8 activations (one scale per tensor, computed as it runs). About 2x faster than fp32;
-      vectors within cosine 0.97 (mean 0.994) of fp32, and the same evaluation and real-data figures
-      (README, "Speed"). The activation scale covers the whole batch, so each text is embedded alone
+      vectors within cosine 0.97 (mean 0.994) of fp32, evaluation and real-data figures within noise of
+      fp32's (README, "Speed"). The activation scale covers the whole batch, so each text is embedded alone
       (``batch_size`` 1): a text's vector does not depend on the texts beside it.
     - ``"fp32"`` (``onnx``): the same vectors and ``model_id`` as :class:`SentenceTransformerEmbedder`
       (max abs difference ~2e-7), about 3x faster per query.

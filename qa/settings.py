@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     # are close (cosine >= 0.97): switching to or from it re-embeds on the next build.
     embedding_backend: Literal["onnx-int8", "onnx", "torch"] = Field(
         default="onnx-int8", description="onnx-int8: ONNX Runtime, int8 weights and activations (fastest, "
-        "the same evaluation figures); onnx: ONNX Runtime in fp32; both exported once from the packaged "
+        "quality within noise of fp32); onnx: ONNX Runtime in fp32; both exported once from the packaged "
         "model; torch: sentence-transformers' torch backend (fp32)")
     embedding_threads: int = Field(
         default=0, ge=0, le=64, description="encoder intra-op threads; 0: every usable core in "

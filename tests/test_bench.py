@@ -6,18 +6,18 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from qa.embedding import threads_per_worker
+from qa.embedding import OnnxEmbedder, threads_per_worker
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
 
-def run_bench(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
-    env["HF_HUB_OFFLINE"] = "1"
+def run_bench(*args: str, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("QA_")}, "HF_HUB_OFFLINE": "1", **(env or {})}
     return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=timeout)
 
@@ -57,3 +57,14 @@ def test_http_benchmark_prints_each_backend_against_torch() -> None:
             Run("onnx", 2, "faq", 16, 4700, 0, 4.0, 1186.0, 13.4, 17.0)]  # no torch run to compare with
     lines = ratio_table(runs).splitlines()
     assert lines[2:] == ["| onnx | 2 | distinct | 16 | 225 | 145 | 1.55x | 104.00 | 139.00 |"]
+
+
+def test_rebuild_benchmark_embeds_only_what_changed(embedder: OnnxEmbedder, onnx_cache_dir: Path) -> None:
+    """`python -m bench.rebuild --corpus seed`: a full build, one article edited, an incremental build (on the
+    default backend, whose export the session already cached)."""
+    out = run_bench("bench.rebuild", "--corpus", "seed", "--json", env={"QA_MODEL_CACHE_DIR": str(onnx_cache_dir)})
+    assert out.returncode == 0, out.stderr[-3000:]
+    (seed,) = json.loads(out.stdout)
+    assert seed["chunks"] > 50 and seed["full"]["chunks_embedded"] == seed["chunks"]
+    assert 1 <= seed["incremental"]["chunks_embedded"] <= 2 and seed["incremental"]["units_embedded"] <= 2
+
