@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote as _urlquote
 
@@ -68,10 +68,21 @@ class Answer:
     index_version: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        for key in ("subjects", "suggestions"):
-            out[key] = list(out[key])
+        """The answer JSON: nested dataclasses as dicts, tuples as lists."""
+        out: dict[str, Any] = _plain(self)
         return out
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready copy of ``value``: what ``dataclasses.asdict`` gives (tuples as lists), without its deep
+    copy of every leaf, which was a third of the HTTP layer's time per ``/ask``."""
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: _plain(getattr(value, name)) for name in value.__dataclass_fields__}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def text_fragment_link(url: str | None, quote: str) -> str | None:
