@@ -297,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-serve", action="store_true", help="skip qa serve to first answer")
     ap.add_argument("--wait", type=float, default=900.0, help="seconds to wait for a quiet machine")
     args = ap.parse_args(argv)
+    if min(args.rounds, args.builds, args.runs) < 1:
+        ap.error("--rounds, --builds and --runs must be at least 1")
 
     load = wait_for_quiet(args.wait)
     work = Path(tempfile.mkdtemp(prefix="qa-speed-"))
