@@ -155,9 +155,12 @@ def cmd_index(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(status, ensure_ascii=False, indent=1))
             return 0
+        from qa.build import recorded_setting
+
         m = status["manifest"]
         print(f"index version {m['version']} built {m['built_at']} in {m['build_seconds']} s")
-        print(f"model {m['model_id']} ({m['dim']} dimensions), schema {m['schema_version']}")
+        print(f"model {m['model_id']} ({m['dim']} dimensions, {recorded_setting(m, 'precision')} vectors), "
+              f"schema {m['schema_version']}")
         print(f"{m['counts']['documents']} documents, {m['counts']['chunks']} chunks, {m['counts']['units']} evidence units")
         for doc_id, d in m["documents"].items():
             print(f"  {doc_id}: {d['chunks']} chunks, published {d.get('published') or 'undated'}")

@@ -188,10 +188,11 @@ def settings_changes(manifest: dict[str, Any], embedder: Embedder, max_tokens: i
     """Why an index built under ``manifest`` needs a full rebuild now (model, dimension, precision, chunking,
     schema)."""
     fingerprint = _settings_fingerprint(embedder, max_tokens)
-    return [_describe_change(k, _recorded(manifest, k), v) for k, v in fingerprint.items() if _recorded(manifest, k) != v]
+    return [_describe_change(k, recorded_setting(manifest, k), v) for k, v in fingerprint.items() if recorded_setting(manifest, k) != v]
 
 
-def _recorded(manifest: dict[str, Any], key: str) -> Any:
+def recorded_setting(manifest: dict[str, Any], key: str) -> Any:
+    """``manifest[key]``, or what a manifest written before the key existed means by it."""
     return manifest.get(key, _FINGERPRINT_DEFAULTS.get(key))
 
 
@@ -257,8 +258,8 @@ def _read_previous(index_dir: Path, fingerprint: dict[str, Any], full: bool) -> 
         prev.full_reason = "--full requested"
         return prev
     for key in ("schema_version", "model_id", "dim", "precision"):
-        if _recorded(prev.manifest, key) != fingerprint[key]:
-            prev.full_reason = _describe_change(key, _recorded(prev.manifest, key), fingerprint[key])
+        if recorded_setting(prev.manifest, key) != fingerprint[key]:
+            prev.full_reason = _describe_change(key, recorded_setting(prev.manifest, key), fingerprint[key])
             return prev
     if chunk_vecs.ndim != 2 or chunk_vecs.shape[1] != fingerprint["dim"]:
         prev.full_reason = "previous vectors have another shape"

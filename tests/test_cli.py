@@ -128,6 +128,7 @@ def test_index_status(dirs: list[str], capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     n = len(load_corpus(CORPUS)[0])
     assert f"{n} documents" in out
+    assert "(384 dimensions, int8 vectors)" in out  # the seed index: the default backend's
     assert "corpus unchanged" in out
     assert main([*dirs, "index", "status", "--json"]) == 0
     status = json.loads(capsys.readouterr().out)
