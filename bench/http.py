@@ -161,7 +161,7 @@ def start_server(
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
     if threads:  # otherwise qa serve's default: cores // workers
-        env.update(QA_EMBEDDING_THREADS=str(threads), OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+        env.update(QA_EMBEDDING_THREADS=str(threads))  # qa serve gives torch (OMP/MKL) the same count
     env.update(QA_INDEX_DIR=str(index_dir), QA_CORPUS_DIR=str(ROOT / "corpus"), QA_DATA_DIR=str(data_dir),
                QA_EMBEDDING_BACKEND=backend)
     qa = Path(sys.executable).parent / "qa"

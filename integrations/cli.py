@@ -27,14 +27,14 @@ class CLIError(Exception):
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    from qa.settings import Settings
+    from qa.settings import load_settings
 
     overrides: dict[str, Any] = {}
     for name in ("corpus_dir", "index_dir", "data_dir"):
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = Path(value)
-    return Settings(**overrides)
+    return load_settings(**overrides)
 
 
 def _engine(args: argparse.Namespace) -> Engine:

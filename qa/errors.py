@@ -7,6 +7,10 @@ class QAError(Exception):
     """Base of every error compare-qa reports to a user."""
 
 
+class SettingsError(QAError):
+    """A setting (a ``QA_*`` variable or ``.env`` line) has a value compare-qa cannot use."""
+
+
 class InvalidQuestionError(QAError):
     """The question is empty, whitespace or too long."""
 

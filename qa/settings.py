@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from qa.errors import SettingsError
 
 
 class Settings(BaseSettings):
@@ -26,7 +28,7 @@ class Settings(BaseSettings):
         "quality within noise of fp32); onnx: ONNX Runtime in fp32; both exported once from the packaged "
         "model; torch: sentence-transformers' torch backend (fp32)")
     embedding_threads: int = Field(
-        default=0, ge=0, le=64, description="encoder intra-op threads; 0: every usable core in "
+        default=0, ge=0, le=1024, description="encoder intra-op threads; 0: every usable core in "
         "one process, the cores shared out among the workers under qa serve")
     embedding_spin: bool = Field(
         default=True, description="ONNX Runtime's encoder threads spin between operators (fastest alone); "
@@ -67,3 +69,14 @@ class Settings(BaseSettings):
     refine_k_factor: float = Field(default=64.0, ge=1.0, description="IVF-PQ candidates re-ranked: k_factor x k")
     hnsw_min_chunks: int = Field(default=50_000, ge=1, description="auto: HNSW from this many chunks")
     ivfpq_min_chunks: int = Field(default=300_000, ge=1, description="auto: IVF-PQ from this many chunks")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """``Settings(**overrides)``, with a bad value reported as :class:`SettingsError` naming its variable
+    (``QA_EMBEDDING_THREADS: Input should be a valid integer ...``) instead of pydantic's traceback."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(f"QA_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors())
+        raise SettingsError(f"invalid setting: {problems}") from None
+

@@ -146,6 +146,20 @@ def test_no_index_is_one_line_and_exit_1(tmp_path: Path, command: list[str], cap
     assert "qa index build" in one_error_line(captured.err)
 
 
+@pytest.mark.parametrize(("variable", "value", "says"), [
+    ("QA_EMBEDDING_THREADS", "abc", "QA_EMBEDDING_THREADS: Input should be a valid integer"),
+    ("QA_ASK_CONCURRENCY", "0", "QA_ASK_CONCURRENCY: Input should be greater than or equal to 1"),
+    ("QA_EMBEDDING_BACKEND", "onnx-fp16", "QA_EMBEDDING_BACKEND: Input should be 'onnx-int8', 'onnx' or 'torch'"),
+])
+def test_a_bad_setting_is_one_line_naming_the_variable(
+    dirs: list[str], variable: str, value: str, says: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv(variable, value)
+    assert main([*dirs, "index", "status"]) == 1
+    assert says in one_error_line(capsys.readouterr().err)
+
+
 @pytest.mark.parametrize("question", ["", "   ", "x" * 2001])
 def test_bad_question_is_one_line_and_exit_1(dirs: list[str], question: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*dirs, "ask", question]) == 1

@@ -81,10 +81,10 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
         raise SlackAdapterMissingError("QA_SLACK_BOT_TOKEN and QA_SLACK_SIGNING_SECRET are set but integrations.slack is missing")
     cores = usable_cores()
     workers = workers or default_workers(cores)
-    threads = str(threads_per_worker(workers, cores))
+    # QA_EMBEDDING_THREADS as set, else (0, auto) the cores shared out among the workers.
+    threads = str(settings.embedding_threads or threads_per_worker(workers, cores))
     os.environ.update(settings_env(settings))
-    if not settings.embedding_threads:  # auto: the cores shared out among the workers
-        os.environ["QA_EMBEDDING_THREADS"] = threads
+    os.environ["QA_EMBEDDING_THREADS"] = threads
     if "embedding_spin" not in settings.model_fields_set:  # spinning threads would hold the event loop's core
         os.environ["QA_EMBEDDING_SPIN"] = "false"
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):  # read by torch when a worker imports it
