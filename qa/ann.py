@@ -50,19 +50,22 @@ class AnnSettingsError(QAError):
 
 
 def check_settings(index_type: str, params: AnnParams, dim: int) -> None:
-    """Raise :class:`AnnSettingsError` for settings :func:`create_index` would fail on, so a build stops
-    before it spends minutes embedding."""
-    if index_type not in INDEX_TYPES:
-        raise AnnSettingsError(f"index type {index_type!r} is not one of {', '.join(INDEX_TYPES)}")
+    """Raise :class:`AnnSettingsError` for settings that cannot build an index of this type (for ``auto``:
+    of any type it may choose), so a build stops before it spends minutes embedding."""
+    _check_type(index_type)
     if index_type in ("ivfpq", "auto") and dim % params.pq_m:
         divisors = ", ".join(str(d) for d in range(8, dim + 1, 8) if dim % d == 0)
         raise AnnSettingsError(
             f"QA_PQ_M={params.pq_m} does not divide the embedding dimension {dim}; use one of {divisors}")
 
 
-def resolve_type(index_type: str, n: int, params: AnnParams) -> str:
+def _check_type(index_type: str) -> None:
     if index_type not in INDEX_TYPES:
         raise AnnSettingsError(f"index type {index_type!r} is not one of {', '.join(INDEX_TYPES)}")
+
+
+def resolve_type(index_type: str, n: int, params: AnnParams) -> str:
+    _check_type(index_type)
     kind = index_type
     if index_type == "auto":
         kind = "ivfpq" if n >= params.ivfpq_min_chunks else "hnsw" if n >= params.hnsw_min_chunks else "flat"

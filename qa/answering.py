@@ -85,9 +85,7 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
     cos = version.unit_vecs[ids] @ qvec
     lex = np.zeros(len(ids))
     for t, w in weights.items():
-        holders = snap.units_with(t)
-        if holders is not None:
-            lex += w * np.isin(ids, holders, assume_unique=True)
+        lex += w * snap.holding(ids, t)
     lex /= total_w
     score = cos + 0.3 * lex + 0.08 * near - 0.15 * snap.unit_short[ids]
     if phrased:
@@ -118,10 +116,10 @@ def phrase_units(snap: Snapshot, query: Query) -> set[int]:
     phrases = {(a, b) for a, b in zip(toks, toks[1:], strict=False) if a in aspect and b in STOPWORDS}
     out: set[int] = set()
     for first, second in phrases:
-        holders, seconds = snap.units_with(first), snap.units_with(second)
-        if holders is None or seconds is None:
+        holders = snap.units_with(first)
+        if holders is None:
             continue
-        for u in np.intersect1d(holders, seconds, assume_unique=True).tolist():
+        for u in holders[snap.holding(holders, second)].tolist():
             ut = words(snap.unit_text[u])
             if any(x == first and y == second for x, y in zip(ut, ut[1:], strict=False)):
                 out.add(u)
@@ -179,7 +177,7 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
     for s in picked:
         claim = Claim([s.unit], unit_subject(snap, s.unit, query.subjects), s.score)
         seen_docs = {snap.unit_doc[s.unit]}
-        # Near-duplicates from other sources, in score order: one matrix product, then the few close ones.
+        # Near-duplicates from other sources, in score order: one matrix product a claim, then the few close ones.
         for k in np.flatnonzero(unit_vecs @ vecs[s.unit] >= 0.9).tolist():
             other = int(units[k])
             o_doc = snap.unit_doc[other]
@@ -279,7 +277,7 @@ def compose(
     """Turn claims, table rows and disagreements into the answer text with ``[n]`` markers and
     citations (verbatim quotes with exact spans). Newest sources lead where sources disagree."""
     version = snap.version
-    if conf < params.abstain_threshold or not claims:
+    if abstains(conf, claims, params.abstain_threshold):
         return abstain(snap, query, question, conf, cands, unknown)
     citations: list[Citation] = []
     by_unit: dict[int, int] = {}
@@ -430,6 +428,11 @@ def _row_text(header: str, row: str) -> str:
     if len(heads) != len(cells) or len(cells) < 2:
         return row
     return f"{cells[0]} — " + "; ".join(f"{h}: {c}" for h, c in zip(heads[1:], cells[1:], strict=True))
+
+
+def abstains(conf: float, claims: list[Claim], threshold: float) -> bool:
+    """Whether the answer says the corpus does not cover the question: no claim, or too little confidence."""
+    return conf < threshold or not claims
 
 
 def abstain(

@@ -187,8 +187,17 @@ def _settings_fingerprint(embedder: Embedder, max_tokens: int) -> dict[str, Any]
 def settings_changes(manifest: dict[str, Any], embedder: Embedder, max_tokens: int) -> list[str]:
     """Why an index built under ``manifest`` needs a full rebuild now (model, dimension, precision, chunking,
     schema)."""
-    fingerprint = _settings_fingerprint(embedder, max_tokens)
-    return [_describe_change(k, recorded_setting(manifest, k), v) for k, v in fingerprint.items() if recorded_setting(manifest, k) != v]
+    return _changes(manifest, _settings_fingerprint(embedder, max_tokens))
+
+
+def _changes(manifest: dict[str, Any], fingerprint: dict[str, Any]) -> list[str]:
+    """How ``fingerprint`` differs from what ``manifest`` recorded, one description per key, in key order."""
+    out = []
+    for key, value in fingerprint.items():
+        old = recorded_setting(manifest, key)
+        if old != value:
+            out.append(_describe_change(key, old, value))
+    return out
 
 
 def recorded_setting(manifest: dict[str, Any], key: str) -> Any:
@@ -257,10 +266,10 @@ def _read_previous(index_dir: Path, fingerprint: dict[str, Any], full: bool) -> 
     if full:
         prev.full_reason = "--full requested"
         return prev
-    for key in ("schema_version", "model_id", "dim", "precision"):
-        if recorded_setting(prev.manifest, key) != fingerprint[key]:
-            prev.full_reason = _describe_change(key, recorded_setting(prev.manifest, key), fingerprint[key])
-            return prev
+    # Vectors are reusable under every recorded setting but the chunking (texts are keyed by what was embedded).
+    if vector_changes := _changes(prev.manifest, {k: v for k, v in fingerprint.items() if k != "chunking"}):
+        prev.full_reason = vector_changes[0]
+        return prev
     if chunk_vecs.ndim != 2 or chunk_vecs.shape[1] != fingerprint["dim"]:
         prev.full_reason = "previous vectors have another shape"
         return prev

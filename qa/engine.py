@@ -13,7 +13,7 @@ from typing import Any
 
 from qa.ann import AnnParams
 from qa.answer import Answer
-from qa.answering import ComposeParams, compose, confidence, score_units, select_claims, unknown_names
+from qa.answering import ComposeParams, abstains, compose, confidence, score_units, select_claims, unknown_names
 from qa.build import BuildReport, Progress, build_index, corpus_changes, settings_changes
 from qa.comparing import advice, comparison_rows, conflicts
 from qa.conversation import ConversationStore, Turn, resolve
@@ -215,7 +215,7 @@ class Engine:
             conf = 0.0  # the corpus compares other things; a passing mention is no answer
             unknown = [f"a comparison of {foreign[0]} and {foreign[1]}"]
         rows = disagreements = when = None
-        if claims and conf >= s.abstain_threshold:  # an abstention shows none of these
+        if not abstains(conf, claims, s.abstain_threshold):  # an abstention shows none of these
             if query.qtype == "comparison" and len(query.subjects) >= 2:
                 rows = comparison_rows(snap, qvec, query, cands)
             disagreements = conflicts(snap, query, qvec, cands)

@@ -117,6 +117,15 @@ class Snapshot:
         the word itself: a unit holding the word holds its stem); None when there are none."""
         return self._stem_units.get(stem(term)) if len(term) >= 4 else self._word_units.get(term)
 
+    def holding(self, ids: NDArray[np.int64], term: str) -> NDArray[np.bool_]:
+        """For each unit of ``ids``, whether it holds ``term`` (as :meth:`units_with` counts): a binary search
+        in the posting list, so the cost grows with ``len(ids)``, not with how common the word is."""
+        holders = self.units_with(term)
+        if holders is None:
+            return np.zeros(len(ids), dtype=bool)
+        at = np.minimum(np.searchsorted(holders, ids), len(holders) - 1)
+        return holders[at] == ids
+
     @property
     def name(self) -> str:
         return self.version.name

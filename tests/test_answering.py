@@ -246,3 +246,14 @@ def test_links_of_seed_citations(answers: dict[str, Answer]) -> None:
         if c.link:
             fragment = c.link.split("#:~:text=", 1)[1]
             assert not re.search(r"[\s&\-]", fragment) and fragment.count(",") <= 1
+
+
+def test_holding_agrees_with_the_posting_lists(engine: Engine) -> None:
+    """Snapshot.holding (a binary search) marks exactly the units units_with lists, for any order of ids."""
+    snap = engine.snapshot()
+    ids = np.random.default_rng(0).permutation(len(snap.version.units)).astype(np.int64)
+    for term in ("async", "validation", "on", "flask", "no-such-word"):
+        holders = snap.units_with(term)
+        want = np.isin(ids, holders) if holders is not None else np.zeros(len(ids), dtype=bool)
+        assert (snap.holding(ids, term) == want).all(), term
+    assert snap.holding(ids, "flask").any()
