@@ -159,7 +159,7 @@ def start_server(
     workers: int, index_dir: Path, data_dir: Path, log: Path, threads: int | None = None, backend: str = "onnx-int8"
 ) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_") or k == "QA_MODEL_CACHE_DIR"}
     if threads:  # otherwise qa serve's default: cores // workers
         env.update(QA_EMBEDDING_THREADS=str(threads))  # qa serve gives torch (OMP/MKL) the same count
     env.update(QA_INDEX_DIR=str(index_dir), QA_CORPUS_DIR=str(ROOT / "corpus"), QA_DATA_DIR=str(data_dir),

@@ -74,11 +74,13 @@ def onnx_embedder(onnx_cache_dir: Path) -> OnnxEmbedder:
 
 
 @pytest.fixture(scope="session")
-def seed_index(seed_index_dir: Path, embedder: OnnxEmbedder) -> Path:
+def seed_index(seed_index_dir: Path, embedder: OnnxEmbedder) -> Iterator[Path]:
     """A real index of the seed corpus, built as `qa index build` does (read-only for tests: copy it before
-    changing it)."""
+    changing it). At the end of the session, no test has written a version into it."""
     build_index(CORPUS, seed_index_dir, embedder)
-    return seed_index_dir
+    yield seed_index_dir
+    assert sorted(p.name for p in seed_index_dir.iterdir()) == ["CURRENT", "LOCK", "models", "versions"]
+    assert len(list((seed_index_dir / "versions").iterdir())) == 1
 
 
 @pytest.fixture(scope="session")

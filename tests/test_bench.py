@@ -22,11 +22,11 @@ def run_bench(*args: str, timeout: float = 300, env: dict[str, str] | None = Non
                           timeout=timeout)
 
 
-def test_http_load_test_runs_without_errors() -> None:
+def test_http_load_test_runs_without_errors(embedder: OnnxEmbedder, onnx_cache_dir: Path) -> None:
     """`python -m bench.http`, shortened: a real 2-worker `qa serve` on the default backend, both kinds of
     questions, no failed request."""
     out = run_bench("bench.http", "--workers", "2", "--connections", "1", "16", "--seconds", "0.5", "--pairs", "5",
-                    "--backend", "onnx-int8", "--json")
+                    "--backend", "onnx-int8", "--json", env={"QA_MODEL_CACHE_DIR": str(onnx_cache_dir)})
     assert out.returncode == 0, out.stderr[-3000:]
     report = json.loads(out.stdout)
     runs = report["runs"]
@@ -36,9 +36,10 @@ def test_http_load_test_runs_without_errors() -> None:
     assert all(p["errors"] == 0 and p["http_p50_ms"] > 0 and p["inproc_p50_ms"] > 0 for p in report["paired"])
 
 
-def test_ask_benchmark_prints_its_table_with_the_baseline() -> None:
-    """`python -m bench ask`: the hybrid pipeline, the encoder alone and the BM25-only baseline, with ratios."""
-    out = run_bench("bench", "ask")
+def test_ask_benchmark_prints_its_table_with_the_baseline(embedder: OnnxEmbedder, onnx_cache_dir: Path) -> None:
+    """`python -m bench ask`: the hybrid pipeline, the encoder alone and the BM25-only baseline, with ratios
+    (the export the session cached is reused, as a second `qa` process would)."""
+    out = run_bench("bench", "ask", env={"QA_MODEL_CACHE_DIR": str(onnx_cache_dir)})
     assert out.returncode == 0, out.stderr[-3000:]
     rows = {line.split("|")[1].strip(): line for line in out.stdout.splitlines() if line.startswith("| ")}
     assert "BM25-only retrieval baseline (no encoder)" in rows
@@ -49,7 +50,7 @@ def test_ask_benchmark_prints_its_table_with_the_baseline() -> None:
     assert "chunks/s" in out.stdout
 
 
-def test_http_benchmark_prints_each_backend_against_torch() -> None:
+def test_ratio_table_pairs_each_run_with_the_torch_run_of_its_shape() -> None:
     from bench.http import Run, ratio_table
 
     runs = [Run("onnx", 2, "distinct", 16, 900, 0, 4.0, 225.0, 70.0, 104.0),

@@ -56,20 +56,32 @@ def test_onnx_vectors_are_unit_length_float32(onnx_embedder: OnnxEmbedder, chunk
     assert onnx_embedder.embed([]).shape == (0, 384)
 
 
-def test_onnx_matches_torch_on_real_texts(
-    onnx_embedder: OnnxEmbedder, torch_embedder: SentenceTransformerEmbedder, chunk_texts: list[str],
-    questions: list[str]
-) -> None:
-    # Chunks in padded batches of mixed lengths, questions alone and batched.
-    assert np.abs(onnx_embedder.embed(chunk_texts) - torch_embedder.embed(chunk_texts)).max() < 1e-4
-    assert np.abs(onnx_embedder.embed(questions) - torch_embedder.embed(questions)).max() < 1e-4
-    for q in questions[:5]:
-        assert np.abs(onnx_embedder.embed([q]) - torch_embedder.embed([q])).max() < 1e-4
+@pytest.fixture(scope="module")
+def torch_engine(torch_embedder: SentenceTransformerEmbedder, tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """The seed corpus indexed once with the torch backend: the reference vectors of this module."""
+    tmp = tmp_path_factory.mktemp("torch-index")
+    eng = Engine(make_settings(corpus_dir=CORPUS, index_dir=tmp / "index", data_dir=tmp / "var"), torch_embedder)
+    eng.rebuild()
+    return eng
 
 
 @pytest.fixture(scope="module")
-def torch_chunks(torch_embedder: SentenceTransformerEmbedder, chunk_texts: list[str]) -> np.ndarray:
-    return torch_embedder.embed(chunk_texts)
+def torch_chunks(torch_engine: Engine, chunk_texts: list[str]) -> np.ndarray:
+    """torch's vectors of ``chunk_texts`` (the chunker is deterministic: the same chunks, in the same order)."""
+    index = torch_engine.snapshot().version.faiss
+    assert index.ntotal == len(chunk_texts)
+    return index.reconstruct_n(0, index.ntotal)
+
+
+def test_onnx_matches_torch_on_real_texts(
+    onnx_embedder: OnnxEmbedder, torch_embedder: SentenceTransformerEmbedder, torch_chunks: np.ndarray,
+    chunk_texts: list[str], questions: list[str]
+) -> None:
+    # Chunks in padded batches of mixed lengths, questions alone and batched.
+    assert np.abs(onnx_embedder.embed(chunk_texts) - torch_chunks).max() < 1e-4
+    assert np.abs(onnx_embedder.embed(questions) - torch_embedder.embed(questions)).max() < 1e-4
+    for q in questions[:5]:
+        assert np.abs(onnx_embedder.embed([q]) - torch_embedder.embed([q])).max() < 1e-4
 
 
 def test_same_top1_chunk_as_torch_for_every_eval_question(
@@ -113,13 +125,10 @@ def test_count_tokens_is_the_same_tokenizer(onnx_embedder: OnnxEmbedder, torch_e
 
 
 def test_index_built_with_either_fp32_backend_serves_with_the_other(
-    onnx_embedder: OnnxEmbedder, torch_embedder: SentenceTransformerEmbedder, tmp_path: Path
+    onnx_embedder: OnnxEmbedder, torch_embedder: SentenceTransformerEmbedder, torch_engine: Engine, tmp_path: Path
 ) -> None:
-    settings = make_settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", data_dir=tmp_path / "var")
-    torch_engine = Engine(settings, torch_embedder)
-    torch_engine.rebuild()
     # The torch-built index answers through ONNX fp32 exactly as through torch.
-    onnx_engine = Engine(settings, onnx_embedder)
+    onnx_engine = Engine(torch_engine.settings, onnx_embedder)
     for case in load_cases(ROOT / DEFAULT_EVAL_FILE)[:12]:
         if not case.history:
             got, want = onnx_engine.ask(case.question).to_dict(), torch_engine.ask(case.question).to_dict()

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from qa.embedding import OnnxEmbedder
 from qa.settings import Settings
 from tests.conftest import ROOT
 
@@ -47,7 +46,7 @@ def test_qa_index_status_loads_no_model_or_index_library(seed_settings: Settings
 
 @pytest.mark.slow
 def test_qa_ask_with_the_default_backend_never_imports_torch(
-    seed_settings: Settings, onnx_embedder: OnnxEmbedder, onnx_cache_dir: Path, tmp_path: Path
+    seed_settings: Settings, onnx_cache_dir: Path, tmp_path: Path
 ) -> None:
     code = "from integrations.cli import main\nassert main(['ask', 'Does Flask support WebSockets?']) == 0"
     loaded = loaded_after(code, QA_INDEX_DIR=str(seed_settings.index_dir), QA_CORPUS_DIR=str(seed_settings.corpus_dir),

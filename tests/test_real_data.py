@@ -55,12 +55,13 @@ def _peer_installed() -> bool:
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory, onnx_embedder: Embedder) -> dict[str, DatasetReport]:
+def reports(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> dict[str, DatasetReport]:
+    """The default backend's figures (the one the product answers with)."""
     settings = make_settings(index_dir=tmp_path_factory.mktemp("real-index"), data_dir=tmp_path_factory.mktemp("var"))
     out = {}
     for name, max_docs in MAX_DOCS.items():
         systems = ("bm25", "dense", "hybrid") + (("txtai",) if name == PEER_SET and _peer_installed() else ())
-        (report,) = run_suite([name], DATA, settings, embedder=onnx_embedder, split="all", sample=SAMPLE,
+        (report,) = run_suite([name], DATA, settings, embedder=embedder, split="all", sample=SAMPLE,
                               max_docs=max_docs, systems=systems, foreign_sample=20, unanswerable_sample=20,
                               ask=("hybrid",))
         out[name] = report
