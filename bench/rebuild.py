@@ -28,16 +28,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench._common import CORPUS, ROOT
 from qa.evaluation import markdown_table
 
-ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 LARGE_SOURCES = ("fastapi-docs", "flask-docs", "starlette-docs", "quart-docs")
 INSERTED = " This sentence was inserted by bench/rebuild.py to change exactly one article."
 
 
 def seed_corpus(dest: Path) -> None:
-    shutil.copytree(ROOT / "corpus", dest)
+    shutil.copytree(CORPUS, dest)
 
 
 def large_corpus(dest: Path) -> None:

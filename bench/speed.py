@@ -79,13 +79,17 @@ def index_dir(work: Path, v: Variant) -> Path:
     return work / f"{v.backend}-{v.threads}-{v.faiss_threads}" / "index"
 
 
+def models_dir(work: Path) -> Path:
+    return work / "models"
+
+
 def measure(v: Variant, work: Path, questions: list[str], rounds: int, builds: int) -> tuple[Result, Engine]:
     """Model load (export already cached), full builds, warm asks and embeddings, for one variant."""
     import faiss
 
     settings = bench_settings(index_dir(work, v).parent, embedding_backend=v.backend,
-                              embedding_threads=v.threads or 0)
-    embedder = create_embedder(settings)  # the ONNX export is cached in <index_dir>/models: `qa` finds it
+                              embedding_threads=v.threads or 0, model_cache_dir=models_dir(work))
+    embedder = create_embedder(settings)  # each precision is exported once, for every variant and `qa` process
     if isinstance(embedder, OnnxEmbedder):  # a one-time export is not part of a build's cost
         OnnxEmbedder(cache_dir=embedder.cache_dir, precision=embedder.precision).load()
     r = Result(v)
@@ -174,7 +178,7 @@ def real_data(embedders: dict[str, Embedder]) -> list[tuple[str, float, float, f
 def _env(index_dir: Path, work: Path, backend: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_"))}
     env.update(QA_CORPUS_DIR=str(CORPUS), QA_INDEX_DIR=str(index_dir), QA_DATA_DIR=str(work / "var-cold"),
-               QA_EMBEDDING_BACKEND=backend, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
+               QA_MODEL_CACHE_DIR=str(models_dir(work)), QA_EMBEDDING_BACKEND=backend, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
                TOKENIZERS_PARALLELISM="false")
     return env
 

@@ -10,9 +10,9 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from qa import Answer, Engine, Settings
@@ -346,16 +346,28 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
-def _int_in(low: int, high: int) -> Any:
-    """An argparse type: a whole number from ``low`` to ``high``, else a one-line usage error."""
+N = TypeVar("N", int, float)
 
-    def parse(text: str) -> int:
+
+def _int_in(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``, else a one-line usage error."""
+    return _number_in(int, low, high)
+
+
+def _seconds_in(low: float, high: float) -> Callable[[str], float]:
+    """An argparse type: seconds from ``low`` to ``high`` (``inf``/``nan`` refused), else a usage error."""
+    return _number_in(float, low, high)
+
+
+def _number_in(kind: Callable[[str], N], low: N, high: N) -> Callable[[str], N]:
+    def parse(text: str) -> N:
         try:
-            value = int(text)
+            value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+            what = "a whole number" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if not low <= value <= high:  # NaN fails this too
+            raise argparse.ArgumentTypeError(f"{text} is not between {low} and {high}")
         return value
 
     return parse
@@ -385,13 +397,13 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--full", action="store_true", help="re-embed everything")
     b.add_argument("--if-stale", action="store_true", help="do nothing when the index matches the corpus")
     b.add_argument("--json", action="store_true", help="print the change report as JSON")
-    b.add_argument("--wait", type=float, default=600.0, metavar="SECONDS",
+    b.add_argument("--wait", type=_seconds_in(0, 86400), default=600.0, metavar="SECONDS",
                    help="how long to wait for another build to finish before giving up (default 600; 0: refuse)")
     w = isub.add_parser("watch", help="rebuild incrementally whenever files in the corpus change (Ctrl-C stops)")
-    w.add_argument("--interval", type=float, default=0.5, metavar="SECONDS", help="how often to look (default 0.5)")
-    w.add_argument("--quiet", type=float, default=1.0, metavar="SECONDS",
+    w.add_argument("--interval", type=_seconds_in(0.05, 3600), default=0.5, metavar="SECONDS", help="how often to look (default 0.5)")
+    w.add_argument("--quiet", type=_seconds_in(0, 3600), default=1.0, metavar="SECONDS",
                    help="rebuild once the corpus has not changed for this long (default 1)")
-    w.add_argument("--wait", type=float, default=600.0, metavar="SECONDS",
+    w.add_argument("--wait", type=_seconds_in(0, 86400), default=600.0, metavar="SECONDS",
                    help="how long to wait for another build to finish (default 600)")
     w.add_argument("--json", action="store_true", help="print each change report as one JSON line")
     s = isub.add_parser("status", help="the manifest, and whether the corpus changed since")

@@ -49,6 +49,22 @@ def one_error_line(err: str) -> str:
     return lines[0]
 
 
+@pytest.mark.parametrize(("argv", "says"), [
+    (["serve", "--port", "70000"], "argument --port: 70000 is not between 1 and 65535"),
+    (["serve", "--workers", "0"], "argument --workers: 0 is not between 1 and 64"),
+    (["eval", "--k", "x"], "argument --k: 'x' is not a whole number"),
+    (["index", "watch", "--interval", "0"], "argument --interval: 0 is not between 0.05 and 3600"),
+    (["index", "watch", "--quiet", "nan"], "argument --quiet: nan is not between 0 and 3600"),
+    (["index", "build", "--wait", "-1"], "argument --wait: -1 is not between 0 and 86400"),
+])
+def test_an_out_of_range_number_is_a_usage_error(argv: list[str], says: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before anything runs: a zero interval would spin the watcher, a zero worker count hang the server."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert says in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     "argv",
     [["--help"], ["ask", "--help"], ["chat", "--help"], ["index", "--help"], ["index", "build", "--help"],
@@ -213,10 +229,3 @@ def test_installed_qa_ask_json_lines_end_to_end(seed_index: Path, tmp_path: Path
         for c in a["citations"]:
             assert docs[c["doc_id"]][c["start"] : c["end"]] == c["quote"]
     assert (tmp_path / "var").is_dir()  # conversations were kept where --data-dir says
-
-
-def test_seed_index_is_left_untouched(seed_index: Path) -> None:
-    # None of the tests above wrote a version into the session's index directory (``models``, the ONNX cache
-    # conftest keeps there, may or may not exist yet, depending on which test modules ran first).
-    assert sorted(p.name for p in seed_index.iterdir() if p.name != "models") == ["CURRENT", "LOCK", "versions"]
-    assert len(list((seed_index / "versions").iterdir())) == 1
