@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -144,20 +145,32 @@ def test_each_worker_listens_on_its_own_socket_and_connections_spread(served: Se
     assert len(pids) == 2 and served.proc.pid not in pids
 
 
-def test_a_dead_worker_is_replaced(served: Served) -> None:
+def replace_a_worker(served: Served, victim: int | None = None) -> int:
+    """SIGKILL one worker (``victim``, else either); the other answers meanwhile, and a new one takes its
+    place. Returns the new one's pid."""
     wait_for_listeners(served.base, 2)
     before = worker_pids(served.base)
-    victim = min(before)
+    victim = victim or min(before)
+    assert victim in before
     os.kill(victim, signal.SIGKILL)
     time.sleep(0.2)  # connections already queued on the dead worker's socket are reset with it
     deadline = time.monotonic() + 60
-    while True:  # the other worker answers meanwhile; a new one takes the dead one's place
+    while True:
         assert httpx.post(f"{served.base}/ask", json={"question": "Who created Flask?"}, timeout=30).status_code == 200
         if listeners(served.base) == 2 and len(after := worker_pids(served.base)) == 2 and victim not in after:
             break
         assert time.monotonic() < deadline, "no worker replaced the dead one within 60 s"
         time.sleep(0.5)
     assert served.proc.poll() is None
+    (new,) = after - before
+    return new
+
+
+def test_a_dead_worker_is_replaced_and_a_crash_loop_slowed(served: Served) -> None:
+    first = replace_a_worker(served)
+    # Its replacement dies young too (as in a crash loop): it is replaced again, after a pause.
+    replace_a_worker(served, first)
+    assert re.search(rf"worker {first} exited with -9; starting another in [12] s", served.stderr.read_text())
 
 
 def test_rebuild_over_http_needs_the_token(served: Served) -> None:

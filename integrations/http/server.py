@@ -108,6 +108,10 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
 
 
 GRACEFUL_SECONDS = 10
+# A worker that dies sooner than this after it started (a crash loop: killed for memory every time, say) is
+# replaced after a pause that doubles each time, up to MAX_RESTART_PAUSE; one that ran longer, at once.
+CRASH_LOOP_SECONDS = 10.0
+MAX_RESTART_PAUSE = 30.0
 
 
 def listening_socket(host: str, port: int, backlog: int, *, shared: bool = True) -> socket.socket:
@@ -202,7 +206,11 @@ class Workers:
         log.info("serving on http://%s:%s with %d workers (pids %s), each listening on its own socket", host, port,
                  self.count, ", ".join(str(p.pid) for p in procs))
         status = 0
+        started = [time.monotonic()] * self.count
+        pause = [0.0] * self.count  # before slot i's next replacement
+        due: list[float | None] = [None] * self.count  # when slot i's dead worker is replaced
         while not self.stopping.wait(0.5):
+            now = time.monotonic()
             for i, proc in enumerate(procs):
                 if proc.is_alive():
                     continue
@@ -211,11 +219,17 @@ class Workers:
                     status = STARTUP_FAILURE
                     self.stopping.set()
                     break
-                log.warning("worker %s exited with %s; starting another", proc.pid, proc.exitcode)
-                procs[i] = self._start()
+                if due[i] is None:
+                    lived = now - started[i]
+                    pause[i] = min(MAX_RESTART_PAUSE, max(1.0, 2 * pause[i])) if lived < CRASH_LOOP_SECONDS else 0.0
+                    due[i] = now + pause[i]
+                    later = f" in {pause[i]:.0f} s (it died {lived:.1f} s after starting)" if pause[i] else ""
+                    log.warning("worker %s exited with %s; starting another%s", proc.pid, proc.exitcode, later)
+                if now >= due[i]:
+                    procs[i], started[i], due[i] = self._start(), now, None
         for proc in procs:
-            if proc.is_alive() and proc.pid is not None:
-                os.kill(proc.pid, signal.SIGTERM)
+            if proc.is_alive():
+                proc.terminate()  # SIGTERM: uvicorn's graceful shutdown
         deadline = time.monotonic() + GRACEFUL_SECONDS + 5
         for proc in procs:
             proc.join(max(0.0, deadline - time.monotonic()))
