@@ -18,20 +18,7 @@ MAX_ROWS = 6
 
 def subject_span(snap: Snapshot, unit: int, subject: str) -> tuple[int, int] | None:
     """The part of a unit that speaks about ``subject`` (a table cell, or the whole unit), if any."""
-    cells = snap.unit_cells[unit]
-    if cells:
-        return cells.get(subject)
-    ci, start, end = (int(x) for x in snap.version.units[unit])
-    named = snap.unit_subjects[unit]
-    section = snap.section_subjects[ci]
-    if len(section) == 1 and snap.version.unit_kinds[unit] == "item":
-        # A list item under one subject's heading ("Cons" of X) is about X, whatever it compares it to.
-        return (start, end) if subject in section else None
-    if snap.unit_lead_subject[unit] == subject:
-        return start, end
-    if not named and section == {subject}:
-        return start, end
-    return None
+    return snap.unit_spans[unit].get(subject)
 
 
 def span_text(snap: Snapshot, unit: int, span: tuple[int, int]) -> str:
@@ -120,21 +107,17 @@ def conflicts(
     qstems = question_stems(snap, query)
     order = np.argsort(-cos)
     best = float(cos[order[0]])
+    top = order[:60]
+    top_units, top_cos = pool[top].tolist(), cos[top]
     # Claims on the question's aspect (its words or section); "A or B" questions also take close paraphrases.
-    on_aspect = {
-        int(pool[i]) for i in order[:60]
-        if cos[i] >= max(0.3, best - 0.4) and (not qstems or snap.unit_stems[int(pool[i])] & qstems)
-    }
+    near = (top_cos >= max(0.3, best - 0.4)).tolist()
+    on_aspect = {u for u, ok in zip(top_units, near, strict=True) if ok and (not qstems or snap.unit_stems[u] & qstems)}
     alts = alternatives(query)
-    relevant = [
-        int(pool[i]) for i in order[:60] if int(pool[i]) in on_aspect or (alts and cos[i] >= max(0.5, best - 0.2))
-    ]
+    close = (top_cos >= max(0.5, best - 0.2)).tolist() if alts else [False] * len(top_units)
+    relevant = [u for u, ok in zip(top_units, close, strict=True) if u in on_aspect or ok]
     if alts:  # claims in the alternatives' own words, however short ("Complex framework.")
-        seen = set(relevant)
-        relevant += [
-            int(pool[i]) for i in order
-            if cos[i] >= 0.25 and int(pool[i]) not in seen and set(alts) & snap.unit_words[int(pool[i])]
-        ]
+        seen, wanted = set(relevant), set(alts)
+        relevant += [u for u in pool[order[cos[order] >= 0.25]].tolist() if u not in seen and wanted & snap.unit_words[u]]
     subjects = query.subjects or tuple(snap.catalog.names)
     out = []
     topic = topic_words(query.text, query.aspect_terms)

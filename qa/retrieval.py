@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -98,6 +98,8 @@ class Snapshot:
                 subs |= self.unit_subjects[u]
             self.chunk_subjects.append(frozenset(subs))
             self.section_subjects.append(frozenset(self.catalog.mentioned(" ".join(chunk.section))))
+        # Per unit, the part that speaks about each subject: asked per question of hundreds of units.
+        self.unit_spans = [self._spans(u) for u in range(len(version.units))]
 
         self._word_units = {t: np.array(us, dtype=np.int64) for t, us in word_units.items()}
         self._stem_units = {t: np.array(us, dtype=np.int64) for t, us in stem_units.items()}
@@ -111,6 +113,24 @@ class Snapshot:
         self.subject_units = {
             name: np.array([name in subs for subs in self.unit_subjects], dtype=bool) for name in self.catalog.names
         }
+
+    def _spans(self, unit: int) -> dict[str, tuple[int, int]]:
+        """Subject -> the part of ``unit`` that speaks about it: a table row's cells, else the whole unit
+        for the subject it leads with, for the subject of its section when it names none, and (list items)
+        for the one subject of its section whatever else it names ("Cons" of X compares X to others)."""
+        if cells := self.unit_cells[unit]:
+            return cells
+        ci, start, end = (int(x) for x in self.version.units[unit])
+        section = self.section_subjects[ci]
+        whole = (start, end)
+        if len(section) == 1 and self.version.unit_kinds[unit] == "item":
+            return dict.fromkeys(section, whole)
+        spans: dict[str, tuple[int, int]] = {}
+        if (lead := self.unit_lead_subject[unit]) is not None:
+            spans[lead] = whole
+        if not self.unit_subjects[unit] and len(section) == 1:
+            spans.update(dict.fromkeys(section, whole))
+        return spans
 
     def units_with(self, term: str) -> NDArray[np.int64] | None:
         """The units (ascending) whose words include ``term`` or, for 4+ letters, its stem (which covers
@@ -138,16 +158,18 @@ class Snapshot:
         return self.idf.get(term, self.max_idf)
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):  # a tuple: a question has up to a hundred candidates, and tuples are cheap to make
     chunk: int
     fused: float
     dense: float
     lexical: float
 
 
-def _ranks(order: NDArray[np.int64]) -> dict[int, int]:
-    return {c: r for r, c in enumerate(order.tolist())}
+ABSENT = 10**6  # the rank of a chunk a retriever did not return (ranks run up to 3 x top_k)
+
+
+def _rrf(rank: NDArray[np.int64], rrf_k: int) -> NDArray[np.float64]:
+    return 1.0 / (rrf_k + rank + 1)
 
 
 def retrieve(
@@ -162,32 +184,41 @@ def retrieve(
 ) -> list[Candidate]:
     """Candidates sorted by fused score. ``mode`` is hybrid, dense or bm25 (for evaluation baselines).
     When the query names two or more subjects, the best ``per_subject`` chunks mentioning each subject
-    are added, so both sides of a comparison have evidence."""
+    are added, so both sides of a comparison have evidence. Ranks and scores are arrays over all chunks:
+    the fusion is a few vector operations, not a loop per chunk."""
     version = snap.version
     n = len(version.chunks)
     pool = min(n, top_k * 3)
-    dense_rank: dict[int, int] = {}
-    dense_score: dict[int, float] = {}
+    dense_rank = np.full(n, ABSENT, dtype=np.int64)
+    dense = np.full(n, np.nan)
+    dense_order = np.zeros(0, dtype=np.int64)
     if mode in ("hybrid", "dense"):
         scores, ids = version.faiss.search(qvec.reshape(1, -1), pool)
         keep = ids[0] >= 0  # FAISS pads with -1 when fewer than k exist
-        order = ids[0][keep].astype(np.int64)
-        dense_rank = _ranks(order)
-        dense_score = dict(zip(order.tolist(), scores[0][keep].tolist(), strict=True))
-    lex_rank: dict[int, int] = {}
+        dense_order = ids[0][keep].astype(np.int64)
+        dense_rank[dense_order] = np.arange(len(dense_order))
+        dense[dense_order] = scores[0][keep]
+    lex_rank = np.full(n, ABSENT, dtype=np.int64)
     lex_all = np.zeros(n, dtype=np.float32)
+    lex_order = np.zeros(0, dtype=np.int64)
     if mode in ("hybrid", "bm25"):
         lex_all = version.lexical.scores(query.terms)
         top = np.argsort(-lex_all, kind="stable")[:pool]
-        lex_rank = _ranks(top[lex_all[top] > 0])
+        lex_order = top[lex_all[top] > 0]
+        lex_rank[lex_order] = np.arange(len(lex_order))
 
-    fused: dict[int, float] = {}
-    for ranks in (dense_rank, lex_rank):
-        for c, r in ranks.items():
-            if r < top_k:
-                fused[c] = fused.get(c, 0.0) + 1.0 / (rrf_k + r + 1)
+    # Reciprocal rank fusion of each retriever's top_k. Candidates keep the order they joined in (dense,
+    # then lexical, then for subject coverage): it breaks ties in the final sort.
+    top_dense, top_lex = dense_order[:top_k], lex_order[:top_k]
+    fused = np.zeros(n)
+    fused[top_dense] = _rrf(dense_rank[top_dense], rrf_k)
+    fused[top_lex] += _rrf(lex_rank[top_lex], rrf_k)
+    joined = [top_dense, top_lex[dense_rank[top_lex] >= top_k]]
     if len(query.subjects) >= 2:
-        pool_ranked = sorted(set(dense_rank) | set(lex_rank), key=lambda c: _pool_key(c, dense_rank, lex_rank, rrf_k))
+        seen = np.flatnonzero((dense_rank < ABSENT) | (lex_rank < ABSENT))
+        key = -(_rrf(dense_rank[seen], rrf_k) + _rrf(lex_rank[seen], rrf_k))
+        pool_ranked = seen[np.argsort(key, kind="stable")].tolist()
+        added: list[int] = []
         for subject in query.subjects:
             taken = 0
             for c in pool_ranked:
@@ -195,17 +226,14 @@ def retrieve(
                     break
                 if subject in snap.chunk_subjects[c] or subject in snap.section_subjects[c]:
                     taken += 1
-                    fused.setdefault(c, 1.0 / (rrf_k + top_k + 1))
-    missing = [c for c in fused if c not in dense_score]
-    if missing:
-        vecs = version.faiss.reconstruct_batch(np.array(missing, dtype=np.int64))
-        for c, v in zip(missing, vecs @ qvec, strict=True):
-            dense_score[c] = float(v)
-    out = [Candidate(c, f, dense_score[c], float(lex_all[c])) for c, f in fused.items()]
-    out.sort(key=lambda x: (-x.fused, -x.dense))
-    return out
-
-
-def _pool_key(c: int, dense_rank: dict[int, int], lex_rank: dict[int, int], rrf_k: int) -> float:
-    big = 10**6
-    return -(1.0 / (rrf_k + dense_rank.get(c, big) + 1) + 1.0 / (rrf_k + lex_rank.get(c, big) + 1))
+                    if fused[c] == 0.0:
+                        fused[c] = 1.0 / (rrf_k + top_k + 1)
+                        added.append(c)
+        joined.append(np.array(added, dtype=np.int64))
+    chosen = np.concatenate(joined)
+    missing = chosen[np.isnan(dense[chosen])]
+    if len(missing):
+        dense[missing] = version.faiss.reconstruct_batch(missing) @ qvec
+    order = chosen[np.lexsort((-dense[chosen], -fused[chosen]))]  # stable: by fused, then dense, best first
+    columns = (order.tolist(), fused[order].tolist(), dense[order].tolist(), lex_all[order].astype(np.float64).tolist())
+    return [Candidate(*row) for row in zip(*columns, strict=True)]

@@ -181,6 +181,24 @@ def test_retrieve_modes_return_the_right_chunk_first(snap: Snapshot, hashing: Ha
         assert all(c.lexical > 0 for c in cands)
 
 
+@pytest.mark.parametrize("top_k", [1, 3, 100])
+def test_fused_scores_are_reciprocal_rank_fusion(snap: Snapshot, hashing: HashingEmbedder, top_k: int) -> None:
+    """Each candidate's score is the sum of 1 / (rrf_k + rank + 1) over the retrievers that rank it in their
+    top_k, worked out here one chunk at a time (retrieve does it with arrays)."""
+    question = "How many writes per second does Zephyr DB sustain?"  # one subject: no coverage step
+    query, qvec = analyse(question, snap.catalog), hashing.embed([question])[0]
+    n, rrf_k = len(snap.version.chunks), 60
+    _, ids = snap.version.faiss.search(qvec.reshape(1, -1), n)
+    lex = snap.version.lexical.scores(query.terms)
+    expected: dict[int, float] = {}
+    for ranked in ([int(c) for c in ids[0] if c >= 0], [c for c in sorted(range(n), key=lambda c: -lex[c]) if lex[c] > 0]):
+        for r, c in enumerate(ranked[:top_k]):
+            expected[c] = expected.get(c, 0.0) + 1 / (rrf_k + r + 1)
+    cands = retrieve(snap, qvec, query, top_k=top_k, rrf_k=rrf_k)
+    assert {c.chunk: c.fused for c in cands} == pytest.approx(expected)
+    assert len(cands) == len(expected)
+
+
 def test_candidate_scores_are_real(snap: Snapshot, hashing: HashingEmbedder) -> None:
     question = "Did Quokka DB lose a committed row in power cuts?"
     qvec = hashing.embed([question])[0]
