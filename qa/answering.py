@@ -58,7 +58,9 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
     version = snap.version
     chosen = cands[:limit]
     # Candidates added for subject coverage sit after the first ``limit``; keep them too.
-    chosen += [c for c in cands[limit:] if snap.chunk_subjects[c.chunk] & set(query.subjects)][:6]
+    if query.subjects:
+        subjects = set(query.subjects)
+        chosen += [c for c in cands[limit:] if snap.chunk_subjects[c.chunk] & subjects][:6]
     if not chosen:
         return []
     top_fused = max(c.fused for c in chosen)
@@ -68,13 +70,12 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
     prior: dict[int, float] = {}
     for c in chosen:
         rec = version.chunks[c.chunk]
-        for u in range(rec.unit_lo, rec.unit_hi):
-            prior[u] = c.fused / top_fused
+        prior.update(dict.fromkeys(range(rec.unit_lo, rec.unit_hi), c.fused / top_fused))
     if len(version.units) <= WHOLE_CORPUS_UNITS:
         # A small corpus: the units closest to the question count too, wherever their chunk ranked.
         all_cos = version.unit_vecs @ qvec
         for u in np.argpartition(-all_cos, min(EXTRA_UNITS, len(all_cos) - 1))[:EXTRA_UNITS].tolist():
-            prior.setdefault(int(u), 0.0)
+            prior.setdefault(u, 0.0)
     phrased = phrase_units(snap, query)
     for u in phrased:  # holding the question's own phrase ("built on", not "built-in") makes a unit a candidate
         prior.setdefault(u, 0.0)
@@ -89,7 +90,7 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
     lex /= total_w
     score = cos + 0.3 * lex + 0.08 * near - 0.15 * snap.unit_short[ids]
     if phrased:
-        score += 0.1 * np.isin(ids, list(phrased))
+        score += 0.1 * np.fromiter((u in phrased for u in prior), dtype=bool, count=len(prior))
     score += np.where(snap.unit_is_code[ids], 0.05 if query.qtype == "howto" else -0.12, 0.0)
     if query.qtype == "recommendation":
         score += 0.08 * snap.unit_advice[ids]
@@ -104,7 +105,7 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
         score -= np.where(about, 0.0, 0.03 + 0.1 * snap.unit_has_lead[ids])
     order = np.argsort(-score, kind="stable")
     columns = (ids[order].tolist(), score[order].tolist(), cos[order].astype(np.float64).tolist(), lex[order].tolist())
-    return [Scored(*row) for row in zip(*columns, strict=True)]
+    return list(map(Scored, *columns))
 
 
 def phrase_units(snap: Snapshot, query: Query) -> set[int]:

@@ -121,6 +121,7 @@ def conflicts(
     subjects = query.subjects or tuple(snap.catalog.names)
     out = []
     topic = topic_words(query.text, query.aspect_terms)
+    quantity = bool(qstems) and asks_quantity(query.text)
     for subject in subjects:
         claims: list[tuple[int, tuple[int, int], int]] = []  # (unit, span, document ordinal)
         for u in relevant:
@@ -133,7 +134,7 @@ def conflicts(
         # Numbers: sources stating different values of the same kind.
         by_kind: dict[str, dict[int, tuple[float, int, tuple[int, int]]]] = {}
         for u, span, doc in claims:
-            if u not in on_aspect or not qstems or not asks_quantity(query.text):
+            if u not in on_aspect or not quantity:
                 continue
             for v in values(span_text(snap, u, span)):
                 by_kind.setdefault(v.kind, {}).setdefault(doc, (v.number, u, span))

@@ -133,7 +133,8 @@ _VS = re.compile(r"([\w.+#'-]+(?:\s+[\w.+#'-]+){0,2})\s+(?:vs\.?|versus)\s+([\w.
 def foreign_comparison(text: str, catalog: SubjectCatalog) -> tuple[str, str] | None:
     """'Django vs Rails?' in a corpus that compares other things: the two sides, when neither is a
     subject of the corpus (so the corpus cannot answer the comparison)."""
-    m = _VS.search(text)
+    low = text.lower()
+    m = _VS.search(text) if "vs" in low or "versus" in low else None  # the pattern is slow to fail
     if not m:
         return None
     left, right = m.group(1).strip(" ?.,:"), m.group(2).strip(" ?.,:")
