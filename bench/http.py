@@ -12,7 +12,7 @@ their ratio.
 The client is a small asyncio HTTP/1.1 client (uvloop, raw streams), so that it costs the server's cores
 little; every run is bounded by time and by request count, and targets 127.0.0.1 only.
 
-    .venv/bin/python -m bench.http [--seconds 4] [--workers 1 2] [--connections 1 16 200] [--threads N] [--backend onnx-int8 onnx torch] [--json]
+    .venv/bin/python -m bench.http [--seconds 4] [--repeat 1] [--workers 1 2] [--connections 1 16 200] [--threads N] [--backend onnx-int8 onnx torch] [--json]
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import os
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -61,6 +62,7 @@ class Run:
     rps: float
     p50_ms: float
     p99_ms: float
+    rps_each: list[float]  # every repeat's requests per second; rps, p50 and p99 are the median repeat's
 
 
 class Questions:
@@ -310,10 +312,13 @@ def paired(engine: Any, port: int, make_body: Callable[[], bytes], pairs: int, w
 
 
 def table(runs: list[Run]) -> str:
+    """One row a run; with repeats, the median repeat's figures and every repeat's requests per second."""
+    repeated = any(len(r.rps_each) > 1 for r in runs)
     return markdown_table(
-        ["backend", "workers", "questions", "connections", "requests", "req/s", "p50 ms", "p99 ms", "errors"],
+        ["backend", "workers", "questions", "connections", "requests", "req/s", "p50 ms", "p99 ms", "errors"]
+        + (["req/s of each repeat"] if repeated else []),
         ([r.backend, r.workers, r.questions, r.connections, r.requests, f"{r.rps:.0f}", f"{r.p50_ms:.2f}",
-          f"{r.p99_ms:.2f}", r.errors] for r in runs),
+          f"{r.p99_ms:.2f}", r.errors] + ([", ".join(f"{x:.0f}" for x in r.rps_each)] if repeated else []) for r in runs),
     )
 
 
@@ -351,10 +356,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         default=["onnx-int8", "onnx", "torch"],
                         help="embedding backends, each against its own servers (default: onnx-int8, onnx, then the "
                         "torch baseline)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="measure each load this many times back to back and report the median (default 1)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
-    if args.pairs < 1 or args.seconds <= 0:
-        parser.error("--pairs must be at least 1 and --seconds above 0")
+    if args.pairs < 1 or args.seconds <= 0 or args.repeat < 1:
+        parser.error("--pairs and --repeat must be at least 1 and --seconds above 0")
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -388,10 +395,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                           file=sys.stderr, flush=True)
                     for conns in args.connections:
                         load(port, conns, 1.0, make)  # warm-up, not recorded
-                        latencies, errors, elapsed = load(port, conns, args.seconds, make)
+                        tries = [load(port, conns, args.seconds, make) for _ in range(args.repeat)]
+                        rates = [len(lat) / elapsed for lat, _, elapsed in tries]
+                        latencies, _, elapsed = tries[rates.index(statistics.median_low(rates))]
+                        errors = sum(e for _, e, _ in tries)  # every repeat counts
                         run = Run(
-                            backend, workers, kind, conns, len(latencies) + errors, errors, round(elapsed, 2),
-                            len(latencies) / elapsed, percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000,
+                            backend, workers, kind, conns, sum(len(lat) for lat, _, _ in tries) + errors, errors,
+                            round(elapsed, 2), len(latencies) / elapsed, percentile(latencies, 0.5) * 1000,
+                            percentile(latencies, 0.99) * 1000, rates,
                         )
                         runs.append(run)
                         print(f"  {kind:8} {conns:4} connections: {run.rps:7.0f} req/s  p50 {run.p50_ms:6.2f} ms  "

@@ -26,12 +26,13 @@ def test_http_load_test_runs_without_errors(embedder: OnnxEmbedder, onnx_cache_d
     """`python -m bench.http`, shortened: a real 2-worker `qa serve` on the default backend, both kinds of
     questions, no failed request."""
     out = run_bench("bench.http", "--workers", "2", "--connections", "1", "16", "--seconds", "0.5", "--pairs", "5",
-                    "--backend", "onnx-int8", "--json", env={"QA_MODEL_CACHE_DIR": str(onnx_cache_dir)})
+                    "--repeat", "2", "--backend", "onnx-int8", "--json", env={"QA_MODEL_CACHE_DIR": str(onnx_cache_dir)})
     assert out.returncode == 0, out.stderr[-3000:]
     report = json.loads(out.stdout)
     runs = report["runs"]
     assert {(r["questions"], r["connections"]) for r in runs} == {("distinct", 1), ("distinct", 16), ("faq", 1), ("faq", 16)}
     assert all(r["errors"] == 0 and r["requests"] > 0 and r["p99_ms"] >= r["p50_ms"] > 0 for r in runs)
+    assert all(len(r["rps_each"]) == 2 and r["rps"] in r["rps_each"] for r in runs)  # the median (lower) repeat
     assert [p["encoder_threads"] for p in report["paired"]] == [threads_per_worker(2)] * 2  # as a serve worker
     assert all(p["errors"] == 0 and p["http_p50_ms"] > 0 and p["inproc_p50_ms"] > 0 for p in report["paired"])
 
@@ -53,11 +54,22 @@ def test_ask_benchmark_prints_its_table_with_the_baseline(embedder: OnnxEmbedder
 def test_ratio_table_pairs_each_run_with_the_torch_run_of_its_shape() -> None:
     from bench.http import Run, ratio_table
 
-    runs = [Run("onnx", 2, "distinct", 16, 900, 0, 4.0, 225.0, 70.0, 104.0),
-            Run("torch", 2, "distinct", 16, 580, 0, 4.0, 145.0, 109.0, 139.0),
-            Run("onnx", 2, "faq", 16, 4700, 0, 4.0, 1186.0, 13.4, 17.0)]  # no torch run to compare with
+    runs = [Run("onnx", 2, "distinct", 16, 900, 0, 4.0, 225.0, 70.0, 104.0, [225.0]),
+            Run("torch", 2, "distinct", 16, 580, 0, 4.0, 145.0, 109.0, 139.0, [145.0]),
+            Run("onnx", 2, "faq", 16, 4700, 0, 4.0, 1186.0, 13.4, 17.0, [1186.0])]  # no torch run to compare with
     lines = ratio_table(runs).splitlines()
     assert lines[2:] == ["| onnx | 2 | distinct | 16 | 225 | 145 | 1.55x | 104.00 | 139.00 |"]
+
+
+def test_load_table_shows_every_repeat_only_when_repeated() -> None:
+    from bench.http import Run, table
+
+    once = Run("onnx-int8", 2, "distinct", 16, 1700, 0, 4.0, 425.0, 35.0, 60.0, [425.0])
+    assert "each repeat" not in table([once])
+    thrice = Run("onnx-int8", 2, "distinct", 16, 5100, 0, 4.0, 425.0, 35.0, 60.0, [398.0, 425.0, 470.0])
+    lines = table([thrice]).splitlines()
+    assert lines[0].endswith("| req/s of each repeat |")
+    assert lines[2] == "| onnx-int8 | 2 | distinct | 16 | 5100 | 425 | 35.00 | 60.00 | 0 | 398, 425, 470 |"
 
 
 def test_rebuild_benchmark_embeds_only_what_changed(embedder: OnnxEmbedder, onnx_cache_dir: Path) -> None:
