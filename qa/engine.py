@@ -47,6 +47,9 @@ class Engine:
         self._reloader: Reloader | None = None
         self._conversations: ConversationStore | None = None
         self._pieces: dict[str, int] = {}
+        # QA_ASK_CONCURRENCY questions at a time in this process, whoever asks (HTTP, Slack's listener threads,
+        # the CLI): threads sharing one interpreter lock and two cores only slow each other down.
+        self._asking = threading.BoundedSemaphore(settings.ask_concurrency)
 
     def _word_pieces(self, word: str) -> int:
         """How many WordPiece tokens the model splits a word into (cached; words repeat)."""
@@ -193,7 +196,12 @@ class Engine:
         return q
 
     def ask(self, question: str, conversation_id: str | None = None, *, mode: str = "hybrid") -> Answer:
-        """Answer one question (a follow-up when ``conversation_id`` has earlier turns)."""
+        """Answer one question (a follow-up when ``conversation_id`` has earlier turns); waits while
+        ``QA_ASK_CONCURRENCY`` other questions are being answered (the wait is not in ``timings_ms``)."""
+        with self._asking:
+            return self._ask(question, conversation_id, mode)
+
+    def _ask(self, question: str, conversation_id: str | None, mode: str) -> Answer:
         t0 = time.perf_counter()
         q = self.check_question(question)
         snap = self.snapshot()

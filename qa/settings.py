@@ -54,8 +54,8 @@ class Settings(BaseSettings):
     stale_after_days: int = Field(default=730, ge=1, description="sources older than this are marked possibly outdated")
     query_cache_size: int = Field(default=1024, ge=0)
     ask_concurrency: int = Field(
-        default=1, ge=1, le=64, description="questions one HTTP worker answers at once; more wait their turn "
-        "(threads sharing one interpreter lock only slow each other down)")
+        default=1, ge=1, le=64, description="questions one process (an HTTP worker) answers at once, "
+        "from HTTP, Slack or the CLI; more wait their turn (threads sharing one interpreter lock only slow each other down)")
 
     # The FAISS index (qa/ann.py). auto: flat below hnsw_min_chunks, HNSW below ivfpq_min_chunks, IVF-PQ above.
     index_type: Literal["flat", "hnsw", "ivfpq", "auto"] = Field(

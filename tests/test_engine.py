@@ -4,8 +4,13 @@ missing or mismatched indexes, and a second, made-up corpus (nothing may be spec
 from __future__ import annotations
 
 import re
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qa.answer import text_fragment_link
@@ -316,3 +321,38 @@ def test_status_is_stale_when_build_settings_changed(tmp_path: Path) -> None:
     other_model = Engine(make_settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", data_dir=tmp_path / "var"),
                          HashingEmbedder(dim=64, model_id="test/another"))
     assert any("embedding model" in reason for reason in other_model.status()["settings_changes"])
+
+
+class _Overlapping(HashingEmbedder):
+    """A fake encoder that records how many of its calls run at once (this tests the engine's mechanics)."""
+
+    def __init__(self) -> None:
+        super().__init__(dim=64)
+        self.running = self.most = 0
+        self._count = threading.Lock()
+
+    def embed(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
+        with self._count:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            time.sleep(0.01)  # long enough for the other threads to arrive
+            return super().embed(texts, show_progress=show_progress)
+        finally:
+            with self._count:
+                self.running -= 1
+
+
+@pytest.mark.parametrize("limit", [1, 2])
+def test_questions_from_any_thread_share_the_concurrency_limit(tmp_path: Path, limit: int) -> None:
+    """QA_ASK_CONCURRENCY holds for every caller of Engine.ask (Slack's listener threads as well as /ask):
+    16 questions from 8 threads, never more than ``limit`` of them in the encoder at once."""
+    embedder = _Overlapping()
+    build_index(CORPUS, tmp_path / "index", embedder, max_tokens=256)
+    engine = Engine(make_settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", data_dir=tmp_path / "var",
+                                  ask_concurrency=limit, query_cache_size=0), embedder)
+    embedder.most = 0
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda i: engine.ask(f"Does Zephyr DB support replication? ({i})"), range(16)))
+    assert [a.question for a in answers] == [f"Does Zephyr DB support replication? ({i})" for i in range(16)]
+    assert embedder.most == limit
