@@ -42,7 +42,7 @@ from bench._common import CORPUS, ROOT, bench_settings, eval_questions, latencie
 from qa.build import build_index
 from qa.embedding import Embedder, OnnxEmbedder, create_embedder, usable_cores
 from qa.engine import Engine
-from qa.evaluation import DEFAULT_EVAL_FILE, load_cases, run_eval
+from qa.evaluation import DEFAULT_EVAL_FILE, load_cases, markdown_table, run_eval
 
 SQUAD = ROOT.parent / "shared" / "data" / "squad2-dev-cs224n" / "dev-v2.0-cs224n-half.json"
 SQUAD_QUESTIONS = 600  # the first answerable ones, in file order
@@ -50,7 +50,7 @@ COLD_QUESTION = "Does Flask support WebSockets?"
 HEAVY = ("torch", "sentence_transformers", "transformers", "faiss", "onnxruntime")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Variant:
     backend: str  # torch | onnx | onnx-int8
     threads: int | None  # encoder intra-op threads; None: the backend's default
@@ -310,8 +310,9 @@ def main(argv: list[str] | None = None) -> int:
         questions = eval_questions()
         cores = usable_cores()
         # Every core is the default in one process; one thread, a `qa serve` worker of two on 2 cores.
-        variants = [Variant("torch", None), Variant("torch", 1), Variant("onnx", cores), Variant("onnx", 1),
-                    Variant("onnx-int8", cores), Variant("onnx-int8", 1)]
+        # On a 1-core machine the pairs coincide: each is measured once.
+        variants = list(dict.fromkeys([Variant("torch", None), Variant("torch", 1), Variant("onnx", cores), Variant("onnx", 1),
+                                       Variant("onnx-int8", cores), Variant("onnx-int8", 1)]))
         results: list[Result] = []
         engines: dict[str, Engine] = {}
         loads = [load]
@@ -342,60 +343,60 @@ def print_tables(results: list[Result], real: list[tuple[str, float, float, floa
     base = results[0]
     base_ask, base_embed = statistics.median(base.ask), statistics.median(base.embed)
     base_rate = base.chunks / statistics.median(base.build_s)
-    print(f"2 cores, 1-minute load average at most {load:.2f} before each part; seed corpus: {base.chunks} chunks ({base.texts} texts "
+    print(f"{usable_cores()} cores, 1-minute load average at most {load:.2f} before each part; seed corpus: {base.chunks} chunks ({base.texts} texts "
           f"embedded in a full build); {len(questions)} questions x {args.rounds} rounds, warm, query cache off; "
           "ratio = torch (default threads) / this, so > 1 is faster")
     print()
-    print(f"| backend (encoder threads) | embed p50 ms | ask p50 ms | ask p99 ms | ask p50 ratio | "
-          f"build chunks/s (median of {args.builds}) | first build chunks/s | texts/s | build ratio | model load s |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for r in results:
-        e50 = statistics.median(r.embed)
+
+    def speed_row(r: Result) -> list[str]:
         a50, a99 = p50_p99(r.ask)
         build = statistics.median(r.build_s)
         rate = r.chunks / build
-        print(f"| {r.variant.label} | {e50:.2f} | {a50:.2f} | {a99:.2f} | {base_ask / a50:.2f} | {rate:.0f} | "
-              f"{r.chunks / r.build_s[0]:.0f} | {r.texts / build:.0f} | {rate / base_rate:.2f} | {r.load_s:.2f} |")
+        return [r.variant.label, f"{statistics.median(r.embed):.2f}", f"{a50:.2f}", f"{a99:.2f}", f"{base_ask / a50:.2f}",
+                f"{rate:.0f}", f"{r.chunks / r.build_s[0]:.0f}", f"{r.texts / build:.0f}", f"{rate / base_rate:.2f}",
+                f"{r.load_s:.2f}"]
+
+    print(markdown_table(["backend (encoder threads)", "embed p50 ms", "ask p50 ms", "ask p99 ms", "ask p50 ratio",
+                          f"build chunks/s (median of {args.builds})", "first build chunks/s", "texts/s", "build ratio",
+                          "model load s"], map(speed_row, results)))
     print("(embed p50 ratio torch / this: " + ", ".join(
         f"{r.variant.label} {base_embed / statistics.median(r.embed):.2f}" for r in results[1:]) + ")")
     print()
-    print("| backend | max abs diff vs torch | top-1 agreement (eval q x chunks) | answers identical | "
-          "answer hit rate | abstention recall | abstention precision | false abstention | evidence recall@5 |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    seen = set()
-    for r in results:
-        if r.variant.backend in seen:
-            continue
-        seen.add(r.variant.backend)
-        q = r.quality
-        ev = q["eval"]
+
+    def quality_row(r: Result) -> list[str]:
+        q, ev = r.quality, r.quality["eval"]
         same = f"{q['same_answers'][0]}/{q['same_answers'][1]}" if "same_answers" in q else "—"
-        print(f"| {r.variant.backend} | {q.get('max_diff', 0.0):.1e} | {q.get('top1', 1.0):.3f} | {same} | "
-              f"{ev.answer_hit_rate:.3f} | {ev.abstention_recall:.3f} | {ev.abstention_precision:.3f} | "
-              f"{ev.false_abstention:.3f} | {ev.evidence_recall_at_k:.3f} |")
+        return [r.variant.backend, f"{q.get('max_diff', 0.0):.1e}", f"{q.get('top1', 1.0):.3f}", same,
+                f"{ev.answer_hit_rate:.3f}", f"{ev.abstention_recall:.3f}", f"{ev.abstention_precision:.3f}",
+                f"{ev.false_abstention:.3f}", f"{ev.evidence_recall_at_k:.3f}"]
+
+    per_backend: dict[str, Result] = {}  # quality is the backend's, whatever its threads: one row each
+    for r in results:
+        per_backend.setdefault(r.variant.backend, r)
+    print(markdown_table(["backend", "max abs diff vs torch", "top-1 agreement (eval q x chunks)", "answers identical",
+                          "answer hit rate", "abstention recall", "abstention precision", "false abstention",
+                          "evidence recall@5"], map(quality_row, per_backend.values())))
     if real:
         print()
         print(f"Real data: SQuAD 2.0 dev (CS224N half), {SQUAD_QUESTIONS} answerable questions x 646 paragraphs, "
               "dense retrieval only")
         print()
-        print("| backend | paragraphs embedded/s | ratio | R@1 | R@5 | top-1 agreement with torch |")
-        print("|---|---|---|---|---|---|")
-        for name, rate, r1, r5, agree in real:
-            print(f"| {name} | {rate:.0f} | {rate / real[0][1]:.2f} | {r1:.3f} | {r5:.3f} | {agree:.3f} |")
+        print(markdown_table(["backend", "paragraphs embedded/s", "ratio", "R@1", "R@5", "top-1 agreement with torch"],
+                             ([name, f"{rate:.0f}", f"{rate / real[0][1]:.2f}", f"{r1:.3f}", f"{r5:.3f}", f"{agree:.3f}"]
+                              for name, rate, r1, r5, agree in real)))
     print()
     print(f"Fresh processes (median of {args.runs}; the ONNX export already cached, as after `qa index build`)")
     print()
-    print("| command | wall s |")
-    print("|---|---|")
-    for name, s in cold["imports"].items():
-        print(f"| `{name}` | {s:.2f} |")
+    print(markdown_table(["command", "wall s"], ([f"`{name}`", f"{s:.2f}"] for name, s in cold["imports"].items())))
     print()
-    print("| backend | `qa ask` end to end s | `qa ask` peak RSS MB | `qa serve --workers 2` to first answer s | "
-          "RSS per serve worker MB |")
-    print("|---|---|---|---|---|")
-    for backend, (wall, rss) in cold["ask"].items():
+
+    def cold_row(backend: str, wall: float, rss: float) -> list[str]:
         first, worker = cold["serve"].get(backend, (float("nan"), float("nan")))
-        print(f"| {backend} | {wall:.2f} | {rss:.0f} | {first:.2f} | {worker:.0f} |")
+        return [backend, f"{wall:.2f}", f"{rss:.0f}", f"{first:.2f}", f"{worker:.0f}"]
+
+    print(markdown_table(["backend", "`qa ask` end to end s", "`qa ask` peak RSS MB",
+                          "`qa serve --workers 2` to first answer s", "RSS per serve worker MB"],
+                         (cold_row(backend, wall, rss) for backend, (wall, rss) in cold["ask"].items())))
 
 
 if __name__ == "__main__":
