@@ -9,6 +9,7 @@ import json
 import logging
 import re
 import shutil
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -263,8 +264,8 @@ def test_blocking_endpoints_are_plain_functions_run_in_the_threadpool(seed_setti
 
 
 def test_questions_wait_their_turn_without_starving_other_endpoints(seed_settings: Settings, engine: Engine) -> None:
-    """/ask answers QA_ASK_CONCURRENCY questions at a time in a worker thread; the others wait on the event
-    loop, holding none of the shared thread pool (threads sharing the interpreter lock only slow each other
+    """/ask answers QA_ASK_CONCURRENCY questions at a time on threads of its own; the others wait in their
+    queue, holding none of the shared thread pool (threads sharing the interpreter lock only slow each other
     down). 60 questions at once: /healthz is answered meanwhile, the shared pool never has more than /healthz's
     one thread taken, and every question is answered."""
     import anyio.to_thread
@@ -273,6 +274,8 @@ def test_questions_wait_their_turn_without_starving_other_endpoints(seed_setting
     app = create_app(make_settings(**{**seed_settings.model_dump(), "ask_concurrency": 1}), engine)
     order: list[str] = []
     busy: list[int] = []  # threads of the shared pool taken, sampled while the questions are answered
+    asking: list[int] = []  # /ask's own threads alive, sampled alike (not counting other apps' in this session)
+    others = set(threading.enumerate())
 
     async def ask(i: int) -> None:
         r = await client.post("/ask", json={"question": f"Does Flask support async? ({i})"})
@@ -287,6 +290,7 @@ def test_questions_wait_their_turn_without_starving_other_endpoints(seed_setting
         pool = anyio.to_thread.current_default_thread_limiter()
         while True:
             busy.append(pool.borrowed_tokens)
+            asking.append(sum(t.name.startswith("qa-ask") for t in set(threading.enumerate()) - others))
             await asyncio.sleep(0.001)
 
     async def scenario() -> None:
@@ -300,6 +304,7 @@ def test_questions_wait_their_turn_without_starving_other_endpoints(seed_setting
     assert sorted(order) == ["ask"] * 60 + ["healthz"]
     assert order.index("healthz") < 30, order
     assert len(busy) > 10 and max(busy) <= 1, busy
+    assert max(asking) == 1, asking  # 60 questions, one thread
 
 
 def test_each_request_logs_one_json_line_with_timings(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
