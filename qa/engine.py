@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
 import logging
@@ -35,6 +36,44 @@ def _configure_threads() -> None:
     faiss.omp_set_num_threads(1)
 
 
+class Turns:
+    """At most ``n`` holders at once, the others served in the order they came. ``threading.Semaphore`` is not
+    fair: the thread that just released takes the slot again before a waiter wakes, so one busy asker could
+    starve the rest; here a release hands the slot straight to the longest waiter."""
+
+    def __init__(self, n: int) -> None:
+        self._free = n
+        self._waiting: collections.deque[threading.Event] = collections.deque()
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._free and not self._waiting:
+                self._free -= 1
+                return
+            turn = threading.Event()
+            self._waiting.append(turn)
+        try:
+            turn.wait()  # set by the release that hands this thread its slot
+        except BaseException:  # interrupted while waiting: leave the queue, or pass on a slot just handed over
+            with self._lock:
+                if turn.is_set():
+                    self._release()
+                else:
+                    self._waiting.remove(turn)
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._release()
+
+    def _release(self) -> None:  # under self._lock
+        if self._waiting:
+            self._waiting.popleft().set()
+        else:
+            self._free += 1
+
+
 class Engine:
     """Answers questions from the live index version; a background reloader swaps in new versions."""
 
@@ -49,7 +88,7 @@ class Engine:
         self._pieces: dict[str, int] = {}
         # QA_ASK_CONCURRENCY questions at a time in this process, whoever asks (HTTP, Slack's listener threads,
         # the CLI): threads sharing one interpreter lock and two cores only slow each other down.
-        self._asking = threading.BoundedSemaphore(settings.ask_concurrency)
+        self._asking = Turns(settings.ask_concurrency)
 
     def _word_pieces(self, word: str) -> int:
         """How many WordPiece tokens the model splits a word into (cached; words repeat)."""

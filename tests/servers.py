@@ -1,4 +1,5 @@
-"""Real servers in tests: a free port on 127.0.0.1, waiting for `/readyz` (bounded), a clean stop."""
+"""Real servers in tests: a free port on 127.0.0.1, waiting for `/readyz` (bounded), a clean stop; and
+waiting (bounded) for any condition."""
 
 from __future__ import annotations
 
@@ -6,10 +7,21 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
+
+
+def wait_until(predicate: Callable[[], bool], limit: float = 60.0) -> bool:
+    """Poll ``predicate`` until it holds or ``limit`` seconds pass (a bound, not a timing assertion)."""
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return predicate()
 
 
 def free_port() -> int:

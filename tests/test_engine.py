@@ -17,11 +17,12 @@ from qa.answer import text_fragment_link
 from qa.build import build_index
 from qa.documents import Document, load_corpus
 from qa.embedding import OnnxEmbedder
-from qa.engine import Engine
+from qa.engine import Engine, Turns
 from qa.errors import IndexMismatchError, IndexNotBuiltError, InvalidQuestionError
 from tests.conftest import CORPUS, make_settings
 from tests.contract import NUMBER, check_contract
 from tests.fakes import HashingEmbedder
+from tests.servers import wait_until
 
 # -- follow-ups -----------------------------------------------------------------------------------
 
@@ -356,3 +357,23 @@ def test_questions_from_any_thread_share_the_concurrency_limit(tmp_path: Path, l
         answers = list(pool.map(lambda i: engine.ask(f"Does Zephyr DB support replication? ({i})"), range(16)))
     assert [a.question for a in answers] == [f"Does Zephyr DB support replication? ({i})" for i in range(16)]
     assert embedder.most == limit
+
+
+def test_turns_are_taken_in_order() -> None:
+    """The engine's limit hands a released slot to the longest waiter: the thread that releases cannot take
+    it straight back (as it can with threading.Semaphore), so a busy asker cannot starve the others."""
+    turns, order = Turns(1), []
+
+    def other() -> None:
+        with turns:
+            order.append("other")
+
+    turns.__enter__()
+    waiter = threading.Thread(target=other)
+    waiter.start()
+    assert wait_until(lambda: len(turns._waiting) == 1)
+    turns.__exit__(None, None, None)
+    with turns:  # queued behind the waiter, which was handed the slot
+        order.append("releaser")
+    waiter.join(10)
+    assert order == ["other", "releaser"]

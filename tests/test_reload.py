@@ -8,8 +8,7 @@ import os
 import shutil
 import subprocess
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -23,18 +22,9 @@ from qa.index import live_version_dir
 from qa.reload import Reloader
 from tests.conftest import CORPUS, make_settings
 from tests.fakes import HashingEmbedder
+from tests.servers import wait_until
 
 DELETED = "codesea-fastapi-vs-flask"
-
-
-def wait_until(predicate: Callable[[], bool], limit: float = 60.0) -> bool:
-    """Poll ``predicate`` until it holds or ``limit`` seconds pass (a bound, not a timing assertion)."""
-    end = time.monotonic() + limit
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return predicate()
 
 
 @pytest.fixture
@@ -143,7 +133,9 @@ def test_concurrent_asks_during_a_rebuild_never_fail(
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(CORPUS, corpus)
     shutil.copytree(seed_index, index)
-    engine = Engine(make_settings(corpus_dir=corpus, index_dir=index, data_dir=tmp_path / "var"), embedder)
+    # Three questions at once (the default is one at a time): the swap must be safe under truly concurrent asks.
+    engine = Engine(make_settings(corpus_dir=corpus, index_dir=index, data_dir=tmp_path / "var", ask_concurrency=3),
+                    embedder)
     engine.warm_up()
     engine.start_reloader(interval=0.1)
     first = engine.loaded_version
