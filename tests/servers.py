@@ -1,17 +1,29 @@
-"""Real servers in tests: a free port on 127.0.0.1, waiting for `/readyz` (bounded), a clean stop; and
-waiting (bounded) for any condition."""
+"""Real servers and other child processes in tests: the `qa` command and a clean environment for it, a free
+port on 127.0.0.1, waiting for `/readyz` (bounded), a clean stop; and waiting (bounded) for any condition."""
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
+
+QA = Path(sys.executable).parent / "qa"  # the installed command, beside this interpreter
+
+
+def child_env(**settings: str) -> dict[str, str]:
+    """The environment for a child process: this one's without any QA_ or SLACK_ variable, so the child reads
+    only ``settings``; offline."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_"))}
+    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false", **settings)
+    return env
 
 
 def wait_until(predicate: Callable[[], bool], limit: float = 60.0) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,14 +11,14 @@ import pytest
 
 from qa.embedding import OnnxEmbedder, threads_per_worker
 from tests.conftest import ROOT
+from tests.servers import child_env
 
 pytestmark = pytest.mark.slow
 
 
 def run_bench(*args: str, timeout: float = 300, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("QA_")}, "HF_HUB_OFFLINE": "1", **(env or {})}
-    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=child_env(**(env or {})), capture_output=True,
+                          text=True, timeout=timeout)
 
 
 def test_http_load_test_runs_without_errors(embedder: OnnxEmbedder, onnx_cache_dir: Path) -> None:

@@ -13,7 +13,8 @@ import pytest
 
 from integrations.cli import main
 from qa.documents import load_corpus
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS
+from tests.servers import QA, child_env
 
 
 @pytest.fixture(scope="module")
@@ -192,13 +193,8 @@ def test_stdin_without_json_is_refused(dirs: list[str], capsys: pytest.CaptureFi
 
 # -- the installed command, for real --------------------------------------------------------------
 
-QA = ROOT / ".venv" / "bin" / "qa"
-
-
 def run_qa(args: list[str], cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_"))}
-    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false",
-               QA_MODEL_CACHE_DIR=os.environ["QA_MODEL_CACHE_DIR"])
+    env = child_env(QA_MODEL_CACHE_DIR=os.environ["QA_MODEL_CACHE_DIR"])
     return subprocess.run([str(QA), *args], cwd=cwd, input=stdin, capture_output=True, text=True, env=env, timeout=300)
 
 

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -32,6 +31,7 @@ from qa.onnx_export import MODEL_FILE, ModelExportError
 from qa.settings import Settings
 from tests.conftest import CORPUS, ROOT, make_settings
 from tests.fakes import HashingEmbedder
+from tests.servers import child_env
 
 pytestmark = pytest.mark.slow
 
@@ -235,8 +235,8 @@ def test_query_path_does_not_import_torch(embedder: OnnxEmbedder, onnx_cache_dir
         "assert v.shape == (1, 384) and not e.exported\n"
         "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))\n"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=child_env(), capture_output=True, text=True,
+                         check=True)
     assert out.stdout.strip() == "[]"
 
 

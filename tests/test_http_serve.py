@@ -9,7 +9,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -24,9 +23,7 @@ from integrations.http.server import default_workers, settings_env
 from qa.embedding import threads_per_worker
 from qa.engine import Engine
 from tests.conftest import CORPUS, make_settings
-from tests.servers import free_port, stop, wait_until_ready
-
-QA = Path(sys.executable).parent / "qa"
+from tests.servers import QA, child_env, free_port, stop, wait_until_ready
 
 
 def test_settings_survive_the_trip_to_a_worker_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -63,8 +60,8 @@ def served(seed_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     tmp = tmp_path_factory.mktemp("serve")
     index = tmp / "index"
     shutil.copytree(seed_index, index, ignore=shutil.ignore_patterns("LOCK"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_"))}
-    env.update(QA_INDEX_DIR=str(index), QA_CORPUS_DIR=str(CORPUS), QA_DATA_DIR=str(tmp / "var"), QA_ADMIN_TOKEN="e2e-token")
+    env = child_env(QA_INDEX_DIR=str(index), QA_CORPUS_DIR=str(CORPUS), QA_DATA_DIR=str(tmp / "var"),
+                    QA_ADMIN_TOKEN="e2e-token")
     port = free_port()
     out, err = tmp / "stdout.log", tmp / "stderr.log"
     with out.open("wb") as fo, err.open("wb") as fe:
@@ -201,8 +198,7 @@ def test_a_taken_port_is_one_clear_error(tmp_path: Path, reuse_port: bool) -> No
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
-        out = subprocess.run([str(QA), "serve", "--port", str(port), "--workers", "2"], cwd=tmp_path, env=env,
+        out = subprocess.run([str(QA), "serve", "--port", str(port), "--workers", "2"], cwd=tmp_path, env=child_env(),
                              capture_output=True, text=True, timeout=60)
     assert out.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in out.stderr and "Traceback" not in out.stderr
@@ -211,10 +207,8 @@ def test_a_taken_port_is_one_clear_error(tmp_path: Path, reuse_port: bool) -> No
 def test_workers_that_cannot_start_stop_the_server(seed_index: Path, tmp_path: Path) -> None:
     """The app cannot be built in a worker (the Slack API URL has no scheme): each worker says why in one line
     and the server exits with uvicorn's startup-failure status instead of starting workers again and again."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_"))}
-    env.update(QA_INDEX_DIR=str(seed_index), QA_CORPUS_DIR=str(CORPUS), QA_DATA_DIR=str(tmp_path / "var"),
-               QA_SLACK_BOT_TOKEN="xoxb-test", QA_SLACK_SIGNING_SECRET="secret",
-               QA_SLACK_API_URL="127.0.0.1/api/")
+    env = child_env(QA_INDEX_DIR=str(seed_index), QA_CORPUS_DIR=str(CORPUS), QA_DATA_DIR=str(tmp_path / "var"),
+                    QA_SLACK_BOT_TOKEN="xoxb-test", QA_SLACK_SIGNING_SECRET="secret", QA_SLACK_API_URL="127.0.0.1/api/")
     out = subprocess.run([str(QA), "serve", "--port", str(free_port()), "--workers", "2"], cwd=tmp_path, env=env,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 3, out.stderr[-2000:]

@@ -4,7 +4,6 @@ answering with the default (ONNX) backend never imports torch. Each check runs i
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from qa.settings import Settings
 from tests.conftest import ROOT
+from tests.servers import child_env
 
 MODEL_LIBS = ("torch", "sentence_transformers", "transformers", "onnxruntime", "onnx")
 INDEX_LIBS = ("faiss", "bm25s")
@@ -23,8 +23,7 @@ def loaded_after(code: str, **env: str) -> list[str]:
     """Which heavy top-level packages are in ``sys.modules`` after ``code`` runs in a fresh interpreter."""
     watch = MODEL_LIBS + INDEX_LIBS + ADAPTER_LIBS
     probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(m for m in {watch!r} if m in sys.modules)))"
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_"))}
-    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env={**clean, **env}, capture_output=True,
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=child_env(**env), capture_output=True,
                          text=True, check=True)
     return list(json.loads(out.stdout.strip().splitlines()[-1]))
 

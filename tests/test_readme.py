@@ -13,16 +13,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.servers import free_port, wait_until_ready
-
-QA = str(ROOT / ".venv" / "bin" / "qa")
+from tests.servers import QA, child_env, free_port, wait_until_ready
 
 
 def _env(tmp_path: Path, index_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_"))}
-    env.update(QA_INDEX_DIR=str(index_dir), QA_DATA_DIR=str(tmp_path / "var"), QA_CORPUS_DIR=str(ROOT / "corpus"),
-               HF_HUB_OFFLINE="1", QA_MODEL_CACHE_DIR=str(tmp_path / "models"))
-    return env
+    return child_env(QA_INDEX_DIR=str(index_dir), QA_DATA_DIR=str(tmp_path / "var"), QA_CORPUS_DIR=str(ROOT / "corpus"),
+                     QA_MODEL_CACHE_DIR=str(tmp_path / "models"))
 
 
 def test_readme_shows_the_two_commands() -> None:

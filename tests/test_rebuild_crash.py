@@ -3,7 +3,6 @@ succeeds and leaves no debris. Real child processes, real signals."""
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import signal
@@ -20,6 +19,7 @@ from qa.engine import Engine
 from qa.index import CURRENT, VERSIONS, IndexVersion, live_version_dir
 from tests.conftest import CORPUS, ROOT, make_settings
 from tests.fakes import HashingEmbedder
+from tests.servers import QA, child_env
 
 # A build in a child process that SIGKILLs itself when its progress reaches the given message.
 CHILD = """
@@ -50,12 +50,6 @@ KILL_POINTS = [
     "version",  # CURRENT replaced, old versions not yet pruned
     "removing old version",  # pruning
 ]
-
-
-def child_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
-    env["PYTHONPATH"] = str(ROOT)
-    return env
 
 
 @pytest.fixture
@@ -96,7 +90,7 @@ def test_sigkill_at_each_step_leaves_a_working_index(tmp_path: Path, setup: tupl
     corpus, index = setup
     before = live_version_dir(index)
     proc = subprocess.run([sys.executable, "-c", CHILD, str(corpus), str(index), kill_at], cwd=ROOT,
-                          env=child_env(), capture_output=True, text=True, timeout=120)
+                          env=child_env(PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=120)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     assert "finished" not in proc.stdout
     assert any(line.startswith(kill_at) for line in proc.stdout.splitlines())
@@ -116,7 +110,8 @@ def test_sigkill_after_random_delays(tmp_path: Path, setup: tuple[Path, Path]) -
     span = 0.0
     for i in range(5):  # bounded; the first run is not killed: it measures how long a build takes here
         edit_article(corpus, "Lisbon" if i % 2 == 0 else "Porto", "Porto" if i % 2 == 0 else "Lisbon")
-        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(corpus), str(index), ""], cwd=ROOT, env=child_env(),
+        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(corpus), str(index), ""], cwd=ROOT,
+                                env=child_env(PYTHONPATH=str(ROOT)),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert proc.stdout is not None and proc.stdout.readline().strip() == "started"
         t0 = time.monotonic()
@@ -141,9 +136,9 @@ def test_sigkill_of_qa_index_build_keeps_the_old_answers(
     shutil.copytree(seed_index, index)
     edit_article(corpus, "Berlin", "Lisbon")
     before = live_version_dir(index)
-    qa = Path(sys.executable).parent / "qa"
-    proc = subprocess.Popen([str(qa), "--corpus-dir", str(corpus), "--index-dir", str(index), "index", "build"],
-                            cwd=tmp_path, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([str(QA), "--corpus-dir", str(corpus), "--index-dir", str(index), "index", "build"],
+                            cwd=tmp_path, env=child_env(PYTHONPATH=str(ROOT)), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
     assert proc.stderr is not None
     lines = []
     for line in proc.stderr:  # progress goes to stderr

@@ -4,7 +4,6 @@ load, never fail because of one, and keep the snapshot they started with."""
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import subprocess
 import threading
@@ -22,7 +21,7 @@ from qa.index import live_version_dir
 from qa.reload import Reloader
 from tests.conftest import CORPUS, make_settings
 from tests.fakes import HashingEmbedder
-from tests.servers import wait_until
+from tests.servers import child_env, wait_until
 
 DELETED = "codesea-fastapi-vs-flask"
 
@@ -214,9 +213,8 @@ def test_qa_serve_swaps_versions_under_load_with_zero_failures(
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(CORPUS, corpus)
     shutil.copytree(seed_index, index)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_"))}
-    env.update(QA_INDEX_DIR=str(index), QA_CORPUS_DIR=str(corpus), QA_DATA_DIR=str(tmp_path / "var"),
-               QA_ADMIN_TOKEN="reload-token")
+    env = child_env(QA_INDEX_DIR=str(index), QA_CORPUS_DIR=str(corpus), QA_DATA_DIR=str(tmp_path / "var"),
+                    QA_ADMIN_TOKEN="reload-token")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = tmp_path / "serve.log"

@@ -4,13 +4,9 @@ with cited excerpts, within 3 seconds; a forged one produces none; a retry is an
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -23,7 +19,7 @@ from integrations.slack.runner import run
 from qa.engine import Engine
 from qa.settings import Settings
 from tests.conftest import ROOT, make_settings
-from tests.servers import free_port, wait_until_ready
+from tests.servers import QA, child_env, free_port, wait_until_ready
 from tests.slack_fake import BOT_TOKEN, SIGNING_SECRET, FakeSlack, event_body, mention, sign
 
 DEADLINE = 3.0  # seconds: Slack's ack deadline, and the bound for the reply
@@ -35,13 +31,10 @@ def served(fake: FakeSlack, seed_settings: Settings, tmp_path_factory: pytest.Te
     tmp = tmp_path_factory.mktemp("serve")
     settings = make_settings(corpus_dir=seed_settings.corpus_dir, index_dir=seed_settings.index_dir, data_dir=tmp / "var",
                              slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET, slack_api_url=fake.api_url)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_"))}
-    env.update(QA_CORPUS_DIR=str(settings.corpus_dir), QA_INDEX_DIR=str(settings.index_dir),
-               QA_DATA_DIR=str(settings.data_dir), QA_SLACK_BOT_TOKEN=BOT_TOKEN,
-               QA_SLACK_SIGNING_SECRET=SIGNING_SECRET, QA_SLACK_API_URL=fake.api_url,
-               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONPATH=str(ROOT))
-    qa = shutil.which("qa", path=str(Path(sys.executable).parent))
-    cmd = [qa] if qa else [sys.executable, "-m", "integrations.cli"]
+    env = child_env(QA_CORPUS_DIR=str(settings.corpus_dir), QA_INDEX_DIR=str(settings.index_dir),
+                    QA_DATA_DIR=str(settings.data_dir), QA_SLACK_BOT_TOKEN=BOT_TOKEN,
+                    QA_SLACK_SIGNING_SECRET=SIGNING_SECRET, QA_SLACK_API_URL=fake.api_url, PYTHONPATH=str(ROOT))
+    cmd = [str(QA)]
     port = free_port()
     log = (tmp / "serve.log").open("w+")
     proc = subprocess.Popen([*cmd, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],

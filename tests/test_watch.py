@@ -7,7 +7,6 @@ import queue
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from qa.index import IndexVersion
 from qa.watch import CorpusWatcher, corpus_signature, watch
 from tests.conftest import CORPUS, ROOT
 from tests.fakes import HashingEmbedder, posing_as_the_default_model
+from tests.servers import QA, child_env
 
 
 @pytest.fixture
@@ -135,10 +135,9 @@ def test_cli_watch_rebuilds_and_stops_cleanly_on_ctrl_c(tmp_path: Path, corpus: 
     # Same model id, dimension and precision as the CLI's model, so the rebuild is incremental; a deletion embeds
     # nothing, so the model is never loaded in the child.
     build_index(corpus, index, posing_as_the_default_model())
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
-    qa = Path(sys.executable).parent / "qa"
+    env = child_env()
     proc = subprocess.Popen(
-        [str(qa), "--corpus-dir", str(corpus), "--index-dir", str(index), "index", "watch", "--interval", "0.1",
+        [str(QA), "--corpus-dir", str(corpus), "--index-dir", str(index), "index", "watch", "--interval", "0.1",
          "--quiet", "0.3"],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
