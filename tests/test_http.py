@@ -274,15 +274,19 @@ def test_questions_wait_their_turn_without_starving_other_endpoints(seed_setting
     app = create_app(make_settings(**{**seed_settings.model_dump(), "ask_concurrency": 1}), engine)
     order: list[str] = []
     busy: list[int] = []  # threads of the shared pool taken, sampled while the questions are answered
-    asking: list[int] = []  # /ask's own threads alive, sampled alike (not counting other apps' in this session)
-    others = set(threading.enumerate())
+    asking: list[int] = []  # this app's /ask threads alive, sampled alike
+    others = set(threading.enumerate())  # the module's client app has /ask threads of its own
 
     async def ask(i: int) -> None:
         r = await client.post("/ask", json={"question": f"Does Flask support async? ({i})"})
         order.append("ask" if r.status_code == 200 else f"error {r.status_code}")
 
     async def health() -> None:
-        await asyncio.sleep(0)  # after the 60 questions have started
+        for _ in range(5000):  # bounded: until a question is being answered, so /healthz comes in the middle
+            if any(asking):
+                break
+            await asyncio.sleep(0.001)
+        assert any(asking), "no question was being answered"
         assert (await client.get("/healthz")).status_code == 200
         order.append("healthz")
 
@@ -295,7 +299,7 @@ def test_questions_wait_their_turn_without_starving_other_endpoints(seed_setting
 
     async def scenario() -> None:
         watcher = asyncio.create_task(watch())
-        async with client:
+        async with app.router.lifespan_context(app), client:  # the lifespan owns /ask's threads
             await asyncio.gather(*(ask(i) for i in range(60)), health())
         watcher.cancel()
 

@@ -154,16 +154,16 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     owns_engine = engine is None
     if engine is None:
         engine = Engine(settings)
-    # /ask's threads. Questions waiting for one hold no thread; a thread that finishes takes the next question
-    # at once, without a round trip through the event loop (2% less CPU a question than anyio's limiter,
-    # with both kinds of server under the same load).
-    ask_threads = ThreadPoolExecutor(settings.ask_concurrency, thread_name_prefix="qa-ask")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         eng: Engine = app.state.engine
         await run_in_threadpool(_warm, eng)
         eng.start_reloader()  # new index versions (built by any process) are swapped in by a thread
+        # /ask's threads, for as long as the app serves. Questions waiting for one hold no thread; a thread that
+        # finishes takes the next question at once, without a round trip through the event loop (2% less CPU a
+        # question than anyio's limiter, with both kinds of server under the same load).
+        ask_threads = app.state.ask_threads = ThreadPoolExecutor(settings.ask_concurrency, thread_name_prefix="qa-ask")
         try:
             yield
         finally:
@@ -213,7 +213,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def ask(body: AskIn, request: Request, engine: EngineDep) -> dict[str, Any]:
         """Answer a question with verbatim, cited excerpts (a follow-up when `conversation_id` has turns)."""
         # QA_ASK_CONCURRENCY at a time: the rest wait in the queue, not for the interpreter lock.
-        answer = await asyncio.get_running_loop().run_in_executor(ask_threads, engine.ask, body.question, body.conversation_id)
+        answer = await asyncio.get_running_loop().run_in_executor(
+            request.app.state.ask_threads, engine.ask, body.question, body.conversation_id
+        )
         setattr(request.state, TIMINGS_KEY, answer.timings_ms)
         return answer.to_dict()
 
