@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from qa.errors import QAError
+from qa.errors import SettingsError
 
 INDEX_TYPES = ("flat", "hnsw", "ivfpq", "auto")
 
@@ -45,7 +45,7 @@ class AnnParams:
         return cls(**{n: getattr(settings, n) for n in names if hasattr(settings, n)})
 
 
-class AnnSettingsError(QAError):
+class AnnSettingsError(SettingsError):
     """The FAISS index settings cannot build an index (found before anything is embedded)."""
 
 

@@ -248,7 +248,8 @@ class OnnxSession:
         order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
         batches = [order[s : s + self.batch_size] for s in range(0, len(order), self.batch_size)]
         session = self.session
-        if self.threads > 1 and len(batches) > 1:
+        parallel = self.threads > 1 and len(batches) > 1
+        if parallel:
             with self._bulk_lock:
                 if self._bulk is None:
                     self._bulk = self._new_session(1)
@@ -262,12 +263,17 @@ class OnnxSession:
         def run(rows: list[int]) -> tuple[list[int], Vectors]:
             return rows, self._run(session, [encodings[i] for i in rows])
 
-        pool = ThreadPoolExecutor(self.threads) if session is self._bulk else None
+        # pool.map submits all it is given at once: a window at a time keeps a large corpus's batches (one text
+        # each in int8) from all waiting as futures, with their results, until the loop reaches them.
+        window = 64 * self.threads
+        pool = ThreadPoolExecutor(self.threads) if parallel else None
         try:
-            for rows, vecs in pool.map(run, batches) if pool else map(run, batches):
-                out[rows] = vecs
-                if bar is not None:
-                    bar.update(len(rows))
+            for start in range(0, len(batches), window):
+                part = batches[start : start + window]
+                for rows, vecs in pool.map(run, part) if pool else map(run, part):
+                    out[rows] = vecs
+                    if bar is not None:
+                        bar.update(len(rows))
         finally:
             if pool is not None:
                 pool.shutdown()

@@ -99,10 +99,6 @@ class Engine:
                 self._pieces[word] = n
         return n
 
-    @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> Engine:
-        return cls(settings or Settings())
-
     # -- index -----------------------------------------------------------------------------------
     def load(self) -> Snapshot:
         """Make the live index version the one served, loading it in the caller's thread if it is not

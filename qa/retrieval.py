@@ -215,7 +215,7 @@ def retrieve(
     fused[top_lex] += _rrf(lex_rank[top_lex], rrf_k)
     joined = [top_dense, top_lex[dense_rank[top_lex] >= top_k]]
     if len(query.subjects) >= 2:
-        seen = np.flatnonzero((dense_rank < ABSENT) | (lex_rank < ABSENT))
+        seen = np.union1d(dense_order, lex_order)  # every chunk either retriever returned, ascending
         key = -(_rrf(dense_rank[seen], rrf_k) + _rrf(lex_rank[seen], rrf_k))
         pool_ranked = seen[np.argsort(key, kind="stable")].tolist()
         added: list[int] = []
