@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from qa.evaluation import DEFAULT_EVAL_FILE, load_cases, percentile
-from qa.settings import Settings
+from qa.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -28,7 +28,7 @@ def bench_settings(work: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {"corpus_dir": CORPUS, "index_dir": work / "index", "data_dir": work / "var",
                                  "query_cache_size": 0}
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return load_settings(_env_file=None, **values)
 
 
 def latencies(fn: Callable[[str], object], questions: list[str], rounds: int) -> list[float]:

@@ -62,7 +62,8 @@ class Run:
     rps: float
     p50_ms: float
     p99_ms: float
-    rps_each: list[float]  # every repeat's requests per second; rps, p50 and p99 are the median repeat's
+    rps_each: list[float]  # every repeat's requests per second; with repeats, requests and errors count them all
+    # and seconds, rps, p50 and p99 are the median repeat's
 
 
 class Questions:
@@ -209,16 +210,16 @@ def prepare_index(dest: Path) -> tuple[Any, Path]:
     ``index/`` when that is current, otherwise built)."""
     from qa.engine import Engine
     from qa.errors import QAError
-    from qa.settings import Settings
+    from qa.settings import load_settings
 
     index = dest / "index"
     try:
-        current = Engine(Settings(_env_file=None, corpus_dir=ROOT / "corpus", index_dir=ROOT / "index"))  # type: ignore[call-arg]
+        current = Engine(load_settings(_env_file=None, corpus_dir=ROOT / "corpus", index_dir=ROOT / "index"))
         if not current.status()["stale"]:
             shutil.copytree(ROOT / "index", index, ignore=shutil.ignore_patterns("LOCK"))
     except QAError:
         pass
-    settings = Settings(_env_file=None, corpus_dir=ROOT / "corpus", index_dir=index, data_dir=dest / "var-inproc")  # type: ignore[call-arg]
+    settings = load_settings(_env_file=None, corpus_dir=ROOT / "corpus", index_dir=index, data_dir=dest / "var-inproc")
     if not index.exists():
         print("building an index of the seed corpus ...", file=sys.stderr, flush=True)
         Engine(settings).rebuild()
@@ -314,9 +315,10 @@ def paired(engine: Any, port: int, make_body: Callable[[], bytes], pairs: int, w
 def table(runs: list[Run]) -> str:
     """One row a run; with repeats, the median repeat's figures and every repeat's requests per second."""
     repeated = any(len(r.rps_each) > 1 for r in runs)
+    every = " (all repeats)" if repeated else ""
     return markdown_table(
-        ["backend", "workers", "questions", "connections", "requests", "req/s", "p50 ms", "p99 ms", "errors"]
-        + (["req/s of each repeat"] if repeated else []),
+        ["backend", "workers", "questions", "connections", f"requests{every}", "req/s", "p50 ms", "p99 ms",
+         f"errors{every}"] + (["req/s of each repeat"] if repeated else []),
         ([r.backend, r.workers, r.questions, r.connections, r.requests, f"{r.rps:.0f}", f"{r.p50_ms:.2f}",
           f"{r.p99_ms:.2f}", r.errors] + ([", ".join(f"{x:.0f}" for x in r.rps_each)] if repeated else []) for r in runs),
     )
@@ -360,8 +362,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="measure each load this many times back to back and report the median (default 1)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
-    if args.pairs < 1 or args.seconds <= 0 or args.repeat < 1:
-        parser.error("--pairs and --repeat must be at least 1 and --seconds above 0")
+    if not (args.pairs >= 1 and args.repeat >= 1 and args.seconds > 0 and min(args.connections) >= 1  # NaN fails too
+            and all(1 <= w <= 64 for w in args.workers) and (args.threads is None or args.threads >= 1)):
+        parser.error("--pairs, --repeat, --connections and --threads must be at least 1, --workers 1 to 64, "
+                     "and --seconds above 0")
+    args.workers, args.backend = list(dict.fromkeys(args.workers)), list(dict.fromkeys(args.backend))
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -397,11 +402,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         load(port, conns, 1.0, make)  # warm-up, not recorded
                         tries = [load(port, conns, args.seconds, make) for _ in range(args.repeat)]
                         rates = [len(lat) / elapsed for lat, _, elapsed in tries]
-                        latencies, _, elapsed = tries[rates.index(statistics.median_low(rates))]
+                        median = rates.index(statistics.median_low(rates))
+                        latencies, _, elapsed = tries[median]
                         errors = sum(e for _, e, _ in tries)  # every repeat counts
                         run = Run(
                             backend, workers, kind, conns, sum(len(lat) for lat, _, _ in tries) + errors, errors,
-                            round(elapsed, 2), len(latencies) / elapsed, percentile(latencies, 0.5) * 1000,
+                            round(elapsed, 2), rates[median], percentile(latencies, 0.5) * 1000,
                             percentile(latencies, 0.99) * 1000, rates,
                         )
                         runs.append(run)

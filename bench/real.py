@@ -38,9 +38,9 @@ def machine() -> str:
 
 
 def _settings(**overrides: object):  # type: ignore[no-untyped-def]
-    from qa.settings import Settings
+    from qa.settings import load_settings
 
-    base = Settings(_env_file=None)  # type: ignore[call-arg]
+    base = load_settings(_env_file=None)
     if base.model_cache_dir is None:  # one exported ONNX model for every scratch index
         overrides.setdefault("model_cache_dir", ROOT / "index" / "models")
 

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench._common import CORPUS, ROOT
+from bench._common import CORPUS, ROOT, bench_settings
 from qa.evaluation import markdown_table
 
 SHARED = ROOT.parent / "shared" / "data"
@@ -152,15 +152,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from qa.embedding import create_embedder
-    from qa.settings import Settings
 
     names = ["seed", "large"] if args.corpus == "all" else [args.corpus]
     with tempfile.TemporaryDirectory(prefix="bench-rebuild-") as tmp:
         # The default backend (or QA_EMBEDDING_BACKEND), as `qa index build` runs it; its one-time ONNX export,
         # into QA_MODEL_CACHE_DIR or else the scratch directory, is not timed.
-        settings = Settings(_env_file=None)  # type: ignore[call-arg]
-        cache = settings.model_cache_dir or Path(tmp) / "models"
-        embedder = create_embedder(settings.model_copy(update={"model_cache_dir": cache}))
+        embedder = create_embedder(bench_settings(Path(tmp)))
         embedder.embed(["warm up"])
         results = [run_corpus(name, embedder, Path(tmp)) for name in names]
     if args.json:

@@ -89,12 +89,12 @@ def squad_vectors(data: Path) -> tuple[np.ndarray, np.ndarray]:
 
     from qa.datasets import load_dataset
     from qa.engine import Engine
-    from qa.settings import Settings
+    from qa.settings import load_settings
 
     ds = load_dataset("squad2-dev-cs224n", data)
     texts = [d.text for d in ds.docs]
     texts += [s for d in ds.docs for s in re.split(r"(?<=[.!?])\s+", d.text) if len(s.split()) >= 4]
-    base = Settings(_env_file=None)  # type: ignore[call-arg]
+    base = load_settings(_env_file=None)
     embedder = Engine(base.model_copy(update={
         "model_cache_dir": base.model_cache_dir or ROOT / "index" / "models",
         "embedding_threads": os.cpu_count() or 1})).embedder
@@ -176,7 +176,7 @@ def pipeline_part(data: Path) -> tuple[np.ndarray, np.ndarray]:
     from qa.datasets.runner import write_corpus
     from qa.engine import Engine
     from qa.evaluation import percentile
-    from qa.settings import Settings
+    from qa.settings import load_settings
 
     docs = docs_corpus(data, PIPELINE_CORPORA)
     for page in EXCLUDED_PAGES:  # the release notes are part of a real docs site: indexed here
@@ -186,7 +186,7 @@ def pipeline_part(data: Path) -> tuple[np.ndarray, np.ndarray]:
     work = Path(tempfile.mkdtemp(prefix="qa-scale-"))
     try:
         write_corpus(Dataset("docs", docs, [], "page"), work / "corpus")
-        base = Settings(_env_file=None)  # type: ignore[call-arg]
+        base = load_settings(_env_file=None)
         settings = base.model_copy(update={
             "corpus_dir": work / "corpus", "index_dir": work / "index", "data_dir": work / "var",
             "query_cache_size": 0, "model_cache_dir": base.model_cache_dir or ROOT / "index" / "models"})

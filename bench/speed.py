@@ -40,7 +40,7 @@ import numpy as np
 
 from bench._common import CORPUS, ROOT, bench_settings, eval_questions, latencies, p50_p99, wait_for_quiet
 from qa.build import build_index
-from qa.embedding import Embedder, OnnxEmbedder, create_embedder, usable_cores
+from qa.embedding import Embedder, OnnxEmbedder, SentenceTransformerEmbedder, create_embedder, usable_cores
 from qa.engine import Engine
 from qa.evaluation import DEFAULT_EVAL_FILE, load_cases, markdown_table, run_eval
 
@@ -53,14 +53,13 @@ HEAVY = ("torch", "sentence_transformers", "transformers", "faiss", "onnxruntime
 @dataclass(frozen=True)
 class Variant:
     backend: str  # torch | onnx | onnx-int8
-    threads: int | None  # encoder intra-op threads; None: the backend's default
+    threads: int  # encoder intra-op threads
     faiss_threads: int = 1
 
     @property
     def label(self) -> str:
-        t = "default" if self.threads is None else str(self.threads)
         extra = f", FAISS {self.faiss_threads} threads" if self.faiss_threads != 1 else ""
-        return f"{self.backend} ({t} thr{extra})"
+        return f"{self.backend} ({self.threads} thr{extra})"
 
 
 @dataclass
@@ -88,10 +87,10 @@ def measure(v: Variant, work: Path, questions: list[str], rounds: int, builds: i
     import faiss
 
     settings = bench_settings(index_dir(work, v).parent, embedding_backend=v.backend,
-                              embedding_threads=v.threads or 0, model_cache_dir=models_dir(work))
+                              embedding_threads=v.threads, model_cache_dir=models_dir(work))
     embedder = create_embedder(settings)  # each precision is exported once, for every variant and `qa` process
     if isinstance(embedder, OnnxEmbedder):  # a one-time export is not part of a build's cost
-        OnnxEmbedder(cache_dir=embedder.cache_dir, precision=embedder.precision).load()
+        create_embedder(settings).load()  # type: ignore[attr-defined]
     r = Result(v)
     t0 = time.perf_counter()
     embedder.load()  # type: ignore[attr-defined]
@@ -160,6 +159,10 @@ def real_data(embedders: dict[str, Embedder]) -> list[tuple[str, float, float, f
     rows = []
     ref_top: np.ndarray | None = None
     for name, e in embedders.items():
+        if isinstance(e, SentenceTransformerEmbedder) and e.threads:  # process-wide: the 1-thread variant set it last
+            import torch
+
+            torch.set_num_threads(e.threads)
         t0 = time.perf_counter()
         p = e.embed(paragraphs)
         rate = len(paragraphs) / (time.perf_counter() - t0)
@@ -311,8 +314,8 @@ def main(argv: list[str] | None = None) -> int:
         cores = usable_cores()
         # Every core is the default in one process; one thread, a `qa serve` worker of two on 2 cores.
         # On a 1-core machine the pairs coincide: each is measured once.
-        variants = list(dict.fromkeys([Variant("torch", None), Variant("torch", 1), Variant("onnx", cores), Variant("onnx", 1),
-                                       Variant("onnx-int8", cores), Variant("onnx-int8", 1)]))
+        variants = list(dict.fromkeys([Variant("torch", cores), Variant("torch", 1), Variant("onnx", cores),
+                                       Variant("onnx", 1), Variant("onnx-int8", cores), Variant("onnx-int8", 1)]))
         results: list[Result] = []
         engines: dict[str, Engine] = {}
         loads = [load]
@@ -328,8 +331,7 @@ def main(argv: list[str] | None = None) -> int:
                     r.quality = q
         real = [] if args.no_real else real_data({n: e.embedder for n, e in engines.items()})
         loads.append(wait_for_quiet(args.wait))
-        indexes = {b: index_dir(work, Variant(b, None if b == "torch" else cores))
-                   for b in ("onnx-int8", "onnx", "torch")}
+        indexes = {b: index_dir(work, Variant(b, cores)) for b in ("onnx-int8", "onnx", "torch")}
         cold = cold_start(indexes, work, args.runs, serve=not args.no_serve)
         loads.append(os.getloadavg()[0])
         print_tables(results, real, cold, questions, args, max(loads))
@@ -345,7 +347,7 @@ def print_tables(results: list[Result], real: list[tuple[str, float, float, floa
     base_rate = base.chunks / statistics.median(base.build_s)
     print(f"{usable_cores()} cores, 1-minute load average at most {load:.2f} before each part; seed corpus: {base.chunks} chunks ({base.texts} texts "
           f"embedded in a full build); {len(questions)} questions x {args.rounds} rounds, warm, query cache off; "
-          "ratio = torch (default threads) / this, so > 1 is faster")
+          "ratio = torch (every core) / this, so > 1 is faster")
     print()
 
     def speed_row(r: Result) -> list[str]:

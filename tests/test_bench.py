@@ -67,7 +67,8 @@ def test_load_table_shows_every_repeat_only_when_repeated() -> None:
     assert "each repeat" not in table([once])
     thrice = Run("onnx-int8", 2, "distinct", 16, 5100, 0, 4.0, 425.0, 35.0, 60.0, [398.0, 425.0, 470.0])
     lines = table([thrice]).splitlines()
-    assert lines[0].endswith("| req/s of each repeat |")
+    assert lines[0] == ("| backend | workers | questions | connections | requests (all repeats) | req/s | p50 ms | p99 ms "
+                        "| errors (all repeats) | req/s of each repeat |")
     assert lines[2] == "| onnx-int8 | 2 | distinct | 16 | 5100 | 425 | 35.00 | 60.00 | 0 | 398, 425, 470 |"
 
 
@@ -80,3 +81,13 @@ def test_rebuild_benchmark_embeds_only_what_changed(embedder: OnnxEmbedder, onnx
     assert seed["chunks"] > 50 and seed["full"]["chunks_embedded"] == seed["chunks"]
     assert 1 <= seed["incremental"]["chunks_embedded"] <= 2 and seed["incremental"]["units_embedded"] <= 2
 
+
+
+@pytest.mark.parametrize("bad", [["--workers", "0"], ["--connections", "0"], ["--seconds", "nan"], ["--threads", "-1"],
+                                 ["--repeat", "0"]])
+def test_http_load_test_refuses_bad_options_before_starting_anything(bad: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.http import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(bad)
+    assert exit_.value.code == 2 and "must be at least 1" in capsys.readouterr().err
