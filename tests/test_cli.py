@@ -17,19 +17,12 @@ from tests.conftest import CORPUS
 from tests.servers import QA, child_env
 
 
-@pytest.fixture(scope="module")
-def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The exported ONNX model (the default backend) for these tests: by default it is cached under
-    <index_dir>/models, and the session's seed index must stay untouched."""
-    return tmp_path_factory.mktemp("cli-model-cache")
-
-
 @pytest.fixture(autouse=True)
-def _elsewhere(_scrub_env: None, model_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _elsewhere(_scrub_env: None, onnx_cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run from an empty directory (no ./corpus, ./index or .env of the checkout is picked up), with the
-    model cache outside the seed index."""
+    session's exported model (not exported again)."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("QA_MODEL_CACHE_DIR", str(model_cache))
+    monkeypatch.setenv("QA_MODEL_CACHE_DIR", str(onnx_cache_dir))
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -325,19 +324,21 @@ def test_status_is_stale_when_build_settings_changed(tmp_path: Path) -> None:
 
 
 class _Overlapping(HashingEmbedder):
-    """A fake encoder that records how many of its calls run at once (this tests the engine's mechanics)."""
+    """A fake encoder that records how many of its calls run at once (this tests the engine's mechanics). Each
+    call waits (bounded) until ``expect`` calls are inside, so the overlap the limit allows does happen."""
 
-    def __init__(self) -> None:
+    def __init__(self, expect: int) -> None:
         super().__init__(dim=64)
-        self.running = self.most = 0
-        self._count = threading.Lock()
+        self.expect, self.running, self.most = expect, 0, 0
+        self._count = threading.Condition()
 
     def embed(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
         with self._count:
             self.running += 1
             self.most = max(self.most, self.running)
+            self._count.notify_all()
+            self._count.wait_for(lambda: self.running >= self.expect, timeout=0.5)
         try:
-            time.sleep(0.01)  # long enough for the other threads to arrive
             return super().embed(texts, show_progress=show_progress)
         finally:
             with self._count:
@@ -348,11 +349,11 @@ class _Overlapping(HashingEmbedder):
 def test_questions_from_any_thread_share_the_concurrency_limit(tmp_path: Path, limit: int) -> None:
     """QA_ASK_CONCURRENCY holds for every caller of Engine.ask (Slack's listener threads as well as /ask):
     16 questions from 8 threads, never more than ``limit`` of them in the encoder at once."""
-    embedder = _Overlapping()
+    embedder = _Overlapping(expect=1)  # the build embeds alone
     build_index(CORPUS, tmp_path / "index", embedder, max_tokens=256)
     engine = Engine(make_settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", data_dir=tmp_path / "var",
                                   ask_concurrency=limit, query_cache_size=0), embedder)
-    embedder.most = 0
+    embedder.most, embedder.expect = 0, limit
     with ThreadPoolExecutor(8) as pool:
         answers = list(pool.map(lambda i: engine.ask(f"Does Zephyr DB support replication? ({i})"), range(16)))
     assert [a.question for a in answers] == [f"Does Zephyr DB support replication? ({i})" for i in range(16)]
@@ -369,10 +370,12 @@ def test_turns_are_taken_in_order() -> None:
             order.append("other")
 
     turns.__enter__()
-    waiter = threading.Thread(target=other)
+    waiter = threading.Thread(target=other, daemon=True)  # a broken Turns must fail the test, not hang the run
     waiter.start()
-    assert wait_until(lambda: len(turns._waiting) == 1)
-    turns.__exit__(None, None, None)
+    try:
+        assert wait_until(lambda: len(turns._waiting) == 1, limit=10)
+    finally:
+        turns.__exit__(None, None, None)
     with turns:  # queued behind the waiter, which was handed the slot
         order.append("releaser")
     waiter.join(10)
