@@ -3,7 +3,7 @@ change behaviour: ``python -m bench.answers OUT.jsonl`` then ``diff`` two runs.
 
 It asks the evaluation set (follow-ups after their history) over the seed corpus and, when
 ``../shared/data`` is there, a fixed sample of each labelled set's test split over its own corpus.
-Timings and conversation ids are dropped; everything else of ``Answer.to_dict()`` is kept.
+Timings, conversation ids and index versions are dropped; everything else of ``Answer.to_dict()`` is kept.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ def _dump(answer, tag: str) -> str:
     d = answer.to_dict()
     d.pop("timings_ms", None)
     d.pop("conversation_id", None)
+    d.pop("index_version", None)  # names the build time
     return json.dumps({"set": tag, **d}, ensure_ascii=False, sort_keys=True)
 
 
