@@ -29,6 +29,7 @@ from qa.text import squash
 
 MIN_WORDS = 25  # less is a teaser, an error page or a page made of furniture, not an article
 TEXT_SUFFIXES = (".md", ".markdown", ".rst", ".txt")
+DATE_FIELDS = ("published", "modified", "retrieved")
 _VS = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[:|?!()\[\]]|\s[-–—]\s)\s*")
 
@@ -43,8 +44,9 @@ class Source:
     notes: tuple[str, ...] = ()
 
     def render(self) -> str:
-        front = yaml.safe_dump({k: v for k, v in self.meta.items() if v not in (None, "", [])},
-                               sort_keys=False, allow_unicode=True, width=10_000)
+        meta = {k: _yaml_date(v) if k in DATE_FIELDS else v for k, v in self.meta.items() if v not in (None, "", [])}
+        # default_flow_style=None: subjects on one line, [A, B], as in the hand-written articles
+        front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=None)
         return f"---\n{front}---\n\n{self.body.strip()}\n"
 
     def document(self) -> Document:
@@ -122,6 +124,14 @@ def choose_subjects(title: str, body: str, known: Iterable[str]) -> tuple[list[s
     return [], f"no 'X vs Y' in the title and no known subject mentioned: no subjects; {how}"
 
 
+def _yaml_date(value: object) -> object:
+    """An ISO date string as a date, so YAML writes 2026-03-02 rather than '2026-03-02'."""
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return value
+
+
 def _iso(value: object) -> str | None:
     if isinstance(value, dt.datetime | dt.date):
         return value.strftime("%Y-%m-%d")
@@ -162,14 +172,15 @@ def from_pdf(data: bytes, where: str, url: str | None = None) -> dict[str, objec
         reader = pypdf.PdfReader(io.BytesIO(data))
         pages = [(page.extract_text() or "").strip() for page in reader.pages]
         info = reader.metadata
-        title, author = (info.title, info.author) if info else (None, None)
+        # str(): pypdf's strings are its own classes, which YAML cannot write
+        title, author = (str(info.title or ""), str(info.author or "")) if info else ("", "")
         published = _iso(info.creation_date) if info else None
         modified = _iso(info.modification_date) if info else None
     except (pypdf.errors.PyPdfError, ValueError, KeyError) as exc:
         raise SourceError(f"{where}: not a readable PDF ({exc})") from None
     body = _check_text("\n\n".join(p for p in pages if p), where, "no text (a scanned PDF?)")
     first = body.splitlines()[0].strip()
-    return {"title": (title or "").strip() or first, "author": author, "published": published,
+    return {"title": title.strip() or first, "author": author.strip() or None, "published": published,
             "modified": modified if modified != published else None, "url": canonical_url(url), "body": body}
 
 
