@@ -21,7 +21,7 @@ from integrations.http import create_app
 from qa.documents import load_corpus, parse_document
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
-from qa.sources import canonical_url, subjects_from_title
+from qa.extract import canonical_url, subjects_from_title
 from tests.conftest import CORPUS, make_settings
 
 STALL_SECONDS = 3.0  # how long the stalling routes hold a connection: bounded, so no server thread outlives a test

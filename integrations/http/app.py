@@ -36,6 +36,8 @@ from integrations.http.models import (
     HealthOut,
     IndexStatusOut,
     ReadyOut,
+    SourceIn,
+    SourceOut,
 )
 from qa.build import BuildReport
 from qa.engine import Engine
@@ -290,7 +292,6 @@ def _add_rebuild(app: FastAPI, token: str) -> None:
 
 def _add_sources(app: FastAPI, token: str) -> None:
     """``POST /sources``: ``qa add URL`` over HTTP (admin only: it makes the server fetch an address)."""
-    from integrations.http.models import SourceIn, SourceOut
     from qa.errors import SourceConflictError, SourceError
     from qa.sources import add_sources
 
