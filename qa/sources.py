@@ -139,7 +139,10 @@ def _place(corpus_dir: Path, src: Source, by_url: dict[str, Path], *, keep_subje
     url = src.meta.get("url")
     if isinstance(url, str) and url in by_url:
         path = by_url[url]
-        old = _subjects(_front(path))
+        front = _front(path)
+        if not front.get("retrieved"):  # written by hand (or from a file): never replaced by an extraction
+            raise SourceConflictError(f"{path} has this url but was not fetched by qa add: edit it, or remove it first")
+        old = _subjects(front)
         meta = {**src.meta, "subjects": old} if old and keep_subjects else src.meta
         return path, Source(path.relative_to(corpus_dir).with_suffix("").as_posix(), meta, src.body, src.notes)
     path = corpus_dir / f"{src.slug}.md"

@@ -366,6 +366,31 @@ def test_adding_the_same_page_again_updates_its_file_and_a_different_source_is_n
     assert front(corpus / "same-title-elsewhere.md")["url"] == site.base + "/elsewhere/same-title"
 
 
+def test_a_hand_written_article_with_the_same_url_is_not_replaced(
+        site: Site, corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = site.page("/notes/starlette-proxy", BYLINE_ONLY)
+    hand = corpus / "my-notes.md"
+    hand.write_text(f"---\ntitle: My notes\nurl: {url}\n---\nWritten by hand, with care.\n", encoding="utf-8")
+    before = state(corpus)
+    assert add(corpus, url) == 1
+    assert "has this url but was not fetched by qa add" in capsys.readouterr().err
+    assert state(corpus) == before
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    ([], "error: give a web address or a file to add (or --refresh)"),
+    (["--refresh", "http://127.0.0.1:9/x"], "error: --refresh fetches every source"),
+    (["a.pdf", "b.pdf", "--slug", "x"], "error: --slug and --subjects apply to one source"),
+    (["notes.docx"], "error: notes.docx: no such file"),
+    (["ftp://127.0.0.1/x"], "error: ftp://127.0.0.1/x: only http:// and https:// addresses can be fetched"),
+])
+def test_usage_mistakes_are_one_line(argv: list[str], says: str, corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert add(corpus, *argv) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and err.startswith(says), err
+    assert list(corpus.iterdir()) == []
+
+
 # -- bad input: one line, nothing written, the index untouched ---------------------------------------------------
 
 
