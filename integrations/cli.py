@@ -346,6 +346,63 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    """``qa add URL|PATH ...`` and ``qa add --refresh``: sources into the corpus, then an incremental build."""
+    from qa.fetch import FetchOptions
+    from qa.sources import SourceErrors, add_sources, refresh_sources
+
+    settings = _settings(args)
+    options = FetchOptions(timeout=args.timeout, max_bytes=int(args.max_mb * 1024 * 1024))
+    status = 0
+    if args.refresh:
+        if args.sources or args.slug or args.subjects:
+            raise CLIError("--refresh fetches every source the corpus has a url for: give no sources, --slug or --subjects")
+        refreshed = refresh_sources(settings.corpus_dir, options)
+        print("\n".join(refreshed.lines()) or "no source in the corpus was fetched by qa add: nothing to refresh")
+        changed, status = bool(refreshed.updated), 1 if refreshed.failed else 0
+    else:
+        if not args.sources:
+            raise CLIError("give a web address or a file to add (or --refresh)")
+        subjects = [s.strip() for s in args.subjects.split(",") if s.strip()] if args.subjects is not None else None
+        try:
+            written = add_sources(settings.corpus_dir, args.sources, options=options, subjects=subjects, slug=args.slug)
+        except SourceErrors as exc:  # one line each; nothing was written
+            for line in exc.errors:
+                print(f"error: {line}", file=sys.stderr)
+            return 1
+        for w in written:
+            m = w.source.meta
+            facts = [str(m[k]) for k in ("author", "publisher") if m.get(k)]
+            facts.append(f"published {m.get('published') or 'undated'}" + (f", modified {m['modified']}" if m.get("modified") else ""))
+            print(f"{w.status} {w.path}: {m['title']!r} ({'; '.join(facts)})")
+            print(f"  url: {m.get('url') or 'none'}; subjects: {', '.join(m['subjects']) or 'none'}")  # type: ignore[call-overload]
+            for note in w.source.notes:
+                print(f"  note: {note}")
+        changed = any(w.status != "unchanged" for w in written)
+    if changed and not args.no_build:
+        report = _engine(args).rebuild(progress=lambda msg: print(msg, file=sys.stderr), lock_wait=args.wait)
+        print(report.summary())
+    elif changed:
+        print("not built (--no-build): run `qa index build` to answer from it")
+    return status
+
+
+def _add_parser_add(sub: Any) -> None:
+    p = sub.add_parser("add", help="add web pages, PDFs or files to the corpus (then an incremental build)")
+    p.add_argument("sources", nargs="*", metavar="URL|PATH", help="http(s) addresses, or .pdf/.html/.md/.rst/.txt files")
+    p.add_argument("--refresh", action="store_true", help="fetch again every source added from the web; rewrite what changed")
+    p.add_argument("--subjects", metavar="A,B", help="the subjects (default: from an 'X vs Y' title)")
+    p.add_argument("--slug", help="the file name in the corpus, without .md (default: from publisher and title)")
+    p.add_argument("--no-build", action="store_true", help="write the corpus file only")
+    p.add_argument("--timeout", type=_seconds_in(0.1, 600), default=15.0, metavar="SECONDS",
+                   help="give up on a server after this long (default 15)")
+    p.add_argument("--max-mb", type=_seconds_in(0.001, 1024), default=20.0, metavar="MB",
+                   help="refuse bodies larger than this (default 20)")
+    p.add_argument("--wait", type=_seconds_in(0, 86400), default=600.0, metavar="SECONDS",
+                   help="how long to wait for another build to finish (default 600)")
+    p.set_defaults(func=cmd_add)
+
+
 N = TypeVar("N", int, float)
 
 
@@ -439,6 +496,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("slack", help="run the Slack bot")
     p.add_argument("--socket", action="store_true", help="Socket Mode (needs QA_SLACK_APP_TOKEN)")
     p.set_defaults(func=cmd_slack)
+    _add_parser_add(sub)
     return parser
 
 

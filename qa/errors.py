@@ -36,3 +36,11 @@ class IndexCorruptError(QAError):
 
 class BuildLockedError(QAError):
     """Another build holds the index lock."""
+
+
+class SourceError(QAError):
+    """A source given to ``qa add`` cannot be fetched, read or turned into an article."""
+
+
+class SourceConflictError(SourceError):
+    """The corpus file a source would be written to already holds a different source."""

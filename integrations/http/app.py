@@ -36,6 +36,8 @@ from integrations.http.models import (
     HealthOut,
     IndexStatusOut,
     ReadyOut,
+    SourceIn,
+    SourceOut,
 )
 from qa.build import BuildReport
 from qa.engine import Engine
@@ -241,6 +243,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     if settings.admin_token:
         _add_rebuild(app, settings.admin_token)
+        _add_sources(app, settings.admin_token)
 
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     def page() -> FileResponse:
@@ -254,7 +257,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     return app
 
 
-def _add_rebuild(app: FastAPI, token: str) -> None:
+def _admin_check(token: str) -> Any:
+    """The dependency every admin endpoint shares: the bearer token must be ``QA_ADMIN_TOKEN``."""
     bearer = HTTPBearer(auto_error=False, description="QA_ADMIN_TOKEN")
     expected = token.encode()
 
@@ -263,6 +267,12 @@ def _add_rebuild(app: FastAPI, token: str) -> None:
         if not hmac.compare_digest(given, expected):  # constant time: the token is a secret
             raise HTTPException(401, "missing or wrong admin token (Authorization: Bearer $QA_ADMIN_TOKEN)",
                                 headers={"WWW-Authenticate": "Bearer"})
+
+    return require_admin
+
+
+def _add_rebuild(app: FastAPI, token: str) -> None:
+    require_admin = _admin_check(token)
 
     @app.post(
         "/index/rebuild",
@@ -278,6 +288,37 @@ def _add_rebuild(app: FastAPI, token: str) -> None:
         Questions keep being answered from the previous version meanwhile."""
         # This worker serves the new version when rebuild() returns; the others' reloaders pick it up.
         return engine.rebuild(full=full, lock_wait=REBUILD_LOCK_WAIT)
+
+
+def _add_sources(app: FastAPI, token: str) -> None:
+    """``POST /sources``: ``qa add URL`` over HTTP (admin only: it makes the server fetch an address)."""
+    from qa.errors import SourceConflictError, SourceError
+    from qa.sources import add_sources
+
+    @app.post(
+        "/sources",
+        response_model=SourceOut,
+        dependencies=[Depends(_admin_check(token))],
+        responses={401: {"model": ErrorOut, "description": "missing or wrong admin token"},
+                   409: {"model": ErrorOut, "description": "the file name holds another source, or a build is running"},
+                   422: {"model": ErrorOut, "description": "the address cannot be fetched or holds no article"}},
+        tags=["index"],
+        summary="Add a web page or PDF to the corpus",
+    )
+    def add_source(body: SourceIn, engine: EngineDep) -> dict[str, Any]:
+        """Fetch the page, write it into the corpus with its metadata, and rebuild the index (incrementally).
+        Nothing is written when the page cannot be fetched or has no article text."""
+        try:
+            (written,) = add_sources(engine.settings.corpus_dir, [body.url], subjects=body.subjects, slug=body.slug)
+        except SourceConflictError as exc:
+            raise HTTPException(409, str(exc)) from None
+        except SourceError as exc:
+            raise HTTPException(422, str(exc)) from None
+        meta = written.source.meta
+        build = engine.rebuild(lock_wait=REBUILD_LOCK_WAIT) if written.status != "unchanged" else None
+        return {"doc_id": written.doc_id, "status": written.status, "notes": list(written.source.notes),
+                "build": build.to_dict() if build else None,
+                **{k: meta.get(k) for k in ("title", "author", "publisher", "published", "modified", "url", "subjects")}}
 
 
 def _add_docs(app: FastAPI) -> None:

@@ -122,3 +122,31 @@ class IndexStatusOut(BaseModel):
     loaded_version: str | None = Field(description="the index version this worker answers from")
     encoder: dict[str, Any] = Field(description="this worker's embedding backend, encoder threads, and whether they spin")
     pid: int = Field(description="the process id of the worker that answered")
+
+
+class SourceIn(BaseModel):
+    """A web page or PDF to add to the corpus (``qa add URL``)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "examples": [{"url": "https://example.com/blog/litestar-vs-sanic"}]})
+
+    url: str = Field(min_length=1, max_length=2000, pattern=r"^[hH][tT][tT][pP][sS]?://",
+                     description="an http(s) address of an HTML page or a PDF")
+    subjects: list[str] | None = Field(default=None, max_length=20,
+                                       description="the subjects; default: from an 'X vs Y' title")
+    slug: str | None = Field(default=None, min_length=1, max_length=80,
+                             description="the corpus file name without .md; default: from publisher and title")
+
+
+class SourceOut(_Out):
+    doc_id: str
+    status: str = Field(description="added, updated (the same url was in the corpus) or unchanged")
+    title: str
+    author: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    url: str | None = None
+    subjects: list[str]
+    notes: list[str] = Field(description="what was guessed, e.g. subjects, and how to set it")
+    build: Any = Field(description="the rebuild's report (as POST /index/rebuild)")
