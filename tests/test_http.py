@@ -27,8 +27,9 @@ from integrations.http.models import (
     ComparisonRowOut,
     ConflictClaimOut,
     ConflictOut,
+    SectionOut,
 )
-from qa.answer import Answer, Citation, Comparison, ComparisonRow, Conflict, ConflictClaim
+from qa.answer import Answer, Citation, Comparison, ComparisonRow, Conflict, ConflictClaim, Section
 from qa.build import BuildReport
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
@@ -70,6 +71,7 @@ def copy_index(seed_index: Path, dest: Path) -> Path:
         (ConflictClaimOut, ConflictClaim),
         (ComparisonOut, Comparison),
         (ComparisonRowOut, ComparisonRow),
+        (SectionOut, Section),
     ],
 )
 def test_response_models_mirror_the_library_values(model: type, dataclass_: type) -> None:
