@@ -93,6 +93,7 @@ def test_ask_returns_the_answer_json_with_verbatim_citations(client: TestClient,
         ) or any(c["n"] in cell for row in (data["comparison"] or {}).get("rows", []) for cell in row["cells"].values())
     assert data["index_version"] == engine.loaded_version
     assert data["timings_ms"]["total"] > 0
+    assert data["sections"] and "\n".join(s["text"] for s in data["sections"]) == data["answer"]
 
 
 def test_comparison_question_gets_a_table_citing_existing_citations(client: TestClient) -> None:
