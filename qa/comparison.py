@@ -27,14 +27,6 @@ class Statement(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
-class Row:
-    """One aspect of a comparison: per subject, the units that speak for it (best first; none: missing)."""
-
-    aspect: Aspect
-    cells: dict[str, list[int]]
-
-
-@dataclass(frozen=True, slots=True)
 class Disagreement:
     """Statements from different sources that differ on one topic ('GitHub stars of FastAPI')."""
 
@@ -72,19 +64,20 @@ def question_stems(snap: Snapshot, query: Query) -> frozenset[str]:
 
 def comparison_rows(
     snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate]
-) -> list[Row]:
-    """One row per aspect the sources cover: the best unit for each subject (missing when none)."""
+) -> dict[Aspect, dict[str, list[Statement]]]:
+    """One row per aspect the sources cover, in order: per subject, what the best units for it say (best first;
+    the subject is missing when none does)."""
     pool, pool_cos = _pool(snap, cands, qvec)
     if not len(pool):
-        return []
+        return {}
     cos = dict(zip(pool.tolist(), pool_cos.tolist(), strict=True))
     qstems = question_stems(snap, query)
     asked = [a for a in snap.aspects if a.stems & qstems]
     aspects = asked or [a for a in snap.aspects if a.weight >= 2] or snap.aspects[:MAX_ROWS]
-    rows: list[Row] = []
+    rows: dict[Aspect, dict[str, list[Statement]]] = {}
     used: set[int] = set()
     for aspect in aspects:
-        cells: dict[str, list[int]] = {}
+        cells: dict[str, list[Statement]] = {}
         for subject in query.subjects:
             ranked: list[tuple[float, int]] = []
             for u, c in cos.items():
@@ -112,10 +105,10 @@ def comparison_rows(
                 if len(picked) == 2:
                     break
             if picked:
-                cells[subject] = picked
+                cells[subject] = [Statement(u, snap.unit_spans[u][subject]) for u in picked]
         if cells and (asked or len(cells) == len(query.subjects)):
-            rows.append(Row(aspect, cells))
-            used.update(u for us in cells.values() for u in us)
+            rows[aspect] = cells
+            used.update(s.unit for said in cells.values() for s in said)
         if len(rows) >= MAX_ROWS:
             break
     return rows

@@ -17,8 +17,8 @@ from qa.answer import (
     Section,
     text_fragment_link,
 )
-from qa.aspects import row_cells
-from qa.comparison import Disagreement, Row, span_text, subject_span
+from qa.aspects import Aspect, row_cells
+from qa.comparison import Disagreement, Statement, span_text
 from qa.evidence import Claim, abstains
 from qa.query import Query
 from qa.retrieval import Candidate
@@ -36,15 +36,15 @@ class ComposeParams:
 class Evidence:
     """What an answer is written from: the selected claims and the confidence in them, every scored unit's
     score, the retrieved candidates (an abstention names their topics), names in the question the corpus
-    never mentions, and for comparisons and advice the table rows, the disagreements and, per subject, the
-    units advising when to choose it."""
+    never mentions, and for comparisons and advice the table (per aspect, per subject, what is said), the
+    disagreements and, per subject, the units advising when to choose it."""
 
     claims: list[Claim]
     confidence: float
     scores: dict[int, float]
     candidates: list[Candidate]
     unknown: list[str] = field(default_factory=list)
-    rows: list[Row] = field(default_factory=list)
+    rows: dict[Aspect, dict[str, list[Statement]]] = field(default_factory=dict)
     disagreements: list[Disagreement] = field(default_factory=list)
     advice: dict[str, list[int]] = field(default_factory=dict)
 
@@ -137,22 +137,22 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
     if evidence.rows:
         table_rows = []
         lines: list[Section] = []
-        for row in evidence.rows:
+        for aspect, row in evidence.rows.items():
             cited_cells: dict[str, list[int]] = {}
             cells: list[Section] = []
             for subject in query.subjects:
-                units = row.cells.get(subject) or []
+                statements = row.get(subject) or []
                 heading = f"{subject}:"
-                if not units:
+                if not statements:
                     cited_cells[subject] = []
                     cells.append(Section("cell", subject, heading, f"{heading} no source covers it"))
                     continue
-                cited_cells[subject] = [cite(u) for u in units]
+                cited_cells[subject] = [cite(s.unit) for s in statements]
                 # Each source's own words for the cell, so every citation backs what is shown beside it.
-                said = [f"{_claim_text(snap, u, _span_for(snap, u, subject), label=False)} [{n}]"
-                        for u, n in zip(units, cited_cells[subject], strict=True)]
+                said = [f"{_claim_text(snap, s.unit, s.span, label=False)} [{n}]"
+                        for s, n in zip(statements, cited_cells[subject], strict=True)]
                 cells.append(Section("cell", subject, heading, f"{heading} " + " / ".join(said), tuple(cited_cells[subject])))
-            name = row.aspect.name
+            name = aspect.name
             table_rows.append(ComparisonRow(aspect=name, cells=cited_cells))
             line = f"{name} — " + "; ".join(cell.text for cell in cells)
             lines += _section("aspect", name, name, line, [n for cell in cells for n in cell.citations], tuple(cells))
@@ -206,14 +206,6 @@ def _section(
     """The section as the answer text shows it (stripped), or none when it has no text."""
     text = text.strip()
     return [Section(kind, label, heading, text, tuple(cited), parts)] if text else []
-
-
-def _span_for(snap: Snapshot, unit: int, subject: str) -> tuple[int, int]:
-    span = subject_span(snap, unit, subject)
-    if span is None:
-        _, start, end = (int(x) for x in snap.version.units[unit])
-        return start, end
-    return span
 
 
 def _claim_text(snap: Snapshot, unit: int, span: tuple[int, int], *, label: bool = True) -> str:

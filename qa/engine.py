@@ -276,7 +276,7 @@ class Engine:
         if (foreign := foreign_comparison(resolved, snap.catalog)) and snap.catalog.names:
             conf = 0.0  # the corpus compares other things; a passing mention is no answer
             unknown = [f"a comparison of {foreign[0]} and {foreign[1]}"]
-        rows, disagreements, when = [], [], {}
+        rows, disagreements, when = {}, [], {}
         if not abstains(conf, claims, s.abstain_threshold):  # an abstention shows none of these
             if query.qtype == "comparison" and len(query.subjects) >= 2:
                 rows = comparison_rows(snap, qvec, query, cands)
