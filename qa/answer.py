@@ -1,7 +1,8 @@
-"""The answer and its parts: plain frozen values, JSON-ready through ``to_dict``."""
+"""The answer and its parts: plain frozen values, JSON-ready through ``to_dict`` and read back by ``from_dict``."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote as _urlquote
@@ -52,6 +53,31 @@ class Comparison:
 
 
 @dataclass(frozen=True, slots=True)
+class Section:
+    """One part of the answer text, in order, with its structure, so that an adapter lays the answer out
+    without reading labels back out of the prose. ``Answer.answer`` is the sections' ``text`` joined by line
+    breaks.
+
+    ``kind``: ``summary``; ``subject`` (what the sources say of one subject); ``advice`` (when to choose one
+    subject); ``aspect`` (one row of a comparison, its ``parts`` the subjects' cells, of kind ``cell``);
+    ``disagreement``; ``not_covered`` (an abstention). ``label``: the subject, aspect or topic the section is
+    about (for ``not_covered``, what the corpus has nothing on), None when none. ``heading``: the start of
+    ``text`` that introduces the section ('FastAPI:', 'When to choose Flask:'), empty when none.
+    ``citations``: the numbers of the citations the section cites, in the order it cites them."""
+
+    kind: str
+    label: str | None
+    heading: str
+    text: str
+    citations: tuple[int, ...] = ()
+    parts: tuple[Section, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.text.startswith(self.heading):
+            raise ValueError(f"section heading {self.heading!r} does not start its text {self.text[:80]!r}")
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     question: str
     resolved_question: str
@@ -66,11 +92,44 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     suggestions: tuple[str, ...] = ()  # nearest covered topics, when abstaining
     index_version: str | None = None
+    sections: tuple[Section, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The answer JSON: nested dataclasses as dicts, tuples as lists."""
         out: dict[str, Any] = _plain(self)
         return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Answer:
+        """``to_dict()`` read back. Keys it does not know are ignored and fields it lacks take their defaults,
+        so answers stored by older or newer versions read back."""
+        d = dict(data)
+        d["subjects"] = tuple(d.get("subjects") or ())
+        d["suggestions"] = tuple(d.get("suggestions") or ())
+        d["citations"] = tuple(_build(Citation, c) for c in d.get("citations") or ())
+        d["conflicts"] = tuple(
+            Conflict(c["topic"], tuple(_build(ConflictClaim, x) for x in c.get("claims") or ()))
+            for c in d.get("conflicts") or ()
+        )
+        comp = d.get("comparison")
+        if comp:
+            d["comparison"] = Comparison(tuple(comp["subjects"]),
+                                         tuple(ComparisonRow(r["aspect"], dict(r["cells"])) for r in comp["rows"]))
+        d["timings_ms"] = dict(d.get("timings_ms") or {})
+        d["sections"] = tuple(_section(x) for x in d.get("sections") or ())
+        return _build(cls, d)
+
+
+def _build(cls: Any, data: dict[str, Any]) -> Any:
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def _section(data: dict[str, Any]) -> Section:
+    d = dict(data)
+    d["citations"] = tuple(d.get("citations") or ())
+    d["parts"] = tuple(_section(x) for x in d.get("parts") or ())
+    return _build(Section, d)
 
 
 def _plain(value: Any) -> Any:

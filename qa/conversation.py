@@ -137,7 +137,8 @@ class ConversationStore:
         ).fetchall()
         return [Turn(q, r, tuple(json.loads(s)), t) for q, r, s, t in reversed(rows)]
 
-    def add(self, conversation_id: str, turn: Turn, answer: str) -> None:
+    def add(self, conversation_id: str, turn: Turn, answer: str | None) -> None:
+        """Store a turn and the answer text given to it (None: recorded without being answered)."""
         self._conn().execute(
             "INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?)",
             (conversation_id, time.time(), turn.question, turn.resolved, json.dumps(list(turn.subjects)), turn.qtype, answer),

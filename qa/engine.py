@@ -14,17 +14,19 @@ from typing import Any
 
 from qa.ann import AnnParams
 from qa.answer import Answer
-from qa.answering import ComposeParams, abstains, compose, confidence, score_units, select_claims, unknown_names
 from qa.build import BuildReport, Progress, build_index, corpus_changes, settings_changes
-from qa.comparing import advice, comparison_rows, conflicts
+from qa.comparison import advice, comparison_rows, conflicts
+from qa.compose import ComposeParams, Evidence, compose
 from qa.conversation import ConversationStore, Turn, resolve
 from qa.embedding import CachedQueryEmbedder, Embedder, create_embedder
 from qa.errors import IndexNotBuiltError, InvalidQuestionError, QAError
+from qa.evidence import abstains, confidence, score_units, select_claims, unknown_names
 from qa.index import IndexVersion, live_version_dir
-from qa.query import analyse, foreign_comparison
+from qa.query import Query, analyse, foreign_comparison
 from qa.reload import Reloader
-from qa.retrieval import Snapshot, retrieve
+from qa.retrieval import retrieve
 from qa.settings import Settings
+from qa.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +126,10 @@ class Engine:
         """Load index and model and run one query, so the first real question is fast."""
         self.load()
         self._queries.embed_query("warm up")
+
+    def warm_up_model(self) -> None:
+        """Load the model and run it once, without an index (the first answer after a build is fast too)."""
+        self.embedder.embed(["warm up"])
 
     @property
     def loaded_version(self) -> str | None:
@@ -236,15 +242,28 @@ class Engine:
         with self._asking:
             return self._ask(question, conversation_id, mode)
 
-    def _ask(self, question: str, conversation_id: str | None, mode: str) -> Answer:
-        t0 = time.perf_counter()
+    def record_turn(self, question: str, conversation_id: str) -> None:
+        """Make ``question`` a turn of the conversation without answering it (a Slack thread's first message,
+        asked before the bot was there), so that later follow-ups resolve against it."""
         q = self.check_question(question)
         snap = self.snapshot()
+        resolved, query = self._understand(q, conversation_id, snap)
+        self.conversations.add(conversation_id, Turn(q, resolved, query.subjects, query.qtype), None)
+
+    def _understand(self, q: str, conversation_id: str | None, snap: Snapshot) -> tuple[str, Query]:
+        """The question as a standalone one (a follow-up resolved against the conversation), and its analysis."""
         history = self.conversations.history(conversation_id) if conversation_id else []
         resolved, inherited = resolve(q, history, snap.catalog)
         query = analyse(resolved, snap.catalog)
         if inherited and query.qtype == "fact":
             query = dataclasses.replace(query, qtype=inherited)
+        return resolved, query
+
+    def _ask(self, question: str, conversation_id: str | None, mode: str) -> Answer:
+        t0 = time.perf_counter()
+        q = self.check_question(question)
+        snap = self.snapshot()
+        resolved, query = self._understand(q, conversation_id, snap)
         qvec = self._queries.embed_query(resolved)
         t1 = time.perf_counter()
         s = self.settings
@@ -257,17 +276,16 @@ class Engine:
         if (foreign := foreign_comparison(resolved, snap.catalog)) and snap.catalog.names:
             conf = 0.0  # the corpus compares other things; a passing mention is no answer
             unknown = [f"a comparison of {foreign[0]} and {foreign[1]}"]
-        rows = disagreements = when = None
+        rows, disagreements, when = {}, [], {}
         if not abstains(conf, claims, s.abstain_threshold):  # an abstention shows none of these
             if query.qtype == "comparison" and len(query.subjects) >= 2:
                 rows = comparison_rows(snap, qvec, query, cands)
             disagreements = conflicts(snap, query, qvec, cands)
             if query.qtype == "recommendation" and len(query.subjects) >= 2:
                 when = advice(snap, qvec, query, cands)
+        evidence = Evidence(claims, conf, {x.unit: x.score for x in scored}, cands, unknown, rows, disagreements, when)
         params = ComposeParams(s.abstain_threshold, s.stale_after_days, dt.date.today())
-        answer = compose(
-            snap, query, q, claims, conf, params, {x.unit: x.score for x in scored}, cands, rows, disagreements, unknown, when
-        )
+        answer = compose(snap, query, q, evidence, params)
         t3 = time.perf_counter()
         if conversation_id:
             self.conversations.add(conversation_id, Turn(q, resolved, query.subjects, query.qtype), answer.answer)

@@ -36,7 +36,14 @@ def check_contract(answer: Answer, docs: dict[str, Document]) -> None:
     assert markers <= set(numbers), f"[n] without a citation: {markers - set(numbers)}"
     assert set(numbers) <= used_citations(answer), f"unused citations: {set(numbers) - used_citations(answer)}"
     assert 0.0 <= answer.confidence <= 1.0
+    # The structure adapters render: the sections make up the answer text, and each cites what it marks.
+    assert answer.answer == "\n".join(s.text for s in answer.sections)
+    for s in answer.sections:
+        assert all(f"[{n}]" in s.text for n in s.citations), s
+        assert all(p.text in s.text and set(p.citations) <= set(s.citations) for p in s.parts), s
+    assert {n for s in answer.sections for n in s.citations} == set(numbers)
     if answer.abstained:
+        assert [s.kind for s in answer.sections] == ["not_covered"]
         assert "does not cover" in answer.answer
         assert answer.citations == () and answer.conflicts == () and answer.comparison is None
     else:

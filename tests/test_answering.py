@@ -1,4 +1,4 @@
-"""qa/answering.py (+ qa/answer.py): the answer contract of DESIGN.md, checked on the real engine (real model,
+"""qa/evidence.py, qa/comparison.py and qa/compose.py (+ qa/answer.py): the answer contract of DESIGN.md, checked on the real engine (real model,
 real FAISS) over the seed corpus: verbatim quotes, [n] markers, abstention, comparisons, disagreements,
 near-duplicate merging, and the text-fragment links of citations."""
 
@@ -73,7 +73,7 @@ def test_contract_holds_for_varied_questions(answers: dict[str, Answer], corpus_
 def test_answer_json_has_the_documented_shape(answers: dict[str, Answer]) -> None:
     out = answers["How many GitHub stars does FastAPI have?"].to_dict()
     for key in ("question", "resolved_question", "answer", "abstained", "confidence", "subjects", "citations",
-                "conflicts", "comparison", "conversation_id", "timings_ms"):
+                "conflicts", "comparison", "conversation_id", "timings_ms", "sections"):
         assert key in out
     cite = out["citations"][0]
     for key in ("n", "doc_id", "title", "publisher", "url", "published", "section", "quote", "start", "end",

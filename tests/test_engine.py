@@ -70,6 +70,16 @@ def test_conversations_are_separate_and_optional(engine: Engine) -> None:
     assert [t.question for t in engine.conversations.history(a)] == ["Who created FastAPI?", "When was it released?"]
 
 
+def test_a_turn_recorded_without_answering_is_what_a_follow_up_resolves_against(engine: Engine) -> None:
+    cid = engine.conversations.new_id()
+    engine.record_turn("Does FastAPI support WebSockets?", cid)
+    assert [t.resolved for t in engine.conversations.history(cid)] == ["Does FastAPI support WebSockets?"]
+    assert engine.ask("And Flask?", cid).resolved_question == "Does Flask support WebSockets?"
+    with pytest.raises(InvalidQuestionError):
+        engine.record_turn("   ", cid)
+    assert len(engine.conversations.history(cid)) == 2
+
+
 # -- bad input and bad indexes --------------------------------------------------------------------
 
 

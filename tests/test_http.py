@@ -27,8 +27,9 @@ from integrations.http.models import (
     ComparisonRowOut,
     ConflictClaimOut,
     ConflictOut,
+    SectionOut,
 )
-from qa.answer import Answer, Citation, Comparison, ComparisonRow, Conflict, ConflictClaim
+from qa.answer import Answer, Citation, Comparison, ComparisonRow, Conflict, ConflictClaim, Section
 from qa.build import BuildReport
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
@@ -70,6 +71,7 @@ def copy_index(seed_index: Path, dest: Path) -> Path:
         (ConflictClaimOut, ConflictClaim),
         (ComparisonOut, Comparison),
         (ComparisonRowOut, ComparisonRow),
+        (SectionOut, Section),
     ],
 )
 def test_response_models_mirror_the_library_values(model: type, dataclass_: type) -> None:
@@ -91,6 +93,7 @@ def test_ask_returns_the_answer_json_with_verbatim_citations(client: TestClient,
         ) or any(c["n"] in cell for row in (data["comparison"] or {}).get("rows", []) for cell in row["cells"].values())
     assert data["index_version"] == engine.loaded_version
     assert data["timings_ms"]["total"] > 0
+    assert data["sections"] and "\n".join(s["text"] for s in data["sections"]) == data["answer"]
 
 
 def test_comparison_question_gets_a_table_citing_existing_citations(client: TestClient) -> None:

@@ -12,7 +12,8 @@ from qa.build import build_index
 from qa.chunking import embed_prefix
 from qa.index import IndexVersion
 from qa.query import analyse
-from qa.retrieval import Candidate, Snapshot, retrieve
+from qa.retrieval import Candidate, retrieve
+from qa.snapshot import Snapshot
 from qa.text import content_words
 from tests.fakes import HashingEmbedder
 

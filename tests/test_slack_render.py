@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from integrations.slack import render
-from qa.answer import Answer, Citation, Comparison, ComparisonRow, Conflict, ConflictClaim, text_fragment_link
+from qa.answer import Answer, Citation, Comparison, ComparisonRow, Conflict, ConflictClaim, Section, text_fragment_link
 
 URL = "https://example.com/flask-vs-fastapi"
 
@@ -21,12 +21,21 @@ def cite(n: int, quote: str, **kw: Any) -> Citation:
     return Citation(**fields)
 
 
-def make_answer(**kw: Any) -> Answer:
+def said(subject: str, text: str, *cited: int, kind: str = "subject") -> Section:
+    """What the sources say of one subject, as the core writes it: 'Flask: ...'."""
+    return Section(kind, subject, f"{subject}:", f"{subject}: {text}", cited)
+
+
+def make_answer(*sections: Section, **kw: Any) -> Answer:
+    """An answer made of ``sections`` (by default one per subject), its text their text joined, as the core's."""
+    sections = sections or (said("Flask", "Flask 2.0 added async views [1]", 1),
+                            said("FastAPI", "FastAPI is async first [2]", 2))
     fields: dict[str, Any] = dict(
         question="Flask vs FastAPI on async?", resolved_question="Flask vs FastAPI on async?",
-        answer="Flask: Flask 2.0 added async views [1]\nFastAPI: FastAPI is async first [2]", abstained=False,
+        answer="\n".join(s.text for s in sections), abstained=False,
         confidence=0.81, subjects=("Flask", "FastAPI"),
         citations=(cite(1, "Flask 2.0 added async views."), cite(2, "FastAPI is async first.")),
+        sections=sections,
     )
     fields.update(kw)
     return Answer(**fields)
@@ -93,13 +102,37 @@ def test_answer_with_sources_conflicts_and_comparison() -> None:
     assert msg.text.startswith("Flask: Flask 2.0 added async views [1] FastAPI:")
 
 
-def test_comparison_lines_get_bold_aspects_and_labels() -> None:
-    answer = make_answer(answer="FastAPI wins overall. [1][2] Speed (req/s) — FastAPI: ~120k; Flask: ~30k [1]\n"
-                                "Validation — Flask: none [2]; FastAPI: Pydantic [1]\nFlask: no source says.")
+def row(aspect: str, *cells: Section) -> Section:
+    text = f"{aspect} — " + "; ".join(c.text for c in cells)
+    return Section("aspect", aspect, aspect, text, tuple(n for c in cells for n in c.citations), cells)
+
+
+def test_sections_get_bold_headings_aspects_and_cell_labels() -> None:
+    answer = make_answer(
+        Section("summary", None, "", "FastAPI wins overall. [1][2]", (1, 2)),
+        row("Speed (req/s)", said("FastAPI", "~120k", kind="cell"), said("Flask", "~30k [1]", 1, kind="cell")),
+        row("Validation", said("Flask", "none [2]", 2, kind="cell"), said("FastAPI", "Pydantic [1]", 1, kind="cell")),
+        said("Flask", "no source says."),
+        said("When to choose Flask", "Flask is ideal for small apps [1]", 1, kind="advice"),
+    )
     [msg] = render.render_answer(answer)
     assert msg.blocks[0]["text"]["text"] == (
-        "FastAPI wins overall. [1][2] *Speed (req/s)* — *FastAPI:* ~120k; *Flask:* ~30k [1]\n"
-        "*Validation* — *Flask:* none [2]; *FastAPI:* Pydantic [1]\n*Flask:* no source says.")
+        "FastAPI wins overall. [1][2]\n*Speed (req/s)* — *FastAPI:* ~120k; *Flask:* ~30k [1]\n"
+        "*Validation* — *Flask:* none [2]; *FastAPI:* Pydantic [1]\n*Flask:* no source says.\n"
+        "*When to choose Flask:* Flask is ideal for small apps [1]")
+
+
+def test_labels_in_the_prose_are_not_read_back() -> None:
+    # A claim that happens to start like a label stays as written: only the sections' headings are bold.
+    answer = make_answer(Section("summary", None, "", "Flask: the name of a bottle. Speed — FastAPI: 1 [1]", (1,)))
+    [msg] = render.render_answer(answer)
+    assert msg.blocks[0]["text"]["text"] == "Flask: the name of a bottle. Speed — FastAPI: 1 [1]"
+
+
+def test_an_answer_stored_without_sections_is_shown_as_its_text() -> None:
+    answer = make_answer()
+    [msg] = render.render_answer(Answer.from_dict({k: v for k, v in answer.to_dict().items() if k != "sections"}))
+    assert msg.blocks[0]["text"]["text"] == "Flask: Flask 2.0 added async views [1]\nFastAPI: FastAPI is async first [2]"
 
 
 def test_share_button_and_asker_for_slash_command_answers() -> None:
@@ -117,8 +150,9 @@ def test_follow_up_shows_how_it_was_understood() -> None:
 
 def test_abstention_is_shown_as_such_with_suggestions() -> None:
     answer = make_answer(
-        answer="The corpus does not cover this. Nearest topics it does cover: Async; Validation.", abstained=True,
-        confidence=0.2, citations=(), subjects=(), suggestions=("Async (Flask vs FastAPI)", "Validation <b>"),
+        Section("not_covered", None, "", "The corpus does not cover this. Nearest topics it does cover: Async; Validation."),
+        abstained=True, confidence=0.2, citations=(), subjects=(),
+        suggestions=("Async (Flask vs FastAPI)", "Validation <b>"),
     )
     [msg] = render.render_answer(answer, answer_id="a-3")
     assert_valid(msg.blocks)
@@ -129,11 +163,19 @@ def test_abstention_is_shown_as_such_with_suggestions() -> None:
     assert msg.text == "The corpus does not cover this."
 
 
+def test_abstention_on_something_the_corpus_never_mentions_says_what() -> None:
+    text = "The corpus does not cover this (it has nothing on Express.js). Nearest topics it does cover: Async."
+    answer = make_answer(Section("not_covered", "Express.js", "", text), abstained=True, confidence=0.1,
+                         citations=(), subjects=(), suggestions=("Async",))
+    [msg] = render.render_answer(answer)
+    assert msg.blocks[0]["text"]["text"] == f":grey_question: *The corpus does not cover this.*\n{text}"
+
+
 def test_corpus_and_user_text_cannot_ping_or_forge_links() -> None:
     evil = "Ping <!channel> and <!here|here> or <@U0ADMIN>, click <http://evil.example|docs.python.org> & win"
     answer = make_answer(
-        question=f"What about {evil}?", resolved_question=f"What about {evil}?",
-        answer=f"Flask: {evil} [1]", subjects=("Flask",),
+        said("Flask", f"{evil} [1]", 1),
+        question=f"What about {evil}?", resolved_question=f"What about {evil}?", subjects=("Flask",),
         citations=(cite(1, evil, title="Title <!everyone> | x", publisher="<http://x.example|Pub>"),),
         conflicts=(Conflict(f"topic {evil}", (ConflictClaim(evil, 1),)),),
     )
@@ -154,7 +196,8 @@ def test_links_only_for_http_urls_and_never_broken_by_the_url() -> None:
     odd = cite(1, "q", link="https://example.com/a|b>c d&e", url=None)
     js = cite(2, "q", link=None, url="javascript:alert(1)")
     plain = cite(3, "q", link=None, url=None, publisher=None, published=None)
-    [msg] = render.render_answer(make_answer(answer="x [1][2][3]", citations=(odd, js, plain)))
+    [msg] = render.render_answer(make_answer(Section("summary", None, "", "x [1][2][3]", (1, 2, 3)),
+                                             citations=(odd, js, plain)))
     lines = [t for t in texts(msg.blocks) if t.startswith("[")]
     assert lines[0].startswith("[1] <https://example.com/a%7Cb%3Ec%20d&amp;e|Flask vs FastAPI>")
     assert lines[1].startswith("[2] Flask vs FastAPI — ")
@@ -165,7 +208,7 @@ def test_long_answer_is_split_into_sections_and_messages() -> None:
     sentence = "FastAPI validates requests with Pydantic & type hints [1]. "
     long_text = "FastAPI: " + sentence * 150  # ~9000 characters, one line
     quotes = tuple(cite(n, f"Quote number {n}. " + "x" * 80) for n in range(1, 51))  # 100 blocks of sources
-    answer = make_answer(answer=long_text, citations=quotes, subjects=("FastAPI",))
+    answer = make_answer(said("FastAPI", sentence * 150, 1), citations=quotes, subjects=("FastAPI",))
     msgs = render.render_answer(answer, answer_id="a-5")
     assert len(msgs) == 3
     for m in msgs:

@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from integrations.slack.store import SlackStore, answer_from_dict
-from qa.answer import Answer, Citation, Comparison, ComparisonRow, Conflict, ConflictClaim
+from integrations.slack.store import SlackStore
+from qa.answer import Answer, Citation, Comparison, ComparisonRow, Conflict, ConflictClaim, Section
 
 
 def sample(question: str = "Flask vs FastAPI?", abstained: bool = False) -> Answer:
@@ -15,7 +15,10 @@ def sample(question: str = "Flask vs FastAPI?", abstained: bool = False) -> Answ
     return Answer(question, question, "Flask: quote [1]", abstained, 0.7, ("Flask", "FastAPI"), (c,),
                   (Conflict("stars", (ConflictClaim("a", 1, "2026-01-01"),)),),
                   Comparison(("Flask", "FastAPI"), (ComparisonRow("Speed", {"Flask": [1], "FastAPI": []}),)),
-                  "slack:C1:1.0", {"total": 1.0}, ("s",), "v1")
+                  "slack:C1:1.0", {"total": 1.0}, ("s",), "v1",
+                  (Section("subject", "Flask", "Flask:", "Flask: quote [1]", (1,)),
+                   Section("aspect", "Speed", "Speed", "Speed — Flask: quote [1]", (1,),
+                           (Section("cell", "Flask", "Flask:", "Flask: quote [1]", (1,)),))))
 
 
 def test_claim_is_once_across_connections_and_processes(tmp_path: Path) -> None:
@@ -38,7 +41,7 @@ def test_answer_round_trips(tmp_path: Path) -> None:
     assert stored is not None and stored.answer == answer
     assert (stored.source, stored.channel, stored.thread_ts, stored.user_id) == ("mention", "C1", "1.0", "U1")
     assert store.get_answer("a-missing") is None
-    assert answer_from_dict({**answer.to_dict(), "added_later": 1}) == answer
+    assert Answer.from_dict({**answer.to_dict(), "added_later": 1}) == answer
 
 
 def test_feedback_one_vote_per_person_and_gaps(tmp_path: Path) -> None:

@@ -134,7 +134,7 @@ def _warm(engine: Engine) -> None:
         engine.warm_up()
     except QAError as exc:
         # Load the model anyway, so the first answer after `qa index build` is fast too.
-        engine.embedder.embed(["warm up"])
+        engine.warm_up_model()
         log.warning("not ready: %s", exc)
 
 

@@ -70,6 +70,18 @@ class ComparisonOut(_Out):
     rows: list[ComparisonRowOut]
 
 
+class SectionOut(_Out):
+    """One part of the answer text, in order: ``answer`` is the sections' ``text`` joined by line breaks."""
+
+    kind: str = Field(description="summary, subject, advice, aspect (a comparison row), cell (a subject's part of "
+                                  "a row), disagreement or not_covered")
+    label: str | None = Field(description="the subject, aspect or topic the section is about")
+    heading: str = Field(description="the start of `text` that introduces the section, e.g. 'FastAPI:'; may be empty")
+    text: str = Field(description="the section as it reads in `answer`, with [n] citation markers")
+    citations: list[int] = Field(description="numbers of the citations the section cites, in order")
+    parts: list[SectionOut] = Field(description="an aspect section's cells, one per subject")
+
+
 class AnswerOut(_Out):
     """An extractive answer: every sentence is a cited, verbatim excerpt."""
 
@@ -86,6 +98,7 @@ class AnswerOut(_Out):
     timings_ms: dict[str, float]
     suggestions: list[str] = Field(description="nearest covered topics, when abstaining")
     index_version: str | None
+    sections: list[SectionOut] = Field(default=[], description="the answer text's parts, in order, with their structure")
 
 
 class ErrorItem(_Out):

@@ -156,7 +156,7 @@ class SlackBot:
         if not question:
             return
         try:
-            self.engine.ask(question, conversation_id)
+            self.engine.record_turn(question, conversation_id)
         except QAError as exc:
             log.info("thread root not usable as a question: %s", exc)
 
@@ -230,7 +230,7 @@ class SlackBot:
         respond(delete_original=True)
         if ts and self.store.claim(f"thread:{channel}:{ts}"):
             try:  # follow-ups in the shared answer's thread resolve against its question
-                self.engine.ask(answer.resolved_question, f"slack:{channel}:{ts}")
+                self.engine.record_turn(answer.resolved_question, f"slack:{channel}:{ts}")
             except QAError as exc:
                 log.info("shared answer's thread not primed: %s", exc)
 

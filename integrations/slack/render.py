@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from qa.answer import NOT_COVERED, Answer, Citation
+from qa.answer import NOT_COVERED, Answer, Citation, Section
 
 SECTION_LIMIT = 3000  # characters of text in a section block (and in a context element)
 BLOCK_LIMIT = 50  # blocks in one message
@@ -145,21 +145,21 @@ def _quote(text: str) -> list[Block]:
     return _sections("\n".join(lines))
 
 
+def _section_text(section: Section) -> str:
+    """A section in mrkdwn, escaped, its heading in bold: ``*Flask:* ...``; a comparison row as
+    ``*Aspect* — *Flask:* ...; *FastAPI:* ...``."""
+    if section.parts:
+        return f"*{escape(section.heading)}* — " + "; ".join(_section_text(p) for p in section.parts)
+    if section.heading:
+        return f"*{escape(section.heading)}*{escape(section.text[len(section.heading):])}"
+    return escape(section.text)
+
+
 def _answer_body(answer: Answer) -> str:
-    """The answer text in mrkdwn, escaped, with subject labels in bold: ``Flask: ...`` lines, and comparison
-    lines ``Aspect — Flask: ...; FastAPI: ...`` (aspect and labels bold)."""
-    subjects = sorted(set(answer.subjects) | set(answer.comparison.subjects if answer.comparison else ()),
-                      key=len, reverse=True)
-    if not subjects:
+    """The answer in mrkdwn from its sections (an answer stored before it had sections: its text as is)."""
+    if not answer.sections:
         return escape(answer.answer)
-    names = "|".join(re.escape(escape(s)) for s in subjects)
-    label = re.compile(rf"(^|— |; )({names}):(?= )")
-    aspect = re.compile(rf"(^|\] )([^*\n\[\].;]{{1,80}}?) — (?=(?:{names}):)")
-    lines = []
-    for line in escape(answer.answer).splitlines():
-        line = aspect.sub(r"\1*\2* — ", line)
-        lines.append(label.sub(r"\1*\2:*", line))
-    return "\n".join(lines)
+    return "\n".join(_section_text(s) for s in answer.sections)
 
 
 def _source_line(c: Citation) -> str:
@@ -201,13 +201,12 @@ def _conflicts(answer: Answer) -> list[Block]:
 
 def _abstention(answer: Answer) -> list[Block]:
     lines = [":grey_question: *The corpus does not cover this.*"]
-    if answer.suggestions and answer.answer.startswith(NOT_COVERED):
+    missing = [s for s in answer.sections if s.kind == "not_covered" and s.label]
+    if missing:  # the question names something the corpus has nothing on: the answer says what
+        lines.append(escape(missing[0].text))
+    elif answer.suggestions:
         lines.append("Nearest topics it does cover:")
         lines.extend(f"• {escape(s)}" for s in answer.suggestions)
-    else:
-        rest = answer.answer[len(NOT_COVERED):] if answer.answer.startswith(NOT_COVERED) else answer.answer
-        if rest.strip():
-            lines.append(escape(rest.strip()))
     return _sections("\n".join(lines))
 
 

@@ -6,16 +6,14 @@ Imports neither slack_bolt nor the engine, so ``qa feedback`` can read it cheapl
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sqlite3
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from qa.answer import Answer, Citation, Comparison, ComparisonRow, Conflict, ConflictClaim
+from qa.answer import Answer
 from qa.sqlite import ThreadLocalSQLite
 
 KEEP_HANDLED_SECONDS = 2 * 24 * 3600  # Slack retries for minutes; two days is plenty
@@ -133,7 +131,7 @@ class SlackStore:
         ).fetchone()
         if row is None:
             return None
-        return StoredAnswer(*row[:6], answer=answer_from_dict(json.loads(row[6])))
+        return StoredAnswer(*row[:6], answer=Answer.from_dict(json.loads(row[6])))
 
     # -- feedback --------------------------------------------------------------------------------------------
     def record_feedback(self, answer_id: str, user_id: str, vote: int, *, channel: str | None = None,
@@ -182,25 +180,3 @@ class SlackStore:
         ).fetchall()
         return [Gap(q, int(a), int(d), float(t)) for q, a, d, t in rows]
 
-
-def _build(cls: Any, data: dict[str, Any]) -> Any:
-    names = {f.name for f in dataclasses.fields(cls)}
-    return cls(**{k: v for k, v in data.items() if k in names})
-
-
-def answer_from_dict(data: dict[str, Any]) -> Answer:
-    """``Answer.to_dict()`` read back (fields added to ``Answer`` later are ignored by older rows)."""
-    d = dict(data)
-    d["subjects"] = tuple(d.get("subjects") or ())
-    d["suggestions"] = tuple(d.get("suggestions") or ())
-    d["citations"] = tuple(_build(Citation, c) for c in d.get("citations") or ())
-    d["conflicts"] = tuple(
-        Conflict(c["topic"], tuple(_build(ConflictClaim, x) for x in c.get("claims") or ()))
-        for c in d.get("conflicts") or ()
-    )
-    comp = d.get("comparison")
-    if comp:
-        d["comparison"] = Comparison(tuple(comp["subjects"]),
-                                     tuple(ComparisonRow(r["aspect"], dict(r["cells"])) for r in comp["rows"]))
-    d["timings_ms"] = dict(d.get("timings_ms") or {})
-    return _build(Answer, d)

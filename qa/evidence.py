@@ -1,8 +1,8 @@
-"""Evidence selection and answer composition: verbatim units, cited, with abstention."""
+"""Evidence: scoring the units of the retrieved chunks against a question, selecting the claims an answer
+is made of, names the corpus never mentions, and how confident the evidence is (whether to abstain)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,20 +11,9 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from qa.answer import (
-    NOT_COVERED,
-    Answer,
-    Citation,
-    Comparison,
-    ComparisonRow,
-    Conflict,
-    ConflictClaim,
-    text_fragment_link,
-)
-from qa.compare import Aspect, row_cells
-from qa.comparing import span_text, subject_span
 from qa.query import Query
-from qa.retrieval import Candidate, Snapshot
+from qa.retrieval import Candidate
+from qa.snapshot import Snapshot
 from qa.text import STOPWORDS, words
 
 WHOLE_CORPUS_UNITS = 5000  # up to this many units, the nearest units of the whole corpus are candidates too
@@ -44,13 +33,6 @@ class Claim:
     subject: str | None
     score: float
     cites: list[int] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class ComposeParams:
-    abstain_threshold: float
-    stale_after_days: int
-    today: dt.date
 
 
 def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate], limit: int = 14) -> list[Scored]:
@@ -252,222 +234,7 @@ def confidence(scored: list[Scored], unknown: list[str]) -> float:
     return float(max(0.0, min(1.0, top_cos)))
 
 
-def _is_outdated(published: str | None, params: ComposeParams) -> bool:
-    if not published:
-        return False
-    try:
-        return (params.today - dt.date.fromisoformat(published)).days > params.stale_after_days
-    except ValueError:
-        return False
-
-
-def compose(
-    snap: Snapshot,
-    query: Query,
-    question: str,
-    claims: list[Claim],
-    conf: float,
-    params: ComposeParams,
-    scores: dict[int, float],
-    cands: list[Candidate],
-    rows: list[tuple[Aspect, dict[str, list[int]]]] | None = None,
-    disagreements: list[tuple[str, list[tuple[int, tuple[int, int]]]]] | None = None,
-    unknown: list[str] | None = None,
-    advice: dict[str, list[int]] | None = None,
-) -> Answer:
-    """Turn claims, table rows and disagreements into the answer text with ``[n]`` markers and
-    citations (verbatim quotes with exact spans). Newest sources lead where sources disagree."""
-    version = snap.version
-    if abstains(conf, claims, params.abstain_threshold):
-        return abstain(snap, query, question, conf, cands, unknown)
-    citations: list[Citation] = []
-    by_unit: dict[int, int] = {}
-    used: set[int] = set()
-
-    def cite(u: int) -> int:
-        used.add(u)
-        if u in by_unit:
-            return by_unit[u]
-        ci, start, end = (int(x) for x in version.units[u])
-        chunk = version.chunks[ci]
-        doc = version.docs[chunk.doc_id]
-        quote = doc.text[start:end]
-        n = len(citations) + 1
-        citations.append(
-            Citation(
-                n=n, doc_id=doc.doc_id, title=doc.title, publisher=doc.publisher, url=doc.url,
-                published=doc.published, section=" > ".join(chunk.section) or None, quote=quote,
-                start=start, end=end, score=round(scores.get(u, 0.0), 4),
-                link=text_fragment_link(doc.url, quote), outdated=_is_outdated(doc.published, params),
-            )
-        )
-        by_unit[u] = n
-        return n
-
-    def unit_text(u: int) -> str:
-        text = snap.unit_text[u]
-        ctx = version.unit_contexts[u]
-        if ctx and version.unit_kinds[u] == "row":
-            text = _row_text(ctx, text)
-        return text
-
-    def render(claim: Claim) -> str:
-        units = sorted(claim.units, key=lambda u: _published(snap, u), reverse=True)
-        marks = "".join(f"[{cite(u)}]" for u in units)
-        u = units[0]
-        if version.unit_kinds[u] == "code":
-            return f"\n{snap.unit_text[u]}\n{marks}"
-        if len(units) > 2:
-            return f"{unit_text(u)} {marks} ({len(units)} sources say this)"
-        return f"{unit_text(u)} {marks}"
-
-    def source(u: int) -> str:
-        doc = snap.doc_of(u)
-        return ", ".join(x for x in (doc.publisher or doc.title, doc.published or "undated") if x)
-
-    parts: list[str] = []
-    conflict_out: list[Conflict] = []
-    for topic, items in disagreements or []:
-        items = sorted(items, key=lambda it: _published(snap, it[0]), reverse=True)
-        out_claims = []
-        pieces = []
-        for u, span in items:
-            text = _claim_text(snap, u, span)
-            n = cite(u)
-            out_claims.append(ConflictClaim(text=text, citation=n, published=_published(snap, u) or None))
-            pieces.append(f"{text} [{n}] ({source(u)})")
-        conflict_out.append(Conflict(topic=topic, claims=tuple(out_claims)))
-        parts.append(f"Sources disagree on {topic}, newest first: " + "; ".join(pieces) + ".")
-
-    comparison = None
-    if rows:
-        table_rows = []
-        lines = []
-        for aspect, cells in rows:
-            row_cells: dict[str, list[int]] = {}
-            bits = []
-            for subject in query.subjects:
-                units = cells.get(subject) or []
-                if not units:
-                    row_cells[subject] = []
-                    bits.append(f"{subject}: no source covers it")
-                    continue
-                row_cells[subject] = [cite(u) for u in units]
-                # Each source's own words for the cell, so every citation backs what is shown beside it.
-                said = [f"{_claim_text(snap, u, _span_for(snap, u, subject), label=False)} [{n}]"
-                        for u, n in zip(units, row_cells[subject], strict=True)]
-                bits.append(f"{subject}: " + " / ".join(said))
-            table_rows.append(ComparisonRow(aspect=aspect.name, cells=row_cells))
-            lines.append(f"{aspect.name} — " + "; ".join(bits))
-        comparison = Comparison(subjects=query.subjects, rows=tuple(table_rows))
-        lead = [c for c in claims if c.subject is None and not (set(c.units) & used)][:1]
-        if lead:
-            parts.append(render(lead[0]))
-        parts.extend(lines)
-    else:
-        fresh = [c for c in claims if not (set(c.units) & used)]
-        if advice and any(advice.values()):
-            # "Should I use X or Y": the claims that answer this question best, then each option's own
-            # "when to choose it" from the sources.
-            advised = {u for us in advice.values() for u in us}
-            lead = [c for c in fresh if not (set(c.units) & advised)][:2]
-            if lead:
-                parts.append(" ".join(render(c) for c in lead))
-            for subject in query.subjects:
-                units = [u for u in advice.get(subject, []) if u not in used]
-                if units:
-                    parts.append(f"When to choose {subject}: " + " ".join(render(Claim([u], subject, 0.0)) for u in units))
-                else:
-                    parts.append(f"When to choose {subject}: no source in the corpus says.")
-        elif len(query.subjects) >= 2:
-            general = [c for c in fresh if c.subject is None]
-            if general:
-                parts.append(" ".join(render(c) for c in general))
-            for subject in query.subjects:
-                mine = [c for c in fresh if c.subject == subject]
-                label = subject
-                if mine:
-                    parts.append(f"{label}: " + " ".join(render(c) for c in mine))
-                else:
-                    parts.append(f"{label}: no source in the corpus says.")
-        elif fresh:
-            parts.append(" ".join(render(c) for c in fresh))
-    text = "\n".join(p.strip() for p in parts if p.strip())
-    return Answer(
-        question=question, resolved_question=query.text, answer=text, abstained=False,
-        confidence=round(conf, 4), subjects=query.subjects, citations=tuple(citations),
-        conflicts=tuple(conflict_out), comparison=comparison, index_version=snap.name,
-    )
-
-
-def _span_for(snap: Snapshot, unit: int, subject: str) -> tuple[int, int]:
-    span = subject_span(snap, unit, subject)
-    if span is None:
-        _, start, end = (int(x) for x in snap.version.units[unit])
-        return start, end
-    return span
-
-
-def _claim_text(snap: Snapshot, unit: int, span: tuple[int, int], *, label: bool = True) -> str:
-    """The verbatim words of a claim: a table cell (after its row label) or the whole unit."""
-    text = span_text(snap, unit, span)
-    if snap.unit_cells[unit] and label:
-        row_label, _ = row_cells(snap.version.unit_contexts[unit], snap.unit_text[unit])
-        return f"{row_label}: {text}"
-    return text
-
-
-def _published(snap: Snapshot, unit: int) -> str:
-    doc = snap.doc_of(unit)
-    return doc.published or ""
-
-
-def _row_text(header: str, row: str) -> str:
-    """'| Feature | A | B |' + '| Speed | 1 | 2 |' -> 'Speed — A: 1; B: 2' (cells verbatim)."""
-    heads = [h.strip() for h in header.strip().strip("|").split("|")]
-    cells = [c.strip() for c in row.strip().strip("|").split("|")]
-    if len(heads) != len(cells) or len(cells) < 2:
-        return row
-    return f"{cells[0]} — " + "; ".join(f"{h}: {c}" for h, c in zip(heads[1:], cells[1:], strict=True))
-
-
 def abstains(conf: float, claims: list[Claim], threshold: float) -> bool:
     """Whether the answer says the corpus does not cover the question: no claim, or too little confidence."""
     return conf < threshold or not claims
 
-
-def abstain(
-    snap: Snapshot,
-    query: Query,
-    question: str,
-    conf: float,
-    cands: list[Candidate] | None = None,
-    unknown: list[str] | None = None,
-) -> Answer:
-    topics = nearest_topics(snap, cands or [])
-    text = NOT_COVERED
-    if unknown:
-        what = unknown[0] if unknown[0].startswith("a comparison of") else ", ".join(unknown)
-        text = NOT_COVERED[:-1] + f" (it has nothing on {what})."
-    if topics:
-        text += " Nearest topics it does cover: " + "; ".join(topics) + "."
-    return Answer(
-        question=question, resolved_question=query.text, answer=text, abstained=True,
-        confidence=round(conf, 4), subjects=query.subjects, citations=(), suggestions=tuple(topics),
-        index_version=snap.name,
-    )
-
-
-def nearest_topics(snap: Snapshot, cands: list[Candidate], n: int = 4) -> list[str]:
-    """Section headings of the nearest chunks (by retrieval), else the corpus's first headings."""
-    seen: list[str] = []
-    chunks = [snap.version.chunks[c.chunk] for c in cands] + snap.version.chunks
-    for chunk in chunks:
-        if not chunk.section:
-            continue
-        head = f"{chunk.section[-1]} ({snap.version.docs[chunk.doc_id].title})"
-        if head not in seen:
-            seen.append(head)
-        if len(seen) >= n:
-            break
-    return seen

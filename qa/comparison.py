@@ -1,19 +1,37 @@
-"""Per-question comparison work on a snapshot: which unit speaks for which subject, the aspect table,
-and the disagreements between sources."""
+"""Comparison: per question, which unit speaks for which subject, the aspect-by-subject table, the
+disagreements between sources, and the sources' advice on when to choose each subject."""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
-from qa.compare import Aspect, asks_quantity, aspect_stems, is_yes_no, negative, stem, topic_words, values
+from qa.aspects import Aspect, aspect_stems, stem, topic_words
+from qa.cues import alternatives, asks_quantity, is_yes_no, negative, values
 from qa.query import Query
-from qa.retrieval import Candidate, Snapshot
-from qa.text import STOPWORDS, content_words, words
+from qa.retrieval import Candidate
+from qa.snapshot import Snapshot
+from qa.text import words
 
 MAX_ROWS = 6
+
+
+class Statement(NamedTuple):
+    """What one unit says: the unit and the span of its document that says it (a table cell or the whole unit)."""
+
+    unit: int
+    span: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """Statements from different sources that differ on one topic ('GitHub stars of FastAPI')."""
+
+    topic: str
+    statements: tuple[Statement, ...]
 
 
 def subject_span(snap: Snapshot, unit: int, subject: str) -> tuple[int, int] | None:
@@ -46,19 +64,20 @@ def question_stems(snap: Snapshot, query: Query) -> frozenset[str]:
 
 def comparison_rows(
     snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate]
-) -> list[tuple[Aspect, dict[str, list[int]]]]:
-    """One row per aspect the sources cover: the best unit for each subject (missing when none)."""
+) -> dict[Aspect, dict[str, list[Statement]]]:
+    """One row per aspect the sources cover, in order: per subject, what the best units for it say (best first;
+    the subject is missing when none does)."""
     pool, pool_cos = _pool(snap, cands, qvec)
     if not len(pool):
-        return []
+        return {}
     cos = dict(zip(pool.tolist(), pool_cos.tolist(), strict=True))
     qstems = question_stems(snap, query)
     asked = [a for a in snap.aspects if a.stems & qstems]
     aspects = asked or [a for a in snap.aspects if a.weight >= 2] or snap.aspects[:MAX_ROWS]
-    rows: list[tuple[Aspect, dict[str, list[int]]]] = []
+    rows: dict[Aspect, dict[str, list[Statement]]] = {}
     used: set[int] = set()
     for aspect in aspects:
-        cells: dict[str, list[int]] = {}
+        cells: dict[str, list[Statement]] = {}
         for subject in query.subjects:
             ranked: list[tuple[float, int]] = []
             for u, c in cos.items():
@@ -86,10 +105,10 @@ def comparison_rows(
                 if len(picked) == 2:
                     break
             if picked:
-                cells[subject] = picked
+                cells[subject] = [Statement(u, snap.unit_spans[u][subject]) for u in picked]
         if cells and (asked or len(cells) == len(query.subjects)):
-            rows.append((aspect, cells))
-            used.update(u for us in cells.values() for u in us)
+            rows[aspect] = cells
+            used.update(s.unit for said in cells.values() for s in said)
         if len(rows) >= MAX_ROWS:
             break
     return rows
@@ -97,10 +116,9 @@ def comparison_rows(
 
 def conflicts(
     snap: Snapshot, query: Query, qvec: NDArray[np.float32], cands: list[Candidate]
-) -> list[tuple[str, list[tuple[int, tuple[int, int]]]]]:
+) -> list[Disagreement]:
     """Claims about the same subject and aspect from different sources that differ: different numbers of
-    the same kind, a yes and a no, or the two sides of an "A or B" question.
-    Each conflict is (topic, [(unit, span of the claim)])."""
+    the same kind, a yes and a no, or the two sides of an "A or B" question."""
     pool, cos = _pool(snap, cands, qvec)
     if not len(pool):
         return []
@@ -174,33 +192,8 @@ def conflicts(
                 first_pos = next(iter(pos.items()))
                 picked = [first_pos[1]] + [v for d, v in neg.items() if d != first_pos[0]]
         if len(picked) >= 2:
-            out.append((f"{topic} of {subject}" if topic else subject, picked))
+            out.append(Disagreement(f"{topic} of {subject}" if topic else subject, tuple(Statement(*p) for p in picked)))
     return out
-
-
-def alternatives(query: Query) -> list[str]:
-    """The two alternatives of an "A or B" question that are not subjects ('simple or complex',
-    'a full-stack framework or a micro framework' -> full-stack / micro)."""
-    m = re.search(r"^(.*)\bor\b(.*)$", query.text, re.I)
-    if not m:
-        return []
-    subject_words = {w for s in query.subjects for w in content_words(s)}
-
-    def keep(text: str) -> list[str]:
-        return [w for w in words(text) if w not in STOPWORDS and w not in subject_words and len(w) > 2]
-
-    left, right = keep(m.group(1)), keep(m.group(2))
-    before = words(m.group(1))
-    after = [w for w in words(m.group(2)) if w not in ("a", "an", "the")]
-    # Only when the words on each side of "or" are the alternatives themselves (not subjects).
-    if not left or not right or not before or not after or before[-1] != left[-1] or after[0] != right[0]:
-        return []
-    a, b = left[-1], right[0]
-    if len(left) >= 2 and len(right) >= 2 and left[-1] == right[1]:  # "X framework or Y framework"
-        a = left[-2]
-    return [a, b] if stem(a) != stem(b) else []
-
-
 
 
 def advice(

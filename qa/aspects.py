@@ -1,12 +1,11 @@
-"""Comparison intelligence: aspects from the corpus, aspect-by-subject tables, and disagreements.
+"""Aspects: what the corpus compares subjects on, read from its headings and table rows, and the cells of a
+Markdown table row.
 
-Nothing here knows any subject or aspect name: subjects come from the corpus's front matter and titles,
-aspects from its headings and table rows, and disagreements from numbers and yes/no wording.
+Nothing here knows any subject or aspect name: aspects come from the corpus's headings and row labels.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -20,14 +19,6 @@ _GENERIC = frozenset(
     explore code patterns unique only work works still good great well really much many lots
     things thing stuff""".split()
 )
-_NEG = re.compile(
-    r"\b(no|not|none|never|lacks?|lacking|without|cannot|can't|doesn't|don't|isn't|aren't|won't|unsupported|"
-    r"only sync|sync only|manual(?:ly)?|requires? \w+-?\w* or similar|steep(?:er)?|hard(?:er)?|difficult|"
-    r"complex|fewer|smaller|lower|slower|limited|weak(?:er)?|bottleneck|not that)\b",
-    re.I,
-)
-_NUM = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|K|%|\+)?(?![\d.]|[kK]\b)|(?<![\w.])(\d+(?:\.\d+)?)(k|K)\b")
-_YEAR = re.compile(r"^(19|20)\d\d$")
 
 
 def topic_words(question: str, aspect_terms: tuple[str, ...]) -> str:
@@ -133,63 +124,3 @@ def row_cells(header: str | None, row: str) -> tuple[str, dict[str, tuple[int, i
     label = row[spans[0][0] : spans[0][1]]
     return label, {h: s for h, s in zip(heads[1:], spans[1:], strict=True)}
 
-
-@dataclass(frozen=True, slots=True)
-class Value:
-    number: float
-    kind: str  # version | count | percent
-
-
-def values(text: str) -> list[Value]:
-    """Numbers a claim states, without years and small counts (they are rarely what sources disagree on)."""
-    out = []
-    for m in _NUM.finditer(text):
-        raw = m.group(1) or m.group(3)
-        suffix = (m.group(2) or m.group(4) or "").lower()
-        if raw is None:
-            continue
-        if _YEAR.match(raw) and not suffix:
-            continue
-        num = float(raw.replace(",", ""))
-        if num == 0:
-            continue
-        if suffix == "k":
-            num *= 1000
-        if suffix == "%":
-            out.append(Value(num, "percent"))
-        elif "." in raw and num < 100:
-            out.append(Value(num, "version"))
-        elif num >= 100:
-            out.append(Value(num, "count"))
-    return out
-
-
-def negative(text: str) -> bool:
-    return bool(_NEG.search(text))
-
-
-_QUANTITY = re.compile(
-    r"\bhow (?:many|much|fast|big|large|popular|old)\b|\b(?:number|count|version|versions|percent|percentage|rate|"
-    r"throughput|speed|size|minimum|maximum|requests? per|downloads|stars|score|price|cost)\b",
-    re.I,
-)
-
-
-def asks_quantity(question: str) -> bool:
-    return bool(_QUANTITY.search(question))
-
-
-# Generic English wording of advice ("choose X when", "ideal for") and of instructions.
-ADVICE = re.compile(
-    r"\b(choose|choice|ideal|suitable|suited|best for|good (?:choice|fit|option)|go[- ]to|recommend|advisable|"
-    r"if you (?:need|want)|when you (?:need|want|are)|great for|perfect|prefer|pick|right choice|"
-    r"use \w+ (?:if|when)|way to go|go the \w+ way)\b",
-    re.I,
-)
-HOWTO = re.compile(r"\b(install|run|create|define|use|add|import|pip|example|code|write|set ?up)\b", re.I)
-
-_YES_NO = re.compile(r"^\s*(does|do|is|are|can|has|have|will|was|were|did|could)\b", re.I)
-
-
-def is_yes_no(question: str) -> bool:
-    return bool(_YES_NO.match(question))

@@ -1,0 +1,269 @@
+"""Composing: writing the answer from its evidence: the text in ordered sections with ``[n]`` markers, the
+citations (verbatim quotes with exact spans), the comparison table and the disagreements; or the abstention."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from qa.answer import (
+    NOT_COVERED,
+    Answer,
+    Citation,
+    Comparison,
+    ComparisonRow,
+    Conflict,
+    ConflictClaim,
+    Section,
+    text_fragment_link,
+)
+from qa.aspects import Aspect, row_cells
+from qa.comparison import Disagreement, Statement, span_text
+from qa.evidence import Claim, abstains
+from qa.query import Query
+from qa.retrieval import Candidate
+from qa.snapshot import Snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class ComposeParams:
+    abstain_threshold: float
+    stale_after_days: int
+    today: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What an answer is written from: the selected claims and the confidence in them, every scored unit's
+    score, the retrieved candidates (an abstention names their topics), names in the question the corpus
+    never mentions, and for comparisons and advice the table (per aspect, per subject, what is said), the
+    disagreements and, per subject, the units advising when to choose it."""
+
+    claims: list[Claim]
+    confidence: float
+    scores: dict[int, float]
+    candidates: list[Candidate]
+    unknown: list[str] = field(default_factory=list)
+    rows: dict[Aspect, dict[str, list[Statement]]] = field(default_factory=dict)
+    disagreements: list[Disagreement] = field(default_factory=list)
+    advice: dict[str, list[int]] = field(default_factory=dict)
+
+
+def _is_outdated(published: str | None, params: ComposeParams) -> bool:
+    if not published:
+        return False
+    try:
+        return (params.today - dt.date.fromisoformat(published)).days > params.stale_after_days
+    except ValueError:
+        return False
+
+
+def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, params: ComposeParams) -> Answer:
+    """Turn claims, table rows and disagreements into the answer's sections with ``[n]`` markers and
+    citations (verbatim quotes with exact spans). Newest sources lead where sources disagree."""
+    version = snap.version
+    conf, claims = evidence.confidence, evidence.claims
+    if abstains(conf, claims, params.abstain_threshold):
+        return abstain(snap, query, question, conf, evidence.candidates, evidence.unknown)
+    citations: list[Citation] = []
+    by_unit: dict[int, int] = {}
+    used: set[int] = set()
+
+    def cite(u: int) -> int:
+        used.add(u)
+        if u in by_unit:
+            return by_unit[u]
+        ci, start, end = (int(x) for x in version.units[u])
+        chunk = version.chunks[ci]
+        doc = version.docs[chunk.doc_id]
+        quote = doc.text[start:end]
+        n = len(citations) + 1
+        citations.append(
+            Citation(
+                n=n, doc_id=doc.doc_id, title=doc.title, publisher=doc.publisher, url=doc.url,
+                published=doc.published, section=" > ".join(chunk.section) or None, quote=quote,
+                start=start, end=end, score=round(evidence.scores.get(u, 0.0), 4),
+                link=text_fragment_link(doc.url, quote), outdated=_is_outdated(doc.published, params),
+            )
+        )
+        by_unit[u] = n
+        return n
+
+    def unit_text(u: int) -> str:
+        text = snap.unit_text[u]
+        ctx = version.unit_contexts[u]
+        if ctx and version.unit_kinds[u] == "row":
+            text = _row_text(ctx, text)
+        return text
+
+    def render(claim: Claim) -> tuple[str, list[int]]:
+        units = sorted(claim.units, key=lambda u: _published(snap, u), reverse=True)
+        cited = [cite(u) for u in units]
+        marks = "".join(f"[{n}]" for n in cited)
+        u = units[0]
+        if version.unit_kinds[u] == "code":
+            return f"\n{snap.unit_text[u]}\n{marks}", cited
+        if len(units) > 2:
+            return f"{unit_text(u)} {marks} ({len(units)} sources say this)", cited
+        return f"{unit_text(u)} {marks}", cited
+
+    def say(some: list[Claim]) -> tuple[str, list[int]]:
+        """Claims one after another, and the citations they make."""
+        rendered = [render(c) for c in some]
+        return " ".join(text for text, _ in rendered), [n for _, cited in rendered for n in cited]
+
+    def source(u: int) -> str:
+        doc = snap.doc_of(u)
+        return ", ".join(x for x in (doc.publisher or doc.title, doc.published or "undated") if x)
+
+    sections: list[Section] = []
+
+    conflict_out: list[Conflict] = []
+    for disagreement in evidence.disagreements:
+        items = sorted(disagreement.statements, key=lambda it: _published(snap, it.unit), reverse=True)
+        out_claims = []
+        pieces = []
+        for u, span in items:
+            text = _claim_text(snap, u, span)
+            n = cite(u)
+            out_claims.append(ConflictClaim(text=text, citation=n, published=_published(snap, u) or None))
+            pieces.append(f"{text} [{n}] ({source(u)})")
+        conflict_out.append(Conflict(topic=disagreement.topic, claims=tuple(out_claims)))
+        heading = f"Sources disagree on {disagreement.topic}, newest first:"
+        sections += _section("disagreement", disagreement.topic, heading, f"{heading} " + "; ".join(pieces) + ".",
+                             [c.citation for c in out_claims])
+
+    comparison = None
+    if evidence.rows:
+        table_rows = []
+        lines: list[Section] = []
+        for aspect, row in evidence.rows.items():
+            cited_cells: dict[str, list[int]] = {}
+            cells: list[Section] = []
+            for subject in query.subjects:
+                statements = row.get(subject) or []
+                heading = f"{subject}:"
+                if not statements:
+                    cited_cells[subject] = []
+                    cells.append(Section("cell", subject, heading, f"{heading} no source covers it"))
+                    continue
+                cited_cells[subject] = [cite(s.unit) for s in statements]
+                # Each source's own words for the cell, so every citation backs what is shown beside it.
+                said = [f"{_claim_text(snap, s.unit, s.span, label=False)} [{n}]"
+                        for s, n in zip(statements, cited_cells[subject], strict=True)]
+                cells.append(Section("cell", subject, heading, f"{heading} " + " / ".join(said), tuple(cited_cells[subject])))
+            name = aspect.name
+            table_rows.append(ComparisonRow(aspect=name, cells=cited_cells))
+            line = f"{name} — " + "; ".join(cell.text for cell in cells)
+            lines += _section("aspect", name, name, line, [n for cell in cells for n in cell.citations], tuple(cells))
+        comparison = Comparison(subjects=query.subjects, rows=tuple(table_rows))
+        lead = [c for c in claims if c.subject is None and not (set(c.units) & used)][:1]
+        if lead:
+            sections += _section("summary", None, "", *render(lead[0]))
+        sections += lines
+    else:
+        fresh = [c for c in claims if not (set(c.units) & used)]
+        advice = evidence.advice
+        if advice and any(advice.values()):
+            # "Should I use X or Y": the claims that answer this question best, then each option's own
+            # "when to choose it" from the sources.
+            advised = {u for us in advice.values() for u in us}
+            lead = [c for c in fresh if not (set(c.units) & advised)][:2]
+            if lead:
+                sections += _section("summary", None, "", *say(lead))
+            for subject in query.subjects:
+                units = [u for u in advice.get(subject, []) if u not in used]
+                heading = f"When to choose {subject}:"
+                if units:
+                    text, cited = say([Claim([u], subject, 0.0) for u in units])
+                    sections += _section("advice", subject, heading, f"{heading} {text}", cited)
+                else:
+                    sections += _section("advice", subject, heading, f"{heading} no source in the corpus says.", [])
+        elif len(query.subjects) >= 2:
+            general = [c for c in fresh if c.subject is None]
+            if general:
+                sections += _section("summary", None, "", *say(general))
+            for subject in query.subjects:
+                mine = [c for c in fresh if c.subject == subject]
+                heading = f"{subject}:"
+                if mine:
+                    text, cited = say(mine)
+                    sections += _section("subject", subject, heading, f"{heading} {text}", cited)
+                else:
+                    sections += _section("subject", subject, heading, f"{heading} no source in the corpus says.", [])
+        elif fresh:
+            sections += _section("summary", None, "", *say(fresh))
+    return Answer(
+        question=question, resolved_question=query.text, answer="\n".join(s.text for s in sections), abstained=False,
+        confidence=round(conf, 4), subjects=query.subjects, citations=tuple(citations),
+        conflicts=tuple(conflict_out), comparison=comparison, index_version=snap.name, sections=tuple(sections),
+    )
+
+
+def _section(
+    kind: str, label: str | None, heading: str, text: str, cited: list[int], parts: tuple[Section, ...] = ()
+) -> list[Section]:
+    """The section as the answer text shows it (stripped), or none when it has no text."""
+    text = text.strip()
+    return [Section(kind, label, heading, text, tuple(cited), parts)] if text else []
+
+
+def _claim_text(snap: Snapshot, unit: int, span: tuple[int, int], *, label: bool = True) -> str:
+    """The verbatim words of a claim: a table cell (after its row label) or the whole unit."""
+    text = span_text(snap, unit, span)
+    if snap.unit_cells[unit] and label:
+        row_label, _ = row_cells(snap.version.unit_contexts[unit], snap.unit_text[unit])
+        return f"{row_label}: {text}"
+    return text
+
+
+def _published(snap: Snapshot, unit: int) -> str:
+    doc = snap.doc_of(unit)
+    return doc.published or ""
+
+
+def _row_text(header: str, row: str) -> str:
+    """'| Feature | A | B |' + '| Speed | 1 | 2 |' -> 'Speed — A: 1; B: 2' (cells verbatim)."""
+    heads = [h.strip() for h in header.strip().strip("|").split("|")]
+    cells = [c.strip() for c in row.strip().strip("|").split("|")]
+    if len(heads) != len(cells) or len(cells) < 2:
+        return row
+    return f"{cells[0]} — " + "; ".join(f"{h}: {c}" for h, c in zip(heads[1:], cells[1:], strict=True))
+
+
+def abstain(
+    snap: Snapshot,
+    query: Query,
+    question: str,
+    conf: float,
+    cands: list[Candidate] | None = None,
+    unknown: list[str] | None = None,
+) -> Answer:
+    topics = nearest_topics(snap, cands or [])
+    text = NOT_COVERED
+    what = None
+    if unknown:
+        what = unknown[0] if unknown[0].startswith("a comparison of") else ", ".join(unknown)
+        text = NOT_COVERED[:-1] + f" (it has nothing on {what})."
+    if topics:
+        text += " Nearest topics it does cover: " + "; ".join(topics) + "."
+    return Answer(
+        question=question, resolved_question=query.text, answer=text, abstained=True,
+        confidence=round(conf, 4), subjects=query.subjects, citations=(), suggestions=tuple(topics),
+        index_version=snap.name, sections=(Section("not_covered", what, "", text),),
+    )
+
+
+def nearest_topics(snap: Snapshot, cands: list[Candidate], n: int = 4) -> list[str]:
+    """Section headings of the nearest chunks (by retrieval), else the corpus's first headings."""
+    seen: list[str] = []
+    chunks = [snap.version.chunks[c.chunk] for c in cands] + snap.version.chunks
+    for chunk in chunks:
+        if not chunk.section:
+            continue
+        head = f"{chunk.section[-1]} ({snap.version.docs[chunk.doc_id].title})"
+        if head not in seen:
+            seen.append(head)
+        if len(seen) >= n:
+            break
+    return seen

@@ -1,0 +1,105 @@
+"""Cues: what a piece of text or a question says by its wording alone: the numbers a claim states, a negative
+claim, advice and instructions, a yes/no or quantity question, the two alternatives of an "A or B" question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.aspects import stem
+from qa.query import Query
+from qa.text import STOPWORDS, content_words, words
+
+_NEG = re.compile(
+    r"\b(no|not|none|never|lacks?|lacking|without|cannot|can't|doesn't|don't|isn't|aren't|won't|unsupported|"
+    r"only sync|sync only|manual(?:ly)?|requires? \w+-?\w* or similar|steep(?:er)?|hard(?:er)?|difficult|"
+    r"complex|fewer|smaller|lower|slower|limited|weak(?:er)?|bottleneck|not that)\b",
+    re.I,
+)
+_NUM = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|K|%|\+)?(?![\d.]|[kK]\b)|(?<![\w.])(\d+(?:\.\d+)?)(k|K)\b")
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    number: float
+    kind: str  # version | count | percent
+
+
+def values(text: str) -> list[Value]:
+    """Numbers a claim states, without years and small counts (they are rarely what sources disagree on)."""
+    out = []
+    for m in _NUM.finditer(text):
+        raw = m.group(1) or m.group(3)
+        suffix = (m.group(2) or m.group(4) or "").lower()
+        if raw is None:
+            continue
+        if _YEAR.match(raw) and not suffix:
+            continue
+        num = float(raw.replace(",", ""))
+        if num == 0:
+            continue
+        if suffix == "k":
+            num *= 1000
+        if suffix == "%":
+            out.append(Value(num, "percent"))
+        elif "." in raw and num < 100:
+            out.append(Value(num, "version"))
+        elif num >= 100:
+            out.append(Value(num, "count"))
+    return out
+
+
+def negative(text: str) -> bool:
+    return bool(_NEG.search(text))
+
+
+_QUANTITY = re.compile(
+    r"\bhow (?:many|much|fast|big|large|popular|old)\b|\b(?:number|count|version|versions|percent|percentage|rate|"
+    r"throughput|speed|size|minimum|maximum|requests? per|downloads|stars|score|price|cost)\b",
+    re.I,
+)
+
+
+def asks_quantity(question: str) -> bool:
+    return bool(_QUANTITY.search(question))
+
+
+# Generic English wording of advice ("choose X when", "ideal for") and of instructions.
+ADVICE = re.compile(
+    r"\b(choose|choice|ideal|suitable|suited|best for|good (?:choice|fit|option)|go[- ]to|recommend|advisable|"
+    r"if you (?:need|want)|when you (?:need|want|are)|great for|perfect|prefer|pick|right choice|"
+    r"use \w+ (?:if|when)|way to go|go the \w+ way)\b",
+    re.I,
+)
+HOWTO = re.compile(r"\b(install|run|create|define|use|add|import|pip|example|code|write|set ?up)\b", re.I)
+
+_YES_NO = re.compile(r"^\s*(does|do|is|are|can|has|have|will|was|were|did|could)\b", re.I)
+
+
+def is_yes_no(question: str) -> bool:
+    return bool(_YES_NO.match(question))
+
+
+def alternatives(query: Query) -> list[str]:
+    """The two alternatives of an "A or B" question that are not subjects ('simple or complex',
+    'a full-stack framework or a micro framework' -> stack / micro, as words split at hyphens)."""
+    m = re.search(r"^(.*)\bor\b(.*)$", query.text, re.I)
+    if not m:
+        return []
+    subject_words = {w for s in query.subjects for w in content_words(s)}
+
+    def keep(text: str) -> list[str]:
+        return [w for w in words(text) if w not in STOPWORDS and w not in subject_words and len(w) > 2]
+
+    left, right = keep(m.group(1)), keep(m.group(2))
+    before = words(m.group(1))
+    after = [w for w in words(m.group(2)) if w not in ("a", "an", "the")]
+    # Only when the words on each side of "or" are the alternatives themselves (not subjects).
+    if not left or not right or not before or not after or before[-1] != left[-1] or after[0] != right[0]:
+        return []
+    a, b = left[-1], right[0]
+    if len(left) >= 2 and len(right) >= 2 and left[-1] == right[1]:  # "X framework or Y framework"
+        a = left[-2]
+    return [a, b] if stem(a) != stem(b) else []

@@ -1,0 +1,159 @@
+"""The snapshot: a loaded index version plus the per-unit features derived from it once at load (words,
+stems, subjects, aspects, cues, table cells, freshness), which retrieval and answering read per question."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+from qa.aspects import Aspect, aspect_stems, build_aspects, row_cells, stem
+from qa.cues import ADVICE, HOWTO
+from qa.documents import Document
+from qa.index import IndexVersion
+from qa.query import SubjectCatalog
+from qa.text import content_words, words
+
+
+class Snapshot:
+    """A loaded index version plus what is derived from it once at load (subjects, unit words, IDF).
+    Immutable: the engine swaps whole snapshots, and a request keeps the one it started with."""
+
+    def __init__(self, version: IndexVersion) -> None:
+        self.version = version
+        self.catalog = SubjectCatalog.from_documents(version.docs.values())
+        docs = version.docs
+        self.doc_order = list(docs)
+        self.unit_text: list[str] = []
+        self.unit_words: list[frozenset[str]] = []
+        # Which units hold a word, or (words of 4+ letters) a word's stem: 'beginner' finds 'beginners'.
+        word_units: dict[str, list[int]] = {}
+        stem_units: dict[str, list[int]] = {}
+        self.unit_nwords: list[int] = []
+        advice: list[bool] = []  # worded as advice ("choose X when ...")
+        howto: list[bool] = []  # worded as instructions
+        self.unit_subjects: list[frozenset[str]] = []
+        self.unit_lead_subject: list[str | None] = []  # the subject a unit names first is what it is about
+        df: dict[str, int] = {}
+        for u, (ci, start, end) in enumerate(version.units):
+            text = docs[version.chunks[ci].doc_id].text[start:end]
+            toks = frozenset(words(text))
+            self.unit_text.append(text)
+            self.unit_words.append(toks)
+            for t in toks:
+                word_units.setdefault(t, []).append(u)
+            for st in {stem(t) for t in toks if len(t) >= 4}:
+                stem_units.setdefault(st, []).append(u)
+            self.unit_nwords.append(len(text.split()))
+            advice.append(bool(ADVICE.search(text)))
+            howto.append(bool(HOWTO.search(text)))
+            named = self.catalog.mentioned(text)
+            self.unit_subjects.append(frozenset(named))
+            self.unit_lead_subject.append(named[0] if named else None)
+            for t in toks:
+                df[t] = df.get(t, 0) + 1
+        for heading in {h for chunk in version.chunks for h in chunk.section}:
+            for t in set(words(heading)):
+                df[t] = df.get(t, 0) + 1
+        n = max(len(self.unit_words), 1)
+        self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
+        self.max_idf = math.log(1 + n)
+        # Words of subject names: never aspects ("FastAPI" is what is compared, not what about it).
+        self.subject_words = subject_words = frozenset(w for name in self.catalog.names for w in content_words(name))
+        # Aspects: the corpus's own headings and table-row labels.
+        labels: list[tuple[str, str]] = []
+        for chunk in version.chunks:
+            labels.extend((chunk.doc_id, head) for head in chunk.section)
+        # Per unit: the aspect stems it speaks to (its words, its section, its row label) and, for table
+        # rows, the span of each subject's cell.
+        self.unit_stems: list[frozenset[str]] = []
+        self.unit_cells: list[dict[str, tuple[int, int]]] = []
+        for u, (ci, start, _end) in enumerate(version.units):
+            chunk = version.chunks[ci]
+            stems = set(aspect_stems(self.unit_text[u], subject_words))
+            cells: dict[str, tuple[int, int]] = {}
+            if version.unit_kinds[u] == "row":
+                # A table row speaks to its own label, not to the section the table sits in.
+                label, by_head = row_cells(version.unit_contexts[u], self.unit_text[u])
+                labels.append((chunk.doc_id, label))
+                for head, (a, b) in by_head.items():
+                    for name in self.catalog.mentioned(head):
+                        cells[name] = (int(start) + a, int(start) + b)
+            else:
+                stems |= set(aspect_stems(" ".join(chunk.section), subject_words))
+            self.unit_stems.append(frozenset(stems))
+            self.unit_cells.append(cells)
+        self.aspects: list[Aspect] = build_aspects(labels, subject_words)
+        # Document ordinal of every unit, and each document's freshness in [0, 1] (newest 1, undated 0).
+        order = {d: i for i, d in enumerate(self.doc_order)}
+        self.unit_doc = [order[version.chunks[int(ci)].doc_id] for ci in version.units[:, 0]]
+        dates = sorted({d.published for d in docs.values() if d.published})
+        rank = {p: (i + 1) / len(dates) for i, p in enumerate(dates)}
+        self.freshness = [rank.get(docs[d].published or "", 0.0) for d in self.doc_order]
+        self.chunk_subjects: list[frozenset[str]] = []
+        self.section_subjects: list[frozenset[str]] = []
+        for chunk in version.chunks:
+            subs: set[str] = set()
+            for u in range(chunk.unit_lo, chunk.unit_hi):
+                subs |= self.unit_subjects[u]
+            self.chunk_subjects.append(frozenset(subs))
+            self.section_subjects.append(frozenset(self.catalog.mentioned(" ".join(chunk.section))))
+        # Per unit, the part that speaks about each subject: asked per question of hundreds of units.
+        self.unit_spans = [self._spans(u) for u in range(len(version.units))]
+
+        self._word_units = {t: np.array(us, dtype=np.int64) for t, us in word_units.items()}
+        self._stem_units = {t: np.array(us, dtype=np.int64) for t, us in stem_units.items()}
+        # Per-unit features as arrays, so a question's evidence is scored in a few vector operations.
+        kinds = np.array(version.unit_kinds, dtype=object)
+        self.unit_short = (np.array(self.unit_nwords) < 5) & (kinds != "row")  # a fragment, not a claim
+        self.unit_is_code = kinds == "code"
+        self.unit_advice = np.array(advice, dtype=bool)
+        self.unit_howto = np.array(howto, dtype=bool)
+        self.unit_has_lead = np.array([s is not None for s in self.unit_lead_subject], dtype=bool)
+        self.subject_units = {
+            name: np.array([name in subs for subs in self.unit_subjects], dtype=bool) for name in self.catalog.names
+        }
+
+    def _spans(self, unit: int) -> dict[str, tuple[int, int]]:
+        """Subject -> the part of ``unit`` that speaks about it: a table row's cells, else the whole unit
+        for the subject it leads with, for the subject of its section when it names none, and (list items)
+        for the one subject of its section whatever else it names ("Cons" of X compares X to others)."""
+        if cells := self.unit_cells[unit]:
+            return cells
+        ci, start, end = (int(x) for x in self.version.units[unit])
+        section = self.section_subjects[ci]
+        whole = (start, end)
+        if len(section) == 1 and self.version.unit_kinds[unit] == "item":
+            return dict.fromkeys(section, whole)
+        spans: dict[str, tuple[int, int]] = {}
+        if (lead := self.unit_lead_subject[unit]) is not None:
+            spans[lead] = whole
+        if not self.unit_subjects[unit] and len(section) == 1:
+            spans.update(dict.fromkeys(section, whole))
+        return spans
+
+    def units_with(self, term: str) -> NDArray[np.int64] | None:
+        """The units (ascending) whose words include ``term`` or, for 4+ letters, its stem (which covers
+        the word itself: a unit holding the word holds its stem); None when there are none."""
+        return self._stem_units.get(stem(term)) if len(term) >= 4 else self._word_units.get(term)
+
+    def holding(self, ids: NDArray[np.int64], term: str) -> NDArray[np.bool_]:
+        """For each unit of ``ids``, whether it holds ``term`` (as :meth:`units_with` counts): a binary search
+        in the posting list, so the cost grows with ``len(ids)``, not with how common the word is."""
+        holders = self.units_with(term)
+        if holders is None:
+            return np.zeros(len(ids), dtype=bool)
+        at = np.minimum(np.searchsorted(holders, ids), len(holders) - 1)
+        return holders[at] == ids
+
+    @property
+    def name(self) -> str:
+        return self.version.name
+
+    def doc_of(self, unit: int) -> Document:
+        """The document evidence unit ``unit`` is in."""
+        return self.version.docs[self.doc_order[self.unit_doc[unit]]]
+
+    def idf_of(self, term: str) -> float:
+        return self.idf.get(term, self.max_idf)

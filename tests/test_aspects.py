@@ -1,0 +1,55 @@
+"""qa/aspects.py: stems, aspects grouped from the corpus's headings and row labels, table row cells.
+Pure text functions on made-up labels; the aspects of the real corpus are exercised end to end in test_answering."""
+
+from __future__ import annotations
+
+from qa.aspects import Aspect, aspect_stems, build_aspects, row_cells, stem, topic_words
+
+
+def test_a_stem_is_the_first_five_letters_so_short_and_long_forms_meet() -> None:
+    assert stem("asynchronous") == stem("async") == "async"
+    assert stem("performance") == stem("performant") == "perfo"
+    assert stem("orm") == "orm"
+
+
+def test_aspect_stems_skip_short_common_generic_subject_and_numeric_words() -> None:
+    assert aspect_stems("Async support and performance") == ["async", "perfo"]  # 'support' names no aspect
+    assert aspect_stems("Flask templates in 2024", frozenset({"flask"})) == ["templ"]
+    assert aspect_stems("What are the pros and cons?") == []
+
+
+def test_topic_words_keep_the_questions_own_words_and_casing() -> None:
+    assert topic_words("How many GitHub stars does FastAPI have?", ("github", "stars")) == "GitHub stars"
+    assert topic_words("What's FastAPI's speed?", ("speed",)) == "speed"
+    assert topic_words("How does it compare?", ("compare",)) == ""  # a question word, not an aspect
+
+
+def test_labels_sharing_a_distinctive_stem_are_one_aspect_weighted_by_its_sources() -> None:
+    labels = [("a", "Performance"), ("b", "Performance benchmarks"), ("c", "Async support"), ("a", "Async support")]
+    assert build_aspects(labels, frozenset()) == [
+        Aspect("Async support", frozenset({"async"}), 2),
+        Aspect("Performance", frozenset({"perfo"}), 2),  # the shorter, equally common label names the group
+    ]
+
+
+def test_questions_generic_and_overlong_labels_are_no_aspects_and_a_label_before_a_colon_is() -> None:
+    labels = [("a", "Why is it fast?"), ("a", "Overview"), ("a", "x" * 71), ("a", "Speed: very fast"),
+              ("b", "Flask: templates")]
+    aspects = build_aspects(labels, frozenset({"flask"}))
+    assert [a.name for a in aspects] == ["Flask: templates", "Speed"]  # 'Flask' alone names no aspect
+    assert aspects[1].stems == frozenset({"speed"})
+
+
+def test_row_cells_are_spans_of_the_row_under_each_column_header() -> None:
+    header = "| Feature | Flask | FastAPI |"
+    row = "| Async |  Partial | Native (ASGI) |"
+    label, cells = row_cells(header, row)
+    assert label == "Async"
+    assert {head: row[a:b] for head, (a, b) in cells.items()} == {"Flask": "Partial", "FastAPI": "Native (ASGI)"}
+
+
+def test_a_row_without_its_header_or_with_other_columns_has_no_cells() -> None:
+    assert row_cells(None, "| Async | yes |") == ("| Async | yes |", {})
+    assert row_cells("| Feature | Flask | FastAPI |", "| Async | yes |") == ("| Async | yes |", {})
+    label, cells = row_cells("Feature | Flask", "Async | yes")  # no outer pipes
+    assert label == "Async" and list(cells) == ["Flask"]

@@ -1,0 +1,82 @@
+"""qa/cues.py: what text and questions say by their wording: numbers, negation, advice and instructions,
+yes/no and quantity questions, the alternatives of an "A or B" question. Pure text functions."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.cues import ADVICE, HOWTO, Value, alternatives, asks_quantity, is_yes_no, negative, values
+from qa.query import SubjectCatalog, analyse
+
+CATALOG = SubjectCatalog(["Flask", "FastAPI", "Django"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("FastAPI has 70k stars on GitHub", [Value(70000, "count")]),
+        ("about 12,000 requests per second", [Value(12000, "count")]),
+        ("Flask 2.3 needs Python 3.10", [Value(2.3, "version"), Value(3.1, "version")]),
+        ("95% of the teams asked", [Value(95, "percent")]),
+        ("released in 2018 with 3 maintainers", []),  # years and small counts are rarely what sources dispute
+        ("0 dependencies", []),
+    ],
+)
+def test_values_are_the_numbers_a_claim_states_by_kind(text: str, expected: list[Value]) -> None:
+    assert values(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "is_negative"),
+    [
+        ("Flask does not support async views.", True),
+        ("Validation is manual.", True),
+        ("It lacks an ORM", True),
+        ("FastAPI has a steeper learning curve", True),
+        ("Flask supports async views since 2.0.", False),
+        ("Notable for its speed", False),  # 'not' inside a word
+    ],
+)
+def test_negative_claims(text: str, is_negative: bool) -> None:
+    assert negative(text) is is_negative
+
+
+def test_advice_and_instruction_wording() -> None:
+    assert ADVICE.search("Choose FastAPI when you need speed")
+    assert ADVICE.search("Flask is ideal for small apps")
+    assert ADVICE.search("If you want batteries included, Django")
+    assert not ADVICE.search("Flask was released in 2010.")
+    assert HOWTO.search("pip install fastapi")
+    assert HOWTO.search("Set up a virtual environment first")
+    assert not HOWTO.search("Flask was released in 2010.")
+
+
+@pytest.mark.parametrize(
+    ("question", "yes_no", "quantity"),
+    [
+        ("Does Flask support async?", True, False),
+        ("Is FastAPI faster than Flask?", True, False),
+        ("How many GitHub stars does FastAPI have?", False, True),
+        ("What is the minimum Python version for Flask?", False, True),
+        ("Which framework should I use?", False, False),
+        ("Why does Flask not support it?", False, False),  # 'does' not at the start
+    ],
+)
+def test_yes_no_and_quantity_questions(question: str, yes_no: bool, quantity: bool) -> None:
+    assert is_yes_no(question) is yes_no
+    assert asks_quantity(question) is quantity
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Is Flask simple or complex?", ["simple", "complex"]),
+        # words split at hyphens: 'full-stack' is 'full' and 'stack', and the word next to 'or' is the alternative
+        ("Is Django a full-stack framework or a micro framework?", ["stack", "micro"]),
+        ("Flask or FastAPI?", []),  # the sides are subjects, not alternatives
+        ("Is Flask async or asynchronous?", []),  # one stem: not two alternatives
+        ("What is Flask?", []),
+    ],
+)
+def test_alternatives_of_an_a_or_b_question(question: str, expected: list[str]) -> None:
+    assert alternatives(analyse(question, CATALOG)) == expected
