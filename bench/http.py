@@ -35,9 +35,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bench._common import ROOT, eval_questions
+from bench._common import ROOT, eval_questions, markdown_table
 from qa.embedding import threads_per_worker, usable_cores
-from qa.evaluation import markdown_table, percentile
+from qa.evaluation import percentile
 
 FAQ = [
     "Who created Flask?",

@@ -239,11 +239,11 @@ def cmd_index_watch(engine: Engine, args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     if args.dataset:
         return cmd_eval_dataset(args)
-    from qa.evaluation import DEFAULT_EVAL_FILE, load_cases, run_eval
+    from qa.evaluation import default_questions_path, load_cases, run_eval
 
     engine = _engine(args)
     engine.warm_up()
-    path = Path(args.file) if args.file else DEFAULT_EVAL_FILE
+    path = Path(args.file) if args.file else default_questions_path()
     if not path.is_file():
         raise CLIError(f"evaluation file {path} not found")
     report = run_eval(engine, load_cases(path), k=args.k)
@@ -259,8 +259,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_eval_dataset(args: argparse.Namespace) -> int:
     """``qa eval --dataset NAME --data DIR``: a labelled set of shared/data, built in a scratch directory."""
-    from qa.datasets.suite import resolve_names, run_suite, summary_table
-
+    suite = _bench_suite()
+    resolve_names, run_suite, summary_table = suite.resolve_names, suite.run_suite, suite.summary_table
     try:
         names = resolve_names(args.dataset)
     except ValueError as exc:
@@ -293,6 +293,21 @@ def cmd_eval_dataset(args: argparse.Namespace) -> int:
         if len(reports) > 1:
             print("\n" + summary_table(reports))
     return 0
+
+
+def _bench_suite() -> Any:
+    """``bench/`` (the labelled sets, the peer) is not part of the package: ``qa eval --dataset`` runs from a
+    source checkout, whose root the console script does not put on ``sys.path``."""
+    try:
+        from bench.datasets import suite
+    except ImportError:
+        checkout = Path(__file__).resolve().parent.parent
+        if not (checkout / "bench" / "datasets" / "__init__.py").is_file():
+            raise CLIError("qa eval --dataset needs bench/ of a source checkout (it is not installed with the "
+                           "package); run it from the checkout's .venv") from None
+        sys.path.insert(0, str(checkout))
+        from bench.datasets import suite
+    return suite
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -411,7 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("eval", help="run the evaluation set and print the metrics")
-    p.add_argument("file", nargs="?", help="questions JSONL (default tests/eval/questions.jsonl)")
+    p.add_argument("file", nargs="?", help="questions JSONL (default: the evaluation set shipped with qa)")
     p.add_argument("--k", type=_int_in(1, 1000), default=5, help="k of evidence recall@k")
     p.add_argument("--json", action="store_true")
     p.add_argument("--dataset", help="a labelled set instead (squad2-dev-cs224n, covid-qa, covid-qa-faq, "

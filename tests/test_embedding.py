@@ -25,7 +25,7 @@ from qa.embedding import (
     usable_cores,
 )
 from qa.engine import Engine
-from qa.evaluation import DEFAULT_EVAL_FILE, load_cases
+from qa.evaluation import default_questions_path, load_cases
 from qa.index import IndexVersion
 from qa.onnx_export import MODEL_FILE, ModelExportError
 from qa.settings import Settings
@@ -46,7 +46,7 @@ def chunk_texts(engine: Engine) -> list[str]:
 
 @pytest.fixture(scope="module")
 def questions() -> list[str]:
-    return [c.question for c in load_cases(ROOT / DEFAULT_EVAL_FILE)]
+    return [c.question for c in load_cases(default_questions_path())]
 
 
 def test_onnx_vectors_are_unit_length_float32(onnx_embedder: OnnxEmbedder, chunk_texts: list[str]) -> None:
@@ -129,7 +129,7 @@ def test_index_built_with_either_fp32_backend_serves_with_the_other(
 ) -> None:
     # The torch-built index answers through ONNX fp32 exactly as through torch.
     onnx_engine = Engine(torch_engine.settings, onnx_embedder)
-    for case in load_cases(ROOT / DEFAULT_EVAL_FILE)[:12]:
+    for case in load_cases(default_questions_path())[:12]:
         if not case.history:
             got, want = onnx_engine.ask(case.question).to_dict(), torch_engine.ask(case.question).to_dict()
             assert (got["answer"], got["citations"]) == (want["answer"], want["citations"])
