@@ -24,10 +24,10 @@ from qa.embedding import (
     default_model_path,
     usable_cores,
 )
+from qa.embedding.export import MODEL_FILE, ModelExportError
 from qa.engine import Engine
 from qa.evaluation import default_questions_path, load_cases
 from qa.index import IndexVersion
-from qa.onnx_export import MODEL_FILE, ModelExportError
 from qa.settings import Settings
 from tests.conftest import CORPUS, ROOT, make_settings
 from tests.fakes import HashingEmbedder
