@@ -215,7 +215,7 @@ def prepare_index(dest: Path) -> tuple[Any, Path]:
     index = dest / "index"
     try:
         current = Engine(load_settings(_env_file=None, corpus_dir=ROOT / "corpus", index_dir=ROOT / "index"))
-        if not current.status()["stale"]:
+        if not current.status().stale:
             shutil.copytree(ROOT / "index", index, ignore=shutil.ignore_patterns("LOCK"))
     except QAError:
         pass

@@ -133,7 +133,7 @@ def test_index_built_with_either_fp32_backend_serves_with_the_other(
         if not case.history:
             got, want = onnx_engine.ask(case.question).to_dict(), torch_engine.ask(case.question).to_dict()
             assert (got["answer"], got["citations"]) == (want["answer"], want["citations"])
-    assert onnx_engine.status()["settings_changes"] == []
+    assert onnx_engine.status().settings_changes == []
     # An ONNX-built index has the same model id, precision and vectors, so torch serves it too.
     build_index(CORPUS, tmp_path / "onnx-index", onnx_embedder)
     built = IndexVersion.load(tmp_path / "onnx-index", model_id=torch_embedder.model_id, dim=384)
@@ -146,9 +146,9 @@ def test_index_built_with_either_fp32_backend_serves_with_the_other(
 def test_switching_to_or_from_int8_makes_the_index_stale(engine: Engine, onnx_embedder: OnnxEmbedder,
                                                         seed_settings: Settings) -> None:
     assert engine.snapshot().version.manifest["precision"] == "int8"  # the seed index: the default backend
-    assert engine.status()["settings_changes"] == []
+    assert engine.status().settings_changes == []
     fp32 = Engine(seed_settings, onnx_embedder)
-    assert fp32.status()["settings_changes"] == ["embedding precision changed ('int8' -> 'fp32')"]
+    assert fp32.status().settings_changes == ["embedding precision changed ('int8' -> 'fp32')"]
     assert not fp32.ask("Does Flask support async views?").abstained  # it still serves meanwhile
 
 
