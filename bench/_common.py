@@ -6,10 +6,10 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from qa.evaluation import DEFAULT_EVAL_FILE, load_cases, percentile
+from qa.evaluation import default_questions_path, load_cases, percentile
 from qa.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,7 +19,7 @@ MAX_LOAD = 1.5  # 1-minute load average above which timings on 2 cores are not w
 
 def eval_questions() -> list[str]:
     """The evaluation set's standalone questions (follow-ups need their history, so they are left out)."""
-    return [c.question for c in load_cases(ROOT / DEFAULT_EVAL_FILE) if not c.history]
+    return [c.question for c in load_cases(default_questions_path()) if not c.history]
 
 
 def bench_settings(work: Path, **overrides: object) -> Settings:
@@ -64,3 +64,10 @@ def wait_for_quiet(max_wait: float, max_load: float = MAX_LOAD) -> float:
     if load >= max_load:
         print(f"warning: load average {load:.2f}; figures below are inflated by other work", file=sys.stderr)
     return load
+
+
+def markdown_table(head: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A Markdown table: ``head`` and one line per row, cells already formatted (``str()`` of each)."""
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)

@@ -35,9 +35,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bench._common import ROOT, eval_questions
+from bench._common import ROOT, eval_questions, markdown_table
 from qa.embedding import threads_per_worker, usable_cores
-from qa.evaluation import markdown_table, percentile
+from qa.evaluation import percentile
 
 FAQ = [
     "Who created Flask?",
@@ -215,7 +215,7 @@ def prepare_index(dest: Path) -> tuple[Any, Path]:
     index = dest / "index"
     try:
         current = Engine(load_settings(_env_file=None, corpus_dir=ROOT / "corpus", index_dir=ROOT / "index"))
-        if not current.status()["stale"]:
+        if not current.status().stale:
             shutil.copytree(ROOT / "index", index, ignore=shutil.ignore_patterns("LOCK"))
     except QAError:
         pass

@@ -5,7 +5,7 @@
     python -m bench.real --no-tune       # the settings as they are, no dev sweep
 
 Each corpus is built in a scratch directory through ``build_index`` and asked through ``Engine.ask``
-and ``Engine.retrieve_chunks``; see ``qa/datasets``. Questions are split once by a hash of their id:
+and ``Engine.retrieve_chunks``; see ``bench/datasets``. Questions are split once by a hash of their id:
 ``dev`` (30 %) and ``test`` (70 %). Tuning sees only dev questions: chunk size x fusion (top_k, rrf_k)
 chosen on retrieval (mean over sets of (R@5 + MRR@10) / 2), then the abstention threshold on the
 confidence of each set's own questions vs another set's (largest abstain-on-foreign minus false
@@ -49,7 +49,7 @@ def _settings(**overrides: object):  # type: ignore[no-untyped-def]
 
 def _grid(engine, ds, size, top_ks, rrf_ks):  # type: ignore[no-untyped-def]
     """Retrieval metrics of every (mode, top_k, rrf_k) on one built index, queries embedded once."""
-    from qa.datasets.metrics import first_hit
+    from bench.datasets.metrics import first_hit
     from qa.query import analyse
     from qa.retrieval import retrieve
 
@@ -86,9 +86,9 @@ def run(args: argparse.Namespace) -> int:
     """Dev split: tune chunk size, fusion and the abstention threshold; test split: the tables."""
     import importlib.util
 
-    from qa.datasets import FOREIGN, load_dataset
-    from qa.datasets.runner import SYSTEMS, build_engine, score_engine
-    from qa.datasets.suite import FOREIGN_SAMPLE, UNANSWERABLE_SAMPLE, resolve_names, summary_table
+    from bench.datasets import FOREIGN, load_dataset
+    from bench.datasets.runner import SYSTEMS, build_engine, score_engine
+    from bench.datasets.suite import FOREIGN_SAMPLE, UNANSWERABLE_SAMPLE, resolve_names, summary_table
     from qa.engine import Engine
 
     def say(msg: str) -> None:

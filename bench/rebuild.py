@@ -28,8 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench._common import CORPUS, ROOT, bench_settings
-from qa.evaluation import markdown_table
+from bench._common import CORPUS, ROOT, bench_settings, markdown_table
 
 SHARED = ROOT.parent / "shared" / "data"
 LARGE_SOURCES = ("fastapi-docs", "flask-docs", "starlette-docs", "quart-docs")

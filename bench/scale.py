@@ -87,7 +87,7 @@ def squad_vectors(data: Path) -> tuple[np.ndarray, np.ndarray]:
     sentences (the index base), and 200 of its questions (the queries)."""
     import re
 
-    from qa.datasets import load_dataset
+    from bench.datasets import load_dataset
     from qa.engine import Engine
     from qa.settings import load_settings
 
@@ -171,9 +171,9 @@ def index_part(sizes: list[int], real: np.ndarray | None, real_queries: np.ndarr
 
 def pipeline_part(data: Path) -> tuple[np.ndarray, np.ndarray]:
     """Build and ask the docs corpora; returns their real vectors and real question vectors."""
-    from qa.datasets import Dataset, SourceDoc
-    from qa.datasets.loaders import EXCLUDED_PAGES, _jsonl, docs_corpus
-    from qa.datasets.runner import write_corpus
+    from bench.datasets import Dataset, SourceDoc
+    from bench.datasets.loaders import EXCLUDED_PAGES, _jsonl, docs_corpus
+    from bench.datasets.runner import write_corpus
     from qa.engine import Engine
     from qa.evaluation import percentile
     from qa.settings import load_settings

@@ -38,11 +38,20 @@ from typing import Any
 
 import numpy as np
 
-from bench._common import CORPUS, ROOT, bench_settings, eval_questions, latencies, p50_p99, wait_for_quiet
+from bench._common import (
+    CORPUS,
+    ROOT,
+    bench_settings,
+    eval_questions,
+    latencies,
+    markdown_table,
+    p50_p99,
+    wait_for_quiet,
+)
 from qa.build import build_index
 from qa.embedding import Embedder, OnnxEmbedder, SentenceTransformerEmbedder, create_embedder, usable_cores
 from qa.engine import Engine
-from qa.evaluation import DEFAULT_EVAL_FILE, load_cases, markdown_table, run_eval
+from qa.evaluation import default_questions_path, load_cases, run_eval
 
 SQUAD = ROOT.parent / "shared" / "data" / "squad2-dev-cs224n" / "dev-v2.0-cs224n-half.json"
 SQUAD_QUESTIONS = 600  # the first answerable ones, in file order
@@ -122,7 +131,7 @@ def _vectors(engine: Engine, questions: list[str]) -> tuple[np.ndarray, np.ndarr
 def quality(engine: Engine, torch_engine: Engine | None, questions: list[str]) -> dict[str, Any]:
     """Vectors and answers against the torch backend's; the ``qa eval`` metrics."""
     chunk_vecs, unit_vecs, qvecs = _vectors(engine, questions)
-    report = run_eval(engine, load_cases(ROOT / DEFAULT_EVAL_FILE))
+    report = run_eval(engine, load_cases(default_questions_path()))
     out: dict[str, Any] = {"eval": report}
     if torch_engine is not None:
         ref_chunks, ref_units, ref_q = _vectors(torch_engine, questions)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from qa import Answer, Engine, Settings
+    from qa import Answer, BuildReport, Engine, Settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -152,34 +152,14 @@ def cmd_index(args: argparse.Namespace) -> int:
     engine = _engine(args)
     if args.index_command == "status":
         status = engine.status()
-        if args.json:
-            print(json.dumps(status, ensure_ascii=False, indent=1))
-            return 0
-        from qa.build import recorded_setting
-
-        m = status["manifest"]
-        print(f"index version {m['version']} built {m['built_at']} in {m['build_seconds']} s")
-        print(f"model {m['model_id']} ({m['dim']} dimensions, {recorded_setting(m, 'precision')} vectors), "
-              f"schema {m['schema_version']}")
-        print(f"{m['counts']['documents']} documents, {m['counts']['chunks']} chunks, {m['counts']['units']} evidence units")
-        for doc_id, d in m["documents"].items():
-            print(f"  {doc_id}: {d['chunks']} chunks, published {d.get('published') or 'undated'}")
-        ch = status["corpus_changes"] or {}
-        if status["stale"]:
-            if any(ch.values()):
-                print("corpus changed since: " + ", ".join(f"{k}: {', '.join(v)}" for k, v in ch.items() if v))
-            for reason in status.get("settings_changes") or []:
-                print(f"needs a full rebuild: {reason}")
-            print("run `qa index build` to update")
-        else:
-            print("corpus unchanged since the build")
+        print(json.dumps(status.to_dict(), ensure_ascii=False, indent=1) if args.json else status.summary())
         return 0
     if args.index_command == "build":
         if args.if_stale:
             from qa.errors import QAError
 
             try:
-                if not engine.status()["stale"]:
+                if not engine.status().stale:
                     print("index is up to date")
                     return 0
             except QAError:
@@ -202,35 +182,23 @@ def cmd_index_watch(engine: Engine, args: argparse.Namespace) -> int:
     """``qa index watch``: rebuild (incrementally) whenever the corpus files change; Ctrl-C stops."""
     import threading
 
-    from qa.build import corpus_changes
-    from qa.errors import QAError
-    from qa.watch import CorpusWatcher, watch
+    from qa.watch import watch_corpus
 
-    s = engine.settings
-
-    def rebuild_if_changed() -> None:
-        try:
-            changes = corpus_changes(s.corpus_dir, s.index_dir)
-        except QAError:  # no readable index or corpus: let the build say what is wrong
-            changes = None
-        if changes is not None and not any(changes.values()):
+    def on_rebuild(report: BuildReport | None) -> None:
+        if report is None:
             print("corpus content unchanged; index is up to date", flush=True)
-            return
-        report = engine.rebuild(progress=None if args.json else (lambda msg: print(msg, file=sys.stderr, flush=True)),
-                                lock_wait=args.wait)
-        print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.summary(), flush=True)
+        else:
+            print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.summary(), flush=True)
 
     def on_error(exc: Exception) -> None:
         print(f"error: {exc}", file=sys.stderr, flush=True)
 
-    watcher = CorpusWatcher(s.corpus_dir, interval=args.interval, quiet=args.quiet)  # baseline before catching up
     try:
-        print(f"watching {s.corpus_dir} (rebuilds {args.quiet:g} s after the last change; Ctrl-C stops)", flush=True)
-        try:
-            rebuild_if_changed()
-        except QAError as exc:
-            on_error(exc)
-        watch(watcher, rebuild_if_changed, threading.Event(), on_error=on_error)
+        print(f"watching {engine.settings.corpus_dir} (rebuilds {args.quiet:g} s after the last change; Ctrl-C stops)",
+              flush=True)
+        watch_corpus(engine, threading.Event(), on_rebuild=on_rebuild, on_error=on_error, interval=args.interval,
+                     quiet=args.quiet, lock_wait=args.wait,
+                     progress=None if args.json else (lambda msg: print(msg, file=sys.stderr, flush=True)))
     except KeyboardInterrupt:
         print("stopped watching", file=sys.stderr, flush=True)
     return 0
@@ -239,11 +207,11 @@ def cmd_index_watch(engine: Engine, args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     if args.dataset:
         return cmd_eval_dataset(args)
-    from qa.evaluation import DEFAULT_EVAL_FILE, load_cases, run_eval
+    from qa.evaluation import default_questions_path, load_cases, run_eval
 
     engine = _engine(args)
     engine.warm_up()
-    path = Path(args.file) if args.file else DEFAULT_EVAL_FILE
+    path = Path(args.file) if args.file else default_questions_path()
     if not path.is_file():
         raise CLIError(f"evaluation file {path} not found")
     report = run_eval(engine, load_cases(path), k=args.k)
@@ -259,8 +227,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_eval_dataset(args: argparse.Namespace) -> int:
     """``qa eval --dataset NAME --data DIR``: a labelled set of shared/data, built in a scratch directory."""
-    from qa.datasets.suite import resolve_names, run_suite, summary_table
-
+    suite = _bench_suite()
+    resolve_names, run_suite, summary_table = suite.resolve_names, suite.run_suite, suite.summary_table
     try:
         names = resolve_names(args.dataset)
     except ValueError as exc:
@@ -293,6 +261,21 @@ def cmd_eval_dataset(args: argparse.Namespace) -> int:
         if len(reports) > 1:
             print("\n" + summary_table(reports))
     return 0
+
+
+def _bench_suite() -> Any:
+    """``bench/`` (the labelled sets, the peer) is not part of the package: ``qa eval --dataset`` runs from a
+    source checkout, whose root the console script does not put on ``sys.path``."""
+    try:
+        from bench.datasets import suite
+    except ImportError:
+        checkout = Path(__file__).resolve().parent.parent
+        if not (checkout / "bench" / "datasets" / "__init__.py").is_file():
+            raise CLIError("qa eval --dataset needs bench/ of a source checkout (it is not installed with the "
+                           "package); run it from the checkout's .venv") from None
+        sys.path.insert(0, str(checkout))
+        from bench.datasets import suite
+    return suite
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -468,7 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("eval", help="run the evaluation set and print the metrics")
-    p.add_argument("file", nargs="?", help="questions JSONL (default tests/eval/questions.jsonl)")
+    p.add_argument("file", nargs="?", help="questions JSONL (default: the evaluation set shipped with qa)")
     p.add_argument("--k", type=_int_in(1, 1000), default=5, help="k of evidence recall@k")
     p.add_argument("--json", action="store_true")
     p.add_argument("--dataset", help="a labelled set instead (squad2-dev-cs224n, covid-qa, covid-qa-faq, "

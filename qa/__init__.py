@@ -13,8 +13,10 @@ from qa.errors import (
     QAError,
 )
 from qa.settings import Settings
+from qa.status import IndexStatus
 
 __all__ = [
     "Answer", "BuildLockedError", "BuildReport", "Citation", "Comparison", "Conflict", "CorpusError", "Engine",
-    "IndexCorruptError", "IndexMismatchError", "IndexNotBuiltError", "InvalidQuestionError", "QAError", "Settings",
+    "IndexCorruptError", "IndexMismatchError", "IndexNotBuiltError", "IndexStatus", "InvalidQuestionError", "QAError",
+    "Settings",
 ]

@@ -6,27 +6,27 @@ import collections
 import dataclasses
 import datetime as dt
 import logging
-import os
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 from qa.ann import AnnParams
 from qa.answer import Answer
-from qa.build import BuildReport, Progress, build_index, corpus_changes, settings_changes
+from qa.build import BuildReport, Progress, build_index
 from qa.comparison import advice, comparison_rows, conflicts
 from qa.compose import ComposeParams, Evidence, compose
 from qa.conversation import ConversationStore, Turn, resolve
 from qa.embedding import CachedQueryEmbedder, Embedder, create_embedder
-from qa.errors import IndexNotBuiltError, InvalidQuestionError, QAError
+from qa.errors import InvalidQuestionError, QAError
 from qa.evidence import abstains, confidence, score_units, select_claims, unknown_names
-from qa.index import IndexVersion, live_version_dir
+from qa.index import IndexVersion
+from qa.layout import live_version_dir
 from qa.query import Query, analyse, foreign_comparison
 from qa.reload import Reloader
 from qa.retrieval import retrieve
 from qa.settings import Settings
 from qa.snapshot import Snapshot
+from qa.status import EncoderStatus, IndexStatus, ReloaderStatus, index_status
 
 log = logging.getLogger(__name__)
 
@@ -189,33 +189,18 @@ class Engine:
                 log.error("new index version %s not loaded, keeping %s: %s", report.version, self.loaded_version, exc)
         return report
 
-    def status(self) -> dict[str, Any]:
-        live = live_version_dir(self.settings.index_dir)
-        if live is None:
-            raise IndexNotBuiltError(self.settings.index_dir)
-        from qa.index import read_manifest
-
-        manifest = read_manifest(live)
-        changes = corpus_changes(self.settings.corpus_dir, self.settings.index_dir)
-        outdated = settings_changes(manifest, self.embedder, self.settings.chunk_max_tokens)
-        stale = bool(changes and any(changes.values())) or bool(outdated)
+    def status(self) -> IndexStatus:
+        """The live index against the corpus and settings, and what this process serves
+        (:class:`IndexNotBuiltError` when nothing was built)."""
         rel = self._reloader
-        return {
-            "manifest": manifest,
-            "corpus_changes": changes,
-            "settings_changes": outdated,
-            "stale": stale,
-            "loaded_version": self.loaded_version,
-            "live_version": live.name,
-            "pid": os.getpid(),
-            "encoder": {"backend": self.settings.embedding_backend, "threads": getattr(self.embedder, "threads", None),
-                        "spin": getattr(self.embedder, "spin", None)},
-            "reloader": {
-                "running": bool(rel and rel.running),
-                "reloads": rel.reloads if rel else 0,
-                "last_error": rel.last_error if rel else None,
-            },
-        }
+        return index_status(
+            self.settings.corpus_dir, self.settings.index_dir, self.embedder, self.settings.chunk_max_tokens,
+            loaded_version=self.loaded_version,
+            encoder=EncoderStatus(self.settings.embedding_backend, getattr(self.embedder, "threads", None),
+                                  getattr(self.embedder, "spin", None)),
+            reloader=ReloaderStatus(bool(rel and rel.running), rel.reloads if rel else 0,
+                                    rel.last_error if rel else None),
+        )
 
     # -- asking ----------------------------------------------------------------------------------
     @property

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,10 @@ from qa.answer import Answer
 from qa.documents import load_corpus
 from qa.engine import Engine
 
-DEFAULT_EVAL_FILE = Path("tests/eval/questions.jsonl")
+
+def default_questions_path() -> Path:
+    """The evaluation set shipped with the package (package data), so ``qa eval`` finds it from any directory."""
+    return Path(__file__).resolve().parent / "data" / "questions.jsonl"
 
 
 @dataclass
@@ -115,13 +118,6 @@ def percentile(values: Sequence[float], q: float) -> float:
         return 0.0
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def markdown_table(head: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A Markdown table: ``head`` and one line per row, cells already formatted (``str()`` of each)."""
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def run_eval(engine: Engine, cases: list[EvalCase], *, k: int = 5, mode: str = "hybrid") -> EvalReport:

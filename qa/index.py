@@ -1,15 +1,13 @@
-"""The index on disk: immutable versions under ``index/versions/``, the live one named by ``CURRENT``.
+"""Loading the live index version into memory (:class:`IndexVersion`), every file checked against its manifest.
 
-A version holds the documents, chunks, evidence units, their vectors, the FAISS index, BM25 and a
-manifest written last, with a checksum of every file. ``CURRENT`` is replaced atomically, so a reader
-sees either the old version or the new one, never a half-written build.
+A version holds the documents, chunks, evidence units, their vectors, the FAISS index and BM25; where they
+live and how they are written is :mod:`qa.layout`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,40 +18,16 @@ from numpy.typing import NDArray
 from qa.ann import apply_search_params
 from qa.documents import Document
 from qa.errors import IndexCorruptError, IndexMismatchError, IndexNotBuiltError
+from qa.layout import (
+    REBUILD,
+    SCHEMA_VERSION,
+    jsonl_rows,
+    live_version_dir,
+    parse_chunk_rows,
+    read_manifest,
+    unit_columns,
+)
 from qa.lexical import Lexical
-
-SCHEMA_VERSION = 1
-CURRENT = "CURRENT"
-VERSIONS = "versions"
-MANIFEST = "manifest.json"
-
-
-REBUILD = "run `qa index build` to rebuild it"
-
-
-def live_version_dir(index_dir: Path) -> Path | None:
-    """The directory of the live version, or None when nothing was ever built."""
-    try:
-        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    if not name:
-        return None
-    if "/" in name or "\\" in name or name.startswith("."):
-        raise IndexCorruptError(f"{index_dir / CURRENT} names no index version ({name[:60]!r}): {REBUILD}")
-    return index_dir / VERSIONS / name
-
-
-def read_manifest(version_dir: Path) -> dict[str, Any]:
-    try:
-        manifest = json.loads((version_dir / MANIFEST).read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise IndexCorruptError(f"index version {version_dir} has no manifest: {REBUILD}") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise IndexCorruptError(f"manifest of {version_dir} is corrupt: {REBUILD}") from exc
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict):
-        raise IndexCorruptError(f"manifest of {version_dir} is corrupt: {REBUILD}")
-    return manifest
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,11 +122,10 @@ class IndexVersion:
                 rec["subjects"] = tuple(rec.get("subjects") or ())
                 docs[rec["doc_id"]] = Document(**rec)
             chunks = [
-                ChunkRecord(r["doc_id"], tuple(r["section"]), r["start"], r["end"], r["unit_lo"], r["unit_hi"])
-                for r in jsonl_rows(blobs["chunks.jsonl"].decode("utf-8"))
+                ChunkRecord(r.doc_id, tuple(r.section), r.start, r.end, r.unit_lo, r.unit_hi)
+                for r in parse_chunk_rows(blobs["chunks.jsonl"].decode("utf-8"))
             ]
-            unit_rows = jsonl_rows(blobs["units.jsonl"].decode("utf-8"))
-            units = np.array([[u[0], u[1], u[2]] for u in unit_rows], dtype=np.int64).reshape(-1, 3)
+            units, unit_kinds, unit_contexts = unit_columns(blobs["units.jsonl"].decode("utf-8"))
             unit_vecs = np.load(io.BytesIO(blobs["unit_vecs.npy"]))
             faiss_index = faiss.deserialize_index(np.frombuffer(blobs["chunks.faiss"], dtype=np.uint8))
             apply_search_params(faiss_index, manifest.get("ann"))  # HNSW efSearch, IVF nprobe, refine k_factor
@@ -169,21 +142,9 @@ class IndexVersion:
             docs,
             chunks,
             units,
-            [u[3] for u in unit_rows],
-            [u[4] for u in unit_rows],
+            unit_kinds,
+            unit_contexts,
             unit_vecs.astype(np.float32, copy=False),
             faiss_index,
             lexical,
         )
-
-
-def jsonl_rows(text: str) -> list[Any]:
-    """JSON lines split at ``\n`` only: ``str.splitlines`` also splits at U+2028, U+0085 and other
-    separators that ``json.dumps(ensure_ascii=False)`` leaves raw inside strings (MS MARCO has them)."""
-    return [json.loads(line) for line in text.split("\n") if line]
-
-
-def write_json(path: Path, data: object) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-
-

@@ -3,7 +3,7 @@
 A change is any difference in the set of article files or in one's (inode, size, mtime): cheap to poll,
 and an editor that saves by renaming a new file into place changes the inode. Bursts are debounced:
 the rebuild waits until nothing has changed for ``quiet`` seconds. Whether the *content* changed is
-decided by the build itself (content hashes), so touching a file costs one look, not a rebuild.
+decided by content hashes against the live index, so touching a file costs one look, not a rebuild.
 """
 
 from __future__ import annotations
@@ -12,9 +12,15 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa.documents import corpus_files
 from qa.errors import QAError
+from qa.status import corpus_changes
+
+if TYPE_CHECKING:
+    from qa.build import BuildReport, Progress
+    from qa.engine import Engine
 
 Signature = dict[str, tuple[int, int, int]]
 
@@ -76,3 +82,40 @@ def watch(
             rebuild()
         except QAError as exc:
             on_error(exc)
+
+
+def rebuild_if_changed(engine: Engine, *, progress: Progress | None = None, lock_wait: float = 600.0) -> BuildReport | None:
+    """Rebuild incrementally unless the corpus content matches the live index (then None)."""
+    s = engine.settings
+    try:
+        changes = corpus_changes(s.corpus_dir, s.index_dir)
+    except QAError:  # no readable index or corpus: let the build say what is wrong
+        changes = None
+    if changes is not None and not any(changes.values()):
+        return None
+    return engine.rebuild(progress=progress, lock_wait=lock_wait)
+
+
+def watch_corpus(
+    engine: Engine,
+    stop: threading.Event,
+    *,
+    on_rebuild: Callable[[BuildReport | None], None],
+    on_error: Callable[[Exception], None],
+    interval: float = 0.5,
+    quiet: float = 1.0,
+    progress: Progress | None = None,
+    lock_wait: float = 600.0,
+) -> None:
+    """``qa index watch``: catch up with the corpus once, then rebuild after every debounced change until
+    ``stop`` is set. ``on_rebuild`` gets each build's report, or None when the content had not changed."""
+    watcher = CorpusWatcher(engine.settings.corpus_dir, interval=interval, quiet=quiet)  # baseline before catching up
+
+    def once() -> None:
+        on_rebuild(rebuild_if_changed(engine, progress=progress, lock_wait=lock_wait))
+
+    try:
+        once()
+    except QAError as exc:
+        on_error(exc)
+    watch(watcher, once, stop, on_error=on_error)

@@ -19,11 +19,13 @@ import numpy as np
 import pytest
 
 from integrations.cli import main as cli_main
-from qa.build import build_index, build_lock, settings_changes
+from qa.build import build_index
 from qa.chunking import chunk_document
 from qa.documents import load_corpus, parse_document
 from qa.errors import BuildLockedError, CorpusError
-from qa.index import CURRENT, VERSIONS, IndexVersion, live_version_dir, read_manifest
+from qa.index import IndexVersion
+from qa.layout import CURRENT, VERSIONS, build_lock, live_version_dir, read_manifest
+from qa.status import settings_changes
 from tests.conftest import CORPUS, ROOT
 from tests.fakes import HashingEmbedder, posing_as_the_default_model
 
@@ -221,7 +223,7 @@ def test_unreadable_corpus_fails_and_keeps_the_live_version(tmp_path: Path, corp
 HOLD_LOCK = """
 import sys
 from pathlib import Path
-from qa.build import build_lock
+from qa.layout import build_lock
 with build_lock(Path(sys.argv[1]), 0):
     print("locked", flush=True)
     sys.stdin.read()

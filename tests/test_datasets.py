@@ -1,4 +1,4 @@
-"""The benchmark loaders and metrics (qa/datasets): counts as the data README states, gold spans that
+"""The benchmark loaders and metrics (bench/datasets): counts as the data README states, gold spans that
 point at the answer text, the corpus round trip, and the metric recipe. No model needed."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from qa.datasets import DATASET_NAMES, Dataset, Gold, Question, SourceDoc, load_dataset, split_of
-from qa.datasets.metrics import answer_in, first_hit, ndcg_at, normalise
-from qa.datasets.runner import write_corpus
+from bench.datasets import DATASET_NAMES, Dataset, Gold, Question, SourceDoc, load_dataset, split_of
+from bench.datasets.metrics import answer_in, first_hit, ndcg_at, normalise
+from bench.datasets.runner import write_corpus
 from qa.documents import load_corpus
 from tests.conftest import SHARED
 
@@ -116,3 +116,23 @@ def test_cli_dataset_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureF
     assert "unknown system lucene" in capsys.readouterr().err
     assert main(["eval", "--dataset", "django-faq", "--data", str(tmp_path)]) == 1  # no django-faq/ inside
     assert "no django-faq/" in capsys.readouterr().err
+
+
+@needs_data
+@pytest.mark.slow
+def test_qa_eval_dataset_runs_bench_from_the_checkout(tmp_path: Path, onnx_cache_dir: Path, embedder: object) -> None:
+    """`qa eval --dataset` (the README's command) through the console script, from another directory: the
+    CLI finds the checkout's bench/ although bench is not part of the installed package."""
+    import json
+    import subprocess
+
+    from tests.servers import QA, child_env
+
+    env = child_env(QA_INDEX_DIR=str(tmp_path / "index"), QA_DATA_DIR=str(tmp_path / "var"),
+                    QA_MODEL_CACHE_DIR=str(onnx_cache_dir))
+    out = subprocess.run([QA, "eval", "--dataset", "django-faq", "--data", str(DATA), "--sample", "3",
+                          "--systems", "bm25", "--json"], capture_output=True, text=True, timeout=600, env=env,
+                         cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    (report,) = json.loads(out.stdout)
+    assert report["dataset"] == "django-faq" and [s["system"] for s in report["systems"]] == ["bm25"]

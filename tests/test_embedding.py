@@ -24,10 +24,10 @@ from qa.embedding import (
     default_model_path,
     usable_cores,
 )
+from qa.embedding.export import MODEL_FILE, ModelExportError
 from qa.engine import Engine
-from qa.evaluation import DEFAULT_EVAL_FILE, load_cases
+from qa.evaluation import default_questions_path, load_cases
 from qa.index import IndexVersion
-from qa.onnx_export import MODEL_FILE, ModelExportError
 from qa.settings import Settings
 from tests.conftest import CORPUS, ROOT, make_settings
 from tests.fakes import HashingEmbedder
@@ -46,7 +46,7 @@ def chunk_texts(engine: Engine) -> list[str]:
 
 @pytest.fixture(scope="module")
 def questions() -> list[str]:
-    return [c.question for c in load_cases(ROOT / DEFAULT_EVAL_FILE)]
+    return [c.question for c in load_cases(default_questions_path())]
 
 
 def test_onnx_vectors_are_unit_length_float32(onnx_embedder: OnnxEmbedder, chunk_texts: list[str]) -> None:
@@ -129,11 +129,11 @@ def test_index_built_with_either_fp32_backend_serves_with_the_other(
 ) -> None:
     # The torch-built index answers through ONNX fp32 exactly as through torch.
     onnx_engine = Engine(torch_engine.settings, onnx_embedder)
-    for case in load_cases(ROOT / DEFAULT_EVAL_FILE)[:12]:
+    for case in load_cases(default_questions_path())[:12]:
         if not case.history:
             got, want = onnx_engine.ask(case.question).to_dict(), torch_engine.ask(case.question).to_dict()
             assert (got["answer"], got["citations"]) == (want["answer"], want["citations"])
-    assert onnx_engine.status()["settings_changes"] == []
+    assert onnx_engine.status().settings_changes == []
     # An ONNX-built index has the same model id, precision and vectors, so torch serves it too.
     build_index(CORPUS, tmp_path / "onnx-index", onnx_embedder)
     built = IndexVersion.load(tmp_path / "onnx-index", model_id=torch_embedder.model_id, dim=384)
@@ -146,9 +146,9 @@ def test_index_built_with_either_fp32_backend_serves_with_the_other(
 def test_switching_to_or_from_int8_makes_the_index_stale(engine: Engine, onnx_embedder: OnnxEmbedder,
                                                         seed_settings: Settings) -> None:
     assert engine.snapshot().version.manifest["precision"] == "int8"  # the seed index: the default backend
-    assert engine.status()["settings_changes"] == []
+    assert engine.status().settings_changes == []
     fp32 = Engine(seed_settings, onnx_embedder)
-    assert fp32.status()["settings_changes"] == ["embedding precision changed ('int8' -> 'fp32')"]
+    assert fp32.status().settings_changes == ["embedding precision changed ('int8' -> 'fp32')"]
     assert not fp32.ask("Does Flask support async views?").abstained  # it still serves meanwhile
 
 

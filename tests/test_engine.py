@@ -127,12 +127,12 @@ def test_index_of_another_model_is_a_mismatch(tmp_path: Path, embedder: OnnxEmbe
 
 def test_status_of_the_seed_index(engine: Engine) -> None:
     status = engine.status()
-    manifest = status["manifest"]
+    manifest = status.manifest
     docs, _ = load_corpus(CORPUS)
     assert manifest["counts"]["documents"] == len(docs)
     assert manifest["model_id"] == engine.embedder.model_id
-    assert status["stale"] is False
-    assert status["loaded_version"] == status["live_version"] == engine.loaded_version
+    assert status.stale is False
+    assert status.loaded_version == status.live_version == engine.loaded_version
 
 
 def test_timings_and_index_version_are_reported(engine: Engine) -> None:
@@ -322,15 +322,15 @@ def test_status_is_stale_when_build_settings_changed(tmp_path: Path) -> None:
     embedder = HashingEmbedder(dim=64)
     build_index(CORPUS, tmp_path / "index", embedder, max_tokens=256)
     same = Engine(make_settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", data_dir=tmp_path / "var"), embedder)
-    assert same.status()["stale"] is False and same.status()["settings_changes"] == []
+    assert same.status().stale is False and same.status().settings_changes == []
     smaller = Engine(make_settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", data_dir=tmp_path / "var",
                                    chunk_max_tokens=128), embedder)
     status = smaller.status()
-    assert status["stale"] is True
-    assert any("max_tokens" in reason for reason in status["settings_changes"])
+    assert status.stale is True
+    assert any("max_tokens" in reason for reason in status.settings_changes)
     other_model = Engine(make_settings(corpus_dir=CORPUS, index_dir=tmp_path / "index", data_dir=tmp_path / "var"),
                          HashingEmbedder(dim=64, model_id="test/another"))
-    assert any("embedding model" in reason for reason in other_model.status()["settings_changes"])
+    assert any("embedding model" in reason for reason in other_model.status().settings_changes)
 
 
 class _Overlapping(HashingEmbedder):

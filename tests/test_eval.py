@@ -5,17 +5,16 @@ from __future__ import annotations
 import pytest
 
 from qa.engine import Engine
-from qa.evaluation import DEFAULT_EVAL_FILE, EvalReport, load_cases, run_eval
-from tests.conftest import ROOT
+from qa.evaluation import EvalReport, default_questions_path, load_cases, run_eval
 
 
 @pytest.fixture(scope="module")
 def report(engine: Engine) -> EvalReport:
-    return run_eval(engine, load_cases(ROOT / DEFAULT_EVAL_FILE))
+    return run_eval(engine, load_cases(default_questions_path()))
 
 
 def test_eval_set_is_large_and_varied() -> None:
-    cases = load_cases(ROOT / DEFAULT_EVAL_FILE)
+    cases = load_cases(default_questions_path())
     types = {c.type for c in cases}
     assert len(cases) >= 60
     assert {"fact", "recommendation", "howto", "followup", "disagreement", "comparison", "out_of_scope"} <= types

@@ -10,7 +10,8 @@ import pytest
 from qa.build import build_index
 from qa.engine import Engine
 from qa.errors import IndexCorruptError, IndexMismatchError, IndexNotBuiltError
-from qa.index import CURRENT, MANIFEST, IndexVersion, live_version_dir
+from qa.index import IndexVersion
+from qa.layout import CURRENT, MANIFEST, live_version_dir
 from tests.conftest import CORPUS, make_settings
 from tests.fakes import HashingEmbedder
 

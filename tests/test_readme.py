@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from integrations.cli import build_parser
+from qa.evaluation import default_questions_path
 from qa.settings import Settings
 from tests.conftest import ROOT
 from tests.servers import QA, child_env, free_port, wait_until_ready
@@ -95,7 +96,7 @@ def test_qa_index_build_full_and_status(seed_index: Path, tmp_path: Path) -> Non
 @pytest.mark.slow
 def test_qa_eval_prints_the_metrics(seed_index: Path, tmp_path: Path) -> None:
     eval_file = tmp_path / "few.jsonl"
-    lines = (ROOT / "tests" / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = default_questions_path().read_text(encoding="utf-8").splitlines()
     eval_file.write_text("\n".join(lines[:5] + lines[-3:]) + "\n", encoding="utf-8")
     out = subprocess.run([QA, "eval", str(eval_file), "--json"], capture_output=True, text=True, timeout=300,
                          env=_env(tmp_path, seed_index), cwd=ROOT)
@@ -297,3 +298,11 @@ def test_links_between_the_pages_reach_a_file_and_heading() -> None:
             assert path.exists(), f"{page.name} links to missing {target}"
             if anchor and path.suffix == ".md":
                 assert anchor in _anchors(path), f"{page.name} links to {target}#{anchor}: no such heading"
+@pytest.mark.slow
+def test_qa_eval_finds_its_questions_from_any_directory(seed_index: Path, tmp_path: Path) -> None:
+    """The evaluation set ships as package data: `qa eval` with no file works outside the checkout."""
+    out = subprocess.run([QA, "eval", "--json"], capture_output=True, text=True, timeout=600,
+                         env=_env(tmp_path, seed_index), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    cases = [line for line in default_questions_path().read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert json.loads(out.stdout)["n"] == len(cases) > 100

@@ -12,8 +12,8 @@ import statistics
 
 import pytest
 
-from qa.datasets.runner import DatasetReport
-from qa.datasets.suite import run_suite
+from bench.datasets.runner import DatasetReport
+from bench.datasets.suite import run_suite
 from qa.embedding import Embedder
 from tests.conftest import SHARED, make_settings
 

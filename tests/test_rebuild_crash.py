@@ -16,7 +16,8 @@ import pytest
 from qa.build import build_index
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
-from qa.index import CURRENT, VERSIONS, IndexVersion, live_version_dir
+from qa.index import IndexVersion
+from qa.layout import CURRENT, VERSIONS, live_version_dir
 from tests.conftest import CORPUS, ROOT, make_settings
 from tests.fakes import HashingEmbedder
 from tests.servers import QA, child_env
@@ -40,7 +41,7 @@ build_index(corpus, index, HashingEmbedder(), progress=progress)
 print("finished", flush=True)
 """
 
-# Every step of the write path, in order (see qa/build.py): before/after each irreversible step.
+# Every step of the write path, in order (see qa/layout.py): before/after each irreversible step.
 KILL_POINTS = [
     "reading",  # lock taken, debris removed
     "chunking",

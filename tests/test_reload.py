@@ -17,7 +17,7 @@ from qa.build import build_index
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
 from qa.errors import IndexCorruptError
-from qa.index import live_version_dir
+from qa.layout import live_version_dir
 from qa.reload import Reloader
 from tests.conftest import CORPUS, make_settings
 from tests.fakes import HashingEmbedder
@@ -69,10 +69,10 @@ def test_reloader_thread_swaps_in_each_new_version(engine: Engine, corpus: Path)
     v3 = rebuild_without(corpus, engine.settings.index_dir, "geekflare-fastapi-vs-flask")
     assert wait_until(lambda: engine.loaded_version == v3)
     status = engine.status()
-    assert status["reloader"]["running"] and status["reloader"]["reloads"] == 2
-    assert status["loaded_version"] == status["live_version"] == v3
+    assert status.reloader.running and status.reloader.reloads == 2
+    assert status.loaded_version == status.live_version == v3
     engine.stop_reloader()
-    assert not engine.status()["reloader"]["running"]
+    assert not engine.status().reloader.running
 
 
 def test_a_request_keeps_the_snapshot_it_started_with(engine: Engine, corpus: Path) -> None:

@@ -239,7 +239,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     @app.get("/index", response_model=IndexStatusOut, responses={503: _ERRORS[503]}, tags=["index"], summary="Index status")
     def index_status(engine: EngineDep) -> dict[str, Any]:
         """The live index version's manifest, and whether the corpus changed since it was built."""
-        return engine.status()
+        return engine.status().to_dict()
 
     if settings.admin_token:
         _add_rebuild(app, settings.admin_token)

@@ -1,4 +1,4 @@
-"""One loader per set in ``shared/data`` (see its README): files -> :class:`~qa.datasets.Dataset`.
+"""One loader per set in ``shared/data`` (see its README): files -> :class:`~bench.datasets.Dataset`.
 
 Texts are kept verbatim (only ``\\r\\n`` becomes ``\\n``, as the corpus loader does), so gold character
 offsets index the document text the index is built from.
@@ -11,7 +11,7 @@ import json
 import re
 from pathlib import Path
 
-from qa.datasets import Dataset, Gold, Question, SourceDoc
+from bench.datasets import Dataset, Gold, Question, SourceDoc
 
 
 def _jsonl(path: Path) -> list[dict]:

@@ -8,7 +8,7 @@ import re
 import string
 from collections.abc import Sequence
 
-from qa.datasets import Question
+from bench.datasets import Question
 
 Retrieved = Sequence[tuple[str, int, int]]  # (doc_id, start, end) of each retrieved chunk, best first
 

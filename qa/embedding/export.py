@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from qa.embedding.runtime import OnnxSession
 from qa.errors import QAError
 from qa.fsutil import fsync_dir, fsync_file, sha256_file
 
@@ -41,8 +42,6 @@ log = logging.getLogger(__name__)
 
 # Bump when the exported graph changes (inputs, outputs, pooling, opset): old cache entries are then unused.
 EXPORT_FORMAT = 3  # 2: BERT subgraphs fused (onnxruntime.transformers optimizer); 3: residual Add + LayerNorm left unfused
-# The fusion ONNX Runtime would otherwise apply again when it loads the file (see :func:`_fuse`).
-UNFUSED_AT_LOAD = ("SkipLayerNormFusion",)
 OPSET = 17
 MODEL_FILE = "model.onnx"
 META_FILE = "meta.json"
@@ -219,8 +218,6 @@ def export(model_path: Path, out_dir: Path, key: dict[str, Any], *, max_tokens: 
                              extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
         fp32.unlink()
     ref = st.encode(list(PROBE_TEXTS), normalize_embeddings=True, convert_to_numpy=True)
-    from qa.embedding import OnnxSession
-
     session = OnnxSession(out_dir / MODEL_FILE, model_path, threads=1, max_tokens=max_tokens)
     got = session.embed(list(PROBE_TEXTS))  # one padded batch
     diff = float(np.abs(got - ref).max())
@@ -258,7 +255,7 @@ def _fuse(path: Path, config: Any) -> None:
     those when it loads the file).
 
     The residual ``Add`` + ``LayerNormalization`` of each sub-layer stay two ops (no ``SkipLayerNormalization``,
-    here or at load: :data:`UNFUSED_AT_LOAD`): onnxruntime 1.31's fused CPU kernel is the slower, measured on
+    here or at load: :data:`qa.embedding.runtime.UNFUSED_AT_LOAD`): onnxruntime 1.31's fused CPU kernel is the slower, measured on
     the seed corpus's 476 build texts on 2 cores: 18,200 against 16,200 word pieces a second in int8, 7,600
     against 7,100 in fp32, with the same vectors."""
     from onnxruntime.transformers.fusion_options import FusionOptions

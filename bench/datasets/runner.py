@@ -20,13 +20,14 @@ from typing import Any
 
 import yaml
 
+from bench._common import markdown_table
+from bench.datasets import Dataset, Question
+from bench.datasets.metrics import answer_in, first_hit, ndcg_at
 from qa.ann import AnnParams
 from qa.build import build_index
-from qa.datasets import Dataset, Question
-from qa.datasets.metrics import answer_in, first_hit, ndcg_at
 from qa.embedding import Embedder
 from qa.engine import Engine
-from qa.evaluation import markdown_table, percentile
+from qa.evaluation import percentile
 from qa.settings import Settings
 
 MODES = ("bm25", "dense", "hybrid")
@@ -208,7 +209,7 @@ def run_mode(engine: Engine, dataset: Dataset, mode: str, foreign: Sequence[Ques
 
 def run_peer(engine: Engine, dataset: Dataset, model_path: Path | None = None) -> SystemResult:
     """txtai hybrid over our chunk texts; only the ranking and its search latency (it composes no answer)."""
-    from qa.datasets.peer import TxtaiPeer, chunk_texts
+    from bench.datasets.peer import TxtaiPeer, chunk_texts
 
     version = engine.snapshot().version
     peer = TxtaiPeer(model_path)

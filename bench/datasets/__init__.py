@@ -1,7 +1,7 @@
 """Real, labelled benchmark sets (``../shared/data``) as corpus documents + questions with gold spans.
 
 Every loader returns a :class:`Dataset`: its documents (written as corpus files by
-:mod:`qa.datasets.runner`, then built through the normal ``build_index`` path) and its questions, each
+:mod:`bench.datasets.runner`, then built through the normal ``build_index`` path) and its questions, each
 with gold units: a document and, where the labels give one, a character span in that document's text.
 A retrieved chunk ``(doc_id, start, end)`` is a hit when it comes from a gold document and overlaps the
 gold span (document-level labels: any chunk of the gold document).
@@ -123,7 +123,7 @@ def _stable_sample(name: str, items: list[Question], n: int | None) -> list[Ques
 
 
 def _loaders() -> dict[str, tuple[str, Callable[[Path, Path], Dataset]]]:
-    from qa.datasets import loaders
+    from bench.datasets import loaders
 
     return {
         "squad2-dev-cs224n": ("squad2-dev-cs224n", loaders.squad),

@@ -6,10 +6,10 @@ import statistics
 from collections.abc import Sequence
 from pathlib import Path
 
-from qa.datasets import DATASET_NAMES, FOREIGN, load_dataset
-from qa.datasets.runner import SYSTEMS, DatasetReport, Progress, run_dataset
+from bench._common import markdown_table
+from bench.datasets import DATASET_NAMES, FOREIGN, load_dataset
+from bench.datasets.runner import SYSTEMS, DatasetReport, Progress, run_dataset
 from qa.embedding import Embedder
-from qa.evaluation import markdown_table
 from qa.settings import Settings
 
 FOREIGN_SAMPLE = 100  # questions of another set asked against each corpus, for abstention
