@@ -472,6 +472,7 @@ def build_index(
                 "full", "full_reason", "documents_added", "documents_changed", "documents_removed",
                 "chunks_embedded", "chunks_reused", "chunks_dropped", "units_embedded", "units_reused")},
             "files": files,
+            "warnings": warnings,  # files skipped and what was dropped from others, each naming its file
         }
         write_json(tmp / MANIFEST, manifest)  # written last: a version without it never loads
         fsync_file(tmp / MANIFEST)
