@@ -10,12 +10,14 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from qa import Answer, BuildReport, Engine, Settings
+    from qa.answer import Citation
+    from qa.documents import Document
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -43,8 +45,10 @@ def _engine(args: argparse.Namespace) -> Engine:
     return Engine(_settings(args))
 
 
-def render_text(answer: Answer) -> str:
-    """An answer for people in a terminal: the text, then the numbered sources with their quotes."""
+def render_text(answer: Answer, docs: Mapping[str, Document] | None = None) -> str:
+    """An answer for people in a terminal: the text, then the numbered sources with their quotes. With the
+    index's ``docs``, a quote's place is given as lines of its file (what an editor shows); else as the
+    character offsets into the text after the front matter (the JSON's ``start``/``end``)."""
     lines = [answer.answer]
     if answer.resolved_question != answer.question:
         lines.insert(0, f"(understood as: {answer.resolved_question})")
@@ -66,11 +70,26 @@ def render_text(answer: Answer) -> str:
             meta = ", ".join(x for x in (c.publisher, c.published or "undated") if x)
             flag = " (possibly outdated)" if c.outdated else ""
             lines.append(f"  [{c.n}] {c.title} — {meta}{flag}")
-            lines.append(f"      \"{c.quote}\"  (chars {c.start}-{c.end})")
+            lines.append(f"      \"{c.quote}\"  ({_place(c, docs)})")
             if c.link:
                 lines.append(f"      {c.link}")
     lines.append(f"(confidence {answer.confidence:.2f})")
     return "\n".join(lines)
+
+
+def _place(c: Citation, docs: Mapping[str, Document] | None) -> str:
+    doc = (docs or {}).get(c.doc_id)
+    first = doc.line_of(c.start) if doc else None
+    if doc is None or first is None:
+        return f"chars {c.start}-{c.end}"
+    last = doc.line_of(max(c.start, c.end - 1)) or first
+    return f"line {first}" if last == first else f"lines {first}-{last}"
+
+
+def _docs(engine: Engine, answer: Answer) -> Mapping[str, Document] | None:
+    """The documents of the index version that gave ``answer`` (None if another version is live by now)."""
+    snap = engine.snapshot()
+    return snap.version.docs if snap.name == answer.index_version else None
 
 
 def render_comparison(answer: Answer) -> str:
@@ -97,7 +116,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return _ask_lines(engine)
     answer = engine.ask(" ".join(args.question) if isinstance(args.question, list) else args.question,
                         args.conversation)
-    print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else render_text(answer))
+    print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else render_text(answer, _docs(engine, answer)))
     return 0
 
 
@@ -142,7 +161,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if not question.strip():
             return 0
         try:
-            print(render_text(engine.ask(question, conv)))
+            answer = engine.ask(question, conv)
+            print(render_text(answer, _docs(engine, answer)))
         except InvalidQuestionError as exc:
             print(f"error: {exc}")
         print()
@@ -287,7 +307,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_slack(args: argparse.Namespace) -> int:
     from integrations.slack.runner import run
 
-    return run(_settings(args), socket=args.socket)
+    if args.socket and (args.host, args.port, args.workers) != (None, None, None):
+        raise CLIError("--host, --port and --workers are for HTTP mode; Socket Mode listens on no port")
+    return run(_settings(args), socket=args.socket, host=args.host or "127.0.0.1", port=args.port or 8000,
+               workers=args.workers)
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
@@ -413,6 +436,14 @@ def _number_in(kind: Callable[[str], N], low: N, high: N) -> Callable[[str], N]:
     return parse
 
 
+def _add_address(p: argparse.ArgumentParser, *, default: bool) -> None:
+    """``--host``/``--port``/``--workers`` of the HTTP server (``qa serve``, and ``qa slack`` in HTTP mode)."""
+    p.add_argument("--host", default="127.0.0.1" if default else None,
+                   help="address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for every interface)")
+    p.add_argument("--port", type=_int_in(1, 65535), default=8000 if default else None, help="TCP port (default 8000)")
+    p.add_argument("--workers", type=_int_in(1, 64), default=None, help="worker processes (default: from the core count)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qa", description="Cited answers to comparison questions from a corpus.")
     parser.add_argument("--corpus-dir", help="corpus directory (default: QA_CORPUS_DIR or ./corpus)")
@@ -466,9 +497,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="serve the HTTP API and chat page")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=_int_in(1, 65535), default=8000)
-    p.add_argument("--workers", type=_int_in(1, 64), default=None, help="worker processes (default: from the core count)")
+    _add_address(p, default=True)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("feedback", help="recent Slack feedback and the questions the corpus did not serve")
@@ -478,6 +507,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("slack", help="run the Slack bot")
     p.add_argument("--socket", action="store_true", help="Socket Mode (needs QA_SLACK_APP_TOKEN)")
+    _add_address(p, default=False)
     p.set_defaults(func=cmd_slack)
     _add_parser_add(sub)
     return parser
@@ -492,7 +522,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from qa.errors import QAError
 
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        sys.stdout.flush()  # here, so a closed pipe is caught below, not at interpreter exit
+        return status
+    except BrokenPipeError:
+        # The reader went away (`qa ask ... | head -5`): quiet, as Python's docs recommend for SIGPIPE. stdout
+        # goes to devnull so the interpreter's own flush at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a program stopped by a closed pipe
     except (QAError, CLIError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

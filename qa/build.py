@@ -285,6 +285,7 @@ def build_index(
                 "full", "full_reason", "documents_added", "documents_changed", "documents_removed",
                 "chunks_embedded", "chunks_reused", "chunks_dropped", "units_embedded", "units_reused")},
             "files": files,
+            "warnings": warnings,  # files skipped and what was dropped from others, each naming its file
         }
         publish(index_dir, tmp, name, manifest, say)
         prune(index_dir, keep={name, prev.name}, say=say)

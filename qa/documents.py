@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -29,6 +31,9 @@ class Document:
     url: str | None = None
     published: str | None = None  # ISO date
     subjects: tuple[str, ...] = field(default_factory=tuple)
+    # The file's line (1-based) where ``text`` starts, so an offset into the text can be shown as a line of the
+    # file; None in indexes built before it was recorded.
+    body_line: int | None = None
 
     @property
     def content_hash(self) -> str:
@@ -48,7 +53,12 @@ class Document:
             "url": self.url,
             "published": self.published,
             "subjects": list(self.subjects),
+            "body_line": self.body_line,
         }
+
+    def line_of(self, offset: int) -> int | None:
+        """The file's line (1-based) holding character ``offset`` of the text, when known."""
+        return None if self.body_line is None else self.body_line + self.text.count("\n", 0, offset)
 
 
 def _as_date(value: object) -> str | None:
@@ -75,8 +85,35 @@ def _opt_str(meta: dict[str, object], key: str) -> str | None:
     return text or None
 
 
-def parse_document(doc_id: str, raw: str) -> Document:
-    """Parse one file's text. Raises ``ValueError`` with the reason when it cannot be used."""
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """One line for a YAML error, with the file's line and column (the front matter starts on line 2)."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark, start = exc.problem_mark or exc.context_mark, exc.context_mark
+        what = exc.problem or "invalid YAML"
+        if exc.context:
+            what += f" {exc.context}" + (f" that starts at line {start.line + 2}" if start and mark and start.line != mark.line else "")
+        if mark is not None:
+            return f"front matter is not valid YAML at line {mark.line + 2}, column {mark.column + 1}: {what}"
+        return f"front matter is not valid YAML: {what}"
+    return f"front matter is not valid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+
+
+def _web_url(url: str | None, warn: Callable[[str], None]) -> str | None:
+    """``url`` when it is an http(s) address; anything else (``javascript:``, ``file:``, a bare path) would
+    become a link in the chat page and in Slack, so it is dropped with a warning."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return url
+    warn(f"url {url[:80]!r} dropped: only http(s) addresses become links")
+    return None
+
+
+def parse_document(doc_id: str, raw: str, warn: Callable[[str], None] | None = None) -> Document:
+    """Parse one file's text. Raises ``ValueError`` with the reason when it cannot be used; ``warn`` is told
+    what was dropped from a usable file (default: logged)."""
+    warn = warn or (lambda msg: log.warning("%s: %s", doc_id, msg))
     raw = raw.replace("\r\n", "\n").lstrip("\ufeff")
     meta: dict[str, object] = {}
     body = raw
@@ -84,7 +121,10 @@ def parse_document(doc_id: str, raw: str) -> Document:
         end = raw.find("\n---", 3)  # 3, not 4: empty front matter ("---\n---\n") closes at once
         if end < 0:
             raise ValueError("front matter starts with '---' but never ends")
-        loaded = yaml.safe_load(raw[4:end])
+        try:
+            loaded = yaml.safe_load(raw[4:end])
+        except yaml.YAMLError as exc:
+            raise ValueError(_yaml_problem(exc)) from exc
         if loaded is not None and not isinstance(loaded, dict):
             raise ValueError("front matter is not a mapping")
         meta = loaded or {}
@@ -107,9 +147,10 @@ def parse_document(doc_id: str, raw: str) -> Document:
         text=body,
         publisher=_opt_str(meta, "publisher"),
         author=_opt_str(meta, "author"),
-        url=_opt_str(meta, "url"),
+        url=_web_url(_opt_str(meta, "url"), warn),
         published=_as_date(meta.get("published")),
         subjects=tuple(str(s).strip() for s in subjects_raw if str(s).strip()),
+        body_line=raw.count("\n", 0, len(raw) - len(body)) + 1,
     )
 
 
@@ -134,9 +175,13 @@ def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[str]]:
     seen: dict[str, Path] = {}
     for path in corpus_files(corpus_dir):
         doc_id = path.relative_to(corpus_dir).with_suffix("").as_posix()
+        def warn(msg: str, path: Path = path) -> None:
+            warnings.append(f"{path}: {msg}")
+            log.warning("%s: %s", path, msg)
+
         try:
-            doc = parse_document(doc_id, path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+            doc = parse_document(doc_id, path.read_text(encoding="utf-8"), warn)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             warnings.append(f"skipped {path}: {reason}")
             log.warning("skipped %s: %s", path, reason)

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 from numpy.typing import NDArray
 
 from qa.text import content_words
+
+
+def _bm25s() -> ModuleType:
+    import bm25s
+
+    # bm25s sets its logger to DEBUG on import ("Building index from tokens" on every build); let it follow
+    # the application's logging level like any other library.
+    logging.getLogger("bm25s").setLevel(logging.NOTSET)
+    return bm25s
 
 
 class Lexical:
@@ -20,9 +31,7 @@ class Lexical:
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> Lexical:
-        import bm25s
-
-        bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        bm25 = _bm25s().BM25(k1=1.2, b=0.75)
         bm25.index([content_words(t) or [""] for t in texts], show_progress=False)
         return cls(bm25)
 
@@ -31,9 +40,7 @@ class Lexical:
 
     @classmethod
     def load(cls, directory: Path) -> Lexical:
-        import bm25s
-
-        return cls(bm25s.BM25.load(str(directory), show_progress=False, verbosity=0))
+        return cls(_bm25s().BM25.load(str(directory), show_progress=False, verbosity=0))
 
     def scores(self, tokens: Sequence[str]) -> NDArray[np.float32]:
         """BM25 score of every chunk for the query tokens (unknown tokens are ignored)."""

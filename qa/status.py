@@ -140,6 +140,7 @@ class IndexStatus:
         ]
         lines += [f"  {doc_id}: {d['chunks']} chunks, published {d.get('published') or 'undated'}"
                   for doc_id, d in m["documents"].items()]
+        lines += [f"warning: {w}" for w in m.get("warnings", [])]  # absent from manifests written before it was recorded
         ch = self.corpus_changes or {}
         if self.stale:
             if any(ch.values()):

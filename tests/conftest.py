@@ -17,10 +17,48 @@ from tests.slack_fake import FakeSlack, start_fake_slack
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
+DATA = SHARED / "data"  # the labelled evaluation sets, beside the clone (not in the repository)
+LITESTAR_PAGE = ROOT / "tests/fixtures/litestar-benchmarks.rst"  # a real .rst page (MIT, see tests/fixtures/README.md)
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--require-shared-data", action="store_true",
+                     help="fail, not skip, tests whose data in ../shared/data is missing (.ci/run sets it when "
+                          "that folder exists, so CI's real-data gates cannot vanish unnoticed)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "shared_data(*sets): needs ../shared/data (these sets of it); skipped "
+                            "when missing, failed with --require-shared-data")
+
+
+def _has_set(name: str) -> bool:
+    from bench.datasets import dataset_folder
+
+    try:
+        dataset_folder(name, DATA)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip (or, in CI, fail) a ``shared_data`` test whose data is missing. Skipped from here, every such test
+    folds into one line of pytest's summary per missing thing."""
+    for mark in item.iter_markers("shared_data"):
+        if not DATA.is_dir():
+            missing = str(DATA)
+        elif sets := [name for name in mark.args if not _has_set(name)]:
+            missing = f"the {', '.join(sets)} set{'s' if len(sets) > 1 else ''} in {DATA}"
+        else:
+            continue
+        if item.config.getoption("--require-shared-data"):
+            pytest.fail(f"evaluation data missing: {missing} (--require-shared-data)", pytrace=False)
+        pytest.skip(f"evaluation data missing: {missing}")
 
 
 @pytest.fixture(autouse=True)

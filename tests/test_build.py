@@ -26,7 +26,7 @@ from qa.errors import BuildLockedError, CorpusError
 from qa.index import IndexVersion
 from qa.layout import CURRENT, VERSIONS, build_lock, live_version_dir, read_manifest
 from qa.status import settings_changes
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, LITESTAR_PAGE, ROOT
 from tests.fakes import HashingEmbedder, posing_as_the_default_model
 
 EDITED = "flask-vs-fastapi-2026"
@@ -141,7 +141,7 @@ def test_incremental_build_equals_a_full_build_of_the_same_corpus(tmp_path: Path
     """Reusing records and vectors must give what building from scratch gives: edit, delete and add."""
     edit(corpus)
     (corpus / "codesea-fastapi-vs-flask.md").unlink()
-    shutil.copyfile(ROOT.parent / "shared/data/litestar-docs-comparisons/benchmarks.rst", corpus / "litestar.rst")
+    shutil.copyfile(LITESTAR_PAGE, corpus / "litestar.rst")
     incremental = build_index(corpus, index, HashingEmbedder())
     fresh = build_index(corpus, tmp_path / "fresh", HashingEmbedder())
     assert not incremental.full and fresh.full

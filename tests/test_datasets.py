@@ -11,10 +11,7 @@ from bench.datasets import DATASET_NAMES, Dataset, Gold, Question, SourceDoc, lo
 from bench.datasets.metrics import answer_in, first_hit, ndcg_at, normalise
 from bench.datasets.runner import write_corpus
 from qa.documents import load_corpus
-from tests.conftest import SHARED
-
-DATA = SHARED / "data"
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"no shared data at {DATA}")
+from tests.conftest import DATA
 
 # (documents, scored questions, unanswerable) per set, as ../shared/data/README.md describes them.
 COUNTS = {
@@ -27,8 +24,7 @@ COUNTS = {
 }
 
 
-@needs_data
-@pytest.mark.parametrize("name", DATASET_NAMES)
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.shared_data(n)) for n in DATASET_NAMES])
 def test_loader_counts_and_gold(name: str) -> None:
     ds = load_dataset(name, DATA)
     assert (len(ds.docs), len(ds.questions), len(ds.unanswerable)) == COUNTS[name]
@@ -41,14 +37,14 @@ def test_loader_counts_and_gold(name: str) -> None:
             assert any(s.strip() in {a.strip() for a in q.answers} for s in spans), q.qid
 
 
-@needs_data
+@pytest.mark.shared_data("django-faq")
 def test_data_dir_may_be_the_set_itself() -> None:
     assert len(load_dataset("django-faq", DATA / "django-faq").questions) == 54
     with pytest.raises(ValueError):
         load_dataset("no-such-set", DATA)
 
 
-@needs_data
+@pytest.mark.shared_data("squad2-dev-cs224n")
 def test_split_is_stable_and_about_30_percent_dev() -> None:
     ds = load_dataset("squad2-dev-cs224n", DATA)
     dev, test = ds.split("dev"), ds.split("test")
@@ -58,7 +54,7 @@ def test_split_is_stable_and_about_30_percent_dev() -> None:
     assert all(split_of(ds.name, q.qid) == "dev" for q in dev.questions)
 
 
-@needs_data
+@pytest.mark.shared_data("covid-qa")
 def test_corpus_cut_keeps_whole_questions() -> None:
     ds = load_dataset("covid-qa", DATA).sample(30, max_docs=3)
     ids = {d.doc_id for d in ds.docs}
@@ -118,7 +114,7 @@ def test_cli_dataset_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureF
     assert "no django-faq/" in capsys.readouterr().err
 
 
-@needs_data
+@pytest.mark.shared_data("django-faq")
 @pytest.mark.slow
 def test_qa_eval_dataset_runs_bench_from_the_checkout(tmp_path: Path, onnx_cache_dir: Path, embedder: object) -> None:
     """`qa eval --dataset` (the README's command) through the console script, from another directory: the

@@ -64,6 +64,7 @@ def test_meta_is_everything_but_the_text() -> None:
         "url": "https://dbweekly.example/zephyr-vs-quokka",
         "published": "2025-03-10",
         "subjects": ["Zephyr DB", "Quokka DB"],
+        "body_line": 9,  # the file's line where the text starts, after the 8 lines of front matter
     }
 
 

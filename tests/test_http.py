@@ -161,7 +161,8 @@ BAD_BODIES = {
     "conversation id type": (b'{"question": "Flask?", "conversation_id": 7}', JSON, "conversation_id"),
     "empty conversation id": (b'{"question": "Flask?", "conversation_id": ""}', JSON, "conversation_id"),
     "lone surrogate": (b'{"question": "Flask \\ud800"}', JSON, "question"),
-    "form encoded": (b"question=Flask", {"content-type": "application/x-www-form-urlencoded"}, "JSON object"),
+    "form encoded": (b"question=Flask", {"content-type": "application/x-www-form-urlencoded"},
+                     "Content-Type: application/json"),
 }
 
 

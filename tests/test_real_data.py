@@ -15,9 +15,8 @@ import pytest
 from bench.datasets.runner import DatasetReport
 from bench.datasets.suite import run_suite
 from qa.embedding import Embedder
-from tests.conftest import SHARED, make_settings
+from tests.conftest import DATA, make_settings
 
-DATA = SHARED / "data"
 SAMPLE = 40
 PEER_SET = "covid-qa-faq"  # the set txtai is run on in CI (the full comparison is bench/real.py)
 # Corpus cut per set: enough distractors to make retrieval a real choice, small enough for CI.
@@ -44,7 +43,7 @@ FLOORS = {
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not DATA.is_dir(), reason=f"no shared data at {DATA}"),
+    pytest.mark.shared_data(*MAX_DOCS),
 ]
 
 

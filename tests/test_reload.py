@@ -19,7 +19,7 @@ from qa.engine import Engine
 from qa.errors import IndexCorruptError
 from qa.layout import live_version_dir
 from qa.reload import Reloader
-from tests.conftest import CORPUS, make_settings
+from tests.conftest import CORPUS, LITESTAR_PAGE, make_settings
 from tests.fakes import HashingEmbedder
 from tests.servers import child_env, wait_until
 
@@ -256,7 +256,7 @@ def test_qa_serve_swaps_versions_under_load_with_zero_failures(
         first = build_index(corpus, index, embedder)
         assert wait_until(lambda: all("Lisbon" in a["answer"] for a in answers(question)))  # type: ignore[operator]
         # 2. A build inside the server, through the admin endpoint, while the clients keep asking.
-        page = (CORPUS.parent.parent / "shared/data/litestar-docs-comparisons/benchmarks.rst").read_text()
+        page = LITESTAR_PAGE.read_text(encoding="utf-8")
         (corpus / "litestar.rst").write_text("---\ntitle: Litestar benchmarks\nsubjects: [Litestar]\n---\n" + page)
         with httpx.Client(base_url=base, timeout=300) as c:
             r = c.post("/index/rebuild", headers={"Authorization": "Bearer reload-token"})

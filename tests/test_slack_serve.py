@@ -27,7 +27,8 @@ DEADLINE = 3.0  # seconds: Slack's ack deadline, and the issue's bound for the r
 
 @pytest.fixture(scope="module")
 def served(fake: FakeSlack, seed_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Settings]]:
-    """``qa serve`` in a subprocess, Slack tokens set and the Web API pointed at the fake; waits until ready."""
+    """``qa slack`` in HTTP mode (``qa serve`` with the bot mounted, on the address given) in a subprocess, Slack
+    tokens set and the Web API pointed at the fake; waits until ready."""
     tmp = tmp_path_factory.mktemp("serve")
     settings = make_settings(corpus_dir=seed_settings.corpus_dir, index_dir=seed_settings.index_dir, data_dir=tmp / "var",
                              slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET, slack_api_url=fake.api_url)
@@ -37,7 +38,7 @@ def served(fake: FakeSlack, seed_settings: Settings, tmp_path_factory: pytest.Te
     cmd = [str(QA)]
     port = free_port()
     log = (tmp / "serve.log").open("w+")
-    proc = subprocess.Popen([*cmd, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+    proc = subprocess.Popen([*cmd, "slack", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
                             cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -18,7 +18,7 @@ from qa.build import BuildReport, build_index
 from qa.chunking import chunk_document
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
-from tests.conftest import CORPUS, SHARED, make_settings
+from tests.conftest import CORPUS, LITESTAR_PAGE, make_settings
 
 pytestmark = pytest.mark.slow
 
@@ -61,7 +61,7 @@ def updated(
     edited = corpus / f"{EDITED}.md"
     edited.write_text(edited.read_text(encoding="utf-8").replace("living in Berlin", "living in Lisbon"), encoding="utf-8")
     (corpus / f"{DELETED}.md").unlink()
-    page = (SHARED / "data/litestar-docs-comparisons/benchmarks.rst").read_text(encoding="utf-8")
+    page = LITESTAR_PAGE.read_text(encoding="utf-8")
     (corpus / f"{ADDED}.rst").write_text(FRONT_MATTER + page, encoding="utf-8")
     counting = CountingEmbedder(embedder)
     report = build_index(corpus, index, counting)

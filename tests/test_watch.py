@@ -16,7 +16,7 @@ from qa.build import BuildReport, build_index
 from qa.errors import QAError
 from qa.index import IndexVersion
 from qa.watch import CorpusWatcher, corpus_signature, watch
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, LITESTAR_PAGE
 from tests.fakes import HashingEmbedder, posing_as_the_default_model
 from tests.servers import QA, child_env
 
@@ -71,7 +71,7 @@ def test_a_burst_of_changes_is_debounced_into_one_rebuild(tmp_path: Path, corpus
     w = Rebuilds(corpus, index, quiet=1.0)
     try:
         (corpus / "codesea-fastapi-vs-flask.md").unlink()
-        shutil.copyfile(ROOT.parent / "shared/data/litestar-docs-comparisons/benchmarks.rst", corpus / "litestar.rst")
+        shutil.copyfile(LITESTAR_PAGE, corpus / "litestar.rst")
         path = corpus / "geekflare-fastapi-vs-flask.md"
         path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
         assert w.built.wait(60)

@@ -100,8 +100,14 @@ def _error(status: int, detail: str, errors: list[dict[str, Any]] | None = None)
     return JSONResponse(ErrorOut(detail=detail, errors=errors).model_dump(exclude_none=True), status_code=status)
 
 
-def describe_validation(errors: list[dict[str, Any]]) -> str:
-    """One readable line for a list of pydantic/FastAPI validation errors."""
+def describe_validation(errors: list[dict[str, Any]], content_type: str | None = None) -> str:
+    """One readable line for a list of pydantic/FastAPI validation errors. FastAPI reads a body as JSON only
+    when its ``content_type`` says JSON (else a browser form could post questions cross-site without a
+    CORS preflight), so a body refused whole under another type is a Content-Type problem."""
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media != "application/json" and not media.endswith("+json") and any(
+            not [x for x in e.get("loc", ()) if x != "body"] for e in errors):
+        return f"send the body as JSON with Content-Type: application/json (got {media or 'no Content-Type'})"
     parts = []
     for err in errors:
         loc = [str(x) for x in err.get("loc", ()) if x != "body"]
@@ -199,7 +205,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
             for e in exc.errors()
         ]
-        return _error(422, describe_validation(list(exc.errors())), errors=errors)
+        return _error(422, describe_validation(list(exc.errors()), request.headers.get("content-type")), errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:

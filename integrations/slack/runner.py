@@ -23,7 +23,8 @@ HTTP_HELP = (
 )
 
 
-def run(settings: Settings, socket: bool = False, *, engine: Engine | None = None) -> int:
+def run(settings: Settings, socket: bool = False, *, engine: Engine | None = None, host: str = "127.0.0.1",
+        port: int = 8000, workers: int | None = None) -> int:
     """Run the bot until interrupted; returns the exit status. ``SlackSetupError`` names what is missing."""
     if socket:
         return _run_socket_mode(settings, engine)
@@ -31,9 +32,9 @@ def run(settings: Settings, socket: bool = False, *, engine: Engine | None = Non
         raise SlackSetupError(HTTP_HELP)
     from integrations.http.server import serve
 
-    print("Slack events at http://127.0.0.1:8000/slack/events (behind your HTTPS proxy); "
-          "`qa serve --host --port` chooses the address", file=sys.stderr, flush=True)
-    return serve(settings)
+    print(f"Slack events at http://{host}:{port}/slack/events (behind your HTTPS proxy); "
+          "`--host` and `--port` choose the address", file=sys.stderr, flush=True)
+    return serve(settings, host=host, port=port, workers=workers)
 
 
 def _run_socket_mode(settings: Settings, engine: Engine | None) -> int:
