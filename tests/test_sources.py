@@ -521,7 +521,7 @@ def test_an_added_page_is_built_and_cited_with_a_link_to_the_quote(
     assert "incremental build" in out
     slug = "async-weekly-litestar-vs-sanic-which-async-framework-in-2026"
     engine = Engine(make_settings(corpus_dir=corpus, index_dir=index, data_dir=tmp_path / "var"), embedder)
-    assert slug in engine.status()["manifest"]["documents"]
+    assert slug in engine.status().manifest["documents"]
     answer = engine.ask(QUESTION)
     cited = [c for c in answer.citations if c.doc_id == slug]
     assert cited and not answer.abstained
