@@ -15,7 +15,7 @@ from qa.sqlite import ThreadLocalSQLite
 from qa.text import content_words
 
 _LEAD = re.compile(
-    r"^\s*(?:and|but|also|ok(?:ay)?|so|then)?\s*,?\s*(?:what|how)\s+about\s+|^\s*(?:and|but|also)\s+(?:for|with|in)?\s*|"
+    r"^\s*(?:and|but|also|ok(?:ay)?|so|then)?\s*,?\s*(?:what|how)\s+about\s+|^\s*(?:and|but|also)\s+|"
     r"^\s*(?:same|ditto)\s+(?:for|with)\s+|^\s*what\s+of\s+",
     re.I,
 )
@@ -98,11 +98,10 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
         return _replace_pronouns(q, prev.subjects), prev.qtype
     aspect = _LEAD.sub("", q).strip().rstrip("?.! ")
     if _PREP_ASPECT.match(aspect):
-        # "what about for beginners?": which of the subjects suits that reads (and retrieves) better than
-        # "Compare A and B on for beginners".
-        if len(prev.subjects) >= 2:
-            return f"Which is better {aspect}, {_join_or(prev.subjects)}?", None
-        return f"What about {_join(prev.subjects)} {aspect}?", prev.qtype
+        # "what about for beginners?" -> "What about A and B for beginners?", not "Compare A and B on for
+        # beginners" (nor "Which is better for beginners, A or B?", whose evidence changed with the order).
+        # Its type is its own: a comparison table per aspect would hide the sentences about that audience.
+        return f"What about {_join(prev.subjects)} {aspect}?", None
     if len(prev.subjects) >= 2 and prev.qtype == "comparison":
         return f"Compare {_join(prev.subjects)} on {aspect}", "comparison"
     return f"What about {aspect} for {_join(prev.subjects)}?", prev.qtype
