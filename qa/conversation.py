@@ -10,18 +10,39 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.query import SubjectCatalog
+from qa.query import SubjectCatalog, analyse
 from qa.sqlite import ThreadLocalSQLite
 from qa.text import content_words
 
 _LEAD = re.compile(
-    r"^\s*(?:and|but|also|ok(?:ay)?|so|then)?\s*,?\s*(?:what|how)\s+about\s+|^\s*(?:and|but|also)\s+(?:for|with|in)?\s*|"
+    r"^\s*(?:and|but|also|ok(?:ay)?|so|then)?\s*,?\s*(?:what|how)\s+about\s+|^\s*(?:and|but|also)\s+|"
     r"^\s*(?:same|ditto)\s+(?:for|with)\s+|^\s*what\s+of\s+",
     re.I,
 )
 _PRONOUNS = re.compile(r"\b(it|its|it's|they|them|their|theirs|this one|that one|the former|the latter|each|both)\b", re.I)
 _QUESTION = re.compile(r"^\s*(what|who|whom|whose|when|where|why|how|which|is|are|does|do|can|should|will)\b", re.I)
 _FILLER = frozenset("and but also what how about for with in the then ok okay so same ditto of".split())
+_OPENER = r"^\s*(?:(?:and|but|so|ok(?:ay)?|really|hm+)\s*,?\s*)?"
+# "why?", "how so?": asks for the reasons behind the previous answer.
+_WHY = re.compile(
+    _OPENER + r"(?:why(?:\s+(?:so|not|exactly))?|why\s+(?:is|was|would|does)\s+(?:that|this|it)(?:\s+so)?|why'?s\s+that|"
+    r"how\s+(?:so|come|exactly)|how\s+(?:is|was)\s+(?:that|this)|in\s+what\s+way|what\s+makes\s+(?:you\s+say\s+that|it\s+so))"
+    r"\s*[?.!]*\s*$",
+    re.I,
+)
+# "and the other one?": the previous question about the subject it did not name.
+_OTHER = re.compile(
+    _OPENER + r"(?:(?:what|how)\s+about\s+|(?:same\s+)?(?:for|with|in)\s+)?the\s+other(?:\s+\w+)?\s*[?.!]*\s*$", re.I
+)
+# "which is faster then?": a comparison of the conversation's subjects (not "which Python version ...").
+_WHICH = re.compile(
+    _OPENER + r"(which(?:\s+one|\s+of\s+(?:them|the\s+two|these|those|the\s+\w+))?\s+"
+    r"(?:is|'s|are|was|were|has|have|does|do|did|should|would|will|can|could)\b.*?)"
+    r"(?:,?\s+(?:then|now|though|anyway))?\s*[?.!]*\s*$",
+    re.I,
+)
+# An aspect that starts with a preposition ("for beginners", "in production") follows the subjects as it is.
+_PREP_ASPECT = re.compile(r"^(?:for|with|in|on|at|under|without|when|if|during)\b", re.I)
 MAX_HISTORY = 20
 
 
@@ -38,12 +59,19 @@ def _join(names: list[str] | tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _join_or(names: list[str] | tuple[str, ...]) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
 def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tuple[str, str | None]:
     """Rewrite a follow-up into a standalone question. Returns (resolved, inherited question type)."""
     q = question.strip()
     if not history:
         return q, None
     prev = history[-1]
+    if bare := _resolve_bare(q, history, catalog):
+        return bare
     mentioned = catalog.find(q)
     subjects = [name for name, _, _ in mentioned]
     rest = q
@@ -69,9 +97,74 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
     if _PRONOUNS.search(q):
         return _replace_pronouns(q, prev.subjects), prev.qtype
     aspect = _LEAD.sub("", q).strip().rstrip("?.! ")
+    if _PREP_ASPECT.match(aspect):
+        # "what about for beginners?" -> "What about A and B for beginners?", not "Compare A and B on for
+        # beginners" (nor "Which is better for beginners, A or B?", whose evidence changed with the order).
+        # Its type is its own: a comparison table per aspect would hide the sentences about that audience.
+        return f"What about {_join(prev.subjects)} {aspect}?", None
     if len(prev.subjects) >= 2 and prev.qtype == "comparison":
         return f"Compare {_join(prev.subjects)} on {aspect}", "comparison"
     return f"What about {aspect} for {_join(prev.subjects)}?", prev.qtype
+
+
+def _resolve_bare(q: str, history: list[Turn], catalog: SubjectCatalog) -> tuple[str, str | None] | None:
+    """Follow-ups that name nothing and only make sense against the previous turn: "why?", "and the other
+    one?", "which is faster then?". None when ``q`` is none of these (or the conversation cannot fill it in)."""
+    prev = history[-1]
+    if not prev.resolved or catalog.find(q):
+        return None
+    if _WHY.match(q):
+        base = prev.resolved.strip().rstrip(" ?.!")
+        if base.endswith(", and why"):  # "why?" twice asks the same
+            return prev.resolved, prev.qtype
+        # Neutral about the previous answer ("Does X have an ORM, and why?" presupposes neither yes nor no);
+        # a previous instruction ("Compare A and B on speed") cannot take the clause.
+        if _QUESTION.match(base):
+            return f"{base}, and why?", prev.qtype
+        if len(prev.subjects) >= 2:
+            aspect = " ".join(analyse(base, catalog).aspect_terms)
+            return f"Why do {_join(prev.subjects)} differ{f' on {aspect}' if aspect else ''}?", prev.qtype
+        return f"Why: {base}?", prev.qtype
+    if _OTHER.match(q):
+        other = _other_subject(history, catalog)
+        if other is None:
+            return None
+        return _swap_subjects(prev.resolved, prev.subjects, [other], catalog), prev.qtype
+    if m := _WHICH.match(q):
+        subjects = _conversation_subjects(history, catalog)
+        if len(subjects) < 2:
+            return None
+        body = m.group(1)
+        return f"{body[0].upper()}{body[1:]}, {_join_or(subjects)}?", None
+    return None
+
+
+def _conversation_subjects(history: list[Turn], catalog: SubjectCatalog) -> list[str]:
+    """The subjects a comparison follow-up is about: the previous turn's when it named two or more, else
+    with those of the latest earlier turn that adds one; a corpus that compares exactly two things fills in
+    the rest."""
+    seen = list(history[-1].subjects)
+    for t in reversed(history[:-1]):
+        if len(seen) >= 2:
+            break
+        seen.extend(s for s in t.subjects if s not in seen)
+    if len(seen) < 2 and len(catalog.names) == 2:
+        seen.extend(s for s in catalog.names if s not in seen)
+    return seen
+
+
+def _other_subject(history: list[Turn], catalog: SubjectCatalog) -> str | None:
+    """"The other one" after a turn about one subject: the one an earlier turn named beside it, or the
+    corpus's other subject when it compares exactly two; None when that is not one subject."""
+    prev = history[-1].subjects
+    if len(prev) != 1:
+        return None
+    for t in reversed(history[:-1]):
+        others = [s for s in t.subjects if s not in prev]
+        if others:
+            return others[0] if len(others) == 1 else None
+    others = [s for s in catalog.names if s not in prev]
+    return others[0] if len(others) == 1 else None
 
 
 def _swap_subjects(text: str, old: tuple[str, ...], new: list[str], catalog: SubjectCatalog) -> str:

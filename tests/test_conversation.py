@@ -85,6 +85,7 @@ def test_chained_follow_ups(web: SubjectCatalog) -> None:
         "Which companies use Flask in production?",
         "How do I deploy a web application behind a reverse proxy with many workers?",
         "Compare Flask and FastAPI on documentation",
+        "Which Python versions are supported?",  # "which" about something else than the subjects
     ],
 )
 def test_a_standalone_new_question_is_left_alone(web: SubjectCatalog, question: str) -> None:
@@ -112,6 +113,112 @@ def test_nothing_is_flask_specific() -> None:
     assert "licensing" in resolved
     history = [turn("Who maintains MySQL?", dbs)]
     assert resolve("When was it first released?", history, dbs)[0] == "When was MySQL first released?"
+
+
+# -- bare follow-ups: "why?", "the other one", "which ... then?", "for beginners" ----------------------------
+
+
+@pytest.mark.parametrize("follow_up", ["why?", "Why?", "how so?", "why is that?", "how come?", "and why?", "But why not?"])
+def test_why_asks_the_previous_question_with_its_reasons(web: SubjectCatalog, follow_up: str) -> None:
+    history = [turn("Which is faster, FastAPI or Flask?", web)]
+    resolved, qtype = resolve(follow_up, history, web)
+    assert resolved == "Which is faster, FastAPI or Flask, and why?"
+    assert qtype == "recommendation"
+    query = analyse(resolved, web)
+    assert query.subjects == ("FastAPI", "Flask")
+    assert "faster" in query.aspect_terms
+
+
+def test_why_does_not_presuppose_the_previous_answer(web: SubjectCatalog) -> None:
+    history = [turn("Does FastAPI have a built-in ORM?", web)]
+    assert resolve("why not?", history, web) == ("Does FastAPI have a built-in ORM, and why?", "fact")
+
+
+def test_why_twice_asks_the_same(web: SubjectCatalog) -> None:
+    history = [turn("Who created Flask?", web, resolved="Who created Flask, and why?")]
+    assert resolve("why?", history, web)[0] == "Who created Flask, and why?"
+
+
+def test_why_after_a_comparison_asks_why_they_differ(web: SubjectCatalog) -> None:
+    history = [turn("Compare Flask and FastAPI on performance", web)]
+    assert resolve("how so?", history, web) == ("Why do Flask and FastAPI differ on performance?", "comparison")
+    history = [turn("Compare Flask and FastAPI", web)]
+    assert resolve("why?", history, web)[0] == "Why do Flask and FastAPI differ?"
+
+
+@pytest.mark.parametrize("question", ["Why Flask?", "Why is Flask so popular?", "How so, for FastAPI?"])
+def test_a_why_that_names_a_subject_is_not_a_bare_follow_up(web: SubjectCatalog, question: str) -> None:
+    history = [turn("Which is faster, FastAPI or Flask?", web)]
+    resolved, _ = resolve(question, history, web)
+    assert "and why" not in resolved
+
+
+@pytest.mark.parametrize("follow_up", ["and the other one?", "what about the other one?", "The other framework?",
+                                       "and for the other?"])
+def test_the_other_one_is_the_corpus_s_other_subject(web: SubjectCatalog, follow_up: str) -> None:
+    history = [turn("Does FastAPI support WebSockets?", web)]
+    assert resolve(follow_up, history, web) == ("Does Flask support WebSockets?", "fact")
+    history = [turn("Who created Flask?", web)]
+    assert resolve(follow_up, history, web)[0] == "Who created FastAPI?"
+
+
+def test_the_other_one_comes_from_the_conversation_when_the_corpus_has_more() -> None:
+    three = SubjectCatalog(["Django", "Flask", "FastAPI"])
+    history = [turn("Compare Django and Flask", three), turn("Does Flask support async views?", three)]
+    assert resolve("and the other one?", history, three)[0] == "Does Django support async views?"
+    # Nothing in the conversation says which of two others: no subject is made up.
+    history = [turn("Does Flask support async views?", three)]
+    resolved, _ = resolve("and the other one?", history, three)
+    assert analyse(resolved, three).subjects == ("Flask",)
+
+
+@pytest.mark.parametrize(
+    ("earlier", "follow_up", "expected"),
+    [
+        ("Compare Flask and FastAPI", "which is faster then?", "Which is faster, Flask or FastAPI?"),
+        ("Compare Flask and FastAPI", "And which one is easier to learn?", "Which one is easier to learn, Flask or FastAPI?"),
+        ("Compare Flask and FastAPI", "which of them has better docs now?", "Which of them has better docs, Flask or FastAPI?"),
+        # One subject so far: the corpus compares exactly two, so the other is the second.
+        ("Does FastAPI support WebSockets?", "which is faster then?", "Which is faster, FastAPI or Flask?"),
+    ],
+)
+def test_which_then_compares_the_conversation_s_subjects(web: SubjectCatalog, earlier: str, follow_up: str,
+                                                         expected: str) -> None:
+    resolved, _ = resolve(follow_up, [turn(earlier, web)], web)
+    assert resolved == expected
+    query = analyse(resolved, web)
+    assert query.qtype == "recommendation"
+    assert len(query.subjects) == 2
+
+
+def test_which_then_takes_subjects_from_earlier_turns() -> None:
+    three = SubjectCatalog(["Django", "Flask", "FastAPI"])
+    history = [turn("Who created Django?", three), turn("Who created FastAPI?", three)]
+    assert resolve("which is older then?", history, three)[0] == "Which is older, FastAPI or Django?"
+    # One subject in a corpus of three: which two is unknown, so the question stays as asked.
+    assert resolve("which is older then?", history[-1:], three) == ("which is older then?", None)
+
+
+@pytest.mark.parametrize("follow_up", ["what about for beginners?", "And for beginners?", "for beginners?"])
+def test_a_new_aspect_keeps_the_previous_subjects(web: SubjectCatalog, follow_up: str) -> None:
+    history = [turn("Which is faster, FastAPI or Flask?", web)]
+    resolved, qtype = resolve(follow_up, history, web)
+    assert resolved == "What about FastAPI and Flask for beginners?"
+    assert qtype is None
+    assert "beginners" in analyse(resolved, web).aspect_terms
+    history = [turn("Compare Flask and FastAPI", web)]
+    assert resolve(follow_up, history, web)[0] == "What about Flask and FastAPI for beginners?"
+    history = [turn("Does FastAPI support WebSockets?", web)]
+    assert resolve(follow_up, history, web)[0] == "What about FastAPI for beginners?"
+
+
+def test_bare_follow_ups_are_not_flask_specific() -> None:
+    dbs = SubjectCatalog(["PostgreSQL", "MySQL"])
+    history = [turn("Does PostgreSQL support logical replication?", dbs)]
+    assert resolve("why?", history, dbs)[0] == "Does PostgreSQL support logical replication, and why?"
+    assert resolve("and the other one?", history, dbs)[0] == "Does MySQL support logical replication?"
+    assert resolve("which is faster then?", history, dbs)[0] == "Which is faster, PostgreSQL or MySQL?"
+    assert resolve("what about in production?", history, dbs)[0] == "What about PostgreSQL in production?"
 
 
 # -- ConversationStore ----------------------------------------------------------------------------

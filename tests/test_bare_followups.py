@@ -1,0 +1,73 @@
+"""Bare follow-ups ("why?", "and the other one?", "which is faster then?", "what about for beginners?") asked
+through the real engine over the seed corpus, in one conversation after a first question."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer import Answer
+from qa.engine import Engine
+from qa.query import analyse
+
+
+def follow(engine: Engine, first: str, follow_up: str) -> Answer:
+    cid = engine.conversations.new_id()
+    assert not engine.ask(first, cid).abstained
+    return engine.ask(follow_up, cid)
+
+
+def quotes(answer: Answer) -> str:
+    return " ".join(c.quote for c in answer.citations).lower()
+
+
+@pytest.mark.parametrize("follow_up", ["why?", "how so?", "why is that?", "how come?"])
+def test_why_after_a_comparison_answers_with_the_reasons(engine: Engine, follow_up: str) -> None:
+    first = "Which is faster, FastAPI or Flask?"
+    answer = follow(engine, first, follow_up)
+    assert not answer.abstained, answer.answer
+    catalog = engine.snapshot().catalog
+    query = analyse(answer.resolved_question, catalog)
+    assert set(query.subjects) == set(analyse(first, catalog).subjects)
+    assert "faster" in query.aspect_terms
+    assert answer.citations and any(w in quotes(answer) for w in ("fast", "slow", "performance", "concurren"))
+
+
+@pytest.mark.parametrize("follow_up", ["and the other one?", "what about the other one?"])
+def test_the_other_one_asks_about_the_corpus_s_other_subject(engine: Engine, follow_up: str) -> None:
+    catalog = engine.snapshot().catalog
+    assert len(catalog.names) == 2  # the seed corpus compares two things
+    first_subject, other = catalog.names
+    answer = follow(engine, f"Does {first_subject} support WebSockets?", follow_up)
+    assert not answer.abstained, answer.answer
+    assert analyse(answer.resolved_question, catalog).subjects == (other,)
+    assert "websocket" in answer.resolved_question.lower()
+    assert "websocket" in quotes(answer) and other.lower() in quotes(answer)
+
+
+@pytest.mark.parametrize("first", ["Compare Flask and FastAPI", "Does FastAPI support WebSockets?"])
+def test_which_is_faster_then_compares_the_conversation_s_subjects(engine: Engine, first: str) -> None:
+    answer = follow(engine, first, "which is faster then?")
+    assert not answer.abstained, answer.answer
+    catalog = engine.snapshot().catalog
+    query = analyse(answer.resolved_question, catalog)
+    assert set(query.subjects) == set(catalog.names)
+    assert "faster" in query.aspect_terms
+    assert {s.lower() for s in catalog.names} <= {s.lower() for s in catalog.mentioned(quotes(answer))}
+
+
+@pytest.mark.parametrize("first", ["Which is faster, FastAPI or Flask?", "Compare Flask and FastAPI"])
+def test_what_about_for_beginners_keeps_the_subjects(engine: Engine, first: str) -> None:
+    answer = follow(engine, first, "what about for beginners?")
+    assert not answer.abstained, answer.answer
+    catalog = engine.snapshot().catalog
+    query = analyse(answer.resolved_question, catalog)
+    assert set(query.subjects) == set(analyse(first, catalog).subjects)
+    assert "beginners" in query.aspect_terms
+    assert "beginner" in quotes(answer)
+
+
+def test_a_bare_why_without_a_conversation_still_abstains(engine: Engine) -> None:
+    # Nothing to resolve against: the question means nothing alone.
+    answer = engine.ask("why?")
+    assert answer.abstained
+    assert answer.resolved_question == "why?"
