@@ -7,9 +7,9 @@
 Each corpus is built in a scratch directory through ``build_index`` and asked through ``Engine.ask``
 and ``Engine.retrieve_chunks``; see ``bench/datasets``. Questions are split once by a hash of their id:
 ``dev`` (30 %) and ``test`` (70 %). Tuning sees only dev questions: chunk size x fusion (top_k, rrf_k)
-chosen on retrieval (mean over sets of (R@5 + MRR@10) / 2), then the abstention threshold on the
-confidence of each set's own questions vs another set's (largest abstain-on-foreign minus false
-abstention). The tables are then measured on the test questions with the chosen settings.
+chosen on retrieval (mean over sets of (R@5 + MRR@10) / 2). The evidence ranker and the abstention
+model (and its threshold) are learned from the same dev questions by ``python -m bench.train_ranker``.
+The tables are then measured on the test questions with the chosen settings.
 """
 
 from __future__ import annotations
@@ -123,17 +123,9 @@ def run(args: argparse.Namespace) -> int:
         scored, _ = _choose_fusion(grid, names)
         size, top_k, rrf_k = scored[0][1]
         tuned = base.model_copy(update={"chunk_max_tokens": size, "top_k": top_k, "rrf_k": rrf_k})
-        # 2. Abstention threshold: confidences of each set's own dev questions vs another set's.
-        engines, conf = {}, {}
-        for name in names:
-            engine, _ = build_engine(sets[name], scratch / name, tuned, embedder)
-            engines[name] = engine
-            if args.tune:
-                dev = sets[name].split("dev").sample(args.tune_sample)
-                foreign = load_dataset(FOREIGN[name], data).split("dev").sample(FOREIGN_SAMPLE).questions
-                conf[name] = ([engine.ask(q.text).confidence for q in dev.questions],
-                              [engine.ask(q.text).confidence for q in foreign])
-        threshold = base.abstain_threshold
+        # 2. One engine a set at the chosen settings. The abstention threshold is not tuned here: it is the
+        #    shipped abstention model's, chosen on the same dev questions by `python -m bench.train_ranker`.
+        engines = {name: build_engine(sets[name], scratch / name, tuned, embedder)[0] for name in names}
         if args.tune:
             print("## Tuning (dev split: 30 % of each set's questions)\n")
             print(f"chunk size x fusion, mean over {len(names)} sets of (R@5 + MRR@10) / 2, best first:")
@@ -142,24 +134,15 @@ def run(args: argparse.Namespace) -> int:
             default = [x for x in scored if x[1] == (base.chunk_max_tokens, base.top_k, base.rrf_k)]
             if default:
                 print(f"  (current defaults {default[0][1]}: {default[0][0]:.4f})")
-            print("\nabstention threshold (mean over sets; foreign = another set's dev questions):")
-            best = None
-            for t in [x / 100 for x in range(20, 71, 5)]:
-                fa = statistics.fmean(sum(c < t for c in own) / len(own) for own, _ in conf.values())
-                ab = statistics.fmean(sum(c < t for c in other) / len(other) for _, other in conf.values())
-                print(f"  {t:.2f}: abstains on foreign {ab:.3f}, false abstention {fa:.3f}")
-                if best is None or ab - fa > best[1]:
-                    best = (t, ab - fa)
-            threshold = best[0] if best else threshold
-            print(f"\nchosen on dev: chunk_max_tokens={size} top_k={top_k} rrf_k={rrf_k} abstain_threshold={threshold:.2f}\n")
+            print(f"\nchosen on dev: chunk_max_tokens={size} top_k={top_k} rrf_k={rrf_k}\n")
             if args.json:
                 Path(args.json).with_suffix(".grid.json").write_text(json.dumps(grid, indent=1), encoding="utf-8")
-        final = tuned.model_copy(update={"abstain_threshold": threshold, "query_cache_size": 0})
+        final = tuned.model_copy(update={"query_cache_size": 0})
         # 3. The tables: test split, every system, over the same indexes.
         reports = []
         for name in names:
             engine = Engine(engines[name].settings.model_copy(update={
-                k: getattr(final, k) for k in ("top_k", "rrf_k", "abstain_threshold")}), embedder)
+                k: getattr(final, k) for k in ("top_k", "rrf_k")}), embedder)
             engine.warm_up()
             ds = sets[name].split(args.split).sample(args.sample)
             if ds.unanswerable:

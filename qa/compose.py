@@ -44,6 +44,7 @@ class Evidence:
     scores: dict[int, float]
     candidates: list[Candidate]
     unknown: list[str] = field(default_factory=list)
+    passing: str | None = None  # the name the question is about, which the corpus mentions only in passing
     rows: dict[Aspect, dict[str, list[Statement]]] = field(default_factory=dict)
     disagreements: list[Disagreement] = field(default_factory=list)
     advice: dict[str, list[int]] = field(default_factory=dict)
@@ -64,7 +65,7 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
     version = snap.version
     conf, claims = evidence.confidence, evidence.claims
     if abstains(conf, claims, params.abstain_threshold):
-        return abstain(snap, query, question, conf, evidence.candidates, evidence.unknown)
+        return abstain(snap, query, question, conf, evidence.candidates, evidence.unknown, evidence.passing)
     citations: list[Citation] = []
     by_unit: dict[int, int] = {}
     used: set[int] = set()
@@ -238,6 +239,7 @@ def abstain(
     conf: float,
     cands: list[Candidate] | None = None,
     unknown: list[str] | None = None,
+    passing: str | None = None,
 ) -> Answer:
     topics = nearest_topics(snap, cands or [])
     text = NOT_COVERED
@@ -245,6 +247,9 @@ def abstain(
     if unknown:
         what = unknown[0] if unknown[0].startswith("a comparison of") else ", ".join(unknown)
         text = NOT_COVERED[:-1] + f" (it has nothing on {what})."
+    elif passing:
+        what = passing
+        text = NOT_COVERED[:-1] + f" (it mentions {passing} only in passing)."
     if topics:
         text += " Nearest topics it does cover: " + "; ".join(topics) + "."
     return Answer(

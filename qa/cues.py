@@ -75,6 +75,15 @@ ADVICE = re.compile(
 )
 HOWTO = re.compile(r"\b(install|run|create|define|use|add|import|pip|example|code|write|set ?up)\b", re.I)
 
+# What a unit states, and what kind of answer a question wants (the learned ranker pairs them).
+NUMBER = re.compile(r"\d")
+YEAR = re.compile(r"\b(?:1[0-9]\d\d|20\d\d)s?\b")
+MID_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+")  # a capitalised word mid-sentence: someone or something named
+WANTS_NUMBER = re.compile(r"\bhow (?:many|much|long|old|fast|big|large|far|often)\b|\bwhat (?:percentage|number|"
+                          r"size|version|amount)\b|\bwhich version\b", re.I)
+WANTS_YEAR = re.compile(r"\bwhen\b|\bwhat (?:year|date|century|decade)\b|\bwhich (?:year|century)\b", re.I)
+WANTS_NAME = re.compile(r"\bwho(?:m|se)?\b", re.I)
+
 _YES_NO = re.compile(r"^\s*(does|do|is|are|can|has|have|will|was|were|did|could)\b", re.I)
 
 

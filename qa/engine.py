@@ -16,12 +16,14 @@ from qa.build import BuildReport, Progress, build_index
 from qa.comparison import advice, comparison_rows, conflicts
 from qa.compose import ComposeParams, Evidence, compose
 from qa.conversation import ConversationStore, Turn, resolve
+from qa.coverage import correct_question, passing_name, unknown_names, written_as_name
 from qa.embedding import CachedQueryEmbedder, Embedder, create_embedder
 from qa.errors import InvalidQuestionError, QAError
-from qa.evidence import abstains, confidence, score_units, select_claims, unknown_names
+from qa.evidence import abstains, confidence, score_units, select_claims
 from qa.index import IndexVersion
 from qa.layout import live_version_dir
 from qa.query import Query, analyse, foreign_comparison
+from qa.ranker import shipped_models
 from qa.reload import Reloader
 from qa.retrieval import retrieve
 from qa.settings import Settings
@@ -235,9 +237,21 @@ class Engine:
         resolved, query = self._understand(q, conversation_id, snap)
         self.conversations.add(conversation_id, Turn(q, resolved, query.subjects, query.qtype), None)
 
+    def _is_word(self, word: str) -> bool:
+        """Whether the model's vocabulary holds ``word`` whole (or its singular): a real word, not a typo."""
+        return self._word_pieces(word) == 1 or (word.endswith("s") and self._word_pieces(word[:-1]) == 1)
+
+    @property
+    def abstain_threshold(self) -> float:
+        """QA_ABSTAIN_THRESHOLD when set, else the shipped abstention model's own."""
+        s = self.settings.abstain_threshold
+        return shipped_models().abstention.threshold if s is None else s
+
     def _understand(self, q: str, conversation_id: str | None, snap: Snapshot) -> tuple[str, Query]:
-        """The question as a standalone one (a follow-up resolved against the conversation), and its analysis."""
+        """The question as a standalone one (a follow-up resolved against the conversation, typos of corpus
+        words corrected), and its analysis."""
         history = self.conversations.history(conversation_id) if conversation_id else []
+        q, _ = correct_question(q, snap.vocabulary, self._is_word)
         resolved, inherited = resolve(q, history, snap.catalog)
         query = analyse(resolved, snap.catalog)
         if inherited and query.qtype == "fact":
@@ -254,22 +268,29 @@ class Engine:
         s = self.settings
         cands = retrieve(snap, qvec, query, top_k=s.top_k, rrf_k=s.rrf_k, mode=mode)
         t2 = time.perf_counter()
-        scored = score_units(snap, qvec, query, cands)
-        claims = select_claims(snap, scored, query, s.max_claims)
+        ranking = score_units(snap, qvec, query, cands)
+        claims = select_claims(snap, ranking.scored, query, s.max_claims)
         unknown = unknown_names(snap, resolved, self._word_pieces)
-        conf = confidence(scored, unknown)
+        conf = confidence(ranking, unknown)
+        passing = None
         if (foreign := foreign_comparison(resolved, snap.catalog)) and snap.catalog.names:
             conf = 0.0  # the corpus compares other things; a passing mention is no answer
             unknown = [f"a comparison of {foreign[0]} and {foreign[1]}"]
+        elif any(map(written_as_name, unknown)):
+            conf = 0.0  # 'Express.js', 'Quart': the corpus has nothing on what the question is about
+        elif not unknown and snap.catalog.names and (passing := passing_name(snap, resolved, self._word_pieces)):
+            conf = 0.0  # the question is about something the corpus only names
         rows, disagreements, when = {}, [], {}
-        if not abstains(conf, claims, s.abstain_threshold):  # an abstention shows none of these
+        threshold = self.abstain_threshold
+        if not abstains(conf, claims, threshold):  # an abstention shows none of these
             if query.qtype == "comparison" and len(query.subjects) >= 2:
                 rows = comparison_rows(snap, qvec, query, cands)
             disagreements = conflicts(snap, query, qvec, cands)
             if query.qtype == "recommendation" and len(query.subjects) >= 2:
                 when = advice(snap, qvec, query, cands)
-        evidence = Evidence(claims, conf, {x.unit: x.score for x in scored}, cands, unknown, rows, disagreements, when)
-        params = ComposeParams(s.abstain_threshold, s.stale_after_days, dt.date.today())
+        scores = {x.unit: x.score for x in ranking.scored}
+        evidence = Evidence(claims, conf, scores, cands, unknown, passing, rows, disagreements, when)
+        params = ComposeParams(threshold, s.stale_after_days, dt.date.today())
         answer = compose(snap, query, q, evidence, params)
         t3 = time.perf_counter()
         if conversation_id:

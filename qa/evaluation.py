@@ -1,7 +1,8 @@
 """The evaluation set: questions written from the corpus, with the phrases a correct answer contains.
 
-``qa eval`` reports evidence recall@k, answer hit rate, abstention precision/recall, false abstention,
-grounded-quote rate, conflict recall, both-sides coverage and latency.
+``qa eval`` reports evidence recall@k, answer hit rate, answer in the first claim, abstention
+precision/recall, false abstention, grounded-quote rate, conflict recall, false disagreements (on questions
+whose sources agree), both-sides coverage and latency.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class EvalCase:
     subjects: list[str] = field(default_factory=list)
     history: list[str] = field(default_factory=list)
     conflict_values: list[str] = field(default_factory=list)
+    no_conflict: bool = False  # the sources agree: the answer must show no disagreement
 
 
 def load_cases(path: Path) -> list[EvalCase]:
@@ -55,9 +57,11 @@ class CaseResult:
     answerable: bool
     abstained: bool
     hit: bool
+    first_claim_hit: bool  # the first cited quote holds an expected phrase
     evidence_hit: bool
     grounded: bool
     conflict_hit: bool | None
+    false_conflict: bool | None  # a disagreement shown where the sources agree
     both_sides: bool | None
     confidence: float
     ms: float
@@ -69,11 +73,13 @@ class EvalReport:
     n: int
     evidence_recall_at_k: float
     answer_hit_rate: float
+    first_claim_hit_rate: float
     abstention_precision: float
     abstention_recall: float
     false_abstention: float
     grounded_quote_rate: float
     conflict_recall: float
+    false_disagreements: int
     both_sides_coverage: float
     latency_p50_ms: float
     latency_p99_ms: float
@@ -88,11 +94,13 @@ class EvalReport:
             ("questions", f"{self.n}"),
             (f"evidence recall@{self.k}", f"{self.evidence_recall_at_k:.3f}"),
             ("answer hit rate", f"{self.answer_hit_rate:.3f}"),
+            ("answer in the first claim", f"{self.first_claim_hit_rate:.3f}"),
             ("abstention precision", f"{self.abstention_precision:.3f}"),
             ("abstention recall", f"{self.abstention_recall:.3f}"),
             ("false abstention (answerable)", f"{self.false_abstention:.3f}"),
             ("grounded quotes", f"{self.grounded_quote_rate:.3f}"),
             ("conflict recall", f"{self.conflict_recall:.3f}"),
+            ("false disagreements", f"{self.false_disagreements}"),
             ("both-sides coverage", f"{self.both_sides_coverage:.3f}"),
             ("ask latency p50 / p99", f"{self.latency_p50_ms:.1f} ms / {self.latency_p99_ms:.1f} ms"),
         ]
@@ -147,9 +155,12 @@ def run_eval(engine: Engine, cases: list[EvalCase], *, k: int = 5, mode: str = "
                 for s in case.subjects
             )
         hit = (not answer.abstained) and (not case.must_contain_any or _contains_any(seen, case.must_contain_any))
+        first = answer.citations[0].quote if answer.citations else ""
+        first_hit = hit and (not case.must_contain_any or _contains_any(first, case.must_contain_any))
+        false_conflict = bool(answer.conflicts) if case.no_conflict else None
         results.append(
-            CaseResult(case.id, case.type, case.answerable, answer.abstained, hit, evidence_hit, grounded,
-                       conflict_hit, both, answer.confidence, ms, answer.answer)
+            CaseResult(case.id, case.type, case.answerable, answer.abstained, hit, first_hit, evidence_hit, grounded,
+                       conflict_hit, false_conflict, both, answer.confidence, ms, answer.answer)
         )
     answerable = [r for r in results if r.answerable]
     oos = [r for r in results if not r.answerable]
@@ -161,16 +172,19 @@ def run_eval(engine: Engine, cases: list[EvalCase], *, k: int = 5, mode: str = "
     def share(items: list[CaseResult], pred: Any) -> float:
         return sum(1 for r in items if pred(r)) / len(items) if items else 1.0
 
-    failures = [r for r in results if (r.answerable and not r.hit) or (not r.answerable and not r.abstained)]
+    failures = [r for r in results
+                if (r.answerable and not r.hit) or (not r.answerable and not r.abstained) or r.false_conflict]
     return EvalReport(
         n=len(results),
         evidence_recall_at_k=share([r for r in answerable if r.type != "followup"], lambda r: r.evidence_hit),
         answer_hit_rate=share(answerable, lambda r: r.hit),
+        first_claim_hit_rate=share(answerable, lambda r: r.first_claim_hit),
         abstention_precision=share(abstained, lambda r: not r.answerable),
         abstention_recall=share(oos, lambda r: r.abstained),
         false_abstention=share(answerable, lambda r: r.abstained),
         grounded_quote_rate=share(results, lambda r: r.grounded),
         conflict_recall=share(conflicts, lambda r: r.conflict_hit),
+        false_disagreements=sum(1 for r in results if r.false_conflict),
         both_sides_coverage=share(comparisons, lambda r: r.both_sides),
         latency_p50_ms=statistics.median(latencies) if latencies else 0.0,
         latency_p99_ms=percentile(latencies, 0.99),

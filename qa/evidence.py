@@ -1,10 +1,9 @@
-"""Evidence: scoring the units of the retrieved chunks against a question, selecting the claims an answer
-is made of, names the corpus never mentions, and how confident the evidence is (whether to abstain)."""
+"""Evidence: the candidate units of the retrieved chunks, scored by the learned ranker (``qa.ranker``), the
+claims an answer is made of, and how confident the evidence is (whether to abstain)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -12,12 +11,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qa.query import Query
+from qa.ranker import FEATURES, QUESTION_FEATURES, question_features, shipped_models, unit_features
 from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
 from qa.text import STOPWORDS, words
 
 WHOLE_CORPUS_UNITS = 5000  # up to this many units, the nearest units of the whole corpus are candidates too
 EXTRA_UNITS = 24
+# Claims within this many logits of the best unit (and, for one per subject, this much more): chosen on the
+# dev split of the sets the ranker is trained on, where it keeps what the hand-weighted score kept on average.
+CLAIM_MARGIN = 3.0
+SUBJECT_MARGIN = 1.5
 
 
 class Scored(NamedTuple):  # a tuple: a question scores a few hundred units, and tuples are cheap to make
@@ -35,8 +39,53 @@ class Claim:
     cites: list[int] = field(default_factory=list)
 
 
-def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate], limit: int = 14) -> list[Scored]:
-    """Score the evidence units of the best candidate chunks; best first."""
+@dataclass(frozen=True)
+class Ranking:
+    """A question's evidence units, best first, and what the abstention model reads of them."""
+
+    scored: list[Scored]
+    question: NDArray[np.float64] | None  # QUESTION_FEATURES without the unknown-name flag; None: no evidence
+
+
+def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate], limit: int = 14) -> Ranking:
+    """Score the candidate evidence units (:func:`build_pool`) with the shipped learned ranker; best first."""
+    features = unit_evidence(snap, qvec, query, cands, limit)
+    if features is None:
+        return Ranking([], None)
+    pool, x = features
+    logits = shipped_models().ranker.score(x)
+    order = np.argsort(-logits, kind="stable")
+    columns = (pool.ids[order].tolist(), logits[order].tolist(), x[order, FEATURES.index("cos")].tolist(),
+               x[order, FEATURES.index("lex_aspect")].tolist())
+    return Ranking(list(map(Scored, *columns)), question_features(snap, query, x, logits, unknown=False))
+
+
+def unit_evidence(
+    snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate], limit: int = 14,
+) -> tuple[Pool, NDArray[np.float64]] | None:
+    """The candidate units and their feature rows (:data:`qa.ranker.FEATURES`); None when there are none."""
+    pool = build_pool(snap, qvec, query, cands, limit)
+    if pool is None:
+        return None
+    cos = (snap.version.unit_vecs[pool.ids] @ qvec).astype(np.float64)
+    return pool, unit_features(snap, query, pool.ids, cos, pool.near, pool.chunk_dense, pool.chunk_bm25, pool.phrased)
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A question's candidate evidence units with their retrieval-side features."""
+
+    ids: NDArray[np.int64]
+    near: NDArray[np.float64]  # the unit's chunk's fused score over the best candidate's (0: not a candidate)
+    chunk_dense: NDArray[np.float64]
+    chunk_bm25: NDArray[np.float64]
+    phrased: NDArray[np.bool_]
+
+
+def build_pool(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate], limit: int = 14) -> Pool | None:
+    """The units of the best ``limit`` candidate chunks (plus, for a question naming subjects, up to six
+    chunks about them), the units nearest the question in a small corpus, and the units holding a phrase
+    of the question; None when there are none."""
     version = snap.version
     chosen = cands[:limit]
     # Candidates added for subject coverage sit after the first ``limit``; keep them too.
@@ -44,11 +93,9 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
         subjects = set(query.subjects)
         chosen += [c for c in cands[limit:] if snap.chunk_subjects[c.chunk] & subjects][:6]
     if not chosen:
-        return []
+        return None
     top_fused = max(c.fused for c in chosen)
-    aspect = [t for t in query.aspect_terms if t not in STOPWORDS] or list(query.terms)
-    weights = {t: snap.idf_of(t) for t in aspect}
-    total_w = sum(weights.values()) or 1.0
+    top_lex = max(max(c.lexical for c in chosen), 1e-9)
     prior: dict[int, float] = {}
     for c in chosen:
         rec = version.chunks[c.chunk]
@@ -62,32 +109,20 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
     for u in phrased:  # holding the question's own phrase ("built on", not "built-in") makes a unit a candidate
         prior.setdefault(u, 0.0)
     if not prior:
-        return []
+        return None
     ids = np.fromiter(prior, dtype=np.int64, count=len(prior))
     near = np.fromiter(prior.values(), dtype=np.float64, count=len(prior))
-    cos = version.unit_vecs[ids] @ qvec
-    lex = np.zeros(len(ids))
-    for t, w in weights.items():
-        lex += w * snap.holding(ids, t)
-    lex /= total_w
-    score = cos + 0.3 * lex + 0.08 * near - 0.15 * snap.unit_short[ids]
-    if phrased:
-        score += 0.1 * np.fromiter((u in phrased for u in prior), dtype=bool, count=len(prior))
-    score += np.where(snap.unit_is_code[ids], 0.05 if query.qtype == "howto" else -0.12, 0.0)
-    if query.qtype == "recommendation":
-        score += 0.08 * snap.unit_advice[ids]
-    if query.qtype == "howto":
-        score += 0.03 * snap.unit_howto[ids]
-    if query.subjects:
-        about = np.zeros(len(ids), dtype=bool)
-        for name in query.subjects:
-            if name in snap.subject_units:
-                about |= snap.subject_units[name][ids]
-        # Not about the question's subjects: less likely; about another subject altogether: less still.
-        score -= np.where(about, 0.0, 0.03 + 0.1 * snap.unit_has_lead[ids])
-    order = np.argsort(-score, kind="stable")
-    columns = (ids[order].tolist(), score[order].tolist(), cos[order].astype(np.float64).tolist(), lex[order].tolist())
-    return list(map(Scored, *columns))
+    chunk_of = version.units[ids, 0].astype(np.int64)
+    dense_of = {c.chunk: c.dense for c in chosen}
+    lex_of = {c.chunk: c.lexical / top_lex for c in chosen}
+    missing = sorted({int(c) for c in chunk_of.tolist() if c not in dense_of})
+    if missing:
+        vecs = version.faiss.reconstruct_batch(np.array(missing, dtype=np.int64))
+        dense_of.update(zip(missing, (vecs @ qvec).tolist(), strict=True))
+    chunk_dense = np.array([dense_of[c] for c in chunk_of.tolist()], dtype=np.float64)
+    chunk_bm25 = np.array([lex_of.get(c, 0.0) for c in chunk_of.tolist()], dtype=np.float64)
+    is_phrased = np.fromiter((u in phrased for u in prior), dtype=bool, count=len(prior))
+    return Pool(ids, near, chunk_dense, chunk_bm25, is_phrased)
 
 
 def phrase_units(snap: Snapshot, query: Query) -> set[int]:
@@ -127,7 +162,7 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
         return []
     vecs = snap.version.unit_vecs
     best = scored[0].score
-    floor = best - 0.22
+    floor = best - CLAIM_MARGIN
     picked: list[Scored] = []
 
     def diverse(s: Scored) -> bool:
@@ -140,7 +175,7 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
     if comparative:
         for subject in query.subjects:
             for s in scored:
-                if s.score < floor - 0.1:
+                if s.score < floor - SUBJECT_MARGIN:
                     break
                 if unit_subject(snap, s.unit, query.subjects) == subject and diverse(s):
                     picked.append(s)
@@ -184,54 +219,15 @@ def _same_numbers(snap: Snapshot, a: int, b: int) -> bool:
     return not (na and nb) or na == nb
 
 
-_TOKEN = re.compile(r"[A-Za-z][\w.+#-]*[\w+#]|[A-Za-z]")
-_QUESTION_START = frozenset("how what which who whom whose when why where compare should does do is are can will".split())
-
-
-def _known(snap: Snapshot, word: str) -> bool:
-    forms = {word, word.rstrip("s")}
-    for suffix in ("es", "ing", "ed", "er", "ers"):
-        if word.endswith(suffix):
-            forms.add(word[: -len(suffix)])
-    return any(f in snap.idf for f in forms)
-
-
-def unknown_names(snap: Snapshot, question: str, pieces: Callable[[str], int]) -> list[str]:
-    """Names in the question that the corpus never mentions ('Express.js', 'MongoDB', 'kotlin').
-
-    A word counts as a name when it is written like one (capitalised mid-sentence, inner capitals,
-    digits or dots) or when the model's own WordPiece vocabulary does not know it whole (so it is
-    jargon or a proper noun rather than a common English word)."""
-    out = []
-    tokens = _TOKEN.findall(question)
-    for i, tok in enumerate(tokens):
-        low = tok.lower()
-        if low in STOPWORDS or low in _QUESTION_START or len(low) < 2:
-            continue
-        if all(_known(snap, w) for w in words(low)):
-            continue
-        looks_named = (
-            (i > 0 and tok[0].isupper())
-            or any(c.isupper() for c in tok[1:])
-            or any(c.isdigit() or c == "." for c in tok)
-            or (i == 0 and tok[0].isupper())
-            or pieces(low) >= 2
-        )
-        if looks_named:
-            out.append(tok)
-    return out
-
-
-def confidence(scored: list[Scored], unknown: list[str]) -> float:
-    """How well the evidence answers the question, in [0, 1]: the best evidence unit's cosine with the
-    question, halved when the question names things the corpus never mentions. The abstention
-    threshold on it is calibrated by ``qa eval`` (see README)."""
-    if not scored:
+def confidence(ranking: Ranking, unknown: list[str]) -> float:
+    """The probability that the corpus answers the question, from the shipped abstention model: how close
+    and how clearly singled out the best evidence is, how much of the question the corpus knows, and
+    whether the question names something the corpus never mentions."""
+    if ranking.question is None:
         return 0.0
-    top_cos = max(s.cos for s in scored[:5])
-    if unknown:
-        top_cos *= 0.5
-    return float(max(0.0, min(1.0, top_cos)))
+    row = ranking.question.copy()
+    row[QUESTION_FEATURES.index("unknown_name")] = float(bool(unknown))
+    return float(1.0 / (1.0 + np.exp(-shipped_models().abstention.score(row))))
 
 
 def abstains(conf: float, claims: list[Claim], threshold: float) -> bool:

@@ -44,13 +44,14 @@ class Settings(BaseSettings):
 
     max_question_chars: int = Field(default=2000, ge=1)
     chunk_max_tokens: int = Field(default=256, ge=32, le=256)
-    # top_k and rrf_k: tuned on the dev split of six labelled sets (README "Quality and speed"): rrf_k 5
-    # instead of 60 lets each retriever's first hits lead; (R@5 + MRR@10) / 2 went 0.804 -> 0.843 there,
-    # and the seed evaluation's evidence recall@5 0.878 -> 0.946 with nothing else worse.
+    # top_k and rrf_k: tuned on the dev split of six labelled sets (docs/evaluation.md): rrf_k 5 instead of
+    # the usual 60 lets each retriever's first hits lead.
     top_k: int = Field(default=50, ge=1, description="candidates taken from each retriever before fusion")
     rrf_k: int = Field(default=5, ge=1, description="reciprocal rank fusion constant: 1 / (rrf_k + rank)")
     max_claims: int = Field(default=4, ge=1)
-    abstain_threshold: float = Field(default=0.5, description="confidence below which the bot abstains")
+    abstain_threshold: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="confidence (the probability that the corpus answers the question) "
+        "below which the bot abstains; unset: the shipped abstention model's threshold, chosen on dev questions")
     stale_after_days: int = Field(default=730, ge=1, description="sources older than this are marked possibly outdated")
     query_cache_size: int = Field(default=1024, ge=0)
     ask_concurrency: int = Field(

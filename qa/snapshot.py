@@ -9,7 +9,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qa.aspects import Aspect, aspect_stems, build_aspects, row_cells, stem
-from qa.cues import ADVICE, HOWTO
+from qa.coverage import Vocabulary
+from qa.cues import ADVICE, HOWTO, MID_NAME, NUMBER, YEAR
 from qa.documents import Document
 from qa.index import IndexVersion
 from qa.query import SubjectCatalog
@@ -114,6 +115,17 @@ class Snapshot:
         self.subject_units = {
             name: np.array([name in subs for subs in self.unit_subjects], dtype=bool) for name in self.catalog.names
         }
+        # What the learned evidence ranker reads of each unit (qa.ranker).
+        self.unit_row = kinds == "row"
+        self.unit_item = kinds == "item"
+        self.unit_log_words = np.log1p(np.array(self.unit_nwords, dtype=np.float64))
+        self.unit_chunk = version.units[:, 0].astype(np.int64)
+        unit_lo = np.array([c.unit_lo for c in version.chunks], dtype=np.int64)
+        self.unit_first = np.arange(len(self.unit_chunk)) == unit_lo[self.unit_chunk] if len(unit_lo) else self.unit_row
+        self.unit_number, self.unit_year, self.unit_name = (
+            np.array([bool(cue.search(t)) for t in self.unit_text], dtype=bool) for cue in (NUMBER, YEAR, MID_NAME))
+        self.section_words = [frozenset(words(" ".join(c.section))) for c in version.chunks]
+        self.vocabulary = Vocabulary({w: len(us) for w, us in word_units.items()})
 
     def _spans(self, unit: int) -> dict[str, tuple[int, int]]:
         """Subject -> the part of ``unit`` that speaks about it: a table row's cells, else the whole unit

@@ -89,7 +89,7 @@ def test_out_of_scope_questions_abstain(answers: dict[str, Answer], engine: Engi
     assert "does not cover" in answer.answer
     assert answer.citations == ()
     assert not MARK.search(answer.answer)
-    assert answer.confidence < engine.settings.abstain_threshold
+    assert answer.confidence < engine.abstain_threshold
     # It points at what the corpus does cover instead.
     assert answer.suggestions and all(s in answer.answer for s in answer.suggestions)
 
@@ -98,7 +98,7 @@ def test_in_scope_questions_do_not_abstain(answers: dict[str, Answer], engine: E
     for question in ("Who created Flask?", "Does Flask support WebSockets natively?", "How do I install FastAPI?"):
         answer = answers[question]
         assert not answer.abstained, question
-        assert answer.confidence >= engine.settings.abstain_threshold
+        assert answer.confidence >= engine.abstain_threshold
     assert "Armin Ronacher" in answers["Who created Flask?"].answer
 
 

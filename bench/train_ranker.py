@@ -1,0 +1,307 @@
+"""Train the evidence models (``qa/models/evidence.json``) on the dev splits of labelled sets.
+
+    python -m bench.train_ranker            # train, cross-validate on dev, write the shipped file
+    python -m bench.train_ranker --check    # cross-validation only, nothing written
+
+The ranker: a unit is labelled a positive when its text holds a gold answer string (the
+answer-in-citation rule); a conditional logit (one softmax over each question's candidate units),
+fitted by L-BFGS with an L2 pull towards the hand-weighted score it replaced (``HAND_SCORE``).
+
+The abstention model: a logistic model of "the corpus answers this question", each set's own dev
+questions against dev questions of another set (``FOREIGN``) asked of the same corpus, every set
+weighing the same. Its threshold abstains on at least ``FOREIGN_FLOOR`` of every set's foreign
+questions (less one question where a set has fewer than 50: one of 16 is six points) with the fewest
+false abstentions (mean over sets).
+
+Weights are written to six decimals, so the same data gives the same file. Test questions are never read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+CACHE = ROOT / "bench" / "results" / "train-cache"
+TRAIN_SETS = ("squad2-dev-cs224n", "covid-qa")
+ABSTAIN_SETS = ("squad2-dev-cs224n", "covid-qa", "covid-qa-faq", "msmarco-trecdl-subset", "django-faq")
+FOREIGN_SAMPLE = 150
+FOREIGN_FLOOR = 0.95
+L2 = 1.0
+
+
+@dataclass
+class Groups:
+    """Feature rows of every question's candidate units, consecutive per question."""
+
+    x: np.ndarray
+    y: np.ndarray  # 1 where the unit holds a gold answer
+    cosine: np.ndarray  # the unit's cosine alone: the baseline
+    starts: np.ndarray  # group boundaries: question i is rows starts[i]:starts[i+1]
+    qids: list[str]
+    sets: list[str]
+
+
+def _engine(name: str, ds, settings):  # type: ignore[no-untyped-def]
+    from bench.datasets.runner import write_corpus
+    from qa.build import build_index
+    from qa.engine import Engine
+
+    key = hashlib.sha1("\x1f".join(d.doc_id + d.text for d in ds.docs).encode()).hexdigest()[:12]
+    work = CACHE / f"{name}-{key}"
+    if not (work / "index" / "CURRENT").exists():
+        write_corpus(ds, work / "corpus")
+        build_index(work / "corpus", work / "index", Engine(settings).embedder, max_tokens=settings.chunk_max_tokens)
+    eng = Engine(settings.model_copy(update={"corpus_dir": work / "corpus", "index_dir": work / "index",
+                                             "data_dir": work / "var", "query_cache_size": 0}))
+    eng.warm_up()
+    return eng
+
+
+def _evidence(engine, questions: list[str]):  # type: ignore[no-untyped-def]
+    """Per question, as ``Engine.ask`` sees it (typos corrected): its candidate units, their feature rows and
+    whether it names something the corpus never mentions; None when there is no candidate."""
+    from qa.coverage import correct_question, unknown_names
+    from qa.evidence import unit_evidence
+    from qa.query import analyse
+    from qa.retrieval import retrieve
+
+    snap, settings = engine.snapshot(), engine.settings
+    texts = [correct_question(q, snap.vocabulary, engine._is_word)[0] for q in questions]
+    for text, qvec in zip(texts, engine.embedder.embed(texts), strict=True):
+        query = analyse(text, snap.catalog)
+        cands = retrieve(snap, qvec, query, top_k=settings.top_k, rrf_k=settings.rrf_k)
+        seen = unit_evidence(snap, qvec, query, cands)
+        yield None if seen is None else (*seen, bool(unknown_names(snap, text, engine._word_pieces)))
+
+
+def collect(names: tuple[str, ...], data: Path, split: str = "dev") -> Groups:
+    from bench.datasets import load_dataset
+    from bench.datasets.metrics import answer_in
+    from qa.ranker import FEATURES
+    settings = _settings()
+    xs, ys, cosines, starts, qids, sets = [], [], [], [0], [], []
+    for name in names:
+        full = load_dataset(name, data)
+        ds = full.split(split)
+        engine = _engine(name, full, settings)
+        snap = engine.snapshot()
+        t0 = time.perf_counter()
+        for q, seen in zip(ds.questions, _evidence(engine, [q.text for q in ds.questions]), strict=True):
+            if not q.answers or seen is None:
+                continue
+            pool, x, _unknown = seen
+            y = np.array([answer_in(q.answers, [snap.unit_text[u]]) for u in pool.ids.tolist()], dtype=np.float64)
+            xs.append(x)
+            ys.append(y)
+            cosines.append(x[:, FEATURES.index("cos")])
+            starts.append(starts[-1] + len(y))
+            qids.append(q.qid)
+            sets.append(name)
+        print(f"{name} ({split}): {len(qids)} questions so far, {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    return Groups(np.vstack(xs), np.concatenate(ys), np.concatenate(cosines), np.array(starts), qids, sets)
+
+
+def _subset(g: Groups, keep: list[int]) -> Groups:
+    rows = [np.arange(g.starts[i], g.starts[i + 1]) for i in keep]
+    sizes = [len(r) for r in rows]
+    idx = np.concatenate(rows)
+    return Groups(g.x[idx], g.y[idx], g.cosine[idx], np.concatenate([[0], np.cumsum(sizes)]),
+                  [g.qids[i] for i in keep], [g.sets[i] for i in keep])
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    from qa.settings import load_settings
+
+    settings = load_settings(_env_file=None)
+    if settings.model_cache_dir is None:
+        settings = settings.model_copy(update={"model_cache_dir": ROOT / "index" / "models"})
+    return settings
+
+
+def collect_questions(ranker, data: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:  # type: ignore[no-untyped-def]
+    """Question features, 1 for a set's own answerable dev question and 0 for a foreign one, and each row's set."""
+    from bench.datasets import FOREIGN, load_dataset
+    from qa.query import analyse
+    from qa.ranker import question_features
+
+    settings = _settings()
+    rows, labels, sets = [], [], []
+    for name in ABSTAIN_SETS:
+        full = load_dataset(name, data)
+        engine = _engine(name, full, settings)
+        snap = engine.snapshot()
+        own = full.split("dev").questions
+        foreign = load_dataset(FOREIGN[name], data).split("dev").sample(FOREIGN_SAMPLE).questions
+        for label, questions in ((1, own), (0, foreign)):
+            texts = [q.text for q in questions]
+            for text, seen in zip(texts, _evidence(engine, texts), strict=True):
+                if seen is None:
+                    continue
+                _pool, x, unknown = seen
+                rows.append(question_features(snap, analyse(text, snap.catalog), x, ranker.score(x), unknown))
+                labels.append(label)
+                sets.append(name)
+        print(f"{name}: {len(own)} own and {len(foreign)} foreign dev questions", file=sys.stderr)
+    return np.vstack(rows), np.array(labels), sets
+
+
+def fit_abstention(x: np.ndarray, y: np.ndarray, sets: list[str]):  # type: ignore[no-untyped-def]
+    """Logistic regression, each (set, label) weighing the same; the threshold chosen on the same dev rows."""
+    from sklearn.linear_model import LogisticRegression
+
+    from qa.ranker import QUESTION_FEATURES, LinearModel
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    keys = [(s, int(v)) for s, v in zip(sets, y, strict=True)]
+    counts = {k: keys.count(k) for k in set(keys)}
+    weight = np.array([1.0 / counts[k] for k in keys])
+    lr = LogisticRegression(C=1.0, max_iter=1000).fit((x - mean) / scale, y, sample_weight=weight * len(y) / weight.sum())
+    model = LinearModel(QUESTION_FEATURES, mean, scale, lr.coef_[0], float(lr.intercept_[0]))
+    p = 1 / (1 + np.exp(-model.score(x)))
+    names = list(dict.fromkeys(sets))
+    sizes = {n: int(((np.array(sets) == n) & (y == 0)).sum()) for n in names}
+    best = None
+    for t in np.unique(np.round(p, 3)):
+        per = {}
+        for n in names:
+            own = p[(np.array(sets) == n) & (y == 1)]
+            other = p[(np.array(sets) == n) & (y == 0)]
+            per[n] = (float((own < t).mean()), float((other < t).mean()))
+        if all(f >= FOREIGN_FLOOR - 1 / max(sizes[n], 1) * (sizes[n] < 50) for n, (_, f) in per.items()):
+            cost = sum(a for a, _ in per.values()) / len(per)
+            if best is None or cost < best[0]:
+                best = (cost, float(t), per)
+    if best is None:
+        raise SystemExit(f"no threshold abstains on {FOREIGN_FLOOR:.0%} of every set's foreign questions")
+    print(f"abstention threshold {best[1]}: " + "; ".join(
+        f"{n} false {a:.3f} foreign {f:.3f}" for n, (a, f) in best[2].items()), file=sys.stderr)
+    return LinearModel(QUESTION_FEATURES, mean, scale, lr.coef_[0], float(lr.intercept_[0]), best[1]), best[2]
+
+
+# The hand-weighted score the ranker replaced, per unit of cosine: the prior the weights shrink towards. It
+# decides what the training sets never show (code blocks, advice, subjects: none of SQuAD's or COVID-QA's
+# questions names a subject), and gives way to the data wherever the data speaks.
+HAND_SCORE = {"cos": 1.0, "near": 0.08, "lex_aspect": 0.3, "short": -0.15, "phrase": 0.1, "code_howto": 0.05,
+              "code_other": -0.12, "advice_rec": 0.08, "howto_howto": 0.03, "not_about": -0.03, "other_lead": -0.1}
+
+
+def fit(g: Groups, l2: float = L2):  # type: ignore[no-untyped-def]
+    """Conditional logit over groups holding a positive, L2-shrunk towards :data:`HAND_SCORE` scaled to the
+    logits (the cosine's weight in a first fit without the prior sets the scale); returns a LinearModel."""
+    from qa.ranker import FEATURES
+
+    first = _fit(g, l2, np.zeros(len(FEATURES)))
+    per_cos = sum(first.weights[FEATURES.index(f)] / first.scale[FEATURES.index(f)] for f in ("cos", "cos_gap"))
+    prior = np.array([per_cos * HAND_SCORE.get(f, 0.0) for f in FEATURES]) * first.scale
+    return _fit(g, l2, prior)
+
+
+def _fit(g: Groups, l2: float, prior: np.ndarray):  # type: ignore[no-untyped-def]
+    from scipy.optimize import minimize
+
+    from qa.ranker import FEATURES, LinearModel
+
+    useful = [i for i in range(len(g.qids)) if g.y[g.starts[i]:g.starts[i + 1]].any()]
+    t = _subset(g, useful)
+    mean = t.x.mean(axis=0)
+    scale = t.x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = (t.x - mean) / scale
+    seg = np.repeat(np.arange(len(t.qids)), np.diff(t.starts))
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        s = z @ w
+        m = np.maximum.reduceat(s, t.starts[:-1])
+        e = np.exp(s - m[seg])
+        tot = np.add.reduceat(e, t.starts[:-1])
+        pos = np.add.reduceat(e * t.y, t.starts[:-1])
+        nll = -np.sum(np.log(pos / tot))
+        p_all = e / tot[seg]
+        p_pos = e * t.y / pos[seg]
+        grad = z.T @ (p_all - p_pos)
+        return nll + 0.5 * l2 * (w - prior) @ (w - prior), grad + l2 * (w - prior)
+
+    res = minimize(loss, prior, jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    return LinearModel(FEATURES, mean, scale, res.x)
+
+
+def top_k_hits(g: Groups, scores: np.ndarray, k: int) -> float:
+    hits = 0
+    for i in range(len(g.qids)):
+        a, b = g.starts[i], g.starts[i + 1]
+        order = np.argsort(-scores[a:b], kind="stable")[:k]
+        hits += bool(g.y[a:b][order].any())
+    return hits / max(len(g.qids), 1)
+
+
+def cross_validate(g: Groups, folds: int = 3) -> dict[str, dict[str, float]]:
+    """Top-1 and top-3 of the cosine alone and of the learned model, on held-out dev folds."""
+    fold = [int(hashlib.sha1(q.encode()).hexdigest(), 16) % folds for q in g.qids]
+    out: dict[str, dict[str, float]] = {}
+    for name in [*dict.fromkeys(g.sets), "all"]:
+        learned, cosine = {1: [], 3: []}, {1: [], 3: []}
+        for f in range(folds):
+            train = _subset(g, [i for i in range(len(g.qids)) if fold[i] != f])
+            test = _subset(g, [i for i in range(len(g.qids)) if fold[i] == f and name in ("all", g.sets[i])])
+            model = fit(train)
+            for k in (1, 3):
+                learned[k].append((top_k_hits(test, model.score(test.x), k), len(test.qids)))
+                cosine[k].append((top_k_hits(test, test.cosine, k), len(test.qids)))
+
+        def avg(pairs: list[tuple[float, int]]) -> float:
+            return round(sum(v * n for v, n in pairs) / max(sum(n for _, n in pairs), 1), 3)
+
+        out[name] = {"cosine_top1": avg(cosine[1]), "learned_top1": avg(learned[1]),
+                     "cosine_top3": avg(cosine[3]), "learned_top3": avg(learned[3])}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--check", action="store_true", help="cross-validate only; write nothing")
+    ap.add_argument("--out", type=Path, default=ROOT / "qa" / "models" / "evidence.json")
+    args = ap.parse_args(argv)
+    from qa.ranker import Models
+
+    if not args.data.is_dir():
+        print(f"no labelled sets at {args.data}", file=sys.stderr)
+        return 2
+    g = collect(TRAIN_SETS, args.data)
+    np.savez(CACHE / "groups.npz", x=g.x, y=g.y, cosine=g.cosine, starts=g.starts, qids=np.array(g.qids), sets=np.array(g.sets))
+    print(json.dumps(cross_validate(g), indent=1))
+    if args.check:
+        return 0
+    ranker = fit(g)
+    x, y, sets = collect_questions(ranker, args.data)
+    np.savez(CACHE / "questions.npz", x=x, y=y, sets=np.array(sets))
+    abstention, per_set = fit_abstention(x, y, sets)
+    meta = {"split": "dev", "ranker_sets": {n: g.sets.count(n) for n in TRAIN_SETS},
+            "ranker_label": "unit text holds a gold answer string", "l2": L2,
+            "abstention_sets": {n: {"own": sets.count(n) - int(((np.array(sets) == n) & (y == 0)).sum()),
+                                    "foreign": int(((np.array(sets) == n) & (y == 0)).sum())} for n in ABSTAIN_SETS},
+            "abstention_dev": {n: {"false_abstention": round(a, 3), "foreign_abstention": round(f, 3)}
+                               for n, (a, f) in per_set.items()}}
+    args.out.write_text(Models(ranker, abstention, meta).to_json(), encoding="utf-8")
+    print(f"{args.out}: ranker {', '.join(f'{n} {w:+.2f}' for n, w in zip(ranker.names, ranker.weights, strict=True))}")
+    print(f"abstention {', '.join(f'{n} {w:+.2f}' for n, w in zip(abstention.names, abstention.weights, strict=True))}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

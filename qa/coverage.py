@@ -1,0 +1,146 @@
+"""What of a question the corpus covers: its words as the corpus writes them (other word forms, typos of one
+or two letters) and the names it mentions only in passing."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from qa.aspects import stem
+from qa.text import STOPWORDS, words
+
+if TYPE_CHECKING:
+    from qa.snapshot import Snapshot
+
+_TOKEN = re.compile(r"[A-Za-z][\w.+#-]*[\w+#]|[A-Za-z]")
+_QUESTION_START = frozenset("how what which who whom whose when why where compare should does do is are can will".split())
+# A name held by at most this many evidence units (or this share of them) is mentioned in passing.
+PASSING_UNITS = 3
+PASSING_SHARE = 0.005
+
+
+def max_edits(word: str) -> int:
+    """Typos tolerated in a word: none below four letters, one up to seven, two from eight."""
+    return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
+
+
+class Vocabulary:
+    """The corpus's words with how many evidence units hold each, for word-form and typo look-ups."""
+
+    def __init__(self, unit_count: dict[str, int]) -> None:
+        self.count = unit_count
+        self.stems = {stem(w) for w in unit_count if len(w) >= 4}
+        by_letter: dict[str, list[str]] = defaultdict(list)
+        for w in unit_count:
+            if len(w) >= 3 and w.isalpha():
+                by_letter[w[0]].append(w)
+        self._by_letter = dict(by_letter)
+
+    def known(self, word: str) -> bool:
+        """In the corpus as written, or (four letters or more) as another form of the same stem."""
+        return word in self.count or (len(word) >= 4 and stem(word) in self.stems)
+
+    def correction(self, word: str) -> str | None:
+        """The corpus word ``word`` is most likely a typo of: within :func:`max_edits` edits (a swap of two
+        letters is one), the same first letter, the most common on ties; None when the corpus has the word as
+        written or nothing is close."""
+        edits = max_edits(word)
+        if not edits or word in self.count or not word.isalpha():
+            return None
+        pool = [w for w in self._by_letter.get(word[0], ()) if abs(len(w) - len(word)) <= edits]
+        found = process.extract(word, pool, scorer=DamerauLevenshtein.distance, score_cutoff=edits, limit=None)
+        if not found:
+            return None
+        best = min(found, key=lambda f: (f[1], -self.count[f[0]], f[0]))
+        return best[0]
+
+
+def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool]) -> tuple[str, list[tuple[str, str]]]:
+    """``text`` with each word the corpus does not hold as written replaced by the corpus word it is a typo
+    of, and the (typed, corrected) pairs. Left alone: words ``is_word`` knows (the model's vocabulary holds
+    them whole: real words, which the corpus may just not use) and capitalised words mid-sentence (names: a
+    name the corpus lacks is news to report, not a typo to guess at)."""
+    fixes: list[tuple[str, str]] = []
+
+    def fix(m: re.Match[str]) -> str:
+        tok = m.group(0)
+        low = tok.lower()
+        if low in STOPWORDS or (tok != low and m.start() > 0) or not tok.isalpha():
+            return tok
+        right = vocab.correction(low)
+        if right is None or is_word(low):
+            return tok
+        fixes.append((tok, right))
+        return right
+
+    out = _TOKEN.sub(fix, text)
+    return out, fixes
+
+
+def _known(snap: Snapshot, word: str, *, any_form: bool) -> bool:
+    """In the corpus as written or with a common suffix; ``any_form``: or as any word of the same stem (for
+    plain words: 'standardize' of 'standardized', where a name such as 'Quart' is not 'quarter')."""
+    forms = {word, word.rstrip("s")}
+    for suffix in ("es", "ing", "ed", "er", "ers"):
+        if word.endswith(suffix):
+            forms.add(word[: -len(suffix)])
+    return any(f in snap.idf for f in forms) or (any_form and snap.vocabulary.known(word))
+
+
+def unknown_names(snap: Snapshot, question: str, pieces: Callable[[str], int]) -> list[str]:
+    """Names in the question that the corpus never mentions ('Express.js', 'MongoDB', 'kotlin').
+
+    A word counts as a name when it is written like one (capitalised mid-sentence, inner capitals,
+    digits or dots) or when the model's own WordPiece vocabulary does not know it whole (so it is
+    jargon or a proper noun rather than a common English word)."""
+    out = []
+    tokens = _TOKEN.findall(question)
+    for tok in tokens:
+        low = tok.lower()
+        if low in STOPWORDS or low in _QUESTION_START or len(low) < 2:
+            continue
+        if all(_known(snap, w, any_form=tok.islower() and tok.isalpha()) for w in words(low)):
+            continue
+        if _looks_named(tok, pieces):
+            out.append(tok)
+    return out
+
+
+def written_as_name(tok: str) -> bool:
+    """Capitalised, with inner capitals, digits or dots: 'Quart', 'MongoDB', 'Express.js', 'Vue3'."""
+    return tok[0].isupper() or any(c.isupper() for c in tok[1:]) or any(c.isdigit() or c == "." for c in tok)
+
+
+def _looks_named(tok: str, pieces: Callable[[str], int]) -> bool:
+    """Written like a name, or jargon the model's WordPiece vocabulary does not hold whole."""
+    return written_as_name(tok) or pieces(tok.lower()) >= 2
+
+
+def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) -> str | None:
+    """The name a question asks about when the corpus mentions it only in passing: written like a name and no
+    common word, no subject of the corpus, held by a few evidence units, none of which holds anything else
+    the question asks ("Does Django support async?" of a corpus comparing two other frameworks, which names
+    Django once). A question naming a subject of the corpus first is about that subject."""
+    toks = _TOKEN.findall(question)
+    for i, tok in enumerate(toks):
+        low = tok.lower()
+        if low in STOPWORDS or low in _QUESTION_START or len(low) < 2:
+            continue
+        if snap.catalog.mentioned(tok):
+            return None
+        if not (i and tok[0].isupper() or any(c.isupper() for c in tok[1:])) or pieces(low) < 2:
+            continue
+        holders = snap.units_with(low)
+        if holders is None or len(holders) > max(PASSING_UNITS, PASSING_SHARE * len(snap.unit_text)):
+            continue
+        subject_words = {w for name in snap.catalog.mentioned(question) for w in words(name)}
+        rest = [w for w in words(question) if w not in STOPWORDS and w not in _QUESTION_START
+                and w != low and w not in subject_words and len(w) > 2]
+        if rest and not any(snap.holding(holders, w).any() for w in rest):
+            return tok
+    return None

@@ -1,0 +1,213 @@
+"""Learned evidence ranking: the features of a (question, evidence unit) pair and the shipped linear model.
+
+The model is a conditional logit (one softmax over a question's candidate units) trained by
+``python -m bench.train_ranker`` on the dev splits of labelled sets; its weights ship as
+``qa/models/evidence.json`` beside the abstention model (a logistic model of whether the corpus answers
+the question at all). Every feature is cheap at question time: a few array operations over
+the few hundred candidate units of a question.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from qa.cues import WANTS_NAME, WANTS_NUMBER, WANTS_YEAR
+from qa.text import STOPWORDS
+
+if TYPE_CHECKING:
+    from qa.query import Query
+    from qa.snapshot import Snapshot
+
+FORMAT = 1
+MODEL_FILE = "evidence.json"
+
+FEATURES = (
+    "cos",  # the unit's cosine with the question
+    "cos_gap",  # how far below the best candidate's cosine
+    "chunk_dense",  # the unit's chunk's cosine with the question
+    "near",  # the chunk's fused retrieval score over the best one's (0: not retrieved)
+    "chunk_bm25",  # the chunk's BM25 score over the best candidate's
+    "lex_aspect",  # IDF-weighted share of the question's aspect words (or stems) the unit holds
+    "lex_all",  # the same over all the question's content words
+    "lex_section",  # ... that the unit's section headings hold
+    "lex_context",  # ... that the units beside it in its chunk hold (the answer often sits next to the words)
+    "lex_plain",  # the share of the question's content words the unit holds, unweighted
+    "phrase",  # holds a phrase of the question word for word ("built on")
+    "short",  # fewer than five words, not a table row
+    "log_words",
+    "first_in_chunk",
+    "code_howto",
+    "code_other",
+    "row",
+    "item",
+    "advice_rec",  # worded as advice, for a recommendation question
+    "howto_howto",  # worded as instructions, for a how-to question
+    "not_about",  # names none of the question's subjects
+    "other_lead",  # ... and leads with another subject
+    "number_wanted",  # the question asks for a number and the unit states one
+    "year_wanted",  # asks when and the unit states a year
+    "name_wanted",  # asks who and the unit names someone
+)
+
+@dataclass(frozen=True)
+class LinearModel:
+    """``score(X) = ((X - mean) / scale) @ weights + bias``: one logit per row. ``threshold``: the probability
+    below which the abstention model abstains (unused by the ranker)."""
+
+    names: tuple[str, ...]
+    mean: NDArray[np.float64]
+    scale: NDArray[np.float64]
+    weights: NDArray[np.float64]
+    bias: float = 0.0
+    threshold: float = 0.5
+
+    def score(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        return ((x - self.mean) / self.scale) @ self.weights + self.bias
+
+    def to_dict(self) -> dict:
+        """Six decimals: a retraining on the same data writes the same file (the last bits of a fit vary)."""
+        def r(v: NDArray[np.float64]) -> list[float]:
+            return np.round(v, 6).tolist()
+
+        return {"features": list(self.names), "mean": r(self.mean), "scale": r(self.scale),
+                "weights": r(self.weights), "bias": round(self.bias, 6), "threshold": round(self.threshold, 6)}
+
+    @classmethod
+    def from_dict(cls, d: dict, names: tuple[str, ...]) -> LinearModel:
+        if tuple(d["features"]) != names:
+            raise ValueError("the shipped evidence models' features are not this code's: retrain them "
+                             "(python -m bench.train_ranker)")
+        return cls(names, np.array(d["mean"]), np.array(d["scale"]), np.array(d["weights"]), float(d["bias"]),
+                   float(d["threshold"]))
+
+
+@dataclass(frozen=True)
+class Models:
+    """The shipped evidence ranker and abstention model, with what they were trained on."""
+
+    ranker: LinearModel
+    abstention: LinearModel
+    meta: dict
+
+    def to_json(self) -> str:
+        return json.dumps({"format": FORMAT, "ranker": self.ranker.to_dict(), "abstention": self.abstention.to_dict(),
+                           "meta": self.meta}, indent=1, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Models:
+        d = json.loads(text)
+        if d.get("format") != FORMAT:
+            raise ValueError(f"evidence models format {d.get('format')!r}; this code reads {FORMAT}")
+        return cls(LinearModel.from_dict(d["ranker"], FEATURES),
+                   LinearModel.from_dict(d["abstention"], QUESTION_FEATURES), d["meta"])
+
+
+@cache
+def shipped_models() -> Models:
+    return Models.from_json(resources.files("qa.models").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+
+
+def _overlap(snap: Snapshot, ids: NDArray[np.int64], terms: list[str], *, weighted: bool = True) -> NDArray[np.float64]:
+    """IDF-weighted share of ``terms`` each unit holds (as a word or, for 4+ letters, its stem)."""
+    out = np.zeros(len(ids))
+    total = 0.0
+    for t in dict.fromkeys(terms):
+        w = snap.idf_of(t) if weighted else 1.0
+        total += w
+        out += w * snap.holding(ids, t)
+    return out / (total or 1.0)
+
+
+def _context_overlap(snap: Snapshot, ids: NDArray[np.int64], terms: list[str]) -> NDArray[np.float64]:
+    """The larger overlap of the unit before and the unit after, within the same chunk."""
+    chunk = snap.unit_chunk
+    out = np.zeros(len(ids))
+    for step in (-1, 1):
+        nb = np.clip(ids + step, 0, max(len(chunk) - 1, 0))
+        same = chunk[nb] == chunk[ids]
+        out = np.maximum(out, np.where(same & (nb != ids), _overlap(snap, nb, terms), 0.0))
+    return out
+
+
+def unit_features(
+    snap: Snapshot,
+    query: Query,
+    ids: NDArray[np.int64],
+    cos: NDArray[np.float64],
+    near: NDArray[np.float64],
+    chunk_dense: NDArray[np.float64],
+    chunk_bm25: NDArray[np.float64],
+    phrased: NDArray[np.bool_],
+) -> NDArray[np.float64]:
+    """One row of :data:`FEATURES` per unit of ``ids``."""
+    aspect = [t for t in query.aspect_terms if t not in STOPWORDS] or list(query.terms)
+    content = [t for t in query.terms if t not in STOPWORDS]
+    howto, rec = query.qtype == "howto", query.qtype == "recommendation"
+    code = snap.unit_is_code[ids]
+    qwords = set(content)
+    section = np.array([len(qwords & snap.section_words[c]) for c in snap.unit_chunk[ids].tolist()], dtype=np.float64)
+    about = np.zeros(len(ids), dtype=bool)
+    for name in query.subjects:
+        if name in snap.subject_units:
+            about |= snap.subject_units[name][ids]
+    not_about = ~about if query.subjects else np.zeros(len(ids), dtype=bool)
+    text = query.text
+    cols = [
+        cos,
+        cos - (cos.max() if len(cos) else 0.0),
+        chunk_dense,
+        near,
+        chunk_bm25,
+        _overlap(snap, ids, aspect),
+        _overlap(snap, ids, content),
+        section / max(len(qwords), 1),
+        _context_overlap(snap, ids, content),
+        _overlap(snap, ids, content, weighted=False),
+        phrased,
+        snap.unit_short[ids],
+        snap.unit_log_words[ids],
+        snap.unit_first[ids],
+        code & howto,
+        code & (not howto),
+        snap.unit_row[ids],
+        snap.unit_item[ids],
+        snap.unit_advice[ids] & rec,
+        snap.unit_howto[ids] & howto,
+        not_about,
+        not_about & snap.unit_has_lead[ids],
+        snap.unit_number[ids] & bool(WANTS_NUMBER.search(text)),
+        snap.unit_year[ids] & bool(WANTS_YEAR.search(text)),
+        snap.unit_name[ids] & bool(WANTS_NAME.search(text)),
+    ]
+    return np.column_stack([np.asarray(c, dtype=np.float64) for c in cols])
+
+
+QUESTION_FEATURES = (
+    "top_cos",  # the best candidate unit's cosine with the question
+    "top_dense",  # the best candidate chunk's cosine
+    "top_lex",  # the largest IDF-weighted share of the question's words one unit holds
+    "coverage",  # IDF-weighted share of the question's content words the corpus holds as written
+    "top_prob",  # the ranker's probability for its first unit (how clearly one unit stands out)
+    "unknown_name",  # the question names something the corpus never mentions
+)
+
+
+def question_features(
+    snap: Snapshot, query: Query, x: NDArray[np.float64], logits: NDArray[np.float64], unknown: bool,
+) -> NDArray[np.float64]:
+    """One row of :data:`QUESTION_FEATURES`: how well the corpus covers the question."""
+    content = [t for t in query.terms if t not in STOPWORDS] or list(query.terms)
+    weights = np.array([snap.idf_of(t) for t in content])
+    known = np.array([t in snap.idf for t in content], dtype=np.float64)
+    coverage = float(weights @ known / weights.sum()) if len(content) else 0.0
+    z = logits - logits.max()
+    prob = float(1.0 / np.exp(z).sum())
+    top = [x[:, FEATURES.index(name)].max() for name in ("cos", "chunk_dense", "lex_all")]
+    return np.array([*top, coverage, prob, float(unknown)])

@@ -1,0 +1,73 @@
+"""What of a question the corpus covers: word forms, typos, unknown names, names mentioned only in passing."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.coverage import Vocabulary, correct_question, max_edits
+from qa.engine import Engine
+
+VOCAB = Vocabulary({"flask": 40, "fastapi": 50, "performance": 6, "standardized": 1, "validation": 3, "float": 2,
+                    "created": 4, "dependency": 3, "panic": 1})
+
+
+def real_words(word: str) -> bool:  # stands in for the model's WordPiece vocabulary
+    return word in {"flat", "cons", "teach", "sanic"}
+
+
+def test_edits_allowed_grow_with_the_word() -> None:
+    assert [max_edits(w) for w in ("api", "flsk", "perfoma", "dependancy")] == [0, 1, 1, 2]
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("flsk", "flask"), ("fastpi", "fastapi"), ("perfomance", "performance"), ("dependancy", "dependency"),
+    ("creatd", "created"), ("standardize", "standardized"),
+])
+def test_typos_and_other_forms_find_the_corpus_word(typed: str, meant: str) -> None:
+    assert VOCAB.correction(typed) == meant
+
+
+def test_no_correction_for_known_words_far_words_or_another_first_letter() -> None:
+    assert VOCAB.correction("flask") is None
+    assert VOCAB.correction("kubernetes") is None
+    assert VOCAB.correction("sanic") is None  # 'panic' is one edit away but starts differently
+
+
+def test_correct_question_leaves_real_words_and_names_alone() -> None:
+    text, fixes = correct_question("Is flsk faster than fastpi on a flat Sanic box?", VOCAB, real_words)
+    assert text == "Is flask faster than fastapi on a flat Sanic box?"
+    assert fixes == [("flsk", "flask"), ("fastpi", "fastapi")]
+    assert correct_question("Flsk vs Fastpi", VOCAB, real_words)[0] == "flask vs Fastpi"  # first word only
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", [
+    "flsk vs fastapi",
+    "Should we standardize on Flask or FastAPI?",
+    "What library does FastAPI rely on for validating request data?",
+])
+def test_other_forms_and_typos_are_answered(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert not answer.abstained, answer.answer
+    assert "nothing on" not in answer.answer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["Does Django support async?", "Is Django faster than Flask?"])
+def test_a_name_mentioned_in_passing_is_not_a_subject(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.abstained
+    assert "mentions Django only in passing" in answer.answer
+    assert answer.suggestions  # the nearest topics it does cover
+
+
+@pytest.mark.slow
+def test_a_question_defining_a_passing_name_is_still_answered(engine: Engine) -> None:
+    assert not engine.ask("What is SQLModel?").abstained
+
+
+@pytest.mark.slow
+def test_names_the_corpus_never_mentions_still_abstain(engine: Engine) -> None:
+    for question in ("How does Express.js compare to FastAPI?", "Does Quart support Flask extensions?"):
+        answer = engine.ask(question)
+        assert answer.abstained and "nothing on" in answer.answer, answer.answer
