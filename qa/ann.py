@@ -6,8 +6,9 @@
 - ``ivfpq``: an inverted file (``nlist`` lists, ``nprobe`` searched) of product-quantised codes
   (``pq_m`` bytes a chunk), re-ranked exactly enough by an 8-bit scalar-quantised copy
   (``IndexRefine``, ``k_factor`` x k candidates): ~``pq_m + dim`` bytes a chunk, a quarter of flat.
-- ``auto``: flat below ``hnsw_min_chunks`` (exact search is fast there: ~5 ms at 50k chunks on one
-  core), hnsw up to ``ivfpq_min_chunks``, ivfpq above (where full vectors would cost over ~0.5 GB).
+- ``auto``: flat below ``hnsw_min_chunks`` (exact search is fast enough there), hnsw up to
+  ``ivfpq_min_chunks``, ivfpq above (where full vectors would cost too much memory); figures in
+  docs/benchmarks.md.
 
 Search parameters are written into the manifest and set again on load (:func:`apply_search_params`).
 Every index keeps ``reconstruct`` working (retrieval scores a few candidates found only by BM25).

@@ -134,7 +134,7 @@ def _section(data: dict[str, Any]) -> Section:
 
 def _plain(value: Any) -> Any:
     """A JSON-ready copy of ``value``: what ``dataclasses.asdict`` gives (tuples as lists), without its deep
-    copy of every leaf, which was a third of the HTTP layer's time per ``/ask``."""
+    copy of every leaf, which was a large share of the HTTP layer's time per ``/ask``."""
     if hasattr(value, "__dataclass_fields__"):
         return {name: _plain(getattr(value, name)) for name in value.__dataclass_fields__}
     if isinstance(value, (list, tuple)):

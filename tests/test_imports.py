@@ -52,3 +52,43 @@ def test_qa_ask_with_the_default_backend_never_imports_torch(
                           QA_DATA_DIR=str(tmp_path / "var"), QA_MODEL_CACHE_DIR=str(onnx_cache_dir))
     assert "onnxruntime" in loaded and "faiss" in loaded
     assert not {"torch", "sentence_transformers", "transformers", "onnx"} & set(loaded)
+
+
+def _qa_imports(path: Path) -> set[str]:
+    """The ``qa`` modules a module imports when it runs (at the top or inside functions, not under
+    ``if TYPE_CHECKING``), as dotted names."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+            for n in ast.walk(node)}
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("qa"):
+            out.add(node.module)
+        elif isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name.startswith("qa")}
+    return out
+
+
+def test_no_import_cycle_in_qa() -> None:
+    modules = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
+               for p in (ROOT / "qa").rglob("*.py")}
+    graph = {m: {i for i in _qa_imports(p) if i in modules and i != m and not m.startswith(i + ".")}
+             for m, p in modules.items()}
+    state: dict[str, int] = {}
+
+    def visit(m: str, trail: list[str]) -> None:
+        state[m] = 1
+        for n in sorted(graph[m]):
+            assert state.get(n) != 1, "import cycle: " + " -> ".join([*trail, m, n])
+            if n not in state:
+                visit(n, [*trail, m])
+        state[m] = 2
+
+    for m in sorted(modules):
+        if m not in state:
+            visit(m, [])
+    assert len(modules) > 20  # the walk saw the package

@@ -169,8 +169,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         await run_in_threadpool(_warm, eng)
         eng.start_reloader()  # new index versions (built by any process) are swapped in by a thread
         # /ask's threads, for as long as the app serves. Questions waiting for one hold no thread; a thread that
-        # finishes takes the next question at once, without a round trip through the event loop (2% less CPU a
-        # question than anyio's limiter, with both kinds of server under the same load).
+        # finishes takes the next question at once, without a round trip through the event loop (less CPU a
+        # question than anyio's limiter: docs/benchmarks.md).
         ask_threads = app.state.ask_threads = ThreadPoolExecutor(settings.ask_concurrency, thread_name_prefix="qa-ask")
         try:
             yield

@@ -31,8 +31,8 @@ APP_FACTORY = "integrations.http.server:app_factory"
 
 
 def default_workers(cores: int | None = None) -> int:
-    """One worker process per core: measured on 2 cores (README, "HTTP API"), two single-threaded workers
-    serve about twice the requests per second of one worker, at the same latency for a lone client."""
+    """One worker process per core: single-threaded workers scale with the cores at the same latency for a
+    lone client (docs/benchmarks.md)."""
     return cores or usable_cores()
 
 
@@ -94,7 +94,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
         "factory": True,
         "host": host,
         "port": port,
-        "loop": "uvloop",  # uvicorn[standard]: plain asyncio + several workers delays keep-alive responses ~44 ms
+        "loop": "uvloop",  # uvicorn[standard]: plain asyncio + several workers delays keep-alive responses
         "http": "httptools",
         "lifespan": "on",
         "access_log": False,  # our middleware logs one JSON line per request instead
@@ -167,8 +167,7 @@ class Workers:
 
     uvicorn's own supervisor shares one listening socket among the workers, and Linux wakes the worker
     that waited last: a burst of keep-alive connections (16 clients starting together) all went to one
-    worker, which then served every request while the other idled (bench/http.py measured 1 worker's
-    throughput from 2). With a socket each, the kernel balances connections whichever worker is awake.
+    worker, which then served every request while the other idled (bench/http.py shows it). With a socket each, the kernel balances connections whichever worker is awake.
     A worker that dies is replaced; one that fails at startup stops the server (it would fail again).
     SIGINT or SIGTERM stops the workers gracefully (in-flight requests finish); a second one kills them."""
 

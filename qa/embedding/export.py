@@ -56,7 +56,7 @@ PROBE_TEXTS = (
 )
 TOLERANCE = 1e-4
 # How the int8 variant (the default backend) is made (part of its cache key): dynamic quantization of the fused
-# graph, QInt8 weights with one scale per output channel (per-tensor weights moved vectors 5x further from fp32).
+# graph, QInt8 weights with one scale per output channel (per-tensor weights moved vectors much further from fp32).
 INT8_RECIPE = "dynamic-qint8-per-channel-fused"
 
 
@@ -250,14 +250,13 @@ def export(model_path: Path, out_dir: Path, key: dict[str, Any], *, max_tokens: 
 def _fuse(path: Path, config: Any) -> None:
     """Rewrite the traced graph with ONNX Runtime's BERT fusions (one ``Attention`` op per layer, ``BiasGelu``,
     ``EmbedLayerNormalization``), in place. The same arithmetic in fewer, larger kernels: a short question is
-    ~15% faster on one thread and ~25% on two, and the vectors stay within :data:`TOLERANCE` of torch (checked
+    faster on one thread and more so on two (docs/benchmarks.md), and the vectors stay within :data:`TOLERANCE` of torch (checked
     by :func:`export`). The result is portable (no hardware-specific rewrites are saved: ONNX Runtime applies
     those when it loads the file).
 
     The residual ``Add`` + ``LayerNormalization`` of each sub-layer stay two ops (no ``SkipLayerNormalization``,
-    here or at load: :data:`qa.embedding.runtime.UNFUSED_AT_LOAD`): onnxruntime 1.31's fused CPU kernel is the slower, measured on
-    the seed corpus's 476 build texts on 2 cores: 18,200 against 16,200 word pieces a second in int8, 7,600
-    against 7,100 in fp32, with the same vectors."""
+    here or at load: :data:`qa.embedding.runtime.UNFUSED_AT_LOAD`): onnxruntime 1.31's fused CPU kernel is the slower, in int8 and
+    in fp32, with the same vectors (docs/benchmarks.md, "Speed")."""
     from onnxruntime.transformers.fusion_options import FusionOptions
     from onnxruntime.transformers.optimizer import optimize_model
 

@@ -23,12 +23,12 @@ class OnnxEmbedder:
     """all-MiniLM-L6-v2 through ONNX Runtime, with no torch at query time. ``precision``:
 
     - ``"int8"`` (``onnx-int8``, the default backend): the fused graph with int8 weights (one scale per output
-      channel) and int8 activations (one scale per tensor, computed as it runs). About 2x faster than fp32;
-      vectors within cosine 0.97 (mean 0.994) of fp32, evaluation and real-data figures within noise of
-      fp32's (README, "Speed"). The activation scale covers the whole batch, so each text is embedded alone
+      channel) and int8 activations (one scale per tensor, computed as it runs). Faster than fp32;
+      vectors close to fp32's, evaluation and real-data figures within noise of fp32's (docs/benchmarks.md,
+      "Speed"). The activation scale covers the whole batch, so each text is embedded alone
       (``batch_size`` 1): a text's vector does not depend on the texts beside it.
     - ``"fp32"`` (``onnx``): the same vectors and ``model_id`` as :class:`SentenceTransformerEmbedder`
-      (max abs difference ~2e-7), about 3x faster per query.
+      (max abs difference ~2e-7), faster per query.
 
     The model is exported once into ``cache_dir`` (see :mod:`qa.embedding.export`; that step imports torch) and
     reused by every later process. Loads lazily, once, thread-safe; ``session.run`` is thread-safe.

@@ -25,7 +25,7 @@ class OnnxSession:
 
     One text runs on a session with ``threads`` intra-op threads (lowest latency for a question). Many texts
     (a build) run as batches on ``threads`` one-thread runs at once: each batch keeps one core busy, with no
-    hand-off between threads inside every operator (7% more word pieces a second on 2 cores for int8)."""
+    hand-off between threads inside every operator (more word pieces a second: docs/benchmarks.md)."""
 
     def __init__(self, model_file: Path, model_path: Path, *, threads: int, max_tokens: int = 256,
                  batch_size: int = 16, spin: bool = True, profile_dir: Path | None = None) -> None:
