@@ -174,7 +174,7 @@
       // A quoted code block is already shown whole in the answer: here it is folded, one click away.
       const quote = c.quote.includes("```") || c.quote.includes("~~~")
         ? el("details", { class: "quoted-code" },
-            el("summary", {}, `Quoted code (${c.quote.split("\n").length} lines)`),
+            el("summary", {}, `Quoted code (${c.quote.split("\n").filter((l) => !/^ {0,3}(`{3,}|~{3,})/.test(l)).length} lines)`),
             appendRich(el("blockquote", { class: "quote" }), c.quote, (t) => [t], "span"))
         : el("blockquote", { class: "quote" }, c.quote);
       list.append(
