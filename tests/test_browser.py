@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import threading
 import time
@@ -134,21 +133,33 @@ def test_follow_up_keeps_the_conversation(page: Any) -> None:
     assert card.locator(".resolved").inner_text() == "Understood as: Does Flask support WebSockets?"
     assert "Flask" in card.locator(".answer-text").inner_text()
     assert len(sent) == 2 and sent[0]["conversation_id"] and sent[0]["conversation_id"] == sent[1]["conversation_id"]
-    # A new conversation starts afresh: the same follow-up is no longer resolved.
+    # A new conversation starts afresh, with the start hint again: the same follow-up is no longer resolved.
     page.locator("#new-conversation").click()
     assert page.locator("article.turn").count() == 0
+    assert page.locator("#hint").is_visible()
     card = ask_in_page(page, "And Flask?")
     assert card.locator(".resolved").count() == 0
     assert sent[2]["conversation_id"] != sent[0]["conversation_id"]
 
 
-def test_comparison_conflicts_and_abstention_are_shown(page: Any) -> None:
-    card = ask_in_page(page, "Compare Flask and FastAPI on async support and performance")
+def test_comparison_conflicts_and_abstention_are_shown(page: Any, base_url: str) -> None:
+    question = "Compare Flask and FastAPI on async support and performance"
+    expected = httpx.post(f"{base_url}/ask", json={"question": question}, timeout=30).json()
+    card = ask_in_page(page, question)
     table = card.locator("section.comparison table")
     headers = table.locator("thead th").all_inner_texts()
     assert headers[0] == "Aspect" and {"Flask", "FastAPI"} <= set(headers[1:])
-    assert table.locator("tbody tr").count() >= 1
-    assert re.fullmatch(r"(\[\d+\] ?)+|—", table.locator("tbody td").first.inner_text().strip())
+    assert table.locator("tbody tr").count() == len(expected["comparison"]["rows"])
+    # Each cell says what its sources say, with their citations (from the answer's aspect sections).
+    aspect = next(s for s in expected["sections"] if s["kind"] == "aspect")
+    cell = aspect["parts"][0]
+    column = headers.index(cell["label"])
+    row = table.locator("tbody tr").filter(has=page.locator("th", has_text=aspect["label"])).first
+    shown = row.locator("td").nth(column - 1)
+    assert shown.inner_text().strip() == cell["text"][len(cell["heading"]):].strip()
+    assert shown.locator("a.cite-ref").count() == len(cell["citations"]) >= 1
+    # The rows are not repeated as a paragraph above the table.
+    assert aspect["text"] not in card.locator(".answer-text").inner_text()
 
     card = ask_in_page(page, "How many GitHub stars does FastAPI have?")
     disagree = card.locator("section.conflicts")
@@ -160,6 +171,21 @@ def test_comparison_conflicts_and_abstention_are_shown(page: Any) -> None:
     assert card.locator("h3").inner_text() == "Not covered"
     assert card.locator(".suggestions li").count() >= 1
     assert card.locator("li.source").count() == 0
+
+
+def test_a_nearest_topic_click_asks_it(page: Any) -> None:
+    sent: list[dict[str, Any]] = []
+    page.on("request", lambda r: sent.append(json.loads(r.post_data or "{}")) if r.url.endswith("/ask") else None)
+    card = ask_in_page(page, "What is the capital of France?")
+    topic = card.locator("button.suggestion").first
+    text = topic.inner_text()
+    assert text
+    answers = page.locator("article.turn.answer, article.turn.error")
+    topic.click()
+    answers.nth(1).wait_for()
+    assert page.locator("article.turn.question").last.inner_text() == text
+    assert [r["question"] for r in sent] == ["What is the capital of France?", text]
+    assert sent[0]["conversation_id"] == sent[1]["conversation_id"]
 
 
 def test_markup_in_questions_is_shown_as_text(page: Any) -> None:
@@ -180,4 +206,69 @@ def test_invalid_question_shows_the_servers_message(page: Any) -> None:
 
 def test_page_fits_a_phone_width(page: Any) -> None:
     ask_in_page(page, "Compare Flask and FastAPI on async support and performance")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    ask_in_page(page, CODE_QUESTION)
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    # A long code line scrolls inside its own block instead of wrapping or widening the page.
+    block = page.locator(".answer-text pre.code").first
+    assert block.evaluate("el => el.scrollWidth > el.clientWidth")
+    assert block.evaluate("el => getComputedStyle(el).overflowX") == "auto"
+
+
+CODE_QUESTION = "Show me how FastAPI validates a request body with a Pydantic model"
+
+
+def code_lines(quote: str) -> list[str]:
+    """A quoted code block's lines without its fences (a quote may stop before the closing fence)."""
+    lines = quote.split("\n")
+    assert lines[0].startswith("```"), quote[:40]
+    return lines[1:-1] if lines[-1].strip() == "```" else lines[1:]
+
+
+def test_code_is_shown_whole_monospaced_with_indentation_kept(page: Any, base_url: str) -> None:
+    expected = httpx.post(f"{base_url}/ask", json={"question": CODE_QUESTION}, timeout=30).json()
+    quoted = next(c for c in expected["citations"] if c["quote"].startswith("```"))
+    lines = code_lines(quoted["quote"])
+    indented = next(line for line in lines if line.startswith("    ") and line.strip())
+
+    card = ask_in_page(page, CODE_QUESTION)
+    block = card.locator(".answer-text pre.code").first
+    shown = block.locator("code").text_content()
+    assert shown == "\n".join(lines)  # whole: not cut, no fence
+    assert indented in shown.split("\n")  # leading spaces kept
+    assert "```" not in card.locator(".answer-text").inner_text()
+    style = block.evaluate("el => { const s = getComputedStyle(el.querySelector('code')); "
+                           "return {font: s.fontFamily, space: s.whiteSpace}; }")
+    assert style["font"].split(",")[-1].strip() == "monospace"
+    assert style["space"] == "pre"
+    # What the browser lays out keeps the indentation too (no collapsing of spaces).
+    assert indented in block.inner_text().split("\n")
+    # The code's own citation follows the block, not the next sentence.
+    assert card.locator(".answer-text .code-cite a.cite-ref").first.inner_text() == f"[{quoted['n']}]"
+
+
+def test_conversation_survives_a_reload_until_a_new_one_starts(page: Any) -> None:
+    sent: list[dict[str, Any]] = []
+    page.on("request", lambda r: sent.append(json.loads(r.post_data or "{}")) if r.url.endswith("/ask") else None)
+    ask_in_page(page, CODE_QUESTION)
+    ask_in_page(page, "Does FastAPI support WebSockets?")
+    before = page.locator("#log").inner_text()
+    page.reload()
+    page.locator("article.turn.answer").nth(1).wait_for()
+    assert page.locator("#log").inner_text() == before
+    assert page.locator("#hint").count() == 0
+    assert page.locator(".answer-text pre.code").count() == 1
+    # The next question continues the same conversation on the server.
+    card = ask_in_page(page, "And Flask?")
+    assert card.locator(".resolved").inner_text() == "Understood as: Does Flask support WebSockets?"
+    assert len(sent) == 3 and sent[0]["conversation_id"] == sent[2]["conversation_id"]
+    # Citation anchors stay unique across restored and new turns.
+    ids = page.locator("li.source").evaluate_all("els => els.map(e => e.id)")
+    assert len(ids) == len(set(ids))
+
+    page.locator("#new-conversation").click()
+    assert page.locator("#hint").is_visible() and page.locator("article.turn").count() == 0
+    page.reload()
+    page.locator("#hint").wait_for()
+    assert page.locator("article.turn").count() == 0
+    ask_in_page(page, "Does Flask support WebSockets?")
+    assert sent[3]["conversation_id"] != sent[0]["conversation_id"]

@@ -10,9 +10,13 @@
   const sendButton = document.getElementById("send");
   const statusLine = document.getElementById("status");
   const newButton = document.getElementById("new-conversation");
+  const hint = document.getElementById("hint").cloneNode(true);
 
-  let conversationId = newConversationId();
-  let turns = 0;
+  // The conversation (its id and every finished turn's question and answer JSON) is kept in the
+  // browser, so a reload re-renders it and follow-ups still resolve against it on the server.
+  const STORE_KEY = "compare-qa:conversation";
+  const MAX_STORED_TURNS = 40;
+  let conversation = { id: newConversationId(), turns: [] };
   let pending = false;
 
   function newConversationId() {
@@ -20,6 +24,37 @@
     const bytes = new Uint8Array(8);
     crypto.getRandomValues(bytes);
     return "w-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  function loadConversation() {
+    try {
+      const stored = JSON.parse(localStorage.getItem(STORE_KEY) || "null");
+      if (stored && typeof stored.id === "string" && Array.isArray(stored.turns)) return stored;
+    } catch {
+      // Unreadable or unavailable storage: start afresh.
+    }
+    return null;
+  }
+
+  function saveConversation() {
+    // Storage may be full or disabled; the page keeps working, only a reload forgets.
+    for (let keep = MAX_STORED_TURNS; keep > 0; keep = Math.floor(keep / 2)) {
+      try {
+        const turns = conversation.turns.slice(-keep);
+        localStorage.setItem(STORE_KEY, JSON.stringify({ id: conversation.id, turns }));
+        return;
+      } catch {
+        // Too big: retry with fewer turns.
+      }
+    }
+  }
+
+  function forgetConversation() {
+    try {
+      localStorage.removeItem(STORE_KEY);
+    } catch {
+      // Nothing stored, nothing to forget.
+    }
   }
 
   // el("p", {class: "x"}, "text", child): strings become text nodes.
@@ -55,18 +90,77 @@
     return el("a", { class: "cite-ref", href: "#" + citationAnchor(turn, n) }, `[${Number(n)}]`);
   }
 
-  // The answer text with each [n] marker turned into a link to its citation.
-  function answerText(text, turn) {
-    const p = el("p", { class: "answer-text" });
+  // Prose with each [n] marker turned into a link to its citation, as nodes.
+  function withCiteLinks(text, turn) {
+    const nodes = [];
     const marker = /\[(\d+)\]/g;
     let last = 0;
     for (const match of text.matchAll(marker)) {
-      if (match.index > last) p.append(text.slice(last, match.index));
-      p.append(citeLink(turn, match[1]));
+      if (match.index > last) nodes.push(text.slice(last, match.index));
+      nodes.push(citeLink(turn, match[1]));
       last = match.index + match[0].length;
     }
-    if (last < text.length) p.append(text.slice(last));
-    return p;
+    if (last < text.length) nodes.push(text.slice(last));
+    return nodes;
+  }
+
+  // Splits text into prose and fenced code blocks (``` or ~~~, as in Markdown). A quoted code block
+  // may stop before its closing fence; it then ends where a line starts with the [n] marker that
+  // follows every quote in an answer, or at the end of the text.
+  function splitFences(text) {
+    const parts = [];
+    let prose = [];
+    let code = null;
+    const flushProse = () => {
+      if (prose.length) parts.push({ code: false, text: prose.join("\n") });
+      prose = [];
+    };
+    for (const line of text.split("\n")) {
+      if (code) {
+        const close = line.match(/^ {0,3}(`{3,}|~{3,})\s*((?:\[\d+\]\s*)*)$/);
+        if (close && close[1][0] === code.fence[0] && close[1].length >= code.fence.length) {
+          code.cites = close[2].trim();
+          parts.push(code);
+          code = null;
+        } else if (/^\[\d+\](\s|$)/.test(line)) {
+          // The quote's own markers stay with the block; what follows them is the next sentence.
+          const cites = line.match(/^(?:\[\d+\]\s*)+/)[0];
+          code.cites = cites.trim();
+          parts.push(code);
+          code = null;
+          if (line.slice(cites.length).trim()) prose.push(line.slice(cites.length));
+        } else {
+          code.lines.push(line);
+        }
+        continue;
+      }
+      const open = line.match(/^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)[^`]*$/);
+      if (open) {
+        flushProse();
+        code = { code: true, fence: open[1], lang: open[2], lines: [] };
+      } else {
+        prose.push(line);
+      }
+    }
+    if (code) parts.push(code);
+    flushProse();
+    return parts;
+  }
+
+  function codeBlock(part) {
+    const code = el("code", part.lang ? { "data-lang": part.lang } : {}, part.lines.join("\n"));
+    return el("pre", { class: "code", tabindex: "0", "aria-label": part.lang ? `${part.lang} code` : "code" }, code);
+  }
+
+  // Text that may hold code blocks, appended to `container`: prose through `inline`, code in <pre>.
+  function appendRich(container, text, inline, proseTag) {
+    for (const part of splitFences(text)) {
+      if (part.code) {
+        container.append(codeBlock(part));
+        if (part.cites) container.append(el("p", { class: "code-cite" }, ...inline(part.cites)));
+      } else if (part.text.trim()) container.append(el(proseTag, { class: "prose" }, ...inline(part.text)));
+    }
+    return container;
   }
 
   function sourceMeta(c) {
@@ -77,6 +171,12 @@
     const list = el("ol", { class: "sources" });
     for (const c of answer.citations) {
       const link = safeHttpUrl(c.link) || safeHttpUrl(c.url);
+      // A quoted code block is already shown whole in the answer: here it is folded, one click away.
+      const quote = c.quote.includes("```") || c.quote.includes("~~~")
+        ? el("details", { class: "quoted-code" },
+            el("summary", {}, `Quoted code (${c.quote.split("\n").filter((l) => !/^ {0,3}(`{3,}|~{3,})/.test(l)).length} lines)`),
+            appendRich(el("blockquote", { class: "quote" }), c.quote, (t) => [t], "span"))
+        : el("blockquote", { class: "quote" }, c.quote);
       list.append(
         el(
           "li",
@@ -87,7 +187,7 @@
           el("span", { class: "meta" }, " — " + sourceMeta(c)),
           c.outdated ? el("span", { class: "badge", title: "this source may be out of date" }, "possibly outdated") : null,
           c.section ? el("div", { class: "section" }, c.section) : null,
-          el("blockquote", { class: "quote" }, c.quote),
+          quote,
           link
             ? el("a", { class: "open", href: link, target: "_blank", rel: "noopener noreferrer" },
                 "Open the source at this quote")
@@ -98,30 +198,45 @@
     return el("section", { class: "citations", "aria-label": "Sources" }, el("h3", {}, "Sources"), list);
   }
 
+  function sections(answer) {
+    return Array.isArray(answer.sections) ? answer.sections : [];
+  }
+
+  // A section's text without its heading ("Flask: None (sync only) [1]" -> "None (sync only) [1]").
+  function body(section) {
+    const text = section.text || "";
+    return section.heading && text.startsWith(section.heading) ? text.slice(section.heading.length).trim() : text;
+  }
+
   function renderComparison(answer, turn) {
     const comp = answer.comparison;
+    // What each cell says, from the answer's aspect sections; citation numbers alone when absent.
+    const said = new Map();
+    for (const s of sections(answer)) {
+      if (s.kind !== "aspect") continue;
+      for (const part of s.parts || []) said.set(`${s.label}\u0000${part.label}`, body(part));
+    }
     const head = el("tr", {}, el("th", { scope: "col" }, "Aspect"));
     for (const subject of comp.subjects) head.append(el("th", { scope: "col" }, subject));
-    const body = el("tbody");
+    const tbody = el("tbody");
     for (const row of comp.rows) {
       const tr = el("tr", {}, el("th", { scope: "row" }, row.aspect));
       for (const subject of comp.subjects) {
         const cited = (row.cells && row.cells[subject]) || [];
+        const text = said.get(`${row.aspect}\u0000${subject}`);
         const td = el("td");
-        if (cited.length === 0) td.append(el("span", { class: "none", title: "no evidence in the corpus" }, "—"));
-        cited.forEach((n, i) => {
-          if (i) td.append(" ");
-          td.append(citeLink(turn, n));
-        });
+        if (text) td.append(...withCiteLinks(text, turn));
+        else if (cited.length === 0) td.append(el("span", { class: "none", title: "no evidence in the corpus" }, "—"));
+        else cited.forEach((n, i) => td.append(...(i ? [" "] : []), citeLink(turn, n)));
         tr.append(td);
       }
-      body.append(tr);
+      tbody.append(tr);
     }
     return el(
       "section",
       { class: "comparison", "aria-label": "Comparison" },
       el("h3", {}, "Comparison"),
-      el("div", { class: "table-wrap" }, el("table", {}, el("thead", {}, head), body)),
+      el("div", { class: "table-wrap" }, el("table", {}, el("thead", {}, head), tbody)),
     );
   }
 
@@ -144,15 +259,42 @@
     return section;
   }
 
+  function suggestionButton(topic) {
+    return el("button", { type: "button", class: "suggestion", title: "Ask about this topic" }, topic);
+  }
+
   function renderNotCovered(answer) {
     const card = el("article", { class: "turn answer not-covered" }, el("h3", {}, "Not covered"));
     if (answer.suggestions && answer.suggestions.length) {
       card.append(el("p", {}, "The corpus does not cover this question. Nearest topics it does cover:"));
-      card.append(el("ul", { class: "suggestions" }, ...answer.suggestions.map((s) => el("li", {}, s))));
+      card.append(el("ul", { class: "suggestions" },
+        ...answer.suggestions.map((s) => el("li", {}, suggestionButton(s)))));
     } else {
       card.append(el("p", { class: "answer-text" }, answer.answer));
     }
     return card;
+  }
+
+  // The answer text, section by section when the answer has sections. Aspect rows and disagreements are
+  // left to the comparison table and the "Sources disagree" box when those are shown, so nothing reads twice.
+  function renderAnswerText(answer, turn, hasTable, hasConflicts) {
+    const box = el("div", { class: "answer-text" });
+    const inline = (t) => withCiteLinks(t, turn);
+    const parts = sections(answer);
+    if (!parts.length) return appendRich(box, answer.answer, inline, "p");
+    for (const s of parts) {
+      if ((s.kind === "aspect" && hasTable) || (s.kind === "disagreement" && hasConflicts)) continue;
+      const block = el("div", { class: `section-block ${s.kind}` });
+      if (s.heading) block.append(el("p", { class: "section-heading" }, s.heading));
+      if (s.kind === "aspect" && s.parts && s.parts.length) {
+        block.append(el("ul", { class: "cells" }, ...s.parts.map((p) => el("li", {},
+          el("span", { class: "cell-label" }, p.heading || p.label || ""), " ", ...inline(body(p))))));
+      } else {
+        appendRich(block, body(s), inline, "p");
+      }
+      box.append(block);
+    }
+    return box;
   }
 
   function renderAnswer(answer, turn) {
@@ -161,14 +303,29 @@
     if (answer.resolved_question && answer.resolved_question !== answer.question) {
       card.append(el("p", { class: "resolved" }, "Understood as: ", el("q", {}, answer.resolved_question)));
     }
-    card.append(answerText(answer.answer, turn));
-    if (answer.comparison && answer.comparison.rows.length) card.append(renderComparison(answer, turn));
-    if (answer.conflicts && answer.conflicts.length) card.append(renderConflicts(answer, turn));
+    const hasTable = Boolean(answer.comparison && answer.comparison.rows.length);
+    const hasConflicts = Boolean(answer.conflicts && answer.conflicts.length);
+    card.append(renderAnswerText(answer, turn, hasTable, hasConflicts));
+    if (hasTable) card.append(renderComparison(answer, turn));
+    if (hasConflicts) card.append(renderConflicts(answer, turn));
     if (answer.citations.length) card.append(renderCitations(answer, turn));
     const total = answer.timings_ms && answer.timings_ms.total;
     card.append(el("p", { class: "footnote" },
       `confidence ${Number(answer.confidence).toFixed(2)}` + (total !== undefined ? ` · ${total} ms` : "")));
     return card;
+  }
+
+  function errorCard(message) {
+    return el("article", { class: "turn error", role: "alert" }, el("p", {}, message));
+  }
+
+  function questionCard(question) {
+    return el("article", { class: "turn question" }, el("p", {}, question));
+  }
+
+  // One stored turn ({question, answer} or {question, error}) as its answer card.
+  function renderTurn(entry, turn) {
+    return entry.answer ? renderAnswer(entry.answer, turn) : errorCard(String(entry.error));
   }
 
   function errorText(status, body) {
@@ -177,43 +334,43 @@
   }
 
   async function ask(question) {
-    const turn = ++turns;
+    const turn = conversation.turns.length + 1;
     document.getElementById("hint")?.remove();
-    log.append(el("article", { class: "turn question" }, el("p", {}, question)));
+    log.append(questionCard(question));
     const waiting = el("article", { class: "turn pending" }, el("p", {}, "Searching the sources…"));
     log.append(waiting);
     waiting.scrollIntoView({ block: "nearest" });
     statusLine.textContent = "Searching the sources…";
-    let card;
+    let entry;
     try {
       const response = await fetch("ask", {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({ question, conversation_id: conversationId }),
+        body: JSON.stringify({ question, conversation_id: conversation.id }),
       });
       const body = await response.json().catch(() => null);
       if (response.ok && body) {
-        card = renderAnswer(body, turn);
+        entry = { question, answer: body };
         statusLine.textContent = body.abstained ? "Not covered by the corpus." : "Answer ready.";
       } else {
-        card = el("article", { class: "turn error", role: "alert" }, el("p", {}, errorText(response.status, body)));
+        entry = { question, error: errorText(response.status, body) };
         statusLine.textContent = "";
       }
     } catch {
-      card = el("article", { class: "turn error", role: "alert" }, el("p", {}, "Could not reach the server."));
+      entry = { question, error: "Could not reach the server." };
       statusLine.textContent = "";
     }
+    conversation.turns.push(entry);
+    saveConversation();
+    const card = renderTurn(entry, turn);
     waiting.replaceWith(card);
     card.scrollIntoView({ block: "start" });
   }
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const question = input.value.trim();
+  async function send(question) {
     if (!question || pending) return;
     pending = true;
     sendButton.disabled = true;
-    input.value = "";
     try {
       await ask(question);
     } finally {
@@ -221,6 +378,14 @@
       sendButton.disabled = false;
       input.focus();
     }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const question = input.value.trim();
+    if (!question || pending) return;
+    input.value = "";
+    send(question);
   });
 
   input.addEventListener("keydown", (event) => {
@@ -230,13 +395,39 @@
     }
   });
 
+  // A nearest topic of an abstention is asked as the next question.
+  log.addEventListener("click", (event) => {
+    const button = event.target.closest("button.suggestion");
+    if (button) send(button.textContent);
+  });
+
+  function showHint() {
+    log.replaceChildren(hint.cloneNode(true));
+  }
+
   newButton.addEventListener("click", () => {
-    conversationId = newConversationId();
-    turns = 0;
-    log.replaceChildren();
+    conversation = { id: newConversationId(), turns: [] };
+    forgetConversation();
+    showHint();
     statusLine.textContent = "New conversation.";
     input.focus();
   });
 
+  function restore() {
+    const stored = loadConversation();
+    if (!stored || !stored.turns.length) return;
+    const cards = [];
+    try {
+      stored.turns.forEach((entry, i) => cards.push(questionCard(String(entry.question)), renderTurn(entry, i + 1)));
+    } catch {
+      forgetConversation(); // written by an older page in a shape this one cannot show
+      return;
+    }
+    conversation = stored;
+    log.replaceChildren(...cards);
+    cards[cards.length - 1].scrollIntoView({ block: "start" });
+  }
+
+  restore();
   input.focus();
 })();

@@ -1,0 +1,124 @@
+"""Screenshots of the chat page for the docs: `.venv/bin/python -m bench.screenshots [--out docs/screenshots]`.
+
+Builds an index of the seed corpus in a temporary folder, serves it with `qa serve` on 127.0.0.1, and drives
+Debian's chromium (`make browser`; never a downloaded browser) through Playwright at desktop (1280 px) and
+phone (390 px) width. Each shot is one exchange of a fresh conversation, cropped to the page's content.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+QA = Path(sys.executable).parent / "qa"
+WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+MAX_HEIGHT = 2200  # px of page kept in a shot: the question, the answer and the first sources
+
+# name -> the questions asked in one conversation; the last answer is the one shown.
+SCENES: dict[str, list[str]] = {
+    "comparison": ["Compare Flask and FastAPI on async support and performance"],
+    "disagreement": ["How many GitHub stars does FastAPI have?"],
+    "code": ["Show me how FastAPI validates a request body with a Pydantic model"],
+    "follow-up": ["Does FastAPI support WebSockets?", "And Flask?"],
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"error: qa serve exited with {proc.returncode}")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.25)
+    raise SystemExit(f"error: qa serve not ready after {timeout:.0f} s")
+
+
+def _ask(page: Any, question: str) -> None:
+    answers = page.locator("article.turn.answer, article.turn.error")
+    before = answers.count()
+    page.locator("#question").fill(question)
+    page.locator("#question").press("Enter")
+    answers.nth(before).wait_for()
+
+
+def shoot(base: str, out: Path) -> list[Path]:
+    from playwright.sync_api import sync_playwright
+
+    made = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--hide-scrollbars"])
+        for width_name, (width, height) in WIDTHS.items():
+            for scene, questions in SCENES.items():
+                context = browser.new_context(viewport={"width": width, "height": height}, color_scheme="light")
+                page = context.new_page()
+                page.set_default_timeout(60_000)
+                page.goto(base + "/")
+                for question in questions:
+                    _ask(page, question)
+                # Shown from the last question down, without the fixed composer over the content.
+                page.evaluate("document.querySelector('.composer').remove();"
+                              "document.getElementById('log').style.paddingBottom = '0.75rem'")
+                cards = page.locator("article.turn")
+                first = cards.nth(cards.count() - 2 * min(len(questions), 2))
+                top = first.bounding_box()["y"] + page.evaluate("window.scrollY") - 8
+                full = page.evaluate("document.scrollingElement.scrollHeight")
+                clip = {"x": 0, "y": top, "width": width, "height": min(full - top, MAX_HEIGHT)}
+                path = out / f"{scene}-{width_name}.png"
+                page.screenshot(path=str(path), full_page=True, clip=clip)
+                made.append(path)
+                context.close()
+        browser.close()
+    return made
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots", help="folder for the PNG files")
+    args = parser.parse_args()
+    if not CHROMIUM.exists():
+        raise SystemExit("error: /usr/bin/chromium missing: run `make browser`")
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="qa-shots-") as tmp:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("QA_", "SLACK_"))}
+        env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false",
+                   QA_CORPUS_DIR=str(ROOT / "corpus"), QA_INDEX_DIR=f"{tmp}/index", QA_DATA_DIR=f"{tmp}/var")
+        subprocess.run([str(QA), "index", "build"], env=env, check=True, stdout=subprocess.DEVNULL)
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        with open(f"{tmp}/serve.log", "wb") as log:
+            proc = subprocess.Popen([str(QA), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
+                                    env=env, stdout=log, stderr=subprocess.STDOUT)
+            try:
+                _wait_ready(base, proc)
+                for path in shoot(base, args.out):
+                    print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: "
+                          f"{path.stat().st_size // 1024} KiB")
+            finally:
+                proc.terminate()
+                proc.wait(30)
+
+
+if __name__ == "__main__":
+    main()
