@@ -93,10 +93,10 @@ def shoot(base: str, out: Path) -> list[Path]:
     return made
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots", help="folder for the PNG files")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         raise SystemExit("error: /usr/bin/chromium missing: run `make browser`")
     args.out.mkdir(parents=True, exist_ok=True)
