@@ -82,7 +82,8 @@ def _evidence(engine, questions: list[str]):  # type: ignore[no-untyped-def]
     texts = [correct_question(q, snap.vocabulary, engine._is_word)[0] for q in questions]
     for text, qvec in zip(texts, engine.embedder.embed(texts), strict=True):
         query = analyse(text, snap.catalog)
-        cands = retrieve(snap, qvec, query, top_k=settings.top_k, rrf_k=settings.rrf_k)
+        cands = retrieve(snap, qvec, query, top_k=settings.top_k, rrf_k=settings.rrf_k,
+                         rrf_weight=settings.fusion_rrf_weight)
         seen = unit_evidence(snap, qvec, query, cands)
         yield None if seen is None else (*seen, bool(unknown_names(snap, text, engine._word_pieces)))
 

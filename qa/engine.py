@@ -266,7 +266,7 @@ class Engine:
         qvec = self._queries.embed_query(resolved)
         t1 = time.perf_counter()
         s = self.settings
-        cands = retrieve(snap, qvec, query, top_k=s.top_k, rrf_k=s.rrf_k, mode=mode)
+        cands = retrieve(snap, qvec, query, top_k=s.top_k, rrf_k=s.rrf_k, mode=mode, rrf_weight=s.fusion_rrf_weight)
         t2 = time.perf_counter()
         ranking = score_units(snap, qvec, query, cands)
         claims = select_claims(snap, ranking.scored, query, s.max_claims)
@@ -308,7 +308,8 @@ class Engine:
         snap = self.snapshot()
         query = analyse(self.check_question(question), snap.catalog)
         qvec = self._queries.embed_query(query.text)
-        cands = retrieve(snap, qvec, query, top_k=self.settings.top_k, rrf_k=self.settings.rrf_k, mode=mode)
+        s = self.settings
+        cands = retrieve(snap, qvec, query, top_k=s.top_k, rrf_k=s.rrf_k, mode=mode, rrf_weight=s.fusion_rrf_weight)
         chunks = snap.version.chunks
         return [(chunks[c.chunk].doc_id, chunks[c.chunk].start, chunks[c.chunk].end) for c in cands[:k]]
 

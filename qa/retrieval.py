@@ -34,8 +34,10 @@ def retrieve(
     rrf_k: int,
     mode: str = "hybrid",
     per_subject: int = 3,
+    rrf_weight: float = 1.0,
 ) -> list[Candidate]:
     """Candidates sorted by fused score. ``mode`` is hybrid, dense or bm25 (for evaluation baselines).
+    Hybrid fuses reciprocal ranks, blended (``rrf_weight`` below 1) with the dense and BM25 scores.
     When the query names two or more subjects, the best ``per_subject`` chunks mentioning each subject
     are added, so both sides of a comparison have evidence. Ranks and scores are arrays over all chunks:
     the fusion is a few vector operations, not a loop per chunk."""
@@ -87,6 +89,13 @@ def retrieve(
     missing = chosen[np.isnan(dense[chosen])]
     if len(missing):
         dense[missing] = version.faiss.reconstruct_batch(missing) @ qvec
+    if mode == "hybrid" and rrf_weight < 1.0 and len(chosen):
+        # Score-aware: ranks alone flatten a clear first hit (a chunk far ahead on both scores counts the same
+        # as one barely ahead), so the rank fusion is blended with both scores, each scaled to [0, 1] over the
+        # candidates.
+        d, lx, f = dense[chosen], lex_all[chosen].astype(np.float64), fused[chosen]
+        scores = ((d - d.min()) / max(d.max() - d.min(), 1e-9) + lx / max(lx.max(), 1e-9)) / 2
+        fused[chosen] = rrf_weight * f / max(f.max(), 1e-12) + (1.0 - rrf_weight) * scores
     order = chosen[np.lexsort((-dense[chosen], -fused[chosen]))]  # stable: by fused, then dense, best first
     columns = (order.tolist(), fused[order].tolist(), dense[order].tolist(), lex_all[order].astype(np.float64).tolist())
     return [Candidate(*row) for row in zip(*columns, strict=True)]

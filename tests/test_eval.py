@@ -57,7 +57,7 @@ def test_evidence_recall(report: EvalReport) -> None:
 
 def test_disagreements_are_shown(report: EvalReport) -> None:
     # Issue 6: CI fails below 0.8 (share of disagreement questions whose answer shows two differing values).
-    assert report.conflict_recall >= 0.73
+    assert report.conflict_recall >= 0.8
 
 
 def test_eval_set_has_a_robustness_part() -> None:
@@ -71,6 +71,6 @@ def test_robustness_floors(robustness: EvalReport) -> None:
     r = robustness
     assert r.grounded_quote_rate == 1.0
     assert r.abstention_recall >= 0.95, [f.id for f in r.failures if not f.answerable]
-    assert r.answer_hit_rate >= 0.5, [f.id for f in r.failures if f.answerable]
-    assert r.false_abstention <= 0.3
+    assert r.answer_hit_rate >= 0.55, [f.id for f in r.failures if f.answerable]
+    assert r.false_abstention <= 0.25
     assert r.false_disagreements <= 3

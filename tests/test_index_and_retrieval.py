@@ -200,6 +200,23 @@ def test_fused_scores_are_reciprocal_rank_fusion(snap: Snapshot, hashing: Hashin
     assert len(cands) == len(expected)
 
 
+@pytest.mark.parametrize("rrf_weight", [0.0, 0.35])
+def test_score_aware_fusion_blends_ranks_with_both_scores(snap: Snapshot, hashing: HashingEmbedder, rrf_weight: float) -> None:
+    """The hybrid score: rrf_weight of the rank fusion (over its best) plus the rest of the mean of the dense
+    score (min-max over the candidates) and the BM25 score (over its best), worked out here chunk by chunk."""
+    question = "How many writes per second does Zephyr DB sustain?"
+    query, qvec = analyse(question, snap.catalog), hashing.embed([question])[0]
+    ranks = {c.chunk: c.fused for c in retrieve(snap, qvec, query, top_k=3, rrf_k=60)}
+    cands = retrieve(snap, qvec, query, top_k=3, rrf_k=60, rrf_weight=rrf_weight)
+    dense = {c.chunk: c.dense for c in cands}
+    lex = {c.chunk: c.lexical for c in cands}
+    lo, hi, top_lex, top_rrf = min(dense.values()), max(dense.values()), max(lex.values()), max(ranks.values())
+    for c in cands:
+        scores = ((dense[c.chunk] - lo) / (hi - lo) + lex[c.chunk] / top_lex) / 2
+        assert c.fused == pytest.approx(rrf_weight * ranks[c.chunk] / top_rrf + (1 - rrf_weight) * scores)
+    assert [c.fused for c in cands] == sorted((c.fused for c in cands), reverse=True)
+
+
 def test_candidate_scores_are_real(snap: Snapshot, hashing: HashingEmbedder) -> None:
     question = "Did Quokka DB lose a committed row in power cuts?"
     qvec = hashing.embed([question])[0]

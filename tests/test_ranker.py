@@ -56,7 +56,7 @@ def test_the_shipped_ranker_puts_an_answering_unit_in_the_top_three(engine: Engi
     snap = engine.snapshot()
     query = analyse(question, snap.catalog)
     qvec = engine.embedder.embed([question])[0]
-    ranking = score_units(snap, qvec, query, retrieve(snap, qvec, query, top_k=50, rrf_k=5))
+    ranking = score_units(snap, qvec, query, retrieve(snap, qvec, query, top_k=50, rrf_k=5, rrf_weight=engine.settings.fusion_rrf_weight))
     top = [snap.unit_text[s.unit] for s in ranking.scored[:3]]
     assert any(phrase.lower() in t.lower() for t in top), top
     scores = [s.score for s in ranking.scored]
