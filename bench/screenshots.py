@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-import httpx
+from bench.http import HOST, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the qa serve it starts inherits it
 CHROMIUM = Path("/usr/bin/chromium")
 QA = Path(sys.executable).parent / "qa"
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
@@ -32,26 +31,6 @@ SCENES: dict[str, list[str]] = {
     "code": ["Show me how FastAPI validates a request body with a Pydantic model"],
     "follow-up": ["Does FastAPI support WebSockets?", "And Flask?"],
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"error: qa serve exited with {proc.returncode}")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.25)
-    raise SystemExit(f"error: qa serve not ready after {timeout:.0f} s")
 
 
 def _ask(page: Any, question: str) -> None:
@@ -105,20 +84,13 @@ def main(argv: list[str] | None = None) -> None:
         env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false",
                    QA_CORPUS_DIR=str(ROOT / "corpus"), QA_INDEX_DIR=f"{tmp}/index", QA_DATA_DIR=f"{tmp}/var")
         subprocess.run([str(QA), "index", "build"], env=env, check=True, stdout=subprocess.DEVNULL)
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        with open(f"{tmp}/serve.log", "wb") as log:
-            proc = subprocess.Popen([str(QA), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-                                    env=env, stdout=log, stderr=subprocess.STDOUT)
-            try:
-                _wait_ready(base, proc)
-                for path in shoot(base, args.out):
-                    print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: "
-                          f"{path.stat().st_size // 1024} KiB")
-            finally:
-                proc.terminate()
-                proc.wait(30)
-
+        (Path(tmp) / "var").mkdir(exist_ok=True)
+        proc, port = start_server(1, Path(tmp) / "index", Path(tmp) / "var", Path(tmp) / "serve.log")
+        try:
+            for path in shoot(f"http://{HOST}:{port}", args.out):
+                print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: {path.stat().st_size // 1024} KiB")
+        finally:
+            stop_server(proc)
 
 if __name__ == "__main__":
     main()
