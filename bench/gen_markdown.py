@@ -1,6 +1,6 @@
 """A generated Markdown corpus of about N MB a file (headings, paragraphs, lists, tables), for build-memory figures.
 
-`python -m bench.gen_markdown DIR MB [FILES]` (docs/benchmarks.md, "Build memory")."""
+``python -m bench.gen_markdown DIR MB [FILES]`` (docs/benchmarks.md, "Build memory")."""
 import random
 import sys
 from pathlib import Path
@@ -37,7 +37,9 @@ def make(path: Path, mb: float, seed: int) -> None:
     path.write_text("".join(out), encoding="utf-8")
 
 if __name__ == "__main__":
-    d = Path(sys.argv[1]); d.mkdir(parents=True, exist_ok=True)
-    mb = float(sys.argv[2]); n = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    d = Path(sys.argv[1])
+    d.mkdir(parents=True, exist_ok=True)
+    mb = float(sys.argv[2])
+    n = int(sys.argv[3]) if len(sys.argv) > 3 else 1
     for i in range(n):
         make(d / f"gen-{i}.md", mb, seed=i)
