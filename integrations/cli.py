@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 if TYPE_CHECKING:
     from qa import Answer, BuildReport, Engine, Settings
@@ -168,6 +168,17 @@ def cmd_chat(args: argparse.Namespace) -> int:
         print()
 
 
+def progress_bars_wanted(stream: TextIO, *, quiet: bool) -> bool:
+    """Progress bars (count, rate, ETA) only for a person watching: on a terminal, unless asked to be quiet.
+    Piped or redirected, a bar's carriage returns would only clutter a log."""
+    if quiet:
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return False
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     engine = _engine(args)
     if args.index_command == "status":
@@ -184,11 +195,10 @@ def cmd_index(args: argparse.Namespace) -> int:
                     return 0
             except QAError:
                 pass
-        tty = sys.stderr.isatty() and not args.json
         report = engine.rebuild(
             full=args.full,
-            progress=(lambda msg: print(msg, file=sys.stderr)) if not args.json else None,
-            show_progress=tty,
+            progress=(lambda msg: print(msg, file=sys.stderr)) if not (args.json or args.quiet) else None,
+            show_progress=progress_bars_wanted(sys.stderr, quiet=args.quiet or args.json),
             lock_wait=args.wait,
         )
         print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.summary())
@@ -468,6 +478,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--full", action="store_true", help="re-embed everything")
     b.add_argument("--if-stale", action="store_true", help="do nothing when the index matches the corpus")
     b.add_argument("--json", action="store_true", help="print the change report as JSON")
+    b.add_argument("--quiet", action="store_true",
+                   help="no progress messages or bars on stderr (bars show only on a terminal anyway)")
     b.add_argument("--wait", type=_seconds_in(0, 86400), default=600.0, metavar="SECONDS",
                    help="how long to wait for another build to finish before giving up (default 600; 0: refuse)")
     w = isub.add_parser("watch", help="rebuild incrementally whenever files in the corpus change (Ctrl-C stops)")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -32,6 +33,7 @@ from qa.layout import (
     ChunkRow,
     Progress,
     UnitRow,
+    VectorWriter,
     build_lock,
     new_version_name,
     prune,
@@ -143,33 +145,56 @@ def _chunk_document(doc: Document, embedder: Embedder, max_tokens: int, prev: Pr
         rows.chunk_texts.append(text)
 
 
+# Texts embedded at a time: what a build holds of tokens and vectors beyond the final arrays' rows being
+# written. A multiple of the fp32 batch (16), so batches stay full.
+EMBED_BLOCK = 256
+
+
 def _vectors(
     embedder: Embedder,
     src: list[int],
     prev_vecs: NDArray[np.float32] | None,
     keys: list[str],
     text_of: Callable[[int], str],
+    out: VectorWriter,
     what: str,
     say: Progress,
     show_progress: bool,
-) -> tuple[NDArray[np.float32], int]:
-    """Row i's vector: copied from previous row ``src[i]``, or embedded (once per distinct text)."""
-    out = np.zeros((len(src), embedder.dim), dtype=np.float32)
-    src_arr = np.asarray(src, dtype=np.int64)
-    reused = src_arr >= 0
-    if prev_vecs is not None and reused.any():
-        out[reused] = prev_vecs[src_arr[reused]]
-    todo = np.flatnonzero(~reused)
-    if len(todo):
-        first: dict[str, int] = {}
-        for i in todo:
-            first.setdefault(keys[i], int(i))
+) -> int:
+    """Write row i's vector to ``out``: copied from previous row ``src[i]``, or embedded (once per distinct
+    text), a block of rows at a time. Returns how many rows were not copied."""
+    from tqdm import tqdm
+
+    first: dict[str, int] = {}  # key -> the row whose text is embedded for it
+    todo = 0
+    for i, s in enumerate(src):
+        if s < 0:
+            todo += 1
+            first.setdefault(keys[i], i)
+    if first:
         say(f"embedding {len(first)} {what}")
-        fresh = embedder.embed([text_of(i) for i in first.values()], show_progress=show_progress)
-        by_key = dict(zip(first, fresh, strict=True))
-        for i in todo:
-            out[i] = by_key[keys[i]]
-    return out, len(todo)
+    src_arr = np.asarray(src, dtype=np.int64)
+    bar = tqdm(total=len(first), desc=f"embedding {what}", unit="text", file=sys.stderr, dynamic_ncols=True,
+               disable=not (show_progress and first))
+    try:
+        for lo in range(0, len(src), EMBED_BLOCK):
+            hi = min(lo + EMBED_BLOCK, len(src))
+            block = np.zeros((hi - lo, out.dim), dtype=np.float32)
+            part = src_arr[lo:hi]
+            if prev_vecs is not None and (reused := part >= 0).any():
+                block[reused] = prev_vecs[part[reused]]
+            fresh = [i for i in range(lo, hi) if src[i] < 0 and first[keys[i]] == i]
+            if fresh:
+                block[np.asarray(fresh) - lo] = embedder.embed([text_of(i) for i in fresh])
+                bar.update(len(fresh))
+            for i in range(lo, hi):
+                if src[i] < 0 and (f := first[keys[i]]) != i:
+                    block[i - lo] = block[f - lo] if f >= lo else out.row(f)
+            out.write(block)
+    finally:
+        bar.close()
+    out.close()
+    return todo
 
 
 def build_index(
@@ -232,21 +257,33 @@ def build_index(
         to_chunk = [d for d in docs if not (prev.records_ok and d.doc_id in unchanged and d.doc_id in prev.doc_chunks)]
         if to_chunk:
             say(f"chunking {len(to_chunk)} documents")
-        for doc in docs:
-            if prev.records_ok and doc.doc_id in unchanged and doc.doc_id in prev.doc_chunks:
-                _reuse_document(doc, prev, rows)
-            else:
-                _chunk_document(doc, embedder, max_tokens, prev, rows)
+        from tqdm import tqdm
 
+        with tqdm(total=len(to_chunk), desc="chunking", unit="doc", file=sys.stderr, dynamic_ncols=True,
+                  disable=not (show_progress and to_chunk)) as bar:
+            for doc in docs:
+                if prev.records_ok and doc.doc_id in unchanged and doc.doc_id in prev.doc_chunks:
+                    _reuse_document(doc, prev, rows)
+                else:
+                    _chunk_document(doc, embedder, max_tokens, prev, rows)
+                    bar.update(1)
+
+        # The vectors go straight into the new version's files, a block at a time.
+        name = new_version_name()
+        report.version = name
+        tmp = staging_dir(index_dir, name)
+        tmp.mkdir()
         chunk_keys = [r.key for r in rows.chunks]
-        chunk_vecs, report.chunks_embedded = _vectors(
-            embedder, rows.chunk_src, prev.chunk_vecs, chunk_keys, rows.chunk_texts.__getitem__, "chunks",
-            say, show_progress,
+        report.chunks_embedded = _vectors(
+            embedder, rows.chunk_src, prev.chunk_vecs, chunk_keys, rows.chunk_texts.__getitem__,
+            VectorWriter(tmp / "chunk_vecs.npy", len(rows.chunks), embedder.dim), "chunks", say, show_progress,
         )
-        unit_vecs, report.units_embedded = _vectors(
+        report.units_embedded = _vectors(
             embedder, rows.unit_src, prev.unit_vecs, [u.key for u in rows.units], rows.unit_texts.__getitem__,
-            "evidence units", say, show_progress,
+            VectorWriter(tmp / "unit_vecs.npy", len(rows.units), embedder.dim), "evidence units", say,
+            show_progress,
         )
+        prev.chunk_vecs = prev.unit_vecs = None
         report.chunks_total = len(rows.chunks)
         report.chunks_reused = report.chunks_total - report.chunks_embedded
         report.units_total = len(rows.units)
@@ -255,13 +292,8 @@ def build_index(
             new_keys = set(chunk_keys)
             report.chunks_dropped = sum(1 for r in prev.chunk_rows if r.key not in new_keys)
 
-        name = new_version_name()
-        report.version = name
-        tmp = staging_dir(index_dir, name)
         say(f"writing index version {name}")
-        tmp.mkdir()
-        files, ann_meta = write_version_files(tmp, docs, rows.chunks, rows.units, rows.chunk_texts, chunk_vecs, unit_vecs,
-                                              index_type, ann)
+        files, ann_meta = write_version_files(tmp, docs, rows.chunks, rows.units, rows.chunk_texts, index_type, ann)
         report.seconds = round(time.perf_counter() - t0, 3)
         per_doc: dict[str, int] = {}
         for r in rows.chunks:

@@ -204,13 +204,12 @@ def write_version_files(
     chunks: list[ChunkRow],
     units: list[UnitRow],
     chunk_texts: list[str],
-    chunk_vecs: NDArray[np.float32],
-    unit_vecs: NDArray[np.float32],
     index_type: str,
     ann: AnnParams,
 ) -> tuple[dict[str, str], dict[str, Any]]:
-    """Write every data file of a version into ``tmp``, fsynced; returns their sha256 by name and the
-    FAISS index's manifest entry. ``chunk_texts`` (what was embedded) is BM25's input."""
+    """Write the remaining data files of a version into ``tmp``, whose vectors are written already
+    (:class:`VectorWriter`), and fsync them all; returns their sha256 by name and the FAISS index's manifest
+    entry. ``chunk_texts`` (what was embedded) is BM25's input."""
     import faiss
 
     with (tmp / "docs.jsonl").open("w", encoding="utf-8") as fh:
@@ -219,10 +218,10 @@ def write_version_files(
         fh.writelines(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in chunks)
     with (tmp / "units.jsonl").open("w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in units)
-    np.save(tmp / "chunk_vecs.npy", chunk_vecs)
-    np.save(tmp / "unit_vecs.npy", unit_vecs)
-    index, ann_meta = create_index(chunk_vecs, index_type, ann)
+    # Mapped, not read: FAISS keeps its own copy of the chunk vectors, the only one in memory.
+    index, ann_meta = create_index(np.load(tmp / "chunk_vecs.npy", mmap_mode="r"), index_type, ann)
     faiss.write_index(index, str(tmp / "chunks.faiss"))
+    del index
     Lexical.build(chunk_texts).save(tmp / "bm25")
     files: dict[str, str] = {}
     for p in sorted(tmp.rglob("*")):
@@ -232,6 +231,42 @@ def write_version_files(
     for d in sorted({p.parent for p in tmp.rglob("*")} | {tmp}):
         fsync_dir(d)
     return files, ann_meta
+
+
+class VectorWriter:
+    """Writes ``<name>.npy`` of ``rows`` x ``dim`` float32 vectors in row order, a block at a time, so a build
+    never holds every vector of the corpus (the same bytes as ``np.save`` of the whole array). Rows written
+    can be read back (:meth:`row`), for a text that recurs later in the corpus."""
+
+    def __init__(self, path: Path, rows: int, dim: int) -> None:
+        self.path, self.rows, self.dim = path, rows, dim
+        self._fh = path.open("w+b")
+        header = {"descr": np.lib.format.dtype_to_descr(np.dtype(np.float32)), "fortran_order": False,
+                  "shape": (rows, dim)}
+        np.lib.format.write_array_header_1_0(self._fh, header)
+        self._offset = self._fh.tell()
+        self.written = 0
+
+    def write(self, block: NDArray[np.float32]) -> None:
+        block = np.ascontiguousarray(block, dtype=np.float32)
+        if block.ndim != 2 or block.shape[1] != self.dim or self.written + len(block) > self.rows:
+            raise ValueError(f"a block of shape {block.shape} does not fit {self.path.name}")
+        self._fh.write(block.tobytes())
+        self.written += len(block)
+
+    def row(self, i: int) -> NDArray[np.float32]:
+        if not 0 <= i < self.written:
+            raise IndexError(f"row {i} of {self.path.name} is not written yet")
+        self._fh.flush()
+        size = self.dim * 4
+        data = os.pread(self._fh.fileno(), size, self._offset + i * size)
+        return np.frombuffer(data, dtype=np.float32).copy()
+
+    def close(self) -> None:
+        if self.written != self.rows:
+            self._fh.close()
+            raise ValueError(f"{self.path.name} has {self.written} of its {self.rows} rows")
+        self._fh.close()
 
 
 def publish(index_dir: Path, tmp: Path, name: str, manifest: dict[str, Any], say: Progress) -> None:

@@ -58,8 +58,9 @@ def read_previous(index_dir: Path, fingerprint: dict[str, Any], full: bool) -> P
                 raise ValueError(f"{name} does not match its checksum")
         prev.chunk_rows = parse_chunk_rows((version_dir / "chunks.jsonl").read_text(encoding="utf-8"))
         prev.unit_rows = parse_unit_rows((version_dir / "units.jsonl").read_text(encoding="utf-8"))
-        chunk_vecs = np.load(version_dir / "chunk_vecs.npy")
-        unit_vecs = np.load(version_dir / "unit_vecs.npy")
+        # Mapped, not read: a build copies only the rows it reuses, a block at a time.
+        chunk_vecs = np.load(version_dir / "chunk_vecs.npy", mmap_mode="r")
+        unit_vecs = np.load(version_dir / "unit_vecs.npy", mmap_mode="r")
         if len(chunk_vecs) != len(prev.chunk_rows) or len(unit_vecs) != len(prev.unit_rows):
             raise ValueError("row counts differ")
     except (OSError, ValueError, KeyError, TypeError) as exc:  # TypeError: a row without its fields
