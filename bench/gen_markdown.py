@@ -1,8 +1,11 @@
 """A generated Markdown corpus of about N MB a file (headings, paragraphs, lists, tables), for build-memory figures.
 
 ``python -m bench.gen_markdown DIR MB [FILES]`` (docs/benchmarks.md, "Build memory")."""
+
+from __future__ import annotations
+
+import argparse
 import random
-import sys
 from pathlib import Path
 
 
@@ -16,6 +19,7 @@ def make(path: Path, mb: float, seed: int) -> None:
         n = rnd.randint(8, 24)
         s = " ".join(rnd.choice(words) for _ in range(n))
         return s[0].upper() + s[1:] + "."
+
     out = [f"---\ntitle: Generated {seed}\npublished: 2026-01-01\nsubjects: [FastAPI, Flask]\n---\n"]
     size, sec = 0, 0
     target = int(mb * 1024 * 1024)
@@ -36,10 +40,19 @@ def make(path: Path, mb: float, seed: int) -> None:
         size += len(text)
     path.write_text("".join(out), encoding="utf-8")
 
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("dir", type=Path, help="where to write gen-0.md, gen-1.md, ...")
+    ap.add_argument("mb", type=float, help="about this many MB a file")
+    ap.add_argument("files", type=int, nargs="?", default=1, help="how many files (default 1)")
+    args = ap.parse_args(argv)
+    args.dir.mkdir(parents=True, exist_ok=True)
+    for i in range(args.files):
+        make(args.dir / f"gen-{i}.md", args.mb, seed=i)
+    return 0
+
+
 if __name__ == "__main__":
-    d = Path(sys.argv[1])
-    d.mkdir(parents=True, exist_ok=True)
-    mb = float(sys.argv[2])
-    n = int(sys.argv[3]) if len(sys.argv) > 3 else 1
-    for i in range(n):
-        make(d / f"gen-{i}.md", mb, seed=i)
+    raise SystemExit(main())

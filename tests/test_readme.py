@@ -112,7 +112,7 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.S | re.M)
 SPAN = re.compile(r"(`+)(.+?)\1", re.S)  # a code span: text between equal runs of backticks
 # Placeholders in a synopsis (`qa serve [--port PORT] [--workers N]`) and a value each accepts.
-PLACEHOLDERS = {"N": "2", "K": "5", "SECONDS": "1", "PORT": "8000", "HOST": "127.0.0.1", "DIR": "corpus", "MB": "20"}
+PLACEHOLDERS = {"N": "2", "K": "5", "SECONDS": "1", "PORT": "8000", "HOST": "127.0.0.1", "DIR": "corpus", "MB": "20", "FILES": "2"}
 
 
 def shown_commands(markdown: str) -> list[str]:
