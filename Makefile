@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv .venv
 	@$(PY) -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '2.13.0')" 2>/dev/null \
 		|| $(PIP) install -q "torch==2.13.0"
-	$(PIP) install -q -e ".[dev]"
+	$(PIP) install -q -e ".[dev,bench]"
 	@touch $(STAMP)
 
 # Debian's chromium for the browser test (never a downloaded browser).
@@ -39,7 +39,6 @@ bench: setup
 
 # Quality and speed on the labelled sets in ../shared/data, ours vs txtai (the bench extra, never a runtime dependency).
 eval-real: setup
-	$(PIP) install -q -e ".[bench]"
 	$(PY) -m bench.real
 
 lint: setup

@@ -46,7 +46,9 @@ def chunk_texts(engine: Engine) -> list[str]:
 
 @pytest.fixture(scope="module")
 def questions() -> list[str]:
-    return [c.question for c in load_cases(default_questions_path())]
+    """The evaluation set's first part: the robustness part's typos and other languages are not what the
+    agreement between backends is measured on (docs/benchmarks.md)."""
+    return [c.question for c in load_cases(default_questions_path()) if not c.id.startswith("rob-")]
 
 
 def test_onnx_vectors_are_unit_length_float32(onnx_embedder: OnnxEmbedder, chunk_texts: list[str]) -> None:
