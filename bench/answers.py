@@ -15,8 +15,11 @@ import tempfile
 from pathlib import Path
 
 from bench._common import ROOT
+from bench.datasets import load_dataset
+from bench.datasets.runner import write_corpus
 from qa.build import build_index
 from qa.engine import Engine
+from qa.evaluation import default_questions_path
 from qa.settings import load_settings
 
 SETS = {  # set -> (questions, documents): small enough for a minute, large enough to touch every stage
@@ -25,24 +28,6 @@ SETS = {  # set -> (questions, documents): small enough for a minute, large enou
     "django-faq": (30, 10),
     "github-questions-fastapi-flask": (20, 8),
 }
-
-
-def _eval_file() -> Path:
-    try:
-        from qa.evaluation import default_questions_path  # after the questions became package data
-    except ImportError:
-        return ROOT / "tests" / "eval" / "questions.jsonl"
-    return default_questions_path()
-
-
-def _datasets():
-    try:
-        from bench.datasets import load_dataset
-        from bench.datasets.runner import write_corpus
-    except ImportError:
-        from qa.datasets import load_dataset
-        from qa.datasets.runner import write_corpus
-    return load_dataset, write_corpus
 
 
 def _dump(answer, tag: str) -> str:
@@ -71,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     lines: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         engine = _engine(ROOT / "corpus", Path(tmp) / "seed")
-        for n, raw in enumerate(_eval_file().read_text(encoding="utf-8").splitlines()):
+        for n, raw in enumerate(default_questions_path().read_text(encoding="utf-8").splitlines()):
             if not raw.strip():
                 continue
             case = json.loads(raw)
@@ -80,7 +65,6 @@ def main(argv: list[str] | None = None) -> int:
                 engine.ask(earlier, conv)
             lines.append(_dump(engine.ask(case["question"], conv), "eval"))
         if args.data.is_dir():
-            load_dataset, write_corpus = _datasets()
             for name, (n_q, n_docs) in SETS.items():
                 ds = load_dataset(name, args.data).split("test").sample(n_q, n_docs)
                 work = Path(tmp) / name

@@ -1,5 +1,7 @@
 """The benchmark loaders and metrics (bench/datasets): counts as the data README states, gold spans that
-point at the answer text, the corpus round trip, and the metric recipe. No model needed."""
+point at the answer text, the corpus round trip, and the metric recipe. No model needed. A test of a set
+in ../shared/data is marked ``shared_data``: skipped in one line when the set is missing (tests/conftest.py),
+failed instead under --require-shared-data (CI)."""
 
 from __future__ import annotations
 
