@@ -83,6 +83,10 @@ WANTS_NUMBER = re.compile(r"\bhow (?:many|much|long|old|fast|big|large|far|often
                           r"size|version|amount)\b|\bwhich version\b", re.I)
 WANTS_YEAR = re.compile(r"\bwhen\b|\bwhat (?:year|date|century|decade)\b|\bwhich (?:year|century)\b", re.I)
 WANTS_NAME = re.compile(r"\bwho(?:m|se)?\b", re.I)
+# A sentence that opens by pointing back ("This hypothesis is called ...", "It was commissioned by ...") often
+# holds the answer to what the sentence before it sets up.
+POINTS_BACK = re.compile(r"^\W*(?:it|its|this|these|that|those|they|their|them|he|his|she|her|such|there|then|"
+                         r"thus|hence|therefore|however|but|also|both|which|so|here)\b", re.I)
 
 _YES_NO = re.compile(r"^\s*(does|do|is|are|can|has|have|will|was|were|did|could)\b", re.I)
 

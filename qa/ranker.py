@@ -39,6 +39,9 @@ FEATURES = (
     "lex_section",  # ... that the unit's section headings hold
     "lex_context",  # ... that the units beside it in its chunk hold (the answer often sits next to the words)
     "lex_plain",  # the share of the question's content words the unit holds, unweighted
+    "lex_prev",  # IDF-weighted share of the question's content words the unit before it (same chunk) holds
+    "back_prev",  # lex_prev, when the unit opens by pointing back ("This hypothesis is called ...")
+    "novel",  # the share of the unit's own content words the question does not hold: room for an answer
     "phrase",  # holds a phrase of the question word for word ("built on")
     "short",  # fewer than five words, not a table row
     "log_words",
@@ -125,15 +128,12 @@ def _overlap(snap: Snapshot, ids: NDArray[np.int64], terms: list[str], *, weight
     return out / (total or 1.0)
 
 
-def _context_overlap(snap: Snapshot, ids: NDArray[np.int64], terms: list[str]) -> NDArray[np.float64]:
-    """The larger overlap of the unit before and the unit after, within the same chunk."""
+def _neighbour_overlap(snap: Snapshot, ids: NDArray[np.int64], terms: list[str], step: int) -> NDArray[np.float64]:
+    """The overlap of the unit ``step`` away (-1: before, 1: after) within the same chunk; 0 where none."""
     chunk = snap.unit_chunk
-    out = np.zeros(len(ids))
-    for step in (-1, 1):
-        nb = np.clip(ids + step, 0, max(len(chunk) - 1, 0))
-        same = chunk[nb] == chunk[ids]
-        out = np.maximum(out, np.where(same & (nb != ids), _overlap(snap, nb, terms), 0.0))
-    return out
+    nb = np.clip(ids + step, 0, max(len(chunk) - 1, 0))
+    same = (chunk[nb] == chunk[ids]) & (nb != ids)
+    return np.where(same, _overlap(snap, nb, terms), 0.0)
 
 
 def unit_features(
@@ -159,6 +159,9 @@ def unit_features(
             about |= snap.subject_units[name][ids]
     not_about = ~about if query.subjects else np.zeros(len(ids), dtype=bool)
     text = query.text
+    prev, after = (_neighbour_overlap(snap, ids, content, step) for step in (-1, 1))
+    held = sum((snap.holding(ids, t) for t in dict.fromkeys(content)), np.zeros(len(ids)))
+    own = snap.unit_ncontent[ids]
     cols = [
         cos,
         cos - (cos.max() if len(cos) else 0.0),
@@ -168,8 +171,11 @@ def unit_features(
         _overlap(snap, ids, aspect),
         _overlap(snap, ids, content),
         section / max(len(qwords), 1),
-        _context_overlap(snap, ids, content),
+        np.maximum(prev, after),
         _overlap(snap, ids, content, weighted=False),
+        prev,
+        prev * snap.unit_points_back[ids],
+        np.clip(own - held, 0.0, None) / np.maximum(own, 1.0),
         phrased,
         snap.unit_short[ids],
         snap.unit_log_words[ids],

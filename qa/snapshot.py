@@ -10,11 +10,11 @@ from numpy.typing import NDArray
 
 from qa.aspects import Aspect, aspect_stems, build_aspects, row_cells, stem
 from qa.coverage import Vocabulary
-from qa.cues import ADVICE, HOWTO, MID_NAME, NUMBER, YEAR
+from qa.cues import ADVICE, HOWTO, MID_NAME, NUMBER, POINTS_BACK, YEAR
 from qa.documents import Document
 from qa.index import IndexVersion
 from qa.query import SubjectCatalog
-from qa.text import content_words, words
+from qa.text import STOPWORDS, content_words, words
 
 
 class Snapshot:
@@ -124,6 +124,8 @@ class Snapshot:
         self.unit_first = np.arange(len(self.unit_chunk)) == unit_lo[self.unit_chunk] if len(unit_lo) else self.unit_row
         self.unit_number, self.unit_year, self.unit_name = (
             np.array([bool(cue.search(t)) for t in self.unit_text], dtype=bool) for cue in (NUMBER, YEAR, MID_NAME))
+        self.unit_points_back = np.array([bool(POINTS_BACK.match(t)) for t in self.unit_text], dtype=bool)
+        self.unit_ncontent = np.array([len(ws - STOPWORDS) for ws in self.unit_words], dtype=np.float64)
         self.section_words = [frozenset(words(" ".join(c.section))) for c in version.chunks]
         self.vocabulary = Vocabulary({w: len(us) for w, us in word_units.items()})
 
