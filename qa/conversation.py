@@ -41,6 +41,10 @@ _WHICH = re.compile(
     r"(?:,?\s+(?:then|now|though|anyway))?\s*[?.!]*\s*$",
     re.I,
 )
+# A question naming neither subject but the pair: "the two", "both", "each framework" (of a corpus comparing two).
+_PAIR = re.compile(
+    r"\b(?:the\s+two|both|either|between\s+them|(?:of|for|in)\s+each(?=\s*[?.!]*\s*$)|each\s+(?:one|side|of\s+(?:them|the\s+two|these|those)|"
+    r"framework|library|tool|option|language|database|product|platform|service|technology|approach))\b", re.I)
 # An aspect that starts with a preposition ("for beginners", "in production") follows the subjects as it is.
 _PREP_ASPECT = re.compile(r"^(?:for|with|in|on|at|under|without|when|if|during)\b", re.I)
 MAX_HISTORY = 20
@@ -67,6 +71,9 @@ def _join_or(names: list[str] | tuple[str, ...]) -> str:
 def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tuple[str, str | None]:
     """Rewrite a follow-up into a standalone question. Returns (resolved, inherited question type)."""
     q = question.strip()
+    if not (history and history[-1].subjects) and len(catalog.names) == 2 and _PAIR.search(q) and not catalog.find(q):
+        # "Where did each of the two frameworks come from?" of a corpus comparing exactly two things.
+        return f"{q.rstrip(' ?.!')} ({_join(catalog.names)})?", None
     if not history:
         return q, None
     prev = history[-1]

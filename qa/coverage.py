@@ -18,10 +18,14 @@ if TYPE_CHECKING:
     from qa.snapshot import Snapshot
 
 _TOKEN = re.compile(r"[A-Za-z][\w.+#-]*[\w+#]|[A-Za-z]")
+_SENTENCE_START = re.compile(r"[.!?:;]\s+\W*$")  # a later sentence's start (a question's first word may be a name)
 _QUESTION_START = frozenset("how what which who whom whose when why where compare should does do is are can will".split())
 # A name held by at most this many evidence units (or this share of them) is mentioned in passing.
 PASSING_UNITS = 3
 PASSING_SHARE = 0.005
+# Names the corpus never mentions decide a question alone when they are this share of its content words: what
+# "Does Quart support websockets?" is about, not "the CPU" in a paragraph about a team's Flask API.
+CENTRAL_SHARE = 0.15
 
 
 def max_edits(word: str) -> int:
@@ -35,6 +39,8 @@ class Vocabulary:
     def __init__(self, unit_count: dict[str, int]) -> None:
         self.count = unit_count
         self.stems = {stem(w) for w in unit_count if len(w) >= 4}
+        # Names the corpus writes with a version number: 'jinja2', 'python3' are mentions of 'Jinja', 'Python'.
+        self.versioned = {w.rstrip("0123456789") for w in unit_count if w[-1:].isdigit() and w[:1].isalpha()}
         by_letter: dict[str, list[str]] = defaultdict(list)
         for w in unit_count:
             if len(w) >= 3 and w.isalpha():
@@ -89,7 +95,8 @@ def _known(snap: Snapshot, word: str, *, any_form: bool) -> bool:
     for suffix in ("es", "ing", "ed", "er", "ers"):
         if word.endswith(suffix):
             forms.add(word[: -len(suffix)])
-    return any(f in snap.idf for f in forms) or (any_form and snap.vocabulary.known(word))
+    return (any(f in snap.idf for f in forms) or word in snap.vocabulary.versioned
+            or (any_form and snap.vocabulary.known(word)))
 
 
 def unknown_names(snap: Snapshot, question: str, pieces: Callable[[str], int]) -> list[str]:
@@ -99,16 +106,25 @@ def unknown_names(snap: Snapshot, question: str, pieces: Callable[[str], int]) -
     digits or dots) or when the model's own WordPiece vocabulary does not know it whole (so it is
     jargon or a proper noun rather than a common English word)."""
     out = []
-    tokens = _TOKEN.findall(question)
-    for tok in tokens:
-        low = tok.lower()
+    for m in _TOKEN.finditer(question):
+        tok, low = m.group(0), m.group(0).lower()
         if low in STOPWORDS or low in _QUESTION_START or len(low) < 2:
             continue
+        if _SENTENCE_START.search(question, 0, m.start()) and tok[1:] == low[1:] and pieces(low) < 2:
+            continue  # '... async Python. Half of the team ...': a plain word, capitalised to open a sentence
         if all(_known(snap, w, any_form=tok.islower() and tok.isalpha()) for w in words(low)):
             continue
         if _looks_named(tok, pieces):
             out.append(tok)
     return out
+
+
+def central_names(question: str, names: list[str]) -> list[str]:
+    """``names`` written as names (:func:`written_as_name`), when together they are at least
+    :data:`CENTRAL_SHARE` of the question's content words; else none."""
+    named = [n for n in names if written_as_name(n)]
+    content = [w for w in words(question) if w not in STOPWORDS]
+    return named if named and len(named) >= CENTRAL_SHARE * len(content) else []
 
 
 def written_as_name(tok: str) -> bool:

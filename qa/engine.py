@@ -16,7 +16,7 @@ from qa.build import BuildReport, Progress, build_index
 from qa.comparison import advice, comparison_rows, conflicts
 from qa.compose import ComposeParams, Evidence, compose
 from qa.conversation import ConversationStore, Turn, resolve
-from qa.coverage import correct_question, passing_name, unknown_names, written_as_name
+from qa.coverage import central_names, correct_question, passing_name, unknown_names
 from qa.embedding import CachedQueryEmbedder, Embedder, create_embedder
 from qa.errors import InvalidQuestionError, QAError
 from qa.evidence import abstains, confidence, score_units, select_claims
@@ -276,7 +276,7 @@ class Engine:
         if (foreign := foreign_comparison(resolved, snap.catalog)) and snap.catalog.names:
             conf = 0.0  # the corpus compares other things; a passing mention is no answer
             unknown = [f"a comparison of {foreign[0]} and {foreign[1]}"]
-        elif any(map(written_as_name, unknown)):
+        elif central_names(resolved, unknown):
             conf = 0.0  # 'Express.js', 'Quart': the corpus has nothing on what the question is about
         elif not unknown and snap.catalog.names and (passing := passing_name(snap, resolved, self._word_pieces)):
             conf = 0.0  # the question is about something the corpus only names

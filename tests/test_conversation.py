@@ -102,6 +102,26 @@ def test_no_history_leaves_the_question_alone(web: SubjectCatalog) -> None:
     assert resolve("  And Flask?  ", [], web) == ("And Flask?", None)
 
 
+@pytest.mark.parametrize("question", [
+    "How are errors shown to the client by each framework?", "Where did each of the two frameworks come from?",
+    "How mature are the plugin ecosystems of each?", "Can the two live side by side?", "Which is faster, either?",
+])
+def test_the_pair_names_the_two_things_the_corpus_compares(web: SubjectCatalog, question: str) -> None:
+    resolved, qtype = resolve(question, [], web)
+    assert set(analyse(resolved, web).subjects) == {"Flask", "FastAPI"}, resolved
+    assert qtype is None
+
+
+@pytest.mark.parametrize("question", ["What does each request go through?", "How do I handle errors in Flask?"])
+def test_no_pair_no_subjects_added(web: SubjectCatalog, question: str) -> None:
+    assert resolve(question, [], web) == (question, None)
+
+
+def test_the_pair_needs_a_corpus_of_exactly_two() -> None:
+    three = SubjectCatalog(["Django", "Flask", "FastAPI"])
+    assert resolve("Where did the two come from?", [], three) == ("Where did the two come from?", None)
+
+
 def test_nothing_is_flask_specific() -> None:
     dbs = SubjectCatalog(["PostgreSQL", "MySQL"])
     history = [turn("Does PostgreSQL support logical replication?", dbs)]
@@ -113,6 +133,7 @@ def test_nothing_is_flask_specific() -> None:
     assert "licensing" in resolved
     history = [turn("Who maintains MySQL?", dbs)]
     assert resolve("When was it first released?", history, dbs)[0] == "When was MySQL first released?"
+    assert set(analyse(resolve("How do the two replicate?", [], dbs)[0], dbs).subjects) == {"PostgreSQL", "MySQL"}
 
 
 # -- bare follow-ups: "why?", "the other one", "which ... then?", "for beginners" ----------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.coverage import Vocabulary, correct_question, max_edits
+from qa.coverage import Vocabulary, central_names, correct_question, max_edits, unknown_names
 from qa.engine import Engine
 
 VOCAB = Vocabulary({"flask": 40, "fastapi": 50, "performance": 6, "standardized": 1, "validation": 3, "float": 2,
@@ -64,6 +64,30 @@ def test_a_name_mentioned_in_passing_is_not_a_subject(engine: Engine, question: 
 @pytest.mark.slow
 def test_a_question_defining_a_passing_name_is_still_answered(engine: Engine) -> None:
     assert not engine.ask("What is SQLModel?").abstained
+
+
+def test_central_names_are_a_share_of_the_question() -> None:
+    assert central_names("Does Quart support websockets?", ["Quart"]) == ["Quart"]
+    assert central_names("Is monolith a problem?", ["monolith"]) == []  # not written as a name
+    long = ("Our startup runs a Flask API behind Gunicorn. Every request calls two slow third-party APIs, and under "
+            "load the requests queue up even though the CPU is mostly idle. Would FastAPI behave differently?")
+    assert central_names(long, ["CPU"]) == []
+
+
+@pytest.mark.slow
+def test_versioned_names_and_sentence_openers_are_not_unknown(engine: Engine) -> None:
+    snap = engine.snapshot()
+    question = "We render HTML with Jinja templates. Half of the team knows Flask. Does Sanic help?"
+    assert unknown_names(snap, question, engine._word_pieces) == ["Sanic"]  # the corpus writes 'jinja2'
+
+
+@pytest.mark.slow
+def test_a_long_question_with_a_name_in_passing_is_answered(engine: Engine) -> None:
+    answer = engine.ask(
+        "Our startup runs a Flask API behind Gunicorn. Every request calls two slow third-party APIs, and under load "
+        "the requests queue up even though the CPU is mostly idle. Is this a limitation of how Flask handles "
+        "requests, and would FastAPI behave differently?")
+    assert not answer.abstained, answer.answer
 
 
 @pytest.mark.slow
