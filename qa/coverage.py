@@ -53,7 +53,7 @@ class Vocabulary:
 
     def correction(self, word: str) -> str | None:
         """The corpus word ``word`` is most likely a typo of: within :func:`max_edits` edits (a swap of two
-        letters is one), the same first letter, the most common on ties; None when the corpus has the word as
+        letters is one), the same first letter; None when the corpus has the word as
         written or nothing is close."""
         edits = max_edits(word)
         if not edits or word in self.count or not word.isalpha():
@@ -62,8 +62,15 @@ class Vocabulary:
         found = process.extract(word, pool, scorer=DamerauLevenshtein.distance, score_cutoff=edits, limit=None)
         if not found:
             return None
-        best = min(found, key=lambda f: (f[1], -self.count[f[0]], f[0]))
+        # On ties, a word the typed one is a subsequence of (a letter left out is the commonest typo:
+        # 'creatd' is 'created' rather than 'create'), then the commonest.
+        best = min(found, key=lambda f: (f[1], not _subsequence(word, f[0]), -self.count[f[0]], f[0]))
         return best[0]
+
+
+def _subsequence(short: str, long: str) -> bool:
+    letters = iter(long)
+    return all(c in letters for c in short)
 
 
 def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool]) -> tuple[str, list[tuple[str, str]]]:

@@ -10,6 +10,8 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
+
 from qa.ann import AnnParams
 from qa.answer import Answer
 from qa.build import BuildReport, Progress, build_index
@@ -22,7 +24,7 @@ from qa.errors import InvalidQuestionError, QAError
 from qa.evidence import abstains, confidence, score_units, select_claims
 from qa.index import IndexVersion
 from qa.layout import live_version_dir
-from qa.query import Query, analyse, foreign_comparison
+from qa.query import Query, analyse, focus, foreign_comparison
 from qa.ranker import shipped_models
 from qa.reload import Reloader
 from qa.retrieval import retrieve
@@ -264,6 +266,10 @@ class Engine:
         snap = self.snapshot()
         resolved, query = self._understand(q, conversation_id, snap)
         qvec = self._queries.embed_query(resolved)
+        if (asked := focus(resolved, snap.catalog)) is not None:
+            # A paragraph's vector is the situation's as much as the question's: the question counts as much.
+            both = qvec + self._queries.embed_query(asked)
+            qvec = (both / np.linalg.norm(both)).astype(np.float32)
         t1 = time.perf_counter()
         s = self.settings
         cands = retrieve(snap, qvec, query, top_k=s.top_k, rrf_k=s.rrf_k, mode=mode, rrf_weight=s.fusion_rrf_weight)

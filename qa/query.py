@@ -141,3 +141,22 @@ def foreign_comparison(text: str, catalog: SubjectCatalog) -> tuple[str, str] | 
     if catalog.mentioned(left) or catalog.mentioned(right):
         return None
     return left, right
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+FOCUS_MIN_WORDS = 25
+
+
+def focus(text: str, catalog: SubjectCatalog) -> str | None:
+    """The question a long, several-sentence question asks, apart from the situation it describes: its
+    sentences ending in "?" (else its last one), naming the subjects the rest named. None for a question
+    of one sentence or few words, which is its own focus."""
+    sentences = _SENTENCE_END.split(text.strip())
+    if len(sentences) < 2 or len(text.split()) < FOCUS_MIN_WORDS:
+        return None
+    asked = [s for s in sentences if s.rstrip().endswith("?")] or sentences[-1:]
+    out = " ".join(asked)
+    missing = [n for n in catalog.mentioned(text) if n not in catalog.mentioned(out)]
+    if missing:
+        out = f"{out.rstrip(' ?.!')} ({', '.join(missing)})?"
+    return out

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qa.cues import WANTS_NAME, WANTS_NUMBER, WANTS_YEAR
-from qa.text import STOPWORDS
+from qa.text import QUESTION_WORDS, STOPWORDS
 
 if TYPE_CHECKING:
     from qa.query import Query
@@ -148,7 +148,9 @@ def unit_features(
 ) -> NDArray[np.float64]:
     """One row of :data:`FEATURES` per unit of ``ids``."""
     aspect = [t for t in query.aspect_terms if t not in STOPWORDS] or list(query.terms)
-    content = [t for t in query.terms if t not in STOPWORDS]
+    # What the question is about: not the words saying what kind of question it is ("better", "which").
+    content = [t for t in query.terms if t not in STOPWORDS and t not in QUESTION_WORDS] or [
+        t for t in query.terms if t not in STOPWORDS]
     howto, rec = query.qtype == "howto", query.qtype == "recommendation"
     code = snap.unit_is_code[ids]
     qwords = set(content)
@@ -202,6 +204,9 @@ QUESTION_FEATURES = (
     "coverage",  # IDF-weighted share of the question's content words the corpus holds as written
     "top_prob",  # the ranker's probability for its first unit (how clearly one unit stands out)
     "unknown_name",  # the question names something the corpus never mentions
+    "top_score",  # the ranker's logit for its first unit (how good the best evidence is, not only how clear)
+    "top_unit_cos",  # the cosine of the ranker's first unit with the question
+    "second_lex",  # the second largest share of the question's words one unit holds (the corpus says it twice)
 )
 
 
@@ -216,4 +221,7 @@ def question_features(
     z = logits - logits.max()
     prob = float(1.0 / np.exp(z).sum())
     top = [x[:, FEATURES.index(name)].max() for name in ("cos", "chunk_dense", "lex_all")]
-    return np.array([*top, coverage, prob, float(unknown)])
+    lex = np.sort(x[:, FEATURES.index("lex_all")])
+    first = int(np.argmax(logits))
+    return np.array([*top, coverage, prob, float(unknown), float(logits[first]), float(x[first, FEATURES.index("cos")]),
+                     float(lex[-2]) if len(lex) > 1 else 0.0])

@@ -122,12 +122,23 @@ class Snapshot:
         self.unit_chunk = version.units[:, 0].astype(np.int64)
         unit_lo = np.array([c.unit_lo for c in version.chunks], dtype=np.int64)
         self.unit_first = np.arange(len(self.unit_chunk)) == unit_lo[self.unit_chunk] if len(unit_lo) else self.unit_row
-        self.unit_number, self.unit_year, self.unit_name = (
-            np.array([bool(cue.search(t)) for t in self.unit_text], dtype=bool) for cue in (NUMBER, YEAR, MID_NAME))
+        self.unit_number, self.unit_year = (
+            np.array([bool(cue.search(t)) for t in self.unit_text], dtype=bool) for cue in (NUMBER, YEAR))
+        # Someone or something named other than what the corpus compares: 'FastAPI' in every sentence of a
+        # corpus about FastAPI says nothing about who made it.
+        self.unit_name = np.array([self._names_other(t) for t in self.unit_text], dtype=bool)
         self.unit_points_back = np.array([bool(POINTS_BACK.match(t)) for t in self.unit_text], dtype=bool)
         self.unit_ncontent = np.array([len(ws - STOPWORDS) for ws in self.unit_words], dtype=np.float64)
         self.section_words = [frozenset(words(" ".join(c.section))) for c in version.chunks]
         self.vocabulary = Vocabulary({w: len(us) for w, us in word_units.items()})
+
+    def _names_other(self, text: str) -> bool:
+        """Whether ``text`` names something mid-sentence (:data:`MID_NAME`) that is none of the subjects."""
+        names = [m.start() for m in MID_NAME.finditer(text)]
+        if not names:
+            return False
+        subjects = [(a, b) for _, a, b in self.catalog.find(text)]
+        return any(not any(a <= at < b for a, b in subjects) for at in names)
 
     def _spans(self, unit: int) -> dict[str, tuple[int, int]]:
         """Subject -> the part of ``unit`` that speaks about it: a table row's cells, else the whole unit

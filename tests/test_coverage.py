@@ -8,7 +8,7 @@ from qa.coverage import Vocabulary, central_names, correct_question, max_edits, 
 from qa.engine import Engine
 
 VOCAB = Vocabulary({"flask": 40, "fastapi": 50, "performance": 6, "standardized": 1, "validation": 3, "float": 2,
-                    "created": 4, "dependency": 3, "panic": 1})
+                    "created": 4, "create": 9, "dependency": 3, "panic": 1})
 
 
 def real_words(word: str) -> bool:  # stands in for the model's WordPiece vocabulary

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.documents import Document
-from qa.query import SubjectCatalog, analyse, question_type
+from qa.query import SubjectCatalog, analyse, focus, question_type
 
 
 @pytest.fixture
@@ -170,3 +170,18 @@ def test_no_subjects_named(web: SubjectCatalog) -> None:
     assert q.subjects == ()
     assert q.qtype == "fact"
     assert set(q.terms) == {"capital", "australia"}
+
+
+def test_a_long_question_s_focus_is_what_it_asks(dbs: SubjectCatalog) -> None:
+    text = ("Our team runs three services on PostgreSQL and a reporting job on a single large machine. The job reads "
+            "everything every night and the dashboards time out while it runs. Management wants fewer moving parts. "
+            "Would switching that job to MySQL help?")
+    assert focus(text, dbs) == "Would switching that job to MySQL help (PostgreSQL)?"
+    no_mark = text.replace("?", ".")
+    assert focus(no_mark, dbs) == "Would switching that job to MySQL help (PostgreSQL)?"  # the last sentence
+
+
+def test_a_short_or_one_sentence_question_is_its_own_focus(dbs: SubjectCatalog) -> None:
+    assert focus("Does PostgreSQL support logical replication? And MySQL?", dbs) is None  # few words
+    one = "Which of the two databases handles " + "very " * 30 + "large tables better?"
+    assert focus(one, dbs) is None
