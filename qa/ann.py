@@ -90,7 +90,7 @@ class Rows(Protocol):
 
 
 # Vectors added at a time, so the index's own copy is the only full one in memory.
-ADD_BLOCK = 16_384
+ADD_BLOCK = 1024
 
 
 def _add(index: Any, vectors: Rows) -> None:
