@@ -7,6 +7,12 @@ is safe to kill with ``kill -9``, and the live version is never touched).
 Incremental: documents whose content hash is unchanged keep their chunk records and vectors from the
 live version (no re-chunking, no tokenising); added and changed documents are chunked, and only
 chunks and evidence units whose text is new are embedded (vectors are keyed by the text embedded).
+
+Memory grows with the largest file and the embedding block, not with the corpus: documents are read and
+chunked one at a time, their rows written to the new version's files at once, the texts to embed spilled to
+a scratch file and embedded a block at a time, BM25's input kept as token ids. What stays per row is a few
+bytes (where its vector comes from) and, while chunking, one dict entry per distinct text (figures in
+docs/benchmarks.md, "Build memory").
 """
 
 from __future__ import annotations
