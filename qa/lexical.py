@@ -24,18 +24,11 @@ def _bm25s() -> ModuleType:
 
 
 class Lexical:
-    """A BM25 index whose row i is chunk i."""
+    """A BM25 index whose row i is chunk i (built by :class:`LexicalBuilder`)."""
 
     def __init__(self, bm25: object) -> None:
         self._bm25 = bm25
         self._vocab: dict[str, int] = bm25.vocab_dict  # type: ignore[attr-defined]
-
-    @classmethod
-    def build(cls, texts: Sequence[str]) -> Lexical:
-        builder = LexicalBuilder()
-        for t in texts:
-            builder.add(t)
-        return builder.build()
 
     def save(self, directory: Path) -> None:
         self._bm25.save(str(directory), show_progress=False)  # type: ignore[attr-defined]
