@@ -107,6 +107,10 @@ def create_index(vectors: Rows, index_type: str, params: AnnParams) -> tuple[Any
     kind = resolve_type(index_type, n, params)
     if kind == "flat":
         index = faiss.IndexFlatIP(dim)
+        # Room for every vector first: added a block at a time, FAISS's code vector would grow by doubling, a
+        # peak of up to three times its final size (a std::vector keeps its capacity when resized down).
+        index.codes.resize(n * index.code_size)
+        index.codes.resize(0)
         _add(index, vectors)
         return index, {"type": "flat", "requested": index_type}
     if kind == "hnsw":

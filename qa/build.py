@@ -113,18 +113,16 @@ def _unit_embed_text(doc: Document, start: int, end: int, context: str | None) -
 
 
 class _TextSpill:
-    """Texts to embed, written to a scratch file in the order they will be embedded and read back in that
-    order, so a build holds no text beyond the document it is chunking and the block it is embedding."""
+    """Texts to embed, written to a scratch file in row order and read back in that order, so a build holds
+    no text beyond the document it is chunking and the block it is embedding."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fh = path.open("w+b")
-        self.count = 0
 
     def append(self, text: str) -> None:
         data = text.encode()
         self._fh.write(len(data).to_bytes(8, "little") + data)
-        self.count += 1
 
     def rewind(self) -> None:
         self._fh.flush()
@@ -134,6 +132,9 @@ class _TextSpill:
         size = int.from_bytes(self._fh.read(8), "little")
         return self._fh.read(size).decode()
 
+    def skip(self) -> None:
+        self._fh.seek(int.from_bytes(self._fh.read(8), "little"), 1)
+
     def close(self) -> None:
         self._fh.close()
         self.path.unlink(missing_ok=True)
@@ -141,38 +142,40 @@ class _TextSpill:
 
 class _Rows:
     """Where each row's vector comes from, for one kind of row (chunks or evidence units): ``src[i]`` is the
-    previous version's row to copy, or -1 to embed; then ``first[i]`` is the row whose text is embedded for
-    it (i itself for the first row with that text, whose text is in ``spill``). Compact arrays, 16 bytes a
-    row: the rows themselves go to disk as each document is done (:class:`~qa.layout.RowFiles`)."""
+    previous version's row to copy, or -1 to embed; then ``first[i]`` is the first row with the same text,
+    whose embedding it shares (i itself: this row's text is embedded). Every row to embed has its text in
+    ``spill`` and, until :meth:`done_adding` finds the first rows, its key's 16 bytes in one array: 24
+    bytes a row in memory in all. The rows themselves go to disk as each document is done
+    (:class:`~qa.layout.RowFiles`)."""
 
     def __init__(self, spill: Path) -> None:
         self.src = array("q")
-        self.first = array("q")
+        self.first = np.zeros(0, dtype=np.int64)
+        self.distinct = 0  # texts to embed
         self.spill = _TextSpill(spill)
-        self._first_of_key: dict[str, int] = {}  # key -> first row embedding it; dropped once all rows are known
+        self._keys = bytearray()
 
     def __len__(self) -> int:
         return len(self.src)
 
     def add(self, key: str, prev_row: int, text: Callable[[], str]) -> None:
-        i = len(self.src)
         self.src.append(prev_row)
-        if prev_row >= 0:
-            self.first.append(i)
-            return
-        f = self._first_of_key.setdefault(key, i)
-        self.first.append(f)
-        if f == i:
+        if prev_row < 0:
+            self._keys += bytes.fromhex(key)
             self.spill.append(text())
 
     def done_adding(self) -> None:
-        self._first_of_key = {}
+        src = np.frombuffer(self.src, dtype=np.int64) if self.src else np.zeros(0, dtype=np.int64)
+        self.first = np.arange(len(src), dtype=np.int64)
+        fresh = np.flatnonzero(src < 0)
+        if len(fresh):
+            # First occurrences by sorting the keys: a dict of every key would cost six times the memory.
+            _, at, inverse = np.unique(np.frombuffer(self._keys, dtype="V16"), return_index=True,
+                                       return_inverse=True)
+            self.first[fresh] = fresh[at[inverse]]
+            self.distinct = len(at)
+        self._keys = bytearray()
         self.spill.rewind()
-
-    @property
-    def distinct(self) -> int:
-        """How many texts are embedded."""
-        return self.spill.count
 
 
 def _reuse_document(doc: Document, prev: Previous, out: RowFiles, chunks: _Rows, units: _Rows,
@@ -232,7 +235,7 @@ def _vectors(
     from tqdm import tqdm
 
     src = np.frombuffer(rows.src, dtype=np.int64) if len(rows) else np.zeros(0, dtype=np.int64)
-    first = np.frombuffer(rows.first, dtype=np.int64) if len(rows) else np.zeros(0, dtype=np.int64)
+    first = rows.first
     todo = int((src < 0).sum())
     if rows.distinct:
         say(f"embedding {rows.distinct} {what}")
@@ -245,9 +248,15 @@ def _vectors(
             part = src[lo:hi]
             if prev_vecs is not None and (reused := part >= 0).any():
                 block[reused] = prev_vecs[part[reused]]
-            fresh = [i for i in range(lo, hi) if src[i] < 0 and first[i] == i]
+            fresh, texts = [], []
+            for i in np.flatnonzero(part < 0).tolist():  # the spill holds every row to embed, in order
+                if first[lo + i] == lo + i:
+                    fresh.append(lo + i)
+                    texts.append(rows.spill.next())
+                else:
+                    rows.spill.skip()
             if fresh:
-                block[np.asarray(fresh) - lo] = embedder.embed([rows.spill.next() for _ in fresh])
+                block[np.asarray(fresh) - lo] = embedder.embed(texts)
                 bar.update(len(fresh))
             for i in range(lo, hi):
                 if src[i] < 0 and (f := int(first[i])) != i:
