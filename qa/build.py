@@ -11,7 +11,7 @@ chunks and evidence units whose text is new are embedded (vectors are keyed by t
 Memory grows with the largest file and the embedding block, not with the corpus: documents are read and
 chunked one at a time, their rows written to the new version's files at once, the texts to embed spilled to
 a scratch file and embedded a block at a time, BM25's input kept as token ids. What stays per row is a few
-bytes (where its vector comes from) and, while chunking, one dict entry per distinct text (figures in
+bytes: where its vector comes from and, until every row is known, its text's key (figures in
 docs/benchmarks.md, "Build memory").
 """
 
@@ -23,7 +23,6 @@ import shutil
 import sys
 import time
 from array import array
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,11 +157,12 @@ class _Rows:
     def __len__(self) -> int:
         return len(self.src)
 
-    def add(self, key: str, prev_row: int, text: Callable[[], str]) -> None:
+    def add(self, key: str, prev_row: int, text: str) -> None:
+        """Row ``len(self)``: its vector is previous row ``prev_row``'s, or (-1) that of ``text``, keyed ``key``."""
         self.src.append(prev_row)
         if prev_row < 0:
             self._keys += bytes.fromhex(key)
-            self.spill.append(text())
+            self.spill.append(text)
 
     def done_adding(self) -> None:
         src = np.frombuffer(self.src, dtype=np.int64) if self.src else np.zeros(0, dtype=np.int64)
@@ -187,9 +187,9 @@ def _reuse_document(doc: Document, prev: Previous, out: RowFiles, chunks: _Rows,
         lo = len(units)
         for pu in range(rec.unit_lo, rec.unit_hi):
             out.unit(prev.unit_rows[pu]._replace(chunk=len(chunks)))
-            units.add(prev.unit_rows[pu].key, pu, str)
+            units.add(prev.unit_rows[pu].key, pu, "")
         out.chunk(rec._replace(unit_lo=lo, unit_hi=len(units)))
-        chunks.add(rec.key, pi, str)
+        chunks.add(rec.key, pi, "")
         lexical.add(embed_prefix(doc.title, rec.section) + doc.text[rec.start : rec.end])
     return len(prev.doc_chunks[doc.doc_id])
 
@@ -206,11 +206,11 @@ def _chunk_document(doc: Document, embedder: Embedder, max_tokens: int, prev: Pr
             utext = _unit_embed_text(doc, u.start, u.end, u.context)
             ukey = _key(utext)
             out.unit(UnitRow(ci, u.start, u.end, u.kind, u.context, ukey))
-            units.add(ukey, prev.unit_key_row.get(ukey, -1), lambda t=utext: t)
+            units.add(ukey, prev.unit_key_row.get(ukey, -1), utext)
         key = _key(text)
         out.chunk(ChunkRow(chunk.chunk_id, chunk.doc_id, list(chunk.section), chunk.start, chunk.end, lo,
                            len(units), key))
-        chunks.add(key, prev.chunk_key_row.get(key, -1), lambda t=text: t)
+        chunks.add(key, prev.chunk_key_row.get(key, -1), text)
         lexical.add(text)
         keys.append(key)
     return len(keys), keys
