@@ -66,8 +66,8 @@ def change_one_article(corpus: Path) -> Path:
 
 STAGE_NAMES = {
     "start": "lock",
-    "reading": "read corpus + previous version",
-    "chunking": "chunk changed articles, copy unchanged records",
+    "reading": "read previous version",
+    "chunking": "read corpus, chunk changed articles, copy unchanged records",
     "embedding chunks": "embed new chunks",
     "embedding units": "embed new evidence units",
     "writing": "write + checksum + fsync version",

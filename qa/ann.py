@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -80,22 +80,44 @@ def _nlist(n: int, params: AnnParams) -> int:
     return max(1, min(nlist, n // 39))
 
 
-def create_index(vectors: NDArray[np.float32], index_type: str, params: AnnParams) -> tuple[Any, dict[str, Any]]:
+class Rows(Protocol):
+    """Vectors by row: an array, or rows read from a file on demand (:class:`qa.layout.NpyRows`)."""
+
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+    def __getitem__(self, key: Any) -> NDArray[np.float32]: ...
+
+
+# Vectors added at a time, so the index's own copy is the only full one in memory.
+ADD_BLOCK = 1024
+
+
+def _add(index: Any, vectors: Rows) -> None:
+    for lo in range(0, vectors.shape[0], ADD_BLOCK):
+        index.add(np.ascontiguousarray(vectors[lo : lo + ADD_BLOCK], dtype=np.float32))
+
+
+def create_index(vectors: Rows, index_type: str, params: AnnParams) -> tuple[Any, dict[str, Any]]:
     """Build the index over unit-length ``vectors`` (row i is chunk i). Returns it with its manifest
     entry: ``{"type": resolved type, ...search parameters}``."""
     import faiss
 
     n, dim = vectors.shape
     kind = resolve_type(index_type, n, params)
-    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     if kind == "flat":
         index = faiss.IndexFlatIP(dim)
-        index.add(vectors)
+        # Room for every vector first: added a block at a time, FAISS's code vector would grow by doubling, a
+        # peak of up to three times its final size (a std::vector keeps its capacity when resized down).
+        index.codes.resize(n * index.code_size)
+        index.codes.resize(0)
+        _add(index, vectors)
         return index, {"type": "flat", "requested": index_type}
     if kind == "hnsw":
         index = faiss.IndexHNSWFlat(dim, params.hnsw_m, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = params.hnsw_ef_construction
-        index.add(vectors)
+        # All at once: HNSW inserts a batch by level, so adding in blocks would build another graph.
+        index.add(np.ascontiguousarray(vectors[0:n], dtype=np.float32))
         meta = {"type": "hnsw", "requested": index_type, "m": params.hnsw_m,
                 "ef_construction": params.hnsw_ef_construction, "ef_search": params.hnsw_ef_search}
         apply_search_params(index, meta)
@@ -113,9 +135,10 @@ def create_index(vectors: NDArray[np.float32], index_type: str, params: AnnParam
     # is plenty, and keeps a 1e6-chunk build to minutes on 2 cores.
     rng = np.random.default_rng(0)
     n_train = max(nlist * 64, 65_536)
-    train = vectors if n <= n_train else vectors[np.sort(rng.choice(n, n_train, replace=False))]
-    index.train(train)
-    index.add(vectors)
+    train = vectors[0:n] if n <= n_train else vectors[np.sort(rng.choice(n, n_train, replace=False))]
+    index.train(np.ascontiguousarray(train, dtype=np.float32))
+    del train
+    _add(index, vectors)
     meta = {"type": "ivfpq", "requested": index_type, "nlist": nlist, "pq_m": params.pq_m,
             "nprobe": min(params.ivf_nprobe, nlist), "k_factor": params.refine_k_factor}
     apply_search_params(index, meta)

@@ -7,31 +7,39 @@ is safe to kill with ``kill -9``, and the live version is never touched).
 Incremental: documents whose content hash is unchanged keep their chunk records and vectors from the
 live version (no re-chunking, no tokenising); added and changed documents are chunked, and only
 chunks and evidence units whose text is new are embedded (vectors are keyed by the text embedded).
+
+Memory grows with the largest file and the embedding block, not with the corpus: documents are read and
+chunked one at a time, their rows written to the new version's files at once, the texts to embed spilled to
+a scratch file and embedded a block at a time, BM25's input kept as token ids. What stays per row is a few
+bytes: where its vector comes from and, until every row is known, its text's key (figures in
+docs/benchmarks.md, "Build memory").
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 import sys
 import time
-from collections.abc import Callable
+from array import array
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from qa.ann import AnnParams, check_settings
 from qa.chunking import chunk_document, embed_prefix
-from qa.documents import Document, load_corpus
+from qa.documents import Document, corpus_files, iter_corpus
 from qa.embedding import Embedder
 from qa.errors import CorpusError
 from qa.layout import (
     VERSIONS,
     ChunkRow,
+    NpyRows,
     Progress,
+    RowFiles,
     UnitRow,
     VectorWriter,
     build_lock,
@@ -42,6 +50,7 @@ from qa.layout import (
     staging_dir,
     write_version_files,
 )
+from qa.lexical import LexicalBuilder
 from qa.reuse import Previous, read_previous
 from qa.status import settings_fingerprint
 
@@ -102,47 +111,109 @@ def _unit_embed_text(doc: Document, start: int, end: int, context: str | None) -
     return f"{context}\n{body}" if context else body
 
 
-@dataclass
+class _TextSpill:
+    """Texts to embed, written to a scratch file in row order and read back in that order, so a build holds
+    no text beyond the document it is chunking and the block it is embedding."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fh = path.open("w+b")
+
+    def append(self, text: str) -> None:
+        data = text.encode()
+        self._fh.write(len(data).to_bytes(8, "little") + data)
+
+    def rewind(self) -> None:
+        self._fh.flush()
+        self._fh.seek(0)
+
+    def next(self) -> str:
+        size = int.from_bytes(self._fh.read(8), "little")
+        return self._fh.read(size).decode()
+
+    def skip(self) -> None:
+        self._fh.seek(int.from_bytes(self._fh.read(8), "little"), 1)
+
+    def close(self) -> None:
+        self._fh.close()
+        self.path.unlink(missing_ok=True)
+
+
 class _Rows:
-    """The new version's chunk and unit rows; ``*_src`` is the previous row a vector comes from (-1: embed)."""
+    """Where each row's vector comes from, for one kind of row (chunks or evidence units): ``src[i]`` is the
+    previous version's row to copy, or -1 to embed; then ``first[i]`` is the first row with the same text,
+    whose embedding it shares (i itself: this row's text is embedded). Every row to embed has its text in
+    ``spill`` and, until :meth:`done_adding` finds the first rows, its key's 16 bytes in one array: 24
+    bytes a row in memory in all. The rows themselves go to disk as each document is done
+    (:class:`~qa.layout.RowFiles`)."""
 
-    chunks: list[ChunkRow] = field(default_factory=list)
-    units: list[UnitRow] = field(default_factory=list)
-    chunk_texts: list[str] = field(default_factory=list)  # embedded text of every chunk (also BM25's input)
-    unit_texts: dict[int, str] = field(default_factory=dict)  # only units that may need embedding
-    chunk_src: list[int] = field(default_factory=list)
-    unit_src: list[int] = field(default_factory=list)
+    def __init__(self, spill: Path) -> None:
+        self.src = array("q")
+        self.first = np.zeros(0, dtype=np.int64)
+        self.distinct = 0  # texts to embed
+        self.spill = _TextSpill(spill)
+        self._keys = bytearray()
+
+    def __len__(self) -> int:
+        return len(self.src)
+
+    def add(self, key: str, prev_row: int, text: str) -> None:
+        """Row ``len(self)``: its vector is previous row ``prev_row``'s, or (-1) that of ``text``, keyed ``key``."""
+        self.src.append(prev_row)
+        if prev_row < 0:
+            self._keys += bytes.fromhex(key)
+            self.spill.append(text)
+
+    def done_adding(self) -> None:
+        src = np.frombuffer(self.src, dtype=np.int64) if self.src else np.zeros(0, dtype=np.int64)
+        self.first = np.arange(len(src), dtype=np.int64)
+        fresh = np.flatnonzero(src < 0)
+        if len(fresh):
+            # First occurrences by sorting the keys: a dict of every key would cost six times the memory.
+            _, at, inverse = np.unique(np.frombuffer(self._keys, dtype="V16"), return_index=True,
+                                       return_inverse=True)
+            self.first[fresh] = fresh[at[inverse]]
+            self.distinct = len(at)
+        self._keys = bytearray()
+        self.spill.rewind()
 
 
-def _reuse_document(doc: Document, prev: Previous, rows: _Rows) -> None:
-    """Copy an unchanged document's chunk records and vector rows from the previous version."""
+def _reuse_document(doc: Document, prev: Previous, out: RowFiles, chunks: _Rows, units: _Rows,
+                    lexical: LexicalBuilder) -> int:
+    """Copy an unchanged document's chunk records and vector rows from the previous version; returns its
+    number of chunks."""
     for pi in prev.doc_chunks[doc.doc_id]:
         rec = prev.chunk_rows[pi]
-        lo = len(rows.units)
+        lo = len(units)
         for pu in range(rec.unit_lo, rec.unit_hi):
-            rows.units.append(prev.unit_rows[pu]._replace(chunk=len(rows.chunks)))
-            rows.unit_src.append(pu)
-        rows.chunks.append(rec._replace(unit_lo=lo, unit_hi=len(rows.units)))
-        rows.chunk_src.append(pi)
-        rows.chunk_texts.append(embed_prefix(doc.title, rec.section) + doc.text[rec.start : rec.end])
+            out.unit(prev.unit_rows[pu]._replace(chunk=len(chunks)))
+            units.add(prev.unit_rows[pu].key, pu, "")
+        out.chunk(rec._replace(unit_lo=lo, unit_hi=len(units)))
+        chunks.add(rec.key, pi, "")
+        lexical.add(embed_prefix(doc.title, rec.section) + doc.text[rec.start : rec.end])
+    return len(prev.doc_chunks[doc.doc_id])
 
 
-def _chunk_document(doc: Document, embedder: Embedder, max_tokens: int, prev: Previous, rows: _Rows) -> None:
+def _chunk_document(doc: Document, embedder: Embedder, max_tokens: int, prev: Previous, out: RowFiles,
+                    chunks: _Rows, units: _Rows, lexical: LexicalBuilder) -> tuple[int, list[str]]:
+    """Chunk a new or changed document; returns its number of chunks and their keys."""
+    keys = []
     for chunk in chunk_document(doc, embedder.count_tokens, max_tokens):
         text = chunk.embed_text(doc.title)
-        lo = len(rows.units)
-        ci = len(rows.chunks)
+        lo = len(units)
+        ci = len(chunks)
         for u in chunk.units:
             utext = _unit_embed_text(doc, u.start, u.end, u.context)
             ukey = _key(utext)
-            rows.unit_texts[len(rows.units)] = utext
-            rows.unit_src.append(prev.unit_key_row.get(ukey, -1))
-            rows.units.append(UnitRow(ci, u.start, u.end, u.kind, u.context, ukey))
+            out.unit(UnitRow(ci, u.start, u.end, u.kind, u.context, ukey))
+            units.add(ukey, prev.unit_key_row.get(ukey, -1), utext)
         key = _key(text)
-        rows.chunks.append(ChunkRow(chunk.chunk_id, chunk.doc_id, list(chunk.section), chunk.start, chunk.end, lo,
-                                    len(rows.units), key))
-        rows.chunk_src.append(prev.chunk_key_row.get(key, -1))
-        rows.chunk_texts.append(text)
+        out.chunk(ChunkRow(chunk.chunk_id, chunk.doc_id, list(chunk.section), chunk.start, chunk.end, lo,
+                           len(units), key))
+        chunks.add(key, prev.chunk_key_row.get(key, -1), text)
+        lexical.add(text)
+        keys.append(key)
+    return len(keys), keys
 
 
 # Texts embedded at a time: what a build holds of tokens and vectors beyond the final arrays' rows being
@@ -152,47 +223,48 @@ EMBED_BLOCK = 256
 
 def _vectors(
     embedder: Embedder,
-    src: list[int],
-    prev_vecs: NDArray[np.float32] | None,
-    keys: list[str],
-    text_of: Callable[[int], str],
+    rows: _Rows,
+    prev_vecs: NpyRows | None,
     out: VectorWriter,
     what: str,
     say: Progress,
     show_progress: bool,
 ) -> int:
-    """Write row i's vector to ``out``: copied from previous row ``src[i]``, or embedded (once per distinct
+    """Write row i's vector to ``out``: copied from previous row ``rows.src[i]``, or embedded (once per distinct
     text), a block of rows at a time. Returns how many rows were not copied."""
     from tqdm import tqdm
 
-    first: dict[str, int] = {}  # key -> the row whose text is embedded for it
-    todo = 0
-    for i, s in enumerate(src):
-        if s < 0:
-            todo += 1
-            first.setdefault(keys[i], i)
-    if first:
-        say(f"embedding {len(first)} {what}")
-    src_arr = np.asarray(src, dtype=np.int64)
-    bar = tqdm(total=len(first), desc=f"embedding {what}", unit="text", file=sys.stderr, dynamic_ncols=True,
-               disable=not (show_progress and first))
+    src = np.frombuffer(rows.src, dtype=np.int64) if len(rows) else np.zeros(0, dtype=np.int64)
+    first = rows.first
+    todo = int((src < 0).sum())
+    if rows.distinct:
+        say(f"embedding {rows.distinct} {what}")
+    bar = tqdm(total=rows.distinct, desc=f"embedding {what}", unit="text", file=sys.stderr, dynamic_ncols=True,
+               disable=not (show_progress and rows.distinct))
     try:
         for lo in range(0, len(src), EMBED_BLOCK):
             hi = min(lo + EMBED_BLOCK, len(src))
             block = np.zeros((hi - lo, out.dim), dtype=np.float32)
-            part = src_arr[lo:hi]
+            part = src[lo:hi]
             if prev_vecs is not None and (reused := part >= 0).any():
                 block[reused] = prev_vecs[part[reused]]
-            fresh = [i for i in range(lo, hi) if src[i] < 0 and first[keys[i]] == i]
+            fresh, texts = [], []
+            for i in np.flatnonzero(part < 0).tolist():  # the spill holds every row to embed, in order
+                if first[lo + i] == lo + i:
+                    fresh.append(lo + i)
+                    texts.append(rows.spill.next())
+                else:
+                    rows.spill.skip()
             if fresh:
-                block[np.asarray(fresh) - lo] = embedder.embed([text_of(i) for i in fresh])
+                block[np.asarray(fresh) - lo] = embedder.embed(texts)
                 bar.update(len(fresh))
             for i in range(lo, hi):
-                if src[i] < 0 and (f := first[keys[i]]) != i:
+                if src[i] < 0 and (f := int(first[i])) != i:
                     block[i - lo] = block[f - lo] if f >= lo else out.row(f)
             out.write(block)
     finally:
         bar.close()
+        rows.spill.close()
     out.close()
     return todo
 
@@ -229,75 +301,81 @@ def build_index(
         remove_debris(index_dir)
 
         say(f"reading {corpus_dir}")
-        docs, warnings = load_corpus(corpus_dir)
-        if not docs:
-            raise CorpusError(f"no readable article in {corpus_dir}" + (f" ({'; '.join(warnings)})" if warnings else ""))
+        paths = corpus_files(corpus_dir)
         fingerprint = settings_fingerprint(embedder, max_tokens)
         prev = read_previous(index_dir, fingerprint, full)
+        # Which previous chunks' texts are still indexed, for chunks_dropped: a flag at each key's row.
+        prev_key_row = prev.chunk_key_row or {r.key: i for i, r in enumerate(prev.chunk_rows)}
+        kept = np.zeros(len(prev.chunk_rows), dtype=bool)
         if not prev.vectors_ok:
             prev.chunk_vecs = prev.unit_vecs = None
             prev.chunk_key_row, prev.unit_key_row = {}, {}
         prev_docs: dict[str, Any] = (prev.manifest or {}).get("documents", {})
         report = BuildReport(
-            version="", full=not prev.records_ok, warnings=warnings,
+            version="", full=not prev.records_ok, warnings=[],
             full_reason=None if prev.records_ok else prev.full_reason, previous_version=prev.name,
         )
-        for doc in docs:
-            old = prev_docs.get(doc.doc_id)
-            if old is None:
-                report.documents_added.append(doc.doc_id)
-            elif old.get("hash") == doc.content_hash:
-                report.documents_unchanged.append(doc.doc_id)
-            else:
-                report.documents_changed.append(doc.doc_id)
-        report.documents_removed = sorted(set(prev_docs) - {d.doc_id for d in docs})
-
-        rows = _Rows()
-        unchanged = set(report.documents_unchanged)
-        to_chunk = [d for d in docs if not (prev.records_ok and d.doc_id in unchanged and d.doc_id in prev.doc_chunks)]
-        if to_chunk:
-            say(f"chunking {len(to_chunk)} documents")
-        from tqdm import tqdm
-
-        with tqdm(total=len(to_chunk), desc="chunking", unit="doc", file=sys.stderr, dynamic_ncols=True,
-                  disable=not (show_progress and to_chunk)) as bar:
-            for doc in docs:
-                if prev.records_ok and doc.doc_id in unchanged and doc.doc_id in prev.doc_chunks:
-                    _reuse_document(doc, prev, rows)
-                else:
-                    _chunk_document(doc, embedder, max_tokens, prev, rows)
-                    bar.update(1)
-
-        # The vectors go straight into the new version's files, a block at a time.
         name = new_version_name()
         report.version = name
         tmp = staging_dir(index_dir, name)
         tmp.mkdir()
-        chunk_keys = [r.key for r in rows.chunks]
-        report.chunks_embedded = _vectors(
-            embedder, rows.chunk_src, prev.chunk_vecs, chunk_keys, rows.chunk_texts.__getitem__,
-            VectorWriter(tmp / "chunk_vecs.npy", len(rows.chunks), embedder.dim), "chunks", say, show_progress,
-        )
-        report.units_embedded = _vectors(
-            embedder, rows.unit_src, prev.unit_vecs, [u.key for u in rows.units], rows.unit_texts.__getitem__,
-            VectorWriter(tmp / "unit_vecs.npy", len(rows.units), embedder.dim), "evidence units", say,
-            show_progress,
-        )
-        prev.chunk_vecs = prev.unit_vecs = None
-        report.chunks_total = len(rows.chunks)
-        report.chunks_reused = report.chunks_total - report.chunks_embedded
-        report.units_total = len(rows.units)
-        report.units_reused = report.units_total - report.units_embedded
-        if prev.chunk_rows:
-            new_keys = set(chunk_keys)
-            report.chunks_dropped = sum(1 for r in prev.chunk_rows if r.key not in new_keys)
+        try:
+            # One document at a time: its rows go to disk, its texts to embed to a scratch file, its tokens
+            # to BM25's compact arrays; the vectors follow, a block at a time, into the version's files.
+            chunks, units = _Rows(tmp / "chunks.spill"), _Rows(tmp / "units.spill")
+            lexical = LexicalBuilder()
+            doc_meta: dict[str, dict[str, Any]] = {}
+            rows = RowFiles(tmp)
+            say(f"chunking new and changed documents of {corpus_dir}")
+            from tqdm import tqdm
 
-        say(f"writing index version {name}")
-        files, ann_meta = write_version_files(tmp, docs, rows.chunks, rows.units, rows.chunk_texts, index_type, ann)
+            with tqdm(total=len(paths), desc="chunking", unit="file", file=sys.stderr, dynamic_ncols=True,
+                      disable=not (show_progress and paths)) as bar:
+                for doc in iter_corpus(corpus_dir, report.warnings, paths, on_file=lambda: bar.update(1)):
+                    old = prev_docs.get(doc.doc_id)
+                    unchanged = old is not None and old.get("hash") == doc.content_hash
+                    (report.documents_unchanged if unchanged else
+                     report.documents_added if old is None else report.documents_changed).append(doc.doc_id)
+                    rows.document(doc)
+                    if prev.records_ok and unchanged and doc.doc_id in prev.doc_chunks:
+                        n = _reuse_document(doc, prev, rows, chunks, units, lexical)
+                        keys = [prev.chunk_rows[pi].key for pi in prev.doc_chunks[doc.doc_id]]
+                    else:
+                        n, keys = _chunk_document(doc, embedder, max_tokens, prev, rows, chunks, units, lexical)
+                    kept[[prev_key_row[k] for k in keys if k in prev_key_row]] = True
+                    doc_meta[doc.doc_id] = {"hash": doc.content_hash, "title": doc.title, "published": doc.published,
+                                            "chunks": n}
+            rows.close()
+            if not doc_meta:
+                raise CorpusError(f"no readable article in {corpus_dir}"
+                                  + (f" ({'; '.join(report.warnings)})" if report.warnings else ""))
+            report.documents_removed = sorted(set(prev_docs) - set(doc_meta))
+            chunks.done_adding()
+            units.done_adding()
+            report.chunks_dropped = sum(1 for r in prev.chunk_rows if not kept[prev_key_row[r.key]])
+            del prev_key_row, kept
+
+            report.chunks_embedded = _vectors(
+                embedder, chunks, prev.chunk_vecs, VectorWriter(tmp / "chunk_vecs.npy", len(chunks), embedder.dim),
+                "chunks", say, show_progress,
+            )
+            report.units_embedded = _vectors(
+                embedder, units, prev.unit_vecs, VectorWriter(tmp / "unit_vecs.npy", len(units), embedder.dim),
+                "evidence units", say, show_progress,
+            )
+            prev.chunk_vecs = prev.unit_vecs = None
+            report.chunks_total = len(chunks)
+            report.chunks_reused = report.chunks_total - report.chunks_embedded
+            report.units_total = len(units)
+            report.units_reused = report.units_total - report.units_embedded
+
+            say(f"writing index version {name}")
+            files, ann_meta = write_version_files(tmp, lexical, index_type, ann)
+            del lexical
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         report.seconds = round(time.perf_counter() - t0, 3)
-        per_doc: dict[str, int] = {}
-        for r in rows.chunks:
-            per_doc[r.doc_id] = per_doc.get(r.doc_id, 0) + 1
         manifest = {
             **fingerprint,
             "version": name,
@@ -307,17 +385,13 @@ def build_index(
             "corpus_dir": str(corpus_dir),
             "index_type": ann_meta["type"],
             "ann": ann_meta,
-            "counts": {"documents": len(docs), "chunks": len(rows.chunks), "units": len(rows.units)},
-            "documents": {
-                d.doc_id: {"hash": d.content_hash, "title": d.title, "published": d.published,
-                           "chunks": per_doc.get(d.doc_id, 0)}
-                for d in docs
-            },
+            "counts": {"documents": len(doc_meta), "chunks": len(chunks), "units": len(units)},
+            "documents": doc_meta,
             "change": {k: report.to_dict()[k] for k in (
                 "full", "full_reason", "documents_added", "documents_changed", "documents_removed",
                 "chunks_embedded", "chunks_reused", "chunks_dropped", "units_embedded", "units_reused")},
             "files": files,
-            "warnings": warnings,  # files skipped and what was dropped from others, each naming its file
+            "warnings": report.warnings,  # files skipped and what was dropped from others, each naming its file
         }
         publish(index_dir, tmp, name, manifest, say)
         prune(index_dir, keep={name, prev.name}, say=say)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -170,10 +170,17 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
 
 def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[str]]:
     """Load every article; a file that cannot be read or parsed is skipped with a warning naming it."""
-    docs: list[Document] = []
     warnings: list[str] = []
+    return list(iter_corpus(corpus_dir, warnings)), warnings
+
+
+def iter_corpus(corpus_dir: Path, warnings: list[str], paths: list[Path] | None = None,
+                on_file: Callable[[], None] | None = None) -> Iterator[Document]:
+    """The articles of ``corpus_dir`` (or of its ``paths``, from :func:`corpus_files`), one at a time, so a
+    caller need not hold them all; a file that cannot be read or parsed is skipped with a warning naming it,
+    appended to ``warnings``. ``on_file`` is called after each file, used or not."""
     seen: dict[str, Path] = {}
-    for path in corpus_files(corpus_dir):
+    for path in corpus_files(corpus_dir) if paths is None else paths:
         doc_id = path.relative_to(corpus_dir).with_suffix("").as_posix()
         def warn(msg: str, path: Path = path) -> None:
             warnings.append(f"{path}: {msg}")
@@ -185,10 +192,12 @@ def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[str]]:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             warnings.append(f"skipped {path}: {reason}")
             log.warning("skipped %s: %s", path, reason)
-            continue
-        if doc_id in seen:
+            doc = None
+        if doc is not None and doc_id in seen:
             warnings.append(f"skipped {path}: same doc_id as {seen[doc_id]}")
-            continue
-        seen[doc_id] = path
-        docs.append(doc)
-    return docs, warnings
+            doc = None
+        if doc is not None:
+            seen[doc_id] = path
+            yield doc
+        if on_file:
+            on_file()

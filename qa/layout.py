@@ -17,7 +17,8 @@ lock, how a version is written, published, pruned, and what killed builds leave 
 A build (every step safe to kill with ``kill -9``; the live version is never touched):
 
 1. takes ``LOCK`` and removes debris of killed builds (:func:`build_lock`, :func:`remove_debris`);
-2. writes every file into ``versions/.tmp-<name>``, fsynced (:func:`write_version_files`);
+2. writes every file into ``versions/.tmp-<name>`` (rows and vectors as the build goes: :class:`RowFiles`,
+   :class:`VectorWriter`; then FAISS, BM25), fsynced (:func:`write_version_files`);
 3. publishes it (:func:`publish`): the manifest last, a rename to ``versions/<name>`` (complete but not
    live: a kill here leaves an orphan the next build prunes), then ``.CURRENT.tmp`` replaces ``CURRENT``,
    the one atomic step that makes it live;
@@ -48,7 +49,7 @@ from qa.ann import AnnParams, create_index
 from qa.documents import Document
 from qa.errors import BuildLockedError, IndexCorruptError
 from qa.fsutil import fsync_dir, fsync_file, sha256_file
-from qa.lexical import Lexical
+from qa.lexical import LexicalBuilder
 
 SCHEMA_VERSION = 1
 CURRENT = "CURRENT"
@@ -198,31 +199,42 @@ def staging_dir(index_dir: Path, name: str) -> Path:
     return index_dir / VERSIONS / f"{TMP_PREFIX}{name}"
 
 
+class RowFiles:
+    """``docs.jsonl``, ``chunks.jsonl`` and ``units.jsonl`` of a version being written, a line at a time as
+    each document is done, so a build never holds the corpus's texts or rows."""
+
+    def __init__(self, tmp: Path) -> None:
+        self._docs = (tmp / "docs.jsonl").open("w", encoding="utf-8")
+        self._chunks = (tmp / "chunks.jsonl").open("w", encoding="utf-8")
+        self._units = (tmp / "units.jsonl").open("w", encoding="utf-8")
+
+    def document(self, doc: Document) -> None:
+        self._docs.write(json.dumps({**doc.meta(), "text": doc.text}, ensure_ascii=False) + "\n")
+
+    def chunk(self, row: ChunkRow) -> None:
+        self._chunks.write(json.dumps(row.to_json(), ensure_ascii=False) + "\n")
+
+    def unit(self, row: UnitRow) -> None:
+        self._units.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        for fh in (self._docs, self._chunks, self._units):
+            fh.close()
+
+
 def write_version_files(
-    tmp: Path,
-    docs: list[Document],
-    chunks: list[ChunkRow],
-    units: list[UnitRow],
-    chunk_texts: list[str],
-    index_type: str,
-    ann: AnnParams,
+    tmp: Path, lexical: LexicalBuilder, index_type: str, ann: AnnParams
 ) -> tuple[dict[str, str], dict[str, Any]]:
-    """Write the remaining data files of a version into ``tmp``, whose vectors are written already
-    (:class:`VectorWriter`), and fsync them all; returns their sha256 by name and the FAISS index's manifest
-    entry. ``chunk_texts`` (what was embedded) is BM25's input."""
+    """Write the remaining data files of a version into ``tmp``, whose rows (:class:`RowFiles`) and vectors
+    (:class:`VectorWriter`) are written already, and fsync them all; returns their sha256 by name and the FAISS
+    index's manifest entry. ``lexical`` holds the chunks' tokens, BM25's input."""
     import faiss
 
-    with (tmp / "docs.jsonl").open("w", encoding="utf-8") as fh:
-        fh.writelines(json.dumps({**d.meta(), "text": d.text}, ensure_ascii=False) + "\n" for d in docs)
-    with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
-        fh.writelines(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in chunks)
-    with (tmp / "units.jsonl").open("w", encoding="utf-8") as fh:
-        fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in units)
-    # Mapped, not read: FAISS keeps its own copy of the chunk vectors, the only one in memory.
-    index, ann_meta = create_index(np.load(tmp / "chunk_vecs.npy", mmap_mode="r"), index_type, ann)
+    # Read a block at a time, not mapped: FAISS's own copy of the chunk vectors is the only one in memory.
+    index, ann_meta = create_index(NpyRows(tmp / "chunk_vecs.npy"), index_type, ann)
     faiss.write_index(index, str(tmp / "chunks.faiss"))
     del index
-    Lexical.build(chunk_texts).save(tmp / "bm25")
+    lexical.build().save(tmp / "bm25")
     files: dict[str, str] = {}
     for p in sorted(tmp.rglob("*")):
         if p.is_file():
@@ -231,6 +243,47 @@ def write_version_files(
     for d in sorted({p.parent for p in tmp.rglob("*")} | {tmp}):
         fsync_dir(d)
     return files, ann_meta
+
+
+class NpyRows:
+    """Rows of a 2-d float32 ``.npy`` file, read on demand (``rows[lo:hi]``, ``rows[index_array]``) with plain
+    reads: unlike ``np.load(mmap_mode="r")``, the pages read do not stay in the process's memory."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with path.open("rb") as fh:
+            version = np.lib.format.read_magic(fh)
+            read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                           (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+            if read_header is None:
+                raise ValueError(f"{path.name} has .npy format {version}")
+            shape, fortran, dtype = read_header(fh)
+            self._offset = fh.tell()
+        if dtype != np.dtype(np.float32) or fortran or len(shape) != 2:
+            raise ValueError(f"{path.name} is not a 2-d float32 array")
+        self.shape: tuple[int, int] = (int(shape[0]), int(shape[1]))
+        self._row = self.shape[1] * 4
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, key: slice | NDArray[np.int64]) -> NDArray[np.float32]:
+        with self.path.open("rb") as fh:
+            fd = fh.fileno()
+            if isinstance(key, slice):
+                lo, hi, step = key.indices(self.shape[0])
+                if step != 1:
+                    raise IndexError("only contiguous slices of rows")
+                n = max(hi - lo, 0)
+                data = os.pread(fd, n * self._row, self._offset + lo * self._row)
+                return np.frombuffer(data, dtype=np.float32).reshape(n, self.shape[1]).copy()
+            idx = np.asarray(key, dtype=np.int64)
+            out = np.empty((len(idx), self.shape[1]), dtype=np.float32)
+            for j, i in enumerate(idx.tolist()):
+                if not 0 <= i < self.shape[0]:
+                    raise IndexError(f"row {i} of {self.path.name} does not exist")
+                out[j] = np.frombuffer(os.pread(fd, self._row, self._offset + i * self._row), dtype=np.float32)
+            return out
 
 
 class VectorWriter:

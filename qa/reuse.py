@@ -9,12 +9,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from numpy.typing import NDArray
-
 from qa.errors import QAError
 from qa.fsutil import sha256_file
-from qa.layout import ChunkRow, UnitRow, live_version_dir, parse_chunk_rows, parse_unit_rows, read_manifest
+from qa.layout import (
+    ChunkRow,
+    NpyRows,
+    UnitRow,
+    live_version_dir,
+    parse_chunk_rows,
+    parse_unit_rows,
+    read_manifest,
+)
 from qa.status import describe_change, fingerprint_changes
 
 
@@ -30,8 +35,8 @@ class Previous:
     records_ok: bool = False
     chunk_rows: list[ChunkRow] = field(default_factory=list)
     unit_rows: list[UnitRow] = field(default_factory=list)
-    chunk_vecs: NDArray[np.float32] | None = None
-    unit_vecs: NDArray[np.float32] | None = None
+    chunk_vecs: NpyRows | None = None
+    unit_vecs: NpyRows | None = None
     chunk_key_row: dict[str, int] = field(default_factory=dict)
     unit_key_row: dict[str, int] = field(default_factory=dict)
     doc_chunks: dict[str, list[int]] = field(default_factory=dict)
@@ -58,9 +63,9 @@ def read_previous(index_dir: Path, fingerprint: dict[str, Any], full: bool) -> P
                 raise ValueError(f"{name} does not match its checksum")
         prev.chunk_rows = parse_chunk_rows((version_dir / "chunks.jsonl").read_text(encoding="utf-8"))
         prev.unit_rows = parse_unit_rows((version_dir / "units.jsonl").read_text(encoding="utf-8"))
-        # Mapped, not read: a build copies only the rows it reuses, a block at a time.
-        chunk_vecs = np.load(version_dir / "chunk_vecs.npy", mmap_mode="r")
-        unit_vecs = np.load(version_dir / "unit_vecs.npy", mmap_mode="r")
+        # Read on demand: a build copies only the rows it reuses, a block at a time.
+        chunk_vecs = NpyRows(version_dir / "chunk_vecs.npy")
+        unit_vecs = NpyRows(version_dir / "unit_vecs.npy")
         if len(chunk_vecs) != len(prev.chunk_rows) or len(unit_vecs) != len(prev.unit_rows):
             raise ValueError("row counts differ")
     except (OSError, ValueError, KeyError, TypeError) as exc:  # TypeError: a row without its fields
@@ -74,7 +79,7 @@ def read_previous(index_dir: Path, fingerprint: dict[str, Any], full: bool) -> P
     if vector_changes := fingerprint_changes(prev.manifest, {k: v for k, v in fingerprint.items() if k != "chunking"}):
         prev.full_reason = vector_changes[0]
         return prev
-    if chunk_vecs.ndim != 2 or chunk_vecs.shape[1] != fingerprint["dim"]:
+    if chunk_vecs.shape[1] != fingerprint["dim"]:
         prev.full_reason = "previous vectors have another shape"
         return prev
     prev.vectors_ok = True
