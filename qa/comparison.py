@@ -4,7 +4,7 @@ disagreements between sources, and the sources' advice on when to choose each su
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -139,7 +139,9 @@ def conflicts(
     top = order[:60]
     top_units, top_cos = pool[top].tolist(), cos[top]
     near = (top_cos >= max(0.3, best - 0.4)).tolist()
-    on_aspect = [u for u, ok in zip(top_units, near, strict=True) if ok and snap.unit_stems[u] & qstems]
+    yes_no = bool(qstems) and is_yes_no(query.text)
+    on_aspect = [u for u, ok in zip(top_units, near, strict=True)
+                 if ok and (snap.unit_stems[u] & qstems or (yes_no and any(_speaks(w, qstems) for w in snap.unit_words[u])))]
     alts = alternatives(query)
     if alts:  # claims in the alternatives' own words, however short ("Complex framework.")
         seen, wanted = set(on_aspect), set(alts)
@@ -147,23 +149,29 @@ def conflicts(
     for subject in subjects:
         if subject in covered or not on_aspect:
             continue
+        # A unit naming the subject anywhere may say something of it: _said_of reads which clause does.
         claims = [(u, span, snap.unit_doc[u]) for u in on_aspect
-                  if (span := subject_span(snap, u, subject)) is not None and len(span_text(snap, u, span).split()) <= 60]
+                  if (span := subject_span(snap, u, subject) or _whole(snap, u, subject)) is not None
+                  and len(span_text(snap, u, span).split()) <= 60]
         if len({d for _, _, d in claims}) < 2:
             continue
         picked: list[Statement] = []
         words_of: Sequence[str] = alts
         if alts:
             picked = _sides(snap, claims, subject, alts)
-        elif qstems and is_yes_no(query.text):
+        # "Is X A or B?" asks which; "Does X have A or B?" asks one yes/no of both.
+        if not picked and yes_no and not (alts and _COPULA.match(query.text)):
             # The aspect the corpus names that the question names whole ('Data Validation' in "Does Flask
             # validate incoming data?"), else all the question's aspect words: a claim must speak to it.
             focus = frozenset().union(*(a.stems for a in snap.aspects if a.stems <= qstems)) or qstems
-            picked = _yes_and_no(snap, claims, subject, focus)
-            words_of = sorted(focus)
+            picked = _yes_and_no(snap, claims, subject, set(focus))
+            words_of = [w for w in query.aspect_terms if stem(w) in focus] or sorted(focus)
         if len(picked) >= 2:
             out.append(Disagreement(_aspect_topic(snap, picked, words_of, subject), tuple(picked), (subject,)))
     return out
+
+
+_COPULA = re.compile(r"\s*(?:is|are|was|were)\b", re.I)
 
 
 def _fact_disagreements(
@@ -222,6 +230,7 @@ def _clause(text: str, at: int, end: int) -> str:
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:—–()]|\s-\s|\bbut\b|\bwhile\b|\bwhereas\b")
+_CONTRAST = re.compile(r"\b(?:whereas|while|but|although|though|unlike)\b|;|—")
 _WORD_AT = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
@@ -233,19 +242,42 @@ def _said_of(snap: Snapshot, u: int, span: tuple[int, int], subject: str, stems:
     text = span_text(snap, u, span)
     if snap.unit_cells[u]:
         label, _ = row_cells(snap.version.unit_contexts[u], snap.unit_text[u])
-        hits = {stem(w) for w in words(label + " " + text) if len(w) >= 4} & stems
-        return [text] if hits else []
+        return [text] if any(len(w) >= 4 and _speaks(w, stems) for w in words(label + " " + text)) else []
     found = snap.catalog.find(text)
     item = snap.version.unit_kinds[u] == "item" and not found
+    # A short phrase set before the subject ("For authentication, FastAPI has ...") is said of it too.
+    lead = found[0] if found and found[0][0] == subject else None
+    fronted = lead is not None and text[: lead[1]].rstrip().endswith(",") and len(text[: lead[1]].split()) <= 4
     out = []
     for m in _WORD_AT.finditer(text):
         w = m.group().lower()
-        if len(w) < 4 or stem(w) not in stems:
+        if len(w) < 4 or not _speaks(w, stems):
             continue
         before = [(name, s) for name, s, _e in found if s < m.start()]
-        if item or (before and before[-1][0] == subject):
-            out.append(_clause(text, before[-1][1] if before else 0, m.end()) if before else _clause(text, 0, m.end()))
+        if before and before[-1][0] == subject:
+            # Not across a contrast ("X is a micro framework, whereas Y is a full-stack one").
+            if not _CONTRAST.search(text, before[-1][1], m.start()):
+                out.append(_clause(text, before[-1][1], m.end()))
+        elif item:
+            out.append(_clause(text, 0, m.end()))
+        elif not before and fronted and lead is not None:
+            out.append(_clause(text, lead[1], lead[2]))
     return out
+
+
+def _whole(snap: Snapshot, u: int, subject: str) -> tuple[int, int] | None:
+    """The whole of a sentence or item that names ``subject`` (not only as the subject it leads with)."""
+    if snap.unit_cells[u] or subject not in snap.unit_subjects[u]:
+        return None
+    _ci, start, end = (int(x) for x in snap.version.units[u])
+    return start, end
+
+
+def _speaks(word: str, stems: Iterable[str]) -> bool:
+    """Whether ``word`` is a form of one of the aspect ``stems``: the same stem, or a longer word starting or
+    ending with a whole short word of the question ('auth' -> 'authentication', 'built' -> 'inbuilt')."""
+    s = stem(word)
+    return any(s == x or (len(word) > len(x) >= 4 and (word.startswith(x) or word.endswith(x))) for x in stems)
 
 
 def _yes_and_no(
@@ -300,23 +332,31 @@ def _sides(
 _DENIED = re.compile(r"\b(?:no|not|never|none|without|lacks?|cannot|can't|doesn't|don't|isn't|aren't|won't)\b", re.I)
 
 
-def _aspect_topic(snap: Snapshot, picked: list[Statement], asked: list[str] | Sequence[str], subject: str) -> str:
+def _aspect_topic(snap: Snapshot, picked: list[Statement], asked: Sequence[str], subject: str) -> str:
     """A heading from the corpus's own words for the aspect: the heading or row label of the corpus that names
-    it, else the claims' words for it as written ('Asynchronous Support (Flask)', 'Security (FastAPI)')."""
-    stems = {stem(w) for w in asked}
+    it ('Asynchronous Support (Flask)'), else the claims' words for it as written, at most two, in the order
+    ``asked`` names them ('Security or authentication (FastAPI)', 'Simple or complex (Flask)')."""
+    stems = [stem(w) for w in asked]
     said = frozenset().union(*(snap.unit_stems[s.unit] for s in picked))
-    named = [a for a in snap.aspects if a.stems & stems and a.stems <= said | stems]
+    named = [a for a in snap.aspects if a.stems & set(stems) and a.stems <= said | set(stems)]
     if named:
-        best = max(named, key=lambda a: (len(a.stems & stems), a.weight))
-        name = best.name
+        name = max(named, key=lambda a: (len(a.stems & set(stems)), a.weight)).name
     else:
         text = " ".join(span_text(snap, s.unit, s.span) for s in picked)
-        written = [m.group() for m in _WORD_AT.finditer(text) if len(m.group()) >= 4 and stem(m.group().lower()) in stems]
-        name = " or ".join(dict.fromkeys(w.lower() for w in written[:1] + [
-            w for w in written if stem(w.lower()) != stem(written[0].lower())][:1])) if written else ""
-        if not name:
+        written: dict[str, str] = {}  # stem -> the longest word of the claims with that stem
+        for m in _HYPHENATED.finditer(text):
+            w = m.group()
+            for part in re.split(r"[-‑]", w.lower()):  # 'full-stack' is a word for 'stack'
+                if len(part) >= 4 and (st := stem(part)) in stems and len(w) > len(written.get(st, "")):
+                    written[st] = w
+        if not written:
             return subject
+        kept = [st for st in stems if st in written][-2:]  # the last words named: English puts heads last
+        name = " or ".join(written[st].lower() for st in kept)
     return f"{name[:1].upper()}{name[1:]} ({subject})"
+
+
+_HYPHENATED = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-‑][A-Za-z0-9]+)*")
 
 
 def advice(

@@ -24,7 +24,7 @@ def negative(text: str) -> bool:
 _QUANTITY = re.compile(
     r"\bhow (?:many|much|fast|quick|quickly|slow|big|large|popular|old|heavy)\b|\b(?:number|count|version|versions|percent|percentage|rate|"
     r"throughput|speed|size|minimum|maximum|requests? per|downloads|stars|score|price|cost|numbers|figures|"
-    r"benchmarks?|stats|statistics)\b",
+    r"benchmarks?|stats|statistics)\b|\b(?:faster|slower|quicker|bigger|larger|smaller|more popular|less popular)\b",
     re.I,
 )
 

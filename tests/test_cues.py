@@ -40,7 +40,10 @@ def test_advice_and_instruction_wording() -> None:
     ("question", "yes_no", "quantity"),
     [
         ("Does Flask support async?", True, False),
-        ("Is FastAPI faster than Flask?", True, False),
+        ("Is FastAPI faster than Flask?", True, True),  # a comparative of an amount
+        ("How quick is Flask?", False, True),
+        ("fastapi requests/sec benchmark numbers?", False, True),
+        ("Is FastAPI better than Flask?", True, False),
         ("How many GitHub stars does FastAPI have?", False, True),
         ("What is the minimum Python version for Flask?", False, True),
         ("Which framework should I use?", False, False),
