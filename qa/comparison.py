@@ -13,7 +13,6 @@ from numpy.typing import NDArray
 
 from qa.aspects import Aspect, aspect_stems, row_cells, stem
 from qa.cues import WANTS_NUMBER, alternatives, asks_quantity, is_yes_no, negative
-from qa.facts import Fact, differ
 from qa.query import Query
 from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
@@ -140,8 +139,9 @@ def conflicts(
     top_units, top_cos = pool[top].tolist(), cos[top]
     near = (top_cos >= max(0.3, best - 0.4)).tolist()
     yes_no = bool(qstems) and is_yes_no(query.text)
+    forms = _forms(snap, qstems) if yes_no else frozenset()
     on_aspect = [u for u, ok in zip(top_units, near, strict=True)
-                 if ok and (snap.unit_stems[u] & qstems or (yes_no and any(_speaks(w, qstems) for w in snap.unit_words[u])))]
+                 if ok and (snap.unit_stems[u] & qstems or (yes_no and snap.unit_words[u] & forms))]
     alts = alternatives(query)
     if alts:  # claims in the alternatives' own words, however short ("Complex framework.")
         seen, wanted = set(on_aspect), set(alts)
@@ -164,7 +164,7 @@ def conflicts(
             # The aspect the corpus names that the question names whole ('Data Validation' in "Does Flask
             # validate incoming data?"), else all the question's aspect words: a claim must speak to it.
             focus = frozenset().union(*(a.stems for a in snap.aspects if a.stems <= qstems)) or qstems
-            picked = _yes_and_no(snap, claims, subject, set(focus))
+            picked = _yes_and_no(snap, claims, subject, focus, forms if focus == qstems else _forms(snap, focus))
             words_of = [w for w in query.aspect_terms if stem(w) in focus] or sorted(focus)
         if len(picked) >= 2:
             out.append(Disagreement(_aspect_topic(snap, picked, words_of, subject), tuple(picked), (subject,)))
@@ -184,15 +184,7 @@ def _fact_disagreements(
     quantity = asks_quantity(query.text) or bool(WANTS_NUMBER.search(query.text))
     sims = snap.fact_key_vecs @ qvec if snap.fact_key_vecs is not None else None
     relation = bool(_ASKS_RELATION.search(query.text))
-    found: list[tuple[str, list[tuple[int, Fact]]]] = []
-    for (subject, key), stated in snap.facts.items():
-        if subject not in subjects or key not in snap.fact_keys:
-            continue
-        per_doc: dict[int, tuple[int, Fact]] = {}
-        for u, fact in stated:
-            per_doc.setdefault(snap.unit_doc[u], (u, fact))
-        if len(per_doc) >= 2 and differ([f for _, f in per_doc.values()]):
-            found.append((subject, list(per_doc.values())))
+    found = [(said[0][1].subject, said) for said in snap.differing if said[0][1].subject in subjects]
     best: dict[str, float] = {}
     if sims is not None:
         for subject, said in found:
@@ -234,15 +226,21 @@ _CONTRAST = re.compile(r"\b(?:whereas|while|but|although|though|unlike)\b|;|—"
 _WORD_AT = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
-def _said_of(snap: Snapshot, u: int, span: tuple[int, int], subject: str, stems: set[str]) -> list[str]:
+def _said_of(
+    snap: Snapshot, u: int, span: tuple[int, int], subject: str, stems: frozenset[str], forms: frozenset[str]
+) -> list[str]:
     """The clauses of a claim in which ``subject`` is said to have one of the aspect words ``stems``: a table
     cell (with its row label), a list item of the subject's section, or a sentence naming the subject before
     the word (the subject nearest before it; 'the developer has to take care of validation when working with
     Flask' does not say Flask validates)."""
+
+    def speaks(w: str) -> bool:
+        return stem(w) in stems or w in forms
+
     text = span_text(snap, u, span)
     if snap.unit_cells[u]:
         label, _ = row_cells(snap.version.unit_contexts[u], snap.unit_text[u])
-        return [text] if any(len(w) >= 4 and _speaks(w, stems) for w in words(label + " " + text)) else []
+        return [text] if any(len(w) >= 4 and speaks(w) for w in words(label + " " + text)) else []
     found = snap.catalog.find(text)
     item = snap.version.unit_kinds[u] == "item" and not found
     # A short phrase set before the subject ("For authentication, FastAPI has ...") is said of it too.
@@ -251,7 +249,7 @@ def _said_of(snap: Snapshot, u: int, span: tuple[int, int], subject: str, stems:
     out = []
     for m in _WORD_AT.finditer(text):
         w = m.group().lower()
-        if len(w) < 4 or not _speaks(w, stems):
+        if len(w) < 4 or not speaks(w):
             continue
         before = [(name, s) for name, s, _e in found if s < m.start()]
         if before and before[-1][0] == subject:
@@ -273,21 +271,21 @@ def _whole(snap: Snapshot, u: int, subject: str) -> tuple[int, int] | None:
     return start, end
 
 
-def _speaks(word: str, stems: Iterable[str]) -> bool:
-    """Whether ``word`` is a form of one of the aspect ``stems``: the same stem, or a longer word starting or
-    ending with a whole short word of the question ('auth' -> 'authentication', 'built' -> 'inbuilt')."""
-    s = stem(word)
-    return any(s == x or (len(word) > len(x) >= 4 and (word.startswith(x) or word.endswith(x))) for x in stems)
+def _forms(snap: Snapshot, stems: Iterable[str]) -> frozenset[str]:
+    """Longer words of the corpus holding a whole short word of the question ('auth' -> 'authentication',
+    'built' -> 'inbuilt'), which speak to it as its stem's words do."""
+    return frozenset().union(*(snap.words_around(x) for x in stems if len(x) >= 4))
 
 
 def _yes_and_no(
-    snap: Snapshot, claims: list[tuple[int, tuple[int, int], int]], subject: str, qstems: frozenset[str]
+    snap: Snapshot, claims: list[tuple[int, tuple[int, int], int]], subject: str, qstems: frozenset[str],
+    forms: frozenset[str],
 ) -> list[Statement]:
     """Yes/no: one source says the subject has the aspect, another that it has not (in the clause that says it)."""
     pos: dict[int, Statement] = {}
     neg: dict[int, Statement] = {}
     for u, span, doc in claims:
-        clauses = _said_of(snap, u, span, subject, set(qstems))
+        clauses = _said_of(snap, u, span, subject, qstems, forms)
         if not clauses:
             continue
         side = neg if any(negative(c) for c in clauses) else pos
@@ -309,7 +307,7 @@ def _sides(
         toks = set(words(span_text(snap, u, span)))
         hits = []
         for i, alt in enumerate(alts):
-            clauses = _said_of(snap, u, span, subject, {stem(alt)})
+            clauses = _said_of(snap, u, span, subject, frozenset({stem(alt)}), frozenset())
             if clauses and not any(_DENIED.search(c) for c in clauses):
                 hits.append(i)
         if len(hits) == 1:

@@ -13,7 +13,7 @@ from qa.aspects import Aspect, aspect_stems, build_aspects, row_cells, stem
 from qa.coverage import Vocabulary
 from qa.cues import ADVICE, HOWTO, MID_NAME, NUMBER, YEAR
 from qa.documents import Document
-from qa.facts import Fact, unit_facts
+from qa.facts import Fact, differ, unit_facts
 from qa.index import IndexVersion
 from qa.query import SubjectCatalog
 from qa.text import content_words, words
@@ -107,19 +107,28 @@ class Snapshot:
         # What units state as values of aspects (qa.facts), and per (subject, aspect key) the units that state
         # one, in corpus order: where sources disagree is read from these, whatever a question calls it.
         self.unit_facts = [self._facts(u) for u in range(len(version.units))]
-        self.facts: dict[tuple[str, str], list[tuple[int, Fact]]] = {}
+        self._affixed: dict[str, frozenset[str]] = {}  # see words_around
+        facts: dict[tuple[str, str], list[tuple[int, Fact]]] = {}
         for u, found in enumerate(self.unit_facts):
             for fact in found:
-                self.facts.setdefault((fact.subject, fact.key), []).append((u, fact))
-        # The aspects two or more sources state a value of, each written out as the corpus writes it (its
-        # longest wording: 'Performance (requests per second)'), for matching a question's meaning to them
-        # ("How fast is ...?"): vectors set by the engine, which holds the model (:meth:`embed_fact_keys`).
+                facts.setdefault((fact.subject, fact.key), []).append((u, fact))
+        # Where sources differ: per subject and aspect, one (unit, fact) per source (its first in corpus
+        # order), when two sources' values differ. Question-independent, so read here once.
+        self.differing: list[list[tuple[int, Fact]]] = []
+        for stated in facts.values():
+            per_doc: dict[int, tuple[int, Fact]] = {}
+            for u, fact in stated:
+                per_doc.setdefault(self.unit_doc[u], (u, fact))
+            if len(per_doc) >= 2 and differ([f for _u, f in per_doc.values()]):
+                self.differing.append(list(per_doc.values()))
+        # Their aspects, each written out as the corpus writes it (its longest wording: 'Performance (requests
+        # per second)'), for matching a question's meaning to them ("How fast is ...?"): vectors set by the
+        # engine, which holds the model (:meth:`embed_fact_keys`).
         wording: dict[str, str] = {}
-        for stated in self.facts.values():
-            if len({self.unit_doc[u] for u, _ in stated}) >= 2:
-                for _u, fact in stated:
-                    if len(fact.context) > len(wording.get(fact.key, "")):
-                        wording[fact.key] = fact.context
+        for said in self.differing:
+            for _u, fact in said:
+                if len(fact.context) > len(wording.get(fact.key, "")):
+                    wording[fact.key] = fact.context
         self.fact_keys = {key: i for i, key in enumerate(wording)}
         self.fact_key_texts = list(wording.values())
         self.fact_key_vecs: NDArray[np.float32] | None = None
@@ -165,6 +174,16 @@ class Snapshot:
         if not self.unit_subjects[unit] and len(section) == 1:
             spans.update(dict.fromkeys(section, whole))
         return spans
+
+    def words_around(self, word: str) -> frozenset[str]:
+        """The corpus's longer words that start or end with ``word`` ('auth' -> 'authentication', 'built' ->
+        'inbuilt'); cached per word, the cache bounded."""
+        found = self._affixed.get(word)
+        if found is None:
+            found = frozenset(w for w in self._word_units if len(w) > len(word) and (w.startswith(word) or w.endswith(word)))
+            if len(self._affixed) < 10_000:
+                self._affixed[word] = found
+        return found
 
     def embed_fact_keys(self, embed: Callable[[list[str]], NDArray[np.float32]]) -> None:
         """Set the vectors of :attr:`fact_key_texts` (once, at load; a snapshot without them matches a
