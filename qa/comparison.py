@@ -164,13 +164,15 @@ def conflicts(
             # The aspect the corpus names that the question names whole ('Data Validation' in "Does Flask
             # validate incoming data?"), else all the question's aspect words: a claim must speak to it.
             focus = frozenset().union(*(a.stems for a in snap.aspects if a.stems <= qstems)) or qstems
-            picked = _yes_and_no(snap, claims, subject, focus, forms if focus == qstems else _forms(snap, focus))
+            picked = _yes_and_no(snap, claims, subject, focus, forms if focus == qstems else _forms(snap, focus),
+                                 qstems)
             words_of = [w for w in query.aspect_terms if stem(w) in focus] or sorted(focus)
         if len(picked) >= 2:
             out.append(Disagreement(_aspect_topic(snap, picked, words_of, subject), tuple(picked), (subject,)))
     return out
 
 
+_VERSION = re.compile(r"\b\d+\.\d+\b")  # "Does X require Python 3.10?" asks which version
 _COPULA = re.compile(r"\s*(?:is|are|was|were)\b", re.I)
 
 
@@ -201,7 +203,7 @@ def _fact_disagreements(
                 sim = float(sims[snap.fact_keys[first.key]])
                 asked = sim >= MEANS_ASPECT and sim >= best[subject] - 0.02
         elif first.kind == "version":
-            asked = bool(qstems & stems - {"versi"}) and (quantity or "versi" in qstems)
+            asked = bool(qstems & stems - {"versi"}) and (quantity or "versi" in qstems or bool(_VERSION.search(query.text)))
         else:
             asked = relation
         if asked:
@@ -214,14 +216,17 @@ MEANS_ASPECT = 0.28  # cosine of a question asking for an amount with the wordin
 _ASKS_RELATION = re.compile(r"\b(?:built|build|based|runs?|sits?)\s+(?:on|upon)\b|\bfoundation\b|\bunderlying\b", re.I)
 
 
-def _clause(text: str, at: int, end: int) -> str:
-    """The clause around text[at:end]: back to the last clause break before it, on to the next after it."""
-    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, at)]
+def _clause(text: str, since: int, start: int, end: int) -> str:
+    """The clause holding text[start:end], not before ``since``: back to the last clause break before it, on
+    to the next after it ('FastAPI was created in 2018, and its community is not that big' -> 'and its
+    community is not'; 'FastAPI has an inbuilt dependency injection that ensures classes are not ...' ->
+    'FastAPI has an inbuilt dependency injection')."""
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, since, start)]
     after = _CLAUSE_BREAK.search(text, end)
-    return text[breaks[-1] if breaks else 0 : after.start() if after else len(text)]
+    return text[breaks[-1] if breaks else since : after.start() if after else len(text)]
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:—–()]|\s-\s|\bbut\b|\bwhile\b|\bwhereas\b")
+_CLAUSE_BREAK = re.compile(r"[,;:—–()]|\s-\s|\b(?:but|while|whereas|that|which|who|because|since|when|if)\b")
 _CONTRAST = re.compile(r"\b(?:whereas|while|but|although|though|unlike)\b|;|—")
 _WORD_AT = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
@@ -255,11 +260,11 @@ def _said_of(
         if before and before[-1][0] == subject:
             # Not across a contrast ("X is a micro framework, whereas Y is a full-stack one").
             if not _CONTRAST.search(text, before[-1][1], m.start()):
-                out.append(_clause(text, before[-1][1], m.end()))
+                out.append(_clause(text, before[-1][1], m.start(), m.end()))
         elif item:
-            out.append(_clause(text, 0, m.end()))
+            out.append(_clause(text, 0, m.start(), m.end()))
         elif not before and fronted and lead is not None:
-            out.append(_clause(text, lead[1], lead[2]))
+            out.append(_clause(text, lead[1], lead[1], lead[2]))
     return out
 
 
@@ -279,17 +284,29 @@ def _forms(snap: Snapshot, stems: Iterable[str]) -> frozenset[str]:
 
 def _yes_and_no(
     snap: Snapshot, claims: list[tuple[int, tuple[int, int], int]], subject: str, qstems: frozenset[str],
-    forms: frozenset[str],
+    forms: frozenset[str], asked: frozenset[str],
 ) -> list[Statement]:
-    """Yes/no: one source says the subject has the aspect, another that it has not (in the clause that says it)."""
+    """Yes/no: one source says the subject has the aspect, another that it has not (in the clause that says it).
+    Only the claims that hold most of the question's aspect words count: "Flask lacks automatic documentation"
+    and "Flask is highly documented" are not about the same thing."""
     pos: dict[int, Statement] = {}
     neg: dict[int, Statement] = {}
+    said: list[tuple[int, int, tuple[int, int], int, bool]] = []
     for u, span, doc in claims:
         clauses = _said_of(snap, u, span, subject, qstems, forms)
-        if not clauses:
-            continue
-        side = neg if any(negative(c) for c in clauses) else pos
-        side.setdefault(doc, Statement(u, span))
+        if clauses:
+            text = span_text(snap, u, span)
+            if snap.unit_cells[u]:  # a cell says what its row label names
+                text = row_cells(snap.version.unit_contexts[u], snap.unit_text[u])[0] + " " + text
+            toks = set(words(text))
+            stems = {stem(w) for w in toks}
+            held = sum(1 for x in asked if x in stems or (len(x) >= 4 and toks & snap.words_around(x)))
+            # What the claim says of the subject is its first clause on the aspect.
+            said.append((held, u, span, doc, negative(clauses[0])))
+    most = max((n for n, *_ in said), default=0)
+    for n, u, span, doc, no in said:
+        if n == most:
+            (neg if no else pos).setdefault(doc, Statement(u, span))
     if not pos or not neg or set(pos) | set(neg) == set(pos) & set(neg):
         return []
     first_doc, first = next(iter(pos.items()))
