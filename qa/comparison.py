@@ -66,6 +66,26 @@ def question_stems(snap: Snapshot, query: Query) -> frozenset[str]:
     return frozenset(aspect_stems(" ".join(query.aspect_terms), snap.subject_words))
 
 
+SHORT_WORDS = 10  # a comparison cell's value in short form: at most this many words
+
+
+def short_value(snap: Snapshot, said: Statement, aspect: Aspect) -> str:
+    """What a statement says in a comparison cell, in short form: a table cell as written, the label of an item
+    written 'Label: explanation', else the clause naming the aspect, cut to :data:`SHORT_WORDS` words."""
+    text = span_text(snap, said.unit, said.span).strip()
+    if not snap.unit_cells[said.unit]:
+        head, sep, _rest = text.partition(": ")
+        if sep and 0 < len(head.split()) <= 6 and snap.version.unit_kinds[said.unit] == "item":
+            return head
+        for m in _WORD_AT.finditer(text):
+            if stem(m.group().lower()) in aspect.stems:
+                text = _clause(text, 0, m.start(), m.end()).strip()
+                break
+    kept = text.split()
+    short = " ".join(kept[:SHORT_WORDS]).rstrip(".,;:")
+    return short + ("…" if len(kept) > SHORT_WORDS else "")
+
+
 def comparison_rows(
     snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate]
 ) -> dict[Aspect, dict[str, list[Statement]]]:
