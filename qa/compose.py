@@ -130,7 +130,7 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
             out_claims.append(ConflictClaim(text=text, citation=n, published=_published(snap, u) or None))
             pieces.append(f"{text} [{n}] ({source(u)})")
         conflict_out.append(Conflict(topic=disagreement.topic, claims=tuple(out_claims)))
-        heading = f"Sources disagree on {disagreement.topic}, newest first:"
+        heading = f"{disagreement.topic} — sources disagree, newest first:"
         sections += _section("disagreement", disagreement.topic, heading, f"{heading} " + "; ".join(pieces) + ".",
                              [c.citation for c in out_claims])
 
