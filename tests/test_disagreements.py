@@ -107,6 +107,11 @@ Marten Store served 30,000 reads per second on the same node.
 
 Ibex KV is built on LMDB, a memory-mapped B-tree.
 Marten Store keeps its data in append-only segment files.
+
+## Replication
+
+Ibex KV replicates every write to two followers.
+Marten Store has no replication; operators copy segment files by hand.
 """,
     "kv-matrix.md": """---
 title: Key-Value Store Matrix
@@ -121,6 +126,7 @@ subjects: [Ibex KV, Marten Store]
 |---|---|---|
 | Throughput (reads per second) | ~55k | 30,000 |
 | Licence | MIT | MIT |
+| Replication | Built in, to followers | Built in, primary to replica |
 
 Ibex KV is built on RocksDB, which it embeds.
 """,
@@ -171,3 +177,14 @@ def test_other_subjects_built_on_disagreement(kv_engine: Engine) -> None:
     assert conflict.topic == "What Ibex KV is built on"
     said = " ".join(c.text for c in conflict.claims)
     assert "LMDB" in said and "RocksDB" in said
+
+
+def test_other_subjects_yes_and_no_is_a_disagreement_and_two_yeses_are_not(kv_engine: Engine) -> None:
+    answer = kv_engine.ask("Does Marten Store support replication?")
+    conflict = only_conflict(answer, "Marten Store")
+    assert conflict.topic == "Replication (Marten Store)"
+    said = [c.text for c in conflict.claims]
+    assert any("no replication" in t for t in said) and any("Built in" in t for t in said), said
+    answer = kv_engine.ask("Does Ibex KV support replication?")
+    assert not answer.abstained
+    assert answer.conflicts == (), [(c.topic, [cl.text for cl in c.claims]) for c in answer.conflicts]
