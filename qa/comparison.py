@@ -303,17 +303,18 @@ def _forms(snap: Snapshot, stems: Iterable[str]) -> frozenset[str]:
 
 
 def _yes_and_no(
-    snap: Snapshot, claims: list[tuple[int, tuple[int, int], int]], subject: str, qstems: frozenset[str],
+    snap: Snapshot, claims: list[tuple[int, tuple[int, int], int]], subject: str, focus: frozenset[str],
     forms: frozenset[str], asked: frozenset[str],
 ) -> list[Statement]:
-    """Yes/no: one source says the subject has the aspect, another that it has not (in the clause that says it).
-    Only the claims that hold most of the question's aspect words count: "Flask lacks automatic documentation"
-    and "Flask is highly documented" are not about the same thing."""
+    """Yes/no: one source says the subject has the aspect (``focus``, with its longer ``forms``), another that
+    it has not, in the clause that says it. Only the claims holding most of the question's aspect words
+    (``asked``) count: "Flask lacks automatic documentation" and "Flask is highly documented" are not about
+    the same thing."""
     pos: dict[int, Statement] = {}
     neg: dict[int, Statement] = {}
     said: list[tuple[int, int, tuple[int, int], int, bool]] = []
     for u, span, doc in claims:
-        clauses = _said_of(snap, u, span, subject, qstems, forms)
+        clauses = _said_of(snap, u, span, subject, focus, forms)
         if clauses:
             text = span_text(snap, u, span)
             if snap.unit_cells[u]:  # a cell says what its row label names
