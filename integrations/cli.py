@@ -99,11 +99,7 @@ def render_comparison(answer: Answer) -> str:
     header = ["Aspect", *comp.subjects]
     rows = [header]
     for row in comp.rows:
-        cells = []
-        for subject in comp.subjects:
-            cited = row.cells.get(subject) or []
-            cells.append(" ".join(f"[{n}]" for n in cited) if cited else "—")
-        rows.append([row.aspect, *cells])
+        rows.append([row.aspect, *(row.cell(subject) for subject in comp.subjects)])
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 

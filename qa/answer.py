@@ -44,6 +44,20 @@ class Conflict:
 class ComparisonRow:
     aspect: str
     cells: dict[str, list[int]]
+    # subject -> what each cited source says there, in short form, in the order of ``cells`` (a table cell as
+    # written, an item's label, or the clause naming the aspect, cut to a few words)
+    values: dict[str, list[str]] = field(default_factory=dict)
+
+    def cell(self, subject: str) -> str:
+        """A cell as text: each source's value in short form with its citation ('No [6] / None (sync only) [7]');
+        the citation numbers alone for an answer stored without values; '—' when no source covers it."""
+        cited = self.cells.get(subject) or []
+        values = self.values.get(subject) or []
+        if not cited:
+            return "—"
+        if len(values) == len(cited):
+            return " / ".join(f"{v} [{n}]" for v, n in zip(values, cited, strict=True))
+        return " ".join(f"[{n}]" for n in cited)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +128,8 @@ class Answer:
         comp = d.get("comparison")
         if comp:
             d["comparison"] = Comparison(tuple(comp["subjects"]),
-                                         tuple(ComparisonRow(r["aspect"], dict(r["cells"])) for r in comp["rows"]))
+                                         tuple(ComparisonRow(r["aspect"], dict(r["cells"]), dict(r.get("values") or {}))
+                                               for r in comp["rows"]))
         d["timings_ms"] = dict(d.get("timings_ms") or {})
         d["sections"] = tuple(_section(x) for x in d.get("sections") or ())
         return _build(cls, d)

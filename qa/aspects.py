@@ -21,16 +21,6 @@ _GENERIC = frozenset(
 )
 
 
-def topic_words(question: str, aspect_terms: tuple[str, ...]) -> str:
-    """The question's own words for its aspect, in its order and casing ('GitHub stars')."""
-    keep = []
-    for raw in question.split():
-        w = raw.strip(",.;:!?'\"()").removesuffix("'s")
-        if w.lower() in aspect_terms and w.lower() not in _GENERIC and w.lower() not in QUESTION_WORDS:
-            keep.append(w)
-    return " ".join(keep)
-
-
 def stem(word: str) -> str:
     """A crude, language-agnostic stem: the first five letters ('asynchronous' and 'async' meet)."""
     return word[:5]

@@ -3,14 +3,16 @@ disagreements between sources, and the sources' advice on when to choose each su
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
-from qa.aspects import Aspect, aspect_stems, stem, topic_words
-from qa.cues import alternatives, asks_quantity, is_yes_no, negative, values
+from qa.aspects import Aspect, aspect_stems, row_cells, stem
+from qa.cues import WANTS_NUMBER, alternatives, asks_quantity, is_yes_no, negative
 from qa.query import Query
 from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
@@ -28,10 +30,12 @@ class Statement(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Disagreement:
-    """Statements from different sources that differ on one topic ('GitHub stars of FastAPI')."""
+    """Statements from different sources that differ on one aspect of one subject; ``topic`` is its heading
+    ('GitHub stars (FastAPI)')."""
 
     topic: str
     statements: tuple[Statement, ...]
+    subjects: tuple[str, ...] = ()
 
 
 def subject_span(snap: Snapshot, unit: int, subject: str) -> tuple[int, int] | None:
@@ -60,6 +64,26 @@ def _pool(
 def question_stems(snap: Snapshot, query: Query) -> frozenset[str]:
     """The aspect stems a question asks about ('GitHub stars' -> githu, stars)."""
     return frozenset(aspect_stems(" ".join(query.aspect_terms), snap.subject_words))
+
+
+SHORT_WORDS = 10  # a comparison cell's value in short form: at most this many words
+
+
+def short_value(snap: Snapshot, said: Statement, aspect: Aspect) -> str:
+    """What a statement says in a comparison cell, in short form: a table cell as written, the label of an item
+    written 'Label: explanation', else the clause naming the aspect, cut to :data:`SHORT_WORDS` words."""
+    text = span_text(snap, said.unit, said.span).strip()
+    if not snap.unit_cells[said.unit]:
+        head, sep, _rest = text.partition(": ")
+        if sep and 0 < len(head.split()) <= 6 and snap.version.unit_kinds[said.unit] == "item":
+            return head
+        for m in _WORD_AT.finditer(text):
+            if stem(m.group().lower()) in aspect.stems:
+                text = _clause(text, 0, m.start(), m.end()).strip()
+                break
+    kept = text.split()
+    short = " ".join(kept[:SHORT_WORDS]).rstrip(".,;:")
+    return short + ("…" if len(kept) > SHORT_WORDS else "")
 
 
 def comparison_rows(
@@ -117,83 +141,258 @@ def comparison_rows(
 def conflicts(
     snap: Snapshot, query: Query, qvec: NDArray[np.float32], cands: list[Candidate]
 ) -> list[Disagreement]:
-    """Claims about the same subject and aspect from different sources that differ: different numbers of
-    the same kind, a yes and a no, or the two sides of an "A or B" question."""
+    """Claims about the same subject and aspect from different sources that differ.
+
+    First the facts the corpus states (qa.facts: a measured quantity, a version, what a subject is built on)
+    on the aspect the question asks about, by its words or its meaning; then, for a subject with none, a yes
+    and a no said of the subject in the question's aspect words, or the two sides of an "A or B" question."""
     pool, cos = _pool(snap, cands, qvec)
     if not len(pool):
         return []
     qstems = question_stems(snap, query)
     order = np.argsort(-cos)
+    subjects = query.subjects or tuple(snap.catalog.names)
+    out = _fact_disagreements(snap, query, qvec, qstems, subjects)
+    covered = {s for d in out for s in d.subjects}
     best = float(cos[order[0]])
     top = order[:60]
     top_units, top_cos = pool[top].tolist(), cos[top]
-    # Claims on the question's aspect (its words or section); "A or B" questions also take close paraphrases.
     near = (top_cos >= max(0.3, best - 0.4)).tolist()
-    on_aspect = {u for u, ok in zip(top_units, near, strict=True) if ok and (not qstems or snap.unit_stems[u] & qstems)}
+    yes_no = bool(qstems) and is_yes_no(query.text)
+    forms = _forms(snap, qstems) if yes_no else frozenset()
+    on_aspect = [u for u, ok in zip(top_units, near, strict=True)
+                 if ok and (snap.unit_stems[u] & qstems or (yes_no and snap.unit_words[u] & forms))]
     alts = alternatives(query)
-    close = (top_cos >= max(0.5, best - 0.2)).tolist() if alts else [False] * len(top_units)
-    relevant = [u for u, ok in zip(top_units, close, strict=True) if u in on_aspect or ok]
     if alts:  # claims in the alternatives' own words, however short ("Complex framework.")
-        seen, wanted = set(relevant), set(alts)
-        relevant += [u for u in pool[order[cos[order] >= 0.25]].tolist() if u not in seen and wanted & snap.unit_words[u]]
-    subjects = query.subjects or tuple(snap.catalog.names)
-    out = []
-    topic = topic_words(query.text, query.aspect_terms)
-    quantity = bool(qstems) and asks_quantity(query.text)
+        seen, wanted = set(on_aspect), set(alts)
+        on_aspect += [u for u in pool[order[cos[order] >= 0.25]].tolist() if u not in seen and wanted & snap.unit_words[u]]
     for subject in subjects:
-        claims: list[tuple[int, tuple[int, int], int]] = []  # (unit, span, document ordinal)
-        for u in relevant:
-            span = subject_span(snap, u, subject)
-            if span is not None and len(span_text(snap, u, span).split()) <= 60:
-                claims.append((u, span, snap.unit_doc[u]))
+        if subject in covered or not on_aspect:
+            continue
+        # A unit naming the subject anywhere may say something of it: _said_of reads which clause does.
+        claims = [(u, span, snap.unit_doc[u]) for u in on_aspect
+                  if (span := subject_span(snap, u, subject) or _whole(snap, u, subject)) is not None
+                  and len(span_text(snap, u, span).split()) <= 60]
         if len({d for _, _, d in claims}) < 2:
             continue
-        picked: list[tuple[int, tuple[int, int]]] = []
-        # Numbers: sources stating different values of the same kind.
-        by_kind: dict[str, dict[int, tuple[float, int, tuple[int, int]]]] = {}
-        for u, span, doc in claims:
-            if u not in on_aspect or not quantity:
-                continue
-            for v in values(span_text(snap, u, span)):
-                by_kind.setdefault(v.kind, {}).setdefault(doc, (v.number, u, span))
-        for found in by_kind.values():
-            if len(found) >= 2 and len({n for n, _, _ in found.values()}) >= 2:
-                picked = [(u, span) for _, u, span in found.values()]
-                break
-        # "Is X simple or complex?": one source says one alternative, another the other.
-        if not picked and alts:
-            # Per side and source: the best claim, preferring one that uses the alternative's own word
-            # ("Complex framework") over a relative of it ("introduces complexity").
-            sides: list[dict[int, tuple[bool, int, tuple[int, int]]]] = [{}, {}]
-            for u, span, doc in claims:
-                toks = set(words(span_text(snap, u, span)))
-                stems = {stem(w) for w in toks}
-                hits = [i for i, alt in enumerate(alts) if stem(alt) in stems]
-                if len(hits) == 1:
-                    exact = alts[hits[0]] in toks
-                    held = sides[hits[0]].get(doc)
-                    if held is None or (exact and not held[0]):
-                        sides[hits[0]][doc] = (exact, u, span)
-            pairs = [
-                ((not e0) + (not e1), r0 + r1, d0, d1)
-                for r0, (d0, (e0, _, _)) in enumerate(sides[0].items())
-                for r1, (d1, (e1, _, _)) in enumerate(sides[1].items())
-                if d0 != d1
-            ]
-            if pairs:
-                _, _, d0, d1 = min(pairs)
-                picked = [sides[0][d0][1:], sides[1][d1][1:]]
-        # Yes/no: one source says it does, another says it does not.
-        if not picked and qstems and is_yes_no(query.text):
-            aspect_claims = [(u, span, d) for u, span, d in claims if u in on_aspect]
-            pos = {d: (u, span) for u, span, d in aspect_claims if not negative(span_text(snap, u, span))}
-            neg = {d: (u, span) for u, span, d in aspect_claims if negative(span_text(snap, u, span))}
-            if pos and neg and set(pos) | set(neg) != set(pos) & set(neg):
-                first_pos = next(iter(pos.items()))
-                picked = [first_pos[1]] + [v for d, v in neg.items() if d != first_pos[0]]
+        picked: list[Statement] = []
+        words_of: Sequence[str] = alts
+        if alts:
+            picked = _sides(snap, claims, subject, alts)
+        # "Is X A or B?" asks which; "Does X have A or B?" asks one yes/no of both.
+        if not picked and yes_no and not (alts and _COPULA.match(query.text)):
+            # The aspect the corpus names that the question names whole ('Data Validation' in "Does Flask
+            # validate incoming data?"), else all the question's aspect words: a claim must speak to it.
+            focus = frozenset().union(*(a.stems for a in snap.aspects if a.stems <= qstems)) or qstems
+            picked = _yes_and_no(snap, claims, subject, focus, forms if focus == qstems else _forms(snap, focus),
+                                 qstems)
+            words_of = [w for w in query.aspect_terms if stem(w) in focus] or sorted(focus)
         if len(picked) >= 2:
-            out.append(Disagreement(f"{topic} of {subject}" if topic else subject, tuple(Statement(*p) for p in picked)))
+            out.append(Disagreement(_aspect_topic(snap, picked, words_of, subject), tuple(picked), (subject,)))
     return out
+
+
+_VERSION = re.compile(r"\b\d+\.\d+\b")  # "Does X require Python 3.10?" asks which version
+_COPULA = re.compile(r"\s*(?:is|are|was|were)\b", re.I)
+
+
+def _fact_disagreements(
+    snap: Snapshot, query: Query, qvec: NDArray[np.float32], qstems: frozenset[str], subjects: tuple[str, ...],
+) -> list[Disagreement]:
+    """Per subject and aspect of the corpus's facts that the question asks about: one statement per source,
+    when the sources' values differ. A question asks about an aspect when it uses its words ('stars',
+    'requests per second', 'Python version', 'built on'), or when it asks for an amount and the aspect's wording
+    is the nearest in meaning ('How fast is X?' -> 'Performance (requests per second)')."""
+    quantity = asks_quantity(query.text) or bool(WANTS_NUMBER.search(query.text))
+    sims = snap.fact_key_vecs @ qvec if snap.fact_key_vecs is not None else None
+    relation = bool(_ASKS_RELATION.search(query.text))
+    found = [(said[0][1].subject, said) for said in snap.differing if said[0][1].subject in subjects]
+    best: dict[str, float] = {}
+    if sims is not None:
+        for subject, said in found:
+            best[subject] = max(best.get(subject, -1.0), float(sims[snap.fact_keys[said[0][1].key]]))
+    out = []
+    for subject, said in found:
+        facts = [f for _, f in said]
+        first = facts[0]
+        stems = frozenset().union(*(f.stems for f in facts))
+        if first.kind == "quantity":
+            key_stems = set(first.key.split("/"))
+            asked = key_stems <= qstems or (quantity and bool(qstems & stems))
+            if not asked and quantity and sims is not None:
+                sim = float(sims[snap.fact_keys[first.key]])
+                asked = sim >= MEANS_ASPECT and sim >= best[subject] - 0.02
+        elif first.kind == "version":
+            asked = bool(qstems & stems - {"versi"}) and (quantity or "versi" in qstems or bool(_VERSION.search(query.text)))
+        else:
+            asked = relation
+        if asked:
+            label = max(facts, key=lambda f: len(f.label.split())).topic()
+            out.append(Disagreement(label, tuple(Statement(u, f.span) for u, f in said), (subject,)))
+    return out
+
+
+MEANS_ASPECT = 0.28  # cosine of a question asking for an amount with the wording of the aspect it means
+_ASKS_RELATION = re.compile(r"\b(?:built|build|based|runs?|sits?)\s+(?:on|upon)\b|\bfoundation\b|\bunderlying\b", re.I)
+
+
+def _clause(text: str, since: int, start: int, end: int) -> str:
+    """The clause holding text[start:end], not before ``since``: back to the last clause break before it, on
+    to the next after it ('FastAPI was created in 2018, and its community is not that big' -> 'and its
+    community is not'; 'FastAPI has an inbuilt dependency injection that ensures classes are not ...' ->
+    'FastAPI has an inbuilt dependency injection')."""
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, since, start)]
+    after = _CLAUSE_BREAK.search(text, end)
+    return text[breaks[-1] if breaks else since : after.start() if after else len(text)]
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:—–()]|\s-\s|\b(?:but|while|whereas|that|which|who|because|since|when|if)\b")
+_CONTRAST = re.compile(r"\b(?:whereas|while|but|although|though|unlike)\b|;|—")
+_WORD_AT = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+def _said_of(
+    snap: Snapshot, u: int, span: tuple[int, int], subject: str, stems: frozenset[str], forms: frozenset[str]
+) -> list[str]:
+    """The clauses of a claim in which ``subject`` is said to have one of the aspect words ``stems``: a table
+    cell (with its row label), a list item of the subject's section, or a sentence naming the subject before
+    the word (the subject nearest before it; 'the developer has to take care of validation when working with
+    Flask' does not say Flask validates)."""
+
+    def speaks(w: str) -> bool:
+        return stem(w) in stems or w in forms
+
+    text = span_text(snap, u, span)
+    if snap.unit_cells[u]:
+        label, _ = row_cells(snap.version.unit_contexts[u], snap.unit_text[u])
+        return [text] if any(len(w) >= 4 and speaks(w) for w in words(label + " " + text)) else []
+    found = snap.catalog.find(text)
+    item = snap.version.unit_kinds[u] == "item" and not found
+    # A short phrase set before the subject ("For authentication, FastAPI has ...") is said of it too.
+    lead = found[0] if found and found[0][0] == subject else None
+    fronted = lead is not None and text[: lead[1]].rstrip().endswith(",") and len(text[: lead[1]].split()) <= 4
+    out = []
+    for m in _WORD_AT.finditer(text):
+        w = m.group().lower()
+        if len(w) < 4 or not speaks(w):
+            continue
+        before = [(name, s) for name, s, _e in found if s < m.start()]
+        if before and before[-1][0] == subject:
+            # Not across a contrast ("X is a micro framework, whereas Y is a full-stack one").
+            if not _CONTRAST.search(text, before[-1][1], m.start()):
+                out.append(_clause(text, before[-1][1], m.start(), m.end()))
+        elif item:
+            out.append(_clause(text, 0, m.start(), m.end()))
+        elif not before and fronted and lead is not None:
+            out.append(_clause(text, lead[1], lead[1], lead[2]))
+    return out
+
+
+def _whole(snap: Snapshot, u: int, subject: str) -> tuple[int, int] | None:
+    """The whole of a sentence or item that names ``subject`` (not only as the subject it leads with)."""
+    if snap.unit_cells[u] or subject not in snap.unit_subjects[u]:
+        return None
+    _ci, start, end = (int(x) for x in snap.version.units[u])
+    return start, end
+
+
+def _forms(snap: Snapshot, stems: Iterable[str]) -> frozenset[str]:
+    """Longer words of the corpus holding a whole short word of the question ('auth' -> 'authentication',
+    'built' -> 'inbuilt'), which speak to it as its stem's words do."""
+    return frozenset().union(*(snap.words_around(x) for x in stems if len(x) >= 4))
+
+
+def _yes_and_no(
+    snap: Snapshot, claims: list[tuple[int, tuple[int, int], int]], subject: str, focus: frozenset[str],
+    forms: frozenset[str], asked: frozenset[str],
+) -> list[Statement]:
+    """Yes/no: one source says the subject has the aspect (``focus``, with its longer ``forms``), another that
+    it has not, in the clause that says it. Only the claims holding most of the question's aspect words
+    (``asked``) count: "Flask lacks automatic documentation" and "Flask is highly documented" are not about
+    the same thing."""
+    pos: dict[int, Statement] = {}
+    neg: dict[int, Statement] = {}
+    said: list[tuple[int, int, tuple[int, int], int, bool]] = []
+    for u, span, doc in claims:
+        clauses = _said_of(snap, u, span, subject, focus, forms)
+        if clauses:
+            text = span_text(snap, u, span)
+            if snap.unit_cells[u]:  # a cell says what its row label names
+                text = row_cells(snap.version.unit_contexts[u], snap.unit_text[u])[0] + " " + text
+            toks = set(words(text))
+            stems = {stem(w) for w in toks}
+            held = sum(1 for x in asked if x in stems or (len(x) >= 4 and toks & snap.words_around(x)))
+            # What the claim says of the subject is its first clause on the aspect.
+            said.append((held, u, span, doc, negative(clauses[0])))
+    most = max((n for n, *_ in said), default=0)
+    for n, u, span, doc, no in said:
+        if n == most:
+            (neg if no else pos).setdefault(doc, Statement(u, span))
+    if not pos or not neg or set(pos) | set(neg) == set(pos) & set(neg):
+        return []
+    first_doc, first = next(iter(pos.items()))
+    return [first] + [s for d, s in neg.items() if d != first_doc]
+
+
+def _sides(
+    snap: Snapshot, claims: list[tuple[int, tuple[int, int], int]], subject: str, alts: list[str]
+) -> list[Statement]:
+    """"Is X simple or complex?": one source says one alternative of the subject, another the other; per side
+    and source the best claim, preferring the alternative's own word ("Complex framework") over a relative
+    ("introduces complexity"), never a clause that denies it ("does not give you ... an ASGI framework")."""
+    sides: list[dict[int, tuple[bool, int, tuple[int, int]]]] = [{}, {}]
+    for u, span, doc in claims:
+        toks = set(words(span_text(snap, u, span)))
+        hits = []
+        for i, alt in enumerate(alts):
+            clauses = _said_of(snap, u, span, subject, frozenset({stem(alt)}), frozenset())
+            if clauses and not any(_DENIED.search(c) for c in clauses):
+                hits.append(i)
+        if len(hits) == 1:
+            exact = alts[hits[0]] in toks
+            held = sides[hits[0]].get(doc)
+            if held is None or (exact and not held[0]):
+                sides[hits[0]][doc] = (exact, u, span)
+    pairs = [
+        ((not e0) + (not e1), r0 + r1, d0, d1)
+        for r0, (d0, (e0, _, _)) in enumerate(sides[0].items())
+        for r1, (d1, (e1, _, _)) in enumerate(sides[1].items())
+        if d0 != d1
+    ]
+    if not pairs:
+        return []
+    _, _, d0, d1 = min(pairs)
+    return [Statement(*sides[0][d0][1:]), Statement(*sides[1][d1][1:])]
+
+
+_DENIED = re.compile(r"\b(?:no|not|never|none|without|lacks?|cannot|can't|doesn't|don't|isn't|aren't|won't)\b", re.I)
+
+
+def _aspect_topic(snap: Snapshot, picked: list[Statement], asked: Sequence[str], subject: str) -> str:
+    """A heading from the corpus's own words for the aspect: the heading or row label of the corpus that names
+    it ('Asynchronous Support (Flask)'), else the claims' words for it as written, at most two, in the order
+    ``asked`` names them ('Security or authentication (FastAPI)', 'Simple or complex (Flask)')."""
+    stems = [stem(w) for w in asked]
+    said = frozenset().union(*(snap.unit_stems[s.unit] for s in picked))
+    named = [a for a in snap.aspects if a.stems & set(stems) and a.stems <= said | set(stems)]
+    if named:
+        name = max(named, key=lambda a: (len(a.stems & set(stems)), a.weight)).name
+    else:
+        text = " ".join(span_text(snap, s.unit, s.span) for s in picked)
+        written: dict[str, str] = {}  # stem -> the longest word of the claims with that stem
+        for m in _HYPHENATED.finditer(text):
+            w = m.group()
+            for part in re.split(r"[-‑]", w.lower()):  # 'full-stack' is a word for 'stack'
+                if len(part) >= 4 and (st := stem(part)) in stems and len(w) > len(written.get(st, "")):
+                    written[st] = w
+        if not written:
+            return subject
+        kept = [st for st in stems if st in written][-2:]  # the last words named: English puts heads last
+        name = " or ".join(written[st].lower() for st in kept)
+    return f"{name[:1].upper()}{name[1:]} ({subject})"
+
+
+_HYPHENATED = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-‑][A-Za-z0-9]+)*")
 
 
 def advice(

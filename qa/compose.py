@@ -18,7 +18,7 @@ from qa.answer import (
     text_fragment_link,
 )
 from qa.aspects import Aspect, row_cells
-from qa.comparison import Disagreement, Statement, span_text
+from qa.comparison import Disagreement, Statement, short_value, span_text
 from qa.evidence import Claim, abstains
 from qa.query import Query
 from qa.retrieval import Candidate
@@ -130,7 +130,7 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
             out_claims.append(ConflictClaim(text=text, citation=n, published=_published(snap, u) or None))
             pieces.append(f"{text} [{n}] ({source(u)})")
         conflict_out.append(Conflict(topic=disagreement.topic, claims=tuple(out_claims)))
-        heading = f"Sources disagree on {disagreement.topic}, newest first:"
+        heading = f"{disagreement.topic} — sources disagree, newest first:"
         sections += _section("disagreement", disagreement.topic, heading, f"{heading} " + "; ".join(pieces) + ".",
                              [c.citation for c in out_claims])
 
@@ -154,7 +154,8 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
                         for s, n in zip(statements, cited_cells[subject], strict=True)]
                 cells.append(Section("cell", subject, heading, f"{heading} " + " / ".join(said), tuple(cited_cells[subject])))
             name = aspect.name
-            table_rows.append(ComparisonRow(aspect=name, cells=cited_cells))
+            short = {subject: [short_value(snap, s, aspect) for s in row.get(subject) or []] for subject in query.subjects}
+            table_rows.append(ComparisonRow(aspect=name, cells=cited_cells, values=short))
             line = f"{name} — " + "; ".join(cell.text for cell in cells)
             lines += _section("aspect", name, name, line, [n for cell in cells for n in cell.citations], tuple(cells))
         comparison = Comparison(subjects=query.subjects, rows=tuple(table_rows))

@@ -149,12 +149,12 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
     common word, no subject of the corpus, held by a few evidence units, none of which holds anything else
     the question asks ("Does Django support async?" of a corpus comparing two other frameworks, which names
     Django once). A question naming a subject of the corpus first is about that subject."""
-    toks = _TOKEN.findall(question)
-    for i, tok in enumerate(toks):
-        low = tok.lower()
+    named = snap.catalog.find(question)
+    for i, m in enumerate(_TOKEN.finditer(question)):
+        tok, low = m.group(), m.group().lower()
         if low in STOPWORDS or low in _QUESTION_START or len(low) < 2:
             continue
-        if snap.catalog.mentioned(tok):
+        if any(s <= m.start() < e for _name, s, e in named):  # a word of a subject's name ('Ibex' of 'Ibex KV')
             return None
         if not (i and tok[0].isupper() or any(c.isupper() for c in tok[1:])) or pieces(low) < 2:
             continue

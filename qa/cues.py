@@ -1,11 +1,11 @@
-"""Cues: what a piece of text or a question says by its wording alone: the numbers a claim states, a negative
-claim, advice and instructions, a yes/no or quantity question, the two alternatives of an "A or B" question.
+"""Cues: what a piece of text or a question says by its wording alone: a negative claim, advice and
+instructions, a yes/no or quantity question, the two alternatives of an "A or B" question. (The values a
+claim states are read in qa.facts.)
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from qa.aspects import stem
 from qa.query import Query
@@ -17,47 +17,14 @@ _NEG = re.compile(
     r"complex|fewer|smaller|lower|slower|limited|weak(?:er)?|bottleneck|not that)\b",
     re.I,
 )
-_NUM = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|K|%|\+)?(?![\d.]|[kK]\b)|(?<![\w.])(\d+(?:\.\d+)?)(k|K)\b")
-_YEAR = re.compile(r"^(19|20)\d\d$")
-
-
-@dataclass(frozen=True, slots=True)
-class Value:
-    number: float
-    kind: str  # version | count | percent
-
-
-def values(text: str) -> list[Value]:
-    """Numbers a claim states, without years and small counts (they are rarely what sources disagree on)."""
-    out = []
-    for m in _NUM.finditer(text):
-        raw = m.group(1) or m.group(3)
-        suffix = (m.group(2) or m.group(4) or "").lower()
-        if raw is None:
-            continue
-        if _YEAR.match(raw) and not suffix:
-            continue
-        num = float(raw.replace(",", ""))
-        if num == 0:
-            continue
-        if suffix == "k":
-            num *= 1000
-        if suffix == "%":
-            out.append(Value(num, "percent"))
-        elif "." in raw and num < 100:
-            out.append(Value(num, "version"))
-        elif num >= 100:
-            out.append(Value(num, "count"))
-    return out
-
-
 def negative(text: str) -> bool:
     return bool(_NEG.search(text))
 
 
 _QUANTITY = re.compile(
-    r"\bhow (?:many|much|fast|big|large|popular|old)\b|\b(?:number|count|version|versions|percent|percentage|rate|"
-    r"throughput|speed|size|minimum|maximum|requests? per|downloads|stars|score|price|cost)\b",
+    r"\bhow (?:many|much|fast|quick|quickly|slow|big|large|popular|old|heavy)\b|\b(?:number|count|version|versions|percent|percentage|rate|"
+    r"throughput|speed|size|minimum|maximum|requests? per|downloads|stars|score|price|cost|numbers|figures|"
+    r"benchmarks?|stats|statistics)\b|\b(?:faster|slower|quicker|bigger|larger|smaller|more popular|less popular)\b",
     re.I,
 )
 

@@ -4,6 +4,7 @@ stems, subjects, aspects, cues, table cells, freshness), which retrieval and ans
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -12,6 +13,7 @@ from qa.aspects import Aspect, aspect_stems, build_aspects, row_cells, stem
 from qa.coverage import Vocabulary
 from qa.cues import ADVICE, HOWTO, MID_NAME, NUMBER, POINTS_BACK, YEAR
 from qa.documents import Document
+from qa.facts import Fact, differ, unit_facts
 from qa.index import IndexVersion
 from qa.query import SubjectCatalog
 from qa.text import STOPWORDS, content_words, words
@@ -102,6 +104,34 @@ class Snapshot:
             self.section_subjects.append(frozenset(self.catalog.mentioned(" ".join(chunk.section))))
         # Per unit, the part that speaks about each subject: asked per question of hundreds of units.
         self.unit_spans = [self._spans(u) for u in range(len(version.units))]
+        # What units state as values of aspects (qa.facts), and per (subject, aspect key) the units that state
+        # one, in corpus order: where sources disagree is read from these, whatever a question calls it.
+        self.unit_facts = [self._facts(u) for u in range(len(version.units))]
+        self._affixed: dict[str, frozenset[str]] = {}  # see words_around
+        facts: dict[tuple[str, str], list[tuple[int, Fact]]] = {}
+        for u, found in enumerate(self.unit_facts):
+            for fact in found:
+                facts.setdefault((fact.subject, fact.key), []).append((u, fact))
+        # Where sources differ: per subject and aspect, one (unit, fact) per source (its first in corpus
+        # order), when two sources' values differ. Question-independent, so read here once.
+        self.differing: list[list[tuple[int, Fact]]] = []
+        for stated in facts.values():
+            per_doc: dict[int, tuple[int, Fact]] = {}
+            for u, fact in stated:
+                per_doc.setdefault(self.unit_doc[u], (u, fact))
+            if len(per_doc) >= 2 and differ([f for _u, f in per_doc.values()]):
+                self.differing.append(list(per_doc.values()))
+        # Their aspects, each written out as the corpus writes it (its longest wording: 'Performance (requests
+        # per second)'), for matching a question's meaning to them ("How fast is ...?"): vectors set by the
+        # engine, which holds the model (:meth:`embed_fact_keys`).
+        wording: dict[str, str] = {}
+        for said in self.differing:
+            for _u, fact in said:
+                if len(fact.context) > len(wording.get(fact.key, "")):
+                    wording[fact.key] = fact.context
+        self.fact_keys = {key: i for i, key in enumerate(wording)}
+        self.fact_key_texts = list(wording.values())
+        self.fact_key_vecs: NDArray[np.float32] | None = None
 
         self._word_units = {t: np.array(us, dtype=np.int64) for t, us in word_units.items()}
         self._stem_units = {t: np.array(us, dtype=np.int64) for t, us in stem_units.items()}
@@ -157,6 +187,34 @@ class Snapshot:
         if not self.unit_subjects[unit] and len(section) == 1:
             spans.update(dict.fromkeys(section, whole))
         return spans
+
+    def words_around(self, word: str) -> frozenset[str]:
+        """The corpus's longer words that start or end with ``word`` ('auth' -> 'authentication', 'built' ->
+        'inbuilt'); cached per word, the cache bounded."""
+        found = self._affixed.get(word)
+        if found is None:
+            found = frozenset(w for w in self._word_units if len(w) > len(word) and (w.startswith(word) or w.endswith(word)))
+            if len(self._affixed) < 10_000:
+                self._affixed[word] = found
+        return found
+
+    def embed_fact_keys(self, embed: Callable[[list[str]], NDArray[np.float32]]) -> None:
+        """Set the vectors of :attr:`fact_key_texts` (once, at load; a snapshot without them matches a
+        question to aspects by words only)."""
+        if self.fact_key_texts:
+            self.fact_key_vecs = np.asarray(embed(self.fact_key_texts), dtype=np.float32)
+
+    def _facts(self, unit: int) -> tuple[Fact, ...]:
+        ci, start, _end = (int(x) for x in self.version.units[unit])
+        text = self.unit_text[unit]
+        if self.version.unit_kinds[unit] == "code":
+            return ()  # values in code are examples, not claims
+        if cells := self.unit_cells[unit]:
+            label, _ = row_cells(self.version.unit_contexts[unit], text)
+            return tuple(unit_facts(text, start, self.catalog, None, cells, label))
+        section = self.section_subjects[ci]
+        default = next(iter(section)) if len(section) == 1 else None
+        return tuple(unit_facts(text, start, self.catalog, default))
 
     def units_with(self, term: str) -> NDArray[np.int64] | None:
         """The units (ascending) whose words include ``term`` or, for 4+ letters, its stem (which covers

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from qa.answer import Answer, text_fragment_link
+from qa.comparison import SHORT_WORDS
 from qa.documents import Document, load_corpus
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
@@ -124,6 +125,15 @@ def test_comparison_question_returns_a_table_for_both_subjects(answers: dict[str
     # The table is in the answer text too, one line per aspect.
     for row in comp.rows:
         assert row.aspect in answer.answer
+    # Each cell shows each source's value in short form beside its citation, in the source's own words.
+    for row in comp.rows:
+        for subject, cited in row.cells.items():
+            values = row.values[subject]
+            assert len(values) == len(cited)
+            for value, n in zip(values, cited, strict=True):
+                assert value and len(value.split()) <= SHORT_WORDS, value
+                assert value.removesuffix("…") in answer.citations[n - 1].quote
+                assert f"{value} [{n}]" in row.cell(subject)
 
 
 def test_no_comparison_for_a_single_subject_fact(answers: dict[str, Answer]) -> None:

@@ -3,7 +3,7 @@ Pure text functions on made-up labels; the aspects of the real corpus are exerci
 
 from __future__ import annotations
 
-from qa.aspects import Aspect, aspect_stems, build_aspects, row_cells, stem, topic_words
+from qa.aspects import Aspect, aspect_stems, build_aspects, row_cells, stem
 
 
 def test_a_stem_is_the_first_five_letters_so_short_and_long_forms_meet() -> None:
@@ -16,12 +16,6 @@ def test_aspect_stems_skip_short_common_generic_subject_and_numeric_words() -> N
     assert aspect_stems("Async support and performance") == ["async", "perfo"]  # 'support' names no aspect
     assert aspect_stems("Flask templates in 2024", frozenset({"flask"})) == ["templ"]
     assert aspect_stems("What are the pros and cons?") == []
-
-
-def test_topic_words_keep_the_questions_own_words_and_casing() -> None:
-    assert topic_words("How many GitHub stars does FastAPI have?", ("github", "stars")) == "GitHub stars"
-    assert topic_words("What's FastAPI's speed?", ("speed",)) == "speed"
-    assert topic_words("How does it compare?", ("compare",)) == ""  # a question word, not an aspect
 
 
 def test_labels_sharing_a_distinctive_stem_are_one_aspect_weighted_by_its_sources() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from integrations.cli import main
+from qa.answer import Answer
 from qa.documents import load_corpus
 from tests.conftest import CORPUS
 from tests.servers import QA, child_env
@@ -93,6 +94,19 @@ def test_ask_json(dirs: list[str], docs: dict[str, str], capsys: pytest.CaptureF
     assert answer["comparison"] and set(answer["comparison"]["subjects"]) == {"Flask", "FastAPI"}
     for c in answer["citations"]:
         assert docs[c["doc_id"]][c["start"] : c["end"]] == c["quote"]
+
+
+def test_ask_shows_comparison_cells_with_values_and_citations(dirs: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*dirs, "ask", "--json", "Compare Flask and FastAPI"]) == 0
+    comparison = Answer.from_dict(json.loads(capsys.readouterr().out)).comparison
+    assert comparison is not None
+    assert main([*dirs, "ask", "Compare Flask and FastAPI"]) == 0
+    table = capsys.readouterr().out.split("\nAspect ", 1)[1].split("\n\n", 1)[0]  # after the answer text
+    for row in comparison.rows:
+        line = next(x for x in table.splitlines() if x.startswith(row.aspect + " "))
+        for subject in comparison.subjects:
+            assert row.cell(subject) in line
+            assert all(v in line for v in row.values[subject])
 
 
 def test_ask_json_lines_from_stdin(

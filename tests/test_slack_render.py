@@ -78,7 +78,8 @@ def test_answer_with_sources_conflicts_and_comparison() -> None:
     answer = make_answer(
         conflicts=(Conflict("GitHub stars of FastAPI", (ConflictClaim("FastAPI has 70k stars.", 1, "2024-01-01"),
                                                          ConflictClaim("FastAPI has 94k stars.", 2, "2026-02-20"))),),
-        comparison=Comparison(("Flask", "FastAPI"), (ComparisonRow("Async support", {"Flask": [1], "FastAPI": [2]}),
+        comparison=Comparison(("Flask", "FastAPI"), (ComparisonRow("Async support", {"Flask": [1], "FastAPI": [2]},
+                                                                   {"Flask": ["added async views"], "FastAPI": ["async first"]}),
                                                      ComparisonRow("Validation", {"Flask": [], "FastAPI": [2]}))),
     )
     [msg] = render.render_answer(answer, answer_id="a-1")
@@ -93,8 +94,9 @@ def test_answer_with_sources_conflicts_and_comparison() -> None:
     assert "> Flask 2.0 added async views." in texts(msg.blocks)
     assert ":warning: *Sources disagree*" in all_text
     assert "• [1] FastAPI has 70k stars. (Example Press, 2024-01-01)" in all_text
-    assert "• *Async support*: Flask [1] · FastAPI [2]" in all_text
-    assert "• *Validation*: Flask — · FastAPI [2]" in all_text
+    # Each cell: each source's value in short form with its citation (numbers alone when an answer has none).
+    assert "• *Async support*: Flask: added async views [1] · FastAPI: async first [2]" in all_text
+    assert "• *Validation*: Flask: — · FastAPI: [2]" in all_text
     actions = msg.blocks[-1]
     assert actions["block_id"] == render.ACTIONS_BLOCK
     assert [e["action_id"] for e in actions["elements"]] == [render.FEEDBACK_UP, render.FEEDBACK_DOWN]

@@ -63,6 +63,8 @@ class ConflictOut(_Out):
 class ComparisonRowOut(_Out):
     aspect: str
     cells: dict[str, list[int]] = Field(description="subject -> numbers of the citations supporting that cell")
+    values: dict[str, list[str]] = Field(default_factory=dict, description="subject -> what each cited source "
+                                         "says in that cell, in short form, in the order of cells")
 
 
 class ComparisonOut(_Out):

@@ -175,10 +175,7 @@ def _comparison(answer: Answer) -> list[Block]:
         return []
     lines = ["*Side by side*"]
     for row in comp.rows:
-        cells = []
-        for subject in comp.subjects:
-            cited = row.cells.get(subject) or []
-            cells.append(f"{escape(subject)} {''.join(f'[{n}]' for n in cited) if cited else '—'}")
+        cells = [f"{escape(subject)}: {escape(row.cell(subject))}" for subject in comp.subjects]
         lines.append(f"• *{escape(row.aspect)}*: " + " · ".join(cells))
     return _sections("\n".join(lines))
 

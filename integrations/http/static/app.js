@@ -223,9 +223,13 @@
       const tr = el("tr", {}, el("th", { scope: "row" }, row.aspect));
       for (const subject of comp.subjects) {
         const cited = (row.cells && row.cells[subject]) || [];
+        const values = (row.values && row.values[subject]) || [];
         const text = said.get(`${row.aspect}\u0000${subject}`);
         const td = el("td");
-        if (text) td.append(...withCiteLinks(text, turn));
+        // Each source's value in short form with its citation; older answers: the aspect section's text.
+        if (cited.length && values.length === cited.length) {
+          cited.forEach((n, i) => td.append(...(i ? [" / "] : []), `${values[i]} `, citeLink(turn, n)));
+        } else if (text) td.append(...withCiteLinks(text, turn));
         else if (cited.length === 0) td.append(el("span", { class: "none", title: "no evidence in the corpus" }, "—"));
         else cited.forEach((n, i) => td.append(...(i ? [" "] : []), citeLink(turn, n)));
         tr.append(td);

@@ -1,0 +1,190 @@
+"""Disagreements by aspect and value (qa/facts.py, qa/comparison.py ``conflicts``), end to end with the real
+model: on the seed corpus, two wordings of one question show the same disagreement and questions whose sources
+agree show none; on a made-up corpus about two other subjects, the same holds (nothing assumes the seed's
+subjects)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from qa.answer import Answer, Conflict
+from qa.build import build_index
+from qa.documents import Document, load_corpus
+from qa.embedding import OnnxEmbedder
+from qa.engine import Engine
+from tests.conftest import make_settings
+from tests.contract import NUMBER, check_contract
+
+
+def claimed(answer: Answer, conflict: Conflict) -> set[tuple[str, str]]:
+    """What a disagreement shows: (source, claim text) pairs."""
+    return {(answer.citations[c.citation - 1].doc_id, c.text) for c in conflict.claims}
+
+
+def figures(answer: Answer, conflict: Conflict) -> set[str]:
+    """The figures the disagreeing claims state, each checked to be in its cited quote."""
+    out = set()
+    for claim in conflict.claims:
+        quote = answer.citations[claim.citation - 1].quote
+        for num in NUMBER.findall(claim.text):
+            assert num in quote
+            out.add(num)
+    return out
+
+
+def only_conflict(answer: Answer, subject: str) -> Conflict:
+    about = [c for c in answer.conflicts if subject in c.topic]
+    assert len(about) == 1, (answer.answer, [c.topic for c in answer.conflicts])
+    return about[0]
+
+
+# -- the seed corpus ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("wordings", "subject", "measure"),
+    [
+        (("How fast is FastAPI?", "How many requests per second can FastAPI handle?"), "FastAPI", "requests per second"),
+        (("How popular is Flask on GitHub?", "how many github stars does flask have"), "Flask", "github stars"),
+    ],
+)
+def test_two_wordings_show_the_same_disagreement(engine: Engine, wordings: tuple[str, str], subject: str,
+                                                 measure: str) -> None:
+    first, second = (only_conflict(engine.ask(q), subject) for q in wordings)
+    answers = [engine.ask(q) for q in wordings]
+    assert first.topic == second.topic
+    assert claimed(answers[0], first) == claimed(answers[1], second)
+    # The heading names the aspect as the corpus writes it, not the question's words.
+    assert measure in first.topic.lower() and first.topic.endswith(f"({subject})"), first.topic
+    assert not re.search(r"\b(handle|fast|popular|many)\b", first.topic, re.I)
+    assert len({doc for doc, _ in claimed(answers[0], first)}) == len(first.claims) >= 2
+    assert len(figures(answers[0], first)) >= 2
+
+
+def test_what_a_subject_is_built_on_reads_as_a_heading(engine: Engine) -> None:
+    answer = engine.ask("What is FastAPI built on?")
+    conflict = only_conflict(answer, "FastAPI")
+    assert conflict.topic == "What FastAPI is built on"
+    assert len({doc for doc, _ in claimed(answer, conflict)}) >= 2
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Does FastAPI produce API docs automatically?",
+        "Does Flask validate incoming data out of the box?",
+        "Is Flask a WSGI or an ASGI framework?",
+        "What does FastAPI validate request bodies with?",
+        "Who created Flask?",
+    ],
+)
+def test_no_disagreement_where_the_sources_agree(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert not answer.abstained
+    assert answer.conflicts == (), [(c.topic, [cl.text for cl in c.claims]) for c in answer.conflicts]
+
+
+# -- a made-up corpus about two other subjects -----------------------------------------------------
+
+KV = {
+    "ibex-vs-marten.md": """---
+title: "Ibex KV vs Marten Store"
+publisher: Storage Notes
+published: 2025-05-01
+subjects: [Ibex KV, Marten Store]
+---
+
+# Ibex KV vs Marten Store
+
+## Read throughput
+
+In our lab Ibex KV served 80,000 reads per second on a single node.
+Marten Store served 30,000 reads per second on the same node.
+
+## Internals
+
+Ibex KV is built on LMDB, a memory-mapped B-tree.
+Marten Store keeps its data in append-only segment files.
+
+## Replication
+
+Ibex KV replicates every write to two followers.
+Marten Store has no replication; operators copy segment files by hand.
+""",
+    "kv-matrix.md": """---
+title: Key-Value Store Matrix
+publisher: Bench Weekly
+published: 2023-02-01
+subjects: [Ibex KV, Marten Store]
+---
+
+# Key-Value Store Matrix
+
+| Feature | Ibex KV | Marten Store |
+|---|---|---|
+| Throughput (reads per second) | ~55k | 30,000 |
+| Licence | MIT | MIT |
+| Replication | Built in, to followers | Built in, primary to replica |
+
+Ibex KV is built on RocksDB, which it embeds.
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def kv_engine(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Engine:
+    root = tmp_path_factory.mktemp("kv")
+    (root / "corpus").mkdir()
+    for name, text in KV.items():
+        (root / "corpus" / name).write_text(text, encoding="utf-8")
+    build_index(root / "corpus", root / "index", embedder)
+    return Engine(make_settings(corpus_dir=root / "corpus", index_dir=root / "index", data_dir=root / "var"), embedder)
+
+
+@pytest.fixture(scope="module")
+def kv_docs(kv_engine: Engine) -> dict[str, Document]:
+    docs, warnings = load_corpus(kv_engine.settings.corpus_dir)
+    assert warnings == []
+    return {d.doc_id: d for d in docs}
+
+
+@pytest.mark.parametrize("question", ["How many reads per second does Ibex KV serve?", "How quick is Ibex KV?"])
+def test_other_subjects_differing_figures_are_a_disagreement(kv_engine: Engine, kv_docs: dict[str, Document],
+                                                             question: str) -> None:
+    answer = kv_engine.ask(question)
+    check_contract(answer, kv_docs)
+    conflict = only_conflict(answer, "Ibex KV")
+    assert conflict.topic.lower() == "reads per second (ibex kv)", conflict.topic
+    assert {"80,000", "55k"} <= figures(answer, conflict)
+    # Newest source first.
+    dates = [answer.citations[c.citation - 1].published for c in conflict.claims]
+    assert dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.parametrize("question", ["How many reads per second does Marten Store serve?", "How fast is Marten Store?"])
+def test_other_subjects_agreeing_figures_are_none(kv_engine: Engine, question: str) -> None:
+    answer = kv_engine.ask(question)
+    assert not answer.abstained
+    assert "30,000" in answer.answer  # both sources' figure, shown once as the answer
+    assert not [c for c in answer.conflicts if "Marten Store" in c.topic], answer.answer
+
+
+def test_other_subjects_built_on_disagreement(kv_engine: Engine) -> None:
+    answer = kv_engine.ask("What is Ibex KV built on?")
+    conflict = only_conflict(answer, "Ibex KV")
+    assert conflict.topic == "What Ibex KV is built on"
+    said = " ".join(c.text for c in conflict.claims)
+    assert "LMDB" in said and "RocksDB" in said
+
+
+def test_other_subjects_yes_and_no_is_a_disagreement_and_two_yeses_are_not(kv_engine: Engine) -> None:
+    answer = kv_engine.ask("Does Marten Store support replication?")
+    conflict = only_conflict(answer, "Marten Store")
+    assert conflict.topic == "Replication (Marten Store)"
+    said = [c.text for c in conflict.claims]
+    assert any("no replication" in t for t in said) and any("Built in" in t for t in said), said
+    answer = kv_engine.ask("Does Ibex KV support replication?")
+    assert not answer.abstained
+    assert answer.conflicts == (), [(c.topic, [cl.text for cl in c.claims]) for c in answer.conflicts]

@@ -1,0 +1,114 @@
+"""qa/facts.py: the values units state of an aspect of a subject (a quantity with its measure, a version of
+something named, what a subject is built on). Pure text functions on made-up subjects; disagreements read
+from them are checked end to end in test_disagreements."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.facts import Fact, differ, measure_key, unit_facts
+from qa.query import SubjectCatalog
+
+CATALOG = SubjectCatalog(["Zephyr DB", "Quokka DB"])
+
+
+def facts(text: str, default: str | None = None) -> list[tuple[str, str, str, object]]:
+    return [(f.subject, f.key, f.label, f.value) for f in unit_facts(text, 100, CATALOG, default)]
+
+
+@pytest.mark.parametrize(
+    ("measure", "key"),
+    [
+        ("GitHub stars", "stars"),
+        ("Stars", "stars"),  # the same head noun, whatever else a source writes before it
+        ("requests per second", "reque/secon"),
+        ("writes per second", "write/secon"),
+        ("monthly installs", "insta"),
+    ],
+)
+def test_a_measure_is_keyed_by_its_head_noun_and_its_per_word(measure: str, key: str) -> None:
+    keyed = measure_key(measure)
+    assert keyed is not None and keyed[0] == key
+
+
+def test_numbers_with_their_measure_and_the_subject_named_before_them() -> None:
+    text = "Zephyr DB sustains 48,000 writes per second while Quokka DB manages about 12k writes per second."
+    assert facts(text) == [
+        ("Zephyr DB", "write/secon", "writes per second", (48000.0, 48000.0)),
+        ("Quokka DB", "write/secon", "writes per second", (12000.0, 12000.0)),
+    ]
+
+
+def test_a_range_and_a_number_of_another_subject_that_takes_the_measure_before_it() -> None:
+    text = "Benchmarks put Zephyr DB at 15,000 to 20,000+ writes per second compared to Quokka DB's 2,000 to 4,000."
+    assert facts(text) == [
+        ("Zephyr DB", "write/secon", "writes per second", (15000.0, 20000.0)),
+        ("Quokka DB", "write/secon", "writes per second", (2000.0, 4000.0)),
+    ]
+
+
+def test_years_glued_words_and_unmeasured_numbers_state_nothing() -> None:
+    assert facts("Zephyr DB was released in 2019 and rewritten in 2023.") == []
+    assert facts("Zephyr DB has 3rd party drivers.") == []
+    assert facts("Zephyr DB handles 10 of them.") == []  # 'of' is no measure
+
+
+def test_a_unit_naming_no_subject_speaks_for_its_sections() -> None:
+    assert facts("It holds about 9 million rows per device.", default="Quokka DB") == [
+        ("Quokka DB", "rows/devic", "rows per device", (9e6, 9e6))
+    ]
+    assert facts("It holds about 9 million rows per device.") == []  # no subject: no fact
+
+
+def test_versions_of_named_things_but_not_of_a_subject_itself() -> None:
+    assert facts("Zephyr DB 4.2 now requires Python 3.10 or higher.") == [
+        ("Zephyr DB", "version:pytho", "Python", "3.10")
+    ]
+
+
+def test_what_a_subject_is_built_on_with_it_resolved_to_the_subject_named_before() -> None:
+    assert facts("Zephyr DB is built on RocksDB, a log-structured store.") == [
+        ("Zephyr DB", "rel:built", "built on", "RocksDB")
+    ]
+    assert facts("Even though Quokka DB is small, Zephyr DB is built on it.") == [
+        ("Zephyr DB", "rel:built", "built on", "Quokka DB")
+    ]
+
+
+def test_table_cells_take_the_measure_of_their_row_when_they_write_none() -> None:
+    row = "| Write throughput (writes per second) | ~50k | 12000Winner |"
+    a, b = row.index("~50k"), row.index("12000Winner")
+    cells = {"Zephyr DB": (100 + a, 100 + a + 4), "Quokka DB": (100 + b, 100 + b + 11)}
+    found = unit_facts(row, 100, CATALOG, None, cells, "Write throughput (writes per second)")
+    assert [(f.subject, f.key, f.value, f.span) for f in found] == [
+        ("Zephyr DB", "write/secon", (50000.0, 50000.0), cells["Zephyr DB"]),
+        ("Quokka DB", "write/secon", (12000.0, 12000.0), cells["Quokka DB"]),
+    ]
+    assert all({"throu", "write"} <= f.stems and f.context == "Write throughput (writes per second)" for f in found)
+
+
+def test_values_differ_by_amount_or_for_relations_by_sharing_no_word() -> None:
+    def said(*texts: str) -> list[Fact]:
+        return [f for t in texts for f in unit_facts(t, 0, CATALOG, None)]
+
+    assert differ(said("Zephyr DB has 1,200 stars.", "Zephyr DB has 1,500 stars."))
+    assert not differ(said("Zephyr DB has 1,200 stars.", "Zephyr DB now has 1,200 stars."))
+    assert differ(said("Zephyr DB is built on RocksDB.", "Zephyr DB is built on SQLite."))
+    assert not differ(said("Zephyr DB is built on RocksDB.", "Zephyr DB is built on RocksDB through its C API."))
+
+
+@pytest.mark.parametrize(
+    ("fact", "topic"),
+    [
+        (Fact("Zephyr DB", "reque/secon", "requests per second", "quantity", (1.0, 1.0), (0, 1), frozenset()),
+         "Requests per second (Zephyr DB)"),
+        (Fact("Zephyr DB", "stars", "GitHub stars", "quantity", (1.0, 1.0), (0, 1), frozenset()),
+         "GitHub stars (Zephyr DB)"),
+        (Fact("Zephyr DB", "version:pytho", "Python", "version", "3.10", (0, 1), frozenset()),
+         "Python version (Zephyr DB)"),
+        (Fact("Zephyr DB", "rel:built", "built on", "relation", "RocksDB", (0, 1), frozenset()),
+         "What Zephyr DB is built on"),
+    ],
+)
+def test_topics_read_as_headings(fact: Fact, topic: str) -> None:
+    assert fact.topic() == topic
