@@ -95,12 +95,18 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
         by_unit[u] = n
         return n
 
+    shown_spans: set[tuple[str, int, int]] = set()  # what the answer text has shown, so no context repeats
+
     def render(claim: Claim) -> tuple[str, list[int]]:
         units = sorted(claim.units, key=lambda u: _published(snap, u), reverse=True)
         cited = [cite(u) for u in units]
         marks = "".join(f"[{n}]" for n in cited)
         u = units[0]
-        shown = citations[cited[0] - 1].display
+        first = citations[cited[0] - 1]
+        shown = first.display
+        if first.context_start is not None and (first.doc_id, first.context_start, first.context_end) in shown_spans:
+            shown = unit_display(snap, u, context=False)  # its context is the sentence the answer just showed
+        shown_spans.add((first.doc_id, first.start, first.end))
         if version.unit_kinds[u] == "code":
             return f"\n{shown}\n{marks}", cited
         if len(units) > 2:
@@ -251,7 +257,7 @@ def context_span(snap: Snapshot, unit: int) -> tuple[int, int] | None:
     return None
 
 
-def unit_display(snap: Snapshot, unit: int) -> str:
+def unit_display(snap: Snapshot, unit: int, *, context: bool = True) -> str:
     """A unit as people read it (:mod:`qa.display`): with what it needs to stand alone (:func:`context_span`)
     and its links resolved; a code block whole, fenced."""
     version = snap.version
@@ -270,7 +276,7 @@ def unit_display(snap: Snapshot, unit: int) -> str:
     if kind == "row":
         return table_row(version.unit_contexts[unit], snap.unit_text[unit], resolve)
     shown = display(snap.unit_text[unit], resolve)
-    if (ctx := context_span(snap, unit)) is not None:
+    if context and (ctx := context_span(snap, unit)) is not None:
         shown = f"{display(doc.text[ctx[0]:ctx[1]], resolve)} {shown}"
     return shown
 

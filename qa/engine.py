@@ -16,7 +16,14 @@ from qa.build import BuildReport, Progress, build_index
 from qa.comparison import advice, comparison_rows, conflicts
 from qa.compose import ComposeParams, Evidence, compose
 from qa.conversation import ConversationStore, Turn, resolve
-from qa.coverage import correct_question, passing_name, unknown_names, written_as_name
+from qa.coverage import (
+    FOREIGN_NOTICE,
+    correct_question,
+    foreign_language,
+    passing_name,
+    unknown_names,
+    written_as_name,
+)
 from qa.embedding import CachedQueryEmbedder, Embedder, create_embedder
 from qa.errors import InvalidQuestionError, QAError
 from qa.evidence import abstains, confidence, score_units, select_claims
@@ -301,7 +308,9 @@ class Engine:
             "compose": round((t3 - t2) * 1000, 2),
             "total": round((time.perf_counter() - t0) * 1000, 2),
         }
-        return dataclasses.replace(answer, question=question, conversation_id=conversation_id, timings_ms=timings)
+        notices = (FOREIGN_NOTICE,) if foreign_language(q, snap.vocabulary, snap.subject_words) else ()
+        return dataclasses.replace(answer, question=question, conversation_id=conversation_id, timings_ms=timings,
+                                   notices=notices)
 
     def retrieve_chunks(self, question: str, *, k: int = 5, mode: str = "hybrid") -> list[tuple[str, int, int]]:
         """The top ``k`` chunks for a standalone question as (doc_id, start, end): for evaluation."""
