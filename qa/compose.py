@@ -20,7 +20,7 @@ from qa.answer import (
 from qa.aspects import Aspect, row_cells
 from qa.comparison import Disagreement, Statement, span_text
 from qa.cues import BACK_REFERENCE, SHORT_UNIT_WORDS
-from qa.display import clean_heading, code_block_span, display, link_resolver, section_path, table_row
+from qa.display import code_block_span, display, link_resolver, section_path, table_row, topic_label
 from qa.evidence import Claim, abstains
 from qa.query import Query
 from qa.retrieval import Candidate
@@ -95,7 +95,7 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
         by_unit[u] = n
         return n
 
-    shown_spans: set[tuple[str, int, int]] = set()  # what the answer text has shown, so no context repeats
+    shown_spans: set[tuple[str, int | None, int | None]] = set()  # what the answer text has shown, so no context repeats
 
     def render(claim: Claim) -> tuple[str, list[int]]:
         units = sorted(claim.units, key=lambda u: _published(snap, u), reverse=True)
@@ -104,9 +104,14 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
         u = units[0]
         first = citations[cited[0] - 1]
         shown = first.display
-        if first.context_start is not None and (first.doc_id, first.context_start, first.context_end) in shown_spans:
-            shown = unit_display(snap, u, context=False)  # its context is the sentence the answer just showed
+        ctx = (first.doc_id, first.context_start, first.context_end) if first.context_start is not None else None
+        if (first.doc_id, first.start, first.end) in shown_spans and version.unit_kinds[u] != "code":
+            return marks, cited  # the answer has shown it already, as another claim's context
+        if ctx in shown_spans:
+            shown = unit_display(snap, u, context=False)  # its context is a sentence the answer has shown
         shown_spans.add((first.doc_id, first.start, first.end))
+        if ctx is not None and version.unit_kinds[u] != "row":
+            shown_spans.add(ctx)
         if version.unit_kinds[u] == "code":
             return f"\n{shown}\n{marks}", cited
         if len(units) > 2:
@@ -315,7 +320,7 @@ def nearest_topics(snap: Snapshot, cands: list[Candidate], n: int = 4) -> list[s
     for chunk in chunks:
         if not chunk.section:
             continue
-        head = f"{clean_heading(chunk.section[-1])} ({clean_heading(snap.version.docs[chunk.doc_id].title)})"
+        head = topic_label(chunk.section[-1], snap.version.docs[chunk.doc_id].title)
         if head not in seen:
             seen.append(head)
         if len(seen) >= n:

@@ -184,6 +184,11 @@ def section_path(title: str, section: Iterable[str]) -> str | None:
     return " > ".join(heads) or None
 
 
+def topic_label(heading: str, title: str) -> str:
+    """A section as a nearest topic: 'Background Tasks (Tutorial - User Guide)'."""
+    return f"{clean_heading(heading)} ({clean_heading(title)})"
+
+
 def link_resolver(doc_id: str, url: str | None, docs: Callable[[str], str | None]) -> Resolver:
     """Resolves a document's relative links: to the url of the corpus document the link names (by its path,
     suffix dropped: '../tutorial/cors.md' from 'advanced/middleware' is 'tutorial/cors'), else against the

@@ -269,7 +269,10 @@ class Engine:
         t0 = time.perf_counter()
         q = self.check_question(question)
         snap = self.snapshot()
-        resolved, query = self._understand(q, conversation_id, snap)
+        # A nearest topic an abstention offered, asked as is (a click in the page): a question about its
+        # heading, whose own words ("Native vs Not Really") are no comparison the corpus lacks.
+        topic = snap.topics.get(" ".join(q.split()))
+        resolved, query = self._understand(topic or q, conversation_id, snap)
         qvec = self._queries.embed_query(resolved)
         t1 = time.perf_counter()
         s = self.settings
@@ -280,7 +283,7 @@ class Engine:
         unknown = unknown_names(snap, resolved, self._word_pieces)
         conf = confidence(ranking, unknown)
         passing = None
-        if (foreign := foreign_comparison(resolved, snap.catalog)) and snap.catalog.names:
+        if not topic and (foreign := foreign_comparison(resolved, snap.catalog)) and snap.catalog.names:
             conf = 0.0  # the corpus compares other things; a passing mention is no answer
             unknown = [f"a comparison of {foreign[0]} and {foreign[1]}"]
         elif any(map(written_as_name, unknown)):
