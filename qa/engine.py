@@ -254,11 +254,12 @@ class Engine:
         s = self.settings.abstain_threshold
         return shipped_models().abstention.threshold if s is None else s
 
-    def _understand(self, q: str, conversation_id: str | None, snap: Snapshot) -> tuple[str, Query]:
+    def _understand(self, q: str, conversation_id: str | None, snap: Snapshot, *, correct: bool = True) -> tuple[str, Query]:
         """The question as a standalone one (a follow-up resolved against the conversation, typos of corpus
-        words corrected), and its analysis."""
+        words corrected unless ``correct`` is false), and its analysis."""
         history = self.conversations.history(conversation_id) if conversation_id else []
-        q, _ = correct_question(q, snap.vocabulary, self._is_word)
+        if correct:
+            q, _ = correct_question(q, snap.vocabulary, self._is_word)
         resolved, inherited = resolve(q, history, snap.catalog)
         query = analyse(resolved, snap.catalog)
         if inherited and query.qtype == "fact":
@@ -272,7 +273,9 @@ class Engine:
         # A nearest topic an abstention offered, asked as is (a click in the page): a question about its
         # heading, whose own words ("Native vs Not Really") are no comparison the corpus lacks.
         topic = snap.topics.get(" ".join(q.split()))
-        resolved, query = self._understand(topic or q, conversation_id, snap)
+        # A question in another language than the corpus's: its words are no typos of the corpus's.
+        other_language = foreign_language(q, snap.vocabulary, snap.subject_words)
+        resolved, query = self._understand(topic or q, conversation_id, snap, correct=not other_language)
         qvec = self._queries.embed_query(resolved)
         t1 = time.perf_counter()
         s = self.settings
@@ -311,7 +314,7 @@ class Engine:
             "compose": round((t3 - t2) * 1000, 2),
             "total": round((time.perf_counter() - t0) * 1000, 2),
         }
-        notices = (FOREIGN_NOTICE,) if foreign_language(q, snap.vocabulary, snap.subject_words) else ()
+        notices = (FOREIGN_NOTICE,) if other_language else ()
         return dataclasses.replace(answer, question=question, conversation_id=conversation_id, timings_ms=timings,
                                    notices=notices)
 
