@@ -110,7 +110,7 @@ def test_question_gets_an_answer_with_a_cited_quote_linking_to_the_source(page: 
     assert page.locator("#question").input_value() == ""  # Enter sent it
     source = card.locator("li.source").first
     assert source.is_visible()
-    assert source.locator(".quote").inner_text() == first["quote"]
+    assert source.locator(".quote").inner_text() == first["display"]  # the quote as people read it
     assert source.locator("cite").inner_text() == first["title"]
     meta = source.locator(".meta").inner_text()
     assert (first["published"] or "undated") in meta
