@@ -95,18 +95,19 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
         by_unit[u] = n
         return n
 
-    shown_spans: set[tuple[str, int | None, int | None]] = set()  # what the answer text has shown, so no context repeats
+    shown_spans: set[tuple[str, int | None, int | None]] = set()  # what the answer text has shown: nothing twice
 
     def render(claim: Claim) -> tuple[str, list[int]]:
         units = sorted(claim.units, key=lambda u: _published(snap, u), reverse=True)
+        u = units[0]
+        _, u_start, u_end = (int(x) for x in version.units[u])
+        if (snap.doc_of(u).doc_id, u_start, u_end) in shown_spans:
+            return "", []  # the answer has shown it already, as another claim's context
         cited = [cite(u) for u in units]
         marks = "".join(f"[{n}]" for n in cited)
-        u = units[0]
         first = citations[cited[0] - 1]
         shown = first.display
         ctx = (first.doc_id, first.context_start, first.context_end) if first.context_start is not None else None
-        if (first.doc_id, first.start, first.end) in shown_spans and version.unit_kinds[u] != "code":
-            return marks, cited  # the answer has shown it already, as another claim's context
         if ctx in shown_spans:
             shown = unit_display(snap, u, context=False)  # its context is a sentence the answer has shown
         shown_spans.add((first.doc_id, first.start, first.end))
@@ -120,7 +121,7 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
 
     def say(some: list[Claim]) -> tuple[str, list[int]]:
         """Claims one after another, and the citations they make."""
-        rendered = [render(c) for c in some]
+        rendered = [r for r in map(render, some) if r[0]]
         return " ".join(text for text, _ in rendered), [n for _, cited in rendered for n in cited]
 
     def source(u: int) -> str:
@@ -247,8 +248,9 @@ def context_span(snap: Snapshot, unit: int) -> tuple[int, int] | None:
         return (at, at + len(header)) if at >= 0 else None
     if kind not in ("sentence", "item"):
         return None
-    if snap.unit_nwords[unit] >= SHORT_UNIT_WORDS and not BACK_REFERENCE.match(snap.unit_text[unit]):
-        return None
+    own = snap.unit_text[unit]
+    if BACK_REFERENCE.match(own) is None and (snap.unit_nwords[unit] >= SHORT_UNIT_WORDS or own.endswith(":")):
+        return None  # long enough to say what it is about, or leading into what follows
     section = version.chunks[ci].section
     prev = unit - 1
     while prev >= 0 and snap.unit_doc[prev] == snap.unit_doc[unit] and version.chunks[int(version.units[prev][0])].section == section:
