@@ -144,7 +144,13 @@
         continue;
       }
       const open = line.match(/^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)[^`]*$/);
-      if (open) {
+      const last = parts[parts.length - 1];
+      const marks = line.match(/^(?:\[\d+\]\s*)+/);
+      if (!prose.length && last && last.code && !last.cites && marks) {
+        // The markers on the line after a closed block are the block's own citations.
+        last.cites = marks[0].trim();
+        if (line.slice(marks[0].length).trim()) prose.push(line.slice(marks[0].length));
+      } else if (open) {
         flushProse();
         code = { code: true, fence: open[1], lang: open[2], lines: [] };
       } else {
