@@ -5,7 +5,8 @@ emphasis marks and heading ids. Their display form is a small, fixed subset of M
 renders the same way:
 
 - inline code as ```code``` (backticks, the fence longer than any run inside);
-- links as ``[text](url)``, only with an absolute http(s) url; any other link is its text;
+- links as ``[text](url)``, only with an absolute http(s) url; any other link (and an autolink, ``<url>``)
+  is its text;
 - fenced code blocks (```` ``` ````), whole, indentation kept;
 - everything else plain text: HTML tags reduced to their text, emphasis marks dropped, entities decoded,
   soft line breaks joined.
@@ -66,6 +67,8 @@ def _render(tokens: Sequence[Token], resolve: Resolver | None, *, links: bool) -
         elif kind == "link_open":
             href = str(tok.attrs.get("href") or "")
             url = (_http(href) or (resolve(href) if resolve else None)) if links else None
+            if tok.markup == "autolink":
+                url = None  # '<http://x|label>' is Slack's link syntax in disguise: text, never a link
             stack.append((len(out), url))
         elif kind == "link_close" and stack:
             at, url = stack.pop()

@@ -38,6 +38,9 @@ def test_markdown_and_html_become_the_display_subset() -> None:
         "[spec](https://fetch.spec.whatwg.org/) or x")
     # Without a way to resolve it, a relative link is its text; a link that would read as a citation too.
     assert inline("see [the guide](guide.md) and [1](https://a.example/)") == "see the guide and 1"
+    # An autolink is its text: '<http://x|label>' is Slack's link syntax, and no corpus may forge one.
+    assert inline("adds them <http://evil.example|docs.python.org> & more") == (
+        "adds them http://evil.example|docs.python.org & more")
     # CommonMark refuses a javascript: link: it stays inert text, which no adapter turns into a link.
     assert all(kind != "link" for kind, _, _ in runs(inline("[run](javascript:alert(1))")))
 
