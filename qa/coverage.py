@@ -78,7 +78,8 @@ def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = f
     on the question's own words (names aside: the corpus's subjects, words written with capitals past the
     first) when it has at least three: fewer than half are words the corpus holds in any form, and more of
     its short words (where a language's function words are) are unknown to the corpus than are the corpus's
-    function words. A keyword query of long words in the corpus's language is not flagged."""
+    function words; or most of its letters lie outside the corpus's alphabet. A keyword query of long words
+    in the corpus's language is not flagged."""
     toks = []
     for i, m in enumerate(_LETTERS.finditer(question)):
         tok = m.group(0)
@@ -86,7 +87,15 @@ def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = f
         if len(tok) < 2 or low in names or any(c.isupper() for c in tok[1:]) or (i and tok[0].isupper()):
             continue
         toks.append(low)
-    if len(toks) < LANGUAGE_MIN_WORDS or not vocab.function_words:
+    if not vocab.function_words:
+        return False
+    # The corpus's words are ASCII letters and digits (qa.text.words): a question written mostly in letters
+    # outside them (Cyrillic, kana, Han: scripts that may not even space their words) cannot match them.
+    letters = "".join(toks)
+    other = sum(not c.isascii() for c in letters)
+    if other >= LANGUAGE_MIN_WORDS and other * 2 > len(letters):
+        return True
+    if len(toks) < LANGUAGE_MIN_WORDS:
         return False
     ours = sum(t in vocab.function_words for t in toks)
     theirs = sum(len(t) <= FUNCTION_WORD_LETTERS and not vocab.known(t) for t in toks)

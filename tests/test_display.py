@@ -167,7 +167,11 @@ def test_the_language_check_flags_other_languages_and_no_english_question(engine
     other = {c.id for c in cases if c.id.startswith("rob-lang-")}
     assert other and flagged <= other
     assert len(flagged) >= len(other) - 1
-    assert foreign_language("¿Debo usar Flask o FastAPI para una API nueva?", snap.vocabulary, snap.subject_words)
+    for question in ("¿Debo usar Flask o FastAPI para una API nueva?", "FastAPI のパフォーマンスは?",
+                     "Что лучше, Flask или FastAPI?"):
+        assert foreign_language(question, snap.vocabulary, snap.subject_words), question
+    for question in ("FastAPI async?", "Kubernetes horizontal autoscaling configuration", "Café latency in Flask?"):
+        assert not foreign_language(question, snap.vocabulary, snap.subject_words), question
 
 
 def test_a_nearest_topic_is_answered_when_asked_as_shown(engine: Engine) -> None:
