@@ -20,7 +20,7 @@ from qa.answer import (
 from qa.aspects import Aspect, row_cells
 from qa.comparison import Disagreement, Statement, span_text
 from qa.cues import BACK_REFERENCE, SHORT_UNIT_WORDS
-from qa.display import code_block_span, display, link_resolver, section_path, table_row, topic_label
+from qa.display import code_block_span, display, link_resolver, plain, section_path, table_row, topic_label
 from qa.evidence import Claim, abstains
 from qa.query import Query
 from qa.retrieval import Candidate
@@ -259,7 +259,7 @@ def context_span(snap: Snapshot, unit: int) -> tuple[int, int] | None:
             continue
         if version.unit_kinds[prev] in ("sentence", "item"):
             _, a, b = (int(x) for x in version.units[prev])
-            return a, b
+            return (a, b) if plain(snap.unit_text[prev]) else None  # markup alone ('<img ...>') says nothing
         return None
     return None
 
@@ -282,7 +282,8 @@ def unit_display(snap: Snapshot, unit: int, *, context: bool = True) -> str:
         return display(doc.text[a:b], resolve)
     if kind == "row":
         return table_row(version.unit_contexts[unit], snap.unit_text[unit], resolve)
-    shown = display(snap.unit_text[unit], resolve)
+    # A unit of markup alone ('<br>') has no display text of its own: its words as written, then.
+    shown = display(snap.unit_text[unit], resolve) or " ".join(snap.unit_text[unit].split())
     if context and (ctx := context_span(snap, unit)) is not None:
         shown = f"{display(doc.text[ctx[0]:ctx[1]], resolve)} {shown}"
     return shown

@@ -5,8 +5,10 @@ documentation corpus (tests/conftest.py READABLE_DOCS) and over the seed corpus.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from qa.answer import Answer, text_fragment_link
+from qa.build import build_index
 from qa.compose import context_span, unit_display
 from qa.coverage import FOREIGN_NOTICE, foreign_language
 from qa.display import (
@@ -21,7 +23,9 @@ from qa.display import (
     split_code,
     table_row,
 )
+from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
+from tests.conftest import make_settings
 from tests.contract import check_contract
 
 CODE = '```python\ndef notify(user):\n    if user.email:\n        send_mail(user.email, "Welcome")\n    return True\n```'
@@ -190,3 +194,18 @@ def test_nearest_topics_are_shown_without_heading_ids(readable_engine: Engine) -
     assert answer.abstained and answer.suggestions
     assert all("{" not in label and "#" not in label for label in answer.suggestions)
     assert set(answer.suggestions) <= set(readable_engine.snapshot().topics)
+
+
+def test_markup_alone_is_no_context(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """A sentence pointing back at an image tag gets no context: '<img ...>' says nothing to a reader."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "shots.md").write_text(
+        "# Shots\n\n## Docs UI\n\nThe docs UI lists every route of the application.\n\n"
+        '<img src="/img/docs-ui.png">\n\nIt works correctly behind the proxy too.\n', encoding="utf-8")
+    build_index(corpus, tmp_path / "index", embedder)
+    engine = Engine(make_settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "var"), embedder)
+    snap = engine.snapshot()
+    it = next(u for u, text in enumerate(snap.unit_text) if text.startswith("It works"))
+    assert context_span(snap, it) is None
+    assert unit_display(snap, it) == "It works correctly behind the proxy too."
