@@ -30,6 +30,7 @@ SCENES: dict[str, list[str]] = {
     "disagreement": ["How many GitHub stars does FastAPI have?"],
     "code": ["Show me how FastAPI validates a request body with a Pydantic model"],
     "follow-up": ["Does FastAPI support WebSockets?", "And Flask?"],
+    "language": ["¿Debo usar Flask o FastAPI para una API nueva?"],
 }
 
 

@@ -46,12 +46,16 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 
 def render_text(answer: Answer, docs: Mapping[str, Document] | None = None) -> str:
-    """An answer for people in a terminal: the text, then the numbered sources with their quotes. With the
-    index's ``docs``, a quote's place is given as lines of its file (what an editor shows); else as the
-    character offsets into the text after the front matter (the JSON's ``start``/``end``)."""
-    lines = [answer.answer]
+    """An answer for people in a terminal: the text, then the numbered sources with their excerpts as people
+    read them (``display``: a table row with its header, a sentence with the one it follows, links and code
+    made plain, code blocks whole and fenced). With the index's ``docs``, an excerpt's place is given as lines
+    of its file (what an editor shows); else as the character offsets into the text after the front matter
+    (the JSON's ``start``/``end``); the verbatim quote is in ``--json``."""
+    lines = [f"Note: {notice}" for notice in answer.notices]
     if answer.resolved_question != answer.question:
-        lines.insert(0, f"(understood as: {answer.resolved_question})")
+        lines.append(f"(understood as: {answer.resolved_question})")
+    body = terminal_text(answer.answer)
+    lines.append(body)
     if answer.comparison:
         lines.append("")
         lines.append(render_comparison(answer))
@@ -70,11 +74,34 @@ def render_text(answer: Answer, docs: Mapping[str, Document] | None = None) -> s
             meta = ", ".join(x for x in (c.publisher, c.published or "undated") if x)
             flag = " (possibly outdated)" if c.outdated else ""
             lines.append(f"  [{c.n}] {c.title} — {meta}{flag}")
-            lines.append(f"      \"{c.quote}\"  ({_place(c, docs)})")
+            if c.section:
+                lines.append(f"      § {c.section}")
+            shown = terminal_text(c.display or c.quote)
+            if "\n" in shown and shown in body:  # a code block: shown whole in the answer above
+                lines.append(f"      (the code block above, {_place(c, docs)})")
+            elif "\n" in shown:
+                lines.append(f"      ({_place(c, docs)})")
+                lines.extend(f"      {line}" if line else "" for line in shown.split("\n"))
+            else:
+                lines.append(f"      \"{shown}\"  ({_place(c, docs)})")
             if c.link:
                 lines.append(f"      {c.link}")
     lines.append(f"(confidence {answer.confidence:.2f})")
     return "\n".join(lines)
+
+
+def terminal_text(text: str) -> str:
+    """Display text (``qa.display``) for a terminal: code spans keep their backticks, a link is its text with
+    the url after it in angle brackets, fenced code blocks stay as they are (a terminal is monospaced)."""
+    from qa.display import runs
+
+    out = []
+    for line in text.split("\n"):
+        pieces = []
+        for kind, value, url in runs(line):
+            pieces.append(f"`{value}`" if kind == "code" else f"{value} <{url}>" if kind == "link" else value)
+        out.append("".join(pieces))
+    return "\n".join(out)
 
 
 def _place(c: Citation, docs: Mapping[str, Document] | None) -> str:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote as _urlquote
 
+from qa.display import plain, row_plain_cells
+
 NOT_COVERED = "The corpus does not cover this."
 
 
@@ -25,6 +27,14 @@ class Citation:
     score: float
     link: str | None
     outdated: bool = False
+    # What the quote needs to stand alone (a table row's header row, the sentence a "This ..." follows):
+    # verbatim, ``document_text[context_start:context_end]``; None when the quote stands alone.
+    context: str | None = None
+    context_start: int | None = None
+    context_end: int | None = None
+    # The quote as people read it (qa.display): its context folded in, Markdown reduced to the display
+    # subset (code spans, http(s) links, whole fenced code blocks). What the answer text shows for it.
+    display: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +117,7 @@ class Answer:
     suggestions: tuple[str, ...] = ()  # nearest covered topics, when abstaining
     index_version: str | None = None
     sections: tuple[Section, ...] = ()
+    notices: tuple[str, ...] = ()  # what the reader should know about the answer as a whole (its language)
 
     def to_dict(self) -> dict[str, Any]:
         """The answer JSON: nested dataclasses as dicts, tuples as lists."""
@@ -120,6 +131,7 @@ class Answer:
         d = dict(data)
         d["subjects"] = tuple(d.get("subjects") or ())
         d["suggestions"] = tuple(d.get("suggestions") or ())
+        d["notices"] = tuple(d.get("notices") or ())
         d["citations"] = tuple(_build(Citation, c) for c in d.get("citations") or ())
         d["conflicts"] = tuple(
             Conflict(c["topic"], tuple(_build(ConflictClaim, x) for x in c.get("claims") or ()))
@@ -162,20 +174,25 @@ def _plain(value: Any) -> Any:
 def text_fragment_link(url: str | None, quote: str) -> str | None:
     """A link that opens ``url`` scrolled to ``quote`` (URL text fragment, ``#:~:text=``).
 
-    Long quotes use the ``start,end`` form with a few words of each end; ``-``, ``,`` and ``&`` are
-    percent-encoded as the spec requires."""
+    The fragment matches the text as the page shows it, not its Markdown (:func:`qa.display.plain`); a
+    table row's first and last cells bound it, as cells are separate blocks. Long quotes use the
+    ``start,end`` form with a few words of each end; ``-``, ``,`` and ``&`` are percent-encoded as the spec
+    requires."""
     if not url:
         return None
-    words = quote.split()
-    if not words:
-        return url
+    base = url.split("#", 1)[0]
 
     def enc(text: str) -> str:
         return _urlquote(text, safe="").replace("-", "%2D")
 
+    cells = [c for c in row_plain_cells(quote) or () if c]
+    if len(cells) >= 2:
+        return f"{base}#:~:text={enc(cells[0])},{enc(cells[-1])}"
+    words = plain(quote).split()
+    if not words:
+        return url
     if len(words) <= 8:
         fragment = enc(" ".join(words))
     else:
         fragment = f"{enc(' '.join(words[:4]))},{enc(' '.join(words[-4:]))}"
-    base = url.split("#", 1)[0]
     return f"{base}#:~:text={fragment}"

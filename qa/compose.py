@@ -19,6 +19,8 @@ from qa.answer import (
 )
 from qa.aspects import Aspect, row_cells
 from qa.comparison import Disagreement, Statement, short_value, span_text
+from qa.cues import BACK_REFERENCE, SHORT_UNIT_WORDS
+from qa.display import code_block_span, display, link_resolver, plain, section_path, table_row, topic_label
 from qa.evidence import Claim, abstains
 from qa.query import Query
 from qa.retrieval import Candidate
@@ -78,39 +80,48 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
         chunk = version.chunks[ci]
         doc = version.docs[chunk.doc_id]
         quote = doc.text[start:end]
+        ctx = context_span(snap, u)
         n = len(citations) + 1
         citations.append(
             Citation(
                 n=n, doc_id=doc.doc_id, title=doc.title, publisher=doc.publisher, url=doc.url,
-                published=doc.published, section=" > ".join(chunk.section) or None, quote=quote,
+                published=doc.published, section=section_path(doc.title, chunk.section), quote=quote,
                 start=start, end=end, score=round(evidence.scores.get(u, 0.0), 4),
                 link=text_fragment_link(doc.url, quote), outdated=_is_outdated(doc.published, params),
+                context=doc.text[ctx[0]:ctx[1]] if ctx else None, context_start=ctx[0] if ctx else None,
+                context_end=ctx[1] if ctx else None, display=unit_display(snap, u),
             )
         )
         by_unit[u] = n
         return n
 
-    def unit_text(u: int) -> str:
-        text = snap.unit_text[u]
-        ctx = version.unit_contexts[u]
-        if ctx and version.unit_kinds[u] == "row":
-            text = _row_text(ctx, text)
-        return text
+    shown_spans: set[tuple[str, int | None, int | None]] = set()  # what the answer text has shown: nothing twice
 
     def render(claim: Claim) -> tuple[str, list[int]]:
         units = sorted(claim.units, key=lambda u: _published(snap, u), reverse=True)
+        u = units[0]
+        _, u_start, u_end = (int(x) for x in version.units[u])
+        if (snap.doc_of(u).doc_id, u_start, u_end) in shown_spans:
+            return "", []  # the answer has shown it already, as another claim's context
         cited = [cite(u) for u in units]
         marks = "".join(f"[{n}]" for n in cited)
-        u = units[0]
+        first = citations[cited[0] - 1]
+        shown = first.display
+        ctx = (first.doc_id, first.context_start, first.context_end) if first.context_start is not None else None
+        if ctx in shown_spans:
+            shown = unit_display(snap, u, context=False)  # its context is a sentence the answer has shown
+        shown_spans.add((first.doc_id, first.start, first.end))
+        if ctx is not None and version.unit_kinds[u] != "row":
+            shown_spans.add(ctx)
         if version.unit_kinds[u] == "code":
-            return f"\n{snap.unit_text[u]}\n{marks}", cited
+            return f"\n{shown}\n{marks}", cited
         if len(units) > 2:
-            return f"{unit_text(u)} {marks} ({len(units)} sources say this)", cited
-        return f"{unit_text(u)} {marks}", cited
+            return f"{shown} {marks} ({len(units)} sources say this)", cited
+        return f"{shown} {marks}", cited
 
     def say(some: list[Claim]) -> tuple[str, list[int]]:
         """Claims one after another, and the citations they make."""
-        rendered = [render(c) for c in some]
+        rendered = [r for r in map(render, some) if r[0]]
         return " ".join(text for text, _ in rendered), [n for _, cited in rendered for n in cited]
 
     def source(u: int) -> str:
@@ -224,13 +235,59 @@ def _published(snap: Snapshot, unit: int) -> str:
     return doc.published or ""
 
 
-def _row_text(header: str, row: str) -> str:
-    """'| Feature | A | B |' + '| Speed | 1 | 2 |' -> 'Speed — A: 1; B: 2' (cells verbatim)."""
-    heads = [h.strip() for h in header.strip().strip("|").split("|")]
-    cells = [c.strip() for c in row.strip().strip("|").split("|")]
-    if len(heads) != len(cells) or len(cells) < 2:
-        return row
-    return f"{cells[0]} — " + "; ".join(f"{h}: {c}" for h, c in zip(heads[1:], cells[1:], strict=True))
+def context_span(snap: Snapshot, unit: int) -> tuple[int, int] | None:
+    """What a unit needs to stand alone, as a span of its document's text: a table row's header row; for a
+    sentence or list item that is short or opens by pointing back ("It", "However"), the sentence before it
+    in its section (for a list item, the sentence that leads into its list). None when it stands alone."""
+    version = snap.version
+    ci, start, _ = (int(x) for x in version.units[unit])
+    kind = version.unit_kinds[unit]
+    text = snap.doc_of(unit).text
+    if kind == "row":
+        header = version.unit_contexts[unit]
+        at = text.rfind(header, 0, start) if header else -1
+        return (at, at + len(header)) if at >= 0 else None
+    if kind not in ("sentence", "item"):
+        return None
+    own = snap.unit_text[unit]
+    if BACK_REFERENCE.match(own) is None and (snap.unit_nwords[unit] >= SHORT_UNIT_WORDS or own.endswith(":")):
+        return None  # long enough to say what it is about, or leading into what follows
+    section = version.chunks[ci].section
+    prev = unit - 1
+    while prev >= 0 and snap.unit_doc[prev] == snap.unit_doc[unit] and version.chunks[int(version.units[prev][0])].section == section:
+        if kind == "item" and version.unit_kinds[prev] == "item" and unit - prev < 50:
+            prev -= 1  # an item of the same list: the sentence leading into the list says what it lists
+            continue
+        if version.unit_kinds[prev] in ("sentence", "item"):
+            _, a, b = (int(x) for x in version.units[prev])
+            return (a, b) if plain(snap.unit_text[prev]) else None  # markup alone ('<img ...>') says nothing
+        return None
+    return None
+
+
+def unit_display(snap: Snapshot, unit: int, *, context: bool = True) -> str:
+    """A unit as people read it (:mod:`qa.display`): with what it needs to stand alone (:func:`context_span`)
+    and its links resolved; a code block whole, fenced."""
+    version = snap.version
+    _, start, end = (int(x) for x in version.units[unit])
+    doc = snap.doc_of(unit)
+
+    def url_of(doc_id: str) -> str | None:
+        found = version.docs.get(doc_id)
+        return found.url if found else None
+
+    resolve = link_resolver(doc.doc_id, doc.url, url_of)
+    kind = version.unit_kinds[unit]
+    if kind == "code":
+        a, b = code_block_span(doc.text, start, end)  # a block split for length is shown whole
+        return display(doc.text[a:b], resolve)
+    if kind == "row":
+        return table_row(version.unit_contexts[unit], snap.unit_text[unit], resolve)
+    # A unit of markup alone ('<br>') has no display text of its own: its words as written, then.
+    shown = display(snap.unit_text[unit], resolve) or " ".join(snap.unit_text[unit].split())
+    if context and (ctx := context_span(snap, unit)) is not None:
+        shown = f"{display(doc.text[ctx[0]:ctx[1]], resolve)} {shown}"
+    return shown
 
 
 def abstain(
@@ -267,7 +324,7 @@ def nearest_topics(snap: Snapshot, cands: list[Candidate], n: int = 4) -> list[s
     for chunk in chunks:
         if not chunk.section:
             continue
-        head = f"{chunk.section[-1]} ({snap.version.docs[chunk.doc_id].title})"
+        head = topic_label(chunk.section[-1], snap.version.docs[chunk.doc_id].title)
         if head not in seen:
             seen.append(head)
         if len(seen) >= n:

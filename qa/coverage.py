@@ -33,11 +33,24 @@ def max_edits(word: str) -> int:
     return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
 
 
+# The language check: a corpus's function words are its most common short words (found, not listed, so any
+# language's corpus has its own); a question is judged on at least this many words of its own.
+FUNCTION_WORDS = 50
+FUNCTION_WORD_LETTERS = 4
+LANGUAGE_MIN_WORDS = 3
+_LETTERS = re.compile(r"[^\W\d_]+")
+FOREIGN_NOTICE = ("This question does not seem to be written in the language of the corpus, so the matches may "
+                  "miss what you mean: asking in the corpus's language works best.")
+
+
 class Vocabulary:
     """The corpus's words with how many evidence units hold each, for word-form and typo look-ups."""
 
     def __init__(self, unit_count: dict[str, int]) -> None:
         self.count = unit_count
+        common = sorted((w for w in unit_count if w.isalpha() and 1 < len(w) <= FUNCTION_WORD_LETTERS),
+                        key=lambda w: (-unit_count[w], w))
+        self.function_words = frozenset(common[:FUNCTION_WORDS])
         self.stems = {stem(w) for w in unit_count if len(w) >= 4}
         # Names the corpus writes with a version number: 'jinja2', 'python3' are mentions of 'Jinja', 'Python'.
         self.versioned = {w.rstrip("0123456789") for w in unit_count if w[-1:].isdigit() and w[:1].isalpha()}
@@ -71,6 +84,35 @@ class Vocabulary:
 def _subsequence(short: str, long: str) -> bool:
     letters = iter(long)
     return all(c in letters for c in short)
+
+
+def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = frozenset()) -> bool:
+    """Whether ``question`` seems written in another language than the corpus. Cheap and model-free, judged
+    on the question's own words (names aside: the corpus's subjects, words written with capitals past the
+    first) when it has at least three: fewer than half are words the corpus holds in any form, and more of
+    its short words (where a language's function words are) are unknown to the corpus than are the corpus's
+    function words; or most of its letters lie outside the corpus's alphabet. A keyword query of long words
+    in the corpus's language is not flagged."""
+    toks = []
+    for i, m in enumerate(_LETTERS.finditer(question)):
+        tok = m.group(0)
+        low = tok.lower()
+        if len(tok) < 2 or low in names or any(c.isupper() for c in tok[1:]) or (i and tok[0].isupper()):
+            continue
+        toks.append(low)
+    if not vocab.function_words:
+        return False
+    # The corpus's words are ASCII letters and digits (qa.text.words): a question written mostly in letters
+    # outside them (Cyrillic, kana, Han: scripts that may not even space their words) cannot match them.
+    letters = "".join(toks)
+    other = sum(not c.isascii() for c in letters)
+    if other >= LANGUAGE_MIN_WORDS and other * 2 > len(letters):
+        return True
+    if len(toks) < LANGUAGE_MIN_WORDS:
+        return False
+    ours = sum(t in vocab.function_words for t in toks)
+    theirs = sum(len(t) <= FUNCTION_WORD_LETTERS and not vocab.known(t) for t in toks)
+    return theirs > ours and sum(vocab.known(t) for t in toks) * 2 < len(toks)
 
 
 def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool]) -> tuple[str, list[tuple[str, str]]]:

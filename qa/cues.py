@@ -83,3 +83,16 @@ def alternatives(query: Query) -> list[str]:
     if len(left) >= 2 and len(right) >= 2 and left[-1] == right[1]:  # "X framework or Y framework"
         a = left[-2]
     return [a, b] if stem(a) != stem(b) else []
+
+
+# A sentence opening with a word that points back at what came before ("It", "This", "However"): it does
+# not stand alone, and is shown after the sentence it follows. English wording: in another language the cue
+# does not fire and only short units get their context.
+BACK_REFERENCE = re.compile(
+    r"^\W*(it|its|it's|this|that|these|those|they|their|them|he|she|his|her|such|both|neither|either|however|"
+    r"but|and|or|also|so|thus|therefore|hence|instead|meanwhile|moreover|furthermore|additionally|otherwise|"
+    r"still|yet|then|likewise|similarly|conversely|consequently|nevertheless|nonetheless|besides|plus|"
+    r"again|as a result|in contrast|on the other hand|by contrast|in addition|for that|for this)\b",
+    re.I,
+)
+SHORT_UNIT_WORDS = 6  # a unit of fewer words rarely says what it is about ("Fast.", "68300Winner")

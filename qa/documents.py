@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from qa.display import clean_heading
 from qa.errors import CorpusError
 
 log = logging.getLogger(__name__)
@@ -140,7 +141,7 @@ def parse_document(doc_id: str, raw: str, warn: Callable[[str], None] | None = N
     title = _opt_str(meta, "title")
     if title is None:
         first = next(line for line in body.splitlines() if line.strip())
-        title = first.strip().lstrip("#").strip()
+        title = clean_heading(first.strip().lstrip("#").strip()) or first.strip()
     return Document(
         doc_id=doc_id,
         title=title,

@@ -18,7 +18,14 @@ from qa.build import BuildReport, Progress, build_index
 from qa.comparison import advice, comparison_rows, conflicts
 from qa.compose import ComposeParams, Evidence, compose
 from qa.conversation import ConversationStore, Turn, resolve
-from qa.coverage import central_names, correct_question, passing_name, unknown_names
+from qa.coverage import (
+    FOREIGN_NOTICE,
+    central_names,
+    correct_question,
+    foreign_language,
+    passing_name,
+    unknown_names,
+)
 from qa.embedding import CachedQueryEmbedder, Embedder, create_embedder
 from qa.errors import InvalidQuestionError, QAError
 from qa.evidence import abstains, confidence, score_units, select_claims
@@ -250,11 +257,12 @@ class Engine:
         s = self.settings.abstain_threshold
         return shipped_models().abstention.threshold if s is None else s
 
-    def _understand(self, q: str, conversation_id: str | None, snap: Snapshot) -> tuple[str, Query]:
+    def _understand(self, q: str, conversation_id: str | None, snap: Snapshot, *, correct: bool = True) -> tuple[str, Query]:
         """The question as a standalone one (a follow-up resolved against the conversation, typos of corpus
-        words corrected), and its analysis."""
+        words corrected unless ``correct`` is false), and its analysis."""
         history = self.conversations.history(conversation_id) if conversation_id else []
-        q, _ = correct_question(q, snap.vocabulary, self._is_word)
+        if correct:
+            q, _ = correct_question(q, snap.vocabulary, self._is_word)
         resolved, inherited = resolve(q, history, snap.catalog)
         query = analyse(resolved, snap.catalog)
         if inherited and query.qtype == "fact":
@@ -265,7 +273,12 @@ class Engine:
         t0 = time.perf_counter()
         q = self.check_question(question)
         snap = self.snapshot()
-        resolved, query = self._understand(q, conversation_id, snap)
+        # A nearest topic an abstention offered, asked as is (a click in the page): a question about its
+        # heading, whose own words ("Native vs Not Really") are no comparison the corpus lacks.
+        topic = snap.topics.get(" ".join(q.split()))
+        # A question in another language than the corpus's: its words are no typos of the corpus's.
+        other_language = foreign_language(q, snap.vocabulary, snap.subject_words)
+        resolved, query = self._understand(topic or q, conversation_id, snap, correct=not other_language)
         qvec = self._queries.embed_query(resolved)
         if (asked := focus(resolved, snap.catalog)) is not None:
             # A paragraph's vector is the situation's as much as the question's: the question counts as much.
@@ -280,7 +293,7 @@ class Engine:
         unknown = unknown_names(snap, resolved, self._word_pieces)
         conf = confidence(ranking, unknown)
         passing = None
-        if (foreign := foreign_comparison(resolved, snap.catalog)) and snap.catalog.names:
+        if not topic and (foreign := foreign_comparison(resolved, snap.catalog)) and snap.catalog.names:
             conf = 0.0  # the corpus compares other things; a passing mention is no answer
             unknown = [f"a comparison of {foreign[0]} and {foreign[1]}"]
         elif central_names(resolved, unknown):
@@ -308,7 +321,9 @@ class Engine:
             "compose": round((t3 - t2) * 1000, 2),
             "total": round((time.perf_counter() - t0) * 1000, 2),
         }
-        return dataclasses.replace(answer, question=question, conversation_id=conversation_id, timings_ms=timings)
+        notices = (FOREIGN_NOTICE,) if other_language else ()
+        return dataclasses.replace(answer, question=question, conversation_id=conversation_id, timings_ms=timings,
+                                   notices=notices)
 
     def retrieve_chunks(self, question: str, *, k: int = 5, mode: str = "hybrid") -> list[tuple[str, int, int]]:
         """The top ``k`` chunks for a standalone question as (doc_id, start, end): for evaluation."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -12,6 +13,7 @@ from numpy.typing import NDArray
 from qa.aspects import Aspect, aspect_stems, build_aspects, row_cells, stem
 from qa.coverage import Vocabulary
 from qa.cues import ADVICE, HOWTO, MID_NAME, NUMBER, POINTS_BACK, YEAR
+from qa.display import clean_heading, topic_label
 from qa.documents import Document
 from qa.facts import Fact, differ, unit_facts
 from qa.index import IndexVersion
@@ -229,6 +231,17 @@ class Snapshot:
             return np.zeros(len(ids), dtype=bool)
         at = np.minimum(np.searchsorted(holders, ids), len(holders) - 1)
         return holders[at] == ids
+
+    @cached_property
+    def topics(self) -> dict[str, str]:
+        """Every section as an abstention names it among the nearest topics (``qa.display.topic_label``) ->
+        its heading: asking a named topic is asking about that heading, whatever words it holds."""
+        out: dict[str, str] = {}
+        for chunk in self.version.chunks:
+            if chunk.section:
+                label = topic_label(chunk.section[-1], self.version.docs[chunk.doc_id].title)
+                out.setdefault(" ".join(label.split()), clean_heading(chunk.section[-1]))
+        return out
 
     @property
     def name(self) -> str:

@@ -140,3 +140,81 @@ def fake() -> Iterator[FakeSlack]:
     fake, stop = start_fake_slack()
     yield fake
     stop()
+
+
+# A small documentation corpus written for the display tests: raw Markdown and HTML in prose (relative and
+# absolute links, code spans, an <abbr>), heading ids and the title repeated as the first heading, a table,
+# sentences that point back, a short list item, an indented code block.
+READABLE_DOCS = {
+    "guide/tasks.md": """---
+title: Tasks Guide
+url: https://docs.example.org/guide/tasks/
+published: 2026-01-10
+---
+# Tasks Guide { #tasks-guide }
+
+## Background Tasks { #background-tasks }
+
+Background tasks run after the response is sent, so the client does not wait for them.
+They are handy for sending an email notification after a signup.
+
+You add a background task with `tasks.add_task()` and the [Signals page](../reference/signals.md) lists what a task can hook into; the <abbr title="Asynchronous Server Gateway Interface">ASGI</abbr> server runs it, as the [official ASGI spec](https://asgi.readthedocs.io/en/latest/) explains.
+
+## Queue speed
+
+Mosquito Queue delivers messages with very low latency on a single node.
+It stays under one millisecond even at ten thousand messages per second.
+
+Strengths of Mosquito Queue:
+
+- Fast.
+- Small.
+
+## Feature matrix
+
+The matrix compares Mosquito Queue with Hornet, a persistent queue written in Go.
+
+| Feature | Mosquito | Hornet |
+|---|---|---|
+| Asynchronous support | Yes | No |
+| Persistent storage | No | Yes |
+
+## Welcome email example
+
+This example sends a welcome email to a new user:
+
+```python
+def notify(user):
+    if user.email:
+        send_mail(user.email, "Welcome")
+    return True
+```
+""",
+    "reference/signals.md": """---
+title: Signals
+url: https://docs.example.org/reference/signals/
+---
+Signals let a task hook into the request start and request end events of the server.
+""",
+}
+
+
+def write_readable_corpus(folder: Path) -> Path:
+    for name, text in READABLE_DOCS.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def readable_settings(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Settings:
+    """A real index of the display tests' corpus (READABLE_DOCS), built once."""
+    tmp = tmp_path_factory.mktemp("readable")
+    corpus = write_readable_corpus(tmp / "corpus")
+    build_index(corpus, tmp / "index", embedder)
+    return make_settings(corpus_dir=corpus, index_dir=tmp / "index", data_dir=tmp / "var")
+
+
+@pytest.fixture(scope="session")
+def readable_engine(readable_settings: Settings, embedder: OnnxEmbedder) -> Engine:
+    return Engine(readable_settings, embedder)

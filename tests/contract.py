@@ -32,6 +32,13 @@ def check_contract(answer: Answer, docs: dict[str, Document]) -> None:
         assert c.quote.strip() == c.quote and c.quote
         assert (c.title, c.publisher, c.url, c.published) == (doc.title, doc.publisher, doc.url, doc.published)
         assert c.link == text_fragment_link(doc.url, c.quote)
+        # The context a quote needs is verbatim too, before it; the display form is what people read.
+        if c.context is not None:
+            assert c.context == doc.text[c.context_start : c.context_end] and c.context.strip() == c.context
+            assert c.context_end is not None and c.context_end <= c.start
+        else:
+            assert c.context_start is None and c.context_end is None
+        assert c.display and c.display.strip() == c.display
     markers = {int(n) for n in MARK.findall(answer.answer)}
     assert markers <= set(numbers), f"[n] without a citation: {markers - set(numbers)}"
     assert set(numbers) <= used_citations(answer), f"unused citations: {set(numbers) - used_citations(answer)}"

@@ -18,6 +18,7 @@ from integrations.http import create_app
 from qa.build import build_index
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
+from qa.settings import Settings
 from tests.conftest import CORPUS, make_settings
 from tests.servers import free_port
 
@@ -47,6 +48,17 @@ def base_url(tmp_path_factory: pytest.TempPathFactory, seed_index: Path, embedde
     shutil.copytree(seed_index, index, ignore=shutil.ignore_patterns("LOCK"))
     build_index(corpus, index, embedder)  # front matter only changed: every vector is reused
     settings = make_settings(corpus_dir=corpus, index_dir=index, data_dir=tmp / "var")
+    yield from serve(settings, embedder)
+
+
+@pytest.fixture(scope="module")
+def readable_url(readable_settings: Settings, embedder: OnnxEmbedder) -> Iterator[str]:
+    """uvicorn over the display tests' documentation corpus (tests/conftest.py READABLE_DOCS)."""
+    yield from serve(readable_settings, embedder)
+
+
+def serve(settings: Settings, embedder: OnnxEmbedder) -> Iterator[str]:
+    """The app of ``settings`` in a uvicorn thread until the generator is closed; yields its base url."""
     app = create_app(settings, Engine(settings, embedder))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
@@ -73,6 +85,10 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, base_url: str) -> Iterator[Any]:
+    yield from open_page(browser, base_url)
+
+
+def open_page(browser: Any, base_url: str) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
     page = context.new_page()
     page.set_default_timeout(30_000)
@@ -110,7 +126,7 @@ def test_question_gets_an_answer_with_a_cited_quote_linking_to_the_source(page: 
     assert page.locator("#question").input_value() == ""  # Enter sent it
     source = card.locator("li.source").first
     assert source.is_visible()
-    assert source.locator(".quote").inner_text() == first["quote"]
+    assert source.locator(".quote").inner_text() == first["display"]  # the quote as people read it
     assert source.locator("cite").inner_text() == first["title"]
     meta = source.locator(".meta").inner_text()
     assert (first["published"] or "undated") in meta
@@ -273,3 +289,49 @@ def test_conversation_survives_a_reload_until_a_new_one_starts(page: Any) -> Non
     assert page.locator("article.turn").count() == 0
     ask_in_page(page, "Does Flask support WebSockets?")
     assert sent[3]["conversation_id"] != sent[0]["conversation_id"]
+
+
+@pytest.fixture
+def readable_page(browser: Any, readable_url: str) -> Iterator[Any]:
+    yield from open_page(browser, readable_url)
+
+
+def overflows(page: Any) -> bool:
+    return bool(page.evaluate("document.scrollingElement.scrollWidth > document.documentElement.clientWidth"))
+
+
+def test_documentation_quotes_read_as_people_expect_on_a_phone(readable_page: Any) -> None:
+    """Raw Markdown and HTML in the corpus: links clickable, code spans monospaced, no tags, no heading ids,
+    a table row with its header, a code block whole in monospace; nothing wider than a 390 px screen."""
+    page = readable_page
+    card = ask_in_page(page, "How do I add a background task?")
+    text = card.locator(".answer-text")
+    link = text.locator("a", has_text="Signals page")
+    assert link.get_attribute("href") == "https://docs.example.org/reference/signals/"
+    assert text.locator("a", has_text="official ASGI spec").get_attribute("href") == "https://asgi.readthedocs.io/en/latest/"
+    code = text.locator("code.inline-code", has_text="tasks.add_task()")
+    assert code.evaluate("el => getComputedStyle(el).fontFamily").split(",")[-1].strip() == "monospace"
+    shown = card.inner_text()
+    assert "<abbr" not in shown and "](" not in shown and "{ #" not in shown and "`" not in shown
+    source = card.locator("li.source").first
+    assert source.locator(".section").inner_text() == "Background Tasks"
+    assert source.locator(".quote a", has_text="Signals page").count() == 1
+    assert not overflows(page)
+
+    card = ask_in_page(page, "Does Hornet have asynchronous support?")
+    assert "Asynchronous support: Mosquito Yes · Hornet No" in card.locator(".answer-text").inner_text()
+    assert "| Yes |" not in card.inner_text()
+
+    card = ask_in_page(page, "How does the welcome email example notify a user?")
+    block = card.locator(".answer-text pre.code code")
+    assert block.text_content() == 'def notify(user):\n    if user.email:\n        send_mail(user.email, "Welcome")\n    return True'
+    assert block.evaluate("el => getComputedStyle(el).fontFamily").split(",")[-1].strip() == "monospace"
+    assert not overflows(page)
+
+
+def test_a_question_in_another_language_shows_a_notice(readable_page: Any) -> None:
+    card = ask_in_page(readable_page, "¿Cómo agrego una tarea en segundo plano?")
+    notice = card.locator(".notice")
+    assert notice.count() == 1 and "does not seem to be written in the language of the corpus" in notice.inner_text()
+    card = ask_in_page(readable_page, "How do I add a background task?")
+    assert card.locator(".notice").count() == 0

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -232,3 +233,33 @@ def test_installed_qa_ask_json_lines_end_to_end(seed_index: Path, tmp_path: Path
         for c in a["citations"]:
             assert docs[c["doc_id"]][c["start"] : c["end"]] == c["quote"]
     assert (tmp_path / "var").is_dir()  # conversations were kept where --data-dir says
+
+
+def test_ask_text_shows_excerpts_as_people_read_them(readable_settings: Any, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Over a documentation corpus of raw Markdown: a table row with its header, links as 'text <url>', code
+    spans in backticks, no HTML or heading ids, a code block whole and fenced with its indentation, and a
+    notice for a question in another language."""
+    dirs = ["--corpus-dir", str(readable_settings.corpus_dir), "--index-dir", str(readable_settings.index_dir),
+            "--data-dir", str(tmp_path / "var")]
+    assert main([*dirs, "ask", "Does Hornet have asynchronous support?"]) == 0
+    out = capsys.readouterr().out
+    assert "Asynchronous support: Mosquito Yes · Hornet No [1]" in out
+    assert '"Asynchronous support: Mosquito Yes · Hornet No"' in out  # the source, read the same way
+    assert "| Yes |" not in out
+
+    assert main([*dirs, "ask", "How do I add a background task?"]) == 0
+    out = capsys.readouterr().out
+    assert "the Signals page <https://docs.example.org/reference/signals/> lists" in out
+    assert "`tasks.add_task()`" in out and "the ASGI server" in out
+    assert "<abbr" not in out and "{ #" not in out and "](" not in out
+    assert "§ Background Tasks\n" in out
+
+    assert main([*dirs, "ask", "How does the welcome email example notify a user?"]) == 0
+    out = capsys.readouterr().out
+    assert "```python\ndef notify(user):\n    if user.email:\n        send_mail(user.email, \"Welcome\")\n" in out
+    assert out.count("def notify(user):") == 1  # the source refers to the block above, not a second copy
+    assert "(the code block above, lines" in out
+
+    assert main([*dirs, "ask", "¿Cómo agrego una tarea en segundo plano?"]) == 0
+    assert capsys.readouterr().out.startswith("Note: This question does not seem to be written in the language")

@@ -252,3 +252,44 @@ def test_feedback_tally_goes_under_the_buttons_and_replaces_the_last() -> None:
     twice = render.with_feedback_tally(once, "U2", -1, 1, 1)
     assert len(twice) == len(once)
     assert twice[-1]["elements"][0]["text"] == "👎 Thanks, <@U2>: feedback recorded. 👍 1 · 👎 1"
+
+
+def test_code_blocks_are_never_cut_open_and_long_ones_are_fenced_again() -> None:
+    code = "```\n" + "\n".join(f"    line_{i} = {i}  # indented" for i in range(200)) + "\n```"
+    pieces = render.split_mrkdwn("Intro sentence.\n" + code + "\nAfter it.")
+    assert len(pieces) >= 3 and all(len(p) <= render.SECTION_LIMIT for p in pieces)
+    for piece in pieces:
+        assert piece.count("```") % 2 == 0, piece[:80]  # every piece closes what it opens
+    lines = [line for p in pieces for line in p.split("\n") if line.startswith("    line_")]
+    assert lines == [f"    line_{i} = {i}  # indented" for i in range(200)]  # whole, in order, indented
+
+
+# -- real answers over a documentation corpus of raw Markdown (tests/conftest.py READABLE_DOCS) -------------------
+def everything(answer: Answer) -> str:
+    [msg] = render.render_answer(answer, answer_id="a-r")
+    assert_valid(msg.blocks)
+    return "\n".join(texts(msg.blocks))
+
+
+def test_real_answers_read_well_in_block_kit(readable_engine: Any) -> None:
+    row = everything(readable_engine.ask("Does Hornet have asynchronous support?"))
+    assert "Asynchronous support: Mosquito Yes · Hornet No [1]" in row
+    assert "> Asynchronous support: Mosquito Yes · Hornet No" in row and "| Yes |" not in row
+
+    links = everything(readable_engine.ask("How do I add a background task?"))
+    assert "<https://docs.example.org/reference/signals/|Signals page>" in links
+    assert "<https://asgi.readthedocs.io/en/latest/|official ASGI spec>" in links
+    assert "`tasks.add_task()`" in links and "the ASGI server" in links
+    assert "&lt;abbr" not in links and "](" not in links and "{ #" not in links
+
+    answer = readable_engine.ask("How does the welcome email example notify a user?")
+    [msg] = render.render_answer(answer)
+    sections = [b["text"]["text"] for b in msg.blocks if b["type"] == "section"]
+    block = next(s for s in sections if "def notify(user):" in s)
+    assert ('```\ndef notify(user):\n    if user.email:\n        send_mail(user.email, "Welcome")\n'
+            "    return True\n```") in block
+    assert "".join(sections).count("def notify(user):") == 1  # the source points at it, no second copy
+    assert any("(the code block above)" in s for s in sections)
+
+    spanish = everything(readable_engine.ask("¿Cómo agrego una tarea en segundo plano?"))
+    assert "does not seem to be written in the language of the corpus" in spanish

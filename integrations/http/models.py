@@ -47,6 +47,12 @@ class CitationOut(_Out):
     score: float
     link: str | None = Field(description="url opening at the quote (URL text fragment), when the source has a url")
     outdated: bool = Field(description="the source is older than the staleness threshold")
+    context: str | None = Field(default=None, description="verbatim text the quote needs to stand alone (a table "
+                                "row's header row, the sentence it follows), document_text[context_start:context_end]")
+    context_start: int | None = Field(default=None, description="start of the context in the document text")
+    context_end: int | None = Field(default=None, description="end of the context in the document text")
+    display: str = Field(default="", description="the quote as people read it, its context folded in: plain text "
+                         "with `code` spans, [text](http(s) url) links and whole fenced code blocks")
 
 
 class ConflictClaimOut(_Out):
@@ -85,7 +91,7 @@ class SectionOut(_Out):
 
 
 class AnswerOut(_Out):
-    """An extractive answer: every sentence is a cited, verbatim excerpt."""
+    """An extractive answer: every sentence is a cited excerpt, verbatim in its citation's quote."""
 
     question: str
     resolved_question: str = Field(description="the question as understood, follow-ups resolved")
@@ -101,6 +107,8 @@ class AnswerOut(_Out):
     suggestions: list[str] = Field(description="nearest covered topics, when abstaining")
     index_version: str | None
     sections: list[SectionOut] = Field(default=[], description="the answer text's parts, in order, with their structure")
+    notices: list[str] = Field(default=[], description="what to know about the answer as a whole (a question "
+                               "seemingly in another language than the corpus)")
 
 
 class ErrorItem(_Out):

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from qa.answer import NOT_COVERED, Answer, Citation, Section
+from qa.display import runs, split_code
 
 SECTION_LIMIT = 3000  # characters of text in a section block (and in a context element)
 BLOCK_LIMIT = 50  # blocks in one message
@@ -123,6 +124,80 @@ def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
     return pieces
 
 
+def rich(text: str) -> str:
+    """Display text (``qa.display``: code spans, http(s) links, fenced code blocks) in mrkdwn, escaped: a code
+    span in backticks, a link as ``<url|text>``, a code block as a ```` ``` ```` block on lines of its own with
+    its indentation kept (Slack shows no language)."""
+    out = []
+    for part in split_code(text):
+        if part.code:
+            out.append(f"```\n{escape(part.body)}\n```")
+            continue
+        lines = []
+        for line in part.body.split("\n"):
+            pieces = []
+            for kind, value, url in runs(line):
+                if kind == "code":
+                    pieces.append("`" + escape(value.replace("`", "'")) + "`")  # mrkdwn code spans cannot hold one
+                elif kind == "link":
+                    pieces.append(_link(url, escape(value)))
+                else:
+                    pieces.append(escape(value))
+            lines.append("".join(pieces))
+        out.append("\n".join(lines))
+    return "\n".join(out)
+
+
+_CODE_BLOCK = re.compile(r"(?ms)^```\n.*?\n```$")
+
+
+def split_mrkdwn(text: str, limit: int = SECTION_LIMIT) -> list[str]:
+    """Pieces of at most ``limit`` characters that never cut a code block open: a block too long for one piece
+    is cut between its lines into blocks each fenced again; prose is cut as :func:`split_text` cuts it. Pieces
+    are packed back together while they fit."""
+    pieces: list[str] = []
+    last = 0
+    for m in _CODE_BLOCK.finditer(text):
+        pieces += split_text(text[last : m.start()].strip("\n"), limit) if text[last : m.start()].strip() else []
+        pieces += _split_code(m.group(0)[4:-4], limit)
+        last = m.end()
+    if text[last:].strip() or not pieces:
+        pieces += split_text(text[last:].strip("\n"), limit)
+    packed: list[str] = []
+    for piece in pieces:
+        if packed and len(packed[-1]) + 1 + len(piece) <= limit:
+            packed[-1] += "\n" + piece
+        else:
+            packed.append(piece)
+    return packed
+
+
+def _split_code(body: str, limit: int) -> list[str]:
+    room = limit - len("```\n\n```")
+    blocks: list[str] = []
+    cur: list[str] = []
+    size = 0
+    for line in body.split("\n"):
+        while len(line) > room:  # a line longer than a block: cut, never inside an entity
+            cut = room
+            amp = line.rfind("&", max(0, cut - 8), cut)
+            if amp > 0 and ";" not in line[amp:cut]:
+                cut = amp
+            if cur:
+                blocks.append("\n".join(cur))
+                cur, size = [], 0
+            blocks.append(line[:cut])
+            line = line[cut:]
+        if cur and size + 1 + len(line) > room:
+            blocks.append("\n".join(cur))
+            cur, size = [], 0
+        cur.append(line)
+        size += len(line) + (1 if size else 0)
+    if cur:
+        blocks.append("\n".join(cur))
+    return [f"```\n{b}\n```" for b in blocks]
+
+
 # -- blocks ---------------------------------------------------------------------------------------------------
 def _mrkdwn(text: str) -> Block:
     # verbatim: Slack does not auto-link names, channels or URLs in it, so "@channel" stays text.
@@ -130,7 +205,7 @@ def _mrkdwn(text: str) -> Block:
 
 
 def _sections(text: str) -> list[Block]:
-    return [{"type": "section", "text": _mrkdwn(part)} for part in split_text(text) if part.strip()]
+    return [{"type": "section", "text": _mrkdwn(part)} for part in split_mrkdwn(text) if part.strip()]
 
 
 def _context(text: str, block_id: str | None = None) -> Block:
@@ -140,9 +215,18 @@ def _context(text: str, block_id: str | None = None) -> Block:
     return block
 
 
-def _quote(text: str) -> list[Block]:
-    lines = [f"> {line}" for line in escape(text).splitlines() or [""]]
-    return _sections("\n".join(lines))
+def _quote(c: Citation, body: str) -> list[Block]:
+    """A source's excerpt as people read it (its display form): prose as a quote, a code block as a code
+    block, or a pointer to it when the answer above shows it whole."""
+    out = []
+    for part in split_code(c.display or c.quote):
+        if not part.code:
+            out += [f"> {line}" for line in rich(part.body).splitlines() if line.strip()]
+        elif part.body and escape(part.body) in body:
+            out.append("> _(the code block above)_")
+        else:
+            out.append(rich(f"```\n{part.body}\n```"))
+    return _sections("\n".join(out or ["> "]))
 
 
 def _section_text(section: Section) -> str:
@@ -151,14 +235,14 @@ def _section_text(section: Section) -> str:
     if section.parts:
         return f"*{escape(section.heading)}* — " + "; ".join(_section_text(p) for p in section.parts)
     if section.heading:
-        return f"*{escape(section.heading)}*{escape(section.text[len(section.heading):])}"
-    return escape(section.text)
+        return f"*{escape(section.heading)}*{rich(section.text[len(section.heading):])}"
+    return rich(section.text)
 
 
 def _answer_body(answer: Answer) -> str:
     """The answer in mrkdwn from its sections (an answer stored before it had sections: its text as is)."""
     if not answer.sections:
-        return escape(answer.answer)
+        return rich(answer.answer)
     return "\n".join(_section_text(s) for s in answer.sections)
 
 
@@ -241,15 +325,18 @@ def answer_blocks(answer: Answer, *, answer_id: str | None = None, share: bool =
         blocks.append(_context(f"{who} asked: _{escape(answer.question)}_{extra}"))
     if " ".join(answer.resolved_question.split()) != " ".join(answer.question.split()):
         blocks.append(_context(f"Understood as: _{escape(answer.resolved_question)}_"))
+    blocks += [_context(f":globe_with_meridians: {escape(n)}") for n in answer.notices]
+    body = ""
     if answer.abstained:
         blocks += _abstention(answer)
     else:
-        blocks += _sections(_answer_body(answer))
+        body = _answer_body(answer)
+        blocks += _sections(body)
         blocks += _comparison(answer)
         blocks += _conflicts(answer)
     for c in answer.citations:
         blocks.append(_context(_source_line(c)))
-        blocks += _quote(c.quote)
+        blocks += _quote(c, body)
     if not answer.abstained:
         n = len(answer.citations)
         blocks.append(_context(f"Confidence {answer.confidence:.2f} · {n} cited excerpt{'s' if n != 1 else ''}"))

@@ -90,14 +90,23 @@
     return el("a", { class: "cite-ref", href: "#" + citationAnchor(turn, n) }, `[${Number(n)}]`);
   }
 
-  // Prose with each [n] marker turned into a link to its citation, as nodes.
+  // Display text (the server's display form: `code` spans and [text](http(s) url) links, nothing else) as
+  // nodes: code spans in <code>, links as links (http(s) only), and, with `turn`, each [n] marker as a
+  // link to its citation.
   function withCiteLinks(text, turn) {
     const nodes = [];
-    const marker = /\[(\d+)\]/g;
+    const token = /(`+)(.+?)\1|\[([^\]\n]+)\]\((https?:\/\/[^)\s]+)\)|\[(\d+)\]/g;
     let last = 0;
-    for (const match of text.matchAll(marker)) {
+    for (const match of text.matchAll(token)) {
+      let node = null;
+      if (match[1]) node = el("code", { class: "inline-code" }, match[1].length > 1 ? match[2].trim() : match[2]);
+      else if (match[3]) {
+        const href = safeHttpUrl(match[4]);
+        node = href ? el("a", { href, target: "_blank", rel: "noopener noreferrer" }, match[3]) : match[3];
+      } else if (turn !== null) node = citeLink(turn, match[5]);
+      if (node === null) continue;
       if (match.index > last) nodes.push(text.slice(last, match.index));
-      nodes.push(citeLink(turn, match[1]));
+      nodes.push(node);
       last = match.index + match[0].length;
     }
     if (last < text.length) nodes.push(text.slice(last));
@@ -135,7 +144,13 @@
         continue;
       }
       const open = line.match(/^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)[^`]*$/);
-      if (open) {
+      const last = parts[parts.length - 1];
+      const marks = line.match(/^(?:\[\d+\]\s*)+/);
+      if (!prose.length && last && last.code && !last.cites && marks) {
+        // The markers on the line after a closed block are the block's own citations.
+        last.cites = marks[0].trim();
+        if (line.slice(marks[0].length).trim()) prose.push(line.slice(marks[0].length));
+      } else if (open) {
         flushProse();
         code = { code: true, fence: open[1], lang: open[2], lines: [] };
       } else {
@@ -171,12 +186,15 @@
     const list = el("ol", { class: "sources" });
     for (const c of answer.citations) {
       const link = safeHttpUrl(c.link) || safeHttpUrl(c.url);
-      // A quoted code block is already shown whole in the answer: here it is folded, one click away.
-      const quote = c.quote.includes("```") || c.quote.includes("~~~")
+      // The excerpt as people read it (display form: a table row with its header, a sentence with the one
+      // it follows); the verbatim quote is in the JSON. A code block, shown whole in the answer, is folded here.
+      const shown = typeof c.display === "string" && c.display ? c.display : c.quote;
+      const plainInline = (t) => withCiteLinks(t, null);
+      const quote = /^ {0,3}(`{3,}|~{3,})/m.test(shown)
         ? el("details", { class: "quoted-code" },
-            el("summary", {}, `Quoted code (${c.quote.split("\n").filter((l) => !/^ {0,3}(`{3,}|~{3,})/.test(l)).length} lines)`),
-            appendRich(el("blockquote", { class: "quote" }), c.quote, (t) => [t], "span"))
-        : el("blockquote", { class: "quote" }, c.quote);
+            el("summary", {}, `Quoted code (${shown.split("\n").filter((l) => !/^ {0,3}(`{3,}|~{3,})/.test(l)).length} lines)`),
+            appendRich(el("blockquote", { class: "quote" }), shown, plainInline, "span"))
+        : el("blockquote", { class: "quote" }, ...plainInline(shown));
       list.append(
         el(
           "li",
@@ -267,8 +285,14 @@
     return el("button", { type: "button", class: "suggestion", title: "Ask about this topic" }, topic);
   }
 
+  // What the reader should know about the answer as a whole (a question in another language than the corpus).
+  function renderNotices(answer) {
+    const notices = Array.isArray(answer.notices) ? answer.notices : [];
+    return notices.map((n) => el("p", { class: "notice", role: "note" }, String(n)));
+  }
+
   function renderNotCovered(answer) {
-    const card = el("article", { class: "turn answer not-covered" }, el("h3", {}, "Not covered"));
+    const card = el("article", { class: "turn answer not-covered" }, el("h3", {}, "Not covered"), ...renderNotices(answer));
     if (answer.suggestions && answer.suggestions.length) {
       card.append(el("p", {}, "The corpus does not cover this question. Nearest topics it does cover:"));
       card.append(el("ul", { class: "suggestions" },
@@ -303,7 +327,7 @@
 
   function renderAnswer(answer, turn) {
     if (answer.abstained) return renderNotCovered(answer);
-    const card = el("article", { class: "turn answer" });
+    const card = el("article", { class: "turn answer" }, ...renderNotices(answer));
     if (answer.resolved_question && answer.resolved_question !== answer.question) {
       card.append(el("p", { class: "resolved" }, "Understood as: ", el("q", {}, answer.resolved_question)));
     }

@@ -1,0 +1,263 @@
+"""The display form of corpus text: what a person reads beside the verbatim quote.
+
+Quotes are verbatim Markdown (or reStructuredText, or plain text), so they may hold link syntax, HTML tags,
+emphasis marks and heading ids. Their display form is a small, fixed subset of Markdown that every adapter
+renders the same way:
+
+- inline code as ```code``` (backticks, the fence longer than any run inside);
+- links as ``[text](url)``, only with an absolute http(s) url; any other link (and an autolink, ``<url>``)
+  is its text;
+- fenced code blocks (```` ``` ````), whole, indentation kept;
+- everything else plain text: HTML tags reduced to their text, emphasis marks dropped, entities decoded,
+  soft line breaks joined.
+
+Markdown is parsed with markdown-it-py (CommonMark), not with regular expressions.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from qa.aspects import row_cells
+
+# A link's target: given the href as written, the absolute http(s) url it opens, or None (text only).
+Resolver = Callable[[str], str | None]
+
+_MD = MarkdownIt("commonmark")
+# A heading's attribute list, as Python-Markdown (attr_list) and MkDocs write it: "Tasks { #tasks }".
+_HEADING_ATTRS = re.compile(r"\s*\{\s*[#.:][^{}]*\}\s*$")
+_FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,})")
+_FENCES = re.compile(r"(?m)^[ \t]*(`{3,}|~{3,})[^\n]*$")
+# In display text: a code span, or a link with an absolute http(s) url (what `display` itself writes).
+_DISPLAY_TOKEN = re.compile(r"(`+)(.+?)\1|\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
+DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt", ".rst")
+
+
+def _http(url: str) -> str | None:
+    return url if url.lower().startswith(("http://", "https://")) else None
+
+
+def _code_span(content: str) -> str:
+    """``content`` as a Markdown code span: a fence of one backtick more than its longest run of them."""
+    longest = max((len(m) for m in re.findall(r"`+", content)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if content.startswith("`") or content.endswith("`") else ""
+    return f"{fence}{pad}{content}{pad}{fence}"
+
+
+def _render(tokens: Sequence[Token], resolve: Resolver | None, *, links: bool) -> str:
+    out: list[str] = []
+    stack: list[tuple[int, str | None]] = []  # open links: where their text starts, their url
+    for tok in tokens:
+        kind = tok.type
+        if kind == "text":
+            out.append(tok.content)
+        elif kind == "code_inline":
+            out.append(_code_span(tok.content) if links else tok.content)
+        elif kind in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif kind == "image":
+            out.append(tok.content)  # the alt text
+        elif kind == "link_open":
+            href = str(tok.attrs.get("href") or "")
+            url = (_http(href) or (resolve(href) if resolve else None)) if links else None
+            if tok.markup == "autolink":
+                url = None  # '<http://x|label>' is Slack's link syntax in disguise: text, never a link
+            stack.append((len(out), url))
+        elif kind == "link_close" and stack:
+            at, url = stack.pop()
+            text = "".join(out[at:])
+            if url and text.strip() and not text.strip().isdigit():  # "[1](...)" would read as a citation
+                out[at:] = [f"[{text}]({url})"]
+        # html_inline, emphasis and strong marks: dropped, their text stays.
+    return "".join(out)
+
+
+@lru_cache(maxsize=4096)
+def _inline_tokens(text: str) -> tuple[Token, ...]:
+    parsed = _MD.parseInline(text)
+    return tuple(parsed[0].children or ()) if parsed else ()
+
+
+def inline(text: str, resolve: Resolver | None = None) -> str:
+    """One line's worth of Markdown (a sentence, a list item, a table cell, a heading) in display form."""
+    return _squeeze(_render(_inline_tokens(text), resolve, links=True))
+
+
+def plain(text: str) -> str:
+    """``text`` as a page shows it, without any mark: code spans' and links' text only, code blocks
+    without their fences. What a URL text fragment has to match."""
+    out = []
+    for part in split_code(text):
+        if part.code:
+            out.append(part.body)
+        else:
+            cells = row_plain_cells(part.body)
+            out.append(" ".join(cells) if cells is not None else _plain_inline(part.body))
+    return "\n".join(x for x in out if x)
+
+
+def display(text: str, resolve: Resolver | None = None) -> str:
+    """Text that may hold fenced code blocks in display form: prose through :func:`inline`, each code
+    block whole and fenced (a block the text cuts short gets its closing fence)."""
+    out = []
+    for part in split_code(text):
+        if part.code:
+            out.append(f"{part.fence}{part.info}\n{part.body}\n{part.fence}" if part.body else f"{part.fence}{part.info}\n{part.fence}")
+        elif part.body.strip():
+            out.append(inline(part.body, resolve))
+    return "\n".join(out)
+
+
+def _squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+class Part:
+    """A piece of text: prose, or a fenced code block (its fence, info string and body lines)."""
+
+    __slots__ = ("body", "code", "fence", "info")
+
+    def __init__(self, body: str, code: bool = False, fence: str = "```", info: str = "") -> None:
+        self.body, self.code, self.fence, self.info = body, code, fence, info
+
+
+def split_code(text: str) -> list[Part]:
+    """``text`` as prose and fenced code blocks, in order. A block without its closing fence ends the text."""
+    parts: list[Part] = []
+    prose: list[str] = []
+    code: list[str] | None = None
+    fence, info = "```", ""
+    for line in text.split("\n"):
+        m = _FENCE_LINE.match(line)
+        if code is None:
+            if m:
+                if prose:
+                    parts.append(Part("\n".join(prose)))
+                    prose = []
+                fence, info, code = m.group(1), line[m.end():].strip(), []
+            else:
+                prose.append(line)
+        elif m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line[m.end():].strip():
+            parts.append(Part("\n".join(code), True, fence, info))
+            code = None
+        else:
+            code.append(line)
+    if code is not None:
+        parts.append(Part("\n".join(code), True, fence, info))
+    if prose:
+        parts.append(Part("\n".join(prose)))
+    return parts
+
+
+def code_block_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whole fenced code block ``text[start:end]`` lies in (a part of a block the chunker split for
+    length), or ``(start, end)`` when it lies in none. Fences pair as the chunker pairs them."""
+    opened: int | None = None
+    fence = ""
+    for m in _FENCES.finditer(text):
+        if opened is None:
+            if m.start() > start:
+                break
+            opened, fence = m.start(), m.group(1)[:3]
+        elif m.group(1).startswith(fence):
+            if m.end() >= end:
+                return opened, m.end()
+            opened = None
+    return (opened, len(text)) if opened is not None else (start, end)
+
+
+def clean_heading(heading: str) -> str:
+    """A heading as people read it, plain text: its attribute list ('{ #background-tasks }') and Markdown
+    marks gone."""
+    return _plain_inline(_HEADING_ATTRS.sub("", heading))
+
+
+def section_path(title: str, section: Iterable[str]) -> str | None:
+    """A section path for display: headings cleaned, the article's own title not repeated at its start."""
+    heads = [h for h in (clean_heading(s) for s in section) if h]
+    if heads and heads[0].casefold() == clean_heading(title).casefold():
+        heads = heads[1:]
+    return " > ".join(heads) or None
+
+
+def topic_label(heading: str, title: str) -> str:
+    """A section as a nearest topic: 'Background Tasks (Tutorial - User Guide)'."""
+    return f"{clean_heading(heading)} ({clean_heading(title)})"
+
+
+def link_resolver(doc_id: str, url: str | None, docs: Callable[[str], str | None]) -> Resolver:
+    """Resolves a document's relative links: to the url of the corpus document the link names (by its path,
+    suffix dropped: '../tutorial/cors.md' from 'advanced/middleware' is 'tutorial/cors'), else against the
+    document's own url. ``docs`` gives a doc_id's url (None when it has none or is not in the corpus)."""
+
+    def resolve(href: str) -> str | None:
+        if not href or href.startswith("#") or ":" in href.split("/", 1)[0]:
+            return None  # an anchor in the page, or another scheme (mailto:, javascript:)
+        path, _, fragment = href.partition("#")
+        if path and not path.startswith("/"):
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(doc_id), path))
+            for suffix in DOCUMENT_SUFFIXES:
+                if target.endswith(suffix):
+                    target = target[: -len(suffix)]
+                    break
+            if (found := docs(target.rstrip("/")) or docs(posixpath.join(target, "index"))) is not None:
+                return found + (f"#{fragment}" if fragment else "")
+        if url:
+            from urllib.parse import urljoin
+
+            return _http(urljoin(url, href))
+        return None
+
+    return resolve
+
+
+def table_row(header: str | None, row: str, resolve: Resolver | None = None) -> str:
+    """A table row in display form with its header folded in: '| Async | Yes | No |' under
+    '| Feature | FastAPI | Flask |' -> 'Async: FastAPI Yes · Flask No'."""
+    label, cells = row_cells(header, row)
+    if not cells:
+        return " · ".join(inline(c, resolve) for c in _cells(row))
+    said = [f"{inline(head, resolve)} {inline(row[a:b], resolve) or '—'}".strip() for head, (a, b) in cells.items()]
+    return f"{inline(label, resolve)}: " + " · ".join(said)
+
+
+def row_plain_cells(text: str) -> list[str] | None:
+    """The cells of a table row as plain text (as a page's table shows them); None when ``text`` is no row."""
+    body = text.strip()
+    if not (body.startswith("|") and body.endswith("|") and len(body) > 1 and "\n" not in body):
+        return None
+    return [_plain_inline(c) for c in _cells(body)]
+
+
+def _plain_inline(text: str) -> str:
+    return _squeeze(_render(_inline_tokens(text), None, links=False))
+
+
+def _cells(row: str) -> list[str]:
+    cells = [c.strip() for c in row.strip().strip("|").split("|")]
+    return [c for c in cells if c]
+
+
+def runs(text: str) -> list[tuple[str, str, str | None]]:
+    """Display text (no code blocks) as runs for an adapter to lay out: ``("text", s, None)``,
+    ``("code", s, None)`` or ``("link", text, url)``."""
+    out: list[tuple[str, str, str | None]] = []
+    last = 0
+    for m in _DISPLAY_TOKEN.finditer(text):
+        if m.start() > last:
+            out.append(("text", text[last : m.start()], None))
+        if m.group(1):
+            out.append(("code", m.group(2).strip() if m.group(1) != "`" else m.group(2), None))
+        else:
+            out.append(("link", m.group(3), m.group(4)))
+        last = m.end()
+    if last < len(text):
+        out.append(("text", text[last:], None))
+    return out

@@ -1,0 +1,211 @@
+"""The display form beside the verbatim quote (qa/display.py), the context a unit needs to stand alone, the
+language notice and nearest topics asked as they are shown: pure functions, then the real engine over a small
+documentation corpus (tests/conftest.py READABLE_DOCS) and over the seed corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from qa.answer import Answer, text_fragment_link
+from qa.build import build_index
+from qa.compose import context_span, unit_display
+from qa.coverage import FOREIGN_NOTICE, foreign_language
+from qa.display import (
+    clean_heading,
+    code_block_span,
+    display,
+    inline,
+    link_resolver,
+    plain,
+    runs,
+    section_path,
+    split_code,
+    table_row,
+)
+from qa.embedding import OnnxEmbedder
+from qa.engine import Engine
+from tests.conftest import make_settings
+from tests.contract import check_contract
+
+CODE = '```python\ndef notify(user):\n    if user.email:\n        send_mail(user.email, "Welcome")\n    return True\n```'
+
+
+# -- pure functions ---------------------------------------------------------------------------------------------
+def test_markdown_and_html_become_the_display_subset() -> None:
+    urls = {"tutorial/cors": "https://docs.example.org/tutorial/cors/"}
+    resolve = link_resolver("advanced/middleware", None, urls.get)
+    text = ('And then [CORS with the `CORSMiddleware`](../tutorial/cors.md), the <abbr title="Cross-Origin '
+            'Resource Sharing">CORS</abbr> **rules** &amp; [spec](https://fetch.spec.whatwg.org/) or [x](nowhere.md)')
+    assert inline(text, resolve) == (
+        "And then [CORS with the `CORSMiddleware`](https://docs.example.org/tutorial/cors/), the CORS rules & "
+        "[spec](https://fetch.spec.whatwg.org/) or x")
+    # Without a way to resolve it, a relative link is its text; a link that would read as a citation too.
+    assert inline("see [the guide](guide.md) and [1](https://a.example/)") == "see the guide and 1"
+    # An autolink is its text: '<http://x|label>' is Slack's link syntax, and no corpus may forge one.
+    assert inline("adds them <http://evil.example|docs.python.org> & more") == (
+        "adds them http://evil.example|docs.python.org & more")
+    # CommonMark refuses a javascript: link: it stays inert text, which no adapter turns into a link.
+    assert all(kind != "link" for kind, _, _ in runs(inline("[run](javascript:alert(1))")))
+
+
+def test_relative_links_resolve_against_the_documents_own_url() -> None:
+    resolve = link_resolver("blog/post", "https://blog.example.org/2026/post/", lambda _: None)
+    assert resolve("../about/") == "https://blog.example.org/2026/about/"
+    assert resolve("#top") is None and resolve("mailto:a@b.c") is None
+
+
+def test_headings_lose_their_ids_and_the_title_is_not_repeated() -> None:
+    assert clean_heading("Background Tasks { #background-tasks }") == "Background Tasks"
+    assert clean_heading("Use `Depends` {#depends}") == "Use Depends"
+    assert section_path("Tasks Guide", ["Tasks Guide { #tasks-guide }", "Background Tasks { #bg }"]) == "Background Tasks"
+    assert section_path("Tasks Guide", ["Tasks Guide { #tasks-guide }"]) is None
+    assert section_path("Other", ["Intro", "Details"]) == "Intro > Details"
+
+
+def test_a_table_row_reads_with_its_header() -> None:
+    header = "| Feature | FastAPI | Flask |"
+    assert table_row(header, "| Asynchronous support | Yes | No |") == "Asynchronous support: FastAPI Yes · Flask No"
+    assert table_row(header, "| `async` views | [yes](https://a.example/) | |") == (
+        "`async` views: FastAPI [yes](https://a.example/) · Flask —")
+    assert table_row(None, "| a | b |") == "a · b"
+
+
+def test_code_blocks_stay_whole_fenced_and_indented() -> None:
+    assert display(CODE) == CODE
+    assert display("Do this:\n" + CODE) == "Do this:\n" + CODE
+    cut = CODE[: CODE.index("    return")]  # a block cut short gets its closing fence
+    assert display(cut).endswith("\n```") and "        send_mail" in display(cut)
+    text = "Intro.\n\n" + CODE + "\n\nAfter."
+    inside = text.index("send_mail")
+    start, end = code_block_span(text, inside, inside + 9)
+    assert text[start:end] == CODE
+    assert code_block_span(text, 0, 6) == (0, 6)  # prose lies in no block
+    parts = split_code(CODE)
+    assert [p.code for p in parts] == [True] and parts[0].info == "python" and "    if user.email:" in parts[0].body
+
+
+def test_text_fragments_match_the_rendered_text_not_the_markdown() -> None:
+    url = "https://docs.example.org/page"
+    link = text_fragment_link(url, "Use [the `Depends` helper](deps.md) **now**.")
+    assert link == f"{url}#:~:text=Use%20the%20Depends%20helper%20now."
+    assert plain("Use [the `Depends` helper](deps.md) **now**.") == "Use the Depends helper now."
+    row = text_fragment_link(url, "| Asynchronous support | Yes | No |")
+    assert row == f"{url}#:~:text=Asynchronous%20support,No"
+    assert "%60" not in (text_fragment_link(url, CODE) or "")  # no fence backticks to match
+
+
+# -- the real engine over the small documentation corpus --------------------------------------------------------
+def ask(engine: Engine, question: str) -> Answer:
+    answer = engine.ask(question)
+    check_contract(answer, engine.snapshot().version.docs)
+    assert Answer.from_dict(json.loads(json.dumps(answer.to_dict()))) == answer
+    return answer
+
+
+def test_a_table_row_is_cited_verbatim_and_shown_with_its_header(readable_engine: Engine) -> None:
+    answer = ask(readable_engine, "Does Hornet have asynchronous support?")
+    row = next(c for c in answer.citations if c.quote == "| Asynchronous support | Yes | No |")
+    doc = readable_engine.snapshot().version.docs[row.doc_id]
+    assert row.context == "| Feature | Mosquito | Hornet |"
+    assert doc.text[row.context_start : row.context_end] == row.context
+    assert row.display == "Asynchronous support: Mosquito Yes · Hornet No"
+    assert f"{row.display} [{row.n}]" in answer.answer
+    assert "|" not in answer.answer
+
+
+def test_a_sentence_that_points_back_is_shown_after_the_one_it_follows(readable_engine: Engine) -> None:
+    answer = ask(readable_engine, "How fast is Mosquito Queue at ten thousand messages per second?")
+    it = next(c for c in answer.citations if c.quote.startswith("It stays under one millisecond"))
+    assert it.context == "Mosquito Queue delivers messages with very low latency on a single node."
+    assert it.display == f"{it.context} {it.quote}"
+    # Shown once: the sentence before is not repeated as a claim of its own.
+    assert answer.answer.count("delivers messages with very low latency") == 1
+
+
+def test_a_short_list_item_is_shown_with_the_sentence_leading_into_its_list(readable_engine: Engine) -> None:
+    snap = readable_engine.snapshot()
+    fast = snap.unit_text.index("Fast.")
+    start, end = context_span(snap, fast) or (0, 0)
+    assert snap.doc_of(fast).text[start:end] == "Strengths of Mosquito Queue:"
+    assert unit_display(snap, fast) == "Strengths of Mosquito Queue: Fast."
+    small = snap.unit_text.index("Small.")
+    assert unit_display(snap, small) == "Strengths of Mosquito Queue: Small."  # past the list's other items
+    lead = snap.unit_text.index("Strengths of Mosquito Queue:")
+    assert context_span(snap, lead) is None  # it leads into what follows, it points back at nothing
+
+
+def test_links_code_spans_and_html_are_shown_for_people(readable_engine: Engine) -> None:
+    answer = ask(readable_engine, "How do I add a background task?")
+    c = next(c for c in answer.citations if "add_task" in c.quote)
+    assert "[Signals page](../reference/signals.md)" in c.quote and "<abbr" in c.quote  # verbatim
+    assert "[Signals page](https://docs.example.org/reference/signals/)" in c.display  # another corpus page
+    assert "[official ASGI spec](https://asgi.readthedocs.io/en/latest/)" in c.display
+    assert "`tasks.add_task()`" in c.display and "the ASGI server" in c.display and "<abbr" not in c.display
+    assert c.section == "Background Tasks"  # no heading id, no repeated title
+    assert c.link and "text=You%20add%20a%20background" in c.link and "%60" not in c.link
+
+
+def test_a_code_block_is_shown_whole_and_fenced(readable_engine: Engine) -> None:
+    answer = ask(readable_engine, "How does the welcome email example notify a user?")
+    code = next(c for c in answer.citations if c.quote.startswith("```"))
+    assert code.display == CODE
+    assert f"\n{CODE}\n[{code.n}]" in answer.answer
+
+
+def test_a_question_in_another_language_gets_a_notice(readable_engine: Engine) -> None:
+    answer = ask(readable_engine, "¿Cómo agrego una tarea en segundo plano?")
+    assert answer.notices == (FOREIGN_NOTICE,)
+    assert "agrego" in answer.resolved_question  # its words are not "corrected" into the corpus's
+    assert ask(readable_engine, "How do I add a background task?").notices == ()
+
+
+def test_the_language_check_flags_other_languages_and_no_english_question(engine: Engine) -> None:
+    """Over the shipped evaluation set (seed corpus, English): no English question is flagged; the questions
+    written in Spanish, German and French mostly are."""
+    from qa.evaluation import default_questions_path, load_cases
+
+    snap = engine.snapshot()
+    cases = load_cases(default_questions_path())
+    flagged = {c.id for c in cases if foreign_language(c.question, snap.vocabulary, snap.subject_words)}
+    other = {c.id for c in cases if c.id.startswith("rob-lang-")}
+    assert other and flagged <= other
+    assert len(flagged) >= len(other) - 1
+    for question in ("¿Debo usar Flask o FastAPI para una API nueva?", "FastAPI のパフォーマンスは?",
+                     "Что лучше, Flask или FastAPI?"):
+        assert foreign_language(question, snap.vocabulary, snap.subject_words), question
+    for question in ("FastAPI async?", "Kubernetes horizontal autoscaling configuration", "Café latency in Flask?"):
+        assert not foreign_language(question, snap.vocabulary, snap.subject_words), question
+
+
+def test_a_nearest_topic_is_answered_when_asked_as_shown(engine: Engine) -> None:
+    """A topic the page offers as a button, asked as it reads: its heading, even one with 'vs' in it."""
+    snap = engine.snapshot()
+    topics = [(label, heading) for label, heading in snap.topics.items() if " vs " in heading.lower()]
+    assert topics
+    for label, heading in topics[:3]:
+        answer = ask(engine, label)
+        assert not answer.abstained, label
+        assert answer.resolved_question == heading
+
+
+def test_nearest_topics_are_shown_without_heading_ids(readable_engine: Engine) -> None:
+    answer = ask(readable_engine, "How do I deploy a Kubernetes operator for Postgres?")
+    assert answer.abstained and answer.suggestions
+    assert all("{" not in label and "#" not in label for label in answer.suggestions)
+    assert set(answer.suggestions) <= set(readable_engine.snapshot().topics)
+
+
+def test_markup_alone_is_no_context(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """A sentence pointing back at an image tag gets no context: '<img ...>' says nothing to a reader."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "shots.md").write_text(
+        "# Shots\n\n## Docs UI\n\nThe docs UI lists every route of the application.\n\n"
+        '<img src="/img/docs-ui.png">\n\nIt works correctly behind the proxy too.\n', encoding="utf-8")
+    build_index(corpus, tmp_path / "index", embedder)
+    engine = Engine(make_settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "var"), embedder)
+    snap = engine.snapshot()
+    it = next(u for u, text in enumerate(snap.unit_text) if text.startswith("It works"))
+    assert context_span(snap, it) is None
+    assert unit_display(snap, it) == "It works correctly behind the proxy too."
