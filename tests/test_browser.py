@@ -47,7 +47,11 @@ def base_url(tmp_path_factory: pytest.TempPathFactory, seed_index: Path, embedde
     shutil.copytree(seed_index, index, ignore=shutil.ignore_patterns("LOCK"))
     build_index(corpus, index, embedder)  # front matter only changed: every vector is reused
     settings = make_settings(corpus_dir=corpus, index_dir=index, data_dir=tmp / "var")
-    app = create_app(settings, Engine(settings, embedder))
+    yield from serve(create_app(settings, Engine(settings, embedder)))
+
+
+def serve(app: Any) -> Iterator[str]:
+    """``app`` under uvicorn in a thread on a free port, until the generator is closed; yields its address."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
     thread = threading.Thread(target=server.run, name="uvicorn-browser-test", daemon=True)
@@ -56,9 +60,11 @@ def base_url(tmp_path_factory: pytest.TempPathFactory, seed_index: Path, embedde
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(15)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:  # also when closed
+        server.should_exit = True
+        thread.join(15)
 
 
 @pytest.fixture(scope="module")
@@ -272,3 +278,51 @@ def test_conversation_survives_a_reload_until_a_new_one_starts(page: Any) -> Non
     assert page.locator("article.turn").count() == 0
     ask_in_page(page, "Does Flask support WebSockets?")
     assert sent[3]["conversation_id"] != sent[0]["conversation_id"]
+
+
+def test_a_server_with_api_keys_gets_one_from_the_page(browser: Any, seed_settings: Any, engine: Engine) -> None:
+    """With QA_API_KEYS the page asks for a key at the first 401, asks the question again with it, and keeps it
+    for the tab (a reload does not ask again)."""
+    secret = "page-key-0123456789abcdef"
+    settings = make_settings(corpus_dir=seed_settings.corpus_dir, index_dir=seed_settings.index_dir,
+                             data_dir=seed_settings.data_dir, api_keys=f"web:{secret}")
+    server = serve(create_app(settings, engine))
+    base = next(server)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        sent: list[str | None] = []
+        page.on("request", lambda r: sent.append(r.headers.get("authorization")) if r.url.endswith("/ask") else None)
+        page.goto(base + "/")
+        assert page.locator("#key-row").is_hidden()
+
+        card = ask_in_page(page, "Who created Flask?")
+        assert "an API key is required" in card.inner_text()
+        assert page.locator("#key-row").is_visible()
+        assert page.evaluate("document.activeElement.id") == "api-key"
+
+        page.locator("#api-key").fill("not-the-key-000000000")
+        page.locator("#api-key").press("Enter")  # the key, not the question form
+        page.locator("article.turn.error").nth(1).wait_for()
+        assert "unknown API key" in page.locator("article.turn.error").nth(1).inner_text()
+        assert page.locator("#key-row").is_visible()
+
+        page.locator("#api-key").fill(secret)
+        page.locator("#use-key").click()
+        answer = page.locator("article.turn.answer").first
+        answer.wait_for()
+        assert "Armin Ronacher" in answer.locator(".answer-text").inner_text()
+        assert page.locator("#key-row").is_hidden()
+        assert sent == [None, "Bearer not-the-key-000000000", f"Bearer {secret}"]
+
+        page.reload()
+        card = ask_in_page(page, "And Django?")
+        assert "turn answer" in (card.get_attribute("class") or "") and sent[-1] == f"Bearer {secret}"
+        assert page.locator("#key-row").is_hidden()
+        assert errors == []
+    finally:
+        context.close()
+        server.close()
