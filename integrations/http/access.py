@@ -119,12 +119,15 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def is_admin(request: Request, token: str | None) -> bool:
-    """Whether the request carries ``Authorization: Bearer $QA_ADMIN_TOKEN`` (never, when no token is set)."""
+admin_bearer = HTTPBearer(auto_error=False, scheme_name="AdminToken", description="QA_ADMIN_TOKEN")
+
+
+def is_admin(creds: HTTPAuthorizationCredentials | None, token: str | None) -> bool:
+    """Whether the bearer token is ``QA_ADMIN_TOKEN`` (never, when no token is set); constant time."""
     if not token:
         return False
-    scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
+    given = creds.credentials.encode() if creds else b""
+    return hmac.compare_digest(given, token.encode())
 
 
 # An absolute path inside a string ("/srv/qa/corpus", "/srv/qa/corpus/a.md: bad YAML"); not "and/or", "1/2" or a URL.

@@ -8,7 +8,6 @@ so the first request is fast and ``/readyz`` tells the truth.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import importlib.util
 import logging
 from collections.abc import AsyncIterator
@@ -23,7 +22,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPAuthorizationCredentials
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -129,6 +128,7 @@ async def _engine(request: Request) -> Engine:
 
 EngineDep = Annotated[Engine, Depends(_engine)]
 CallerDep = Annotated[str | None, Depends(access.caller)]
+AdminCreds = Annotated[HTTPAuthorizationCredentials | None, Depends(access.admin_bearer)]
 _ERRORS = {
     413: {"model": ErrorOut, "description": "request body over 64 KiB"},
     422: {"model": ErrorOut, "description": "invalid request: `detail` says what to fix"},
@@ -249,11 +249,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return ReadyOut(ready=True, index_version=engine.loaded_version)
 
     @app.get("/index", response_model=IndexStatusOut, responses={503: _ERRORS[503]}, tags=["index"], summary="Index status")
-    def index_status(engine: EngineDep, request: Request) -> dict[str, Any]:
+    def index_status(engine: EngineDep, creds: AdminCreds) -> dict[str, Any]:
         """The live index version's manifest, and whether the corpus changed since it was built. Server paths
         and the process id only with the admin token (`Authorization: Bearer $QA_ADMIN_TOKEN`)."""
         status = engine.status().to_dict()
-        return status if access.is_admin(request, settings.admin_token) else access.public_status(status)
+        return status if access.is_admin(creds, settings.admin_token) else access.public_status(status)
 
     if settings.admin_token:
         _add_rebuild(app, settings.admin_token)
@@ -273,12 +273,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
 def _admin_check(token: str) -> Any:
     """The dependency every admin endpoint shares: the bearer token must be ``QA_ADMIN_TOKEN``."""
-    bearer = HTTPBearer(auto_error=False, description="QA_ADMIN_TOKEN")
-    expected = token.encode()
 
-    async def require_admin(creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:  # noqa: B008
-        given = creds.credentials.encode() if creds else b""
-        if not hmac.compare_digest(given, expected):  # constant time: the token is a secret
+    async def require_admin(creds: HTTPAuthorizationCredentials | None = Depends(access.admin_bearer)) -> None:  # noqa: B008
+        if not access.is_admin(creds, token):
             raise HTTPException(401, "missing or wrong admin token (Authorization: Bearer $QA_ADMIN_TOKEN)",
                                 headers={"WWW-Authenticate": "Bearer"})
 
