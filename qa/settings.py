@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from qa.errors import SettingsError
@@ -37,6 +38,16 @@ class Settings(BaseSettings):
         default=None, description="where the exported ONNX model is cached; None: <index_dir>/models")
 
     admin_token: str | None = None
+    # HTTP only: the Slack endpoints are signed by Slack instead.
+    api_keys: str | None = Field(
+        default=None, description="comma-separated id:secret pairs; when set, POST /ask needs "
+        "Authorization: Bearer <secret>, and each key has its own conversations and rate limit")
+    rate_limit: str | None = Field(
+        default=None, description="questions a key (or, without keys, a client address) may ask over HTTP, "
+        "e.g. 60/minute or 10/second;1000/day; per process: each worker and replica counts its own")
+    rate_limit_storage: str = Field(
+        default="memory://", description="where the counts are kept (a limits storage URL, e.g. redis://host:6379 "
+        "with the coredis package installed): shared storage makes the limit hold across workers and replicas")
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
@@ -73,6 +84,47 @@ class Settings(BaseSettings):
     refine_k_factor: float = Field(default=64.0, ge=1.0, description="IVF-PQ candidates re-ranked: k_factor x k")
     hnsw_min_chunks: int = Field(default=50_000, ge=1, description="auto: HNSW from this many chunks")
     ivfpq_min_chunks: int = Field(default=300_000, ge=1, description="auto: IVF-PQ from this many chunks")
+
+    @field_validator("api_keys")
+    @classmethod
+    def _check_api_keys(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_api_keys(value)
+        return value
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _check_rate_limit(cls, value: str | None) -> str | None:
+        if value is not None:
+            from limits import parse_many  # imported here: only the HTTP adapter limits rates
+
+            try:
+                parse_many(value)
+            except ValueError:
+                raise ValueError(f"{value!r} is not a rate like 60/minute or 10/second;1000/day") from None
+        return value
+
+
+_KEY_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+MIN_SECRET_CHARS = 16
+
+
+def parse_api_keys(value: str) -> dict[str, str]:
+    """``QA_API_KEYS`` (``id:secret,id:secret``) as {id: secret}; ValueError saying what is wrong. The id names
+    the key in logs and conversation ids, so it is short and plain; the secret is long enough not to be guessed."""
+    keys: dict[str, str] = {}
+    for n, pair in enumerate(value.split(","), 1):
+        key_id, sep, secret = pair.strip().partition(":")
+        if not sep or not _KEY_ID.fullmatch(key_id):
+            raise ValueError(f"key {n} must be id:secret with an id of letters, digits, _ . or - (at most 64)")
+        if len(secret) < MIN_SECRET_CHARS or any(c.isspace() for c in secret):
+            raise ValueError(f"the secret of key {key_id!r} must be at least {MIN_SECRET_CHARS} characters, no spaces")
+        if key_id in keys:
+            raise ValueError(f"key id {key_id!r} is given twice")
+        if secret in keys.values():
+            raise ValueError(f"key {key_id!r} has the same secret as another key")
+        keys[key_id] = secret
+    return keys
 
 
 def load_settings(**overrides: object) -> Settings:

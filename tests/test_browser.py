@@ -48,18 +48,17 @@ def base_url(tmp_path_factory: pytest.TempPathFactory, seed_index: Path, embedde
     shutil.copytree(seed_index, index, ignore=shutil.ignore_patterns("LOCK"))
     build_index(corpus, index, embedder)  # front matter only changed: every vector is reused
     settings = make_settings(corpus_dir=corpus, index_dir=index, data_dir=tmp / "var")
-    yield from serve(settings, embedder)
+    yield from serve(create_app(settings, Engine(settings, embedder)))
 
 
 @pytest.fixture(scope="module")
 def readable_url(readable_settings: Settings, embedder: OnnxEmbedder) -> Iterator[str]:
     """uvicorn over the display tests' documentation corpus (tests/conftest.py READABLE_DOCS)."""
-    yield from serve(readable_settings, embedder)
+    yield from serve(create_app(readable_settings, Engine(readable_settings, embedder)))
 
 
-def serve(settings: Settings, embedder: OnnxEmbedder) -> Iterator[str]:
-    """The app of ``settings`` in a uvicorn thread until the generator is closed; yields its base url."""
-    app = create_app(settings, Engine(settings, embedder))
+def serve(app: Any) -> Iterator[str]:
+    """``app`` under uvicorn in a thread on a free port, until the generator is closed; yields its address."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
     thread = threading.Thread(target=server.run, name="uvicorn-browser-test", daemon=True)
@@ -68,9 +67,11 @@ def serve(settings: Settings, embedder: OnnxEmbedder) -> Iterator[str]:
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(15)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:  # also when closed
+        server.should_exit = True
+        thread.join(15)
 
 
 @pytest.fixture(scope="module")
@@ -335,3 +336,51 @@ def test_a_question_in_another_language_shows_a_notice(readable_page: Any) -> No
     assert notice.count() == 1 and "does not seem to be written in the language of the corpus" in notice.inner_text()
     card = ask_in_page(readable_page, "How do I add a background task?")
     assert card.locator(".notice").count() == 0
+
+
+def test_a_server_with_api_keys_gets_one_from_the_page(browser: Any, seed_settings: Any, engine: Engine) -> None:
+    """With QA_API_KEYS the page asks for a key at the first 401, asks the question again with it, and keeps it
+    for the tab (a reload does not ask again)."""
+    secret = "page-key-0123456789abcdef"
+    settings = make_settings(corpus_dir=seed_settings.corpus_dir, index_dir=seed_settings.index_dir,
+                             data_dir=seed_settings.data_dir, api_keys=f"web:{secret}")
+    server = serve(create_app(settings, engine))
+    base = next(server)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        sent: list[str | None] = []
+        page.on("request", lambda r: sent.append(r.headers.get("authorization")) if r.url.endswith("/ask") else None)
+        page.goto(base + "/")
+        assert page.locator("#key-row").is_hidden()
+
+        card = ask_in_page(page, "Who created Flask?")
+        assert "an API key is required" in card.inner_text()
+        assert page.locator("#key-row").is_visible()
+        assert page.evaluate("document.activeElement.id") == "api-key"
+
+        page.locator("#api-key").fill("not-the-key-000000000")
+        page.locator("#api-key").press("Enter")  # the key, not the question form
+        page.locator("article.turn.error").nth(1).wait_for()
+        assert "unknown API key" in page.locator("article.turn.error").nth(1).inner_text()
+        assert page.locator("#key-row").is_visible()
+
+        page.locator("#api-key").fill(secret)
+        page.locator("#use-key").click()
+        answer = page.locator("article.turn.answer").first
+        answer.wait_for()
+        assert "Armin Ronacher" in answer.locator(".answer-text").inner_text()
+        assert page.locator("#key-row").is_hidden()
+        assert sent == [None, "Bearer not-the-key-000000000", f"Bearer {secret}"]
+
+        page.reload()
+        card = ask_in_page(page, "And Django?")
+        assert "turn answer" in (card.get_attribute("class") or "") and sent[-1] == f"Bearer {secret}"
+        assert page.locator("#key-row").is_hidden()
+        assert errors == []
+    finally:
+        context.close()
+        server.close()

@@ -30,6 +30,7 @@ def test_settings_survive_the_trip_to_a_worker_process(monkeypatch: pytest.Monke
     original = make_settings(
         corpus_dir=tmp_path / "c", index_dir=tmp_path / "i", data_dir=tmp_path / "d", admin_token="tok en",
         slack_api_url="http://127.0.0.1:1/api/", top_k=7, abstain_threshold=0.5, max_question_chars=1500,
+        api_keys="a:0123456789abcdef,b.2:fedcba9876543210:x", rate_limit="5/second;100/day",
     )
     env = settings_env(original)
     assert "QA_SLACK_BOT_TOKEN" not in env  # None stays unset
@@ -123,7 +124,7 @@ def worker_pids(base: str, connections: int = 16) -> set[int]:
     pids = set()
     for _ in range(connections):
         with httpx.Client(base_url=base, timeout=30) as client:  # a new connection each time
-            pids.add(client.get("/index").json()["pid"])
+            pids.add(client.get("/index", headers={"Authorization": "Bearer e2e-token"}).json()["pid"])
     return pids
 
 

@@ -137,6 +137,23 @@ def test_follow_up_in_a_thread_a_person_started(client: TestClient, fake: FakeSl
     assert fake.calls_to("conversations.replies", channel=channel, ts=root)
 
 
+def test_a_slack_thread_cannot_be_read_or_written_over_http(client: TestClient, fake: FakeSlack) -> None:
+    """``POST /ask`` naming the thread's conversation (``slack:<channel>:<ts>``, the Slack adapter's id) gets a
+    conversation of the HTTP API instead: it neither sees the thread's question nor adds to it."""
+    channel, root = new_channel(), new_ts()
+    post(client, event_body(mention("Does FastAPI support WebSockets?", channel=channel, ts=root)))
+    assert fake.wait_for("chat.postMessage", channel=channel)
+    thread = f"slack:{channel}:{root}"
+    r = client.post("/ask", json={"question": "And Flask?", "conversation_id": thread})
+    assert r.status_code == 200, r.text
+    assert r.json()["resolved_question"] == "And Flask?"  # not "Does Flask support WebSockets?"
+    assert client.post("/ask", json={"question": "Who created Flask?", "conversation_id": thread}).status_code == 200
+    # The thread's follow-up still resolves against its own question, not the HTTP client's.
+    post(client, event_body(mention("and FastAPI?", channel=channel, ts=new_ts(), thread_ts=root)))
+    replies = fake.wait_for("chat.postMessage", 2, channel=channel)
+    assert "Understood as: _Does FastAPI support WebSockets?_" in texts(replies[1].params["blocks"])
+
+
 def test_direct_message_is_answered_in_its_thread(client: TestClient, fake: FakeSlack) -> None:
     channel, ts = new_channel("D"), new_ts()
     status, _, took = post(client, event_body(direct_message("Who created Flask?", channel=channel, ts=ts)))

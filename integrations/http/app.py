@@ -8,7 +8,6 @@ so the first request is fast and ``/readyz`` tells the truth.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import importlib.util
 import logging
 from collections.abc import AsyncIterator
@@ -23,11 +22,12 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPAuthorizationCredentials
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from integrations.http import access
 from integrations.http.middleware import TIMINGS_KEY, AccessLogMiddleware, BodyLimitMiddleware
 from integrations.http.models import (
     AnswerOut,
@@ -127,6 +127,8 @@ async def _engine(request: Request) -> Engine:
 
 
 EngineDep = Annotated[Engine, Depends(_engine)]
+CallerDep = Annotated[str | None, Depends(access.caller)]
+AdminCreds = Annotated[HTTPAuthorizationCredentials | None, Depends(access.admin_bearer)]
 _ERRORS = {
     413: {"model": ErrorOut, "description": "request body over 64 KiB"},
     422: {"model": ErrorOut, "description": "invalid request: `detail` says what to fix"},
@@ -189,6 +191,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.engine = engine
     app.state.settings = settings
+    app.state.access = access.Access(settings)
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(AccessLogMiddleware)  # added last, so outermost: it also logs the 413s
 
@@ -217,15 +220,18 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             return _error(422, "the body is not valid JSON for this API (nested too deeply)")
         return await http_exception_handler(request, exc)
 
-    @app.post("/ask", response_model=AnswerOut, responses=_ERRORS, tags=["answers"], summary="Answer a question")
-    async def ask(body: AskIn, request: Request, engine: EngineDep) -> dict[str, Any]:
-        """Answer a question with verbatim, cited excerpts (a follow-up when `conversation_id` has turns)."""
+    @app.post("/ask", response_model=AnswerOut, responses={**_ERRORS, **access.ERRORS}, tags=["answers"],
+              summary="Answer a question")
+    async def ask(body: AskIn, request: Request, engine: EngineDep, key_id: CallerDep) -> dict[str, Any]:
+        """Answer a question with verbatim, cited excerpts (a follow-up when `conversation_id` has turns).
+        Without a `conversation_id` the server starts a conversation: the answer's `conversation_id` names it."""
+        conversation_id = body.conversation_id or access.issue_conversation_id()
         # QA_ASK_CONCURRENCY at a time: the rest wait in the queue, not for the interpreter lock.
         answer = await asyncio.get_running_loop().run_in_executor(
-            request.app.state.ask_threads, engine.ask, body.question, body.conversation_id
+            request.app.state.ask_threads, engine.ask, body.question, access.conversation_key(key_id, conversation_id)
         )
         setattr(request.state, TIMINGS_KEY, answer.timings_ms)
-        return answer.to_dict()
+        return {**answer.to_dict(), "conversation_id": conversation_id}
 
     @app.get("/healthz", response_model=HealthOut, tags=["operations"], summary="Liveness")
     def healthz() -> HealthOut:
@@ -243,9 +249,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return ReadyOut(ready=True, index_version=engine.loaded_version)
 
     @app.get("/index", response_model=IndexStatusOut, responses={503: _ERRORS[503]}, tags=["index"], summary="Index status")
-    def index_status(engine: EngineDep) -> dict[str, Any]:
-        """The live index version's manifest, and whether the corpus changed since it was built."""
-        return engine.status().to_dict()
+    def index_status(engine: EngineDep, creds: AdminCreds) -> dict[str, Any]:
+        """The live index version's manifest, and whether the corpus changed since it was built. Server paths
+        and the process id only with the admin token (`Authorization: Bearer $QA_ADMIN_TOKEN`)."""
+        status = engine.status().to_dict()
+        return status if access.is_admin(creds, settings.admin_token) else access.public_status(status)
 
     if settings.admin_token:
         _add_rebuild(app, settings.admin_token)
@@ -265,12 +273,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
 def _admin_check(token: str) -> Any:
     """The dependency every admin endpoint shares: the bearer token must be ``QA_ADMIN_TOKEN``."""
-    bearer = HTTPBearer(auto_error=False, description="QA_ADMIN_TOKEN")
-    expected = token.encode()
 
-    async def require_admin(creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:  # noqa: B008
-        given = creds.credentials.encode() if creds else b""
-        if not hmac.compare_digest(given, expected):  # constant time: the token is a secret
+    async def require_admin(creds: HTTPAuthorizationCredentials | None = Depends(access.admin_bearer)) -> None:  # noqa: B008
+        if not access.is_admin(creds, token):
             raise HTTPException(401, "missing or wrong admin token (Authorization: Bearer $QA_ADMIN_TOKEN)",
                                 headers={"WWW-Authenticate": "Bearer"})
 

@@ -16,6 +16,8 @@ access_log = logging.getLogger("qa.http")
 
 # Set by the /ask endpoint (``request.state.timings_ms``) so the log line carries the engine's own timings.
 TIMINGS_KEY = "timings_ms"
+# Set by the API key check (``request.state.api_key_id``): the line names the key that asked.
+API_KEY_ID = "api_key_id"
 
 
 class AccessLogMiddleware:
@@ -51,7 +53,10 @@ class AccessLogMiddleware:
                 "ms": round((time.perf_counter() - t0) * 1000, 2),
                 "client": (scope.get("client") or ("", 0))[0],
             }
-            timings = (scope.get("state") or {}).get(TIMINGS_KEY)
+            state = scope.get("state") or {}
+            if state.get(API_KEY_ID):
+                record["key"] = state[API_KEY_ID]
+            timings = state.get(TIMINGS_KEY)
             if timings:
                 record["qa_ms"] = timings
             access_log.info(json.dumps(record, separators=(",", ":")))

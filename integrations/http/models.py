@@ -29,7 +29,9 @@ class AskIn(BaseModel):
         default=None,
         min_length=1,
         max_length=128,
-        description="keep the same id across questions so follow-ups ('And Flask?') resolve against earlier turns",
+        description="keep the same id across questions so follow-ups ('And Flask?') resolve against earlier turns; "
+        "without one the server starts a conversation and returns its id. Ids name conversations of this API "
+        "(and of this API key) only",
     )
 
 
@@ -144,7 +146,7 @@ class IndexStatusOut(BaseModel):
     stale: bool
     loaded_version: str | None = Field(description="the index version this worker answers from")
     encoder: dict[str, Any] = Field(description="this worker's embedding backend, encoder threads, and whether they spin")
-    pid: int = Field(description="the process id of the worker that answered")
+    pid: int | None = Field(description="the process id of the worker that answered; null without the admin token")
 
 
 class SourceIn(BaseModel):

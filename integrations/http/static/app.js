@@ -11,6 +11,8 @@
   const statusLine = document.getElementById("status");
   const newButton = document.getElementById("new-conversation");
   const hint = document.getElementById("hint").cloneNode(true);
+  const keyRow = document.getElementById("key-row");
+  const keyInput = document.getElementById("api-key");
 
   // The conversation (its id and every finished turn's question and answer JSON) is kept in the
   // browser, so a reload re-renders it and follow-ups still resolve against it on the server.
@@ -18,6 +20,54 @@
   const MAX_STORED_TURNS = 40;
   let conversation = { id: newConversationId(), turns: [] };
   let pending = false;
+
+  // An API key, when the server asks for one (401): kept for this tab only (sessionStorage), sent as a
+  // bearer token. The question the server refused is asked again once a key is given.
+  const KEY_STORE = "compare-qa:api-key";
+  let apiKey = loadKey();
+  let refused = null;
+
+  function loadKey() {
+    try {
+      return sessionStorage.getItem(KEY_STORE) || "";
+    } catch {
+      return "";
+    }
+  }
+
+  function saveKey(key) {
+    apiKey = key;
+    try {
+      if (key) sessionStorage.setItem(KEY_STORE, key);
+      else sessionStorage.removeItem(KEY_STORE);
+    } catch {
+      // No storage: the key lasts until a reload.
+    }
+  }
+
+  function askForKey(question) {
+    refused = question;
+    saveKey(""); // missing or wrong: either way not worth sending again
+    keyRow.hidden = false;
+    keyInput.focus();
+    statusLine.textContent = "Enter an API key to ask.";
+  }
+
+  function useKey() {
+    const key = keyInput.value.trim();
+    if (!key) return;
+    if (!/^[\x21-\x7e]+$/.test(key)) {
+      statusLine.textContent = "An API key has no spaces or accented letters.";
+      return;
+    }
+    saveKey(key);
+    keyInput.value = "";
+    keyRow.hidden = true;
+    const question = refused;
+    refused = null;
+    if (question) send(question);
+    else input.focus();
+  }
 
   function newConversationId() {
     // getRandomValues works on plain http too (randomUUID needs a secure context).
@@ -371,13 +421,18 @@
     statusLine.textContent = "Searching the sources…";
     let entry;
     try {
+      const headers = { "Content-Type": "application/json", Accept: "application/json" };
+      if (apiKey) headers.Authorization = `Bearer ${apiKey}`;
       const response = await fetch("ask", {
         method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        headers,
         body: JSON.stringify({ question, conversation_id: conversation.id }),
       });
       const body = await response.json().catch(() => null);
-      if (response.ok && body) {
+      if (response.status === 401) {
+        entry = { question, error: errorText(response.status, body) };
+        askForKey(question);
+      } else if (response.ok && body) {
         entry = { question, answer: body };
         statusLine.textContent = body.abstained ? "Not covered by the corpus." : "Answer ready.";
       } else {
@@ -404,7 +459,7 @@
     } finally {
       pending = false;
       sendButton.disabled = false;
-      input.focus();
+      (keyRow.hidden ? input : keyInput).focus();
     }
   }
 
@@ -420,6 +475,14 @@
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       form.requestSubmit();
+    }
+  });
+
+  document.getElementById("use-key").addEventListener("click", useKey);
+  keyInput.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.isComposing) {
+      event.preventDefault(); // the key, not the question form
+      useKey();
     }
   });
 
