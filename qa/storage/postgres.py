@@ -5,6 +5,7 @@ replica builds at a time."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import time
 from collections.abc import Iterator, Sequence
@@ -28,10 +29,18 @@ POOL_SIZE = 8  # connections a process keeps at most: its answering, Slack and r
 CONNECT_TIMEOUT = 10  # seconds
 
 
+_TOKEN = re.compile(r"'(?:[^']|'')*'|\?|%")
+
+
 @lru_cache(maxsize=256)
 def _dialect(sql: str) -> str:
-    """``?`` placeholders as psycopg's ``%s`` (the statements hold no other ``?`` or ``%``)."""
-    return sql.replace("?", "%s")
+    """``?`` placeholders as psycopg's ``%s``, a ``%`` as ``%%``; quoted literals keep their ``?`` (and get ``%%``)."""
+
+    def sub(m: re.Match[str]) -> str:
+        tok = m.group()
+        return "%s" if tok == "?" else tok.replace("%", "%%")
+
+    return _TOKEN.sub(sub, sql)
 
 
 def describe_url(url: str) -> str:
