@@ -231,6 +231,8 @@ class Engine:
     def gaps(self, since_seconds: float, *, limit: int = 20) -> list[Gap]:
         """The questions of the last ``since_seconds`` the corpus did not serve, grouped by meaning with this
         engine's embeddings (:mod:`qa.gaps`)."""
+        if self._query_log is not None:
+            self._query_log.flush()  # this process's questions of a moment ago count too
         return find_gaps(self.database, self.embedder, since_seconds, limit=limit)
 
     def check_question(self, question: object) -> str:

@@ -24,8 +24,9 @@ def postgres_bindir() -> Path | None:
 
 
 class PostgresServer:
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, *, durable: bool = False) -> None:
         self.bindir = bindir
+        self.durable = durable  # PostgreSQL's own defaults (fsync, synchronous commits), as a deployment runs
         self.root = Path(tempfile.mkdtemp(prefix="qa-pg-"))
         self.data = self.root / "data"
         self.port = free_port()
@@ -44,9 +45,9 @@ class PostgresServer:
     def start(self) -> PostgresServer:
         self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
                   "--no-sync", "--no-instructions")
-        # Durability is not under test: no fsync makes the fresh databases and the writes fast.
-        opts = (f"-h 127.0.0.1 -p {self.port} -k {self.root} -c fsync=off -c synchronous_commit=off "
-                "-c full_page_writes=off -c max_connections=200")
+        opts = f"-h 127.0.0.1 -p {self.port} -k {self.root} -c max_connections=200"
+        if not self.durable:  # durability is not under test: no fsync makes fresh databases and writes fast
+            opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "server.log"), "-w",
                   "-t", "60", "-o", opts, "start")
         return self

@@ -73,17 +73,22 @@ def test_query_log_keeps_what_was_asked_for_its_retention(target: Target) -> Non
     log = QueryLog(db, keep_days=30)
     log.record(answer("Does Django have an ORM?", abstained=True), Origin("http", key_id="k1"), 12.5)
     log.record(answer("Who created Flask?"), Origin("slack", user_id="U1"), 30.0)
+    assert log.flush()  # written by the log's own thread
     rows = db.fetchall("SELECT adapter, key_id, user_id, question, abstained, confidence, latency_ms, index_version "
                        "FROM queries ORDER BY created")
     assert rows == [("http", "k1", None, "Does Django have an ORM?", 1, 0.1, 12.5, "v-1"),
                     ("slack", None, None, "Who created Flask?", 0, 0.9, 30.0, "v-1")]  # no user id unless opted in
-    QueryLog(db, keep_days=30, user_ids=True).record(answer("And Rails?"), Origin("slack", user_id="U2"), 1.0)
+    opted_in = QueryLog(db, keep_days=30, user_ids=True)
+    opted_in.record(answer("And Rails?"), Origin("slack", user_id="U2"), 1.0)
+    assert opted_in.flush()
     assert db.fetchone("SELECT user_id FROM queries WHERE question = 'And Rails?'") == ("U2",)
     db.execute("UPDATE queries SET created = ? WHERE adapter = 'http'", (time.time() - 31 * 86400,))
     assert log.prune() == 1  # older than the retention (also pruned whenever a process starts logging)
     assert [r[0] for r in db.fetchall("SELECT question FROM queries ORDER BY created")] == \
         ["Who created Flask?", "And Rails?"]
-    QueryLog(db, keep_days=0).record(answer("Not logged?"), Origin("cli"), 1.0)
+    off = QueryLog(db, keep_days=0)
+    off.record(answer("Not logged?"), Origin("cli"), 1.0)
+    assert off.flush()
     assert db.fetchone("SELECT COUNT(*) FROM queries")[0] == 2
 
 
@@ -94,6 +99,7 @@ def test_gaps_group_abstentions_and_down_votes_by_meaning(target: Target, embedd
                                                    "How do I deploy Rails on Heroku?", "Does Rails have an ORM?"]:
         log.record(answer(q, abstained=True), Origin("http"), 1.0)
     log.record(answer("Who created Flask?"), Origin("http"), 1.0)  # answered: no gap
+    assert log.flush()
     store = SlackStore(db)
     voted = store.record_answer(answer("How do you deploy a Rails app to Heroku?"), source="mention")
     store.record_feedback(voted, "U1", -1)

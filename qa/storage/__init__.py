@@ -37,8 +37,13 @@ class Database(ABC):
     kind: str  # "sqlite" or "postgresql"
 
     @abstractmethod
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run one statement; the number of rows it changed."""
+    def execute(self, sql: str, params: Sequence[Any] = (), *, durable: bool = True) -> int:
+        """Run one statement; the number of rows it changed. ``durable=False``: the commit need not wait for the
+        disk (a log row a database crash may lose: not worth the request's time)."""
+
+    @abstractmethod
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]], *, durable: bool = True) -> None:
+        """Run one statement for each of ``rows``, in one transaction."""
 
     @abstractmethod
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...

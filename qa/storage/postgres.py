@@ -78,9 +78,20 @@ class PostgresDatabase(Database):
             reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
             raise DatabaseError(f"cannot connect to PostgreSQL at {self.where}: {reason}") from None
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+    def execute(self, sql: str, params: Sequence[Any] = (), *, durable: bool = True) -> int:
         with self._pool.connection() as conn:
-            return int(conn.execute(_dialect(sql), params).rowcount)
+            if durable:
+                return int(conn.execute(_dialect(sql), params).rowcount)
+            with conn.transaction():  # an asynchronous commit: visible at once, flushed within moments
+                conn.execute("SET LOCAL synchronous_commit TO off")
+                return int(conn.execute(_dialect(sql), params).rowcount)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]], *, durable: bool = True) -> None:
+        with self._pool.connection() as conn, conn.transaction():
+            if not durable:
+                conn.execute("SET LOCAL synchronous_commit TO off")
+            with conn.cursor() as cur:
+                cur.executemany(_dialect(sql), rows)
 
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self._pool.connection() as conn:
