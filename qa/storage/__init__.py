@@ -9,6 +9,7 @@ backend runs it in its dialect. The schema is created and migrated when a databa
 
 from __future__ import annotations
 
+import atexit
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -88,6 +89,8 @@ def open_database(settings: Settings) -> Database:
                 from qa.storage.sqlite import SQLiteDatabase
 
                 db = SQLiteDatabase(Path(settings.data_dir) / SQLITE_FILE)
+            if not _open:
+                atexit.register(close_all)  # after the query log's last rows (atexit runs in reverse)
             _open[key] = db
         return db
 
