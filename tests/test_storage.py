@@ -4,6 +4,7 @@ retention, ``qa gaps``' grouping with the real model, one build at a time; the S
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -18,13 +19,14 @@ from qa.answer import Answer
 from qa.conversation import ConversationStore, Turn
 from qa.embedding import Embedder
 from qa.engine import Engine
-from qa.errors import BuildLockedError
+from qa.errors import BuildLockedError, SettingsError
 from qa.gaps import find_gaps, parse_since
 from qa.querylog import Origin, QueryLog
 from qa.settings import Settings
 from qa.storage import DatabaseError
 from qa.storage.schema import MIGRATIONS
 from tests.conftest import Target, make_settings
+from tests.servers import QA, child_env, free_port
 
 
 def answer(question: str, *, abstained: bool = False) -> Answer:
@@ -164,3 +166,20 @@ def test_qa_gaps_and_the_admin_endpoint(engine: Engine, tmp_path: Path, capsys: 
     with pytest.raises(SystemExit):
         qa_main([*dirs, "gaps", "--since", "later"])
     assert "since must be a positive duration" in capsys.readouterr().err
+
+
+def test_a_database_that_cannot_be_used_is_one_line(tmp_path: Path) -> None:
+    from qa.settings import load_settings
+    from qa.storage.postgres import PostgresDatabase
+
+    with pytest.raises(SettingsError, match="QA_DATABASE_URL: .*must be a postgresql:// URL"):
+        load_settings(_env_file=None, database_url="mysql://qa@db/qa")
+    url = f"postgresql://qa:hunter2@127.0.0.1:{free_port()}/qa"  # nothing listens there
+    with pytest.raises(DatabaseError) as exc:
+        PostgresDatabase(url)
+    message = str(exc.value)
+    assert message.startswith("cannot connect to PostgreSQL at postgresql://127.0.0.1:") and "refused" in message
+    assert "\n" not in message and "hunter2" not in message
+    out = subprocess.run([str(QA), "serve", "--port", str(free_port()), "--workers", "2"], capture_output=True,
+                         text=True, timeout=120, env=child_env(QA_DATABASE_URL=url, QA_DATA_DIR=str(tmp_path)))
+    assert out.returncode == 1 and out.stderr.strip().splitlines() == [f"error: {message}"]

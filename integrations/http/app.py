@@ -53,6 +53,7 @@ from qa.errors import (
 )
 from qa.querylog import Origin
 from qa.settings import Settings
+from qa.storage import DatabaseError
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ _STATUS: tuple[tuple[type[QAError], int], ...] = (
     (IndexMismatchError, 503),
     (BuildLockedError, 409),
     (CorpusError, 409),
+    (DatabaseError, 503),
 )
 
 # Served with the chat page: nothing may load from elsewhere, and nothing inline may run.
@@ -137,7 +139,9 @@ _ERRORS = {
 
 
 def _warm(engine: Engine) -> None:
-    """Load the index and the model. Without a usable index the app still starts; /readyz says why."""
+    """Open the database (a wrong QA_DATABASE_URL stops the start, in one line), load the index and the model.
+    Without a usable index the app still starts; /readyz says why."""
+    engine.database.schema_version()
     try:
         engine.warm_up()
     except QAError as exc:

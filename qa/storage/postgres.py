@@ -43,6 +43,11 @@ def _dialect(sql: str) -> str:
     return _TOKEN.sub(sub, sql)
 
 
+def _reason(exc: BaseException) -> str:
+    """psycopg's message on one line."""
+    return " ".join(line.strip() for line in str(exc).splitlines() if line.strip()) or type(exc).__name__
+
+
 def describe_url(url: str) -> str:
     """host:port/dbname of a connection URL, never its password."""
     from psycopg.conninfo import conninfo_to_dict
@@ -75,11 +80,22 @@ class PostgresDatabase(Database):
         try:
             return psycopg.connect(self.url, connect_timeout=CONNECT_TIMEOUT, **kwargs)
         except psycopg.Error as exc:
-            reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-            raise DatabaseError(f"cannot connect to PostgreSQL at {self.where}: {reason}") from None
+            raise DatabaseError(f"cannot connect to PostgreSQL at {self.where}: {_reason(exc)}") from None
+
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        """A pooled connection; the server unreachable (or the pool exhausted) is a :class:`DatabaseError`."""
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        try:
+            with self._pool.connection() as conn:
+                yield conn
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            raise DatabaseError(f"PostgreSQL at {self.where}: {_reason(exc)}") from exc
 
     def execute(self, sql: str, params: Sequence[Any] = (), *, durable: bool = True) -> int:
-        with self._pool.connection() as conn:
+        with self._connection() as conn:
             if durable:
                 return int(conn.execute(_dialect(sql), params).rowcount)
             with conn.transaction():  # an asynchronous commit: visible at once, flushed within moments
@@ -87,14 +103,14 @@ class PostgresDatabase(Database):
                 return int(conn.execute(_dialect(sql), params).rowcount)
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]], *, durable: bool = True) -> None:
-        with self._pool.connection() as conn, conn.transaction():
+        with self._connection() as conn, conn.transaction():
             if not durable:
                 conn.execute("SET LOCAL synchronous_commit TO off")
             with conn.cursor() as cur:
                 cur.executemany(_dialect(sql), rows)
 
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        with self._pool.connection() as conn:
+        with self._connection() as conn:
             return list(conn.execute(_dialect(sql), params).fetchall())
 
     def schema_version(self) -> int:
