@@ -21,7 +21,7 @@ from qa.errors import InvalidQuestionError, QAError
 from qa.evidence import abstains, confidence, score_units, select_claims
 from qa.gaps import Gap, find_gaps
 from qa.index import IndexVersion
-from qa.layout import live_version_dir
+from qa.layout import build_lock, live_version_dir
 from qa.query import Query, analyse, foreign_comparison
 from qa.querylog import Origin, QueryLog
 from qa.ranker import shipped_models
@@ -183,7 +183,9 @@ class Engine:
             progress=progress,
             show_progress=show_progress,
             lock_wait=lock_wait,
-            lock=self.database.build_lock,
+            # Replicas share the database: its lock makes one build at a time among them. Alone, the index
+            # folder's file lock does, and a build need not create the SQLite file.
+            lock=self.database.build_lock if self.settings.database_url else build_lock,
             index_type=self.settings.index_type,
             ann=AnnParams.from_settings(self.settings),
         )
