@@ -58,15 +58,14 @@ class Database(ABC):
         """Held while a build writes ``index_dir``: one build at a time among the processes sharing this
         database (replicas included); :class:`~qa.errors.BuildLockedError` after ``wait_seconds``."""
 
-    @abstractmethod
-    def schema_version(self) -> int: ...
+    def schema_version(self) -> int:
+        """The last migration applied (:mod:`qa.storage.schema`)."""
+        row = self.fetchone("SELECT MAX(version) FROM schema_version")
+        return int(row[0] or 0) if row else 0
 
     @abstractmethod
-    def describe(self) -> str:
-        """Where the data is, without secrets (for messages)."""
-
-    def close(self) -> None:  # noqa: B027 - optional
-        """Release connections (the process may keep using the database: it reconnects)."""
+    def close(self) -> None:
+        """Release the connections; the object is not used after."""
 
 
 _open: dict[str, Database] = {}

@@ -113,13 +113,6 @@ class PostgresDatabase(Database):
         with self._connection() as conn:
             return list(conn.execute(_dialect(sql), params).fetchall())
 
-    def schema_version(self) -> int:
-        row = self.fetchone("SELECT MAX(version) FROM schema_version")
-        return int(row[0] or 0) if row else 0
-
-    def describe(self) -> str:
-        return self.where
-
     def close(self) -> None:
         self._pool.close()
 

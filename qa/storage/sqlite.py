@@ -65,13 +65,6 @@ class SQLiteDatabase(Database):
     def build_lock(self, index_dir: Path, wait_seconds: float, say: Progress | None = None) -> AbstractContextManager[None]:
         return build_lock(index_dir, wait_seconds, say)
 
-    def schema_version(self) -> int:
-        row = self.fetchone("SELECT MAX(version) FROM schema_version")
-        return int(row[0] or 0) if row else 0
-
-    def describe(self) -> str:
-        return str(self.path)
-
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
         if conn is not None:
