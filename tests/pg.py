@@ -43,6 +43,14 @@ class PostgresServer:
             raise RuntimeError(f"{' '.join(cmd[:2])} failed ({out.returncode}): {out.stderr or out.stdout}")
 
     def start(self) -> PostgresServer:
+        try:
+            self._start()
+        except BaseException:
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise
+        return self
+
+    def _start(self) -> None:
         self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
                   "--no-sync", "--no-instructions")
         opts = f"-h 127.0.0.1 -p {self.port} -k {self.root} -c max_connections=200"
@@ -50,7 +58,6 @@ class PostgresServer:
             opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "server.log"), "-w",
                   "-t", "60", "-o", opts, "start")
-        return self
 
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
