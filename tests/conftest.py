@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
 DATA = SHARED / "data"  # the labelled evaluation sets, beside the clone (not in the repository)
+NO_POSTGRES = "PostgreSQL binaries missing under /usr/lib/postgresql (apt-get install postgresql)"
 LITESTAR_PAGE = ROOT / "tests/fixtures/litestar-benchmarks.rst"  # a real .rst page (MIT, see tests/fixtures/README.md)
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -52,9 +53,20 @@ def _has_set(name: str) -> bool:
     return True
 
 
+def _needs_postgres(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    return "postgres" in getattr(item, "fixturenames", ()) or bool(
+        callspec and callspec.params.get("target") == "postgresql")
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Skip (or, in CI, fail) a ``shared_data`` test whose data is missing. Skipped from here, every such test
-    folds into one line of pytest's summary per missing thing."""
+    """Skip (or, in CI, fail) a ``shared_data`` test whose data is missing, and a test against PostgreSQL when its
+    binaries are missing. Skipped from here, every such test folds into one line of pytest's summary per
+    missing thing."""
+    if _needs_postgres(item) and postgres_bindir() is None:
+        if item.config.getoption("--require-postgres"):
+            pytest.fail(f"{NO_POSTGRES} (--require-postgres)", pytrace=False)
+        pytest.skip(NO_POSTGRES)
     for mark in item.iter_markers("shared_data"):
         if not DATA.is_dir():
             missing = str(DATA)
@@ -150,13 +162,10 @@ def fake() -> Iterator[FakeSlack]:
 
 @pytest.fixture(scope="session")
 def postgres(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
-    """A real PostgreSQL server for the session (Debian's binaries); skipped in one line when they are absent,
-    failed instead with --require-postgres."""
+    """A real PostgreSQL server for the session (Debian's binaries)."""
     bindir = postgres_bindir()
-    if bindir is None:
-        if request.config.getoption("--require-postgres"):
-            pytest.fail("PostgreSQL binaries missing under /usr/lib/postgresql (--require-postgres)", pytrace=False)
-        pytest.skip("PostgreSQL binaries missing under /usr/lib/postgresql (apt-get install postgresql)")
+    if bindir is None:  # pytest_runtest_setup has skipped (or failed) the test already
+        pytest.skip(NO_POSTGRES)
     server = PostgresServer(bindir).start()
     yield server
     close_all()  # the pools of this process, before their server goes
