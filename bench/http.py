@@ -103,8 +103,11 @@ async def _request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, b
     return status, await reader.readexactly(length)
 
 
-async def _load(port: int, connections: int, seconds: float, make_body: Callable[[], bytes]) -> tuple[list[float], int, float]:
-    conns = [await asyncio.open_connection(HOST, port) for _ in range(connections)]
+async def _load(port: int | Sequence[int], connections: int, seconds: float,
+                make_body: Callable[[], bytes]) -> tuple[list[float], int, float]:
+    # Several ports (replicas): the connections go to each in turn, as a load balancer would spread them.
+    ports = [port] if isinstance(port, int) else list(port)
+    conns = [await asyncio.open_connection(HOST, ports[i % len(ports)]) for i in range(connections)]
     latencies: list[float] = []
     errors = 0
     sent = itertools.count()
@@ -124,7 +127,7 @@ async def _load(port: int, connections: int, seconds: float, make_body: Callable
                 ok = False
                 writer.close()
                 try:  # a fresh connection for the next request; the failed one counts as an error
-                    reader, writer = await asyncio.open_connection(HOST, port)
+                    reader, writer = await asyncio.open_connection(HOST, ports[i % len(ports)])
                 except OSError:
                     await asyncio.sleep(0.05)
                 conns[i] = (reader, writer)
@@ -140,7 +143,8 @@ async def _load(port: int, connections: int, seconds: float, make_body: Callable
     return latencies, errors, elapsed
 
 
-def load(port: int, connections: int, seconds: float, make_body: Callable[[], bytes]) -> tuple[list[float], int, float]:
+def load(port: int | Sequence[int], connections: int, seconds: float,
+         make_body: Callable[[], bytes]) -> tuple[list[float], int, float]:
     try:
         import uvloop
 
@@ -159,14 +163,16 @@ def free_port() -> int:
 
 
 def start_server(
-    workers: int, index_dir: Path, data_dir: Path, log: Path, threads: int | None = None, backend: str = "onnx-int8"
+    workers: int, index_dir: Path, data_dir: Path, log: Path, threads: int | None = None, backend: str = "onnx-int8",
+    **settings: str,
 ) -> tuple[subprocess.Popen[bytes], int]:
+    """``qa serve`` on a free port, ready; ``settings``: more ``QA_*`` variables for it."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("QA_") or k == "QA_MODEL_CACHE_DIR"}
     if threads:  # otherwise qa serve's default: cores // workers
         env.update(QA_EMBEDDING_THREADS=str(threads))  # qa serve gives torch (OMP/MKL) the same count
     env.update(QA_INDEX_DIR=str(index_dir), QA_CORPUS_DIR=str(ROOT / "corpus"), QA_DATA_DIR=str(data_dir),
-               QA_EMBEDDING_BACKEND=backend)
+               QA_EMBEDDING_BACKEND=backend, **settings)
     qa = Path(sys.executable).parent / "qa"
     with log.open("ab") as fh:
         proc = subprocess.Popen(

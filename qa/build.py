@@ -23,6 +23,8 @@ import shutil
 import sys
 import time
 from array import array
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -279,6 +281,7 @@ def build_index(
     progress: Progress | None = None,
     show_progress: bool = False,
     lock_wait: float = 600.0,
+    lock: Callable[[Path, float, Progress | None], AbstractContextManager[None]] = build_lock,
     index_type: str = "flat",
     ann: AnnParams | None = None,
 ) -> BuildReport:
@@ -287,7 +290,8 @@ def build_index(
     ``index_type`` (flat, hnsw, ivfpq or auto) and ``ann`` choose the FAISS index (see :mod:`qa.ann`);
     the manifest records the type built and its search parameters.
 
-    Raises :class:`BuildLockedError` when another build holds the lock for more than ``lock_wait`` s,
+    ``lock`` is held for the build: the index folder's file lock, or the database's (one build at a time across
+    replicas). Raises :class:`BuildLockedError` when another build holds it for more than ``lock_wait`` s,
     :class:`CorpusError` when the corpus has no readable article (the live version stays live), and
     :class:`~qa.ann.AnnSettingsError`, before anything is read or embedded, for index settings FAISS cannot build.
     """
@@ -295,7 +299,7 @@ def build_index(
     t0 = time.perf_counter()
     ann = ann or AnnParams()
     check_settings(index_type, ann, embedder.dim)
-    with build_lock(index_dir, lock_wait, say):
+    with lock(index_dir, lock_wait, say):
         versions = index_dir / VERSIONS
         versions.mkdir(parents=True, exist_ok=True)
         remove_debris(index_dir)

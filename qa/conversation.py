@@ -1,17 +1,16 @@
-"""Conversations: turns kept in SQLite, and follow-ups resolved against them without a language model."""
+"""Conversations: turns kept in the database, and follow-ups resolved against them without a language model."""
 
 from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 from qa.query import SubjectCatalog, analyse
-from qa.sqlite import ThreadLocalSQLite
+from qa.storage import Database
+from qa.storage.schema import TOKENS
 from qa.text import content_words
 
 _LEAD = re.compile(
@@ -209,37 +208,28 @@ def _replace_pronouns(q: str, subjects: tuple[str, ...]) -> str:
 
 
 class ConversationStore:
-    """Turns per conversation in SQLite (WAL), safe across threads and processes."""
+    """Turns per conversation in the deployment's database (:mod:`qa.storage`): every thread, process and
+    replica using it sees the same conversations."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._db = ThreadLocalSQLite(path)
-        with self._conn() as db:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS turns (conversation_id TEXT NOT NULL, created REAL NOT NULL, "
-                "question TEXT NOT NULL, resolved TEXT NOT NULL, subjects TEXT NOT NULL, qtype TEXT NOT NULL, "
-                "answer TEXT)"
-            )
-            db.execute("CREATE INDEX IF NOT EXISTS turns_conv ON turns (conversation_id, created)")
-
-    def _conn(self) -> sqlite3.Connection:
-        return self._db.conn()
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     @staticmethod
     def new_id() -> str:
         return f"c-{uuid.uuid4().hex[:12]}"
 
     def history(self, conversation_id: str) -> list[Turn]:
-        rows = self._conn().execute(
+        rows = self.db.fetchall(
             "SELECT question, resolved, subjects, qtype FROM turns WHERE conversation_id = ? "
-            "ORDER BY created DESC, rowid DESC LIMIT ?",
+            f"ORDER BY created DESC, {TOKENS[self.db.kind]['seq']} DESC LIMIT ?",
             (conversation_id, MAX_HISTORY),
-        ).fetchall()
+        )
         return [Turn(q, r, tuple(json.loads(s)), t) for q, r, s, t in reversed(rows)]
 
     def add(self, conversation_id: str, turn: Turn, answer: str | None) -> None:
         """Store a turn and the answer text given to it (None: recorded without being answered)."""
-        self._conn().execute(
-            "INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?)",
+        self.db.execute(
+            "INSERT INTO turns (conversation_id, created, question, resolved, subjects, qtype, answer) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (conversation_id, time.time(), turn.question, turn.resolved, json.dumps(list(turn.subjects)), turn.qtype, answer),
         )

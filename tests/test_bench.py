@@ -91,3 +91,13 @@ def test_http_load_test_refuses_bad_options_before_starting_anything(bad: list[s
     with pytest.raises(SystemExit) as exit_:
         main(bad)
     assert exit_.value.code == 2 and "must be at least 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("bad", [["--repeat", "0"], ["--seconds", "0"], ["--connections", "1"]])
+def test_replicas_benchmark_refuses_bad_options_before_starting_anything(
+        bad: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.replicas import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(bad)
+    assert exc.value.code == 2 and "--repeat at least 1" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""qa/conversation.py: follow-ups resolved without a language model; turns kept in SQLite."""
+"""qa/conversation.py: follow-ups resolved without a language model; turns kept in the database (SQLite or PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import pytest
 
 from qa.conversation import MAX_HISTORY, ConversationStore, Turn, resolve
 from qa.query import SubjectCatalog, analyse
+from tests.conftest import Target
+from tests.servers import child_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -242,11 +244,11 @@ def test_bare_follow_ups_are_not_flask_specific() -> None:
     assert resolve("what about in production?", history, dbs)[0] == "What about PostgreSQL in production?"
 
 
-# -- ConversationStore ----------------------------------------------------------------------------
+# -- ConversationStore (on both backends: SQLite and a real PostgreSQL) ---------------------------
 
 
-def test_store_round_trip_in_order(tmp_path: Path) -> None:
-    store = ConversationStore(tmp_path / "var" / "qa.sqlite3")  # creates the directory
+def test_store_round_trip_in_order(target: Target) -> None:
+    store = ConversationStore(target.open())  # creates the directory and the schema
     cid = store.new_id()
     assert cid.startswith("c-") and cid != store.new_id()
     assert store.history(cid) == []
@@ -263,21 +265,20 @@ def test_store_round_trip_in_order(tmp_path: Path) -> None:
     store.add(other, Turn("Who created Flask?", "Who created Flask?", ("Flask",), "fact"), "Armin Ronacher")
     assert store.history(cid) == turns
     assert [t.question for t in store.history(other)] == ["Who created Flask?"]
-    # A new store on the same file (a restart) sees the same turns.
-    assert ConversationStore(tmp_path / "var" / "qa.sqlite3").history(cid) == turns
+    # A new store on the same database (a restart) sees the same turns.
+    assert ConversationStore(target.open()).history(cid) == turns
 
 
-def test_history_keeps_the_latest_turns_in_order(tmp_path: Path) -> None:
-    store = ConversationStore(tmp_path / "qa.sqlite3")
+def test_history_keeps_the_latest_turns_in_order(target: Target) -> None:
+    store = ConversationStore(target.open())
     for i in range(MAX_HISTORY + 5):
         store.add("c-1", Turn(f"q{i}", f"q{i}", (), "fact"), "")
     history = store.history("c-1")
     assert [t.question for t in history] == [f"q{i}" for i in range(5, MAX_HISTORY + 5)]
 
 
-def test_two_stores_and_threads_see_each_others_turns(tmp_path: Path) -> None:
-    path = tmp_path / "qa.sqlite3"
-    a, b = ConversationStore(path), ConversationStore(path)
+def test_two_stores_and_threads_see_each_others_turns(target: Target) -> None:
+    a, b = ConversationStore(target.open()), ConversationStore(target.open())
     a.add("c-1", Turn("first", "first", (), "fact"), "")
     assert [t.question for t in b.history("c-1")] == ["first"]
     errors: list[BaseException] = []
@@ -296,7 +297,7 @@ def test_two_stores_and_threads_see_each_others_turns(tmp_path: Path) -> None:
         t.join(60)
         assert not t.is_alive()
     assert errors == []
-    rows = a._conn().execute("SELECT question FROM turns WHERE conversation_id = 'c-2'").fetchall()
+    rows = a.db.fetchall("SELECT question FROM turns WHERE conversation_id = 'c-2'")
     assert sorted(r[0] for r in rows) == sorted(f"{p}{i}" for p in "abc" for i in range(20))
     # Each writer's own turns come back in the order it wrote them.
     last = [t.question for t in b.history("c-2")]
@@ -305,20 +306,21 @@ def test_two_stores_and_threads_see_each_others_turns(tmp_path: Path) -> None:
         assert mine == sorted(mine)
 
 
-def test_another_process_sees_the_turns(tmp_path: Path) -> None:
-    path = tmp_path / "qa.sqlite3"
-    store = ConversationStore(path)
+def test_another_process_sees_the_turns(target: Target) -> None:
+    store = ConversationStore(target.open())
     store.add("c-1", Turn("Who created FastAPI?", "Who created FastAPI?", ("FastAPI",), "fact"), "")
     script = textwrap.dedent(
-        f"""
-        from pathlib import Path
+        """
         from qa.conversation import ConversationStore, Turn
-        s = ConversationStore(Path({str(path)!r}))
+        from qa.settings import Settings
+        from qa.storage import open_database
+        s = ConversationStore(open_database(Settings(_env_file=None)))
         print(len(s.history("c-1")))
         s.add("c-1", Turn("When was it released?", "When was FastAPI released?", ("FastAPI",), "fact"), "2018")
         """
     )
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         env=child_env(**target.env()))
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "1"
     history = store.history("c-1")

@@ -242,18 +242,21 @@ def test_feedback_click_is_stored_and_acknowledged(client: TestClient, fake: Fak
     assert texts(blocks)[-1] == "👎 Thanks, <@UVOTER001>: feedback recorded. 👍 0 · 👎 1"
     assert blocks[:-1] == reply.params["blocks"]  # the answer itself is untouched
 
-    [row] = [f for f in SlackStore.in_dir(slack_settings.data_dir).recent_feedback() if f.answer_id == answer_id]
+    [row] = [f for f in SlackStore.for_settings(slack_settings).recent_feedback() if f.answer_id == answer_id]
     assert (row.user_id, row.vote, row.question, row.channel) == ("UVOTER001", -1, "Does Flask support async views?", channel)
     assert row.citations >= 1
 
-    # `qa feedback` lists it, and the voted-down question as a coverage gap
-    assert qa_main(["--data-dir", str(slack_settings.data_dir), "feedback", "--json"]) == 0
+    # `qa feedback` lists it, and `qa gaps` the voted-down question
+    dirs = ["--data-dir", str(slack_settings.data_dir), "--index-dir", str(slack_settings.index_dir)]
+    assert qa_main([*dirs, "feedback", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert any(f["answer_id"] == answer_id and f["vote"] == -1 for f in report["feedback"])
-    assert any(g["question"] == "Does Flask support async views?" and g["down_votes"] == 1 for g in report["gaps"])
-    assert qa_main(["--data-dir", str(slack_settings.data_dir), "feedback"]) == 0
+    assert qa_main([*dirs, "feedback"]) == 0
     out = capsys.readouterr().out
-    assert "Does Flask support async views?" in out and "Coverage gaps" in out
+    assert "Does Flask support async views?" in out and "qa gaps" in out
+    assert qa_main([*dirs, "gaps", "--since", "1h", "--json"]) == 0
+    gaps = json.loads(capsys.readouterr().out)
+    assert any(g["question"] == "Does Flask support async views?" and g["down_votes"] == 1 for g in gaps)
 
 
 def test_url_verification_challenge_is_answered(client: TestClient) -> None:

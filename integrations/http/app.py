@@ -8,6 +8,7 @@ so the first request is fast and ``/readyz`` tells the truth.
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib.util
 import logging
 from collections.abc import AsyncIterator
@@ -50,7 +51,9 @@ from qa.errors import (
     InvalidQuestionError,
     QAError,
 )
+from qa.querylog import Origin
 from qa.settings import Settings
+from qa.storage import DatabaseError
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +70,7 @@ _STATUS: tuple[tuple[type[QAError], int], ...] = (
     (IndexMismatchError, 503),
     (BuildLockedError, 409),
     (CorpusError, 409),
+    (DatabaseError, 503),
 )
 
 # Served with the chat page: nothing may load from elsewhere, and nothing inline may run.
@@ -137,7 +141,9 @@ _ERRORS = {
 
 
 def _warm(engine: Engine) -> None:
-    """Load the index and the model. Without a usable index the app still starts; /readyz says why."""
+    """Open the database (a wrong QA_DATABASE_URL stops the start, in one line), load the index and the model.
+    Without a usable index the app still starts; /readyz says why."""
+    engine.database.schema_version()
     try:
         engine.warm_up()
     except QAError as exc:
@@ -227,8 +233,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         Without a `conversation_id` the server starts a conversation: the answer's `conversation_id` names it."""
         conversation_id = body.conversation_id or access.issue_conversation_id()
         # QA_ASK_CONCURRENCY at a time: the rest wait in the queue, not for the interpreter lock.
+        # The query log names the API key when the key middleware has set it.
+        origin = Origin("http", key_id=getattr(request.state, "api_key_id", None))
         answer = await asyncio.get_running_loop().run_in_executor(
-            request.app.state.ask_threads, engine.ask, body.question, access.conversation_key(key_id, conversation_id)
+            request.app.state.ask_threads, functools.partial(
+                engine.ask, body.question, access.conversation_key(key_id, conversation_id), origin=origin)
         )
         setattr(request.state, TIMINGS_KEY, answer.timings_ms)
         return {**answer.to_dict(), "conversation_id": conversation_id}
@@ -258,6 +267,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     if settings.admin_token:
         _add_rebuild(app, settings.admin_token)
         _add_sources(app, settings.admin_token)
+        _add_gaps(app, settings.admin_token)
 
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     def page() -> FileResponse:
@@ -330,6 +340,29 @@ def _add_sources(app: FastAPI, token: str) -> None:
         return {"doc_id": written.doc_id, "status": written.status, "notes": list(written.source.notes),
                 "build": build.to_dict() if build else None,
                 **{k: meta.get(k) for k in ("title", "author", "publisher", "published", "modified", "url", "subjects")}}
+
+
+def _add_gaps(app: FastAPI, token: str) -> None:
+    """``GET /gaps``: ``qa gaps`` over HTTP (admin only: the questions people asked)."""
+    from qa.gaps import parse_since
+
+    @app.get(
+        "/gaps",
+        dependencies=[Depends(_admin_check(token))],
+        responses={401: {"model": ErrorOut, "description": "missing or wrong admin token"},
+                   422: {"model": ErrorOut, "description": "since is not a duration like 7d"}},
+        tags=["answers"],
+        summary="Questions the corpus did not serve",
+    )
+    def gaps(engine: EngineDep,
+             since: Annotated[str, Query(description="how far back: 7d, 12h, 2w ...")] = "30d",
+             limit: Annotated[int, Query(ge=1, le=1000, description="groups returned")] = 20) -> dict[str, Any]:
+        """The questions abstained on or voted down since then, grouped by meaning, most frequent first."""
+        try:
+            seconds = parse_since(since)
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
+        return {"since": since, "gaps": [g.to_dict() for g in engine.gaps(seconds, limit=limit)]}
 
 
 def _add_docs(app: FastAPI) -> None:

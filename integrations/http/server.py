@@ -81,6 +81,11 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
         raise SlackAdapterMissingError("QA_SLACK_BOT_TOKEN and QA_SLACK_SIGNING_SECRET are set but integrations.slack is missing")
     cores = usable_cores()
     workers = workers or default_workers(cores)
+    from qa.storage import close_all, open_database
+
+    open_database(settings)  # created or migrated once, here; a wrong QA_DATABASE_URL is one line, not a traceback
+    if workers > 1:
+        close_all()  # the workers open their own
     # QA_EMBEDDING_THREADS as set, else (0, auto) the cores shared out among the workers.
     threads = str(settings.embedding_threads or threads_per_worker(workers, cores))
     os.environ.update(settings_env(settings))

@@ -3,8 +3,8 @@
 Built by ``create_slack_app(engine, settings)``; nothing happens at import. Bolt acknowledges each Events API
 request before the listener runs (``process_before_response=False``), so Slack gets its answer within 3 seconds
 however long the engine takes; commands and buttons call ``ack()`` first thing. Every delivery is handled at most
-once, across processes too: the event id (the same on Slack's retries) and the answered message are claimed in
-SQLite before any work.
+once, across processes and replicas too: the event id (the same on Slack's retries) and the answered message are
+claimed in the database (:mod:`qa.storage`) before any work.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from integrations.slack import render
 from integrations.slack.store import SlackStore
 from qa.errors import InvalidQuestionError, QAError
+from qa.querylog import Origin
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -76,7 +77,7 @@ def create_slack_app(engine: Engine, settings: Settings, *, socket: bool = False
         log.warning("could not reach Slack at %s (%s); the token is checked on the first request instead",
                     settings.slack_api_url, exc)
         app = build(verify_token=False)
-    bot = SlackBot(engine, store or SlackStore.in_dir(settings.data_dir))
+    bot = SlackBot(engine, store or SlackStore.for_settings(settings))
     bot.register(app)
     return app
 
@@ -133,7 +134,7 @@ class SlackBot:
         conversation_id = f"slack:{channel}:{thread_ts}"
         if self.store.claim(f"thread:{channel}:{thread_ts}") and thread_ts != ts:
             self._prime_thread(client, channel, thread_ts, conversation_id, context.bot_user_id)
-        answer = self._ask(question, conversation_id, lambda msg: self._post(client, channel, thread_ts, [msg]))
+        answer = self._ask(question, conversation_id, lambda msg: self._post(client, channel, thread_ts, [msg]), user)
         if answer is None:
             return
         answer_id = self.store.record_answer(answer, source=source, channel=channel, thread_ts=thread_ts, user_id=user)
@@ -160,10 +161,11 @@ class SlackBot:
         except QAError as exc:
             log.info("thread root not usable as a question: %s", exc)
 
-    def _ask(self, question: str, conversation_id: str | None, tell: Any) -> Answer | None:
-        """``engine.ask``, with errors turned into a message to the user (``tell``); None when it failed."""
+    def _ask(self, question: str, conversation_id: str | None, tell: Any, user: str | None) -> Answer | None:
+        """``engine.ask``, with errors turned into a message to the user (``tell``); None when it failed. The
+        query log keeps ``user`` only with QA_QUERY_LOG_SLACK_USERS."""
         try:
-            return self.engine.ask(question, conversation_id)
+            return self.engine.ask(question, conversation_id, origin=Origin("slack", user_id=user))
         except InvalidQuestionError as exc:
             tell(render.render_notice(f"I could not take that question: {exc}."))
         except QAError as exc:
@@ -197,7 +199,7 @@ class SlackBot:
             respond(text=msg.text, blocks=msg.blocks, response_type="ephemeral", replace_original=False)
 
         # Follow-ups work here too: one conversation per person and channel.
-        answer = self._ask(question, f"slack:{channel}:compare:{user}", tell)
+        answer = self._ask(question, f"slack:{channel}:compare:{user}", tell, user)
         if answer is None:
             return
         answer_id = self.store.record_answer(answer, source="command", channel=channel, user_id=user)
@@ -267,7 +269,7 @@ def mount(app: FastAPI, engine: Engine, settings: Settings, *, path: str = "/sla
     """Add ``POST /slack/events`` (Events API, slash commands, interactivity) to a FastAPI app.
 
     Bolt's ``dispatch`` verifies the signature, acks, and hands the listener to its own thread pool; it runs in
-    Starlette's thread pool here so the event loop never waits on SQLite or an ``ack()``."""
+    Starlette's thread pool here so the event loop never waits on the database or an ``ack()``."""
     from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
     from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
