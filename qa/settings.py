@@ -119,6 +119,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a postgresql:// URL (unset it for SQLite under QA_DATA_DIR)")
         return url
 
+
 _KEY_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 MIN_SECRET_CHARS = 16
 
