@@ -26,6 +26,8 @@ PASSING_SHARE = 0.005
 # Names the corpus never mentions decide a question alone when they are this share of its content words: what
 # "Does Quart support websockets?" is about, not "the CPU" in a paragraph about a team's Flask API.
 CENTRAL_SHARE = 0.15
+# A clipped word ('auth', 'req') lacks at least this many letters of the corpus word it stands for.
+CLIPPED_LETTERS = 3
 
 
 def max_edits(word: str) -> int:
@@ -80,6 +82,15 @@ class Vocabulary:
         best = min(found, key=lambda f: (f[1], not _subsequence(word, f[0]), -self.count[f[0]], f[0]))
         return best[0]
 
+    def completion(self, word: str) -> str | None:
+        """The corpus word ``word`` is a clipping of ('auth' of 'authentication', 'req' of 'requests'): the
+        commonest one it starts, at least :data:`CLIPPED_LETTERS` letters longer; None when the corpus has the
+        word as written or no word starts with it."""
+        if len(word) < 3 or word in self.count or not word.isalpha():
+            return None
+        longer = [w for w in self._by_letter.get(word[0], ()) if len(w) >= len(word) + CLIPPED_LETTERS and w.startswith(word)]
+        return min(longer, key=lambda w: (-self.count[w], w)) if longer else None
+
 
 def _subsequence(short: str, long: str) -> bool:
     letters = iter(long)
@@ -116,8 +127,8 @@ def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = f
 
 
 def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool]) -> tuple[str, list[tuple[str, str]]]:
-    """``text`` with each word the corpus does not hold as written replaced by the corpus word it is a typo
-    of, and the (typed, corrected) pairs. Left alone: words ``is_word`` knows (the model's vocabulary holds
+    """``text`` with each word the corpus does not hold as written replaced by the corpus word it is a
+    clipping or a typo of, and the (typed, corrected) pairs. Left alone: words ``is_word`` knows (the model's vocabulary holds
     them whole: real words, which the corpus may just not use) and capitalised words mid-sentence (names: a
     name the corpus lacks is news to report, not a typo to guess at)."""
     fixes: list[tuple[str, str]] = []
@@ -127,7 +138,7 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
         low = tok.lower()
         if low in STOPWORDS or (tok != low and m.start() > 0) or not tok.isalpha():
             return tok
-        right = vocab.correction(low)
+        right = vocab.correction(low) or vocab.completion(low)
         if right is None or is_word(low):
             return tok
         fixes.append((tok, right))
@@ -181,9 +192,15 @@ def written_as_name(tok: str) -> bool:
     return tok[0].isupper() or any(c.isupper() for c in tok[1:]) or any(c.isdigit() or c == "." for c in tok)
 
 
+def whole_word(word: str, pieces: Callable[[str], int]) -> bool:
+    """Whether the model's WordPiece vocabulary holds ``word`` whole, or its singular ('payloads'): a real
+    word, not a typo or jargon."""
+    return pieces(word) == 1 or (word.endswith("s") and pieces(word[:-1]) == 1)
+
+
 def _looks_named(tok: str, pieces: Callable[[str], int]) -> bool:
     """Written like a name, or jargon the model's WordPiece vocabulary does not hold whole."""
-    return written_as_name(tok) or pieces(tok.lower()) >= 2
+    return written_as_name(tok) or not whole_word(tok.lower(), pieces)
 
 
 def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) -> str | None:

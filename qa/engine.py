@@ -24,6 +24,7 @@ from qa.coverage import (
     foreign_language,
     passing_name,
     unknown_names,
+    whole_word,
 )
 from qa.embedding import CachedQueryEmbedder, Embedder, create_embedder
 from qa.errors import InvalidQuestionError, QAError
@@ -284,7 +285,7 @@ class Engine:
 
     def _is_word(self, word: str) -> bool:
         """Whether the model's vocabulary holds ``word`` whole (or its singular): a real word, not a typo."""
-        return self._word_pieces(word) == 1 or (word.endswith("s") and self._word_pieces(word[:-1]) == 1)
+        return whole_word(word, self._word_pieces)
 
     @property
     def abstain_threshold(self) -> float:

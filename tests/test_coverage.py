@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from qa.coverage import Vocabulary, central_names, correct_question, max_edits, unknown_names
+from qa.coverage import Vocabulary, central_names, correct_question, max_edits, unknown_names, whole_word
 from qa.engine import Engine
 
 VOCAB = Vocabulary({"flask": 40, "fastapi": 50, "performance": 6, "standardized": 1, "validation": 3, "float": 2,
-                    "created": 4, "create": 9, "dependency": 3, "panic": 1})
+                    "created": 4, "create": 9, "dependency": 3, "panic": 1, "authentication": 5, "authorization": 2,
+                    "requests": 7, "required": 3})
 
 
 def real_words(word: str) -> bool:  # stands in for the model's WordPiece vocabulary
@@ -33,6 +34,23 @@ def test_no_correction_for_known_words_far_words_or_another_first_letter() -> No
     assert VOCAB.correction("sanic") is None  # 'panic' is one edit away but starts differently
 
 
+def test_a_clipped_word_stands_for_the_commonest_corpus_word_it_starts() -> None:
+    assert VOCAB.completion("auth") == "authentication"
+    assert VOCAB.completion("req") == "requests"
+    assert VOCAB.completion("flask") is None  # the corpus's own word
+    assert VOCAB.completion("fl") is None  # too short to stand for anything
+    assert VOCAB.completion("validatio") is None  # one letter short is a typo's business, not a clipping
+    text, fixes = correct_question("Does FastAPI ship auth? How many req/s?", VOCAB, real_words)
+    assert text == "Does FastAPI ship authentication? How many requests/s?"
+    assert fixes == [("auth", "authentication"), ("req", "requests")]
+
+
+def test_a_plural_of_a_whole_word_is_no_jargon() -> None:
+    pieces = {"payload": 1, "payloads": 2, "auth": 2}.get
+    assert whole_word("payloads", lambda w: pieces(w, 3))
+    assert not whole_word("auth", lambda w: pieces(w, 3))
+
+
 def test_correct_question_leaves_real_words_and_names_alone() -> None:
     text, fixes = correct_question("Is flsk faster than fastpi on a flat Sanic box?", VOCAB, real_words)
     assert text == "Is flask faster than fastapi on a flat Sanic box?"
@@ -45,6 +63,8 @@ def test_correct_question_leaves_real_words_and_names_alone() -> None:
     "flsk vs fastapi",
     "Should we standardize on Flask or FastAPI?",
     "What library does FastAPI rely on for validating request data?",
+    "Does FastAPI ship with auth built in?",
+    "How many req/s does Flask manage?",
 ])
 def test_other_forms_and_typos_are_answered(engine: Engine, question: str) -> None:
     answer = engine.ask(question)
