@@ -151,8 +151,8 @@ def collect_questions(ranker, data: Path) -> tuple[np.ndarray, np.ndarray, list[
             for text, seen in zip(texts, _evidence(engine, texts), strict=True):
                 if seen is None:
                     continue
-                pool, x, unknown = seen
-                rows.append(question_features(snap, analyse(text, snap.catalog), pool.ids, x, ranker.score(x), unknown))
+                _pool, x, unknown = seen
+                rows.append(question_features(snap, analyse(text, snap.catalog), x, ranker.score(x), unknown))
                 labels.append(label)
                 sets.append(name)
         print(f"{name}: {len(own)} own and {len(foreign)} foreign dev questions", file=sys.stderr)
@@ -196,11 +196,9 @@ def fit_abstention(x: np.ndarray, y: np.ndarray, sets: list[str]):  # type: igno
 
 # The hand-weighted score the ranker replaced, per unit of cosine: the prior the weights shrink towards. It
 # decides what the training sets never show (code blocks, advice, subjects: none of SQuAD's or COVID-QA's
-# questions names a subject; section headings: their corpora have none, so a heading holding the question's
-# words counts as the unit holding them), and gives way to the data wherever the data speaks.
-HAND_SCORE = {"cos": 1.0, "near": 0.08, "lex_aspect": 0.3, "lex_section": 0.3, "short": -0.15, "phrase": 0.1,
-              "code_howto": 0.05, "code_other": -0.12, "advice_rec": 0.08, "howto_howto": 0.03, "not_about": -0.03,
-              "other_lead": -0.1}
+# questions names a subject), and gives way to the data wherever the data speaks.
+HAND_SCORE = {"cos": 1.0, "near": 0.08, "lex_aspect": 0.3, "short": -0.15, "phrase": 0.1, "code_howto": 0.05,
+              "code_other": -0.12, "advice_rec": 0.08, "howto_howto": 0.03, "not_about": -0.03, "other_lead": -0.1}
 
 
 def fit(g: Groups, l2: float = L2):  # type: ignore[no-untyped-def]

@@ -57,7 +57,7 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
     order = np.argsort(-logits, kind="stable")
     columns = (pool.ids[order].tolist(), logits[order].tolist(), x[order, FEATURES.index("cos")].tolist(),
                x[order, FEATURES.index("lex_aspect")].tolist())
-    return Ranking(list(map(Scored, *columns)), question_features(snap, query, pool.ids, x, logits, unknown=False))
+    return Ranking(list(map(Scored, *columns)), question_features(snap, query, x, logits, unknown=False))
 
 
 def unit_evidence(

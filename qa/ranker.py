@@ -207,17 +207,13 @@ QUESTION_FEATURES = (
     "top_score",  # the ranker's logit for its first unit (how good the best evidence is, not only how clear)
     "top_unit_cos",  # the cosine of the ranker's first unit with the question
     "second_lex",  # the second largest share of the question's words one unit holds (the corpus says it twice)
-    "top_share",  # IDF-weighted share of the question's words the ranker's first five units (or headings) hold
 )
-TOP_SHARE_UNITS = 5
 
 
 def question_features(
-    snap: Snapshot, query: Query, ids: NDArray[np.int64], x: NDArray[np.float64], logits: NDArray[np.float64],
-    unknown: bool,
+    snap: Snapshot, query: Query, x: NDArray[np.float64], logits: NDArray[np.float64], unknown: bool,
 ) -> NDArray[np.float64]:
-    """One row of :data:`QUESTION_FEATURES`: how well the corpus covers the question, given its candidate
-    units ``ids``, their feature rows and the ranker's logits."""
+    """One row of :data:`QUESTION_FEATURES`: how well the corpus covers the question."""
     content = [t for t in query.terms if t not in STOPWORDS] or list(query.terms)
     weights = np.array([snap.idf_of(t) for t in content])
     known = np.array([t in snap.idf for t in content], dtype=np.float64)
@@ -227,13 +223,5 @@ def question_features(
     top = [x[:, FEATURES.index(name)].max() for name in ("cos", "chunk_dense", "lex_all")]
     lex = np.sort(x[:, FEATURES.index("lex_all")])
     first = int(np.argmax(logits))
-    # A question whose rarest word none of the best evidence holds is seldom answered by it, however close
-    # the rest reads (a question about a virus put to an encyclopedia that has the other words).
-    best = ids[np.argsort(-logits, kind="stable")[:TOP_SHARE_UNITS]]
-    asked = [t for t in dict.fromkeys(query.terms) if t not in STOPWORDS and t not in QUESTION_WORDS] or content
-    idf = np.array([snap.idf_of(t) for t in asked])
-    headings = frozenset().union(*(snap.section_words[c] for c in snap.unit_chunk[best].tolist()))
-    held = np.array([t in headings or snap.holding(best, t).any() for t in asked], dtype=np.float64)
-    share = float(idf @ held / idf.sum()) if len(asked) else 0.0
     return np.array([*top, coverage, prob, float(unknown), float(logits[first]), float(x[first, FEATURES.index("cos")]),
-                     float(lex[-2]) if len(lex) > 1 else 0.0, share])
+                     float(lex[-2]) if len(lex) > 1 else 0.0])
