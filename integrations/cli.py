@@ -111,7 +111,7 @@ def terminal_text(text: str) -> str:
             continue
         pieces = []
         for kind, value, url in runs(part.body):
-            pieces.append(f"`{value}`" if kind == "code" else f"{value} <{url}>" if kind == "link"
+            pieces.append(f"`{value}`" if kind == "code" else (value if value == url else f"{value} <{url}>") if kind == "link"
                           else f"[{value}]" if kind == "cite" else value)
         out.append("".join(pieces))
     return "\n".join(out)

@@ -179,7 +179,7 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
                 said = [f"{_claim_display(snap, s.unit, s.span, label=False)} [{n}]"
                         for s, n in zip(statements, cited_cells[subject], strict=True)]
                 cells.append(Section("cell", subject, heading, f"{heading} " + " / ".join(said), tuple(cited_cells[subject])))
-            name = aspect.name
+            name = clean_heading(aspect.name) or aspect.name  # a heading's id and marks are not its name
             short = {subject: [short_value(snap, s, aspect) for s in row.get(subject) or []] for subject in query.subjects}
             shown = {subject: [_short_display(snap, s, aspect) for s in row.get(subject) or []] for subject in query.subjects}
             table_rows.append(ComparisonRow(aspect=name, cells=cited_cells, values=short, display=shown))
