@@ -293,3 +293,21 @@ def test_real_answers_read_well_in_block_kit(readable_engine: Any) -> None:
 
     spanish = everything(readable_engine.ask("¿Cómo agrego una tarea en segundo plano?"))
     assert "does not seem to be written in the language of the corpus" in spanish
+
+
+def test_disagreements_and_cells_read_well_in_block_kit(markup_engine: Any) -> None:
+    """Documentation Markdown in what sources disagree on and in comparison cells: links as <url|text>, code
+    in backticks, HTML reduced to its text; a corpus's bracketed number as written, never escaped."""
+    conflict = everything(markup_engine.ask("How many reads per second does Ibex KV serve?"))
+    box = conflict[conflict.index(":warning: *Sources disagree*"):]
+    assert "<https://ibex.example.org/tools/kvbench/|the `kvbench` tool>" in box
+    assert "Throughput (reads per second): ~55k with `mmap`" in box
+    assert "&lt;abbr" not in conflict and "](" not in conflict
+
+    cells = everything(markup_engine.ask("Compare Ibex KV and Marten Store replication"))
+    side = cells[cells.index("*Side by side*"):]
+    assert "Ibex KV: <https://ibex.example.org/replication/|Built in>, to followers [1]" in side
+    assert "Marten Store: None [1]" in side and "&lt;abbr" not in cells
+
+    batch = everything(markup_engine.ask("How does Ibex KV answer a batch read?"))
+    assert "keys[0]" in batch and "keys[5]" in batch and "\\[" not in batch

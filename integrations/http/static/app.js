@@ -153,7 +153,9 @@
       if (match[1]) node = el("code", { class: "inline-code" }, match[1].length > 1 ? match[2].trim() : match[2]);
       else if (match[3]) {
         const href = safeHttpUrl(match[4]);
-        node = href ? el("a", { href, target: "_blank", rel: "noopener noreferrer" }, match[3]) : match[3];
+        // The link's text may hold code spans ("the `kvbench` tool").
+        const label = withCiteLinks(match[3], null);
+        node = href ? el("a", { href, target: "_blank", rel: "noopener noreferrer" }, ...label) : el("span", {}, ...label);
       } else if (match[5]) node = `[${match[5]}]`;
       else if (turn !== null) node = citeLink(turn, match[6]);
       if (node === null) continue;
