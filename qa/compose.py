@@ -28,7 +28,6 @@ from qa.display import (
     escape_markers,
     inline,
     link_resolver,
-    plain,
     section_path,
     shorten,
     table_row,
@@ -305,7 +304,8 @@ def context_span(snap: Snapshot, unit: int) -> tuple[int, int] | None:
             continue
         if version.unit_kinds[prev] in ("sentence", "item"):
             _, a, b = (int(x) for x in version.units[prev])
-            return (a, b) if plain(snap.unit_text[prev]) else None  # markup alone ('<img ...>') says nothing
+            # Markup alone ('<img ...>', '/// tip') says nothing: its display form is empty.
+            return (a, b) if display(snap.unit_text[prev]) else None
         return None
     return None
 
@@ -325,8 +325,8 @@ def unit_display(snap: Snapshot, unit: int, *, context: bool = True) -> str:
         return table_row(version.unit_contexts[unit], snap.unit_text[unit], resolve)
     # A unit of markup alone ('<br>') has no display text of its own: its words as written, then.
     shown = display(snap.unit_text[unit], resolve) or " ".join(snap.unit_text[unit].split())
-    if context and (ctx := context_span(snap, unit)) is not None:
-        shown = f"{display(doc.text[ctx[0]:ctx[1]], resolve)} {shown}"
+    if context and (ctx := context_span(snap, unit)) is not None and (before := display(doc.text[ctx[0]:ctx[1]], resolve)):
+        shown = f"{before} {shown}"
     return shown
 
 

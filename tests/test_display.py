@@ -227,18 +227,28 @@ def test_nearest_topics_are_shown_without_heading_ids(readable_engine: Engine) -
 
 
 def test_markup_alone_is_no_context(tmp_path: Path, embedder: OnnxEmbedder) -> None:
-    """A sentence pointing back at an image tag gets no context: '<img ...>' says nothing to a reader."""
+    """A sentence pointing back at an image tag or an admonition's opening line gets no context: '<img ...>'
+    and '/// tip' say nothing to a reader."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "shots.md").write_text(
         "# Shots\n\n## Docs UI\n\nThe docs UI lists every route of the application.\n\n"
-        '<img src="/img/docs-ui.png">\n\nIt works correctly behind the proxy too.\n', encoding="utf-8")
+        '<img src="/img/docs-ui.png">\n\nIt works correctly behind the proxy too.\n\n'
+        "## Overrides\n\nOverrides replace a dependency in tests.\n\n/// tip\n\n"
+        "Then you can reset the overrides with an empty dict.\n\n///\n", encoding="utf-8")
     build_index(corpus, tmp_path / "index", embedder)
     engine = Engine(make_settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "var"), embedder)
     snap = engine.snapshot()
     it = next(u for u, text in enumerate(snap.unit_text) if text.startswith("It works"))
     assert context_span(snap, it) is None
     assert unit_display(snap, it) == "It works correctly behind the proxy too."
+    then = next(u for u, text in enumerate(snap.unit_text) if "Then you can reset" in text)
+    assert unit_display(snap, then).startswith(("Then you can reset", "Overrides replace a dependency"))
+    assert check_display(unit_display(snap, then))
+
+
+def check_display(text: str) -> bool:
+    return bool(text) and text == text.strip() and "///" not in text
 
 
 # -- disagreements and comparison cells over documentation Markdown (tests/conftest.py MARKUP_DOCS) --------------
