@@ -155,7 +155,7 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
             pieces.append(f"{shown} [{n}] ({source(u)})")
         topic = clean_heading(disagreement.topic) or disagreement.topic
         conflict_out.append(Conflict(topic=topic, claims=tuple(out_claims)))
-        heading = f"{topic} — sources disagree, newest first:"
+        heading = f"{escape_markers(topic)} — sources disagree, newest first:"  # display text, as the claims
         sections += _section("disagreement", topic, heading, f"{heading} " + "; ".join(pieces) + ".",
                              [c.citation for c in out_claims])
 
@@ -182,8 +182,9 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
             short = {subject: [short_value(snap, s, aspect) for s in row.get(subject) or []] for subject in query.subjects}
             shown = {subject: [_short_display(snap, s, aspect) for s in row.get(subject) or []] for subject in query.subjects}
             table_rows.append(ComparisonRow(aspect=name, cells=cited_cells, values=short, display=shown))
-            line = f"{name} — " + "; ".join(cell.text for cell in cells)
-            lines += _section("aspect", name, name, line, [n for cell in cells for n in cell.citations], tuple(cells))
+            heading = escape_markers(name)  # display text, as the cells
+            line = f"{heading} — " + "; ".join(cell.text for cell in cells)
+            lines += _section("aspect", name, heading, line, [n for cell in cells for n in cell.citations], tuple(cells))
         comparison = Comparison(subjects=query.subjects, rows=tuple(table_rows))
         lead = [c for c in claims if c.subject is None and not (set(c.units) & used)][:1]
         if lead:
@@ -248,7 +249,7 @@ def _claim_text(snap: Snapshot, unit: int, span: tuple[int, int], *, label: bool
 def _claim_display(snap: Snapshot, unit: int, span: tuple[int, int], *, label: bool = True) -> str:
     """:func:`_claim_text` as people read it (:mod:`qa.display`): the display form the citations use."""
     resolve = _resolver(snap, unit)
-    text = display(span_text(snap, unit, span), resolve) or " ".join(span_text(snap, unit, span).split())
+    text = display(span_text(snap, unit, span), resolve) or escape_markers(" ".join(span_text(snap, unit, span).split()))
     if snap.unit_cells[unit] and label:
         row_label, _ = row_cells(snap.version.unit_contexts[unit], snap.unit_text[unit])
         return f"{inline(row_label, resolve)}: {text}"

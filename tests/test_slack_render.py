@@ -311,3 +311,22 @@ def test_disagreements_and_cells_read_well_in_block_kit(markup_engine: Any) -> N
 
     batch = everything(markup_engine.ask("How does Ibex KV answer a batch read?"))
     assert "keys[0]" in batch and "keys[5]" in batch and "\\[" not in batch
+
+
+def test_escaped_corpus_brackets_and_display_values_in_constructed_answers() -> None:
+    """Headings, claims and cells are display text: a corpus's escaped bracket shows as written, a display
+    value's link and code as mrkdwn; an answer stored before display fields shows its raw words, escaped."""
+    heading = "Items\\[0] — sources disagree, newest first:"
+    answer = make_answer(
+        Section("disagreement", "Items[0]", heading, f"{heading} `items[0]` is the head [1]; it is \\[1] [2].", (1, 2)),
+        conflicts=(Conflict("Items[0]", (ConflictClaim("`items[0]` is the head", 1, display="`items[0]` is the head"),
+                                         ConflictClaim("it is <b>[1]</b>", 2))),),
+        comparison=Comparison(("Flask", "FastAPI"), (ComparisonRow(
+            "Async", {"Flask": [1], "FastAPI": [2]}, {"Flask": ["[views](https://a.example/v)"], "FastAPI": ["x[2]"]},
+            {"Flask": ["[views](https://a.example/v)"]}),)),
+    )
+    shown = "\n".join(texts(render.answer_blocks(answer)))
+    assert "*Items[0] — sources disagree, newest first:*" in shown and "it is [1] [2]." in shown
+    assert "• [1] `items[0]` is the head" in shown and "• [2] it is &lt;b&gt;[1]&lt;/b&gt;" in shown
+    assert "Flask: <https://a.example/v|views> [1]" in shown
+    assert "FastAPI: x[2] [2]" in shown and "\\[" not in shown

@@ -235,9 +235,9 @@ def _section_text(section: Section) -> str:
     """A section in mrkdwn, escaped, its heading in bold: ``*Flask:* ...``; a comparison row as
     ``*Aspect* — *Flask:* ...; *FastAPI:* ...``."""
     if section.parts:
-        return f"*{escape(section.heading)}* — " + "; ".join(_section_text(p) for p in section.parts)
+        return f"*{rich(section.heading)}* — " + "; ".join(_section_text(p) for p in section.parts)
     if section.heading:
-        return f"*{escape(section.heading)}*{rich(section.text[len(section.heading):])}"
+        return f"*{rich(section.heading)}*{rich(section.text[len(section.heading):])}"
     return rich(section.text)
 
 

@@ -371,10 +371,10 @@
     for (const s of parts) {
       if ((s.kind === "aspect" && hasTable) || (s.kind === "disagreement" && hasConflicts)) continue;
       const block = el("div", { class: `section-block ${s.kind}` });
-      if (s.heading) block.append(el("p", { class: "section-heading" }, s.heading));
+      if (s.heading) block.append(el("p", { class: "section-heading" }, ...withCiteLinks(s.heading, null)));
       if (s.kind === "aspect" && s.parts && s.parts.length) {
         block.append(el("ul", { class: "cells" }, ...s.parts.map((p) => el("li", {},
-          el("span", { class: "cell-label" }, p.heading || p.label || ""), " ", ...inline(body(p))))));
+          el("span", { class: "cell-label" }, ...withCiteLinks(p.heading || p.label || "", null)), " ", ...inline(body(p))))));
       } else {
         appendRich(block, body(s), inline, "p");
       }
