@@ -126,8 +126,9 @@ def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = f
     """Whether ``question`` seems written in another language than the corpus. Cheap and model-free, judged
     on the question's own words (names aside: the corpus's subjects, words written with capitals past the
     first) when it has at least two: fewer than half are words the corpus holds in any form, and more of
-    its words that look like another language's function words (unknown to the corpus, and short or on
-    another language's stopword list: 'quelles', 'welche') than are the corpus's function words; or most of
+    its words that look like another language's function words (short and unknown to the corpus, or on
+    another language's stopword list and held by the corpus at most in passing: 'quelles', 'welche', 'la')
+    than are the corpus's function words; or most of
     its letters lie outside the corpus's alphabet. A keyword query of long words in the corpus's language is
     not flagged."""
     toks = []
@@ -149,10 +150,15 @@ def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = f
         return False
     ours = sum(t in vocab.function_words for t in toks)
     others = vocab.other_function_words
-    # Another language's function word counts unless the corpus writes it as it is ('quali' is not 'quality').
-    theirs = sum(t not in vocab.count if t in others else len(t) <= FUNCTION_WORD_LETTERS and not vocab.known(t)
+
+    def borrowed(t: str) -> bool:
+        """Another language's function word that the corpus writes as it is at most in passing ('la' in a
+        Spanish contributor's name), or not at all ('quali' is not 'quality')."""
+        return t in others and vocab.count.get(t, 0) <= PASSING_UNITS
+
+    theirs = sum(borrowed(t) or (t not in others and len(t) <= FUNCTION_WORD_LETTERS and not vocab.known(t))
                  for t in toks)
-    return theirs > ours and sum(vocab.known(t) for t in toks) * 2 < len(toks)
+    return theirs > ours and sum(vocab.known(t) and not borrowed(t) for t in toks) * 2 < len(toks)
 
 
 def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool]) -> tuple[str, list[tuple[str, str]]]:

@@ -296,7 +296,8 @@ def markers(text: str) -> list[int]:
 
 def shorten(text: str, limit: int) -> str:
     """Display text (no code blocks) cut to about ``limit`` words, never inside a code span or a link's
-    syntax (a link keeps its first words as its text), "…" when cut."""
+    syntax (a link keeps its first words as its text), "…" when cut; trailing punctuation dropped, as a
+    short value ends without it."""
     out: list[str] = []
     left = limit
     for kind, value, url in runs(text):
