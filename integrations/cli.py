@@ -56,6 +56,8 @@ def render_text(answer: Answer, docs: Mapping[str, Document] | None = None) -> s
     made plain, code blocks whole and fenced). With the index's ``docs``, an excerpt's place is given as lines
     of its file (what an editor shows); else as the character offsets into the text after the front matter
     (the JSON's ``start``/``end``); the verbatim quote is in ``--json``."""
+    from qa.display import escape_markers
+
     lines = [f"Note: {notice}" for notice in answer.notices]
     if answer.resolved_question != answer.question:
         lines.append(f"(understood as: {answer.resolved_question})")
@@ -71,7 +73,8 @@ def render_text(answer: Answer, docs: Mapping[str, Document] | None = None) -> s
             lines.append(f"  {conflict.topic}:")
             for claim in conflict.claims:
                 cit = answer.citations[claim.citation - 1]
-                lines.append(f"    [{claim.citation}] {claim.text}  ({cit.publisher or cit.title}, {cit.published or 'undated'})")
+                said = terminal_text(claim.display or escape_markers(claim.text))
+                lines.append(f"    [{claim.citation}] {said}  ({cit.publisher or cit.title}, {cit.published or 'undated'})")
     if answer.citations:
         lines.append("")
         lines.append("Sources:")
@@ -97,14 +100,19 @@ def render_text(answer: Answer, docs: Mapping[str, Document] | None = None) -> s
 
 def terminal_text(text: str) -> str:
     """Display text (``qa.display``) for a terminal: code spans keep their backticks, a link is its text with
-    the url after it in angle brackets, fenced code blocks stay as they are (a terminal is monospaced)."""
-    from qa.display import runs
+    the url after it in angle brackets, a corpus's escaped bracket is a bracket again, fenced code blocks stay
+    as they are (a terminal is monospaced)."""
+    from qa.display import runs, split_code
 
     out = []
-    for line in text.split("\n"):
+    for part in split_code(text):
+        if part.code:
+            out.append(f"{part.fence}{part.info}\n{part.body}\n{part.fence}" if part.body else f"{part.fence}{part.info}\n{part.fence}")
+            continue
         pieces = []
-        for kind, value, url in runs(line):
-            pieces.append(f"`{value}`" if kind == "code" else f"{value} <{url}>" if kind == "link" else value)
+        for kind, value, url in runs(part.body):
+            pieces.append(f"`{value}`" if kind == "code" else (value if value == url else f"{value} <{url}>") if kind == "link"
+                          else f"[{value}]" if kind == "cite" else value)
         out.append("".join(pieces))
     return "\n".join(out)
 
@@ -131,7 +139,7 @@ def render_comparison(answer: Answer) -> str:
     header = ["Aspect", *comp.subjects]
     rows = [header]
     for row in comp.rows:
-        rows.append([row.aspect, *(row.cell(subject) for subject in comp.subjects)])
+        rows.append([row.aspect, *(terminal_text(row.cell(subject)) for subject in comp.subjects)])
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote as _urlquote
 
-from qa.display import plain, row_plain_cells
+from qa.display import escape_markers, plain, row_plain_cells
 
 NOT_COVERED = "The corpus does not cover this."
 
@@ -39,9 +39,10 @@ class Citation:
 
 @dataclass(frozen=True, slots=True)
 class ConflictClaim:
-    text: str
+    text: str  # verbatim: the words of the cited quote that say it (a table cell after its row label)
     citation: int
     published: str | None = None
+    display: str = ""  # ``text`` as people read it (qa.display), as a citation's ``display``; "" in older answers
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +58,18 @@ class ComparisonRow:
     # subject -> what each cited source says there, in short form, in the order of ``cells`` (a table cell as
     # written, an item's label, or the clause naming the aspect, cut to a few words)
     values: dict[str, list[str]] = field(default_factory=dict)
+    # ``values`` as people read them (qa.display: links, code spans, HTML reduced to its text), cut to the
+    # same few words; empty in older answers
+    display: dict[str, list[str]] = field(default_factory=dict)
 
     def cell(self, subject: str) -> str:
-        """A cell as text: each source's value in short form with its citation ('No [6] / None (sync only) [7]');
-        the citation numbers alone for an answer stored without values; '—' when no source covers it."""
+        """A cell in display form (qa.display): each source's value in short form with its citation marker
+        ('No [6] / None (sync only) [7]'); the raw values, or the citation numbers alone, for an answer stored
+        without them; '—' when no source covers it."""
         cited = self.cells.get(subject) or []
-        values = self.values.get(subject) or []
         if not cited:
             return "—"
+        values = self.display.get(subject) or [escape_markers(v) for v in self.values.get(subject) or []]
         if len(values) == len(cited):
             return " / ".join(f"{v} [{n}]" for v, n in zip(values, cited, strict=True))
         return " ".join(f"[{n}]" for n in cited)
@@ -140,7 +145,8 @@ class Answer:
         comp = d.get("comparison")
         if comp:
             d["comparison"] = Comparison(tuple(comp["subjects"]),
-                                         tuple(ComparisonRow(r["aspect"], dict(r["cells"]), dict(r.get("values") or {}))
+                                         tuple(ComparisonRow(r["aspect"], dict(r["cells"]), dict(r.get("values") or {}),
+                                                             dict(r.get("display") or {}))
                                                for r in comp["rows"]))
         d["timings_ms"] = dict(d.get("timings_ms") or {})
         d["sections"] = tuple(_section(x) for x in d.get("sections") or ())

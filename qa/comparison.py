@@ -69,9 +69,10 @@ def question_stems(snap: Snapshot, query: Query) -> frozenset[str]:
 SHORT_WORDS = 10  # a comparison cell's value in short form: at most this many words
 
 
-def short_value(snap: Snapshot, said: Statement, aspect: Aspect) -> str:
-    """What a statement says in a comparison cell, in short form: a table cell as written, the label of an item
-    written 'Label: explanation', else the clause naming the aspect, cut to :data:`SHORT_WORDS` words."""
+def short_clause(snap: Snapshot, said: Statement, aspect: Aspect) -> str:
+    """What a statement says in a comparison cell, uncut and verbatim: a table cell as written, the label of an
+    item written 'Label: explanation', else the clause naming the aspect (never cutting a code span, a link or
+    an HTML tag open)."""
     text = span_text(snap, said.unit, said.span).strip()
     if not snap.unit_cells[said.unit]:
         head, sep, _rest = text.partition(": ")
@@ -79,9 +80,13 @@ def short_value(snap: Snapshot, said: Statement, aspect: Aspect) -> str:
             return head
         for m in _WORD_AT.finditer(text):
             if stem(m.group().lower()) in aspect.stems:
-                text = _clause(text, 0, m.start(), m.end()).strip()
-                break
-    kept = text.split()
+                return _clause(text, 0, m.start(), m.end()).strip()
+    return text
+
+
+def short_value(snap: Snapshot, said: Statement, aspect: Aspect) -> str:
+    """:func:`short_clause` cut to :data:`SHORT_WORDS` words."""
+    kept = short_clause(snap, said, aspect).split()
     short = " ".join(kept[:SHORT_WORDS]).rstrip(".,;:")
     return short + ("…" if len(kept) > SHORT_WORDS else "")
 
@@ -241,11 +246,18 @@ def _clause(text: str, since: int, start: int, end: int) -> str:
     to the next after it ('FastAPI was created in 2018, and its community is not that big' -> 'and its
     community is not'; 'FastAPI has an inbuilt dependency injection that ensures classes are not ...' ->
     'FastAPI has an inbuilt dependency injection')."""
-    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, since, start)]
-    after = _CLAUSE_BREAK.search(text, end)
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, since, start) if not _inside_markup(text, m.start())]
+    after = next((m for m in _CLAUSE_BREAK.finditer(text, end) if not _inside_markup(text, m.start())), None)
     return text[breaks[-1] if breaks else since : after.start() if after else len(text)]
 
 
+def _inside_markup(text: str, at: int) -> bool:
+    """Whether ``text[at]`` lies inside a code span, a link's syntax or an HTML tag, which a clause break
+    would cut open ('[CORS with the `CORSMiddleware`](../tutorial/cors.md)', '<abbr title="a, b">')."""
+    return any(m.start() < at < m.end() - 1 for m in _MARKUP.finditer(text) if m.start() <= at)
+
+
+_MARKUP = re.compile(r"(`+).+?\1|!?\[[^\]\n]*\]\([^)\n]*\)|<[^<>\n]*>")
 _CLAUSE_BREAK = re.compile(r"[,;:—–()]|\s-\s|\b(?:but|while|whereas|that|which|who|because|since|when|if)\b")
 _CONTRAST = re.compile(r"\b(?:whereas|while|but|although|though|unlike)\b|;|—")
 _WORD_AT = re.compile(r"[A-Za-z][A-Za-z0-9]*")

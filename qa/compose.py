@@ -18,9 +18,21 @@ from qa.answer import (
     text_fragment_link,
 )
 from qa.aspects import Aspect, row_cells
-from qa.comparison import Disagreement, Statement, short_value, span_text
+from qa.comparison import SHORT_WORDS, Disagreement, Statement, short_clause, short_value, span_text
 from qa.cues import BACK_REFERENCE, SHORT_UNIT_WORDS
-from qa.display import code_block_span, display, link_resolver, plain, section_path, table_row, topic_label
+from qa.display import (
+    Resolver,
+    clean_heading,
+    code_block_span,
+    display,
+    escape_markers,
+    inline,
+    link_resolver,
+    section_path,
+    shorten,
+    table_row,
+    topic_label,
+)
 from qa.evidence import Claim, abstains
 from qa.query import Query
 from qa.retrieval import Candidate
@@ -136,13 +148,15 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
         out_claims = []
         pieces = []
         for u, span in items:
-            text = _claim_text(snap, u, span)
+            shown = _claim_display(snap, u, span)
             n = cite(u)
-            out_claims.append(ConflictClaim(text=text, citation=n, published=_published(snap, u) or None))
-            pieces.append(f"{text} [{n}] ({source(u)})")
-        conflict_out.append(Conflict(topic=disagreement.topic, claims=tuple(out_claims)))
-        heading = f"{disagreement.topic} — sources disagree, newest first:"
-        sections += _section("disagreement", disagreement.topic, heading, f"{heading} " + "; ".join(pieces) + ".",
+            out_claims.append(ConflictClaim(text=_claim_text(snap, u, span), citation=n,
+                                            published=_published(snap, u) or None, display=shown))
+            pieces.append(f"{shown} [{n}] ({source(u)})")
+        topic = clean_heading(disagreement.topic) or disagreement.topic
+        conflict_out.append(Conflict(topic=topic, claims=tuple(out_claims)))
+        heading = f"{escape_markers(topic)} — sources disagree, newest first:"  # display text, as the claims
+        sections += _section("disagreement", topic, heading, f"{heading} " + "; ".join(pieces) + ".",
                              [c.citation for c in out_claims])
 
     comparison = None
@@ -161,14 +175,16 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
                     continue
                 cited_cells[subject] = [cite(s.unit) for s in statements]
                 # Each source's own words for the cell, so every citation backs what is shown beside it.
-                said = [f"{_claim_text(snap, s.unit, s.span, label=False)} [{n}]"
+                said = [f"{_claim_display(snap, s.unit, s.span, label=False)} [{n}]"
                         for s, n in zip(statements, cited_cells[subject], strict=True)]
                 cells.append(Section("cell", subject, heading, f"{heading} " + " / ".join(said), tuple(cited_cells[subject])))
-            name = aspect.name
+            name = clean_heading(aspect.name) or aspect.name  # a heading's id and marks are not its name
             short = {subject: [short_value(snap, s, aspect) for s in row.get(subject) or []] for subject in query.subjects}
-            table_rows.append(ComparisonRow(aspect=name, cells=cited_cells, values=short))
-            line = f"{name} — " + "; ".join(cell.text for cell in cells)
-            lines += _section("aspect", name, name, line, [n for cell in cells for n in cell.citations], tuple(cells))
+            shown = {subject: [_short_display(snap, s, aspect) for s in row.get(subject) or []] for subject in query.subjects}
+            table_rows.append(ComparisonRow(aspect=name, cells=cited_cells, values=short, display=shown))
+            heading = escape_markers(name)  # display text, as the cells
+            line = f"{heading} — " + "; ".join(cell.text for cell in cells)
+            lines += _section("aspect", name, heading, line, [n for cell in cells for n in cell.citations], tuple(cells))
         comparison = Comparison(subjects=query.subjects, rows=tuple(table_rows))
         lead = [c for c in claims if c.subject is None and not (set(c.units) & used)][:1]
         if lead:
@@ -230,6 +246,35 @@ def _claim_text(snap: Snapshot, unit: int, span: tuple[int, int], *, label: bool
     return text
 
 
+def _claim_display(snap: Snapshot, unit: int, span: tuple[int, int], *, label: bool = True) -> str:
+    """:func:`_claim_text` as people read it (:mod:`qa.display`): the display form the citations use."""
+    resolve = _resolver(snap, unit)
+    text = display(span_text(snap, unit, span), resolve) or escape_markers(" ".join(span_text(snap, unit, span).split()))
+    if snap.unit_cells[unit] and label:
+        row_label, _ = row_cells(snap.version.unit_contexts[unit], snap.unit_text[unit])
+        return f"{inline(row_label, resolve)}: {text}"
+    return text
+
+
+def _short_display(snap: Snapshot, said: Statement, aspect: Aspect) -> str:
+    """A comparison cell's value in display form: the clause in display form, then cut (so that no link or
+    code span is cut open), as few words as ``values`` keeps."""
+    shown = shorten(display(short_clause(snap, said, aspect), _resolver(snap, said.unit)), SHORT_WORDS)
+    return shown or escape_markers(short_value(snap, said, aspect))
+
+
+def _resolver(snap: Snapshot, unit: int) -> Resolver:
+    """Resolves the links of a unit's document (:func:`qa.display.link_resolver`)."""
+    docs = snap.version.docs
+    doc = snap.doc_of(unit)
+
+    def url_of(doc_id: str) -> str | None:
+        found = docs.get(doc_id)
+        return found.url if found else None
+
+    return link_resolver(doc.doc_id, doc.url, url_of)
+
+
 def _published(snap: Snapshot, unit: int) -> str:
     doc = snap.doc_of(unit)
     return doc.published or ""
@@ -260,7 +305,8 @@ def context_span(snap: Snapshot, unit: int) -> tuple[int, int] | None:
             continue
         if version.unit_kinds[prev] in ("sentence", "item"):
             _, a, b = (int(x) for x in version.units[prev])
-            return (a, b) if plain(snap.unit_text[prev]) else None  # markup alone ('<img ...>') says nothing
+            # Markup alone ('<img ...>', '/// tip') says nothing: its display form is empty.
+            return (a, b) if display(snap.unit_text[prev]) else None
         return None
     return None
 
@@ -271,12 +317,7 @@ def unit_display(snap: Snapshot, unit: int, *, context: bool = True) -> str:
     version = snap.version
     _, start, end = (int(x) for x in version.units[unit])
     doc = snap.doc_of(unit)
-
-    def url_of(doc_id: str) -> str | None:
-        found = version.docs.get(doc_id)
-        return found.url if found else None
-
-    resolve = link_resolver(doc.doc_id, doc.url, url_of)
+    resolve = _resolver(snap, unit)
     kind = version.unit_kinds[unit]
     if kind == "code":
         a, b = code_block_span(doc.text, start, end)  # a block split for length is shown whole
@@ -285,8 +326,8 @@ def unit_display(snap: Snapshot, unit: int, *, context: bool = True) -> str:
         return table_row(version.unit_contexts[unit], snap.unit_text[unit], resolve)
     # A unit of markup alone ('<br>') has no display text of its own: its words as written, then.
     shown = display(snap.unit_text[unit], resolve) or " ".join(snap.unit_text[unit].split())
-    if context and (ctx := context_span(snap, unit)) is not None:
-        shown = f"{display(doc.text[ctx[0]:ctx[1]], resolve)} {shown}"
+    if context and (ctx := context_span(snap, unit)) is not None and (before := display(doc.text[ctx[0]:ctx[1]], resolve)):
+        shown = f"{before} {shown}"
     return shown
 
 

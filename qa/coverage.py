@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz import process
@@ -36,13 +37,40 @@ def max_edits(word: str) -> int:
 
 
 # The language check: a corpus's function words are its most common short words (found, not listed, so any
-# language's corpus has its own); a question is judged on at least this many words of its own.
+# language's corpus has its own). A question written in another script needs at least this many letters of it.
 FUNCTION_WORDS = 50
 FUNCTION_WORD_LETTERS = 4
 LANGUAGE_MIN_WORDS = 3
+# Words of its own a question is judged on (names aside): two, as a German question's nouns are capitalised
+# and set aside as names ('Welche Firmen nutzen Flask?').
+QUESTION_MIN_WORDS = 2
 _LETTERS = re.compile(r"[^\W\d_]+")
 FOREIGN_NOTICE = ("This question does not seem to be written in the language of the corpus, so the matches may "
                   "miss what you mean: asking in the corpus's language works best.")
+
+
+# A language whose stopword list holds at least this share of what the best list holds of the corpus's
+# function words is a language of the corpus (a corpus may be written in two).
+OWN_LANGUAGE_SHARE = 0.5
+
+
+@lru_cache(maxsize=1)
+def _stopword_lists() -> dict[str, frozenset[str]]:
+    """Function words of 58 languages (the stopwords-iso lists), by ISO 639-1 code."""
+    import stopwordsiso
+
+    return {lang: frozenset(w.lower() for w in stopwordsiso.stopwords(lang)) for lang in sorted(stopwordsiso.langs())}
+
+
+def other_function_words(function_words: frozenset[str]) -> frozenset[str]:
+    """Function words of the languages the corpus is not written in: the stopword lists of every language but
+    those holding most of the corpus's own function words (found, not assumed), less the words of those."""
+    lists = _stopword_lists()
+    held = {lang: len(function_words & listed) for lang, listed in lists.items()}
+    best = max(held.values(), default=0)
+    own = {lang for lang, n in held.items() if best and n >= OWN_LANGUAGE_SHARE * best}
+    theirs = frozenset().union(*(listed for lang, listed in lists.items() if lang not in own))
+    return theirs.difference(*(lists[lang] for lang in own))
 
 
 class Vocabulary:
@@ -53,6 +81,7 @@ class Vocabulary:
         common = sorted((w for w in unit_count if w.isalpha() and 1 < len(w) <= FUNCTION_WORD_LETTERS),
                         key=lambda w: (-unit_count[w], w))
         self.function_words = frozenset(common[:FUNCTION_WORDS])
+        self._other_function_words: frozenset[str] | None = None
         self.stems = {stem(w) for w in unit_count if len(w) >= 4}
         # Names the corpus writes with a version number: 'jinja2', 'python3' are mentions of 'Jinja', 'Python'.
         self.versioned = {w.rstrip("0123456789") for w in unit_count if w[-1:].isdigit() and w[:1].isalpha()}
@@ -61,6 +90,13 @@ class Vocabulary:
             if len(w) >= 3 and w.isalpha():
                 by_letter[w[0]].append(w)
         self._by_letter = dict(by_letter)
+
+    @property
+    def other_function_words(self) -> frozenset[str]:
+        """Function words of other languages than the corpus's (:func:`other_function_words`), found once."""
+        if self._other_function_words is None:
+            self._other_function_words = other_function_words(self.function_words)
+        return self._other_function_words
 
     def known(self, word: str) -> bool:
         """In the corpus as written, or (four letters or more) as another form of the same stem."""
@@ -100,10 +136,12 @@ def _subsequence(short: str, long: str) -> bool:
 def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = frozenset()) -> bool:
     """Whether ``question`` seems written in another language than the corpus. Cheap and model-free, judged
     on the question's own words (names aside: the corpus's subjects, words written with capitals past the
-    first) when it has at least three: fewer than half are words the corpus holds in any form, and more of
-    its short words (where a language's function words are) are unknown to the corpus than are the corpus's
-    function words; or most of its letters lie outside the corpus's alphabet. A keyword query of long words
-    in the corpus's language is not flagged."""
+    first) when it has at least two: fewer than half are words the corpus holds in any form, and more of
+    its words that look like another language's function words (short and unknown to the corpus, or on
+    another language's stopword list and held by the corpus at most in passing: 'quelles', 'welche', 'la')
+    than are the corpus's function words; or most of
+    its letters lie outside the corpus's alphabet. A keyword query of long words in the corpus's language is
+    not flagged."""
     toks = []
     for i, m in enumerate(_LETTERS.finditer(question)):
         tok = m.group(0)
@@ -119,11 +157,19 @@ def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = f
     other = sum(not c.isascii() for c in letters)
     if other >= LANGUAGE_MIN_WORDS and other * 2 > len(letters):
         return True
-    if len(toks) < LANGUAGE_MIN_WORDS:
+    if len(toks) < QUESTION_MIN_WORDS:
         return False
     ours = sum(t in vocab.function_words for t in toks)
-    theirs = sum(len(t) <= FUNCTION_WORD_LETTERS and not vocab.known(t) for t in toks)
-    return theirs > ours and sum(vocab.known(t) for t in toks) * 2 < len(toks)
+    others = vocab.other_function_words
+
+    def borrowed(t: str) -> bool:
+        """Another language's function word that the corpus writes as it is at most in passing ('la' in a
+        Spanish contributor's name), or not at all ('quali' is not 'quality')."""
+        return t in others and vocab.count.get(t, 0) <= PASSING_UNITS
+
+    theirs = sum(borrowed(t) or (t not in others and len(t) <= FUNCTION_WORD_LETTERS and not vocab.known(t))
+                 for t in toks)
+    return theirs > ours and sum(vocab.known(t) and not borrowed(t) for t in toks) * 2 < len(toks)
 
 
 def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool]) -> tuple[str, list[tuple[str, str]]]:

@@ -9,7 +9,9 @@ renders the same way:
   is its text;
 - fenced code blocks (```` ``` ````), whole, indentation kept;
 - everything else plain text: HTML tags reduced to their text, emphasis marks dropped, entities decoded,
-  soft line breaks joined.
+  soft line breaks joined, the lines that open and close an extension's admonition (``/// tip``,
+  ``!!! note``) dropped; a bracketed number of the corpus's own ("hl[6]", "items[0]") escaped as ``\\[6]``
+  so that it never reads as an answer's ``[n]`` citation marker (:func:`markers`).
 
 Markdown is parsed with markdown-it-py (CommonMark), not with regular expressions.
 """
@@ -32,10 +34,16 @@ Resolver = Callable[[str], str | None]
 _MD = MarkdownIt("commonmark")
 # A heading's attribute list, as Python-Markdown (attr_list) and MkDocs write it: "Tasks { #tasks }".
 _HEADING_ATTRS = re.compile(r"\s*\{\s*[#.:][^{}]*\}\s*$")
+# The line that opens or closes an admonition or block of a Markdown extension ('/// tip', '///',
+# '!!! note "Title"', '??? info'): markup, not words.
+_BLOCK_MARKER = re.compile(r"^[ \t]*(?:/{3}|[!?]{3}\+?)(?:[ \t].*)?$")
 _FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,})")
 _FENCES = re.compile(r"(?m)^[ \t]*(`{3,}|~{3,})[^\n]*$")
-# In display text: a code span, or a link with an absolute http(s) url (what `display` itself writes).
-_DISPLAY_TOKEN = re.compile(r"(`+)(.+?)\1|\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
+# In display text: a code span, a link with an absolute http(s) url (what `display` itself writes), a
+# corpus's bracketed number (escaped) or an answer's citation marker.
+_DISPLAY_TOKEN = re.compile(r"(`+)(.+?)\1|\[([^\]\n]+)\]\((https?://[^)\s]+)\)|\\\[(\d+)\]|\[(\d+)\]")
+# A bracket of corpus text that would read as a citation marker: escaped in display text.
+_MARKER_LIKE = re.compile(r"\[(?=\d+\])")
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt", ".rst")
 
 
@@ -57,7 +65,7 @@ def _render(tokens: Sequence[Token], resolve: Resolver | None, *, links: bool) -
     for tok in tokens:
         kind = tok.type
         if kind == "text":
-            out.append(tok.content)
+            out.append(escape_markers(tok.content) if links else tok.content)
         elif kind == "code_inline":
             out.append(_code_span(tok.content) if links else tok.content)
         elif kind in ("softbreak", "hardbreak"):
@@ -110,8 +118,8 @@ def display(text: str, resolve: Resolver | None = None) -> str:
     for part in split_code(text):
         if part.code:
             out.append(f"{part.fence}{part.info}\n{part.body}\n{part.fence}" if part.body else f"{part.fence}{part.info}\n{part.fence}")
-        elif part.body.strip():
-            out.append(inline(part.body, resolve))
+        elif prose := "\n".join(line for line in part.body.split("\n") if not _BLOCK_MARKER.match(line)).strip():
+            out.append(inline(prose, resolve))
     return "\n".join(out)
 
 
@@ -247,17 +255,72 @@ def _cells(row: str) -> list[str]:
 
 def runs(text: str) -> list[tuple[str, str, str | None]]:
     """Display text (no code blocks) as runs for an adapter to lay out: ``("text", s, None)``,
-    ``("code", s, None)`` or ``("link", text, url)``."""
+    ``("code", s, None)``, ``("link", text, url)`` or, in an answer's text, ``("cite", "3", None)`` for a
+    ``[3]`` citation marker. A corpus's escaped bracket (``\\[6]``) is the text ``[6]``; adjacent text runs
+    are joined."""
     out: list[tuple[str, str, str | None]] = []
+
+    def add(kind: str, value: str, url: str | None = None) -> None:
+        if kind == "text" and out and out[-1][0] == "text":
+            out[-1] = ("text", out[-1][1] + value, None)
+        elif value or kind != "text":
+            out.append((kind, value, url))
+
     last = 0
     for m in _DISPLAY_TOKEN.finditer(text):
-        if m.start() > last:
-            out.append(("text", text[last : m.start()], None))
+        add("text", text[last : m.start()])
         if m.group(1):
-            out.append(("code", m.group(2).strip() if m.group(1) != "`" else m.group(2), None))
+            add("code", m.group(2).strip() if m.group(1) != "`" else m.group(2))
+        elif m.group(3):
+            add("link", m.group(3), m.group(4))
+        elif m.group(5):
+            add("text", f"[{m.group(5)}]")
         else:
-            out.append(("link", m.group(3), m.group(4)))
+            add("cite", m.group(6))
         last = m.end()
-    if last < len(text):
-        out.append(("text", text[last:], None))
+    add("text", text[last:])
     return out
+
+
+def escape_markers(text: str) -> str:
+    """Plain text in display text: a bracketed number that would read as a citation marker escaped."""
+    return _MARKER_LIKE.sub(r"\\[", text)
+
+
+def markers(text: str) -> list[int]:
+    """The citation numbers of an answer text's ``[n]`` markers, in order: not in code (spans or fenced
+    blocks), not a corpus's own bracketed number (escaped in display text)."""
+    return [int(value) for part in split_code(text) if not part.code
+            for kind, value, _ in runs(part.body) if kind == "cite"]
+
+
+def shorten(text: str, limit: int) -> str:
+    """Display text (no code blocks) cut to about ``limit`` words, never inside a code span or a link's
+    syntax (a link keeps its first words as its text), "…" when cut; trailing punctuation dropped, as a
+    short value ends without it."""
+    out: list[str] = []
+    left = limit
+    for kind, value, url in runs(text):
+        n = len(value.split())
+        if n <= left or kind == "cite":
+            out.append(_run_text(kind, value, url))
+            left -= n if kind != "cite" else 0
+            continue
+        if kind == "link" and left > 0:
+            out.append(_run_text(kind, " ".join(value.split()[:left]), url))
+        elif kind == "text" and left > 0:
+            lead = " " if value[:1].isspace() else ""
+            out.append(_run_text(kind, lead + " ".join(value.split()[:left]), url))
+        return "".join(out).rstrip(" .,;:") + "…"
+    return "".join(out).rstrip(" .,;:")
+
+
+def _run_text(kind: str, value: str, url: str | None) -> str:
+    """A run back in display text."""
+    if kind == "code":
+        return _code_span(value)
+    if kind == "link":
+        return f"[{value}]({url})"
+    if kind == "cite":
+        return f"[{value}]"
+    return escape_markers(value)

@@ -217,8 +217,51 @@ Signals let a task hook into the request start and request end events of the ser
 }
 
 
-def write_readable_corpus(folder: Path) -> Path:
-    for name, text in READABLE_DOCS.items():
+# Documentation-style Markdown in what sources disagree on and in comparison cells (links, relative links,
+# <abbr>, code spans, heading ids) and bracketed numbers in prose that must not read as citation markers.
+MARKUP_DOCS = {
+    "ibex/guide.md": """---
+title: Ibex KV Guide
+url: https://ibex.example.org/guide/
+published: 2025-05-01
+subjects: [Ibex KV, Marten Store]
+---
+# Ibex KV Guide { #ibex-kv-guide }
+
+## Read throughput { #read-throughput }
+
+In our lab <abbr title="Ibex Key-Value">Ibex KV</abbr> served 80,000 reads per second on a single node, measured with [the `kvbench` tool](../tools/kvbench.md).
+Marten Store served 30,000 reads per second on the same node.
+
+## Batches { #batches }
+
+Ibex KV answers a batch read with the first key as keys[0] and the sixth key as keys[5], in the order asked.
+""",
+    "matrix.md": """---
+title: Key-Value Store Matrix
+publisher: Bench Weekly
+published: 2023-02-01
+subjects: [Ibex KV, Marten Store]
+---
+# Key-Value Store Matrix
+
+| Feature | Ibex KV | Marten Store |
+|---|---|---|
+| Throughput (reads per second) | ~55k with `mmap` | 30,000 |
+| Replication | [Built in](https://ibex.example.org/replication/), to followers | <abbr title="not available">None</abbr> |
+| Licence | MIT | MIT |
+""",
+    "tools/kvbench.md": """---
+title: kvbench
+url: https://ibex.example.org/tools/kvbench/
+---
+kvbench measures the reads and writes per second of a key-value store over a fixed key set.
+""",
+}
+
+
+def write_readable_corpus(folder: Path, docs: dict[str, str] = READABLE_DOCS) -> Path:
+    for name, text in docs.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text, encoding="utf-8")
     return folder
@@ -236,6 +279,20 @@ def readable_settings(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEm
 @pytest.fixture(scope="session")
 def readable_engine(readable_settings: Settings, embedder: OnnxEmbedder) -> Engine:
     return Engine(readable_settings, embedder)
+
+
+@pytest.fixture(scope="session")
+def markup_settings(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Settings:
+    """A real index of MARKUP_DOCS, built once."""
+    tmp = tmp_path_factory.mktemp("markup")
+    corpus = write_readable_corpus(tmp / "corpus", MARKUP_DOCS)
+    build_index(corpus, tmp / "index", embedder)
+    return make_settings(corpus_dir=corpus, index_dir=tmp / "index", data_dir=tmp / "var")
+
+
+@pytest.fixture(scope="session")
+def markup_engine(markup_settings: Settings, embedder: OnnxEmbedder) -> Engine:
+    return Engine(markup_settings, embedder)
 
 
 @pytest.fixture(scope="session")

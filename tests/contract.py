@@ -6,6 +6,7 @@ import json
 import re
 
 from qa.answer import Answer, text_fragment_link
+from qa.display import markers
 from qa.documents import Document
 
 MARK = re.compile(r"\[(\d+)\]")
@@ -13,7 +14,7 @@ NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?k?")
 
 
 def used_citations(answer: Answer) -> set[int]:
-    used = {int(n) for n in MARK.findall(answer.answer)}
+    used = set(markers(answer.answer))
     for conflict in answer.conflicts:
         used |= {c.citation for c in conflict.claims}
     if answer.comparison:
@@ -39,14 +40,25 @@ def check_contract(answer: Answer, docs: dict[str, Document]) -> None:
         else:
             assert c.context_start is None and c.context_end is None
         assert c.display and c.display.strip() == c.display
-    markers = {int(n) for n in MARK.findall(answer.answer)}
-    assert markers <= set(numbers), f"[n] without a citation: {markers - set(numbers)}"
+    # A marker is a [n] outside code; a bracketed number of the corpus's own ("hl[6]") is escaped in display text.
+    marks = set(markers(answer.answer))
+    assert marks <= set(numbers), f"[n] without a citation: {marks - set(numbers)}"
+    for c in answer.citations:
+        assert not markers(c.display), (c.n, c.display)
+    # Disagreements and comparison cells have a display form beside their verbatim words, as quotes do.
+    for conflict in answer.conflicts:
+        for claim in conflict.claims:
+            assert claim.display and not markers(claim.display), claim
+    if answer.comparison:
+        for row in answer.comparison.rows:
+            assert {s: len(v) for s, v in row.display.items()} == {s: len(v) for s, v in row.cells.items()}, row
+            assert all(v and not markers(v) for said in row.display.values() for v in said), row
     assert set(numbers) <= used_citations(answer), f"unused citations: {set(numbers) - used_citations(answer)}"
     assert 0.0 <= answer.confidence <= 1.0
     # The structure adapters render: the sections make up the answer text, and each cites what it marks.
     assert answer.answer == "\n".join(s.text for s in answer.sections)
     for s in answer.sections:
-        assert all(f"[{n}]" in s.text for n in s.citations), s
+        assert set(s.citations) <= set(markers(s.text)), s
         assert all(p.text in s.text and set(p.citations) <= set(s.citations) for p in s.parts), s
     assert {n for s in answer.sections for n in s.citations} == set(numbers)
     if answer.abstained:
@@ -54,5 +66,5 @@ def check_contract(answer: Answer, docs: dict[str, Document]) -> None:
         assert "does not cover" in answer.answer
         assert answer.citations == () and answer.conflicts == () and answer.comparison is None
     else:
-        assert answer.citations and markers
+        assert answer.citations and marks
     json.dumps(answer.to_dict())  # JSON-ready

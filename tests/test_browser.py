@@ -57,6 +57,12 @@ def readable_url(readable_settings: Settings, embedder: OnnxEmbedder) -> Iterato
     yield from serve(create_app(readable_settings, Engine(readable_settings, embedder)))
 
 
+@pytest.fixture(scope="module")
+def markup_url(markup_settings: Settings, embedder: OnnxEmbedder) -> Iterator[str]:
+    """uvicorn over documentation Markdown in disagreements and comparison cells (tests/conftest.py MARKUP_DOCS)."""
+    yield from serve(create_app(markup_settings, Engine(markup_settings, embedder)))
+
+
 def serve(app: Any) -> Iterator[str]:
     """``app`` under uvicorn in a thread on a free port, until the generator is closed; yields its address."""
     port = free_port()
@@ -328,6 +334,39 @@ def test_documentation_quotes_read_as_people_expect_on_a_phone(readable_page: An
     assert block.text_content() == 'def notify(user):\n    if user.email:\n        send_mail(user.email, "Welcome")\n    return True'
     assert block.evaluate("el => getComputedStyle(el).fontFamily").split(",")[-1].strip() == "monospace"
     assert not overflows(page)
+
+
+def test_disagreements_and_cells_read_as_people_expect_on_a_phone(browser: Any, markup_url: str) -> None:
+    """Documentation Markdown in what sources disagree on and in comparison cells: links clickable, code in
+    monospace, HTML reduced to its text, no heading ids; a bracketed number of the corpus is text, not a link
+    to a citation; nothing wider than a 390 px screen."""
+    for page in open_page(browser, markup_url):
+        card = ask_in_page(page, "How many reads per second does Ibex KV serve?")
+        box = card.locator("section.conflicts")
+        assert box.locator("h4").inner_text() == "Reads per second (Ibex KV)"
+        link = box.locator("li a", has_text="the kvbench tool")
+        assert link.get_attribute("href") == "https://ibex.example.org/tools/kvbench/"
+        code = box.locator("code.inline-code", has_text="mmap")
+        assert code.evaluate("el => getComputedStyle(el).fontFamily").split(",")[-1].strip() == "monospace"
+        assert "<abbr" not in card.inner_text() and "](" not in card.inner_text()
+        assert not overflows(page)
+
+        card = ask_in_page(page, "Compare Ibex KV and Marten Store replication")
+        row = card.locator("section.comparison tbody tr", has_text="Replication")
+        cells = row.locator("td")
+        assert cells.nth(0).locator("a", has_text="Built in").get_attribute("href") == "https://ibex.example.org/replication/"
+        assert cells.nth(0).locator("a.cite-ref").count() == 1
+        assert cells.nth(1).inner_text().startswith("None") and "<abbr" not in card.inner_text()
+        assert not overflows(page)
+
+        card = ask_in_page(page, "Compare Ibex KV and Marten Store")
+        assert "{ #" not in card.inner_text()
+
+        card = ask_in_page(page, "How does Ibex KV answer a batch read?")
+        text = card.locator(".answer-text")
+        assert "the first key as keys[0] and the sixth key as keys[5]" in text.inner_text()
+        assert "\\[" not in card.inner_text()
+        assert [a.inner_text() for a in text.locator("a.cite-ref").all()] == ["[1]"]
 
 
 def test_a_question_in_another_language_shows_a_notice(readable_page: Any) -> None:

@@ -263,3 +263,32 @@ def test_ask_text_shows_excerpts_as_people_read_them(readable_settings: Any, tmp
 
     assert main([*dirs, "ask", "¿Cómo agrego una tarea en segundo plano?"]) == 0
     assert capsys.readouterr().out.startswith("Note: This question does not seem to be written in the language")
+
+
+def test_ask_text_shows_disagreements_and_cells_as_people_read_them(markup_settings: Any, tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Over documentation Markdown: what sources disagree on and comparison cells with links as 'text <url>',
+    code spans in backticks, HTML reduced to its text, aspects without heading ids; a bracketed number of the
+    corpus printed as written, not as a citation."""
+    dirs = ["--corpus-dir", str(markup_settings.corpus_dir), "--index-dir", str(markup_settings.index_dir),
+            "--data-dir", str(tmp_path / "var")]
+    assert main([*dirs, "ask", "How many reads per second does Ibex KV serve?"]) == 0
+    out = capsys.readouterr().out
+    disagree = out[out.index("Sources disagree:"):out.index("\nSources:")]
+    assert "served 80,000 reads per second on a single node, measured with the `kvbench` tool " \
+           "<https://ibex.example.org/tools/kvbench/>." in disagree
+    assert "Throughput (reads per second): ~55k with `mmap`" in disagree
+    assert "<abbr" not in out and "](" not in out
+
+    assert main([*dirs, "ask", "Compare Ibex KV and Marten Store replication"]) == 0
+    out = capsys.readouterr().out
+    table = out[out.index("Aspect "):out.index("\nSources:")]
+    assert "Built in <https://ibex.example.org/replication/>, to followers [1]" in table
+    assert "None [1]" in table and "<abbr" not in out
+
+    assert main([*dirs, "ask", "Compare Ibex KV and Marten Store"]) == 0
+    assert "{ #" not in capsys.readouterr().out
+
+    assert main([*dirs, "ask", "How does Ibex KV answer a batch read?"]) == 0
+    out = capsys.readouterr().out
+    assert "the first key as keys[0] and the sixth key as keys[5]" in out and "\\[" not in out

@@ -15,11 +15,14 @@ from qa.display import (
     clean_heading,
     code_block_span,
     display,
+    escape_markers,
     inline,
     link_resolver,
+    markers,
     plain,
     runs,
     section_path,
+    shorten,
     split_code,
     table_row,
 )
@@ -95,6 +98,30 @@ def test_text_fragments_match_the_rendered_text_not_the_markdown() -> None:
     assert "%60" not in (text_fragment_link(url, CODE) or "")  # no fence backticks to match
 
 
+def test_a_bracketed_number_of_the_corpus_is_no_citation_marker() -> None:
+    shown = inline("{* ../src/app.py hl[6] *} reads `items[0]` and items[1]")
+    assert shown == "{* ../src/app.py hl\\[6] *} reads `items[0]` and items\\[1]"
+    # A marker is a [n] outside code, not escaped; the escape is undone for people.
+    assert markers(f"{shown} [2]\n```python\nx = items[3]\n```\n[4]") == [2, 4]
+    assert runs(shown) == [("text", "{* ../src/app.py hl[6] *} reads ", None), ("code", "items[0]", None),
+                           ("text", " and items[1]", None)]
+    assert runs("said [3]") == [("text", "said ", None), ("cite", "3", None)]
+    assert escape_markers("a[1] b [x]") == "a\\[1] b [x]"
+
+
+def test_admonition_lines_are_markup_not_words() -> None:
+    assert display("/// tip\n\nSo, with the same type, **FastAPI** validates.\n\n///") == (
+        "So, with the same type, FastAPI validates.")
+    assert display('!!! note "Heads up"\n    Use it.') == "Use it."
+
+
+def test_a_short_value_is_cut_between_words_never_inside_a_link_or_code() -> None:
+    text = "Built in [with a long link text](https://x.example/) and `a code span` then more words"
+    assert shorten(text, 4) == "Built in [with a](https://x.example/)…"
+    assert shorten(text, 9) == "Built in [with a long link text](https://x.example/) and…"
+    assert shorten("Yes.", 10) == "Yes"
+
+
 # -- the real engine over the small documentation corpus --------------------------------------------------------
 def ask(engine: Engine, question: str) -> Answer:
     answer = engine.ask(question)
@@ -156,6 +183,7 @@ def test_a_code_block_is_shown_whole_and_fenced(readable_engine: Engine) -> None
 def test_a_question_in_another_language_gets_a_notice(readable_engine: Engine) -> None:
     answer = ask(readable_engine, "¿Cómo agrego una tarea en segundo plano?")
     assert answer.notices == (FOREIGN_NOTICE,)
+    assert ask(readable_engine, "Quelles tâches utilisent Mosquito ?").notices == (FOREIGN_NOTICE,)
     assert "agrego" in answer.resolved_question  # its words are not "corrected" into the corpus's
     assert ask(readable_engine, "How do I add a background task?").notices == ()
 
@@ -169,12 +197,14 @@ def test_the_language_check_flags_other_languages_and_no_english_question(engine
     cases = load_cases(default_questions_path())
     flagged = {c.id for c in cases if foreign_language(c.question, snap.vocabulary, snap.subject_words)}
     other = {c.id for c in cases if c.id.startswith("rob-lang-")}
-    assert other and flagged <= other
-    assert len(flagged) >= len(other) - 1
+    assert other and flagged == other
+    # Short questions whose words are all long or capitalised (German nouns are set aside as names) too.
     for question in ("¿Debo usar Flask o FastAPI para una API nueva?", "FastAPI のパフォーマンスは?",
-                     "Что лучше, Flask или FastAPI?"):
+                     "Что лучше, Flask или FastAPI?", "Quelles entreprises utilisent Flask ?",
+                     "Welche Firmen nutzen Flask?", "Quali aziende usano Flask?", "Quais empresas usam Flask?"):
         assert foreign_language(question, snap.vocabulary, snap.subject_words), question
-    for question in ("FastAPI async?", "Kubernetes horizontal autoscaling configuration", "Café latency in Flask?"):
+    for question in ("FastAPI async?", "Kubernetes horizontal autoscaling configuration", "Café latency in Flask?",
+                     "Which companies use Flask?", "Flask blueprints?", "uvicorn gunicorn workers"):
         assert not foreign_language(question, snap.vocabulary, snap.subject_words), question
 
 
@@ -197,15 +227,65 @@ def test_nearest_topics_are_shown_without_heading_ids(readable_engine: Engine) -
 
 
 def test_markup_alone_is_no_context(tmp_path: Path, embedder: OnnxEmbedder) -> None:
-    """A sentence pointing back at an image tag gets no context: '<img ...>' says nothing to a reader."""
+    """A sentence pointing back at an image tag or an admonition's opening line gets no context: '<img ...>'
+    and '/// tip' say nothing to a reader."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "shots.md").write_text(
         "# Shots\n\n## Docs UI\n\nThe docs UI lists every route of the application.\n\n"
-        '<img src="/img/docs-ui.png">\n\nIt works correctly behind the proxy too.\n', encoding="utf-8")
+        '<img src="/img/docs-ui.png">\n\nIt works correctly behind the proxy too.\n\n'
+        "## Overrides\n\nOverrides replace a dependency in tests.\n\n/// tip\n\n"
+        "Then you can reset the overrides with an empty dict.\n\n///\n", encoding="utf-8")
     build_index(corpus, tmp_path / "index", embedder)
     engine = Engine(make_settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "var"), embedder)
     snap = engine.snapshot()
     it = next(u for u, text in enumerate(snap.unit_text) if text.startswith("It works"))
     assert context_span(snap, it) is None
     assert unit_display(snap, it) == "It works correctly behind the proxy too."
+    then = next(u for u, text in enumerate(snap.unit_text) if "Then you can reset" in text)
+    assert unit_display(snap, then).startswith(("Then you can reset", "Overrides replace a dependency"))
+    assert check_display(unit_display(snap, then))
+
+
+def check_display(text: str) -> bool:
+    return bool(text) and text == text.strip() and "///" not in text
+
+
+# -- disagreements and comparison cells over documentation Markdown (tests/conftest.py MARKUP_DOCS) --------------
+def test_disagreeing_claims_have_a_display_form_beside_their_verbatim_words(markup_engine: Engine) -> None:
+    answer = ask(markup_engine, "How many reads per second does Ibex KV serve?")
+    [conflict] = answer.conflicts
+    assert conflict.topic == "Reads per second (Ibex KV)"
+    lab = next(c for c in conflict.claims if "80,000" in c.text)
+    assert "<abbr" in lab.text and "(../tools/kvbench.md)" in lab.text  # verbatim, as the quote
+    assert lab.text in answer.citations[lab.citation - 1].quote
+    assert "<abbr" not in lab.display and "served 80,000 reads per second" in lab.display
+    assert "[the `kvbench` tool](https://ibex.example.org/tools/kvbench/)" in lab.display  # another corpus page
+    cell = next(c for c in conflict.claims if "55k" in c.text)
+    assert cell.display == "Throughput (reads per second): ~55k with `mmap`"
+    # The answer text shows the claims as people read them.
+    section = next(s for s in answer.sections if s.kind == "disagreement")
+    assert f"{lab.display} [{lab.citation}]" in section.text and "<abbr" not in answer.answer
+
+
+def test_comparison_cells_have_a_display_form_beside_their_values(markup_engine: Engine) -> None:
+    answer = ask(markup_engine, "Compare Ibex KV and Marten Store replication")
+    assert answer.comparison is not None
+    row = next(r for r in answer.comparison.rows if r.aspect == "Replication")
+    assert row.values["Ibex KV"] == ["[Built in](https://ibex.example.org/replication/), to followers"]  # as written
+    assert row.display["Ibex KV"] == ["[Built in](https://ibex.example.org/replication/), to followers"]
+    assert row.values["Marten Store"] == ['<abbr title="not available">None</abbr>']
+    assert row.display["Marten Store"] == ["None"]
+    assert row.cell("Marten Store") == f"None [{row.cells['Marten Store'][0]}]"
+    # Aspect names read as headings: no heading id.
+    answer = ask(markup_engine, "Compare Ibex KV and Marten Store")
+    assert answer.comparison and all("{" not in r.aspect for r in answer.comparison.rows)
+    assert "{ #" not in answer.answer
+
+
+def test_brackets_in_the_corpus_are_shown_as_written_and_never_cited(markup_engine: Engine) -> None:
+    answer = ask(markup_engine, "How does Ibex KV answer a batch read?")
+    c = next(c for c in answer.citations if "keys[0]" in c.quote)
+    assert "keys\\[0]" in c.display and "keys\\[5]" in c.display
+    assert markers(answer.answer) == [c.n]
+    assert "keys[0]" in "".join(value for _, value, _ in runs(c.display))

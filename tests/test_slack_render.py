@@ -293,3 +293,40 @@ def test_real_answers_read_well_in_block_kit(readable_engine: Any) -> None:
 
     spanish = everything(readable_engine.ask("¿Cómo agrego una tarea en segundo plano?"))
     assert "does not seem to be written in the language of the corpus" in spanish
+
+
+def test_disagreements_and_cells_read_well_in_block_kit(markup_engine: Any) -> None:
+    """Documentation Markdown in what sources disagree on and in comparison cells: links as <url|text>, code
+    in backticks, HTML reduced to its text; a corpus's bracketed number as written, never escaped."""
+    conflict = everything(markup_engine.ask("How many reads per second does Ibex KV serve?"))
+    box = conflict[conflict.index(":warning: *Sources disagree*"):]
+    assert "<https://ibex.example.org/tools/kvbench/|the `kvbench` tool>" in box
+    assert "Throughput (reads per second): ~55k with `mmap`" in box
+    assert "&lt;abbr" not in conflict and "](" not in conflict
+
+    cells = everything(markup_engine.ask("Compare Ibex KV and Marten Store replication"))
+    side = cells[cells.index("*Side by side*"):]
+    assert "Ibex KV: <https://ibex.example.org/replication/|Built in>, to followers [1]" in side
+    assert "Marten Store: None [1]" in side and "&lt;abbr" not in cells
+
+    batch = everything(markup_engine.ask("How does Ibex KV answer a batch read?"))
+    assert "keys[0]" in batch and "keys[5]" in batch and "\\[" not in batch
+
+
+def test_escaped_corpus_brackets_and_display_values_in_constructed_answers() -> None:
+    """Headings, claims and cells are display text: a corpus's escaped bracket shows as written, a display
+    value's link and code as mrkdwn; an answer stored before display fields shows its raw words, escaped."""
+    heading = "Items\\[0] — sources disagree, newest first:"
+    answer = make_answer(
+        Section("disagreement", "Items[0]", heading, f"{heading} `items[0]` is the head [1]; it is \\[1] [2].", (1, 2)),
+        conflicts=(Conflict("Items[0]", (ConflictClaim("`items[0]` is the head", 1, display="`items[0]` is the head"),
+                                         ConflictClaim("it is <b>[1]</b>", 2))),),
+        comparison=Comparison(("Flask", "FastAPI"), (ComparisonRow(
+            "Async", {"Flask": [1], "FastAPI": [2]}, {"Flask": ["[views](https://a.example/v)"], "FastAPI": ["x[2]"]},
+            {"Flask": ["[views](https://a.example/v)"]}),)),
+    )
+    shown = "\n".join(texts(render.answer_blocks(answer)))
+    assert "*Items[0] — sources disagree, newest first:*" in shown and "it is [1] [2]." in shown
+    assert "• [1] `items[0]` is the head" in shown and "• [2] it is &lt;b&gt;[1]&lt;/b&gt;" in shown
+    assert "Flask: <https://a.example/v|views> [1]" in shown
+    assert "FastAPI: x[2] [2]" in shown and "\\[" not in shown

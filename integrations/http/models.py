@@ -54,13 +54,15 @@ class CitationOut(_Out):
     context_start: int | None = Field(default=None, description="start of the context in the document text")
     context_end: int | None = Field(default=None, description="end of the context in the document text")
     display: str = Field(default="", description="the quote as people read it, its context folded in: plain text "
-                         "with `code` spans, [text](http(s) url) links and whole fenced code blocks")
+                         "with `code` spans, [text](http(s) url) links and whole fenced code blocks; a bracketed "
+                         "number of the corpus's own written \\[6] so that it never reads as a [n] marker")
 
 
 class ConflictClaimOut(_Out):
-    text: str
+    text: str = Field(description="verbatim: the words of the cited quote that say it")
     citation: int
     published: str | None = None
+    display: str = Field(default="", description="text as people read it, in the display form of a citation's display")
 
 
 class ConflictOut(_Out):
@@ -73,6 +75,8 @@ class ComparisonRowOut(_Out):
     cells: dict[str, list[int]] = Field(description="subject -> numbers of the citations supporting that cell")
     values: dict[str, list[str]] = Field(default_factory=dict, description="subject -> what each cited source "
                                          "says in that cell, in short form, in the order of cells")
+    display: dict[str, list[str]] = Field(default_factory=dict, description="values as people read them, in the "
+                                          "display form of a citation's display")
 
 
 class ComparisonOut(_Out):

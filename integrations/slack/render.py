@@ -125,9 +125,9 @@ def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
 
 
 def rich(text: str) -> str:
-    """Display text (``qa.display``: code spans, http(s) links, fenced code blocks) in mrkdwn, escaped: a code
-    span in backticks, a link as ``<url|text>``, a code block as a ```` ``` ```` block on lines of its own with
-    its indentation kept (Slack shows no language)."""
+    """Display text (``qa.display``: code spans, http(s) links, fenced code blocks, ``[n]`` markers) in mrkdwn,
+    escaped: a code span in backticks, a link as ``<url|text>``, a code block as a ```` ``` ```` block on lines
+    of its own with its indentation kept (Slack shows no language), a corpus's escaped bracket as a bracket."""
     out = []
     for part in split_code(text):
         if part.code:
@@ -141,6 +141,8 @@ def rich(text: str) -> str:
                     pieces.append("`" + escape(value.replace("`", "'")) + "`")  # mrkdwn code spans cannot hold one
                 elif kind == "link":
                     pieces.append(_link(url, escape(value)))
+                elif kind == "cite":
+                    pieces.append(f"[{value}]")
                 else:
                     pieces.append(escape(value))
             lines.append("".join(pieces))
@@ -233,9 +235,9 @@ def _section_text(section: Section) -> str:
     """A section in mrkdwn, escaped, its heading in bold: ``*Flask:* ...``; a comparison row as
     ``*Aspect* — *Flask:* ...; *FastAPI:* ...``."""
     if section.parts:
-        return f"*{escape(section.heading)}* — " + "; ".join(_section_text(p) for p in section.parts)
+        return f"*{rich(section.heading)}* — " + "; ".join(_section_text(p) for p in section.parts)
     if section.heading:
-        return f"*{escape(section.heading)}*{rich(section.text[len(section.heading):])}"
+        return f"*{rich(section.heading)}*{rich(section.text[len(section.heading):])}"
     return rich(section.text)
 
 
@@ -259,7 +261,7 @@ def _comparison(answer: Answer) -> list[Block]:
         return []
     lines = ["*Side by side*"]
     for row in comp.rows:
-        cells = [f"{escape(subject)}: {escape(row.cell(subject))}" for subject in comp.subjects]
+        cells = [f"{escape(subject)}: {rich(row.cell(subject))}" for subject in comp.subjects]
         lines.append(f"• *{escape(row.aspect)}*: " + " · ".join(cells))
     return _sections("\n".join(lines))
 
@@ -276,7 +278,8 @@ def _conflicts(answer: Answer) -> list[Block]:
             who = (cit.publisher or cit.title) if cit else None
             when = claim.published or (cit.published if cit else None) or "undated"
             source = f" ({escape(who)}, {escape(when)})" if who else f" ({escape(when)})"
-            lines.append(f"• [{claim.citation}] {escape(claim.text)}{source}")
+            said = rich(claim.display) if claim.display else escape(claim.text)
+            lines.append(f"• [{claim.citation}] {said}{source}")
     return _sections("\n".join(lines))
 
 

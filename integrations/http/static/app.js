@@ -141,19 +141,23 @@
   }
 
   // Display text (the server's display form: `code` spans and [text](http(s) url) links, nothing else) as
-  // nodes: code spans in <code>, links as links (http(s) only), and, with `turn`, each [n] marker as a
-  // link to its citation.
+  // nodes: code spans in <code>, links as links (http(s) only), a bracketed number of the corpus's own
+  // (escaped by the server: "hl\[6]") as the text "[6]", and, with `turn`, each [n] marker as a link to
+  // its citation.
   function withCiteLinks(text, turn) {
     const nodes = [];
-    const token = /(`+)(.+?)\1|\[([^\]\n]+)\]\((https?:\/\/[^)\s]+)\)|\[(\d+)\]/g;
+    const token = /(`+)(.+?)\1|\[([^\]\n]+)\]\((https?:\/\/[^)\s]+)\)|\\\[(\d+)\]|\[(\d+)\]/g;
     let last = 0;
     for (const match of text.matchAll(token)) {
       let node = null;
       if (match[1]) node = el("code", { class: "inline-code" }, match[1].length > 1 ? match[2].trim() : match[2]);
       else if (match[3]) {
         const href = safeHttpUrl(match[4]);
-        node = href ? el("a", { href, target: "_blank", rel: "noopener noreferrer" }, match[3]) : match[3];
-      } else if (turn !== null) node = citeLink(turn, match[5]);
+        // The link's text may hold code spans ("the `kvbench` tool").
+        const label = withCiteLinks(match[3], null);
+        node = href ? el("a", { href, target: "_blank", rel: "noopener noreferrer" }, ...label) : el("span", {}, ...label);
+      } else if (match[5]) node = `[${match[5]}]`;
+      else if (turn !== null) node = citeLink(turn, match[6]);
       if (node === null) continue;
       if (match.index > last) nodes.push(text.slice(last, match.index));
       nodes.push(node);
@@ -291,12 +295,15 @@
       const tr = el("tr", {}, el("th", { scope: "row" }, row.aspect));
       for (const subject of comp.subjects) {
         const cited = (row.cells && row.cells[subject]) || [];
-        const values = (row.values && row.values[subject]) || [];
+        // Display form (links, code spans) when the answer has it; the raw short values in older answers.
+        const shown = (row.display && row.display[subject]) || [];
+        const values = shown.length === cited.length ? shown : (row.values && row.values[subject]) || [];
+        const asText = shown.length === cited.length ? (v) => withCiteLinks(v, null) : (v) => [v];
         const text = said.get(`${row.aspect}\u0000${subject}`);
         const td = el("td");
         // Each source's value in short form with its citation; older answers: the aspect section's text.
         if (cited.length && values.length === cited.length) {
-          cited.forEach((n, i) => td.append(...(i ? [" / "] : []), `${values[i]} `, citeLink(turn, n)));
+          cited.forEach((n, i) => td.append(...(i ? [" / "] : []), ...asText(values[i]), " ", citeLink(turn, n)));
         } else if (text) td.append(...withCiteLinks(text, turn));
         else if (cited.length === 0) td.append(el("span", { class: "none", title: "no evidence in the corpus" }, "—"));
         else cited.forEach((n, i) => td.append(...(i ? [" "] : []), citeLink(turn, n)));
@@ -322,7 +329,8 @@
         const when = claim.published || (c && c.published) || "undated";
         const who = c ? c.publisher || c.title : "";
         list.append(
-          el("li", {}, `“${claim.text}” `, citeLink(turn, claim.citation),
+          el("li", {}, "“", ...(claim.display ? withCiteLinks(claim.display, null) : [claim.text]), "” ",
+            citeLink(turn, claim.citation),
             el("span", { class: "meta" }, ` (${[who, when].filter(Boolean).join(", ")})`)),
         );
       }
@@ -363,10 +371,10 @@
     for (const s of parts) {
       if ((s.kind === "aspect" && hasTable) || (s.kind === "disagreement" && hasConflicts)) continue;
       const block = el("div", { class: `section-block ${s.kind}` });
-      if (s.heading) block.append(el("p", { class: "section-heading" }, s.heading));
+      if (s.heading) block.append(el("p", { class: "section-heading" }, ...withCiteLinks(s.heading, null)));
       if (s.kind === "aspect" && s.parts && s.parts.length) {
         block.append(el("ul", { class: "cells" }, ...s.parts.map((p) => el("li", {},
-          el("span", { class: "cell-label" }, p.heading || p.label || ""), " ", ...inline(body(p))))));
+          el("span", { class: "cell-label" }, ...withCiteLinks(p.heading || p.label || "", null)), " ", ...inline(body(p))))));
       } else {
         appendRich(block, body(s), inline, "p");
       }
