@@ -205,16 +205,20 @@ def _known(snap: Snapshot, word: str, *, any_form: bool) -> bool:
             or (any_form and snap.vocabulary.known(word)))
 
 
-def unknown_names(snap: Snapshot, question: str, pieces: Callable[[str], int]) -> list[str]:
+def unknown_names(snap: Snapshot, question: str, pieces: Callable[[str], int], *, foreign: bool = False) -> list[str]:
     """Names in the question that the corpus never mentions ('Express.js', 'MongoDB', 'kotlin').
 
     A word counts as a name when it is written like one (capitalised mid-sentence, inner capitals,
     digits or dots) or when the model's own WordPiece vocabulary does not know it whole (so it is
-    jargon or a proper noun rather than a common English word)."""
+    jargon or a proper noun rather than a common English word). In a question written in another language
+    than the corpus (``foreign``) only the first: the vocabulary knows nothing of that language's words, and
+    its first word is capitalised as any sentence's is ('Quelles entreprises ...')."""
     out = []
-    for m in _TOKEN.finditer(question):
+    for i, m in enumerate(_TOKEN.finditer(question)):
         tok, low = m.group(0), m.group(0).lower()
         if low in STOPWORDS or low in _QUESTION_START or len(low) < 2:
+            continue
+        if foreign and not (i and written_as_name(tok)):
             continue
         if _SENTENCE_START.search(question, 0, m.start()) and tok[1:] == low[1:] and pieces(low) < 2:
             continue  # '... async Python. Half of the team ...': a plain word, capitalised to open a sentence

@@ -326,7 +326,7 @@ class Engine:
         t2 = time.perf_counter()
         ranking = score_units(snap, qvec, query, cands)
         claims = select_claims(snap, ranking.scored, query, s.max_claims)
-        unknown = unknown_names(snap, resolved, self._word_pieces)
+        unknown = unknown_names(snap, resolved, self._word_pieces, foreign=other_language)
         conf = confidence(ranking, unknown)
         passing = None
         if not topic and (foreign := foreign_comparison(resolved, snap.catalog)) and snap.catalog.names:

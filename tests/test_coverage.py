@@ -115,3 +115,13 @@ def test_names_the_corpus_never_mentions_still_abstain(engine: Engine) -> None:
     for question in ("How does Express.js compare to FastAPI?", "Does Quart support Flask extensions?"):
         answer = engine.ask(question)
         assert answer.abstained and "nothing on" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
+def test_words_of_another_language_are_no_unknown_names(engine: Engine) -> None:
+    answer = engine.ask("Quelles entreprises utilisent Flask ?")
+    assert answer.notices, "the language notice"
+    assert "nothing on" not in answer.answer, answer.answer  # 'Quelles' and 'entreprises' are French, not names
+    assert not answer.abstained
+    named = engine.ask("¿Qué empresas usan Express.js?")  # a name written as one still counts
+    assert named.abstained and "Express.js" in named.answer
