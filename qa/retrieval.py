@@ -1,14 +1,36 @@
-"""Hybrid retrieval: dense (FAISS) + BM25 fused by reciprocal rank, with evidence for every subject."""
+"""Hybrid retrieval: dense (FAISS) + BM25 fused by a learned linear score, with evidence for every subject.
+
+The fusion model scores each candidate chunk from both retrievers' scores and ranks (``FUSION_FEATURES``);
+it is trained by ``python -m bench.fusion --write`` on the dev splits of labelled sets and ships as
+``qa/models/fusion.json``.
+"""
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from importlib import resources
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 from qa.query import Query
+from qa.ranker import LinearModel
 from qa.snapshot import Snapshot
+
+FUSION_FORMAT = 1
+FUSION_FILE = "fusion.json"
+FUSION_FEATURES = (
+    "cos",  # the chunk's cosine with the question: absolute, so a clear first hit stays clear
+    "cos_gap",  # how far below the best candidate's cosine
+    "bm25_top",  # BM25 over the best candidate's
+    "bm25_soft",  # BM25 over (the best + BM25_SOFT): a weak best lexical match does not count as a full one
+    "rrf_dense",  # 1 / (FUSION_RRF_K + rank + 1) in the dense top_k, else 0
+    "rrf_bm25",  # the same for BM25
+)
+FUSION_RRF_K = 5  # the rank features' constant, fixed with the model (rrf_k of plain rank fusion may differ)
+BM25_SOFT = 4.0  # about one matched term's BM25 score
 
 
 class Candidate(NamedTuple):  # a tuple: a question has up to a hundred candidates, and tuples are cheap to make
@@ -25,6 +47,34 @@ def _rrf(rank: NDArray[np.int64], rrf_k: int) -> NDArray[np.float64]:
     return 1.0 / (rrf_k + rank + 1)
 
 
+def fusion_features(dense: NDArray[np.float64], lex: NDArray[np.float64], dense_rank: NDArray[np.int64],
+                    lex_rank: NDArray[np.int64], top_k: int) -> NDArray[np.float64]:
+    """One row of ``FUSION_FEATURES`` per candidate; ranks are 0-based, a rank >= top_k counts as unranked."""
+    top_lex = max(float(lex.max()), 1e-9) if len(lex) else 1e-9
+    return np.column_stack([
+        dense,
+        dense - (dense.max() if len(dense) else 0.0),
+        lex / top_lex,
+        lex / (top_lex + BM25_SOFT),
+        np.where(dense_rank < top_k, _rrf(dense_rank, FUSION_RRF_K), 0.0),
+        np.where(lex_rank < top_k, _rrf(lex_rank, FUSION_RRF_K), 0.0),
+    ])
+
+
+def fusion_model_from_json(text: str) -> LinearModel:
+    d = json.loads(text)
+    if d.get("format") != FUSION_FORMAT:
+        raise ValueError(f"fusion model format {d.get('format')!r}; this code reads {FUSION_FORMAT}")
+    if tuple(d["model"]["features"]) != FUSION_FEATURES:
+        raise ValueError("the shipped fusion model's features are not this code's: retrain it (python -m bench.fusion --write)")
+    return LinearModel.from_dict(d["model"], FUSION_FEATURES)
+
+
+@cache
+def shipped_fusion() -> LinearModel:
+    return fusion_model_from_json(resources.files("qa.models").joinpath(FUSION_FILE).read_text(encoding="utf-8"))
+
+
 def retrieve(
     snap: Snapshot,
     qvec: NDArray[np.float32],
@@ -37,7 +87,8 @@ def retrieve(
     rrf_weight: float = 1.0,
 ) -> list[Candidate]:
     """Candidates sorted by fused score. ``mode`` is hybrid, dense or bm25 (for evaluation baselines).
-    Hybrid fuses reciprocal ranks, blended (``rrf_weight`` below 1) with the dense and BM25 scores.
+    Hybrid fuses reciprocal ranks, blended (``rrf_weight`` below 1) with the learned fusion score scaled to
+    [0, 1] over the candidates (``rrf_weight`` 0: the learned score alone).
     When the query names two or more subjects, the best ``per_subject`` chunks mentioning each subject
     are added, so both sides of a comparison have evidence. Ranks and scores are arrays over all chunks:
     the fusion is a few vector operations, not a loop per chunk."""
@@ -91,11 +142,13 @@ def retrieve(
         dense[missing] = version.faiss.reconstruct_batch(missing) @ qvec
     if mode == "hybrid" and rrf_weight < 1.0 and len(chosen):
         # Score-aware: ranks alone flatten a clear first hit (a chunk far ahead on both scores counts the same
-        # as one barely ahead), so the rank fusion is blended with both scores, each scaled to [0, 1] over the
-        # candidates.
-        d, lx, f = dense[chosen], lex_all[chosen].astype(np.float64), fused[chosen]
-        scores = ((d - d.min()) / max(d.max() - d.min(), 1e-9) + lx / max(lx.max(), 1e-9)) / 2
-        fused[chosen] = rrf_weight * f / max(f.max(), 1e-12) + (1.0 - rrf_weight) * scores
+        # as one barely ahead). The learned score is scaled to [0, 1] over the candidates: the evidence step
+        # reads each chunk's fused score over the best one's.
+        f = fused[chosen]
+        x = fusion_features(dense[chosen], lex_all[chosen].astype(np.float64), dense_rank[chosen], lex_rank[chosen], top_k)
+        s = shipped_fusion().score(x)
+        s = (s - s.min()) / max(s.max() - s.min(), 1e-9)
+        fused[chosen] = rrf_weight * f / max(f.max(), 1e-12) + (1.0 - rrf_weight) * s
     order = chosen[np.lexsort((-dense[chosen], -fused[chosen]))]  # stable: by fused, then dense, best first
     columns = (order.tolist(), fused[order].tolist(), dense[order].tolist(), lex_all[order].astype(np.float64).tolist())
     return [Candidate(*row) for row in zip(*columns, strict=True)]
