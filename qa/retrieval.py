@@ -1,13 +1,14 @@
-"""Hybrid retrieval: dense (FAISS) + BM25 fused by a learned linear score, with evidence for every subject.
+"""Hybrid retrieval: dense (FAISS) + BM25 fused by reciprocal rank and scores, with evidence for every subject.
 
-The fusion model scores each candidate chunk from both retrievers' scores and ranks (``FUSION_FEATURES``);
-it is trained by ``python -m bench.fusion --write`` on the dev splits of labelled sets and ships as
-``qa/models/fusion.json``.
+A learned fusion model, a linear score of both retrievers' scores and ranks (``FUSION_FEATURES``), may put
+another candidate first; it is trained by ``python -m bench.fusion --write`` on the dev splits of labelled
+sets and shipped as ``qa/models/fusion.json``.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import NamedTuple
@@ -61,18 +62,27 @@ def fusion_features(dense: NDArray[np.float64], lex: NDArray[np.float64], dense_
     ])
 
 
-def fusion_model_from_json(text: str) -> LinearModel:
+@dataclass(frozen=True)
+class Fusion:
+    """The shipped fusion model, and by how much (in logits) its best candidate must beat the blend's best
+    to lead: below that margin the blend's first stays first."""
+
+    model: LinearModel
+    lead_margin: float
+
+
+def fusion_from_json(text: str) -> Fusion:
     d = json.loads(text)
     if d.get("format") != FUSION_FORMAT:
         raise ValueError(f"fusion model format {d.get('format')!r}; this code reads {FUSION_FORMAT}")
     if tuple(d["model"]["features"]) != FUSION_FEATURES:
         raise ValueError("the shipped fusion model's features are not this code's: retrain it (python -m bench.fusion --write)")
-    return LinearModel.from_dict(d["model"], FUSION_FEATURES)
+    return Fusion(LinearModel.from_dict(d["model"], FUSION_FEATURES), float(d["lead_margin"]))
 
 
 @cache
-def shipped_fusion() -> LinearModel:
-    return fusion_model_from_json(resources.files("qa.models").joinpath(FUSION_FILE).read_text(encoding="utf-8"))
+def shipped_fusion() -> Fusion:
+    return fusion_from_json(resources.files("qa.models").joinpath(FUSION_FILE).read_text(encoding="utf-8"))
 
 
 def retrieve(
@@ -87,8 +97,8 @@ def retrieve(
     rrf_weight: float = 1.0,
 ) -> list[Candidate]:
     """Candidates sorted by fused score. ``mode`` is hybrid, dense or bm25 (for evaluation baselines).
-    Hybrid fuses reciprocal ranks, blended (``rrf_weight`` below 1) with the learned fusion score scaled to
-    [0, 1] over the candidates (``rrf_weight`` 0: the learned score alone).
+    Hybrid fuses reciprocal ranks; with ``rrf_weight`` below 1 they are blended with the dense and BM25 scores,
+    and the learned fusion model's best candidate leads when it is clearly ahead.
     When the query names two or more subjects, the best ``per_subject`` chunks mentioning each subject
     are added, so both sides of a comparison have evidence. Ranks and scores are arrays over all chunks:
     the fusion is a few vector operations, not a loop per chunk."""
@@ -140,15 +150,24 @@ def retrieve(
     missing = chosen[np.isnan(dense[chosen])]
     if len(missing):
         dense[missing] = version.faiss.reconstruct_batch(missing) @ qvec
+    lead = -1
     if mode == "hybrid" and rrf_weight < 1.0 and len(chosen):
         # Score-aware: ranks alone flatten a clear first hit (a chunk far ahead on both scores counts the same
-        # as one barely ahead). The learned score is scaled to [0, 1] over the candidates: the evidence step
-        # reads each chunk's fused score over the best one's.
-        f = fused[chosen]
-        x = fusion_features(dense[chosen], lex_all[chosen].astype(np.float64), dense_rank[chosen], lex_rank[chosen], top_k)
-        s = shipped_fusion().score(x)
-        s = (s - s.min()) / max(s.max() - s.min(), 1e-9)
-        fused[chosen] = rrf_weight * f / max(f.max(), 1e-12) + (1.0 - rrf_weight) * s
+        # as one barely ahead), so the rank fusion is blended with both scores, each scaled to [0, 1] over the
+        # candidates. The learned fusion, better at rank 1 on the labelled sets, may put another candidate
+        # first when it is clearly ahead; below it the blend keeps more of what both retrievers found.
+        d, lx, f = dense[chosen], lex_all[chosen].astype(np.float64), fused[chosen]
+        scores = ((d - d.min()) / max(d.max() - d.min(), 1e-9) + lx / max(lx.max(), 1e-9)) / 2
+        blend = rrf_weight * f / max(f.max(), 1e-12) + (1.0 - rrf_weight) * scores
+        fused[chosen] = blend
+        fusion = shipped_fusion()
+        learned = fusion.model.score(fusion_features(d, lx, dense_rank[chosen], lex_rank[chosen], top_k))
+        best, first = np.lexsort((-d, -learned))[0], np.lexsort((-d, -blend))[0]
+        if learned[best] - learned[first] > fusion.lead_margin:
+            lead = int(chosen[best])
+            fused[lead] = blend.max()
     order = chosen[np.lexsort((-dense[chosen], -fused[chosen]))]  # stable: by fused, then dense, best first
+    if lead >= 0:
+        order = np.concatenate([[lead], order[order != lead]])
     columns = (order.tolist(), fused[order].tolist(), dense[order].tolist(), lex_all[order].astype(np.float64).tolist())
     return [Candidate(*row) for row in zip(*columns, strict=True)]

@@ -201,9 +201,12 @@ def test_fused_scores_are_reciprocal_rank_fusion(snap: Snapshot, hashing: Hashin
 
 
 @pytest.mark.parametrize("rrf_weight", [0.0, 0.35])
-def test_score_aware_fusion_blends_ranks_with_the_learned_score(snap: Snapshot, hashing: HashingEmbedder, rrf_weight: float) -> None:
-    """The hybrid score: rrf_weight of the rank fusion (over its best) plus the rest of the shipped fusion
-    model's score (min-max over the candidates), its features worked out here from each retriever's ranking."""
+def test_score_aware_fusion_blends_ranks_with_both_scores_and_the_learned_fusion_may_lead(
+        snap: Snapshot, hashing: HashingEmbedder, rrf_weight: float) -> None:
+    """The hybrid score: rrf_weight of the rank fusion (over its best) plus the rest of the mean of the dense
+    score (min-max over the candidates) and the BM25 score (over its best); the shipped fusion model's best
+    (its features worked out here from each retriever's own ranking) leads when it beats the blend's first by
+    more than the model's margin."""
     question = "How many writes per second does Zephyr DB sustain?"
     query, qvec = analyse(question, snap.catalog), hashing.embed([question])[0]
     n, top_k = len(snap.version.chunks), 3
@@ -214,14 +217,21 @@ def test_score_aware_fusion_blends_ranks_with_the_learned_score(snap: Snapshot, 
     ranks = {c.chunk: c.fused for c in retrieve(snap, qvec, query, top_k=top_k, rrf_k=60)}
     cands = retrieve(snap, qvec, query, top_k=top_k, rrf_k=60, rrf_weight=rrf_weight)
     assert {c.chunk for c in cands} == set(ranks)
+    dense = {c.chunk: c.dense for c in cands}
+    lex = {c.chunk: c.lexical for c in cands}
+    lo, hi, top_lex, top_rrf = min(dense.values()), max(dense.values()), max(lex.values()), max(ranks.values())
+    blend = {c: rrf_weight * ranks[c] / top_rrf + (1 - rrf_weight) * ((dense[c] - lo) / (hi - lo) + lex[c] / top_lex) / 2
+             for c in ranks}
     x = fusion_features(np.array([c.dense for c in cands]), np.array([c.lexical for c in cands]),
                         np.array([dense_rank.get(c.chunk, 10**6) for c in cands]),
                         np.array([lex_rank.get(c.chunk, 10**6) for c in cands]), top_k)
-    learned = shipped_fusion().score(x)
-    learned = (learned - learned.min()) / (learned.max() - learned.min())
-    top_rrf = max(ranks.values())
-    for c, s in zip(cands, learned, strict=True):
-        assert c.fused == pytest.approx(rrf_weight * ranks[c.chunk] / top_rrf + (1 - rrf_weight) * s)
+    learned = dict(zip((c.chunk for c in cands), shipped_fusion().model.score(x), strict=True))
+    best, first = max(learned, key=learned.get), max(blend, key=blend.get)
+    lead = best if learned[best] - learned[first] > shipped_fusion().lead_margin else first
+    assert cands[0].chunk == lead
+    assert cands[0].fused == pytest.approx(max(blend.values()))
+    for c in cands[1:]:
+        assert c.fused == pytest.approx(blend[c.chunk])
     assert [c.fused for c in cands] == sorted((c.fused for c in cands), reverse=True)
 
 
