@@ -48,7 +48,8 @@ def _settings(**overrides: object):  # type: ignore[no-untyped-def]
 
 
 def _grid(engine, ds, size, top_ks, rrf_ks):  # type: ignore[no-untyped-def]
-    """Retrieval metrics of every (mode, top_k, rrf_k) on one built index, queries embedded once."""
+    """Retrieval metrics of every (mode, top_k, rrf_k) on one built index, queries embedded once; hybrid
+    as it ships (the engine's fusion_rrf_weight)."""
     from bench.datasets.metrics import first_hit
     from qa.query import analyse
     from qa.retrieval import retrieve
@@ -62,7 +63,8 @@ def _grid(engine, ds, size, top_ks, rrf_ks):  # type: ignore[no-untyped-def]
     for mode, top_k, rrf_k in configs:
         ranks = []
         for q, qv, query in zip(ds.questions, qvecs, queries, strict=True):
-            cands = retrieve(snap, qv, query, top_k=top_k, rrf_k=rrf_k, mode=mode)[:10]
+            cands = retrieve(snap, qv, query, top_k=top_k, rrf_k=rrf_k, mode=mode,
+                             rrf_weight=engine.settings.fusion_rrf_weight)[:10]
             got = [(chunks[c.chunk].doc_id, chunks[c.chunk].start, chunks[c.chunk].end) for c in cands]
             ranks.append(first_hit(q, got, ds.relevant_grade))
         n = max(len(ranks), 1)

@@ -1,14 +1,37 @@
-"""Hybrid retrieval: dense (FAISS) + BM25 fused by reciprocal rank, with evidence for every subject."""
+"""Hybrid retrieval: dense (FAISS) + BM25 fused by reciprocal rank and scores, with evidence for every subject.
+
+A learned fusion model, a linear score of both retrievers' scores and ranks (``FUSION_FEATURES``), may put
+another candidate first; it is trained by ``python -m bench.fusion --write`` on the dev splits of labelled
+sets and shipped as ``qa/models/fusion.json``.
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 from qa.query import Query
+from qa.ranker import LinearModel
 from qa.snapshot import Snapshot
+
+FUSION_FORMAT = 1
+FUSION_FILE = "fusion.json"
+FUSION_FEATURES = (
+    "cos",  # the chunk's cosine with the question: absolute, so a clear first hit stays clear
+    "cos_gap",  # how far below the best candidate's cosine
+    "bm25_top",  # BM25 over the best candidate's
+    "bm25_soft",  # BM25 over (the best + BM25_SOFT): a weak best lexical match does not count as a full one
+    "rrf_dense",  # 1 / (FUSION_RRF_K + rank + 1) in the dense top_k, else 0
+    "rrf_bm25",  # the same for BM25
+)
+FUSION_RRF_K = 5  # the rank features' constant, fixed with the model (rrf_k of plain rank fusion may differ)
+BM25_SOFT = 4.0  # about one matched term's BM25 score
 
 
 class Candidate(NamedTuple):  # a tuple: a question has up to a hundred candidates, and tuples are cheap to make
@@ -25,6 +48,43 @@ def _rrf(rank: NDArray[np.int64], rrf_k: int) -> NDArray[np.float64]:
     return 1.0 / (rrf_k + rank + 1)
 
 
+def fusion_features(dense: NDArray[np.float64], lex: NDArray[np.float64], dense_rank: NDArray[np.int64],
+                    lex_rank: NDArray[np.int64], top_k: int) -> NDArray[np.float64]:
+    """One row of ``FUSION_FEATURES`` per candidate; ranks are 0-based, a rank >= top_k counts as unranked."""
+    top_lex = max(float(lex.max()), 1e-9) if len(lex) else 1e-9
+    return np.column_stack([
+        dense,
+        dense - (dense.max() if len(dense) else 0.0),
+        lex / top_lex,
+        lex / (top_lex + BM25_SOFT),
+        np.where(dense_rank < top_k, _rrf(dense_rank, FUSION_RRF_K), 0.0),
+        np.where(lex_rank < top_k, _rrf(lex_rank, FUSION_RRF_K), 0.0),
+    ])
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """The shipped fusion model, and by how much (in logits) its best candidate must beat the blend's best
+    to lead: below that margin the blend's first stays first."""
+
+    model: LinearModel
+    lead_margin: float
+
+
+def fusion_from_json(text: str) -> Fusion:
+    d = json.loads(text)
+    if d.get("format") != FUSION_FORMAT:
+        raise ValueError(f"fusion model format {d.get('format')!r}; this code reads {FUSION_FORMAT}")
+    if tuple(d["model"]["features"]) != FUSION_FEATURES:
+        raise ValueError("the shipped fusion model's features are not this code's: retrain it (python -m bench.fusion --write)")
+    return Fusion(LinearModel.from_dict(d["model"], FUSION_FEATURES), float(d["lead_margin"]))
+
+
+@cache
+def shipped_fusion() -> Fusion:
+    return fusion_from_json(resources.files("qa.models").joinpath(FUSION_FILE).read_text(encoding="utf-8"))
+
+
 def retrieve(
     snap: Snapshot,
     qvec: NDArray[np.float32],
@@ -37,7 +97,8 @@ def retrieve(
     rrf_weight: float = 1.0,
 ) -> list[Candidate]:
     """Candidates sorted by fused score. ``mode`` is hybrid, dense or bm25 (for evaluation baselines).
-    Hybrid fuses reciprocal ranks, blended (``rrf_weight`` below 1) with the dense and BM25 scores.
+    Hybrid fuses reciprocal ranks; with ``rrf_weight`` below 1 they are blended with the dense and BM25 scores,
+    and the learned fusion model's best candidate leads when it is clearly ahead.
     When the query names two or more subjects, the best ``per_subject`` chunks mentioning each subject
     are added, so both sides of a comparison have evidence. Ranks and scores are arrays over all chunks:
     the fusion is a few vector operations, not a loop per chunk."""
@@ -89,13 +150,24 @@ def retrieve(
     missing = chosen[np.isnan(dense[chosen])]
     if len(missing):
         dense[missing] = version.faiss.reconstruct_batch(missing) @ qvec
+    lead = -1
     if mode == "hybrid" and rrf_weight < 1.0 and len(chosen):
         # Score-aware: ranks alone flatten a clear first hit (a chunk far ahead on both scores counts the same
         # as one barely ahead), so the rank fusion is blended with both scores, each scaled to [0, 1] over the
-        # candidates.
+        # candidates. The learned fusion, better at rank 1 on the labelled sets, may put another candidate
+        # first when it is clearly ahead; below it the blend keeps more of what both retrievers found.
         d, lx, f = dense[chosen], lex_all[chosen].astype(np.float64), fused[chosen]
         scores = ((d - d.min()) / max(d.max() - d.min(), 1e-9) + lx / max(lx.max(), 1e-9)) / 2
-        fused[chosen] = rrf_weight * f / max(f.max(), 1e-12) + (1.0 - rrf_weight) * scores
+        blend = rrf_weight * f / max(f.max(), 1e-12) + (1.0 - rrf_weight) * scores
+        fused[chosen] = blend
+        fusion = shipped_fusion()
+        learned = fusion.model.score(fusion_features(d, lx, dense_rank[chosen], lex_rank[chosen], top_k))
+        best, first = np.lexsort((-d, -learned))[0], np.lexsort((-d, -blend))[0]
+        if learned[best] - learned[first] > fusion.lead_margin:
+            lead = int(chosen[best])
+            fused[lead] = blend.max()
     order = chosen[np.lexsort((-dense[chosen], -fused[chosen]))]  # stable: by fused, then dense, best first
+    if lead >= 0:
+        order = np.concatenate([[lead], order[order != lead]])
     columns = (order.tolist(), fused[order].tolist(), dense[order].tolist(), lex_all[order].astype(np.float64).tolist())
     return [Candidate(*row) for row in zip(*columns, strict=True)]

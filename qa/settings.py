@@ -68,7 +68,8 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=5, ge=1, description="reciprocal rank fusion constant: 1 / (rrf_k + rank)")
     # Chosen on the same dev splits: 0.35 of rank fusion and 0.65 of the two scores kept strong first hits.
     fusion_rrf_weight: float = Field(default=0.35, ge=0.0, le=1.0, description="share of reciprocal rank fusion "
-                                     "in the hybrid score; the rest is the dense and BM25 scores, each scaled to [0, 1]")
+                                     "in the hybrid score; the rest is the dense and BM25 scores, each scaled to [0, 1]. "
+                                     "Below 1 the learned fusion (qa/models/fusion.json) also picks the first candidate")
     max_claims: int = Field(default=4, ge=1)
     abstain_threshold: float | None = Field(
         default=None, ge=0.0, le=1.0, description="confidence (the probability that the corpus answers the question) "

@@ -12,7 +12,7 @@ from qa.build import build_index
 from qa.chunking import embed_prefix
 from qa.index import IndexVersion
 from qa.query import analyse
-from qa.retrieval import Candidate, retrieve
+from qa.retrieval import Candidate, fusion_features, retrieve, shipped_fusion
 from qa.snapshot import Snapshot
 from qa.text import content_words
 from tests.fakes import HashingEmbedder
@@ -201,19 +201,37 @@ def test_fused_scores_are_reciprocal_rank_fusion(snap: Snapshot, hashing: Hashin
 
 
 @pytest.mark.parametrize("rrf_weight", [0.0, 0.35])
-def test_score_aware_fusion_blends_ranks_with_both_scores(snap: Snapshot, hashing: HashingEmbedder, rrf_weight: float) -> None:
+def test_score_aware_fusion_blends_ranks_with_both_scores_and_the_learned_fusion_may_lead(
+        snap: Snapshot, hashing: HashingEmbedder, rrf_weight: float) -> None:
     """The hybrid score: rrf_weight of the rank fusion (over its best) plus the rest of the mean of the dense
-    score (min-max over the candidates) and the BM25 score (over its best), worked out here chunk by chunk."""
+    score (min-max over the candidates) and the BM25 score (over its best); the shipped fusion model's best
+    (its features worked out here from each retriever's own ranking) leads when it beats the blend's first by
+    more than the model's margin."""
     question = "How many writes per second does Zephyr DB sustain?"
     query, qvec = analyse(question, snap.catalog), hashing.embed([question])[0]
-    ranks = {c.chunk: c.fused for c in retrieve(snap, qvec, query, top_k=3, rrf_k=60)}
-    cands = retrieve(snap, qvec, query, top_k=3, rrf_k=60, rrf_weight=rrf_weight)
+    n, top_k = len(snap.version.chunks), 3
+    _, ids = snap.version.faiss.search(qvec.reshape(1, -1), n)
+    lex_all = snap.version.lexical.scores(query.terms)
+    dense_rank = {int(c): r for r, c in enumerate(c for c in ids[0] if c >= 0)}
+    lex_rank = {c: r for r, c in enumerate(c for c in sorted(range(n), key=lambda c: -lex_all[c]) if lex_all[c] > 0)}
+    ranks = {c.chunk: c.fused for c in retrieve(snap, qvec, query, top_k=top_k, rrf_k=60)}
+    cands = retrieve(snap, qvec, query, top_k=top_k, rrf_k=60, rrf_weight=rrf_weight)
+    assert {c.chunk for c in cands} == set(ranks)
     dense = {c.chunk: c.dense for c in cands}
     lex = {c.chunk: c.lexical for c in cands}
     lo, hi, top_lex, top_rrf = min(dense.values()), max(dense.values()), max(lex.values()), max(ranks.values())
-    for c in cands:
-        scores = ((dense[c.chunk] - lo) / (hi - lo) + lex[c.chunk] / top_lex) / 2
-        assert c.fused == pytest.approx(rrf_weight * ranks[c.chunk] / top_rrf + (1 - rrf_weight) * scores)
+    blend = {c: rrf_weight * ranks[c] / top_rrf + (1 - rrf_weight) * ((dense[c] - lo) / (hi - lo) + lex[c] / top_lex) / 2
+             for c in ranks}
+    x = fusion_features(np.array([c.dense for c in cands]), np.array([c.lexical for c in cands]),
+                        np.array([dense_rank.get(c.chunk, 10**6) for c in cands]),
+                        np.array([lex_rank.get(c.chunk, 10**6) for c in cands]), top_k)
+    learned = dict(zip((c.chunk for c in cands), shipped_fusion().model.score(x), strict=True))
+    best, first = max(learned, key=learned.get), max(blend, key=blend.get)
+    lead = best if learned[best] - learned[first] > shipped_fusion().lead_margin else first
+    assert cands[0].chunk == lead
+    assert cands[0].fused == pytest.approx(max(blend.values()))
+    for c in cands[1:]:
+        assert c.fused == pytest.approx(blend[c.chunk])
     assert [c.fused for c in cands] == sorted((c.fused for c in cands), reverse=True)
 
 

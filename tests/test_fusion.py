@@ -1,0 +1,143 @@
+"""The learned fusion of dense and BM25 retrieval: the shipped file, its features, what it keeps first, its training."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import numpy as np
+import pytest
+
+from bench.fusion import Cand, fit, to_json
+from qa.engine import Engine
+from qa.query import analyse
+from qa.retrieval import (
+    BM25_SOFT,
+    FUSION_FEATURES,
+    FUSION_FILE,
+    FUSION_RRF_K,
+    fusion_features,
+    fusion_from_json,
+    retrieve,
+    shipped_fusion,
+)
+
+
+def test_the_shipped_fusion_loads_with_this_codes_features() -> None:
+    model = shipped_fusion().model
+    assert model.names == FUSION_FEATURES and len(model.weights) == len(FUSION_FEATURES)
+    assert np.all(np.isfinite(model.weights)) and np.all(model.scale > 0)
+    assert shipped_fusion().lead_margin >= 0
+    meta = json.loads(resources.files("qa.models").joinpath(FUSION_FILE).read_text(encoding="utf-8"))["meta"]
+    assert meta["split"] == "dev" and meta["trained_on"]["squad2-dev-cs224n"] > 0
+
+
+def test_a_stale_fusion_file_is_refused() -> None:
+    text = resources.files("qa.models").joinpath(FUSION_FILE).read_text(encoding="utf-8")
+    stale = json.loads(text)
+    stale["model"]["features"] = stale["model"]["features"][:-1]
+    with pytest.raises(ValueError, match="retrain"):
+        fusion_from_json(json.dumps(stale))
+    with pytest.raises(ValueError, match="format"):
+        fusion_from_json(json.dumps({**json.loads(text), "format": 99}))
+
+
+def test_fusion_features_worked_by_hand() -> None:
+    dense, lex = np.array([0.8, 0.5, 0.2]), np.array([0.0, 6.0, 2.0])
+    x = fusion_features(dense, lex, np.array([0, 1, 10**6]), np.array([10**6, 0, 1]), top_k=2)
+    assert x.shape == (3, len(FUSION_FEATURES))
+    assert x[:, 0].tolist() == pytest.approx([0.8, 0.5, 0.2])
+    assert x[:, 1].tolist() == pytest.approx([0.0, -0.3, -0.6])
+    assert x[:, 2].tolist() == pytest.approx([0.0, 1.0, 1 / 3])
+    assert x[:, 3].tolist() == pytest.approx([0.0, 6 / (6 + BM25_SOFT), 2 / (6 + BM25_SOFT)])
+    assert x[:, 4].tolist() == pytest.approx([1 / (FUSION_RRF_K + 1), 1 / (FUSION_RRF_K + 2), 0.0])
+    assert x[:, 5].tolist() == pytest.approx([0.0, 1 / (FUSION_RRF_K + 1), 1 / (FUSION_RRF_K + 2)])
+
+
+def test_a_clear_lexical_first_hit_beats_a_rank_tie() -> None:
+    """Chunk 1 is BM25's first by far (20 against 5) and dense's second by a hair; chunk 0 the other way round.
+    Reciprocal ranks tie them (and the tie goes to the better cosine); the shipped fusion reads the scores and
+    puts chunk 1 first."""
+    dense, lex = np.array([0.50, 0.49, 0.30]), np.array([5.0, 20.0, 1.0])
+    dense_rank, lex_rank = np.array([0, 1, 2]), np.array([1, 0, 2])
+    rrf = 1 / (FUSION_RRF_K + dense_rank + 1) + 1 / (FUSION_RRF_K + lex_rank + 1)
+    assert rrf[0] == pytest.approx(rrf[1])
+    score = shipped_fusion().model.score(fusion_features(dense, lex, dense_rank, lex_rank, top_k=50))
+    assert int(np.argmax(score)) == 1
+
+
+@pytest.mark.parametrize("column", [0, 1])  # 0: cosine, 1: BM25
+def test_more_of_a_score_never_ranks_a_chunk_lower(column: int) -> None:
+    rng = np.random.default_rng(7)
+    model = shipped_fusion().model
+    for _ in range(50):
+        dense, lex = rng.uniform(0.1, 0.9, 20), rng.uniform(0, 15, 20)
+        ranks = (np.argsort(np.argsort(-dense)), np.argsort(np.argsort(-lex)))
+        before = model.score(fusion_features(dense, lex, *ranks, top_k=50))
+        dense2, lex2 = dense.copy(), lex.copy()
+        (dense2, lex2)[column][5] += 0.05 if column == 0 else 2.0
+        ranks2 = (np.argsort(np.argsort(-dense2)), np.argsort(np.argsort(-lex2)))
+        after = model.score(fusion_features(dense2, lex2, *ranks2, top_k=50))
+        assert (after[5] - after).min() >= (before[5] - before).min() - 1e-9
+
+
+def _synthetic(rng: np.random.Generator, n: int) -> list[Cand]:
+    """Questions whose gold chunk is BM25's best but only middling by cosine."""
+    out = []
+    for _ in range(n):
+        dense, lex = rng.uniform(0.2, 0.7, 30), rng.uniform(0, 8, 30)
+        gold = int(rng.integers(30))
+        lex[gold] = lex.max() + 3
+        hit = np.zeros(30, dtype=bool)
+        hit[gold] = True
+        out.append(Cand(np.arange(30), dense, lex, np.argsort(np.argsort(-dense)), np.argsort(np.argsort(-lex)), hit, 0))
+    return out
+
+
+def test_training_learns_the_signal_and_writes_the_same_file_twice() -> None:
+    rng = np.random.default_rng(3)
+    sets = {"a": _synthetic(rng, 60), "b": _synthetic(rng, 10)}
+    model = fit(sets, lambda _n, _i: True, top_k=50)
+    held = _synthetic(rng, 40)
+    firsts = [c.hit[int(np.argmax(model.score(fusion_features(c.dense, c.lex, c.dense_rank, c.lex_rank, 50))))]
+              for c in held]
+    assert sum(firsts) == len(held)
+    assert to_json(model, 0.5, sets, 50) == to_json(fit(sets, lambda _n, _i: True, top_k=50), 0.5, sets, 50)
+    assert fusion_from_json(to_json(model, 0.5, sets, 50)).model.weights.tolist() == np.round(model.weights, 6).tolist()
+
+
+# Seed corpus questions and a phrase the chunk answering each one holds.
+LABELLED = [
+    ("Who created Flask?", "Armin Ronacher"),
+    ("Which validation library does FastAPI use?", "Pydantic"),
+    ("What ASGI toolkit is FastAPI built on?", "Starlette"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "phrase"), LABELLED)
+def test_the_first_fused_chunk_answers_a_labelled_question(engine: Engine, question: str, phrase: str) -> None:
+    snap = engine.snapshot()
+    query = analyse(question, snap.catalog)
+    qvec = engine.embedder.embed([question])[0]
+    s = engine.settings
+    cands = retrieve(snap, qvec, query, top_k=s.top_k, rrf_k=s.rrf_k, rrf_weight=s.fusion_rrf_weight)
+    rec = snap.version.chunks[cands[0].chunk]
+    text = snap.version.docs[rec.doc_id].text[rec.start : rec.end]
+    assert phrase.lower() in text.lower(), text[:200]
+    assert cands[0].fused == max(c.fused for c in cands)
+
+
+@pytest.mark.slow
+def test_the_learned_fusion_leads_when_clearly_ahead_of_the_blend(engine: Engine) -> None:
+    """On the seed corpus the blend's first chunk for this question is about running both frameworks side by
+    side; the learned fusion is clearly ahead on the chunk that answers it (FastAPI's background task system),
+    which then leads at the blend's top score."""
+    question = "How do I run background tasks with FastAPI?"
+    snap = engine.snapshot()
+    query = analyse(question, snap.catalog)
+    qvec = engine.embedder.embed([question])[0]
+    cands = retrieve(snap, qvec, query, top_k=50, rrf_k=5, rrf_weight=0.35)
+    rec = snap.version.chunks[cands[0].chunk]
+    assert "its own background task system" in snap.version.docs[rec.doc_id].text[rec.start : rec.end]
+    assert cands[1].fused == cands[0].fused  # the blend's own first, led past
