@@ -125,7 +125,7 @@ class _Holding:
         chunk = snap.unit_chunk
         last = max(len(chunk) - 1, 0)
         self.n = n = len(ids)
-        self.ids = np.concatenate((ids, np.clip(ids - 1, 0, last), np.clip(ids + 1, 0, last)))
+        self.ids = np.concatenate((ids, np.maximum(ids - 1, 0), np.minimum(ids + 1, last)))
         self.idf = {t: snap.idf_of(t) for t in terms}
         self.held = {t: snap.holding(self.ids, t) for t in self.idf}
         # Per step (-1: before, 1: after): where the unit that far away is another unit of the same chunk.
@@ -168,9 +168,7 @@ def unit_features(
     howto, rec = query.qtype == "howto", query.qtype == "recommendation"
     code = snap.unit_is_code[ids]
     qwords = set(content)
-    # Per chunk, not per unit: a question's units come from a few dozen chunks.
-    chunks, of_unit = np.unique(snap.unit_chunk[ids], return_inverse=True)
-    section = np.array([len(qwords & snap.section_words[c]) for c in chunks.tolist()], dtype=np.float64)[of_unit]
+    section = np.array([len(qwords & snap.section_words[c]) for c in snap.unit_chunk[ids].tolist()], dtype=np.float64)
     about = np.zeros(len(ids), dtype=bool)
     for name in query.subjects:
         if name in snap.subject_units:
@@ -196,7 +194,7 @@ def unit_features(
         holding.overlap(content, weighted=False),
         prev,
         prev * snap.unit_points_back[ids],
-        np.clip(own - held, 0.0, None) / np.maximum(own, 1.0),
+        np.maximum(own - held, 0.0) / np.maximum(own, 1.0),
         phrased,
         snap.unit_short[ids],
         snap.unit_log_words[ids],

@@ -246,7 +246,7 @@ class Snapshot:
         holders = self.units_with(term)
         if holders is None:
             return np.zeros(len(ids), dtype=bool)
-        at = np.minimum(np.searchsorted(holders, ids), len(holders) - 1)
+        at = np.minimum(holders.searchsorted(ids), len(holders) - 1)
         return holders[at] == ids
 
     @cached_property
