@@ -133,22 +133,15 @@ def phrase_units(snap: Snapshot, query: Query) -> set[int]:
     aspect = set(query.aspect_terms) - STOPWORDS
     phrases = {(a, b) for a, b in zip(toks, toks[1:], strict=False) if a in aspect and b in STOPWORDS}
     out: set[int] = set()
-    for phrase in phrases:  # in the order the units were found, as they join the pool in it
-        out.update(snap.memo("phrase", phrase, lambda phrase=phrase: _holding_phrase(snap, *phrase)))
+    for first, second in phrases:
+        holders = snap.units_with(first)
+        if holders is None:
+            continue
+        for u in holders[snap.holding(holders, second)].tolist():
+            ut = words(snap.unit_text[u])
+            if any(x == first and y == second for x, y in zip(ut, ut[1:], strict=False)):
+                out.add(u)
     return out
-
-
-def _holding_phrase(snap: Snapshot, first: str, second: str) -> tuple[int, ...]:
-    """The units (ascending) holding the words ``first`` and ``second`` one after the other."""
-    holders = snap.units_with(first)
-    if holders is None:
-        return ()
-    found = []
-    for u in holders[snap.holding(holders, second)].tolist():
-        ut = words(snap.unit_text[u])
-        if any(x == first and y == second for x, y in zip(ut, ut[1:], strict=False)):
-            found.append(u)
-    return tuple(found)
 
 
 def unit_subject(snap: Snapshot, unit: int, subjects: tuple[str, ...]) -> str | None:
