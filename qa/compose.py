@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from qa.answer import (
     NOT_COVERED,
@@ -88,22 +89,10 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
         used.add(u)
         if u in by_unit:
             return by_unit[u]
-        ci, start, end = (int(x) for x in version.units[u])
-        chunk = version.chunks[ci]
-        doc = version.docs[chunk.doc_id]
-        quote = doc.text[start:end]
-        ctx = context_span(snap, u)
+        fields = snap.memo("citation", u, lambda: _citation_fields(snap, u))
         n = len(citations) + 1
-        citations.append(
-            Citation(
-                n=n, doc_id=doc.doc_id, title=doc.title, publisher=doc.publisher, url=doc.url,
-                published=doc.published, section=section_path(doc.title, chunk.section), quote=quote,
-                start=start, end=end, score=round(evidence.scores.get(u, 0.0), 4),
-                link=text_fragment_link(doc.url, quote), outdated=_is_outdated(doc.published, params),
-                context=doc.text[ctx[0]:ctx[1]] if ctx else None, context_start=ctx[0] if ctx else None,
-                context_end=ctx[1] if ctx else None, display=unit_display(snap, u),
-            )
-        )
+        citations.append(Citation(n=n, score=round(evidence.scores.get(u, 0.0), 4),
+                                  outdated=_is_outdated(fields["published"], params), **fields))
         by_unit[u] = n
         return n
 
@@ -226,6 +215,23 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
         question=question, resolved_question=query.text, answer="\n".join(s.text for s in sections), abstained=False,
         confidence=round(conf, 4), subjects=query.subjects, citations=tuple(citations),
         conflicts=tuple(conflict_out), comparison=comparison, index_version=snap.name, sections=tuple(sections),
+    )
+
+
+def _citation_fields(snap: Snapshot, u: int) -> dict[str, Any]:
+    """What a citation of unit ``u`` says that depends on the index alone (all but its number, score and
+    whether it is outdated today)."""
+    version = snap.version
+    ci, start, end = (int(x) for x in version.units[u])
+    chunk = version.chunks[ci]
+    doc = version.docs[chunk.doc_id]
+    quote = doc.text[start:end]
+    ctx = context_span(snap, u)
+    return dict(
+        doc_id=doc.doc_id, title=doc.title, publisher=doc.publisher, url=doc.url, published=doc.published,
+        section=section_path(doc.title, chunk.section), quote=quote, start=start, end=end,
+        link=text_fragment_link(doc.url, quote), context=doc.text[ctx[0]:ctx[1]] if ctx else None,
+        context_start=ctx[0] if ctx else None, context_end=ctx[1] if ctx else None, display=unit_display(snap, u),
     )
 
 

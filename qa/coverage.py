@@ -85,11 +85,12 @@ class Vocabulary:
         self.stems = {stem(w) for w in unit_count if len(w) >= 4}
         # Names the corpus writes with a version number: 'jinja2', 'python3' are mentions of 'Jinja', 'Python'.
         self.versioned = {w.rstrip("0123456789") for w in unit_count if w[-1:].isdigit() and w[:1].isalpha()}
-        by_letter: dict[str, list[str]] = defaultdict(list)
+        # Typo candidates by first letter and length: a word's are the few lengths within its edits.
+        by_start: dict[tuple[str, int], list[str]] = defaultdict(list)
         for w in unit_count:
             if len(w) >= 3 and w.isalpha():
-                by_letter[w[0]].append(w)
-        self._by_letter = dict(by_letter)
+                by_start[w[0], len(w)].append(w)
+        self._by_start = dict(by_start)
 
     @property
     def other_function_words(self) -> frozenset[str]:
@@ -109,7 +110,7 @@ class Vocabulary:
         edits = max_edits(word)
         if not edits or word in self.count or not word.isalpha():
             return None
-        pool = [w for w in self._by_letter.get(word[0], ()) if abs(len(w) - len(word)) <= edits]
+        pool = [w for n in range(len(word) - edits, len(word) + edits + 1) for w in self._by_start.get((word[0], n), ())]
         found = process.extract(word, pool, scorer=DamerauLevenshtein.distance, score_cutoff=edits, limit=None)
         if not found:
             return None

@@ -117,23 +117,37 @@ def shipped_models() -> Models:
     return Models.from_json(resources.files("qa.models").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
 
 
-def _overlap(snap: Snapshot, ids: NDArray[np.int64], terms: list[str], *, weighted: bool = True) -> NDArray[np.float64]:
-    """IDF-weighted share of ``terms`` each unit holds (as a word or, for 4+ letters, its stem)."""
-    out = np.zeros(len(ids))
-    total = 0.0
-    for t in dict.fromkeys(terms):
-        w = snap.idf_of(t) if weighted else 1.0
-        total += w
-        out += w * snap.holding(ids, t)
-    return out / (total or 1.0)
+class _Holding:
+    """Which of a question's candidate units, and of the units just before and after each in the corpus, hold
+    each of its terms (:meth:`Snapshot.holding`): one look-up a term, however many features read it."""
 
+    def __init__(self, snap: Snapshot, ids: NDArray[np.int64], terms: list[str]) -> None:
+        chunk = snap.unit_chunk
+        last = max(len(chunk) - 1, 0)
+        self.n = n = len(ids)
+        self.ids = np.concatenate((ids, np.maximum(ids - 1, 0), np.minimum(ids + 1, last)))
+        self.idf = {t: snap.idf_of(t) for t in terms}
+        self.held = {t: snap.holding(self.ids, t) for t in self.idf}
+        # Per step (-1: before, 1: after): where the unit that far away is another unit of the same chunk.
+        at = {-1: slice(n, 2 * n), 1: slice(2 * n, 3 * n)}
+        self.same = {step: (chunk[self.ids[s]] == chunk[ids]) & (self.ids[s] != ids) for step, s in at.items()}
+        self.slices = {0: slice(0, n), **at}
 
-def _neighbour_overlap(snap: Snapshot, ids: NDArray[np.int64], terms: list[str], step: int) -> NDArray[np.float64]:
-    """The overlap of the unit ``step`` away (-1: before, 1: after) within the same chunk; 0 where none."""
-    chunk = snap.unit_chunk
-    nb = np.clip(ids + step, 0, max(len(chunk) - 1, 0))
-    same = (chunk[nb] == chunk[ids]) & (nb != ids)
-    return np.where(same, _overlap(snap, nb, terms), 0.0)
+    def overlap(self, terms: list[str], *, weighted: bool = True, step: int = 0) -> NDArray[np.float64]:
+        """IDF-weighted share of ``terms`` each unit (or the unit ``step`` away) holds (as a word or, for 4+
+        letters, its stem)."""
+        at = self.slices[step]
+        out = np.zeros(self.n)
+        total = 0.0
+        for t in dict.fromkeys(terms):
+            w = self.idf[t] if weighted else 1.0
+            total += w
+            out += w * self.held[t][at]
+        return out / (total or 1.0)
+
+    def neighbour_overlap(self, terms: list[str], step: int) -> NDArray[np.float64]:
+        """The overlap of the unit ``step`` away (-1: before, 1: after) within the same chunk; 0 where none."""
+        return np.where(self.same[step], self.overlap(terms, step=step), 0.0)
 
 
 def unit_features(
@@ -161,8 +175,11 @@ def unit_features(
             about |= snap.subject_units[name][ids]
     not_about = ~about if query.subjects else np.zeros(len(ids), dtype=bool)
     text = query.text
-    prev, after = (_neighbour_overlap(snap, ids, content, step) for step in (-1, 1))
-    held = sum((snap.holding(ids, t) for t in dict.fromkeys(content)), np.zeros(len(ids)))
+    holding = _Holding(snap, ids, aspect + content)
+    prev, after = (holding.neighbour_overlap(content, step) for step in (-1, 1))
+    held = np.zeros(len(ids))
+    for t in dict.fromkeys(content):
+        held = held + holding.held[t][: len(ids)]
     own = snap.unit_ncontent[ids]
     cols = [
         cos,
@@ -170,14 +187,14 @@ def unit_features(
         chunk_dense,
         near,
         chunk_bm25,
-        _overlap(snap, ids, aspect),
-        _overlap(snap, ids, content),
+        holding.overlap(aspect),
+        holding.overlap(content),
         section / max(len(qwords), 1),
         np.maximum(prev, after),
-        _overlap(snap, ids, content, weighted=False),
+        holding.overlap(content, weighted=False),
         prev,
         prev * snap.unit_points_back[ids],
-        np.clip(own - held, 0.0, None) / np.maximum(own, 1.0),
+        np.maximum(own - held, 0.0) / np.maximum(own, 1.0),
         phrased,
         snap.unit_short[ids],
         snap.unit_log_words[ids],
@@ -194,7 +211,10 @@ def unit_features(
         snap.unit_year[ids] & bool(WANTS_YEAR.search(text)),
         snap.unit_name[ids] & bool(WANTS_NAME.search(text)),
     ]
-    return np.column_stack([np.asarray(c, dtype=np.float64) for c in cols])
+    x = np.empty((len(ids), len(cols)))
+    for i, c in enumerate(cols):
+        x[:, i] = c
+    return x
 
 
 QUESTION_FEATURES = (

@@ -4,8 +4,9 @@ stems, subjects, aspects, cues, table cells, freshness), which retrieval and ans
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import cached_property
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,6 +20,9 @@ from qa.facts import Fact, differ, unit_facts
 from qa.index import IndexVersion
 from qa.query import SubjectCatalog
 from qa.text import STOPWORDS, content_words, words
+
+T = TypeVar("T")
+MEMO_SIZE = 10_000  # entries of each kind a snapshot keeps (see Snapshot.memo)
 
 
 class Snapshot:
@@ -110,6 +114,7 @@ class Snapshot:
         # one, in corpus order: where sources disagree is read from these, whatever a question calls it.
         self.unit_facts = [self._facts(u) for u in range(len(version.units))]
         self._affixed: dict[str, frozenset[str]] = {}  # see words_around
+        self._memo: dict[str, dict[Hashable, Any]] = {}  # see memo
         facts: dict[tuple[str, str], list[tuple[int, Fact]]] = {}
         for u, found in enumerate(self.unit_facts):
             for fact in found:
@@ -200,6 +205,18 @@ class Snapshot:
                 self._affixed[word] = found
         return found
 
+    def memo(self, kind: str, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, made once per snapshot for ``(kind, key)``: for what answering derives from the index alone
+        (a unit's citation as displayed), which questions ask for again and again. Bounded per kind; a full
+        kind makes anew each time."""
+        kept = self._memo.setdefault(kind, {})
+        if key in kept:
+            return kept[key]
+        value = make()
+        if len(kept) < MEMO_SIZE:
+            kept[key] = value
+        return value
+
     def embed_fact_keys(self, embed: Callable[[list[str]], NDArray[np.float32]]) -> None:
         """Set the vectors of :attr:`fact_key_texts` (once, at load; a snapshot without them matches a
         question to aspects by words only)."""
@@ -229,7 +246,7 @@ class Snapshot:
         holders = self.units_with(term)
         if holders is None:
             return np.zeros(len(ids), dtype=bool)
-        at = np.minimum(np.searchsorted(holders, ids), len(holders) - 1)
+        at = np.minimum(holders.searchsorted(ids), len(holders) - 1)
         return holders[at] == ids
 
     @cached_property
