@@ -91,6 +91,7 @@ class Vocabulary:
             if len(w) >= 3 and w.isalpha():
                 by_start[w[0], len(w)].append(w)
         self._by_start = dict(by_start)
+        self._longest = max((n for _, n in by_start), default=0)
 
     @property
     def other_function_words(self) -> frozenset[str]:
@@ -125,7 +126,8 @@ class Vocabulary:
         word as written or no word starts with it."""
         if len(word) < 3 or word in self.count or not word.isalpha():
             return None
-        longer = [w for w in self._by_letter.get(word[0], ()) if len(w) >= len(word) + CLIPPED_LETTERS and w.startswith(word)]
+        longer = [w for n in range(len(word) + CLIPPED_LETTERS, self._longest + 1)
+                  for w in self._by_start.get((word[0], n), ()) if w.startswith(word)]
         return min(longer, key=lambda w: (-self.count[w], w)) if longer else None
 
 
