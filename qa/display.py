@@ -44,6 +44,8 @@ _FENCES = re.compile(r"(?m)^[ \t]*(`{3,}|~{3,})[^\n]*$")
 _DISPLAY_TOKEN = re.compile(r"(`+)(.+?)\1|\[([^\]\n]+)\]\((https?://[^)\s]+)\)|\\\[(\d+)\]|\[(\d+)\]")
 # A bracket of corpus text that would read as a citation marker: escaped in display text.
 _MARKER_LIKE = re.compile(r"\[(?=\d+\])")
+# A figure a scraped page glued to the word after it ('68300Winner', a badge beside a table cell).
+_GLUED_FIGURE = re.compile(r"(?<=\d{3})(?=[A-Z][a-z]{2,}\b)")
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt", ".rst")
 
 
@@ -95,7 +97,7 @@ def _inline_tokens(text: str) -> tuple[Token, ...]:
 
 def inline(text: str, resolve: Resolver | None = None) -> str:
     """One line's worth of Markdown (a sentence, a list item, a table cell, a heading) in display form."""
-    return _squeeze(_render(_inline_tokens(text), resolve, links=True))
+    return _GLUED_FIGURE.sub(" ", _squeeze(_render(_inline_tokens(text), resolve, links=True)))
 
 
 def plain(text: str) -> str:

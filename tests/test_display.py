@@ -74,6 +74,13 @@ def test_a_table_row_reads_with_its_header() -> None:
     assert table_row(None, "| a | b |") == "a · b"
 
 
+def test_a_figure_glued_to_a_scraped_badge_is_shown_apart_and_cited_as_written() -> None:
+    row = "| Community Size (GitHub stars) | 11700 | 68300Winner |"
+    assert table_row("| Metric | FastAPI | Flask |", row) == "Community Size (GitHub stars): FastAPI 11700 · Flask 68300 Winner"
+    assert plain(row) == "Community Size (GitHub stars) 11700 68300Winner"  # what the page's text holds
+    assert inline("Python 3.12 and HTTP2Support, v2Beta") == "Python 3.12 and HTTP2Support, v2Beta"
+
+
 def test_code_blocks_stay_whole_fenced_and_indented() -> None:
     assert display(CODE) == CODE
     assert display("Do this:\n" + CODE) == "Do this:\n" + CODE
