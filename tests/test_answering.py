@@ -130,10 +130,10 @@ def test_comparison_question_returns_a_table_for_both_subjects(answers: dict[str
         for subject, cited in row.cells.items():
             values = row.values[subject]
             assert len(values) == len(cited)
-            for value, n in zip(values, cited, strict=True):
+            for value, shown, n in zip(values, row.display[subject], cited, strict=True):
                 assert value and len(value.split()) <= SHORT_WORDS, value
                 assert value.removesuffix("…") in answer.citations[n - 1].quote
-                assert f"{value} [{n}]" in row.cell(subject)
+                assert f"{shown} [{n}]" in row.cell(subject)  # shown in display form
 
 
 def test_no_comparison_for_a_single_subject_fact(answers: dict[str, Answer]) -> None:
