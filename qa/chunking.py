@@ -11,8 +11,10 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from qa.documents import Document
+if TYPE_CHECKING:  # qa.documents reads headings through qa.display, which reads MARKUP_LINE here
+    from qa.documents import Document
 
 # Counts word-pieces of each text, without special tokens.
 TokenCounter = Callable[[Sequence[str]], list[int]]
@@ -22,6 +24,10 @@ SPECIAL_TOKENS = 2  # [CLS] and [SEP]
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _LIST = re.compile(r"^(\s*)([-*+•]|\d{1,3}[.)])\s+")
+# The line that opens or closes an admonition or block of a Markdown extension ('/// tip', '///',
+# '!!! note "Title"', '??? info') or that includes a file when the site is built ('{* ../src/app.py hl[6] *}',
+# '{% include "x.md" %}', '--8<-- "x.md"'): markup, not words. No unit of evidence; dropped from display text.
+MARKUP_LINE = re.compile(r"^[ \t]*(?:(?:/{3}|[!?]{3}\+?)(?:[ \t].*)?|\{([*%]).*\1\}|-{2}8<-{2}.*)$")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|Mr|Mrs|Dr|Prof|St|No|approx|incl)\.|\b[A-Z]\.)$")
 _SENT_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
@@ -84,7 +90,7 @@ def _blocks(text: str) -> list[tuple[tuple[str, ...], _Block]]:
     i = 0
 
     def kind_of(line: str) -> str:
-        if not line.strip():
+        if not line.strip() or MARKUP_LINE.match(line):
             return "blank"
         if _FENCE.match(line):
             return "code"

@@ -10,7 +10,7 @@ renders the same way:
 - fenced code blocks (```` ``` ````), whole, indentation kept;
 - everything else plain text: HTML tags reduced to their text, emphasis marks dropped, entities decoded,
   soft line breaks joined, the lines that open and close an extension's admonition (``/// tip``,
-  ``!!! note``) dropped; a bracketed number of the corpus's own ("hl[6]", "items[0]") escaped as ``\\[6]``
+  ``!!! note``) and those that include a file at site build (``{* app.py hl[6] *}``) dropped; a bracketed number of the corpus's own ("hl[6]", "items[0]") escaped as ``\\[6]``
   so that it never reads as an answer's ``[n]`` citation marker (:func:`markers`).
 
 Markdown is parsed with markdown-it-py (CommonMark), not with regular expressions.
@@ -27,6 +27,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from qa.aspects import row_cells
+from qa.chunking import MARKUP_LINE
 
 # A link's target: given the href as written, the absolute http(s) url it opens, or None (text only).
 Resolver = Callable[[str], str | None]
@@ -34,9 +35,6 @@ Resolver = Callable[[str], str | None]
 _MD = MarkdownIt("commonmark")
 # A heading's attribute list, as Python-Markdown (attr_list) and MkDocs write it: "Tasks { #tasks }".
 _HEADING_ATTRS = re.compile(r"\s*\{\s*[#.:][^{}]*\}\s*$")
-# The line that opens or closes an admonition or block of a Markdown extension ('/// tip', '///',
-# '!!! note "Title"', '??? info'): markup, not words.
-_BLOCK_MARKER = re.compile(r"^[ \t]*(?:/{3}|[!?]{3}\+?)(?:[ \t].*)?$")
 _FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,})")
 _FENCES = re.compile(r"(?m)^[ \t]*(`{3,}|~{3,})[^\n]*$")
 # In display text: a code span, a link with an absolute http(s) url (what `display` itself writes), a
@@ -120,7 +118,7 @@ def display(text: str, resolve: Resolver | None = None) -> str:
     for part in split_code(text):
         if part.code:
             out.append(f"{part.fence}{part.info}\n{part.body}\n{part.fence}" if part.body else f"{part.fence}{part.info}\n{part.fence}")
-        elif prose := "\n".join(line for line in part.body.split("\n") if not _BLOCK_MARKER.match(line)).strip():
+        elif prose := "\n".join(line for line in part.body.split("\n") if not MARKUP_LINE.match(line)).strip():
             out.append(inline(prose, resolve))
     return "\n".join(out)
 

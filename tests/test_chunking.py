@@ -200,6 +200,14 @@ def test_list_items_are_split_even_without_punctuation(embedder: OnnxEmbedder) -
     assert items == ["async support", "automatic docs", "dependency injection", "type hints", "validation"]
 
 
+def test_lines_of_extension_markup_are_no_evidence(embedder: OnnxEmbedder) -> None:
+    text = ("Allow specific HTTP headers.\n\n{* ../../docs_src/cors/tutorial001.py hl[2,6:11] *}\n\n"
+            '/// tip\n\nUse the wildcard.\n\n///\n\n!!! note "Heads up"\n    Mind the order.\n\n--8<-- "x.md"\n')
+    (chunk,) = chunk_document(Document("d", "T", text), embedder.count_tokens)
+    assert [text[u.start : u.end] for u in chunk.units] == [
+        "Allow specific HTTP headers.", "Use the wildcard.", "Mind the order."]
+
+
 def test_over_long_paragraph_splits_at_sentences(embedder: OnnxEmbedder) -> None:
     sentences = [f"Sentence number {i} explains one more detail about Zephyr DB replication." for i in range(60)]
     doc = Document("long", "Long", "## Replication\n\n" + " ".join(sentences) + "\n")

@@ -120,6 +120,9 @@ def test_admonition_lines_are_markup_not_words() -> None:
     assert display("/// tip\n\nSo, with the same type, **FastAPI** validates.\n\n///") == (
         "So, with the same type, FastAPI validates.")
     assert display('!!! note "Heads up"\n    Use it.') == "Use it."
+    assert display('Declare the body:\n\n{* ../../docs_src/body/tutorial001.py hl[4] *}\n') == "Declare the body:"
+    assert display('{% include "snippet.md" %}\n--8<-- "other.md"\nThe {* star *} stays mid-line.') == (
+        "The {* star *} stays mid-line.")
 
 
 def test_a_short_value_is_cut_between_words_never_inside_a_link_or_code() -> None:
