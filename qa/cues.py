@@ -96,3 +96,36 @@ BACK_REFERENCE = re.compile(
     re.I,
 )
 SHORT_UNIT_WORDS = 6  # a unit of fewer words rarely says what it is about ("Fast.", "68300Winner")
+
+
+# "What is X?": the question wants a sentence that says what X is. X is a short name or noun phrase (no verb,
+# no "of" or other function word: "What is the name of ...", "What is X used for?" ask for something else).
+_DEFINITION = re.compile(
+    r"^\s*(?:what(?:'s|\s+is|\s+are|\s+was|\s+were)|define|what\s+does)\s+(?:(?:a|an|the)\s+)?"
+    r"([\w.+#'-]+(?:\s+[\w.+#'-]+){0,3}?)(?:\s+(?:mean|stand\s+for))?\s*[?.!]*\s*$",
+    re.I,
+)
+
+
+def definition_term(question: str) -> str | None:
+    """The X of a definition question ("What is Werkzeug?", "what are blueprints", "What does WSGI stand
+    for?"); None for any other question."""
+    m = _DEFINITION.match(question)
+    if not m:
+        return None
+    term = m.group(1)
+    if re.match(r"^\s*what\s+does\b", question, re.I) and not re.search(r"\b(?:mean|stand\s+for)\s*[?.!]*\s*$", question, re.I):
+        return None  # "What does Flask use?" asks what it does, not what it is
+    if any(w in STOPWORDS for w in words(term)):
+        return None
+    return term
+
+
+def defines(text: str, term: str) -> bool:
+    """Whether ``text`` says what ``term`` is: "X is a ...", "X, a ...", "X (a ...)", "X — the ...", "X: a ..."."""
+    parts = [re.escape(p) for p in words(term)]
+    if not parts:
+        return False
+    name = r"(?<![\w-])" + r"[\s-]*".join(parts) + r"(?![\w-])"
+    pattern = name + r"(?:\s+(?:is|are|was|were)\s+|\s*[,:(—–]\s*|\s+-\s+)(?:a|an|the|one)\b"
+    return re.search(pattern, text, re.I) is not None

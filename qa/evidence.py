@@ -10,6 +10,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from qa.cues import definition_term, defines
 from qa.query import Query
 from qa.ranker import FEATURES, QUESTION_FEATURES, question_features, shipped_models, unit_features
 from qa.retrieval import Candidate
@@ -172,6 +173,12 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
 
     comparative = len(query.subjects) >= 2
     limit = max_claims + (len(query.subjects) if comparative else 0)
+    if (term := definition_term(query.text)) is not None:
+        # "What is X?" wants what X is: the best unit saying so leads, however the ranker weighed the units
+        # that only name X (a list of package names holds the word as fully as a definition does).
+        lead = next((s for s in scored if not snap.unit_is_code[s.unit] and defines(snap.unit_text[s.unit], term)), None)
+        if lead is not None:
+            picked.append(lead)
     if comparative:
         for subject in query.subjects:
             for s in scored:

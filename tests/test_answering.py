@@ -267,3 +267,12 @@ def test_holding_agrees_with_the_posting_lists(engine: Engine) -> None:
         want = np.isin(ids, holders) if holders is not None else np.zeros(len(ids), dtype=bool)
         assert (snap.holding(ids, term) == want).all(), term
     assert snap.holding(ids, "flask").any()
+
+
+@pytest.mark.parametrize(("question", "term"), [("What is Werkzeug?", "Werkzeug"), ("What is Jinja2?", "Jinja2")])
+def test_a_definition_question_leads_with_what_the_thing_is(engine: Engine, question: str, term: str) -> None:
+    """The seed corpus names Werkzeug and Jinja2 in bare lists of packages ("werkzeug click itsdangerous
+    blinker"), which hold the word as fully as the sentences saying what each is; the answer leads with one
+    of those."""
+    first = engine.ask(question).citations[0].quote
+    assert re.search(rf"{term}(?: is an?|,? \(?an?) ", first, re.I), first

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.cues import ADVICE, HOWTO, alternatives, asks_quantity, is_yes_no, negative
+from qa.cues import ADVICE, HOWTO, alternatives, asks_quantity, definition_term, defines, is_yes_no, negative
 from qa.query import SubjectCatalog, analyse
 
 CATALOG = SubjectCatalog(["Flask", "FastAPI", "Django"])
@@ -68,3 +68,38 @@ def test_yes_no_and_quantity_questions(question: str, yes_no: bool, quantity: bo
 )
 def test_alternatives_of_an_a_or_b_question(question: str, expected: list[str]) -> None:
     assert alternatives(analyse(question, CATALOG)) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("What is Werkzeug?", "Werkzeug"),
+        ("what are blueprints", "blueprints"),
+        ("What is a chloroplast?", "chloroplast"),
+        ("What is dependency injection?", "dependency injection"),
+        ("What does WSGI stand for?", "WSGI"),
+        ("What is pydantic used for in fastapi", None),  # what it is for, not what it is
+        ("What is the name of the king?", None),
+        ("What is Flask built on?", None),
+        ("What does Flask use?", None),
+        ("Who created Flask?", None),
+    ],
+)
+def test_definition_questions(question: str, term: str | None) -> None:
+    assert definition_term(question) == term
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "says_what"),
+    [
+        ("Jinja2 is an expressive, fast, and extensible templating engine.", "Jinja2", True),
+        ("who had built Werkzeug (a WSGI utility library) and Jinja2", "werkzeug", True),
+        ("began building Starlette, a lightweight ASGI toolkit", "Starlette", True),
+        ("Dependency injection is the pattern of ...", "dependency injection", True),
+        ("werkzeug click itsdangerous blinker", "werkzeug", False),  # only named
+        ("Werkzeug-based URL routing that maps paths", "Werkzeug", False),
+        ("Flask is built on Werkzeug.", "Werkzeug", False),
+    ],
+)
+def test_a_unit_says_what_a_term_is(text: str, term: str, says_what: bool) -> None:
+    assert defines(text, term) is says_what
