@@ -157,11 +157,31 @@ def unit_subject(snap: Snapshot, unit: int, subjects: tuple[str, ...]) -> str | 
     return None
 
 
+def _misfit(snap: Snapshot, unit: int, query: Query) -> bool:
+    """Whether a unit is no answer to ``query`` whatever its score (see :func:`select_claims`)."""
+    if len(query.subjects) >= 2:
+        return False  # a comparison: each subject's side, code included, is chosen for itself
+    if snap.unit_is_code[unit] and query.qtype != "howto":
+        return True
+    if not query.subjects:
+        return False
+    names = snap.catalog.names
+    return unit_subject(snap, unit, (*query.subjects, *(n for n in names if n not in query.subjects))) not in (
+        None, *query.subjects)
+
+
 def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims: int) -> list[Claim]:
     """Pick diverse, strong units; for a comparison one per subject first; merge near-duplicates."""
     if not scored:
         return []
     vecs = snap.version.unit_vecs
+    # Units that do not fit the question come after those that do, and do not set the bar the others are
+    # held to: a sentence about another subject of the corpus for a question about one subject, a code block
+    # for a question of one subject (or none) that does not ask how to do something (code illustrates prose).
+    misfit = [_misfit(snap, s.unit, query) for s in scored]
+    if not all(misfit):
+        scored = [s for s, m in zip(scored, misfit, strict=True) if not m] + [
+            s for s, m in zip(scored, misfit, strict=True) if m]
     best = scored[0].score
     floor = best - CLAIM_MARGIN
     picked: list[Scored] = []
@@ -191,7 +211,7 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
         if len(picked) >= (limit if comparative else max_claims):
             break
         if s.score < floor:
-            break
+            continue
         if s not in picked and diverse(s):
             picked.append(s)
 

@@ -276,3 +276,27 @@ def test_a_definition_question_leads_with_what_the_thing_is(engine: Engine, ques
     of those."""
     first = engine.ask(question).citations[0].quote
     assert re.search(rf"{term}(?: is an?|,? \(?an?) ", first, re.I), first
+
+
+@pytest.mark.parametrize(
+    ("question", "other"),
+    [
+        ("How does FastAPI show error messages?", "Flask"),  # the best-scored sentence is Flask's
+        ("How does Flask check request data?", "FastAPI"),  # ... is FastAPI's
+        ("Which template engine does FastAPI use?", "Flask"),  # ... is about who created Flask
+    ],
+)
+def test_a_question_about_one_subject_is_not_led_by_another(engine: Engine, question: str, other: str) -> None:
+    first = engine.ask(question).citations[0].quote
+    assert other.lower() not in first.lower(), first
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What does FastAPI return for an invalid request body?", "How does Flask validate request data?"],
+)
+def test_prose_leads_an_answer_that_is_not_a_how_to(engine: Engine, question: str) -> None:
+    """A code block scored first does not lead, nor set the bar that keeps the sentences saying it out."""
+    answer = engine.ask(question)
+    assert not answer.citations[0].quote.startswith("```"), answer.citations[0].quote
+    assert len([c for c in answer.citations if not c.quote.startswith("```")]) >= 2
