@@ -129,3 +129,29 @@ def defines(text: str, term: str) -> bool:
     name = r"(?<![\w-])" + r"[\s-]*".join(parts) + r"(?![\w-])"
     pattern = name + r"(?:\s+(?:is|are|was|were)\s+|\s*[,:(—–]\s*|\s+-\s+)(?:a|an|the|one)\b"
     return re.search(pattern, text, re.I) is not None
+
+
+# "Which libraries does X use?", "Name the technologies ...": the question wants several things named.
+_WANTS_LIST = re.compile(
+    r"^\s*(?:name|list)\s+(?:the|all|some|a\s+few)\b|"
+    r"^\s*(?:what|which)\s+(?:[a-z-]+\s+)?[a-z]+(?<!ss)(?<!us)(?<!is)s\s+"
+    r"(?:do|does|did|are|were|can|could|should|will|would|have|has)\b",
+    re.I,
+)
+
+
+def wants_list(question: str) -> bool:
+    m = _WANTS_LIST.match(question)
+    return m is not None and not any(w in STOPWORDS for w in words(m.group(0))[1:-1])
+
+
+def enumerates(text: str, item: bool = False) -> bool:
+    """Whether ``text`` is a list of names: after an optional label ("X uniquely uses:"), three or more items
+    of at most three words separated by commas, or (not a list item of the document) four or more words
+    with no function word and no sentence end ("werkzeug click itsdangerous blinker")."""
+    t = text.strip()
+    if not item and re.fullmatch(r"[\w.+#'-]+(?:\s+[\w.+#'-]+){3,}", t) and not t.endswith(".") and not (
+            set(words(t)) & STOPWORDS):
+        return True
+    items = [i.strip(" .;") for i in re.split(r",\s*|\s+and\s+", t.rsplit(":", 1)[-1]) if i.strip(" .;")]
+    return len(items) >= 3 and all(len(i.split()) <= 3 for i in items)

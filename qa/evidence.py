@@ -10,7 +10,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from qa.cues import definition_term, defines
+from qa.cues import defines, definition_term, enumerates, wants_list
 from qa.query import Query
 from qa.ranker import FEATURES, QUESTION_FEATURES, question_features, shipped_models, unit_features
 from qa.retrieval import Candidate
@@ -30,6 +30,7 @@ class Scored(NamedTuple):  # a tuple: a question scores a few hundred units, and
     score: float
     cos: float
     lex: float
+    chunk_cos: float  # the cosine of the unit's chunk (its passage, headings included) with the question
 
 
 @dataclass
@@ -57,7 +58,7 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
     logits = shipped_models().ranker.score(x)
     order = np.argsort(-logits, kind="stable")
     columns = (pool.ids[order].tolist(), logits[order].tolist(), x[order, FEATURES.index("cos")].tolist(),
-               x[order, FEATURES.index("lex_aspect")].tolist())
+               x[order, FEATURES.index("lex_aspect")].tolist(), x[order, FEATURES.index("chunk_dense")].tolist())
     return Ranking(list(map(Scored, *columns)), question_features(snap, query, x, logits, unknown=False))
 
 
@@ -170,6 +171,27 @@ def _misfit(snap: Snapshot, unit: int, query: Query) -> bool:
         None, *query.subjects)
 
 
+def _lead(snap: Snapshot, scored: list[Scored], query: Query) -> Scored | None:
+    """The unit of the kind of answer the question wants, which leads the claims whatever the ranker made of
+    it: for "What is X?" the best prose unit saying what X is (a list of package names holds the word X as
+    fully as a definition does); for a question asking for several things named, the best list of names in
+    the passage nearest the question (a list's own words are a bag of names: its passage and headings say
+    what it lists), of the subject the question names first. None when the question wants no such kind or
+    no unit is of it."""
+    if (term := definition_term(query.text)) is not None:
+        return next((s for s in scored if not snap.unit_is_code[s.unit] and defines(snap.unit_text[s.unit], term)), None)
+    if wants_list(query.text):
+        nearest = max(s.chunk_cos for s in scored)
+        kinds = snap.version.unit_kinds
+        lists = [s for s in scored if s.chunk_cos >= nearest
+                 and enumerates(snap.unit_text[s.unit], item=kinds[s.unit] == "item")]
+        # "Which X does A use that B does not?": the list of the subject asked about, the one named first.
+        names = (*query.subjects, *(n for n in snap.catalog.names if n not in query.subjects))
+        return min(lists, key=lambda s: unit_subject(snap, s.unit, names) not in (None, *query.subjects[:1]),
+                   default=None)
+    return None
+
+
 def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims: int) -> list[Claim]:
     """Pick diverse, strong units; for a comparison one per subject first; merge near-duplicates."""
     if not scored:
@@ -193,12 +215,8 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
 
     comparative = len(query.subjects) >= 2
     limit = max_claims + (len(query.subjects) if comparative else 0)
-    if (term := definition_term(query.text)) is not None:
-        # "What is X?" wants what X is: the best unit saying so leads, however the ranker weighed the units
-        # that only name X (a list of package names holds the word as fully as a definition does).
-        lead = next((s for s in scored if not snap.unit_is_code[s.unit] and defines(snap.unit_text[s.unit], term)), None)
-        if lead is not None:
-            picked.append(lead)
+    if (lead := _lead(snap, scored, query)) is not None:
+        picked.append(lead)
     if comparative:
         for subject in query.subjects:
             for s in scored:

@@ -300,3 +300,26 @@ def test_prose_leads_an_answer_that_is_not_a_how_to(engine: Engine, question: st
     answer = engine.ask(question)
     assert not answer.citations[0].quote.startswith("```"), answer.citations[0].quote
     assert len([c for c in answer.citations if not c.quote.startswith("```")]) >= 2
+
+
+@pytest.mark.parametrize(
+    ("question", "listed", "not_listed"),
+    [
+        # the seed corpus's lists ("starlette pydantic ...") hold none of the question's words: their passage
+        # and headings ("What technology does Fastapi use that Flask doesn't?") do
+        ("Which technologies does FastAPI use that Flask does not?", "starlette, pydantic", "werkzeug"),
+        ("Name the technologies only Flask depends on.", "werkzeug, click", "starlette"),
+    ],
+)
+def test_a_question_asking_for_several_things_cites_the_list(
+    engine: Engine, question: str, listed: str, not_listed: str
+) -> None:
+    quotes = [c.quote for c in engine.ask(question).citations]
+    assert any(listed in q for q in quotes), quotes
+    assert not any(not_listed in q for q in quotes), quotes
+
+
+def test_a_list_leads_no_answer_whose_nearest_passage_holds_none(engine: Engine) -> None:
+    """The corpus's lists of packages are no answer to "What advantages does FastAPI have?"."""
+    first = engine.ask("What advantages does FastAPI have?").citations[0].quote
+    assert "pydantic," not in first.lower() and "starlette" not in first.lower(), first

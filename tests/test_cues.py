@@ -5,7 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from qa.cues import ADVICE, HOWTO, alternatives, asks_quantity, definition_term, defines, is_yes_no, negative
+from qa.cues import (
+    ADVICE,
+    HOWTO,
+    alternatives,
+    asks_quantity,
+    defines,
+    definition_term,
+    enumerates,
+    is_yes_no,
+    negative,
+    wants_list,
+)
 from qa.query import SubjectCatalog, analyse
 
 CATALOG = SubjectCatalog(["Flask", "FastAPI", "Django"])
@@ -103,3 +114,34 @@ def test_definition_questions(question: str, term: str | None) -> None:
 )
 def test_a_unit_says_what_a_term_is(text: str, term: str, says_what: bool) -> None:
     assert defines(text, term) is says_what
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("Which technologies does Flask use that FastAPI does not?", True),
+        ("What code patterns are unique to Flask?", True),
+        ("Name the technologies only FastAPI depends on.", True),
+        ("What status code does FastAPI return?", False),  # 'status' is no plural
+        ("What does Flask use?", False),
+        ("Which is faster?", False),
+        ("What is Flask?", False),
+    ],
+)
+def test_questions_asking_for_several_things_named(question: str, wanted: bool) -> None:
+    assert wants_list(question) is wanted
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "is_list"),
+    [
+        ("werkzeug click itsdangerous blinker", False, True),
+        ("Flask uniquely uses: werkzeug, click, itsdangerous, blinker.", False, True),
+        ("Unique tech: starlette, pydantic, typing-extensions", True, True),
+        ("Type hinting improves code quality", True, False),  # a list item of the document, not a list of names
+        ("Flask lacks automatic documentation.", False, False),
+        ("Flask supports async views, blueprints and extensions written by a large community.", False, False),
+    ],
+)
+def test_a_unit_that_lists_names(text: str, item: bool, is_list: bool) -> None:
+    assert enumerates(text, item=item) is is_list
