@@ -50,6 +50,20 @@ WANTS_NUMBER = re.compile(r"\bhow (?:many|much|long|old|fast|big|large|far|often
                           r"size|version|amount)\b|\bwhich version\b", re.I)
 WANTS_YEAR = re.compile(r"\bwhen\b|\bwhat (?:year|date|century|decade)\b|\bwhich (?:year|century)\b", re.I)
 WANTS_NAME = re.compile(r"\bwho(?:m|se)?\b", re.I)
+# "Who made X?" asks for its maker, as a sentence says it: "was created by Armin Ronacher", "written by Tolkien".
+_MAKING = (r"(?:made|makes?|creat(?:ed|es?)|wr(?:ote|ites?|itten)|develop(?:ed|s)?|found(?:ed|s)?|buil[dt]s?|"
+           r"design(?:ed|s)?|invent(?:ed|s)?|authored|start(?:ed|s)?|launch(?:ed|es)?|establish(?:ed|es)?|"
+           r"discover(?:ed|s)?|compos(?:ed|es?)|direct(?:ed|s)?|paint(?:ed|s)?|produc(?:ed|es?))")
+WANTS_MAKER = re.compile(rf"\bwho\b(?:\s+\w+){{0,2}}\s+{_MAKING}\b", re.I)
+_MADE_BY = re.compile(rf"\b([\w.+#'-]+)\s+(?:(?:is|are|was|were|has|have|had|been|being|originally|first|"
+                      rf"initially)\s+)*{_MAKING}\s+by\s+[A-Z]")
+
+
+def says_maker(text: str, question: str) -> bool:
+    """Whether ``text`` says who made a thing the question names: "Flask was created by Armin Ronacher"
+    for "Who originally wrote Flask?" (the word before the verb is one of the question's)."""
+    asked = set(content_words(question))
+    return any(m.group(1).lower() in asked for m in _MADE_BY.finditer(text))
 # A sentence that opens by pointing back ("This hypothesis is called ...", "It was commissioned by ...") often
 # holds the answer to what the sentence before it sets up.
 POINTS_BACK = re.compile(r"^\W*(?:it|its|this|these|that|those|they|their|them|he|his|she|her|such|there|then|"
@@ -114,7 +128,8 @@ def definition_term(question: str) -> str | None:
     if not m:
         return None
     term = m.group(1)
-    if re.match(r"^\s*what\s+does\b", question, re.I) and not re.search(r"\b(?:mean|stand\s+for)\s*[?.!]*\s*$", question, re.I):
+    asks_meaning = re.search(r"\b(?:mean|stand\s+for)\s*[?.!]*\s*$", question, re.I)
+    if re.match(r"^\s*what\s+does\b", question, re.I) and not asks_meaning:
         return None  # "What does Flask use?" asks what it does, not what it is
     if any(w in STOPWORDS for w in words(term)):
         return None
@@ -150,8 +165,8 @@ def enumerates(text: str, item: bool = False) -> bool:
     of at most three words separated by commas, or (not a list item of the document) four or more words
     with no function word and no sentence end ("werkzeug click itsdangerous blinker")."""
     t = text.strip()
-    if not item and re.fullmatch(r"[\w.+#'-]+(?:\s+[\w.+#'-]+){3,}", t) and not t.endswith(".") and not (
-            set(words(t)) & STOPWORDS):
+    bare = re.fullmatch(r"[\w.+#'-]+(?:\s+[\w.+#'-]+){3,}", t) and not t.endswith(".")
+    if bare and not item and not set(words(t)) & STOPWORDS:
         return True
     items = [i.strip(" .;") for i in re.split(r",\s*|\s+and\s+", t.rsplit(":", 1)[-1]) if i.strip(" .;")]
     return len(items) >= 3 and all(len(i.split()) <= 3 for i in items)

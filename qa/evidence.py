@@ -10,7 +10,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from qa.cues import defines, definition_term, enumerates, wants_list
+from qa.cues import WANTS_MAKER, defines, definition_term, enumerates, says_maker, wants_list
 from qa.query import Query
 from qa.ranker import FEATURES, QUESTION_FEATURES, question_features, shipped_models, unit_features
 from qa.retrieval import Candidate
@@ -174,12 +174,16 @@ def _misfit(snap: Snapshot, unit: int, query: Query) -> bool:
 def _lead(snap: Snapshot, scored: list[Scored], query: Query) -> Scored | None:
     """The unit of the kind of answer the question wants, which leads the claims whatever the ranker made of
     it: for "What is X?" the best prose unit saying what X is (a list of package names holds the word X as
-    fully as a definition does); for a question asking for several things named, the best list of names in
-    the passage nearest the question (a list's own words are a bag of names: its passage and headings say
-    what it lists), of the subject the question names first. None when the question wants no such kind or
-    no unit is of it."""
+    fully as a definition does); for "Who made X?" the best one saying X was made by someone ("Flask was
+    created by ...", when the question's verb is "wrote" and "made" is also in "ready-made"); for a question
+    asking for several things named, the best list of names in the passage nearest the question (a list's
+    own words are a bag of names: its passage and headings say what it lists), of the subject the question
+    names first. None when the question wants no such kind or no unit is of it."""
+    prose = [s for s in scored if not snap.unit_is_code[s.unit]]
     if (term := definition_term(query.text)) is not None:
-        return next((s for s in scored if not snap.unit_is_code[s.unit] and defines(snap.unit_text[s.unit], term)), None)
+        return next((s for s in prose if defines(snap.unit_text[s.unit], term)), None)
+    if WANTS_MAKER.search(query.text):
+        return next((s for s in prose if says_maker(snap.unit_text[s.unit], query.text)), None)
     if wants_list(query.text):
         nearest = max(s.chunk_cos for s in scored)
         kinds = snap.version.unit_kinds

@@ -323,3 +323,11 @@ def test_a_list_leads_no_answer_whose_nearest_passage_holds_none(engine: Engine)
     """The corpus's lists of packages are no answer to "What advantages does FastAPI have?"."""
     first = engine.ask("What advantages does FastAPI have?").citations[0].quote
     assert "pydantic," not in first.lower() and "starlette" not in first.lower(), first
+
+
+@pytest.mark.parametrize("question", ["Who made FastAPI?", "Who originally wrote FastAPI?"])
+def test_a_question_asking_who_made_something_leads_with_its_maker(engine: Engine, question: str) -> None:
+    """"made" and "wrote" are not the corpus's "created", and "made" is in "ready-made", "wrote" in "As
+    Ronacher later wrote": the sentence saying who created it leads all the same."""
+    first = engine.ask(question).citations[0].quote
+    assert "created by Sebastian Ramirez" in first, first

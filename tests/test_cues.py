@@ -8,6 +8,7 @@ import pytest
 from qa.cues import (
     ADVICE,
     HOWTO,
+    WANTS_MAKER,
     alternatives,
     asks_quantity,
     defines,
@@ -15,6 +16,7 @@ from qa.cues import (
     enumerates,
     is_yes_no,
     negative,
+    says_maker,
     wants_list,
 )
 from qa.query import SubjectCatalog, analyse
@@ -145,3 +147,17 @@ def test_questions_asking_for_several_things_named(question: str, wanted: bool) 
 )
 def test_a_unit_that_lists_names(text: str, item: bool, is_list: bool) -> None:
     assert enumerates(text, item=item) is is_list
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "says"),
+    [
+        ("Who originally wrote Flask?", "Flask was created by Armin Ronacher, an Austrian developer", True),
+        ("Who was Flask built by?", "Flask was created by Armin Ronacher", True),
+        ("who made Flask?", "FastAPI was created by Sebastian Ramirez", False),  # another thing's maker
+        ("who made Flask?", "Flask is powered by Werkzeug", False),  # no making
+        ("Who ruled Flask?", "Flask was created by Armin Ronacher", False),  # asks no maker
+    ],
+)
+def test_who_made_it(question: str, text: str, says: bool) -> None:
+    assert (bool(WANTS_MAKER.search(question)) and says_maker(text, question)) is says
