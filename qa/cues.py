@@ -136,6 +136,15 @@ def definition_term(question: str) -> str | None:
     return term
 
 
+_IS_A = re.compile(r"^\s*(?:is|are|was|were)\s+([\w.+#'-]+(?:\s+[\w.+#'-]+){0,2}?)\s+(?:a|an)\s", re.I)
+
+
+def classified_term(question: str) -> str | None:
+    """The X of "Is X a ...?" ("Is Flask a WSGI or an ASGI framework?" -> Flask), which asks what X is."""
+    m = _IS_A.match(question)
+    return m.group(1) if m and not any(w in STOPWORDS for w in words(m.group(1))) else None
+
+
 def defines(text: str, term: str) -> bool:
     """Whether ``text`` says what ``term`` is: "X is a ...", "X, a ...", "X (a ...)", "X — the ...", "X: a ..."."""
     parts = [re.escape(p) for p in words(term)]

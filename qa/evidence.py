@@ -10,7 +10,16 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from qa.cues import WANTS_MAKER, defines, definition_term, enumerates, says_maker, wants_list
+from qa.cues import (
+    WANTS_MAKER,
+    alternatives,
+    classified_term,
+    defines,
+    definition_term,
+    enumerates,
+    says_maker,
+    wants_list,
+)
 from qa.query import Query
 from qa.ranker import FEATURES, QUESTION_FEATURES, question_features, shipped_models, unit_features
 from qa.retrieval import Candidate
@@ -182,6 +191,10 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query) -> Scored | None:
     prose = [s for s in scored if not snap.unit_is_code[s.unit]]
     if (term := definition_term(query.text)) is not None:
         return next((s for s in prose if defines(snap.unit_text[s.unit], term)), None)
+    if (term := classified_term(query.text)) is not None and (alts := alternatives(query)):
+        # "Is X an A or a B?": what X is, said with one of the two.
+        return next((s for s in prose if defines(snap.unit_text[s.unit], term) and set(alts) & snap.unit_words[s.unit]),
+                    None)
     if WANTS_MAKER.search(query.text):
         return next((s for s in prose if says_maker(snap.unit_text[s.unit], query.text)), None)
     if wants_list(query.text):

@@ -331,3 +331,10 @@ def test_a_question_asking_who_made_something_leads_with_its_maker(engine: Engin
     Ronacher later wrote": the sentence saying who created it leads all the same."""
     first = engine.ask(question).citations[0].quote
     assert "created by Sebastian Ramirez" in first, first
+
+
+def test_is_it_an_a_or_a_b_leads_with_what_it_is(engine: Engine) -> None:
+    """"Is X an A or a B?" asks what X is: the sentence saying so with one of the two leads, not the best
+    match of the two words (a sentence about what ASGI is, or about running both)."""
+    first = engine.ask("Is Flask a WSGI or an ASGI app?").citations[0].quote
+    assert first.startswith("Flask is a lightweight WSGI"), first

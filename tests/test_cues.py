@@ -11,6 +11,7 @@ from qa.cues import (
     WANTS_MAKER,
     alternatives,
     asks_quantity,
+    classified_term,
     defines,
     definition_term,
     enumerates,
@@ -161,3 +162,16 @@ def test_a_unit_that_lists_names(text: str, item: bool, is_list: bool) -> None:
 )
 def test_who_made_it(question: str, text: str, says: bool) -> None:
     assert (bool(WANTS_MAKER.search(question)) and says_maker(text, question)) is says
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("Is Flask a WSGI or an ASGI framework?", "Flask"),
+        ("Is Django REST framework an ORM or a toolkit?", "Django REST framework"),
+        ("Is it possible to run both?", None),
+        ("Does Flask support async?", None),
+    ],
+)
+def test_questions_asking_what_kind_of_thing_something_is(question: str, term: str | None) -> None:
+    assert classified_term(question) == term
