@@ -145,13 +145,34 @@ def classified_term(question: str) -> str | None:
     return m.group(1) if m and not any(w in STOPWORDS for w in words(m.group(1))) else None
 
 
+_PURPOSE = re.compile(r"^\s*what\s+(?:is|are|was|were)\s+(?:(?:a|an|the)\s+)?([\w.+#'-]+(?:\s+[\w.+#'-]+){0,2}?)\s+"
+                      r"(?:used|needed|good|meant)\s+for\b", re.I)
+
+
+def purpose_term(question: str) -> str | None:
+    """The X of "What is X used for?" (or needed, good, meant for), which asks what X serves."""
+    m = _PURPOSE.match(question)
+    return m.group(1) if m and not any(w in STOPWORDS for w in words(m.group(1))) else None
+
+
+def _name(term: str) -> str:
+    """A pattern for ``term`` as a whole name, its words joined by spaces or hyphens (case as given)."""
+    return r"(?<![\w-])" + r"[\s-]*".join(re.escape(p) for p in words(term)) + r"(?![\w-])"
+
+
+def states_purpose(text: str, term: str) -> bool:
+    """Whether ``text`` says what ``term`` is for: "Pydantic for data validation", "Pydantic to handle
+    validation", "the Pydantic library for data validation", "uses X to ..."."""
+    if not words(term):
+        return False
+    return re.search(_name(term) + r"(?:\s+[\w-]+)?\s+(?:for|to)\s+[\w-]", text, re.I) is not None
+
+
 def defines(text: str, term: str) -> bool:
     """Whether ``text`` says what ``term`` is: "X is a ...", "X, a ...", "X (a ...)", "X — the ...", "X: a ..."."""
-    parts = [re.escape(p) for p in words(term)]
-    if not parts:
+    if not words(term):
         return False
-    name = r"(?<![\w-])" + r"[\s-]*".join(parts) + r"(?![\w-])"
-    pattern = name + r"(?:\s+(?:is|are|was|were)\s+|\s*[,:(—–]\s*|\s+-\s+)(?:a|an|the|one)\b"
+    pattern = _name(term) + r"(?:\s+(?:is|are|was|were)\s+|\s*[,:(—–]\s*|\s+-\s+)(?:a|an|the|one)\b"
     return re.search(pattern, text, re.I) is not None
 
 

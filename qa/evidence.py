@@ -17,7 +17,9 @@ from qa.cues import (
     defines,
     definition_term,
     enumerates,
+    purpose_term,
     says_maker,
+    states_purpose,
     wants_list,
 )
 from qa.query import Query
@@ -182,12 +184,13 @@ def _misfit(snap: Snapshot, unit: int, query: Query) -> bool:
 
 def _lead(snap: Snapshot, scored: list[Scored], query: Query) -> Scored | None:
     """The unit of the kind of answer the question wants, which leads the claims whatever the ranker made of
-    it: for "What is X?" the best prose unit saying what X is (a list of package names holds the word X as
-    fully as a definition does); for "Who made X?" the best one saying X was made by someone ("Flask was
-    created by ...", when the question's verb is "wrote" and "made" is also in "ready-made"); for a question
-    asking for several things named, the best list of names in the passage nearest the question (a list's
-    own words are a bag of names: its passage and headings say what it lists), of the subject the question
-    names first. None when the question wants no such kind or no unit is of it."""
+    it: for "What is X?" (and "Is X an A or a B?", naming one) the best prose unit saying what X is (a list of
+    package names holds the word X as fully as a definition does); for "What is X used for?" the best saying
+    what X is for ("Pydantic to handle validation"), else what X is; for "Who made X?" the best one saying X
+    was made by someone ("Flask was created by ...", when the question says "wrote" and "made" is also in
+    "ready-made"); for a question asking for several things named, the best list of names in the passage
+    nearest the question (a list's own words are a bag of names: its passage and headings say what it lists),
+    of the subject the question names first. None when the question wants no such kind or no unit is of it."""
     prose = [s for s in scored if not snap.unit_is_code[s.unit]]
     if (term := definition_term(query.text)) is not None:
         return next((s for s in prose if defines(snap.unit_text[s.unit], term)), None)
@@ -195,6 +198,10 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query) -> Scored | None:
         # "Is X an A or a B?": what X is, said with one of the two.
         return next((s for s in prose if defines(snap.unit_text[s.unit], term) and set(alts) & snap.unit_words[s.unit]),
                     None)
+    if (term := purpose_term(query.text)) is not None:
+        # what X serves, else what X is (which says what it is for: "a templating engine")
+        return next((s for s in prose if states_purpose(snap.unit_text[s.unit], term)), None) or next(
+            (s for s in prose if defines(snap.unit_text[s.unit], term)), None)
     if WANTS_MAKER.search(query.text):
         return next((s for s in prose if says_maker(snap.unit_text[s.unit], query.text)), None)
     if wants_list(query.text):

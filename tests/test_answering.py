@@ -338,3 +338,16 @@ def test_is_it_an_a_or_a_b_leads_with_what_it_is(engine: Engine) -> None:
     match of the two words (a sentence about what ASGI is, or about running both)."""
     first = engine.ask("Is Flask a WSGI or an ASGI app?").citations[0].quote
     assert first.startswith("Flask is a lightweight WSGI"), first
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("What is Starlette used for?", "Starlette for web handling"),
+        # no sentence says what Jinja2 is for: the one saying what it is, not the bare name "jinja2"
+        ("What is Jinja2 used for?", "Jinja2 is an expressive"),
+    ],
+)
+def test_what_is_it_used_for_leads_with_what_it_serves(engine: Engine, question: str, lead: str) -> None:
+    first = engine.ask(question).citations[0].quote
+    assert lead in first, first

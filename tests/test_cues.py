@@ -17,7 +17,9 @@ from qa.cues import (
     enumerates,
     is_yes_no,
     negative,
+    purpose_term,
     says_maker,
+    states_purpose,
     wants_list,
 )
 from qa.query import SubjectCatalog, analyse
@@ -175,3 +177,30 @@ def test_who_made_it(question: str, text: str, says: bool) -> None:
 )
 def test_questions_asking_what_kind_of_thing_something_is(question: str, term: str | None) -> None:
     assert classified_term(question) == term
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("what is pydantic used for in fastapi", "pydantic"),
+        ("What are blueprints good for?", "blueprints"),
+        ("What was used for the test?", None),
+        ("What is Pydantic?", None),
+    ],
+)
+def test_questions_asking_what_something_is_for(question: str, term: str | None) -> None:
+    assert purpose_term(question) == term
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("He combined Starlette for web handling with Pydantic for data validation", True),
+        ("FastAPI uses type annotations and Pydantic to handle validation", True),
+        ("FastAPI comes with the Pydantic library for data validation", True),
+        ("starlette, pydantic, typing-extensions", False),
+        ("It relies on Pydantic-compatible libraries for everything", False),  # another name
+    ],
+)
+def test_a_unit_says_what_something_is_for(text: str, says: bool) -> None:
+    assert states_purpose(text, "Pydantic") is says
