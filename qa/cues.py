@@ -50,6 +50,20 @@ WANTS_NUMBER = re.compile(r"\bhow (?:many|much|long|old|fast|big|large|far|often
                           r"size|version|amount)\b|\bwhich version\b", re.I)
 WANTS_YEAR = re.compile(r"\bwhen\b|\bwhat (?:year|date|century|decade)\b|\bwhich (?:year|century)\b", re.I)
 WANTS_NAME = re.compile(r"\bwho(?:m|se)?\b", re.I)
+# "Who made X?" asks for its maker, as a sentence says it: "was created by Armin Ronacher", "written by Tolkien".
+_MAKING = (r"(?:made|makes?|creat(?:ed|es?)|wr(?:ote|ites?|itten)|develop(?:ed|s)?|found(?:ed|s)?|buil[dt]s?|"
+           r"design(?:ed|s)?|invent(?:ed|s)?|authored|start(?:ed|s)?|launch(?:ed|es)?|establish(?:ed|es)?|"
+           r"discover(?:ed|s)?|compos(?:ed|es?)|direct(?:ed|s)?|paint(?:ed|s)?|produc(?:ed|es?))")
+WANTS_MAKER = re.compile(rf"\bwho\b(?:\s+\w+){{0,2}}\s+{_MAKING}\b", re.I)
+_MADE_BY = re.compile(rf"\b([\w.+#'-]+)\s+(?:(?:is|are|was|were|has|have|had|been|being|originally|first|"
+                      rf"initially)\s+)*{_MAKING}\s+by\s+[A-Z]")
+
+
+def says_maker(text: str, question: str) -> bool:
+    """Whether ``text`` says who made a thing the question names: "Flask was created by Armin Ronacher"
+    for "Who originally wrote Flask?" (the word before the verb is one of the question's)."""
+    asked = set(content_words(question))
+    return any(m.group(1).lower() in asked for m in _MADE_BY.finditer(text))
 # A sentence that opens by pointing back ("This hypothesis is called ...", "It was commissioned by ...") often
 # holds the answer to what the sentence before it sets up.
 POINTS_BACK = re.compile(r"^\W*(?:it|its|this|these|that|those|they|their|them|he|his|she|her|such|there|then|"
@@ -96,3 +110,93 @@ BACK_REFERENCE = re.compile(
     re.I,
 )
 SHORT_UNIT_WORDS = 6  # a unit of fewer words rarely says what it is about ("Fast.", "68300Winner")
+
+
+# "What is X?": the question wants a sentence that says what X is. X is a short name or noun phrase (no verb,
+# no "of" or other function word: "What is the name of ...", "What is X used for?" ask for something else).
+_DEFINITION = re.compile(
+    r"^\s*(?:what(?:'s|\s+is|\s+are|\s+was|\s+were)|define|what\s+does)\s+(?:(?:a|an|the)\s+)?"
+    r"([\w.+#'-]+(?:\s+[\w.+#'-]+){0,3}?)(?:\s+(?:mean|stand\s+for))?\s*[?.!]*\s*$",
+    re.I,
+)
+
+
+def definition_term(question: str) -> str | None:
+    """The X of a definition question ("What is Werkzeug?", "what are blueprints", "What does WSGI stand
+    for?"); None for any other question."""
+    m = _DEFINITION.match(question)
+    if not m:
+        return None
+    term = m.group(1)
+    asks_meaning = re.search(r"\b(?:mean|stand\s+for)\s*[?.!]*\s*$", question, re.I)
+    if re.match(r"^\s*what\s+does\b", question, re.I) and not asks_meaning:
+        return None  # "What does Flask use?" asks what it does, not what it is
+    if any(w in STOPWORDS for w in words(term)):
+        return None
+    return term
+
+
+_IS_A = re.compile(r"^\s*(?:is|are|was|were)\s+([\w.+#'-]+(?:\s+[\w.+#'-]+){0,2}?)\s+(?:a|an)\s", re.I)
+
+
+def classified_term(question: str) -> str | None:
+    """The X of "Is X a ...?" ("Is Flask a WSGI or an ASGI framework?" -> Flask), which asks what X is."""
+    m = _IS_A.match(question)
+    return m.group(1) if m and not any(w in STOPWORDS for w in words(m.group(1))) else None
+
+
+_PURPOSE = re.compile(r"^\s*what\s+(?:is|are|was|were)\s+(?:(?:a|an|the)\s+)?([\w.+#'-]+(?:\s+[\w.+#'-]+){0,2}?)\s+"
+                      r"(?:used|needed|good|meant)\s+for\b", re.I)
+
+
+def purpose_term(question: str) -> str | None:
+    """The X of "What is X used for?" (or needed, good, meant for), which asks what X serves."""
+    m = _PURPOSE.match(question)
+    return m.group(1) if m and not any(w in STOPWORDS for w in words(m.group(1))) else None
+
+
+def _name(term: str) -> str:
+    """A pattern for ``term`` as a whole name, its words joined by spaces or hyphens (case as given)."""
+    return r"(?<![\w-])" + r"[\s-]*".join(re.escape(p) for p in words(term)) + r"(?![\w-])"
+
+
+def states_purpose(text: str, term: str) -> bool:
+    """Whether ``text`` says what ``term`` is for: "Pydantic for data validation", "Pydantic to handle
+    validation", "the Pydantic library for data validation", "uses X to ..."."""
+    if not words(term):
+        return False
+    return re.search(_name(term) + r"(?:\s+[\w-]+)?\s+(?:for|to)\s+[\w-]", text, re.I) is not None
+
+
+def defines(text: str, term: str) -> bool:
+    """Whether ``text`` says what ``term`` is: "X is a ...", "X, a ...", "X (a ...)", "X — the ...", "X: a ..."."""
+    if not words(term):
+        return False
+    pattern = _name(term) + r"(?:\s+(?:is|are|was|were)\s+|\s*[,:(—–]\s*|\s+-\s+)(?:a|an|the|one)\b"
+    return re.search(pattern, text, re.I) is not None
+
+
+# "Which libraries does X use?", "Name the technologies ...": the question wants several things named.
+_WANTS_LIST = re.compile(
+    r"^\s*(?:name|list)\s+(?:the|all|some|a\s+few)\b|"
+    r"^\s*(?:what|which)\s+(?:[a-z-]+\s+)?[a-z]+(?<!ss)(?<!us)(?<!is)s\s+"
+    r"(?:do|does|did|are|were|can|could|should|will|would|have|has)\b",
+    re.I,
+)
+
+
+def wants_list(question: str) -> bool:
+    m = _WANTS_LIST.match(question)
+    return m is not None and not any(w in STOPWORDS for w in words(m.group(0))[1:-1])
+
+
+def enumerates(text: str, item: bool = False) -> bool:
+    """Whether ``text`` is a list of names: after an optional label ("X uniquely uses:"), three or more items
+    of at most three words separated by commas, or (not a list item of the document) four or more words
+    with no function word and no sentence end ("werkzeug click itsdangerous blinker")."""
+    t = text.strip()
+    bare = re.fullmatch(r"[\w.+#'-]+(?:\s+[\w.+#'-]+){3,}", t) and not t.endswith(".")
+    if bare and not item and not set(words(t)) & STOPWORDS:
+        return True
+    items = [i.strip(" .;") for i in re.split(r",\s*|\s+and\s+", t.rsplit(":", 1)[-1]) if i.strip(" .;")]
+    return len(items) >= 3 and all(len(i.split()) <= 3 for i in items)

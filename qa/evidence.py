@@ -10,6 +10,18 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from qa.cues import (
+    WANTS_MAKER,
+    alternatives,
+    classified_term,
+    defines,
+    definition_term,
+    enumerates,
+    purpose_term,
+    says_maker,
+    states_purpose,
+    wants_list,
+)
 from qa.query import Query
 from qa.ranker import FEATURES, QUESTION_FEATURES, question_features, shipped_models, unit_features
 from qa.retrieval import Candidate
@@ -29,6 +41,7 @@ class Scored(NamedTuple):  # a tuple: a question scores a few hundred units, and
     score: float
     cos: float
     lex: float
+    chunk_cos: float  # the cosine of the unit's chunk (its passage, headings included) with the question
 
 
 @dataclass
@@ -56,7 +69,7 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
     logits = shipped_models().ranker.score(x)
     order = np.argsort(-logits, kind="stable")
     columns = (pool.ids[order].tolist(), logits[order].tolist(), x[order, FEATURES.index("cos")].tolist(),
-               x[order, FEATURES.index("lex_aspect")].tolist())
+               x[order, FEATURES.index("lex_aspect")].tolist(), x[order, FEATURES.index("chunk_dense")].tolist())
     return Ranking(list(map(Scored, *columns)), question_features(snap, query, x, logits, unknown=False))
 
 
@@ -156,11 +169,65 @@ def unit_subject(snap: Snapshot, unit: int, subjects: tuple[str, ...]) -> str | 
     return None
 
 
+def _misfit(snap: Snapshot, unit: int, query: Query) -> bool:
+    """Whether a unit is no answer to ``query`` whatever its score (see :func:`select_claims`)."""
+    if len(query.subjects) >= 2:
+        return False  # a comparison: each subject's side, code included, is chosen for itself
+    if snap.unit_is_code[unit] and query.qtype != "howto":
+        return True
+    if not query.subjects:
+        return False
+    names = snap.catalog.names
+    return unit_subject(snap, unit, (*query.subjects, *(n for n in names if n not in query.subjects))) not in (
+        None, *query.subjects)
+
+
+def _lead(snap: Snapshot, scored: list[Scored], query: Query) -> Scored | None:
+    """The unit of the kind of answer the question wants, which leads the claims whatever the ranker made of
+    it: for "What is X?" (and "Is X an A or a B?", naming one) the best prose unit saying what X is (a list of
+    package names holds the word X as fully as a definition does); for "What is X used for?" the best saying
+    what X is for ("Pydantic to handle validation"), else what X is; for "Who made X?" the best one saying X
+    was made by someone ("Flask was created by ...", when the question says "wrote" and "made" is also in
+    "ready-made"); for a question asking for several things named, the best list of names in the passage
+    nearest the question (a list's own words are a bag of names: its passage and headings say what it lists),
+    of the subject the question names first. None when the question wants no such kind or no unit is of it."""
+    prose = [s for s in scored if not snap.unit_is_code[s.unit]]
+    if (term := definition_term(query.text)) is not None:
+        return next((s for s in prose if defines(snap.unit_text[s.unit], term)), None)
+    if (term := classified_term(query.text)) is not None and (alts := alternatives(query)):
+        # "Is X an A or a B?": what X is, said with one of the two.
+        return next((s for s in prose if defines(snap.unit_text[s.unit], term) and set(alts) & snap.unit_words[s.unit]),
+                    None)
+    if (term := purpose_term(query.text)) is not None:
+        # what X serves, else what X is (which says what it is for: "a templating engine")
+        return next((s for s in prose if states_purpose(snap.unit_text[s.unit], term)), None) or next(
+            (s for s in prose if defines(snap.unit_text[s.unit], term)), None)
+    if WANTS_MAKER.search(query.text):
+        return next((s for s in prose if says_maker(snap.unit_text[s.unit], query.text)), None)
+    if wants_list(query.text):
+        nearest = max(s.chunk_cos for s in scored)
+        kinds = snap.version.unit_kinds
+        lists = [s for s in scored if s.chunk_cos >= nearest
+                 and enumerates(snap.unit_text[s.unit], item=kinds[s.unit] == "item")]
+        # "Which X does A use that B does not?": the list of the subject asked about, the one named first.
+        names = (*query.subjects, *(n for n in snap.catalog.names if n not in query.subjects))
+        return min(lists, key=lambda s: unit_subject(snap, s.unit, names) not in (None, *query.subjects[:1]),
+                   default=None)
+    return None
+
+
 def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims: int) -> list[Claim]:
     """Pick diverse, strong units; for a comparison one per subject first; merge near-duplicates."""
     if not scored:
         return []
     vecs = snap.version.unit_vecs
+    # Units that do not fit the question come after those that do, and do not set the bar the others are
+    # held to: a sentence about another subject of the corpus for a question about one subject, a code block
+    # for a question of one subject (or none) that does not ask how to do something (code illustrates prose).
+    misfit = [_misfit(snap, s.unit, query) for s in scored]
+    if not all(misfit):
+        scored = [s for s, m in zip(scored, misfit, strict=True) if not m] + [
+            s for s, m in zip(scored, misfit, strict=True) if m]
     best = scored[0].score
     floor = best - CLAIM_MARGIN
     picked: list[Scored] = []
@@ -172,6 +239,8 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
 
     comparative = len(query.subjects) >= 2
     limit = max_claims + (len(query.subjects) if comparative else 0)
+    if (lead := _lead(snap, scored, query)) is not None:
+        picked.append(lead)
     if comparative:
         for subject in query.subjects:
             for s in scored:
@@ -184,7 +253,7 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
         if len(picked) >= (limit if comparative else max_claims):
             break
         if s.score < floor:
-            break
+            continue
         if s not in picked and diverse(s):
             picked.append(s)
 

@@ -267,3 +267,87 @@ def test_holding_agrees_with_the_posting_lists(engine: Engine) -> None:
         want = np.isin(ids, holders) if holders is not None else np.zeros(len(ids), dtype=bool)
         assert (snap.holding(ids, term) == want).all(), term
     assert snap.holding(ids, "flask").any()
+
+
+@pytest.mark.parametrize(("question", "term"), [("What is Werkzeug?", "Werkzeug"), ("What is Jinja2?", "Jinja2")])
+def test_a_definition_question_leads_with_what_the_thing_is(engine: Engine, question: str, term: str) -> None:
+    """The seed corpus names Werkzeug and Jinja2 in bare lists of packages ("werkzeug click itsdangerous
+    blinker"), which hold the word as fully as the sentences saying what each is; the answer leads with one
+    of those."""
+    first = engine.ask(question).citations[0].quote
+    assert re.search(rf"{term}(?: is an?|,? \(?an?) ", first, re.I), first
+
+
+@pytest.mark.parametrize(
+    ("question", "other"),
+    [
+        ("How does FastAPI show error messages?", "Flask"),  # the best-scored sentence is Flask's
+        ("How does Flask check request data?", "FastAPI"),  # ... is FastAPI's
+        ("Which template engine does FastAPI use?", "Flask"),  # ... is about who created Flask
+    ],
+)
+def test_a_question_about_one_subject_is_not_led_by_another(engine: Engine, question: str, other: str) -> None:
+    first = engine.ask(question).citations[0].quote
+    assert other.lower() not in first.lower(), first
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What does FastAPI return for an invalid request body?", "How does Flask validate request data?"],
+)
+def test_prose_leads_an_answer_that_is_not_a_how_to(engine: Engine, question: str) -> None:
+    """A code block scored first does not lead, nor set the bar that keeps the sentences saying it out."""
+    answer = engine.ask(question)
+    assert not answer.citations[0].quote.startswith("```"), answer.citations[0].quote
+    assert len([c for c in answer.citations if not c.quote.startswith("```")]) >= 2
+
+
+@pytest.mark.parametrize(
+    ("question", "listed", "not_listed"),
+    [
+        # the seed corpus's lists ("starlette pydantic ...") hold none of the question's words: their passage
+        # and headings ("What technology does Fastapi use that Flask doesn't?") do
+        ("Which technologies does FastAPI use that Flask does not?", "starlette, pydantic", "werkzeug"),
+        ("Name the technologies only Flask depends on.", "werkzeug, click", "starlette"),
+    ],
+)
+def test_a_question_asking_for_several_things_cites_the_list(
+    engine: Engine, question: str, listed: str, not_listed: str
+) -> None:
+    quotes = [c.quote for c in engine.ask(question).citations]
+    assert any(listed in q for q in quotes), quotes
+    assert not any(not_listed in q for q in quotes), quotes
+
+
+def test_a_list_leads_no_answer_whose_nearest_passage_holds_none(engine: Engine) -> None:
+    """The corpus's lists of packages are no answer to "What advantages does FastAPI have?"."""
+    first = engine.ask("What advantages does FastAPI have?").citations[0].quote
+    assert "pydantic," not in first.lower() and "starlette" not in first.lower(), first
+
+
+@pytest.mark.parametrize("question", ["Who made FastAPI?", "Who originally wrote FastAPI?"])
+def test_a_question_asking_who_made_something_leads_with_its_maker(engine: Engine, question: str) -> None:
+    """"made" and "wrote" are not the corpus's "created", and "made" is in "ready-made", "wrote" in "As
+    Ronacher later wrote": the sentence saying who created it leads all the same."""
+    first = engine.ask(question).citations[0].quote
+    assert "created by Sebastian Ramirez" in first, first
+
+
+def test_is_it_an_a_or_a_b_leads_with_what_it_is(engine: Engine) -> None:
+    """"Is X an A or a B?" asks what X is: the sentence saying so with one of the two leads, not the best
+    match of the two words (a sentence about what ASGI is, or about running both)."""
+    first = engine.ask("Is Flask a WSGI or an ASGI app?").citations[0].quote
+    assert first.startswith("Flask is a lightweight WSGI"), first
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("What is Starlette used for?", "Starlette for web handling"),
+        # no sentence says what Jinja2 is for: the one saying what it is, not the bare name "jinja2"
+        ("What is Jinja2 used for?", "Jinja2 is an expressive"),
+    ],
+)
+def test_what_is_it_used_for_leads_with_what_it_serves(engine: Engine, question: str, lead: str) -> None:
+    first = engine.ask(question).citations[0].quote
+    assert lead in first, first

@@ -5,7 +5,23 @@ from __future__ import annotations
 
 import pytest
 
-from qa.cues import ADVICE, HOWTO, alternatives, asks_quantity, is_yes_no, negative
+from qa.cues import (
+    ADVICE,
+    HOWTO,
+    WANTS_MAKER,
+    alternatives,
+    asks_quantity,
+    classified_term,
+    defines,
+    definition_term,
+    enumerates,
+    is_yes_no,
+    negative,
+    purpose_term,
+    says_maker,
+    states_purpose,
+    wants_list,
+)
 from qa.query import SubjectCatalog, analyse
 
 CATALOG = SubjectCatalog(["Flask", "FastAPI", "Django"])
@@ -68,3 +84,123 @@ def test_yes_no_and_quantity_questions(question: str, yes_no: bool, quantity: bo
 )
 def test_alternatives_of_an_a_or_b_question(question: str, expected: list[str]) -> None:
     assert alternatives(analyse(question, CATALOG)) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("What is Werkzeug?", "Werkzeug"),
+        ("what are blueprints", "blueprints"),
+        ("What is a chloroplast?", "chloroplast"),
+        ("What is dependency injection?", "dependency injection"),
+        ("What does WSGI stand for?", "WSGI"),
+        ("What is pydantic used for in fastapi", None),  # what it is for, not what it is
+        ("What is the name of the king?", None),
+        ("What is Flask built on?", None),
+        ("What does Flask use?", None),
+        ("Who created Flask?", None),
+    ],
+)
+def test_definition_questions(question: str, term: str | None) -> None:
+    assert definition_term(question) == term
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "says_what"),
+    [
+        ("Jinja2 is an expressive, fast, and extensible templating engine.", "Jinja2", True),
+        ("who had built Werkzeug (a WSGI utility library) and Jinja2", "werkzeug", True),
+        ("began building Starlette, a lightweight ASGI toolkit", "Starlette", True),
+        ("Dependency injection is the pattern of ...", "dependency injection", True),
+        ("werkzeug click itsdangerous blinker", "werkzeug", False),  # only named
+        ("Werkzeug-based URL routing that maps paths", "Werkzeug", False),
+        ("Flask is built on Werkzeug.", "Werkzeug", False),
+    ],
+)
+def test_a_unit_says_what_a_term_is(text: str, term: str, says_what: bool) -> None:
+    assert defines(text, term) is says_what
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("Which technologies does Flask use that FastAPI does not?", True),
+        ("What code patterns are unique to Flask?", True),
+        ("Name the technologies only FastAPI depends on.", True),
+        ("What status code does FastAPI return?", False),  # 'status' is no plural
+        ("What does Flask use?", False),
+        ("Which is faster?", False),
+        ("What is Flask?", False),
+    ],
+)
+def test_questions_asking_for_several_things_named(question: str, wanted: bool) -> None:
+    assert wants_list(question) is wanted
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "is_list"),
+    [
+        ("werkzeug click itsdangerous blinker", False, True),
+        ("Flask uniquely uses: werkzeug, click, itsdangerous, blinker.", False, True),
+        ("Unique tech: starlette, pydantic, typing-extensions", True, True),
+        ("Type hinting improves code quality", True, False),  # a list item of the document, not a list of names
+        ("Flask lacks automatic documentation.", False, False),
+        ("Flask supports async views, blueprints and extensions written by a large community.", False, False),
+    ],
+)
+def test_a_unit_that_lists_names(text: str, item: bool, is_list: bool) -> None:
+    assert enumerates(text, item=item) is is_list
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "says"),
+    [
+        ("Who originally wrote Flask?", "Flask was created by Armin Ronacher, an Austrian developer", True),
+        ("Who was Flask built by?", "Flask was created by Armin Ronacher", True),
+        ("who made Flask?", "FastAPI was created by Sebastian Ramirez", False),  # another thing's maker
+        ("who made Flask?", "Flask is powered by Werkzeug", False),  # no making
+        ("Who ruled Flask?", "Flask was created by Armin Ronacher", False),  # asks no maker
+    ],
+)
+def test_who_made_it(question: str, text: str, says: bool) -> None:
+    assert (bool(WANTS_MAKER.search(question)) and says_maker(text, question)) is says
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("Is Flask a WSGI or an ASGI framework?", "Flask"),
+        ("Is Django REST framework an ORM or a toolkit?", "Django REST framework"),
+        ("Is it possible to run both?", None),
+        ("Does Flask support async?", None),
+    ],
+)
+def test_questions_asking_what_kind_of_thing_something_is(question: str, term: str | None) -> None:
+    assert classified_term(question) == term
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("what is pydantic used for in fastapi", "pydantic"),
+        ("What are blueprints good for?", "blueprints"),
+        ("What was used for the test?", None),
+        ("What is Pydantic?", None),
+    ],
+)
+def test_questions_asking_what_something_is_for(question: str, term: str | None) -> None:
+    assert purpose_term(question) == term
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("He combined Starlette for web handling with Pydantic for data validation", True),
+        ("FastAPI uses type annotations and Pydantic to handle validation", True),
+        ("FastAPI comes with the Pydantic library for data validation", True),
+        ("starlette, pydantic, typing-extensions", False),
+        ("It relies on Pydantic-compatible libraries for everything", False),  # another name
+    ],
+)
+def test_a_unit_says_what_something_is_for(text: str, says: bool) -> None:
+    assert states_purpose(text, "Pydantic") is says
