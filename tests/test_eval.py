@@ -34,8 +34,8 @@ def test_eval_set_is_large_and_varied() -> None:
 
 def test_answer_hit_rate(report: EvalReport) -> None:
     misses = [(f.id, f.answer[:80]) for f in report.failures if f.answerable]
-    assert report.answer_hit_rate >= 0.9, misses
-    assert report.first_claim_hit_rate >= 0.65
+    assert report.answer_hit_rate >= 0.95, misses  # 0.977 (docs/evaluation.md)
+    assert report.first_claim_hit_rate >= 0.7  # 0.736
 
 
 def test_abstention(report: EvalReport) -> None:
@@ -73,7 +73,8 @@ def test_robustness_floors(robustness: EvalReport) -> None:
     r = robustness
     assert r.grounded_quote_rate == 1.0
     assert r.abstention_recall >= 0.95, [f.id for f in r.failures if not f.answerable]
-    assert r.answer_hit_rate >= 0.55, [f.id for f in r.failures if f.answerable]
-    assert r.false_abstention <= 0.25
-    assert r.conflict_recall >= 0.8  # 0.833 with the round-2 ranker merged (docs/evaluation.md)
+    assert r.answer_hit_rate >= 0.8, [f.id for f in r.failures if f.answerable]  # 0.835 (docs/evaluation.md)
+    assert r.first_claim_hit_rate >= 0.55  # 0.595
+    assert r.false_abstention <= 0.05  # 0.025
+    assert r.conflict_recall >= 0.9  # 0.917
     assert r.false_disagreements == 0, [f.id for f in r.failures if f.false_conflict]
