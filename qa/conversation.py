@@ -70,9 +70,13 @@ def _join_or(names: list[str] | tuple[str, ...]) -> str:
 def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tuple[str, str | None]:
     """Rewrite a follow-up into a standalone question. Returns (resolved, inherited question type)."""
     q = question.strip()
-    if not (history and history[-1].subjects) and len(catalog.names) == 2 and _PAIR.search(q) and not catalog.find(q):
-        # "Where did each of the two frameworks come from?" of a corpus comparing exactly two things.
-        return f"{q.rstrip(' ?.!')} ({_join(catalog.names)})?", None
+    if not (history and history[-1].subjects) and len(catalog.names) == 2 and not catalog.find(q):
+        # Of a corpus comparing exactly two things, a question naming neither asks about the pair:
+        # "Where did each of the two frameworks come from?", "Which is more mature?".
+        if _PAIR.search(q):
+            return f"{q.rstrip(' ?.!')} ({_join(catalog.names)})?", None
+        if m := _WHICH.match(q):
+            return f"{m.group(1)[0].upper()}{m.group(1)[1:]}, {_join_or(catalog.names)}?", None
     if not history:
         return q, None
     prev = history[-1]

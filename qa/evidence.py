@@ -172,7 +172,8 @@ def unit_subject(snap: Snapshot, unit: int, subjects: tuple[str, ...]) -> str | 
 def _misfit(snap: Snapshot, unit: int, query: Query) -> bool:
     """Whether a unit is no answer to ``query`` whatever its score (see :func:`select_claims`)."""
     if len(query.subjects) >= 2:
-        return False  # a comparison: each subject's side, code included, is chosen for itself
+        # a comparison: each subject's side, code included, is chosen for itself; advice is no code
+        return snap.unit_is_code[unit] and query.qtype == "recommendation"
     if snap.unit_is_code[unit] and query.qtype != "howto":
         return True
     if not query.subjects:

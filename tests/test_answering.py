@@ -293,7 +293,8 @@ def test_a_question_about_one_subject_is_not_led_by_another(engine: Engine, ques
 
 @pytest.mark.parametrize(
     "question",
-    ["What does FastAPI return for an invalid request body?", "How does Flask validate request data?"],
+    ["What does FastAPI return for an invalid request body?", "How does Flask validate request data?",
+     "Which is better for a live chat app over websockets, Flask or FastAPI?"],  # advice on both: no code first
 )
 def test_prose_leads_an_answer_that_is_not_a_how_to(engine: Engine, question: str) -> None:
     """A code block scored first does not lead, nor set the bar that keeps the sentences saying it out."""

@@ -107,6 +107,7 @@ def test_no_history_leaves_the_question_alone(web: SubjectCatalog) -> None:
 @pytest.mark.parametrize("question", [
     "How are errors shown to the client by each framework?", "Where did each of the two frameworks come from?",
     "How mature are the plugin ecosystems of each?", "Can the two live side by side?", "Which is faster, either?",
+    "Which is more mature?", "which one has better docs", "Which of the two should a beginner pick?",
 ])
 def test_the_pair_names_the_two_things_the_corpus_compares(web: SubjectCatalog, question: str) -> None:
     resolved, qtype = resolve(question, [], web)
@@ -122,6 +123,7 @@ def test_no_pair_no_subjects_added(web: SubjectCatalog, question: str) -> None:
 def test_the_pair_needs_a_corpus_of_exactly_two() -> None:
     three = SubjectCatalog(["Django", "Flask", "FastAPI"])
     assert resolve("Where did the two come from?", [], three) == ("Where did the two come from?", None)
+    assert resolve("Which is more mature?", [], three) == ("Which is more mature?", None)
 
 
 def test_nothing_is_flask_specific() -> None:
