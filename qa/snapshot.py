@@ -107,7 +107,7 @@ class Snapshot:
             for u in range(chunk.unit_lo, chunk.unit_hi):
                 subs |= self.unit_subjects[u]
             self.chunk_subjects.append(frozenset(subs))
-            self.section_subjects.append(frozenset(self.catalog.mentioned(" ".join(chunk.section))))
+            self.section_subjects.append(self._heading_subjects(chunk.section))
         # Per unit, the part that speaks about each subject: asked per question of hundreds of units.
         self.unit_spans = [self._spans(u) for u in range(len(version.units))]
         # What units state as values of aspects (qa.facts), and per (subject, aspect key) the units that state
@@ -176,6 +176,14 @@ class Snapshot:
             return False
         subjects = [(a, b) for _, a, b in self.catalog.find(text)]
         return any(not any(a <= at < b for a, b in subjects) for at in names)
+
+    def _heading_subjects(self, section: tuple[str, ...]) -> frozenset[str]:
+        """The subjects a section is about: those its deepest heading naming any names ("Unique to Fastapi"
+        under "Fastapi vs Flask" is about FastAPI alone)."""
+        for heading in reversed(section):
+            if named := self.catalog.mentioned(heading):
+                return frozenset(named)
+        return frozenset()
 
     def _spans(self, unit: int) -> dict[str, tuple[int, int]]:
         """Subject -> the part of ``unit`` that speaks about it: a table row's cells, else the whole unit

@@ -291,6 +291,14 @@ def test_a_question_about_one_subject_is_not_led_by_another(engine: Engine, ques
     assert other.lower() not in first.lower(), first
 
 
+def test_a_section_is_about_what_its_deepest_heading_names(engine: Engine) -> None:
+    """"Unique to Fastapi" under "Fastapi vs Flask" is about FastAPI: its list of FastAPI's patterns does not
+    lead an answer about Flask, though its own words name neither."""
+    first = engine.ask("Does Flask have dependency injection?").citations[0]
+    deepest = (first.section or "").split(" > ")[-1]
+    assert "flask" in first.quote.lower() or "fastapi" not in deepest.lower(), (first.section, first.quote)
+
+
 @pytest.mark.parametrize(
     "question",
     ["What does FastAPI return for an invalid request body?", "How does Flask validate request data?",
