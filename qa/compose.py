@@ -19,7 +19,7 @@ from qa.answer import (
     text_fragment_link,
 )
 from qa.aspects import Aspect, row_cells
-from qa.comparison import SHORT_WORDS, Disagreement, Statement, short_clause, short_value, span_text
+from qa.comparison import SHORT_WORDS, Disagreement, Statement, question_stems, short_clause, short_value, span_text
 from qa.cues import BACK_REFERENCE, SHORT_UNIT_WORDS
 from qa.display import (
     Resolver,
@@ -129,6 +129,20 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
         doc = snap.doc_of(u)
         return ", ".join(x for x in (doc.publisher or doc.title, doc.published or "undated") if x)
 
+    def by_subject(fresh: list[Claim]) -> list[Section]:
+        """Claims on no one subject as a summary, then each subject's own."""
+        out: list[Section] = []
+        if general := [c for c in fresh if c.subject is None]:
+            out += _section("summary", None, "", *say(general))
+        for subject in query.subjects:
+            heading = f"{subject}:"
+            if mine := [c for c in fresh if c.subject == subject]:
+                text, cited = say(mine)
+                out += _section("subject", subject, heading, f"{heading} {text}", cited)
+            else:
+                out += _section("subject", subject, heading, f"{heading} no source in the corpus says.", [])
+        return out
+
     sections: list[Section] = []
 
     conflict_out: list[Conflict] = []
@@ -175,8 +189,12 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
             line = f"{heading} — " + "; ".join(cell.text for cell in cells)
             lines += _section("aspect", name, heading, line, [n for cell in cells for n in cell.citations], tuple(cells))
         comparison = Comparison(subjects=query.subjects, rows=tuple(table_rows))
-        lead = [c for c in claims if c.subject is None and not (set(c.units) & used)][:1]
-        if lead:
+        qstems = question_stems(snap, query)
+        if qstems and not any(aspect.stems & qstems for aspect in evidence.rows):
+            # "Flask vs FastAPI for ML model serving": no row is on what the question asks (the table is the
+            # corpus's main aspects), so what each side's best evidence says about it comes first.
+            sections += by_subject([c for c in claims if not (set(c.units) & used)])
+        elif lead := [c for c in claims if c.subject is None and not (set(c.units) & used)][:1]:
             sections += _section("summary", None, "", *render(lead[0]))
         sections += lines
     else:
@@ -198,17 +216,7 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
                 else:
                     sections += _section("advice", subject, heading, f"{heading} no source in the corpus says.", [])
         elif len(query.subjects) >= 2:
-            general = [c for c in fresh if c.subject is None]
-            if general:
-                sections += _section("summary", None, "", *say(general))
-            for subject in query.subjects:
-                mine = [c for c in fresh if c.subject == subject]
-                heading = f"{subject}:"
-                if mine:
-                    text, cited = say(mine)
-                    sections += _section("subject", subject, heading, f"{heading} {text}", cited)
-                else:
-                    sections += _section("subject", subject, heading, f"{heading} no source in the corpus says.", [])
+            sections += by_subject(fresh)
         elif fresh:
             sections += _section("summary", None, "", *say(fresh))
     return Answer(

@@ -136,6 +136,18 @@ def test_comparison_question_returns_a_table_for_both_subjects(answers: dict[str
                 assert f"{shown} [{n}]" in row.cell(subject)  # shown in display form
 
 
+def test_a_comparison_on_an_aspect_no_row_covers_leads_with_each_sides_evidence(engine: Engine) -> None:
+    """No table row is on model serving: what each side's evidence says about it comes before the corpus's
+    main aspects, not the table alone."""
+    answer = engine.ask("Flask vs FastAPI for ML model serving")
+    assert answer.comparison is not None
+    kinds = [s.kind for s in answer.sections]
+    assert "aspect" in kinds and kinds.index("subject") < kinds.index("aspect"), kinds
+    fastapi = next(s for s in answer.sections if s.kind == "subject" and s.label == "FastAPI")
+    quotes = " ".join(answer.citations[n - 1].quote.lower() for n in fastapi.citations)
+    assert "serving" in quotes, quotes
+
+
 def test_no_comparison_for_a_single_subject_fact(answers: dict[str, Answer]) -> None:
     assert answers["Who created Flask?"].comparison is None
     assert answers["How do I install FastAPI?"].comparison is None
