@@ -160,6 +160,9 @@ def test_a_unit_that_lists_names(text: str, item: bool, is_list: bool) -> None:
         ("who made Flask?", "FastAPI was created by Sebastian Ramirez", False),  # another thing's maker
         ("who made Flask?", "Flask is powered by Werkzeug", False),  # no making
         ("Who ruled Flask?", "Flask was created by Armin Ronacher", False),  # asks no maker
+        ("whos behind flask", "Flask was created by Armin Ronacher", True),  # "who's behind" asks the maker
+        ("Who is behind Flask?", "Flask was created by Armin Ronacher", True),
+        ("Who stands behind the desk at Flask?", "Flask was created by Armin Ronacher", False),
     ],
 )
 def test_who_made_it(question: str, text: str, says: bool) -> None:
