@@ -169,11 +169,23 @@ def states_purpose(text: str, term: str) -> bool:
 
 
 def defines(text: str, term: str) -> bool:
-    """Whether ``text`` says what ``term`` is: "X is a ...", "X, a ...", "X (a ...)", "X — the ...", "X: a ..."."""
+    """Whether ``text`` says what ``term`` is: "X is a ...", "X, a ...", "X (a ...)", "X — the ...", "X: a ...",
+    or spells out an abbreviation: "WSGI (Web Server Gateway Interface)"."""
     if not words(term):
         return False
     pattern = _name(term) + r"(?:\s+(?:is|are|was|were)\s+|\s*[,:(—–]\s*|\s+-\s+)(?:a|an|the|one)\b"
-    return re.search(pattern, text, re.I) is not None
+    return re.search(pattern, text, re.I) is not None or _spells_out(text, term)
+
+
+def _spells_out(text: str, term: str) -> bool:
+    """``term`` (one word of 3+ letters) followed by the words its letters begin, in brackets."""
+    if not re.fullmatch(r"[A-Za-z]{3,}", term):
+        return False
+    for m in re.finditer(_name(term) + r"\s*\(([^()]+)\)", text, re.I):
+        initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", m.group(1)) if w[0].isupper())
+        if initials.lower() == term.lower():
+            return True
+    return False
 
 
 # "Which libraries does X use?", "Name the technologies ...": the question wants several things named.

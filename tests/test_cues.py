@@ -115,6 +115,9 @@ def test_definition_questions(question: str, term: str | None) -> None:
         ("werkzeug click itsdangerous blinker", "werkzeug", False),  # only named
         ("Werkzeug-based URL routing that maps paths", "Werkzeug", False),
         ("Flask is built on Werkzeug.", "Werkzeug", False),
+        ("Flask is built on WSGI (Web Server Gateway Interface), defined in PEP 3333.", "wsgi", True),  # spelt out
+        ("built on WSGI (see PEP 3333)", "WSGI", False),
+        ("WSGI (Web Server Gateway Interface)", "ASGI", False),
     ],
 )
 def test_a_unit_says_what_a_term_is(text: str, term: str, says_what: bool) -> None:
