@@ -194,7 +194,10 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query) -> Scored | None:
     of the subject the question names first. None when the question wants no such kind or no unit is of it."""
     prose = [s for s in scored if not snap.unit_is_code[s.unit]]
     if (term := definition_term(query.text)) is not None:
-        return next((s for s in prose if defines(snap.unit_text[s.unit], term)), None)
+        # else the best that is no bare list of names: one holds the word, and says nothing of what it is
+        kinds = snap.version.unit_kinds
+        return next((s for s in prose if defines(snap.unit_text[s.unit], term)), None) or next(
+            (s for s in prose if not enumerates(snap.unit_text[s.unit], item=kinds[s.unit] == "item")), None)
     if (term := classified_term(query.text)) is not None and (alts := alternatives(query)):
         # "Is X an A or a B?": what X is, said with one of the two.
         return next((s for s in prose if defines(snap.unit_text[s.unit], term) and set(alts) & snap.unit_words[s.unit]),

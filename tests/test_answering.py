@@ -12,6 +12,7 @@ import pytest
 
 from qa.answer import Answer, text_fragment_link
 from qa.comparison import SHORT_WORDS
+from qa.cues import enumerates
 from qa.documents import Document, load_corpus
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
@@ -288,6 +289,13 @@ def test_a_definition_question_leads_with_what_the_thing_is(engine: Engine, ques
     of those."""
     first = engine.ask(question).citations[0].quote
     assert re.search(rf"{term}(?: is an?|,? \(?an?) ", first, re.I), first
+
+
+def test_a_definition_question_no_sentence_answers_is_not_led_by_a_bare_list(engine: Engine) -> None:
+    """No sentence of the seed corpus says what Pydantic is; a list of package names holding the word says
+    nothing of it either, and does not lead."""
+    first = engine.ask("What is Pydantic?").citations[0].quote
+    assert not enumerates(first), first
 
 
 @pytest.mark.parametrize(
