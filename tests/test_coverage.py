@@ -125,3 +125,11 @@ def test_words_of_another_language_are_no_unknown_names(engine: Engine) -> None:
     assert not answer.abstained
     named = engine.ask("¿Qué empresas usan Express.js?")  # a name written as one still counts
     assert named.abstained and "Express.js" in named.answer
+
+
+@pytest.mark.slow
+def test_a_long_name_with_a_letter_left_out_is_the_corpus_word(engine: Engine) -> None:
+    snap = engine.snapshot()
+    assert unknown_names(snap, "Is FastAPI built on Starlete?", engine._word_pieces) == []  # 'starlette'
+    # A letter other than the corpus word's makes another name: 'battle' is no 'Bottle'.
+    assert unknown_names(snap, "Is Bottle built on Starlette?", engine._word_pieces) == ["Bottle"]
