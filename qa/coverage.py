@@ -203,7 +203,7 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
 
 
 def _known(snap: Snapshot, word: str, *, any_form: bool) -> bool:
-    """In the corpus as written, with a common suffix or misspelt (:func:`_misspelt`); ``any_form``: or as
+    """In the corpus as written, with a common suffix, without its accents or misspelt (:func:`_misspelt`); ``any_form``: or as
     any word of the same stem (for plain words: 'standardize' of 'standardized', where a name such as 'Quart'
     is not 'quarter')."""
     forms = {word, word.rstrip("s")}
@@ -212,7 +212,7 @@ def _known(snap: Snapshot, word: str, *, any_form: bool) -> bool:
             forms.add(word[: -len(suffix)])
     vocab = snap.vocabulary
     return (any(f in snap.idf for f in forms) or word in vocab.versioned or (any_form and vocab.known(word))
-            or _misspelt(vocab, word))
+            or word in snap.plain_words or _misspelt(vocab, word))
 
 
 def _misspelt(vocab: Vocabulary, word: str) -> bool:
