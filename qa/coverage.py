@@ -27,6 +27,11 @@ PASSING_SHARE = 0.005
 # Names the corpus never mentions decide a question alone when they are this share of its content words: what
 # "Does Quart support websockets?" is about, not "the CPU" in a paragraph about a team's Flask API.
 CENTRAL_SHARE = 0.15
+# A name of at least this many letters that the corpus holds but for one letter left out or typed twice
+# ('Goverment', 'Dusquesne') is a misspelling of what it mentions, not news that it lacks. Shorter names, and
+# names a letter other than the corpus's word, are too often other names ('Deno' and 'demo', 'Bottle' and
+# 'battle', 'Spring' and 'string').
+TYPO_NAME_LETTERS = 6
 # A clipped word ('auth', 'req') lacks at least this many letters of the corpus word it stands for.
 CLIPPED_LETTERS = 3
 
@@ -198,14 +203,24 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
 
 
 def _known(snap: Snapshot, word: str, *, any_form: bool) -> bool:
-    """In the corpus as written or with a common suffix; ``any_form``: or as any word of the same stem (for
-    plain words: 'standardize' of 'standardized', where a name such as 'Quart' is not 'quarter')."""
+    """In the corpus as written, with a common suffix, without its accents or misspelt (:func:`_misspelt`); ``any_form``: or as
+    any word of the same stem (for plain words: 'standardize' of 'standardized', where a name such as 'Quart'
+    is not 'quarter')."""
     forms = {word, word.rstrip("s")}
     for suffix in ("es", "ing", "ed", "er", "ers"):
         if word.endswith(suffix):
             forms.add(word[: -len(suffix)])
-    return (any(f in snap.idf for f in forms) or word in snap.vocabulary.versioned
-            or (any_form and snap.vocabulary.known(word)))
+    vocab = snap.vocabulary
+    return (any(f in snap.idf for f in forms) or word in vocab.versioned or (any_form and vocab.known(word))
+            or word in snap.plain_words or _misspelt(vocab, word))
+
+
+def _misspelt(vocab: Vocabulary, word: str) -> bool:
+    """Whether the corpus holds ``word`` (:data:`TYPO_NAME_LETTERS` or more) with one letter more or less."""
+    if len(word) < TYPO_NAME_LETTERS or (right := vocab.correction(word)) is None:
+        return False
+    short, long = sorted((word, right), key=len)
+    return len(long) == len(short) + 1 and _subsequence(short, long)
 
 
 def unknown_names(snap: Snapshot, question: str, pieces: Callable[[str], int], *, foreign: bool = False) -> list[str]:

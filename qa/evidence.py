@@ -28,6 +28,13 @@ from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
 from qa.text import STOPWORDS, words
 
+# The units of this many best chunks are candidates: in long articles the answer is often in a chunk ranked
+# well below the first few (COVID-QA's dev split: a unit of the top 14 chunks holds it for 333 of 417
+# questions, of the top 24 for 350), and the ranker reads the chunk's rank as one feature among others.
+POOL_CHUNKS = 24
+# Whether the corpus answers at all is judged on the units of the best this many (and those added beside
+# the chunks): read over more chunks of a long article, a question from elsewhere finds more of its words.
+CONFIDENCE_CHUNKS = 14
 WHOLE_CORPUS_UNITS = 5000  # up to this many units, the nearest units of the whole corpus are candidates too
 EXTRA_UNITS = 24
 # Claims within this many logits of the best unit (and, for one per subject, this much more): chosen on the
@@ -60,7 +67,7 @@ class Ranking:
     question: NDArray[np.float64] | None  # QUESTION_FEATURES without the unknown-name flag; None: no evidence
 
 
-def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate], limit: int = 14) -> Ranking:
+def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate], limit: int = POOL_CHUNKS) -> Ranking:
     """Score the candidate evidence units (:func:`build_pool`) with the shipped learned ranker; best first."""
     features = unit_evidence(snap, qvec, query, cands, limit)
     if features is None:
@@ -70,11 +77,12 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
     order = np.argsort(-logits, kind="stable")
     columns = (pool.ids[order].tolist(), logits[order].tolist(), x[order, FEATURES.index("cos")].tolist(),
                x[order, FEATURES.index("lex_aspect")].tolist(), x[order, FEATURES.index("chunk_dense")].tolist())
-    return Ranking(list(map(Scored, *columns)), question_features(snap, query, x, logits, unknown=False))
+    lead = pool.leading
+    return Ranking(list(map(Scored, *columns)), question_features(snap, query, x[lead], logits[lead], unknown=False))
 
 
 def unit_evidence(
-    snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate], limit: int = 14,
+    snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate], limit: int = POOL_CHUNKS,
 ) -> tuple[Pool, NDArray[np.float64]] | None:
     """The candidate units and their feature rows (:data:`qa.ranker.FEATURES`); None when there are none."""
     pool = build_pool(snap, qvec, query, cands, limit)
@@ -93,12 +101,14 @@ class Pool:
     chunk_dense: NDArray[np.float64]
     chunk_bm25: NDArray[np.float64]
     phrased: NDArray[np.bool_]
+    leading: NDArray[np.bool_]  # not of a chunk ranked past CONFIDENCE_CHUNKS: what confidence reads
 
 
-def build_pool(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate], limit: int = 14) -> Pool | None:
+def build_pool(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate], limit: int = POOL_CHUNKS) -> Pool | None:
     """The units of the best ``limit`` candidate chunks (plus, for a question naming subjects, up to six
     chunks about them), the units nearest the question in a small corpus, and the units holding a phrase
-    of the question; None when there are none."""
+    of the question; None when there are none. Confidence reads the units of chunks ranked before
+    :data:`CONFIDENCE_CHUNKS` and those added beside the chunks (``Pool.leading``)."""
     version = snap.version
     chosen = cands[:limit]
     # Candidates added for subject coverage sit after the first ``limit``; keep them too.
@@ -110,9 +120,12 @@ def build_pool(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: l
     top_fused = max(c.fused for c in chosen)
     top_lex = max(max(c.lexical for c in chosen), 1e-9)
     prior: dict[int, float] = {}
-    for c in chosen:
+    later: set[int] = set()
+    for i, c in enumerate(chosen):
         rec = version.chunks[c.chunk]
         prior.update(dict.fromkeys(range(rec.unit_lo, rec.unit_hi), c.fused / top_fused))
+        if CONFIDENCE_CHUNKS <= i < limit:
+            later.update(range(rec.unit_lo, rec.unit_hi))
     if len(version.units) <= WHOLE_CORPUS_UNITS:
         # A small corpus: the units closest to the question count too, wherever their chunk ranked.
         all_cos = version.unit_vecs @ qvec
@@ -135,7 +148,8 @@ def build_pool(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: l
     chunk_dense = np.array([dense_of[c] for c in chunk_of.tolist()], dtype=np.float64)
     chunk_bm25 = np.array([lex_of.get(c, 0.0) for c in chunk_of.tolist()], dtype=np.float64)
     is_phrased = np.fromiter((u in phrased for u in prior), dtype=bool, count=len(prior))
-    return Pool(ids, near, chunk_dense, chunk_bm25, is_phrased)
+    leading = np.fromiter((u not in later for u in prior), dtype=bool, count=len(prior))
+    return Pool(ids, near, chunk_dense, chunk_bm25, is_phrased, leading)
 
 
 def phrase_units(snap: Snapshot, query: Query) -> set[int]:

@@ -19,7 +19,7 @@ from qa.documents import Document
 from qa.facts import Fact, differ, unit_facts
 from qa.index import IndexVersion
 from qa.query import SubjectCatalog
-from qa.text import STOPWORDS, content_words, words
+from qa.text import STOPWORDS, content_words, plain_letters, words
 
 T = TypeVar("T")
 MEMO_SIZE = 10_000  # entries of each kind a snapshot keeps (see Snapshot.memo)
@@ -40,6 +40,9 @@ class Snapshot:
         word_units: dict[str, list[int]] = {}
         stem_units: dict[str, list[int]] = {}
         self.unit_nwords: list[int] = []
+        # The words of accented names as written without their accents ('mongke' of 'Möngke'): the word
+        # tokens are ASCII, so 'Möngke' itself is no word of the corpus.
+        plain: set[str] = set()
         advice: list[bool] = []  # worded as advice ("choose X when ...")
         howto: list[bool] = []  # worded as instructions
         self.unit_subjects: list[frozenset[str]] = []
@@ -49,6 +52,8 @@ class Snapshot:
             text = docs[version.chunks[ci].doc_id].text[start:end]
             toks = frozenset(words(text))
             self.unit_text.append(text)
+            if not text.isascii():
+                plain.update(words(plain_letters(text)))
             self.unit_words.append(toks)
             for t in toks:
                 word_units.setdefault(t, []).append(u)
@@ -67,6 +72,7 @@ class Snapshot:
                 df[t] = df.get(t, 0) + 1
         n = max(len(self.unit_words), 1)
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
+        self.plain_words = frozenset(plain - df.keys())
         self.max_idf = math.log(1 + n)
         # Words of subject names: never aspects ("FastAPI" is what is compared, not what about it).
         self.subject_words = subject_words = frozenset(w for name in self.catalog.names for w in content_words(name))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _WORD = re.compile(r"[a-z0-9]+(?:[.+#][a-z0-9]+)*")
 
@@ -28,6 +29,11 @@ QUESTION_WORDS = frozenset(
 def words(text: str) -> list[str]:
     """Lower-cased word tokens, keeping dotted versions and names like ``3.10`` or ``node.js``."""
     return _WORD.findall(text.lower())
+
+
+def plain_letters(text: str) -> str:
+    """``text`` with accents and other marks taken off its letters: 'Möngke' -> 'Mongke'."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def content_words(text: str) -> list[str]:

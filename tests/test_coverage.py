@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from qa.build import build_index
 from qa.coverage import Vocabulary, central_names, correct_question, max_edits, unknown_names, whole_word
+from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
+from tests.conftest import make_settings
 
 VOCAB = Vocabulary({"flask": 40, "fastapi": 50, "performance": 6, "standardized": 1, "validation": 3, "float": 2,
                     "created": 4, "create": 9, "dependency": 3, "panic": 1, "authentication": 5, "authorization": 2,
@@ -125,3 +130,24 @@ def test_words_of_another_language_are_no_unknown_names(engine: Engine) -> None:
     assert not answer.abstained
     named = engine.ask("¿Qué empresas usan Express.js?")  # a name written as one still counts
     assert named.abstained and "Express.js" in named.answer
+
+
+@pytest.mark.slow
+def test_a_long_name_with_a_letter_left_out_is_the_corpus_word(engine: Engine) -> None:
+    snap = engine.snapshot()
+    assert unknown_names(snap, "Is FastAPI built on Starlete?", engine._word_pieces) == []  # 'starlette'
+    # A letter other than the corpus word's makes another name: 'battle' is no 'Bottle'.
+    assert unknown_names(snap, "Is Bottle built on Starlette?", engine._word_pieces) == ["Bottle"]
+
+
+@pytest.mark.slow
+def test_a_name_written_without_its_accents_is_the_corpus_name(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "khans.md").write_text("# The khans\n\nMöngke Khan died in 1259 during the siege of Diaoyu Castle.\n\n"
+                                     "Kublai Khan founded the Yuan dynasty in 1271.\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index", embedder)
+    engine = Engine(make_settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "var"), embedder)
+    snap = engine.snapshot()
+    assert unknown_names(snap, "When did Mongke Khan die?", engine._word_pieces) == []
+    assert unknown_names(snap, "When did Ogedei Khan die?", engine._word_pieces) == ["Ogedei"]

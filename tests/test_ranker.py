@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from qa.engine import Engine
-from qa.evidence import score_units
+from qa.evidence import CONFIDENCE_CHUNKS, POOL_CHUNKS, build_pool, score_units
 from qa.query import analyse
 from qa.ranker import FEATURES, MODEL_FILE, QUESTION_FEATURES, LinearModel, Models, shipped_models
 from qa.retrieval import retrieve
@@ -61,3 +61,19 @@ def test_the_shipped_ranker_puts_an_answering_unit_in_the_top_three(engine: Engi
     assert any(phrase.lower() in t.lower() for t in top), top
     scores = [s.score for s in ranking.scored]
     assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.slow
+def test_claims_draw_on_more_chunks_than_confidence_reads(engine: Engine) -> None:
+    snap = engine.snapshot()
+    question = "Which validation library does FastAPI use?"
+    query = analyse(question, snap.catalog)
+    qvec = engine.embedder.embed([question])[0]
+    cands = retrieve(snap, qvec, query, top_k=50, rrf_k=5, rrf_weight=engine.settings.fusion_rrf_weight)
+    pool = build_pool(snap, qvec, query, cands)
+    assert pool is not None
+    best = {c.chunk for c in cands[:CONFIDENCE_CHUNKS]}
+    later = np.isin(snap.version.units[pool.ids, 0], [c.chunk for c in cands[CONFIDENCE_CHUNKS:POOL_CHUNKS]
+                                                       if c.chunk not in best])
+    assert later.any()  # candidates from chunks ranked past the ones confidence reads
+    assert not pool.leading[later].any() and pool.leading[~later].all()
