@@ -183,18 +183,18 @@ def unit_subject(snap: Snapshot, unit: int, subjects: tuple[str, ...]) -> str | 
     return None
 
 
-def _misfit(snap: Snapshot, unit: int, query: Query) -> bool:
-    """Whether a unit is no answer to ``query`` whatever its score (see :func:`select_claims`)."""
+def _misfits(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
+    """Per unit, whether it is no answer to ``query`` whatever its score (see :func:`select_claims`)."""
+    code = snap.unit_is_code
     if len(query.subjects) >= 2:
         # a comparison: each subject's side, code included, is chosen for itself; advice is no code
-        return snap.unit_is_code[unit] and query.qtype == "recommendation"
-    if snap.unit_is_code[unit] and query.qtype != "howto":
-        return True
+        return [code[u] and query.qtype == "recommendation" for u in units]
+    code_misfits = query.qtype != "howto"
     if not query.subjects:
-        return False
-    names = snap.catalog.names
-    return unit_subject(snap, unit, (*query.subjects, *(n for n in names if n not in query.subjects))) not in (
-        None, *query.subjects)
+        return [code_misfits and code[u] for u in units]
+    names = (*query.subjects, *(n for n in snap.catalog.names if n not in query.subjects))
+    fits = (None, *query.subjects)
+    return [(code_misfits and code[u]) or unit_subject(snap, u, names) not in fits for u in units]
 
 
 def _lead(snap: Snapshot, scored: list[Scored], query: Query) -> Scored | None:
@@ -242,7 +242,7 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
     # Units that do not fit the question come after those that do, and do not set the bar the others are
     # held to: a sentence about another subject of the corpus for a question about one subject, a code block
     # for a question of one subject (or none) that does not ask how to do something (code illustrates prose).
-    misfit = [_misfit(snap, s.unit, query) for s in scored]
+    misfit = _misfits(snap, [s.unit for s in scored], query)
     if not all(misfit):
         scored = [s for s, m in zip(scored, misfit, strict=True) if not m] + [
             s for s, m in zip(scored, misfit, strict=True) if m]
