@@ -164,6 +164,16 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
 
     comparison = None
     if evidence.rows:
+        # What leads the table is chosen (and cited) first, so that citations are numbered as they are read.
+        in_table = {s.unit for row in evidence.rows.values() for statements in row.values() for s in statements}
+        fresh = [c for c in claims if not (set(c.units) & (used | in_table))]
+        qstems = question_stems(snap, query)
+        if qstems and not any(aspect.stems & qstems for aspect in evidence.rows):
+            # "Flask vs FastAPI for ML model serving": no row is on what the question asks (the table is the
+            # corpus's main aspects), so what each side's best evidence says about it comes first.
+            sections += by_subject(fresh)
+        elif lead := [c for c in fresh if c.subject is None][:1]:
+            sections += _section("summary", None, "", *render(lead[0]))
         table_rows = []
         lines: list[Section] = []
         for aspect, row in evidence.rows.items():
@@ -189,13 +199,6 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
             line = f"{heading} — " + "; ".join(cell.text for cell in cells)
             lines += _section("aspect", name, heading, line, [n for cell in cells for n in cell.citations], tuple(cells))
         comparison = Comparison(subjects=query.subjects, rows=tuple(table_rows))
-        qstems = question_stems(snap, query)
-        if qstems and not any(aspect.stems & qstems for aspect in evidence.rows):
-            # "Flask vs FastAPI for ML model serving": no row is on what the question asks (the table is the
-            # corpus's main aspects), so what each side's best evidence says about it comes first.
-            sections += by_subject([c for c in claims if not (set(c.units) & used)])
-        elif lead := [c for c in claims if c.subject is None and not (set(c.units) & used)][:1]:
-            sections += _section("summary", None, "", *render(lead[0]))
         sections += lines
     else:
         fresh = [c for c in claims if not (set(c.units) & used)]

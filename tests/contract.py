@@ -27,6 +27,9 @@ def used_citations(answer: Answer) -> set[int]:
 def check_contract(answer: Answer, docs: dict[str, Document]) -> None:
     numbers = [c.n for c in answer.citations]
     assert numbers == list(range(1, len(numbers) + 1))
+    # Numbered as they are read: the answer text shows [1] first, then [2] (or [1] again), and so on.
+    shown = list(dict.fromkeys(markers(answer.answer)))
+    assert shown == sorted(shown), shown
     for c in answer.citations:
         doc = docs[c.doc_id]
         assert c.quote == doc.text[c.start : c.end], (c.n, c.quote)
