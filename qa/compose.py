@@ -297,6 +297,15 @@ def _published(snap: Snapshot, unit: int) -> str:
     return doc.published or ""
 
 
+def _stands_alone(snap: Snapshot, unit: int) -> bool:
+    """A sentence or list item long enough to say what it is about, or leading into what follows, and not
+    opening by pointing back ("It", "However"); any other kind of unit."""
+    if snap.version.unit_kinds[unit] not in ("sentence", "item"):
+        return True
+    own = snap.unit_text[unit]
+    return BACK_REFERENCE.match(own) is None and (snap.unit_nwords[unit] >= SHORT_UNIT_WORDS or own.endswith(":"))
+
+
 def context_span(snap: Snapshot, unit: int) -> tuple[int, int] | None:
     """What a unit needs to stand alone, as a span of its document's text: a table row's header row; for a
     sentence or list item that is short or opens by pointing back ("It", "However"), the sentence before it
@@ -309,11 +318,8 @@ def context_span(snap: Snapshot, unit: int) -> tuple[int, int] | None:
         header = version.unit_contexts[unit]
         at = text.rfind(header, 0, start) if header else -1
         return (at, at + len(header)) if at >= 0 else None
-    if kind not in ("sentence", "item"):
+    if _stands_alone(snap, unit):
         return None
-    own = snap.unit_text[unit]
-    if BACK_REFERENCE.match(own) is None and (snap.unit_nwords[unit] >= SHORT_UNIT_WORDS or own.endswith(":")):
-        return None  # long enough to say what it is about, or leading into what follows
     section = version.chunks[ci].section
     prev = unit - 1
     while prev >= 0 and snap.unit_doc[prev] == snap.unit_doc[unit] and version.chunks[int(version.units[prev][0])].section == section:
@@ -343,9 +349,14 @@ def unit_display(snap: Snapshot, unit: int, *, context: bool = True) -> str:
         return table_row(version.unit_contexts[unit], snap.unit_text[unit], resolve)
     # A unit of markup alone ('<br>') has no display text of its own: its words as written, then.
     shown = display(snap.unit_text[unit], resolve) or " ".join(snap.unit_text[unit].split())
-    if context and (ctx := context_span(snap, unit)) is not None and (before := display(doc.text[ctx[0]:ctx[1]], resolve)):
-        shown = f"{before} {shown}"
-    return shown
+    if not context or _stands_alone(snap, unit):
+        return shown
+    if (ctx := context_span(snap, unit)) is not None and (before := display(doc.text[ctx[0]:ctx[1]], resolve)):
+        return f"{before} {shown}"
+    # Nothing before it in its section ("- Learning curve steeper for beginners" right under "### Cons"):
+    # the headings it sits under say what it is about ("FastAPI Analysis > Cons: Learning curve ...").
+    path = section_path(doc.title, version.chunks[int(version.units[unit][0])].section)
+    return f"{' > '.join(path.split(' > ')[-2:])}: {shown}" if path else shown
 
 
 def abstain(

@@ -237,24 +237,30 @@ def test_nearest_topics_are_shown_without_heading_ids(readable_engine: Engine) -
 
 
 def test_markup_alone_is_no_context(tmp_path: Path, embedder: OnnxEmbedder) -> None:
-    """A sentence pointing back at an image tag or an admonition's opening line gets no context: '<img ...>'
-    and '/// tip' say nothing to a reader."""
+    """A sentence pointing back at an image tag or an admonition's opening line gets no sentence as context:
+    '<img ...>' and '/// tip' say nothing to a reader. With nothing before it in its section, a unit that cannot
+    stand alone is shown under its headings."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "shots.md").write_text(
         "# Shots\n\n## Docs UI\n\nThe docs UI lists every route of the application.\n\n"
         '<img src="/img/docs-ui.png">\n\nIt works correctly behind the proxy too.\n\n'
         "## Overrides\n\nOverrides replace a dependency in tests.\n\n/// tip\n\n"
-        "Then you can reset the overrides with an empty dict.\n\n///\n", encoding="utf-8")
+        "Then you can reset the overrides with an empty dict.\n\n///\n\n## Hornet\n\n### Cons\n\n- Slow to start.\n",
+        encoding="utf-8")
     build_index(corpus, tmp_path / "index", embedder)
     engine = Engine(make_settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "var"), embedder)
     snap = engine.snapshot()
     it = next(u for u, text in enumerate(snap.unit_text) if text.startswith("It works"))
     assert context_span(snap, it) is None
-    assert unit_display(snap, it) == "It works correctly behind the proxy too."
+    assert unit_display(snap, it) == "Docs UI: It works correctly behind the proxy too."  # its heading, then
     then = next(u for u, text in enumerate(snap.unit_text) if "Then you can reset" in text)
     assert unit_display(snap, then).startswith(("Then you can reset", "Overrides replace a dependency"))
     assert check_display(unit_display(snap, then))
+    slow = snap.unit_text.index("Slow to start.")  # nothing before it in its section: its headings say what
+    assert context_span(snap, slow) is None
+    assert unit_display(snap, slow) == "Hornet > Cons: Slow to start."
+    assert unit_display(snap, slow, context=False) == "Slow to start."
 
 
 def check_display(text: str) -> bool:
