@@ -239,11 +239,13 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
     if not scored:
         return []
     vecs = snap.version.unit_vecs
-    # Units that do not fit the question come after those that do, and do not set the bar the others are
-    # held to: a sentence about another subject of the corpus for a question about one subject, a code block
-    # for a question of one subject (or none) that does not ask how to do something (code illustrates prose).
+    # Units that do not fit the question come after those that do and do not set the bar the others are held
+    # to: a sentence about another subject of the corpus for a question about one subject (no claim at all
+    # beside those that fit), a code block for a question of one subject (or none) that does not ask how to do
+    # something (code illustrates prose).
     misfit = _misfits(snap, [s.unit for s in scored], query)
-    if not all(misfit):
+    fitting = len(misfit) - sum(misfit)
+    if fitting:
         scored = [s for s, m in zip(scored, misfit, strict=True) if not m] + [
             s for s, m in zip(scored, misfit, strict=True) if m]
     best = scored[0].score
@@ -267,11 +269,12 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
                 if unit_subject(snap, s.unit, query.subjects) == subject and diverse(s):
                     picked.append(s)
                     break
-    for s in scored:
+    code = snap.unit_is_code
+    for i, s in enumerate(scored):
         if len(picked) >= (limit if comparative else max_claims):
             break
-        if s.score < floor:
-            continue
+        if s.score < floor or (0 < fitting <= i and not code[s.unit]):
+            continue  # code may illustrate the claims that fit; another subject's sentence does not
         if s not in picked and diverse(s):
             picked.append(s)
 

@@ -311,6 +311,18 @@ def test_a_question_about_one_subject_is_not_led_by_another(engine: Engine, ques
     assert other.lower() not in first.lower(), first
 
 
+def test_no_claim_about_the_other_subject_beside_claims_about_the_asked_one(engine: Engine) -> None:
+    """"Does Flask support async?": FastAPI's "Pros" ("High performance with async support") holds the words
+    too, and once a claim about Flask is picked it is not one of the others."""
+    answer = engine.ask("Does Flask support async?")
+    assert not answer.abstained and answer.citations
+    for n in {n for s in answer.sections if s.kind != "disagreement" for n in s.citations}:
+        c = answer.citations[n - 1]
+        heads = [h for h in (c.section or "").lower().split(" > ") if "flask" in h or "fastapi" in h]
+        about_fastapi = bool(heads) and "fastapi" in heads[-1] and "flask" not in heads[-1]
+        assert "flask" in c.quote.lower() or not about_fastapi, (c.section, c.quote)
+
+
 def test_a_section_is_about_what_its_deepest_heading_names(engine: Engine) -> None:
     """"Unique to Fastapi" under "Fastapi vs Flask" is about FastAPI: its list of FastAPI's patterns does not
     lead an answer about Flask, though its own words name neither."""
