@@ -47,9 +47,13 @@ class Snapshot:
         howto: list[bool] = []  # worded as instructions
         self.unit_subjects: list[frozenset[str]] = []
         self.unit_lead_subject: list[str | None] = []  # the subject a unit names first is what it is about
+        # Per unit, what the sentence before it in its paragraph is about (the subjects the nearest one naming
+        # any names): "You need Flask-SocketIO for WebSockets" after "Flask does not support WebSockets."
+        self.unit_context_subjects: list[frozenset[str]] = []
         df: dict[str, int] = {}
         for u, (ci, start, end) in enumerate(version.units):
-            text = docs[version.chunks[ci].doc_id].text[start:end]
+            doc_text = docs[version.chunks[ci].doc_id].text
+            text = doc_text[start:end]
             toks = frozenset(words(text))
             self.unit_text.append(text)
             if not text.isascii():
@@ -65,6 +69,10 @@ class Snapshot:
             named = self.catalog.mentioned(text)
             self.unit_subjects.append(frozenset(named))
             self.unit_lead_subject.append(named[0] if named else None)
+            before = frozenset[str]()
+            if u and version.units[u - 1][0] == ci and "\n\n" not in doc_text[version.units[u - 1][2]:start]:
+                before = self.unit_subjects[u - 1] or self.unit_context_subjects[u - 1]
+            self.unit_context_subjects.append(before)
             for t in toks:
                 df[t] = df.get(t, 0) + 1
         for heading in {h for chunk in version.chunks for h in chunk.section}:
