@@ -202,6 +202,34 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
     return out, fixes
 
 
+# Endings that make another form of a word ('authentic' + 'ate', 'valid' + 'ating', 'cache' + 'ing').
+FORM_ENDINGS = ("s", "es", "d", "ed", "ing", "er", "ers", "ly", "ate", "ated", "ating", "ize", "ized", "izing",
+                "ise", "ised", "ising", "ion", "ions", "ment", "able")
+
+
+def word_form(word: str, pieces: Callable[[str], int]) -> bool:
+    """Whether ``word`` is a word the model's WordPiece vocabulary holds whole (of four letters or more) with a
+    common ending: 'authenticate', 'standardize', 'validating' are real words the corpus writes in another form
+    ('authenticated'), where 'creatd' and 'fastpi' are typos."""
+    low = word.lower()
+    for ending in FORM_ENDINGS:
+        base = low[: -len(ending)]
+        # an 'e' goes before an ending that opens with a vowel: 'caching' is 'cache', 'creatd' no 'create'
+        if low.endswith(ending) and len(base) >= 4 and (
+                pieces(base) == 1 or (ending[0] in "aeiou" and pieces(base + "e") == 1)):
+            return True
+    return False
+
+
+def as_typed(text: str, fixes: list[tuple[str, str]], keep: Callable[[str], bool]) -> str:
+    """``text`` (a corrected question) with the corrections of the typed words ``keep`` holds undone: a question
+    is shown as understood with its typos fixed, not with its real words turned into the corpus's forms."""
+    for typed, right in fixes:
+        if keep(typed):
+            text = re.sub(rf"(?<!\w){re.escape(right)}(?!\w)", lambda _m, typed=typed: typed, text, count=1)
+    return text
+
+
 def _known(snap: Snapshot, word: str, *, any_form: bool) -> bool:
     """In the corpus as written, with a common suffix, without its accents or misspelt (:func:`_misspelt`); ``any_form``: or as
     any word of the same stem (for plain words: 'standardize' of 'standardized', where a name such as 'Quart'

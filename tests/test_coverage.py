@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 
 from qa.build import build_index
-from qa.coverage import Vocabulary, central_names, correct_question, max_edits, unknown_names, whole_word
+from qa.coverage import (
+    Vocabulary,
+    as_typed,
+    central_names,
+    correct_question,
+    max_edits,
+    unknown_names,
+    whole_word,
+    word_form,
+)
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
 from tests.conftest import make_settings
@@ -61,6 +70,28 @@ def test_correct_question_leaves_real_words_and_names_alone() -> None:
     assert text == "Is flask faster than fastapi on a flat Sanic box?"
     assert fixes == [("flsk", "flask"), ("fastpi", "fastapi")]
     assert correct_question("Flsk vs Fastpi", VOCAB, real_words)[0] == "flask vs Fastpi"  # first word only
+
+
+def test_a_real_word_in_another_form_is_told_from_a_typo() -> None:
+    whole = {"authentic", "standard", "valid", "cache", "create", "fast"}
+    pieces = lambda w: 1 if w in whole else 2  # noqa: E731 - stands in for the model's WordPiece vocabulary
+    assert [word_form(w, pieces) for w in ("authenticate", "standardize", "Validating", "caching", "cached")] == [True] * 5
+    assert [word_form(w, pieces) for w in ("creatd", "fastpi", "flsk", "authentix")] == [False] * 4
+
+
+def test_a_question_is_shown_with_its_typos_fixed_and_its_real_words_as_typed() -> None:
+    text, fixes = correct_question("Should we standardize on flsk?", VOCAB, real_words)
+    assert text == "Should we standardized on flask?"
+    assert as_typed(text, fixes, lambda w: w == "standardize") == "Should we standardize on flask?"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "shown"), [
+    ("How do I authenticate users in Flask?", "How do I authenticate users in Flask?"),
+    ("Who creatd FastAPI?", "Who created FastAPI?"),
+])
+def test_the_question_as_understood_fixes_typos_only(engine: Engine, question: str, shown: str) -> None:
+    assert engine.ask(question).resolved_question == shown
 
 
 @pytest.mark.slow
