@@ -13,7 +13,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from qa.aspects import stem
-from qa.text import STOPWORDS, words
+from qa.text import QUESTION_WORDS, STOPWORDS, words
 
 if TYPE_CHECKING:
     from qa.snapshot import Snapshot
@@ -34,6 +34,9 @@ CENTRAL_SHARE = 0.15
 TYPO_NAME_LETTERS = 6
 # A clipped word ('auth', 'req') lacks at least this many letters of the corpus word it stands for.
 CLIPPED_LETTERS = 3
+# Endings that make another form of a word ('authentic' + 'ate', 'valid' + 'ating', 'cache' + 'ing').
+FORM_ENDINGS = ("s", "es", "d", "ed", "ing", "er", "ers", "ly", "ate", "ated", "ating", "ize", "ized", "izing",
+                "ise", "ised", "ising", "ion", "ions", "ment", "able")
 
 
 def max_edits(word: str) -> int:
@@ -125,6 +128,17 @@ class Vocabulary:
         best = min(found, key=lambda f: (f[1], not _subsequence(word, f[0]), -self.count[f[0]], f[0]))
         return best[0]
 
+    def form_of(self, word: str) -> str | None:
+        """The commonest corpus word that is ``word`` with a common ending (:data:`FORM_ENDINGS`; before one
+        opening with a vowel, less a final 'e'): 'caching' of 'cache', 'standardized' of 'standardize'. None
+        when the corpus has the word as written, it is shorter than four letters, or no such word."""
+        if len(word) < 4 or word in self.count or not word.isalpha():
+            return None
+        bases = (word, word[:-1]) if word.endswith("e") else (word,)
+        found = [w for ending in FORM_ENDINGS for base in bases
+                 if (base is word or ending[0] in "aeiou") and (w := base + ending) in self.count]
+        return min(found, key=lambda w: (-self.count[w], w)) if found else None
+
     def completion(self, word: str) -> str | None:
         """The corpus word ``word`` is a clipping of ('auth' of 'authentication', 'req' of 'requests'): the
         commonest one it starts, at least :data:`CLIPPED_LETTERS` letters longer; None when the corpus has the
@@ -181,10 +195,11 @@ def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = f
 
 
 def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool]) -> tuple[str, list[tuple[str, str]]]:
-    """``text`` with each word the corpus does not hold as written replaced by the corpus word it is a
-    clipping or a typo of, and the (typed, corrected) pairs. Left alone: words ``is_word`` knows (the model's vocabulary holds
-    them whole: real words, which the corpus may just not use) and capitalised words mid-sentence (names: a
-    name the corpus lacks is news to report, not a typo to guess at)."""
+    """``text`` with each word the corpus does not hold as written replaced by the corpus word it is another
+    form of (:meth:`Vocabulary.form_of`), a clipping or a typo of, and the (typed, corrected) pairs. Left alone:
+    capitalised words mid-sentence (names: a name the corpus lacks is news to report, not a typo to guess at)
+    and, but for their other forms, words ``is_word`` knows (the model's vocabulary holds them whole: real
+    words, which the corpus may just not use)."""
     fixes: list[tuple[str, str]] = []
 
     def fix(m: re.Match[str]) -> str:
@@ -192,19 +207,16 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
         low = tok.lower()
         if low in STOPWORDS or (tok != low and m.start() > 0) or not tok.isalpha():
             return tok
-        right = vocab.correction(low) or vocab.completion(low)
-        if right is None or is_word(low):
+        # a word saying what kind of question it is ('compare') is no word of what it is about ('comparable')
+        form = None if low in QUESTION_WORDS else vocab.form_of(low)
+        right = form or (None if is_word(low) else vocab.correction(low) or vocab.completion(low))
+        if right is None:
             return tok
         fixes.append((tok, right))
         return right
 
     out = _TOKEN.sub(fix, text)
     return out, fixes
-
-
-# Endings that make another form of a word ('authentic' + 'ate', 'valid' + 'ating', 'cache' + 'ing').
-FORM_ENDINGS = ("s", "es", "d", "ed", "ing", "er", "ers", "ly", "ate", "ated", "ating", "ize", "ized", "izing",
-                "ise", "ised", "ising", "ion", "ions", "ment", "able")
 
 
 def word_form(word: str, pieces: Callable[[str], int]) -> bool:

@@ -309,7 +309,7 @@ class Engine:
         query = analyse(resolved, snap.catalog)
         if inherited and query.qtype == "fact":
             query = dataclasses.replace(query, qtype=inherited)
-        return resolved, query, as_typed(resolved, fixes, lambda w: word_form(w, self._word_pieces))
+        return resolved, query, as_typed(resolved, fixes, lambda w: self._is_word(w.lower()) or word_form(w, self._word_pieces))
 
     def _ask(self, question: str, conversation_id: str | None, mode: str) -> Answer:
         t0 = time.perf_counter()

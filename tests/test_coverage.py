@@ -79,6 +79,16 @@ def test_a_real_word_in_another_form_is_told_from_a_typo() -> None:
     assert [word_form(w, pieces) for w in ("creatd", "fastpi", "flsk", "authentix")] == [False] * 4
 
 
+def test_a_word_the_corpus_writes_only_in_other_forms_is_searched_as_the_commonest() -> None:
+    vocab = Vocabulary({"caching": 2, "cached": 1, "comparable": 3, "learning": 5, "flask": 9})
+    assert vocab.form_of("cache") == "caching"
+    assert vocab.form_of("flask") is None  # the corpus's own word
+    assert vocab.form_of("cac") is None  # too short to tell a form from chance
+    text, fixes = correct_question("Compare how to cache in flask", vocab, lambda w: True)
+    assert text == "Compare how to caching in flask"  # 'compare' says what kind of question it is
+    assert fixes == [("cache", "caching")]
+
+
 def test_a_question_is_shown_with_its_typos_fixed_and_its_real_words_as_typed() -> None:
     text, fixes = correct_question("Should we standardize on flsk?", VOCAB, real_words)
     assert text == "Should we standardized on flask?"
@@ -92,6 +102,14 @@ def test_a_question_is_shown_with_its_typos_fixed_and_its_real_words_as_typed() 
 ])
 def test_the_question_as_understood_fixes_typos_only(engine: Engine, question: str, shown: str) -> None:
     assert engine.ask(question).resolved_question == shown
+
+
+@pytest.mark.slow
+def test_a_word_written_in_another_form_finds_its_passage(engine: Engine) -> None:
+    """The corpus writes 'Flask-Caching (caching)' and never 'cache': the question is answered from that list."""
+    answer = engine.ask("How can I cache things in Flask?")
+    assert not answer.abstained, answer.answer
+    assert "Flask-Caching" in answer.citations[0].quote
 
 
 @pytest.mark.slow
