@@ -130,16 +130,18 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
         return ", ".join(x for x in (doc.publisher or doc.title, doc.published or "undated") if x)
 
     def by_subject(fresh: list[Claim]) -> list[Section]:
-        """Claims on no one subject as a summary, then each subject's own."""
+        """Claims on no one subject as a summary, then each subject's own. A subject with none of its own is
+        said to have none, unless a disagreement shown above quotes sources on it."""
         out: list[Section] = []
         if general := [c for c in fresh if c.subject is None]:
             out += _section("summary", None, "", *say(general))
+        disputed = {s for d in evidence.disagreements for s in d.subjects}
         for subject in query.subjects:
             heading = f"{subject}:"
             if mine := [c for c in fresh if c.subject == subject]:
                 text, cited = say(mine)
                 out += _section("subject", subject, heading, f"{heading} {text}", cited)
-            else:
+            elif subject not in disputed:
                 out += _section("subject", subject, heading, f"{heading} no source in the corpus says.", [])
         return out
 

@@ -394,3 +394,11 @@ def test_is_it_an_a_or_a_b_leads_with_what_it_is(engine: Engine) -> None:
 def test_what_is_it_used_for_leads_with_what_it_serves(engine: Engine, question: str, lead: str) -> None:
     first = engine.ask(question).citations[0].quote
     assert lead in first, first
+
+
+def test_a_subject_a_disagreement_quotes_is_not_said_to_have_no_source(engine: Engine) -> None:
+    """"Is FastAPI faster than Flask?": the sources disagree on Flask's requests per second, so the answer
+    does not go on to say that no source says anything of Flask."""
+    answer = engine.ask("Is FastAPI faster than Flask?")
+    assert any(c.topic.endswith("(Flask)") for c in answer.conflicts), [c.topic for c in answer.conflicts]
+    assert not [s for s in answer.sections if s.kind == "subject" and s.label == "Flask" and not s.citations]
