@@ -75,7 +75,8 @@ class Snapshot:
             self.unit_context_subjects.append(before)
             for t in toks:
                 df[t] = df.get(t, 0) + 1
-        for heading in {h for chunk in version.chunks for h in chunk.section}:
+        # Headings and titles are the corpus's words too: a FAQ's question is its document's title.
+        for heading in {h for chunk in version.chunks for h in chunk.section} | {d.title for d in docs.values()}:
             for t in set(words(heading)):
                 df[t] = df.get(t, 0) + 1
         n = max(len(self.unit_words), 1)

@@ -200,3 +200,18 @@ def test_a_name_written_without_its_accents_is_the_corpus_name(tmp_path: Path, e
     snap = engine.snapshot()
     assert unknown_names(snap, "When did Mongke Khan die?", engine._word_pieces) == []
     assert unknown_names(snap, "When did Ogedei Khan die?", engine._word_pieces) == ["Ogedei"]
+
+
+@pytest.mark.slow
+def test_a_name_only_a_title_holds_is_the_corpus_name(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """A FAQ's question is its document's title: 'Biofire' there is no name the corpus lacks."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "panels.md").write_text(
+        "---\ntitle: Will respiratory panels such as those made by Biofire detect the new virus?\n---\n"
+        "No. These multi-pathogen assays detect other coronaviruses, not this one.\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index", embedder)
+    engine = Engine(make_settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "var"), embedder)
+    snap = engine.snapshot()
+    assert unknown_names(snap, "Can Biofire panels detect the virus?", engine._word_pieces) == []
+    assert unknown_names(snap, "Can Genmark panels detect the virus?", engine._word_pieces) == ["Genmark"]
