@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from qa.snapshot import Snapshot
 
 _TOKEN = re.compile(r"[A-Za-z][\w.+#-]*[\w+#]|[A-Za-z]")
+_VERSION = re.compile(r"(?<![\w.])\d+(?:\.\d+)+(?![\w.]*\w)")  # '0.135', '3.1'; not a date or an amount
 _SENTENCE_START = re.compile(r"[.!?:;]\s+\W*$")  # a later sentence's start (a question's first word may be a name)
 _QUESTION_START = frozenset("how what which who whom whose when why where compare should does do is are can will".split())
 # A name held by at most this many evidence units (or this share of them) is mentioned in passing.
@@ -99,6 +100,7 @@ class Vocabulary:
             if len(w) >= 3 and w.isalpha():
                 by_start[w[0], len(w)].append(w)
         self._by_start = dict(by_start)
+        self._versions = [w for w in unit_count if w[:1].isdigit() and "." in w and not w.strip("0123456789.x")]
         self._longest = max((n for _, n in by_start), default=0)
 
     @property
@@ -138,6 +140,14 @@ class Vocabulary:
         found = [w for ending in FORM_ENDINGS for base in bases
                  if (base is word or ending[0] in "aeiou") and (w := base + ending) in self.count]
         return min(found, key=lambda w: (-self.count[w], w)) if found else None
+
+    def release(self, version: str) -> str | None:
+        """The corpus's commonest fuller version number of ``version`` ('0.135.0', '3.1.x' of '0.135', '3.1'),
+        when the corpus does not write it as asked."""
+        if version in self.count:
+            return None
+        fuller = [w for w in self._versions if w.startswith(version + ".")]
+        return min(fuller, key=lambda w: (-self.count[w], w)) if fuller else None
 
     def completion(self, word: str) -> str | None:
         """The corpus word ``word`` is a clipping of ('auth' of 'authentication', 'req' of 'requests'): the
@@ -196,7 +206,8 @@ def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = f
 
 def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool]) -> tuple[str, list[tuple[str, str]]]:
     """``text`` with each word the corpus does not hold as written replaced by the corpus word it is another
-    form of (:meth:`Vocabulary.form_of`), a clipping or a typo of, and the (typed, corrected) pairs. Left alone:
+    form of (:meth:`Vocabulary.form_of`), a clipping or a typo of (and each version number the corpus writes
+    only in full, :meth:`Vocabulary.release`), and the (typed, corrected) pairs. Left alone:
     capitalised words mid-sentence (names: a name the corpus lacks is news to report, not a typo to guess at)
     and, but for their other forms, words ``is_word`` knows (the model's vocabulary holds them whole: real
     words, which the corpus may just not use)."""
@@ -215,7 +226,13 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
         fixes.append((tok, right))
         return right
 
-    out = _TOKEN.sub(fix, text)
+    def fix_version(m: re.Match[str]) -> str:
+        if (right := vocab.release(m.group(0))) is None:
+            return m.group(0)
+        fixes.append((m.group(0), right))
+        return right
+
+    out = _VERSION.sub(fix_version, _TOKEN.sub(fix, text))
     return out, fixes
 
 

@@ -89,6 +89,17 @@ def test_a_word_the_corpus_writes_only_in_other_forms_is_searched_as_the_commone
     assert fixes == [("cache", "caching")]
 
 
+def test_a_version_number_the_corpus_writes_only_in_full_is_searched_in_full() -> None:
+    vocab = Vocabulary({"0.135.0": 2, "3.1.x": 3, "3.1.3": 1, "3.10": 4, "fastapi": 9})
+    assert vocab.release("0.135") == "0.135.0"
+    assert vocab.release("3.1") == "3.1.x"  # the commonest fuller one
+    assert vocab.release("3.10") is None  # written as asked
+    assert vocab.release("0.13") is None  # '0.135.0' is no release of 0.13
+    text, fixes = correct_question("What is new in FastAPI 0.135? And in 3.1, from 2.5.2024?", vocab, real_words)
+    assert text == "What is new in FastAPI 0.135.0? And in 3.1.x, from 2.5.2024?"
+    assert fixes == [("0.135", "0.135.0"), ("3.1", "3.1.x")]
+
+
 def test_a_question_is_shown_with_its_typos_fixed_and_its_real_words_as_typed() -> None:
     text, fixes = correct_question("Should we standardize on flsk?", VOCAB, real_words)
     assert text == "Should we standardized on flask?"
