@@ -324,8 +324,20 @@ def whole_word(word: str, pieces: Callable[[str], int]) -> bool:
 
 
 def _looks_named(tok: str, pieces: Callable[[str], int]) -> bool:
-    """Written like a name, or jargon the model's WordPiece vocabulary does not hold whole."""
-    return written_as_name(tok) or not whole_word(tok.lower(), pieces)
+    """Written like a name, or jargon the model's WordPiece vocabulary does not hold whole (nor as two whole
+    words: 'downsides', 'drawbacks', 'pitfalls' are words, 'django', 'mongodb', 'graphql' are names)."""
+    return written_as_name(tok) or not (whole_word(low := tok.lower(), pieces) or compound(low, pieces))
+
+
+COMPOUND_PART_LETTERS = 3  # 'pit' + 'falls'; shorter parts make names compounds ('red' + 'is', 'mongo' + 'db')
+
+
+def compound(word: str, pieces: Callable[[str], int]) -> bool:
+    """Whether ``word`` is two words the model's vocabulary holds whole, each of three letters or more
+    ('down' + 'sides')."""
+    n = COMPOUND_PART_LETTERS
+    return word.isalpha() and any(pieces(word[:i]) == 1 and whole_word(word[i:], pieces)
+                                  for i in range(n, len(word) - n + 1))
 
 
 def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) -> str | None:

@@ -11,6 +11,7 @@ from qa.coverage import (
     Vocabulary,
     as_typed,
     central_names,
+    compound,
     correct_question,
     max_edits,
     unknown_names,
@@ -100,6 +101,14 @@ def test_a_version_number_the_corpus_writes_only_in_full_is_searched_in_full() -
     assert fixes == [("0.135", "0.135.0"), ("3.1", "3.1.x")]
 
 
+def test_two_whole_words_make_a_word_not_a_name() -> None:
+    whole = {"down", "sides", "draw", "backs", "pit", "falls", "red", "mongo", "db", "graph", "lite", "star"}
+    pieces = lambda w: 1 if w in whole else 2  # noqa: E731 - stands in for the model's WordPiece vocabulary
+    assert [compound(w, pieces) for w in ("downsides", "drawbacks", "pitfalls")] == [True] * 3
+    # parts of fewer than three letters make names compounds
+    assert [compound(w, pieces) for w in ("redis", "mongodb", "graphql", "Lite-star")] == [False] * 4
+
+
 def test_a_question_is_shown_with_its_typos_fixed_and_its_real_words_as_typed() -> None:
     text, fixes = correct_question("Should we standardize on flsk?", VOCAB, real_words)
     assert text == "Should we standardized on flask?"
@@ -121,6 +130,13 @@ def test_a_word_written_in_another_form_finds_its_passage(engine: Engine) -> Non
     answer = engine.ask("How can I cache things in Flask?")
     assert not answer.abstained, answer.answer
     assert "Flask-Caching" in answer.citations[0].quote
+
+
+@pytest.mark.slow
+def test_a_compound_word_the_corpus_lacks_is_no_unknown_name(engine: Engine) -> None:
+    """'downsides' is no name the corpus lacks (the model's vocabulary splits it, as it splits names)."""
+    assert unknown_names(engine.snapshot(), "What are the downsides of FastAPI?", engine._word_pieces) == []
+    assert not engine.ask("What are the downsides of FastAPI?").abstained
 
 
 @pytest.mark.slow
