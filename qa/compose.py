@@ -38,6 +38,7 @@ from qa.evidence import Claim, abstains
 from qa.query import Query
 from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
+from qa.text import words
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +141,8 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
             heading = f"{subject}:"
             if mine := [c for c in fresh if c.subject == subject]:
                 text, cited = say(mine)
-                out += _section("subject", subject, heading, f"{heading} {text}", cited)
+                if text:  # else what it has is shown above, as another claim's context
+                    out += _section("subject", subject, heading, f"{heading} {text}", cited)
             elif subject not in disputed:
                 out += _section("subject", subject, heading, f"{heading} no source in the corpus says.", [])
         return out
@@ -165,7 +167,20 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
                              [c.citation for c in out_claims])
 
     comparison = None
-    if evidence.rows:
+    if named := named_sections(snap, query, evidence.scores):
+        # "Pros and cons of Flask and FastAPI": the sections the question names, each side's in turn.
+        for subject in query.subjects:
+            parts: list[str] = []
+            cited: list[int] = []
+            for heading, units in named.get(subject, []):
+                marks = [cite(u) for u in units]
+                said = " ".join(f"{unit_display(snap, u, context=False)} [{n}]" for u, n in zip(units, marks, strict=True))
+                parts.append(f"{escape_markers(heading)}: {said}")
+                cited += marks
+            head = f"{subject}:"
+            sections += _section("subject", subject, head, f"{head} " + " ".join(parts) if parts
+                                 else f"{head} no source in the corpus says.", cited)
+    elif evidence.rows:
         # What leads the table is chosen (and cited) first, so that citations are numbered as they are read.
         in_table = {s.unit for row in evidence.rows.values() for statements in row.values() for s in statements}
         fresh = [c for c in claims if not (set(c.units) & (used | in_table))]
@@ -334,6 +349,48 @@ def context_span(snap: Snapshot, unit: int) -> tuple[int, int] | None:
             return (a, b) if display(snap.unit_text[prev]) else None
         return None
     return None
+
+
+NAMED_SECTION_UNITS = 5  # of a section a question names, its first this many units are shown
+
+
+def named_sections(snap: Snapshot, query: Query, scores: dict[int, float]) -> dict[str, list[tuple[str, list[int]]]]:
+    """For a question whose own words ('pros', 'cons') are all words of the deepest headings of sections about its
+    subjects, each subject having such a section ("Pros of Flask", "FastAPI Analysis > Cons"): per subject, per such word in the question's order,
+    the heading and the units (prose, in order) of the section holding the best-scored unit (of the first such
+    section when none is scored). Empty unless every subject has one."""
+    asked = [t for t in dict.fromkeys(query.aspect_terms) if t not in snap.subject_words]
+    if len(query.subjects) < 2 or not asked:
+        return {}
+    version = snap.version
+    # (subject, word) -> {(doc, section path): its chunks}, in corpus order
+    found: dict[tuple[str, str], dict[tuple[str, tuple[str, ...]], list[int]]] = {}
+    for c, heads in enumerate(snap.section_words):
+        about = snap.section_subjects[c]
+        if len(about) != 1 or not (hits := [t for t in asked if t in heads]):
+            continue
+        (subject,) = about
+        chunk = version.chunks[c]
+        deepest = set(words(chunk.section[-1]))
+        for word in hits:
+            if subject in query.subjects and word in deepest:
+                found.setdefault((subject, word), {}).setdefault((chunk.doc_id, chunk.section), []).append(c)
+    # every word the question asks is a heading's, and each subject has a section it names
+    if {w for _, w in found} != set(asked) or any(not any(s == subject for s, _ in found) for subject in query.subjects):
+        return {}
+    out: dict[str, list[tuple[str, list[int]]]] = {}
+    for subject in query.subjects:
+        for word in asked:
+            places = found.get((subject, word))
+            if not places:
+                continue
+            def units(chunks: list[int]) -> list[int]:
+                return [u for c in chunks for u in range(version.chunks[c].unit_lo, version.chunks[c].unit_hi)
+                        if not snap.unit_is_code[u]]
+            (_doc, path), chunks = max(places.items(), key=lambda kv: max((scores.get(u, float("-inf"))
+                                                                            for u in units(kv[1])), default=float("-inf")))
+            out.setdefault(subject, []).append((clean_heading(path[-1]) or path[-1], units(chunks)[:NAMED_SECTION_UNITS]))
+    return out
 
 
 def unit_display(snap: Snapshot, unit: int, *, context: bool = True) -> str:
