@@ -356,39 +356,43 @@ NAMED_SECTION_UNITS = 5  # of a section a question names, its first this many un
 
 def named_sections(snap: Snapshot, query: Query, scores: dict[int, float]) -> dict[str, list[tuple[str, list[int]]]]:
     """For a question whose own words ('pros', 'cons') are all words of the deepest headings of sections about its
-    subjects, each subject having such a section ("Pros of Flask", "FastAPI Analysis > Cons"): per subject, per such word in the question's order,
-    the heading and the units (prose, in order) of the section holding the best-scored unit (of the first such
-    section when none is scored). Empty unless every subject has one."""
+    subjects, each subject having such a section ("Pros of Flask", "FastAPI Analysis > Cons"): per subject, the
+    heading and the units (prose, in order) of such sections, in the order of the question's words, each word's
+    the section holding the best-scored unit (the first such section when none is scored). Empty unless every
+    subject has one; for a single subject, only for a question of fact ("What are the cons of Flask?")."""
     asked = [t for t in dict.fromkeys(query.aspect_terms) if t not in snap.subject_words]
-    if len(query.subjects) < 2 or not asked:
+    if not asked or not query.subjects or (len(query.subjects) == 1 and query.qtype != "fact"):
         return {}
     version = snap.version
-    # (subject, word) -> {(doc, section path): its chunks}, in corpus order
-    found: dict[tuple[str, str], dict[tuple[str, tuple[str, ...]], list[int]]] = {}
-    for c, heads in enumerate(snap.section_words):
-        about = snap.section_subjects[c]
-        if len(about) != 1 or not (hits := [t for t in asked if t in heads]):
+    # per subject, per section (doc, path) whose deepest heading holds asked words: its chunks and those words
+    found: dict[str, dict[tuple[str, tuple[str, ...]], tuple[list[int], set[str]]]] = {}
+    for c, about in enumerate(snap.section_subjects):
+        if len(about) != 1 or not (set(asked) & snap.section_words[c]):
             continue
         (subject,) = about
         chunk = version.chunks[c]
-        deepest = set(words(chunk.section[-1]))
-        for word in hits:
-            if subject in query.subjects and word in deepest:
-                found.setdefault((subject, word), {}).setdefault((chunk.doc_id, chunk.section), []).append(c)
-    # every word the question asks is a heading's, and each subject has a section it names
-    if {w for _, w in found} != set(asked) or any(not any(s == subject for s, _ in found) for subject in query.subjects):
+        if subject in query.subjects and (held := set(asked) & set(words(chunk.section[-1]))):
+            found.setdefault(subject, {}).setdefault((chunk.doc_id, chunk.section), ([], held))[0].append(c)
+    if set(found) != set(query.subjects) or any({w for _, held in places.values() for w in held} != set(asked)
+                                                for places in found.values()):
         return {}
+
+    def units(chunks: list[int]) -> list[int]:
+        return [u for c in chunks for u in range(version.chunks[c].unit_lo, version.chunks[c].unit_hi)
+                if not snap.unit_is_code[u]]
+
+    def best(place: tuple[list[int], set[str]]) -> float:
+        return max((scores.get(u, float("-inf")) for u in units(place[0])), default=float("-inf"))
+
     out: dict[str, list[tuple[str, list[int]]]] = {}
     for subject in query.subjects:
+        covered: set[str] = set()
         for word in asked:
-            places = found.get((subject, word))
-            if not places:
+            if word in covered:
                 continue
-            def units(chunks: list[int]) -> list[int]:
-                return [u for c in chunks for u in range(version.chunks[c].unit_lo, version.chunks[c].unit_hi)
-                        if not snap.unit_is_code[u]]
-            (_doc, path), chunks = max(places.items(), key=lambda kv: max((scores.get(u, float("-inf"))
-                                                                            for u in units(kv[1])), default=float("-inf")))
+            (_doc, path), (chunks, held) = max(((k, v) for k, v in found[subject].items() if word in v[1]),
+                                               key=lambda kv: best(kv[1]))
+            covered |= held
             out.setdefault(subject, []).append((clean_heading(path[-1]) or path[-1], units(chunks)[:NAMED_SECTION_UNITS]))
     return out
 

@@ -419,6 +419,14 @@ def test_a_comparison_naming_sections_shows_each_sides_sections(engine: Engine) 
         assert all(side.label.lower() in c.lower() for c in cited), cited  # each side's own sections
 
 
+def test_a_question_of_fact_naming_one_sides_section_shows_it(engine: Engine) -> None:
+    """"What are the cons of Flask?": Flask's Cons section, not FastAPI's ("fewer than Flask" names Flask)."""
+    answer = engine.ask("What are the cons of Flask?")
+    sections = {answer.citations[n - 1].section or "" for n in answer.sections[0].citations}
+    assert answer.sections[0].label == "Flask" and sections, answer.answer
+    assert all("cons" in s.lower() and "fastapi" not in s.lower() for s in sections), sections
+
+
 @pytest.mark.slow
 def test_named_sections_need_every_asked_word_in_a_heading(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """On a corpus about two other things: "strengths and weaknesses" names their sections; a question with a
@@ -438,6 +446,9 @@ def test_named_sections_need_every_asked_word_in_a_heading(tmp_path: Path, embed
     assert "Weaknesses of Marten Store: Marten Store has no replication at all. [" in answer.answer
     other = kv.ask("Strengths of Ibex KV and Marten Store for replication?")
     assert "Strengths of Ibex KV:" not in other.answer
+    one = kv.ask("What are the weaknesses of Marten Store?")
+    assert one.answer.startswith("Marten Store: Weaknesses of Marten Store: Marten Store has no replication at all. ["), one.answer
+    assert "Weaknesses of Marten Store:" not in kv.ask("How do I work around the weaknesses of Marten Store?").answer
 
 
 def test_no_side_is_shown_empty(engine: Engine) -> None:
