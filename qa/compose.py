@@ -178,8 +178,8 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
                 parts.append(f"{escape_markers(heading)}: {said}")
                 cited += marks
             head = f"{subject}:"
-            sections += _section("subject", subject, head, f"{head} " + " ".join(parts) if parts
-                                 else f"{head} no source in the corpus says.", cited)
+            said = " ".join(parts)  # a heading may name its subject first ('FastAPI: Type Hints Do the Work')
+            sections += _section("subject", subject, head, said if said.startswith(head) else f"{head} {said}", cited)
     elif evidence.rows:
         # What leads the table is chosen (and cited) first, so that citations are numbered as they are read.
         in_table = {s.unit for row in evidence.rows.values() for statements in row.values() for s in statements}
@@ -359,10 +359,14 @@ def named_sections(snap: Snapshot, query: Query, scores: dict[int, float]) -> di
     subjects, each subject having such a section ("Pros of Flask", "FastAPI Analysis > Cons"): per subject, the
     heading and the units (prose, in order) of such sections, in the order of the question's words, each word's
     the section holding the best-scored unit (the first such section when none is scored). Empty unless every
-    subject has one; for a single subject, only for a question of fact ("What are the cons of Flask?")."""
+    subject has one; for a single subject, only for a question of fact asking for several things ("What are the
+    cons of Flask?", not "What is FastAPI built on?", whose heading 'Built on the Shoulders of Giants' is no
+    list of what it is built on)."""
     asked = [t for t in dict.fromkeys(query.aspect_terms) if t not in snap.subject_words]
-    if not asked or not query.subjects or (len(query.subjects) == 1 and query.qtype != "fact"):
+    if not asked or not query.subjects:
         return {}
+    if len(query.subjects) == 1 and (query.qtype != "fact" or not any(w.endswith("s") for w in asked)):
+        return {}  # of one subject, a question asking for several things ('cons', 'key features')
     version = snap.version
     # per subject, per section (doc, path) whose deepest heading holds asked words: its chunks and those words
     found: dict[str, dict[tuple[str, tuple[str, ...]], tuple[list[int], set[str]]]] = {}
