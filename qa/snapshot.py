@@ -187,23 +187,20 @@ class Snapshot:
         n = len(version.units)
         kinds = version.unit_kinds
         continued = np.zeros(n, dtype=bool)  # unit u + 1 continues unit u
-        for u in range(n - 1):
-            v = u + 1
-            if kinds[u] != "sentence" or kinds[v] != "sentence" or self.unit_doc[u] != self.unit_doc[v]:
+        for v in range(1, n):
+            u = v - 1
+            if kinds[v] != "sentence" or not BACK_REFERENCE.match(self.unit_text[v]) or kinds[u] != "sentence":
                 continue
             cu, cv = int(version.units[u][0]), int(version.units[v][0])
-            if version.chunks[cu].section != version.chunks[cv].section or not BACK_REFERENCE.match(self.unit_text[v]):
+            if self.unit_doc[u] != self.unit_doc[v] or version.chunks[cu].section != version.chunks[cv].section:
                 continue
             if self.unit_subjects[v] - self.unit_subjects[u]:
                 continue  # "On the other hand, Flask ...": the other side, not more of the same
             gap = self.doc_of(u).text[int(version.units[u][2]):int(version.units[v][1])]
             continued[u] = not gap.strip() and "\n\n" not in gap  # the same paragraph
         last = np.arange(n, dtype=np.int64)
-        for u in range(n - 1, -1, -1):
-            k = u
-            while k - u < CONTINUING_SENTENCES and continued[k]:
-                k += 1
-            last[u] = k
+        for _ in range(CONTINUING_SENTENCES):
+            last = np.where(continued[last], last + 1, last)
         return last
 
     def quote_span(self, unit: int) -> tuple[int, int]:
