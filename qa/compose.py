@@ -102,7 +102,7 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
     def render(claim: Claim) -> tuple[str, list[int]]:
         units = sorted(claim.units, key=lambda u: _published(snap, u), reverse=True)
         u = units[0]
-        _, u_start, u_end = (int(x) for x in version.units[u])
+        u_start, u_end = snap.quote_span(u)
         if (snap.doc_of(u).doc_id, u_start, u_end) in shown_spans:
             return "", []  # the answer has shown it already, as another claim's context
         cited = [cite(u) for u in units]
@@ -250,9 +250,9 @@ def _citation_fields(snap: Snapshot, u: int) -> dict[str, Any]:
     """What a citation of unit ``u`` says that depends on the index alone (all but its number, score and
     whether it is outdated today)."""
     version = snap.version
-    ci, start, end = (int(x) for x in version.units[u])
-    chunk = version.chunks[ci]
+    chunk = version.chunks[int(version.units[u][0])]
     doc = version.docs[chunk.doc_id]
+    start, end = snap.quote_span(u)
     quote = doc.text[start:end]
     ctx = context_span(snap, u)
     return dict(
@@ -415,7 +415,8 @@ def unit_display(snap: Snapshot, unit: int, *, context: bool = True) -> str:
     if kind == "row":
         return table_row(version.unit_contexts[unit], snap.unit_text[unit], resolve)
     # A unit of markup alone ('<br>') has no display text of its own: its words as written, then.
-    shown = display(snap.unit_text[unit], resolve) or " ".join(snap.unit_text[unit].split())
+    quoted = doc.text[slice(*snap.quote_span(unit))]  # with the sentences that continue it
+    shown = display(quoted, resolve) or " ".join(quoted.split())
     if not context or _stands_alone(snap, unit):
         return shown
     if (ctx := context_span(snap, unit)) is not None and (before := display(doc.text[ctx[0]:ctx[1]], resolve)):
