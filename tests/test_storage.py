@@ -34,6 +34,28 @@ def answer(question: str, *, abstained: bool = False) -> Answer:
                   {"total": 1.0}, (), "v-1")
 
 
+def test_a_new_sqlite_file_opened_by_many_at_once_opens_for_all(tmp_path: Path) -> None:
+    """Switching a new file to WAL does not wait for the busy timeout: threads opening it at once retry."""
+    from qa.storage.sqlite import SQLiteDatabase
+
+    errors: list[Exception] = []
+
+    def open_db(path: Path) -> None:
+        try:
+            SQLiteDatabase(path).close()
+        except DatabaseError as exc:
+            errors.append(exc)
+
+    for trial in range(40):
+        path = tmp_path / f"t{trial}" / "qa.sqlite3"
+        threads = [threading.Thread(target=open_db, args=(path,)) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    assert errors == []
+
+
 def test_the_schema_is_created_once_and_a_newer_one_refused(target: Target) -> None:
     dbs: list = []
     threads = [threading.Thread(target=lambda: dbs.append(target.open())) for _ in range(4)]  # all at once

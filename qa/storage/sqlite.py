@@ -23,6 +23,24 @@ LEGACY_SLACK_FILE = "slack.sqlite3"
 _LEGACY_TABLES = ("handled", "answers", "feedback")
 
 
+# Waits between tries of switching a new database file to WAL: the switch needs the file alone and does not
+# wait for it (the busy timeout does not apply), so threads and processes opening it at once may find it taken.
+WAL_SWITCH_WAITS = (0.01, 0.05, 0.2, 1.0)
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Put the database file in WAL mode (it stays so: later connections find it done)."""
+    for wait in (*WAL_SWITCH_WAITS, None):
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if wait is None or "locked" not in str(exc):
+                raise
+            time.sleep(wait)
+
+
 class SQLiteDatabase(Database):
     kind = "sqlite"
 
@@ -40,7 +58,7 @@ class SQLiteDatabase(Database):
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
+            _use_wal(conn)
             conn.execute("PRAGMA synchronous=NORMAL")
             self._local.conn = conn
         return conn
