@@ -356,8 +356,8 @@ def main(argv: list[str] | None = None) -> int:
     rows, margin = compare(sets, settings.top_k, settings.rrf_k, settings.fusion_rrf_weight)
     _print(rows)
     model = fit(sets, lambda _n, _i: True, settings.top_k)
-    # The second stage learns from what this first stage retrieves (its re-ranking model is not read there).
-    first = Fusion(model, margin, model)
+    # The second stage learns from what this first stage retrieves.
+    first = Fusion(model, margin)
     ranked = {name: rerank_set(name, Path(args.data), first) for name in DATASET_NAMES}
     print(f"the first {RERANK_CHUNKS} chunks re-ranked with their units' evidence (as Engine.retrieve_chunks asks):")
     _print(compare_rerank(ranked))

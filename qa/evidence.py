@@ -106,13 +106,14 @@ def rerank(snap: Snapshot, cands: list[Candidate], ranking: Ranking, fusion: Fus
     """The candidates with the first ``RERANK_CHUNKS`` re-ordered by the learned re-ranking model, which reads
     the fused order and the evidence ranker's best unit of each chunk (the units the answer is drawn from;
     ``ranking`` is :func:`score_units` over ``cands``). The rest keep their place."""
-    if len(cands) < 2 or not len(ranking.units):
+    model = (fusion or shipped_fusion()).rerank
+    if model is None or len(cands) < 2 or not len(ranking.units):
         return cands
     head = cands[:RERANK_CHUNKS]
     x, moved = rerank_rows(snap, cands, ranking)
     if len(moved) < 2:
         return cands
-    score = (fusion or shipped_fusion()).rerank.score(x)
+    score = model.score(x)
     out = list(head)
     for slot, i in zip(moved.tolist(), moved[np.argsort(-score, kind="stable")].tolist(), strict=True):
         out[slot] = head[i]

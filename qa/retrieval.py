@@ -91,11 +91,12 @@ def rerank_features(learned: NDArray[np.float64], fused: NDArray[np.float64], po
 @dataclass(frozen=True)
 class Fusion:
     """The shipped fusion model, by how much (in logits) its best candidate must beat the blend's best to
-    lead (below that margin the blend's first stays first), and the re-ranking model of the first chunks."""
+    lead (below that margin the blend's first stays first), and the re-ranking model of the first chunks
+    (None: they keep the fused order; training the first stage alone)."""
 
     model: LinearModel
     lead_margin: float
-    rerank: LinearModel
+    rerank: LinearModel | None = None
 
 
 def _model(d: dict, names: tuple[str, ...]) -> LinearModel:

@@ -11,7 +11,7 @@ import pytest
 
 from bench.fusion import Cand, Reranked, fit, fit_rerank, reranked, to_json
 from qa.engine import Engine
-from qa.evidence import rerank, rerank_rows, score_units
+from qa.evidence import POOL_CHUNKS, rerank, rerank_rows, score_units
 from qa.query import analyse
 from qa.retrieval import (
     BM25_SOFT,
@@ -121,6 +121,10 @@ def test_training_learns_the_signal_and_writes_the_same_file_twice() -> None:
     loaded = fusion_from_json(to_json(model, 0.5, sets, 50, second))
     assert loaded.model.weights.tolist() == np.round(model.weights, 6).tolist()
     assert loaded.rerank.weights.tolist() == second.weights.tolist()
+
+
+def test_the_chunks_re_ranked_are_those_whose_units_the_answer_path_scores() -> None:
+    assert RERANK_CHUNKS == POOL_CHUNKS
 
 
 def test_rerank_features_worked_by_hand() -> None:
