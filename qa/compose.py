@@ -38,6 +38,7 @@ from qa.evidence import Claim, abstains
 from qa.query import Query
 from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
+from qa.text import words
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +102,7 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
     def render(claim: Claim) -> tuple[str, list[int]]:
         units = sorted(claim.units, key=lambda u: _published(snap, u), reverse=True)
         u = units[0]
-        _, u_start, u_end = (int(x) for x in version.units[u])
+        u_start, u_end = snap.quote_span(u)
         if (snap.doc_of(u).doc_id, u_start, u_end) in shown_spans:
             return "", []  # the answer has shown it already, as another claim's context
         cited = [cite(u) for u in units]
@@ -130,16 +131,19 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
         return ", ".join(x for x in (doc.publisher or doc.title, doc.published or "undated") if x)
 
     def by_subject(fresh: list[Claim]) -> list[Section]:
-        """Claims on no one subject as a summary, then each subject's own."""
+        """Claims on no one subject as a summary, then each subject's own. A subject with none of its own is
+        said to have none, unless a disagreement shown above quotes sources on it."""
         out: list[Section] = []
         if general := [c for c in fresh if c.subject is None]:
             out += _section("summary", None, "", *say(general))
+        disputed = {s for d in evidence.disagreements for s in d.subjects}
         for subject in query.subjects:
             heading = f"{subject}:"
             if mine := [c for c in fresh if c.subject == subject]:
                 text, cited = say(mine)
-                out += _section("subject", subject, heading, f"{heading} {text}", cited)
-            else:
+                if text:  # else what it has is shown above, as another claim's context
+                    out += _section("subject", subject, heading, f"{heading} {text}", cited)
+            elif subject not in disputed:
                 out += _section("subject", subject, heading, f"{heading} no source in the corpus says.", [])
         return out
 
@@ -163,7 +167,20 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
                              [c.citation for c in out_claims])
 
     comparison = None
-    if evidence.rows:
+    if named := named_sections(snap, query, evidence.scores):
+        # "Pros and cons of Flask and FastAPI": the sections the question names, each side's in turn.
+        for subject in query.subjects:
+            parts: list[str] = []
+            cited: list[int] = []
+            for heading, units in named.get(subject, []):
+                marks = [cite(u) for u in units]
+                said = " ".join(f"{unit_display(snap, u, context=False)} [{n}]" for u, n in zip(units, marks, strict=True))
+                parts.append(f"{escape_markers(heading)}: {said}")
+                cited += marks
+            head = f"{subject}:"
+            said = " ".join(parts)  # a heading may name its subject first ('FastAPI: Type Hints Do the Work')
+            sections += _section("subject", subject, head, said if said.startswith(head) else f"{head} {said}", cited)
+    elif evidence.rows:
         # What leads the table is chosen (and cited) first, so that citations are numbered as they are read.
         in_table = {s.unit for row in evidence.rows.values() for statements in row.values() for s in statements}
         fresh = [c for c in claims if not (set(c.units) & (used | in_table))]
@@ -233,9 +250,9 @@ def _citation_fields(snap: Snapshot, u: int) -> dict[str, Any]:
     """What a citation of unit ``u`` says that depends on the index alone (all but its number, score and
     whether it is outdated today)."""
     version = snap.version
-    ci, start, end = (int(x) for x in version.units[u])
-    chunk = version.chunks[ci]
+    chunk = version.chunks[int(version.units[u][0])]
     doc = version.docs[chunk.doc_id]
+    start, end = snap.quote_span(u)
     quote = doc.text[start:end]
     ctx = context_span(snap, u)
     return dict(
@@ -334,6 +351,56 @@ def context_span(snap: Snapshot, unit: int) -> tuple[int, int] | None:
     return None
 
 
+NAMED_SECTION_UNITS = 5  # of a section a question names, its first this many units are shown
+
+
+def named_sections(snap: Snapshot, query: Query, scores: dict[int, float]) -> dict[str, list[tuple[str, list[int]]]]:
+    """For a question whose own words ('pros', 'cons') are all words of the deepest headings of sections about its
+    subjects, each subject having such a section ("Pros of Flask", "FastAPI Analysis > Cons"): per subject, the
+    heading and the units (prose, in order) of such sections, in the order of the question's words, each word's
+    the section holding the best-scored unit (the first such section when none is scored). Empty unless every
+    subject has one; for a single subject, only for a question of fact asking for several things ("What are the
+    cons of Flask?", not "What is FastAPI built on?", whose heading 'Built on the Shoulders of Giants' is no
+    list of what it is built on)."""
+    asked = [t for t in dict.fromkeys(query.aspect_terms) if t not in snap.subject_words]
+    if not asked or not query.subjects:
+        return {}
+    if len(query.subjects) == 1 and (query.qtype != "fact" or not any(w.endswith("s") for w in asked)):
+        return {}  # of one subject, a question asking for several things ('cons', 'key features')
+    version = snap.version
+    # per subject, per section (doc, path) whose deepest heading holds asked words: its chunks and those words
+    found: dict[str, dict[tuple[str, tuple[str, ...]], tuple[list[int], set[str]]]] = {}
+    for c, about in enumerate(snap.section_subjects):
+        if len(about) != 1 or not (set(asked) & snap.section_words[c]):
+            continue
+        (subject,) = about
+        chunk = version.chunks[c]
+        if subject in query.subjects and (held := set(asked) & set(words(chunk.section[-1]))):
+            found.setdefault(subject, {}).setdefault((chunk.doc_id, chunk.section), ([], held))[0].append(c)
+    if set(found) != set(query.subjects) or any({w for _, held in places.values() for w in held} != set(asked)
+                                                for places in found.values()):
+        return {}
+
+    def units(chunks: list[int]) -> list[int]:
+        return [u for c in chunks for u in range(version.chunks[c].unit_lo, version.chunks[c].unit_hi)
+                if not snap.unit_is_code[u]]
+
+    def best(place: tuple[list[int], set[str]]) -> float:
+        return max((scores.get(u, float("-inf")) for u in units(place[0])), default=float("-inf"))
+
+    out: dict[str, list[tuple[str, list[int]]]] = {}
+    for subject in query.subjects:
+        covered: set[str] = set()
+        for word in asked:
+            if word in covered:
+                continue
+            (_doc, path), (chunks, held) = max(((k, v) for k, v in found[subject].items() if word in v[1]),
+                                               key=lambda kv: best(kv[1]))
+            covered |= held
+            out.setdefault(subject, []).append((clean_heading(path[-1]) or path[-1], units(chunks)[:NAMED_SECTION_UNITS]))
+    return out
+
+
 def unit_display(snap: Snapshot, unit: int, *, context: bool = True) -> str:
     """A unit as people read it (:mod:`qa.display`): with what it needs to stand alone (:func:`context_span`)
     and its links resolved; a code block whole, fenced."""
@@ -348,7 +415,8 @@ def unit_display(snap: Snapshot, unit: int, *, context: bool = True) -> str:
     if kind == "row":
         return table_row(version.unit_contexts[unit], snap.unit_text[unit], resolve)
     # A unit of markup alone ('<br>') has no display text of its own: its words as written, then.
-    shown = display(snap.unit_text[unit], resolve) or " ".join(snap.unit_text[unit].split())
+    quoted = doc.text[slice(*snap.quote_span(unit))]  # with the sentences that continue it
+    shown = display(quoted, resolve) or " ".join(quoted.split())
     if not context or _stands_alone(snap, unit):
         return shown
     if (ctx := context_span(snap, unit)) is not None and (before := display(doc.text[ctx[0]:ctx[1]], resolve)):

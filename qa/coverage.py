@@ -13,12 +13,13 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from qa.aspects import stem
-from qa.text import STOPWORDS, words
+from qa.text import QUESTION_WORDS, STOPWORDS, words
 
 if TYPE_CHECKING:
     from qa.snapshot import Snapshot
 
 _TOKEN = re.compile(r"[A-Za-z][\w.+#-]*[\w+#]|[A-Za-z]")
+_VERSION = re.compile(r"(?<![\w.])\d+(?:\.\d+)+(?![\w.]*\w)")  # '0.135', '3.1'; not a date or an amount
 _SENTENCE_START = re.compile(r"[.!?:;]\s+\W*$")  # a later sentence's start (a question's first word may be a name)
 _QUESTION_START = frozenset("how what which who whom whose when why where compare should does do is are can will".split())
 # A name held by at most this many evidence units (or this share of them) is mentioned in passing.
@@ -34,6 +35,9 @@ CENTRAL_SHARE = 0.15
 TYPO_NAME_LETTERS = 6
 # A clipped word ('auth', 'req') lacks at least this many letters of the corpus word it stands for.
 CLIPPED_LETTERS = 3
+# Endings that make another form of a word ('authentic' + 'ate', 'valid' + 'ating', 'cache' + 'ing').
+FORM_ENDINGS = ("s", "es", "d", "ed", "ing", "er", "ers", "ly", "ate", "ated", "ating", "ize", "ized", "izing",
+                "ise", "ised", "ising", "ion", "ions", "ment", "able")
 
 
 def max_edits(word: str) -> int:
@@ -96,6 +100,7 @@ class Vocabulary:
             if len(w) >= 3 and w.isalpha():
                 by_start[w[0], len(w)].append(w)
         self._by_start = dict(by_start)
+        self._versions = [w for w in unit_count if w[:1].isdigit() and "." in w and not w.strip("0123456789.x")]
         self._longest = max((n for _, n in by_start), default=0)
 
     @property
@@ -124,6 +129,25 @@ class Vocabulary:
         # 'creatd' is 'created' rather than 'create'), then the commonest.
         best = min(found, key=lambda f: (f[1], not _subsequence(word, f[0]), -self.count[f[0]], f[0]))
         return best[0]
+
+    def form_of(self, word: str) -> str | None:
+        """The commonest corpus word that is ``word`` with a common ending (:data:`FORM_ENDINGS`; before one
+        opening with a vowel, less a final 'e'): 'caching' of 'cache', 'standardized' of 'standardize'. None
+        when the corpus has the word as written, it is shorter than four letters, or no such word."""
+        if len(word) < 4 or word in self.count or not word.isalpha():
+            return None
+        bases = (word, word[:-1]) if word.endswith("e") else (word,)
+        found = [w for ending in FORM_ENDINGS for base in bases
+                 if (base is word or ending[0] in "aeiou") and (w := base + ending) in self.count]
+        return min(found, key=lambda w: (-self.count[w], w)) if found else None
+
+    def release(self, version: str) -> str | None:
+        """The corpus's commonest fuller version number of ``version`` ('0.135.0', '3.1.x' of '0.135', '3.1'),
+        when the corpus does not write it as asked."""
+        if version in self.count:
+            return None
+        fuller = [w for w in self._versions if w.startswith(version + ".")]
+        return min(fuller, key=lambda w: (-self.count[w], w)) if fuller else None
 
     def completion(self, word: str) -> str | None:
         """The corpus word ``word`` is a clipping of ('auth' of 'authentication', 'req' of 'requests'): the
@@ -181,10 +205,12 @@ def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = f
 
 
 def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool]) -> tuple[str, list[tuple[str, str]]]:
-    """``text`` with each word the corpus does not hold as written replaced by the corpus word it is a
-    clipping or a typo of, and the (typed, corrected) pairs. Left alone: words ``is_word`` knows (the model's vocabulary holds
-    them whole: real words, which the corpus may just not use) and capitalised words mid-sentence (names: a
-    name the corpus lacks is news to report, not a typo to guess at)."""
+    """``text`` with each word the corpus does not hold as written replaced by the corpus word it is another
+    form of (:meth:`Vocabulary.form_of`), a clipping or a typo of (and each version number the corpus writes
+    only in full, :meth:`Vocabulary.release`), and the (typed, corrected) pairs. Left alone:
+    capitalised words mid-sentence (names: a name the corpus lacks is news to report, not a typo to guess at)
+    and, but for their other forms, words ``is_word`` knows (the model's vocabulary holds them whole: real
+    words, which the corpus may just not use)."""
     fixes: list[tuple[str, str]] = []
 
     def fix(m: re.Match[str]) -> str:
@@ -192,14 +218,45 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
         low = tok.lower()
         if low in STOPWORDS or (tok != low and m.start() > 0) or not tok.isalpha():
             return tok
-        right = vocab.correction(low) or vocab.completion(low)
-        if right is None or is_word(low):
+        # a word saying what kind of question it is ('compare') is no word of what it is about ('comparable')
+        form = None if low in QUESTION_WORDS else vocab.form_of(low)
+        right = form or (None if is_word(low) else vocab.correction(low) or vocab.completion(low))
+        if right is None:
             return tok
         fixes.append((tok, right))
         return right
 
-    out = _TOKEN.sub(fix, text)
+    def fix_version(m: re.Match[str]) -> str:
+        if (right := vocab.release(m.group(0))) is None:
+            return m.group(0)
+        fixes.append((m.group(0), right))
+        return right
+
+    out = _VERSION.sub(fix_version, _TOKEN.sub(fix, text))
     return out, fixes
+
+
+def word_form(word: str, pieces: Callable[[str], int]) -> bool:
+    """Whether ``word`` is a word the model's WordPiece vocabulary holds whole (of four letters or more) with a
+    common ending: 'authenticate', 'standardize', 'validating' are real words the corpus writes in another form
+    ('authenticated'), where 'creatd' and 'fastpi' are typos."""
+    low = word.lower()
+    for ending in FORM_ENDINGS:
+        base = low[: -len(ending)]
+        # an 'e' goes before an ending that opens with a vowel: 'caching' is 'cache', 'creatd' no 'create'
+        if low.endswith(ending) and len(base) >= 4 and (
+                pieces(base) == 1 or (ending[0] in "aeiou" and pieces(base + "e") == 1)):
+            return True
+    return False
+
+
+def as_typed(text: str, fixes: list[tuple[str, str]], keep: Callable[[str], bool]) -> str:
+    """``text`` (a corrected question) with the corrections of the typed words ``keep`` holds undone: a question
+    is shown as understood with its typos fixed, not with its real words turned into the corpus's forms."""
+    for typed, right in fixes:
+        if keep(typed):
+            text = re.sub(rf"(?<!\w){re.escape(right)}(?!\w)", lambda _m, typed=typed: typed, text, count=1)
+    return text
 
 
 def _known(snap: Snapshot, word: str, *, any_form: bool) -> bool:
@@ -267,8 +324,20 @@ def whole_word(word: str, pieces: Callable[[str], int]) -> bool:
 
 
 def _looks_named(tok: str, pieces: Callable[[str], int]) -> bool:
-    """Written like a name, or jargon the model's WordPiece vocabulary does not hold whole."""
-    return written_as_name(tok) or not whole_word(tok.lower(), pieces)
+    """Written like a name, or jargon the model's WordPiece vocabulary does not hold whole (nor as two whole
+    words: 'downsides', 'drawbacks', 'pitfalls' are words, 'django', 'mongodb', 'graphql' are names)."""
+    return written_as_name(tok) or not (whole_word(low := tok.lower(), pieces) or compound(low, pieces))
+
+
+COMPOUND_PART_LETTERS = 3  # 'pit' + 'falls'; shorter parts make names compounds ('red' + 'is', 'mongo' + 'db')
+
+
+def compound(word: str, pieces: Callable[[str], int]) -> bool:
+    """Whether ``word`` is two words the model's vocabulary holds whole, each of three letters or more
+    ('down' + 'sides')."""
+    n = COMPOUND_PART_LETTERS
+    return word.isalpha() and any(pieces(word[:i]) == 1 and whole_word(word[i:], pieces)
+                                  for i in range(n, len(word) - n + 1))
 
 
 def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) -> str | None:

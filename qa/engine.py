@@ -19,12 +19,14 @@ from qa.compose import ComposeParams, Evidence, compose
 from qa.conversation import ConversationStore, Turn, resolve
 from qa.coverage import (
     FOREIGN_NOTICE,
+    as_typed,
     central_names,
     correct_question,
     foreign_language,
     passing_name,
     unknown_names,
     whole_word,
+    word_form,
 )
 from qa.embedding import CachedQueryEmbedder, Embedder, create_embedder
 from qa.errors import InvalidQuestionError, QAError
@@ -280,7 +282,7 @@ class Engine:
         asked before the bot was there), so that later follow-ups resolve against it."""
         q = self.check_question(question)
         snap = self.snapshot()
-        resolved, query = self._understand(q, conversation_id, snap)
+        resolved, query, _shown = self._understand(q, conversation_id, snap)
         self.conversations.add(conversation_id, Turn(q, resolved, query.subjects, query.qtype), None)
 
     def _is_word(self, word: str) -> bool:
@@ -293,17 +295,21 @@ class Engine:
         s = self.settings.abstain_threshold
         return shipped_models().abstention.threshold if s is None else s
 
-    def _understand(self, q: str, conversation_id: str | None, snap: Snapshot, *, correct: bool = True) -> tuple[str, Query]:
+    def _understand(self, q: str, conversation_id: str | None, snap: Snapshot, *,
+                    correct: bool = True) -> tuple[str, Query, str]:
         """The question as a standalone one (a follow-up resolved against the conversation, typos of corpus
-        words corrected unless ``correct`` is false), and its analysis."""
+        words corrected unless ``correct`` is false), its analysis, and the standalone question as shown to
+        the asker: its real words as typed where the corpus writes them in another form ('authenticate' is
+        searched as 'authenticated', and shown as asked)."""
         history = self.conversations.history(conversation_id) if conversation_id else []
+        fixes: list[tuple[str, str]] = []
         if correct:
-            q, _ = correct_question(q, snap.vocabulary, self._is_word)
+            q, fixes = correct_question(q, snap.vocabulary, self._is_word)
         resolved, inherited = resolve(q, history, snap.catalog)
         query = analyse(resolved, snap.catalog)
         if inherited and query.qtype == "fact":
             query = dataclasses.replace(query, qtype=inherited)
-        return resolved, query
+        return resolved, query, as_typed(resolved, fixes, lambda w: self._is_word(w.lower()) or word_form(w, self._word_pieces))
 
     def _ask(self, question: str, conversation_id: str | None, mode: str) -> Answer:
         t0 = time.perf_counter()
@@ -314,7 +320,7 @@ class Engine:
         topic = snap.topics.get(" ".join(q.split()))
         # A question in another language than the corpus's: its words are no typos of the corpus's.
         other_language = foreign_language(q, snap.vocabulary, snap.subject_words)
-        resolved, query = self._understand(topic or q, conversation_id, snap, correct=not other_language)
+        resolved, query, shown = self._understand(topic or q, conversation_id, snap, correct=not other_language)
         qvec = self._queries.embed_query(resolved)
         if (asked := focus(resolved, snap.catalog)) is not None:
             # A paragraph's vector is the situation's as much as the question's: the question counts as much.
@@ -360,8 +366,8 @@ class Engine:
             "total": round((time.perf_counter() - t0) * 1000, 2),
         }
         notices = (FOREIGN_NOTICE,) if other_language else ()
-        return dataclasses.replace(answer, question=question, conversation_id=conversation_id, timings_ms=timings,
-                                   notices=notices)
+        return dataclasses.replace(answer, question=question, resolved_question=shown, conversation_id=conversation_id,
+                                   timings_ms=timings, notices=notices)
 
     def retrieve_chunks(self, question: str, *, k: int = 5, mode: str = "hybrid") -> list[tuple[str, int, int]]:
         """The top ``k`` chunks for a standalone question as (doc_id, start, end): for evaluation."""

@@ -211,14 +211,15 @@ def phrase_units(snap: Snapshot, query: Query) -> set[int]:
 
 
 def unit_subject(snap: Snapshot, unit: int, subjects: tuple[str, ...]) -> str | None:
-    """The one subject of ``subjects`` a unit is about, when that can be told (its text, else its section)."""
+    """The one subject of ``subjects`` a unit is about, when that can be told (its text, else its section, else
+    the sentence before it in its paragraph)."""
     named = [s for s in subjects if s in snap.unit_subjects[unit]]
     if len(named) == 1:
         return named[0]
     if not named:
-        sec = [s for s in subjects if s in snap.section_subjects[int(snap.version.units[unit][0])]]
-        if len(sec) == 1:
-            return sec[0]
+        for around in (snap.section_subjects[int(snap.version.units[unit][0])], snap.unit_context_subjects[unit]):
+            if len(found := [s for s in subjects if s in around]) == 1:
+                return found[0]
     return None
 
 
@@ -291,8 +292,13 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
     floor = best - CLAIM_MARGIN
     picked: list[Scored] = []
 
+    last = snap.quote_last
+
     def diverse(s: Scored) -> bool:
         if snap.unit_text[s.unit] in (snap.unit_text[p.unit] for p in picked):
+            return False
+        # A unit another claim quotes already (as the sentence continuing it), or whose quote runs into one.
+        if any(p.unit <= last[s.unit] and s.unit <= last[p.unit] for p in picked):
             return False
         return all(float(vecs[s.unit] @ vecs[p.unit]) < 0.9 for p in picked)
 

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from qa.aspects import Aspect, aspect_stems, build_aspects, row_cells, stem
 from qa.coverage import Vocabulary
-from qa.cues import ADVICE, HOWTO, MID_NAME, NUMBER, POINTS_BACK, YEAR
+from qa.cues import ADVICE, BACK_REFERENCE, HOWTO, MID_NAME, NUMBER, POINTS_BACK, YEAR
 from qa.display import clean_heading, topic_label
 from qa.documents import Document
 from qa.facts import Fact, differ, unit_facts
@@ -23,6 +23,8 @@ from qa.text import STOPWORDS, content_words, plain_letters, words
 
 T = TypeVar("T")
 MEMO_SIZE = 10_000  # entries of each kind a snapshot keeps (see Snapshot.memo)
+# A quote runs on over at most this many sentences that continue its sentence's thought (Snapshot.quote_span).
+CONTINUING_SENTENCES = 2
 
 
 class Snapshot:
@@ -47,9 +49,13 @@ class Snapshot:
         howto: list[bool] = []  # worded as instructions
         self.unit_subjects: list[frozenset[str]] = []
         self.unit_lead_subject: list[str | None] = []  # the subject a unit names first is what it is about
+        # Per unit, what the sentence before it in its paragraph is about (the subjects the nearest one naming
+        # any names): "You need Flask-SocketIO for WebSockets" after "Flask does not support WebSockets."
+        self.unit_context_subjects: list[frozenset[str]] = []
         df: dict[str, int] = {}
         for u, (ci, start, end) in enumerate(version.units):
-            text = docs[version.chunks[ci].doc_id].text[start:end]
+            doc_text = docs[version.chunks[ci].doc_id].text
+            text = doc_text[start:end]
             toks = frozenset(words(text))
             self.unit_text.append(text)
             if not text.isascii():
@@ -65,9 +71,14 @@ class Snapshot:
             named = self.catalog.mentioned(text)
             self.unit_subjects.append(frozenset(named))
             self.unit_lead_subject.append(named[0] if named else None)
+            before = frozenset[str]()
+            if u and version.units[u - 1][0] == ci and "\n\n" not in doc_text[version.units[u - 1][2]:start]:
+                before = self.unit_subjects[u - 1] or self.unit_context_subjects[u - 1]
+            self.unit_context_subjects.append(before)
             for t in toks:
                 df[t] = df.get(t, 0) + 1
-        for heading in {h for chunk in version.chunks for h in chunk.section}:
+        # Headings and titles are the corpus's words too: a FAQ's question is its document's title.
+        for heading in {h for chunk in version.chunks for h in chunk.section} | {d.title for d in docs.values()}:
             for t in set(words(heading)):
                 df[t] = df.get(t, 0) + 1
         n = max(len(self.unit_words), 1)
@@ -175,9 +186,41 @@ class Snapshot:
         # corpus about FastAPI says nothing about who made it.
         self.unit_name = np.array([self._names_other(t) for t in self.unit_text], dtype=bool)
         self.unit_points_back = np.array([bool(POINTS_BACK.match(t)) for t in self.unit_text], dtype=bool)
+        self.quote_last = self._quote_lasts()
         self.unit_ncontent = np.array([len(ws - STOPWORDS) for ws in self.unit_words], dtype=np.float64)
         self.section_words = [frozenset(words(" ".join(c.section))) for c in version.chunks]
         self.vocabulary = Vocabulary({w: len(us) for w, us in word_units.items()})
+
+    def _quote_lasts(self) -> NDArray[np.int64]:
+        """Per unit, the last unit its quote runs to (:meth:`quote_span`): itself, or up to
+        :data:`CONTINUING_SENTENCES` sentences after it in its paragraph that each open by pointing back
+        ("This suggests ...", "It ...", "However, ...") and so continue its thought, naming no subject of the
+        corpus that it does not."""
+        version = self.version
+        n = len(version.units)
+        kinds = version.unit_kinds
+        continued = np.zeros(n, dtype=bool)  # unit u + 1 continues unit u
+        for v in range(1, n):
+            u = v - 1
+            if kinds[v] != "sentence" or not BACK_REFERENCE.match(self.unit_text[v]) or kinds[u] != "sentence":
+                continue
+            cu, cv = int(version.units[u][0]), int(version.units[v][0])
+            if self.unit_doc[u] != self.unit_doc[v] or version.chunks[cu].section != version.chunks[cv].section:
+                continue
+            if self.unit_subjects[v] - self.unit_subjects[u]:
+                continue  # "On the other hand, Flask ...": the other side, not more of the same
+            gap = self.doc_of(u).text[int(version.units[u][2]):int(version.units[v][1])]
+            continued[u] = not gap.strip() and "\n\n" not in gap  # the same paragraph
+        last = np.arange(n, dtype=np.int64)
+        for _ in range(CONTINUING_SENTENCES):
+            last = np.where(continued[last], last + 1, last)
+        return last
+
+    def quote_span(self, unit: int) -> tuple[int, int]:
+        """What a citation of ``unit`` quotes, as a span of its document's text: the unit and the sentences
+        that continue its thought (:meth:`_quote_lasts`)."""
+        units = self.version.units
+        return int(units[unit][1]), int(units[int(self.quote_last[unit])][2])
 
     def _names_other(self, text: str) -> bool:
         """Whether ``text`` names something mid-sentence (:data:`MID_NAME`) that is none of the subjects."""

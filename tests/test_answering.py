@@ -11,11 +11,13 @@ import numpy as np
 import pytest
 
 from qa.answer import Answer, text_fragment_link
+from qa.build import build_index
 from qa.comparison import SHORT_WORDS
 from qa.cues import enumerates
 from qa.documents import Document, load_corpus
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
+from tests.conftest import make_settings
 from tests.contract import MARK, NUMBER, check_contract
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -304,6 +306,8 @@ def test_a_definition_question_no_sentence_answers_is_not_led_by_a_bare_list(eng
         ("How does FastAPI show error messages?", "Flask"),  # the best-scored sentence is Flask's
         ("How does Flask check request data?", "FastAPI"),  # ... is FastAPI's
         ("Which template engine does FastAPI use?", "Flask"),  # ... is about who created Flask
+        # "You need Flask-SocketIO for WebSockets" names no subject: the sentence before it says it is Flask's
+        ("How do I handle websockets in FastAPI?", "Flask"),
     ],
 )
 def test_a_question_about_one_subject_is_not_led_by_another(engine: Engine, question: str, other: str) -> None:
@@ -392,3 +396,63 @@ def test_is_it_an_a_or_a_b_leads_with_what_it_is(engine: Engine) -> None:
 def test_what_is_it_used_for_leads_with_what_it_serves(engine: Engine, question: str, lead: str) -> None:
     first = engine.ask(question).citations[0].quote
     assert lead in first, first
+
+
+def test_a_subject_a_disagreement_quotes_is_not_said_to_have_no_source(engine: Engine) -> None:
+    """"Is FastAPI faster than Flask?": the sources disagree on Flask's requests per second, so the answer
+    does not go on to say that no source says anything of Flask."""
+    answer = engine.ask("Is FastAPI faster than Flask?")
+    assert any(c.topic.endswith("(Flask)") for c in answer.conflicts), [c.topic for c in answer.conflicts]
+    assert not [s for s in answer.sections if s.kind == "subject" and s.label == "Flask" and not s.citations]
+
+
+def test_a_comparison_naming_sections_shows_each_sides_sections(engine: Engine) -> None:
+    """"Pros and cons of Flask and FastAPI": the corpus has sections so headed for each; the answer shows them,
+    each side's in turn, not the table of the corpus's main aspects."""
+    answer = engine.ask("pros and cons of flask and fastapi")
+    assert answer.comparison is None
+    sides = [s for s in answer.sections if s.kind == "subject"]
+    assert [s.label for s in sides] == ["Flask", "FastAPI"]
+    for side in sides:
+        cited = [answer.citations[n - 1].section or "" for n in side.citations]
+        assert any("pros" in c.lower() for c in cited) and any("cons" in c.lower() for c in cited), cited
+        assert all(side.label.lower() in c.lower() for c in cited), cited  # each side's own sections
+
+
+def test_a_question_of_fact_naming_one_sides_section_shows_it(engine: Engine) -> None:
+    """"What are the cons of Flask?": Flask's Cons section, not FastAPI's ("fewer than Flask" names Flask)."""
+    answer = engine.ask("What are the cons of Flask?")
+    sections = {answer.citations[n - 1].section or "" for n in answer.sections[0].citations}
+    assert answer.sections[0].label == "Flask" and sections, answer.answer
+    assert all("cons" in s.lower() and "fastapi" not in s.lower() for s in sections), sections
+
+
+@pytest.mark.slow
+def test_named_sections_need_every_asked_word_in_a_heading(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """On a corpus about two other things: "strengths and weaknesses" names their sections; a question with a
+    word no heading holds gets the usual answer."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "kv.md").write_text(
+        "---\ntitle: Ibex KV vs Marten Store\nsubjects: [Ibex KV, Marten Store]\n---\n\n"
+        "## Ibex KV\n\n### Strengths of Ibex KV\n\nIbex KV serves 80,000 reads per second on one node.\n\n"
+        "### Weaknesses of Ibex KV\n\nIbex KV needs a lot of memory for its B-tree.\n\n"
+        "## Marten Store\n\n### Strengths of Marten Store\n\nMarten Store writes append-only segments quickly.\n\n"
+        "### Weaknesses of Marten Store\n\nMarten Store has no replication at all.\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index", embedder)
+    kv = Engine(make_settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "var"), embedder)
+    answer = kv.ask("Strengths and weaknesses of Ibex KV and Marten Store?")
+    assert [s.label for s in answer.sections if s.kind == "subject"] == ["Ibex KV", "Marten Store"]
+    assert "Weaknesses of Marten Store: Marten Store has no replication at all. [" in answer.answer
+    other = kv.ask("Strengths of Ibex KV and Marten Store for replication?")
+    assert "Strengths of Ibex KV:" not in other.answer
+    one = kv.ask("What are the weaknesses of Marten Store?")
+    assert one.answer.startswith("Marten Store: Weaknesses of Marten Store: Marten Store has no replication at all. ["), one.answer
+    assert "Weaknesses of Marten Store:" not in kv.ask("How do I work around the weaknesses of Marten Store?").answer
+
+
+def test_no_side_is_shown_empty(engine: Engine) -> None:
+    """"What are the advantages of Flask over FastAPI?": FastAPI's one claim is shown above as another claim's
+    context, and its side is not left as a bare "FastAPI:"."""
+    answer = engine.ask("What are the advantages of Flask over FastAPI?")
+    assert all(s.text.strip() != s.heading.strip() for s in answer.sections), [s.text for s in answer.sections]

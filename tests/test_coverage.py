@@ -7,7 +7,17 @@ from pathlib import Path
 import pytest
 
 from qa.build import build_index
-from qa.coverage import Vocabulary, central_names, correct_question, max_edits, unknown_names, whole_word
+from qa.coverage import (
+    Vocabulary,
+    as_typed,
+    central_names,
+    compound,
+    correct_question,
+    max_edits,
+    unknown_names,
+    whole_word,
+    word_form,
+)
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
 from tests.conftest import make_settings
@@ -61,6 +71,72 @@ def test_correct_question_leaves_real_words_and_names_alone() -> None:
     assert text == "Is flask faster than fastapi on a flat Sanic box?"
     assert fixes == [("flsk", "flask"), ("fastpi", "fastapi")]
     assert correct_question("Flsk vs Fastpi", VOCAB, real_words)[0] == "flask vs Fastpi"  # first word only
+
+
+def test_a_real_word_in_another_form_is_told_from_a_typo() -> None:
+    whole = {"authentic", "standard", "valid", "cache", "create", "fast"}
+    pieces = lambda w: 1 if w in whole else 2  # noqa: E731 - stands in for the model's WordPiece vocabulary
+    assert [word_form(w, pieces) for w in ("authenticate", "standardize", "Validating", "caching", "cached")] == [True] * 5
+    assert [word_form(w, pieces) for w in ("creatd", "fastpi", "flsk", "authentix")] == [False] * 4
+
+
+def test_a_word_the_corpus_writes_only_in_other_forms_is_searched_as_the_commonest() -> None:
+    vocab = Vocabulary({"caching": 2, "cached": 1, "comparable": 3, "learning": 5, "flask": 9})
+    assert vocab.form_of("cache") == "caching"
+    assert vocab.form_of("flask") is None  # the corpus's own word
+    assert vocab.form_of("cac") is None  # too short to tell a form from chance
+    text, fixes = correct_question("Compare how to cache in flask", vocab, lambda w: True)
+    assert text == "Compare how to caching in flask"  # 'compare' says what kind of question it is
+    assert fixes == [("cache", "caching")]
+
+
+def test_a_version_number_the_corpus_writes_only_in_full_is_searched_in_full() -> None:
+    vocab = Vocabulary({"0.135.0": 2, "3.1.x": 3, "3.1.3": 1, "3.10": 4, "fastapi": 9})
+    assert vocab.release("0.135") == "0.135.0"
+    assert vocab.release("3.1") == "3.1.x"  # the commonest fuller one
+    assert vocab.release("3.10") is None  # written as asked
+    assert vocab.release("0.13") is None  # '0.135.0' is no release of 0.13
+    text, fixes = correct_question("What is new in FastAPI 0.135? And in 3.1, from 2.5.2024?", vocab, real_words)
+    assert text == "What is new in FastAPI 0.135.0? And in 3.1.x, from 2.5.2024?"
+    assert fixes == [("0.135", "0.135.0"), ("3.1", "3.1.x")]
+
+
+def test_two_whole_words_make_a_word_not_a_name() -> None:
+    whole = {"down", "sides", "draw", "backs", "pit", "falls", "red", "mongo", "db", "graph", "lite", "star"}
+    pieces = lambda w: 1 if w in whole else 2  # noqa: E731 - stands in for the model's WordPiece vocabulary
+    assert [compound(w, pieces) for w in ("downsides", "drawbacks", "pitfalls")] == [True] * 3
+    # parts of fewer than three letters make names compounds
+    assert [compound(w, pieces) for w in ("redis", "mongodb", "graphql", "Lite-star")] == [False] * 4
+
+
+def test_a_question_is_shown_with_its_typos_fixed_and_its_real_words_as_typed() -> None:
+    text, fixes = correct_question("Should we standardize on flsk?", VOCAB, real_words)
+    assert text == "Should we standardized on flask?"
+    assert as_typed(text, fixes, lambda w: w == "standardize") == "Should we standardize on flask?"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "shown"), [
+    ("How do I authenticate users in Flask?", "How do I authenticate users in Flask?"),
+    ("Who creatd FastAPI?", "Who created FastAPI?"),
+])
+def test_the_question_as_understood_fixes_typos_only(engine: Engine, question: str, shown: str) -> None:
+    assert engine.ask(question).resolved_question == shown
+
+
+@pytest.mark.slow
+def test_a_word_written_in_another_form_finds_its_passage(engine: Engine) -> None:
+    """The corpus writes 'Flask-Caching (caching)' and never 'cache': the question is answered from that list."""
+    answer = engine.ask("How can I cache things in Flask?")
+    assert not answer.abstained, answer.answer
+    assert "Flask-Caching" in answer.citations[0].quote
+
+
+@pytest.mark.slow
+def test_a_compound_word_the_corpus_lacks_is_no_unknown_name(engine: Engine) -> None:
+    """'downsides' is no name the corpus lacks (the model's vocabulary splits it, as it splits names)."""
+    assert unknown_names(engine.snapshot(), "What are the downsides of FastAPI?", engine._word_pieces) == []
+    assert not engine.ask("What are the downsides of FastAPI?").abstained
 
 
 @pytest.mark.slow
@@ -151,3 +227,18 @@ def test_a_name_written_without_its_accents_is_the_corpus_name(tmp_path: Path, e
     snap = engine.snapshot()
     assert unknown_names(snap, "When did Mongke Khan die?", engine._word_pieces) == []
     assert unknown_names(snap, "When did Ogedei Khan die?", engine._word_pieces) == ["Ogedei"]
+
+
+@pytest.mark.slow
+def test_a_name_only_a_title_holds_is_the_corpus_name(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """A FAQ's question is its document's title: 'Biofire' there is no name the corpus lacks."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "panels.md").write_text(
+        "---\ntitle: Will respiratory panels such as those made by Biofire detect the new virus?\n---\n"
+        "No. These multi-pathogen assays detect other coronaviruses, not this one.\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index", embedder)
+    engine = Engine(make_settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "var"), embedder)
+    snap = engine.snapshot()
+    assert unknown_names(snap, "Can Biofire panels detect the virus?", engine._word_pieces) == []
+    assert unknown_names(snap, "Can Genmark panels detect the virus?", engine._word_pieces) == ["Genmark"]

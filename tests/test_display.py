@@ -263,6 +263,39 @@ def test_markup_alone_is_no_context(tmp_path: Path, embedder: OnnxEmbedder) -> N
     assert unit_display(snap, slow, context=False) == "Slow to start."
 
 
+def test_a_quote_runs_on_over_the_sentences_continuing_it(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """A sentence is quoted with the sentences after it in its paragraph that open by pointing back (at most
+    two): they continue its thought. Not one in another paragraph, nor one naming another subject; a sentence
+    quoted as another claim's continuation is not cited again."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "nests.md").write_text(
+        "---\ntitle: Hornets and wasps\nsubjects: [Hornets, Wasps]\n---\n# Nests\n\n"
+        "Hornets build their nests in hollow trees. This keeps the brood warm in winter. It also hides the "
+        "nest from birds. They rarely leave it in the cold.\n\nThis is why hornet nests are hard to find.\n\n"
+        "Wasps build their nests under roofs of houses. However, Hornets never nest under roofs.\n",
+        encoding="utf-8")
+    build_index(corpus, tmp_path / "index", embedder)
+    engine = Engine(make_settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "var"), embedder)
+    snap = engine.snapshot()
+    text = snap.version.docs["nests"].text
+
+    def quoted(opening: str) -> str:
+        return text[slice(*snap.quote_span(next(u for u, t in enumerate(snap.unit_text) if t.startswith(opening))))]
+
+    assert quoted("Hornets build") == ("Hornets build their nests in hollow trees. This keeps the brood warm in "
+                                       "winter. It also hides the nest from birds.")
+    assert quoted("It also") == "It also hides the nest from birds. They rarely leave it in the cold."
+    assert quoted("They rarely") == "They rarely leave it in the cold."  # the next paragraph is not its thought
+    assert quoted("Wasps build") == "Wasps build their nests under roofs of houses."  # the other subject's
+    answer = ask(engine, "Where do hornets build their nests?")
+    first = answer.citations[0]
+    assert first.quote.startswith("Hornets build") and first.quote.endswith("from birds.")
+    assert first.display == first.quote
+    spans = sorted((c.start, c.end) for c in answer.citations)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))  # no sentence is cited twice
+
+
 def check_display(text: str) -> bool:
     return bool(text) and text == text.strip() and "///" not in text
 

@@ -73,8 +73,9 @@ def test_robustness_floors(robustness: EvalReport) -> None:
     r = robustness
     assert r.grounded_quote_rate == 1.0
     assert r.abstention_recall >= 0.95, [f.id for f in r.failures if not f.answerable]
-    assert r.answer_hit_rate >= 0.8, [f.id for f in r.failures if f.answerable]  # 0.835 (docs/evaluation.md)
-    assert r.first_claim_hit_rate >= 0.55  # 0.595
+    # 0.873 (docs/evaluation.md, round 6: quotes run on over the sentences continuing them; 0.823 before)
+    assert r.answer_hit_rate >= 0.85, [f.id for f in r.failures if f.answerable]
+    assert r.first_claim_hit_rate >= 0.55  # 0.620
     assert r.false_abstention <= 0.05  # 0.025
     assert r.conflict_recall >= 0.9  # 0.917
     assert r.false_disagreements == 0, [f.id for f in r.failures if f.false_conflict]
