@@ -1,11 +1,16 @@
 """Train the learned fusion (``qa/models/fusion.json``) on the dev splits of the labelled sets.
 
-    python -m bench.fusion            # compare fusions on dev (the learned one cross-validated), nothing written
+    python -m bench.fusion            # compare fusions on dev (the learned ones cross-validated), nothing written
     python -m bench.fusion --write    # then fit on every dev question and write the shipped file
 
 ``qa.retrieval.retrieve`` keeps the blend of rank fusion and scores and lets the learned fusion's best
 candidate lead when it beats the blend's first by more than a margin (chosen here on dev): the learned
 score wins at rank 1 on the labelled sets, the blend keeps recall at 5 and our own corpus's first hits.
+Then ``qa.evidence.rerank`` re-orders the first ``RERANK_CHUNKS`` candidates by a second conditional logit
+over ``qa.retrieval.RERANK_FEATURES``: the fused order and the evidence ranker's best unit in each chunk.
+It is trained on what the first stage, fitted here on every dev question, retrieves: each dev question is
+asked through ``retrieve`` and ``score_units`` as ``Engine.retrieve_chunks`` asks it (its rows are cached
+per first-stage model and evidence model).
 
 Per dev question the candidates of both retrievers (their first ``POOL``) are cached with their cosine, BM25
 score, ranks and whether they hit a gold unit, so a trial is numpy over cached arrays and takes seconds.
@@ -139,21 +144,13 @@ def _group(name: str, sets: dict[str, list[Cand]]) -> str:
     return name if len(sets[name]) >= SMALL else "small sets"
 
 
-def fit(sets: dict[str, list[Cand]], keep, top_k: int):  # type: ignore[no-untyped-def]
-    """The conditional logit over the questions ``keep(name, i)`` selects; a LinearModel."""
+def _fit_logit(xs: list[np.ndarray], ys: list[np.ndarray], groups: list[str], names: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    """A conditional logit (one softmax per question over its rows ``xs[i]``, ``ys[i]`` the positives), each
+    question weighed 1 / sqrt(questions of its group); a LinearModel over ``names``."""
     from scipy.optimize import minimize
 
     from qa.ranker import LinearModel
-    from qa.retrieval import FUSION_FEATURES
 
-    xs, ys, groups = [], [], []
-    for name, cands in sets.items():
-        for i, c in enumerate(cands):
-            sel, x = _rows(c, top_k)
-            if keep(name, i) and c.hit[sel].any():
-                xs.append(x)
-                ys.append(c.hit[sel])
-                groups.append(_group(name, sets))
     size = {g: groups.count(g) for g in set(groups)}
     qw = np.array([1 / np.sqrt(size[g]) for g in groups])
     qw /= qw.sum()
@@ -176,7 +173,22 @@ def fit(sets: dict[str, list[Cand]], keep, top_k: int):  # type: ignore[no-untyp
         return value, z.T @ coef + L2 * w
 
     res = minimize(loss, np.zeros(z.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 500})
-    return LinearModel(FUSION_FEATURES, mean, scale, res.x)
+    return LinearModel(names, mean, scale, res.x)
+
+
+def fit(sets: dict[str, list[Cand]], keep, top_k: int):  # type: ignore[no-untyped-def]
+    """The conditional logit over the questions ``keep(name, i)`` selects; a LinearModel."""
+    from qa.retrieval import FUSION_FEATURES
+
+    xs, ys, groups = [], [], []
+    for name, cands in sets.items():
+        for i, c in enumerate(cands):
+            sel, x = _rows(c, top_k)
+            if keep(name, i) and c.hit[sel].any():
+                xs.append(x)
+                ys.append(c.hit[sel])
+                groups.append(_group(name, sets))
+    return _fit_logit(xs, ys, groups, FUSION_FEATURES)
 
 
 def _leading(c: Cand, model, top_k: int, rrf_k: int, rrf_weight: float, margin: float) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -227,18 +239,108 @@ def compare(sets: dict[str, list[Cand]], top_k: int, rrf_k: int,
     return out, max(scored)[1]
 
 
-def to_json(model, margin: float, sets: dict[str, list[Cand]], top_k: int) -> str:  # type: ignore[no-untyped-def]
-    from qa.retrieval import FUSION_FORMAT
+@dataclass
+class Reranked:
+    """One question as the second stage sees it: the rows (``RERANK_FEATURES``) of its first candidates that
+    may move, their positions, and the hits of its candidates in the first stage's order (the first
+    ``RERANK_CHUNKS`` + 10)."""
+
+    x: np.ndarray
+    moved: np.ndarray
+    hit: np.ndarray
+
+
+def rerank_set(name: str, data: Path, fusion, split: str = "dev") -> list[Reranked]:  # type: ignore[no-untyped-def]
+    """Each question of the split asked as ``Engine.retrieve_chunks`` asks it, with the first stage ``fusion``."""
+    from bench.datasets import load_dataset
+    from bench.train_ranker import _engine, _settings
+    from qa.evidence import rerank_rows, score_units
+    from qa.query import analyse
+    from qa.ranker import MODEL_FILE
+    from qa.retrieval import RERANK_CHUNKS, retrieve
+
+    full = load_dataset(name, data)
+    ds = full.split(split)
+    stage1 = json.dumps([fusion.model.to_dict(), fusion.lead_margin], sort_keys=True)
+    # What the rows depend on: the first stage, the evidence model and the code computing them.
+    inputs = [stage1] + [(ROOT / "qa" / p).read_text(encoding="utf-8")
+                         for p in ("models/" + MODEL_FILE, "retrieval.py", "evidence.py", "ranker.py")]
+    key = hashlib.sha1("\x1f".join(inputs + [q.qid + q.text for q in ds.questions]).encode()).hexdigest()[:10]
+    path = CACHE / f"rerank-{name}-{split}-{key}.npz"
+    if path.exists():
+        z = np.load(path)
+        xs, hs = z["xcuts"], z["hcuts"]
+        return [Reranked(z["x"][a:b], z["moved"][a:b], z["hit"][c:d])
+                for a, b, c, d in zip(xs[:-1], xs[1:], hs[:-1], hs[1:], strict=True)]
+    engine = _engine(name, full, _settings())
+    snap, s = engine.snapshot(), engine.settings
+    chunks = snap.version.chunks
+    out = []
+    for q in ds.questions:
+        query = analyse(engine.check_question(q.text), snap.catalog)
+        qvec = engine._queries.embed_query(query.text)
+        cands = retrieve(snap, qvec, query, top_k=s.top_k, rrf_k=s.rrf_k, rrf_weight=s.fusion_rrf_weight, fusion=fusion)
+        ranking = score_units(snap, qvec, query, cands)
+        x, moved = rerank_rows(snap, cands, ranking) if len(ranking.units) else (np.zeros((0, 4)), np.zeros(0, dtype=np.int64))
+        hit = np.array([q.grade(chunks[c.chunk].doc_id, chunks[c.chunk].start, chunks[c.chunk].end) >= full.relevant_grade
+                        for c in cands[: RERANK_CHUNKS + 10]], dtype=bool)
+        out.append(Reranked(x, moved, hit))
+    np.savez_compressed(path, x=np.vstack([r.x for r in out]), moved=np.concatenate([r.moved for r in out]), hit=np.concatenate([r.hit for r in out]),
+                        xcuts=np.cumsum([0] + [len(r.x) for r in out]), hcuts=np.cumsum([0] + [len(r.hit) for r in out]))
+    print(f"{name} ({split}): {len(out)} questions re-ranked", file=sys.stderr)
+    return out
+
+
+def fit_rerank(sets: dict[str, list[Reranked]], keep):  # type: ignore[no-untyped-def]
+    """The second stage's conditional logit over the questions ``keep(name, i)`` selects whose first
+    candidates hold a hit and a miss."""
+    from qa.retrieval import RERANK_FEATURES
+
+    xs, ys, groups = [], [], []
+    for name, rows in sets.items():
+        for i, r in enumerate(rows):
+            h = r.hit[r.moved]
+            if keep(name, i) and h.any() and not h.all():
+                xs.append(r.x)
+                ys.append(h)
+                groups.append(name if len(rows) >= SMALL else "small sets")
+    return _fit_logit(xs, ys, groups, RERANK_FEATURES)
+
+
+def reranked(r: Reranked, model) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """The hits in the order ``qa.evidence.rerank`` gives."""
+    if len(r.x) < 2:
+        return r.hit
+    out = r.hit.copy()
+    out[r.moved] = r.hit[r.moved[np.argsort(-model.score(r.x), kind="stable")]]
+    return out
+
+
+def compare_rerank(sets: dict[str, list[Reranked]]) -> list[tuple[str, dict[str, tuple]]]:
+    """Dev metrics per set of the first stage's order and of the re-ranked one (cross-validated)."""
+    out = [("first stage (fitted on all dev)", {name: _metrics([r.hit for r in rows]) for name, rows in sets.items()})]
+    models = [fit_rerank(sets, lambda _n, i, fold=fold: i % FOLDS != fold) for fold in range(FOLDS)]
+    per = {}
+    for name, rows in sets.items():
+        per[name] = _metrics([reranked(r, models[i % FOLDS]) for i, r in enumerate(rows)])
+    out.append((f"re-ranked ({FOLDS}-fold)", per))
+    return out
+
+
+def to_json(model, margin: float, sets: dict[str, list[Cand]], top_k: int, rerank) -> str:  # type: ignore[no-untyped-def]
+    from qa.retrieval import FUSION_FORMAT, RERANK_CHUNKS
 
     meta = {"trained_on": {name: len(c) for name, c in sets.items()}, "split": "dev", "top_k": top_k,
             "l2": L2, "weighting": f"1/sqrt(dev questions of the set; sets under {SMALL} pooled)",
-            "lead_margin": f"of {list(MARGINS)}, the best mean R@1 over the sets ({FOLDS}-fold cross-validated)"}
-    return json.dumps({"format": FUSION_FORMAT, "model": model.to_dict(), "lead_margin": margin, "meta": meta},
-                      indent=1, sort_keys=True) + "\n"
+            "lead_margin": f"of {list(MARGINS)}, the best mean R@1 over the sets ({FOLDS}-fold cross-validated)",
+            "rerank": f"the first {RERANK_CHUNKS} chunks of the first stage fitted on every dev question"}
+    return json.dumps({"format": FUSION_FORMAT, "model": model.to_dict(), "lead_margin": margin,
+                       "rerank": rerank.to_dict(), "meta": meta}, indent=1, sort_keys=True) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     from bench.datasets import DATASET_NAMES
+    from qa.retrieval import RERANK_CHUNKS, Fusion
     from qa.settings import load_settings
 
     parser = argparse.ArgumentParser(prog="python -m bench.fusion", description=__doc__.splitlines()[0])
@@ -252,16 +354,26 @@ def main(argv: list[str] | None = None) -> int:
     sets = {name: cache_set(name, Path(args.data)) for name in DATASET_NAMES}
     print(f"dev split, top_k={settings.top_k} rrf_k={settings.rrf_k}; per set R@1 / R@5, then the mean of six")
     rows, margin = compare(sets, settings.top_k, settings.rrf_k, settings.fusion_rrf_weight)
+    _print(rows)
+    model = fit(sets, lambda _n, _i: True, settings.top_k)
+    # The second stage learns from what this first stage retrieves.
+    first = Fusion(model, margin)
+    ranked = {name: rerank_set(name, Path(args.data), first) for name in DATASET_NAMES}
+    print(f"the first {RERANK_CHUNKS} chunks re-ranked with their units' evidence (as Engine.retrieve_chunks asks):")
+    _print(compare_rerank(ranked))
+    if args.write:
+        rerank = fit_rerank(ranked, lambda _n, _i: True)
+        path = ROOT / "qa" / "models" / "fusion.json"
+        path.write_text(to_json(model, margin, sets, settings.top_k, rerank), encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)} (lead margin {margin})")
+    return 0
+
+
+def _print(rows: list[tuple[str, dict[str, tuple]]]) -> None:
     for label, per in rows:
         mean = [statistics.fmean(v[i] for v in per.values()) for i in range(3)]
         cells = " ".join(f"{v[0]:.3f}/{v[1]:.3f}" for v in per.values())
-        print(f"  {label:30s} {cells}  mean R@1 {mean[0]:.3f} R@5 {mean[1]:.3f} MRR@10 {mean[2]:.3f}")
-    if args.write:
-        model = fit(sets, lambda _n, _i: True, settings.top_k)
-        path = ROOT / "qa" / "models" / "fusion.json"
-        path.write_text(to_json(model, margin, sets, settings.top_k), encoding="utf-8")
-        print(f"wrote {path.relative_to(ROOT)} (lead margin {margin})")
-    return 0
+        print(f"  {label:32s} {cells}  mean R@1 {mean[0]:.3f} R@5 {mean[1]:.3f} MRR@10 {mean[2]:.3f}")
 
 
 if __name__ == "__main__":

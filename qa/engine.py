@@ -30,7 +30,7 @@ from qa.coverage import (
 )
 from qa.embedding import CachedQueryEmbedder, Embedder, create_embedder
 from qa.errors import InvalidQuestionError, QAError
-from qa.evidence import abstains, confidence, score_units, select_claims
+from qa.evidence import abstains, confidence, rerank, score_units, select_claims
 from qa.gaps import Gap, find_gaps
 from qa.index import IndexVersion
 from qa.layout import build_lock, live_version_dir
@@ -331,6 +331,8 @@ class Engine:
         cands = retrieve(snap, qvec, query, top_k=s.top_k, rrf_k=s.rrf_k, mode=mode, rrf_weight=s.fusion_rrf_weight)
         t2 = time.perf_counter()
         ranking = score_units(snap, qvec, query, cands)
+        if mode == "hybrid" and s.fusion_rrf_weight < 1.0:
+            cands = rerank(snap, cands, ranking)  # the chunks in the order of the evidence drawn from them
         claims = select_claims(snap, ranking.scored, query, s.max_claims)
         unknown = unknown_names(snap, resolved, self._word_pieces, foreign=other_language)
         conf = confidence(ranking, unknown)
@@ -374,6 +376,8 @@ class Engine:
         qvec = self._queries.embed_query(query.text)
         s = self.settings
         cands = retrieve(snap, qvec, query, top_k=s.top_k, rrf_k=s.rrf_k, mode=mode, rrf_weight=s.fusion_rrf_weight)
+        if mode == "hybrid" and s.fusion_rrf_weight < 1.0:  # as Engine.ask orders them
+            cands = rerank(snap, cands, score_units(snap, qvec, query, cands))
         chunks = snap.version.chunks
         return [(chunks[c.chunk].doc_id, chunks[c.chunk].start, chunks[c.chunk].end) for c in cands[:k]]
 

@@ -24,7 +24,7 @@ from qa.cues import (
 )
 from qa.query import Query
 from qa.ranker import FEATURES, QUESTION_FEATURES, question_features, shipped_models, unit_features
-from qa.retrieval import Candidate
+from qa.retrieval import RERANK_CHUNKS, Candidate, Fusion, rerank_features, shipped_fusion
 from qa.snapshot import Snapshot
 from qa.text import STOPWORDS, words
 
@@ -65,6 +65,8 @@ class Ranking:
 
     scored: list[Scored]
     question: NDArray[np.float64] | None  # QUESTION_FEATURES without the unknown-name flag; None: no evidence
+    units: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # of scored, as arrays
+    logits: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
 
 
 def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate], limit: int = POOL_CHUNKS) -> Ranking:
@@ -78,7 +80,44 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
     columns = (pool.ids[order].tolist(), logits[order].tolist(), x[order, FEATURES.index("cos")].tolist(),
                x[order, FEATURES.index("lex_aspect")].tolist(), x[order, FEATURES.index("chunk_dense")].tolist())
     lead = pool.leading
-    return Ranking(list(map(Scored, *columns)), question_features(snap, query, x[lead], logits[lead], unknown=False))
+    return Ranking(list(map(Scored, *columns)), question_features(snap, query, x[lead], logits[lead], unknown=False),
+                   pool.ids[order], logits[order])
+
+
+def rerank_rows(snap: Snapshot, cands: list[Candidate], ranking: Ranking) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """The :data:`qa.retrieval.RERANK_FEATURES` rows of the first ``RERANK_CHUNKS`` candidates whose heading
+    asks no question, and their positions. A chunk under a heading that asks a question (an FAQ entry) keeps
+    its place: its units answer the heading and do not restate it, so they say little of how well the chunk
+    matches the question (re-ordering FAQ entries by them lowered the FAQ sets' R@1 on dev)."""
+    head = cands[:RERANK_CHUNKS]
+    chunks = np.fromiter((c.chunk for c in head), dtype=np.int64, count=len(head))
+    moved = np.flatnonzero(~snap.chunk_asks[chunks])
+    head, chunks = [head[i] for i in moved.tolist()], chunks[moved]
+    # The best logit of each chunk's units: one comparison of the scored units' chunks with the few chunks.
+    mine = snap.unit_chunk[ranking.units][:, None] == chunks[None, :]
+    best = np.where(mine, ranking.logits[:, None], -np.inf).max(axis=0, initial=-np.inf)
+    best[np.isinf(best)] = np.nan
+    learned = np.fromiter((c.learned for c in head), dtype=np.float64, count=len(head))
+    fused = np.fromiter((c.fused for c in head), dtype=np.float64, count=len(head))
+    return rerank_features(learned, fused, moved, best), moved
+
+
+def rerank(snap: Snapshot, cands: list[Candidate], ranking: Ranking, fusion: Fusion | None = None) -> list[Candidate]:
+    """The candidates with the first ``RERANK_CHUNKS`` re-ordered by the learned re-ranking model, which reads
+    the fused order and the evidence ranker's best unit of each chunk (the units the answer is drawn from;
+    ``ranking`` is :func:`score_units` over ``cands``). The rest keep their place."""
+    model = (fusion or shipped_fusion()).rerank
+    if model is None or len(cands) < 2 or not len(ranking.units):
+        return cands
+    head = cands[:RERANK_CHUNKS]
+    x, moved = rerank_rows(snap, cands, ranking)
+    if len(moved) < 2:
+        return cands
+    score = model.score(x)
+    out = list(head)
+    for slot, i in zip(moved.tolist(), moved[np.argsort(-score, kind="stable")].tolist(), strict=True):
+        out[slot] = head[i]
+    return out + cands[RERANK_CHUNKS:]
 
 
 def unit_evidence(

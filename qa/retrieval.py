@@ -1,8 +1,10 @@
 """Hybrid retrieval: dense (FAISS) + BM25 fused by reciprocal rank and scores, with evidence for every subject.
 
 A learned fusion model, a linear score of both retrievers' scores and ranks (``FUSION_FEATURES``), may put
-another candidate first; it is trained by ``python -m bench.fusion --write`` on the dev splits of labelled
-sets and shipped as ``qa/models/fusion.json``.
+another candidate first. A second learned model (``RERANK_FEATURES``) then re-orders the first
+``RERANK_CHUNKS`` candidates with what the evidence ranker made of their units (``qa.evidence.rerank``,
+after the answer path has scored them). Both are trained by ``python -m bench.fusion --write`` on the dev
+splits of labelled sets and shipped as ``qa/models/fusion.json``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from qa.query import Query
 from qa.ranker import LinearModel
 from qa.snapshot import Snapshot
 
-FUSION_FORMAT = 1
+FUSION_FORMAT = 2
 FUSION_FILE = "fusion.json"
 FUSION_FEATURES = (
     "cos",  # the chunk's cosine with the question: absolute, so a clear first hit stays clear
@@ -32,6 +34,13 @@ FUSION_FEATURES = (
 )
 FUSION_RRF_K = 5  # the rank features' constant, fixed with the model (rrf_k of plain rank fusion may differ)
 BM25_SOFT = 4.0  # about one matched term's BM25 score
+RERANK_FEATURES = (
+    "learned",  # the fusion model's score, below the best of the chunks re-ordered
+    "fused",  # the chunk's fused score over the best one's (the blend; a led chunk has the best)
+    "rrank",  # 1 / (position + 2) in the fused order
+    "unit_gap",  # the evidence ranker's best logit among the chunk's units, below the best chunk's
+)
+RERANK_CHUNKS = 24  # the chunks re-ordered: those whose units the answer path scores (qa.evidence.POOL_CHUNKS)
 
 
 class Candidate(NamedTuple):  # a tuple: a question has up to a hundred candidates, and tuples are cheap to make
@@ -39,6 +48,7 @@ class Candidate(NamedTuple):  # a tuple: a question has up to a hundred candidat
     fused: float
     dense: float
     lexical: float
+    learned: float = 0.0  # the learned fusion's score (0 when the blend does not run: dense, bm25, rank fusion)
 
 
 ABSENT = 10**6  # the rank of a chunk a retriever did not return (ranks run up to 3 x top_k)
@@ -62,22 +72,45 @@ def fusion_features(dense: NDArray[np.float64], lex: NDArray[np.float64], dense_
     ])
 
 
+def rerank_features(learned: NDArray[np.float64], fused: NDArray[np.float64], position: NDArray[np.int64],
+                    unit_best: NDArray[np.float64]) -> NDArray[np.float64]:
+    """One row of ``RERANK_FEATURES`` per chunk re-ordered: ``position`` is its 0-based place in the fused
+    order, ``unit_best`` the evidence ranker's best logit among its units (NaN: none scored, counted a logit
+    below the lowest)."""
+    scored = ~np.isnan(unit_best)
+    low = float(unit_best[scored].min()) - 1.0 if scored.any() else 0.0
+    best = np.where(scored, unit_best, low)
+    return np.column_stack([
+        learned - (learned.max() if len(learned) else 0.0),
+        fused / max(float(fused.max()) if len(fused) else 0.0, 1e-12),
+        1.0 / (position + 2.0),
+        best - (best.max() if len(best) else 0.0),
+    ])
+
+
 @dataclass(frozen=True)
 class Fusion:
-    """The shipped fusion model, and by how much (in logits) its best candidate must beat the blend's best
-    to lead: below that margin the blend's first stays first."""
+    """The shipped fusion model, by how much (in logits) its best candidate must beat the blend's best to
+    lead (below that margin the blend's first stays first), and the re-ranking model of the first chunks
+    (None: they keep the fused order; training the first stage alone)."""
 
     model: LinearModel
     lead_margin: float
+    rerank: LinearModel | None = None
+
+
+def _model(d: dict, names: tuple[str, ...]) -> LinearModel:
+    if tuple(d["features"]) != names:
+        raise ValueError("the shipped fusion model's features are not this code's: retrain it (python -m bench.fusion --write)")
+    return LinearModel.from_dict(d, names)
 
 
 def fusion_from_json(text: str) -> Fusion:
     d = json.loads(text)
     if d.get("format") != FUSION_FORMAT:
-        raise ValueError(f"fusion model format {d.get('format')!r}; this code reads {FUSION_FORMAT}")
-    if tuple(d["model"]["features"]) != FUSION_FEATURES:
-        raise ValueError("the shipped fusion model's features are not this code's: retrain it (python -m bench.fusion --write)")
-    return Fusion(LinearModel.from_dict(d["model"], FUSION_FEATURES), float(d["lead_margin"]))
+        raise ValueError(f"fusion model format {d.get('format')!r}; this code reads {FUSION_FORMAT}: "
+                         "retrain it (python -m bench.fusion --write)")
+    return Fusion(_model(d["model"], FUSION_FEATURES), float(d["lead_margin"]), _model(d["rerank"], RERANK_FEATURES))
 
 
 @cache
@@ -95,13 +128,15 @@ def retrieve(
     mode: str = "hybrid",
     per_subject: int = 3,
     rrf_weight: float = 1.0,
+    fusion: Fusion | None = None,
 ) -> list[Candidate]:
     """Candidates sorted by fused score. ``mode`` is hybrid, dense or bm25 (for evaluation baselines).
     Hybrid fuses reciprocal ranks; with ``rrf_weight`` below 1 they are blended with the dense and BM25 scores,
     and the learned fusion model's best candidate leads when it is clearly ahead.
     When the query names two or more subjects, the best ``per_subject`` chunks mentioning each subject
     are added, so both sides of a comparison have evidence. Ranks and scores are arrays over all chunks:
-    the fusion is a few vector operations, not a loop per chunk."""
+    the fusion is a few vector operations, not a loop per chunk. ``fusion``: the learned models (default: the
+    shipped ones)."""
     version = snap.version
     n = len(version.chunks)
     pool = min(n, top_k * 3)
@@ -151,6 +186,7 @@ def retrieve(
     if len(missing):
         dense[missing] = version.faiss.reconstruct_batch(missing) @ qvec
     lead = -1
+    learned_of = np.zeros(n)
     if mode == "hybrid" and rrf_weight < 1.0 and len(chosen):
         # Score-aware: ranks alone flatten a clear first hit (a chunk far ahead on both scores counts the same
         # as one barely ahead), so the rank fusion is blended with both scores, each scaled to [0, 1] over the
@@ -160,8 +196,9 @@ def retrieve(
         scores = ((d - d.min()) / max(d.max() - d.min(), 1e-9) + lx / max(lx.max(), 1e-9)) / 2
         blend = rrf_weight * f / max(f.max(), 1e-12) + (1.0 - rrf_weight) * scores
         fused[chosen] = blend
-        fusion = shipped_fusion()
+        fusion = fusion or shipped_fusion()
         learned = fusion.model.score(fusion_features(d, lx, dense_rank[chosen], lex_rank[chosen], top_k))
+        learned_of[chosen] = learned
         best, first = np.lexsort((-d, -learned))[0], np.lexsort((-d, -blend))[0]
         if learned[best] - learned[first] > fusion.lead_margin:
             lead = int(chosen[best])
@@ -169,5 +206,6 @@ def retrieve(
     order = chosen[np.lexsort((-dense[chosen], -fused[chosen]))]  # stable: by fused, then dense, best first
     if lead >= 0:
         order = np.concatenate([[lead], order[order != lead]])
-    columns = (order.tolist(), fused[order].tolist(), dense[order].tolist(), lex_all[order].astype(np.float64).tolist())
+    columns = (order.tolist(), fused[order].tolist(), dense[order].tolist(), lex_all[order].astype(np.float64).tolist(),
+               learned_of[order].tolist())
     return [Candidate(*row) for row in zip(*columns, strict=True)]

@@ -119,6 +119,10 @@ class Snapshot:
         self.freshness = [rank.get(docs[d].published or "", 0.0) for d in self.doc_order]
         self.chunk_subjects: list[frozenset[str]] = []
         self.section_subjects: list[frozenset[str]] = []
+        # Per chunk, whether its deepest heading (else its document's title) asks a question: an FAQ entry,
+        # whose units answer the heading and do not restate it (qa.evidence.rerank reads it).
+        self.chunk_asks = np.array([clean_heading(c.section[-1] if c.section else docs[c.doc_id].title or "").rstrip()
+                                    .endswith("?") for c in version.chunks], dtype=bool)
         for chunk in version.chunks:
             subs: set[str] = set()
             for u in range(chunk.unit_lo, chunk.unit_hi):

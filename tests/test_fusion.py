@@ -1,4 +1,5 @@
-"""The learned fusion of dense and BM25 retrieval: the shipped file, its features, what it keeps first, its training."""
+"""The learned fusion of dense and BM25 retrieval and the re-ranking of the first chunks by their units'
+evidence: the shipped file, its features, what it keeps first, its training."""
 
 from __future__ import annotations
 
@@ -8,16 +9,20 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from bench.fusion import Cand, fit, to_json
+from bench.fusion import Cand, Reranked, fit, fit_rerank, reranked, to_json
 from qa.engine import Engine
+from qa.evidence import POOL_CHUNKS, rerank, rerank_rows, score_units
 from qa.query import analyse
 from qa.retrieval import (
     BM25_SOFT,
     FUSION_FEATURES,
     FUSION_FILE,
     FUSION_RRF_K,
+    RERANK_CHUNKS,
+    RERANK_FEATURES,
     fusion_features,
     fusion_from_json,
+    rerank_features,
     retrieve,
     shipped_fusion,
 )
@@ -28,6 +33,10 @@ def test_the_shipped_fusion_loads_with_this_codes_features() -> None:
     assert model.names == FUSION_FEATURES and len(model.weights) == len(FUSION_FEATURES)
     assert np.all(np.isfinite(model.weights)) and np.all(model.scale > 0)
     assert shipped_fusion().lead_margin >= 0
+    second = shipped_fusion().rerank
+    assert second.names == RERANK_FEATURES and np.all(np.isfinite(second.weights)) and np.all(second.scale > 0)
+    # the units' evidence counts for the chunk: a better best unit never ranks a chunk lower
+    assert second.weights[RERANK_FEATURES.index("unit_gap")] > 0
     meta = json.loads(resources.files("qa.models").joinpath(FUSION_FILE).read_text(encoding="utf-8"))["meta"]
     assert meta["split"] == "dev" and meta["trained_on"]["squad2-dev-cs224n"] > 0
 
@@ -38,8 +47,12 @@ def test_a_stale_fusion_file_is_refused() -> None:
     stale["model"]["features"] = stale["model"]["features"][:-1]
     with pytest.raises(ValueError, match="retrain"):
         fusion_from_json(json.dumps(stale))
+    stale = json.loads(text)
+    stale["rerank"]["features"] = stale["rerank"]["features"][:-1]
+    with pytest.raises(ValueError, match="retrain"):
+        fusion_from_json(json.dumps(stale))
     with pytest.raises(ValueError, match="format"):
-        fusion_from_json(json.dumps({**json.loads(text), "format": 99}))
+        fusion_from_json(json.dumps({**json.loads(text), "format": 1}))
 
 
 def test_fusion_features_worked_by_hand() -> None:
@@ -102,8 +115,48 @@ def test_training_learns_the_signal_and_writes_the_same_file_twice() -> None:
     firsts = [c.hit[int(np.argmax(model.score(fusion_features(c.dense, c.lex, c.dense_rank, c.lex_rank, 50))))]
               for c in held]
     assert sum(firsts) == len(held)
-    assert to_json(model, 0.5, sets, 50) == to_json(fit(sets, lambda _n, _i: True, top_k=50), 0.5, sets, 50)
-    assert fusion_from_json(to_json(model, 0.5, sets, 50)).model.weights.tolist() == np.round(model.weights, 6).tolist()
+    second = shipped_fusion().rerank
+    again = fit(sets, lambda _n, _i: True, top_k=50)
+    assert to_json(model, 0.5, sets, 50, second) == to_json(again, 0.5, sets, 50, second)
+    loaded = fusion_from_json(to_json(model, 0.5, sets, 50, second))
+    assert loaded.model.weights.tolist() == np.round(model.weights, 6).tolist()
+    assert loaded.rerank.weights.tolist() == second.weights.tolist()
+
+
+def test_the_chunks_re_ranked_are_those_whose_units_the_answer_path_scores() -> None:
+    assert RERANK_CHUNKS == POOL_CHUNKS
+
+
+def test_rerank_features_worked_by_hand() -> None:
+    x = rerank_features(np.array([-1.0, 2.0, 0.5]), np.array([1.0, 0.5, 0.25]), np.array([0, 2, 5]),
+                        np.array([3.0, np.nan, 1.0]))
+    assert x.shape == (3, len(RERANK_FEATURES))
+    assert x[:, 0].tolist() == pytest.approx([-3.0, 0.0, -1.5])
+    assert x[:, 1].tolist() == pytest.approx([1.0, 0.5, 0.25])
+    assert x[:, 2].tolist() == pytest.approx([1 / 2, 1 / 4, 1 / 7])
+    assert x[:, 3].tolist() == pytest.approx([0.0, -3.0, -2.0])  # no unit scored: a logit below the lowest
+
+
+def _reranked(rng: np.random.Generator, n: int) -> list[Reranked]:
+    """Questions whose gold chunk holds the best unit but sits anywhere in the first stage's order."""
+    out = []
+    for _ in range(n):
+        m = 12
+        gold = int(rng.integers(m))
+        unit = rng.normal(0, 1, m)
+        unit[gold] = unit.max() + 2
+        x = rerank_features(rng.normal(0, 1, m), np.sort(rng.uniform(0.2, 1, m))[::-1], np.arange(m), unit)
+        hit = np.zeros(m + 10, dtype=bool)
+        hit[gold] = True
+        out.append(Reranked(x, np.arange(m), hit))
+    return out
+
+
+def test_rerank_training_learns_the_units_signal() -> None:
+    rng = np.random.default_rng(5)
+    model = fit_rerank({"a": _reranked(rng, 80), "b": _reranked(rng, 10)}, lambda _n, _i: True)
+    assert all(reranked(r, model)[0] for r in _reranked(rng, 30))
+    assert model.weights[RERANK_FEATURES.index("unit_gap")] > 0
 
 
 # Seed corpus questions and a phrase the chunk answering each one holds.
@@ -141,3 +194,28 @@ def test_the_learned_fusion_leads_when_clearly_ahead_of_the_blend(engine: Engine
     rec = snap.version.chunks[cands[0].chunk]
     assert "its own background task system" in snap.version.docs[rec.doc_id].text[rec.start : rec.end]
     assert cands[1].fused == cands[0].fused  # the blend's own first, led past
+
+
+@pytest.mark.slow
+def test_rerank_keeps_faq_entries_in_place_and_orders_the_rest_by_their_units(engine: Engine) -> None:
+    """A chunk under a heading that asks a question keeps its place; the others move by the shipped model, the
+    tail past RERANK_CHUNKS stays as retrieved; Engine.retrieve_chunks gives the re-ranked order."""
+    question = "Does Flask scale well?"
+    snap = engine.snapshot()
+    query = analyse(question, snap.catalog)
+    qvec = engine._queries.embed_query(query.text)
+    s = engine.settings
+    cands = retrieve(snap, qvec, query, top_k=s.top_k, rrf_k=s.rrf_k, rrf_weight=s.fusion_rrf_weight)
+    ranking = score_units(snap, qvec, query, cands)
+    out = rerank(snap, cands, ranking)
+    assert sorted(c.chunk for c in out) == sorted(c.chunk for c in cands)
+    assert out[RERANK_CHUNKS:] == cands[RERANK_CHUNKS:]
+    asks = [i for i, c in enumerate(cands[:RERANK_CHUNKS]) if snap.chunk_asks[c.chunk]]
+    assert asks and all(out[i] == cands[i] for i in asks)
+    x, moved = rerank_rows(snap, cands, ranking)
+    assert not set(moved.tolist()) & set(asks)
+    score = shipped_fusion().rerank.score(x)
+    assert [out[i].chunk for i in moved.tolist()] == [cands[moved[j]].chunk for j in np.argsort(-score, kind="stable")]
+    chunks = snap.version.chunks
+    assert engine.retrieve_chunks(question, k=5) == [(chunks[c.chunk].doc_id, chunks[c.chunk].start, chunks[c.chunk].end)
+                                                     for c in out[:5]]
