@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qa.build import build_index
-from qa.embedding import OnnxEmbedder, SentenceTransformerEmbedder, create_embedder
+from qa.embedding import Embedder, OnnxEmbedder, SentenceTransformerEmbedder, create_embedder
 from qa.engine import Engine
 from qa.settings import Settings
 from qa.storage import Database, close_all
@@ -265,6 +265,13 @@ def write_readable_corpus(folder: Path, docs: dict[str, str] = READABLE_DOCS) ->
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+def engine_over(folder: Path, docs: dict[str, str], embedder: Embedder) -> Engine:
+    """An engine over a real index of ``docs`` (file name -> text), written and built under ``folder``."""
+    corpus = write_readable_corpus(folder / "corpus", docs)
+    build_index(corpus, folder / "index", embedder)
+    return Engine(make_settings(corpus_dir=corpus, index_dir=folder / "index", data_dir=folder / "var"), embedder)
 
 
 @pytest.fixture(scope="session")

@@ -11,13 +11,12 @@ import numpy as np
 import pytest
 
 from qa.answer import Answer, text_fragment_link
-from qa.build import build_index
 from qa.comparison import SHORT_WORDS
 from qa.cues import enumerates
 from qa.documents import Document, load_corpus
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
-from tests.conftest import make_settings
+from tests.conftest import engine_over
 from tests.contract import MARK, NUMBER, check_contract
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -431,16 +430,12 @@ def test_a_question_of_fact_naming_one_sides_section_shows_it(engine: Engine) ->
 def test_named_sections_need_every_asked_word_in_a_heading(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """On a corpus about two other things: "strengths and weaknesses" names their sections; a question with a
     word no heading holds gets the usual answer."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "kv.md").write_text(
+    kv = engine_over(tmp_path, {"kv.md": (
         "---\ntitle: Ibex KV vs Marten Store\nsubjects: [Ibex KV, Marten Store]\n---\n\n"
         "## Ibex KV\n\n### Strengths of Ibex KV\n\nIbex KV serves 80,000 reads per second on one node.\n\n"
         "### Weaknesses of Ibex KV\n\nIbex KV needs a lot of memory for its B-tree.\n\n"
         "## Marten Store\n\n### Strengths of Marten Store\n\nMarten Store writes append-only segments quickly.\n\n"
-        "### Weaknesses of Marten Store\n\nMarten Store has no replication at all.\n", encoding="utf-8")
-    build_index(corpus, tmp_path / "index", embedder)
-    kv = Engine(make_settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "var"), embedder)
+        "### Weaknesses of Marten Store\n\nMarten Store has no replication at all.\n")}, embedder)
     answer = kv.ask("Strengths and weaknesses of Ibex KV and Marten Store?")
     assert [s.label for s in answer.sections if s.kind == "subject"] == ["Ibex KV", "Marten Store"]
     assert "Weaknesses of Marten Store: Marten Store has no replication at all. [" in answer.answer

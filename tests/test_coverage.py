@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from qa.build import build_index
 from qa.coverage import (
     Vocabulary,
     as_typed,
@@ -20,7 +19,7 @@ from qa.coverage import (
 )
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
-from tests.conftest import make_settings
+from tests.conftest import engine_over
 
 VOCAB = Vocabulary({"flask": 40, "fastapi": 50, "performance": 6, "standardized": 1, "validation": 3, "float": 2,
                     "created": 4, "create": 9, "dependency": 3, "panic": 1, "authentication": 5, "authorization": 2,
@@ -218,12 +217,8 @@ def test_a_long_name_with_a_letter_left_out_is_the_corpus_word(engine: Engine) -
 
 @pytest.mark.slow
 def test_a_name_written_without_its_accents_is_the_corpus_name(tmp_path: Path, embedder: OnnxEmbedder) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "khans.md").write_text("# The khans\n\nMöngke Khan died in 1259 during the siege of Diaoyu Castle.\n\n"
-                                     "Kublai Khan founded the Yuan dynasty in 1271.\n", encoding="utf-8")
-    build_index(corpus, tmp_path / "index", embedder)
-    engine = Engine(make_settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "var"), embedder)
+    engine = engine_over(tmp_path, {"khans.md": "# The khans\n\nMöngke Khan died in 1259 during the siege of Diaoyu "
+                                                "Castle.\n\nKublai Khan founded the Yuan dynasty in 1271.\n"}, embedder)
     snap = engine.snapshot()
     assert unknown_names(snap, "When did Mongke Khan die?", engine._word_pieces) == []
     assert unknown_names(snap, "When did Ogedei Khan die?", engine._word_pieces) == ["Ogedei"]
@@ -232,13 +227,9 @@ def test_a_name_written_without_its_accents_is_the_corpus_name(tmp_path: Path, e
 @pytest.mark.slow
 def test_a_name_only_a_title_holds_is_the_corpus_name(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """A FAQ's question is its document's title: 'Biofire' there is no name the corpus lacks."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "panels.md").write_text(
-        "---\ntitle: Will respiratory panels such as those made by Biofire detect the new virus?\n---\n"
-        "No. These multi-pathogen assays detect other coronaviruses, not this one.\n", encoding="utf-8")
-    build_index(corpus, tmp_path / "index", embedder)
-    engine = Engine(make_settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "var"), embedder)
+    engine = engine_over(tmp_path, {"panels.md": "---\ntitle: Will respiratory panels such as those made by Biofire "
+                                                 "detect the new virus?\n---\nNo. These multi-pathogen assays detect "
+                                                 "other coronaviruses, not this one.\n"}, embedder)
     snap = engine.snapshot()
     assert unknown_names(snap, "Can Biofire panels detect the virus?", engine._word_pieces) == []
     assert unknown_names(snap, "Can Genmark panels detect the virus?", engine._word_pieces) == ["Genmark"]

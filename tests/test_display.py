@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 from qa.answer import Answer, text_fragment_link
-from qa.build import build_index
 from qa.compose import context_span, unit_display
 from qa.coverage import FOREIGN_NOTICE, foreign_language
 from qa.display import (
@@ -28,7 +27,7 @@ from qa.display import (
 )
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
-from tests.conftest import make_settings
+from tests.conftest import engine_over
 from tests.contract import check_contract
 
 CODE = '```python\ndef notify(user):\n    if user.email:\n        send_mail(user.email, "Welcome")\n    return True\n```'
@@ -240,16 +239,12 @@ def test_markup_alone_is_no_context(tmp_path: Path, embedder: OnnxEmbedder) -> N
     """A sentence pointing back at an image tag or an admonition's opening line gets no sentence as context:
     '<img ...>' and '/// tip' say nothing to a reader. With nothing before it in its section, a unit that cannot
     stand alone is shown under its headings."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "shots.md").write_text(
+    engine = engine_over(tmp_path, {"shots.md": (
         "# Shots\n\n## Docs UI\n\nThe docs UI lists every route of the application.\n\n"
         '<img src="/img/docs-ui.png">\n\nIt works correctly behind the proxy too.\n\n'
         "## Overrides\n\nOverrides replace a dependency in tests.\n\n/// tip\n\n"
-        "Then you can reset the overrides with an empty dict.\n\n///\n\n## Hornet\n\n### Cons\n\n- Slow to start.\n",
-        encoding="utf-8")
-    build_index(corpus, tmp_path / "index", embedder)
-    engine = Engine(make_settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "var"), embedder)
+        "Then you can reset the overrides with an empty dict.\n\n///\n\n## Hornet\n\n### Cons\n\n- Slow to start.\n")},
+        embedder)
     snap = engine.snapshot()
     it = next(u for u, text in enumerate(snap.unit_text) if text.startswith("It works"))
     assert context_span(snap, it) is None
@@ -267,16 +262,11 @@ def test_a_quote_runs_on_over_the_sentences_continuing_it(tmp_path: Path, embedd
     """A sentence is quoted with the sentences after it in its paragraph that open by pointing back (at most
     two): they continue its thought. Not one in another paragraph, nor one naming another subject; a sentence
     quoted as another claim's continuation is not cited again."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "nests.md").write_text(
+    engine = engine_over(tmp_path, {"nests.md": (
         "---\ntitle: Hornets and wasps\nsubjects: [Hornets, Wasps]\n---\n# Nests\n\n"
         "Hornets build their nests in hollow trees. This keeps the brood warm in winter. It also hides the "
         "nest from birds. They rarely leave it in the cold.\n\nThis is why hornet nests are hard to find.\n\n"
-        "Wasps build their nests under roofs of houses. However, Hornets never nest under roofs.\n",
-        encoding="utf-8")
-    build_index(corpus, tmp_path / "index", embedder)
-    engine = Engine(make_settings(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "var"), embedder)
+        "Wasps build their nests under roofs of houses. However, Hornets never nest under roofs.\n")}, embedder)
     snap = engine.snapshot()
     text = snap.version.docs["nests"].text
 
