@@ -354,6 +354,16 @@ def context_span(snap: Snapshot, unit: int) -> tuple[int, int] | None:
 NAMED_SECTION_UNITS = 5  # of a section a question names, its first this many units are shown
 
 
+def _chunks_by_heading_word(snap: Snapshot) -> dict[str, list[int]]:
+    """Per word, the chunks whose deepest heading holds it, of sections about one subject (see named_sections)."""
+    out: dict[str, list[int]] = {}
+    for c, chunk in enumerate(snap.version.chunks):
+        if chunk.section and len(snap.section_subjects[c]) == 1:
+            for word in set(words(chunk.section[-1])):
+                out.setdefault(word, []).append(c)
+    return out
+
+
 def named_sections(snap: Snapshot, query: Query, scores: dict[int, float]) -> dict[str, list[tuple[str, list[int]]]]:
     """For a question whose own words ('pros', 'cons') are all words of the deepest headings of sections about its
     subjects, each subject having such a section ("Pros of Flask", "FastAPI Analysis > Cons"): per subject, the
@@ -368,14 +378,14 @@ def named_sections(snap: Snapshot, query: Query, scores: dict[int, float]) -> di
     if len(query.subjects) == 1 and (query.qtype != "fact" or not any(w.endswith("s") for w in asked)):
         return {}  # of one subject, a question asking for several things ('cons', 'key features')
     version = snap.version
+    headed = snap.memo("headed", None, lambda: _chunks_by_heading_word(snap))
     # per subject, per section (doc, path) whose deepest heading holds asked words: its chunks and those words
     found: dict[str, dict[tuple[str, tuple[str, ...]], tuple[list[int], set[str]]]] = {}
-    for c, about in enumerate(snap.section_subjects):
-        if len(about) != 1 or not (set(asked) & snap.section_words[c]):
-            continue
-        (subject,) = about
+    for c in sorted({c for word in asked for c in headed.get(word, ())}):
+        (subject,) = snap.section_subjects[c]
         chunk = version.chunks[c]
-        if subject in query.subjects and (held := set(asked) & set(words(chunk.section[-1]))):
+        if subject in query.subjects:
+            held = set(asked) & set(words(chunk.section[-1]))
             found.setdefault(subject, {}).setdefault((chunk.doc_id, chunk.section), ([], held))[0].append(c)
     if set(found) != set(query.subjects) or any({w for _, held in places.values() for w in held} != set(asked)
                                                 for places in found.values()):
