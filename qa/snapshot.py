@@ -49,8 +49,11 @@ class Snapshot:
         howto: list[bool] = []  # worded as instructions
         self.unit_subjects: list[frozenset[str]] = []
         self.unit_lead_subject: list[str | None] = []  # the subject a unit names first is what it is about
-        # Per unit, what the sentence before it in its paragraph is about (the subjects the nearest one naming
-        # any names): "You need Flask-SocketIO for WebSockets" after "Flask does not support WebSockets."
+        # Per unit, whether it goes on the paragraph of the unit before it (same document and section, nothing
+        # but spaces and one line break between them), and what the sentence before it in its paragraph is about
+        # (the subjects the nearest one naming any names): "You need Flask-SocketIO for WebSockets" after
+        # "Flask does not support WebSockets."
+        same_paragraph = np.zeros(len(version.units), dtype=bool)
         self.unit_context_subjects: list[frozenset[str]] = []
         df: dict[str, int] = {}
         for u, (ci, start, end) in enumerate(version.units):
@@ -71,9 +74,12 @@ class Snapshot:
             named = self.catalog.mentioned(text)
             self.unit_subjects.append(frozenset(named))
             self.unit_lead_subject.append(named[0] if named else None)
-            before = frozenset[str]()
-            if u and version.units[u - 1][0] == ci and "\n\n" not in doc_text[version.units[u - 1][2]:start]:
-                before = self.unit_subjects[u - 1] or self.unit_context_subjects[u - 1]
+            if u:
+                prev = version.chunks[int(version.units[u - 1][0])]
+                gap = doc_text[int(version.units[u - 1][2]):start]
+                same_paragraph[u] = (prev.doc_id == version.chunks[ci].doc_id and prev.section == version.chunks[ci].section
+                                     and not gap.strip() and "\n\n" not in gap)
+            before = (self.unit_subjects[u - 1] or self.unit_context_subjects[u - 1]) if same_paragraph[u] else frozenset()
             self.unit_context_subjects.append(before)
             for t in toks:
                 df[t] = df.get(t, 0) + 1
@@ -186,12 +192,12 @@ class Snapshot:
         # corpus about FastAPI says nothing about who made it.
         self.unit_name = np.array([self._names_other(t) for t in self.unit_text], dtype=bool)
         self.unit_points_back = np.array([bool(POINTS_BACK.match(t)) for t in self.unit_text], dtype=bool)
-        self.quote_last = self._quote_lasts()
+        self.quote_last = self._quote_lasts(same_paragraph)
         self.unit_ncontent = np.array([len(ws - STOPWORDS) for ws in self.unit_words], dtype=np.float64)
         self.section_words = [frozenset(words(" ".join(c.section))) for c in version.chunks]
         self.vocabulary = Vocabulary({w: len(us) for w, us in word_units.items()})
 
-    def _quote_lasts(self) -> NDArray[np.int64]:
+    def _quote_lasts(self, same_paragraph: NDArray[np.bool_]) -> NDArray[np.int64]:
         """Per unit, the last unit its quote runs to (:meth:`quote_span`): itself, or up to
         :data:`CONTINUING_SENTENCES` sentences after it in its paragraph that each open by pointing back
         ("This suggests ...", "It ...", "However, ...") and so continue its thought, naming no subject of the
@@ -204,13 +210,8 @@ class Snapshot:
             u = v - 1
             if kinds[v] != "sentence" or not BACK_REFERENCE.match(self.unit_text[v]) or kinds[u] != "sentence":
                 continue
-            cu, cv = int(version.units[u][0]), int(version.units[v][0])
-            if self.unit_doc[u] != self.unit_doc[v] or version.chunks[cu].section != version.chunks[cv].section:
-                continue
-            if self.unit_subjects[v] - self.unit_subjects[u]:
-                continue  # "On the other hand, Flask ...": the other side, not more of the same
-            gap = self.doc_of(u).text[int(version.units[u][2]):int(version.units[v][1])]
-            continued[u] = not gap.strip() and "\n\n" not in gap  # the same paragraph
+            # not "On the other hand, Flask ...": the other side, not more of the same
+            continued[u] = same_paragraph[v] and not self.unit_subjects[v] - self.unit_subjects[u]
         last = np.arange(n, dtype=np.int64)
         for _ in range(CONTINUING_SENTENCES):
             last = np.where(continued[last], last + 1, last)
