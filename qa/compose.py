@@ -392,8 +392,9 @@ def named_sections(snap: Snapshot, query: Query, scores: dict[int, float]) -> di
         return {}
 
     def units(chunks: list[int]) -> list[int]:
+        """The section's prose, less the sentences the one before quotes as its continuation."""
         return [u for c in chunks for u in range(version.chunks[c].unit_lo, version.chunks[c].unit_hi)
-                if not snap.unit_is_code[u]]
+                if not snap.unit_is_code[u] and not (u and snap.quote_last[u - 1] >= u)]
 
     def best(place: tuple[list[int], set[str]]) -> float:
         return max((scores.get(u, float("-inf")) for u in units(place[0])), default=float("-inf"))
