@@ -38,7 +38,7 @@ from qa.query import Query, analyse, focus, foreign_comparison
 from qa.querylog import Origin, QueryLog
 from qa.ranker import shipped_models
 from qa.reload import Reloader
-from qa.retrieval import retrieve
+from qa.retrieval import retrieve, score_aware
 from qa.settings import Settings
 from qa.snapshot import Snapshot
 from qa.status import EncoderStatus, IndexStatus, ReloaderStatus, index_status
@@ -331,7 +331,7 @@ class Engine:
         cands = retrieve(snap, qvec, query, top_k=s.top_k, rrf_k=s.rrf_k, mode=mode, rrf_weight=s.fusion_rrf_weight)
         t2 = time.perf_counter()
         ranking = score_units(snap, qvec, query, cands)
-        if mode == "hybrid" and s.fusion_rrf_weight < 1.0:
+        if score_aware(mode, s.fusion_rrf_weight):
             cands = rerank(snap, cands, ranking)  # the chunks in the order of the evidence drawn from them
         claims = select_claims(snap, ranking.scored, query, s.max_claims)
         unknown = unknown_names(snap, resolved, self._word_pieces, foreign=other_language)
@@ -376,7 +376,7 @@ class Engine:
         qvec = self._queries.embed_query(query.text)
         s = self.settings
         cands = retrieve(snap, qvec, query, top_k=s.top_k, rrf_k=s.rrf_k, mode=mode, rrf_weight=s.fusion_rrf_weight)
-        if mode == "hybrid" and s.fusion_rrf_weight < 1.0:  # as Engine.ask orders them
+        if score_aware(mode, s.fusion_rrf_weight):  # as Engine.ask orders them
             cands = rerank(snap, cands, score_units(snap, qvec, query, cands))
         chunks = snap.version.chunks
         return [(chunks[c.chunk].doc_id, chunks[c.chunk].start, chunks[c.chunk].end) for c in cands[:k]]

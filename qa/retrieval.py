@@ -118,6 +118,12 @@ def shipped_fusion() -> Fusion:
     return fusion_from_json(resources.files("qa.models").joinpath(FUSION_FILE).read_text(encoding="utf-8"))
 
 
+def score_aware(mode: str, rrf_weight: float) -> bool:
+    """Whether retrieval blends scores with the rank fusion, and so the learned fusion (and its re-ranking of
+    the first chunks by their units, :func:`qa.evidence.rerank`) applies: hybrid with ``rrf_weight`` below 1."""
+    return mode == "hybrid" and rrf_weight < 1.0
+
+
 def retrieve(
     snap: Snapshot,
     qvec: NDArray[np.float32],
@@ -187,7 +193,7 @@ def retrieve(
         dense[missing] = version.faiss.reconstruct_batch(missing) @ qvec
     lead = -1
     learned_of = np.zeros(n)
-    if mode == "hybrid" and rrf_weight < 1.0 and len(chosen):
+    if score_aware(mode, rrf_weight) and len(chosen):
         # Score-aware: ranks alone flatten a clear first hit (a chunk far ahead on both scores counts the same
         # as one barely ahead), so the rank fusion is blended with both scores, each scaled to [0, 1] over the
         # candidates. The learned fusion, better at rank 1 on the labelled sets, may put another candidate
