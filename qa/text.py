@@ -21,7 +21,7 @@ STOPWORDS = frozenset(
 # Words that say what kind of question it is, not what it is about.
 QUESTION_WORDS = frozenset(
     """compare comparison compared comparing difference differences different differ better best good worse
-    choose choosing choice pick prefer recommend recommendation should which option options between one
+    well choose choosing choice pick prefer recommend recommendation should which option options between one
     two framework frameworks tool tools library libraries""".split()
 )
 

@@ -164,6 +164,9 @@ def test_terms_spell_subjects_canonically_and_aspects_exclude_them(web: SubjectC
     assert {"postgresql", "mysql", "replication"} <= set(d.terms)
     assert d.aspect_terms == ("replication",)
 
+    # 'well' says how good, as 'better' does: what is asked about is scaling
+    assert analyse("Does MySQL scale well?", dbs).aspect_terms == ("scale",)
+
 
 def test_no_subjects_named(web: SubjectCatalog) -> None:
     q = analyse("What is the capital of Australia?", web)
