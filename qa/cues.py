@@ -103,7 +103,7 @@ def alternatives(query: Query) -> list[str]:
 # not stand alone, and is shown after the sentence it follows. English wording: in another language the cue
 # does not fire and only short units get their context.
 BACK_REFERENCE = re.compile(
-    r"^\W*(it|its|it's|this|that|these|those|they|their|them|he|she|his|her|such|both|neither|either|however|"
+    r"^\W*(it|its|it's|this|that|these|those|they|their|them|he|she|his|her|such|both|each|neither|either|however|"
     r"but|and|or|also|so|thus|therefore|hence|instead|meanwhile|moreover|furthermore|additionally|otherwise|"
     r"still|yet|then|likewise|similarly|conversely|consequently|nevertheless|nonetheless|besides|plus|"
     r"again|as a result|in contrast|on the other hand|by contrast|in addition|for that|for this)\b",

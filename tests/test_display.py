@@ -266,7 +266,8 @@ def test_a_quote_runs_on_over_the_sentences_continuing_it(tmp_path: Path, embedd
         "---\ntitle: Hornets and wasps\nsubjects: [Hornets, Wasps]\n---\n# Nests\n\n"
         "Hornets build their nests in hollow trees. This keeps the brood warm in winter. It also hides the "
         "nest from birds. They rarely leave it in the cold.\n\nThis is why hornet nests are hard to find.\n\n"
-        "Wasps build their nests under roofs of houses. However, Hornets never nest under roofs.\n")}, embedder)
+        "Wasps build their nests under roofs of houses. Each nest is made of chewed wood. However, Hornets never "
+        "nest under roofs.\n")}, embedder)
     snap = engine.snapshot()
     text = snap.version.docs["nests"].text
 
@@ -277,7 +278,8 @@ def test_a_quote_runs_on_over_the_sentences_continuing_it(tmp_path: Path, embedd
                                        "winter. It also hides the nest from birds.")
     assert quoted("It also") == "It also hides the nest from birds. They rarely leave it in the cold."
     assert quoted("They rarely") == "They rarely leave it in the cold."  # the next paragraph is not its thought
-    assert quoted("Wasps build") == "Wasps build their nests under roofs of houses."  # the other subject's
+    # "Each nest" is one of the nests just named; "However, Hornets ..." is the other subject's
+    assert quoted("Wasps build") == "Wasps build their nests under roofs of houses. Each nest is made of chewed wood."
     answer = ask(engine, "Where do hornets build their nests?")
     first = answer.citations[0]
     assert first.quote.startswith("Hornets build") and first.quote.endswith("from birds.")
