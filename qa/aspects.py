@@ -26,13 +26,14 @@ def stem(word: str) -> str:
     return word[:5]
 
 
+def generic(word: str) -> bool:
+    """A word that names no aspect of anything: a function word, a question word, or one of :data:`_GENERIC`
+    ('support', 'work', 'use')."""
+    return word in STOPWORDS or word in _GENERIC or word in QUESTION_WORDS
+
+
 def aspect_stems(text: str, exclude: frozenset[str] = frozenset()) -> list[str]:
-    return [
-        stem(w)
-        for w in words(text)
-        if len(w) >= 4 and w not in STOPWORDS and w not in _GENERIC and w not in QUESTION_WORDS and w not in exclude
-        and not w.isdigit()
-    ]
+    return [stem(w) for w in words(text) if len(w) >= 4 and not generic(w) and w not in exclude and not w.isdigit()]
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from qa.aspects import stem
+from qa.aspects import generic, stem
 from qa.text import QUESTION_WORDS, STOPWORDS, words
 
 if TYPE_CHECKING:
@@ -149,6 +149,18 @@ class Vocabulary:
         fuller = [w for w in self._versions if w.startswith(version + ".")]
         return min(fuller, key=lambda w: (-self.count[w], w)) if fuller else None
 
+    def base_of(self, word: str) -> str | None:
+        """The corpus word ``word`` is with a common ending (:data:`FORM_ENDINGS`; before one opening with a
+        vowel, less a final 'e'): 'cache' of 'caching', 'validate' of 'validating'. None when no such word."""
+        for ending in FORM_ENDINGS:
+            base = word[: -len(ending)]
+            if not word.endswith(ending) or len(base) < 3:
+                continue
+            for w in (base, base + "e") if ending[0] in "aeiou" else (base,):
+                if w in self.count:
+                    return w
+        return None
+
     def completion(self, word: str) -> str | None:
         """The corpus word ``word`` is a clipping of ('auth' of 'authentication', 'req' of 'requests'): the
         commonest one it starts, at least :data:`CLIPPED_LETTERS` letters longer; None when the corpus has the
@@ -268,8 +280,14 @@ def _known(snap: Snapshot, word: str, *, any_form: bool) -> bool:
         if word.endswith(suffix):
             forms.add(word[: -len(suffix)])
     vocab = snap.vocabulary
-    return (any(f in snap.idf for f in forms) or word in vocab.versioned or (any_form and vocab.known(word))
+    return (any(f in snap.idf for f in forms) or word in vocab.versioned or (any_form and _another_form(vocab, word))
             or word in snap.plain_words or _misspelt(vocab, word))
+
+
+def _another_form(vocab: Vocabulary, word: str) -> bool:
+    """Whether the corpus writes ``word`` in another form: with or without a common ending, or whole where it
+    is clipped ('auth'). Not merely a word of the same stem: 'graphql' is no form of 'graph'."""
+    return any(f(word) is not None for f in (vocab.form_of, vocab.base_of, vocab.completion))
 
 
 def _misspelt(vocab: Vocabulary, word: str) -> bool:
@@ -304,12 +322,17 @@ def unknown_names(snap: Snapshot, question: str, pieces: Callable[[str], int], *
     return out
 
 
-def central_names(question: str, names: list[str]) -> list[str]:
+def central_names(question: str, names: list[str], aspect_terms: Sequence[str] = ()) -> list[str]:
     """``names`` written as names (:func:`written_as_name`), when together they are at least
-    :data:`CENTRAL_SHARE` of the question's content words; else none."""
+    :data:`CENTRAL_SHARE` of the question's content words; else the names, however written, that are all the
+    question asks about (its ``aspect_terms`` but generic ones: 'Does FastAPI support mongodb?'); else none."""
     named = [n for n in names if written_as_name(n)]
     content = [w for w in words(question) if w not in STOPWORDS]
-    return named if named and len(named) >= CENTRAL_SHARE * len(content) else []
+    if named and len(named) >= CENTRAL_SHARE * len(content):
+        return named
+    asked = [t for t in aspect_terms if not generic(t)]
+    lows = {n.lower(): n for n in names}
+    return [lows[t] for t in asked] if asked and all(t in lows for t in asked) else []
 
 
 def written_as_name(tok: str) -> bool:

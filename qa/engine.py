@@ -340,7 +340,7 @@ class Engine:
         if not topic and (foreign := foreign_comparison(resolved, snap.catalog)) and snap.catalog.names:
             conf = 0.0  # the corpus compares other things; a passing mention is no answer
             unknown = [f"a comparison of {foreign[0]} and {foreign[1]}"]
-        elif central_names(resolved, unknown):
+        elif central_names(resolved, unknown, query.aspect_terms):
             conf = 0.0  # 'Express.js', 'Quart': the corpus has nothing on what the question is about
         elif not unknown and snap.catalog.names and (passing := passing_name(snap, resolved, self._word_pieces)):
             conf = 0.0  # the question is about something the corpus only names
