@@ -29,6 +29,8 @@ _WHY = re.compile(
     r"\s*[?.!]*\s*$",
     re.I,
 )
+# "when?", "and where?": asks the previous question's when (where, who, how) too.
+_WH = re.compile(_OPENER + r"(when|where|who|how)\s*[?.!]*\s*$", re.I)
 # "and the other one?": the previous question about the subject it did not name.
 _OTHER = re.compile(
     _OPENER + r"(?:(?:what|how)\s+about\s+|(?:same\s+)?(?:for|with|in)\s+)?the\s+other(?:\s+\w+)?\s*[?.!]*\s*$", re.I
@@ -135,6 +137,9 @@ def _resolve_bare(q: str, history: list[Turn], catalog: SubjectCatalog) -> tuple
             aspect = " ".join(analyse(base, catalog).aspect_terms)
             return f"Why do {_join(prev.subjects)} differ{f' on {aspect}' if aspect else ''}?", prev.qtype
         return f"Why: {base}?", prev.qtype
+    if (m := _WH.match(q)) and _QUESTION.match(base := prev.resolved.strip().rstrip(" ?.!")):
+        wh = m.group(1).lower()
+        return (prev.resolved if base.lower().endswith(f", and {wh}") else f"{base}, and {wh}?"), prev.qtype
     if _OTHER.match(q):
         other = _other_subject(history, catalog)
         if other is None:

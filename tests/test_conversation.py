@@ -154,6 +154,17 @@ def test_why_asks_the_previous_question_with_its_reasons(web: SubjectCatalog, fo
     assert "faster" in query.aspect_terms
 
 
+@pytest.mark.parametrize(("follow_up", "resolved"), [
+    ("when?", "Who created Flask, and when?"), ("And where?", "Who created Flask, and where?"),
+    ("how?", "Who created Flask, and how?"),
+])
+def test_a_bare_question_word_asks_the_previous_question_s_too(web: SubjectCatalog, follow_up: str, resolved: str) -> None:
+    history = [turn("Who created Flask?", web)]
+    assert resolve(follow_up, history, web)[0] == resolved
+    assert resolve(follow_up, [turn(resolved, web)], web)[0] == resolved  # asked twice, the same
+    assert resolve("when?", [turn("Compare Flask and FastAPI", web)], web)[0] != "Compare Flask and FastAPI, and when?"
+
+
 def test_why_does_not_presuppose_the_previous_answer(web: SubjectCatalog) -> None:
     history = [turn("Does FastAPI have a built-in ORM?", web)]
     assert resolve("why not?", history, web) == ("Does FastAPI have a built-in ORM, and why?", "fact")
