@@ -47,9 +47,15 @@ NUMBER = re.compile(r"\d")
 YEAR = re.compile(r"\b(?:1[0-9]\d\d|20\d\d)s?\b")
 MID_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+")  # a capitalised word mid-sentence: someone or something named
 WANTS_NUMBER = re.compile(r"\bhow (?:many|much|long|old|fast|big|large|far|often)\b|\bwhat (?:percentage|number|"
-                          r"size|version|amount)\b|\bwhich version\b", re.I)
+                          r"size|amount)\b|\bversions?\b", re.I)
 WANTS_YEAR = re.compile(r"\bwhen\b|\bwhat (?:year|date|century|decade)\b|\bwhich (?:year|century)\b", re.I)
-WANTS_NAME = re.compile(r"\bwho(?:m|se)?\b", re.I)
+# "Who ...?", and "Which library ...?": a thing known by its name (a library, a company, a country ...).
+WANTS_NAME = re.compile(
+    r"\bwho(?:m|se)?\b|\b(?:which|what)\s+(?:\w+\s+)?(?:librar(?:y|ies)|packages?|modules?|extensions?|plugins?|"
+    r"tools?|frameworks?|servers?|databases?|languages?|compan(?:y|ies)|organi[sz]ations?|teams?|groups?|"
+    r"countr(?:y|ies)|cit(?:y|ies)|persons?|people)\b",
+    re.I,
+)
 # "Who made X?" asks for its maker, as a sentence says it: "was created by Armin Ronacher", "written by Tolkien".
 _MAKING = (r"(?:made|makes?|creat(?:ed|es?)|wr(?:ote|ites?|itten)|develop(?:ed|s)?|found(?:ed|s)?|buil[dt]s?|"
            r"design(?:ed|s)?|invent(?:ed|s)?|authored|start(?:ed|s)?|launch(?:ed|es)?|establish(?:ed|es)?|"

@@ -9,6 +9,8 @@ from qa.cues import (
     ADVICE,
     HOWTO,
     WANTS_MAKER,
+    WANTS_NAME,
+    WANTS_NUMBER,
     alternatives,
     asks_quantity,
     classified_term,
@@ -210,3 +212,23 @@ def test_questions_asking_what_something_is_for(question: str, term: str | None)
 )
 def test_a_unit_says_what_something_is_for(text: str, says: bool) -> None:
     assert states_purpose(text, "Pydantic") is says
+
+
+@pytest.mark.parametrize(
+    ("question", "number", "name"),
+    [
+        ("What is the latest version of Flask?", True, False),
+        ("Which Python versions does FastAPI support?", True, False),
+        ("How many stars does Flask have?", True, False),
+        ("Who created Flask?", False, True),
+        ("What libraries does Flask use that FastAPI does not?", False, True),
+        ("Which companies use FastAPI?", False, True),
+        ("In what country is Normandy located?", False, True),
+        ("What is Flask?", False, False),
+        ("Which is faster?", False, False),
+    ],
+)
+def test_the_kind_of_answer_a_question_wants(question: str, number: bool, name: bool) -> None:
+    """A number for an amount or a version; a name for who, and for which library, company, country ..."""
+    assert bool(WANTS_NUMBER.search(question)) is number
+    assert bool(WANTS_NAME.search(question)) is name
