@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -363,6 +363,13 @@ def compound(word: str, pieces: Callable[[str], int]) -> bool:
                                   for i in range(n, len(word) - n + 1))
 
 
+def _joined(snap: Snapshot, units: Iterable[int], name: str, subject_words: set[str]) -> bool:
+    """Whether one of ``units`` writes ``name`` joined to a word of a subject the question names: 'Flask-CORS'
+    is the subject's own way of doing CORS, which "How do I handle CORS in Flask?" asks about."""
+    joined = re.compile(rf"\b(?:{'|'.join(map(re.escape, subject_words))})[-_]{re.escape(name)}\b", re.I)
+    return bool(subject_words) and any(joined.search(snap.unit_text[u]) for u in units)
+
+
 def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) -> str | None:
     """The name a question asks about when the corpus mentions it only in passing: written like a name and no
     common word, no subject of the corpus, held by a few evidence units, none of which holds anything else
@@ -383,6 +390,6 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         subject_words = {w for name in snap.catalog.mentioned(question) for w in words(name)}
         rest = [w for w in words(question) if w not in STOPWORDS and w not in _QUESTION_START
                 and w != low and w not in subject_words and len(w) > 2]
-        if rest and not any(snap.holding(holders, w).any() for w in rest):
+        if rest and not any(snap.holding(holders, w).any() for w in rest) and not _joined(snap, holders, low, subject_words):
             return tok
     return None

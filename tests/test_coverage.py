@@ -165,6 +165,16 @@ def test_a_name_mentioned_in_passing_is_not_a_subject(engine: Engine, question: 
 
 
 @pytest.mark.slow
+def test_a_passing_name_written_as_part_of_the_asked_subject_is_answered(engine: Engine) -> None:
+    """The corpus names CORS once, as 'Flask-CORS (cross-origin requests)' in Flask's list of extensions: Flask's
+    own way of doing it, which the question asks for; of FastAPI it says nothing."""
+    answer = engine.ask("How do I handle CORS in Flask?")
+    assert not answer.abstained and any("Flask-CORS" in c.quote for c in answer.citations), answer.answer
+    answer = engine.ask("how do i configure CORS middleware in fastapi")
+    assert answer.abstained and "only in passing" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
 def test_a_question_defining_a_passing_name_is_still_answered(engine: Engine) -> None:
     assert not engine.ask("What is SQLModel?").abstained
 
