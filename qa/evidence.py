@@ -234,7 +234,11 @@ def _misfits(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
         return [code_misfits and code[u] for u in units]
     names = (*query.subjects, *(n for n in snap.catalog.names if n not in query.subjects))
     fits = (None, *query.subjects)
-    return [(code_misfits and code[u]) or unit_subject(snap, u, names) not in fits for u in units]
+    lead = snap.unit_lead_subject
+    # a unit naming two subjects is said of the one it names first ("FastAPI was first released ... overtaking
+    # Flask" is no answer to when Flask was)
+    return [(code_misfits and code[u]) or unit_subject(snap, u, names) not in fits or lead[u] not in fits
+            for u in units]
 
 
 def _lead(snap: Snapshot, scored: list[Scored], query: Query) -> Scored | None:

@@ -307,6 +307,8 @@ def test_a_definition_question_no_sentence_answers_is_not_led_by_a_bare_list(eng
         ("Which template engine does FastAPI use?", "Flask"),  # ... is about who created Flask
         # "You need Flask-SocketIO for WebSockets" names no subject: the sentence before it says it is Flask's
         ("How do I handle websockets in FastAPI?", "Flask"),
+        # "FastAPI was first released in December 2018 ... overtaking Flask": said of the subject it names first
+        ("When was Flask first released?", "FastAPI"),
     ],
 )
 def test_a_question_about_one_subject_is_not_led_by_another(engine: Engine, question: str, other: str) -> None:
