@@ -225,19 +225,19 @@ def unit_subject(snap: Snapshot, unit: int, subjects: tuple[str, ...]) -> str | 
 
 def _misfits(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
     """Per unit, whether it is no answer to ``query`` whatever its score (see :func:`select_claims`)."""
-    code = snap.unit_is_code
+    code, piece = snap.unit_is_code, snap.unit_piece
     if len(query.subjects) >= 2:
         # a comparison: each subject's side, code included, is chosen for itself; advice is no code
-        return [code[u] and query.qtype == "recommendation" for u in units]
+        return [piece[u] or (code[u] and query.qtype == "recommendation") for u in units]
     code_misfits = query.qtype != "howto"
     if not query.subjects:
-        return [code_misfits and code[u] for u in units]
+        return [piece[u] or (code_misfits and code[u]) for u in units]
     names = (*query.subjects, *(n for n in snap.catalog.names if n not in query.subjects))
     fits = (None, *query.subjects)
     lead = snap.unit_lead_subject
     # a unit naming two subjects is said of the one it names first ("FastAPI was first released ... overtaking
     # Flask" is no answer to when Flask was)
-    return [(code_misfits and code[u]) or unit_subject(snap, u, names) not in fits or lead[u] not in fits
+    return [piece[u] or (code_misfits and code[u]) or unit_subject(snap, u, names) not in fits or lead[u] not in fits
             for u in units]
 
 

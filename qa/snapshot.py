@@ -4,6 +4,7 @@ stems, subjects, aspects, cues, table cells, freshness), which retrieval and ans
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Hashable
 from functools import cached_property
 from typing import Any, TypeVar
@@ -26,6 +27,8 @@ MEMO_SIZE = 10_000  # entries of each kind a snapshot keeps (see Snapshot.memo)
 # A quote runs on over at most this many sentences that continue its sentence's thought (Snapshot.quote_span).
 CONTINUING_SENTENCES = 2
 
+
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$")  # how a sentence ends
 
 class Snapshot:
     """A loaded index version plus what is derived from it once at load (subjects, unit words, IDF).
@@ -54,6 +57,7 @@ class Snapshot:
         # (the subjects the nearest one naming any names): "You need Flask-SocketIO for WebSockets" after
         # "Flask does not support WebSockets."
         same_paragraph = np.zeros(len(version.units), dtype=bool)
+        same_line = np.zeros(len(version.units), dtype=bool)  # unit u goes on the line unit u - 1 ends
         self.unit_context_subjects: list[frozenset[str]] = []
         df: dict[str, int] = {}
         for u, (ci, start, end) in enumerate(version.units):
@@ -79,6 +83,7 @@ class Snapshot:
                 gap = doc_text[int(version.units[u - 1][2]):start]
                 same_paragraph[u] = (prev.doc_id == version.chunks[ci].doc_id and prev.section == version.chunks[ci].section
                                      and not gap.strip() and "\n\n" not in gap)
+                same_line[u] = same_paragraph[u] and "\n" not in gap
             before = (self.unit_subjects[u - 1] or self.unit_context_subjects[u - 1]) if same_paragraph[u] else frozenset()
             self.unit_context_subjects.append(before)
             for t in toks:
@@ -172,6 +177,15 @@ class Snapshot:
         # Per-unit features as arrays, so a question's evidence is scored in a few vector operations.
         kinds = np.array(version.unit_kinds, dtype=object)
         self.unit_short = (np.array(self.unit_nwords) < 5) & (kinds != "row")  # a fragment, not a claim
+        # The pieces of a sentence too long for a chunk, which chunking split at words: each is a sentence that
+        # does not end and goes on in the next unit, on the same line ('Sources referenced ... added in FastAPI' |
+        # '0.135.0), PyPI BigQuery ...'). No claim: a quote opening or ending mid-sentence says nothing whole.
+        open_end = np.array([k == "sentence" and not _SENTENCE_END.search(t) for k, t in zip(kinds, self.unit_text,
+                                                                                             strict=True)], dtype=bool)
+        cut = np.zeros(len(kinds), dtype=bool)
+        cut[:-1] = open_end[:-1] & same_line[1:]  # unit u goes on in unit u + 1
+        self.unit_piece = cut.copy()
+        self.unit_piece[1:] |= cut[:-1]
         self.unit_is_code = kinds == "code"
         self.unit_advice = np.array(advice, dtype=bool)
         self.unit_howto = np.array(howto, dtype=bool)

@@ -288,6 +288,22 @@ def test_a_quote_runs_on_over_the_sentences_continuing_it(tmp_path: Path, embedd
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))  # no sentence is cited twice
 
 
+def test_the_pieces_of_a_sentence_split_at_words_are_no_claims(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """A sentence too long for a chunk is split at words; its pieces open or end mid-sentence, so none is cited
+    while whole sentences answer (on another line, a unit without a full stop is a line of its own)."""
+    listing = ", ".join(f"survey {i} of hornet nests in hollow trees" for i in range(60))
+    engine = engine_over(tmp_path, {"nests.md": (
+        "---\ntitle: Hornets\nsubjects: [Hornets, Wasps]\n---\n# Nests\n\n"
+        f"Hornets build their nests in hollow trees. Sources include {listing}.\n\n"
+        "Date: 2020-01-01\nHornets nest in hollow trees in winter too.\n")}, embedder)
+    snap = engine.snapshot()
+    pieces = [t for u, t in enumerate(snap.unit_text) if snap.unit_piece[u]]
+    assert len(pieces) >= 2 and pieces[0].startswith("Sources include") and pieces[-1].endswith("hollow trees.")
+    assert "".join(pieces).replace(" ", "") == f"Sources include {listing}.".replace(" ", "")
+    answer = ask(engine, "Where do hornets build their nests?")
+    assert answer.citations and not any(c.quote in pieces for c in answer.citations), answer.answer
+
+
 def check_display(text: str) -> bool:
     return bool(text) and text == text.strip() and "///" not in text
 
