@@ -11,8 +11,8 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from qa.aspects import Aspect, aspect_stems, row_cells, stem
-from qa.cues import WANTS_NUMBER, alternatives, asks_quantity, is_yes_no, negative
+from qa.aspects import Aspect, aspect_stems, generic, row_cells, stem
+from qa.cues import AMOUNT_WORDS, WANTS_NUMBER, alternatives, asks_quantity, is_yes_no, negative
 from qa.query import Query
 from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
@@ -210,6 +210,10 @@ def _fact_disagreements(
     is the nearest in meaning ('How fast is X?' -> 'Performance (requests per second)')."""
     quantity = asks_quantity(query.text) or bool(WANTS_NUMBER.search(query.text))
     sims = snap.fact_key_vecs @ qvec if snap.fact_key_vecs is not None else None
+    # What the question names to measure, in the corpus's words: an aspect's statements must hold it for the
+    # aspect to be meant by meaning ("How fast is X?" means requests per second, "What is X's throughput?" too,
+    # where the statements say "throughput"; "How many downloads does X get?" does not).
+    measure = [t for t in query.aspect_terms if t in snap.idf and t not in AMOUNT_WORDS and not generic(t)]
     relation = bool(_ASKS_RELATION.search(query.text))
     found = [(said[0][1].subject, said) for said in snap.differing if said[0][1].subject in subjects]
     best: dict[str, float] = {}
@@ -226,7 +230,8 @@ def _fact_disagreements(
             asked = key_stems <= qstems or (quantity and bool(qstems & stems))
             if not asked and quantity and sims is not None:
                 sim = float(sims[snap.fact_keys[first.key]])
-                asked = sim >= MEANS_ASPECT and sim >= best[subject] - 0.02
+                asked = (sim >= MEANS_ASPECT and sim >= best[subject] - 0.02
+                         and all(any(t in snap.unit_words[u] for u, _f in said) for t in measure))
         elif first.kind == "version":
             asked = bool(qstems & stems - {"versi"}) and (quantity or "versi" in qstems or bool(_VERSION.search(query.text)))
         else:

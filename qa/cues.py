@@ -33,6 +33,12 @@ def asks_quantity(question: str) -> bool:
     return bool(_QUANTITY.search(question))
 
 
+# Words asking for an amount without naming what is measured ("how fast", "numbers", "bigger").
+AMOUNT_WORDS = frozenset("""how many much fast quick quickly slow big large popular old heavy number numbers count
+    figures benchmark benchmarks stats statistics minimum maximum faster slower quicker bigger larger smaller more
+    less""".split())
+
+
 # Generic English wording of advice ("choose X when", "ideal for") and of instructions.
 ADVICE = re.compile(
     r"\b(choose|choice|ideal|suitable|suited|best for|good (?:choice|fit|option)|go[- ]to|recommend|advisable|"

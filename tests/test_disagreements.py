@@ -47,6 +47,9 @@ def only_conflict(answer: Answer, subject: str) -> Conflict:
     ("wordings", "subject", "measure"),
     [
         (("How fast is FastAPI?", "How many requests per second can FastAPI handle?"), "FastAPI", "requests per second"),
+        # 'throughput' is the sources' own word for it
+        (("What is FastAPI's throughput?", "How many requests per second can FastAPI handle?"), "FastAPI",
+         "requests per second"),
         (("How popular is Flask on GitHub?", "how many github stars does flask have"), "Flask", "github stars"),
     ],
 )
@@ -78,6 +81,9 @@ def test_what_a_subject_is_built_on_reads_as_a_heading(engine: Engine) -> None:
         "Is Flask a WSGI or an ASGI framework?",
         "What does FastAPI validate request bodies with?",
         "Who created Flask?",
+        # another measure than the sources' differing ones: not the nearest of those in meaning
+        "How many downloads does Flask get?",
+        "How much memory does a Flask worker use?",
     ],
 )
 def test_no_disagreement_where_the_sources_agree(engine: Engine, question: str) -> None:
