@@ -166,7 +166,7 @@ def conflicts(
     yes_no = bool(qstems) and is_yes_no(query.text)
     forms = _forms(snap, qstems) if yes_no else frozenset()
     on_aspect = [u for u, ok in zip(top_units, near, strict=True)
-                 if ok and (snap.unit_stems[u] & qstems or (yes_no and snap.unit_words[u] & forms))]
+                 if ok and (not qstems.isdisjoint(snap.unit_stems[u]) or (yes_no and not forms.isdisjoint(snap.unit_words[u])))]
     alts = alternatives(query)
     if alts:  # claims in the alternatives' own words, however short ("Complex framework.")
         seen, wanted = set(on_aspect), set(alts)

@@ -30,7 +30,7 @@ from qa.coverage import (
 )
 from qa.embedding import CachedQueryEmbedder, Embedder, create_embedder
 from qa.errors import InvalidQuestionError, QAError
-from qa.evidence import abstains, confidence, rerank, score_units, select_claims
+from qa.evidence import abstains, confidence, rerank, score_units, select_claims, subject_among_all
 from qa.gaps import Gap, find_gaps
 from qa.index import IndexVersion
 from qa.layout import build_lock, live_version_dir
@@ -136,6 +136,7 @@ class Engine:
             version = IndexVersion.load(self.settings.index_dir, model_id=self.embedder.model_id, dim=self.embedder.dim)
             new = Snapshot(version)
             new.embed_fact_keys(self.embedder.embed)
+            subject_among_all(new)  # made here, not by the first question
             self._snapshot = new  # one reference swap: in-flight requests keep the snapshot they hold
             log.info("loaded index version %s (%d chunks)", version.name, len(version.chunks))
             return new

@@ -223,6 +223,13 @@ def unit_subject(snap: Snapshot, unit: int, subjects: tuple[str, ...]) -> str | 
     return None
 
 
+def subject_among_all(snap: Snapshot) -> list[str | None]:
+    """Per unit, :func:`unit_subject` among all the corpus's subjects (in any order: the same one), made once
+    per snapshot: questions ask it of hundreds of units."""
+    names = tuple(snap.catalog.names)
+    return snap.memo("subject_among_all", names, lambda: [unit_subject(snap, u, names) for u in range(len(snap.unit_text))])
+
+
 def _misfits(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
     """Per unit, whether it is no answer to ``query`` whatever its score (see :func:`select_claims`)."""
     code, piece = snap.unit_is_code, snap.unit_piece
@@ -232,13 +239,12 @@ def _misfits(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
     code_misfits = query.qtype != "howto"
     if not query.subjects:
         return [piece[u] or (code_misfits and code[u]) for u in units]
-    names = (*query.subjects, *(n for n in snap.catalog.names if n not in query.subjects))
+    about = subject_among_all(snap)
     fits = (None, *query.subjects)
     lead = snap.unit_lead_subject
     # a unit naming two subjects is said of the one it names first ("FastAPI was first released ... overtaking
     # Flask" is no answer to when Flask was)
-    return [piece[u] or (code_misfits and code[u]) or unit_subject(snap, u, names) not in fits or lead[u] not in fits
-            for u in units]
+    return [piece[u] or (code_misfits and code[u]) or about[u] not in fits or lead[u] not in fits for u in units]
 
 
 def _lead(snap: Snapshot, scored: list[Scored], query: Query) -> Scored | None:
@@ -272,9 +278,8 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query) -> Scored | None:
         lists = [s for s in scored if s.chunk_cos >= nearest
                  and enumerates(snap.unit_text[s.unit], item=kinds[s.unit] == "item")]
         # "Which X does A use that B does not?": the list of the subject asked about, the one named first.
-        names = (*query.subjects, *(n for n in snap.catalog.names if n not in query.subjects))
-        return min(lists, key=lambda s: unit_subject(snap, s.unit, names) not in (None, *query.subjects[:1]),
-                   default=None)
+        about = subject_among_all(snap)
+        return min(lists, key=lambda s: about[s.unit] not in (None, *query.subjects[:1]), default=None)
     return None
 
 

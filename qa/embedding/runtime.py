@@ -52,6 +52,10 @@ class OnnxSession:
         opts.log_severity_level = 3
         if not self.spin:
             opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        else:
+            # Spin between the operators of a run, not after it: the rest of an answer (and any other process)
+            # needs the core the pool thread would spin on until the next question.
+            opts.add_session_config_entry("session.force_spinning_stop", "1")
         if self.profile_dir is not None:
             opts.enable_profiling = True
             opts.profile_file_prefix = str(self.profile_dir / "onnxruntime")
