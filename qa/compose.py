@@ -319,8 +319,10 @@ def _stands_alone(snap: Snapshot, unit: int) -> bool:
     opening by pointing back ("It", "However"); any other kind of unit."""
     if snap.version.unit_kinds[unit] not in ("sentence", "item"):
         return True
-    own = snap.unit_text[unit]
-    return BACK_REFERENCE.match(own) is None and (snap.unit_nwords[unit] >= SHORT_UNIT_WORDS or own.endswith(":"))
+    sentence = snap.sentence_units(unit)  # whole, where a line wrap cut it
+    own = snap.unit_text[sentence[-1]]
+    return BACK_REFERENCE.match(snap.unit_text[sentence[0]]) is None and (
+        sum(snap.unit_nwords[u] for u in sentence) >= SHORT_UNIT_WORDS or own.endswith(":"))
 
 
 def context_span(snap: Snapshot, unit: int) -> tuple[int, int] | None:
@@ -338,7 +340,7 @@ def context_span(snap: Snapshot, unit: int) -> tuple[int, int] | None:
     if _stands_alone(snap, unit):
         return None
     section = version.chunks[ci].section
-    prev = unit - 1
+    prev = int(snap.quote_first[unit]) - 1
     while prev >= 0 and snap.unit_doc[prev] == snap.unit_doc[unit] and version.chunks[int(version.units[prev][0])].section == section:
         if kind == "item" and version.unit_kinds[prev] == "item" and unit - prev < 50:
             prev -= 1  # an item of the same list: the sentence leading into the list says what it lists

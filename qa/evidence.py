@@ -292,13 +292,13 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
     floor = best - CLAIM_MARGIN
     picked: list[Scored] = []
 
-    last = snap.quote_last
+    first, last = snap.quote_first, snap.quote_last
 
     def diverse(s: Scored) -> bool:
         if snap.unit_text[s.unit] in (snap.unit_text[p.unit] for p in picked):
             return False
         # A unit another claim quotes already (as the sentence continuing it), or whose quote runs into one.
-        if any(p.unit <= last[s.unit] and s.unit <= last[p.unit] for p in picked):
+        if any(first[p.unit] <= last[s.unit] and first[s.unit] <= last[p.unit] for p in picked):
             return False
         return all(float(vecs[s.unit] @ vecs[p.unit]) < 0.9 for p in picked)
 

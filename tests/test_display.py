@@ -286,6 +286,39 @@ def test_a_quote_runs_on_over_the_sentences_continuing_it(tmp_path: Path, embedd
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))  # no sentence is cited twice
 
 
+def test_a_quote_holds_a_sentence_a_hard_line_wrap_cut_whole(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """Text wrapped in short lines (from a PDF's narrow columns) is cut at each short line by the chunker; a
+    quote of any piece is the whole sentence: the pieces before and after it in its paragraph, while one ends
+    with no terminal punctuation and the next opens in lower case or it ends with a function word or a hyphen.
+    A short title-like line before a sentence that opens in upper case stays apart."""
+    engine = engine_over(tmp_path, {"epidemic.md": (
+        "---\ntitle: The great epidemic\n---\n# Toll\n\n"
+        "Key findings\nThe epidemic spread along the railways.\n"
+        "Total deaths in the epidemic were estimated at\n50 million and were arguably as high\n"
+        "as 100 million in all re-\ngions of the world.\nMost victims were young adults.\n")}, embedder)
+    snap = engine.snapshot()
+    text = snap.version.docs["epidemic"].text
+
+    def unit(opening: str) -> int:
+        return next(u for u, t in enumerate(snap.unit_text) if t.startswith(opening))
+
+    whole = ("Total deaths in the epidemic were estimated at\n50 million and were arguably as high\n"
+             "as 100 million in all re-\ngions of the world.")
+    assert snap.unit_text[unit("Total deaths")] != whole  # the chunker cut it at its short lines
+    for piece in ("Total deaths", "50 million", "as 100", "gions"):
+        assert text[slice(*snap.quote_span(unit(piece)))] == whole
+    assert text[slice(*snap.quote_span(unit("Key findings")))] == "Key findings"
+    assert text[slice(*snap.quote_span(unit("The epidemic")))] == "The epidemic spread along the railways."
+    assert text[slice(*snap.quote_span(unit("Most victims")))] == "Most victims were young adults."
+    assert list(snap.sentence_units(unit("50 million"))) == list(range(unit("Total deaths"), unit("gions") + 1))
+    answer = ask(engine, "How many deaths did the epidemic cause?")
+    assert any(c.quote == whole for c in answer.citations)
+    cited = next(c for c in answer.citations if c.quote == whole)
+    assert cited.context is None and cited.display == " ".join(whole.split())  # it stands alone, whole
+    spans = sorted((c.start, c.end) for c in answer.citations)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))  # no piece is cited twice
+
+
 def check_display(text: str) -> bool:
     return bool(text) and text == text.strip() and "///" not in text
 
