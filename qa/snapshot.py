@@ -198,6 +198,7 @@ class Snapshot:
         # corpus about FastAPI says nothing about who made it.
         self.unit_name = np.array([self._names_other(t) for t in self.unit_text], dtype=bool)
         self.unit_points_back = np.array([bool(POINTS_BACK.match(t)) for t in self.unit_text], dtype=bool)
+        self.unit_same_paragraph = same_paragraph  # the unit goes on the paragraph of the unit before it
         self.quote_first, self.quote_last = self._quote_spans(same_paragraph)
         self.unit_ncontent = np.array([len(ws - STOPWORDS) for ws in self.unit_words], dtype=np.float64)
         self.section_words = [frozenset(words(" ".join(c.section))) for c in version.chunks]
@@ -261,11 +262,13 @@ class Snapshot:
             last += 1
         return range(int(self.quote_first[unit]), last + 1)
 
-    def quote_span(self, unit: int) -> tuple[int, int]:
+    def quote_span(self, unit: int, through: tuple[int, int] | None = None) -> tuple[int, int]:
         """What a citation of ``unit`` quotes, as a span of its document's text: the unit's sentence whole and
-        the sentences that continue its thought (:meth:`_quote_spans`)."""
+        the sentences that continue its thought (:meth:`_quote_spans`), or, with ``through``, the units from
+        its first to its last (a claim's quote, which the question may lengthen: ``qa.evidence.claim_units``)."""
         units = self.version.units
-        return int(units[int(self.quote_first[unit])][1]), int(units[int(self.quote_last[unit])][2])
+        first, last = through or (int(self.quote_first[unit]), int(self.quote_last[unit]))
+        return int(units[first][1]), int(units[last][2])
 
     def _names_other(self, text: str) -> bool:
         """Whether ``text`` names something mid-sentence (:data:`MID_NAME`) that is none of the subjects."""
