@@ -86,11 +86,12 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
     by_unit: dict[int, int] = {}
     used: set[int] = set()
 
-    def cite(u: int) -> int:
+    def cite(u: int, through: tuple[int, int] | None = None) -> int:
+        """The number of the citation of unit ``u`` (quoting the units ``through``, for a claim)."""
         used.add(u)
         if u in by_unit:
             return by_unit[u]
-        fields = snap.memo("citation", u, lambda: _citation_fields(snap, u))
+        fields = snap.memo("citation", (u, through), lambda: _citation_fields(snap, u, through))
         n = len(citations) + 1
         citations.append(Citation(n=n, score=round(evidence.scores.get(u, 0.0), 4),
                                   outdated=_is_outdated(fields["published"], params), **fields))
@@ -102,16 +103,20 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
     def render(claim: Claim) -> tuple[str, list[int]]:
         units = sorted(claim.units, key=lambda u: _published(snap, u), reverse=True)
         u = units[0]
-        u_start, u_end = snap.quote_span(u)
+
+        def through(x: int) -> tuple[int, int] | None:  # what the question lengthened: its representative's quote
+            return claim.through if x == claim.units[0] else None
+
+        u_start, u_end = snap.quote_span(u, through(u))
         if (snap.doc_of(u).doc_id, u_start, u_end) in shown_spans:
             return "", []  # the answer has shown it already, as another claim's context
-        cited = [cite(u) for u in units]
+        cited = [cite(x, through(x)) for x in units]
         marks = "".join(f"[{n}]" for n in cited)
         first = citations[cited[0] - 1]
         shown = first.display
         ctx = (first.doc_id, first.context_start, first.context_end) if first.context_start is not None else None
         if ctx in shown_spans:
-            shown = unit_display(snap, u, context=False)  # its context is a sentence the answer has shown
+            shown = unit_display(snap, u, context=False, through=through(u))  # its context: shown already
         shown_spans.add((first.doc_id, first.start, first.end))
         if ctx is not None and version.unit_kinds[u] != "row":
             shown_spans.add(ctx)
@@ -246,20 +251,21 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
     )
 
 
-def _citation_fields(snap: Snapshot, u: int) -> dict[str, Any]:
-    """What a citation of unit ``u`` says that depends on the index alone (all but its number, score and
-    whether it is outdated today)."""
+def _citation_fields(snap: Snapshot, u: int, through: tuple[int, int] | None = None) -> dict[str, Any]:
+    """What a citation of unit ``u`` (quoting the units ``through``, for a claim) says that depends on the
+    index alone (all but its number, score and whether it is outdated today)."""
     version = snap.version
     chunk = version.chunks[int(version.units[u][0])]
     doc = version.docs[chunk.doc_id]
-    start, end = snap.quote_span(u)
+    start, end = snap.quote_span(u, through)
     quote = doc.text[start:end]
-    ctx = context_span(snap, u)
+    ctx = context_span(snap, u, through)
     return dict(
         doc_id=doc.doc_id, title=doc.title, publisher=doc.publisher, url=doc.url, published=doc.published,
         section=section_path(doc.title, chunk.section), quote=quote, start=start, end=end,
         link=text_fragment_link(doc.url, quote), context=doc.text[ctx[0]:ctx[1]] if ctx else None,
-        context_start=ctx[0] if ctx else None, context_end=ctx[1] if ctx else None, display=unit_display(snap, u),
+        context_start=ctx[0] if ctx else None, context_end=ctx[1] if ctx else None,
+        display=unit_display(snap, u, through=through),
     )
 
 
@@ -319,15 +325,19 @@ def _stands_alone(snap: Snapshot, unit: int) -> bool:
     opening by pointing back ("It", "However"); any other kind of unit."""
     if snap.version.unit_kinds[unit] not in ("sentence", "item"):
         return True
-    own = snap.unit_text[unit]
-    return BACK_REFERENCE.match(own) is None and (snap.unit_nwords[unit] >= SHORT_UNIT_WORDS or own.endswith(":"))
+    sentence = snap.sentence_units(unit)  # whole, where a line wrap cut it
+    own = snap.unit_text[sentence[-1]]
+    return BACK_REFERENCE.match(snap.unit_text[sentence[0]]) is None and (
+        sum(snap.unit_nwords[u] for u in sentence) >= SHORT_UNIT_WORDS or own.endswith(":"))
 
 
-def context_span(snap: Snapshot, unit: int) -> tuple[int, int] | None:
+def context_span(snap: Snapshot, unit: int, through: tuple[int, int] | None = None) -> tuple[int, int] | None:
     """What a unit needs to stand alone, as a span of its document's text: a table row's header row; for a
     sentence or list item that is short or opens by pointing back ("It", "However"), the sentence before it
-    in its section (for a list item, the sentence that leads into its list). None when it stands alone."""
+    in its section (for a list item, the sentence that leads into its list). None when it stands alone.
+    ``through``: the units a claim's quote runs over (``Claim.through``), whose first is what must stand alone."""
     version = snap.version
+    unit = through[0] if through else unit
     ci, start, _ = (int(x) for x in version.units[unit])
     kind = version.unit_kinds[unit]
     text = snap.doc_of(unit).text
@@ -338,7 +348,7 @@ def context_span(snap: Snapshot, unit: int) -> tuple[int, int] | None:
     if _stands_alone(snap, unit):
         return None
     section = version.chunks[ci].section
-    prev = unit - 1
+    prev = int(snap.quote_first[unit]) - 1
     while prev >= 0 and snap.unit_doc[prev] == snap.unit_doc[unit] and version.chunks[int(version.units[prev][0])].section == section:
         if kind == "item" and version.unit_kinds[prev] == "item" and unit - prev < 50:
             prev -= 1  # an item of the same list: the sentence leading into the list says what it lists
@@ -412,9 +422,9 @@ def named_sections(snap: Snapshot, query: Query, scores: dict[int, float]) -> di
     return out
 
 
-def unit_display(snap: Snapshot, unit: int, *, context: bool = True) -> str:
+def unit_display(snap: Snapshot, unit: int, *, context: bool = True, through: tuple[int, int] | None = None) -> str:
     """A unit as people read it (:mod:`qa.display`): with what it needs to stand alone (:func:`context_span`)
-    and its links resolved; a code block whole, fenced."""
+    and its links resolved; a code block whole, fenced. ``through``: the units a claim's quote runs over."""
     version = snap.version
     _, start, end = (int(x) for x in version.units[unit])
     doc = snap.doc_of(unit)
@@ -426,11 +436,11 @@ def unit_display(snap: Snapshot, unit: int, *, context: bool = True) -> str:
     if kind == "row":
         return table_row(version.unit_contexts[unit], snap.unit_text[unit], resolve)
     # A unit of markup alone ('<br>') has no display text of its own: its words as written, then.
-    quoted = doc.text[slice(*snap.quote_span(unit))]  # with the sentences that continue it
+    quoted = doc.text[slice(*snap.quote_span(unit, through))]  # with the sentences that continue it
     shown = display(quoted, resolve) or " ".join(quoted.split())
-    if not context or _stands_alone(snap, unit):
+    if not context or _stands_alone(snap, through[0] if through else unit):
         return shown
-    if (ctx := context_span(snap, unit)) is not None and (before := display(doc.text[ctx[0]:ctx[1]], resolve)):
+    if (ctx := context_span(snap, unit, through)) is not None and (before := display(doc.text[ctx[0]:ctx[1]], resolve)):
         return f"{before} {shown}"
     # Nothing before it in its section ("- Learning curve steeper for beginners" right under "### Cons"):
     # the headings it sits under say what it is about ("FastAPI Analysis > Cons: Learning curve ...").

@@ -26,7 +26,7 @@ from qa.query import Query
 from qa.ranker import FEATURES, QUESTION_FEATURES, question_features, shipped_models, unit_features
 from qa.retrieval import RERANK_CHUNKS, Candidate, Fusion, rerank_features, shipped_fusion
 from qa.snapshot import Snapshot
-from qa.text import STOPWORDS, words
+from qa.text import QUESTION_WORDS, STOPWORDS, words
 
 # The units of this many best chunks are candidates: in long articles the answer is often in a chunk ranked
 # well below the first few (COVID-QA's dev split: a unit of the top 14 chunks holds it for 333 of 417
@@ -41,6 +41,11 @@ EXTRA_UNITS = 24
 # dev split of the sets the ranker is trained on, where it keeps what the hand-weighted score kept on average.
 CLAIM_MARGIN = 3.0
 SUBJECT_MARGIN = 1.5
+# A claim's quote takes in the sentence just after it and the one just before it in its paragraph when that
+# sentence holds words of the question the quote lacks, weighing (by IDF) at least this share of the question's
+# content words: the question asks about both sentences, and the answer is often in the one beside the sentence
+# that restates the question (chosen on the dev splits: see docs/evaluation.md, round 8).
+NEIGHBOUR_SHARE = 0.1
 
 
 class Scored(NamedTuple):  # a tuple: a question scores a few hundred units, and tuples are cheap to make
@@ -57,6 +62,8 @@ class Claim:
     subject: str | None
     score: float
     cites: list[int] = field(default_factory=list)
+    # The first and last unit the representative's quote runs over (claim_units); None: its own quote span.
+    through: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -283,10 +290,65 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query) -> Scored | None:
     return None
 
 
+class QuestionTerms:
+    """What of a question a claim's quote holds: its content words (as :mod:`qa.ranker` counts them), their
+    IDF weights, and per unit, which of them it holds (looked up once a unit)."""
+
+    def __init__(self, snap: Snapshot, query: Query) -> None:
+        self.snap = snap
+        self.terms = [t for t in dict.fromkeys(query.terms) if t not in STOPWORDS and t not in QUESTION_WORDS]
+        weights = np.array([snap.idf_of(t) for t in self.terms])
+        self.weights = weights / weights.sum() if len(weights) else weights
+        self._held: dict[int, NDArray[np.bool_]] = {}
+
+    def held(self, units: range) -> NDArray[np.bool_]:
+        out = np.zeros(len(self.terms), dtype=bool)
+        for u in units:
+            if u not in self._held:
+                at = np.array([u], dtype=np.int64)
+                self._held[u] = np.array([self.snap.holding(at, t)[0] for t in self.terms], dtype=bool)
+            out |= self._held[u]
+        return out
+
+
+def claim_units(snap: Snapshot, unit: int, asked: QuestionTerms) -> tuple[int, int]:
+    """The first and last unit a claim of ``unit`` quotes: its own quote (:meth:`Snapshot.quote_span`), and the
+    sentence after it, then the one before it, in its paragraph, each when it holds words of the question the
+    quote lacks (:data:`NEIGHBOUR_SHARE`) and names no subject of the corpus the quote does not ("Flask ..."
+    after a sentence on FastAPI is the other side). Only for a sentence, beside sentences."""
+    first, last = int(snap.quote_first[unit]), int(snap.quote_last[unit])
+    kinds = snap.version.unit_kinds
+    if not asked.terms or kinds[unit] != "sentence":
+        return first, last
+    have = asked.held(range(first, last + 1))
+    named = frozenset().union(*(snap.unit_subjects[u] for u in range(first, last + 1)))
+
+    def adds(v: int) -> bool:
+        if kinds[v] != "sentence" or snap.unit_subjects[v] - named:
+            return False
+        return float(asked.weights @ (asked.held(range(v, v + 1)) & ~have)) >= NEIGHBOUR_SHARE
+
+    n = len(kinds)
+    if last + 1 < n and snap.unit_same_paragraph[last + 1] and adds(last + 1):
+        have |= asked.held(range(last + 1, last + 2))
+        last = int(snap.quote_last[last + 1])
+    if first > 0 and snap.unit_same_paragraph[first] and adds(first - 1):
+        first = int(snap.quote_first[first - 1])
+    return first, last
+
+
 def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims: int) -> list[Claim]:
-    """Pick diverse, strong units; for a comparison one per subject first; merge near-duplicates."""
+    """Pick diverse, strong units; for a comparison one per subject first; merge near-duplicates. Each claim
+    quotes its unit with the sentences beside it that hold more of the question (:func:`claim_units`)."""
     if not scored:
         return []
+    asked = QuestionTerms(snap, query)
+    spans: dict[int, tuple[int, int]] = {}
+
+    def span(u: int) -> tuple[int, int]:
+        if u not in spans:
+            spans[u] = claim_units(snap, u, asked)
+        return spans[u]
     vecs = snap.version.unit_vecs
     # Units that do not fit the question come after those that do and do not set the bar the others are held
     # to: a sentence about another subject of the corpus for a question about one subject (no claim at all
@@ -301,14 +363,19 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
     floor = best - CLAIM_MARGIN
     picked: list[Scored] = []
 
-    last = snap.quote_last
-
     def diverse(s: Scored) -> bool:
         if snap.unit_text[s.unit] in (snap.unit_text[p.unit] for p in picked):
             return False
-        # A unit another claim quotes already (as the sentence continuing it), or whose quote runs into one.
-        if any(p.unit <= last[s.unit] and s.unit <= last[p.unit] for p in picked):
-            return False
+        # A unit another claim quotes already (as the sentence continuing it), or whose quote runs into one
+        # (lengthened by the question, else as its own: a sentence beside a claim may be a claim of its own).
+        def free(mine: tuple[int, int]) -> bool:
+            return not any((their := span(p.unit))[0] <= mine[1] and mine[0] <= their[1] for p in picked)
+
+        if not free(span(s.unit)):
+            own = (int(snap.quote_first[s.unit]), int(snap.quote_last[s.unit]))
+            if not free(own):
+                return False
+            spans[s.unit] = own
         return all(float(vecs[s.unit] @ vecs[p.unit]) < 0.9 for p in picked)
 
     comparative = len(query.subjects) >= 2
@@ -337,7 +404,7 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
     units = np.fromiter((s.unit for s in scored), dtype=np.int64, count=len(scored))
     unit_vecs = vecs[units]
     for s in picked:
-        claim = Claim([s.unit], unit_subject(snap, s.unit, query.subjects), s.score)
+        claim = Claim([s.unit], unit_subject(snap, s.unit, query.subjects), s.score, through=span(s.unit))
         seen_docs = {snap.unit_doc[s.unit]}
         # Near-duplicates from other sources, in score order: one matrix product a claim, then the few close ones.
         for k in np.flatnonzero(unit_vecs @ vecs[s.unit] >= 0.9).tolist():

@@ -26,9 +26,12 @@ T = TypeVar("T")
 MEMO_SIZE = 10_000  # entries of each kind a snapshot keeps (see Snapshot.memo)
 # A quote runs on over at most this many sentences that continue its sentence's thought (Snapshot.quote_span).
 CONTINUING_SENTENCES = 2
+# A quote holds its sentence whole over at most this many pieces of it a hard line wrap cut off, before and
+# after it (Snapshot.wraps_on).
+WRAPPED_PIECES = 6
+# The end of a sentence: terminal punctuation, then perhaps closing quotes and brackets.
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 
-
-_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$")  # how a sentence ends
 
 class Snapshot:
     """A loaded index version plus what is derived from it once at load (subjects, unit words, IDF).
@@ -206,36 +209,77 @@ class Snapshot:
         # corpus about FastAPI says nothing about who made it.
         self.unit_name = np.array([self._names_other(t) for t in self.unit_text], dtype=bool)
         self.unit_points_back = np.array([bool(POINTS_BACK.match(t)) for t in self.unit_text], dtype=bool)
-        self.quote_last = self._quote_lasts(same_paragraph)
+        self.unit_same_paragraph = same_paragraph  # the unit goes on the paragraph of the unit before it
+        self.quote_first, self.quote_last = self._quote_spans(same_paragraph)
         self.unit_ncontent = np.array([len(ws - STOPWORDS) for ws in self.unit_words], dtype=np.float64)
         self.section_words = [frozenset(words(" ".join(c.section))) for c in version.chunks]
         self.vocabulary = Vocabulary({w: len(us) for w, us in word_units.items()})
 
-    def _quote_lasts(self, same_paragraph: NDArray[np.bool_]) -> NDArray[np.int64]:
-        """Per unit, the last unit its quote runs to (:meth:`quote_span`): itself, or up to
-        :data:`CONTINUING_SENTENCES` sentences after it in its paragraph that each open by pointing back
-        ("This suggests ...", "It ...", "However, ...") and so continue its thought, naming no subject of the
-        corpus that it does not."""
+    def _quote_spans(self, same_paragraph: NDArray[np.bool_]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Per unit, the first and the last unit its quote runs over (:meth:`quote_span`). Its own sentence
+        whole, where a hard line wrap cut it into pieces (:meth:`wraps_on`: up to :data:`WRAPPED_PIECES` before
+        and after it); then up to :data:`CONTINUING_SENTENCES` sentences after it in its paragraph that each
+        open by pointing back ("This suggests ...", "It ...", "However, ...") and so continue its thought,
+        naming no subject of the corpus that it does not."""
         version = self.version
         n = len(version.units)
         kinds = version.unit_kinds
         continued = np.zeros(n, dtype=bool)  # unit u + 1 continues unit u
+        wrapped = np.zeros(n, dtype=bool)  # unit u + 1 is the rest of unit u's sentence
         for v in range(1, n):
             u = v - 1
+            wrapped[u] = same_paragraph[v] and self.wraps_on(u)
             if kinds[v] != "sentence" or not BACK_REFERENCE.match(self.unit_text[v]) or kinds[u] != "sentence":
                 continue
             # not "On the other hand, Flask ...": the other side, not more of the same
             continued[u] = same_paragraph[v] and not self.unit_subjects[v] - self.unit_subjects[u]
+        self.unit_wraps_on = wrapped
+        ends_on = np.roll(wrapped, 1)  # unit u is the rest of unit u - 1's sentence
+        ends_on[0] = False
+        first = np.arange(n, dtype=np.int64)
         last = np.arange(n, dtype=np.int64)
-        for _ in range(CONTINUING_SENTENCES):
-            last = np.where(continued[last], last + 1, last)
-        return last
 
-    def quote_span(self, unit: int) -> tuple[int, int]:
-        """What a citation of ``unit`` quotes, as a span of its document's text: the unit and the sentences
-        that continue its thought (:meth:`_quote_lasts`)."""
+        def whole(last: NDArray[np.int64]) -> NDArray[np.int64]:
+            for _ in range(WRAPPED_PIECES):
+                last = np.where(wrapped[last], last + 1, last)
+            return last
+
+        for _ in range(WRAPPED_PIECES):
+            first = np.where(ends_on[first], first - 1, first)
+        last = whole(last)
+        for _ in range(CONTINUING_SENTENCES):
+            last = whole(np.where(continued[last], last + 1, last))
+        return first, last
+
+    def wraps_on(self, unit: int) -> bool:
+        """Whether the next unit may be the rest of ``unit``'s sentence, cut off by a hard line wrap (the
+        chunker ends a sentence at a short line, as in text taken from a PDF's narrow columns): ``unit``, a
+        sentence or list item, ends with no terminal punctuation, and the next, a sentence, opens in lower
+        case or ``unit`` ends with a hyphen, a comma or a function word ("Total deaths were estimated at" /
+        "50 million ..."). Whether the two share a paragraph is the caller's to check."""
+        kinds = self.version.unit_kinds
+        if unit + 1 >= len(kinds) or kinds[unit] not in ("sentence", "item") or kinds[unit + 1] != "sentence":
+            return False
+        text, after = self.unit_text[unit].rstrip(), self.unit_text[unit + 1].lstrip()
+        if not text or not after or _SENTENCE_END.search(text):
+            return False
+        tail = words(text[-30:])
+        return after[0].islower() or text[-1] in "-,\u2013" or bool(tail and tail[-1] in STOPWORDS)
+
+    def sentence_units(self, unit: int) -> range:
+        """The units of ``unit``'s sentence: itself, and the pieces a hard line wrap cut off before and after it."""
+        last = unit
+        while last - unit < WRAPPED_PIECES and self.unit_wraps_on[last]:
+            last += 1
+        return range(int(self.quote_first[unit]), last + 1)
+
+    def quote_span(self, unit: int, through: tuple[int, int] | None = None) -> tuple[int, int]:
+        """What a citation of ``unit`` quotes, as a span of its document's text: the unit's sentence whole and
+        the sentences that continue its thought (:meth:`_quote_spans`), or, with ``through``, the units from
+        its first to its last (a claim's quote, which the question may lengthen: ``qa.evidence.claim_units``)."""
         units = self.version.units
-        return int(units[unit][1]), int(units[int(self.quote_last[unit])][2])
+        first, last = through or (int(self.quote_first[unit]), int(self.quote_last[unit]))
+        return int(units[first][1]), int(units[last][2])
 
     def _names_other(self, text: str) -> bool:
         """Whether ``text`` names something mid-sentence (:data:`MID_NAME`) that is none of the subjects."""

@@ -27,6 +27,8 @@ from qa.display import (
 )
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
+from qa.evidence import QuestionTerms, claim_units
+from qa.query import analyse
 from tests.conftest import engine_over
 from tests.contract import check_contract
 
@@ -151,10 +153,17 @@ def test_a_table_row_is_cited_verbatim_and_shown_with_its_header(readable_engine
 
 
 def test_a_sentence_that_points_back_is_shown_after_the_one_it_follows(readable_engine: Engine) -> None:
+    snap = readable_engine.snapshot()
+    before = "Mosquito Queue delivers messages with very low latency on a single node."
+    it = next(u for u, t in enumerate(snap.unit_text) if t.startswith("It stays under one millisecond"))
+    start, end = context_span(snap, it) or (0, 0)
+    assert snap.doc_of(it).text[start:end] == before
+    assert unit_display(snap, it) == f"{before} {snap.unit_text[it]}"
     answer = ask(readable_engine, "How fast is Mosquito Queue at ten thousand messages per second?")
-    it = next(c for c in answer.citations if c.quote.startswith("It stays under one millisecond"))
-    assert it.context == "Mosquito Queue delivers messages with very low latency on a single node."
-    assert it.display == f"{it.context} {it.quote}"
+    # Cited for this question, it quotes the sentence before too: that one holds the question's 'Mosquito Queue'.
+    cited = next(c for c in answer.citations if "It stays under one millisecond" in c.quote)
+    assert cited.quote.startswith(before) and cited.context is None
+    assert cited.display == " ".join(cited.quote.split())
     # Shown once: the sentence before is not repeated as a claim of its own.
     assert answer.answer.count("delivers messages with very low latency") == 1
 
@@ -302,6 +311,74 @@ def test_the_pieces_of_a_sentence_split_at_words_are_no_claims(tmp_path: Path, e
     assert "".join(pieces).replace(" ", "") == f"Sources include {listing}.".replace(" ", "")
     answer = ask(engine, "Where do hornets build their nests?")
     assert answer.citations and not any(c.quote in pieces for c in answer.citations), answer.answer
+
+
+def test_a_quote_holds_a_sentence_a_hard_line_wrap_cut_whole(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """Text wrapped in short lines (from a PDF's narrow columns) is cut at each short line by the chunker; a
+    quote of any piece is the whole sentence: the pieces before and after it in its paragraph, while one ends
+    with no terminal punctuation and the next opens in lower case or it ends with a function word or a hyphen.
+    A short title-like line before a sentence that opens in upper case stays apart."""
+    engine = engine_over(tmp_path, {"epidemic.md": (
+        "---\ntitle: The great epidemic\n---\n# Toll\n\n"
+        "Key findings\nThe epidemic spread along the railways.\n"
+        "Total deaths in the epidemic were estimated at\n50 million and were arguably as high\n"
+        "as 100 million in all re-\ngions of the world.\nMost victims were young adults.\n")}, embedder)
+    snap = engine.snapshot()
+    text = snap.version.docs["epidemic"].text
+
+    def unit(opening: str) -> int:
+        return next(u for u, t in enumerate(snap.unit_text) if t.startswith(opening))
+
+    whole = ("Total deaths in the epidemic were estimated at\n50 million and were arguably as high\n"
+             "as 100 million in all re-\ngions of the world.")
+    assert snap.unit_text[unit("Total deaths")] != whole  # the chunker cut it at its short lines
+    for piece in ("Total deaths", "50 million", "as 100", "gions"):
+        assert text[slice(*snap.quote_span(unit(piece)))] == whole
+    assert text[slice(*snap.quote_span(unit("Key findings")))] == "Key findings"
+    assert text[slice(*snap.quote_span(unit("The epidemic")))] == "The epidemic spread along the railways."
+    assert text[slice(*snap.quote_span(unit("Most victims")))] == "Most victims were young adults."
+    assert list(snap.sentence_units(unit("50 million"))) == list(range(unit("Total deaths"), unit("gions") + 1))
+    answer = ask(engine, "How many deaths did the epidemic cause?")
+    assert any(c.quote == whole for c in answer.citations)
+    cited = next(c for c in answer.citations if c.quote == whole)
+    assert cited.context is None and cited.display == " ".join(whole.split())  # it stands alone, whole
+    spans = sorted((c.start, c.end) for c in answer.citations)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))  # no piece is cited twice
+
+
+def test_a_claim_quotes_the_sentence_beside_it_that_holds_more_of_the_question(tmp_path: Path,
+                                                                              embedder: OnnxEmbedder) -> None:
+    """A claim's quote takes in the sentence after it, then the one before it, in its paragraph, when that
+    sentence holds words of the question the quote lacks; not one holding only words the quote has, nor one in
+    another paragraph."""
+    engine = engine_over(tmp_path, {"hornets.md": (
+        "---\ntitle: Hornets\n---\n# Colonies\n\n"
+        "Hornet colonies grow fast in early summer. A single queen founds each colony in spring. Workers feed "
+        "the larvae with chewed insects. Larvae grow quickly in warm weather.\n\n"
+        "The queen rarely leaves the nest after founding it.\n")}, embedder)
+    snap = engine.snapshot()
+    text = snap.version.docs["hornets"].text
+    question = "What does the queen feed the larvae?"
+    asked = QuestionTerms(snap, analyse(question, snap.catalog))
+
+    def quoted(opening: str) -> str:
+        unit = next(u for u, t in enumerate(snap.unit_text) if t.startswith(opening))
+        assert text[slice(*snap.quote_span(unit))] == snap.unit_text[unit]  # alone, its own sentence
+        return text[slice(*snap.quote_span(unit, claim_units(snap, unit, asked)))]
+
+    # 'queen' is in the sentence before, not in the next ('larvae' is had already)
+    assert quoted("Workers feed") == ("A single queen founds each colony in spring. Workers feed the larvae with "
+                                      "chewed insects.")
+    assert quoted("Hornet colonies") == "Hornet colonies grow fast in early summer. A single queen founds each colony in spring."
+    assert quoted("Larvae grow") == "Workers feed the larvae with chewed insects. Larvae grow quickly in warm weather."
+    assert quoted("The queen rarely") == "The queen rarely leaves the nest after founding it."  # a paragraph alone
+    answer = ask(engine, question)
+    assert any(c.quote.startswith("A single queen founds") and "Workers feed the larvae" in c.quote
+               for c in answer.citations)
+    for c in answer.citations:
+        assert c.quote == text[c.start:c.end] and c.display == c.quote and c.context is None
+    spans = sorted((c.start, c.end) for c in answer.citations)
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))  # no sentence is quoted twice
 
 
 def check_display(text: str) -> bool:
