@@ -29,6 +29,7 @@ from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
 from qa.evidence import QuestionTerms, claim_units
 from qa.query import analyse
+from qa.snapshot import Snapshot
 from tests.conftest import engine_over
 from tests.contract import check_contract
 
@@ -155,7 +156,7 @@ def test_a_table_row_is_cited_verbatim_and_shown_with_its_header(readable_engine
 def test_a_sentence_that_points_back_is_shown_after_the_one_it_follows(readable_engine: Engine) -> None:
     snap = readable_engine.snapshot()
     before = "Mosquito Queue delivers messages with very low latency on a single node."
-    it = next(u for u, t in enumerate(snap.unit_text) if t.startswith("It stays under one millisecond"))
+    it = unit_opening(snap, "It stays under one millisecond")
     start, end = context_span(snap, it) or (0, 0)
     assert snap.doc_of(it).text[start:end] == before
     assert unit_display(snap, it) == f"{before} {snap.unit_text[it]}"
@@ -255,7 +256,7 @@ def test_markup_alone_is_no_context(tmp_path: Path, embedder: OnnxEmbedder) -> N
         "Then you can reset the overrides with an empty dict.\n\n///\n\n## Hornet\n\n### Cons\n\n- Slow to start.\n")},
         embedder)
     snap = engine.snapshot()
-    it = next(u for u, text in enumerate(snap.unit_text) if text.startswith("It works"))
+    it = unit_opening(snap, "It works")
     assert context_span(snap, it) is None
     assert unit_display(snap, it) == "Docs UI: It works correctly behind the proxy too."  # its heading, then
     then = next(u for u, text in enumerate(snap.unit_text) if "Then you can reset" in text)
@@ -281,7 +282,7 @@ def test_a_quote_runs_on_over_the_sentences_continuing_it(tmp_path: Path, embedd
     text = snap.version.docs["nests"].text
 
     def quoted(opening: str) -> str:
-        return text[slice(*snap.quote_span(next(u for u, t in enumerate(snap.unit_text) if t.startswith(opening))))]
+        return text[slice(*snap.quote_span(unit_opening(snap, opening)))]
 
     assert quoted("Hornets build") == ("Hornets build their nests in hollow trees. This keeps the brood warm in "
                                        "winter. It also hides the nest from birds.")
@@ -327,7 +328,7 @@ def test_a_quote_holds_a_sentence_a_hard_line_wrap_cut_whole(tmp_path: Path, emb
     text = snap.version.docs["epidemic"].text
 
     def unit(opening: str) -> int:
-        return next(u for u, t in enumerate(snap.unit_text) if t.startswith(opening))
+        return unit_opening(snap, opening)
 
     whole = ("Total deaths in the epidemic were estimated at\n50 million and were arguably as high\n"
              "as 100 million in all re-\ngions of the world.")
@@ -362,7 +363,7 @@ def test_a_claim_quotes_the_sentence_beside_it_that_holds_more_of_the_question(t
     asked = QuestionTerms(snap, analyse(question, snap.catalog))
 
     def quoted(opening: str) -> str:
-        unit = next(u for u, t in enumerate(snap.unit_text) if t.startswith(opening))
+        unit = unit_opening(snap, opening)
         assert text[slice(*snap.quote_span(unit))] == snap.unit_text[unit]  # alone, its own sentence
         return text[slice(*snap.quote_span(unit, claim_units(snap, unit, asked)))]
 
@@ -379,6 +380,11 @@ def test_a_claim_quotes_the_sentence_beside_it_that_holds_more_of_the_question(t
         assert c.quote == text[c.start:c.end] and c.display == c.quote and c.context is None
     spans = sorted((c.start, c.end) for c in answer.citations)
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))  # no sentence is quoted twice
+
+
+def unit_opening(snap: Snapshot, opening: str) -> int:
+    """The first unit whose text opens with ``opening``."""
+    return next(u for u, t in enumerate(snap.unit_text) if t.startswith(opening))
 
 
 def check_display(text: str) -> bool:
