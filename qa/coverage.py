@@ -366,8 +366,10 @@ def compound(word: str, pieces: Callable[[str], int]) -> bool:
 def _joined(snap: Snapshot, units: Iterable[int], name: str, subject_words: set[str]) -> bool:
     """Whether one of ``units`` writes ``name`` joined to a word of a subject the question names: 'Flask-CORS'
     is the subject's own way of doing CORS, which "How do I handle CORS in Flask?" asks about."""
+    if not subject_words:
+        return False
     joined = re.compile(rf"\b(?:{'|'.join(map(re.escape, subject_words))})[-_]{re.escape(name)}\b", re.I)
-    return bool(subject_words) and any(joined.search(snap.unit_text[u]) for u in units)
+    return any(joined.search(snap.unit_text[u]) for u in units)
 
 
 def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) -> str | None:
