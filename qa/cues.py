@@ -17,8 +17,13 @@ _NEG = re.compile(
     r"complex|fewer|smaller|lower|slower|limited|weak(?:er)?|bottleneck|not that)\b",
     re.I,
 )
+# "even with limited programming knowledge", "even if you are a beginner": a concession, which says the claim
+# holds all the same; its words of lack are no "no".
+_CONCESSION = re.compile(r"\beven\s+(?:with|without|if|though|when)\b[^.;:!?]*", re.I)
+
+
 def negative(text: str) -> bool:
-    return bool(_NEG.search(text))
+    return bool(_NEG.search(_CONCESSION.sub("", text)))
 
 
 _QUANTITY = re.compile(

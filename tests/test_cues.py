@@ -38,6 +38,10 @@ CATALOG = SubjectCatalog(["Flask", "FastAPI", "Django"])
         ("FastAPI has a steeper learning curve", True),
         ("Flask supports async views since 2.0.", False),
         ("Notable for its speed", False),  # 'not' inside a word
+        # a concession says the claim holds all the same
+        ("You can also use FastAPI to create APIs even with limited programming knowledge.", False),
+        ("It works even if you are not an expert", False),
+        ("Flask has limited async support, even with extensions", True),
     ],
 )
 def test_negative_claims(text: str, is_negative: bool) -> None:
