@@ -21,8 +21,21 @@ _GENERIC = frozenset(
 )
 
 
+# Endings taken off a word before its stem is taken, where four letters or more stay (a final 'e' too, which
+# the word drops before some of them): 'scale', 'scales', 'scaling', 'scalable' and 'scalability' meet.
+_ENDINGS = ("ability", "able", "ings", "ing", "ers", "er", "es", "ed", "e")
+
+
 def stem(word: str) -> str:
-    """A crude, language-agnostic stem: the first five letters ('asynchronous' and 'async' meet)."""
+    """A crude, language-agnostic stem: the first five letters ('asynchronous' and 'async' meet) of the word
+    less an ending (:data:`_ENDINGS`, or a final 's' but for 'ss'), so 'test' meets 'tests' and 'testing'."""
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            word = word[: -len(ending)]
+            break
+    else:
+        if word.endswith("s") and not word.endswith("ss") and len(word) >= 5:
+            word = word[:-1]
     return word[:5]
 
 

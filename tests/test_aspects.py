@@ -12,6 +12,14 @@ def test_a_stem_is_the_first_five_letters_so_short_and_long_forms_meet() -> None
     assert stem("orm") == "orm"
 
 
+def test_a_word_that_drops_its_e_before_an_ending_meets_its_other_forms() -> None:
+    assert stem("scale") == stem("scales") == stem("scaling") == stem("scalable") == stem("scalability")
+    assert stem("caching") == stem("cache")
+    # only where the e would fall inside the first five letters: 'string' is no 'stre', 'building' stays 'build'
+    assert stem("string") == stem("strings") == "strin"
+    assert stem("building") == stem("build") == "build"
+
+
 def test_aspect_stems_skip_short_common_generic_subject_and_numeric_words() -> None:
     assert aspect_stems("Async support and performance") == ["async", "perfo"]  # 'support' names no aspect
     assert aspect_stems("Flask templates in 2024", frozenset({"flask"})) == ["templ"]
