@@ -13,9 +13,11 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from qa.aspects import generic, stem
+from qa.cues import is_yes_no
 from qa.text import QUESTION_WORDS, STOPWORDS, words
 
 if TYPE_CHECKING:
+    from qa.query import Query
     from qa.snapshot import Snapshot
 
 _TOKEN = re.compile(r"[A-Za-z][\w.+#-]*[\w+#]|[A-Za-z]")
@@ -395,3 +397,27 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         if rest and not any(snap.holding(holders, w).any() for w in rest) and not _joined(snap, holders, low, subject_words):
             return tok
     return None
+
+
+def unsaid(snap: Snapshot, query: Query, units: Iterable[int]) -> str | None:
+    """What a yes/no question asks of its subject, when the corpus writes it but none of the units to be cited
+    holds it in any form, nor does the heading any stands under ("Does FastAPI support caching?" of a corpus
+    whose one word on caching is 'Flask-Caching': its nearest evidence on FastAPI is on other support); None
+    when one does, or the question asks no yes/no of a subject."""
+    if not query.subjects or not is_yes_no(query.text):
+        return None
+    asked = list(dict.fromkeys(w for w in query.aspect_terms if len(w) >= 3 and not generic(w)))
+    # A word the corpus never writes is the abstention model's to weigh (the corpus may say it in other words);
+    # one it writes only of other things is news the answer would bury.
+    if not asked or not all(snap.units_with(w) is not None for w in asked):
+        return None
+
+    def key(w: str) -> str:
+        return stem(w) if len(w) >= 4 else w
+
+    keys = {key(w) for w in asked}
+    for u in units:
+        said = snap.unit_words[u] | snap.section_words[int(snap.unit_chunk[u])]
+        if any(key(w) in keys for w in said):
+            return None
+    return " ".join(asked)

@@ -25,6 +25,7 @@ from qa.coverage import (
     foreign_language,
     passing_name,
     unknown_names,
+    unsaid,
     whole_word,
     word_form,
 )
@@ -345,6 +346,8 @@ class Engine:
             conf = 0.0  # 'Express.js', 'Quart': the corpus has nothing on what the question is about
         elif not unknown and snap.catalog.names and (passing := passing_name(snap, resolved, self._word_pieces)):
             conf = 0.0  # the question is about something the corpus only names
+        elif (unsaid_of := unsaid(snap, query, (u for c in claims for u in c.units[:1]))) is not None:
+            conf, unknown = 0.0, [f"{unsaid_of} for {' or '.join(query.subjects)}"]
         rows, disagreements, when = {}, [], {}
         threshold = self.abstain_threshold
         if not abstains(conf, claims, threshold):  # an abstention shows none of these
