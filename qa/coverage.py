@@ -13,7 +13,6 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from qa.aspects import generic, stem
-from qa.cues import is_yes_no
 from qa.text import QUESTION_WORDS, STOPWORDS, words
 
 if TYPE_CHECKING:
@@ -400,11 +399,11 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
 
 
 def unsaid(snap: Snapshot, query: Query, units: Iterable[int]) -> str | None:
-    """What a yes/no question asks of its subject, when the corpus writes it but none of the units to be cited
-    holds it in any form, nor does the heading any stands under ("Does FastAPI support caching?" of a corpus
-    whose one word on caching is 'Flask-Caching': its nearest evidence on FastAPI is on other support); None
-    when one does, or the question asks no yes/no of a subject."""
-    if not query.subjects or not is_yes_no(query.text):
+    """What a question asks of its subject, when the corpus writes it but none of the units to be cited holds it
+    in any form, nor does the heading any stands under ("Does FastAPI support caching?", "What does FastAPI use
+    for sessions?" of a corpus whose words on caching and sessions are said of Flask: the nearest evidence on
+    FastAPI is on other support); None when one does, or the question names no subject."""
+    if not query.subjects:
         return None
     asked = list(dict.fromkeys(w for w in query.aspect_terms if len(w) >= 3 and not generic(w)))
     # A word the corpus never writes is the abstention model's to weigh (the corpus may say it in other words);
