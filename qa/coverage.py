@@ -103,6 +103,7 @@ class Vocabulary:
         self._by_start = dict(by_start)
         self._versions = [w for w in unit_count if w[:1].isdigit() and "." in w and not w.strip("0123456789.x")]
         self._longest = max((n for _, n in by_start), default=0)
+        self._forms_by_start: dict[tuple[str, int], list[str]] | None = None  # form_correction's, made once
 
     @property
     def other_function_words(self) -> frozenset[str]:
@@ -130,6 +131,27 @@ class Vocabulary:
         # 'creatd' is 'created' rather than 'create'), then the commonest.
         best = min(found, key=lambda f: (f[1], not _subsequence(word, f[0]), -self.count[f[0]], f[0]))
         return best[0]
+
+    def form_correction(self, word: str, is_word: Callable[[str], bool]) -> str | None:
+        """The real word (one ``is_word`` knows) ``word`` is a typo of, of those the corpus writes only in
+        another form: 'fster' is 'faster' of a corpus saying only 'fast'. Within :func:`max_edits` edits, the
+        same first letter, a corpus word with a common ending (:data:`FORM_ENDINGS`); None when nothing is."""
+        edits = max_edits(word)
+        if not edits or word in self.count or not word.isalpha():
+            return None
+        if self._forms_by_start is None:
+            forms: dict[tuple[str, int], set[str]] = defaultdict(set)
+            for w in (w for bucket in self._by_start.values() for w in bucket if len(w) >= 4):
+                for ending in FORM_ENDINGS:
+                    for base in (w, w[:-1]) if w.endswith("e") and ending[0] in "aeiou" else (w,):
+                        if (f := base + ending) not in self.count:
+                            forms[f[0], len(f)].add(f)
+            self._forms_by_start = {k: sorted(v) for k, v in forms.items()}
+        pool = [w for n in range(len(word) - edits, len(word) + edits + 1)
+                for w in self._forms_by_start.get((word[0], n), ())]
+        found = [f for f in process.extract(word, pool, scorer=DamerauLevenshtein.distance, score_cutoff=edits,
+                                            limit=None) if is_word(f[0])]
+        return min(found, key=lambda f: (f[1], not _subsequence(word, f[0]), f[0]))[0] if found else None
 
     def form_of(self, word: str) -> str | None:
         """The commonest corpus word that is ``word`` with a common ending (:data:`FORM_ENDINGS`; before one
@@ -233,7 +255,8 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
             return tok
         # a word saying what kind of question it is ('compare') is no word of what it is about ('comparable')
         form = None if low in QUESTION_WORDS else vocab.form_of(low)
-        right = form or (None if is_word(low) else vocab.correction(low) or vocab.completion(low))
+        right = form or (None if is_word(low) else vocab.correction(low) or vocab.completion(low)
+                         or vocab.form_correction(low, is_word))
         if right is None:
             return tok
         fixes.append((tok, right))

@@ -48,6 +48,16 @@ def test_no_correction_for_known_words_far_words_or_another_first_letter() -> No
     assert VOCAB.correction("sanic") is None  # 'panic' is one edit away but starts differently
 
 
+def test_a_typo_of_a_real_word_the_corpus_writes_only_in_another_form_is_that_word() -> None:
+    vocab = Vocabulary({"fast": 6, "scale": 2, "flask": 40})
+    english = {"faster", "scalable", "flasks"}.__contains__  # stands in for the model's vocabulary
+    assert vocab.correction("fster") is None  # no corpus word is one edit away
+    assert vocab.form_correction("fster", english) == "faster"
+    assert vocab.form_correction("scalabel", english) == "scalable"
+    assert vocab.form_correction("fstr", english) is None  # 'faster' is two edits away: too many for four letters
+    assert correct_question("is fastapi fster than flask", vocab, english)[0] == "is fastapi faster than flask"
+
+
 def test_a_clipped_word_stands_for_the_commonest_corpus_word_it_starts() -> None:
     assert VOCAB.completion("auth") == "authentication"
     assert VOCAB.completion("req") == "requests"
@@ -144,6 +154,7 @@ def test_a_compound_word_the_corpus_lacks_is_no_unknown_name(engine: Engine) -> 
 @pytest.mark.slow
 @pytest.mark.parametrize("question", [
     "flsk vs fastapi",
+    "is fastapi fster than flask",
     "Should we standardize on Flask or FastAPI?",
     "What library does FastAPI rely on for validating request data?",
     "Does FastAPI ship with auth built in?",
