@@ -75,6 +75,11 @@ class Ranking:
     units: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # of scored, as arrays
     logits: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
 
+    def cos_of(self, claim: Claim) -> float:
+        """The cosine with the question of the claim's representative unit."""
+        unit = claim.units[0]
+        return next(x.cos for x in self.scored if x.unit == unit)
+
 
 def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate], limit: int = POOL_CHUNKS) -> Ranking:
     """Score the candidate evidence units (:func:`build_pool`) with the shipped learned ranker; best first."""
