@@ -107,10 +107,14 @@ def comparison_rows(
     used: set[int] = set()
     for aspect in aspects:
         cells: dict[str, list[Statement]] = {}
+        # Of an aspect the question names, a cell speaks to all it names: 'will depend on your needs' is no
+        # word on "dependency injection".
+        named = aspect.stems & qstems
         for subject in query.subjects:
             ranked: list[tuple[float, int]] = []
             for u, c in cos.items():
-                if not (snap.unit_stems[u] & aspect.stems) or subject_span(snap, u, subject) is None:
+                if not (snap.unit_stems[u] & aspect.stems) or not named <= snap.unit_stems[u] \
+                        or subject_span(snap, u, subject) is None:
                     continue
                 # A table cell is an explicit per-subject statement: the best kind of evidence for a row.
                 score = c + (0.3 if snap.unit_cells[u] else 0.0) - (0.2 if u in used else 0.0)
