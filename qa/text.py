@@ -22,7 +22,7 @@ STOPWORDS = frozenset(
 QUESTION_WORDS = frozenset(
     """compare comparison compared comparing difference differences different differ better best good worse
     well choose choosing choice pick prefer recommend recommendation should which option options between one
-    two framework frameworks tool tools library libraries""".split()
+    two framework frameworks tool tools library libraries main major primary biggest""".split()
 )
 
 
