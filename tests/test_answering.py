@@ -150,6 +150,23 @@ def test_a_comparison_on_an_aspect_no_row_covers_leads_with_each_sides_evidence(
     assert "serving" in quotes, quotes
 
 
+def test_a_cell_of_an_asked_aspect_speaks_to_all_its_words(engine: Engine) -> None:
+    """'will depend on your needs' shares a stem with 'dependency' but says nothing of dependency injection."""
+    answer = engine.ask("How does FastAPI's dependency injection compare to Flask's?")
+    assert answer.comparison is not None
+    row = next(r for r in answer.comparison.rows if r.aspect.startswith("Dependency Injection"))
+    for subject, cited in row.cells.items():
+        for n in cited:
+            quote = answer.citations[n - 1].quote.lower()
+            assert "depend on your needs" not in quote and "dependencies" not in quote, (subject, quote)
+
+
+def test_words_saying_what_kind_of_question_it_is_are_no_topic(engine: Engine) -> None:
+    """'main' of "the main difference" is no word the answer should hold: 'the main framework' is off topic."""
+    answer = engine.ask("What is the main difference between Flask and FastAPI?")
+    assert "most important technical difference" in answer.citations[0].quote, answer.answer
+
+
 def test_no_comparison_for_a_single_subject_fact(answers: dict[str, Answer]) -> None:
     assert answers["Who created Flask?"].comparison is None
     assert answers["How do I install FastAPI?"].comparison is None
