@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qa.aspects import Aspect, aspect_stems, generic, row_cells, stem
-from qa.cues import AMOUNT_WORDS, WANTS_NUMBER, alternatives, asks_quantity, is_yes_no, negative
+from qa.cues import AMOUNT_WORDS, WANTS_NUMBER, alternatives, asks_quantity, counted, is_yes_no, negative
 from qa.query import Query
 from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
@@ -216,8 +216,11 @@ def _fact_disagreements(
     sims = snap.fact_key_vecs @ qvec if snap.fact_key_vecs is not None else None
     # What the question names to measure, in the corpus's words: an aspect's statements must hold it for the
     # aspect to be meant by meaning ("How fast is X?" means requests per second, "What is X's throughput?" too,
-    # where the statements say "throughput"; "How many downloads does X get?" does not).
-    measure = [t for t in query.aspect_terms if t in snap.idf and t not in AMOUNT_WORDS and not generic(t)]
+    # where the statements say "throughput"; "How many downloads does X get?" does not). A word the corpus never
+    # writes may still mean what it measures ('speedy'), but not what the question counts ('contributors').
+    count = counted(query.text)
+    measure = [t for t in query.aspect_terms
+               if (t in snap.idf or t in count) and t not in AMOUNT_WORDS and not generic(t)]
     relation = bool(_ASKS_RELATION.search(query.text))
     found = [(said[0][1].subject, said) for said in snap.differing if said[0][1].subject in subjects]
     best: dict[str, float] = {}

@@ -13,6 +13,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from qa.aspects import generic, stem
+from qa.cues import counted
 from qa.text import QUESTION_WORDS, STOPWORDS, words
 
 if TYPE_CHECKING:
@@ -449,3 +450,15 @@ def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float) 
         if any(key(w) in keys for w in said):
             return None
     return " ".join(asked)
+
+
+def uncounted(snap: Snapshot, question: str) -> str | None:
+    """What a "how many" question counts, when the corpus never writes it, nor with a common ending more or less
+    (a stem is too loose: 'contribute' is no count of 'contributors'): no count of it can be in the corpus
+    ("How many contributors does FastAPI have?", where the nearest numbers are its stars); None otherwise."""
+    for word in counted(question):
+        vocab = snap.vocabulary
+        if word not in STOPWORDS and not generic(word) and word not in vocab.count \
+                and vocab.base_of(word) is None and vocab.form_of(word) is None:
+            return word
+    return None

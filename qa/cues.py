@@ -44,6 +44,21 @@ AMOUNT_WORDS = frozenset("""how many much fast quick quickly slow big large popu
     less""".split())
 
 
+_COUNTED = re.compile(r"\bhow many\s+(\w+)|\bnumber of\s+(\w+)", re.I)
+
+
+# Units a count is measured in, which a text may abbreviate ('km') or leave out ("300 of them").
+UNITS = frozenset("""kilometers kilometres km miles meters metres feet foot inches yards acres hectares square
+    kilograms kilos grams pounds tons tonnes ounces liters litres gallons degrees percent dollars euros
+    cents seconds minutes hours days weeks months years decades centuries times""".split())
+
+
+def counted(question: str) -> list[str]:
+    """What a question counts: the word after "how many" or "number of" ('contributors' of "How many
+    contributors does X have?"), lower-cased; none when it is a unit (:data:`UNITS`)."""
+    return [w for a, b in _COUNTED.findall(question) if (w := (a or b).lower()) not in UNITS]
+
+
 # Generic English wording of advice ("choose X when", "ideal for") and of instructions.
 ADVICE = re.compile(
     r"\b(choose|choice|ideal|suitable|suited|best for|good (?:choice|fit|option)|go[- ]to|recommend|advisable|"

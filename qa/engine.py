@@ -24,6 +24,7 @@ from qa.coverage import (
     correct_question,
     foreign_language,
     passing_name,
+    uncounted,
     unknown_names,
     unsaid,
     whole_word,
@@ -346,6 +347,8 @@ class Engine:
             conf = 0.0  # 'Express.js', 'Quart': the corpus has nothing on what the question is about
         elif not unknown and snap.catalog.names and (passing := passing_name(snap, resolved, self._word_pieces)):
             conf = 0.0  # the question is about something the corpus only names
+        elif (count := uncounted(snap, resolved)) is not None:
+            conf, unknown = 0.0, [count]
         elif claims and (unsaid_of := unsaid(snap, query, [c.units[0] for c in claims], ranking.cos_of(claims[0]))):
             conf, unknown = 0.0, [f"{unsaid_of} for {' or '.join(query.subjects)}"]
         rows, disagreements, when = {}, [], {}

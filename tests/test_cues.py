@@ -14,6 +14,7 @@ from qa.cues import (
     alternatives,
     asks_quantity,
     classified_term,
+    counted,
     defines,
     definition_term,
     enumerates,
@@ -236,3 +237,13 @@ def test_the_kind_of_answer_a_question_wants(question: str, number: bool, name: 
     """A number for an amount or a version; a name for who, and for which library, company, country ..."""
     assert bool(WANTS_NUMBER.search(question)) is number
     assert bool(WANTS_NAME.search(question)) is name
+
+
+@pytest.mark.parametrize(("question", "things"), [
+    ("How many contributors does FastAPI have?", ["contributors"]),
+    ("What is the number of maintainers of Flask?", ["maintainers"]),
+    ("How many kilometers is Warsaw from the Carpathians?", []),  # a unit, which a text may write 'km'
+    ("How fast is FastAPI?", []),
+])
+def test_what_a_question_counts(question: str, things: list[str]) -> None:
+    assert counted(question) == things
