@@ -35,10 +35,11 @@ _WH = re.compile(_OPENER + r"(when|where|who|how)\s*[?.!]*\s*$", re.I)
 _OTHER = re.compile(
     _OPENER + r"(?:(?:what|how)\s+about\s+|(?:same\s+)?(?:for|with|in)\s+)?the\s+other(?:\s+\w+)?\s*[?.!]*\s*$", re.I
 )
-# "which is faster then?": a comparison of the conversation's subjects (not "which Python version ...").
+# "which is faster then?", "which one wins?": a comparison of the conversation's subjects (not "which Python
+# version ...": a bare "which" takes a verb that says so).
 _WHICH = re.compile(
-    _OPENER + r"(which(?:\s+one|\s+of\s+(?:them|the\s+two|these|those|the\s+\w+))?\s+"
-    r"(?:is|'s|are|was|were|has|have|does|do|did|should|would|will|can|could)\b.*?)"
+    _OPENER + r"(which(?:(?:\s+one|\s+of\s+(?:them|the\s+two|these|those|the\s+\w+))\s+\w|"
+    r"\s+(?:is|'s|are|was|were|has|have|does|do|did|should|would|will|can|could)\b).*?)"
     r"(?:,?\s+(?:then|now|though|anyway))?\s*[?.!]*\s*$",
     re.I,
 )

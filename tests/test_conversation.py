@@ -214,6 +214,8 @@ def test_the_other_one_comes_from_the_conversation_when_the_corpus_has_more() ->
         ("Compare Flask and FastAPI", "which is faster then?", "Which is faster, Flask or FastAPI?"),
         ("Compare Flask and FastAPI", "And which one is easier to learn?", "Which one is easier to learn, Flask or FastAPI?"),
         ("Compare Flask and FastAPI", "which of them has better docs now?", "Which of them has better docs, Flask or FastAPI?"),
+        ("Compare Flask and FastAPI", "which one wins?", "Which one wins, Flask or FastAPI?"),
+        ("Compare Flask and FastAPI", "which of the two scales better?", "Which of the two scales better, Flask or FastAPI?"),
         # One subject so far: the corpus compares exactly two, so the other is the second.
         ("Does FastAPI support WebSockets?", "which is faster then?", "Which is faster, FastAPI or Flask?"),
     ],
