@@ -132,9 +132,10 @@ class Vocabulary:
         found = process.extract(word, pool, scorer=DamerauLevenshtein.distance, score_cutoff=edits, limit=None)
         if not found:
             return None
-        # On ties, a word the typed one is a subsequence of (a letter left out is the commonest typo:
-        # 'creatd' is 'created' rather than 'create'), then the commonest.
-        best = min(found, key=lambda f: (f[1], not _subsequence(word, f[0]), -self.count[f[0]], f[0]))
+        # On ties, the same letters (two swapped: 'waht' is 'what' rather than 'want'), then a word the typed one
+        # is a subsequence of (a letter left out: 'creatd' is 'created' rather than 'create'), then the commonest.
+        best = min(found, key=lambda f: (f[1], sorted(f[0]) != sorted(word), not _subsequence(word, f[0]),
+                                         -self.count[f[0]], f[0]))
         return best[0]
 
     def form_correction(self, word: str, is_word: Callable[[str], bool]) -> str | None:

@@ -21,7 +21,7 @@ from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
 from tests.conftest import engine_over
 
-VOCAB = Vocabulary({"flask": 40, "fastapi": 50, "performance": 6, "standardized": 1, "validation": 3, "float": 2,
+VOCAB = Vocabulary({"flask": 40, "fastapi": 50, "what": 4, "want": 8, "performance": 6, "standardized": 1, "validation": 3, "float": 2,
                     "created": 4, "create": 9, "dependency": 3, "panic": 1, "authentication": 5, "authorization": 2,
                     "requests": 7, "required": 3})
 
@@ -36,7 +36,7 @@ def test_edits_allowed_grow_with_the_word() -> None:
 
 @pytest.mark.parametrize(("typed", "meant"), [
     ("flsk", "flask"), ("fastpi", "fastapi"), ("perfomance", "performance"), ("dependancy", "dependency"),
-    ("creatd", "created"), ("standardize", "standardized"),
+    ("creatd", "created"), ("standardize", "standardized"), ("waht", "what"),
 ])
 def test_typos_and_other_forms_find_the_corpus_word(typed: str, meant: str) -> None:
     assert VOCAB.correction(typed) == meant
