@@ -19,10 +19,10 @@ def facts(text: str, default: str | None = None) -> list[tuple[str, str, str, ob
 @pytest.mark.parametrize(
     ("measure", "key"),
     [
-        ("GitHub stars", "stars"),
-        ("Stars", "stars"),  # the same head noun, whatever else a source writes before it
+        ("GitHub stars", "star"),
+        ("Stars", "star"),  # the same head noun, whatever else a source writes before it
         ("requests per second", "reque/secon"),
-        ("writes per second", "write/secon"),
+        ("writes per second", "writ/secon"),
         ("monthly installs", "insta"),
     ],
 )
@@ -34,16 +34,16 @@ def test_a_measure_is_keyed_by_its_head_noun_and_its_per_word(measure: str, key:
 def test_numbers_with_their_measure_and_the_subject_named_before_them() -> None:
     text = "Zephyr DB sustains 48,000 writes per second while Quokka DB manages about 12k writes per second."
     assert facts(text) == [
-        ("Zephyr DB", "write/secon", "writes per second", (48000.0, 48000.0)),
-        ("Quokka DB", "write/secon", "writes per second", (12000.0, 12000.0)),
+        ("Zephyr DB", "writ/secon", "writes per second", (48000.0, 48000.0)),
+        ("Quokka DB", "writ/secon", "writes per second", (12000.0, 12000.0)),
     ]
 
 
 def test_a_range_and_a_number_of_another_subject_that_takes_the_measure_before_it() -> None:
     text = "Benchmarks put Zephyr DB at 15,000 to 20,000+ writes per second compared to Quokka DB's 2,000 to 4,000."
     assert facts(text) == [
-        ("Zephyr DB", "write/secon", "writes per second", (15000.0, 20000.0)),
-        ("Quokka DB", "write/secon", "writes per second", (2000.0, 4000.0)),
+        ("Zephyr DB", "writ/secon", "writes per second", (15000.0, 20000.0)),
+        ("Quokka DB", "writ/secon", "writes per second", (2000.0, 4000.0)),
     ]
 
 
@@ -81,10 +81,10 @@ def test_table_cells_take_the_measure_of_their_row_when_they_write_none() -> Non
     cells = {"Zephyr DB": (100 + a, 100 + a + 4), "Quokka DB": (100 + b, 100 + b + 11)}
     found = unit_facts(row, 100, CATALOG, None, cells, "Write throughput (writes per second)")
     assert [(f.subject, f.key, f.value, f.span) for f in found] == [
-        ("Zephyr DB", "write/secon", (50000.0, 50000.0), cells["Zephyr DB"]),
-        ("Quokka DB", "write/secon", (12000.0, 12000.0), cells["Quokka DB"]),
+        ("Zephyr DB", "writ/secon", (50000.0, 50000.0), cells["Zephyr DB"]),
+        ("Quokka DB", "writ/secon", (12000.0, 12000.0), cells["Quokka DB"]),
     ]
-    assert all({"throu", "write"} <= f.stems and f.context == "Write throughput (writes per second)" for f in found)
+    assert all({"throu", "writ"} <= f.stems and f.context == "Write throughput (writes per second)" for f in found)
 
 
 def test_values_differ_by_amount_or_for_relations_by_sharing_no_word() -> None:
