@@ -2,6 +2,11 @@
 
     python -m bench.train_ranker            # train, cross-validate on dev, write the shipped file
     python -m bench.train_ranker --check    # cross-validation only, nothing written
+    python -m bench.train_ranker --verify   # are the shipped file's training rows this code's? nothing written
+
+The sets' indexes are cached in ``bench/results/train-cache`` (``--cache DIR`` elsewhere): about 35 s with
+the cache, 4 to 6 minutes from an empty one on 2 cores (building the indexes of COVID-QA and MS MARCO is
+most of it). The data is ``../shared/data`` beside the checkout (``--data DIR``).
 
 The ranker: a unit is labelled a positive when its text holds a gold answer string (the
 answer-in-citation rule); a conditional logit (one softmax over each question's candidate units),
@@ -13,7 +18,11 @@ weighing the same. Its threshold abstains on at least ``FOREIGN_FLOOR`` of every
 questions (less one question where a set has fewer than 50: one of 16 is six points) with the fewest
 false abstentions (mean over sets).
 
-Weights are written to six decimals, so the same data gives the same file. Test questions are never read.
+Weights are written to six decimals, so the same data gives the same file, from an empty cache as from a
+warm one. The file's ``meta.fingerprint`` summarises the rows each model was trained on, per set (how many,
+each feature's mean and spread): a feature that moves under the file (a cue, a list of question words) moves
+them, and ``--verify``, like the guard test in ``tests/test_ranker.py`` (on the three sets quick to index,
+``QUICK_SETS``), names what moved: retrain and commit the file. Test questions are never read.
 """
 
 from __future__ import annotations
@@ -54,18 +63,20 @@ class Groups:
     sets: list[str]
 
 
-def _engine(name: str, ds, settings):  # type: ignore[no-untyped-def]
+def _engine(name: str, ds, settings, cache: Path = CACHE, embedder=None):  # type: ignore[no-untyped-def]
     from bench.datasets.runner import write_corpus
     from qa.build import build_index
+    from qa.embedding import create_embedder
     from qa.engine import Engine
 
+    embedder = embedder or create_embedder(settings)
     key = hashlib.sha1("\x1f".join(d.doc_id + d.text for d in ds.docs).encode()).hexdigest()[:12]
-    work = CACHE / f"{name}-{key}"
+    work = cache / f"{name}-{key}"
     if not (work / "index" / "CURRENT").exists():
         write_corpus(ds, work / "corpus")
-        build_index(work / "corpus", work / "index", Engine(settings).embedder, max_tokens=settings.chunk_max_tokens)
+        build_index(work / "corpus", work / "index", embedder, max_tokens=settings.chunk_max_tokens)
     eng = Engine(settings.model_copy(update={"corpus_dir": work / "corpus", "index_dir": work / "index",
-                                             "data_dir": work / "var", "query_cache_size": 0}))
+                                             "data_dir": work / "var", "query_cache_size": 0}), embedder)
     eng.warm_up()
     return eng
 
@@ -91,7 +102,8 @@ def _evidence(engine, questions: list[str]):  # type: ignore[no-untyped-def]
         yield None if seen is None else (*seen, bool(unknown_names(snap, text, engine._word_pieces)))
 
 
-def collect(names: tuple[str, ...], data: Path, split: str = "dev") -> Groups:
+def collect(names: tuple[str, ...], data: Path, split: str = "dev", cache: Path = CACHE,
+            embedder=None) -> Groups:  # type: ignore[no-untyped-def]
     from bench.datasets import load_dataset
     from bench.datasets.metrics import answer_in
     from qa.ranker import FEATURES
@@ -100,7 +112,7 @@ def collect(names: tuple[str, ...], data: Path, split: str = "dev") -> Groups:
     for name in names:
         full = load_dataset(name, data)
         ds = full.split(split)
-        engine = _engine(name, full, settings)
+        engine = _engine(name, full, settings, cache, embedder)
         snap = engine.snapshot()
         t0 = time.perf_counter()
         for q, seen in zip(ds.questions, _evidence(engine, [q.text for q in ds.questions]), strict=True):
@@ -135,7 +147,8 @@ def _settings():  # type: ignore[no-untyped-def]
     return settings
 
 
-def collect_questions(ranker, data: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:  # type: ignore[no-untyped-def]
+def collect_questions(ranker, data: Path, cache: Path = CACHE, names: tuple[str, ...] = ABSTAIN_SETS,  # type: ignore[no-untyped-def]
+                      embedder=None) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Question features, 1 for a set's own answerable dev question and 0 for a foreign one, and each row's set."""
     from bench.datasets import FOREIGN, load_dataset
     from qa.query import analyse
@@ -143,9 +156,9 @@ def collect_questions(ranker, data: Path) -> tuple[np.ndarray, np.ndarray, list[
 
     settings = _settings()
     rows, labels, sets = [], [], []
-    for name in ABSTAIN_SETS:
+    for name in names:
         full = load_dataset(name, data)
-        engine = _engine(name, full, settings)
+        engine = _engine(name, full, settings, cache, embedder)
         snap = engine.snapshot()
         own = full.split("dev").questions
         foreign = load_dataset(FOREIGN[name], data).split("dev").sample(FOREIGN_SAMPLE).questions
@@ -275,32 +288,109 @@ def cross_validate(g: Groups, folds: int = 3) -> dict[str, dict[str, float]]:
     return out
 
 
+# The sets whose indexes build in seconds (SQuAD's 646 passages, the FAQ, Django's 10 pages), two of them
+# with another set's questions as the foreign ones: what the guard test recomputes on a fresh clone
+# (tests/test_ranker.py). COVID-QA's and MS MARCO's indexes take minutes to build.
+QUICK_SETS = ("squad2-dev-cs224n", "covid-qa-faq", "django-faq")
+FINGERPRINT_TOLERANCE = 1e-5  # one question's feature of a thousand moving, or a few units' of 100,000
+
+
+def _summary(x: np.ndarray, questions: int) -> dict:
+    """The rows a model was trained on, in brief: how many, and each feature's mean and spread (six decimals)."""
+    return {"questions": questions, "rows": len(x), "mean": np.round(x.mean(axis=0), 6).tolist(),
+            "std": np.round(x.std(axis=0), 6).tolist()}
+
+
+def fingerprint(g: Groups | None, x: np.ndarray, sets: list[str]) -> dict[str, dict]:
+    """Per set, the summary of its ranker rows (the training sets) and of its abstention rows."""
+    out: dict[str, dict] = {}
+    for name in dict.fromkeys(sets):
+        mine = np.array(sets) == name
+        out[name] = {"abstention": _summary(x[mine], int(mine.sum()))}
+    if g is not None:
+        for name in dict.fromkeys(g.sets):
+            keep = [i for i, s in enumerate(g.sets) if s == name]
+            out.setdefault(name, {})["ranker"] = _summary(_subset(g, keep).x, len(keep))
+    return out
+
+
+def compare(shipped: dict, now: dict) -> list[str]:
+    """What moved between the fingerprint the shipped file was trained on and this code's: one line a
+    feature (or count), empty when the rows agree to :data:`FINGERPRINT_TOLERANCE`."""
+    from qa.ranker import FEATURES, QUESTION_FEATURES
+
+    out = []
+    for name, parts in now.items():
+        for part, mine in parts.items():
+            theirs = shipped.get(name, {}).get(part)
+            if theirs is None:
+                out.append(f"{name} {part}: not in the shipped file's fingerprint")
+                continue
+            for key in ("questions", "rows"):
+                if mine[key] != theirs[key]:
+                    out.append(f"{name} {part}: {mine[key]} {key}, shipped {theirs[key]}")
+            names = FEATURES if part == "ranker" else QUESTION_FEATURES
+            for stat in ("mean", "std"):
+                for f, a, b in zip(names, mine[stat], theirs[stat], strict=True):
+                    if abs(a - b) > FINGERPRINT_TOLERANCE:
+                        out.append(f"{name} {part}: {f} {stat} {a:.6f}, shipped {b:.6f}")
+    return out
+
+
+def verify(data: Path, cache: Path = CACHE, names: tuple[str, ...] = ABSTAIN_SETS, models=None,  # type: ignore[no-untyped-def]
+           embedder=None) -> list[str]:
+    """Recompute the training rows of ``names`` with this code and the shipped ranker, and compare them with
+    the fingerprint in the shipped file's meta: what moved (empty: this code trains on what the file did)."""
+    from qa.ranker import shipped_models
+
+    models = models or shipped_models()
+    shipped = models.meta.get("fingerprint")
+    if shipped is None:
+        return ["the shipped file has no fingerprint of its training rows: retrain (python -m bench.train_ranker)"]
+    g = collect(tuple(n for n in TRAIN_SETS if n in names), data, cache=cache, embedder=embedder)
+    x, _y, sets = collect_questions(models.ranker, data, cache, names, embedder)
+    return compare(shipped, fingerprint(g, x, sets))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--check", action="store_true", help="cross-validate only; write nothing")
+    ap.add_argument("--verify", action="store_true",
+                    help="recompute the training rows and compare them with the shipped file's fingerprint; write nothing")
     ap.add_argument("--out", type=Path, default=ROOT / "qa" / "models" / "evidence.json")
+    ap.add_argument("--cache", type=Path, default=CACHE,
+                    help="where the sets' indexes and the collected rows are kept (default: %(default)s)")
     args = ap.parse_args(argv)
-    from qa.ranker import Models
+    from qa.ranker import FEATURES, LinearModel, Models
 
     if not args.data.is_dir():
         print(f"no labelled sets at {args.data}", file=sys.stderr)
         return 2
-    g = collect(TRAIN_SETS, args.data)
-    np.savez(CACHE / "groups.npz", x=g.x, y=g.y, cosine=g.cosine, starts=g.starts, qids=np.array(g.qids), sets=np.array(g.sets))
+    args.cache.mkdir(parents=True, exist_ok=True)
+    if args.verify:
+        moved = verify(args.data, args.cache)
+        print("\n".join(moved) or "the shipped file's training rows are this code's", file=sys.stderr)
+        return 1 if moved else 0
+    g = collect(TRAIN_SETS, args.data, cache=args.cache)
+    np.savez(args.cache / "groups.npz", x=g.x, y=g.y, cosine=g.cosine, starts=g.starts, qids=np.array(g.qids), sets=np.array(g.sets))
     print(json.dumps(cross_validate(g), indent=1))
     if args.check:
         return 0
+    # The abstention rows are scored by the ranker as shipped (six decimals): what it sees at question time, and
+    # what `--verify` and the guard test recompute them with.
     ranker = fit(g)
-    x, y, sets = collect_questions(ranker, args.data)
-    np.savez(CACHE / "questions.npz", x=x, y=y, sets=np.array(sets))
+    ranker = LinearModel.from_dict(ranker.to_dict(), FEATURES)
+    x, y, sets = collect_questions(ranker, args.data, args.cache)
+    np.savez(args.cache / "questions.npz", x=x, y=y, sets=np.array(sets))
     abstention, per_set = fit_abstention(x, y, sets)
     meta = {"split": "dev", "ranker_sets": {n: g.sets.count(n) for n in TRAIN_SETS},
             "ranker_label": "unit text holds a gold answer string", "l2": L2,
             "abstention_sets": {n: {"own": sets.count(n) - int(((np.array(sets) == n) & (y == 0)).sum()),
                                     "foreign": int(((np.array(sets) == n) & (y == 0)).sum())} for n in ABSTAIN_SETS},
             "abstention_dev": {n: {"false_abstention": round(a, 3), "foreign_abstention": round(f, 3)}
-                               for n, (a, f) in per_set.items()}}
+                               for n, (a, f) in per_set.items()},
+            "fingerprint": fingerprint(g, x, sets)}
     args.out.write_text(Models(ranker, abstention, meta).to_json(), encoding="utf-8")
     print(f"{args.out}: ranker {', '.join(f'{n} {w:+.2f}' for n, w in zip(ranker.names, ranker.weights, strict=True))}")
     print(f"abstention {', '.join(f'{n} {w:+.2f}' for n, w in zip(abstention.names, abstention.weights, strict=True))}")

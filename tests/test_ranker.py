@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from bench.train_ranker import ABSTAIN_SETS, QUICK_SETS, TRAIN_SETS, compare, verify
+from qa.embedding import Embedder
 from qa.engine import Engine
 from qa.evidence import CONFIDENCE_CHUNKS, POOL_CHUNKS, build_pool, score_units
 from qa.query import analyse
 from qa.ranker import FEATURES, MODEL_FILE, QUESTION_FEATURES, LinearModel, Models, shipped_models
 from qa.retrieval import retrieve
+from tests.conftest import DATA
 
 
 def test_the_shipped_models_load_with_this_codes_features() -> None:
@@ -22,6 +26,33 @@ def test_the_shipped_models_load_with_this_codes_features() -> None:
     assert 0.0 < models.abstention.threshold < 1.0
     assert models.meta["split"] == "dev"  # trained on dev questions only
     assert np.all(np.isfinite(models.ranker.weights)) and np.all(models.ranker.scale > 0)
+
+
+def test_the_shipped_file_fingerprints_the_rows_of_every_set_it_was_trained_on() -> None:
+    fp = shipped_models().meta["fingerprint"]
+    assert set(fp) == set(ABSTAIN_SETS)
+    assert {n for n, parts in fp.items() if "ranker" in parts} == set(TRAIN_SETS)
+    assert compare(fp, fp) == []
+    moved = json.loads(json.dumps(fp))
+    moved["django-faq"]["abstention"]["mean"][QUESTION_FEATURES.index("unknown_name")] += 0.01
+    moved["squad2-dev-cs224n"]["ranker"]["rows"] += 1
+    mean = fp["django-faq"]["abstention"]["mean"][QUESTION_FEATURES.index("unknown_name")]
+    rows = fp["squad2-dev-cs224n"]["ranker"]["rows"]
+    assert compare(fp, moved) == [f"django-faq abstention: unknown_name mean {mean + 0.01:.6f}, shipped {mean:.6f}",
+                                  f"squad2-dev-cs224n ranker: {rows + 1} rows, shipped {rows}"]
+
+
+@pytest.mark.slow
+@pytest.mark.shared_data(*QUICK_SETS, "covid-qa")  # covid-qa: the foreign questions of two of them
+def test_the_shipped_models_were_trained_on_the_features_this_code_computes(
+        tmp_path: Path, embedder: Embedder) -> None:
+    """The guard of `python -m bench.train_ranker` reproducing the shipped file (issue 15): the training rows of
+    the sets quick to index, recomputed from an empty cache with this code, are the ones the file's meta says it
+    was trained on. A feature that moves under the file (a cue, a list of question words) fails it: retrain."""
+    moved = verify(DATA, tmp_path / "train-cache", QUICK_SETS, embedder=embedder)
+    more = f"\n... and {len(moved) - 12} more" if len(moved) > 12 else ""
+    assert not moved, ("qa/models/evidence.json was trained on features this code no longer computes; retrain "
+                       "it (python -m bench.train_ranker) and commit the file:\n" + "\n".join(moved[:12]) + more)
 
 
 def test_a_model_file_round_trips_and_a_stale_one_is_refused() -> None:
