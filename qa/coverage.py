@@ -27,6 +27,8 @@ _QUESTION_START = frozenset("how what which who whom whose when why where compar
 # A name held by at most this many evidence units (or this share of them) is mentioned in passing.
 PASSING_UNITS = 3
 PASSING_SHARE = 0.005
+# "Who wrote X?", "When was X released?": its words name a relation ('wrote'), not a topic said of the subject.
+_ASKS_WHO_WHEN_WHERE = re.compile(r"\s*(?:who|whom|whose|when|where)\b", re.I)
 # A first claim this close to the question may answer it in other words than it asks in (:func:`unsaid`):
 # chosen on nine questions written for the rule (the first claims of four it should keep were 0.44 to 0.56,
 # of the one it should not 0.75), none of any evaluation set.
@@ -403,10 +405,11 @@ def _joined(snap: Snapshot, units: Iterable[int], name: str, subject_words: set[
 
 
 def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) -> str | None:
-    """The name a question asks about when the corpus mentions it only in passing: written like a name and no
-    common word, no subject of the corpus, held by a few evidence units, none of which holds anything else
-    the question asks ("Does Django support async?" of a corpus comparing two other frameworks, which names
-    Django once). A question naming a subject of the corpus first is about that subject."""
+    """The name a question asks about when the corpus mentions it only in passing: written like a name (a
+    capital past the question's first word; one the model knows whole, 'Sinatra', as well as one it splits),
+    no subject of the corpus, held by a few evidence units, none of which holds anything else the question
+    asks ("Does Django support async?" of a corpus comparing two other frameworks, which names Django once). A
+    question naming a subject of the corpus first is about that subject."""
     named = snap.catalog.find(question)
     for i, m in enumerate(_TOKEN.finditer(question)):
         tok, low = m.group(), m.group().lower()
@@ -414,7 +417,7 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
             continue
         if any(s <= m.start() < e for _name, s, e in named):  # a word of a subject's name ('Ibex' of 'Ibex KV')
             return None
-        if not (i and tok[0].isupper() or any(c.isupper() for c in tok[1:])) or pieces(low) < 2:
+        if not (i and tok[0].isupper() or any(c.isupper() for c in tok[1:])):
             continue
         holders = snap.units_with(low)
         if holders is None or len(holders) > max(PASSING_UNITS, PASSING_SHARE * len(snap.unit_text)):
@@ -434,7 +437,7 @@ def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float) 
     FastAPI is on other support); None when one does, the question names no subject, or the first unit is
     close enough to the question (``lead_cos``, its cosine) to say it in other words ("Is FastAPI still
     maintained?": 'FastAPI is still in development', where 'maintained' is said of Flask)."""
-    if not query.subjects or lead_cos >= OTHER_WORDS_COS:
+    if not query.subjects or lead_cos >= OTHER_WORDS_COS or _ASKS_WHO_WHEN_WHERE.match(query.text):
         return None
     asked = list(dict.fromkeys(w for w in query.aspect_terms if len(w) >= 3 and not generic(w)))
     # A word the corpus never writes is the abstention model's to weigh (the corpus may say it in other words);

@@ -167,11 +167,14 @@ def test_other_forms_and_typos_are_answered(engine: Engine, question: str) -> No
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("question", ["Does Django support async?", "Is Django faster than Flask?"])
-def test_a_name_mentioned_in_passing_is_not_a_subject(engine: Engine, question: str) -> None:
+@pytest.mark.parametrize(("question", "name"), [
+    ("Does Django support async?", "Django"), ("Is Django faster than Flask?", "Django"),
+    ("How does Sinatra handle routing?", "Sinatra"),  # a name the model knows whole: 'Ruby Sinatra is another ...'
+])
+def test_a_name_mentioned_in_passing_is_not_a_subject(engine: Engine, question: str, name: str) -> None:
     answer = engine.ask(question)
     assert answer.abstained
-    assert "mentions Django only in passing" in answer.answer
+    assert f"mentions {name} only in passing" in answer.answer
     assert answer.suggestions  # the nearest topics it does cover
 
 
