@@ -305,8 +305,7 @@ class QuestionTerms:
         out = np.zeros(len(self.terms), dtype=bool)
         for u in units:
             if u not in self._held:
-                at = np.array([u], dtype=np.int64)
-                self._held[u] = np.array([self.snap.holding(at, t)[0] for t in self.terms], dtype=bool)
+                self._held[u] = np.array([self.snap.holds(u, t) for t in self.terms], dtype=bool)
             out |= self._held[u]
         return out
 
