@@ -166,12 +166,13 @@ def build_pool(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: l
     top_fused = max(c.fused for c in chosen)
     top_lex = max(max(c.lexical for c in chosen), 1e-9)
     prior: dict[int, float] = {}
-    later: set[int] = set()
-    for i, c in enumerate(chosen):
+    sizes = []
+    for c in chosen:
         rec = version.chunks[c.chunk]
         prior.update(dict.fromkeys(range(rec.unit_lo, rec.unit_hi), c.fused / top_fused))
-        if CONFIDENCE_CHUNKS <= i < limit:
-            later.update(range(rec.unit_lo, rec.unit_hi))
+        sizes.append(rec.unit_hi - rec.unit_lo)
+    # The units of the chunks ranked CONFIDENCE_CHUNKS to limit, together in prior's order.
+    later = slice(sum(sizes[:CONFIDENCE_CHUNKS]), sum(sizes[:limit]))
     if len(version.units) <= WHOLE_CORPUS_UNITS:
         # A small corpus: the units closest to the question count too, wherever their chunk ranked.
         all_cos = version.unit_vecs @ qvec
@@ -184,17 +185,19 @@ def build_pool(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: l
         return None
     ids = np.fromiter(prior, dtype=np.int64, count=len(prior))
     near = np.fromiter(prior.values(), dtype=np.float64, count=len(prior))
-    chunk_of = version.units[ids, 0].astype(np.int64)
+    chunk_of = version.units[ids, 0].tolist()
     dense_of = {c.chunk: c.dense for c in chosen}
     lex_of = {c.chunk: c.lexical / top_lex for c in chosen}
-    missing = sorted({int(c) for c in chunk_of.tolist() if c not in dense_of})
+    missing = sorted({c for c in chunk_of if c not in dense_of})
     if missing:
         vecs = version.faiss.reconstruct_batch(np.array(missing, dtype=np.int64))
         dense_of.update(zip(missing, (vecs @ qvec).tolist(), strict=True))
-    chunk_dense = np.array([dense_of[c] for c in chunk_of.tolist()], dtype=np.float64)
-    chunk_bm25 = np.array([lex_of.get(c, 0.0) for c in chunk_of.tolist()], dtype=np.float64)
-    is_phrased = np.fromiter((u in phrased for u in prior), dtype=bool, count=len(prior))
-    leading = np.fromiter((u not in later for u in prior), dtype=bool, count=len(prior))
+    chunk_dense = np.array([dense_of[c] for c in chunk_of], dtype=np.float64)
+    chunk_bm25 = np.array([lex_of.get(c, 0.0) for c in chunk_of], dtype=np.float64)
+    is_phrased = (np.fromiter((u in phrased for u in prior), dtype=bool, count=len(prior)) if phrased
+                  else np.zeros(len(prior), dtype=bool))
+    leading = np.ones(len(ids), dtype=bool)
+    leading[later] = False
     return Pool(ids, near, chunk_dense, chunk_bm25, is_phrased, leading)
 
 
