@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -209,15 +210,23 @@ def phrase_units(snap: Snapshot, query: Query) -> set[int]:
     aspect = set(query.aspect_terms) - STOPWORDS
     phrases = {(a, b) for a, b in zip(toks, toks[1:], strict=False) if a in aspect and b in STOPWORDS}
     out: set[int] = set()
-    for first, second in phrases:
-        holders = snap.units_with(first)
-        if holders is None:
-            continue
-        for u in holders[snap.holding(holders, second)].tolist():
-            ut = words(snap.unit_text[u])
-            if any(x == first and y == second for x, y in zip(ut, ut[1:], strict=False)):
-                out.add(u)
+    for phrase in phrases:
+        out.update(snap.memo("phrase_units", phrase, partial(_phrase_holders, snap, *phrase)))
     return out
+
+
+def _phrase_holders(snap: Snapshot, first: str, second: str) -> tuple[int, ...]:
+    """The units holding the words ``first second`` one after the other, ascending: made once per snapshot
+    (their texts are split into words again for it), as questions ask the same phrases."""
+    holders = snap.units_with(first)
+    if holders is None:
+        return ()
+    out = []
+    for u in holders[snap.holding(holders, second)].tolist():
+        ut = words(snap.unit_text[u])
+        if any(x == first and y == second for x, y in zip(ut, ut[1:], strict=False)):
+            out.append(u)
+    return tuple(out)
 
 
 def unit_subject(snap: Snapshot, unit: int, subjects: tuple[str, ...]) -> str | None:
