@@ -172,7 +172,7 @@ def retrieve(
     fused[top_lex] += _rrf(lex_rank[top_lex], rrf_k)
     joined = [top_dense, top_lex[dense_rank[top_lex] >= top_k]]
     if len(query.subjects) >= 2:
-        seen = np.union1d(dense_order, lex_order)  # every chunk either retriever returned, ascending
+        seen = np.flatnonzero((dense_rank < ABSENT) | (lex_rank < ABSENT))  # every chunk either retriever returned
         key = -(_rrf(dense_rank[seen], rrf_k) + _rrf(lex_rank[seen], rrf_k))
         pool_ranked = seen[np.argsort(key, kind="stable")].tolist()
         added: list[int] = []
@@ -214,4 +214,4 @@ def retrieve(
         order = np.concatenate([[lead], order[order != lead]])
     columns = (order.tolist(), fused[order].tolist(), dense[order].tolist(), lex_all[order].astype(np.float64).tolist(),
                learned_of[order].tolist())
-    return [Candidate(*row) for row in zip(*columns, strict=True)]
+    return list(map(Candidate, *columns))
