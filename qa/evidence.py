@@ -4,6 +4,7 @@ claims an answer is made of, and how confident the evidence is (whether to absta
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import NamedTuple
@@ -275,22 +276,26 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query) -> Scored | None:
     "ready-made"); for a question asking for several things named, the best list of names in the passage
     nearest the question (a list's own words are a bag of names: its passage and headings say what it lists),
     of the subject the question names first. None when the question wants no such kind or no unit is of it."""
-    prose = [s for s in scored if not snap.unit_is_code[s.unit]]
+    code = snap.unit_is_code
+
+    def prose() -> Iterator[Scored]:  # made as read: most questions want no such kind, and a search stops early
+        return (s for s in scored if not code[s.unit])
+
     if (term := definition_term(query.text)) is not None:
         # else the best that is no bare list of names: one holds the word, and says nothing of what it is
         kinds = snap.version.unit_kinds
-        return next((s for s in prose if defines(snap.unit_text[s.unit], term)), None) or next(
-            (s for s in prose if not enumerates(snap.unit_text[s.unit], item=kinds[s.unit] == "item")), None)
+        return next((s for s in prose() if defines(snap.unit_text[s.unit], term)), None) or next(
+            (s for s in prose() if not enumerates(snap.unit_text[s.unit], item=kinds[s.unit] == "item")), None)
     if (term := classified_term(query.text)) is not None and (alts := alternatives(query)):
         # "Is X an A or a B?": what X is, said with one of the two.
-        return next((s for s in prose if defines(snap.unit_text[s.unit], term) and set(alts) & snap.unit_words[s.unit]),
+        return next((s for s in prose() if defines(snap.unit_text[s.unit], term) and set(alts) & snap.unit_words[s.unit]),
                     None)
     if (term := purpose_term(query.text)) is not None:
         # what X serves, else what X is (which says what it is for: "a templating engine")
-        return next((s for s in prose if states_purpose(snap.unit_text[s.unit], term)), None) or next(
-            (s for s in prose if defines(snap.unit_text[s.unit], term)), None)
+        return next((s for s in prose() if states_purpose(snap.unit_text[s.unit], term)), None) or next(
+            (s for s in prose() if defines(snap.unit_text[s.unit], term)), None)
     if WANTS_MAKER.search(query.text):
-        return next((s for s in prose if says_maker(snap.unit_text[s.unit], query.text)), None)
+        return next((s for s in prose() if says_maker(snap.unit_text[s.unit], query.text)), None)
     if wants_list(query.text):
         nearest = max(s.chunk_cos for s in scored)
         kinds = snap.version.unit_kinds
