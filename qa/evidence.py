@@ -26,7 +26,7 @@ from qa.cues import (
 )
 from qa.query import Query
 from qa.ranker import FEATURES, QUESTION_FEATURES, question_features, shipped_models, unit_features
-from qa.retrieval import RERANK_CHUNKS, Candidate, Fusion, rerank_features, shipped_fusion
+from qa.retrieval import RERANK_CHUNKS, Candidate, Fusion, rerank_features, shipped_fusion, tuples
 from qa.snapshot import Snapshot
 from qa.text import QUESTION_WORDS, STOPWORDS, words
 
@@ -89,7 +89,7 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
     columns = (pool.ids[order].tolist(), logits[order].tolist(), x[order, FEATURES.index("cos")].tolist(),
                x[order, FEATURES.index("lex_aspect")].tolist(), x[order, FEATURES.index("chunk_dense")].tolist())
     lead = pool.leading
-    return Ranking(list(map(Scored, *columns)), question_features(snap, query, x[lead], logits[lead], unknown=False),
+    return Ranking(tuples(Scored, columns), question_features(snap, query, x[lead], logits[lead], unknown=False),
                    pool.ids[order], logits[order])
 
 
