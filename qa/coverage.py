@@ -306,7 +306,11 @@ def as_typed(text: str, fixes: list[tuple[str, str]], keep: Callable[[str], bool
 def _known(snap: Snapshot, word: str, *, any_form: bool) -> bool:
     """In the corpus as written, with a common suffix, without its accents or misspelt (:func:`_misspelt`); ``any_form``: or as
     any word of the same stem (for plain words: 'standardize' of 'standardized', where a name such as 'Quart'
-    is not 'quarter')."""
+    is not 'quarter'). Found once per snapshot and word: questions ask of the same words."""
+    return snap.memo("known", (word, any_form), lambda: _known_now(snap, word, any_form=any_form))
+
+
+def _known_now(snap: Snapshot, word: str, *, any_form: bool) -> bool:
     forms = {word, word.rstrip("s")}
     for suffix in ("es", "ing", "ed", "er", "ers"):
         if word.endswith(suffix):

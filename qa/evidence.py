@@ -4,7 +4,9 @@ claims an answer is made of, and how confident the evidence is (whether to absta
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -24,7 +26,7 @@ from qa.cues import (
 )
 from qa.query import Query
 from qa.ranker import FEATURES, QUESTION_FEATURES, question_features, shipped_models, unit_features
-from qa.retrieval import RERANK_CHUNKS, Candidate, Fusion, rerank_features, shipped_fusion
+from qa.retrieval import RERANK_CHUNKS, Candidate, Fusion, rerank_features, shipped_fusion, tuples
 from qa.snapshot import Snapshot
 from qa.text import QUESTION_WORDS, STOPWORDS, words
 
@@ -92,7 +94,7 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
     columns = (pool.ids[order].tolist(), logits[order].tolist(), x[order, FEATURES.index("cos")].tolist(),
                x[order, FEATURES.index("lex_aspect")].tolist(), x[order, FEATURES.index("chunk_dense")].tolist())
     lead = pool.leading
-    return Ranking(list(map(Scored, *columns)), question_features(snap, query, x[lead], logits[lead], unknown=False),
+    return Ranking(tuples(Scored, columns), question_features(snap, query, x[lead], logits[lead], unknown=False),
                    pool.ids[order], logits[order])
 
 
@@ -171,12 +173,13 @@ def build_pool(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: l
     top_fused = max(c.fused for c in chosen)
     top_lex = max(max(c.lexical for c in chosen), 1e-9)
     prior: dict[int, float] = {}
-    later: set[int] = set()
-    for i, c in enumerate(chosen):
+    sizes = []
+    for c in chosen:
         rec = version.chunks[c.chunk]
         prior.update(dict.fromkeys(range(rec.unit_lo, rec.unit_hi), c.fused / top_fused))
-        if CONFIDENCE_CHUNKS <= i < limit:
-            later.update(range(rec.unit_lo, rec.unit_hi))
+        sizes.append(rec.unit_hi - rec.unit_lo)
+    # The units of the chunks ranked CONFIDENCE_CHUNKS to limit, together in prior's order.
+    later = slice(sum(sizes[:CONFIDENCE_CHUNKS]), sum(sizes[:limit]))
     if len(version.units) <= WHOLE_CORPUS_UNITS:
         # A small corpus: the units closest to the question count too, wherever their chunk ranked.
         all_cos = version.unit_vecs @ qvec
@@ -189,17 +192,19 @@ def build_pool(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: l
         return None
     ids = np.fromiter(prior, dtype=np.int64, count=len(prior))
     near = np.fromiter(prior.values(), dtype=np.float64, count=len(prior))
-    chunk_of = version.units[ids, 0].astype(np.int64)
+    chunk_of = version.units[ids, 0].tolist()
     dense_of = {c.chunk: c.dense for c in chosen}
     lex_of = {c.chunk: c.lexical / top_lex for c in chosen}
-    missing = sorted({int(c) for c in chunk_of.tolist() if c not in dense_of})
+    missing = sorted({c for c in chunk_of if c not in dense_of})
     if missing:
         vecs = version.faiss.reconstruct_batch(np.array(missing, dtype=np.int64))
         dense_of.update(zip(missing, (vecs @ qvec).tolist(), strict=True))
-    chunk_dense = np.array([dense_of[c] for c in chunk_of.tolist()], dtype=np.float64)
-    chunk_bm25 = np.array([lex_of.get(c, 0.0) for c in chunk_of.tolist()], dtype=np.float64)
-    is_phrased = np.fromiter((u in phrased for u in prior), dtype=bool, count=len(prior))
-    leading = np.fromiter((u not in later for u in prior), dtype=bool, count=len(prior))
+    chunk_dense = np.array([dense_of[c] for c in chunk_of], dtype=np.float64)
+    chunk_bm25 = np.array([lex_of.get(c, 0.0) for c in chunk_of], dtype=np.float64)
+    is_phrased = (np.fromiter((u in phrased for u in prior), dtype=bool, count=len(prior)) if phrased
+                  else np.zeros(len(prior), dtype=bool))
+    leading = np.ones(len(ids), dtype=bool)
+    leading[later] = False
     return Pool(ids, near, chunk_dense, chunk_bm25, is_phrased, leading)
 
 
@@ -211,15 +216,23 @@ def phrase_units(snap: Snapshot, query: Query) -> set[int]:
     aspect = set(query.aspect_terms) - STOPWORDS
     phrases = {(a, b) for a, b in zip(toks, toks[1:], strict=False) if a in aspect and b in STOPWORDS}
     out: set[int] = set()
-    for first, second in phrases:
-        holders = snap.units_with(first)
-        if holders is None:
-            continue
-        for u in holders[snap.holding(holders, second)].tolist():
-            ut = words(snap.unit_text[u])
-            if any(x == first and y == second for x, y in zip(ut, ut[1:], strict=False)):
-                out.add(u)
+    for phrase in phrases:
+        out.update(snap.memo("phrase_units", phrase, partial(_phrase_holders, snap, *phrase)))
     return out
+
+
+def _phrase_holders(snap: Snapshot, first: str, second: str) -> tuple[int, ...]:
+    """The units holding the words ``first second`` one after the other, ascending: made once per snapshot
+    (their texts are split into words again for it), as questions ask the same phrases."""
+    holders = snap.units_with(first)
+    if holders is None:
+        return ()
+    out = []
+    for u in holders[snap.holding(holders, second)].tolist():
+        ut = words(snap.unit_text[u])
+        if any(x == first and y == second for x, y in zip(ut, ut[1:], strict=False)):
+            out.append(u)
+    return tuple(out)
 
 
 def unit_subject(snap: Snapshot, unit: int, subjects: tuple[str, ...]) -> str | None:
@@ -268,22 +281,26 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query) -> Scored | None:
     "ready-made"); for a question asking for several things named, the best list of names in the passage
     nearest the question (a list's own words are a bag of names: its passage and headings say what it lists),
     of the subject the question names first. None when the question wants no such kind or no unit is of it."""
-    prose = [s for s in scored if not snap.unit_is_code[s.unit]]
+    code = snap.unit_is_code
+
+    def prose() -> Iterator[Scored]:  # made as read: most questions want no such kind, and a search stops early
+        return (s for s in scored if not code[s.unit])
+
     if (term := definition_term(query.text)) is not None:
         # else the best that is no bare list of names: one holds the word, and says nothing of what it is
         kinds = snap.version.unit_kinds
-        return next((s for s in prose if defines(snap.unit_text[s.unit], term)), None) or next(
-            (s for s in prose if not enumerates(snap.unit_text[s.unit], item=kinds[s.unit] == "item")), None)
+        return next((s for s in prose() if defines(snap.unit_text[s.unit], term)), None) or next(
+            (s for s in prose() if not enumerates(snap.unit_text[s.unit], item=kinds[s.unit] == "item")), None)
     if (term := classified_term(query.text)) is not None and (alts := alternatives(query)):
         # "Is X an A or a B?": what X is, said with one of the two.
-        return next((s for s in prose if defines(snap.unit_text[s.unit], term) and set(alts) & snap.unit_words[s.unit]),
+        return next((s for s in prose() if defines(snap.unit_text[s.unit], term) and set(alts) & snap.unit_words[s.unit]),
                     None)
     if (term := purpose_term(query.text)) is not None:
         # what X serves, else what X is (which says what it is for: "a templating engine")
-        return next((s for s in prose if states_purpose(snap.unit_text[s.unit], term)), None) or next(
-            (s for s in prose if defines(snap.unit_text[s.unit], term)), None)
+        return next((s for s in prose() if states_purpose(snap.unit_text[s.unit], term)), None) or next(
+            (s for s in prose() if defines(snap.unit_text[s.unit], term)), None)
     if WANTS_MAKER.search(query.text):
-        return next((s for s in prose if says_maker(snap.unit_text[s.unit], query.text)), None)
+        return next((s for s in prose() if says_maker(snap.unit_text[s.unit], query.text)), None)
     if wants_list(query.text):
         nearest = max(s.chunk_cos for s in scored)
         kinds = snap.version.unit_kinds
@@ -310,8 +327,7 @@ class QuestionTerms:
         out = np.zeros(len(self.terms), dtype=bool)
         for u in units:
             if u not in self._held:
-                at = np.array([u], dtype=np.int64)
-                self._held[u] = np.array([self.snap.holding(at, t)[0] for t in self.terms], dtype=bool)
+                self._held[u] = np.array([self.snap.holds(u, t) for t in self.terms], dtype=bool)
             out |= self._held[u]
         return out
 

@@ -133,21 +133,20 @@ class _Holding:
         self.same = {step: (chunk[self.ids[s]] == chunk[ids]) & (self.ids[s] != ids) for step, s in at.items()}
         self.slices = {0: slice(0, n), **at}
 
-    def overlap(self, terms: list[str], *, weighted: bool = True, step: int = 0) -> NDArray[np.float64]:
-        """IDF-weighted share of ``terms`` each unit (or the unit ``step`` away) holds (as a word or, for 4+
-        letters, its stem)."""
-        at = self.slices[step]
-        out = np.zeros(self.n)
+    def overlap(self, terms: list[str]) -> NDArray[np.float64]:
+        """IDF-weighted share of ``terms`` each unit holds (as a word or, for 4+ letters, its stem), and each
+        unit before and after it: read with :attr:`slices`."""
+        out = np.zeros(len(self.ids))
         total = 0.0
         for t in dict.fromkeys(terms):
-            w = self.idf[t] if weighted else 1.0
+            w = self.idf[t]
             total += w
-            out += w * self.held[t][at]
+            out += w * self.held[t]
         return out / (total or 1.0)
 
-    def neighbour_overlap(self, terms: list[str], step: int) -> NDArray[np.float64]:
-        """The overlap of the unit ``step`` away (-1: before, 1: after) within the same chunk; 0 where none."""
-        return np.where(self.same[step], self.overlap(terms, step=step), 0.0)
+    def beside(self, share: NDArray[np.float64], step: int) -> NDArray[np.float64]:
+        """Of an :meth:`overlap`, the unit ``step`` away's (-1: before, 1: after) within the same chunk; 0 where none."""
+        return np.where(self.same[step], share[self.slices[step]], 0.0)
 
 
 def unit_features(
@@ -168,7 +167,9 @@ def unit_features(
     howto, rec = query.qtype == "howto", query.qtype == "recommendation"
     code = snap.unit_is_code[ids]
     qwords = set(content)
-    section = np.array([len(qwords & snap.section_words[c]) for c in snap.unit_chunk[ids].tolist()], dtype=np.float64)
+    # Counted per chunk, not per unit: a question's units come from a few dozen chunks.
+    chunks, of_unit = np.unique(snap.unit_chunk[ids], return_inverse=True)
+    section = np.array([len(qwords & snap.section_words[c]) for c in chunks.tolist()], dtype=np.float64)[of_unit]
     about = np.zeros(len(ids), dtype=bool)
     for name in query.subjects:
         if name in snap.subject_units:
@@ -176,9 +177,11 @@ def unit_features(
     not_about = ~about if query.subjects else np.zeros(len(ids), dtype=bool)
     text = query.text
     holding = _Holding(snap, ids, aspect + content)
-    prev, after = (holding.neighbour_overlap(content, step) for step in (-1, 1))
-    held = np.zeros(len(ids))
-    for t in dict.fromkeys(content):
+    share = holding.overlap(content)  # of each unit and the units beside it: one pass for the three
+    prev, after = (holding.beside(share, step) for step in (-1, 1))
+    held = np.zeros(len(ids))  # how many of the question's content words each unit holds
+    words = dict.fromkeys(content)
+    for t in words:
         held = held + holding.held[t][: len(ids)]
     own = snap.unit_ncontent[ids]
     cols = [
@@ -187,11 +190,11 @@ def unit_features(
         chunk_dense,
         near,
         chunk_bm25,
-        holding.overlap(aspect),
-        holding.overlap(content),
+        holding.overlap(aspect)[: len(ids)],
+        share[: len(ids)],
         section / max(len(qwords), 1),
         np.maximum(prev, after),
-        holding.overlap(content, weighted=False),
+        held / (float(len(words)) or 1.0),  # the share of them, unweighted
         prev,
         prev * snap.unit_points_back[ids],
         np.maximum(own - held, 0.0) / np.maximum(own, 1.0),
@@ -211,10 +214,7 @@ def unit_features(
         snap.unit_year[ids] & bool(WANTS_YEAR.search(text)),
         snap.unit_name[ids] & bool(WANTS_NAME.search(text)),
     ]
-    x = np.empty((len(ids), len(cols)))
-    for i, c in enumerate(cols):
-        x[:, i] = c
-    return x
+    return np.array(cols, dtype=np.float64).T.copy()  # one row a unit, C-ordered as the ranker's product expects
 
 
 QUESTION_FEATURES = (

@@ -10,10 +10,12 @@ splits of labelled sets and shipped as ``qa/models/fusion.json``.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import NamedTuple
+from itertools import repeat
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -52,6 +54,13 @@ class Candidate(NamedTuple):  # a tuple: a question has up to a hundred candidat
 
 
 ABSENT = 10**6  # the rank of a chunk a retriever did not return (ranks run up to 3 x top_k)
+Row = TypeVar("Row", bound=tuple)
+
+
+def tuples(kind: type[Row], columns: Iterable[list[Any]]) -> list[Row]:
+    """``kind(*row)`` for each row of ``columns``, for a NamedTuple ``kind``: made by ``tuple.__new__`` itself,
+    without the Python-level ``__new__`` a NamedTuple class has (a question makes hundreds)."""
+    return list(map(tuple.__new__, repeat(kind), zip(*columns, strict=True)))
 
 
 def _rrf(rank: NDArray[np.int64], rrf_k: int) -> NDArray[np.float64]:
@@ -172,7 +181,7 @@ def retrieve(
     fused[top_lex] += _rrf(lex_rank[top_lex], rrf_k)
     joined = [top_dense, top_lex[dense_rank[top_lex] >= top_k]]
     if len(query.subjects) >= 2:
-        seen = np.union1d(dense_order, lex_order)  # every chunk either retriever returned, ascending
+        seen = np.flatnonzero((dense_rank < ABSENT) | (lex_rank < ABSENT))  # every chunk either retriever returned
         key = -(_rrf(dense_rank[seen], rrf_k) + _rrf(lex_rank[seen], rrf_k))
         pool_ranked = seen[np.argsort(key, kind="stable")].tolist()
         added: list[int] = []
@@ -214,4 +223,4 @@ def retrieve(
         order = np.concatenate([[lead], order[order != lead]])
     columns = (order.tolist(), fused[order].tolist(), dense[order].tolist(), lex_all[order].astype(np.float64).tolist(),
                learned_of[order].tolist())
-    return [Candidate(*row) for row in zip(*columns, strict=True)]
+    return tuples(Candidate, columns)

@@ -44,9 +44,11 @@ class Snapshot:
         self.doc_order = list(docs)
         self.unit_text: list[str] = []
         self.unit_words: list[frozenset[str]] = []
-        # Which units hold a word, or (words of 4+ letters) a word's stem: 'beginner' finds 'beginners'.
+        # Which units hold a word, or (words of 4+ letters) a word's stem: 'beginner' finds 'beginners'; and
+        # per unit, the stems of its words of 4+ letters (the same, one unit at a time: see holds).
         word_units: dict[str, list[int]] = {}
         stem_units: dict[str, list[int]] = {}
+        self._unit_word_stems: list[frozenset[str]] = []
         self.unit_nwords: list[int] = []
         # The words of accented names as written without their accents ('mongke' of 'Möngke'): the word
         # tokens are ASCII, so 'Möngke' itself is no word of the corpus.
@@ -73,7 +75,9 @@ class Snapshot:
             self.unit_words.append(toks)
             for t in toks:
                 word_units.setdefault(t, []).append(u)
-            for st in {stem(t) for t in toks if len(t) >= 4}:
+            stems = frozenset(stem(t) for t in toks if len(t) >= 4)
+            self._unit_word_stems.append(stems)
+            for st in stems:
                 stem_units.setdefault(st, []).append(u)
             self.unit_nwords.append(len(text.split()))
             advice.append(bool(ADVICE.search(text)))
@@ -359,6 +363,11 @@ class Snapshot:
         """The units (ascending) whose words include ``term`` or, for 4+ letters, its stem (which covers
         the word itself: a unit holding the word holds its stem); None when there are none."""
         return self._stem_units.get(stem(term)) if len(term) >= 4 else self._word_units.get(term)
+
+    def holds(self, unit: int, term: str) -> bool:
+        """Whether one unit holds ``term`` (as :meth:`units_with` counts): one set look-up, where
+        :meth:`holding` pays a binary search's array calls for each unit asked about."""
+        return stem(term) in self._unit_word_stems[unit] if len(term) >= 4 else term in self.unit_words[unit]
 
     def holding(self, ids: NDArray[np.int64], term: str) -> NDArray[np.bool_]:
         """For each unit of ``ids``, whether it holds ``term`` (as :meth:`units_with` counts): a binary search
