@@ -13,7 +13,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from qa.aspects import generic, stem
-from qa.cues import counted
+from qa.cues import counted, same_side
 from qa.text import QUESTION_WORDS, STOPWORDS, words
 
 if TYPE_CHECKING:
@@ -93,8 +93,9 @@ def other_function_words(function_words: frozenset[str]) -> frozenset[str]:
 class Vocabulary:
     """The corpus's words with how many evidence units hold each, for word-form and typo look-ups."""
 
-    def __init__(self, unit_count: dict[str, int]) -> None:
+    def __init__(self, unit_count: dict[str, int], headings: frozenset[str] = frozenset()) -> None:
         self.count = unit_count
+        self.headings = headings  # the words of its headings and titles
         common = sorted((w for w in unit_count if w.isalpha() and 1 < len(w) <= FUNCTION_WORD_LETTERS),
                         key=lambda w: (-unit_count[w], w))
         self.function_words = frozenset(common[:FUNCTION_WORDS])
@@ -160,6 +161,15 @@ class Vocabulary:
         found = [f for f in process.extract(word, pool, scorer=DamerauLevenshtein.distance, score_cutoff=edits,
                                             limit=None) if is_word(f[0])]
         return min(found, key=lambda f: (f[1], not _subsequence(word, f[0]), f[0]))[0] if found else None
+
+    def list_word(self, word: str) -> str | None:
+        """The corpus's word for the same side of a list of good or bad points (:data:`PROS_CONS`) as ``word``,
+        when the corpus does not write ``word``: 'cons' of 'disadvantages'. A word of its headings first (what
+        it heads such lists with), then the commonest in its text."""
+        if word in self.count or word in self.headings:
+            return None
+        held = [w for w in same_side(word) if w in self.count or w in self.headings]
+        return min(held, key=lambda w: (w not in self.headings, -self.count.get(w, 0), w)) if held else None
 
     def form_of(self, word: str) -> str | None:
         """The commonest corpus word that is ``word`` with a common ending (:data:`FORM_ENDINGS`; before one
@@ -262,7 +272,7 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
         if low in STOPWORDS or (tok != low and m.start() > 0) or not tok.isalpha():
             return tok
         # a word saying what kind of question it is ('compare') is no word of what it is about ('comparable')
-        form = None if low in QUESTION_WORDS else vocab.form_of(low)
+        form = None if low in QUESTION_WORDS else vocab.form_of(low) or vocab.list_word(low)
         right = form or (None if is_word(low) else vocab.correction(low) or vocab.completion(low)
                          or vocab.form_correction(low, is_word))
         if right is None:

@@ -47,6 +47,20 @@ AMOUNT_WORDS = frozenset("""how many much fast quick quickly slow big large popu
 _COUNTED = re.compile(r"\bhow many\s+(\w+)|\bnumber of\s+(\w+)", re.I)
 
 
+# The words comparison articles head their lists of good and bad points with, each as good as the other: a
+# question asking for 'disadvantages' asks for what a corpus heads 'Cons'.
+PROS_CONS = (
+    frozenset("pros advantages benefits strengths upsides positives merits pluses".split()),
+    frozenset("cons disadvantages drawbacks downsides weaknesses negatives shortcomings minuses limitations".split()),
+)
+
+
+def same_side(word: str) -> frozenset[str]:
+    """The words of :data:`PROS_CONS` as good as ``word`` ('drawbacks': 'cons', 'downsides' ...); empty when
+    it is none of them."""
+    return next((side for side in PROS_CONS if word in side), frozenset())
+
+
 # Units a count is measured in, which a text may abbreviate ('km') or leave out ("300 of them").
 UNITS = frozenset("""kilometers kilometres km miles meters metres feet foot inches yards acres hectares square
     kilograms kilos grams pounds tons tonnes ounces liters litres gallons degrees percent dollars euros

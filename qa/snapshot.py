@@ -96,7 +96,8 @@ class Snapshot:
             for t in toks:
                 df[t] = df.get(t, 0) + 1
         # Headings and titles are the corpus's words too: a FAQ's question is its document's title.
-        for heading in {h for chunk in version.chunks for h in chunk.section} | {d.title for d in docs.values()}:
+        headings = {h for chunk in version.chunks for h in chunk.section} | {d.title for d in docs.values()}
+        for heading in headings:
             for t in set(words(heading)):
                 df[t] = df.get(t, 0) + 1
         n = max(len(self.unit_words), 1)
@@ -217,7 +218,8 @@ class Snapshot:
         self.quote_first, self.quote_last = self._quote_spans(same_paragraph)
         self.unit_ncontent = np.array([len(ws - STOPWORDS) for ws in self.unit_words], dtype=np.float64)
         self.section_words = [frozenset(words(" ".join(c.section))) for c in version.chunks]
-        self.vocabulary = Vocabulary({w: len(us) for w, us in word_units.items()})
+        self.vocabulary = Vocabulary({w: len(us) for w, us in word_units.items()},
+                                     frozenset(w for h in headings for w in words(h)))
 
     def _quote_spans(self, same_paragraph: NDArray[np.bool_]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """Per unit, the first and the last unit its quote runs over (:meth:`quote_span`). Its own sentence

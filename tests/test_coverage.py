@@ -58,6 +58,28 @@ def test_a_typo_of_a_real_word_the_corpus_writes_only_in_another_form_is_that_wo
     assert correct_question("is fastapi fster than flask", vocab, english)[0] == "is fastapi faster than flask"
 
 
+def test_a_word_for_good_or_bad_points_is_the_one_the_corpus_heads_its_lists_with() -> None:
+    vocab = Vocabulary({"limited": 2, "benefits": 1}, headings=frozenset({"cons", "pros", "fastapi"}))
+    assert vocab.list_word("drawbacks") == "cons"
+    assert vocab.list_word("limitations") == "cons"
+    assert vocab.list_word("advantages") == "pros"  # a heading's word before one of the text's ('benefits')
+    assert vocab.list_word("benefits") is None  # the corpus's own word
+    assert vocab.list_word("features") is None  # no word of such lists
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "heading"), [
+    ("What are the drawbacks of Flask?", "Cons of Flask"), ("What are the disadvantages of FastAPI?", "Cons of FastAPI"),
+    ("What are the strengths of Flask?", "Pros"),
+])
+def test_a_question_in_other_words_for_pros_or_cons_is_answered_from_those_lists(
+        engine: Engine, question: str, heading: str) -> None:
+    answer = engine.ask(question)
+    assert not answer.abstained, answer.answer
+    (section,) = answer.sections  # the subject's list, under the heading the corpus gives it
+    assert section.kind == "subject" and section.text.startswith(f"{section.heading} {heading}"), section.text
+
+
 def test_a_clipped_word_stands_for_the_commonest_corpus_word_it_starts() -> None:
     assert VOCAB.completion("auth") == "authentication"
     assert VOCAB.completion("req") == "requests"
@@ -148,9 +170,7 @@ def test_a_word_written_in_another_form_finds_its_passage(engine: Engine) -> Non
 def test_a_compound_word_the_corpus_lacks_is_no_unknown_name(engine: Engine) -> None:
     """'downsides' is no name the corpus lacks (the model's vocabulary splits it, as it splits names)."""
     assert unknown_names(engine.snapshot(), "What are the downsides of FastAPI?", engine._word_pieces) == []
-    # Declined on confidence since round 9's retrained models (0.16: the ranker's first unit is a list item), but
-    # never for a name the corpus lacks.
-    assert "nothing on" not in engine.ask("What are the downsides of FastAPI?").answer
+    assert not engine.ask("What are the downsides of FastAPI?").abstained
 
 
 @pytest.mark.slow
