@@ -111,7 +111,6 @@ class Vocabulary:
         self._by_start = dict(by_start)
         self._versions = [w for w in unit_count if w[:1].isdigit() and "." in w and not w.strip("0123456789.x")]
         self._longest = max((n for _, n in by_start), default=0)
-        self._forms_by_start: dict[tuple[str, int], list[str]] | None = None  # form_correction's, made once
 
     @property
     def other_function_words(self) -> frozenset[str]:
@@ -131,8 +130,7 @@ class Vocabulary:
         edits = max_edits(word)
         if not edits or word in self.count or not word.isalpha():
             return None
-        pool = [w for n in range(len(word) - edits, len(word) + edits + 1) for w in self._by_start.get((word[0], n), ())]
-        found = process.extract(word, pool, scorer=DamerauLevenshtein.distance, score_cutoff=edits, limit=None)
+        found = self._nearest(word, edits)
         if not found:
             return None
         # On ties, the same letters (two swapped: 'waht' is 'what' rather than 'want'), then a word the typed one
@@ -141,32 +139,31 @@ class Vocabulary:
                                          -self.count[f[0]], f[0]))
         return best[0]
 
+    def _nearest(self, word: str, edits: int) -> list[tuple[str, int]]:
+        """The corpus words within ``edits`` edits of ``word`` (a swap of two letters is one) that start with its
+        letter, with their distances."""
+        pool = [w for n in range(len(word) - edits, len(word) + edits + 1) for w in self._by_start.get((word[0], n), ())]
+        return [(w, int(d)) for w, d, _ in process.extract(word, pool, scorer=DamerauLevenshtein.distance,
+                                                            score_cutoff=edits, limit=None)]
+
     def form_correction(self, word: str, is_word: Callable[[str], bool]) -> str | None:
         """The real word (one ``is_word`` knows) ``word`` is a typo of, of those the corpus writes only in
-        another form: 'fster' is 'faster' of a corpus saying only 'fast'. Within :func:`max_edits` edits, the
-        same first letter, a corpus word with a common ending (:data:`FORM_ENDINGS`); None when nothing is."""
+        another form: 'fster' is 'faster' of a corpus saying only 'fast'. ``word`` less a common ending
+        (:data:`FORM_ENDINGS`) within :func:`max_edits` edits of a corpus word (the same first letter), the
+        ending put back; None when nothing is. No table of forms: a look-up costs what a typo's does."""
         edits = max_edits(word)
         if not edits or word in self.count or not word.isalpha():
             return None
-        forms = self._forms()
-        pool = [w for n in range(len(word) - edits, len(word) + edits + 1) for w in forms.get((word[0], n), ())]
-        found = [f for f in process.extract(word, pool, scorer=DamerauLevenshtein.distance, score_cutoff=edits,
-                                            limit=None) if is_word(f[0])]
-        return min(found, key=lambda f: (f[1], not _subsequence(word, f[0]), f[0]))[0] if found else None
-
-    def _forms(self) -> dict[tuple[str, int], list[str]]:
-        """The corpus's words of four letters or more with a common ending, as it does not write them, by first
-        letter and length; made at the first look-up (28 ms for the seed corpus's 1,547 words)."""
-        if self._forms_by_start is None:
-            forms: dict[tuple[str, int], set[str]] = defaultdict(set)
-            for bucket in self._by_start.values():
-                for w in bucket:
-                    for ending in FORM_ENDINGS if len(w) >= 4 else ():
-                        for base in (w, w[:-1]) if w.endswith("e") and ending[0] in "aeiou" else (w,):
-                            if (f := base + ending) not in self.count:
-                                forms[f[0], len(f)].add(f)
-            self._forms_by_start = {k: sorted(v) for k, v in forms.items()}
-        return self._forms_by_start
+        found = []
+        for ending in FORM_ENDINGS:
+            base = word[: -len(ending)]
+            if not word.endswith(ending) or len(base) < 2:
+                continue
+            for near, dist in self._nearest(base, edits):
+                for form in (near + ending, near[:-1] + ending if near.endswith("e") and ending[0] in "aeiou" else ""):
+                    if form and form not in self.count and is_word(form):
+                        found.append((dist, not _subsequence(word, form), form))
+        return min(found)[2] if found else None
 
     def list_word(self, word: str) -> str | None:
         """The corpus's word for the same side of a list of good or bad points (:data:`PROS_CONS`) as ``word``,
