@@ -461,14 +461,11 @@ def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float) 
     # one it writes only of other things is news the answer would bury.
     if not asked or not all(snap.units_with(w) is not None for w in asked):
         return None
-
-    def key(w: str) -> str:
-        return stem(w) if len(w) >= 4 else w
-
-    keys = {key(w) for w in asked}
+    # The heading's words compared as a unit's are (Snapshot.holds): by stem from four letters on.
+    asked_stems = {stem(w) if len(w) >= 4 else w for w in asked}
     for u in units:
-        said = snap.unit_words[u] | snap.section_words[int(snap.unit_chunk[u])]
-        if any(key(w) in keys for w in said):
+        heading = snap.section_words[int(snap.unit_chunk[u])]
+        if any(snap.holds(u, w) for w in asked) or any((stem(t) if len(t) >= 4 else t) in asked_stems for t in heading):
             return None
     return " ".join(asked)
 
