@@ -13,7 +13,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from qa.aspects import generic, stem
-from qa.cues import counted, same_side
+from qa.cues import counted, same_side, versioned
 from qa.text import QUESTION_WORDS, STOPWORDS, words
 
 if TYPE_CHECKING:
@@ -468,6 +468,23 @@ def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float) 
         if any(snap.holds(u, w) for w in asked) or any((stem(t) if len(t) >= 4 else t) in asked_stems for t in heading):
             return None
     return " ".join(asked)
+
+
+def unversioned(snap: Snapshot, query: Query) -> str | None:
+    """What a "which version" question asks the version of, with its subjects, when the corpus states no
+    version of it for any of them ("What Python version does Flask need?", where only FastAPI's Python versions
+    are stated: 'Python version for Flask'); None otherwise. A subject's own version ("What version of Flask
+    ...?") and a name the corpus never writes (reported as unknown) are left to the rest."""
+    if not query.subjects:
+        return None
+    for name in versioned(query.text):
+        low = name.lower()
+        if snap.catalog.find(name) or low in STOPWORDS or low not in snap.vocabulary.count:
+            continue
+        key = f"version:{stem(low)}"
+        if not any((subject, key) in snap.fact_aspects for subject in query.subjects):
+            return f"{name} version for {' or '.join(query.subjects)}"
+    return None
 
 
 def uncounted(snap: Snapshot, question: str) -> str | None:

@@ -67,6 +67,17 @@ UNITS = frozenset("""kilometers kilometres km miles meters metres feet foot inch
     cents seconds minutes hours days weeks months years decades centuries times""".split())
 
 
+# What a question asks the version of: "What Python version ...", "which version of Node ...".
+_VERSIONED = re.compile(r"\b(?:what|which)(?:\s+(?:is|are)\s+the|'s\s+the)?\s+(?:(?:minimum|oldest|latest|newest|"
+                        r"required|supported)\s+)?([A-Za-z][\w.+#-]*)\s+versions?\b|\bversions?\s+of\s+([A-Za-z][\w.+#-]*)",
+                        re.I)
+
+
+def versioned(question: str) -> list[str]:
+    """What a question asks the version of, as written ('Python' of "What Python version does X need?")."""
+    return [a or b for a, b in _VERSIONED.findall(question)]
+
+
 def counted(question: str) -> list[str]:
     """What a question counts: the word after "how many" or "number of" ('contributors' of "How many
     contributors does X have?"), lower-cased; none when it is a unit (:data:`UNITS`)."""

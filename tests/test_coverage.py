@@ -238,6 +238,18 @@ def test_a_count_of_what_the_corpus_never_writes_abstains(engine: Engine) -> Non
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("question", ["What Python version does Flask need?",
+                                      "What is the minimum Python version for Flask?"])
+def test_a_version_the_corpus_states_of_no_asked_subject_abstains(engine: Engine, question: str) -> None:
+    """The corpus states FastAPI's Python versions, none of Flask's; the nearest sentence ("The Flask version
+    requires you to implement all of that yourself.") used to be the answer at confidence 1.0."""
+    answer = engine.ask(question)
+    assert answer.abstained and "nothing on Python version for Flask" in answer.answer, answer.answer
+    answer = engine.ask("What Python version does FastAPI need?")
+    assert not answer.abstained and any("3.10" in c.quote for c in answer.citations), answer.answer
+
+
+@pytest.mark.slow
 def test_who_when_or_where_asks_a_relation_not_a_topic(engine: Engine) -> None:
     """The corpus says 'wrote' of Flask's creator only; "Who wrote FastAPI?" asks who made it, and is answered."""
     answer = engine.ask("Who wrote FastAPI?")

@@ -23,6 +23,7 @@ from qa.cues import (
     purpose_term,
     says_maker,
     states_purpose,
+    versioned,
     wants_list,
 )
 from qa.query import SubjectCatalog, analyse
@@ -247,3 +248,14 @@ def test_the_kind_of_answer_a_question_wants(question: str, number: bool, name: 
 ])
 def test_what_a_question_counts(question: str, things: list[str]) -> None:
     assert counted(question) == things
+
+
+@pytest.mark.parametrize(("question", "names"), [
+    ("What Python version does Flask need?", ["Python"]),
+    ("what is the minimum python version for flask", ["python"]),
+    ("Which version of Node do I need?", ["Node"]),
+    ("Who translated this version of the scriptures?", ["the"]),  # a stop word: unversioned passes it by
+    ("Which Flask release added async views?", []),
+])
+def test_what_a_question_asks_the_version_of(question: str, names: list[str]) -> None:
+    assert versioned(question) == names
