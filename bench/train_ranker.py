@@ -364,9 +364,8 @@ def verify(data: Path, cache: Path = CACHE, names: tuple[str, ...] = ABSTAIN_SET
            embedder=None) -> list[str]:
     """Recompute the training rows of ``names`` with this code and the shipped ranker, and compare them with
     the fingerprint in the shipped file's meta: what moved (empty: this code trains on what the file did)."""
-    from qa.ranker import shipped_models
-
     from qa.embedding import create_embedder
+    from qa.ranker import shipped_models
 
     models = models or shipped_models()
     shipped, probe = models.meta.get("fingerprint"), models.meta.get("probe_vector")
