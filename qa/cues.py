@@ -51,7 +51,7 @@ _COUNTED = re.compile(r"\bhow many\s+(\w+)|\bnumber of\s+(\w+)", re.I)
 # question asking for 'disadvantages' asks for what a corpus heads 'Cons'.
 PROS_CONS = (
     frozenset("pros advantages benefits strengths upsides positives merits pluses".split()),
-    frozenset("cons disadvantages drawbacks downsides weaknesses negatives shortcomings minuses limitations".split()),
+    frozenset("cons disadvantages drawbacks downsides weaknesses negatives shortcomings minuses limitations flaws".split()),
 )
 
 
