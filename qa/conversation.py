@@ -47,6 +47,10 @@ _WHICH = re.compile(
 _PAIR = re.compile(
     r"\b(?:the\s+two|both|either|between\s+them|(?:of|for|in)\s+each(?=\s*[?.!]*\s*$)|each\s+(?:one|side|of\s+(?:them|the\s+two|these|those)|"
     r"framework|library|tool|option|language|database|product|platform|service|technology|approach))\b", re.I)
+# ... or asking how they differ, naming no two things: "How does error handling differ?" (not "How do WSGI and
+# ASGI differ?").
+_COMPARES = re.compile(r"\b(?:differ|differs|difference|differences|compare|compares|comparison|contrast)\b", re.I)
+_NAMES_TWO = re.compile(r"\b(?:and|or|vs|versus|between|than)\b", re.I)
 # An aspect that starts with a preposition ("for beginners", "in production") follows the subjects as it is.
 _PREP_ASPECT = re.compile(r"^(?:for|with|in|on|at|under|without|when|if|during)\b", re.I)
 MAX_HISTORY = 20
@@ -75,8 +79,9 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
     q = question.strip()
     if not (history and history[-1].subjects) and len(catalog.names) == 2 and not catalog.find(q):
         # Of a corpus comparing exactly two things, a question naming neither asks about the pair:
-        # "Where did each of the two frameworks come from?", "Which is more mature?".
-        if _PAIR.search(q):
+        # "Where did each of the two frameworks come from?", "How does error handling differ?", "Which is more
+        # mature?".
+        if _PAIR.search(q) or (_COMPARES.search(q) and not _NAMES_TWO.search(q)):
             return f"{q.rstrip(' ?.!')} ({_join(catalog.names)})?", None
         if m := _WHICH.match(q):
             return f"{m.group(1)[0].upper()}{m.group(1)[1:]}, {_join_or(catalog.names)}?", None

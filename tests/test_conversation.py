@@ -108,6 +108,7 @@ def test_no_history_leaves_the_question_alone(web: SubjectCatalog) -> None:
     "How are errors shown to the client by each framework?", "Where did each of the two frameworks come from?",
     "How mature are the plugin ecosystems of each?", "Can the two live side by side?", "Which is faster, either?",
     "Which is more mature?", "which one has better docs", "Which of the two should a beginner pick?",
+    "How does error handling differ?", "How do they compare on speed?", "What's the difference in routing?",
 ])
 def test_the_pair_names_the_two_things_the_corpus_compares(web: SubjectCatalog, question: str) -> None:
     resolved, qtype = resolve(question, [], web)
@@ -115,7 +116,8 @@ def test_the_pair_names_the_two_things_the_corpus_compares(web: SubjectCatalog, 
     assert qtype is None
 
 
-@pytest.mark.parametrize("question", ["What does each request go through?", "How do I handle errors in Flask?"])
+@pytest.mark.parametrize("question", ["What does each request go through?", "How do I handle errors in Flask?",
+                                      "How do WSGI and ASGI differ?", "What is the difference between sync and async?"])
 def test_no_pair_no_subjects_added(web: SubjectCatalog, question: str) -> None:
     assert resolve(question, [], web) == (question, None)
 
