@@ -13,7 +13,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from qa.aspects import generic, stem
-from qa.cues import counted, same_side, versioned
+from qa.cues import HOWTO, counted, same_side, versioned
 from qa.text import QUESTION_WORDS, STOPWORDS, words
 
 if TYPE_CHECKING:
@@ -456,7 +456,11 @@ def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float) 
     maintained?": 'FastAPI is still in development', where 'maintained' is said of Flask)."""
     if not query.subjects or lead_cos >= OTHER_WORDS_COS or _ASKS_WHO_WHEN_WHERE.match(query.text):
         return None
-    asked = list(dict.fromkeys(w for w in query.aspect_terms if len(w) >= 3 and not generic(w)))
+    # Of a how-to question, what it asks to do it with or to ('cors' of "How do I add CORS to FastAPI?"), not
+    # the doing ('add': a claim about adding anything does not answer it).
+    howto = query.qtype == "howto"
+    asked = list(dict.fromkeys(w for w in query.aspect_terms if len(w) >= 3 and not generic(w)
+                               and not (howto and HOWTO.fullmatch(w))))
     # A word the corpus never writes is the abstention model's to weigh (the corpus may say it in other words);
     # one it writes only of other things is news the answer would bury.
     if not asked or not all(snap.units_with(w) is not None for w in asked):
