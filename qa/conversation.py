@@ -19,6 +19,8 @@ _LEAD = re.compile(
     re.I,
 )
 _PRONOUNS = re.compile(r"\b(it|its|it's|they|them|their|theirs|this one|that one|the former|the latter|each|both)\b", re.I)
+_DEMONSTRATIVE = re.compile(r"\b(?:that|this|those|these)\b", re.I)
+_ASKED_OF = re.compile(r"^.*?\? \((.*)\?\)$")  # a resolved demonstrative follow-up: its question, in brackets
 _QUESTION = re.compile(r"^\s*(what|who|whom|whose|when|where|why|how|which|is|are|does|do|can|should|will)\b", re.I)
 _FILLER = frozenset("and but also what how about for with in the then ok okay so same ditto of".split())
 _OPENER = r"^\s*(?:(?:and|but|so|ok(?:ay)?|really|hm+)\s*,?\s*)?"
@@ -111,6 +113,11 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
     fragment = len(content_words(q)) <= 2 and not _QUESTION.match(q)
     follow_up = bool(_LEAD.match(q)) or bool(_PRONOUNS.search(q)) or fragment
     if not follow_up:
+        if _DEMONSTRATIVE.search(q):
+            # "is that native?" after "Does Flask support WebSockets?": 'that' is what was asked, not a subject;
+            # after another such follow-up, what that one was asked of.
+            asked = m.group(1) if (m := _ASKED_OF.match(prev.resolved)) else prev.resolved.rstrip(" ?.!")
+            return f"{q.rstrip(' ?.!')}? ({asked}?)", None
         return q, None
     if _PRONOUNS.search(q):
         return _replace_pronouns(q, prev.subjects), prev.qtype

@@ -95,6 +95,17 @@ def test_a_standalone_new_question_is_left_alone(web: SubjectCatalog, question: 
     assert resolve(question, history, web) == (question, None)
 
 
+def test_that_is_what_the_previous_turn_asked(web: SubjectCatalog) -> None:
+    """'that' names no subject: it is what was asked, which the resolved question carries in brackets; a
+    second such follow-up carries the same question, not the first follow-up."""
+    history = [turn("Does Flask support WebSockets?", web)]
+    resolved, qtype = resolve("is that native?", history, web)
+    assert (resolved, qtype) == ("is that native? (Does Flask support WebSockets?)", None)
+    history.append(turn("is that native?", web, resolved))
+    assert resolve("Is this a problem in production?", history, web) == (
+        "Is this a problem in production? (Does Flask support WebSockets?)", None)
+
+
 def test_a_short_standalone_question_is_left_alone(web: SubjectCatalog) -> None:
     history = [turn("Who created Flask?", web)]
     assert resolve("What is the capital of Australia?", history, web) == ("What is the capital of Australia?", None)
