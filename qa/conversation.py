@@ -45,6 +45,11 @@ _WHICH = re.compile(
     r"(?:,?\s+(?:then|now|though|anyway))?\s*[?.!]*\s*$",
     re.I,
 )
+# "What should we choose?", "what would you pick for a beginner?": which of the two, in other words.
+_WHAT_CHOOSE = re.compile(
+    _OPENER + r"(what\s+(?:should|would|shall|do|can|could)\s+(?:i|we|you|they|one)\s+"
+    r"(?:choose|pick|use|go\s+(?:with|for)|adopt|prefer|select|take)\b.*?)\s*[?.!]*\s*$", re.I)
+_LAST_SENTENCE = re.compile(r"^(.*[.!?]\s+)?(.*)$", re.S)  # what a paragraph ends with, after what it tells
 # A question naming neither subject but the pair: "the two", "both", "each framework" (of a corpus comparing two).
 _PAIR = re.compile(
     r"\b(?:the\s+two|both|either|between\s+them|(?:of|for|in)\s+each(?=\s*[?.!]*\s*$)|each\s+(?:one|side|of\s+(?:them|the\s+two|these|those)|"
@@ -85,8 +90,11 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
         # mature?".
         if _PAIR.search(q) or (_COMPARES.search(q) and not _NAMES_TWO.search(q)):
             return f"{q.rstrip(' ?.!')} ({_join(catalog.names)})?", None
-        if m := _WHICH.match(q):
-            return f"{m.group(1)[0].upper()}{m.group(1)[1:]}, {_join_or(catalog.names)}?", None
+        # The question a paragraph about the asker's situation ends with ("We are a small startup ... What
+        # should we choose?"), or the whole question.
+        situation, last = _LAST_SENTENCE.match(q).groups()
+        if m := _WHICH.match(last) or _WHAT_CHOOSE.match(last):
+            return f"{situation or ''}{m.group(1)[0].upper()}{m.group(1)[1:]}, {_join_or(catalog.names)}?", None
     if not history:
         return q, None
     prev = history[-1]

@@ -120,6 +120,9 @@ def test_no_history_leaves_the_question_alone(web: SubjectCatalog) -> None:
     "How mature are the plugin ecosystems of each?", "Can the two live side by side?", "Which is faster, either?",
     "Which is more mature?", "which one has better docs", "Which of the two should a beginner pick?",
     "How does error handling differ?", "How do they compare on speed?", "What's the difference in routing?",
+    "What should we choose?", "what would you pick for a beginner?",
+    "Our devs know Python but not async. We expect many concurrent users. What should we choose?",
+    "I'm teaching beginners who have never built a web app. Which one is easier to start with?",
 ])
 def test_the_pair_names_the_two_things_the_corpus_compares(web: SubjectCatalog, question: str) -> None:
     resolved, qtype = resolve(question, [], web)
@@ -128,7 +131,8 @@ def test_the_pair_names_the_two_things_the_corpus_compares(web: SubjectCatalog, 
 
 
 @pytest.mark.parametrize("question", ["What does each request go through?", "How do I handle errors in Flask?",
-                                      "How do WSGI and ASGI differ?", "What is the difference between sync and async?"])
+                                      "How do WSGI and ASGI differ?", "What is the difference between sync and async?",
+                                      "What should I name my variables?"])
 def test_no_pair_no_subjects_added(web: SubjectCatalog, question: str) -> None:
     assert resolve(question, [], web) == (question, None)
 
