@@ -19,6 +19,7 @@ from qa.cues import (
     defines,
     definition_term,
     enumerates,
+    is_yes_no,
     purpose_term,
     says_maker,
     states_purpose,
@@ -257,6 +258,18 @@ def subject_among_all(snap: Snapshot) -> list[str | None]:
 
 def _misfits(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
     """Per unit, whether it is no answer to ``query`` whatever its score (see :func:`select_claims`)."""
+    misfit = _misfit_kinds(snap, units, query)
+    if is_yes_no(query.text):
+        return misfit
+    # A unit saying nothing the question does not ("jinja2" for "What does Jinja2 do?") answers no question but
+    # a yes/no one, which it may answer by restating it ("Flask supports async.").
+    asked = set(query.terms)
+    return [m or snap.unit_words[u] - STOPWORDS <= asked for m, u in zip(misfit, units, strict=True)]
+
+
+def _misfit_kinds(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
+    """Per unit, whether it is a piece of a sentence, code for a question that asks no how-to, or said of
+    another subject than the one asked about."""
     code, piece = snap.unit_is_code, snap.unit_piece
     if len(query.subjects) >= 2:
         # a comparison: each subject's side, code included, is chosen for itself; advice is no code

@@ -167,6 +167,15 @@ def test_words_saying_what_kind_of_question_it_is_are_no_topic(engine: Engine) -
     assert "most important technical difference" in answer.citations[0].quote, answer.answer
 
 
+@pytest.mark.slow
+def test_a_unit_that_only_restates_the_question_is_no_claim(engine: Engine) -> None:
+    """The list item 'jinja2' (under "Shared Technologies") holds every word of "What does Jinja2 do?" and nothing
+    else: it was the answer. (Yes/no questions are left out of the rule: a unit restating one may be its yes.)"""
+    answer = engine.ask("What does Jinja2 do?")
+    assert answer.citations and "templating engine" in answer.citations[0].quote, answer.answer
+    assert all(c.quote.strip().lower() != "jinja2" for c in answer.citations), answer.answer
+
+
 def test_no_comparison_for_a_single_subject_fact(answers: dict[str, Answer]) -> None:
     assert answers["Who created Flask?"].comparison is None
     assert answers["How do I install FastAPI?"].comparison is None
