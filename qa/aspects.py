@@ -28,7 +28,8 @@ _ENDINGS = ("ability", "able", "ings", "ing", "ers", "er", "es", "ed", "e")
 
 def stem(word: str) -> str:
     """A crude, language-agnostic stem: the first five letters ('asynchronous' and 'async' meet) of the word
-    less an ending (:data:`_ENDINGS`, or a final 's' but for 'ss'), so 'test' meets 'tests' and 'testing'."""
+    less an ending (:data:`_ENDINGS`, or a final 's' but for 'ss'), so 'test' meets 'tests' and 'testing'; a
+    final 'y' after a consonant is an 'i', as before those endings, so 'query' meets 'queries' and 'queried'."""
     for ending in _ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 4:
             word = word[: -len(ending)]
@@ -36,6 +37,8 @@ def stem(word: str) -> str:
     else:
         if word.endswith("s") and not word.endswith("ss") and len(word) >= 5:
             word = word[:-1]
+    if len(word) >= 4 and word[-1] == "y" and word[-2] not in "aeiouy":
+        word = word[:-1] + "i"
     return word[:5]
 
 

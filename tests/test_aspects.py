@@ -20,6 +20,14 @@ def test_a_word_that_drops_its_e_before_an_ending_meets_its_other_forms() -> Non
     assert stem("building") == stem("build") == "build"
 
 
+def test_a_word_ending_in_y_meets_its_ies_and_ied_forms() -> None:
+    assert stem("query") == stem("queries") == stem("queried") == "queri"
+    assert stem("story") == stem("stories") == "stori"
+    assert stem("study") == stem("studies") == stem("studying") == "studi"
+    assert stem("cookie") == stem("cookies") == "cooki"  # an 'ie' word keeps meeting its plural
+    assert stem("play") == stem("plays") == "play"  # a 'y' after a vowel stays
+
+
 def test_aspect_stems_skip_short_common_generic_subject_and_numeric_words() -> None:
     assert aspect_stems("Async support and performance") == ["async", "perfo"]  # 'support' names no aspect
     assert aspect_stems("Flask templates in 2024", frozenset({"flask"})) == ["templ"]
