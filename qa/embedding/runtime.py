@@ -52,7 +52,7 @@ class OnnxSession:
         opts.log_severity_level = 3
         # int8 products summed exactly on CPUs without AVX-512 VNNI too (their default pairs them in 16 bits,
         # which saturates): the vectors of a VNNI CPU up to float rounding, so answers and the evidence models
-        # trained on them depend on the CPU as little as they can (docs/benchmarks.md, "int8 on other CPUs").
+        # trained on them depend on the CPU as little as they can (docs/benchmarks.md, "Embedding backends").
         opts.add_session_config_entry("session.x64quantprecision", "1")
         if not self.spin:
             opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
