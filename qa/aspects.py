@@ -42,6 +42,12 @@ def stem(word: str) -> str:
     return word[:5]
 
 
+def held_form(word: str) -> str:
+    """The form a question's word is looked for in a text's words: its stem from four letters on, else the word
+    itself (the rule of :meth:`qa.snapshot.Snapshot.holds`)."""
+    return stem(word) if len(word) >= 4 else word
+
+
 def generic(word: str) -> bool:
     """A word that names no aspect of anything: a function word, a question word, or one of :data:`_GENERIC`
     ('support', 'work', 'use')."""

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from qa.aspects import generic, stem
+from qa.aspects import generic, held_form, stem
 from qa.cues import HOWTO, counted, same_side, versioned
+from qa.facts import version_key
 from qa.text import QUESTION_WORDS, STOPWORDS, words
 
 if TYPE_CHECKING:
@@ -466,10 +467,10 @@ def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float) 
     if not asked or not all(snap.units_with(w) is not None for w in asked):
         return None
     # The heading's words compared as a unit's are (Snapshot.holds): by stem from four letters on.
-    asked_stems = {stem(w) if len(w) >= 4 else w for w in asked}
+    asked_forms = {held_form(w) for w in asked}
     for u in units:
         heading = snap.section_words[int(snap.unit_chunk[u])]
-        if any(snap.holds(u, w) for w in asked) or any((stem(t) if len(t) >= 4 else t) in asked_stems for t in heading):
+        if any(snap.holds(u, w) for w in asked) or any(held_form(t) in asked_forms for t in heading):
             return None
     return " ".join(asked)
 
@@ -485,8 +486,7 @@ def unversioned(snap: Snapshot, query: Query) -> str | None:
         low = name.lower()
         if snap.catalog.find(name) or low in STOPWORDS or low not in snap.vocabulary.count:
             continue
-        key = f"version:{stem(low)}"
-        if not any((subject, key) in snap.fact_aspects for subject in query.subjects):
+        if not any((subject, version_key(name)) in snap.fact_aspects for subject in query.subjects):
             return f"{name} version for {' or '.join(query.subjects)}"
     return None
 

@@ -63,6 +63,11 @@ class Fact:
         return f"{label[:1].upper()}{label[1:]} ({self.subject})"
 
 
+def version_key(name: str) -> str:
+    """The aspect key of the versions of ``name`` ('Python' of "requires Python 3.10")."""
+    return f"version:{stem(name.lower())}"
+
+
 def differ(facts: list[Fact]) -> bool:
     """Whether facts on one aspect state different values: different amounts or versions; for what a subject
     is built on, two that share no word ('ASGI (...)' and 'Flask'; not 'ASGI' and 'ASGI through Starlette')."""
@@ -141,7 +146,7 @@ def unit_facts(
             continue
         subject = _subject_at(found, m.start(), default)
         if subject is not None:
-            out.append(Fact(subject, f"version:{stem(name.lower())}", name, "version", m.group("version"), whole,
+            out.append(Fact(subject, version_key(name), name, "version", m.group("version"), whole,
                             frozenset({stem(name.lower()), "versi"}), f"{name} version"))
     for m in _RELATION.finditer(text):
         subject = _subject_at(found, m.start(), default)
