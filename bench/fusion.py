@@ -58,26 +58,29 @@ class Cand:
     dense_rank: np.ndarray
     lex_rank: np.ndarray
     hit: np.ndarray  # the chunk hits a gold unit (grade >= the set's relevant grade)
+    ask: np.ndarray  # the question's cosine with the question the chunk's heading asks (0: none)
+    asks: np.ndarray  # the chunk's heading asks a question
     subjects: int  # subjects the question names (two or more add coverage candidates, not replayed here)
 
 
-FIELDS = ("chunk", "dense", "lex", "dense_rank", "lex_rank", "hit")
+FIELDS = ("chunk", "dense", "lex", "dense_rank", "lex_rank", "hit", "ask", "asks")
+CACHE_FORMAT = 2  # bumped when the cached fields change
 
 
-def cache_set(name: str, data: Path, split: str = "dev") -> list[Cand]:
+def cache_set(name: str, data: Path, split: str = "dev", cache: Path = CACHE, embedder=None) -> list[Cand]:  # type: ignore[no-untyped-def]
     from bench.datasets import load_dataset
     from bench.train_ranker import _engine, _settings
     from qa.query import analyse
 
     full = load_dataset(name, data)
     ds = full.split(split)
-    key = hashlib.sha1("\x1f".join(q.qid + q.text for q in ds.questions).encode()).hexdigest()[:10]
-    path = CACHE / f"fusion-{name}-{split}-{key}.npz"
+    key = hashlib.sha1("\x1f".join([str(CACHE_FORMAT)] + [q.qid + q.text for q in ds.questions]).encode()).hexdigest()[:10]
+    path = cache / f"fusion-{name}-{split}-{key}.npz"
     if path.exists():
         z = np.load(path)
         cuts = z["starts"]
         return [Cand(*(z[f][a:b] for f in FIELDS), int(s)) for a, b, s in zip(cuts[:-1], cuts[1:], z["subjects"], strict=True)]
-    engine = _engine(name, full, _settings())
+    engine = _engine(name, full, _settings(), cache, embedder)
     snap = engine.snapshot()
     version = snap.version
     chunks = version.chunks
@@ -102,7 +105,7 @@ def cache_set(name: str, data: Path, split: str = "dev") -> list[Cand]:
         hit = np.array([q.grade(chunks[c].doc_id, chunks[c].start, chunks[c].end) >= full.relevant_grade
                         for c in chosen.tolist()])
         out.append(Cand(chosen, dense.astype(np.float64), lex_all[chosen].astype(np.float64), d_rank[chosen],
-                        l_rank[chosen], hit, len(query.subjects)))
+                        l_rank[chosen], hit, snap.ask_cos(chosen, qvec), snap.chunk_asks[chosen], len(query.subjects)))
     starts = np.cumsum([0] + [len(c.chunk) for c in out])
     np.savez_compressed(path, starts=starts, subjects=np.array([c.subjects for c in out]),
                         **{f: np.concatenate([getattr(c, f) for c in out]) for f in FIELDS})
@@ -137,7 +140,8 @@ def _rows(c: Cand, top_k: int) -> tuple[np.ndarray, np.ndarray]:
     from qa.retrieval import fusion_features
 
     sel = _selected(c, top_k)
-    return sel, fusion_features(c.dense[sel], c.lex[sel], c.dense_rank[sel], c.lex_rank[sel], top_k)
+    return sel, fusion_features(c.dense[sel], c.lex[sel], c.dense_rank[sel], c.lex_rank[sel], top_k, c.ask[sel],
+                                c.asks[sel])
 
 
 def _group(name: str, sets: dict[str, list[Cand]]) -> str:

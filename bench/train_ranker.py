@@ -87,9 +87,10 @@ def _engine(name: str, ds, settings, cache: Path = CACHE, embedder=None):  # typ
 
 def _evidence(engine, questions: list[str]):  # type: ignore[no-untyped-def]
     """Per question, as ``Engine.ask`` sees it (typos corrected): its candidate units, their feature rows,
-    whether it names something the corpus never mentions, and its analysis; None when there is no candidate."""
+    whether it names something the corpus never mentions, its analysis and its best cosine with a heading
+    that asks a question; None when there is no candidate."""
     from qa.coverage import correct_question, unknown_names
-    from qa.evidence import CONFIDENCE_CHUNKS, unit_evidence
+    from qa.evidence import CONFIDENCE_CHUNKS, top_ask, unit_evidence
     from qa.query import analyse
     from qa.retrieval import retrieve
 
@@ -103,7 +104,8 @@ def _evidence(engine, questions: list[str]):  # type: ignore[no-untyped-def]
         # chunks), the abstention model's threshold rose (dev: SQuAD false abstention 0.052 -> 0.057,
         # COVID-QA's foreign 0.95 -> 0.93) and the ranker learned nothing new (cross-validated top-1 equal).
         seen = unit_evidence(snap, qvec, query, cands, CONFIDENCE_CHUNKS)
-        yield None if seen is None else (*seen, bool(unknown_names(snap, text, engine._word_pieces)), query)
+        yield None if seen is None else (*seen, bool(unknown_names(snap, text, engine._word_pieces)), query,
+                                         top_ask(snap, cands, qvec))
 
 
 def collect(names: tuple[str, ...], data: Path, split: str = "dev", cache: Path = CACHE,
@@ -122,7 +124,7 @@ def collect(names: tuple[str, ...], data: Path, split: str = "dev", cache: Path 
         for q, seen in zip(ds.questions, _evidence(engine, [q.text for q in ds.questions]), strict=True):
             if not q.answers or seen is None:
                 continue
-            pool, x, _unknown, _query = seen
+            pool, x, _unknown, _query, _asked = seen
             y = np.array([answer_in(q.answers, [snap.unit_text[u]]) for u in pool.ids.tolist()], dtype=np.float64)
             xs.append(x)
             ys.append(y)
@@ -172,8 +174,8 @@ def collect_questions(ranker, data: Path, cache: Path = CACHE, names: tuple[str,
                     continue
                 # The question as corrected, as the answer path reads it: its words the corpus knows
                 # count for coverage ('flsk' as 'flask').
-                _pool, x, unknown, query = seen
-                rows.append(question_features(snap, query, x, ranker.score(x), unknown))
+                _pool, x, unknown, query, asked = seen
+                rows.append(question_features(snap, query, x, ranker.score(x), unknown, asked))
                 labels.append(label)
                 sets.append(name)
         print(f"{name}: {len(own)} own and {len(foreign)} foreign dev questions", file=sys.stderr)

@@ -95,8 +95,15 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
     columns = (pool.ids[order].tolist(), logits[order].tolist(), x[order, FEATURES.index("cos")].tolist(),
                x[order, FEATURES.index("lex_aspect")].tolist(), x[order, FEATURES.index("chunk_dense")].tolist())
     lead = pool.leading
-    return Ranking(tuples(Scored, columns), question_features(snap, query, x[lead], logits[lead], unknown=False),
+    return Ranking(tuples(Scored, columns), question_features(snap, query, x[lead], logits[lead], unknown=False,
+                                                              asked=top_ask(snap, cands, qvec)),
                    pool.ids[order], logits[order])
+
+
+def top_ask(snap: Snapshot, cands: list[Candidate], qvec: NDArray[np.float32]) -> float:
+    """The best cosine of the question with a question that a candidate chunk's heading asks (0: none asks)."""
+    chunks = np.fromiter((c.chunk for c in cands), dtype=np.int64, count=len(cands))
+    return float(snap.ask_cos(chunks, qvec).max(initial=0.0))
 
 
 def rerank_rows(snap: Snapshot, cands: list[Candidate], ranking: Ranking) -> tuple[NDArray[np.float64], NDArray[np.int64]]:

@@ -33,6 +33,8 @@ FUSION_FEATURES = (
     "bm25_soft",  # BM25 over (the best + BM25_SOFT): a weak best lexical match does not count as a full one
     "rrf_dense",  # 1 / (FUSION_RRF_K + rank + 1) in the dense top_k, else 0
     "rrf_bm25",  # the same for BM25
+    "ask_or_cos",  # the larger of the chunk's cosine and that of the question its heading asks (an FAQ entry's)
+    "asks",  # the chunk's heading asks a question
 )
 FUSION_RRF_K = 5  # the rank features' constant, fixed with the model (rrf_k of plain rank fusion may differ)
 BM25_SOFT = 4.0  # about one matched term's BM25 score
@@ -68,8 +70,12 @@ def _rrf(rank: NDArray[np.int64], rrf_k: int) -> NDArray[np.float64]:
 
 
 def fusion_features(dense: NDArray[np.float64], lex: NDArray[np.float64], dense_rank: NDArray[np.int64],
-                    lex_rank: NDArray[np.int64], top_k: int) -> NDArray[np.float64]:
-    """One row of ``FUSION_FEATURES`` per candidate; ranks are 0-based, a rank >= top_k counts as unranked."""
+                    lex_rank: NDArray[np.int64], top_k: int, ask: NDArray[np.float64],
+                    asks: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """One row of ``FUSION_FEATURES`` per candidate; ranks are 0-based, a rank >= top_k counts as unranked;
+    ``ask`` is :meth:`Snapshot.ask_cos`, ``asks`` whether the chunk's heading asks a question. The heading's
+    question counts where it is nearer than the chunk: its cosine alone would lead with a near question about
+    another thing ("What is Flask?" for "Who created Flask?", 0.815: names weigh much in MiniLM's cosine)."""
     top_lex = max(float(lex.max()), 1e-9) if len(lex) else 1e-9
     return np.column_stack([
         dense,
@@ -78,6 +84,8 @@ def fusion_features(dense: NDArray[np.float64], lex: NDArray[np.float64], dense_
         lex / (top_lex + BM25_SOFT),
         np.where(dense_rank < top_k, _rrf(dense_rank, FUSION_RRF_K), 0.0),
         np.where(lex_rank < top_k, _rrf(lex_rank, FUSION_RRF_K), 0.0),
+        np.where(asks, np.maximum(ask, dense), dense),
+        asks,
     ])
 
 
@@ -212,7 +220,8 @@ def retrieve(
         blend = rrf_weight * f / max(f.max(), 1e-12) + (1.0 - rrf_weight) * scores
         fused[chosen] = blend
         fusion = fusion or shipped_fusion()
-        learned = fusion.model.score(fusion_features(d, lx, dense_rank[chosen], lex_rank[chosen], top_k))
+        learned = fusion.model.score(fusion_features(d, lx, dense_rank[chosen], lex_rank[chosen], top_k,
+                                                     snap.ask_cos(chosen, qvec), snap.chunk_asks[chosen]))
         learned_of[chosen] = learned
         best, first = np.lexsort((-d, -learned))[0], np.lexsort((-d, -blend))[0]
         if learned[best] - learned[first] > fusion.lead_margin:

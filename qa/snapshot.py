@@ -138,10 +138,17 @@ class Snapshot:
         self.freshness = [rank.get(docs[d].published or "", 0.0) for d in self.doc_order]
         self.chunk_subjects: list[frozenset[str]] = []
         self.section_subjects: list[frozenset[str]] = []
-        # Per chunk, whether its deepest heading (else its document's title) asks a question: an FAQ entry,
-        # whose units answer the heading and do not restate it (qa.evidence.rerank reads it).
-        self.chunk_asks = np.array([clean_heading(c.section[-1] if c.section else docs[c.doc_id].title or "").rstrip()
-                                    .endswith("?") for c in version.chunks], dtype=bool)
+        # Per chunk, the question its deepest heading (else its document's title) asks, if it asks one: an FAQ
+        # entry, whose units answer the heading and do not restate it (qa.evidence.rerank reads it), and whose
+        # heading a question may restate (qa.retrieval's 'ask_or_cos'). An index into ask_texts, -1: none;
+        # their vectors are set by the engine, which holds the model (:meth:`embed_wordings`).
+        asked: dict[str, int] = {}
+        self.chunk_ask = np.array([asked.setdefault(h, len(asked)) if h.endswith("?") else -1 for h in (
+            clean_heading(c.section[-1] if c.section else docs[c.doc_id].title or "").strip() for c in version.chunks)],
+            dtype=np.int64)
+        self.chunk_asks = self.chunk_ask >= 0
+        self.ask_texts = list(asked)
+        self.ask_vecs: NDArray[np.float32] | None = None
         for chunk in version.chunks:
             subs: set[str] = set()
             for u in range(chunk.unit_lo, chunk.unit_hi):
@@ -171,7 +178,7 @@ class Snapshot:
                 self.differing.append(list(per_doc.values()))
         # Their aspects, each written out as the corpus writes it (its longest wording: 'Performance (requests
         # per second)'), for matching a question's meaning to them ("How fast is ...?"): vectors set by the
-        # engine, which holds the model (:meth:`embed_fact_keys`).
+        # engine, which holds the model (:meth:`embed_wordings`).
         wording: dict[str, str] = {}
         for said in self.differing:
             for _u, fact in said:
@@ -344,11 +351,24 @@ class Snapshot:
             kept[key] = value
         return value
 
-    def embed_fact_keys(self, embed: Callable[[list[str]], NDArray[np.float32]]) -> None:
-        """Set the vectors of :attr:`fact_key_texts` (once, at load; a snapshot without them matches a
-        question to aspects by words only)."""
+    def embed_wordings(self, embed: Callable[[list[str]], NDArray[np.float32]]) -> None:
+        """Set the vectors of :attr:`fact_key_texts` and :attr:`ask_texts` (once, at load; a snapshot without
+        them matches a question to aspects by words only, and to the headings that ask one not at all)."""
         if self.fact_key_texts:
             self.fact_key_vecs = np.asarray(embed(self.fact_key_texts), dtype=np.float32)
+        if self.ask_texts:
+            self.ask_vecs = np.asarray(embed(self.ask_texts), dtype=np.float32)
+
+    def ask_cos(self, chunks: NDArray[np.int64], qvec: NDArray[np.float32]) -> NDArray[np.float64]:
+        """Per chunk, the cosine of the question with the question its heading asks; 0 where it asks none
+        (or the snapshot has no vectors for them)."""
+        out = np.zeros(len(chunks))
+        if self.ask_vecs is None or not len(chunks):
+            return out
+        ask = self.chunk_ask[chunks]
+        mine = ask >= 0
+        out[mine] = self.ask_vecs[ask[mine]] @ qvec
+        return out
 
     def _facts(self, unit: int) -> tuple[Fact, ...]:
         ci, start, _end = (int(x) for x in self.version.units[unit])

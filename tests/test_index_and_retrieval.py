@@ -224,7 +224,8 @@ def test_score_aware_fusion_blends_ranks_with_both_scores_and_the_learned_fusion
              for c in ranks}
     x = fusion_features(np.array([c.dense for c in cands]), np.array([c.lexical for c in cands]),
                         np.array([dense_rank.get(c.chunk, 10**6) for c in cands]),
-                        np.array([lex_rank.get(c.chunk, 10**6) for c in cands]), top_k)
+                        np.array([lex_rank.get(c.chunk, 10**6) for c in cands]), top_k,
+                        snap.ask_cos(np.array([c.chunk for c in cands]), qvec), snap.chunk_asks[[c.chunk for c in cands]])
     learned = dict(zip((c.chunk for c in cands), shipped_fusion().model.score(x), strict=True))
     best, first = max(learned, key=learned.get), max(blend, key=blend.get)
     lead = best if learned[best] - learned[first] > shipped_fusion().lead_margin else first
