@@ -318,7 +318,8 @@ def as_typed(text: str, fixes: list[tuple[str, str]], keep: Callable[[str], bool
 
 
 def _known(snap: Snapshot, word: str, *, any_form: bool) -> bool:
-    """In the corpus as written, with a common suffix, without its accents or misspelt (:func:`_misspelt`); ``any_form``: or as
+    """In the corpus as written, with a common suffix, without its accents, with or without a name's dots
+    ('node.js', 'nodejs') or misspelt (:func:`_misspelt`); ``any_form``: or as
     any word of the same stem (for plain words: 'standardize' of 'standardized', where a name such as 'Quart'
     is not 'quarter'). Found once per snapshot and word: questions ask of the same words."""
     return snap.memo("known", (word, any_form), lambda: _known_now(snap, word, any_form=any_form))
@@ -331,7 +332,8 @@ def _known_now(snap: Snapshot, word: str, *, any_form: bool) -> bool:
             forms.add(word[: -len(suffix)])
     vocab = snap.vocabulary
     return (any(f in snap.idf for f in forms) or word in vocab.versioned or (any_form and _another_form(vocab, word))
-            or word in snap.plain_words or _misspelt(vocab, word))
+            or word in snap.plain_words or word.replace(".", "") in snap.idf or word in snap.undotted
+            or _misspelt(vocab, word))
 
 
 def _another_form(vocab: Vocabulary, word: str) -> bool:
@@ -488,6 +490,25 @@ def unversioned(snap: Snapshot, query: Query) -> str | None:
             continue
         if not any((subject, version_key(name)) in snap.fact_aspects for subject in query.subjects):
             return f"{name} version for {' or '.join(query.subjects)}"
+    return None
+
+
+# What asks about a release itself: when it came, what it brought.
+_ASKS_RELEASE = re.compile(r"\bwhen\b|\bwhat (?:year|date|month)\b|\b(?:new|changes?|changed|released?)\b", re.I)
+_RELEASE_AFTER = re.compile(r"\s+v?(\d+(?:\.\d+)+)(?![\w.]*\w)")
+
+
+def unwritten_release(snap: Snapshot, question: str) -> str | None:
+    """A subject's release that the question asks about ("When was Flask 2.3 released?", "What's new in FastAPI
+    0.100?") when the corpus never writes its number, nor a fuller one ('0.135.0' of '0.135'): what the corpus
+    says of another release is no answer ('Flask 3.1 (released late 2024)'). None otherwise. A release asked
+    about otherwise ("Does Flask 2.3 support async?") is left to the rest: another release's may answer it."""
+    if not _ASKS_RELEASE.search(question):
+        return None
+    vocab = snap.vocabulary
+    for name, _start, end in snap.catalog.find(question):
+        if (m := _RELEASE_AFTER.match(question, end)) and m.group(1) not in vocab.count and vocab.release(m.group(1)) is None:
+            return f"{name} {m.group(1)}"
     return None
 
 

@@ -28,6 +28,7 @@ from qa.coverage import (
     unknown_names,
     unsaid,
     unversioned,
+    unwritten_release,
     whole_word,
     word_form,
 )
@@ -350,7 +351,7 @@ class Engine:
             conf = 0.0  # the question is about something the corpus only names
         elif (count := uncounted(snap, resolved)) is not None:
             conf, unknown = 0.0, [count]
-        elif (release := unversioned(snap, query)) is not None:
+        elif (release := unversioned(snap, query) or unwritten_release(snap, resolved)) is not None:
             conf, unknown = 0.0, [release]
         elif claims and (unsaid_of := unsaid(snap, query, [c.units[0] for c in claims], ranking.cos_of(claims[0]))):
             conf, unknown = 0.0, [f"{unsaid_of} for {' or '.join(query.subjects)}"]

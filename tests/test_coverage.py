@@ -14,6 +14,7 @@ from qa.coverage import (
     correct_question,
     max_edits,
     unknown_names,
+    unwritten_release,
     whole_word,
     word_form,
 )
@@ -323,6 +324,35 @@ def test_a_long_name_with_a_letter_left_out_is_the_corpus_word(engine: Engine) -
     assert unknown_names(snap, "Is FastAPI built on Starlete?", engine._word_pieces) == []  # 'starlette'
     # A letter other than the corpus word's makes another name: 'battle' is no 'Bottle'.
     assert unknown_names(snap, "Is Bottle built on Starlette?", engine._word_pieces) == ["Bottle"]
+
+
+@pytest.mark.slow
+def test_a_release_the_corpus_never_writes_is_not_answered_with_another(engine: Engine) -> None:
+    snap = engine.snapshot()
+    assert unwritten_release(snap, "When was Flask 2.3 released?") == "Flask 2.3"
+    assert unwritten_release(snap, "What's new in FastAPI 0.100?") == "FastAPI 0.100"
+    assert unwritten_release(snap, "When was Flask 2.0 released?") is None  # written: 'Flask 2.0 (released May 2021)'
+    assert unwritten_release(snap, "When was FastAPI 0.135 released?") is None  # written in full: '0.135.0'
+    assert unwritten_release(snap, "Does Flask 2.3 support async?") is None  # what 2.0 brought may answer it
+    answer = engine.ask("When was Flask 2.3 released?")
+    assert answer.abstained and "nothing on Flask 2.3" in answer.answer, answer.answer
+    assert not engine.ask("When was Flask 2.0 released?").abstained
+
+
+@pytest.mark.slow
+def test_a_name_written_with_or_without_its_dot_is_the_corpus_name(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """The seed corpus writes 'NodeJS'; a corpus writing 'Vue.js' knows 'VueJS'. 'Express.js' stays unknown."""
+    snap = engine_over(tmp_path, {"ui.md": "# Front ends\n\nVue.js renders the pages in the browser.\n"}, embedder).snapshot()
+    assert unknown_names(snap, "Does VueJS render in the browser?", lambda w: 2) == []
+    assert unknown_names(snap, "Does Vue.js render in the browser?", lambda w: 2) == []
+    assert unknown_names(snap, "Does Express.js render in the browser?", lambda w: 2) == ["Express.js"]
+
+
+@pytest.mark.slow
+def test_a_question_naming_a_dotted_name_the_corpus_writes_undotted_is_answered(engine: Engine) -> None:
+    answer = engine.ask("Is FastAPI faster than Node.js?")
+    assert not answer.abstained, answer.answer
+    assert any("NodeJS" in c.quote for c in answer.citations), answer.answer
 
 
 @pytest.mark.slow
