@@ -20,7 +20,7 @@ from qa.documents import Document
 from qa.facts import Fact, differ, unit_facts
 from qa.index import IndexVersion
 from qa.query import SubjectCatalog
-from qa.text import STOPWORDS, content_words, plain_letters, words
+from qa.text import QUESTION_WORDS, STOPWORDS, content_words, plain_letters, words
 
 T = TypeVar("T")
 MEMO_SIZE = 10_000  # entries of each kind a snapshot keeps (see Snapshot.memo)
@@ -141,15 +141,17 @@ class Snapshot:
         self.freshness = [rank.get(docs[d].published or "", 0.0) for d in self.doc_order]
         self.chunk_subjects: list[frozenset[str]] = []
         self.section_subjects: list[frozenset[str]] = []
-        # Per chunk, the question its deepest heading (else its document's title) asks, if it asks one: an FAQ
-        # entry, whose units answer the heading and do not restate it (qa.evidence.rerank reads it), and whose
-        # heading a question may restate (qa.retrieval's 'ask_or_cos'). An index into ask_texts, -1: none;
-        # their vectors are set by the engine, which holds the model (:meth:`embed_wordings`).
+        # Per chunk, whether its deepest heading (else its document's title) asks a question: an FAQ entry,
+        # whose units answer the heading and do not restate it (qa.evidence.rerank reads it).
+        heads = [clean_heading(c.section[-1] if c.section else docs[c.doc_id].title or "").strip() for c in version.chunks]
+        self.chunk_asks = np.array([h.endswith("?") for h in heads], dtype=bool)
+        # ... and the question it asks, which a question may restate (qa.retrieval's 'ask_or_cos'), unless it
+        # asks only what one subject is: any question naming the subject is near "What is Flask?" or "When to use
+        # FastAPI?" (0.815 for "Who created Flask?"). An index into ask_texts, -1: none; their vectors are set
+        # by the engine, which holds the model (:meth:`embed_wordings`).
         asked: dict[str, int] = {}
-        self.chunk_ask = np.array([asked.setdefault(h, len(asked)) if h.endswith("?") else -1 for h in (
-            clean_heading(c.section[-1] if c.section else docs[c.doc_id].title or "").strip() for c in version.chunks)],
-            dtype=np.int64)
-        self.chunk_asks = self.chunk_ask >= 0
+        self.chunk_ask = np.array([asked.setdefault(h, len(asked)) if ask and self._specific(h) else -1
+                                   for h, ask in zip(heads, self.chunk_asks, strict=True)], dtype=np.int64)
         self.ask_texts = list(asked)
         self.ask_vecs: NDArray[np.float32] | None = None
         for chunk in version.chunks:
@@ -353,6 +355,12 @@ class Snapshot:
         if len(kept) < MEMO_SIZE:
             kept[key] = value
         return value
+
+    def _specific(self, heading: str) -> bool:
+        """Whether a heading asks more than what one subject is: it holds a word other than the subjects' and
+        question words, or names two subjects ("Should I use FastAPI or Flask?")."""
+        return (len(self.catalog.mentioned(heading)) >= 2
+                or any(w not in self.subject_words and w not in QUESTION_WORDS for w in content_words(heading)))
 
     def embed_wordings(self, embed: Callable[[list[str]], NDArray[np.float32]]) -> None:
         """Set the vectors of :attr:`fact_key_texts` and :attr:`ask_texts` (once, at load; a snapshot without

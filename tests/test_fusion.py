@@ -241,14 +241,19 @@ def test_rerank_keeps_faq_entries_in_place_and_orders_the_rest_by_their_units(en
 @pytest.mark.slow
 def test_a_question_meets_the_question_a_heading_asks(engine: Engine) -> None:
     """Snapshot.ask_cos: the question's cosine with the question a chunk's heading asks (the seed corpus's FAQ
-    sections), 0 for the chunks under headings that ask none; top_ask: the best over the candidates."""
+    sections), 0 for the chunks under headings that ask none or only what one subject is ("What is Flask?", near
+    any question naming Flask); top_ask: the best over the candidates."""
     snap = engine.snapshot()
     question = "Is it possible to combine Flask and FastAPI in one codebase?"
     qvec = engine._queries.embed_query(question)
     chunks = np.arange(len(snap.version.chunks))
     cos = snap.ask_cos(chunks, qvec)
-    assert snap.chunk_asks.any() and not snap.chunk_asks.all()
-    assert (cos[~snap.chunk_asks] == 0).all() and (cos[snap.chunk_asks] != 0).all()
+    heads = [c.section[-1] if c.section else "" for c in snap.version.chunks]
+    generic = np.array([h in ("What is Flask?", "When to use FastAPI?") for h in heads])
+    assert generic.sum() == 2 and snap.chunk_asks[generic].all()
+    specific = snap.chunk_asks & ~generic
+    assert (cos[~specific] == 0).all()
+    assert (cos[specific] != 0).sum() >= 6  # "Should I use Fastapi or Flask?" (two subjects) among them
     best = int(np.argmax(cos))
     heading = snap.version.chunks[best].section[-1]
     assert heading == "Can I mix Flask and FastAPI in the same project?"
