@@ -266,12 +266,16 @@ def subject_among_all(snap: Snapshot) -> list[str | None]:
 def _misfits(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
     """Per unit, whether it is no answer to ``query`` whatever its score (see :func:`select_claims`)."""
     misfit = _misfit_kinds(snap, units, query)
-    if is_yes_no(query.text):
-        return misfit
     # A unit saying nothing the question does not ("jinja2" for "What does Jinja2 do?") answers no question but
-    # a yes/no one, which it may answer by restating it ("Flask supports async.").
+    # a yes/no one, which it may answer by restating it in a sentence ("Flask supports async."), not a bare name
+    # ("jinja2" for "Can I use Jinja2 with FastAPI?").
     asked = set(query.terms)
-    return [m or snap.unit_words[u] - STOPWORDS <= asked for m, u in zip(misfit, units, strict=True)]
+    least = YES_NO_RESTATED_WORDS if is_yes_no(query.text) else 10**6
+    return [m or (snap.unit_words[u] - STOPWORDS <= asked and len(words(snap.unit_text[u])) < least)
+            for m, u in zip(misfit, units, strict=True)]
+
+
+YES_NO_RESTATED_WORDS = 3  # a unit restating a yes/no question answers it from a sentence's length ("Flask supports async")
 
 
 def _misfit_kinds(snap: Snapshot, units: list[int], query: Query) -> list[bool]:

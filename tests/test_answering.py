@@ -172,10 +172,13 @@ def test_words_saying_what_kind_of_question_it_is_are_no_topic(engine: Engine) -
 @pytest.mark.slow
 def test_a_unit_that_only_restates_the_question_is_no_claim(engine: Engine) -> None:
     """The list item 'jinja2' (under "Shared Technologies") holds every word of "What does Jinja2 do?" and nothing
-    else: it was the answer. (Yes/no questions are left out of the rule: a unit restating one may be its yes.)"""
+    else: it was the answer. A yes/no question's restating unit may be its yes, in a sentence: a bare name is none."""
     answer = engine.ask("What does Jinja2 do?")
     assert answer.citations and "templating engine" in answer.citations[0].quote, answer.answer
     assert all(c.quote.strip().lower() != "jinja2" for c in answer.citations), answer.answer
+    yes_no = engine.ask("Can I use Jinja2 with FastAPI?")
+    assert yes_no.citations and yes_no.citations[0].quote.strip().lower() != "jinja2", yes_no.answer
+    assert any("FastAPI can serve HTML using Jinja2" in c.quote for c in yes_no.citations), yes_no.answer
 
 
 def test_no_comparison_for_a_single_subject_fact(answers: dict[str, Answer]) -> None:
