@@ -129,12 +129,15 @@ def test_count_tokens_is_the_same_tokenizer(onnx_embedder: OnnxEmbedder, torch_e
 def test_index_built_with_either_fp32_backend_serves_with_the_other(
     onnx_embedder: OnnxEmbedder, torch_embedder: SentenceTransformerEmbedder, torch_engine: Engine, tmp_path: Path
 ) -> None:
-    # The torch-built index answers through ONNX fp32 exactly as through torch.
+    # The torch-built index answers through ONNX fp32 as through torch: the same answer and quotes; the scores
+    # agree but for the last bits of the two runtimes' float sums (0.6249 and 0.6248, rounded).
     onnx_engine = Engine(torch_engine.settings, onnx_embedder)
     for case in load_cases(default_questions_path())[:12]:
         if not case.history:
             got, want = onnx_engine.ask(case.question).to_dict(), torch_engine.ask(case.question).to_dict()
-            assert (got["answer"], got["citations"]) == (want["answer"], want["citations"])
+            assert got["answer"] == want["answer"]
+            assert [{**c, "score": None} for c in got["citations"]] == [{**c, "score": None} for c in want["citations"]]
+            assert [c["score"] for c in got["citations"]] == pytest.approx([c["score"] for c in want["citations"]], abs=1e-3)
     assert onnx_engine.status().settings_changes == []
     # An ONNX-built index has the same model id, precision and vectors, so torch serves it too.
     build_index(CORPUS, tmp_path / "onnx-index", onnx_embedder)
