@@ -15,7 +15,7 @@ from qa.ann import AnnParams
 from qa.answer import Answer
 from qa.build import BuildReport, Progress, build_index
 from qa.comparison import advice, comparison_rows, conflicts
-from qa.compose import ComposeParams, Evidence, compose
+from qa.compose import ComposeParams, Evidence, compose, named_sections
 from qa.conversation import ConversationStore, Turn, resolve
 from qa.coverage import (
     FOREIGN_NOTICE,
@@ -357,13 +357,17 @@ class Engine:
             conf, unknown = 0.0, [f"{unsaid_of} for {' or '.join(query.subjects)}"]
         rows, disagreements, when = {}, [], {}
         threshold = self.abstain_threshold
+        scores = {x.unit: x.score for x in ranking.scored}
+        if conf < threshold and not unknown and passing is None and named_sections(snap, query, scores):
+            # Sections about each subject headed by every word asked ("Weaknesses of Marten Store") cover the
+            # question, whatever the model reads of their sentences ("This makes failover manual.").
+            conf = threshold
         if not abstains(conf, claims, threshold):  # an abstention shows none of these
             if query.qtype == "comparison" and len(query.subjects) >= 2:
                 rows = comparison_rows(snap, qvec, query, cands)
             disagreements = conflicts(snap, query, qvec, cands)
             if query.qtype == "recommendation" and len(query.subjects) >= 2:
                 when = advice(snap, qvec, query, cands)
-        scores = {x.unit: x.score for x in ranking.scored}
         evidence = Evidence(claims, conf, scores, cands, unknown, passing, rows, disagreements, when)
         params = ComposeParams(threshold, s.stale_after_days, dt.date.today())
         answer = compose(snap, query, q, evidence, params)
