@@ -73,9 +73,14 @@ _VERSIONED = re.compile(r"\b(?:what|which)(?:\s+(?:is|are)\s+the|'s\s+the)?\s+(?
                         re.I)
 
 
+# ... or names a release of, written as a name: "Does X support Python 3.12?" (not "Did X grow 3.5 percent?").
+_RELEASE_OF = re.compile(r"\b([A-Z][\w+#-]*)\s+v?\d+(?:\.\d+)+(?![\w.]*\w)")
+
+
 def versioned(question: str) -> list[str]:
-    """What a question asks the version of, as written ('Python' of "What Python version does X need?")."""
-    return [a or b for a, b in _VERSIONED.findall(question)]
+    """What a question asks the version of, or names a release of, as written ('Python' of "What Python version
+    does X need?" and of "Does X support Python 3.12?")."""
+    return [a or b for a, b in _VERSIONED.findall(question)] + _RELEASE_OF.findall(question)
 
 
 def counted(question: str) -> list[str]:

@@ -243,7 +243,8 @@ def test_a_count_of_what_the_corpus_never_writes_abstains(engine: Engine) -> Non
 
 @pytest.mark.slow
 @pytest.mark.parametrize("question", ["What Python version does Flask need?",
-                                      "What is the minimum Python version for Flask?"])
+                                      "What is the minimum Python version for Flask?",
+                                      "Does Flask support Python 3.12?"])
 def test_a_version_the_corpus_states_of_no_asked_subject_abstains(engine: Engine, question: str) -> None:
     """The corpus states FastAPI's Python versions, none of Flask's; the nearest sentence ("The Flask version
     requires you to implement all of that yourself.") used to be the answer at confidence 1.0."""

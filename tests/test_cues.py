@@ -256,6 +256,10 @@ def test_what_a_question_counts(question: str, things: list[str]) -> None:
     ("Which version of Node do I need?", ["Node"]),
     ("Who translated this version of the scriptures?", ["the"]),  # a stop word: unversioned passes it by
     ("Which Flask release added async views?", []),
+    ("Does Flask support Python 3.12?", ["Python"]),  # a release it names
+    ("Does Flask 2.3 support async?", ["Flask"]),  # a subject's own: unversioned passes it by
+    ("Did sales grow 3.5 percent?", []),  # an amount, no release
+    ("Can Flask handle 1.5 million requests?", []),
 ])
 def test_what_a_question_asks_the_version_of(question: str, names: list[str]) -> None:
     assert versioned(question) == names
