@@ -139,7 +139,7 @@ class Engine:
                 return snap
             version = IndexVersion.load(self.settings.index_dir, model_id=self.embedder.model_id, dim=self.embedder.dim)
             new = Snapshot(version)
-            new.embed_wordings(self.embedder.embed)
+            new.embed_wordings(self.embedder.embed, previous=snap)
             subject_among_all(new)  # made here, not by the first question
             self._snapshot = new  # one reference swap: in-flight requests keep the snapshot they hold
             log.info("loaded index version %s (%d chunks)", version.name, len(version.chunks))

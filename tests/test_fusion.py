@@ -12,9 +12,11 @@ import numpy as np
 import pytest
 
 from bench.fusion import Cand, Reranked, _leading, cache_set, fit, fit_rerank, reranked, to_json
+from qa.build import build_index
 from qa.embedding.onnx import OnnxEmbedder
 from qa.engine import Engine
 from qa.evidence import POOL_CHUNKS, rerank, rerank_rows, score_units, top_ask
+from qa.index import IndexVersion
 from qa.query import analyse
 from qa.retrieval import (
     BM25_SOFT,
@@ -29,7 +31,8 @@ from qa.retrieval import (
     retrieve,
     shipped_fusion,
 )
-from tests.conftest import DATA
+from qa.snapshot import Snapshot
+from tests.conftest import DATA, engine_over
 
 
 def test_the_shipped_fusion_loads_with_this_codes_features() -> None:
@@ -282,3 +285,27 @@ def test_faq_entries_lead_more_often_for_the_questions_their_headings_ask(tmp_pa
                               for c in questions]))
 
     assert first_right(cands) >= first_right(blind) + 0.05
+
+
+@pytest.mark.slow
+def test_a_reload_embeds_only_the_headings_it_has_not_seen(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """Snapshot.embed_wordings keeps the previous snapshot's vectors of the texts it holds: a rebuild adding one
+    FAQ entry embeds that entry's heading alone, and the vectors are the ones embedding them anew gives."""
+    faq = ("---\ntitle: Harbor Library FAQ\n---\n# Harbor Library FAQ\n\n## Can I renew a book online?\n\n"
+           "Yes, twice, on the catalogue website.\n\n## Where can I park?\n\nThe lot behind the building is free.\n")
+    engine = engine_over(tmp_path, {"faq.md": faq}, embedder)
+    first = engine.snapshot()
+    assert first.ask_texts == ["Can I renew a book online?", "Where can I park?"]
+    asked: list[list[str]] = []
+
+    def counted(texts: list[str]) -> np.ndarray:
+        asked.append(list(texts))
+        return embedder.embed(texts)
+
+    (tmp_path / "corpus" / "faq.md").write_text(faq + "\n## Is there wifi?\n\nA free network covers both floors.\n",
+                                                encoding="utf-8")
+    build_index(tmp_path / "corpus", tmp_path / "index", embedder)
+    second = Snapshot(IndexVersion.load(tmp_path / "index"))
+    second.embed_wordings(counted, previous=first)
+    assert asked == [["Is there wifi?"]]
+    assert np.abs(second.ask_vecs - embedder.embed(second.ask_texts)).max() < 1e-5
