@@ -123,8 +123,15 @@ def analyse(text: str, catalog: SubjectCatalog) -> Query:
     canon.append(text[pos:])
     terms = tuple(content_words("".join(canon)))
     subject_words = {w for name in subjects for w in content_words(name)}
-    aspect = tuple(t for t in terms if t not in subject_words and t not in QUESTION_WORDS)
+    request = m.group(1).lower() if (m := _REQUEST.match(text)) else None
+    aspect = tuple(t for t in terms if t not in subject_words and t not in QUESTION_WORDS and t != request)
     return Query(text, tuple(subjects), question_type(text, len(subjects)), terms, aspect)
+
+
+# A request a question opens with says what kind of answer it wants, not what it is about: 'give' and 'list' are
+# no aspect of "Give me the pros and cons of Flask" or "List the cons of FastAPI". ('Name the ...' asks for names.)
+_REQUEST = re.compile(r"\s*(?:please\s+|(?:can|could|would)\s+you\s+)?(give|list|show|describe|explain|summari[sz]e|"
+                      r"outline|enumerate)\b", re.I)
 
 
 _VS = re.compile(r"([\w.+#'-]+(?:\s+[\w.+#'-]+){0,2})\s+(?:vs\.?|versus)\s+([\w.+#'-]+(?:\s+[\w.+#'-]+){0,2})", re.I)
