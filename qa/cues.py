@@ -183,6 +183,17 @@ _DEFINITION = re.compile(
 )
 
 
+# "Who is X?", "Who was X?": who a person is, said as a definition says what a thing is ("X, an Austrian developer").
+_PERSON = re.compile(r"^\s*(?i:who(?:'s|\s+is|\s+was))\s+([A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})\s*[?.!]*\s*$")
+
+
+def person_term(question: str) -> str | None:
+    """The X of "Who is X?" naming someone, capitalised ('Armin Ronacher'); None for any other question ("Who is
+    the creator of X?" asks for a maker)."""
+    m = _PERSON.match(question)
+    return m.group(1) if m else None
+
+
 def definition_term(question: str) -> str | None:
     """The X of a definition question ("What is Werkzeug?", "what are blueprints", "What does WSGI stand
     for?"); None for any other question."""

@@ -20,6 +20,7 @@ from qa.cues import (
     definition_term,
     enumerates,
     is_yes_no,
+    person_term,
     purpose_term,
     says_maker,
     states_purpose,
@@ -315,6 +316,9 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query) -> Scored | None:
         kinds = snap.version.unit_kinds
         return next((s for s in prose() if defines(snap.unit_text[s.unit], term)), None) or next(
             (s for s in prose() if not enumerates(snap.unit_text[s.unit], item=kinds[s.unit] == "item")), None)
+    if (term := person_term(query.text)) is not None:
+        # "Who is X?": the best saying who X is, not a byline ("By Armin Ronacher & community")
+        return next((s for s in prose() if defines(snap.unit_text[s.unit], term)), None)
     if (term := classified_term(query.text)) is not None and (alts := alternatives(query)):
         # "Is X an A or a B?": what X is, said with one of the two.
         return next((s for s in prose() if defines(snap.unit_text[s.unit], term) and set(alts) & snap.unit_words[s.unit]),

@@ -181,6 +181,13 @@ def test_a_unit_that_only_restates_the_question_is_no_claim(engine: Engine) -> N
     assert any("FastAPI can serve HTML using Jinja2" in c.quote for c in yes_no.citations), yes_no.answer
 
 
+@pytest.mark.slow
+def test_who_is_someone_is_answered_with_who_they_are(engine: Engine) -> None:
+    """The byline "By Armin Ronacher & community" scores first; the sentence saying who he is leads."""
+    answer = engine.ask("Who is Armin Ronacher?")
+    assert answer.citations and "an Austrian developer" in answer.citations[0].quote, answer.answer
+
+
 def test_no_comparison_for_a_single_subject_fact(answers: dict[str, Answer]) -> None:
     assert answers["Who created Flask?"].comparison is None
     assert answers["How do I install FastAPI?"].comparison is None

@@ -20,6 +20,7 @@ from qa.cues import (
     enumerates,
     is_yes_no,
     negative,
+    person_term,
     purpose_term,
     says_maker,
     states_purpose,
@@ -263,3 +264,14 @@ def test_what_a_question_counts(question: str, things: list[str]) -> None:
 ])
 def test_what_a_question_asks_the_version_of(question: str, names: list[str]) -> None:
     assert versioned(question) == names
+
+
+@pytest.mark.parametrize(("question", "term"), [
+    ("Who is Armin Ronacher?", "Armin Ronacher"),
+    ("who was Tom Christie", "Tom Christie"),
+    ("Who is the creator of FastAPI?", None),  # asks for a maker
+    ("Who is behind Flask?", None),
+    ("who is sebastian ramirez", None),  # not written as a name: the ranker's first unit leads
+])
+def test_who_is_a_named_person(question: str, term: str | None) -> None:
+    assert person_term(question) == term
