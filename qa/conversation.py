@@ -60,6 +60,9 @@ _COMPARES = re.compile(r"\b(?:differ|differs|difference|differences|compare|comp
 _NAMES_TWO = re.compile(r"\b(?:and|or|vs|versus|between|than)\b", re.I)
 # An aspect that starts with a preposition ("for beginners", "in production") follows the subjects as it is.
 _PREP_ASPECT = re.compile(r"^(?:for|with|in|on|at|under|without|when|if|during)\b", re.I)
+# "and compared to Flask?", "vs Flask?", "how about against Flask?": the previous question, set against another.
+_COMPARED = re.compile(r"\b(?:compared?|comparison|vs\.?|versus|against)\b", re.I)
+_COMPARING = frozenset("compared compare comparison against".split())
 MAX_HISTORY = 20
 
 
@@ -107,6 +110,10 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
         rest = rest[:s] + " " + rest[e:]
     leftover = [w for w in content_words(rest) if w not in _FILLER]
 
+    if subjects and prev.resolved and prev.subjects and _COMPARED.search(rest) and set(leftover) <= _COMPARING:
+        # "and compared to Flask?" after "How fast is FastAPI?" -> "How fast is FastAPI compared to Flask?"
+        if new := [s for s in dict.fromkeys(subjects) if s not in prev.subjects]:
+            return f"{prev.resolved.strip().rstrip(' ?.!')} compared to {_join(new)}?", None
     if subjects and not leftover and prev.resolved:
         # "And Flask?" -> the previous question about Flask instead.
         new = list(dict.fromkeys(subjects))

@@ -40,6 +40,17 @@ def test_and_subject_swaps_the_subject_of_the_previous_question(web: SubjectCata
     assert qtype == "fact"
 
 
+@pytest.mark.parametrize("follow_up", ["and compared to Flask?", "vs flask?", "How about compared with Flask?",
+                                       "and against Flask?"])
+def test_compared_to_another_subject_sets_the_previous_question_against_it(web: SubjectCatalog, follow_up: str) -> None:
+    history = [turn("How fast is FastAPI?", web)]
+    resolved, qtype = resolve(follow_up, history, web)
+    assert resolved == "How fast is FastAPI compared to Flask?"
+    assert analyse(resolved, web).qtype == "comparison" and qtype is None
+    # a subject the previous question named already is no other side: "and compared to FastAPI?" is left alone
+    assert resolve("and compared to FastAPI?", history, web)[0] == "and compared to FastAPI?"
+
+
 def test_swap_keeps_the_possessive(web: SubjectCatalog) -> None:
     history = [turn("How good are FastAPI's docs?", web)]
     resolved, _ = resolve("and flask's?", history, web)
