@@ -45,10 +45,12 @@ _WHICH = re.compile(
     r"(?:,?\s+(?:then|now|though|anyway))?\s*[?.!]*\s*$",
     re.I,
 )
-# "What should we choose?", "what would you pick for a beginner?": which of the two, in other words.
+# "What should we choose?", "what would you pick for a beginner?": which of the two, in other words. (The verb may
+# come in the corpus's form: typos and other forms are corrected first, 'suggest' to 'suggested'.)
 _WHAT_CHOOSE = re.compile(
     _OPENER + r"(what\s+(?:should|would|shall|do|can|could)\s+(?:i|we|you|they|one)\s+"
-    r"(?:choose|pick|use|go\s+(?:with|for)|adopt|prefer|select|take)\b.*?)\s*[?.!]*\s*$", re.I)
+    r"(?:choose|pick|use|go\s+(?:with|for)|adopt|prefer|select|take|recommend|suggest)(?:ed|d|s)?\b.*?)"
+    r"(?:,?\s+(?:then|now|though|anyway))?\s*[?.!]*\s*$", re.I)
 _LAST_SENTENCE = re.compile(r"^(.*[.!?]\s+)?(.*)$", re.S)  # what a paragraph ends with, after what it tells
 # A question naming neither subject but the pair: "the two", "both", "each framework" (of a corpus comparing two).
 _PAIR = re.compile(
@@ -173,7 +175,7 @@ def _resolve_bare(q: str, history: list[Turn], catalog: SubjectCatalog) -> tuple
         if other is None:
             return None
         return _swap_subjects(prev.resolved, prev.subjects, [other], catalog), prev.qtype
-    if m := _WHICH.match(q):
+    if m := _WHICH.match(q) or _WHAT_CHOOSE.match(q):
         subjects = _conversation_subjects(history, catalog)
         if len(subjects) < 2:
             return None

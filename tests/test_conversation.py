@@ -122,6 +122,11 @@ def test_a_short_standalone_question_is_left_alone(web: SubjectCatalog) -> None:
     assert resolve("What is the capital of Australia?", history, web) == ("What is the capital of Australia?", None)
 
 
+def test_what_would_you_recommend_after_a_question_on_one_subject_asks_which_of_the_two(web: SubjectCatalog) -> None:
+    history = [turn("Is Flask good for APIs?", web)]
+    assert resolve("what would you recommend then?", history, web) == ("What would you recommend, Flask or FastAPI?", None)
+
+
 def test_no_history_leaves_the_question_alone(web: SubjectCatalog) -> None:
     assert resolve("  And Flask?  ", [], web) == ("And Flask?", None)
 
@@ -134,6 +139,8 @@ def test_no_history_leaves_the_question_alone(web: SubjectCatalog) -> None:
     "What should we choose?", "what would you pick for a beginner?",
     "Our devs know Python but not async. We expect many concurrent users. What should we choose?",
     "I'm teaching beginners who have never built a web app. Which one is easier to start with?",
+    # as the corpus writes the verb, after the forms are corrected ('suggest' -> 'suggested')
+    "I need a JSON API for a mobile app. What would you suggested?", "What would you recommend?",
 ])
 def test_the_pair_names_the_two_things_the_corpus_compares(web: SubjectCatalog, question: str) -> None:
     resolved, qtype = resolve(question, [], web)
