@@ -24,6 +24,10 @@ from qa.text import QUESTION_WORDS, STOPWORDS, content_words, plain_letters, wor
 
 T = TypeVar("T")
 MEMO_SIZE = 10_000  # entries of each kind a snapshot keeps (see Snapshot.memo)
+# A phrase opening a sentence that sets what it says against another thing, up to its comma: "When compared to
+# FastAPI, ...", "Unlike Flask, ...".
+_SET_AGAINST = re.compile(r"\W*(?:when\s+|if\s+)?(?:compared\s+(?:to|with)|unlike|in\s+contrast\s+(?:to|with)|"
+                          r"as\s+opposed\s+to|relative\s+to|next\s+to)\s+[^,.;]{1,60},", re.I)
 # A quote runs on over at most this many sentences that continue its sentence's thought (Snapshot.quote_span).
 CONTINUING_SENTENCES = 2
 # A quote holds its sentence whole over at most this many pieces of it a hard line wrap cut off, before and
@@ -84,7 +88,7 @@ class Snapshot:
             howto.append(bool(HOWTO.search(text)))
             named = self.catalog.mentioned(text)
             self.unit_subjects.append(frozenset(named))
-            self.unit_lead_subject.append(named[0] if named else None)
+            self.unit_lead_subject.append(self._lead_subject(text, named))
             if u:
                 prev = version.chunks[int(version.units[u - 1][0])]
                 gap = doc_text[int(version.units[u - 1][2]):start]
@@ -355,6 +359,15 @@ class Snapshot:
         if len(kept) < MEMO_SIZE:
             kept[key] = value
         return value
+
+    def _lead_subject(self, text: str, named: list[str]) -> str | None:
+        """The subject a unit names first, past a phrase that sets it against another ("When compared to FastAPI,
+        Flask is somehow slower." is about Flask)."""
+        if len(named) >= 2 and (m := _SET_AGAINST.match(text)):
+            after = [name for name, start, _end in self.catalog.find(text) if start >= m.end()]
+            if after:
+                return after[0]
+        return named[0] if named else None
 
     def _specific(self, heading: str) -> bool:
         """Whether a heading asks more than what one subject is: it holds a word other than the subjects' and

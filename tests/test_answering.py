@@ -354,6 +354,17 @@ def test_a_question_about_one_subject_is_not_led_by_another(engine: Engine, ques
     assert other.lower() not in first.lower(), first
 
 
+@pytest.mark.slow
+def test_a_sentence_set_against_another_subject_is_about_the_one_after(engine: Engine) -> None:
+    """"When compared to FastAPI, Flask is somehow slower." names FastAPI first but is about Flask: "Is Flask
+    slow?" was declined ("nothing on slow for Flask") with it counted as FastAPI's."""
+    snap = engine.snapshot()
+    unit = snap.unit_text.index("When compared to FastAPI, Flask is somehow slower.")
+    assert snap.unit_lead_subject[unit] == "Flask"
+    answer = engine.ask("Is Flask slow?")
+    assert not answer.abstained and "Flask is somehow slower" in answer.citations[0].quote, answer.answer
+
+
 def test_no_claim_about_the_other_subject_beside_claims_about_the_asked_one(engine: Engine) -> None:
     """"Does Flask support async?": FastAPI's "Pros" ("High performance with async support") holds the words
     too, and once a claim about Flask is picked it is not one of the others."""
