@@ -116,7 +116,9 @@ WANTS_NAME = re.compile(
 _MAKING = (r"(?:made|makes?|creat(?:ed|es?)|wr(?:ote|ites?|itten)|develop(?:ed|s)?|found(?:ed|s)?|buil[dt]s?|"
            r"design(?:ed|s)?|invent(?:ed|s)?|authored|start(?:ed|s)?|launch(?:ed|es)?|establish(?:ed|es)?|"
            r"discover(?:ed|s)?|compos(?:ed|es?)|direct(?:ed|s)?|paint(?:ed|s)?|produc(?:ed|es?))")
-WANTS_MAKER = re.compile(rf"\bwho\b(?:\s+\w+){{0,2}}\s+{_MAKING}\b|\bwho(?:'?s|\s+(?:is|are|was|were))?\s+behind\b", re.I)
+WANTS_MAKER = re.compile(rf"\bwho\b(?:\s+\w+){{0,2}}\s+{_MAKING}\b|\bwho(?:'?s|\s+(?:is|are|was|were))?\s+behind\b|"
+                         r"\bwho(?:'?s|\s+(?:is|are|was|were))\s+(?:the\s+)?(?:original\s+|main\s+|lead\s+|first\s+)?"
+                         r"(?:creator|author|founder|developer|maker|inventor|designer)s?\s+of\b", re.I)
 _MADE_BY = re.compile(rf"\b([\w.+#'-]+)\s+(?:(?:is|are|was|were|has|have|had|been|being|originally|first|"
                       rf"initially)\s+)*{_MAKING}\s+by\s+[A-Z]")
 

@@ -175,6 +175,9 @@ def test_a_unit_that_lists_names(text: str, item: bool, is_list: bool) -> None:
         ("whos behind flask", "Flask was created by Armin Ronacher", True),  # "who's behind" asks the maker
         ("Who is behind Flask?", "Flask was created by Armin Ronacher", True),
         ("Who stands behind the desk at Flask?", "Flask was created by Armin Ronacher", False),
+        ("who is the creator of fastapi", "FastAPI was created by Sebastian Ramirez", True),  # a maker's noun
+        ("Who was the original developer of Flask?", "Flask was created by Armin Ronacher", True),
+        ("Who is the maintainer of Flask?", "Flask was created by Armin Ronacher", False),  # no maker
     ],
 )
 def test_who_made_it(question: str, text: str, says: bool) -> None:
