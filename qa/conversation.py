@@ -133,8 +133,7 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
         if _DEMONSTRATIVE.search(q):
             # "is that native?" after "Does Flask support WebSockets?": 'that' is what was asked, not a subject;
             # after another such follow-up, what that one was asked of.
-            asked = m.group(1) if (m := _ASKED_OF.match(prev.resolved)) else prev.resolved.rstrip(" ?.!")
-            return f"{q.rstrip(' ?.!')}? ({asked}?)", None
+            return f"{q.rstrip(' ?.!')}? ({_asked(prev)}?)", None
         return q, None
     if _PRONOUNS.search(q):
         return _replace_pronouns(q, prev.subjects), prev.qtype
@@ -147,6 +146,12 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
     if len(prev.subjects) >= 2 and prev.qtype == "comparison":
         return f"Compare {_join(prev.subjects)} on {aspect}", "comparison"
     return f"What about {aspect} for {_join(prev.subjects)}?", prev.qtype
+
+
+def _asked(prev: Turn) -> str:
+    """What the previous turn asked, for a follow-up pointing at it with 'that': its question, or after another
+    such follow-up, the question that one pointed at."""
+    return m.group(1) if (m := _ASKED_OF.match(prev.resolved)) else prev.resolved.rstrip(" ?.!")
 
 
 def _resolve_bare(q: str, history: list[Turn], catalog: SubjectCatalog) -> tuple[str, str | None] | None:
@@ -180,7 +185,10 @@ def _resolve_bare(q: str, history: list[Turn], catalog: SubjectCatalog) -> tuple
         if len(subjects) < 2:
             return None
         body = m.group(1)
-        return f"{body[0].upper()}{body[1:]}, {_join_or(subjects)}?", None
+        which = f"{body[0].upper()}{body[1:]}, {_join_or(subjects)}?"
+        # "which one is better for that?": 'that' is what was asked before, carried in brackets as for "is that
+        # native?" (not "which is faster then?", which asks it of its own).
+        return (f"{which} ({_asked(prev)}?)" if _DEMONSTRATIVE.search(body) else which), None
     return None
 
 

@@ -117,6 +117,14 @@ def test_that_is_what_the_previous_turn_asked(web: SubjectCatalog) -> None:
         "Is this a problem in production? (Does Flask support WebSockets?)", None)
 
 
+def test_which_for_that_asks_which_of_the_two_for_what_was_asked(web: SubjectCatalog) -> None:
+    history = [turn("Does FastAPI support WebSockets?", web), turn("what about flask?", web, "Does Flask support WebSockets?")]
+    assert resolve("which one is better for that?", history, web) == (
+        "Which one is better for that, Flask or FastAPI? (Does Flask support WebSockets?)", None)
+    # no 'that': the comparison is its own question
+    assert resolve("which is faster then?", history, web) == ("Which is faster, Flask or FastAPI?", None)
+
+
 def test_a_short_standalone_question_is_left_alone(web: SubjectCatalog) -> None:
     history = [turn("Who created Flask?", web)]
     assert resolve("What is the capital of Australia?", history, web) == ("What is the capital of Australia?", None)
