@@ -53,7 +53,8 @@ class Evidence:
     """What an answer is written from: the selected claims and the confidence in them, every scored unit's
     score, the retrieved candidates (an abstention names their topics), names in the question the corpus
     never mentions, and for comparisons and advice the table (per aspect, per subject, what is said), the
-    disagreements and, per subject, the units advising when to choose it."""
+    disagreements and, per subject, the units advising when to choose it; the sections the question names
+    (:func:`named_sections`), which the answer shows."""
 
     claims: list[Claim]
     confidence: float
@@ -64,6 +65,7 @@ class Evidence:
     rows: dict[Aspect, dict[str, list[Statement]]] = field(default_factory=dict)
     disagreements: list[Disagreement] = field(default_factory=list)
     advice: dict[str, list[int]] = field(default_factory=dict)
+    named: dict[str, list[tuple[str, list[int]]]] = field(default_factory=dict)  # named_sections of the question
 
 
 def _is_outdated(published: str | None, params: ComposeParams) -> bool:
@@ -172,7 +174,7 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
                              [c.citation for c in out_claims])
 
     comparison = None
-    if named := named_sections(snap, query, evidence.scores):
+    if named := evidence.named:
         # "Pros and cons of Flask and FastAPI": the sections the question names, each side's in turn.
         for subject in query.subjects:
             parts: list[str] = []

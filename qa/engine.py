@@ -358,7 +358,8 @@ class Engine:
         rows, disagreements, when = {}, [], {}
         threshold = self.abstain_threshold
         scores = {x.unit: x.score for x in ranking.scored}
-        if conf < threshold and not unknown and passing is None and named_sections(snap, query, scores):
+        named = named_sections(snap, query, scores)
+        if conf < threshold and not unknown and passing is None and named:
             # Sections about each subject headed by every word asked ("Weaknesses of Marten Store") cover the
             # question, whatever the model reads of their sentences ("This makes failover manual.").
             conf = threshold
@@ -368,7 +369,7 @@ class Engine:
             disagreements = conflicts(snap, query, qvec, cands)
             if query.qtype == "recommendation" and len(query.subjects) >= 2:
                 when = advice(snap, qvec, query, cands)
-        evidence = Evidence(claims, conf, scores, cands, unknown, passing, rows, disagreements, when)
+        evidence = Evidence(claims, conf, scores, cands, unknown, passing, rows, disagreements, when, named)
         params = ComposeParams(threshold, s.stale_after_days, dt.date.today())
         answer = compose(snap, query, q, evidence, params)
         t3 = time.perf_counter()
