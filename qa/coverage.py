@@ -13,7 +13,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from qa.aspects import generic, held_form, stem
-from qa.cues import HOWTO, counted, same_side, versioned
+from qa.cues import HOWTO, RELEASE_NUMBER, counted, same_side, versioned
 from qa.facts import version_key
 from qa.text import QUESTION_WORDS, STOPWORDS, words
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from qa.snapshot import Snapshot
 
 _TOKEN = re.compile(r"[A-Za-z][\w.+#-]*[\w+#]|[A-Za-z]")
-_VERSION = re.compile(r"(?<![\w.])\d+(?:\.\d+)+(?![\w.]*\w)")  # '0.135', '3.1'; not a date or an amount
+_VERSION = re.compile(rf"(?<![\w.]){RELEASE_NUMBER}")  # '0.135', '3.1'; not a date or an amount
 _SENTENCE_START = re.compile(r"[.!?:;]\s+\W*$")  # a later sentence's start (a question's first word may be a name)
 _QUESTION_START = frozenset("how what which who whom whose when why where compare should does do is are can will".split())
 # A name held by at most this many evidence units (or this share of them) is mentioned in passing.
@@ -495,7 +495,7 @@ def unversioned(snap: Snapshot, query: Query) -> str | None:
 
 # What asks about a release itself: when it came, what it brought.
 _ASKS_RELEASE = re.compile(r"\bwhen\b|\bwhat (?:year|date|month)\b|\b(?:new|changes?|changed|released?)\b", re.I)
-_RELEASE_AFTER = re.compile(r"\s+v?(\d+(?:\.\d+)+)(?![\w.]*\w)")
+_RELEASE_AFTER = re.compile(rf"\s+v?({RELEASE_NUMBER})")
 
 
 def unwritten_release(snap: Snapshot, question: str) -> str | None:

@@ -73,8 +73,10 @@ _VERSIONED = re.compile(r"\b(?:what|which)(?:\s+(?:is|are)\s+the|'s\s+the)?\s+(?
                         re.I)
 
 
+# A release number: '0.135', '3.1', '3.1.3'; not one run into letters ('3.5x') or more dots of a date.
+RELEASE_NUMBER = r"\d+(?:\.\d+)+(?![\w.]*\w)"
 # ... or names a release of, written as a name: "Does X support Python 3.12?" (not "Did X grow 3.5 percent?").
-_RELEASE_OF = re.compile(r"\b([A-Z][\w+#-]*)\s+v?\d+(?:\.\d+)+(?![\w.]*\w)")
+_RELEASE_OF = re.compile(rf"\b([A-Z][\w+#-]*)\s+v?{RELEASE_NUMBER}")
 
 
 def versioned(question: str) -> list[str]:
