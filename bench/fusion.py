@@ -67,6 +67,21 @@ FIELDS = ("chunk", "dense", "lex", "dense_rank", "lex_rank", "hit", "ask", "asks
 CACHE_FORMAT = 2  # bumped when the cached fields change
 
 
+def _embedder(embedder=None):  # type: ignore[no-untyped-def]
+    from bench.train_ranker import _settings
+    from qa.embedding import create_embedder
+
+    return embedder or create_embedder(_settings())
+
+
+def _arithmetic(embedder) -> str:  # type: ignore[no-untyped-def]
+    """What the cached rows depend on of the CPU: the embedder's vector of a probe text (as bench.train_ranker
+    keys its caches), so rows another CPU's int8 kernels made are not reused."""
+    from bench.train_ranker import probe_vector
+
+    return json.dumps(probe_vector(embedder))
+
+
 def cache_set(name: str, data: Path, split: str = "dev", cache: Path = CACHE, embedder=None) -> list[Cand]:  # type: ignore[no-untyped-def]
     from bench.datasets import load_dataset
     from bench.train_ranker import _engine, _settings
@@ -74,7 +89,9 @@ def cache_set(name: str, data: Path, split: str = "dev", cache: Path = CACHE, em
 
     full = load_dataset(name, data)
     ds = full.split(split)
-    key = hashlib.sha1("\x1f".join([str(CACHE_FORMAT)] + [q.qid + q.text for q in ds.questions]).encode()).hexdigest()[:10]
+    embedder = _embedder(embedder)
+    key = hashlib.sha1("\x1f".join([str(CACHE_FORMAT), _arithmetic(embedder)]
+                                   + [q.qid + q.text for q in ds.questions]).encode()).hexdigest()[:10]
     path = cache / f"fusion-{name}-{split}-{key}.npz"
     if path.exists():
         z = np.load(path)
@@ -254,7 +271,7 @@ class Reranked:
     hit: np.ndarray
 
 
-def rerank_set(name: str, data: Path, fusion, split: str = "dev") -> list[Reranked]:  # type: ignore[no-untyped-def]
+def rerank_set(name: str, data: Path, fusion, split: str = "dev", embedder=None) -> list[Reranked]:  # type: ignore[no-untyped-def]
     """Each question of the split asked as ``Engine.retrieve_chunks`` asks it, with the first stage ``fusion``."""
     from bench.datasets import load_dataset
     from bench.train_ranker import _engine, _settings
@@ -267,8 +284,9 @@ def rerank_set(name: str, data: Path, fusion, split: str = "dev") -> list[Rerank
     ds = full.split(split)
     stage1 = json.dumps([fusion.model.to_dict(), fusion.lead_margin], sort_keys=True)
     # What the rows depend on: the first stage, the evidence model and the code computing them.
-    inputs = [stage1] + [(ROOT / "qa" / p).read_text(encoding="utf-8")
-                         for p in ("models/" + MODEL_FILE, "retrieval.py", "evidence.py", "ranker.py")]
+    embedder = _embedder(embedder)
+    inputs = [stage1, _arithmetic(embedder)] + [(ROOT / "qa" / p).read_text(encoding="utf-8")
+                                              for p in ("models/" + MODEL_FILE, "retrieval.py", "evidence.py", "ranker.py")]
     key = hashlib.sha1("\x1f".join(inputs + [q.qid + q.text for q in ds.questions]).encode()).hexdigest()[:10]
     path = CACHE / f"rerank-{name}-{split}-{key}.npz"
     if path.exists():
@@ -276,7 +294,7 @@ def rerank_set(name: str, data: Path, fusion, split: str = "dev") -> list[Rerank
         xs, hs = z["xcuts"], z["hcuts"]
         return [Reranked(z["x"][a:b], z["moved"][a:b], z["hit"][c:d])
                 for a, b, c, d in zip(xs[:-1], xs[1:], hs[:-1], hs[1:], strict=True)]
-    engine = _engine(name, full, _settings())
+    engine = _engine(name, full, _settings(), embedder=embedder)
     snap, s = engine.snapshot(), engine.settings
     chunks = snap.version.chunks
     out = []
@@ -355,14 +373,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no data directory {args.data}", file=sys.stderr)
         return 1
     settings = load_settings(_env_file=None)
-    sets = {name: cache_set(name, Path(args.data)) for name in DATASET_NAMES}
+    embedder = _embedder()  # one model load for every set
+    sets = {name: cache_set(name, Path(args.data), embedder=embedder) for name in DATASET_NAMES}
     print(f"dev split, top_k={settings.top_k} rrf_k={settings.rrf_k}; per set R@1 / R@5, then the mean of six")
     rows, margin = compare(sets, settings.top_k, settings.rrf_k, settings.fusion_rrf_weight)
     _print(rows)
     model = fit(sets, lambda _n, _i: True, settings.top_k)
     # The second stage learns from what this first stage retrieves.
     first = Fusion(model, margin)
-    ranked = {name: rerank_set(name, Path(args.data), first) for name in DATASET_NAMES}
+    ranked = {name: rerank_set(name, Path(args.data), first, embedder=embedder) for name in DATASET_NAMES}
     print(f"the first {RERANK_CHUNKS} chunks re-ranked with their units' evidence (as Engine.retrieve_chunks asks):")
     _print(compare_rerank(ranked))
     if args.write:
