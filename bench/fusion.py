@@ -350,12 +350,15 @@ def compare_rerank(sets: dict[str, list[Reranked]]) -> list[tuple[str, dict[str,
 
 
 def to_json(model, margin: float, sets: dict[str, list[Cand]], top_k: int, rerank) -> str:  # type: ignore[no-untyped-def]
+    from qa.ranker import shipped_models
     from qa.retrieval import FUSION_FORMAT, RERANK_CHUNKS
 
     meta = {"trained_on": {name: len(c) for name, c in sets.items()}, "split": "dev", "top_k": top_k,
             "l2": L2, "weighting": f"1/sqrt(dev questions of the set; sets under {SMALL} pooled)",
             "lead_margin": f"of {list(MARGINS)}, the best mean R@1 over the sets ({FOLDS}-fold cross-validated)",
-            "rerank": f"the first {RERANK_CHUNKS} chunks of the first stage fitted on every dev question"}
+            "rerank": f"the first {RERANK_CHUNKS} chunks of the first stage fitted on every dev question",
+            # The re-ranking reads the evidence ranker's logits: refit after `python -m bench.train_ranker`.
+            "evidence_ranker": shipped_models().ranker.digest()}
     return json.dumps({"format": FUSION_FORMAT, "model": model.to_dict(), "lead_margin": margin,
                        "rerank": rerank.to_dict(), "meta": meta}, indent=1, sort_keys=True) + "\n"
 

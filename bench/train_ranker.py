@@ -4,6 +4,8 @@
     python -m bench.train_ranker --check    # cross-validation only, nothing written
     python -m bench.train_ranker --verify   # are the shipped file's training rows this code's? nothing written
 
+After a new ranker, refit the fusion's second stage, which reads its logits: ``python -m bench.fusion --write``.
+
 The sets' indexes are cached in ``bench/results/train-cache`` (``--cache DIR`` elsewhere): about 35 s with
 the cache, 4 to 6 minutes from an empty one on 2 cores (building the indexes of COVID-QA and MS MARCO is
 most of it). The data is ``../shared/data`` beside the checkout (``--data DIR``).

@@ -9,6 +9,7 @@ the few hundred candidate units of a question.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -81,6 +82,11 @@ class LinearModel:
 
         return {"features": list(self.names), "mean": r(self.mean), "scale": r(self.scale),
                 "weights": r(self.weights), "bias": round(self.bias, 6), "threshold": round(self.threshold, 6)}
+
+    def digest(self) -> str:
+        """A short hash of the model as shipped: what a model trained on its scores records, so a test can tell
+        when that model was fitted on another one (``qa/models/fusion.json``'s re-ranking reads the ranker's)."""
+        return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True).encode()).hexdigest()[:16]
 
     @classmethod
     def from_dict(cls, d: dict, names: tuple[str, ...]) -> LinearModel:

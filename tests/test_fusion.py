@@ -18,6 +18,7 @@ from qa.engine import Engine
 from qa.evidence import POOL_CHUNKS, rerank, rerank_rows, score_units, top_ask
 from qa.index import IndexVersion
 from qa.query import analyse
+from qa.ranker import shipped_models
 from qa.retrieval import (
     BM25_SOFT,
     FUSION_FEATURES,
@@ -46,6 +47,16 @@ def test_the_shipped_fusion_loads_with_this_codes_features() -> None:
     assert second.weights[RERANK_FEATURES.index("unit_gap")] > 0
     meta = json.loads(resources.files("qa.models").joinpath(FUSION_FILE).read_text(encoding="utf-8"))["meta"]
     assert meta["split"] == "dev" and meta["trained_on"]["squad2-dev-cs224n"] > 0
+
+
+def test_the_shipped_re_ranking_was_fitted_on_the_shipped_evidence_ranker() -> None:
+    """The second stage learns from the evidence ranker's logits: after `python -m bench.train_ranker`
+    writes a new ranker, `python -m bench.fusion --write` must run again (the digest it records moves)."""
+    meta = json.loads(resources.files("qa.models").joinpath(FUSION_FILE).read_text(encoding="utf-8"))["meta"]
+    assert meta["evidence_ranker"] == shipped_models().ranker.digest(), (
+        "qa/models/fusion.json was fitted on another evidence ranker: run python -m bench.fusion --write")
+    moved = dataclasses.replace(shipped_models().ranker, weights=shipped_models().ranker.weights + 1e-3)
+    assert moved.digest() != meta["evidence_ranker"]
 
 
 def test_a_stale_fusion_file_is_refused() -> None:
