@@ -16,7 +16,7 @@ from qa.cues import AMOUNT_WORDS, WANTS_NUMBER, alternatives, asks_quantity, cou
 from qa.query import Query
 from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
-from qa.text import words
+from qa.text import STOPWORDS, words
 
 MAX_ROWS = 6
 
@@ -347,7 +347,10 @@ def _yes_and_no(
             stems = {stem(w) for w in toks}
             held = sum(1 for x in asked if x in stems or (len(x) >= 4 and toks & snap.words_around(x)))
             # What the claim says of the subject is its first clause on the aspect.
-            said.append((held, u, span, doc, negative(clauses[0])))
+            no = negative(clauses[0])
+            if no and _denies_a_kind(clauses[0], focus, forms, asked):
+                continue
+            said.append((held, u, span, doc, no))
     most = max((n for n, *_ in said), default=0)
     for n, u, span, doc, no in said:
         if n == most:
@@ -356,6 +359,23 @@ def _yes_and_no(
         return []
     first_doc, first = next(iter(pos.items()))
     return [first] + [s for d, s in neg.items() if d != first_doc]
+
+
+def _denies_a_kind(clause: str, focus: frozenset[str], forms: frozenset[str], asked: frozenset[str]) -> bool:
+    """Whether a negative clause denies only a kind of the aspect: right before the aspect's first word, after
+    the words of lack, a word the question does not ask ("Flask provides no API documentation", "lacks automatic
+    documentation" for "Is Flask well documented?"). That is no "no" to the aspect itself; "Marten Store has no
+    replication" and "lacks an inbuilt security system" for "Does X have built-in security?" are."""
+    found = list(_WORD_AT.finditer(clause))
+    for before, m in zip([None, *found], found):
+        w = m.group().lower()
+        if stem(w) not in focus and w not in forms:
+            continue
+        if before is None or not negative(clause[: before.start()]):
+            return False
+        kind = before.group().lower()
+        return not (kind in STOPWORDS or negative(kind) or stem(kind) in asked or kind in forms)
+    return False
 
 
 def _sides(

@@ -120,6 +120,10 @@ Marten Store keeps its data in append-only segment files.
 
 Ibex KV replicates every write to two followers.
 Marten Store has no replication; operators copy segment files by hand.
+
+## Documentation
+
+Marten Store lacks automatic documentation.
 """,
     "kv-matrix.md": """---
 title: Key-Value Store Matrix
@@ -137,6 +141,7 @@ subjects: [Ibex KV, Marten Store]
 | Replication | Built in, to followers | Built in, primary to replica |
 
 Ibex KV is built on RocksDB, which it embeds.
+Marten Store is highly documented, with a guide for every command.
 """,
 }
 
@@ -195,4 +200,12 @@ def test_other_subjects_yes_and_no_is_a_disagreement_and_two_yeses_are_not(kv_en
     assert any("no replication" in t for t in said) and any("Built in" in t for t in said), said
     answer = kv_engine.ask("Does Ibex KV support replication?")
     assert not answer.abstained
+    assert answer.conflicts == (), [(c.topic, [cl.text for cl in c.claims]) for c in answer.conflicts]
+
+
+def test_denying_a_kind_of_the_aspect_is_no_no(kv_engine: Engine) -> None:
+    """"Marten Store lacks automatic documentation" denies automatic documentation, not documentation: no
+    disagreement with "Marten Store is highly documented" for "Is Marten Store well documented?"."""
+    answer = kv_engine.ask("Is Marten Store well documented?")
+    assert not answer.abstained and "highly documented" in answer.answer
     assert answer.conflicts == (), [(c.topic, [cl.text for cl in c.claims]) for c in answer.conflicts]
