@@ -68,8 +68,10 @@ UNITS = frozenset("""kilometers kilometres km miles meters metres feet foot inch
 
 
 # What a question asks the version of: "What Python version ...", "which version of Node ...".
-_VERSIONED = re.compile(r"\b(?:what|which)(?:\s+(?:is|are)\s+the|'s\s+the)?\s+(?:(?:minimum|oldest|latest|newest|"
-                        r"required|supported)\s+)?([A-Za-z][\w.+#-]*)\s+versions?\b|\bversions?\s+of\s+([A-Za-z][\w.+#-]*)",
+# Words that say which version, not of what ("What is the current version of Flask?" asks Flask's).
+_WHICH_VERSION = r"(?:minimum|oldest|latest|newest|required|supported|current|stable|recent|last|first|earliest)"
+_VERSIONED = re.compile(rf"\b(?:what|which)(?:\s+(?:is|are)\s+the|'s\s+the)?(?:\s+most)?(?:\s+{_WHICH_VERSION})*"
+                        rf"\s+(?!{_WHICH_VERSION}\b)([A-Za-z][\w.+#-]*)\s+versions?\b|\bversions?\s+of\s+([A-Za-z][\w.+#-]*)",
                         re.I)
 
 

@@ -252,6 +252,9 @@ def test_a_version_the_corpus_states_of_no_asked_subject_abstains(engine: Engine
     assert answer.abstained and "nothing on Python version for Flask" in answer.answer, answer.answer
     answer = engine.ask("What Python version does FastAPI need?")
     assert not answer.abstained and any("3.10" in c.quote for c in answer.citations), answer.answer
+    # 'current' says which version of Flask, not of what: Flask's own is stated
+    answer = engine.ask("What is the current version of Flask?")
+    assert not answer.abstained and "3.1" in answer.citations[0].quote, answer.answer
 
 
 @pytest.mark.slow

@@ -258,6 +258,11 @@ def test_what_a_question_counts(question: str, things: list[str]) -> None:
     ("What Python version does Flask need?", ["Python"]),
     ("what is the minimum python version for flask", ["python"]),
     ("Which version of Node do I need?", ["Node"]),
+    # which version, not of what: the subject's own
+    ("What is the current version of Flask?", ["Flask"]),
+    ("What's the latest stable version of Flask?", ["Flask"]),
+    ("What is the most recent version of FastAPI?", ["FastAPI"]),
+    ("What is the current Python version for FastAPI?", ["Python"]),
     ("Who translated this version of the scriptures?", ["the"]),  # a stop word: unversioned passes it by
     ("Which Flask release added async views?", []),
     ("Does Flask support Python 3.12?", ["Python"]),  # a release it names
