@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from qa.snapshot import Snapshot
 
 _TOKEN = re.compile(r"[A-Za-z][\w.+#-]*[\w+#]|[A-Za-z]")
+_SLASH_RELEASE = re.compile(r"/\d+(?:\.\d+)*\b")  # 'HTTP/2', 'HTTP/1.1': one name with its release
 _VERSION = re.compile(rf"(?<![\w.]){RELEASE_NUMBER}")  # '0.135', '3.1'; not a date or an amount
 _SENTENCE_START = re.compile(r"[.!?:;]\s+\W*$")  # a later sentence's start (a question's first word may be a name)
 _QUESTION_START = frozenset("how what which who whom whose when why where compare should does do is are can will".split())
@@ -367,6 +368,11 @@ def unknown_names(snap: Snapshot, question: str, pieces: Callable[[str], int], *
             continue
         if _SENTENCE_START.search(question, 0, m.start()) and tok[1:] == low[1:] and pieces(low) < 2:
             continue  # '... async Python. Half of the team ...': a plain word, capitalised to open a sentence
+        if release := _SLASH_RELEASE.match(question, m.end()):
+            # 'HTTP/2' is known where the corpus writes it, not where it writes 'HTTP' and '2'
+            if not any(low + release.group(0) in doc.text.lower() for doc in snap.version.docs.values()):
+                out.append(tok + release.group(0))
+            continue
         if all(_known(snap, w, any_form=tok.islower() and tok.isalpha()) for w in words(low)):
             continue
         if _looks_named(tok, pieces):

@@ -353,6 +353,23 @@ def test_a_name_written_with_or_without_its_dot_is_the_corpus_name(tmp_path: Pat
 
 
 @pytest.mark.slow
+def test_a_release_after_a_slash_is_known_only_where_the_corpus_writes_it(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """'HTTP/2' is not known because the corpus writes 'HTTP' and '2': "Does Flask support HTTP/2?" was answered
+    at 0.97 with Flask's WSGI layer "handling HTTP request/response cycles"."""
+    snap = engine_over(tmp_path, {"web.md": "# Servers\n\nHypercorn speaks HTTP/2 and HTTP/1.1. Gunicorn speaks HTTP "
+                                            "only, on port 2000.\n"}, embedder).snapshot()
+    assert unknown_names(snap, "Does Hypercorn speak HTTP/2?", lambda w: 2) == []
+    assert unknown_names(snap, "Does Gunicorn speak http/1.1?", lambda w: 2) == []
+    assert unknown_names(snap, "Does Gunicorn speak HTTP/3?", lambda w: 2) == ["HTTP/3"]
+
+
+@pytest.mark.slow
+def test_a_release_the_corpus_never_writes_after_a_slash_abstains(engine: Engine) -> None:
+    answer = engine.ask("Does Flask support HTTP/2?")
+    assert answer.abstained and "nothing on HTTP/2" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
 def test_a_question_naming_a_dotted_name_the_corpus_writes_undotted_is_answered(engine: Engine) -> None:
     answer = engine.ask("Is FastAPI faster than Node.js?")
     assert not answer.abstained, answer.answer
