@@ -121,11 +121,19 @@ def analyse(text: str, catalog: SubjectCatalog) -> Query:
         canon.append(f" {name} ")
         pos = e
     canon.append(text[pos:])
-    terms = tuple(content_words("".join(canon)))
+    terms = tuple(content_words(_PHRASAL_VERB.sub(" ", "".join(canon))))
     subject_words = {w for name in subjects for w in content_words(name)}
     request = m.group(1).lower() if (m := _REQUEST.match(text)) else None
     aspect = tuple(t for t in terms if t not in subject_words and t not in QUESTION_WORDS and t != request)
     return Query(text, tuple(subjects), question_type(text, len(subjects)), terms, aspect)
+
+
+# A verb a particle follows means what the two mean together, not what the verb does alone: 'come' of "When did
+# FastAPI come out?" is no word its answer holds ("FastAPI comes with ...", "you will come across ..." are not it).
+_PHRASAL_VERB = re.compile(r"\b(?:come|comes|came|coming|go|goes|went|gone|going|turn|turns|turned|bring|brings|"
+                           r"brought|find|finds|found|figure|figured|carry|carries|carried|take|takes|took|taken|"
+                           r"make|makes|made|give|gives|gave|given|put|puts)(?=\s+(?:out|up|about|across|along|off|"
+                           r"over|back|down|away|around)\b)", re.I)
 
 
 # A request a question opens with says what kind of answer it wants, not what it is about: 'give' and 'list' are

@@ -169,6 +169,12 @@ def test_words_saying_what_kind_of_question_it_is_are_no_topic(engine: Engine) -
     assert "most important technical difference" in answer.citations[0].quote, answer.answer
 
 
+def test_a_phrasal_verb_is_no_word_the_answer_holds(engine: Engine) -> None:
+    """'come out' means released: "FastAPI and Flask are Python frameworks you will come across ..." led."""
+    answer = engine.ask("When did FastAPI come out?")
+    assert "2018" in answer.citations[0].quote and "come" not in answer.citations[0].quote, answer.answer
+
+
 @pytest.mark.slow
 def test_a_unit_that_only_restates_the_question_is_no_claim(engine: Engine) -> None:
     """The list item 'jinja2' (under "Shared Technologies") holds every word of "What does Jinja2 do?" and nothing

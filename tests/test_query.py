@@ -168,6 +168,19 @@ def test_terms_spell_subjects_canonically_and_aspects_exclude_them(web: SubjectC
     assert analyse("Does MySQL scale well?", dbs).aspect_terms == ("scale",)
 
 
+@pytest.mark.parametrize(("question", "terms"), [
+    ("When did FastAPI come out?", ("fastapi",)),
+    ("Who came up with Flask?", ("flask",)),
+    ("How did the Mongol empire go about taxing its subjects?", ("mongol", "empire", "taxing", "subjects")),
+    # a verb with no particle after it is asked for itself
+    ("What does FastAPI come with?", ("fastapi", "come")),
+    ("Which country made the first tank?", ("country", "made", "first", "tank")),
+])
+def test_a_verb_a_particle_follows_is_no_term(web: SubjectCatalog, question: str, terms: tuple[str, ...]) -> None:
+    """'come out' means released: the words 'comes with' and 'come across' are no evidence of an answer."""
+    assert analyse(question, web).terms == terms
+
+
 def test_no_subjects_named(web: SubjectCatalog) -> None:
     q = analyse("What is the capital of Australia?", web)
     assert q.subjects == ()
