@@ -7,7 +7,7 @@ Nothing here knows any subject or aspect name: aspects come from the corpus's he
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from qa.text import QUESTION_WORDS, STOPWORDS, words
 
@@ -17,7 +17,7 @@ _GENERIC = frozenset(
     frequently asked questions faq wrapping final verdict matrix comparison table choose choosing use using
     support supports supported dimension score scores rating ratings overall alternatives people also related
     explore code patterns unique only work works still good great well really much many lots
-    things thing stuff""".split()
+    things thing stuff terms""".split()
 )
 
 
@@ -63,6 +63,7 @@ class Aspect:
     name: str
     stems: frozenset[str]
     weight: int  # how many headings/rows name it (how much the corpus talks about it)
+    labels: tuple[str, ...] = field(default=(), compare=False)  # every heading and row label grouped in it
 
 
 def build_aspects(labels: list[tuple[str, str]], subject_words: frozenset[str]) -> list[Aspect]:
@@ -106,7 +107,7 @@ def build_aspects(labels: list[tuple[str, str]], subject_words: frozenset[str]) 
         shared = Counter(s for m in members for s in distinctive[m])
         top = max(shared.values())
         stems = frozenset(s for s, c in shared.items() if c == top) if len(members) > 1 else distinctive[members[0]]
-        aspects.append(Aspect(name, stems or distinctive[name], len(sources)))
+        aspects.append(Aspect(name, stems or distinctive[name], len(sources), tuple(sorted(members))))
     aspects.sort(key=lambda a: (-a.weight, a.name))
     return aspects
 

@@ -92,16 +92,17 @@ def short_value(snap: Snapshot, said: Statement, aspect: Aspect) -> str:
 
 
 def comparison_rows(
-    snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate]
+    snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate], meant: Aspect | None = None,
 ) -> dict[Aspect, dict[str, list[Statement]]]:
     """One row per aspect the sources cover, in order: per subject, what the best units for it say (best first;
-    the subject is missing when none does)."""
+    the subject is missing when none does). The aspects asked are those the question names, else the one it
+    ``meant`` in other words (:meth:`Snapshot.meant_aspect`), else the corpus's main ones."""
     pool, pool_cos = _pool(snap, cands, qvec)
     if not len(pool):
         return {}
     cos = dict(zip(pool.tolist(), pool_cos.tolist(), strict=True))
     qstems = question_stems(snap, query)
-    asked = [a for a in snap.aspects if a.stems & qstems]
+    asked = [a for a in snap.aspects if a.stems & qstems] or ([meant] if meant is not None else [])
     aspects = asked or [a for a in snap.aspects if a.weight >= 2] or snap.aspects[:MAX_ROWS]
     rows: dict[Aspect, dict[str, list[Statement]]] = {}
     used: set[int] = set()

@@ -30,6 +30,10 @@ _SET_AGAINST = re.compile(r"\W*(?:when\s+|if\s+)?(?:compared\s+(?:to|with)|unlik
                           r"as\s+opposed\s+to|relative\s+to|next\s+to)\s+[^,.;]{1,60},", re.I)
 # A quote runs on over at most this many sentences that continue its sentence's thought (Snapshot.quote_span).
 CONTINUING_SENTENCES = 2
+# The cosine of a comparison's aspect words with the name of an aspect they mean (all-MiniLM-L6-v2, on the seed
+# corpus's aspects: 'speed' 0.62 with 'Performance', 'docs' 0.50 with 'Documentation Support', 'templates' 0.50
+# with 'Templating ...'; 'popular' 0.39 with 'Community', 'security' 0.35 with it, 'ml model serving' 0.28).
+MEANS_ROW = 0.45
 # A quote holds its sentence whole over at most this many pieces of it a hard line wrap cut off, before and
 # after it (Snapshot.wraps_on).
 WRAPPED_PIECES = 6
@@ -137,6 +141,14 @@ class Snapshot:
             self.unit_stems.append(frozenset(stems))
             self.unit_cells.append(cells)
         self.aspects: list[Aspect] = build_aspects(labels, subject_words)
+        # The aspects a comparison may mean in other words ("on speed": 'Performance'), by their labels: those
+        # naming no subject, where a question can name two ('Flask Version' is no aspect of both). Vectors set
+        # by the engine (:meth:`embed_wordings`).
+        row_aspects = [a for a in self.aspects if not self.catalog.mentioned(a.name)] if len(self.catalog.names) >= 2 else []
+        labelled = {label: a for a in row_aspects for label in a.labels}
+        self.aspect_texts = list(labelled)
+        self._aspect_of_text = list(labelled.values())
+        self.aspect_vecs: NDArray[np.float32] | None = None
         # Document ordinal of every unit, and each document's freshness in [0, 1] (newest 1, undated 0).
         order = {d: i for i, d in enumerate(self.doc_order)}
         self.unit_doc = [order[version.chunks[int(ci)].doc_id] for ci in version.units[:, 0]]
@@ -375,26 +387,39 @@ class Snapshot:
         return (len(self.catalog.mentioned(heading)) >= 2
                 or any(w not in self.subject_words and w not in QUESTION_WORDS for w in content_words(heading)))
 
+    # The wordings embedded at load: (texts, their vectors) attribute names.
+    _WORDINGS = (("fact_key_texts", "fact_key_vecs"), ("ask_texts", "ask_vecs"), ("aspect_texts", "aspect_vecs"))
+
     def embed_wordings(self, embed: Callable[[list[str]], NDArray[np.float32]], previous: Snapshot | None = None) -> None:
-        """Set the vectors of :attr:`fact_key_texts` and :attr:`ask_texts` (once, at load; a snapshot without
-        them matches a question to aspects by words only, and to the headings that ask one not at all). The
-        texts the ``previous`` snapshot holds keep its vectors: a reload after a rebuild embeds only new ones
-        (an FAQ's hundreds of headings take about 2 ms each)."""
+        """Set the vectors of :attr:`fact_key_texts`, :attr:`ask_texts` and :attr:`aspect_texts` (once, at load;
+        a snapshot without them matches a question to aspects by words only, and to the headings that ask one
+        not at all). The texts the ``previous`` snapshot holds keep its vectors: a reload after a rebuild embeds
+        only new ones (an FAQ's hundreds of headings take about 2 ms each)."""
         known = previous._wording_vectors() if previous is not None else {}
-        new = list(dict.fromkeys(t for t in (*self.fact_key_texts, *self.ask_texts) if t not in known))
+        texts = [t for names, _vecs in self._WORDINGS for t in getattr(self, names)]
+        new = list(dict.fromkeys(t for t in texts if t not in known))
         if new:
             known = {**known, **dict(zip(new, np.asarray(embed(new), dtype=np.float32), strict=True))}
-        if self.fact_key_texts:
-            self.fact_key_vecs = np.vstack([known[t] for t in self.fact_key_texts])
-        if self.ask_texts:
-            self.ask_vecs = np.vstack([known[t] for t in self.ask_texts])
+        for names, vecs in self._WORDINGS:
+            if wordings := getattr(self, names):
+                setattr(self, vecs, np.vstack([known[t] for t in wordings]))
 
     def _wording_vectors(self) -> dict[str, NDArray[np.float32]]:
         out: dict[str, NDArray[np.float32]] = {}
-        for texts, vecs in ((self.fact_key_texts, self.fact_key_vecs), (self.ask_texts, self.ask_vecs)):
-            if vecs is not None:
-                out.update(zip(texts, vecs, strict=True))
+        for names, vecs in self._WORDINGS:
+            if (got := getattr(self, vecs)) is not None:
+                out.update(zip(getattr(self, names), got, strict=True))
         return out
+
+    def meant_aspect(self, wvec: NDArray[np.float32]) -> Aspect | None:
+        """The aspect whose label (of :attr:`aspect_texts`) is nearest in meaning to the words a comparison asks
+        about (their vector ``wvec``: 'speed' -> 'Performance', 'docs' -> 'Documentation Support'), when it is
+        :data:`MEANS_ROW` near; None otherwise ('security' is no 'Community')."""
+        if self.aspect_vecs is None:
+            return None
+        sims = self.aspect_vecs @ wvec
+        best = int(np.argmax(sims))
+        return self._aspect_of_text[best] if sims[best] >= MEANS_ROW else None
 
     def ask_cos(self, chunks: NDArray[np.int64], qvec: NDArray[np.float32]) -> NDArray[np.float64]:
         """Per chunk, the cosine of the question with the question its heading asks; 0 where it asks none

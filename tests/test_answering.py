@@ -152,6 +152,22 @@ def test_a_comparison_on_an_aspect_no_row_covers_leads_with_each_sides_evidence(
     assert "serving" in quotes, quotes
 
 
+@pytest.mark.parametrize(("question", "aspect"), [
+    ("How does Flask compare to FastAPI in terms of speed?", "Performance"),
+    ("Compare Flask and FastAPI docs", "Documentation Support"),
+])
+def test_a_comparison_in_other_words_than_a_rows_is_that_row(engine: Engine, question: str, aspect: str) -> None:
+    """'speed' is no word of the row 'Performance': the answer said "Flask: no source in the corpus says." and
+    showed the corpus's five main rows. The aspect words mean the row (their vector alone, not the question's,
+    which the subjects' names outweigh)."""
+    answer = engine.ask(question)
+    assert answer.comparison is not None and [r.aspect for r in answer.comparison.rows] == [aspect], answer.answer
+    assert "no source in the corpus says" not in answer.answer, answer.answer
+    # words meaning no aspect of the corpus keep each side's own evidence and the main rows
+    other = engine.ask("Flask vs FastAPI security")
+    assert other.comparison is not None and len(other.comparison.rows) > 1, other.answer
+
+
 def test_a_cell_of_an_asked_aspect_speaks_to_all_its_words(engine: Engine) -> None:
     """'will depend on your needs' shares a stem with 'dependency' but says nothing of dependency injection."""
     answer = engine.ask("How does FastAPI's dependency injection compare to Flask's?")

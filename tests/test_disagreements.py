@@ -209,3 +209,14 @@ def test_denying_a_kind_of_the_aspect_is_no_no(kv_engine: Engine) -> None:
     answer = kv_engine.ask("Is Marten Store well documented?")
     assert not answer.abstained and "highly documented" in answer.answer
     assert answer.conflicts == (), [(c.topic, [cl.text for cl in c.claims]) for c in answer.conflicts]
+
+
+def test_other_subjects_comparison_in_other_words_is_that_row(kv_engine: Engine) -> None:
+    """'speed' is no word of 'Read throughput' nor of 'Throughput (reads per second)', one aspect: it means it
+    (the label nearer in meaning counts), and 'copies' means 'Replication'."""
+    for question, aspect in (("How do Ibex KV and Marten Store compare on speed?", "Read throughput"),
+                             ("Compare Ibex KV and Marten Store copies", "Replication")):
+        answer = kv_engine.ask(question)
+        assert answer.comparison is not None, answer.answer
+        assert [r.aspect for r in answer.comparison.rows] == [aspect], answer.answer
+        assert "no source in the corpus says" not in answer.answer, answer.answer
