@@ -437,23 +437,40 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
     asks ("Does Django support async?" of a corpus comparing two other frameworks, which names Django once). A
     question naming a subject of the corpus first is about that subject."""
     named = snap.catalog.find(question)
-    for i, m in enumerate(_TOKEN.finditer(question)):
+    tokens = list(_TOKEN.finditer(question))
+    for i, m in enumerate(tokens):
         tok, low = m.group(), m.group().lower()
         if low in STOPWORDS or low in _QUESTION_START or len(low) < 2:
             continue
         if any(s <= m.start() < e for _name, s, e in named):  # a word of a subject's name ('Ibex' of 'Ibex KV')
             return None
-        if not (i and tok[0].isupper() or any(c.isupper() for c in tok[1:])):
+        if not (i and _capital(tok)):
             continue
+        # A name of several words ('Django REST Framework') is one: its units hold them all, and its own words
+        # are not what the question asks of it.
+        end = i + 1
+        while end < len(tokens) and _capital(tokens[end].group()) and question[tokens[end - 1].end():tokens[end].start()] == " " \
+                and not any(s <= tokens[end].start() < e for _name, s, e in named):
+            end += 1
         holders = snap.units_with(low)
         if holders is None or len(holders) > max(PASSING_UNITS, PASSING_SHARE * len(snap.unit_text)):
+            continue  # the name's own first word is no rare one ('HTTP' of 'HTTP API')
+        own = {t.group().lower() for t in tokens[i:end]}
+        for other in own - {low}:
+            holders = holders[snap.holding(holders, other)]
+        if not len(holders):
             continue
         subject_words = {w for name in snap.catalog.mentioned(question) for w in words(name)}
         rest = [w for w in words(question) if w not in STOPWORDS and w not in _QUESTION_START
-                and w != low and w not in subject_words and len(w) > 2]
+                and w not in own and w not in subject_words and len(w) > 2]
         if rest and not any(snap.holding(holders, w).any() for w in rest) and not _joined(snap, holders, low, subject_words):
-            return tok
+            return question[m.start():tokens[end - 1].end()]
     return None
+
+
+def _capital(tok: str) -> bool:
+    """Written with a capital: a name, past a sentence's first word."""
+    return tok[0].isupper() or any(c.isupper() for c in tok[1:])
 
 
 def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float) -> str | None:
