@@ -133,7 +133,7 @@ def analyse(text: str, catalog: SubjectCatalog) -> Query:
 _PHRASAL_VERB = re.compile(r"\b(?:come|comes|came|coming|go|goes|went|gone|going|turn|turns|turned|bring|brings|"
                            r"brought|find|finds|found|figure|figured|carry|carries|carried|take|takes|took|taken|"
                            r"make|makes|made|give|gives|gave|given|put|puts)(?=\s+(?:out|up|about|across|along|off|"
-                           r"over|back|down|away|around)\b)", re.I)
+                           r"over|back|down|away|around)\b)|\b(?:come|comes|came|coming)(?=\s+from\b)", re.I)
 
 
 # A request a question opens with says what kind of answer it wants, not what it is about: 'give' and 'list' are

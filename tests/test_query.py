@@ -171,6 +171,7 @@ def test_terms_spell_subjects_canonically_and_aspects_exclude_them(web: SubjectC
 @pytest.mark.parametrize(("question", "terms"), [
     ("When did FastAPI come out?", ("fastapi",)),
     ("Who came up with Flask?", ("flask",)),
+    ("Where did each of the two frameworks come from?", ("two", "frameworks")),
     ("How did the Mongol empire go about taxing its subjects?", ("mongol", "empire", "taxing", "subjects")),
     # a verb with no particle after it is asked for itself
     ("What does FastAPI come with?", ("fastapi", "come")),
