@@ -447,9 +447,11 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         if not (i and _capital(tok)):
             continue
         # A name of several words ('Django REST Framework') is one: its units hold them all, and its own words
-        # are not what the question asks of it.
+        # are not what the question asks of it. Only common words join it (:func:`_common_word`): with a
+        # person's surname ('Sebastian Ramirez') the question's other words are read as before.
         end = i + 1
-        while end < len(tokens) and _capital(tokens[end].group()) and question[tokens[end - 1].end():tokens[end].start()] == " " \
+        while end < len(tokens) and _capital(nxt := tokens[end].group()) and _common_word(snap, nxt) \
+                and question[tokens[end - 1].end():tokens[end].start()] == " " \
                 and not any(s <= tokens[end].start() < e for _name, s, e in named):
             end += 1
         holders = snap.units_with(low)
@@ -466,6 +468,17 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         if rest and not any(snap.holding(holders, w).any() for w in rest) and not _joined(snap, holders, low, subject_words):
             return question[m.start():tokens[end - 1].end()]
     return None
+
+
+def _common_word(snap: Snapshot, word: str) -> bool:
+    """An acronym ('REST') or a word the corpus writes in lower case somewhere ('framework'): a word of a
+    product's name, not a person's surname ('Ramirez', 'Christie')."""
+    if word.isupper():
+        return True
+    low = word.lower()
+    holders = snap.units_with(low)
+    written = re.compile(rf"(?<![\w-]){re.escape(low)}(?![\w-])")
+    return holders is not None and any(written.search(snap.unit_text[u]) for u in holders.tolist())
 
 
 def _capital(tok: str) -> bool:

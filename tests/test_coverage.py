@@ -206,15 +206,20 @@ def test_a_name_mentioned_in_passing_is_not_a_subject(engine: Engine, question: 
 
 @pytest.mark.slow
 def test_a_name_of_several_words_mentioned_in_passing_is_not_a_subject(tmp_path: Path, embedder: OnnxEmbedder) -> None:
-    """Each word of 'Apache Cassandra' is held by the one unit naming the other: the name is one, what the
-    question asks of it ('replication') is not there. 'HTTP' of 'HTTP API' is no rare word: no name in passing."""
+    """Each word of 'Redwood Storage Engine' is held by the one unit naming it: the name is one, and what the
+    question asks of it ('replication') is not there. A person's surname is no word of such a name: 'Larsen'
+    is held beside 'Anna', so "Does Anna Larsen maintain Ibex KV?" asks what the corpus says. 'HTTP' of
+    'HTTP API' is no rare word: no name in passing."""
     engine = engine_over(tmp_path, {"kv.md": "---\ntitle: Ibex KV vs Marten Store\nsubjects: [Ibex KV, Marten Store]\n---\n"
                                             "# Ibex KV vs Marten Store\n\nIbex KV replicates every write to two followers "
                                             "over its HTTP API. Marten Store has no replication, and its HTTP API is "
-                                            "read-only. Its storage design borrows from Apache Cassandra's ring.\n"},
+                                            "read-only. Its storage engine borrows from the Redwood Storage Engine. "
+                                            "Anna Larsen maintains Ibex KV.\n"},
                          embedder)
     snap = engine.snapshot()
-    assert passing_name(snap, "Does Apache Cassandra support replication?", engine._word_pieces) == "Apache Cassandra"
+    assert passing_name(snap, "Does Redwood Storage Engine support replication?", engine._word_pieces) == \
+        "Redwood Storage Engine"
+    assert passing_name(snap, "Does Anna Larsen maintain Ibex KV?", engine._word_pieces) is None
     assert passing_name(snap, "Does the HTTP API of Ibex KV support replication?", engine._word_pieces) is None
 
 
