@@ -6,8 +6,9 @@ import json
 import re
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from qa.cues import WANTS_MAKER, WANTS_NAME
 from qa.query import SubjectCatalog, analyse
 from qa.storage import Database
 from qa.storage.schema import TOKENS
@@ -31,8 +32,8 @@ _WHY = re.compile(
     r"\s*[?.!]*\s*$",
     re.I,
 )
-# "when?", "and where?": asks the previous question's when (where, who, how) too.
-_WH = re.compile(_OPENER + r"(when|where|who|how)\s*[?.!]*\s*$", re.I)
+# "when?", "and where?", "since when?": asks the previous question's when (where, who, how) too.
+_WH = re.compile(_OPENER + r"((?:since\s+)?when|where|who|how)\s*[?.!]*\s*$", re.I)
 # "and the other one?": the previous question about the subject it did not name.
 _OTHER = re.compile(
     _OPENER + r"(?:(?:what|how)\s+about\s+|(?:same\s+)?(?:for|with|in)\s+)?the\s+other(?:\s+\w+)?\s*[?.!]*\s*$", re.I
@@ -74,6 +75,7 @@ class Turn:
     resolved: str
     subjects: tuple[str, ...]
     qtype: str
+    answer: str | None = field(default=None, compare=False)  # the answer's text, as stored (None: not answered)
 
 
 def _join(names: list[str] | tuple[str, ...]) -> str:
@@ -105,6 +107,9 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
     prev = history[-1]
     if bare := _resolve_bare(q, history, catalog):
         return bare
+    if _PERSONAL.search(q) and (person := _person(prev, catalog)):
+        # "where does he live?" after "Who created FastAPI?": the person its answer named.
+        return _PERSONAL.sub(lambda m: _as_person(m, person), q), None
     mentioned = catalog.find(q)
     subjects = [name for name, _, _ in mentioned]
     rest = q
@@ -146,6 +151,26 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
     if len(prev.subjects) >= 2 and prev.qtype == "comparison":
         return f"Compare {_join(prev.subjects)} on {aspect}", "comparison"
     return f"What about {aspect} for {_join(prev.subjects)}?", prev.qtype
+
+
+def _person(prev: Turn, catalog: SubjectCatalog) -> str | None:
+    """The person the previous answer names first, when its question asked who: a name of two or more
+    capitalised words that is no subject of the corpus ('Armin Ronacher' of "Flask was created by Armin
+    Ronacher, an Austrian developer ...")."""
+    if not prev.answer or not (WANTS_NAME.search(prev.resolved) or WANTS_MAKER.search(prev.resolved)):
+        return None
+    return next((m.group(0) for m in _PERSON.finditer(prev.answer) if not catalog.find(m.group(0))), None)
+
+
+def _as_person(m: re.Match[str], person: str) -> str:
+    """'he', 'him' -> the person; 'his', and 'her' before a word, -> the person's."""
+    word = m.group(1).lower()
+    return f"{person}'s" if word in ("his", "hers") or (word == "her" and m.group(2)) else person
+
+
+# 'he', 'she', 'him', 'his', 'her' (and whether a word follows 'her', which makes it a possessive).
+_PERSONAL = re.compile(r"\b(he|she|him|his|hers|her)\b(?=(\s+[a-z]\w*)?)", re.I)
+_PERSON = re.compile(r"\b[A-Z][a-zà-ÿ]+(?:\s+[A-Z][a-zà-ÿ]+)+\b")
 
 
 def _asked(prev: Turn) -> str:
@@ -267,11 +292,11 @@ class ConversationStore:
 
     def history(self, conversation_id: str) -> list[Turn]:
         rows = self.db.fetchall(
-            "SELECT question, resolved, subjects, qtype FROM turns WHERE conversation_id = ? "
+            "SELECT question, resolved, subjects, qtype, answer FROM turns WHERE conversation_id = ? "
             f"ORDER BY created DESC, {TOKENS[self.db.kind]['seq']} DESC LIMIT ?",
             (conversation_id, MAX_HISTORY),
         )
-        return [Turn(q, r, tuple(json.loads(s)), t) for q, r, s, t in reversed(rows)]
+        return [Turn(q, r, tuple(json.loads(s)), t, a) for q, r, s, t, a in reversed(rows)]
 
     def add(self, conversation_id: str, turn: Turn, answer: str | None) -> None:
         """Store a turn and the answer text given to it (None: recorded without being answered)."""

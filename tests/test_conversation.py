@@ -198,6 +198,24 @@ def test_why_asks_the_previous_question_with_its_reasons(web: SubjectCatalog, fo
 
 
 @pytest.mark.parametrize(("follow_up", "resolved"), [
+    ("where does he live?", "where does Sebastián Ramírez live?"),
+    ("What else did she build?", "What else did Sebastián Ramírez build?"),
+    ("what is his nationality?", "what is Sebastián Ramírez's nationality?"),
+    ("what did FastAPI give her?", "what did FastAPI give Sebastián Ramírez?"),
+])
+def test_he_or_she_is_the_person_a_who_answer_named(web: SubjectCatalog, follow_up: str, resolved: str) -> None:
+    """The person the previous answer names first (no subject of the corpus, two capitalised words or more)."""
+    answer = "FastAPI was created by Sebastián Ramírez, a developer living in Berlin. [1]"
+    who = Turn("Who created FastAPI?", "Who created FastAPI?", ("FastAPI",), "fact", answer)
+    assert resolve(follow_up, [who], web)[0] == resolved
+    # only after a question asking who: a name in another answer is no 'he'
+    what = Turn("What is FastAPI?", "What is FastAPI?", ("FastAPI",), "fact", answer)
+    assert "Ramírez" not in resolve(follow_up, [what], web)[0]
+    unanswered = Turn("Who created FastAPI?", "Who created FastAPI?", ("FastAPI",), "fact", None)
+    assert "Ramírez" not in resolve(follow_up, [unanswered], web)[0]
+
+
+@pytest.mark.parametrize(("follow_up", "resolved"), [
     ("when?", "Who created Flask, and when?"), ("And where?", "Who created Flask, and where?"),
     ("how?", "Who created Flask, and how?"),
 ])
@@ -206,6 +224,8 @@ def test_a_bare_question_word_asks_the_previous_question_s_too(web: SubjectCatal
     assert resolve(follow_up, history, web)[0] == resolved
     assert resolve(follow_up, [turn(resolved, web)], web)[0] == resolved  # asked twice, the same
     assert resolve("when?", [turn("Compare Flask and FastAPI", web)], web)[0] != "Compare Flask and FastAPI, and when?"
+    assert resolve("since when?", [turn("Does Flask support async?", web)], web)[0] == \
+        "Does Flask support async, and since when?"
 
 
 def test_why_does_not_presuppose_the_previous_answer(web: SubjectCatalog) -> None:
@@ -322,7 +342,7 @@ def test_store_round_trip_in_order(target: Target) -> None:
     other = store.new_id()
     store.add(other, Turn("Who created Flask?", "Who created Flask?", ("Flask",), "fact"), "Armin Ronacher")
     assert store.history(cid) == turns
-    assert [t.question for t in store.history(other)] == ["Who created Flask?"]
+    assert [(t.question, t.answer) for t in store.history(other)] == [("Who created Flask?", "Armin Ronacher")]
     # A new store on the same database (a restart) sees the same turns.
     assert ConversationStore(target.open()).history(cid) == turns
 

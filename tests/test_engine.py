@@ -70,6 +70,14 @@ def test_conversations_are_separate_and_optional(engine: Engine) -> None:
     assert [t.question for t in engine.conversations.history(a)] == ["Who created FastAPI?", "When was it released?"]
 
 
+def test_he_is_the_person_the_previous_answer_named(engine: Engine) -> None:
+    cid = engine.conversations.new_id()
+    engine.ask("Who created FastAPI?", cid)
+    answer = engine.ask("where does he live?", cid)
+    assert answer.resolved_question == "where does Sebastian Ramirez live?", answer.resolved_question
+    assert not answer.abstained and "Berlin" in answer.citations[0].quote, answer.answer
+
+
 def test_a_turn_recorded_without_answering_is_what_a_follow_up_resolves_against(engine: Engine) -> None:
     cid = engine.conversations.new_id()
     engine.record_turn("Does FastAPI support WebSockets?", cid)
