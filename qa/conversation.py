@@ -8,7 +8,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
-from qa.cues import WANTS_MAKER, WANTS_NAME
+from qa.cues import WANTS_MAKER, WANTS_NAME, definition_term
 from qa.query import SubjectCatalog, analyse
 from qa.storage import Database
 from qa.storage.schema import TOKENS
@@ -110,6 +110,9 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
     if _PERSONAL.search(q) and (person := _person(prev, catalog)):
         # "where does he live?" after "Who created FastAPI?": the person its answer named.
         return _PERSONAL.sub(lambda m: _as_person(m, person), q), None
+    if not prev.subjects and _THING.search(q) and (term := definition_term(prev.resolved)):
+        # "does Flask support it?" after "What is ASGI?": the thing the previous question asked what it is.
+        return _THING.sub(lambda m: f"{term}'s" if m.group(0).lower() == "its" else term, q, count=1), None
     mentioned = catalog.find(q)
     subjects = [name for name, _, _ in mentioned]
     rest = q
@@ -170,6 +173,7 @@ def _as_person(m: re.Match[str], person: str) -> str:
 
 # 'he', 'she', 'him', 'his', 'her' (and whether a word follows 'her', which makes it a possessive).
 _PERSONAL = re.compile(r"\b(he|she|him|his|hers|her)\b(?=(\s+[a-z]\w*)?)", re.I)
+_THING = re.compile(r"\b(?:it|its)\b", re.I)  # a thing, not a person nor the pair ('they', 'both')
 _PERSON = re.compile(r"\b[A-Z][a-zà-ÿ]+(?:\s+[A-Z][a-zà-ÿ]+)+\b")
 
 

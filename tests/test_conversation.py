@@ -215,6 +215,19 @@ def test_he_or_she_is_the_person_a_who_answer_named(web: SubjectCatalog, follow_
     assert "Ramírez" not in resolve(follow_up, [unanswered], web)[0]
 
 
+@pytest.mark.parametrize(("earlier", "follow_up", "resolved"), [
+    ("What is ASGI?", "does Flask support it?", "does Flask support ASGI?"),
+    ("What is Pydantic?", "what does FastAPI use it for?", "what does FastAPI use Pydantic for?"),
+    ("what is sqlmodel", "is it stable?", "is sqlmodel stable?"),
+    ("What is WSGI?", "what is its successor?", "what is WSGI's successor?"),
+    # 'it' after a question about a subject is that subject, as before
+    ("What is Flask?", "who made it?", "who made Flask?"),
+])
+def test_it_after_a_definition_is_the_thing_defined(web: SubjectCatalog, earlier: str, follow_up: str,
+                                                    resolved: str) -> None:
+    assert resolve(follow_up, [turn(earlier, web)], web)[0] == resolved
+
+
 @pytest.mark.parametrize(("follow_up", "resolved"), [
     ("when?", "Who created Flask, and when?"), ("And where?", "Who created Flask, and where?"),
     ("how?", "Who created Flask, and how?"),
