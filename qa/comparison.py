@@ -4,7 +4,7 @@ disagreements between sources, and the sources' advice on when to choose each su
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -92,17 +92,23 @@ def short_value(snap: Snapshot, said: Statement, aspect: Aspect) -> str:
 
 
 def comparison_rows(
-    snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate], meant: Aspect | None = None,
-) -> dict[Aspect, dict[str, list[Statement]]]:
+    snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate],
+    embed: Callable[[str], NDArray[np.float32]] | None = None,
+) -> tuple[dict[Aspect, dict[str, list[Statement]]], bool]:
     """One row per aspect the sources cover, in order: per subject, what the best units for it say (best first;
-    the subject is missing when none does). The aspects asked are those the question names, else the one it
-    ``meant`` in other words (:meth:`Snapshot.meant_aspect`), else the corpus's main ones."""
+    the subject is missing when none does); and whether the rows are on what the question asks. The aspects
+    asked are those the question names, else the one it means in other words ("Flask vs FastAPI on speed":
+    'Performance', :meth:`Snapshot.meant_aspect`), read from the vector ``embed`` gives its aspect words alone
+    (the subjects' names would outweigh them in the question's); else the corpus's main ones."""
     pool, pool_cos = _pool(snap, cands, qvec)
     if not len(pool):
-        return {}
+        return {}, False
     cos = dict(zip(pool.tolist(), pool_cos.tolist(), strict=True))
     qstems = question_stems(snap, query)
-    asked = [a for a in snap.aspects if a.stems & qstems] or ([meant] if meant is not None else [])
+    asked = [a for a in snap.aspects if a.stems & qstems]
+    if not asked and qstems and embed is not None and snap.aspect_vecs is not None:
+        meant = snap.meant_aspect(embed(" ".join(t for t in query.aspect_terms if not generic(t))))
+        asked = [meant] if meant is not None else []
     aspects = asked or [a for a in snap.aspects if a.weight >= 2] or snap.aspects[:MAX_ROWS]
     rows: dict[Aspect, dict[str, list[Statement]]] = {}
     used: set[int] = set()
@@ -145,7 +151,7 @@ def comparison_rows(
             used.update(s.unit for said in cells.values() for s in said)
         if len(rows) >= MAX_ROWS:
             break
-    return rows
+    return rows, bool(asked)
 
 
 def conflicts(

@@ -66,7 +66,7 @@ class Evidence:
     disagreements: list[Disagreement] = field(default_factory=list)
     advice: dict[str, list[int]] = field(default_factory=dict)
     named: dict[str, list[tuple[str, list[int]]]] = field(default_factory=dict)  # named_sections of the question
-    meant: Aspect | None = None  # the aspect a comparison asks about in other words than its name (the rows')
+    rows_asked: bool = False  # the rows are on what the question asks, by its words or their meaning
 
 
 def _is_outdated(published: str | None, params: ComposeParams) -> bool:
@@ -193,7 +193,7 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
         in_table = {s.unit for row in evidence.rows.values() for statements in row.values() for s in statements}
         fresh = [c for c in claims if not (set(c.units) & (used | in_table))]
         qstems = question_stems(snap, query)
-        if qstems and evidence.meant is None and not any(aspect.stems & qstems for aspect in evidence.rows):
+        if qstems and not evidence.rows_asked:
             # "Flask vs FastAPI for ML model serving": no row is on what the question asks (the table is the
             # corpus's main aspects), so what each side's best evidence says about it comes first.
             sections += by_subject(fresh)

@@ -14,8 +14,7 @@ import numpy as np
 from qa.ann import AnnParams
 from qa.answer import Answer
 from qa.build import BuildReport, Progress, build_index
-from qa.aspects import Aspect, generic
-from qa.comparison import advice, comparison_rows, conflicts, question_stems
+from qa.comparison import advice, comparison_rows, conflicts
 from qa.compose import ComposeParams, Evidence, compose, named_sections
 from qa.conversation import ConversationStore, Turn, resolve
 from qa.coverage import (
@@ -301,15 +300,6 @@ class Engine:
         s = self.settings.abstain_threshold
         return shipped_models().abstention.threshold if s is None else s
 
-    def _meant_aspect(self, snap: Snapshot, query: Query) -> Aspect | None:
-        """The aspect a comparison asks about in other words than the corpus's ("Flask vs FastAPI on speed":
-        'Performance'): read from the vector of its aspect words alone (the subjects' names would outweigh them
-        in the question's), when no aspect of the corpus holds one of them."""
-        qstems = question_stems(snap, query)
-        if not qstems or snap.aspect_vecs is None or any(a.stems & qstems for a in snap.aspects):
-            return None
-        return snap.meant_aspect(self._queries.embed_query(" ".join(t for t in query.aspect_terms if not generic(t))))
-
     def _understand(self, q: str, conversation_id: str | None, snap: Snapshot, *,
                     correct: bool = True) -> tuple[str, Query, str]:
         """The question as a standalone one (a follow-up resolved against the conversation, typos of corpus
@@ -365,7 +355,7 @@ class Engine:
             conf, unknown = 0.0, [release]
         elif claims and (unsaid_of := unsaid(snap, query, [c.units[0] for c in claims], ranking.cos_of(claims[0]))):
             conf, unknown = 0.0, [f"{unsaid_of} for {' or '.join(query.subjects)}"]
-        rows, disagreements, when, meant = {}, [], {}, None
+        rows, disagreements, when, rows_asked = {}, [], {}, False
         threshold = self.abstain_threshold
         scores = {x.unit: x.score for x in ranking.scored}
         named = named_sections(snap, query, scores)
@@ -375,12 +365,11 @@ class Engine:
             conf = threshold
         if not abstains(conf, claims, threshold):  # an abstention shows none of these
             if query.qtype == "comparison" and len(query.subjects) >= 2:
-                meant = self._meant_aspect(snap, query)
-                rows = comparison_rows(snap, qvec, query, cands, meant)
+                rows, rows_asked = comparison_rows(snap, qvec, query, cands, self._queries.embed_query)
             disagreements = conflicts(snap, query, qvec, cands)
             if query.qtype == "recommendation" and len(query.subjects) >= 2:
                 when = advice(snap, qvec, query, cands)
-        evidence = Evidence(claims, conf, scores, cands, unknown, passing, rows, disagreements, when, named, meant)
+        evidence = Evidence(claims, conf, scores, cands, unknown, passing, rows, disagreements, when, named, rows_asked)
         params = ComposeParams(threshold, s.stale_after_days, dt.date.today())
         answer = compose(snap, query, q, evidence, params)
         t3 = time.perf_counter()
