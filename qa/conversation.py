@@ -162,7 +162,7 @@ def _person(prev: Turn, catalog: SubjectCatalog) -> str | None:
     Ronacher, an Austrian developer ...")."""
     if not prev.answer or not (WANTS_NAME.search(prev.resolved) or WANTS_MAKER.search(prev.resolved)):
         return None
-    return next((m.group(0) for m in _PERSON.finditer(prev.answer) if not catalog.find(m.group(0))), None)
+    return next((m.group(0) for m in _PERSON_NAME.finditer(prev.answer) if not catalog.find(m.group(0))), None)
 
 
 def _as_person(m: re.Match[str], person: str) -> str:
@@ -174,7 +174,8 @@ def _as_person(m: re.Match[str], person: str) -> str:
 # 'he', 'she', 'him', 'his', 'her' (and whether a word follows 'her', which makes it a possessive).
 _PERSONAL = re.compile(r"\b(he|she|him|his|hers|her)\b(?=(\s+[a-z]\w*)?)", re.I)
 _THING = re.compile(r"\b(?:it|its)\b", re.I)  # a thing, not a person nor the pair ('they', 'both')
-_PERSON = re.compile(r"\b[A-Z][a-zà-ÿ]+(?:\s+[A-Z][a-zà-ÿ]+)+\b")
+# A person's name in an answer: two capitalised words or more ('Armin Ronacher', 'Sebastián Ramírez').
+_PERSON_NAME = re.compile(r"\b[A-Z][a-zß-öø-ÿ]+(?:\s+[A-Z][a-zß-öø-ÿ]+)+\b")
 
 
 def _asked(prev: Turn) -> str:
