@@ -339,11 +339,9 @@ def _yes_and_no(
 ) -> list[Statement]:
     """Yes/no: one source says the subject has the aspect (``focus``, with its longer ``forms``), another that
     it has not, in the clause that says it. Only the claims holding most of the question's aspect words
-    (``asked``) count: "Flask lacks automatic documentation" and "Flask is highly documented" are not about
-    the same thing."""
-    pos: dict[int, Statement] = {}
-    neg: dict[int, Statement] = {}
-    said: list[tuple[int, int, tuple[int, int], int, bool]] = []
+    (``asked``) count, and a yes and a no must share one: "Flask lacks automatic documentation" and "Flask is
+    highly documented" are not about the same thing."""
+    said: list[tuple[frozenset[str], int, tuple[int, int], int, bool]] = []
     for u, span, doc in claims:
         clauses = _said_of(snap, u, span, subject, focus, forms)
         if clauses:
@@ -352,20 +350,27 @@ def _yes_and_no(
                 text = row_cells(snap.version.unit_contexts[u], snap.unit_text[u])[0] + " " + text
             toks = set(words(text))
             stems = {stem(w) for w in toks}
-            held = sum(1 for x in asked if x in stems or (len(x) >= 4 and toks & snap.words_around(x)))
+            held = frozenset(x for x in asked if x in stems or (len(x) >= 4 and toks & snap.words_around(x)))
             # What the claim says of the subject is its first clause on the aspect.
             no = negative(clauses[0])
             if no and _denies_a_kind(clauses[0], focus, forms, asked):
                 continue
             said.append((held, u, span, doc, no))
-    most = max((n for n, *_ in said), default=0)
-    for n, u, span, doc, no in said:
-        if n == most:
-            (neg if no else pos).setdefault(doc, Statement(u, span))
-    if not pos or not neg or set(pos) | set(neg) == set(pos) & set(neg):
+    most = max((len(held) for held, *_ in said), default=0)
+    pos: dict[int, tuple[frozenset[str], Statement]] = {}
+    neg: dict[int, tuple[frozenset[str], Statement]] = {}
+    for held, u, span, doc, no in said:
+        if len(held) == most:
+            (neg if no else pos).setdefault(doc, (held, Statement(u, span)))
+    if set(pos) | set(neg) == set(pos) & set(neg):  # every source says both
         return []
-    first_doc, first = next(iter(pos.items()))
-    return [first] + [s for d, s in neg.items() if d != first_doc]
+    # A yes and a no that share a word of the question: "Flask lacks automatic documentation" is no "no" to
+    # "Flask returns JSON" for "Does Flask return JSON automatically?".
+    for first_doc, (held, first) in pos.items():
+        nos = [s for d, (h, s) in neg.items() if d != first_doc and h & held]
+        if nos:
+            return [first, *nos]
+    return []
 
 
 def _denies_a_kind(clause: str, focus: frozenset[str], forms: frozenset[str], asked: frozenset[str]) -> bool:

@@ -142,6 +142,7 @@ subjects: [Ibex KV, Marten Store]
 
 Ibex KV is built on RocksDB, which it embeds.
 Marten Store is highly documented, with a guide for every command.
+Marten Store speaks JSON to every client.
 """,
 }
 
@@ -208,6 +209,14 @@ def test_denying_a_kind_of_the_aspect_is_no_no(kv_engine: Engine) -> None:
     disagreement with "Marten Store is highly documented" for "Is Marten Store well documented?"."""
     answer = kv_engine.ask("Is Marten Store well documented?")
     assert not answer.abstained and "highly documented" in answer.answer
+    assert answer.conflicts == (), [(c.topic, [cl.text for cl in c.claims]) for c in answer.conflicts]
+
+
+def test_a_yes_and_a_no_on_different_words_of_the_question_are_no_disagreement(kv_engine: Engine) -> None:
+    """"Marten Store speaks JSON" and "Marten Store lacks automatic documentation" each hold one word of "Does
+    Marten Store return JSON automatically?", not the same one: they do not answer the same thing."""
+    answer = kv_engine.ask("Does Marten Store return JSON automatically?")
+    assert not answer.abstained and "speaks JSON" in answer.answer
     assert answer.conflicts == (), [(c.topic, [cl.text for cl in c.claims]) for c in answer.conflicts]
 
 
