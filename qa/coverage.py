@@ -262,18 +262,31 @@ def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = f
     return theirs > ours and sum(vocab.known(t) and not borrowed(t) for t in toks) * 2 < len(toks)
 
 
+# Contractions typed without their apostrophe, as in chat ("whats faster", "doesnt flask do async"): only those
+# that are no English word without it (not 'its', 'were', 'ill', 'id', 'lets').
+_UNAPOSTROPHED = {
+    w.replace("'", ""): w
+    for w in """what's how's who's where's when's why's that's there's isn't aren't wasn't weren't doesn't don't
+    didn't hasn't haven't hadn't shouldn't wouldn't couldn't can't won't i'm i've you're they're we're""".split()
+}
+
+
 def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool]) -> tuple[str, list[tuple[str, str]]]:
     """``text`` with each word the corpus does not hold as written replaced by the corpus word it is another
     form of (:meth:`Vocabulary.form_of`), a clipping or a typo of (and each version number the corpus writes
     only in full, :meth:`Vocabulary.release`), and the (typed, corrected) pairs. Left alone:
     capitalised words mid-sentence (names: a name the corpus lacks is news to report, not a typo to guess at)
     and, but for their other forms, words ``is_word`` knows (the model's vocabulary holds them whole: real
-    words, which the corpus may just not use)."""
+    words, which the corpus may just not use). A contraction typed without its apostrophe gets it back."""
     fixes: list[tuple[str, str]] = []
 
     def fix(m: re.Match[str]) -> str:
         tok = m.group(0)
         low = tok.lower()
+        if (full := _UNAPOSTROPHED.get(low)) is not None:
+            full = tok[0] + full[1:]
+            fixes.append((tok, full))
+            return full
         if low in STOPWORDS or (tok != low and m.start() > 0) or not tok.isalpha():
             return tok
         # a word saying what kind of question it is ('compare') is no word of what it is about ('comparable')

@@ -93,6 +93,18 @@ def test_a_clipped_word_stands_for_the_commonest_corpus_word_it_starts() -> None
     assert fixes == [("auth", "authentication"), ("req", "requests")]
 
 
+def test_a_contraction_typed_without_its_apostrophe_gets_it_back() -> None:
+    text, fixes = correct_question("whats faster flsk or fastapi? Doesnt its flask do async?", VOCAB, real_words)
+    assert text == "what's faster flask or fastapi? Doesn't its flask do async?"  # 'its' is a word
+    assert fixes == [("whats", "what's"), ("flsk", "flask"), ("Doesnt", "Doesn't")]
+
+
+def test_a_contraction_without_its_apostrophe_is_no_aspect_the_corpus_lacks(engine: Engine) -> None:
+    answer = engine.ask("whats faster flsk or fastapi")
+    assert not answer.abstained, answer.answer
+    assert "requests per second" in answer.answer.lower()
+
+
 def test_a_plural_of_a_whole_word_is_no_jargon() -> None:
     pieces = {"payload": 1, "payloads": 2, "auth": 2}.get
     assert whole_word("payloads", lambda w: pieces(w, 3))
