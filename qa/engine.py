@@ -38,7 +38,7 @@ from qa.evidence import abstains, confidence, rerank, score_units, select_claims
 from qa.gaps import Gap, find_gaps
 from qa.index import IndexVersion
 from qa.layout import build_lock, live_version_dir
-from qa.query import Query, analyse, focus, foreign_comparison
+from qa.query import Query, against, analyse, focus, foreign_comparison
 from qa.querylog import Origin, QueryLog
 from qa.ranker import shipped_models
 from qa.reload import Reloader
@@ -311,6 +311,7 @@ class Engine:
         if correct:
             q, fixes = correct_question(q, snap.vocabulary, self._is_word)
         resolved, inherited = resolve(q, history, snap.catalog)
+        resolved = against(resolved, snap.catalog, snap.vocabulary.list_word("cons") or "cons") or resolved
         query = analyse(resolved, snap.catalog)
         if inherited and query.qtype == "fact":
             query = dataclasses.replace(query, qtype=inherited)

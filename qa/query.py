@@ -142,6 +142,39 @@ _REQUEST = re.compile(r"\s*(?:please\s+|(?:can|could|would)\s+you\s+)?(give|list
                       r"outline|enumerate)\b", re.I)
 
 
+# A question against a subject asks for its bad points, not for the advice to choose it: "When should I not use
+# X?", "Why shouldn't we pick X?", "When to avoid X?", "When is X a bad choice?", "When is X not the right fit?".
+_USE = r"(?:use|using|choose|choosing|pick|picking|go\s+(?:with|for)|adopt|adopting)"
+_AGAINST_BEFORE = re.compile(
+    rf"(?:(?:\bnot|n't|\bnever)(?:\s+(?:to|i|we|you|one|they|people|teams?|everyone|\w+body))?\s+{_USE}"
+    rf"|\bavoid(?:s|ed|ing)?(?:\s+{_USE})?)\s+$", re.I)
+_AGAINST_AFTER = re.compile(
+    r"\s+(?:is\s+|be\s+|would\s+be\s+)?(?:(?:a|the)\s+)?(?:(?:bad|poor|wrong)\s+(?:choice|fit|idea|option|pick)"
+    r"|not\s+(?:(?:a|the)\s+)?(?:good|right|best|great|suitable|ideal|recommended)\b(?:\s+(?:choice|fit|idea|option|pick))?)",
+    re.I)
+
+
+def against(text: str, catalog: SubjectCatalog, bad_points: str = "cons") -> str | None:
+    """The question a question against one subject asks: "What are the cons of X?" (``bad_points``: the word
+    the corpus heads such lists with), keeping what follows the subject ("When should I not use X for ML?" ->
+    "What are the cons of X for ML?"). None for any other question, or one naming several subjects ("When
+    should I use X and not Y?" is advice)."""
+    found = catalog.find(text)
+    if len({name for name, _, _ in found}) != 1:
+        return None
+    name, start, end = found[0]
+    if re.search(r"['’]s$", text[start:end]) or re.match(r"['’]s\b", text[end:]):
+        return None  # "Can I not use Flask's dev server?" is about the server
+    if _AGAINST_BEFORE.search(text[:start]):
+        rest = text[end:]
+    elif m := _AGAINST_AFTER.match(text, end):
+        rest = text[m.end():]
+    else:
+        return None
+    rest = rest.strip().rstrip("?.! ")
+    return f"What are the {bad_points} of {name}{' ' + rest if rest else ''}?"
+
+
 _VS = re.compile(r"([\w.+#'-]+(?:\s+[\w.+#'-]+){0,2})\s+(?:vs\.?|versus)\s+([\w.+#'-]+(?:\s+[\w.+#'-]+){0,2})", re.I)
 
 

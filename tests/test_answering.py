@@ -528,3 +528,25 @@ def test_no_side_is_shown_empty(engine: Engine) -> None:
     context, and its side is not left as a bare "FastAPI:"."""
     answer = engine.ask("What are the advantages of Flask over FastAPI?")
     assert all(s.text.strip() != s.heading.strip() for s in answer.sections), [s.text for s in answer.sections]
+
+
+@pytest.mark.parametrize("question", ["When should I avoid Flask?", "When should I NOT use Flask?",
+                                      "When is Flask a bad choice?"])
+def test_a_question_against_a_subject_is_answered_with_its_bad_points(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.resolved_question == "What are the cons of Flask?"
+    assert not answer.abstained and "Complex framework." in answer.answer, answer.answer
+    assert "the right choice" not in answer.answer  # the advice to choose it
+
+
+def test_a_question_against_a_subject_finds_the_corpus_s_word_for_bad_points(tmp_path: Path,
+                                                                              embedder: OnnxEmbedder) -> None:
+    engine = engine_over(tmp_path, {"stores.md": "---\ntitle: Ibex KV vs Marten Store\nsubjects: [Ibex KV, Marten Store]\n"
+                                    "---\n\n# Ibex KV vs Marten Store\n\n## When to choose Ibex KV\n\nIbex KV is the "
+                                    "right choice for read-heavy caches.\n\n## Drawbacks of Ibex KV\n\n- Ibex KV has no "
+                                    "replication.\n- Ibex KV needs a lot of memory.\n\n## When to choose Marten Store\n\n"
+                                    "Marten Store is the right choice for append-only logs.\n"}, embedder)
+    answer = engine.ask("When should I avoid Ibex KV?")
+    assert answer.resolved_question == "What are the drawbacks of Ibex KV?"
+    assert not answer.abstained and "needs a lot of memory" in answer.answer, answer.answer
+    assert "right choice" not in answer.answer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.documents import Document
-from qa.query import SubjectCatalog, analyse, focus, question_type
+from qa.query import SubjectCatalog, against, analyse, focus, question_type
 
 
 @pytest.fixture
@@ -213,3 +213,33 @@ def test_a_request_opening_a_question_is_no_aspect(dbs: SubjectCatalog) -> None:
     # not a request where it does not open the question
     assert "list" in analyse("Which MySQL list type is fastest?", dbs).aspect_terms
     assert "name" in analyse("Name the replication modes of MySQL", dbs).aspect_terms  # 'Name the ...' asks for names
+
+
+@pytest.mark.parametrize(
+    ("question", "meant"),
+    [
+        ("When should I NOT use MySQL?", "What are the cons of MySQL?"),
+        ("Why shouldn't we pick PostgreSQL for analytics?", "What are the cons of PostgreSQL for analytics?"),
+        ("when to avoid mysql", "What are the cons of MySQL?"),
+        ("When is PostgreSQL a bad choice?", "What are the cons of PostgreSQL?"),
+        ("When is MySQL not the right fit?", "What are the cons of MySQL?"),
+        ("Why doesn't everyone use PostgreSQL?", "What are the cons of PostgreSQL?"),
+    ],
+)
+def test_a_question_against_a_subject_asks_for_its_bad_points(dbs: SubjectCatalog, question: str, meant: str) -> None:
+    assert against(question, dbs) == meant
+    assert against(question, dbs, "drawbacks") == meant.replace("cons", "drawbacks")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When should I use MySQL?",
+        "When should I use PostgreSQL and not MySQL?",  # advice between the two
+        "Can I not use MySQL's query cache?",  # about the cache
+        "Is MySQL a good choice?",
+        "Does MySQL avoid locks?",
+    ],
+)
+def test_other_questions_are_not_against_a_subject(dbs: SubjectCatalog, question: str) -> None:
+    assert against(question, dbs) is None
