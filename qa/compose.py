@@ -35,7 +35,7 @@ from qa.display import (
     topic_label,
 )
 from qa.evidence import Claim, abstains
-from qa.query import Query
+from qa.query import Query, relates
 from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
 from qa.text import words
@@ -243,8 +243,11 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
                     sections += _section("advice", subject, heading, f"{heading} {text}", cited)
                 else:
                     sections += _section("advice", subject, heading, f"{heading} no source in the corpus says.", [])
-        elif len(query.subjects) >= 2:
+        elif len(query.subjects) >= 2 and not relates(query.text, snap.catalog):
             sections += by_subject(fresh)
+        elif len(query.subjects) >= 2:
+            # "How do I migrate from X to Y?" asks about the two together: what is said of no one of them first.
+            sections += _section("summary", None, "", *say(sorted(fresh, key=lambda c: c.subject is not None)))
         elif fresh:
             sections += _section("summary", None, "", *say(fresh))
     return Answer(

@@ -175,6 +175,21 @@ def against(text: str, catalog: SubjectCatalog, bad_points: str = "cons") -> str
     return f"What are the {bad_points} of {name}{' ' + rest if rest else ''}?"
 
 
+# Two subjects set in a relation, one going to or into the other ("from X to Y", "X with Y", "X inside Y"): a
+# question about the two together, not one to answer for each in turn.
+_RELATION = re.compile(r"\s*(?:(?!(?:compared?|similar|close|equal|equivalent|comparable|superior|inferior|preferable|"
+                       r"better|worse|faster|slower)\b)\w+\s+)?"
+                       r"(?:to|into|with|within|inside|in|on|onto|alongside|behind|beside)\s*$", re.I)
+
+
+def relates(text: str, catalog: SubjectCatalog) -> bool:
+    """Whether ``text`` names two subjects in a relation rather than side by side: "How do I migrate from X to
+    Y?", "Can I mount an X app inside Y?", "Can X run alongside Y?" (not "X or Y", "X and Y", "X vs Y", "X than
+    Y", "X similar to Y")."""
+    found = catalog.find(text)
+    return any(a[0] != b[0] and _RELATION.match(text[a[2] : b[1]]) for a, b in zip(found, found[1:]))
+
+
 _VS = re.compile(r"([\w.+#'-]+(?:\s+[\w.+#'-]+){0,2})\s+(?:vs\.?|versus)\s+([\w.+#'-]+(?:\s+[\w.+#'-]+){0,2})", re.I)
 
 

@@ -550,3 +550,14 @@ def test_a_question_against_a_subject_finds_the_corpus_s_word_for_bad_points(tmp
     assert answer.resolved_question == "What are the drawbacks of Ibex KV?"
     assert not answer.abstained and "needs a lot of memory" in answer.answer, answer.answer
     assert "right choice" not in answer.answer
+
+
+@pytest.mark.parametrize("question", ["what's the migration path from flask to fastapi",
+                                      "Can I mount a Flask app inside FastAPI?"])
+def test_a_question_on_two_subjects_in_a_relation_is_not_answered_for_each(engine: Engine, question: str) -> None:
+    """Going from one subject to the other is no question to answer for each: no "Flask: no source in the
+    corpus says." beside the answer."""
+    answer = engine.ask(question)
+    assert not answer.abstained
+    assert [s.kind for s in answer.sections] == ["summary"], answer.answer
+    assert "no source in the corpus says" not in answer.answer

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.documents import Document
-from qa.query import SubjectCatalog, against, analyse, focus, question_type
+from qa.query import SubjectCatalog, against, analyse, focus, question_type, relates
 
 
 @pytest.fixture
@@ -243,3 +243,22 @@ def test_a_question_against_a_subject_asks_for_its_bad_points(dbs: SubjectCatalo
 )
 def test_other_questions_are_not_against_a_subject(dbs: SubjectCatalog, question: str) -> None:
     assert against(question, dbs) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "related"),
+    [
+        ("How do I migrate from MySQL to PostgreSQL?", True),
+        ("Can I copy MySQL data into PostgreSQL?", True),
+        ("Can PostgreSQL run alongside MySQL?", True),
+        ("Is MySQL faster than PostgreSQL?", False),
+        ("Is MySQL similar to PostgreSQL?", False),
+        ("PostgreSQL or MySQL for analytics?", False),
+        ("How do MySQL and PostgreSQL handle replication?", False),
+        ("MySQL vs PostgreSQL", False),
+        ("Does MySQL replicate to followers?", False),  # one subject
+    ],
+)
+def test_two_subjects_in_a_relation_are_told_from_two_side_by_side(dbs: SubjectCatalog, question: str,
+                                                                    related: bool) -> None:
+    assert relates(question, dbs) is related
