@@ -65,6 +65,9 @@ class Cand:
 
 FIELDS = ("chunk", "dense", "lex", "dense_rank", "lex_rank", "hit", "ask", "asks")
 CACHE_FORMAT = 2  # bumped when the cached fields change
+# The code the cached rows are computed with, besides the fields: how a question's and a text's words are read,
+# and how chunks are scored. A change to it makes the cache stale.
+SCORING_CODE = ("text.py", "aspects.py", "query.py", "coverage.py", "retrieval.py")
 
 
 def _embedder(embedder=None):  # type: ignore[no-untyped-def]
@@ -84,13 +87,13 @@ def _arithmetic(embedder) -> str:  # type: ignore[no-untyped-def]
 
 def cache_set(name: str, data: Path, split: str = "dev", cache: Path = CACHE, embedder=None) -> list[Cand]:  # type: ignore[no-untyped-def]
     from bench.datasets import load_dataset
-    from bench.train_ranker import _engine, _settings
+    from bench.train_ranker import _engine, _settings, code_text
     from qa.query import analyse
 
     full = load_dataset(name, data)
     ds = full.split(split)
     embedder = _embedder(embedder)
-    key = hashlib.sha1("\x1f".join([str(CACHE_FORMAT), _arithmetic(embedder)]
+    key = hashlib.sha1("\x1f".join([str(CACHE_FORMAT), _arithmetic(embedder), code_text(*SCORING_CODE)]
                                    + [q.qid + q.text for q in ds.questions]).encode()).hexdigest()[:10]
     path = cache / f"fusion-{name}-{split}-{key}.npz"
     if path.exists():
@@ -274,7 +277,7 @@ class Reranked:
 def rerank_set(name: str, data: Path, fusion, split: str = "dev", embedder=None) -> list[Reranked]:  # type: ignore[no-untyped-def]
     """Each question of the split asked as ``Engine.retrieve_chunks`` asks it, with the first stage ``fusion``."""
     from bench.datasets import load_dataset
-    from bench.train_ranker import _engine, _settings
+    from bench.train_ranker import _engine, _settings, code_text
     from qa.evidence import rerank_rows, score_units
     from qa.query import analyse
     from qa.ranker import MODEL_FILE
@@ -285,8 +288,7 @@ def rerank_set(name: str, data: Path, fusion, split: str = "dev", embedder=None)
     stage1 = json.dumps([fusion.model.to_dict(), fusion.lead_margin], sort_keys=True)
     # What the rows depend on: the first stage, the evidence model and the code computing them.
     embedder = _embedder(embedder)
-    inputs = [stage1, _arithmetic(embedder)] + [(ROOT / "qa" / p).read_text(encoding="utf-8")
-                                              for p in ("models/" + MODEL_FILE, "retrieval.py", "evidence.py", "ranker.py")]
+    inputs = [stage1, _arithmetic(embedder), code_text("models/" + MODEL_FILE, "evidence.py", "ranker.py", *SCORING_CODE)]
     key = hashlib.sha1("\x1f".join(inputs + [q.qid + q.text for q in ds.questions]).encode()).hexdigest()[:10]
     path = CACHE / f"rerank-{name}-{split}-{key}.npz"
     if path.exists():

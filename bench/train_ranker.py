@@ -67,6 +67,16 @@ class Groups:
     sets: list[str]
 
 
+def code_text(*modules: str) -> str:
+    """The source of the ``qa`` modules a cached result depends on, for its cache key: a change to how words
+    are read (stop words, stems) makes the cached indexes and rows stale."""
+    return "\x1f".join((ROOT / "qa" / m).read_text(encoding="utf-8") for m in modules)
+
+
+# What an index's BM25 side is made of: the words of a text.
+INDEX_CODE = ("text.py",)
+
+
 def _engine(name: str, ds, settings, cache: Path = CACHE, embedder=None):  # type: ignore[no-untyped-def]
     from bench.datasets.runner import write_corpus
     from qa.build import build_index
@@ -75,7 +85,7 @@ def _engine(name: str, ds, settings, cache: Path = CACHE, embedder=None):  # typ
 
     embedder = embedder or create_embedder(settings)
     # Keyed by the embedder's arithmetic too: an index another CPU's int8 kernels embedded is not this one's.
-    corpus = "\x1f".join(d.doc_id + d.text for d in ds.docs) + json.dumps(probe_vector(embedder))
+    corpus = "\x1f".join(d.doc_id + d.text for d in ds.docs) + json.dumps(probe_vector(embedder)) + code_text(*INDEX_CODE)
     key = hashlib.sha1(corpus.encode()).hexdigest()[:12]
     work = cache / f"{name}-{key}"
     if not (work / "index" / "CURRENT").exists():

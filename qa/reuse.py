@@ -20,7 +20,7 @@ from qa.layout import (
     parse_unit_rows,
     read_manifest,
 )
-from qa.status import describe_change, fingerprint_changes
+from qa.status import RECORDS_ONLY, fingerprint_changes
 
 
 @dataclass
@@ -75,8 +75,9 @@ def read_previous(index_dir: Path, fingerprint: dict[str, Any], full: bool) -> P
     if full:
         prev.full_reason = "--full requested"
         return prev
-    # Vectors are reusable under every recorded setting but the chunking (texts are keyed by what was embedded).
-    if vector_changes := fingerprint_changes(prev.manifest, {k: v for k, v in fingerprint.items() if k != "chunking"}):
+    # Vectors are reusable under every recorded setting but the chunking and the reading of words (texts are
+    # keyed by what was embedded).
+    if vector_changes := fingerprint_changes(prev.manifest, {k: v for k, v in fingerprint.items() if k not in RECORDS_ONLY}):
         prev.full_reason = vector_changes[0]
         return prev
     if chunk_vecs.shape[1] != fingerprint["dim"]:
@@ -86,8 +87,8 @@ def read_previous(index_dir: Path, fingerprint: dict[str, Any], full: bool) -> P
     prev.chunk_vecs, prev.unit_vecs = chunk_vecs, unit_vecs
     prev.chunk_key_row = {r.key: i for i, r in enumerate(prev.chunk_rows)}
     prev.unit_key_row = {u.key: i for i, u in enumerate(prev.unit_rows)}
-    if prev.manifest.get("chunking") != fingerprint["chunking"]:
-        prev.full_reason = describe_change("chunking", prev.manifest.get("chunking"), fingerprint["chunking"])
+    if records_changes := fingerprint_changes(prev.manifest, {k: fingerprint[k] for k in RECORDS_ONLY}):
+        prev.full_reason = records_changes[0]
         return prev
     prev.records_ok = True
     for i, r in enumerate(prev.chunk_rows):

@@ -36,6 +36,13 @@ def _chunker_digest() -> str:
     return hashlib.sha256(Path(qa.chunking.__file__).read_bytes()).hexdigest()[:16]
 
 
+def _lexical_digest() -> str:
+    """How a text is read into BM25's words: qa/text.py's tokens and stop words."""
+    import qa.text
+
+    return hashlib.sha256(Path(qa.text.__file__).read_bytes()).hexdigest()[:16]
+
+
 def settings_fingerprint(embedder: Embedder, max_tokens: int) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
@@ -43,7 +50,13 @@ def settings_fingerprint(embedder: Embedder, max_tokens: int) -> dict[str, Any]:
         "dim": embedder.dim,
         "precision": embedder.precision,
         "chunking": {"version": CHUNKER_VERSION, "max_tokens": max_tokens, "code": _chunker_digest()},
+        "lexical": _lexical_digest(),
     }
+
+
+# What the records of a version depend on but not its vectors: a change re-chunks and re-reads every document,
+# reusing every vector of a text embedded before.
+RECORDS_ONLY = ("chunking", "lexical")
 
 
 def settings_changes(manifest: dict[str, Any], embedder: Embedder, max_tokens: int) -> list[str]:
@@ -73,7 +86,7 @@ def describe_change(key: str, old: Any, new: Any) -> str:
                  for k in new if old.get(k) != new.get(k)]
         return "chunking settings changed (" + ", ".join(diffs) + ")"
     names = {"schema_version": "index schema", "model_id": "embedding model", "dim": "embedding dimension",
-             "precision": "embedding precision"}
+             "precision": "embedding precision", "lexical": "BM25 word reading (qa/text.py)"}
     return f"{names.get(key, key)} changed ({old!r} -> {new!r})"
 
 

@@ -324,3 +324,19 @@ def test_an_edit_of_the_chunker_rechunks_every_document(corpus: Path, index: Pat
     assert report.full and report.full_reason == "chunking settings changed (qa/chunking.py edited)"
     assert emb.texts == []  # same chunks, same texts: every vector is still reused
     assert report.chunks_reused == report.chunks_total
+
+
+def test_an_edit_of_how_words_are_read_rebuilds_bm25_and_reuses_every_vector(corpus: Path, index: Path) -> None:
+    """BM25's words depend on qa/text.py (stop words): an index made under another one is read again, and a
+    manifest written before its digest was recorded counts as another."""
+    live = live_version_dir(index)
+    assert live is not None
+    manifest = read_manifest(live)
+    del manifest["lexical"]  # as written before the digest was recorded
+    (live / "manifest.json").write_text(json.dumps(manifest))
+    emb = RecordingEmbedder()
+    report = build_index(corpus, index, emb)
+    assert report.full and report.full_reason.startswith("BM25 word reading (qa/text.py) changed (None -> ")
+    assert emb.texts == [] and report.chunks_reused == report.chunks_total
+    again = build_index(corpus, index, emb)  # the new digest is recorded
+    assert not again.full and again.full_reason is None
