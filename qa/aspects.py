@@ -6,6 +6,7 @@ Nothing here knows any subject or aspect name: aspects come from the corpus's he
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -26,13 +27,22 @@ _GENERIC = frozenset(
 _ENDINGS = ("ability", "able", "ings", "ing", "ers", "er", "es", "ed", "e")
 
 
+# Three letters a final 'e' was dropped from before an ending: a consonant, a vowel (or y), a consonant but w, x
+# or y ('typ' of 'typed', 'cod' of 'coding'; not 'fix', 'say' nor 'str' of 'string').
+_SHORT_ROOT = re.compile(r"[^aeiou][aeiouy][^aeiouwxy]")
+
+
 def stem(word: str) -> str:
     """A crude, language-agnostic stem: the first five letters ('asynchronous' and 'async' meet) of the word
     less an ending (:data:`_ENDINGS`, or a final 's' but for 'ss'), so 'test' meets 'tests' and 'testing'; a
-    final 'y' after a consonant is an 'i', as before those endings, so 'query' meets 'queries' and 'queried'."""
+    final 'y' after a consonant is an 'i', as before those endings, so 'query' meets 'queries' and 'queried'.
+    Three letters left that lost an 'e' before the ending (:data:`_SHORT_ROOT`) get it back."""
     for ending in _ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 4:
             word = word[: -len(ending)]
+            break
+        if word.endswith(ending) and _SHORT_ROOT.fullmatch(root := word[: -len(ending)]):
+            word = root + "e"  # 'typed', 'typing', 'types' and 'type' meet; 'living' and 'live'
             break
     else:
         if word.endswith("s") and not word.endswith("ss") and len(word) >= 5:

@@ -15,7 +15,8 @@ STOPWORDS = frozenset(
     nor not of off on once only or other our ours ourselves out over own same she should so some such than
     that the their theirs them themselves then there these they this those through to too under until up very
     was we were what when where which while who whom why will with would you your yours yourself yourselves
-    also may might must shall s t d ll m re ve tell know get got use using used want need vs versus""".split()
+    also may might must shall s t d ll m re ve tell know get got use uses using used want need vs versus
+    like something anything everything""".split()
 )
 
 # Words that say what kind of question it is, not what it is about.
