@@ -25,6 +25,12 @@ _ASKED_OF = re.compile(r"^.*?\? \((.*)\?\)$")  # a resolved demonstrative follow
 _QUESTION = re.compile(r"^\s*(what|who|whom|whose|when|where|why|how|which|is|are|does|do|can|should|will)\b", re.I)
 _FILLER = frozenset("and but also what how about for with in the then ok okay so same ditto of".split())
 _OPENER = r"^\s*(?:(?:and|but|so|ok(?:ay)?|really|hm+)\s*,?\s*)?"
+# "ok", "thanks!", "cool, got it": an acknowledgement, no question to resolve; one opening a question ("ok and for
+# validation?", "Great, what about Flask?") is left off it.
+_ACK = (r"(?:ok(?:ay)?|alright|all\s+right|cool|great|nice|perfect|thanks|thank\s+you|thx|got\s+it|i\s+see|hm+|right|"
+        r"sure|yes|yeah|no|nope)")
+_ACKNOWLEDGEMENT = re.compile(rf"^\s*{_ACK}(?:\s*[,.!]*\s*(?:{_ACK}|a\s+lot|very\s+much))*\s*[.!]*\s*$", re.I)
+_ACK_LEAD = re.compile(rf"^\s*{_ACK}\s*(?:[,.!]+\s*|\s(?=\s*(?:and|but|so|then|what|how|which)\b))", re.I)
 # "why?", "how so?": asks for the reasons behind the previous answer.
 _WHY = re.compile(
     _OPENER + r"(?:why(?:\s+(?:so|not|exactly))?|why\s+(?:is|was|would|does)\s+(?:that|this|it)(?:\s+so)?|why'?s\s+that|"
@@ -32,8 +38,10 @@ _WHY = re.compile(
     r"\s*[?.!]*\s*$",
     re.I,
 )
-# "when?", "and where?", "since when?": asks the previous question's when (where, who, how) too.
-_WH = re.compile(_OPENER + r"((?:since\s+)?when|where|who|how)\s*[?.!]*\s*$", re.I)
+# "when?", "and where?", "since when?", "by how much?", "since which version?": asks the previous question's when
+# (where, who, how, how much, which version) too.
+_WH = re.compile(_OPENER + r"((?:since\s+)?when|where|who|how(?:\s+(?:much|many|long|often))?|by\s+how\s+much|"
+                 r"(?:(?:since|from|in|with)\s+)?(?:which|what)\s+(?:version|release|year))\s*[?.!]*\s*$", re.I)
 # "and the other one?": the previous question about the subject it did not name.
 _OTHER = re.compile(
     _OPENER + r"(?:(?:what|how)\s+about\s+|(?:same\s+)?(?:for|with|in)\s+)?the\s+other(?:\s+\w+)?\s*[?.!]*\s*$", re.I
@@ -91,6 +99,9 @@ def _join_or(names: list[str] | tuple[str, ...]) -> str:
 def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tuple[str, str | None]:
     """Rewrite a follow-up into a standalone question. Returns (resolved, inherited question type)."""
     q = question.strip()
+    if _ACKNOWLEDGEMENT.match(q):
+        return q, None
+    q = _ACK_LEAD.sub("", q, count=1)
     if not (history and history[-1].subjects) and len(catalog.names) == 2 and not catalog.find(q):
         # Of a corpus comparing exactly two things, a question naming neither asks about the pair:
         # "Where did each of the two frameworks come from?", "How does error handling differ?", "Which is more

@@ -239,6 +239,28 @@ def test_a_bare_question_word_asks_the_previous_question_s_too(web: SubjectCatal
     assert resolve("when?", [turn("Compare Flask and FastAPI", web)], web)[0] != "Compare Flask and FastAPI, and when?"
     assert resolve("since when?", [turn("Does Flask support async?", web)], web)[0] == \
         "Does Flask support async, and since when?"
+    assert resolve("since which version?", [turn("Does Flask support async?", web)], web)[0] == \
+        "Does Flask support async, and since which version?"
+    assert resolve("by how much?", [turn("Which is faster, FastAPI or Flask?", web)], web)[0] == \
+        "Which is faster, FastAPI or Flask, and by how much?"
+
+
+@pytest.mark.parametrize("said", ["thanks!", "ok", "Thank you very much.", "cool, thanks", "got it", "ok!"])
+def test_an_acknowledgement_is_no_follow_up(web: SubjectCatalog, said: str) -> None:
+    history = [turn("Compare Flask and FastAPI", web)]
+    assert resolve(said, history, web) == (said, None)
+
+
+@pytest.mark.parametrize(("earlier", "follow_up", "resolved"), [
+    ("Which is better, FastAPI or Flask?", "ok and for validation?", "What about FastAPI and Flask for validation?"),
+    ("Does FastAPI support async?", "Great, what about Flask?", "Does Flask support async?"),
+    ("Does FastAPI support async?", "thanks. and flask?", "Does Flask support async?"),
+])
+def test_an_acknowledgement_opening_a_follow_up_is_left_off(web: SubjectCatalog, earlier: str, follow_up: str,
+                                                            resolved: str) -> None:
+    history = [turn(earlier, web)]
+    assert resolve(follow_up, history, web)[0] == resolved
+    assert resolve("No ORM in Flask?", history, web)[0] == "No ORM in Flask?"  # 'no' begins the question
 
 
 def test_why_does_not_presuppose_the_previous_answer(web: SubjectCatalog) -> None:
