@@ -4,6 +4,7 @@ citations (verbatim quotes with exact spans), the comparison table and the disag
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -328,13 +329,17 @@ def _published(snap: Snapshot, unit: int) -> str:
 
 def _stands_alone(snap: Snapshot, unit: int) -> bool:
     """A sentence or list item long enough to say what it is about, or leading into what follows, and not
-    opening by pointing back ("It", "However"); any other kind of unit."""
+    opening by pointing back ("It", "However") nor by answering a question ("No, FastAPI requires Python 3.7":
+    under "Does FastAPI work with Python 3.6?", and no "no" to the question asked); any other kind of unit."""
     if snap.version.unit_kinds[unit] not in ("sentence", "item"):
         return True
     sentence = snap.sentence_units(unit)  # whole, where a line wrap cut it
-    own = snap.unit_text[sentence[-1]]
-    return BACK_REFERENCE.match(snap.unit_text[sentence[0]]) is None and (
+    own, first = snap.unit_text[sentence[-1]], snap.unit_text[sentence[0]]
+    return BACK_REFERENCE.match(first) is None and _ANSWERS.match(first) is None and (
         sum(snap.unit_nwords[u] for u in sentence) >= SHORT_UNIT_WORDS or own.endswith(":"))
+
+
+_ANSWERS = re.compile(r"\W*(?:yes|no)\s*[,.;:!–—-]", re.I)
 
 
 def context_span(snap: Snapshot, unit: int, through: tuple[int, int] | None = None) -> tuple[int, int] | None:

@@ -268,6 +268,23 @@ def test_markup_alone_is_no_context(tmp_path: Path, embedder: OnnxEmbedder) -> N
     assert unit_display(snap, slow, context=False) == "Slow to start."
 
 
+def test_an_answer_opening_with_yes_or_no_is_shown_under_the_question_it_answers(tmp_path: Path,
+                                                                                 embedder: OnnxEmbedder) -> None:
+    """"No, Ibex KV needs x86-64." read alone is a "no" to whatever was asked; under its heading it answers the
+    question the heading asks. "Nobody ..." and "Yesterday ..." open with no answer."""
+    engine = engine_over(tmp_path, {"faq.md": (
+        "# Ibex KV FAQ\n\n## Does Ibex KV run on ARM?\n\nNo, Ibex KV needs an x86-64 processor with AVX2.\n\n"
+        "## Is Ibex KV free?\n\nYes – Ibex KV is released under the MIT licence.\n\n"
+        "## Who uses Ibex KV?\n\nNobody outside the lab runs Ibex KV in production yet.\n")}, embedder)
+    snap = engine.snapshot()
+    no = unit_opening(snap, "No, Ibex")
+    assert unit_display(snap, no) == "Does Ibex KV run on ARM?: No, Ibex KV needs an x86-64 processor with AVX2."
+    yes = unit_opening(snap, "Yes – Ibex")
+    assert unit_display(snap, yes).startswith("Is Ibex KV free?: Yes – ")
+    nobody = unit_opening(snap, "Nobody")
+    assert unit_display(snap, nobody) == "Nobody outside the lab runs Ibex KV in production yet."
+
+
 def test_a_quote_runs_on_over_the_sentences_continuing_it(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """A sentence is quoted with the sentences after it in its paragraph that open by pointing back (at most
     two): they continue its thought. Not one in another paragraph, nor one naming another subject; a sentence
