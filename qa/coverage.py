@@ -15,6 +15,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from qa.aspects import generic, held_form, stem
 from qa.cues import HOWTO, RELEASE_NUMBER, counted, same_side, versioned
 from qa.facts import version_key
+from qa.query import REQUEST
 from qa.text import QUESTION_WORDS, STOPWORDS, words
 
 if TYPE_CHECKING:
@@ -373,9 +374,10 @@ def unknown_names(snap: Snapshot, question: str, pieces: Callable[[str], int], *
     than the corpus (``foreign``) only the first: the vocabulary knows nothing of that language's words, and
     its first word is capitalised as any sentence's is ('Quelles entreprises ...')."""
     out = []
+    request = REQUEST.match(question)  # "Summarize the differences": a request, no name
     for i, m in enumerate(_TOKEN.finditer(question)):
         tok, low = m.group(0), m.group(0).lower()
-        if low in STOPWORDS or low in _QUESTION_START or len(low) < 2:
+        if low in STOPWORDS or low in _QUESTION_START or len(low) < 2 or (request and m.start() == request.start(1)):
             continue
         if foreign and not (i and written_as_name(tok)):
             continue

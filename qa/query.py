@@ -121,9 +121,9 @@ def analyse(text: str, catalog: SubjectCatalog) -> Query:
         canon.append(f" {name} ")
         pos = e
     canon.append(text[pos:])
-    terms = tuple(content_words(_PHRASAL_VERB.sub(" ", "".join(canon))))
+    terms = tuple(content_words(_MEANING.sub(" ", _PHRASAL_VERB.sub(" ", "".join(canon)))))
     subject_words = {w for name in subjects for w in content_words(name)}
-    request = m.group(1).lower() if (m := _REQUEST.match(text)) else None
+    request = m.group(1).lower() if (m := REQUEST.match(text)) else None
     aspect = tuple(t for t in terms if t not in subject_words and t not in QUESTION_WORDS and t != request)
     return Query(text, tuple(subjects), question_type(text, len(subjects)), terms, aspect)
 
@@ -136,9 +136,14 @@ _PHRASAL_VERB = re.compile(r"\b(?:come|comes|came|coming|go|goes|went|gone|going
                            r"over|back|down|away|around)\b)|\b(?:come|comes|came|coming)(?=\s+from\b)", re.I)
 
 
+# "What does X stand for?", "What does X mean?": the words asking for a meaning are none a text that gives it holds
+# ("Server-Sent Events (SSE)").
+_MEANING = re.compile(r"\b(?:stands?|stood)\s+for(?=\s*[?.!]*\s*$)|\bmean(?:s|t)?(?=\s*[?.!]*\s*$)", re.I)
+
+
 # A request a question opens with says what kind of answer it wants, not what it is about: 'give' and 'list' are
 # no aspect of "Give me the pros and cons of Flask" or "List the cons of FastAPI". ('Name the ...' asks for names.)
-_REQUEST = re.compile(r"\s*(?:please\s+|(?:can|could|would)\s+you\s+)?(give|list|show|describe|explain|summari[sz]e|"
+REQUEST = re.compile(r"\s*(?:please\s+|(?:can|could|would)\s+you\s+)?(give|list|show|describe|explain|summari[sz]e|"
                       r"outline|enumerate)\b", re.I)
 
 

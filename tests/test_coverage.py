@@ -105,6 +105,13 @@ def test_a_contraction_without_its_apostrophe_is_no_aspect_the_corpus_lacks(engi
     assert "requests per second" in answer.answer.lower()
 
 
+@pytest.mark.parametrize("question", ["Summarize the differences", "Outline the cons of FastAPI"])
+def test_a_request_opening_a_question_is_no_name_the_corpus_lacks(engine: Engine, question: str) -> None:
+    """'Summarize' is capitalised and no word the model holds whole, but a request, not a name."""
+    answer = engine.ask(question)
+    assert not answer.abstained, answer.answer
+
+
 def test_a_plural_of_a_whole_word_is_no_jargon() -> None:
     pieces = {"payload": 1, "payloads": 2, "auth": 2}.get
     assert whole_word("payloads", lambda w: pieces(w, 3))
