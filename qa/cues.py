@@ -257,12 +257,18 @@ def defines(text: str, term: str) -> bool:
 
 
 def _spells_out(text: str, term: str) -> bool:
-    """``term`` (one word of 3+ letters) followed by the words its letters begin, in brackets."""
+    """``term`` (one word of 3+ letters) followed by the words its letters begin, in brackets, or in brackets
+    after them: "WSGI (Web Server Gateway Interface)", "native Server-Sent Events (SSE) support"."""
     if not re.fullmatch(r"[A-Za-z]{3,}", term):
         return False
     for m in re.finditer(_name(term) + r"\s*\(([^()]+)\)", text, re.I):
         initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", m.group(1)) if w[0].isupper())
         if initials.lower() == term.lower():
+            return True
+    for m in re.finditer(r"\(\s*" + re.escape(term) + r"\s*\)", text, re.I):
+        before = re.findall(r"[A-Za-z]+", text[: m.start()])[-len(term):]
+        if len(before) == len(term) and all(w[0].isupper() for w in before) and \
+                "".join(w[0] for w in before).lower() == term.lower():
             return True
     return False
 

@@ -561,3 +561,11 @@ def test_a_question_on_two_subjects_in_a_relation_is_not_answered_for_each(engin
     assert not answer.abstained
     assert [s.kind for s in answer.sections] == ["summary"], answer.answer
     assert "no source in the corpus says" not in answer.answer
+
+
+def test_an_abbreviation_is_answered_with_the_words_it_stands_for(engine: Engine) -> None:
+    """"Server-Sent Events (SSE)" spells out SSE before it; 'stand' and 'for' are no words to look for."""
+    for question in ("What does SSE stand for?", "What's SSE?"):
+        answer = engine.ask(question)
+        assert not answer.abstained, answer.answer
+        assert "Server-Sent Events (SSE)" in answer.citations[0].quote, answer.answer

@@ -127,6 +127,12 @@ def test_definition_questions(question: str, term: str | None) -> None:
         ("Flask is built on WSGI (Web Server Gateway Interface), defined in PEP 3333.", "wsgi", True),  # spelt out
         ("built on WSGI (see PEP 3333)", "WSGI", False),
         ("WSGI (Web Server Gateway Interface)", "ASGI", False),
+        # spelt out before it, the words' initials (a hyphenated word's too) in order
+        ("It also gained native Server-Sent Events (SSE) support.", "sse", True),
+        ("Flask uses Web Server Gateway Interface (WSGI), a Python standard", "WSGI", True),
+        ("a separate approach for SSE (see below)", "SSE", False),
+        ("the server sent events (SSE) stream", "SSE", False),  # not written as a name
+        ("Some Random Words (SSE)", "SSE", False),
     ],
 )
 def test_a_unit_says_what_a_term_is(text: str, term: str, says_what: bool) -> None:

@@ -176,6 +176,10 @@ def test_terms_spell_subjects_canonically_and_aspects_exclude_them(web: SubjectC
     # a verb with no particle after it is asked for itself
     ("What does FastAPI come with?", ("fastapi", "come")),
     ("Which country made the first tank?", ("country", "made", "first", "tank")),
+    # nor are the words asking what a term means, at the end of the question
+    ("What does WSGI stand for?", ("wsgi",)),
+    ("What does ASGI mean?", ("asgi",)),
+    ("What does the mean latency of Flask depend on?", ("mean", "latency", "flask", "depend")),
 ])
 def test_a_verb_a_particle_follows_is_no_term(web: SubjectCatalog, question: str, terms: tuple[str, ...]) -> None:
     """'come out' means released: the words 'comes with' and 'come across' are no evidence of an answer."""
