@@ -68,6 +68,7 @@ class Evidence:
     advice: dict[str, list[int]] = field(default_factory=dict)
     named: dict[str, list[tuple[str, list[int]]]] = field(default_factory=dict)  # named_sections of the question
     rows_asked: bool = False  # the rows are on what the question asks, by its words or their meaning
+    more: bool = False  # more of the previous answer ("tell me more"): its further claims, in one summary
 
 
 def _is_outdated(published: str | None, params: ComposeParams) -> bool:
@@ -244,7 +245,7 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
                     sections += _section("advice", subject, heading, f"{heading} {text}", cited)
                 else:
                     sections += _section("advice", subject, heading, f"{heading} no source in the corpus says.", [])
-        elif len(query.subjects) >= 2 and not relates(query.text, snap.catalog):
+        elif len(query.subjects) >= 2 and not relates(query.text, snap.catalog) and not evidence.more:
             sections += by_subject(fresh)
         elif len(query.subjects) >= 2:
             # "How do I migrate from X to Y?" asks about the two together: what is said of no one of them first.

@@ -38,6 +38,14 @@ _WHY = re.compile(
     r"\s*[?.!]*\s*$",
     re.I,
 )
+# "tell me more", "go on", "what else?", "can you elaborate?": more of the answer to the previous question.
+_MORE = re.compile(
+    _OPENER + r"(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:tell\s+me\s+more|(?:say|show)\s+(?:me\s+)?more|more|"
+    r"go\s+on|keep\s+going|continue|elaborate(?:\s+on\s+(?:that|this|it))?|expand\s+on\s+(?:that|this|it)|"
+    r"(?:what|anything|something)\s+else(?:\s+(?:is\s+there|do\s+(?:the\s+sources|they)\s+say))?)"
+    r"(?:\s+(?:please|about\s+(?:that|this|it)))?\s*[?.!]*\s*$",
+    re.I,
+)
 # "when?", "and where?", "since when?", "by how much?", "since which version?": asks the previous question's when
 # (where, who, how, how much, which version) too.
 _WH = re.compile(_OPENER + r"((?:since\s+)?when|where|who|how(?:\s+(?:much|many|long|often))?|by\s+how\s+much|"
@@ -167,6 +175,21 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
     return f"What about {aspect} for {_join(prev.subjects)}?", prev.qtype
 
 
+def asks_more(question: str, history: list[Turn]) -> str | None:
+    """What the answers to the previous question said (itself and each "more" after it), when ``question``
+    asks for more of them ("tell me more", "what else?"): the answer to it quotes what those did not. None for
+    any other question, or with no answer before."""
+    if not (history and history[-1].answer and history[-1].resolved and _MORE.match(question.strip())):
+        return None
+    asked = history[-1].resolved
+    said = []
+    for turn in reversed(history):
+        if turn.resolved != asked:
+            break
+        said.append(turn.answer or "")
+    return "\n".join(said)
+
+
 def _person(prev: Turn, catalog: SubjectCatalog) -> str | None:
     """The person the previous answer names first, when its question asked who: a name of two or more
     capitalised words that is no subject of the corpus ('Armin Ronacher' of "Flask was created by Armin
@@ -201,6 +224,8 @@ def _resolve_bare(q: str, history: list[Turn], catalog: SubjectCatalog) -> tuple
     prev = history[-1]
     if not prev.resolved or catalog.find(q):
         return None
+    if _MORE.match(q):
+        return prev.resolved, prev.qtype
     if _WHY.match(q):
         base = prev.resolved.strip().rstrip(" ?.!")
         if base.endswith(", and why"):  # "why?" twice asks the same

@@ -15,8 +15,8 @@ from qa.ann import AnnParams
 from qa.answer import Answer
 from qa.build import BuildReport, Progress, build_index
 from qa.comparison import advice, comparison_rows, conflicts
-from qa.compose import ComposeParams, Evidence, compose, named_sections
-from qa.conversation import ConversationStore, Turn, resolve
+from qa.compose import ComposeParams, Evidence, compose, named_sections, unit_display
+from qa.conversation import ConversationStore, Turn, asks_more, resolve
 from qa.coverage import (
     FOREIGN_NOTICE,
     as_typed,
@@ -287,7 +287,7 @@ class Engine:
         asked before the bot was there), so that later follow-ups resolve against it."""
         q = self.check_question(question)
         snap = self.snapshot()
-        resolved, query, _shown = self._understand(q, conversation_id, snap)
+        resolved, query, _shown, _said = self._understand(q, conversation_id, snap)
         self.conversations.add(conversation_id, Turn(q, resolved, query.subjects, query.qtype), None)
 
     def _is_word(self, word: str) -> bool:
@@ -301,12 +301,14 @@ class Engine:
         return shipped_models().abstention.threshold if s is None else s
 
     def _understand(self, q: str, conversation_id: str | None, snap: Snapshot, *,
-                    correct: bool = True) -> tuple[str, Query, str]:
+                    correct: bool = True) -> tuple[str, Query, str, str | None]:
         """The question as a standalone one (a follow-up resolved against the conversation, typos of corpus
-        words corrected unless ``correct`` is false), its analysis, and the standalone question as shown to
-        the asker: its real words as typed where the corpus writes them in another form ('authenticate' is
-        searched as 'authenticated', and shown as asked)."""
+        words corrected unless ``correct`` is false), its analysis, the standalone question as shown to the
+        asker (its real words as typed where the corpus writes them in another form: 'authenticate' is
+        searched as 'authenticated', and shown as asked), and, when it asks for more of the previous answer
+        ("tell me more"), that answer's text."""
         history = self.conversations.history(conversation_id) if conversation_id else []
+        said = asks_more(q, history)
         fixes: list[tuple[str, str]] = []
         if correct:
             q, fixes = correct_question(q, snap.vocabulary, self._is_word)
@@ -315,7 +317,8 @@ class Engine:
         query = analyse(resolved, snap.catalog)
         if inherited and query.qtype == "fact":
             query = dataclasses.replace(query, qtype=inherited)
-        return resolved, query, as_typed(resolved, fixes, lambda w: self._is_word(w.lower()) or word_form(w, self._word_pieces))
+        shown = as_typed(resolved, fixes, lambda w: self._is_word(w.lower()) or word_form(w, self._word_pieces))
+        return resolved, query, shown, said
 
     def _ask(self, question: str, conversation_id: str | None, mode: str) -> Answer:
         t0 = time.perf_counter()
@@ -326,7 +329,7 @@ class Engine:
         topic = snap.topics.get(" ".join(q.split()))
         # A question in another language than the corpus's: its words are no typos of the corpus's.
         other_language = foreign_language(q, snap.vocabulary, snap.subject_words)
-        resolved, query, shown = self._understand(topic or q, conversation_id, snap, correct=not other_language)
+        resolved, query, shown, said = self._understand(topic or q, conversation_id, snap, correct=not other_language)
         qvec = self._queries.embed_query(resolved)
         if (asked := focus(resolved, snap.catalog)) is not None:
             # A paragraph's vector is the situation's as much as the question's: the question counts as much.
@@ -339,7 +342,13 @@ class Engine:
         ranking = score_units(snap, qvec, query, cands)
         if score_aware(mode, s.fusion_rrf_weight):
             cands = rerank(snap, cands, ranking)  # the chunks in the order of the evidence drawn from them
-        claims = select_claims(snap, ranking.scored, query, s.max_claims)
+        if said is not None:
+            # "tell me more": the evidence the previous answer did not quote, and nothing it showed beside it
+            # (its table, disagreements, advice) again.
+            claims = select_claims(snap, [x for x in ranking.scored if unit_display(snap, x.unit, context=False) not in said],
+                                   query, s.max_claims)
+        else:
+            claims = select_claims(snap, ranking.scored, query, s.max_claims)
         unknown = unknown_names(snap, resolved, self._word_pieces, foreign=other_language)
         conf = confidence(ranking, unknown)
         passing = None
@@ -359,18 +368,19 @@ class Engine:
         rows, disagreements, when, rows_asked = {}, [], {}, False
         threshold = self.abstain_threshold
         scores = {x.unit: x.score for x in ranking.scored}
-        named = named_sections(snap, query, scores)
+        named = named_sections(snap, query, scores) if said is None else {}
         if conf < threshold and not unknown and passing is None and named:
             # Sections about each subject headed by every word asked ("Weaknesses of Marten Store") cover the
             # question, whatever the model reads of their sentences ("This makes failover manual.").
             conf = threshold
-        if not abstains(conf, claims, threshold):  # an abstention shows none of these
+        if not abstains(conf, claims, threshold) and said is None:  # an abstention shows none of these
             if query.qtype == "comparison" and len(query.subjects) >= 2:
                 rows, rows_asked = comparison_rows(snap, qvec, query, cands, self._queries.embed_query)
             disagreements = conflicts(snap, query, qvec, cands)
             if query.qtype == "recommendation" and len(query.subjects) >= 2:
                 when = advice(snap, qvec, query, cands)
-        evidence = Evidence(claims, conf, scores, cands, unknown, passing, rows, disagreements, when, named, rows_asked)
+        evidence = Evidence(claims, conf, scores, cands, unknown, passing, rows, disagreements, when, named, rows_asked,
+                            more=said is not None)
         params = ComposeParams(threshold, s.stale_after_days, dt.date.today())
         answer = compose(snap, query, q, evidence, params)
         t3 = time.perf_counter()

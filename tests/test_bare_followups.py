@@ -71,3 +71,19 @@ def test_a_bare_why_without_a_conversation_still_abstains(engine: Engine) -> Non
     answer = engine.ask("why?")
     assert answer.abstained
     assert answer.resolved_question == "why?"
+
+
+@pytest.mark.parametrize("first", ["Does FastAPI support async?", "Compare Flask and FastAPI", "What is Flask?"])
+def test_tell_me_more_quotes_what_the_answers_before_did_not(engine: Engine, first: str) -> None:
+    """"tell me more", then "what else?": the same question, each answer quoting evidence none before it
+    quoted, with no table or disagreement shown again."""
+    cid = engine.conversations.new_id()
+    answers = [engine.ask(first, cid)]
+    for more in ("tell me more", "what else?"):
+        answer = engine.ask(more, cid)
+        assert not answer.abstained, answer.answer
+        assert answer.resolved_question == first
+        assert answer.comparison is None and answer.conflicts == ()
+        before = {c.quote for a in answers for c in a.citations}
+        assert before.isdisjoint(c.quote for c in answer.citations), answer.answer
+        answers.append(answer)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.conversation import MAX_HISTORY, ConversationStore, Turn, resolve
+from qa.conversation import MAX_HISTORY, ConversationStore, Turn, asks_more, resolve
 from qa.query import SubjectCatalog, analyse
 from tests.conftest import Target
 from tests.servers import child_env
@@ -439,3 +439,16 @@ def test_another_process_sees_the_turns(target: Target) -> None:
     history = store.history("c-1")
     assert [t.resolved for t in history] == ["Who created FastAPI?", "When was FastAPI released?"]
     assert history[-1].subjects == ("FastAPI",)
+
+
+@pytest.mark.parametrize("more", ["tell me more", "Tell me more please", "what else?", "go on", "can you elaborate?",
+                                  "anything else?", "more?", "ok, tell me more"])
+def test_tell_me_more_asks_the_previous_question_again(web: SubjectCatalog, more: str) -> None:
+    first = turn("Does FastAPI support async?", web)
+    assert resolve(more, [first], web)[0] == "Does FastAPI support async?"
+    said = Turn(first.question, first.resolved, first.subjects, first.qtype, "FastAPI is async.")
+    again = Turn(more, first.resolved, first.subjects, first.qtype, "It runs def in a pool.")
+    assert asks_more(more, [said]) == "FastAPI is async."
+    assert asks_more(more, [said, again]) == "It runs def in a pool.\nFastAPI is async."  # all it said
+    assert asks_more(more, [first]) is None  # no answer kept (a turn recorded, not answered)
+    assert asks_more("tell me about Flask", [said]) is None
