@@ -29,7 +29,7 @@ _OPENER = r"^\s*(?:(?:and|but|so|ok(?:ay)?|really|hm+)\s*,?\s*)?"
 # validation?", "Great, what about Flask?") is left off it.
 _ACK = (r"(?:ok(?:ay)?|alright|all\s+right|cool|great|nice|perfect|thanks|thank\s+you|thx|got\s+it|i\s+see|hm+|right|"
         r"sure|yes|yeah|no|nope)")
-_ACKNOWLEDGEMENT = re.compile(rf"^\s*{_ACK}(?:\s*[,.!]*\s*(?:{_ACK}|a\s+lot|very\s+much))*\s*[.!]*\s*$", re.I)
+_ACKNOWLEDGEMENT = re.compile(rf"^\s*{_ACK}(?:\s*[,.!]*\s*(?:{_ACK}|a\s+lot|very\s+much))*\s*[.!?]*\s*$", re.I)
 _ACK_LEAD = re.compile(rf"^\s*{_ACK}\s*(?:[,.!]+\s*|\s(?=\s*(?:and|but|so|then|what|how|which)\b))", re.I)
 # "why?", "how so?": asks for the reasons behind the previous answer.
 _WHY = re.compile(

@@ -245,7 +245,7 @@ def test_a_bare_question_word_asks_the_previous_question_s_too(web: SubjectCatal
         "Which is faster, FastAPI or Flask, and by how much?"
 
 
-@pytest.mark.parametrize("said", ["thanks!", "ok", "Thank you very much.", "cool, thanks", "got it", "ok!"])
+@pytest.mark.parametrize("said", ["thanks!", "ok", "Thank you very much.", "cool, thanks", "got it", "ok!", "ok?"])
 def test_an_acknowledgement_is_no_follow_up(web: SubjectCatalog, said: str) -> None:
     history = [turn("Compare Flask and FastAPI", web)]
     assert resolve(said, history, web) == (said, None)
