@@ -10,6 +10,7 @@ from urllib.parse import quote as _urlquote
 from qa.display import escape_markers, plain, row_plain_cells
 
 NOT_COVERED = "The corpus does not cover this."
+NOTHING_MORE = "The corpus says nothing more on this than the answers above."
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from qa.answer import (
     NOT_COVERED,
+    NOTHING_MORE,
     Answer,
     Citation,
     Comparison,
@@ -86,7 +87,9 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
     version = snap.version
     conf, claims = evidence.confidence, evidence.claims
     if abstains(conf, claims, params.abstain_threshold):
-        return abstain(snap, query, question, conf, evidence.candidates, evidence.unknown, evidence.passing)
+        said_all = evidence.more and not claims and conf >= params.abstain_threshold
+        return abstain(snap, query, question, conf, evidence.candidates, evidence.unknown, evidence.passing,
+                       said_all=said_all)
     citations: list[Citation] = []
     by_unit: dict[int, int] = {}
     used: set[int] = set()
@@ -468,16 +471,24 @@ def abstain(
     cands: list[Candidate] | None = None,
     unknown: list[str] | None = None,
     passing: str | None = None,
+    *,
+    said_all: bool = False,
 ) -> Answer:
+    """An answer that cites nothing: the corpus does not cover the question (what it has nothing on, or the name
+    it mentions only in passing), or, ``said_all``, it has no more to quote than the answers before ("tell me
+    more"); with the nearest topics it does cover."""
     topics = nearest_topics(snap, cands or [])
-    text = NOT_COVERED
     what = None
-    if unknown:
+    if said_all:
+        text = NOTHING_MORE
+    elif unknown:
         what = unknown[0] if unknown[0].startswith("a comparison of") else ", ".join(unknown)
         text = NOT_COVERED[:-1] + f" (it has nothing on {what})."
     elif passing:
         what = passing
         text = NOT_COVERED[:-1] + f" (it mentions {passing} only in passing)."
+    else:
+        text = NOT_COVERED
     if topics:
         text += " Nearest topics it does cover: " + "; ".join(topics) + "."
     return Answer(

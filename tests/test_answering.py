@@ -569,3 +569,19 @@ def test_an_abbreviation_is_answered_with_the_words_it_stands_for(engine: Engine
         answer = engine.ask(question)
         assert not answer.abstained, answer.answer
         assert "Server-Sent Events (SSE)" in answer.citations[0].quote, answer.answer
+
+
+def test_tell_me_more_when_all_is_said_says_so(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"tell me more" after answers that quoted all the corpus has: no "does not cover this", which the answers
+    before belie."""
+    engine = engine_over(tmp_path, {"kv.md": "---\ntitle: Ibex KV notes\nsubjects: [Ibex KV, Marten Store]\n---\n\n"
+                                    "# Ibex KV\n\nIbex KV stores every key on disk.\n\nIbex KV replicates writes to "
+                                    "two followers.\n"}, embedder)
+    cid = engine.conversations.new_id()
+    first = engine.ask("How does Ibex KV store keys?", cid)
+    assert not first.abstained and "stores every key on disk" in first.answer
+    more = engine.ask("tell me more", cid)
+    assert not more.abstained and "replicates writes" in more.answer and "on disk" not in more.answer
+    last = engine.ask("tell me more", cid)
+    assert last.abstained and last.citations == ()
+    assert last.answer.startswith("The corpus says nothing more on this than the answers above.")
