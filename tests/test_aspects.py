@@ -20,6 +20,14 @@ def test_a_word_that_drops_its_e_before_an_ending_meets_its_other_forms() -> Non
     assert stem("building") == stem("build") == "build"
 
 
+def test_a_short_root_gets_back_the_e_it_dropped_before_its_ending() -> None:
+    assert stem("typed") == stem("typing") == stem("types") == stem("type") == "type"
+    assert stem("coding") == stem("coded") == stem("code") == "code"
+    assert stem("living") == stem("lives") == stem("live") == "live"
+    # not after a vowel pair, a double consonant or w, x, y: those had no e to drop
+    assert stem("fixed") == "fixed" and stem("saying") == "sayin" and stem("speed") == stem("speeds") == "speed"
+
+
 def test_a_word_ending_in_y_meets_its_ies_and_ied_forms() -> None:
     assert stem("query") == stem("queries") == stem("queried") == "queri"
     assert stem("story") == stem("stories") == "stori"

@@ -112,6 +112,13 @@ def test_a_request_opening_a_question_is_no_name_the_corpus_lacks(engine: Engine
     assert not answer.abstained, answer.answer
 
 
+def test_a_word_said_only_of_the_other_subject_is_not_answered_through_filler(engine: Engine) -> None:
+    """'like' and 'something' are no words of the aspect: the units holding them do not answer what FastAPI
+    has of the blueprints the corpus names only for Flask."""
+    answer = engine.ask("Does FastAPI have something like blueprints?")
+    assert answer.abstained and "nothing on blueprints for FastAPI" in answer.answer, answer.answer
+
+
 def test_a_plural_of_a_whole_word_is_no_jargon() -> None:
     pieces = {"payload": 1, "payloads": 2, "auth": 2}.get
     assert whole_word("payloads", lambda w: pieces(w, 3))

@@ -180,6 +180,10 @@ def test_terms_spell_subjects_canonically_and_aspects_exclude_them(web: SubjectC
     ("What does WSGI stand for?", ("wsgi",)),
     ("What does ASGI mean?", ("asgi",)),
     ("What does the mean latency of Flask depend on?", ("mean", "latency", "flask", "depend")),
+    # words that say how much or what kind, not of what
+    ("Who uses Flask?", ("flask",)),
+    ("Does FastAPI have something like blueprints?", ("fastapi", "blueprints")),
+    ("How much faster is FastAPI, and by how many requests?", ("faster", "fastapi", "requests")),
 ])
 def test_a_verb_a_particle_follows_is_no_term(web: SubjectCatalog, question: str, terms: tuple[str, ...]) -> None:
     """'come out' means released: the words 'comes with' and 'come across' are no evidence of an answer."""
