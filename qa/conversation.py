@@ -109,7 +109,7 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
     q = question.strip()
     if _ACKNOWLEDGEMENT.match(q):
         return q, None
-    q = _ACK_LEAD.sub("", q, count=1)
+    q = _unacknowledged(q)
     if not (history and history[-1].subjects) and len(catalog.names) == 2 and not catalog.find(q):
         # Of a corpus comparing exactly two things, a question naming neither asks about the pair:
         # "Where did each of the two frameworks come from?", "How does error handling differ?", "Which is more
@@ -175,11 +175,16 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
     return f"What about {aspect} for {_join(prev.subjects)}?", prev.qtype
 
 
+def _unacknowledged(question: str) -> str:
+    """``question`` less an acknowledgement it opens with ("Great, what about Flask?" -> "what about Flask?")."""
+    return _ACK_LEAD.sub("", question.strip(), count=1)
+
+
 def asks_more(question: str, history: list[Turn]) -> str | None:
     """What the answers to the previous question said (itself and each "more" after it), when ``question``
     asks for more of them ("tell me more", "what else?"): the answer to it quotes what those did not. None for
     any other question, or with no answer before."""
-    if not (history and history[-1].answer and history[-1].resolved and _MORE.match(question.strip())):
+    if not (history and history[-1].answer and history[-1].resolved and _MORE.match(_unacknowledged(question))):
         return None
     asked = history[-1].resolved
     said = []

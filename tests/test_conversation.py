@@ -258,9 +258,11 @@ def test_an_acknowledgement_is_no_follow_up(web: SubjectCatalog, said: str) -> N
 ])
 def test_an_acknowledgement_opening_a_follow_up_is_left_off(web: SubjectCatalog, earlier: str, follow_up: str,
                                                             resolved: str) -> None:
-    history = [turn(earlier, web)]
-    assert resolve(follow_up, history, web)[0] == resolved
-    assert resolve("No ORM in Flask?", history, web)[0] == "No ORM in Flask?"  # 'no' begins the question
+    assert resolve(follow_up, [turn(earlier, web)], web)[0] == resolved
+
+
+def test_no_opening_a_question_is_no_acknowledgement(web: SubjectCatalog) -> None:
+    assert resolve("No ORM in Flask?", [turn("Does FastAPI have an ORM?", web)], web)[0] == "No ORM in Flask?"
 
 
 def test_why_does_not_presuppose_the_previous_answer(web: SubjectCatalog) -> None:
@@ -442,7 +444,7 @@ def test_another_process_sees_the_turns(target: Target) -> None:
 
 
 @pytest.mark.parametrize("more", ["tell me more", "Tell me more please", "what else?", "go on", "can you elaborate?",
-                                  "anything else?", "more?", "ok, tell me more"])
+                                  "anything else?", "more?", "ok, tell me more", "Great, tell me more"])
 def test_tell_me_more_asks_the_previous_question_again(web: SubjectCatalog, more: str) -> None:
     first = turn("Does FastAPI support async?", web)
     assert resolve(more, [first], web)[0] == "Does FastAPI support async?"
