@@ -343,7 +343,7 @@ def _stands_alone(snap: Snapshot, unit: int) -> bool:
         sum(snap.unit_nwords[u] for u in sentence) >= SHORT_UNIT_WORDS or own.endswith(":"))
 
 
-_ANSWERS = re.compile(r"\W*(?:yes|no)\s*[,.;:!–—-]", re.I)
+_ANSWERS = re.compile(r"\W*(?:yes|no)\s*[,.;:!–—-](?!\s*\d)", re.I)  # not "No. 1 on the list"
 
 
 def context_span(snap: Snapshot, unit: int, through: tuple[int, int] | None = None) -> tuple[int, int] | None:

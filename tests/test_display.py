@@ -275,7 +275,8 @@ def test_an_answer_opening_with_yes_or_no_is_shown_under_the_question_it_answers
     engine = engine_over(tmp_path, {"faq.md": (
         "# Ibex KV FAQ\n\n## Does Ibex KV run on ARM?\n\nNo, Ibex KV needs an x86-64 processor with AVX2.\n\n"
         "## Is Ibex KV free?\n\nYes – Ibex KV is released under the MIT licence.\n\n"
-        "## Who uses Ibex KV?\n\nNobody outside the lab runs Ibex KV in production yet.\n")}, embedder)
+        "## Who uses Ibex KV?\n\nNobody outside the lab runs Ibex KV in production yet.\n\n"
+        "## Rankings\n\nNo. 1 on the list of embedded stores is Ibex KV, for its reads.\n")}, embedder)
     snap = engine.snapshot()
     no = unit_opening(snap, "No, Ibex")
     assert unit_display(snap, no) == "Does Ibex KV run on ARM?: No, Ibex KV needs an x86-64 processor with AVX2."
@@ -283,6 +284,8 @@ def test_an_answer_opening_with_yes_or_no_is_shown_under_the_question_it_answers
     assert unit_display(snap, yes).startswith("Is Ibex KV free?: Yes – ")
     nobody = unit_opening(snap, "Nobody")
     assert unit_display(snap, nobody) == "Nobody outside the lab runs Ibex KV in production yet."
+    first = unit_opening(snap, "No. 1")  # a number, no answer
+    assert unit_display(snap, first) == "No. 1 on the list of embedded stores is Ibex KV, for its reads."
 
 
 def test_a_quote_runs_on_over_the_sentences_continuing_it(tmp_path: Path, embedder: OnnxEmbedder) -> None:
