@@ -139,13 +139,18 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
         rest = rest[:s] + " " + rest[e:]
     leftover = [w for w in content_words(rest) if w not in _FILLER]
 
-    if subjects and prev.resolved and prev.subjects and _COMPARED.search(rest) and set(leftover) <= _COMPARING:
+    # "Quart vs Litestar?" sets the two against each other, not the previous question against them.
+    between = len(mentioned) >= 2 and _COMPARED.search(q, mentioned[0][2], mentioned[-1][1]) is not None
+    if subjects and prev.resolved and prev.subjects and _COMPARED.search(rest) and set(leftover) <= _COMPARING \
+            and not between:
         # "and compared to Flask?" after "How fast is FastAPI?" -> "How fast is FastAPI compared to Flask?"
         if new := [s for s in dict.fromkeys(subjects) if s not in prev.subjects]:
             return f"{prev.resolved.strip().rstrip(' ?.!')} compared to {_join(new)}?", None
     if subjects and not leftover and prev.resolved:
         # "And Flask?" -> the previous question about Flask instead.
         new = list(dict.fromkeys(subjects))
+        if len(new) >= 2 and set(new) == set(prev.subjects):
+            return q, None  # "Flask vs FastAPI" after "Is Flask faster than FastAPI?": the pair, asked anew
         if prev.subjects:
             return _swap_subjects(prev.resolved, prev.subjects, new, catalog), prev.qtype
         return f"{prev.resolved.rstrip(' ?.')} for {_join(new)}?", prev.qtype
@@ -292,16 +297,20 @@ def _other_subject(history: list[Turn], catalog: SubjectCatalog) -> str | None:
 
 
 def _swap_subjects(text: str, old: tuple[str, ...], new: list[str], catalog: SubjectCatalog) -> str:
+    """``text`` about ``new`` instead: one new subject replaces the first one ``text`` names ("And Flask?"); as
+    many new subjects as it names replace them in turn ("Quart vs Litestar?" after "Is Flask faster than
+    FastAPI?" -> "Is Quart faster than Litestar?")."""
     found = [f for f in catalog.find(text) if f[0] in old]
     if not found:
         return f"{text.rstrip(' ?.')} for {_join(new)}?"
+    named = list(dict.fromkeys(name for name, _, _ in found))
+    pairwise = len(new) == len(named) > 1
+    replacement = {name: new[i] for i, name in enumerate(named)} if pairwise else {named[0]: _join(new)}
     out = text
-    replacement = _join(new)
-    # The first subject the previous question named is the one the follow-up replaces.
     for name, s, e in reversed(found):
-        if name == found[0][0]:
+        if name in replacement:
             suffix = "'s" if text[s:e].lower().endswith("'s") else ""
-            out = out[:s] + replacement + suffix + out[e:]
+            out = out[:s] + replacement[name] + suffix + out[e:]
     return out
 
 

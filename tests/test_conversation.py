@@ -51,6 +51,15 @@ def test_compared_to_another_subject_sets_the_previous_question_against_it(web: 
     assert resolve("and compared to FastAPI?", history, web)[0] == "and compared to FastAPI?"
 
 
+@pytest.mark.parametrize("follow_up", ["Flask vs FastAPI", "fastapi or flask?", "And FastAPI vs Flask?"])
+def test_the_same_pair_named_again_is_a_new_question(follow_up: str) -> None:
+    catalog = SubjectCatalog(["Flask", "FastAPI", "Quart", "Litestar"])
+    history = [turn("Is Flask faster than FastAPI?", catalog)]
+    assert resolve(follow_up, history, catalog) == (follow_up, None)
+    # another pair takes the place of the first, one name for one
+    assert resolve("Quart vs Litestar?", history, catalog)[0] == "Is Quart faster than Litestar?"
+
+
 def test_swap_keeps_the_possessive(web: SubjectCatalog) -> None:
     history = [turn("How good are FastAPI's docs?", web)]
     resolved, _ = resolve("and flask's?", history, web)
