@@ -120,14 +120,13 @@ def comparison_rows(
         for subject in query.subjects:
             ranked: list[tuple[float, int]] = []
             for u, c in cos.items():
+                # A code block is an example, not what a source says of a subject.
                 if not (snap.unit_stems[u] & aspect.stems) or not named <= snap.unit_stems[u] \
-                        or subject_span(snap, u, subject) is None:
+                        or snap.unit_is_code[u] or subject_span(snap, u, subject) is None:
                     continue
                 # A table cell is an explicit per-subject statement: the best kind of evidence for a row.
                 score = c + (0.3 if snap.unit_cells[u] else 0.0) - (0.2 if u in used else 0.0)
                 score += 0.05 * snap.freshness[snap.unit_doc[u]]
-                if snap.version.unit_kinds[u] == "code":
-                    score -= 0.2
                 if not snap.unit_cells[u]:
                     if len(snap.unit_subjects[u]) > 1:  # names the other side too: weaker for one cell
                         score -= 0.1
@@ -379,7 +378,7 @@ def _denies_a_kind(clause: str, focus: frozenset[str], forms: frozenset[str], as
     documentation" for "Is Flask well documented?"). That is no "no" to the aspect itself; "Marten Store has no
     replication" and "lacks an inbuilt security system" for "Does X have built-in security?" are."""
     found = list(_WORD_AT.finditer(clause))
-    for before, m in zip([None, *found], found):
+    for before, m in zip([None, *found], found, strict=False):
         w = m.group().lower()
         if stem(w) not in focus and w not in forms:
             continue

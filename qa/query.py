@@ -192,7 +192,7 @@ def relates(text: str, catalog: SubjectCatalog) -> bool:
     Y?", "Can I mount an X app inside Y?", "Can X run alongside Y?" (not "X or Y", "X and Y", "X vs Y", "X than
     Y", "X similar to Y")."""
     found = catalog.find(text)
-    return any(a[0] != b[0] and _RELATION.match(text[a[2] : b[1]]) for a, b in zip(found, found[1:]))
+    return any(a[0] != b[0] and _RELATION.match(text[a[2] : b[1]]) for a, b in zip(found, found[1:], strict=False))
 
 
 _VS = re.compile(r"([\w.+#'-]+(?:\s+[\w.+#'-]+){0,2})\s+(?:vs\.?|versus)\s+([\w.+#'-]+(?:\s+[\w.+#'-]+){0,2})", re.I)
