@@ -73,8 +73,8 @@ def code_text(*modules: str) -> str:
     return "\x1f".join((ROOT / "qa" / m).read_text(encoding="utf-8") for m in modules)
 
 
-# What an index's BM25 side is made of: the words of a text.
-INDEX_CODE = ("text.py",)
+# What an index is made of: the chunks and units of a text, and its words (BM25's side).
+INDEX_CODE = ("chunking.py", "text.py")
 
 
 def _engine(name: str, ds, settings, cache: Path = CACHE, embedder=None):  # type: ignore[no-untyped-def]

@@ -3,6 +3,11 @@
 A chunk is what gets embedded and retrieved: consecutive blocks (paragraphs, lists, tables, code) of one
 section, within the model's word-piece budget. An evidence unit is what an answer quotes: a sentence, a
 list item, a table row or a whole code block, inside a chunk.
+
+Markdown is read as written; so is reStructuredText (a Sphinx page, a Django doc), as far as its structure
+goes: titles under- or overlined with punctuation (and Markdown's setext headings), directives (a
+``code-block`` is code, a ``note``'s body prose, a ``toctree`` or ``literalinclude`` no evidence; the directive
+line and its options are markup), comments and targets, and the literal block a paragraph's ``::`` opens.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # qa.documents reads headings through qa.display, which reads MARKUP_LINE here
@@ -23,11 +29,27 @@ SPECIAL_TOKENS = 2  # [CLS] and [SEP]
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_LIST = re.compile(r"^(\s*)([-*+•]|\d{1,3}[.)])\s+")
+_LIST = re.compile(r"^(\s*)([-*+•]|\d{1,3}[.)]|#[.)])\s+")
 # The line that opens or closes an admonition or block of a Markdown extension ('/// tip', '///',
 # '!!! note "Title"', '??? info') or that includes a file when the site is built ('{* ../src/app.py hl[6] *}',
 # '{% include "x.md" %}', '--8<-- "x.md"'): markup, not words. No unit of evidence; dropped from display text.
 MARKUP_LINE = re.compile(r"^[ \t]*(?:(?:/{3}|[!?]{3}\+?)(?:[ \t].*)?|\{([*%]).*\1\}|-{2}8<-{2}.*)$")
+# A title's adornment: one punctuation character, three times or more ('=====', '~~~~', '-----').
+_ADORNMENT = re.compile(r"^([!-/:-@\[-`{-~])\1{2,}[ \t]*$")
+# An explicit markup line of reStructuredText: a directive ('.. note::'), a comment, a target ('.. _intro:').
+_EXPLICIT = re.compile(r"^([ \t]*)\.\.(?:[ \t]+(.*))?$")
+_DIRECTIVE = re.compile(r"^(?:\|[^|]+\|[ \t]+)?([A-Za-z][\w.+:-]*?)::(?:[ \t]+(.*))?$")
+OPTION_LINE = re.compile(r"^[ \t]+:[^:\s][^:]*:(?:[ \t].*)?$")  # a directive's option line (':language: python')
+_FILE_OPTION = re.compile(r"^:(?:orphan|tocdepth|nocomments|nosearch|hide-toc|og:[\w:-]+):(?:[ \t].*)?$")  # Sphinx's
+# What marks a text as reStructuredText: an explicit markup line or an interpreted role (':class:`App`').
+_RST_SIGN = re.compile(r"(?m)^\.\.[ \t]+\S|:[\w-]+:`[^`\n]+`")
+CODE_DIRECTIVES = frozenset({"code", "code-block", "sourcecode", "testcode", "testoutput", "doctest", "ipython",
+                             "jupyter-execute"})
+LABELLED_DIRECTIVES = frozenset({"tab-item", "tab", "group-tab", "code-tab"})  # the argument labels the body
+# Directives whose body is no prose: a file list, an included file or image, raw output, a CSV table, a formula.
+MARKUP_DIRECTIVES = frozenset({"toctree", "include", "literalinclude", "image", "figure", "raw", "csv-table",
+                               "math", "highlight", "contents", "index", "meta", "graphviz", "mermaid", "autosummary"})
+_GRID_BORDER = re.compile(r"^\s*\+(?:[-=]+\+)+\s*$")  # a reStructuredText grid table's border ('+----+---+')
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|Mr|Mrs|Dr|Prof|St|No|approx|incl)\.|\b[A-Z]\.)$")
 _SENT_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
@@ -82,29 +104,124 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+@lru_cache(maxsize=512)
+def is_rst(text: str) -> bool:
+    """Whether ``text`` is reStructuredText: it has an explicit markup line or an interpreted role. (Cached: a
+    document's text asked again is one look-up, its hash kept by the string.)"""
+    return _RST_SIGN.search(text) is not None
+
+
+def first_heading(text: str) -> str | None:
+    """The first heading of a Markdown or reStructuredText body, if it has one before its first block."""
+    blocks = _blocks(text)
+    return blocks[0][0][0] if blocks and blocks[0][0] else None
+
+
+def first_line(text: str) -> str | None:
+    """The first line of a body's first block (not of its markup: ':orphan:', '.. image:: logo.svg')."""
+    blocks = _blocks(text)
+    return text[blocks[0][1].start :].split("\n", 1)[0] if blocks else None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
 def _blocks(text: str) -> list[tuple[tuple[str, ...], _Block]]:
-    """Split a Markdown body into (section path, block) in document order."""
+    """Split a Markdown or reStructuredText body into (section path, block) in document order."""
     out: list[tuple[tuple[str, ...], _Block]] = []
     path: list[tuple[int, str]] = []
     spans = _lines(text)
+    lines = [text[s:e] for s, e in spans]
+    rst = is_rst(text)
+    styles: list[tuple[str, bool]] = []  # adornment styles in order of first use: a title's level (rst's rule)
     i = 0
+
+    def title_at(k: int) -> tuple[str, bool, int, int] | None:
+        """A title starting at line ``k``: (adornment, overlined, line of its text, lines it takes)."""
+        at = adornment(lines[k])
+        if at and k + 2 < len(lines) and lines[k + 1].strip() and lines[k + 2].rstrip() == lines[k].rstrip():
+            return at.group(1), True, k + 1, 3
+        if at or k + 1 >= len(lines) or not lines[k].strip() or lines[k][:1].isspace():
+            return None
+        if k > 0 and lines[k - 1].strip() and not adornment(lines[k - 1]):
+            return None  # a title starts a block
+        under = adornment(lines[k + 1])
+        if not under or kind_of(lines[k]) != "para":
+            return None
+        # '=' and '-' underline a title in Markdown too (setext); the others only in reStructuredText, at full
+        # length ('~~~' would open a Markdown code block).
+        if under.group(1) not in "=-" and not (rst and len(lines[k + 1].rstrip()) >= len(lines[k].rstrip())):
+            return None
+        return under.group(1), False, k, 2
+
+    def adornment(line: str) -> re.Match[str] | None:
+        """A line of one punctuation character; in Markdown not '```' or '~~~', which fence code."""
+        m = _ADORNMENT.match(line)
+        return m if m and (rst or m.group(1) not in "`~") else None
+
+    def body_end(k: int, indent: int) -> int:
+        """The line after the indented body that follows line ``k`` (blank lines inside it included)."""
+        j, last = k + 1, k
+        while j < len(lines) and (not lines[j].strip() or _indent(lines[j]) > indent):
+            if lines[j].strip():
+                last = j
+            j += 1
+        return last + 1
 
     def kind_of(line: str) -> str:
         if not line.strip() or MARKUP_LINE.match(line):
             return "blank"
-        if _FENCE.match(line):
+        if _FENCE.match(line) and not rst:
             return "code"
+        if rst and _FILE_OPTION.match(line):
+            return "blank"
+        if adornment(line):
+            return "blank"
         if _HEADING.match(line):
             return "heading"
-        if line.lstrip().startswith("|"):
+        if line.lstrip().startswith("|") or _GRID_BORDER.match(line):
             return "table"
         if _LIST.match(line):
             return "list"
         return "para"
 
+    def enter(level: int, title: str) -> None:
+        while path and path[-1][0] >= level:
+            path.pop()
+        path.append((level, title))
+
+    labelled: list[tuple[int, int]] = []  # per open tab ('.. tab-item:: FastAPI'): where its body ends, its depth
     while i < len(spans):
         s, e = spans[i]
         line = text[s:e]
+        while labelled and i >= labelled[-1][0]:
+            del path[labelled.pop()[1] :]
+        if (title := title_at(i)) is not None:
+            char, over, at, taken = title
+            style = (char, over)
+            if style not in styles:
+                styles.append(style)
+            enter(styles.index(style) + 1, lines[at].strip())
+            i += taken
+            continue
+        if rst and (explicit := _EXPLICIT.match(line)):
+            directive = _DIRECTIVE.match(explicit.group(2) or "")
+            name = directive.group(1).lower().rpartition(":")[2] if directive else ""
+            end = body_end(i, _indent(line))
+            if name in CODE_DIRECTIVES:
+                out.append((tuple(title for _, title in path), _Block("code", s + _indent(line), spans[end - 1][1])))
+            elif directive and name not in MARKUP_DIRECTIVES:
+                # The directive line and its options are markup; its body ('.. note::', '.. tab-item::') is read
+                # as the rest of the page, a tab's under its label: the code of '.. tab-item:: FastAPI' is FastAPI's.
+                if name in LABELLED_DIRECTIVES and (label := directive.group(2)):
+                    labelled.append((end, len(path)))
+                    path.append((path[-1][0] + 1 if path else 1, label.strip()))
+                end = i + 1
+                while end < len(lines) and OPTION_LINE.match(lines[end]):
+                    end += 1
+            i = end
+            continue
         kind = kind_of(line)
         if kind == "blank":
             i += 1
@@ -112,10 +229,7 @@ def _blocks(text: str) -> list[tuple[tuple[str, ...], _Block]]:
         if kind == "heading":
             m = _HEADING.match(line)
             assert m
-            level = len(m.group(1))
-            while path and path[-1][0] >= level:
-                path.pop()
-            path.append((level, m.group(2)))
+            enter(len(m.group(1)), m.group(2))
             i += 1
             continue
         section = tuple(title for _, title in path)
@@ -140,6 +254,15 @@ def _blocks(text: str) -> list[tuple[tuple[str, ...], _Block]]:
                 break
         out.append((section, _Block(kind, s, spans[j][1])))
         i = j + 1
+        if rst and kind == "para" and lines[j].rstrip().endswith("::"):
+            # 'For example::' opens a literal block: the indented lines after it.
+            k = i
+            while k < len(lines) and not lines[k].strip():
+                k += 1
+            if k < len(lines) and _indent(lines[k]) > _indent(line):
+                end = body_end(k, _indent(line))
+                out.append((section, _Block("code", spans[k][0] + _indent(lines[k]), spans[end - 1][1])))
+                i = end
     return out
 
 
@@ -185,7 +308,12 @@ def _units(text: str, block: _Block) -> list[Unit]:
         if len(rows) > 1 and _TABLE_SEP.match(text[rows[1][0] : rows[1][1]]):
             header = text[rows[0][0] : rows[0][1]].strip()
             rows = rows[2:]
-        return [Unit(*_strip(text, s, e), "row", header) for s, e in rows if not _TABLE_SEP.match(text[s:e])]
+        elif under := next((k for k, (s, e) in enumerate(rows) if text[s:e].strip().startswith("+=")), 0):
+            # A grid table's header: the line above its '+====+' border.
+            header = text[rows[under - 1][0] : rows[under - 1][1]].strip()
+            rows = rows[under + 1 :]
+        return [Unit(*_strip(text, s, e), "row", header) for s, e in rows
+                if not _TABLE_SEP.match(text[s:e]) and not _GRID_BORDER.match(text[s:e])]
     if block.kind == "list":
         units: list[Unit] = []
         items: list[tuple[int, int]] = []

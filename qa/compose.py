@@ -21,12 +21,14 @@ from qa.answer import (
     text_fragment_link,
 )
 from qa.aspects import Aspect, row_cells
+from qa.chunking import is_rst
 from qa.comparison import SHORT_WORDS, Disagreement, Statement, question_stems, short_clause, short_value, span_text
 from qa.cues import BACK_REFERENCE, SHORT_UNIT_WORDS
 from qa.display import (
     Resolver,
     clean_heading,
     code_block_span,
+    code_display,
     display,
     escape_markers,
     inline,
@@ -446,8 +448,10 @@ def unit_display(snap: Snapshot, unit: int, *, context: bool = True, through: tu
     resolve = _resolver(snap, unit)
     kind = version.unit_kinds[unit]
     if kind == "code":
+        if is_rst(doc.text):  # its title underlines ('~~~~') are no fences; from its line's start, to dedent
+            return code_display(doc.text[doc.text.rfind("\n", 0, start) + 1 : end], resolve, rst=True)
         a, b = code_block_span(doc.text, start, end)  # a block split for length is shown whole
-        return display(doc.text[a:b], resolve)
+        return code_display(doc.text[a:b], resolve)
     if kind == "row":
         return table_row(version.unit_contexts[unit], snap.unit_text[unit], resolve)
     # A unit of markup alone ('<br>') has no display text of its own: its words as written, then.

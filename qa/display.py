@@ -7,7 +7,11 @@ renders the same way:
 - inline code as ```code``` (backticks, the fence longer than any run inside);
 - links as ``[text](url)``, only with an absolute http(s) url; any other link (and an autolink, ``<url>``)
   is its text;
-- fenced code blocks (```` ``` ````), whole, indentation kept;
+- fenced code blocks (```` ``` ````), whole, indentation kept; a reStructuredText code block (``.. code-block::``
+  and its indented lines, or a literal block) fenced the same way, its options dropped, dedented;
+- reStructuredText's inline markup as a Sphinx page shows it: a role as its text (``:class:`~app.Flask```
+  as code ``Flask``, ``:doc:`the tutorial <tutorial/index>``` as "the tutorial"), a hyperlink reference as a
+  link or its text, an escaped space gone, a paragraph's closing ``::`` as ``:``;
 - everything else plain text: HTML tags reduced to their text, emphasis marks dropped, entities decoded,
   soft line breaks joined, the lines that open and close an extension's admonition (``/// tip``,
   ``!!! note``) and those that include a file at site build (``{* app.py hl[6] *}``) dropped; a bracketed number of the corpus's own ("hl[6]", "items[0]") escaped as ``\\[6]``
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
@@ -27,7 +32,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from qa.aspects import row_cells
-from qa.chunking import MARKUP_LINE
+from qa.chunking import MARKUP_LINE, OPTION_LINE
 
 # A link's target: given the href as written, the absolute http(s) url it opens, or None (text only).
 Resolver = Callable[[str], str | None]
@@ -45,6 +50,42 @@ _MARKER_LIKE = re.compile(r"\[(?=\d+\])")
 # A figure a scraped page glued to the word after it ('68300Winner', a badge beside a table cell).
 _GLUED_FIGURE = re.compile(r"(?<=\d{3})(?=[A-Z][a-z]{2,}\b)")
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt", ".rst")
+# reStructuredText inline markup: a role (':class:`~app.Flask`', ':doc:`text <target>`'), a hyperlink reference
+# ('`Flask <https://x>`_', '`Django Reinhardt`_'), an escaped space ('``TypedDict``\\ s'), a closing '::'.
+_RST_ROLE = re.compile(r"(?<![\w`]):(?:[\w-]+:)?([\w-]+):`([^`\n]+)`")
+_RST_LINK = re.compile(r"(?<![\w`])`([^`<\n]*?)\s*<([^<>`\s]+)>`__?(?!\w)")
+_RST_REF = re.compile(r"(?<![\w`])`([^`\n]+)`__?(?!\w)")
+_RST_TITLED = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.S)  # a role's 'text <target>'
+_RST_LITERAL_END = re.compile(r"(\s?)::[ \t]*$", re.M)
+_RST_CODE = re.compile(r"^[ \t]*\.\.[ \t]+(?:[\w-]+:)?[\w-]+::[ \t]*(\S*)")
+# Roles that name code ('class', 'func', 'py:meth'): shown as code; any other ('doc', 'ref', 'term') as text.
+CODE_ROLES = frozenset({"class", "func", "meth", "mod", "attr", "exc", "obj", "data", "const", "code", "envvar",
+                        "option", "file", "samp", "command", "program", "type", "paramref"})
+
+
+def _rst_role(m: re.Match[str]) -> str:
+    role, content = m.group(1), m.group(2).strip()
+    if titled := _RST_TITLED.match(content):
+        text = titled.group(1) or titled.group(2)
+    else:
+        text = content.lstrip("!")
+        if text.startswith("~"):
+            text = text[1:].rsplit(".", 1)[-1]
+    return _code_span(text) if role in CODE_ROLES else text
+
+
+def rst_inline(text: str) -> str:
+    """reStructuredText's inline markup in ``text`` as the Markdown a page would show: roles, hyperlink
+    references, escaped spaces, a closing '::'. Text without them is returned as it is."""
+    if "`" in text:
+        text = _RST_ROLE.sub(_rst_role, text)
+        text = _RST_LINK.sub(lambda m: f"[{m.group(1) or m.group(2)}]({m.group(2)})", text)
+        text = _RST_REF.sub(lambda m: m.group(1), text)
+    if "\\ " in text:
+        text = text.replace("\\ ", "")
+    if "::" in text:
+        text = _RST_LITERAL_END.sub(lambda m: "" if m.group(1) else ":", text)
+    return text
 
 
 def _http(url: str) -> str | None:
@@ -89,7 +130,7 @@ def _render(tokens: Sequence[Token], resolve: Resolver | None, *, links: bool) -
 
 @lru_cache(maxsize=4096)
 def _inline_tokens(text: str) -> tuple[Token, ...]:
-    parsed = _MD.parseInline(text)
+    parsed = _MD.parseInline(rst_inline(text))
     return tuple(parsed[0].children or ()) if parsed else ()
 
 
@@ -121,6 +162,23 @@ def display(text: str, resolve: Resolver | None = None) -> str:
         elif prose := "\n".join(line for line in part.body.split("\n") if not MARKUP_LINE.match(line)).strip():
             out.append(inline(prose, resolve))
     return "\n".join(out)
+
+
+def code_display(text: str, resolve: Resolver | None = None, *, rst: bool = False) -> str:
+    """A code unit in display form: fenced blocks as :func:`display` shows them; a reStructuredText one
+    (``rst``: a '.. code-block:: python' with its options and indented lines, or a literal block) fenced, its
+    language the info string, options dropped, dedented."""
+    if not rst:
+        return display(text, resolve)
+    lines = text.split("\n")
+    info = ""
+    if m := _RST_CODE.match(lines[0]):
+        info, lines = m.group(1), lines[1:]
+        while lines and OPTION_LINE.match(lines[0]):
+            lines = lines[1:]
+    body = textwrap.dedent("\n".join(lines)).strip("\n")
+    fence = "`" * max(3, 1 + max((len(r) for r in re.findall(r"`+", body)), default=0))
+    return f"{fence}{info}\n{body}\n{fence}"
 
 
 def _squeeze(text: str) -> str:

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from qa.chunking import SPECIAL_TOKENS, Chunk, chunk_document, embed_prefix, sentence_spans
-from qa.documents import Document, load_corpus
+from qa.chunking import SPECIAL_TOKENS, Chunk, chunk_document, embed_prefix, is_rst, sentence_spans
+from qa.display import table_row
+from qa.documents import Document, load_corpus, parse_document
 from qa.embedding import OnnxEmbedder
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -276,3 +277,115 @@ def test_every_chunk_of_the_seed_corpus(embedder: OnnxEmbedder) -> None:
                 continue
             word = s + max(m.start() for m in re.finditer(r"\w", line))  # list markers are not in chunks
             assert any(a <= word < b for a, b in covered), (doc.doc_id, line[:60])
+
+
+RST = """:orphan:
+
+.. _onboarding:
+
+=================
+Coming from Flask
+=================
+
+Intro sentence about the guide.
+
+.. toctree::
+    :maxdepth: 2
+
+    first-page
+
+Routing
+-------
+
+Litestar registers handlers on a router.
+
+.. note::
+    :class: tip
+
+    Routers can be nested.
+
+.. tab-set::
+
+    .. tab-item:: Flask
+        :sync: flask
+
+        .. code-block:: python
+            :caption: app.py
+
+            @app.route("/")
+            def index(): ...
+
+    .. tab-item:: Litestar
+
+        .. literalinclude:: /examples/routing.py
+            :language: python
+
+Lifespan
+~~~~~~~~
+
+Setup goes before the yield, for example::
+
+    async with lifespan(app):
+        yield
+
+.. This comment is no evidence
+   and neither is its second line.
+
+#. First step.
+#. Second step.
+"""
+
+
+def test_restructuredtext_titles_directives_and_literal_blocks(embedder: OnnxEmbedder) -> None:
+    doc = Document("rst", "T", RST)
+    chunks = chunk_document(doc, embedder.count_tokens)
+    check_invariants(doc, chunks, embedder, 256)
+    units = [(c.section, u.kind, doc.text[u.start : u.end]) for c in chunks for u in c.units]
+    prose = [text for _, kind, text in units if kind != "code"]
+    assert prose == ["Intro sentence about the guide.", "Litestar registers handlers on a router.", "Routers can be nested.",
+                     "Setup goes before the yield, for example::", "First step.", "Second step."]
+    sections = {text: section for section, _, text in units}
+    assert sections["Intro sentence about the guide."] == ("Coming from Flask",)  # over- and underlined
+    assert sections["Routers can be nested."] == ("Coming from Flask", "Routing")
+    assert sections["First step."] == ("Coming from Flask", "Routing", "Lifespan")
+    code = [(section, text) for section, kind, text in units if kind == "code"]
+    # a code-block is code, under the tab it sits in; a literal block after '::' too; a literalinclude is no unit
+    assert code[0][0] == ("Coming from Flask", "Routing", "Flask")
+    assert code[0][1].startswith(".. code-block:: python") and code[0][1].endswith("def index(): ...")
+    assert code[1] == (("Coming from Flask", "Routing", "Lifespan"), "async with lifespan(app):\n        yield")
+    assert len(code) == 2
+
+
+def test_markdown_setext_titles_and_thematic_breaks(embedder: OnnxEmbedder) -> None:
+    text = "Setup\n=====\n\nInstall it.\n\n---\n\nMore text.\n\nUsage\n-----\n\n```\ncode\n```\n\n~~~\nmore code\n~~~\n"
+    doc = Document("md", "T", text)
+    units = [(c.section, u.kind, text[u.start : u.end]) for c in chunk_document(doc, embedder.count_tokens)
+             for u in c.units]
+    assert units == [(("Setup",), "sentence", "Install it."), (("Setup",), "sentence", "More text."),
+                     (("Setup", "Usage"), "code", "```\ncode\n```"), (("Setup", "Usage"), "code", "~~~\nmore code\n~~~")]
+    # a Markdown page is read as before: the seed corpus has no such markup
+    assert not is_rst(text) and is_rst(RST) and is_rst("See :class:`App`.")
+
+
+def test_the_title_of_a_page_without_front_matter_is_its_first_heading() -> None:
+    assert parse_document("a", RST).title == "Coming from Flask"
+    assert parse_document("b", ":orphan:\n\n.. image:: logo.svg\n\nQuart is a framework.\n").title == "Quart is a framework."
+    assert parse_document("c", "Just a line.\n").title == "Just a line."
+
+
+def test_a_restructuredtext_grid_table_is_rows_under_its_header(embedder: OnnxEmbedder) -> None:
+    text = (".. _ref:\n\nQuick reference\n---------------\n\n"
+            "+-----------+-------------+-------------------+\n"
+            "| Concept   | Flask       | Litestar          |\n"
+            "+===========+=============+===================+\n"
+            "| State     | ``flask.g`` | ``request.state`` |\n"
+            "+-----------+-------------+-------------------+\n"
+            "| Templates | Jinja       | Jinja, Mako       |\n"
+            "+-----------+-------------+-------------------+\n")
+    doc = Document("grid", "T", text)
+    units = [u for c in chunk_document(doc, embedder.count_tokens) for u in c.units]
+    assert [(u.kind, text[u.start : u.end], u.context) for u in units] == [
+        ("row", "| State     | ``flask.g`` | ``request.state`` |", "| Concept   | Flask       | Litestar          |"),
+        ("row", "| Templates | Jinja       | Jinja, Mako       |", "| Concept   | Flask       | Litestar          |")]
+    assert table_row(units[0].context, text[units[0].start : units[0].end]) == (
+        "State: Flask `flask.g` · Litestar `request.state`")

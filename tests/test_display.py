@@ -449,3 +449,31 @@ def test_brackets_in_the_corpus_are_shown_as_written_and_never_cited(markup_engi
     assert "keys\\[0]" in c.display and "keys\\[5]" in c.display
     assert markers(answer.answer) == [c.n]
     assert "keys[0]" in "".join(value for _, value, _ in runs(c.display))
+
+
+def test_restructuredtext_inline_markup_reads_as_the_page_shows_it() -> None:
+    assert inline("Plugins (:class:`~litestar.plugins.SerializationPlugin`) and :func:`url_for`.") == (
+        "Plugins (`SerializationPlugin`) and `url_for`.")
+    assert inline("Uses `msgspec <https://msgspec.dev>`_ and ``TypedDict``\\ s.") == (
+        "Uses [msgspec](https://msgspec.dev) and `TypedDict`s.")
+    assert inline("See :ref:`the routing guide <usage/routing>` and :meth:`register() <Flask.register>`.") == (
+        "See the routing guide and `register()`.")
+    assert inline("Named after `Django Reinhardt`_, a guitarist.") == "Named after Django Reinhardt, a guitarist."
+    assert inline("For example::") == "For example:" and inline("Like this ::") == "Like this"
+    assert inline("Markdown `code` and [a link](https://x.org) stay.") == "Markdown `code` and [a link](https://x.org) stay."
+
+
+def test_a_restructuredtext_code_block_is_fenced_without_its_directive(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    engine = engine_over(tmp_path, {"guide.rst": (
+        "Routing\n=======\n\nHandlers are registered on a :class:`~app.Router`.\n\n"
+        ".. code-block:: python\n    :caption: app.py\n\n    router = Router()\n\n    @router.get(\"/\")\n"
+        "    def index():\n        return \"hi\"\n\nLifespan\n~~~~~~~~\n\nSetup runs first, for example::\n\n"
+        "    async with lifespan(app):\n        yield\n")}, embedder)
+    snap = engine.snapshot()
+    codes = [u for u, kind in enumerate(snap.version.unit_kinds) if kind == "code"]
+    assert [unit_display(snap, u) for u in codes] == [
+        '```python\nrouter = Router()\n\n@router.get("/")\ndef index():\n    return "hi"\n```',
+        "```\nasync with lifespan(app):\n    yield\n```"]
+    prose = snap.unit_text.index("Handlers are registered on a :class:`~app.Router`.")
+    assert unit_display(snap, prose) == "Handlers are registered on a `Router`."
+    assert snap.version.chunks[int(snap.version.units[codes[1]][0])].section == ("Routing", "Lifespan")
