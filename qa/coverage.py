@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from qa.aspects import generic, held_form, stem
+from qa.aspects import generic, held_form, row_cells, stem
 from qa.cues import HOWTO, RELEASE_NUMBER, counted, same_side, versioned
 from qa.facts import version_key
 from qa.query import REQUEST
 from qa.text import QUESTION_WORDS, STOPWORDS, words
 
 if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
     from qa.query import Query
     from qa.snapshot import Snapshot
 
@@ -414,9 +417,27 @@ def written_as_name(tok: str) -> bool:
 
 
 def whole_word(word: str, pieces: Callable[[str], int]) -> bool:
-    """Whether the model's WordPiece vocabulary holds ``word`` whole, or its singular ('payloads'): a real
-    word, not a typo or jargon."""
-    return pieces(word) == 1 or (word.endswith("s") and pieces(word[:-1]) == 1)
+    """Whether the model's WordPiece vocabulary holds ``word`` whole, its singular ('payloads') or, of a
+    comparative or superlative, its adjective ('speedier', 'greenest', 'nicest', 'bigger'): a real word, not a
+    typo or jargon."""
+    return (pieces(word) == 1 or (word.endswith("s") and pieces(word[:-1]) == 1)
+            or any(pieces(base) == 1 for base in _compared(word)))
+
+
+def _compared(word: str) -> Iterator[str]:
+    """The adjectives a comparative or superlative may be formed from: 'speedier' -> 'speedy', 'nicest' ->
+    'nic' or 'nice', 'bigger' -> 'bigg', 'bigge' or 'big'; none for a word of under six letters."""
+    if len(word) < 6:
+        return
+    for end, tail in (("iest", "y"), ("ier", "y"), ("est", ""), ("er", "")):
+        if word.endswith(end):
+            base = word[: -len(end)]
+            yield base + tail
+            if not tail:
+                yield base + "e"
+                if base[-1] == base[-2] and base[-1] not in "aeiou":
+                    yield base[:-1]
+            return
 
 
 def _looks_named(tok: str, pieces: Callable[[str], int]) -> bool:
@@ -475,8 +496,8 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         own = {t.group().lower() for t in tokens[i:end]}
         for other in own - {low}:
             holders = holders[snap.holding(holders, other)]
-        if not len(holders):
-            continue
+        if not len(holders) or any(low in words(_row_label(snap, u)) for u in holders.tolist()):
+            continue  # a table row labelled with it is about it ('| JWT | yes | no |')
         subject_words = {w for name in snap.catalog.mentioned(question) for w in words(name)}
         rest = [w for w in words(question) if w not in STOPWORDS and w not in _QUESTION_START
                 and w not in own and w not in subject_words and len(w) > 2]
@@ -501,13 +522,16 @@ def _capital(tok: str) -> bool:
     return tok[0].isupper() or any(c.isupper() for c in tok[1:])
 
 
-def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float) -> str | None:
+def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float,
+           embed: Callable[[str], NDArray[np.float32]] | None = None) -> str | None:
     """What a question asks of its subject, when the corpus writes it but none of the units to be cited holds it
     in any form, nor does the heading any stands under ("Does FastAPI support caching?", "What does FastAPI use
     for sessions?" of a corpus whose words on caching and sessions are said of Flask: the nearest evidence on
-    FastAPI is on other support); None when one does, the question names no subject, or the first unit is
-    close enough to the question (``lead_cos``, its cosine) to say it in other words ("Is FastAPI still
-    maintained?": 'FastAPI is still in development', where 'maintained' is said of Flask)."""
+    FastAPI is on other support); or when the corpus writes none of its words in any form and their meaning,
+    read from the vector ``embed`` gives them, is no aspect the corpus heads or labels ("Is Flask cheaper than
+    FastAPI?"; 'speedier' means 'Performance'). None when a unit says it, the question names no subject, or the
+    first unit is close enough to the question (``lead_cos``, its cosine) to say it in other words ("Is FastAPI
+    still maintained?": 'FastAPI is still in development', where 'maintained' is said of Flask)."""
     if not query.subjects or lead_cos >= OTHER_WORDS_COS or _ASKS_WHO_WHEN_WHERE.match(query.text):
         return None
     # Of a how-to question, what it asks to do it with or to ('cors' of "How do I add CORS to FastAPI?"), not
@@ -515,9 +539,17 @@ def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float) 
     howto = query.qtype == "howto"
     asked = list(dict.fromkeys(w for w in query.aspect_terms if len(w) >= 3 and not generic(w)
                                and not (howto and HOWTO.fullmatch(w))))
-    # A word the corpus never writes is the abstention model's to weigh (the corpus may say it in other words);
-    # one it writes only of other things is news the answer would bury.
-    if not asked or not all(snap.units_with(w) is not None for w in asked):
+    if not asked:
+        return None
+    written = [snap.units_with(w) is not None for w in asked]
+    if not any(written):
+        # Words the corpus never writes may be said in other words: of an aspect it has, they are the abstention
+        # model's to weigh; of none, the nearest evidence is on something else.
+        if embed is None or snap.aspect_vecs is None or snap.meant_aspect(embed(" ".join(asked))) is not None:
+            return None
+        return " ".join(asked)
+    # A word the corpus writes only of other things is news the answer would bury.
+    if not all(written):
         return None
     # The heading's words compared as a unit's are (Snapshot.holds): by stem from four letters on.
     asked_forms = {held_form(w) for w in asked}
@@ -526,6 +558,26 @@ def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float) 
         if any(snap.holds(u, w) for w in asked) or any(held_form(t) in asked_forms for t in heading):
             return None
     return " ".join(asked)
+
+
+def _row_label(snap: Snapshot, unit: int) -> str:
+    """A table row's label (its first cell); '' for any other unit."""
+    if snap.version.unit_kinds[unit] != "row":
+        return ""
+    return row_cells(snap.version.unit_contexts[unit], snap.unit_text[unit])[0]
+
+
+def labelled_row(snap: Snapshot, query: Query, unit: int) -> bool:
+    """Whether ``unit`` (the first claim) is a table row labelled with every word the question asks that the
+    corpus writes, with a cell for each subject it names: the corpus's own answer, however few its words
+    ("Does Quart support sessions?": '| Sessions | yes | Client-side | ... |', which the model reads as far
+    from the question)."""
+    cells = snap.unit_cells[unit]
+    if not cells or not all(s in cells for s in query.subjects):
+        return False
+    asked = {stem(w) for w in query.aspect_terms
+             if not generic(w) and w not in snap.subject_words and snap.units_with(w) is not None}
+    return bool(asked) and asked <= {stem(w) for w in words(_row_label(snap, unit))}
 
 
 def unversioned(snap: Snapshot, query: Query) -> str | None:

@@ -23,6 +23,7 @@ from qa.coverage import (
     central_names,
     correct_question,
     foreign_language,
+    labelled_row,
     passing_name,
     uncounted,
     unknown_names,
@@ -363,15 +364,18 @@ class Engine:
             conf, unknown = 0.0, [count]
         elif (release := unversioned(snap, query) or unwritten_release(snap, resolved)) is not None:
             conf, unknown = 0.0, [release]
-        elif claims and (unsaid_of := unsaid(snap, query, [c.units[0] for c in claims], ranking.cos_of(claims[0]))):
+        elif claims and not other_language and (unsaid_of := unsaid(snap, query, [c.units[0] for c in claims], ranking.cos_of(claims[0]),
+                                             self._queries.embed_query)):
             conf, unknown = 0.0, [f"{unsaid_of} for {' or '.join(query.subjects)}"]
         rows, disagreements, when, rows_asked = {}, [], {}, False
         threshold = self.abstain_threshold
         scores = {x.unit: x.score for x in ranking.scored}
         named = named_sections(snap, query, scores) if said is None else {}
-        if conf < threshold and not unknown and passing is None and named:
-            # Sections about each subject headed by every word asked ("Weaknesses of Marten Store") cover the
-            # question, whatever the model reads of their sentences ("This makes failover manual.").
+        if conf < threshold and not unknown and passing is None \
+                and (named or (claims and labelled_row(snap, query, claims[0].units[0]))):
+            # Sections about each subject headed by every word asked ("Weaknesses of Marten Store"), or a table
+            # row labelled with them, cover the question, whatever the model reads of their sentences ("This
+            # makes failover manual.") or cells ('| Sessions | yes | Client-side |').
             conf = threshold
         if not abstains(conf, claims, threshold) and said is None:  # an abstention shows none of these
             if query.qtype == "comparison" and len(query.subjects) >= 2:

@@ -103,8 +103,10 @@ class Snapshot:
             self.unit_context_subjects.append(before)
             for t in toks:
                 df[t] = df.get(t, 0) + 1
-        # Headings and titles are the corpus's words too: a FAQ's question is its document's title.
-        headings = {h for chunk in version.chunks for h in chunk.section} | {d.title for d in docs.values()}
+        # Headings and titles are the corpus's words too: a FAQ's question is its document's title. So are its
+        # tables' header rows and the subjects its front matter names (a feature table may name them nowhere else).
+        headings = ({h for chunk in version.chunks for h in chunk.section} | {d.title for d in docs.values()}
+                    | {c for c in version.unit_contexts if c} | set(self.catalog.names))
         for heading in headings:
             for t in set(words(heading)):
                 df[t] = df.get(t, 0) + 1

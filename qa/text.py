@@ -16,7 +16,7 @@ STOPWORDS = frozenset(
     that the their theirs them themselves then there these they this those through to too under until up very
     was we were what when where which while who whom why will with would you your yours yourself yourselves
     also may might must shall s t d ll m re ve tell know get got use uses using used want need vs versus
-    like something anything everything much many""".split()
+    like something anything everything someone anyone everyone somebody anybody everybody much many""".split()
 )
 
 # Words that say what kind of question it is, not what it is about.
