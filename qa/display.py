@@ -12,8 +12,8 @@ renders the same way:
 - reStructuredText's inline markup as a Sphinx page shows it: a role as its text (``:class:`~app.Flask```
   as code ``Flask``, ``:doc:`the tutorial <tutorial/index>``` as "the tutorial"), a hyperlink reference as a
   link or its text, an escaped space gone, a paragraph's closing ``::`` as ``:``;
-- everything else plain text: HTML tags reduced to their text, emphasis marks dropped, entities decoded,
-  soft line breaks joined, the lines that open and close an extension's admonition (``/// tip``,
+- everything else plain text: HTML tags (of real elements: '<feature Y>' is words) reduced to their text,
+  emphasis marks dropped, entities decoded, soft line breaks joined, the lines that open and close an extension's admonition (``/// tip``,
   ``!!! note``) and those that include a file at site build (``{* app.py hl[6] *}``) dropped; a bracketed number of the corpus's own ("hl[6]", "items[0]") escaped as ``\\[6]``
   so that it never reads as an answer's ``[n]`` citation marker (:func:`markers`).
 
@@ -47,6 +47,12 @@ _FENCES = re.compile(r"(?m)^[ \t]*(`{3,}|~{3,})[^\n]*$")
 _DISPLAY_TOKEN = re.compile(r"(`+)(.+?)\1|\[([^\]\n]+)\]\((https?://[^)\s]+)\)|\\\[(\d+)\]|\[(\d+)\]")
 # A bracket of corpus text that would read as a citation marker: escaped in display text.
 _MARKER_LIKE = re.compile(r"\[(?=\d+\])")
+# An HTML tag (or comment) of a real element: markup to drop. Any other '<...>' is text ('<feature Y>').
+_HTML_TAG = re.compile(
+    r"<(?:!--|/?(?:a|abbr|b|bdi|bdo|big|blockquote|br|button|center|cite|code|col|dd|del|details|dfn|div|dl|dt|em|"
+    r"figcaption|figure|font|h[1-6]|hr|i|iframe|img|input|ins|kbd|label|li|mark|ol|p|picture|pre|q|s|samp|script|"
+    r"small|source|span|strike|strong|style|sub|summary|sup|svg|table|tbody|td|th|thead|time|tr|tt|u|ul|var|video|"
+    r"wbr)\b)", re.I)
 # A figure a scraped page glued to the word after it ('68300Winner', a badge beside a table cell).
 _GLUED_FIGURE = re.compile(r"(?<=\d{3})(?=[A-Z][a-z]{2,}\b)")
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt", ".rst")
@@ -124,7 +130,9 @@ def _render(tokens: Sequence[Token], resolve: Resolver | None, *, links: bool) -
             text = "".join(out[at:])
             if url and text.strip() and not text.strip().isdigit():  # "[1](...)" would read as a citation
                 out[at:] = [f"[{text}]({url})"]
-        # html_inline, emphasis and strong marks: dropped, their text stays.
+        elif kind == "html_inline" and not _HTML_TAG.match(tok.content):
+            out.append(tok.content)  # '<Framework X>' in a reStructuredText FAQ's heading: words, no tag
+        # HTML tags, emphasis and strong marks: dropped, their text stays.
     return "".join(out)
 
 

@@ -477,3 +477,12 @@ def test_a_restructuredtext_code_block_is_fenced_without_its_directive(tmp_path:
     prose = snap.unit_text.index("Handlers are registered on a :class:`~app.Router`.")
     assert unit_display(snap, prose) == "Handlers are registered on a `Router`."
     assert snap.version.chunks[int(snap.version.units[codes[1]][0])].section == ("Routing", "Lifespan")
+
+
+def test_angle_brackets_that_are_no_html_tag_are_words() -> None:
+    """A reStructuredText FAQ heading writes '<Framework X> does <feature Y>': CommonMark reads a tag there, so
+    the heading showed as "does -- why doesn't Django?". Only real elements' tags are markup."""
+    assert clean_heading("<Framework X> does <feature Y> -- why doesn't Django?") == (
+        "<Framework X> does <feature Y> -- why doesn't Django?")
+    assert inline('Ibex <abbr title="Key-Value">KV</abbr> served<br> 80,000 <!-- n --><span>reads</span>.') == (
+        "Ibex KV served 80,000 reads.")
