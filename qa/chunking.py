@@ -16,7 +16,6 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # qa.documents reads headings through qa.display, which reads MARKUP_LINE here
@@ -104,10 +103,8 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-@lru_cache(maxsize=512)
 def is_rst(text: str) -> bool:
-    """Whether ``text`` is reStructuredText: it has an explicit markup line or an interpreted role. (Cached: a
-    document's text asked again is one look-up, its hash kept by the string.)"""
+    """Whether ``text`` is reStructuredText: it has an explicit markup line or an interpreted role."""
     return _RST_SIGN.search(text) is not None
 
 

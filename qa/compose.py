@@ -448,7 +448,8 @@ def unit_display(snap: Snapshot, unit: int, *, context: bool = True, through: tu
     resolve = _resolver(snap, unit)
     kind = version.unit_kinds[unit]
     if kind == "code":
-        if is_rst(doc.text):  # its title underlines ('~~~~') are no fences; from its line's start, to dedent
+        if snap.memo("rst", doc.doc_id, lambda: is_rst(doc.text)):  # its title underlines ('~~~~') are no fences
+            # from its line's start, to dedent
             return code_display(doc.text[doc.text.rfind("\n", 0, start) + 1 : end], resolve, rst=True)
         a, b = code_block_span(doc.text, start, end)  # a block split for length is shown whole
         return code_display(doc.text[a:b], resolve)
