@@ -21,6 +21,8 @@ _LEAD = re.compile(
 )
 _PRONOUNS = re.compile(r"\b(it|its|it's|they|them|their|theirs|this one|that one|the former|the latter|each|both)\b", re.I)
 _DEMONSTRATIVE = re.compile(r"\b(?:that|this|those|these)\b", re.I)
+_THAT = re.compile(r"\b(?:that|those)\b", re.I)  # what was just said ('this' may point at what follows)
+_PLURAL = re.compile(r"\b(?:they|them|their|theirs|both|each)\b", re.I)
 _ASKED_OF = re.compile(r"^.*?\? \((.*)\?\)$")  # a resolved demonstrative follow-up: its question, in brackets
 _QUESTION = re.compile(r"^\s*(what|who|whom|whose|when|where|why|how|which|is|are|does|do|can|should|will)\b", re.I)
 _FILLER = frozenset("and but also what how about for with in the then ok okay so same ditto of".split())
@@ -155,6 +157,9 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
             return _swap_subjects(prev.resolved, prev.subjects, new, catalog), prev.qtype
         return f"{prev.resolved.rstrip(' ?.')} for {_join(new)}?", prev.qtype
 
+    if subjects and prev.subjects and _THAT.search(q) and not set(subjects) <= set(prev.subjects):
+        # "how is that different in FastAPI?" after "How does Flask handle validation?": 'that' is what was asked.
+        return f"{q.rstrip(' ?.!')}? ({_asked(prev)}?)", None
     if subjects or not prev.subjects:
         return q, None
     # "what about X?", a pronoun, or a bare fragment ("performance?") continues the conversation;
@@ -168,7 +173,11 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
             return f"{q.rstrip(' ?.!')}? ({_asked(prev)}?)", None
         return q, None
     if _PRONOUNS.search(q):
-        return _replace_pronouns(q, prev.subjects), prev.qtype
+        subjects = prev.subjects
+        if len(subjects) == 1 and _PLURAL.search(q):
+            # "how do they differ?" after "Does Flask support websockets?" and "and FastAPI?": both of them
+            subjects = tuple(dict.fromkeys(s for turn in history[-2:] for s in turn.subjects))
+        return _replace_pronouns(q, subjects), prev.qtype
     aspect = _LEAD.sub("", q).strip().rstrip("?.! ")
     if _PREP_ASPECT.match(aspect):
         # "what about for beginners?" -> "What about A and B for beginners?", not "Compare A and B on for

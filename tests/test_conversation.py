@@ -463,3 +463,18 @@ def test_tell_me_more_asks_the_previous_question_again(web: SubjectCatalog, more
     assert asks_more(more, [said, again]) == "It runs def in a pool.\nFastAPI is async."  # all it said
     assert asks_more(more, [first]) is None  # no answer kept (a turn recorded, not answered)
     assert asks_more("tell me about Flask", [said]) is None
+
+
+def test_they_after_a_swap_are_both_subjects(web: SubjectCatalog) -> None:
+    history = [turn("Does Flask support websockets?", web), turn("and FastAPI?", web, "Does FastAPI support websockets?")]
+    assert resolve("how do they differ?", history, web)[0] == "how do Flask and FastAPI differ?"
+    assert resolve("is it native?", history, web)[0] == "is FastAPI native?"  # 'it' is the last one asked of
+
+
+def test_that_with_another_subject_is_what_was_asked(web: SubjectCatalog) -> None:
+    history = [turn("How does Flask handle validation?", web)]
+    assert resolve("how is that different in FastAPI?", history, web)[0] == (
+        "how is that different in FastAPI? (How does Flask handle validation?)")
+    # of the same subject, or with 'this' (which may point at what follows), the question is left as it is
+    assert resolve("how is that done in Flask?", history, web)[0] == "how is that done in Flask?"
+    assert resolve("What is this FastAPI thing?", history, web)[0] == "What is this FastAPI thing?"
