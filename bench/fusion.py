@@ -65,9 +65,9 @@ class Cand:
 
 FIELDS = ("chunk", "dense", "lex", "dense_rank", "lex_rank", "hit", "ask", "asks")
 CACHE_FORMAT = 2  # bumped when the cached fields change
-# The code the cached rows are computed with, besides the fields: how a question's and a text's words are read,
-# and how chunks are scored. A change to it makes the cache stale.
-SCORING_CODE = ("text.py", "aspects.py", "query.py", "coverage.py", "retrieval.py")
+# The code the cached rows are computed with, besides the fields: how a text is cut into chunks and units, how
+# a question's and a text's words are read, and how chunks are scored. A change to it makes the cache stale.
+SCORING_CODE = ("chunking.py", "text.py", "aspects.py", "query.py", "coverage.py", "retrieval.py")
 
 
 def _embedder(embedder=None):  # type: ignore[no-untyped-def]

@@ -39,15 +39,18 @@ _ADORNMENT = re.compile(r"^([!-/:-@\[-`{-~])\1{2,}[ \t]*$")
 _EXPLICIT = re.compile(r"^([ \t]*)\.\.(?:[ \t]+(.*))?$")
 _DIRECTIVE = re.compile(r"^(?:\|[^|]+\|[ \t]+)?([A-Za-z][\w.+:-]*?)::(?:[ \t]+(.*))?$")
 OPTION_LINE = re.compile(r"^[ \t]+:[^:\s][^:]*:(?:[ \t].*)?$")  # a directive's option line (':language: python')
+_ANONYMOUS_TARGET = re.compile(r"^[ \t]*__[ \t]+\S+[ \t]*$")  # '__ https://...': where a '`text`__' link goes
 _FILE_OPTION = re.compile(r"^:(?:orphan|tocdepth|nocomments|nosearch|hide-toc|og:[\w:-]+):(?:[ \t].*)?$")  # Sphinx's
 # What marks a text as reStructuredText: an explicit markup line or an interpreted role (':class:`App`').
 _RST_SIGN = re.compile(r"(?m)^\.\.[ \t]+\S|:[\w-]+:`[^`\n]+`")
 CODE_DIRECTIVES = frozenset({"code", "code-block", "sourcecode", "testcode", "testoutput", "doctest", "ipython",
                              "jupyter-execute"})
 LABELLED_DIRECTIVES = frozenset({"tab-item", "tab", "group-tab", "code-tab"})  # the argument labels the body
-# Directives whose body is no prose: a file list, an included file or image, raw output, a CSV table, a formula.
+# Directives whose body is no prose: a file list, an included file or image, raw output, a CSV table, a formula,
+# links to read next ('.. seealso::' and its ':doc:' list).
 MARKUP_DIRECTIVES = frozenset({"toctree", "include", "literalinclude", "image", "figure", "raw", "csv-table",
-                               "math", "highlight", "contents", "index", "meta", "graphviz", "mermaid", "autosummary"})
+                               "math", "highlight", "contents", "index", "meta", "graphviz", "mermaid", "autosummary",
+                               "seealso"})
 _GRID_BORDER = re.compile(r"^\s*\+(?:[-=]+\+)+\s*$")  # a reStructuredText grid table's border ('+----+---+')
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|Mr|Mrs|Dr|Prof|St|No|approx|incl)\.|\b[A-Z]\.)$")
@@ -171,7 +174,7 @@ def _blocks(text: str) -> list[tuple[tuple[str, ...], _Block]]:
             return "blank"
         if _FENCE.match(line) and not rst:
             return "code"
-        if rst and _FILE_OPTION.match(line):
+        if rst and (_FILE_OPTION.match(line) or _ANONYMOUS_TARGET.match(line)):
             return "blank"
         if adornment(line):
             return "blank"
@@ -284,7 +287,9 @@ def sentence_spans(text: str, start: int, end: int, *, lines: bool = True) -> li
     pos = 0 if lines else len(segment)
     while (nl := segment.find("\n", pos)) >= 0:
         prev = segment[segment.rfind("\n", 0, nl) + 1 : nl].rstrip()
-        if prev and (prev[-1] in ".!?:;" or len(prev.split()) <= 8):
+        # (A short line that ends a sentence inside, 'the library you use. Litestar internally uses', is wrapped
+        # prose, not a title.)
+        if prev and (prev[-1] in ".!?:;" or (len(prev.split()) <= 8 and not _SENT_END.search(prev))):
             cuts.append(start + nl + 1)
         pos = nl + 1
     cuts = sorted(set(cuts)) + [end]

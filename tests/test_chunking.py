@@ -180,6 +180,12 @@ def test_sentences_are_units_and_abbreviations_do_not_split(article: Document, c
         ("It needs Python 3.10 or newer. Really?  Yes!", ["It needs Python 3.10 or newer.", "Really?", "Yes!"]),
         ("i.e. lower case after an abbreviation stays. Next one.", ["i.e. lower case after an abbreviation stays.", "Next one."]),
         ('He said "it is fast." Then he left.', ['He said "it is fast."', "Then he left."]),
+        # a short line is a title-like one ending its sentence, unless a sentence ends inside it: wrapped prose
+        ("Quick start\nInstall it with pip. Then run it.", ["Quick start", "Install it with pip.", "Then run it."]),
+        ("Litestar supports Pydantic, but other than FastAPI it is mostly agnostic about\nthe library you use. "
+         "Litestar uses\n`msgspec`, and ships with more.",
+         ["Litestar supports Pydantic, but other than FastAPI it is mostly agnostic about\nthe library you use.",
+          "Litestar uses\n`msgspec`, and ships with more."]),
     ],
 )
 def test_sentence_spans(text: str, expected: list[str]) -> None:
@@ -331,6 +337,14 @@ Setup goes before the yield, for example::
 .. This comment is no evidence
    and neither is its second line.
 
+.. seealso::
+
+    * :doc:`/usage/lifespan`
+
+See `the guide`__.
+
+__ https://example.org/guide
+
 #. First step.
 #. Second step.
 """
@@ -343,7 +357,8 @@ def test_restructuredtext_titles_directives_and_literal_blocks(embedder: OnnxEmb
     units = [(c.section, u.kind, doc.text[u.start : u.end]) for c in chunks for u in c.units]
     prose = [text for _, kind, text in units if kind != "code"]
     assert prose == ["Intro sentence about the guide.", "Litestar registers handlers on a router.", "Routers can be nested.",
-                     "Setup goes before the yield, for example::", "First step.", "Second step."]
+                     "Setup goes before the yield, for example::", "See `the guide`__.", "First step.",
+                     "Second step."]
     sections = {text: section for section, _, text in units}
     assert sections["Intro sentence about the guide."] == ("Coming from Flask",)  # over- and underlined
     assert sections["Routers can be nested."] == ("Coming from Flask", "Routing")
