@@ -364,8 +364,8 @@ class Engine:
             conf, unknown = 0.0, [count]
         elif (release := unversioned(snap, query) or unwritten_release(snap, resolved)) is not None:
             conf, unknown = 0.0, [release]
-        elif claims and not other_language and (unsaid_of := unsaid(snap, query, [c.units[0] for c in claims], ranking.cos_of(claims[0]),
-                                             self._queries.embed_query)):
+        elif claims and not other_language and (unsaid_of := unsaid(
+                snap, query, [c.units[0] for c in claims], ranking.cos_of(claims[0]), self._queries.embed_query)):
             conf, unknown = 0.0, [f"{unsaid_of} for {' or '.join(query.subjects)}"]
         rows, disagreements, when, rows_asked = {}, [], {}, False
         threshold = self.abstain_threshold
