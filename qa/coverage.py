@@ -13,7 +13,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from qa.aspects import generic, held_form, row_cells, stem
-from qa.cues import HOWTO, RELEASE_NUMBER, counted, same_side, versioned
+from qa.cues import HOWTO, RELEASE_NUMBER, asks_quantity, counted, same_side, versioned
 from qa.facts import version_key
 from qa.query import REQUEST
 from qa.text import QUESTION_WORDS, STOPWORDS, words
@@ -544,8 +544,11 @@ def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float,
     written = [snap.units_with(w) is not None for w in asked]
     if not any(written):
         # Words the corpus never writes may be said in other words: of an aspect it has, they are the abstention
-        # model's to weigh; of none, the nearest evidence is on something else.
-        if embed is None or snap.aspect_vecs is None or snap.meant_aspect(embed(" ".join(asked))) is not None:
+        # model's to weigh, and so is an amount asked of a corpus stating amounts ("How quick is Ibex KV?": its
+        # reads per second); of neither, the nearest evidence is on something else.
+        if embed is None or snap.aspect_vecs is None or (asks_quantity(query.text) and snap.fact_key_vecs is not None):
+            return None
+        if snap.meant_aspect(embed(" ".join(asked))) is not None:
             return None
         return " ".join(asked)
     # A word the corpus writes only of other things is news the answer would bury.
