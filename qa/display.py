@@ -13,9 +13,10 @@ renders the same way:
   as code ``Flask``, ``:doc:`the tutorial <tutorial/index>``` as "the tutorial"), a hyperlink reference as a
   link or its text, an escaped space gone, a paragraph's closing ``::`` as ``:``;
 - everything else plain text: HTML tags (of real elements: '<feature Y>' is words) reduced to their text,
-  emphasis marks dropped, entities decoded, soft line breaks joined, the lines that open and close an extension's admonition (``/// tip``,
-  ``!!! note``) and those that include a file at site build (``{* app.py hl[6] *}``) dropped; a bracketed number of the corpus's own ("hl[6]", "items[0]") escaped as ``\\[6]``
-  so that it never reads as an answer's ``[n]`` citation marker (:func:`markers`).
+  emphasis marks dropped, entities decoded, soft line breaks joined, the lines that open and close an
+  extension's admonition (``/// tip``, ``!!! note``) and those that include a file at site build
+  (``{* app.py hl[6] *}``) dropped; a bracketed number of the corpus's own ("hl[6]", "items[0]") escaped as
+  ``\\[6]`` so that it never reads as an answer's ``[n]`` citation marker (:func:`markers`).
 
 Markdown is parsed with markdown-it-py (CommonMark), not with regular expressions.
 """
@@ -98,10 +99,14 @@ def _http(url: str) -> str | None:
     return url if url.lower().startswith(("http://", "https://")) else None
 
 
+def _longest_backticks(text: str) -> int:
+    """The longest run of backticks in ``text``: a fence around it must be longer."""
+    return max((len(m) for m in re.findall(r"`+", text)), default=0)
+
+
 def _code_span(content: str) -> str:
     """``content`` as a Markdown code span: a fence of one backtick more than its longest run of them."""
-    longest = max((len(m) for m in re.findall(r"`+", content)), default=0)
-    fence = "`" * (longest + 1)
+    fence = "`" * (_longest_backticks(content) + 1)
     pad = " " if content.startswith("`") or content.endswith("`") else ""
     return f"{fence}{pad}{content}{pad}{fence}"
 
@@ -185,7 +190,7 @@ def code_display(text: str, resolve: Resolver | None = None, *, rst: bool = Fals
         while lines and OPTION_LINE.match(lines[0]):
             lines = lines[1:]
     body = textwrap.dedent("\n".join(lines)).strip("\n")
-    fence = "`" * max(3, 1 + max((len(r) for r in re.findall(r"`+", body)), default=0))
+    fence = "`" * max(3, _longest_backticks(body) + 1)
     return f"{fence}{info}\n{body}\n{fence}"
 
 
