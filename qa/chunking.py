@@ -111,16 +111,14 @@ def is_rst(text: str) -> bool:
     return _RST_SIGN.search(text) is not None
 
 
-def first_heading(text: str) -> str | None:
-    """The first heading of a Markdown or reStructuredText body, if it has one before its first block."""
+def first_title(text: str) -> str | None:
+    """What a Markdown or reStructuredText body opens with: the heading its first block stands under, else that
+    block's first line (not its markup's: ':orphan:', '.. image:: logo.svg'); None when it has no block."""
     blocks = _blocks(text)
-    return blocks[0][0][0] if blocks and blocks[0][0] else None
-
-
-def first_line(text: str) -> str | None:
-    """The first line of a body's first block (not of its markup: ':orphan:', '.. image:: logo.svg')."""
-    blocks = _blocks(text)
-    return text[blocks[0][1].start :].split("\n", 1)[0] if blocks else None
+    if not blocks:
+        return None
+    section, block = blocks[0]
+    return section[0] if section else text[block.start :].split("\n", 1)[0]
 
 
 def _indent(line: str) -> int:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from qa.chunking import first_heading, first_line
+from qa.chunking import first_title
 from qa.display import clean_heading
 from qa.errors import CorpusError
 
@@ -141,7 +141,7 @@ def parse_document(doc_id: str, raw: str, warn: Callable[[str], None] | None = N
         raise ValueError("subjects must be a list")
     title = _opt_str(meta, "title")
     if title is None:  # the first heading (a Markdown or reStructuredText title), else the first line
-        first = first_heading(body) or first_line(body) or next(line for line in body.splitlines() if line.strip())
+        first = first_title(body) or next(line for line in body.splitlines() if line.strip())
         title = clean_heading(first.strip().lstrip("#").strip()) or first.strip()
     return Document(
         doc_id=doc_id,
