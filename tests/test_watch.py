@@ -140,6 +140,9 @@ def test_cli_watch_rebuilds_and_stops_cleanly_on_ctrl_c(tmp_path: Path, corpus: 
         [str(QA), "--corpus-dir", str(corpus), "--index-dir", str(index), "index", "watch", "--interval", "0.1",
          "--quiet", "0.3"],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # Ctrl-C as a terminal sends it, whatever started the tests: a shell's background job ignores SIGINT,
+        # and its children inherit that (the watcher then never stops).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     lines: queue.Queue[str] = queue.Queue()
 
