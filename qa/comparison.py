@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from qa.aspects import Aspect, aspect_stems, generic, row_cells, stem
+from qa.aspects import Aspect, aspect_stems, generic, stem
 from qa.cues import AMOUNT_WORDS, WANTS_NUMBER, alternatives, asks_quantity, counted, is_yes_no, negative
 from qa.query import Query
 from qa.retrieval import Candidate
@@ -294,8 +294,7 @@ def _said_of(
 
     text = span_text(snap, u, span)
     if snap.unit_cells[u]:
-        label, _ = row_cells(snap.version.unit_contexts[u], snap.unit_text[u])
-        return [text] if any(len(w) >= 4 and speaks(w) for w in words(label + " " + text)) else []
+        return [text] if any(len(w) >= 4 and speaks(w) for w in words(snap.row_label(u) + " " + text)) else []
     found = snap.catalog.find(text)
     item = snap.version.unit_kinds[u] == "item" and not found
     # A short phrase set before the subject ("For authentication, FastAPI has ...") is said of it too.
@@ -346,7 +345,7 @@ def _yes_and_no(
         if clauses:
             text = span_text(snap, u, span)
             if snap.unit_cells[u]:  # a cell says what its row label names
-                text = row_cells(snap.version.unit_contexts[u], snap.unit_text[u])[0] + " " + text
+                text = snap.row_label(u) + " " + text
             toks = set(words(text))
             stems = {stem(w) for w in toks}
             held = frozenset(x for x in asked if x in stems or (len(x) >= 4 and toks & snap.words_around(x)))

@@ -20,7 +20,7 @@ from qa.answer import (
     Section,
     text_fragment_link,
 )
-from qa.aspects import Aspect, row_cells
+from qa.aspects import Aspect
 from qa.chunking import is_rst
 from qa.comparison import SHORT_WORDS, Disagreement, Statement, question_stems, short_clause, short_value, span_text
 from qa.cues import BACK_REFERENCE, SHORT_UNIT_WORDS
@@ -294,8 +294,7 @@ def _claim_text(snap: Snapshot, unit: int, span: tuple[int, int], *, label: bool
     """The verbatim words of a claim: a table cell (after its row label) or the whole unit."""
     text = span_text(snap, unit, span)
     if snap.unit_cells[unit] and label:
-        row_label, _ = row_cells(snap.version.unit_contexts[unit], snap.unit_text[unit])
-        return f"{row_label}: {text}"
+        return f"{snap.row_label(unit)}: {text}"
     return text
 
 
@@ -304,8 +303,7 @@ def _claim_display(snap: Snapshot, unit: int, span: tuple[int, int], *, label: b
     resolve = _resolver(snap, unit)
     text = display(span_text(snap, unit, span), resolve) or escape_markers(" ".join(span_text(snap, unit, span).split()))
     if snap.unit_cells[unit] and label:
-        row_label, _ = row_cells(snap.version.unit_contexts[unit], snap.unit_text[unit])
-        return f"{inline(row_label, resolve)}: {text}"
+        return f"{inline(snap.row_label(unit), resolve)}: {text}"
     return text
 
 

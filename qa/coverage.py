@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from qa.aspects import generic, held_form, row_cells, stem
+from qa.aspects import generic, held_form, stem
 from qa.cues import HOWTO, RELEASE_NUMBER, asks_quantity, counted, same_side, versioned
 from qa.facts import version_key
 from qa.query import REQUEST
@@ -496,7 +496,7 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         own = {t.group().lower() for t in tokens[i:end]}
         for other in own - {low}:
             holders = holders[snap.holding(holders, other)]
-        if not len(holders) or any(low in words(_row_label(snap, u)) for u in holders.tolist()):
+        if not len(holders) or any(low in words(snap.row_label(u)) for u in holders.tolist()):
             continue  # a table row labelled with it is about it ('| JWT | yes | no |')
         subject_words = {w for name in snap.catalog.mentioned(question) for w in words(name)}
         rest = [w for w in words(question) if w not in STOPWORDS and w not in _QUESTION_START
@@ -563,13 +563,6 @@ def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float,
     return " ".join(asked)
 
 
-def _row_label(snap: Snapshot, unit: int) -> str:
-    """A table row's label (its first cell); '' for any other unit."""
-    if snap.version.unit_kinds[unit] != "row":
-        return ""
-    return row_cells(snap.version.unit_contexts[unit], snap.unit_text[unit])[0]
-
-
 def labelled_row(snap: Snapshot, query: Query, unit: int) -> bool:
     """Whether ``unit`` (the first claim) is a table row labelled with every word the question asks that the
     corpus writes, with a cell for each subject it names: the corpus's own answer, however few its words
@@ -580,7 +573,7 @@ def labelled_row(snap: Snapshot, query: Query, unit: int) -> bool:
         return False
     asked = {stem(w) for w in query.aspect_terms
              if not generic(w) and w not in snap.subject_words and snap.units_with(w) is not None}
-    return bool(asked) and asked <= {stem(w) for w in words(_row_label(snap, unit))}
+    return bool(asked) and asked <= {stem(w) for w in words(snap.row_label(unit))}
 
 
 def unversioned(snap: Snapshot, query: Query) -> str | None:

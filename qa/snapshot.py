@@ -440,8 +440,7 @@ class Snapshot:
         if self.version.unit_kinds[unit] == "code":
             return ()  # values in code are examples, not claims
         if cells := self.unit_cells[unit]:
-            label, _ = row_cells(self.version.unit_contexts[unit], text)
-            return tuple(unit_facts(text, start, self.catalog, None, cells, label))
+            return tuple(unit_facts(text, start, self.catalog, None, cells, self.row_label(unit)))
         section = self.section_subjects[ci]
         default = next(iter(section)) if len(section) == 1 else None
         return tuple(unit_facts(text, start, self.catalog, default))
@@ -450,6 +449,12 @@ class Snapshot:
         """The units (ascending) whose words include ``term`` or, for 4+ letters, its stem (which covers
         the word itself: a unit holding the word holds its stem); None when there are none."""
         return self._stem_units.get(stem(term)) if len(term) >= 4 else self._word_units.get(term)
+
+    def row_label(self, unit: int) -> str:
+        """A table row's label (its first cell, read against its header row); '' for any other unit."""
+        if self.version.unit_kinds[unit] != "row":
+            return ""
+        return row_cells(self.version.unit_contexts[unit], self.unit_text[unit])[0]
 
     def holds(self, unit: int, term: str) -> bool:
         """Whether one unit holds ``term`` (as :meth:`units_with` counts): one set look-up, where
