@@ -207,7 +207,7 @@ def _blocks(text: str) -> list[tuple[tuple[str, ...], _Block]]:
             directive = _DIRECTIVE.match(explicit.group(2) or "")
             name = directive.group(1).lower().rpartition(":")[2] if directive else ""
             end = body_end(i, _indent(line))
-            if name in CODE_DIRECTIVES:
+            if name in CODE_DIRECTIVES and end > i + 1:  # an empty one ('.. code-block::' alone) is markup
                 out.append((tuple(title for _, title in path), _Block("code", s + _indent(line), spans[end - 1][1])))
             elif directive and name not in MARKUP_DIRECTIVES:
                 # The directive line and its options are markup; its body ('.. note::', '.. tab-item::') is read

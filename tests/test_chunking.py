@@ -371,6 +371,12 @@ def test_restructuredtext_titles_directives_and_literal_blocks(embedder: OnnxEmb
     assert len(code) == 2
 
 
+def test_an_empty_restructuredtext_code_block_is_no_unit(embedder: OnnxEmbedder) -> None:
+    text = "Title\n=====\n\nIt runs.\n\n.. code-block:: python\n"
+    units = [text[u.start : u.end] for c in chunk_document(Document("e", "T", text), embedder.count_tokens) for u in c.units]
+    assert units == ["It runs."]
+
+
 def test_markdown_setext_titles_and_thematic_breaks(embedder: OnnxEmbedder) -> None:
     text = "Setup\n=====\n\nInstall it.\n\n---\n\nMore text.\n\nUsage\n-----\n\n```\ncode\n```\n\n~~~\nmore code\n~~~\n"
     doc = Document("md", "T", text)
