@@ -33,6 +33,15 @@ _LIST = re.compile(r"^(\s*)([-*+•]|\d{1,3}[.)]|#[.)])\s+")
 # '!!! note "Title"', '??? info') or that includes a file when the site is built ('{* ../src/app.py hl[6] *}',
 # '{% include "x.md" %}', '--8<-- "x.md"'): markup, not words. No unit of evidence; dropped from display text.
 MARKUP_LINE = re.compile(r"^[ \t]*(?:(?:/{3}|[!?]{3}\+?)(?:[ \t].*)?|\{([*%]).*\1\}|-{2}8<-{2}.*)$")
+# An HTML tag (or comment) of a real element: markup to drop. Any other '<...>' is text ('<feature Y>').
+_HTML_ELEMENTS = (
+    r"a|abbr|b|bdi|bdo|big|blockquote|br|button|center|cite|code|col|dd|del|details|dfn|div|dl|dt|em|"
+    r"figcaption|figure|font|h[1-6]|hr|i|iframe|img|input|ins|kbd|label|li|mark|ol|p|picture|pre|q|s|samp|script|"
+    r"small|source|span|strike|strong|style|sub|summary|sup|svg|table|tbody|td|th|thead|time|tr|tt|u|ul|var|video|"
+    r"wbr")
+HTML_TAG = re.compile(rf"<(?:!--|/?(?:{_HTML_ELEMENTS})\b)", re.I)
+# A line of such tags and nothing else (a badge, '<p align="center">'): no words of the page.
+_TAGS_ONLY = re.compile(rf"^\s*(?:(?:<!--.*?-->|</?(?:{_HTML_ELEMENTS})\b[^<>]*>)\s*)+$", re.I)
 # A title's adornment: one punctuation character, three times or more ('=====', '~~~~', '-----').
 _ADORNMENT = re.compile(r"^([!-/:-@\[-`{-~])\1{2,}[ \t]*$")
 # An explicit markup line of reStructuredText: a directive ('.. note::'), a comment, a target ('.. _intro:').
@@ -168,7 +177,7 @@ def _blocks(text: str) -> list[tuple[tuple[str, ...], _Block]]:
         return last + 1
 
     def kind_of(line: str) -> str:
-        if not line.strip() or MARKUP_LINE.match(line):
+        if not line.strip() or MARKUP_LINE.match(line) or _TAGS_ONLY.match(line):
             return "blank"
         if _FENCE.match(line) and not rst:
             return "code"
@@ -272,6 +281,13 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _opens_sentence(text: str) -> bool:
+    """Whether ``text`` opens as a sentence does: its first letter or digit, past opening quotes, brackets and
+    marks, is a capital letter."""
+    first = next((c for c in text[:40] if c.isalnum()), "")
+    return first.isupper()
+
+
 def sentence_spans(text: str, start: int, end: int, *, lines: bool = True) -> list[tuple[int, int]]:
     """Sentence boundaries inside ``text[start:end]``; a line break ends a sentence after
     terminal punctuation or a short, title-like line (so hard-wrapped prose stays whole)."""
@@ -286,8 +302,11 @@ def sentence_spans(text: str, start: int, end: int, *, lines: bool = True) -> li
     while (nl := segment.find("\n", pos)) >= 0:
         prev = segment[segment.rfind("\n", 0, nl) + 1 : nl].rstrip()
         # (A short line that ends a sentence inside, 'the library you use. Litestar internally uses', is wrapped
-        # prose, not a title.)
-        if prev and (prev[-1] in ".!?:;" or (len(prev.split()) <= 8 and not _SENT_END.search(prev))):
+        # prose, not a title; so is one that leaves a code span or link open, 'Quart supports streaming `Server
+        # Sent Events' before '<https://...>`_', or that the next line goes on from, 'only support Python' before
+        # '3.11 or greater.')
+        if prev and (prev[-1] in ".!?:;" or (len(prev.split()) <= 8 and not _SENT_END.search(prev)
+                                             and prev.count("`") % 2 == 0 and _opens_sentence(segment[nl + 1 :]))):
             cuts.append(start + nl + 1)
         pos = nl + 1
     cuts = sorted(set(cuts)) + [end]

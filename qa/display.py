@@ -33,7 +33,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from qa.aspects import row_cells
-from qa.chunking import MARKUP_LINE, OPTION_LINE
+from qa.chunking import HTML_TAG, MARKUP_LINE, OPTION_LINE
 
 # A link's target: given the href as written, the absolute http(s) url it opens, or None (text only).
 Resolver = Callable[[str], str | None]
@@ -48,12 +48,6 @@ _FENCES = re.compile(r"(?m)^[ \t]*(`{3,}|~{3,})[^\n]*$")
 _DISPLAY_TOKEN = re.compile(r"(`+)(.+?)\1|\[([^\]\n]+)\]\((https?://[^)\s]+)\)|\\\[(\d+)\]|\[(\d+)\]")
 # A bracket of corpus text that would read as a citation marker: escaped in display text.
 _MARKER_LIKE = re.compile(r"\[(?=\d+\])")
-# An HTML tag (or comment) of a real element: markup to drop. Any other '<...>' is text ('<feature Y>').
-_HTML_TAG = re.compile(
-    r"<(?:!--|/?(?:a|abbr|b|bdi|bdo|big|blockquote|br|button|center|cite|code|col|dd|del|details|dfn|div|dl|dt|em|"
-    r"figcaption|figure|font|h[1-6]|hr|i|iframe|img|input|ins|kbd|label|li|mark|ol|p|picture|pre|q|s|samp|script|"
-    r"small|source|span|strike|strong|style|sub|summary|sup|svg|table|tbody|td|th|thead|time|tr|tt|u|ul|var|video|"
-    r"wbr)\b)", re.I)
 # A figure a scraped page glued to the word after it ('68300Winner', a badge beside a table cell).
 _GLUED_FIGURE = re.compile(r"(?<=\d{3})(?=[A-Z][a-z]{2,}\b)")
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt", ".rst")
@@ -135,7 +129,7 @@ def _render(tokens: Sequence[Token], resolve: Resolver | None, *, links: bool) -
             text = "".join(out[at:])
             if url and text.strip() and not text.strip().isdigit():  # "[1](...)" would read as a citation
                 out[at:] = [f"[{text}]({url})"]
-        elif kind == "html_inline" and not _HTML_TAG.match(tok.content):
+        elif kind == "html_inline" and not HTML_TAG.match(tok.content):
             out.append(tok.content)  # '<Framework X>' in a reStructuredText FAQ's heading: words, no tag
         # HTML tags, emphasis and strong marks: dropped, their text stays.
     return "".join(out)

@@ -186,6 +186,12 @@ def test_sentences_are_units_and_abbreviations_do_not_split(article: Document, c
          "Litestar uses\n`msgspec`, and ships with more.",
          ["Litestar supports Pydantic, but other than FastAPI it is mostly agnostic about\nthe library you use.",
           "Litestar uses\n`msgspec`, and ships with more."]),
+        # nor does a short line leaving a code span or a link open (a reStructuredText link wrapped in two), or
+        # one the next line goes on from
+        ("Quart supports streaming `Server Sent Events\n<https://example.org/sse>`_, which is one way.\nNext.",
+         ["Quart supports streaming `Server Sent Events\n<https://example.org/sse>`_, which is one way.", "Next."]),
+        ("Releases from 3.0 on only support Python\n3.11 or greater.\nSee the notes\nfor what changed.",
+         ["Releases from 3.0 on only support Python\n3.11 or greater.", "See the notes\nfor what changed."]),
     ],
 )
 def test_sentence_spans(text: str, expected: list[str]) -> None:
