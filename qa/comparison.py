@@ -185,10 +185,10 @@ def conflicts(
         if subject in covered or not on_aspect:
             continue
         # A unit naming the subject anywhere may say something of it: _said_of reads which clause does.
-        claims = [(u, span, snap.unit_doc[u]) for u in on_aspect
+        claims = [(u, span, snap.unit_source[u]) for u in on_aspect
                   if (span := subject_span(snap, u, subject) or _whole(snap, u, subject)) is not None
                   and len(span_text(snap, u, span).split()) <= 60]
-        if len({d for _, _, d in claims}) < 2:
+        if len({source for _, _, source in claims}) < 2:
             continue
         picked: list[Statement] = []
         words_of: Sequence[str] = alts
@@ -340,7 +340,7 @@ def _yes_and_no(
     (``asked``) count, and a yes and a no must share one: "Flask lacks automatic documentation" and "Flask is
     highly documented" are not about the same thing."""
     said: list[tuple[frozenset[str], int, tuple[int, int], int, bool]] = []
-    for u, span, doc in claims:
+    for u, span, source in claims:
         clauses = _said_of(snap, u, span, subject, focus, forms)
         if clauses:
             text = span_text(snap, u, span)
@@ -353,19 +353,19 @@ def _yes_and_no(
             no = negative(clauses[0])
             if no and _denies_a_kind(clauses[0], focus, forms, asked):
                 continue
-            said.append((held, u, span, doc, no))
+            said.append((held, u, span, source, no))
     most = max((len(held) for held, *_ in said), default=0)
     pos: dict[int, tuple[frozenset[str], Statement]] = {}
     neg: dict[int, tuple[frozenset[str], Statement]] = {}
-    for held, u, span, doc, no in said:
+    for held, u, span, source, no in said:
         if len(held) == most:
-            (neg if no else pos).setdefault(doc, (held, Statement(u, span)))
+            (neg if no else pos).setdefault(source, (held, Statement(u, span)))
     if set(pos) | set(neg) == set(pos) & set(neg):  # every source says both
         return []
     # A yes and a no that share a word of the question: "Flask lacks automatic documentation" is no "no" to
     # "Flask returns JSON" for "Does Flask return JSON automatically?".
-    for first_doc, (held, first) in pos.items():
-        nos = [s for d, (h, s) in neg.items() if d != first_doc and h & held]
+    for first_source, (held, first) in pos.items():
+        nos = [s for d, (h, s) in neg.items() if d != first_source and h & held]
         if nos:
             return [first, *nos]
     return []
@@ -395,7 +395,7 @@ def _sides(
     and source the best claim, preferring the alternative's own word ("Complex framework") over a relative
     ("introduces complexity"), never a clause that denies it ("does not give you ... an ASGI framework")."""
     sides: list[dict[int, tuple[bool, int, tuple[int, int]]]] = [{}, {}]
-    for u, span, doc in claims:
+    for u, span, source in claims:
         toks = set(words(span_text(snap, u, span)))
         hits = []
         for i, alt in enumerate(alts):
@@ -404,19 +404,19 @@ def _sides(
                 hits.append(i)
         if len(hits) == 1:
             exact = alts[hits[0]] in toks
-            held = sides[hits[0]].get(doc)
+            held = sides[hits[0]].get(source)
             if held is None or (exact and not held[0]):
-                sides[hits[0]][doc] = (exact, u, span)
+                sides[hits[0]][source] = (exact, u, span)
     pairs = [
-        ((not e0) + (not e1), r0 + r1, d0, d1)
-        for r0, (d0, (e0, _, _)) in enumerate(sides[0].items())
-        for r1, (d1, (e1, _, _)) in enumerate(sides[1].items())
-        if d0 != d1
+        ((not e0) + (not e1), r0 + r1, s0, s1)
+        for r0, (s0, (e0, _, _)) in enumerate(sides[0].items())
+        for r1, (s1, (e1, _, _)) in enumerate(sides[1].items())
+        if s0 != s1
     ]
     if not pairs:
         return []
-    _, _, d0, d1 = min(pairs)
-    return [Statement(*sides[0][d0][1:]), Statement(*sides[1][d1][1:])]
+    _, _, s0, s1 = min(pairs)
+    return [Statement(*sides[0][s0][1:]), Statement(*sides[1][s1][1:])]
 
 
 _DENIED = re.compile(r"\b(?:no|not|never|none|without|lacks?|cannot|can't|doesn't|don't|isn't|aren't|won't)\b", re.I)

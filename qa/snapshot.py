@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Hashable
 from functools import cached_property
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import numpy as np
 from numpy.typing import NDArray
@@ -157,6 +158,11 @@ class Snapshot:
         dates = sorted({d.published for d in docs.values() if d.published})
         rank = {p: (i + 1) / len(dates) for i, p in enumerate(dates)}
         self.freshness = [rank.get(docs[d].published or "", 0.0) for d in self.doc_order]
+        # Per unit, the source it comes from, as a disagreement counts them: its document's publisher, else its
+        # url's host, else the document. Two pages of one project's documentation are one source.
+        sources: dict[str, int] = {}
+        of_doc = [sources.setdefault(_source_key(docs[d]), len(sources)) for d in self.doc_order]
+        self.unit_source = [of_doc[d] for d in self.unit_doc]
         self.chunk_subjects: list[frozenset[str]] = []
         self.section_subjects: list[frozenset[str]] = []
         # Per chunk, whether its deepest heading (else its document's title) asks a question: an FAQ entry,
@@ -177,7 +183,7 @@ class Snapshot:
             for u in range(chunk.unit_lo, chunk.unit_hi):
                 subs |= self.unit_subjects[u]
             self.chunk_subjects.append(frozenset(subs))
-            self.section_subjects.append(self._heading_subjects(chunk.section))
+            self.section_subjects.append(self._heading_subjects(chunk.section, docs[chunk.doc_id].subjects))
         # Per unit, the part that speaks about each subject: asked per question of hundreds of units.
         self.unit_spans = [self._spans(u) for u in range(len(version.units))]
         # What units state as values of aspects (qa.facts), and per (subject, aspect key) the units that state
@@ -194,11 +200,11 @@ class Snapshot:
         # order), when two sources' values differ. Question-independent, so read here once.
         self.differing: list[list[tuple[int, Fact]]] = []
         for stated in facts.values():
-            per_doc: dict[int, tuple[int, Fact]] = {}
+            per_source: dict[int, tuple[int, Fact]] = {}
             for u, fact in stated:
-                per_doc.setdefault(self.unit_doc[u], (u, fact))
-            if len(per_doc) >= 2 and differ([f for _u, f in per_doc.values()]):
-                self.differing.append(list(per_doc.values()))
+                per_source.setdefault(self.unit_source[u], (u, fact))
+            if len(per_source) >= 2 and differ([f for _u, f in per_source.values()]):
+                self.differing.append(list(per_source.values()))
         # Their aspects, each written out as the corpus writes it (its longest wording: 'Performance (requests
         # per second)'), for matching a question's meaning to them ("How fast is ...?"): vectors set by the
         # engine, which holds the model (:meth:`embed_wordings`).
@@ -326,13 +332,14 @@ class Snapshot:
         subjects = [(a, b) for _, a, b in self.catalog.find(text)]
         return any(not any(a <= at < b for a, b in subjects) for at in names)
 
-    def _heading_subjects(self, section: tuple[str, ...]) -> frozenset[str]:
+    def _heading_subjects(self, section: tuple[str, ...], of_document: tuple[str, ...]) -> frozenset[str]:
         """The subjects a section is about: those its deepest heading naming any names ("Unique to Fastapi"
-        under "Fastapi vs Flask" is about FastAPI alone)."""
+        under "Fastapi vs Flask" is about FastAPI alone), else the one subject its document's front matter
+        names (a project's own page, "Python version support" in Quart's documentation)."""
         for heading in reversed(section):
             if named := self.catalog.mentioned(heading):
                 return frozenset(named)
-        return frozenset()
+        return frozenset(of_document) if len(of_document) == 1 else frozenset()
 
     def _spans(self, unit: int) -> dict[str, tuple[int, int]]:
         """Subject -> the part of ``unit`` that speaks about it: a table row's cells, else the whole unit
@@ -491,3 +498,12 @@ class Snapshot:
 
     def idf_of(self, term: str) -> float:
         return self.idf.get(term, self.max_idf)
+
+
+def _source_key(doc: Document) -> str:
+    """What identifies a document's source (see ``Snapshot.unit_source``)."""
+    if doc.publisher and doc.publisher.strip():
+        return "publisher:" + doc.publisher.strip().casefold()
+    if doc.url and (host := urlsplit(doc.url).hostname):
+        return "host:" + host.removeprefix("www.")
+    return "doc:" + doc.doc_id

@@ -6,6 +6,7 @@ subjects)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +15,7 @@ from qa.build import build_index
 from qa.documents import Document, load_corpus
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
-from tests.conftest import make_settings
+from tests.conftest import engine_over, make_settings
 from tests.contract import NUMBER, check_contract
 
 
@@ -229,3 +230,33 @@ def test_other_subjects_comparison_in_other_words_is_that_row(kv_engine: Engine)
         assert answer.comparison is not None, answer.answer
         assert [r.aspect for r in answer.comparison.rows] == [aspect], answer.answer
         assert "no source in the corpus says" not in answer.answer, answer.answer
+
+
+# A project's own documentation, page by page: each page is about the one subject its front matter names, and
+# its pages are one source; a review from another publisher is another.
+IBEX_DOCS = {
+    "install.md": "---\npublisher: Ibex docs\nsubjects: [Ibex KV]\n---\n# Python version support\n\n"
+                  "Releases from 3.0 on only support Python\n3.11 or greater.\n",
+    "cli.md": "---\npublisher: Ibex docs\nsubjects: [Ibex KV]\n---\n# The command line\n\n"
+              "The ibex-cli tool needs Python 3.9 or newer to run the shell.\n",
+}
+IBEX_REVIEW = {
+    "review.md": "---\npublisher: Storage Weekly\npublished: 2026-01-10\nsubjects: [Ibex KV]\n---\n# Ibex KV reviewed\n\n"
+                 "We ran Ibex KV on Python 3.8 without trouble.\n",
+}
+
+
+def test_a_project_page_speaks_of_its_one_subject_and_its_pages_are_one_source(
+        tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"Python version support" names no subject: on a page whose front matter names Ibex KV alone, it is Ibex
+    KV's (the question is answered, not declined as "nothing on Python version"). Two pages of the same
+    publisher are no disagreement; a review from another publisher stating another version is."""
+    docs = engine_over(tmp_path / "docs", IBEX_DOCS, embedder)
+    answer = docs.ask("Does Ibex KV support Python 3.8?")
+    assert not answer.abstained and "3.11" in answer.answer, answer.answer
+    assert answer.conflicts == (), [(c.topic, [cl.text for cl in c.claims]) for c in answer.conflicts]
+    both = engine_over(tmp_path / "both", {**IBEX_DOCS, **IBEX_REVIEW}, embedder)
+    answer = both.ask("Does Ibex KV support Python 3.8?")
+    conflict = only_conflict(answer, "Ibex KV")
+    publishers = [answer.citations[c.citation - 1].publisher for c in conflict.claims]
+    assert sorted(publishers) == ["Ibex docs", "Storage Weekly"], publishers
