@@ -432,9 +432,13 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
     if (lead := _lead(snap, scored, query)) is not None:
         picked.append(lead)
     if comparative:
+        # A table row with a cell for two of the subjects speaks for both: it does not set the bar each subject's
+        # own best unit is held to (a strong '| Community | ... |' row leaves out "FastAPI was created in 2018,
+        # and its community is not that big").
+        own = next((s.score for s in scored if len(snap.unit_cells[s.unit].keys() & set(query.subjects)) < 2), best)
         for subject in query.subjects:
             for s in scored:
-                if s.score < floor - SUBJECT_MARGIN:
+                if s.score < min(own, best) - CLAIM_MARGIN - SUBJECT_MARGIN:
                     break
                 if unit_subject(snap, s.unit, query.subjects) == subject and diverse(s):
                     picked.append(s)

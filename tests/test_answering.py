@@ -16,6 +16,8 @@ from qa.cues import enumerates
 from qa.documents import Document, load_corpus
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
+from qa.evidence import Scored, select_claims
+from qa.query import analyse
 from tests.conftest import engine_over
 from tests.contract import MARK, NUMBER, check_contract
 
@@ -585,3 +587,21 @@ def test_tell_me_more_when_all_is_said_says_so(tmp_path: Path, embedder: OnnxEmb
     last = engine.ask("tell me more", cid)
     assert last.abstained and last.citations == ()
     assert last.answer.startswith("The corpus says nothing more on this than the answers above.")
+
+
+def test_a_row_for_both_subjects_does_not_raise_the_bar_for_each_subjects_own_claim(
+        tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """A comparison's table row with a cell for each subject may lead by far; each subject's own best sentence
+    is still held to the bar the best unit about one subject sets, not to the row's."""
+    engine = engine_over(tmp_path, {"kv.md": (
+        "---\nsubjects: [Ibex KV, Marten Store]\n---\n# Ibex KV vs Marten Store\n\n"
+        "| Aspect | Ibex KV | Marten Store |\n|---|---|---|\n| Community | Large | Small |\n\n"
+        "Ibex KV has attracted a large community over the years.\n\n"
+        "Marten Store is young, and its community is not that big.\n")}, embedder)
+    snap = engine.snapshot()
+    query = analyse("Is Marten Store's community smaller than Ibex KV's?", snap.catalog)
+    unit = {text.split()[1] if text.startswith("|") else text.split()[0]: u for u, text in enumerate(snap.unit_text)}
+    row, ibex, marten = unit["Community"], unit["Ibex"], unit["Marten"]
+    scored = [Scored(row, 12.0, 0.7, 1.0, 0.7), Scored(marten, 7.3, 0.6, 1.0, 0.6), Scored(ibex, 6.2, 0.6, 1.0, 0.6)]
+    picked = {u for claim in select_claims(snap, scored, query, max_claims=1) for u in claim.units}
+    assert {row, ibex, marten} <= picked, [snap.unit_text[u] for u in picked]
