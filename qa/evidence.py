@@ -287,14 +287,20 @@ def _misfit_kinds(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
         # a comparison: each subject's side, code included, is chosen for itself; advice is no code
         return [piece[u] or (code[u] and query.qtype == "recommendation") for u in units]
     code_misfits = query.qtype != "howto"
-    if not query.subjects:
-        return [piece[u] or (code_misfits and code[u]) for u in units]
+    other = _of_another_subject(snap, units, query)
+    return [piece[u] or (code_misfits and code[u]) or o for u, o in zip(units, other, strict=True)]
+
+
+def _of_another_subject(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
+    """Per unit, whether it is said of another subject than the one a question about one subject asks about:
+    a unit naming two subjects is said of the one it names first ("FastAPI was first released ... overtaking
+    Flask" is no answer to when Flask was)."""
+    if not query.subjects or len(query.subjects) >= 2:
+        return [False] * len(units)
     about = subject_among_all(snap)
     fits = (None, *query.subjects)
     lead = snap.unit_lead_subject
-    # a unit naming two subjects is said of the one it names first ("FastAPI was first released ... overtaking
-    # Flask" is no answer to when Flask was)
-    return [piece[u] or (code_misfits and code[u]) or about[u] not in fits or lead[u] not in fits for u in units]
+    return [about[u] not in fits or lead[u] not in fits for u in units]
 
 
 def _lead(snap: Snapshot, scored: list[Scored], query: Query) -> Scored | None:
@@ -405,6 +411,7 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
     # something (code illustrates prose).
     misfit = _misfits(snap, [s.unit for s in scored], query)
     fitting = len(misfit) - sum(misfit)
+    elsewhere = {s.unit for s, o in zip(scored, _of_another_subject(snap, [s.unit for s in scored], query), strict=True) if o}
     if fitting:
         scored = [s for s, m in zip(scored, misfit, strict=True) if not m] + [
             s for s, m in zip(scored, misfit, strict=True) if m]
@@ -447,8 +454,8 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
     for i, s in enumerate(scored):
         if len(picked) >= (limit if comparative else max_claims):
             break
-        if s.score < floor or (0 < fitting <= i and not code[s.unit]):
-            continue  # code may illustrate the claims that fit; another subject's sentence does not
+        if s.score < floor or (0 < fitting <= i and (not code[s.unit] or s.unit in elsewhere)):
+            continue  # code may illustrate the claims that fit; another subject's sentence or code does not
         if s not in picked and diverse(s):
             picked.append(s)
 

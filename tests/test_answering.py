@@ -605,3 +605,18 @@ def test_a_row_for_both_subjects_does_not_raise_the_bar_for_each_subjects_own_cl
     scored = [Scored(row, 12.0, 0.7, 1.0, 0.7), Scored(marten, 7.3, 0.6, 1.0, 0.6), Scored(ibex, 6.2, 0.6, 1.0, 0.6)]
     picked = {u for claim in select_claims(snap, scored, query, max_claims=1) for u in claim.units}
     assert {row, ibex, marten} <= picked, [snap.unit_text[u] for u in picked]
+
+
+def test_code_said_of_another_subject_illustrates_no_claim(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """A how-to about one subject may quote code beside its claims, never another subject's code (a Quart
+    example for "How do I run sync code in Starlette?")."""
+    engine = engine_over(tmp_path, {
+        "ibex.md": "---\nsubjects: [Ibex KV]\n---\n# Blocking calls\n\n"
+                   "Ibex KV runs blocking calls in a worker thread so they never stall the event loop.\n",
+        "marten.md": "---\nsubjects: [Marten Store]\n---\n# Blocking calls\n\n"
+                     "Marten Store offloads blocking calls to a pool of worker threads.\n\n"
+                     "```python\n# run blocking calls in a worker thread\nresult = await run_in_worker_thread(call)\n```\n",
+    }, embedder)
+    answer = engine.ask("How do I run blocking calls in Ibex KV?")
+    assert not answer.abstained
+    assert [c.doc_id for c in answer.citations] == ["ibex"], [c.quote for c in answer.citations]
