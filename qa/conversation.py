@@ -23,6 +23,9 @@ _PRONOUNS = re.compile(r"\b(it|its|it's|they|them|their|theirs|this one|that one
 _DEMONSTRATIVE = re.compile(r"\b(?:that|this|those|these)\b", re.I)
 _THAT = re.compile(r"\b(?:that|those)\b", re.I)  # what was just said ('this' may point at what follows)
 _PLURAL = re.compile(r"\b(?:they|them|their|theirs|both|each)\b", re.I)
+_THEY = re.compile(r"\b(?:they|them)\b", re.I)  # which may stand for things as well as for subjects
+_PLURAL_NOUN = re.compile(r"[^su']s$")  # 'websockets', 'tasks'; not 'process', 'status', 'its'
+
 _ASKED_OF = re.compile(r"^.*?\? \((.*)\?\)$")  # a resolved demonstrative follow-up: its question, in brackets
 _QUESTION = re.compile(r"^\s*(what|who|whom|whose|when|where|why|how|which|is|are|does|do|can|should|will)\b", re.I)
 _FILLER = frozenset("and but also what how about for with in the then ok okay so same ditto of".split())
@@ -174,9 +177,14 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
         return q, None
     if _PRONOUNS.search(q):
         subjects = prev.subjects
+        if len(subjects) == 1 and _THEY.search(q) and not _COMPARES.search(q) and _things(prev, catalog):
+            # "how do I test them?" after "Does Starlette support websockets?": 'them' is the things asked
+            # about, not the one subject ("can they fail?" after "... background tasks ..." and "what about
+            # Quart?" too; "how do they differ?" compares the subjects)
+            return f"{q.rstrip(' ?.!')}? ({_asked(prev)}?)", None
         if len(subjects) == 1 and _PLURAL.search(q):
             # "how do they differ?" after "Does Flask support websockets?" and "and FastAPI?": both of them
-            subjects = tuple(dict.fromkeys(s for turn in history[-2:] for s in turn.subjects))
+            subjects = tuple(reversed(_conversation_subjects(history, catalog)))  # in the order they came
         return _replace_pronouns(q, subjects), prev.qtype
     aspect = _LEAD.sub("", q).strip().rstrip("?.! ")
     if _PREP_ASPECT.match(aspect):
@@ -229,6 +237,14 @@ _PERSONAL = re.compile(r"\b(he|she|him|his|hers|her)\b(?=(\s+[a-z]\w*)?)", re.I)
 _THING = re.compile(r"\b(?:it|its)\b", re.I)  # a thing, not a person nor the pair ('they', 'both')
 # A person's name in an answer: two capitalised words or more ('Armin Ronacher', 'Sebastián Ramírez').
 _PERSON_NAME = re.compile(r"\b[A-Z][a-zß-öø-ÿ]+(?:\s+[A-Z][a-zß-öø-ÿ]+)+\b")
+
+
+def _things(prev: Turn, catalog: SubjectCatalog) -> list[str]:
+    """The plural nouns of what the previous turn asked, past its subjects' names ('websockets', 'tasks')."""
+    asked = _asked(prev)
+    for _name, s, e in reversed(catalog.find(asked)):
+        asked = asked[:s] + " " + asked[e:]
+    return [w for w in content_words(asked) if len(w) >= 4 and _PLURAL_NOUN.search(w)]
 
 
 def _asked(prev: Turn) -> str:

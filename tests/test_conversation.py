@@ -478,3 +478,19 @@ def test_that_with_another_subject_is_what_was_asked(web: SubjectCatalog) -> Non
     # of the same subject, or with 'this' (which may point at what follows), the question is left as it is
     assert resolve("how is that done in Flask?", history, web)[0] == "how is that done in Flask?"
     assert resolve("What is this FastAPI thing?", history, web)[0] == "What is this FastAPI thing?"
+
+
+def test_they_may_be_the_things_asked_about(web: SubjectCatalog) -> None:
+    """'they'/'them' after a question about one subject and some things (a plural noun) stand for the things:
+    the previous question comes along, as for 'that'. 'it' is still the subject, and 'they' compares the
+    subjects when the question compares."""
+    asked = [turn("Does Flask support websockets?", web)]
+    assert resolve("how do I test them?", asked, web)[0] == "how do I test them? (Does Flask support websockets?)"
+    assert resolve("is it native?", asked, web)[0] == "is Flask native?"
+    history = [turn("How do background tasks work in Flask?", web),
+               turn("what about FastAPI?", web, "How do background tasks work in FastAPI?")]
+    assert resolve("can they fail?", history, web)[0] == "can they fail? (How do background tasks work in FastAPI?)"
+    history.append(turn("can they fail?", web, "can they fail? (How do background tasks work in FastAPI?)"))
+    assert resolve("how do they differ?", history, web)[0] == "how do Flask and FastAPI differ?"
+    # no things asked about: of a corpus comparing two, both
+    assert resolve("are they mature?", [turn("Is Flask fast?", web)], web)[0] == "are FastAPI and Flask mature?"
