@@ -24,8 +24,10 @@ from qa.cues import (
     purpose_term,
     says_maker,
     states_purpose,
+    versioned,
     wants_list,
 )
+from qa.facts import version_key
 from qa.query import Query
 from qa.ranker import FEATURES, QUESTION_FEATURES, question_features, shipped_models, unit_features
 from qa.retrieval import RERANK_CHUNKS, Candidate, Fusion, rerank_features, shipped_fusion, tuples
@@ -335,6 +337,12 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query) -> Scored | None:
             (s for s in prose() if defines(snap.unit_text[s.unit], term)), None)
     if WANTS_MAKER.search(query.text):
         return next((s for s in prose() if says_maker(snap.unit_text[s.unit], query.text)), None)
+    if keys := {version_key(name) for name in versioned(query.text)}:
+        # "What Python version does X need?", "Does X support Python 3.8?": the best stating a version of it for
+        # a subject asked about ("... only support Python 3.11.0 or greater", not "sync wrapped versions")
+        asked = query.subjects or tuple(snap.catalog.names)
+        return next((s for s in prose() if any(f.kind == "version" and f.key in keys and f.subject in asked
+                                               for f in snap.unit_facts[s.unit])), None)
     if wants_list(query.text):
         nearest = max(s.chunk_cos for s in scored)
         kinds = snap.version.unit_kinds

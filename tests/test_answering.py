@@ -620,3 +620,15 @@ def test_code_said_of_another_subject_illustrates_no_claim(tmp_path: Path, embed
     answer = engine.ask("How do I run blocking calls in Ibex KV?")
     assert not answer.abstained
     assert [c.doc_id for c in answer.citations] == ["ibex"], [c.quote for c in answer.citations]
+
+
+def test_a_version_question_leads_with_the_version_stated(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"What Python version does X need?" leads with the sentence stating a Python version for X, over one that
+    holds the question's words ('versions', 'needs', the name) and states none."""
+    engine = engine_over(tmp_path, {
+        "install.md": "---\nsubjects: [Ibex KV]\n---\n# Install\n\nReleases from 3.0 on only support Python 3.11 or greater.\n",
+        "config.md": "---\nsubjects: [Ibex KV]\n---\n# Config\n\n"
+                     "Ibex KV keeps older versions of every Python config file, and Ibex KV needs them to roll back.\n",
+    }, embedder)
+    answer = engine.ask("What Python version does Ibex KV need?")
+    assert not answer.abstained and "3.11" in answer.citations[0].quote, [c.quote for c in answer.citations]
