@@ -417,9 +417,10 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
     # to: a sentence about another subject of the corpus for a question about one subject (no claim at all
     # beside those that fit), a code block for a question of one subject (or none) that does not ask how to do
     # something (code illustrates prose).
-    misfit = _misfits(snap, [s.unit for s in scored], query)
+    ids = [s.unit for s in scored]
+    misfit = _misfits(snap, ids, query)
     fitting = len(misfit) - sum(misfit)
-    elsewhere = {s.unit for s, o in zip(scored, _of_another_subject(snap, [s.unit for s in scored], query), strict=True) if o}
+    elsewhere = {u for u, other in zip(ids, _of_another_subject(snap, ids, query), strict=True) if other}
     if fitting:
         scored = [s for s, m in zip(scored, misfit, strict=True) if not m] + [
             s for s, m in zip(scored, misfit, strict=True) if m]
