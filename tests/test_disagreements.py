@@ -260,3 +260,16 @@ def test_a_project_page_speaks_of_its_one_subject_and_its_pages_are_one_source(
     conflict = only_conflict(answer, "Ibex KV")
     publishers = [answer.citations[c.citation - 1].publisher for c in conflict.claims]
     assert sorted(publishers) == ["Ibex docs", "Storage Weekly"], publishers
+
+
+def test_an_aspect_weighs_as_many_sources_as_name_it_not_pages(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """Three pages of one documentation site with a 'Testing' section are one source naming it: no main aspect
+    of a comparison over two reviews that both head 'Replication'."""
+    docs = {f"guide{i}.md": f"---\npublisher: Ibex docs\nsubjects: [Ibex KV]\n---\n# Guide {i}\n\n## Testing\n\n"
+                            f"Ibex KV ships a test client for suite {i}.\n" for i in range(3)}
+    for name, publisher in (("review1.md", "Storage Weekly"), ("review2.md", "KV Monthly")):
+        docs[name] = (f"---\npublisher: {publisher}\nsubjects: [Ibex KV, Marten Store]\n---\n# Ibex KV vs Marten Store\n\n"
+                      "## Replication\n\nIbex KV replicates to followers, and Marten Store has none.\n")
+    snap = engine_over(tmp_path, docs, embedder).snapshot()
+    weights = {a.name: a.weight for a in snap.aspects}
+    assert weights["Testing"] == 1 and weights["Replication"] == 2, weights
