@@ -162,6 +162,11 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
     if subjects and prev.subjects and _THAT.search(q) and not set(subjects) <= set(prev.subjects):
         # "how is that different in FastAPI?" after "How does Flask handle validation?": 'that' is what was asked.
         return f"{q.rstrip(' ?.!')}? ({_asked(prev)}?)", None
+    if subjects and len(prev.subjects) == 1 and prev.subjects[0] not in subjects \
+            and (it_named := _name_it(q, prev.subjects[0])) is not None:
+        # "how is it different from Flask?" after "What is Quart?": 'it' where a subject stands is the one asked
+        # about before, set against the one named now (not in "does Flask support it?": a thing)
+        return it_named, prev.qtype
     if subjects or not prev.subjects:
         return q, None
     # "what about X?", a pronoun, or a bare fragment ("performance?") continues the conversation;
@@ -234,8 +239,18 @@ def _as_person(m: re.Match[str], person: str) -> str:
 # 'he', 'she', 'him', 'his', 'her' (and whether a word follows 'her', which makes it a possessive).
 _PERSONAL = re.compile(r"\b(he|she|him|his|hers|her)\b(?=(\s+[a-z]\w*)?)", re.I)
 _THING = re.compile(r"\b(?:it|its)\b", re.I)  # a thing, not a person nor the pair ('they', 'both')
+# 'it' where a question's subject stands ("is it", "how does it"), or 'its' anywhere.
+_IT_SUBJECT = re.compile(r"\b(?:is|was|does|did|do|can|could|will|would|should|has|had)\s+(it)\b|\b(its)\b", re.I)
 # A person's name in an answer: two capitalised words or more ('Armin Ronacher', 'Sebastián Ramírez').
 _PERSON_NAME = re.compile(r"\b[A-Z][a-zß-öø-ÿ]+(?:\s+[A-Z][a-zß-öø-ÿ]+)+\b")
+
+
+def _name_it(q: str, subject: str) -> str | None:
+    """``q`` with its first 'it' where a subject stands, or 'its', as ``subject`` ("Quart's"); None without."""
+    if (m := _IT_SUBJECT.search(q)) is None:
+        return None
+    at = 1 if m.group(1) else 2
+    return q[: m.start(at)] + (subject if at == 1 else f"{subject}'s") + q[m.end(at) :]
 
 
 def _things(prev: Turn, catalog: SubjectCatalog) -> list[str]:

@@ -494,3 +494,14 @@ def test_they_may_be_the_things_asked_about(web: SubjectCatalog) -> None:
     assert resolve("how do they differ?", history, web)[0] == "how do Flask and FastAPI differ?"
     # no things asked about: of a corpus comparing two, both
     assert resolve("are they mature?", [turn("Is Flask fast?", web)], web)[0] == "are FastAPI and Flask mature?"
+
+
+def test_it_set_against_a_new_subject_is_the_one_asked_about_before(web: SubjectCatalog) -> None:
+    """'it' where the subject stands, or 'its', beside a newly named subject is the previous question's one
+    subject; 'it' as an object ("does Flask support it?") is a thing, left as it is."""
+    asked = [turn("What is FastAPI?", web)]
+    assert resolve("how is it different from Flask?", asked, web)[0] == "how is FastAPI different from Flask?"
+    assert resolve("is it faster than Flask?", asked, web)[0] == "is FastAPI faster than Flask?"
+    assert resolve("is its community bigger than Flask's?", asked, web)[0] == "is FastAPI's community bigger than Flask's?"
+    assert resolve("does Flask support it?", [turn("Does FastAPI support GraphQL?", web)], web)[0] == (
+        "does Flask support it?")
