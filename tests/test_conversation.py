@@ -505,3 +505,14 @@ def test_it_set_against_a_new_subject_is_the_one_asked_about_before(web: Subject
     assert resolve("is its community bigger than Flask's?", asked, web)[0] == "is FastAPI's community bigger than Flask's?"
     assert resolve("does Flask support it?", [turn("Does FastAPI support GraphQL?", web)], web)[0] == (
         "does Flask support it?")
+
+
+def test_instead_sets_itself_against_what_was_asked(web: SubjectCatalog) -> None:
+    """"what should I use instead?" and "what are the alternatives?" carry the question they answer instead."""
+    asked = [turn("Does Flask support websockets?", web)]
+    assert resolve("what should I use instead?", asked, web)[0] == (
+        "What should I use instead, Flask or FastAPI? (Does Flask support websockets?)")
+    docs = SubjectCatalog(["Quart", "Starlette", "Hypercorn"])
+    asked = [turn("Does Quart support websockets?", docs)]
+    assert resolve("what are the alternatives?", asked, docs)[0] == (
+        "what are the alternatives? (Does Quart support websockets?)")
