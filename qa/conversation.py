@@ -93,7 +93,7 @@ MAX_HISTORY = 20
 @dataclass(frozen=True, slots=True)
 class Turn:
     question: str
-    resolved: str
+    resolved: str  # the standalone question as shown to the asker (typos fixed, real words as typed)
     subjects: tuple[str, ...]
     qtype: str
     answer: str | None = field(default=None, compare=False)  # the answer's text, as stored (None: not answered)

@@ -288,8 +288,8 @@ class Engine:
         asked before the bot was there), so that later follow-ups resolve against it."""
         q = self.check_question(question)
         snap = self.snapshot()
-        resolved, query, _shown, _said = self._understand(q, conversation_id, snap)
-        self.conversations.add(conversation_id, Turn(q, resolved, query.subjects, query.qtype), None)
+        _resolved, query, shown, _said = self._understand(q, conversation_id, snap)
+        self.conversations.add(conversation_id, Turn(q, shown, query.subjects, query.qtype), None)
 
     def _is_word(self, word: str) -> bool:
         """Whether the model's vocabulary holds ``word`` whole (or its singular): a real word, not a typo."""
@@ -314,6 +314,11 @@ class Engine:
         if correct:
             q, fixes = correct_question(q, snap.vocabulary, self._is_word)
         resolved, inherited = resolve(q, history, snap.catalog)
+        if correct and history:
+            # What a follow-up carries from earlier turns comes as they were shown, in the words typed ('deploy',
+            # which the corpus writes 'deployment'): read in the corpus's, shown as typed.
+            resolved, carried = correct_question(resolved, snap.vocabulary, self._is_word)
+            fixes += carried
         resolved = against(resolved, snap.catalog, snap.vocabulary.list_word("cons") or "cons") or resolved
         query = analyse(resolved, snap.catalog)
         if inherited and query.qtype == "fact":
@@ -389,7 +394,7 @@ class Engine:
         answer = compose(snap, query, q, evidence, params)
         t3 = time.perf_counter()
         if conversation_id:
-            self.conversations.add(conversation_id, Turn(q, resolved, query.subjects, query.qtype), answer.answer)
+            self.conversations.add(conversation_id, Turn(q, shown, query.subjects, query.qtype), answer.answer)
         timings = {
             "embed": round((t1 - t0) * 1000, 2),
             "retrieve": round((t2 - t1) * 1000, 2),

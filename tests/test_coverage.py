@@ -194,6 +194,17 @@ def test_the_question_as_understood_fixes_typos_only(engine: Engine, question: s
 
 
 @pytest.mark.slow
+def test_a_follow_up_carries_the_words_as_typed(engine: Engine) -> None:
+    """"and FastAPI?" after "How do I authenticate users in Flask?" is shown in the words typed, not in the
+    corpus's form of them ('authenticated'), and still searched in the corpus's."""
+    conversation = engine.conversations.new_id()
+    engine.ask("How do I authenticate users in Flask?", conversation)
+    answer = engine.ask("and FastAPI?", conversation)
+    assert answer.resolved_question == "How do I authenticate users in FastAPI?"
+    assert not answer.abstained, answer.answer
+
+
+@pytest.mark.slow
 def test_a_word_written_in_another_form_finds_its_passage(engine: Engine) -> None:
     """The corpus writes 'Flask-Caching (caching)' and never 'cache': the question is answered from that list."""
     answer = engine.ask("How can I cache things in Flask?")
