@@ -21,7 +21,8 @@ _LEAD = re.compile(
 )
 _PRONOUNS = re.compile(r"\b(it|its|it's|they|them|their|theirs|this one|that one|the former|the latter|each|both)\b", re.I)
 _DEMONSTRATIVE = re.compile(r"\b(?:that|this|those|these)\b", re.I)
-_INSTEAD = re.compile(r"\b(?:instead|otherwise|alternatives?)\b", re.I)  # sets itself against what was asked
+# What sets itself against, or picks from, what was just asked ("what should I use instead?", "which ones?").
+_BACK_TO_ASKED = re.compile(r"\b(?:instead|otherwise|alternatives?|ones)\b", re.I)
 _THAT = re.compile(r"\b(?:that|those)\b", re.I)  # what was just said ('this' may point at what follows)
 _PLURAL = re.compile(r"\b(?:they|them|their|theirs|both|each)\b", re.I)
 _THEY = re.compile(r"\b(?:they|them)\b", re.I)  # which may stand for things as well as for subjects
@@ -175,10 +176,10 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
     fragment = len(content_words(q)) <= 2 and not _QUESTION.match(q)
     follow_up = bool(_LEAD.match(q)) or bool(_PRONOUNS.search(q)) or fragment
     if not follow_up:
-        if _DEMONSTRATIVE.search(q) or _INSTEAD.search(q):
+        if _DEMONSTRATIVE.search(q) or _BACK_TO_ASKED.search(q):
             # "is that native?" after "Does Flask support WebSockets?": 'that' is what was asked, not a subject;
             # after another such follow-up, what that one was asked of. So is what "what should I use instead?"
-            # sets itself against.
+            # sets itself against and "which ones?" picks from.
             return f"{q.rstrip(' ?.!')}? ({_asked(prev)}?)", None
         return q, None
     if _PRONOUNS.search(q):
@@ -306,7 +307,7 @@ def _resolve_bare(q: str, history: list[Turn], catalog: SubjectCatalog) -> tuple
         # "which one is better for that?": 'that' is what was asked before, carried in brackets as for "is that
         # native?", as is what "instead" sets itself against (not "which is faster then?", which asks it of its
         # own).
-        return (f"{which} ({_asked(prev)}?)" if _DEMONSTRATIVE.search(body) or _INSTEAD.search(body) else which), None
+        return (f"{which} ({_asked(prev)}?)" if _DEMONSTRATIVE.search(body) or _BACK_TO_ASKED.search(body) else which), None
     return None
 
 

@@ -508,7 +508,8 @@ def test_it_set_against_a_new_subject_is_the_one_asked_about_before(web: Subject
 
 
 def test_instead_sets_itself_against_what_was_asked(web: SubjectCatalog) -> None:
-    """"what should I use instead?" and "what are the alternatives?" carry the question they answer instead."""
+    """"what should I use instead?" and "what are the alternatives?" carry the question they answer instead;
+    "which ones?" the question it picks from."""
     asked = [turn("Does Flask support websockets?", web)]
     assert resolve("what should I use instead?", asked, web)[0] == (
         "What should I use instead, Flask or FastAPI? (Does Flask support websockets?)")
@@ -516,3 +517,5 @@ def test_instead_sets_itself_against_what_was_asked(web: SubjectCatalog) -> None
     asked = [turn("Does Quart support websockets?", docs)]
     assert resolve("what are the alternatives?", asked, docs)[0] == (
         "what are the alternatives? (Does Quart support websockets?)")
+    asked = [turn("Does Starlette need an ASGI server?", docs)]
+    assert resolve("which ones?", asked, docs)[0] == "which ones? (Does Starlette need an ASGI server?)"
