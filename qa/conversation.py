@@ -23,6 +23,9 @@ _PRONOUNS = re.compile(r"\b(it|its|it's|they|them|their|theirs|this one|that one
 _DEMONSTRATIVE = re.compile(r"\b(?:that|this|those|these)\b", re.I)
 # What sets itself against, or picks from, what was just asked ("what should I use instead?", "which ones?").
 _BACK_TO_ASKED = re.compile(r"\b(?:instead|otherwise|alternatives?|ones)\b", re.I)
+# Like what was asked about, named nowhere else ("something similar", "an equivalent"; not "similar to Flask").
+_SIMILAR = re.compile(r"\b(?:(?:something|anything)\s+(?:similar|like\s+(?:that|this|it))|(?:an?|the)\s+(?:equivalent|counterpart))"
+                      r"\b(?!\s+(?:to|of|for)\b)", re.I)
 _THAT = re.compile(r"\b(?:that|those)\b", re.I)  # what was just said ('this' may point at what follows)
 _PLURAL = re.compile(r"\b(?:they|them|their|theirs|both|each)\b", re.I)
 _THEY = re.compile(r"\b(?:they|them)\b", re.I)  # which may stand for things as well as for subjects
@@ -169,6 +172,9 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
         # "how is it different from Flask?" after "What is Quart?": 'it' where a subject stands is the one asked
         # about before, set against the one named now (not in "does Flask support it?": a thing)
         return it_named, prev.qtype
+    if _SIMILAR.search(q):
+        # "does FastAPI have something similar?" after "What is a blueprint?": like what was asked about
+        return f"{q.rstrip(' ?.!')}? ({_asked(prev)}?)", None
     if subjects or not prev.subjects:
         return q, None
     # "what about X?", a pronoun, or a bare fragment ("performance?") continues the conversation;

@@ -519,3 +519,14 @@ def test_instead_sets_itself_against_what_was_asked(web: SubjectCatalog) -> None
         "what are the alternatives? (Does Quart support websockets?)")
     asked = [turn("Does Starlette need an ASGI server?", docs)]
     assert resolve("which ones?", asked, docs)[0] == "which ones? (Does Starlette need an ASGI server?)"
+
+
+@pytest.mark.parametrize(("first", "then", "carried"), [
+    ("What is Pydantic?", "does Flask have something similar?", "does Flask have something similar? (What is Pydantic?)"),
+    ("Does FastAPI have dependency injection?", "what's the equivalent in Flask?",
+     "what's the equivalent in Flask? (Does FastAPI have dependency injection?)"),
+    ("Does FastAPI have dependency injection?", "is there an equivalent to it in Flask?",
+     "is there an equivalent to it in Flask?"),  # says what it is the equivalent of
+])
+def test_something_similar_is_like_what_was_asked(web: SubjectCatalog, first: str, then: str, carried: str) -> None:
+    assert resolve(then, [turn(first, web)], web)[0] == carried
