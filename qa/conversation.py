@@ -309,6 +309,8 @@ def _resolve_bare(q: str, history: list[Turn], catalog: SubjectCatalog) -> tuple
         if len(subjects) < 2:
             return None
         body = m.group(1)
+        if len(prev.subjects) == 1 and _THEY.search(body) and _things(prev, catalog):
+            return None  # "which of them handle auth?" after "What extensions does Flask have?": of the things
         which = f"{body[0].upper()}{body[1:]}, {_join_or(subjects)}?"
         # "which one is better for that?": 'that' is what was asked before, carried in brackets as for "is that
         # native?", as is what "instead" sets itself against (not "which is faster then?", which asks it of its

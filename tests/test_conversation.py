@@ -492,6 +492,11 @@ def test_they_may_be_the_things_asked_about(web: SubjectCatalog) -> None:
     assert resolve("can they fail?", history, web)[0] == "can they fail? (How do background tasks work in FastAPI?)"
     history.append(turn("can they fail?", web, "can they fail? (How do background tasks work in FastAPI?)"))
     assert resolve("how do they differ?", history, web)[0] == "how do Flask and FastAPI differ?"
+    asked = [turn("What extensions does Flask have?", web)]  # "which of them" picks among the things, too
+    assert resolve("which of them handle auth?", asked, web)[0] == (
+        "which of them handle auth? (What extensions does Flask have?)")
+    assert resolve("which of them is easier?", [turn("Is FastAPI faster than Flask?", web)], web)[0] == (
+        "Which of them is easier, FastAPI or Flask?")
     # no things asked about: of a corpus comparing two, both
     assert resolve("are they mature?", [turn("Is Flask fast?", web)], web)[0] == "are FastAPI and Flask mature?"
 
