@@ -76,11 +76,11 @@ class Aspect:
     labels: tuple[str, ...] = field(default=(), compare=False)  # every heading and row label grouped in it
 
 
-def build_aspects(labels: list[tuple[str, str]], subject_words: frozenset[str]) -> list[Aspect]:
+def build_aspects(labels: list[tuple[str | None, str]], subject_words: frozenset[str]) -> list[Aspect]:
     """Group (source, label) pairs from headings and row labels into aspects: labels that share a
     distinctive word stem (one used by at most three labels) are one aspect. An aspect's weight is how
-    many sources name it; the most widely named come first."""
-    by_label: dict[str, set[str]] = defaultdict(set)
+    many sources name it (a source of None counts for none); the most widely named come first."""
+    by_label: dict[str, set[str | None]] = defaultdict(set)
     for source, label in labels:
         label = label.strip()
         if ":" in label and aspect_stems(label.split(":")[0], subject_words):
@@ -117,7 +117,7 @@ def build_aspects(labels: list[tuple[str, str]], subject_words: frozenset[str]) 
         shared = Counter(s for m in members for s in distinctive[m])
         top = max(shared.values())
         stems = frozenset(s for s, c in shared.items() if c == top) if len(members) > 1 else distinctive[members[0]]
-        aspects.append(Aspect(name, stems or distinctive[name], len(sources), tuple(sorted(members))))
+        aspects.append(Aspect(name, stems or distinctive[name], len(sources - {None}), tuple(sorted(members))))
     aspects.sort(key=lambda a: (-a.weight, a.name))
     return aspects
 

@@ -109,7 +109,7 @@ def comparison_rows(
     if not asked and qstems and embed is not None and snap.aspect_vecs is not None:
         meant = snap.meant_aspect(embed(" ".join(t for t in query.aspect_terms if not generic(t))))
         asked = [meant] if meant is not None else []
-    aspects = asked or [a for a in snap.aspects if a.weight >= 2] or snap.aspects[:MAX_ROWS]
+    aspects = asked or [a for a in snap.aspects if a.weight >= 2] or [a for a in snap.aspects if a.weight][:MAX_ROWS]
     rows: dict[Aspect, dict[str, list[Statement]]] = {}
     used: set[int] = set()
     for aspect in aspects:

@@ -120,11 +120,13 @@ class Snapshot:
         self.max_idf = math.log(1 + n)
         # Words of subject names: never aspects ("FastAPI" is what is compared, not what about it).
         self.subject_words = subject_words = frozenset(w for name in self.catalog.names for w in content_words(name))
-        # Aspects: the corpus's own headings and table-row labels, weighed by how many sources name them (the
-        # pages of one documentation site, one publisher, are one source: see unit_source).
-        labels: list[tuple[str, str]] = []
+        # Aspects: the corpus's own headings and table-row labels, weighed by how many sources that compare name
+        # them (the pages of one documentation site, one publisher, are one source: see unit_source; a page
+        # about one subject compares nothing: its "Testing" is a topic of its own, no aspect to lay others by).
+        labels: list[tuple[str | None, str]] = []
+        label_source = {d: None if len(doc.subjects) == 1 else _source_key(doc) for d, doc in docs.items()}
         for chunk in version.chunks:
-            labels.extend((_source_key(docs[chunk.doc_id]), head) for head in chunk.section)
+            labels.extend((label_source[chunk.doc_id], head) for head in chunk.section)
         # Per unit: the aspect stems it speaks to (its words, its section, its row label) and, for table
         # rows, the span of each subject's cell.
         self.unit_stems: list[frozenset[str]] = []
@@ -136,7 +138,7 @@ class Snapshot:
             if version.unit_kinds[u] == "row":
                 # A table row speaks to its own label, not to the section the table sits in.
                 label, by_head = row_cells(version.unit_contexts[u], self.unit_text[u])
-                labels.append((_source_key(docs[chunk.doc_id]), label))
+                labels.append((label_source[chunk.doc_id], label))
                 for head, (a, b) in by_head.items():
                     for name in self.catalog.mentioned(head):
                         cells[name] = (int(start) + a, int(start) + b)

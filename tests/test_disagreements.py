@@ -262,14 +262,19 @@ def test_a_project_page_speaks_of_its_one_subject_and_its_pages_are_one_source(
     assert sorted(publishers) == ["Ibex docs", "Storage Weekly"], publishers
 
 
-def test_an_aspect_weighs_as_many_sources_as_name_it_not_pages(tmp_path: Path, embedder: OnnxEmbedder) -> None:
-    """Three pages of one documentation site with a 'Testing' section are one source naming it: no main aspect
-    of a comparison over two reviews that both head 'Replication'."""
-    docs = {f"guide{i}.md": f"---\npublisher: Ibex docs\nsubjects: [Ibex KV]\n---\n# Guide {i}\n\n## Testing\n\n"
-                            f"Ibex KV ships a test client for suite {i}.\n" for i in range(3)}
+def test_an_aspect_weighs_as_many_comparing_sources_as_name_it(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """Pages of two projects' documentation, each about its one subject, with 'Testing' sections, compare
+    nothing: 'Testing' is no aspect to lay a comparison by. Two reviews of both with a 'Replication' row are two
+    sources naming it, however many pages a site has."""
+    docs = {f"{slug}{i}.md": f"---\npublisher: {name} docs\nsubjects: [{name}]\n---\n# Guide {i}\n\n## Testing\n\n"
+                             f"{name} ships a test client for suite {i}.\n"
+            for slug, name in (("ibex", "Ibex KV"), ("marten", "Marten Store")) for i in range(3)}
     for name, publisher in (("review1.md", "Storage Weekly"), ("review2.md", "KV Monthly")):
         docs[name] = (f"---\npublisher: {publisher}\nsubjects: [Ibex KV, Marten Store]\n---\n# Ibex KV vs Marten Store\n\n"
-                      "## Replication\n\nIbex KV replicates to followers, and Marten Store has none.\n")
-    snap = engine_over(tmp_path, docs, embedder).snapshot()
-    weights = {a.name: a.weight for a in snap.aspects}
-    assert weights["Testing"] == 1 and weights["Replication"] == 2, weights
+                      "| Aspect | Ibex KV | Marten Store |\n|---|---|---|\n| Replication | To followers | None |\n")
+    engine = engine_over(tmp_path, docs, embedder)
+    weights = {a.name: a.weight for a in engine.snapshot().aspects}
+    assert weights["Testing"] == 0 and weights["Replication"] == 2, weights
+    answer = engine.ask("Ibex KV vs Marten Store")
+    assert answer.comparison is not None
+    assert [row.aspect for row in answer.comparison.rows] == ["Replication"]
