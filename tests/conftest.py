@@ -13,6 +13,7 @@ from qa.build import build_index
 from qa.embedding import Embedder, OnnxEmbedder, SentenceTransformerEmbedder, create_embedder
 from qa.engine import Engine
 from qa.settings import Settings
+from qa.snapshot import Snapshot
 from qa.storage import Database, close_all
 from tests.pg import PostgresServer, postgres_bindir
 from tests.slack_fake import FakeSlack, start_fake_slack
@@ -265,6 +266,11 @@ def write_readable_corpus(folder: Path, docs: dict[str, str] = READABLE_DOCS) ->
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+def unit_opening(snap: Snapshot, opening: str) -> int:
+    """The first unit whose text opens with ``opening``."""
+    return next(u for u, t in enumerate(snap.unit_text) if t.startswith(opening))
 
 
 def engine_over(folder: Path, docs: dict[str, str], embedder: Embedder) -> Engine:

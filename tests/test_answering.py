@@ -18,7 +18,7 @@ from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
 from qa.evidence import Scored, select_claims
 from qa.query import analyse
-from tests.conftest import engine_over
+from tests.conftest import engine_over, unit_opening
 from tests.contract import MARK, NUMBER, check_contract
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -600,8 +600,7 @@ def test_a_row_for_both_subjects_does_not_raise_the_bar_for_each_subjects_own_cl
         "Marten Store is young, and its community is not that big.\n")}, embedder)
     snap = engine.snapshot()
     query = analyse("Is Marten Store's community smaller than Ibex KV's?", snap.catalog)
-    unit = {text.split()[1] if text.startswith("|") else text.split()[0]: u for u, text in enumerate(snap.unit_text)}
-    row, ibex, marten = unit["Community"], unit["Ibex"], unit["Marten"]
+    row, ibex, marten = (unit_opening(snap, opening) for opening in ("| Community", "Ibex KV has", "Marten Store is"))
     scored = [Scored(row, 12.0, 0.7, 1.0, 0.7), Scored(marten, 7.3, 0.6, 1.0, 0.6), Scored(ibex, 6.2, 0.6, 1.0, 0.6)]
     picked = {u for claim in select_claims(snap, scored, query, max_claims=1) for u in claim.units}
     assert {row, ibex, marten} <= picked, [snap.unit_text[u] for u in picked]

@@ -29,8 +29,7 @@ from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
 from qa.evidence import QuestionTerms, claim_units
 from qa.query import analyse
-from qa.snapshot import Snapshot
-from tests.conftest import engine_over
+from tests.conftest import engine_over, unit_opening
 from tests.contract import check_contract
 
 CODE = '```python\ndef notify(user):\n    if user.email:\n        send_mail(user.email, "Welcome")\n    return True\n```'
@@ -402,11 +401,6 @@ def test_a_claim_quotes_the_sentence_beside_it_that_holds_more_of_the_question(t
         assert c.quote == text[c.start:c.end] and c.display == c.quote and c.context is None
     spans = sorted((c.start, c.end) for c in answer.citations)
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))  # no sentence is quoted twice
-
-
-def unit_opening(snap: Snapshot, opening: str) -> int:
-    """The first unit whose text opens with ``opening``."""
-    return next(u for u, t in enumerate(snap.unit_text) if t.startswith(opening))
 
 
 def check_display(text: str) -> bool:
