@@ -365,7 +365,7 @@ def _yes_and_no(
     # A yes and a no that share a word of the question: "Flask lacks automatic documentation" is no "no" to
     # "Flask returns JSON" for "Does Flask return JSON automatically?".
     for first_source, (held, first) in pos.items():
-        nos = [s for d, (h, s) in neg.items() if d != first_source and h & held]
+        nos = [s for other, (h, s) in neg.items() if other != first_source and h & held]
         if nos:
             return [first, *nos]
     return []

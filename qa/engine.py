@@ -314,7 +314,7 @@ class Engine:
         if correct:
             q, fixes = correct_question(q, snap.vocabulary, self._is_word)
         resolved, inherited = resolve(q, history, snap.catalog)
-        if correct and history:
+        if correct and resolved != q:
             # What a follow-up carries from earlier turns comes as they were shown, in the words typed ('deploy',
             # which the corpus writes 'deployment'): read in the corpus's, shown as typed.
             resolved, carried = correct_question(resolved, snap.vocabulary, self._is_word)
