@@ -105,8 +105,13 @@ def _web_url(url: str | None, warn: Callable[[str], None]) -> str | None:
     become a link in the chat page and in Slack, so it is dropped with a warning."""
     if url is None:
         return None
-    parts = urlsplit(url)
-    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname  # reads the brackets of an IPv6 host ('https://[abc' has none closing)
+    except ValueError as exc:
+        warn(f"url {url[:80]!r} dropped: not a valid address ({exc})")
+        return None
+    if parts.scheme.lower() in ("http", "https") and host:
         return url
     warn(f"url {url[:80]!r} dropped: only http(s) addresses become links")
     return None

@@ -259,3 +259,11 @@ def test_seed_corpus_loads_cleanly() -> None:
         assert doc.title and doc.text.strip()
         assert doc.subjects, doc.doc_id
         assert not doc.text.startswith("---")
+
+
+@pytest.mark.parametrize("url", ["https://[abc", "javascript:alert(1)", "https://"])
+def test_a_bad_url_is_dropped_with_a_warning_and_the_article_kept(url: str) -> None:
+    warnings: list[str] = []
+    doc = parse_document("a", f'---\nurl: "{url}"\n---\n# Ibex\n\nIbex KV is a store.\n', warnings.append)
+    assert doc.url is None and doc.title == "Ibex"
+    assert len(warnings) == 1 and "dropped" in warnings[0] and url[:12] in warnings[0], warnings
