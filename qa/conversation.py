@@ -12,7 +12,7 @@ from qa.cues import WANTS_MAKER, WANTS_NAME, definition_term
 from qa.query import SubjectCatalog, analyse
 from qa.storage import Database
 from qa.storage.schema import TOKENS
-from qa.text import content_words
+from qa.text import QUESTION_WORDS, content_words
 
 _LEAD = re.compile(
     r"^\s*(?:and|but|also|ok(?:ay)?|so|then)?\s*,?\s*(?:what|how)\s+about\s+|^\s*(?:and|but|also)\s+|"
@@ -196,8 +196,11 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
             # Quart?" too; "how do they differ?" compares the subjects)
             return f"{q.rstrip(' ?.!')}? ({_asked(prev)}?)", None
         if len(subjects) == 1 and _PLURAL.search(q):
-            # "how do they differ?" after "Does Flask support websockets?" and "and FastAPI?": both of them
+            # "how do they differ?" after "Does Flask support websockets?" and "and FastAPI?": both of them,
+            # on what was asked of them (not on everything)
             subjects = tuple(reversed(_conversation_subjects(history, catalog)))  # in the order they came
+            if _COMPARES.search(q) and _asked_words(prev, catalog):
+                return f"{_replace_pronouns(q, subjects).rstrip(' ?.!')}? ({_asked(prev)}?)", None
         return _replace_pronouns(q, subjects), prev.qtype
     aspect = _LEAD.sub("", q).strip().rstrip("?.! ")
     if _PREP_ASPECT.match(aspect):
@@ -262,12 +265,17 @@ def _name_it(q: str, subject: str) -> str | None:
     return q[: m.start(at)] + (subject if at == 1 else f"{subject}'s") + q[m.end(at) :]
 
 
-def _things(prev: Turn, catalog: SubjectCatalog) -> list[str]:
-    """The plural nouns of what the previous turn asked, past its subjects' names ('websockets', 'tasks')."""
+def _asked_words(prev: Turn, catalog: SubjectCatalog) -> list[str]:
+    """The content words of what the previous turn asked, past its subjects' names ('support', 'websockets')."""
     asked = _asked(prev)
     for _name, s, e in reversed(catalog.find(asked)):
         asked = asked[:s] + " " + asked[e:]
-    return [w for w in content_words(asked) if len(w) >= 4 and _PLURAL_NOUN.search(w)]
+    return [w for w in content_words(asked) if w not in QUESTION_WORDS]
+
+
+def _things(prev: Turn, catalog: SubjectCatalog) -> list[str]:
+    """The plural nouns of what the previous turn asked, past its subjects' names ('websockets', 'tasks')."""
+    return [w for w in _asked_words(prev, catalog) if len(w) >= 4 and _PLURAL_NOUN.search(w)]
 
 
 def _asked(prev: Turn) -> str:

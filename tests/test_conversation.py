@@ -467,8 +467,12 @@ def test_tell_me_more_asks_the_previous_question_again(web: SubjectCatalog, more
 
 def test_they_after_a_swap_are_both_subjects(web: SubjectCatalog) -> None:
     history = [turn("Does Flask support websockets?", web), turn("and FastAPI?", web, "Does FastAPI support websockets?")]
-    assert resolve("how do they differ?", history, web)[0] == "how do Flask and FastAPI differ?"
+    # both of them, on what was asked of them
+    assert resolve("how do they differ?", history, web)[0] == (
+        "how do Flask and FastAPI differ? (Does FastAPI support websockets?)")
     assert resolve("is it native?", history, web)[0] == "is FastAPI native?"  # 'it' is the last one asked of
+    history = [turn("What is Flask?", web), turn("and FastAPI?", web, "What is FastAPI?")]
+    assert resolve("how do they differ?", history, web)[0] == "how do Flask and FastAPI differ?"  # nothing asked
 
 
 def test_that_with_another_subject_is_what_was_asked(web: SubjectCatalog) -> None:
@@ -491,7 +495,8 @@ def test_they_may_be_the_things_asked_about(web: SubjectCatalog) -> None:
                turn("what about FastAPI?", web, "How do background tasks work in FastAPI?")]
     assert resolve("can they fail?", history, web)[0] == "can they fail? (How do background tasks work in FastAPI?)"
     history.append(turn("can they fail?", web, "can they fail? (How do background tasks work in FastAPI?)"))
-    assert resolve("how do they differ?", history, web)[0] == "how do Flask and FastAPI differ?"
+    assert resolve("how do they differ?", history, web)[0] == (
+        "how do Flask and FastAPI differ? (How do background tasks work in FastAPI?)")
     asked = [turn("What extensions does Flask have?", web)]  # "which of them" picks among the things, too
     assert resolve("which of them handle auth?", asked, web)[0] == (
         "which of them handle auth? (What extensions does Flask have?)")
