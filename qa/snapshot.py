@@ -364,10 +364,12 @@ class Snapshot:
 
     def words_around(self, word: str) -> frozenset[str]:
         """The corpus's longer words that start or end with ``word`` ('auth' -> 'authentication', 'built' ->
-        'inbuilt'); cached per word, the cache bounded."""
+        'inbuilt'), but the words of subjects' names ('fast' is no 'FastAPI'); cached per word, the cache
+        bounded."""
         found = self._affixed.get(word)
         if found is None:
-            found = frozenset(w for w in self._word_units if len(w) > len(word) and (w.startswith(word) or w.endswith(word)))
+            found = frozenset(w for w in self._word_units if len(w) > len(word) and (w.startswith(word) or w.endswith(word))
+                              and w not in self.subject_words)
             if len(self._affixed) < 10_000:
                 self._affixed[word] = found
         return found

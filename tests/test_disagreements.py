@@ -87,6 +87,8 @@ def test_what_a_subject_is_built_on_reads_as_a_heading(engine: Engine) -> None:
         "How much memory does a Flask worker use?",
         # "... create APIs even with limited programming knowledge" is a yes, as "for building APIs" is
         "Is FastAPI good for machine learning APIs?",
+        # 'FastAPI' is no form of 'fast': "... cannot be used directly in FastAPI" is no "no"
+        "Is Flask fast?",
     ],
 )
 def test_no_disagreement_where_the_sources_agree(engine: Engine, question: str) -> None:
