@@ -12,7 +12,7 @@ from qa.cues import WANTS_MAKER, WANTS_NAME, definition_term
 from qa.query import SubjectCatalog, analyse
 from qa.storage import Database
 from qa.storage.schema import TOKENS
-from qa.text import QUESTION_WORDS, content_words
+from qa.text import QUESTION_WORDS, content_words, words
 
 _LEAD = re.compile(
     r"^\s*(?:and|but|also|ok(?:ay)?|so|then)?\s*,?\s*(?:what|how)\s+about\s+|^\s*(?:and|but|also)\s+|"
@@ -182,10 +182,10 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
     fragment = len(content_words(q)) <= 2 and not _QUESTION.match(q)
     follow_up = bool(_LEAD.match(q)) or bool(_PRONOUNS.search(q)) or fragment
     if not follow_up:
-        if _DEMONSTRATIVE.search(q) or _BACK_TO_ASKED.search(q):
+        if _DEMONSTRATIVE.search(q) or _BACK_TO_ASKED.search(q) or len(words(q)) <= 2:
             # "is that native?" after "Does Flask support WebSockets?": 'that' is what was asked, not a subject;
             # after another such follow-up, what that one was asked of. So is what "what should I use instead?"
-            # sets itself against and "which ones?" picks from.
+            # sets itself against, "which ones?" picks from, and "what library?" asks of it.
             return f"{q.rstrip(' ?.!')}? ({_asked(prev)}?)", None
         return q, None
     if _PRONOUNS.search(q):

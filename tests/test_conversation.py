@@ -540,3 +540,9 @@ def test_instead_sets_itself_against_what_was_asked(web: SubjectCatalog) -> None
 ])
 def test_something_similar_is_like_what_was_asked(web: SubjectCatalog, first: str, then: str, carried: str) -> None:
     assert resolve(then, [turn(first, web)], web)[0] == carried
+
+
+def test_a_bare_question_word_and_noun_asks_of_what_was_asked(web: SubjectCatalog) -> None:
+    asked = [turn("Does FastAPI validate requests?", web)]
+    assert resolve("what library?", asked, web)[0] == "what library? (Does FastAPI validate requests?)"
+    assert resolve("What is the capital of France?", asked, web)[0] == "What is the capital of France?"
