@@ -23,7 +23,7 @@ from qa.answer import (
 from qa.aspects import Aspect
 from qa.chunking import is_rst
 from qa.comparison import SHORT_WORDS, Disagreement, Statement, question_stems, short_clause, short_value, span_text
-from qa.cues import BACK_REFERENCE, SHORT_UNIT_WORDS
+from qa.cues import BACK_REFERENCE, SHORT_UNIT_WORDS, is_yes_no
 from qa.display import (
     Resolver,
     clean_heading,
@@ -400,8 +400,9 @@ def named_sections(snap: Snapshot, query: Query, scores: dict[int, float]) -> di
     asked = [t for t in dict.fromkeys(query.aspect_terms) if t not in snap.subject_words]
     if not asked or not query.subjects:
         return {}
-    if len(query.subjects) == 1 and (query.qtype != "fact" or not any(w.endswith("s") for w in asked)):
-        return {}  # of one subject, a question asking for several things ('cons', 'key features')
+    if len(query.subjects) == 1 and (query.qtype != "fact" or is_yes_no(query.text)
+                                     or not any(w.endswith("s") for w in asked)):
+        return {}  # of one subject, a question asking for several things ('cons', 'key features'), not a yes/no
     version = snap.version
     headed = snap.memo("headed", None, lambda: _chunks_by_heading_word(snap))
     # per subject, per section (doc, path) whose deepest heading holds asked words: its chunks and those words

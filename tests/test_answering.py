@@ -631,3 +631,16 @@ def test_a_version_question_leads_with_the_version_stated(tmp_path: Path, embedd
     }, embedder)
     answer = engine.ask("What Python version does Ibex KV need?")
     assert not answer.abstained and "3.11" in answer.citations[0].quote, [c.quote for c in answer.citations]
+
+
+def test_a_yes_no_question_is_no_request_for_named_sections(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"What are the cons of X?" quotes X's sections headed with its words; "Does X support replicas?" is no
+    such request, though one heading holds 'support' and another 'replicas': its answer is what says it."""
+    engine = engine_over(tmp_path, {
+        "legacy.md": "---\nsubjects: [Ibex KV]\n---\n# Ibex KV support for legacy clients\n\n"
+                     "This support for version 1 clients was added in 2.0 and is removed in 3.0.\n",
+        "replicas.md": "---\nsubjects: [Ibex KV]\n---\n# Replicas\n\n"
+                       "Ibex KV streams every write to its replicas, which serve reads.\n",
+    }, embedder)
+    answer = engine.ask("Does Ibex KV support replicas?")
+    assert not answer.abstained and answer.citations[0].doc_id == "replicas", answer.answer
