@@ -137,6 +137,21 @@ def says_maker(text: str, question: str) -> bool:
 POINTS_BACK = re.compile(r"^\W*(?:it|its|this|these|that|those|they|their|them|he|his|she|her|such|there|then|"
                          r"thus|hence|therefore|however|but|also|both|which|so|here)\b", re.I)
 
+# A sentence that only points elsewhere for the matter: its opening, and a link or the name of a text it points
+# to ("Read more about it in the [FastAPI docs for WebSockets](...)", "See the anyio documentation").
+_POINTS_AWAY = re.compile(r"^\W*(?:read more|learn more|see (?:also|the|our)|for more (?:information|details|on)|"
+                          r"check out|refer to)\b", re.I)
+_REFERENCE = re.compile(r"\]\(|`_|:(?:doc|ref):|\b(?:docs|documentation|chapter|guide|section|readme|"
+                        r"specification|tutorial)\b", re.I)
+# A question asking where to read about something, which such a sentence answers.
+ASKS_REFERENCE = re.compile(r"\b(?:where|docs?|documentation|links?|read|learn|tutorials?|guides?)\b", re.I)
+
+
+def points_away(text: str) -> bool:
+    """Whether ``text`` only points elsewhere for what it is about (see :data:`_POINTS_AWAY`)."""
+    return bool(_POINTS_AWAY.match(text)) and bool(_REFERENCE.search(text))
+
+
 _YES_NO = re.compile(r"^\s*(does|do|is|are|can|has|have|will|was|were|did|could)\b", re.I)
 
 

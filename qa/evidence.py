@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qa.cues import (
+    ASKS_REFERENCE,
     WANTS_MAKER,
     alternatives,
     classified_term,
@@ -282,9 +283,11 @@ YES_NO_RESTATED_WORDS = 3  # a unit restating a yes/no question answers it from 
 
 
 def _misfit_kinds(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
-    """Per unit, whether it is a piece of a sentence, code for a question that asks no how-to, or said of
-    another subject than the one asked about."""
-    code, piece = snap.unit_is_code, snap.unit_piece
+    """Per unit, whether it is a piece of a sentence, a sentence pointing elsewhere for its matter ("Read more
+    about it in the FastAPI docs for WebSockets") for a question that asks for no reading, code for a question
+    that asks no how-to, or said of another subject than the one asked about."""
+    code = snap.unit_is_code
+    piece = snap.unit_piece if ASKS_REFERENCE.search(query.text) else snap.unit_piece | snap.unit_points_away
     if len(query.subjects) >= 2:
         # a comparison: each subject's side, code included, is chosen for itself; advice is no code
         return [piece[u] or (code[u] and query.qtype == "recommendation") for u in units]

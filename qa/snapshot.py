@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from qa.aspects import Aspect, aspect_stems, build_aspects, row_cells, stem
 from qa.coverage import Vocabulary
-from qa.cues import ADVICE, BACK_REFERENCE, HOWTO, MID_NAME, NUMBER, POINTS_BACK, YEAR
+from qa.cues import ADVICE, BACK_REFERENCE, HOWTO, MID_NAME, NUMBER, POINTS_BACK, YEAR, points_away
 from qa.display import clean_heading, topic_label
 from qa.documents import Document
 from qa.facts import Fact, differ, unit_facts
@@ -235,6 +235,7 @@ class Snapshot:
         self.unit_piece = cut.copy()
         self.unit_piece[1:] |= cut[:-1]
         self.unit_is_code = kinds == "code"
+        self.unit_points_away = np.array([points_away(t) for t in self.unit_text], dtype=bool)
         self.unit_advice = np.array(advice, dtype=bool)
         self.unit_howto = np.array(howto, dtype=bool)
         self.unit_has_lead = np.array([s is not None for s in self.unit_lead_subject], dtype=bool)

@@ -644,3 +644,17 @@ def test_a_yes_no_question_is_no_request_for_named_sections(tmp_path: Path, embe
     }, embedder)
     answer = engine.ask("Does Ibex KV support replicas?")
     assert not answer.abstained and answer.citations[0].doc_id == "replicas", answer.answer
+
+
+def test_a_sentence_pointing_elsewhere_is_no_claim_unless_reading_is_asked(tmp_path: Path,
+                                                                           embedder: OnnxEmbedder) -> None:
+    """"Read more about it in the [Ibex KV docs for replicas](...)" says nothing of replicas: it is no claim
+    beside one that does, but answers "Where can I read about ...?"."""
+    engine = engine_over(tmp_path, {"replicas.md": (
+        "---\nsubjects: [Ibex KV]\n---\n# Replicas\n\n"
+        "Read more about Ibex KV replicas in the [Ibex KV docs for replicas](https://example.org/replicas).\n\n"
+        "Ibex KV streams every write to its replicas, which serve reads.\n")}, embedder)
+    answer = engine.ask("Does Ibex KV support replicas?")
+    assert not answer.abstained and [c.quote[:22] for c in answer.citations] == ["Ibex KV streams every "]
+    answer = engine.ask("Where can I read about Ibex KV replicas?")
+    assert any(c.quote.startswith("Read more") for c in answer.citations), answer.answer
