@@ -166,7 +166,7 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
 
     if subjects and prev.subjects and _THAT.search(q) and not set(subjects) <= set(prev.subjects):
         # "how is that different in FastAPI?" after "How does Flask handle validation?": 'that' is what was asked.
-        return f"{q.rstrip(' ?.!')}? ({_asked(prev)}?)", None
+        return _with_asked(q, prev), None
     if subjects and len(prev.subjects) == 1 and prev.subjects[0] not in subjects \
             and (it_named := _name_it(q, prev.subjects[0])) is not None:
         # "how is it different from Flask?" after "What is Quart?": 'it' where a subject stands is the one asked
@@ -174,7 +174,7 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
         return it_named, prev.qtype
     if _SIMILAR.search(q):
         # "does FastAPI have something similar?" after "What is a blueprint?": like what was asked about
-        return f"{q.rstrip(' ?.!')}? ({_asked(prev)}?)", None
+        return _with_asked(q, prev), None
     if subjects or not prev.subjects:
         return q, None
     # "what about X?", a pronoun, or a bare fragment ("performance?") continues the conversation;
@@ -186,7 +186,7 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
             # "is that native?" after "Does Flask support WebSockets?": 'that' is what was asked, not a subject;
             # after another such follow-up, what that one was asked of. So is what "what should I use instead?"
             # sets itself against, "which ones?" picks from, and "what library?" asks of it.
-            return f"{q.rstrip(' ?.!')}? ({_asked(prev)}?)", None
+            return _with_asked(q, prev), None
         return q, None
     if _PRONOUNS.search(q):
         subjects = prev.subjects
@@ -194,13 +194,13 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
             # "how do I test them?" after "Does Starlette support websockets?": 'them' is the things asked
             # about, not the one subject ("can they fail?" after "... background tasks ..." and "what about
             # Quart?" too; "how do they differ?" compares the subjects)
-            return f"{q.rstrip(' ?.!')}? ({_asked(prev)}?)", None
+            return _with_asked(q, prev), None
         if len(subjects) == 1 and _PLURAL.search(q):
             # "how do they differ?" after "Does Flask support websockets?" and "and FastAPI?": both of them,
             # on what was asked of them (not on everything)
             subjects = tuple(reversed(_conversation_subjects(history, catalog)))  # in the order they came
             if _COMPARES.search(q) and _asked_words(prev, catalog):
-                return f"{_replace_pronouns(q, subjects).rstrip(' ?.!')}? ({_asked(prev)}?)", None
+                return _with_asked(_replace_pronouns(q, subjects), prev), None
         return _replace_pronouns(q, subjects), prev.qtype
     aspect = _LEAD.sub("", q).strip().rstrip("?.! ")
     if _PREP_ASPECT.match(aspect):
@@ -276,6 +276,12 @@ def _asked_words(prev: Turn, catalog: SubjectCatalog) -> list[str]:
 def _things(prev: Turn, catalog: SubjectCatalog) -> list[str]:
     """The plural nouns of what the previous turn asked, past its subjects' names ('websockets', 'tasks')."""
     return [w for w in _asked_words(prev, catalog) if len(w) >= 4 and _PLURAL_NOUN.search(w)]
+
+
+def _with_asked(q: str, prev: Turn) -> str:
+    """``q`` carrying what the previous turn asked, in brackets: "is that native? (Does Flask support
+    WebSockets?)"; :data:`_ASKED_OF` reads it back."""
+    return f"{q.rstrip(' ?.!')}? ({_asked(prev)}?)"
 
 
 def _asked(prev: Turn) -> str:
