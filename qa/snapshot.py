@@ -124,7 +124,8 @@ class Snapshot:
         # them (the pages of one documentation site, one publisher, are one source: see unit_source; a page
         # about one subject compares nothing: its "Testing" is a topic of its own, no aspect to lay others by).
         labels: list[tuple[str | None, str]] = []
-        label_source = {d: None if len(doc.subjects) == 1 else _source_key(doc) for d, doc in docs.items()}
+        source_of = {d: _source_key(doc) for d, doc in docs.items()}  # see unit_source
+        label_source = {d: None if len(doc.subjects) == 1 else source_of[d] for d, doc in docs.items()}
         for chunk in version.chunks:
             labels.extend((label_source[chunk.doc_id], head) for head in chunk.section)
         # Per unit: the aspect stems it speaks to (its words, its section, its row label) and, for table
@@ -164,7 +165,7 @@ class Snapshot:
         # Per unit, the source it comes from, as a disagreement counts them: its document's publisher, else its
         # url's host, else the document. Two pages of one project's documentation are one source.
         sources: dict[str, int] = {}
-        of_doc = [sources.setdefault(_source_key(docs[d]), len(sources)) for d in self.doc_order]
+        of_doc = [sources.setdefault(source_of[d], len(sources)) for d in self.doc_order]
         self.unit_source = [of_doc[d] for d in self.unit_doc]
         self.chunk_subjects: list[frozenset[str]] = []
         self.section_subjects: list[frozenset[str]] = []
