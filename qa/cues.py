@@ -267,8 +267,27 @@ def defines(text: str, term: str) -> bool:
     or spells out an abbreviation: "WSGI (Web Server Gateway Interface)"."""
     if not words(term):
         return False
-    pattern = _name(term) + r"(?:\s+(?:is|are|was|were)\s+|\s*[,:(—–]\s*|\s+-\s+)(?:a|an|the|one)\b"
+    pattern = _name(term) + _MARKS + r"(?:\s+(?:is|are|was|were)\s+|\s*[,:(—–]\s*|\s+-\s+)(?:a|an|the|one)\b"
     return re.search(pattern, text, re.I) is not None or _spells_out(text, term)
+
+
+_MARKS = r"[`*_]*"  # the marks closing code or emphasis around a name (":class:`Blueprint` is a way ...")
+# What may come before the name a sentence opens by defining: Markdown or list marks, "As", an article, a
+# reStructuredText role (":class:").
+_OPENING = r"[\s>#*+-]*(?:(?:as|since|because)\s+)?(?:(?:a|an|the)\s+)?(?::[\w:.-]+:)?" + _MARKS
+
+
+def opens_definition(text: str, term: str) -> bool:
+    """Whether ``text`` opens by saying what ``term`` (or, for one word, its singular or plural) is, as its
+    subject: "Pydantic is a library ...", "A :class:`Blueprint` is a way to organize ...", "As Quart is an
+    asynchronous framework ..."; not "Because each view in Flask is a function" or "If your FastAPI is a single
+    file", which say what something else is."""
+    parts = words(term)
+    if not parts:
+        return False
+    name = r"[\s-]*".join(re.escape(p) for p in parts[:-1] + [parts[-1].removesuffix("s")])
+    pattern = _OPENING + name + r"s?(?![\w-])" + _MARKS + r"\s+(?:is|are|was|were)\s+(?:a|an|the|one)\b"
+    return re.match(pattern, text, re.I) is not None
 
 
 def _spells_out(text: str, term: str) -> bool:

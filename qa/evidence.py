@@ -3,6 +3,7 @@ claims an answer is made of, and how confident the evidence is (whether to absta
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from qa.cues import (
     definition_term,
     enumerates,
     is_yes_no,
+    opens_definition,
     person_term,
     purpose_term,
     says_maker,
@@ -200,6 +202,8 @@ def build_pool(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: l
     phrased = phrase_units(snap, query)
     for u in phrased:  # holding the question's own phrase ("built on", not "built-in") makes a unit a candidate
         prior.setdefault(u, 0.0)
+    for u in definition_units(snap, query):
+        prior.setdefault(u, 0.0)
     if not prior:
         return None
     ids = np.fromiter(prior, dtype=np.int64, count=len(prior))
@@ -231,6 +235,28 @@ def phrase_units(snap: Snapshot, query: Query) -> set[int]:
     for phrase in phrases:
         out.update(snap.memo("phrase_units", phrase, partial(_phrase_holders, snap, *phrase)))
     return out
+
+
+MAX_DEFINERS = 8  # a definition question's candidates from anywhere in the corpus: at most this many
+
+
+def definition_units(snap: Snapshot, query: Query) -> tuple[int, ...]:
+    """For "What is X?", the prose units of the corpus that open by saying what X is, wherever their passage
+    ranked (:func:`qa.cues.opens_definition`): "A :class:`Blueprint` is a way to organize ..." sits in a short
+    tutorial page that names blueprints less often than the pages that use them. The first
+    :data:`MAX_DEFINERS` in the corpus's order; made once per snapshot and term."""
+    if (term := definition_term(query.text)) is None:
+        return ()
+    return snap.memo("definers", term.lower(), partial(_definers, snap, term))
+
+
+def _definers(snap: Snapshot, term: str) -> tuple[int, ...]:
+    held = [h for w in words(term) if w not in STOPWORDS and (h := snap.units_with(w)) is not None]
+    if not held:
+        return ()
+    code, text = snap.unit_is_code, snap.unit_text
+    found = (u for u in min(held, key=len).tolist() if not code[u] and opens_definition(text[u], term))
+    return tuple(itertools.islice(found, MAX_DEFINERS))
 
 
 def _phrase_holders(snap: Snapshot, first: str, second: str) -> tuple[int, ...]:
@@ -324,7 +350,14 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query) -> Scored | None:
         return (s for s in scored if not code[s.unit])
 
     if (term := definition_term(query.text)) is not None:
-        # else the best that is no bare list of names: one holds the word, and says nothing of what it is
+        # A sentence opening by saying what X is, the first of its page that does ("Starlette is a lightweight
+        # ASGI framework", not "Starlette is an open-source project" further down), else one saying it
+        # anywhere, else the best that is no bare list of names (one holds the word, and says nothing of what
+        # it is).
+        opening = [s for s in prose() if opens_definition(snap.unit_text[s.unit], term)]
+        if opening:
+            doc = snap.unit_doc[opening[0].unit]
+            return min((s for s in opening if snap.unit_doc[s.unit] == doc), key=lambda s: s.unit)
         kinds = snap.version.unit_kinds
         return next((s for s in prose() if defines(snap.unit_text[s.unit], term)), None) or next(
             (s for s in prose() if not enumerates(snap.unit_text[s.unit], item=kinds[s.unit] == "item")), None)

@@ -16,7 +16,7 @@ from qa.cues import enumerates
 from qa.documents import Document, load_corpus
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
-from qa.evidence import Scored, select_claims
+from qa.evidence import Scored, definition_units, select_claims
 from qa.query import analyse
 from tests.conftest import engine_over, unit_opening
 from tests.contract import MARK, NUMBER, check_contract
@@ -352,6 +352,30 @@ def test_a_definition_question_leads_with_what_the_thing_is(engine: Engine, ques
     of those."""
     first = engine.ask(question).citations[0].quote
     assert re.search(rf"{term}(?: is an?|,? \(?an?) ", first, re.I), first
+
+
+def test_a_definition_question_draws_on_the_sentence_defining_the_term_wherever_it_ranked(
+        tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"What are blueprints?" leads with the sentence saying what a blueprint is ("A :class:`Blueprint` is a
+    way ..."), singular and marked up as it is, though the pages using blueprints name them more often; and
+    "What is Ibex KV?" with the first sentence of its page saying so, not a later one of the same form."""
+    usage = "".join(f"# Blueprint {n}\n\nRegister the {n} blueprint, then add the {n} blueprint's views to the "
+                    f"blueprint registry.\n\n" for n in ("admin", "auth", "blog", "shop", "api", "docs"))
+    engine = engine_over(tmp_path, {
+        "usage.md": "---\nsubjects: [Ibex KV]\n---\n" + usage,
+        "views.md": "---\nsubjects: [Ibex KV]\n---\n# Organizing views\n\n"
+                    "A :class:`Blueprint` is a way to organize a group of related views and other code.\n",
+        "index.md": "---\nsubjects: [Ibex KV]\n---\n# Ibex KV\n\nIbex KV is a replicated key-value store for "
+                    "Python services.\n\n## Sponsors\n\nIbex KV is an open-source project that relies on its "
+                    "community.\n",
+    }, embedder)
+    snap = engine.snapshot()
+    defining = unit_opening(snap, "A :class:")
+    assert definition_units(snap, analyse("what are blueprints?", snap.catalog)) == (defining,)
+    first = engine.ask("what are blueprints?").citations[0]
+    assert first.quote.startswith("A :class:`Blueprint` is a way"), first.quote
+    first = engine.ask("What is Ibex KV?").citations[0]
+    assert first.quote.startswith("Ibex KV is a replicated key-value store"), first.quote
 
 
 def test_a_definition_question_no_sentence_answers_is_not_led_by_a_bare_list(engine: Engine) -> None:

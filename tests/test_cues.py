@@ -20,6 +20,7 @@ from qa.cues import (
     enumerates,
     is_yes_no,
     negative,
+    opens_definition,
     person_term,
     purpose_term,
     says_maker,
@@ -137,6 +138,25 @@ def test_definition_questions(question: str, term: str | None) -> None:
 )
 def test_a_unit_says_what_a_term_is(text: str, term: str, says_what: bool) -> None:
     assert defines(text, term) is says_what
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "opens"),
+    [
+        ("Pydantic is a library to define data validation.", "Pydantic", True),
+        ("A :class:`Blueprint` is a way to organize a group of related views.", "blueprints", True),  # singular
+        ("Blueprints are a way to organize views.", "blueprint", True),  # plural
+        ("As Quart is an asynchronous framework based on asyncio, it is necessary to ...", "Quart", True),
+        ("- **Dependency injection** is the pattern of ...", "dependency injection", True),
+        ("Because each view in Flask is a function, decorators can be used.", "Flask", False),
+        ("If your FastAPI is a single file, your file structure could look like this:", "FastAPI", False),
+        ("Flask is built on Werkzeug.", "Flask", False),  # says what it is built on
+        ("Flaskr is a small blog application.", "Flask", False),  # another name
+        ("When using a blueprint, the name of the blueprint is prepended.", "blueprint", False),
+    ],
+)
+def test_a_unit_opens_by_saying_what_a_term_is(text: str, term: str, opens: bool) -> None:
+    assert opens_definition(text, term) is opens
 
 
 @pytest.mark.parametrize(
