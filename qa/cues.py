@@ -75,6 +75,12 @@ _VERSIONED = re.compile(rf"\b(?:what|which)(?:\s+(?:is|are)\s+the|'s\s+the)?(?:\
                         re.I)
 
 
+# ... or asks which one of a name that needs one, without the word: "Which Python does X need?" (a name written as
+# one: "Which database does X support?" asks no version).
+_WHICH_NAMED = re.compile(r"\b(?i:what|which)\s+([A-Z][\w.+#-]*)\s+(?i:do|does|did|will|would|can|could|should)\s+"
+                          r"(?:[\w.+#-]+\s+){1,3}?(?i:needs?|requires?|supports?|runs?\s+on|works?\s+with)\b")
+
+
 # A release number: '0.135', '3.1', '3.1.3'; not one run into letters ('3.5x') or more dots of a date.
 RELEASE_NUMBER = r"\d+(?:\.\d+)+(?![\w.]*\w)"
 # ... or names a release of, written as a name: "Does X support Python 3.12?" (not "Did X grow 3.5 percent?").
@@ -83,8 +89,9 @@ _RELEASE_OF = re.compile(rf"\b([A-Z][\w+#-]*)\s+v?{RELEASE_NUMBER}")
 
 def versioned(question: str) -> list[str]:
     """What a question asks the version of, or names a release of, as written ('Python' of "What Python version
-    does X need?" and of "Does X support Python 3.12?")."""
-    return [a or b for a, b in _VERSIONED.findall(question)] + _RELEASE_OF.findall(question)
+    does X need?", of "Which Python does X need?" and of "Does X support Python 3.12?")."""
+    return ([a or b for a, b in _VERSIONED.findall(question)] + _WHICH_NAMED.findall(question)
+            + _RELEASE_OF.findall(question))
 
 
 def counted(question: str) -> list[str]:

@@ -202,7 +202,7 @@ def build_pool(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: l
     phrased = phrase_units(snap, query)
     for u in phrased:  # holding the question's own phrase ("built on", not "built-in") makes a unit a candidate
         prior.setdefault(u, 0.0)
-    for u in definition_units(snap, query):
+    for u in kind_units(snap, query):
         prior.setdefault(u, 0.0)
     if not prior:
         return None
@@ -237,17 +237,23 @@ def phrase_units(snap: Snapshot, query: Query) -> set[int]:
     return out
 
 
-MAX_DEFINERS = 8  # a definition question's candidates from anywhere in the corpus: at most this many
+MAX_KIND_UNITS = 8  # a question's candidates of the kind it wants, from anywhere in the corpus: at most this many
 
 
-def definition_units(snap: Snapshot, query: Query) -> tuple[int, ...]:
-    """For "What is X?", the prose units of the corpus that open by saying what X is, wherever their passage
-    ranked (:func:`qa.cues.opens_definition`): "A :class:`Blueprint` is a way to organize ..." sits in a short
-    tutorial page that names blueprints less often than the pages that use them. The first
-    :data:`MAX_DEFINERS` in the corpus's order; made once per snapshot and term."""
-    if (term := definition_term(query.text)) is None:
-        return ()
-    return snap.memo("definers", term.lower(), partial(_definers, snap, term))
+def kind_units(snap: Snapshot, query: Query) -> tuple[int, ...]:
+    """The units of the corpus of the kind of answer the question wants (see :func:`_lead`), wherever their
+    passage ranked, the first :data:`MAX_KIND_UNITS` in the corpus's order: for "What is X?" the prose units
+    opening by saying what X is (:func:`qa.cues.opens_definition`; "A :class:`Blueprint` is a way to organize
+    ..." sits in a short tutorial page that names blueprints less often than the pages using them), made once
+    per snapshot and term; for "Which Python does X need?" those stating a Python version of X (the page on
+    Python versions may use none of the question's other words)."""
+    if (term := definition_term(query.text)) is not None:
+        return snap.memo("definers", term.lower(), partial(_definers, snap, term))
+    if keys := {version_key(name) for name in versioned(query.text)}:
+        asked = query.subjects or tuple(snap.catalog.names)
+        found = (u for subject in asked for key in sorted(keys) for u in snap.stating.get((subject, key), ()))
+        return tuple(itertools.islice(dict.fromkeys(found), MAX_KIND_UNITS))
+    return ()
 
 
 def _definers(snap: Snapshot, term: str) -> tuple[int, ...]:
@@ -256,7 +262,7 @@ def _definers(snap: Snapshot, term: str) -> tuple[int, ...]:
         return ()
     code, text = snap.unit_is_code, snap.unit_text
     found = (u for u in min(held, key=len).tolist() if not code[u] and opens_definition(text[u], term))
-    return tuple(itertools.islice(found, MAX_DEFINERS))
+    return tuple(itertools.islice(found, MAX_KIND_UNITS))
 
 
 def _phrase_holders(snap: Snapshot, first: str, second: str) -> tuple[int, ...]:

@@ -200,6 +200,7 @@ class Snapshot:
             for fact in found:
                 facts.setdefault((fact.subject, fact.key), []).append((u, fact))
         self.fact_aspects = frozenset(facts)  # (subject, aspect key) of every fact stated
+        self.stating = {aspect: tuple(dict.fromkeys(u for u, _f in stated)) for aspect, stated in facts.items()}
         # Where sources differ: per subject and aspect, one (unit, fact) per source (its first in corpus
         # order), when two sources' values differ. Question-independent, so read here once.
         self.differing: list[list[tuple[int, Fact]]] = []

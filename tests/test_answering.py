@@ -16,7 +16,7 @@ from qa.cues import enumerates
 from qa.documents import Document, load_corpus
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
-from qa.evidence import Scored, definition_units, select_claims
+from qa.evidence import Scored, kind_units, select_claims
 from qa.query import analyse
 from tests.conftest import engine_over, unit_opening
 from tests.contract import MARK, NUMBER, check_contract
@@ -371,7 +371,7 @@ def test_a_definition_question_draws_on_the_sentence_defining_the_term_wherever_
     }, embedder)
     snap = engine.snapshot()
     defining = unit_opening(snap, "A :class:")
-    assert definition_units(snap, analyse("what are blueprints?", snap.catalog)) == (defining,)
+    assert kind_units(snap, analyse("what are blueprints?", snap.catalog)) == (defining,)
     first = engine.ask("what are blueprints?").citations[0]
     assert first.quote.startswith("A :class:`Blueprint` is a way"), first.quote
     first = engine.ask("What is Ibex KV?").citations[0]
@@ -646,15 +646,20 @@ def test_code_said_of_another_subject_illustrates_no_claim(tmp_path: Path, embed
 
 
 def test_a_version_question_leads_with_the_version_stated(tmp_path: Path, embedder: OnnxEmbedder) -> None:
-    """"What Python version does X need?" leads with the sentence stating a Python version for X, over one that
-    holds the question's words ('versions', 'needs', the name) and states none."""
+    """"What Python version does X need?" (or "Which Python does X need?", without the word) leads with the
+    sentence stating a Python version for X, over one that holds the question's words ('versions', 'needs', the
+    name) and states none; that sentence is a candidate wherever its passage ranked."""
     engine = engine_over(tmp_path, {
         "install.md": "---\nsubjects: [Ibex KV]\n---\n# Install\n\nReleases from 3.0 on only support Python 3.11 or greater.\n",
         "config.md": "---\nsubjects: [Ibex KV]\n---\n# Config\n\n"
                      "Ibex KV keeps older versions of every Python config file, and Ibex KV needs them to roll back.\n",
     }, embedder)
-    answer = engine.ask("What Python version does Ibex KV need?")
-    assert not answer.abstained and "3.11" in answer.citations[0].quote, [c.quote for c in answer.citations]
+    snap = engine.snapshot()
+    stating = unit_opening(snap, "Releases from 3.0")
+    for question in ("What Python version does Ibex KV need?", "Which Python does Ibex KV need?"):
+        assert kind_units(snap, analyse(question, snap.catalog)) == (stating,)
+        answer = engine.ask(question)
+        assert not answer.abstained and "3.11" in answer.citations[0].quote, [c.quote for c in answer.citations]
 
 
 def test_a_yes_no_question_is_no_request_for_named_sections(tmp_path: Path, embedder: OnnxEmbedder) -> None:

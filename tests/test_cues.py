@@ -291,6 +291,11 @@ def test_what_a_question_counts(question: str, things: list[str]) -> None:
     ("What is the current Python version for FastAPI?", ["Python"]),
     ("Who translated this version of the scriptures?", ["the"]),  # a stop word: unversioned passes it by
     ("Which Flask release added async views?", []),
+    ("Which Python does Quart need?", ["Python"]),  # which one, without the word
+    ("What Python do I need to run Quart?", ["Python"]),
+    ("which Python does quart run on", ["Python"]),
+    ("Which database does Flask support?", []),  # not written as a name
+    ("Which Flask extensions does Quart support?", []),  # things of a name
     ("Does Flask support Python 3.12?", ["Python"]),  # a release it names
     ("Does Flask 2.3 support async?", ["Flask"]),  # a subject's own: unversioned passes it by
     ("Did sales grow 3.5 percent?", []),  # an amount, no release
