@@ -354,7 +354,7 @@ class Engine:
             claims = select_claims(snap, [x for x in ranking.scored if unit_display(snap, x.unit, context=False) not in said],
                                    query, s.max_claims)
         else:
-            claims = select_claims(snap, ranking.scored, query, s.max_claims)
+            claims = select_claims(snap, ranking.scored, query, s.max_claims, ranking.asked_chunk)
         unknown = unknown_names(snap, resolved, self._word_pieces, foreign=other_language)
         conf = confidence(ranking, unknown)
         passing = None

@@ -83,6 +83,9 @@ class Ranking:
     question: NDArray[np.float64] | None  # QUESTION_FEATURES without the unknown-name flag; None: no evidence
     units: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # of scored, as arrays
     logits: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    # The candidate chunk whose heading asks the question (an FAQ entry, ASKED_COS), whose best unit leads a
+    # question wanting no other kind of answer; None when no heading does.
+    asked_chunk: int | None = None
 
     def cos_of(self, claim: Claim) -> float:
         """The cosine with the question of the claim's representative unit."""
@@ -101,15 +104,29 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
     columns = (pool.ids[order].tolist(), logits[order].tolist(), x[order, FEATURES.index("cos")].tolist(),
                x[order, FEATURES.index("lex_aspect")].tolist(), x[order, FEATURES.index("chunk_dense")].tolist())
     lead = pool.leading
+    asked, chunk = heading_asking(snap, cands, qvec)
     return Ranking(tuples(Scored, columns), question_features(snap, query, x[lead], logits[lead], unknown=False,
-                                                              asked=top_ask(snap, cands, qvec)),
-                   pool.ids[order], logits[order])
+                                                              asked=asked),
+                   pool.ids[order], logits[order], chunk if asked >= ASKED_COS else None)
+
+
+ASKED_COS = 0.8  # a heading asking a question this near the user's asks it: its passage answers (an FAQ entry)
+
+
+def heading_asking(snap: Snapshot, cands: list[Candidate], qvec: NDArray[np.float32]) -> tuple[float, int]:
+    """The best cosine of the question with a question that a candidate chunk's heading asks (0: none asks),
+    and that chunk (-1: none)."""
+    chunks = np.fromiter((c.chunk for c in cands), dtype=np.int64, count=len(cands))
+    cos = snap.ask_cos(chunks, qvec)
+    if not len(cos) or cos.max() <= 0:
+        return 0.0, -1
+    best = int(np.argmax(cos))
+    return float(cos[best]), int(chunks[best])
 
 
 def top_ask(snap: Snapshot, cands: list[Candidate], qvec: NDArray[np.float32]) -> float:
     """The best cosine of the question with a question that a candidate chunk's heading asks (0: none asks)."""
-    chunks = np.fromiter((c.chunk for c in cands), dtype=np.int64, count=len(cands))
-    return float(snap.ask_cos(chunks, qvec).max(initial=0.0))
+    return heading_asking(snap, cands, qvec)[0]
 
 
 def rerank_rows(snap: Snapshot, cands: list[Candidate], ranking: Ranking) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
@@ -341,7 +358,7 @@ def _of_another_subject(snap: Snapshot, units: list[int], query: Query) -> list[
     return [about[u] not in fits or lead[u] not in fits for u in units]
 
 
-def _lead(snap: Snapshot, scored: list[Scored], query: Query) -> Scored | None:
+def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int | None = None) -> Scored | None:
     """The unit of the kind of answer the question wants, which leads the claims whatever the ranker made of
     it: for "What is X?" (and "Is X an A or a B?", naming one) the best prose unit saying what X is (a list of
     package names holds the word X as fully as a definition does); for "What is X used for?" the best saying
@@ -394,6 +411,14 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query) -> Scored | None:
         # "Which X does A use that B does not?": the list of the subject asked about, the one named first.
         about = subject_among_all(snap)
         return min(lists, key=lambda s: about[s.unit] not in (None, *query.subjects[:1]), default=None)
+    if asked_chunk is not None and len(query.subjects) < 2:
+        # The best of the passage whose heading asks the question (code too, for a how-to): its units answer
+        # the heading and do not restate it, so units elsewhere holding the question's words may score above
+        # them. Not for a comparison, which is answered subject by subject ("Should I use X or Y?" is near any
+        # question naming both).
+        howto = query.qtype == "howto"
+        return next((s for s in scored if snap.unit_chunk[s.unit] == asked_chunk and (howto or not code[s.unit])),
+                    None)
     return None
 
 
@@ -443,9 +468,11 @@ def claim_units(snap: Snapshot, unit: int, asked: QuestionTerms) -> tuple[int, i
     return first, last
 
 
-def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims: int) -> list[Claim]:
+def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims: int,
+                  asked_chunk: int | None = None) -> list[Claim]:
     """Pick diverse, strong units; for a comparison one per subject first; merge near-duplicates. Each claim
-    quotes its unit with the sentences beside it that hold more of the question (:func:`claim_units`)."""
+    quotes its unit with the sentences beside it that hold more of the question (:func:`claim_units`).
+    ``asked_chunk``: the passage whose heading asks the question (:attr:`Ranking.asked_chunk`)."""
     if not scored:
         return []
     asked = QuestionTerms(snap, query)
@@ -488,7 +515,7 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
 
     comparative = len(query.subjects) >= 2
     limit = max_claims + (len(query.subjects) if comparative else 0)
-    if (lead := _lead(snap, scored, query)) is not None:
+    if (lead := _lead(snap, scored, query, asked_chunk)) is not None:
         picked.append(lead)
     if comparative:
         # A table row with a cell for two of the subjects speaks for both: it does not set the bar each subject's

@@ -378,6 +378,34 @@ def test_a_definition_question_draws_on_the_sentence_defining_the_term_wherever_
     assert first.quote.startswith("Ibex KV is a replicated key-value store"), first.quote
 
 
+def test_the_entry_whose_heading_asks_the_question_leads(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """An FAQ entry answers its heading without restating it ("Ibex is said EYE-bex"): for "how do you say
+    ibex kv" it leads, over a sentence elsewhere holding the question's words; a how-to's entry may lead with
+    its code."""
+    engine = engine_over(tmp_path, {
+        "faq.md": "---\ntitle: Ibex KV FAQ\n---\n"
+                  "# What does the name Ibex KV mean, and how do you pronounce it?\n\n"
+                  "Ibex is said EYE-bex, after the mountain goat of the Alps.\n\n"
+                  "# How can I see the raw commands Ibex KV runs?\n\n"
+                  "```python\nfrom ibex import trace\ntrace.enable()\n```\n\n"
+                  "If you need to clear the trace buffer at any point, call ``trace.reset()``.\n",
+        "cli.md": "---\ntitle: Command line\n---\n# Key names\n\n"
+                  "In the Ibex KV shell you can say key names in any case, and the shell will pronounce them back.\n\n"
+                  "# Commands\n\nIbex KV runs commands you see in the shell as raw commands against the store.\n",
+    }, embedder)
+    first = engine.ask("how do you say ibex kv").citations[0].quote
+    assert first.startswith("Ibex is said EYE-bex"), first
+    first = engine.ask("how do i see the raw commands ibex kv runs").citations[0].quote
+    assert "trace.enable()" in first, first
+
+
+def test_a_comparison_is_not_led_by_the_entry_asking_which_to_use(engine: Engine) -> None:
+    """"Should I use FastAPI or Flask?" heads an entry of the seed corpus, and any question naming both is near it
+    (0.82 for this one): a comparison is answered subject by subject, not by that entry's first unit."""
+    answer = engine.ask("is it hard to switch from flask to fastapi")
+    assert "hard" in answer.citations[0].quote, answer.citations[0].quote
+
+
 def test_a_definition_question_no_sentence_answers_is_not_led_by_a_bare_list(engine: Engine) -> None:
     """No sentence of the seed corpus says what Pydantic is; a list of package names holding the word says
     nothing of it either, and does not lead."""
