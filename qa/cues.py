@@ -131,7 +131,7 @@ WANTS_MAKER = re.compile(rf"\bwho\b(?:\s+\w+){{0,2}}\s+{_MAKING}\b|\bwho(?:'?s|\
                          r"\bwho(?:'?s|\s+(?:is|are|was|were))\s+(?:the\s+)?(?:original\s+|main\s+|lead\s+|first\s+)?"
                          r"(?:creator|author|founder|developer|maker|inventor|designer)s?\s+of\b", re.I)
 _MADE_BY = re.compile(rf"\b([\w.+#'-]+)\s+(?:(?:is|are|was|were|has|have|had|been|being|originally|first|"
-                      rf"initially)\s+)*{_MAKING}\s+by\s+[A-Z]")
+                      rf"initially)\s+)*{_MAKING}\s+(?:by|at)\s+[A-Z]")
 
 
 def says_maker(text: str, question: str) -> bool:

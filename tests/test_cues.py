@@ -195,6 +195,9 @@ def test_a_unit_that_lists_names(text: str, item: bool, is_list: bool) -> None:
     [
         ("Who originally wrote Flask?", "Flask was created by Armin Ronacher, an Austrian developer", True),
         ("Who was Flask built by?", "Flask was created by Armin Ronacher", True),
+        # made at a place that is a maker: an organisation
+        ("who made django", "Django was originally developed at World Online, the web department of a newspaper", True),
+        ("who made django", "Django was developed at night", False),  # no name after 'at'
         ("who made Flask?", "FastAPI was created by Sebastian Ramirez", False),  # another thing's maker
         ("who made Flask?", "Flask is powered by Werkzeug", False),  # no making
         ("Who ruled Flask?", "Flask was created by Armin Ronacher", False),  # asks no maker
