@@ -30,6 +30,7 @@ from qa.cues import (
     versioned,
     wants_list,
 )
+from qa.coverage import labelled_row
 from qa.facts import version_key
 from qa.query import Query
 from qa.ranker import FEATURES, QUESTION_FEATURES, question_features, shipped_models, unit_features
@@ -411,6 +412,12 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         # "Which X does A use that B does not?": the list of the subject asked about, the one named first.
         about = subject_among_all(snap)
         return min(lists, key=lambda s: about[s.unit] not in (None, *query.subjects[:1]), default=None)
+    cells = snap.unit_cells
+    if query.subjects and cells[scored[0].unit] and not labelled_row(snap, query, scored[0].unit):
+        # Of table rows, the one labelled with what the question asks, with a cell for each subject it names:
+        # '| Sessions | yes | Client-side |' for "Does Quart support sessions?", not a row whose cell names it
+        # for another subject ('| Authentication | JWT / Session based | - |').
+        return next((s for s in scored if cells[s.unit] and labelled_row(snap, query, s.unit)), None)
     if asked_chunk is not None and len(query.subjects) < 2:
         # The best of the passage whose heading asks the question (code too, for a how-to): its units answer
         # the heading and do not restate it, so units elsewhere holding the question's words may score above

@@ -406,6 +406,27 @@ def test_a_comparison_is_not_led_by_the_entry_asking_which_to_use(engine: Engine
     assert "hard" in answer.citations[0].quote, answer.citations[0].quote
 
 
+def test_of_table_rows_the_one_labelled_with_the_question_leads(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"Does Marten Store support sessions?" over a feature matrix: the 'Sessions' row answers it (and so the
+    question is covered), not the 'Authentication' row whose cell says 'Session based' of another subject."""
+    engine = engine_over(tmp_path, {"matrix.md": (
+        "---\ntitle: Feature matrix\nsubjects: [Ibex KV, Marten Store, Onyx DB]\n---\n# Feature matrix\n\n"
+        "| Feature | Ibex KV | Marten Store | Onyx DB |\n|---|---|---|---|\n"
+        "| Replication | yes | - | yes |\n"
+        "| Authentication | JWT / Session based | - | - |\n"
+        "| Sessions | yes | Client-side | - |\n"
+        "| Caching | yes | - | - |\n")}, embedder)
+    answer = engine.ask("Does Marten Store support sessions?")
+    assert not answer.abstained, answer.answer
+    assert answer.citations[0].quote.startswith("| Sessions"), answer.citations[0].quote
+    # Scored as over Litestar's matrix of five frameworks, where the other row came first by 0.01.
+    snap = engine.snapshot()
+    auth, sessions = unit_opening(snap, "| Authentication"), unit_opening(snap, "| Sessions")
+    scored = [Scored(auth, 1.50, 0.25, 0.0, 0.3), Scored(sessions, 1.49, 0.30, 1.0, 0.3)]
+    claims = select_claims(snap, scored, analyse("Does Marten Store support sessions?", snap.catalog), max_claims=2)
+    assert claims[0].units[0] == sessions, [snap.unit_text[c.units[0]] for c in claims]
+
+
 def test_a_definition_question_no_sentence_answers_is_not_led_by_a_bare_list(engine: Engine) -> None:
     """No sentence of the seed corpus says what Pydantic is; a list of package names holding the word says
     nothing of it either, and does not lead."""
