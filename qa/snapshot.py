@@ -29,6 +29,7 @@ MEMO_SIZE = 10_000  # entries of each kind a snapshot keeps (see Snapshot.memo)
 # FastAPI, ...", "Unlike Flask, ...".
 _SET_AGAINST = re.compile(r"\W*(?:when\s+|if\s+)?(?:compared\s+(?:to|with)|unlike|in\s+contrast\s+(?:to|with)|"
                           r"as\s+opposed\s+to|relative\s+to|next\s+to)\s+[^,.;]{1,60},", re.I)
+_POSSESSIVE = re.compile(r"\w['’]s?\b")  # "Starlette's", "Pydantic models'" (a name found may hold its "'s")
 # A quote runs on over at most this many sentences that continue its sentence's thought (Snapshot.quote_span).
 CONTINUING_SENTENCES = 2
 # The cosine of a comparison's aspect words with the name of an aspect they mean (all-MiniLM-L6-v2, on the seed
@@ -391,11 +392,17 @@ class Snapshot:
 
     def _lead_subject(self, text: str, named: list[str]) -> str | None:
         """The subject a unit names first, past a phrase that sets it against another ("When compared to FastAPI,
-        Flask is somehow slower." is about Flask)."""
-        if len(named) >= 2 and (m := _SET_AGAINST.match(text)):
-            after = [name for name, start, _end in self.catalog.find(text) if start >= m.end()]
-            if after:
-                return after[0]
+        Flask is somehow slower." is about Flask), and past one named only as the owner of a thing another is
+        set beside ("Middleware built on Starlette's BaseHTTPMiddleware does not port: use Litestar's
+        ASGIMiddleware" is about Litestar; "Flask's g object" alone is Flask's)."""
+        if len(named) >= 2:
+            found = self.catalog.find(text)
+            if m := _SET_AGAINST.match(text):
+                if after := [name for name, start, _end in found if start >= m.end()]:
+                    return after[0]
+            plain = [name for name, start, end in found if not _POSSESSIVE.search(text, start, end + 2)]
+            if plain and named[0] not in plain:
+                return plain[0]
         return named[0] if named else None
 
     def _specific(self, heading: str) -> bool:

@@ -462,6 +462,23 @@ def test_a_sentence_set_against_another_subject_is_about_the_one_after(engine: E
     assert not answer.abstained and "Flask is somehow slower" in answer.citations[0].quote, answer.answer
 
 
+def test_a_subject_named_only_as_an_owner_is_not_what_a_sentence_is_about(tmp_path: Path,
+                                                                         embedder: OnnxEmbedder) -> None:
+    """"Middleware built on Marten Store's BaseMiddleware does not port: Ibex KV takes a RawMiddleware" names
+    Marten Store first, as the owner of a thing, and says what to do in Ibex KV: "How do I add middleware in
+    Ibex KV?" was declined ("nothing on middleware for Ibex KV") with it counted as Marten Store's. A sentence
+    naming two owners is the first's."""
+    engine = engine_over(tmp_path, {"moving.md": (
+        "---\ntitle: Ibex KV for Marten Store users\nsubjects: [Ibex KV, Marten Store]\n---\n# Middleware\n\n"
+        "Middleware built on Marten Store's ``BaseMiddleware`` does not port directly: Ibex KV takes a "
+        "``RawMiddleware`` instead.\n\n# Speed\n\nMarten Store's reads are slower than Ibex KV's.\n")}, embedder)
+    snap = engine.snapshot()
+    assert snap.unit_lead_subject[unit_opening(snap, "Middleware built")] == "Ibex KV"
+    assert snap.unit_lead_subject[unit_opening(snap, "Marten Store's reads")] == "Marten Store"
+    answer = engine.ask("How do I add middleware in Ibex KV?")
+    assert not answer.abstained and "RawMiddleware" in answer.citations[0].quote, answer.answer
+
+
 def test_no_claim_about_the_other_subject_beside_claims_about_the_asked_one(engine: Engine) -> None:
     """"Does Flask support async?": FastAPI's "Pros" ("High performance with async support") holds the words
     too, and once a claim about Flask is picked it is not one of the others."""
