@@ -571,9 +571,14 @@ def labelled_row(snap: Snapshot, query: Query, unit: int) -> bool:
     cells = snap.unit_cells[unit]
     if not cells or not all(s in cells for s in query.subjects):
         return False
-    asked = {stem(w) for w in query.aspect_terms
-             if not generic(w) and w not in snap.subject_words and snap.units_with(w) is not None}
+    asked = {stem(w) for w in asked_words(snap, query)}
     return bool(asked) and asked <= {stem(w) for w in words(snap.row_label(unit))}
+
+
+def asked_words(snap: Snapshot, query: Query) -> list[str]:
+    """The words a question asks about that the corpus writes: its aspect words less generic ones ('support')
+    and the subjects' names."""
+    return [w for w in query.aspect_terms if not generic(w) and w not in snap.subject_words and snap.units_with(w) is not None]
 
 
 def unversioned(snap: Snapshot, query: Query) -> str | None:

@@ -13,6 +13,8 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
+from qa.aspects import held_form
+from qa.coverage import asked_words, labelled_row
 from qa.cues import (
     ASKS_REFERENCE,
     WANTS_MAKER,
@@ -30,7 +32,6 @@ from qa.cues import (
     versioned,
     wants_list,
 )
-from qa.coverage import labelled_row
 from qa.facts import version_key
 from qa.query import Query
 from qa.ranker import FEATURES, QUESTION_FEATURES, question_features, shipped_models, unit_features
@@ -412,12 +413,17 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         # "Which X does A use that B does not?": the list of the subject asked about, the one named first.
         about = subject_among_all(snap)
         return min(lists, key=lambda s: about[s.unit] not in (None, *query.subjects[:1]), default=None)
-    cells = snap.unit_cells
-    if query.subjects and cells[scored[0].unit] and not labelled_row(snap, query, scored[0].unit):
-        # Of table rows, the one labelled with what the question asks, with a cell for each subject it names:
-        # '| Sessions | yes | Client-side |' for "Does Quart support sessions?", not a row whose cell names it
-        # for another subject ('| Authentication | JWT / Session based | - |').
-        return next((s for s in scored if cells[s.unit] and labelled_row(snap, query, s.unit)), None)
+    cells, first = snap.unit_cells, scored[0].unit
+    if query.subjects and ((cells[first] and not labelled_row(snap, query, first))
+                           or not any(held_form(w) in snap.unit_text[first].lower() for w in asked_words(snap, query))):
+        # The table row labelled with what the question asks, with a cell for each subject it names, over
+        # another row ('| Sessions | yes | Client-side |' for "Does Quart support sessions?", not the row whose
+        # cell names it for another subject: '| Authentication | JWT / Session based | - |') or a unit holding
+        # none of the question's words, even inside a name ("... not supported for Sanic and Quart" for "Does
+        # Sanic support dependency injection?"; not "a BackgroundTask can be passed ..." for "... background
+        # tasks?"). A sentence holding them is left first: it says more than a cell.
+        if (row := next((s for s in scored if cells[s.unit] and labelled_row(snap, query, s.unit)), None)) is not None:
+            return row
     if asked_chunk is not None and len(query.subjects) < 2:
         # The best of the passage whose heading asks the question (code too, for a how-to): its units answer
         # the heading and do not restate it, so units elsewhere holding the question's words may score above
