@@ -576,9 +576,15 @@ def labelled_row(snap: Snapshot, query: Query, unit: int) -> bool:
 
 
 def asked_words(snap: Snapshot, query: Query) -> list[str]:
-    """The words a question asks about that the corpus writes: its aspect words less generic ones ('support')
-    and the subjects' names."""
-    return [w for w in query.aspect_terms if not generic(w) and w not in snap.subject_words and snap.units_with(w) is not None]
+    """The words a question asks about that the corpus writes: its aspect words less generic ones ('support'),
+    the subjects' names and the kind of thing a "which" question asks for ('frameworks' of "Which frameworks
+    support CSRF?")."""
+    kind = m.group(1).lower() if (m := _WHICH_KIND.match(query.text)) else None
+    return [w for w in query.aspect_terms
+            if not generic(w) and w not in snap.subject_words and w != kind and snap.units_with(w) is not None]
+
+
+_WHICH_KIND = re.compile(r"\s*(?:which|what)\s+(?:of\s+(?:the|these|those)\s+)?([\w-]+)", re.I)
 
 
 def unversioned(snap: Snapshot, query: Query) -> str | None:

@@ -414,9 +414,9 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         about = subject_among_all(snap)
         return min(lists, key=lambda s: about[s.unit] not in (None, *query.subjects[:1]), default=None)
     cells, first = snap.unit_cells, scored[0].unit
-    if query.subjects and ((cells[first] and not labelled_row(snap, query, first))
-                           or not any(held_form(w) in snap.unit_text[first].lower() for w in asked_words(snap, query))):
-        # The table row labelled with what the question asks, with a cell for each subject it names, over
+    if (cells[first] and not labelled_row(snap, query, first)) \
+            or not any(held_form(w) in snap.unit_text[first].lower() for w in asked_words(snap, query)):
+        # The table row labelled with what the question asks, with a cell for each subject it names (if any), over
         # another row ('| Sessions | yes | Client-side |' for "Does Quart support sessions?", not the row whose
         # cell names it for another subject: '| Authentication | JWT / Session based | - |') or a unit holding
         # none of the question's words, even inside a name ("... not supported for Sanic and Quart" for "Does
