@@ -144,8 +144,26 @@ def render_comparison(answer: Answer) -> str:
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 
 
+def _warn_if_stale(engine: Engine) -> None:
+    """A line on stderr when the corpus differs from what the live index was built from: ``qa ask`` answers
+    from the index, and an article just edited or added would otherwise be silently missing."""
+    from qa.errors import CorpusError
+    from qa.status import corpus_changes
+
+    s = engine.settings
+    try:
+        changes = corpus_changes(s.corpus_dir, s.index_dir) or {}
+    except CorpusError:  # no corpus folder here: the index is all there is to answer from
+        return
+    if any(changes.values()):
+        what = "; ".join(f"{kind}: {', '.join(ids)}" for kind, ids in changes.items() if ids)
+        print(f"note: the corpus changed since the index was built ({what}); answers do not reflect it until "
+              "`qa index build`", file=sys.stderr)
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     engine = _engine(args)
+    _warn_if_stale(engine)
     if args.question == "-":
         if not args.json:
             raise CLIError("reading questions from stdin needs --json (one JSON object per line)")
@@ -184,6 +202,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from qa.errors import InvalidQuestionError
 
     engine = _engine(args)
+    _warn_if_stale(engine)
     engine.warm_up()
     engine.start_reloader()  # a rebuild during the chat is picked up between questions
     conv = args.conversation or ConversationStore.new_id()

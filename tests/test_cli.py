@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -83,6 +84,22 @@ def test_ask_text(dirs: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert "Armin Ronacher" in out
     assert "Sources:" in out and "[1]" in out
     assert "(confidence " in out
+
+
+def test_ask_says_when_the_corpus_changed_since_the_build(seed_index: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """An article added or edited after the build is not in the answers: `qa ask` says so on stderr, and
+    answers from the index all the same."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    dirs = ["--corpus-dir", str(corpus), "--index-dir", str(seed_index), "--data-dir", str(tmp_path / "var")]
+    assert main([*dirs, "ask", "Who created Flask?"]) == 0
+    assert "corpus changed" not in capsys.readouterr().err
+    (corpus / "new-article.md").write_text("---\ntitle: New\n---\nFlask has a new logo.\n", encoding="utf-8")
+    assert main([*dirs, "ask", "Who created Flask?"]) == 0
+    out, err = capsys.readouterr()
+    assert "Armin Ronacher" in out
+    assert "the corpus changed since the index was built (added: new-article)" in err and "qa index build" in err
 
 
 def test_ask_json(dirs: list[str], docs: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
