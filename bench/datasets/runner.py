@@ -47,6 +47,7 @@ class SystemResult:
     ndcg_at_10: float | None = None
     answer_in_citation: float | None = None
     answer_in_first_claim: float | None = None  # the first cited quote holds a gold answer
+    first_claim_in_gold: float | None = None  # of a set labelling units, not answers: the first citation is in one
     abstain_foreign: float | None = None  # share of another set's questions abstained on (higher is better)
     false_abstain: float | None = None  # share of this set's own questions abstained on (lower is better)
     abstain_unanswerable: float | None = None  # on-topic questions the corpus does not answer (SQuAD 2.0)
@@ -92,6 +93,8 @@ class DatasetReport:
         graded = any(s.ndcg_at_10 is not None for s in self.systems)
         head = ["system", "R@1", "R@5", "R@10", "MRR@10"] + (["nDCG@10"] if graded else [])
         head += ["answer in citation", "answer in first claim", "abstain: foreign", "false abstain"]
+        gold_first = any(s.first_claim_in_gold is not None for s in self.systems)
+        head += ["first claim in a gold unit"] if gold_first else []
         unans = any(s.abstain_unanswerable is not None for s in self.systems)
         head += ["abstain: unanswerable"] if unans else []
         head += ["ask p50 / p99 ms", "search p50 / p99 ms"]
@@ -103,6 +106,7 @@ class DatasetReport:
             row = [s.system, f(s.recall_at_1), f(s.recall_at_5), f(s.recall_at_10), f(s.mrr_at_10)]
             row += [f(s.ndcg_at_10)] if graded else []
             row += [f(s.answer_in_citation), f(s.answer_in_first_claim), f(s.abstain_foreign), f(s.false_abstain)]
+            row += [f(s.first_claim_in_gold)] if gold_first else []
             row += [f(s.abstain_unanswerable)] if unans else []
             ask = "-" if s.ask_p50_ms is None else f"{s.ask_p50_ms:.1f} / {s.ask_p99_ms:.1f}"
             rows.append(row + [ask, f"{s.search_p50_ms:.1f} / {s.search_p99_ms:.1f}"])
@@ -176,6 +180,7 @@ def run_mode(engine: Engine, dataset: Dataset, mode: str, foreign: Sequence[Ques
     conf_own: list[float] = []
     cited: list[bool] = []
     first: list[bool] = []
+    gold_first: list[bool] = []
     abstained_own: list[bool] = []
     for q in dataset.questions:
         if ask:
@@ -187,6 +192,9 @@ def run_mode(engine: Engine, dataset: Dataset, mode: str, foreign: Sequence[Ques
                 quotes = [] if answer.abstained else [c.quote for c in answer.citations]
                 cited.append(answer_in(q.answers, quotes))
                 first.append(answer_in(q.answers, quotes[:1]))
+            else:  # a labelled unit (an FAQ entry, a passage) and no answer string: is the first claim from one?
+                c = answer.citations[0] if answer.citations and not answer.abstained else None
+                gold_first.append(c is not None and q.grade(c.doc_id, c.start, c.end) >= dataset.relevant_grade)
         chunks, ms = _timed(lambda q=q: engine.retrieve_chunks(q.text, k=K, mode=mode))
         search_ms.append(ms)
         ranked.append(chunks)
@@ -199,6 +207,7 @@ def run_mode(engine: Engine, dataset: Dataset, mode: str, foreign: Sequence[Ques
     result.false_abstain = sum(abstained_own) / max(len(abstained_own), 1)
     result.answer_in_citation = sum(cited) / len(cited) if cited else None
     result.answer_in_first_claim = sum(first) / len(first) if first else None
+    result.first_claim_in_gold = sum(gold_first) / len(gold_first) if gold_first else None
     result.ask_p50_ms = statistics.median(ask_ms) if ask_ms else None
     result.ask_p99_ms = percentile(ask_ms, 0.99)
     if foreign:
