@@ -91,6 +91,7 @@ _PREP_ASPECT = re.compile(r"^(?:for|with|in|on|at|under|without|when|if|during)\
 # "and compared to Flask?", "vs Flask?", "how about against Flask?": the previous question, set against another.
 _COMPARED = re.compile(r"\b(?:compared?|comparison|vs\.?|versus|against)\b", re.I)
 _COMPARING = frozenset("compared compare comparison against".split())
+_COMPARE_THEM = re.compile(r"\W*(?:(?:please|can\s+you|could\s+you)\s+)?compare\b", re.I)  # asked to compare what follows
 MAX_HISTORY = 20
 
 
@@ -148,8 +149,10 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
         rest = rest[:s] + " " + rest[e:]
     leftover = [w for w in content_words(rest) if w not in _FILLER]
 
-    # "Quart vs Litestar?" sets the two against each other, not the previous question against them.
-    between = len(mentioned) >= 2 and _COMPARED.search(q, mentioned[0][2], mentioned[-1][1]) is not None
+    # "Quart vs Litestar?" and "Compare Quart and Sanic" set the two against each other, not the previous
+    # question against them.
+    between = len(mentioned) >= 2 and (_COMPARED.search(q, mentioned[0][2], mentioned[-1][1]) is not None
+                                       or _COMPARE_THEM.match(q) is not None)
     if subjects and prev.resolved and prev.subjects and _COMPARED.search(rest) and set(leftover) <= _COMPARING \
             and not between:
         # "and compared to Flask?" after "How fast is FastAPI?" -> "How fast is FastAPI compared to Flask?"

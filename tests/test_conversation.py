@@ -60,6 +60,19 @@ def test_the_same_pair_named_again_is_a_new_question(follow_up: str) -> None:
     assert resolve("Quart vs Litestar?", history, catalog)[0] == "Is Quart faster than Litestar?"
 
 
+@pytest.mark.parametrize("earlier", ["Litestar vs FastAPI", "Does Litestar support sessions?"])
+def test_asked_to_compare_two_subjects_is_a_new_question(earlier: str) -> None:
+    """"Compare Quart and Sanic" asks for those two set against each other: it was read as "and compared to
+    ...?" ("Litestar vs FastAPI compared to Quart and Sanic?")."""
+    catalog = SubjectCatalog(["Litestar", "FastAPI", "Quart", "Sanic"])
+    history = [turn(earlier, catalog)]
+    for question in ("Compare Quart and Sanic", "please compare quart with sanic"):
+        assert resolve(question, history, catalog) == (question, None)
+    # one subject set against the previous question still carries it
+    assert resolve("compare with Quart", [turn("Is Litestar fast?", catalog)], catalog)[0] == \
+        "Is Litestar fast compared to Quart?"
+
+
 def test_swap_keeps_the_possessive(web: SubjectCatalog) -> None:
     history = [turn("How good are FastAPI's docs?", web)]
     resolved, _ = resolve("and flask's?", history, web)
