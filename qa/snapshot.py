@@ -392,9 +392,10 @@ class Snapshot:
 
     def _lead_subject(self, text: str, named: list[str]) -> str | None:
         """The subject a unit names first, past a phrase that sets it against another ("When compared to FastAPI,
-        Flask is somehow slower." is about Flask), and past one named only as the owner of a thing another is
-        set beside ("Middleware built on Starlette's BaseHTTPMiddleware does not port: use Litestar's
-        ASGIMiddleware" is about Litestar; "Flask's g object" alone is Flask's)."""
+        Flask is somehow slower." is about Flask), and past one named only as the owner of a thing when another
+        is named plainly ("Middleware built on Starlette's BaseHTTPMiddleware does not port: use
+        litestar.middleware.ASGIMiddleware" is about Litestar; "Flask's ecosystem is larger than FastAPI's" is
+        Flask's)."""
         if len(named) >= 2:
             found = self.catalog.find(text)
             if m := _SET_AGAINST.match(text):
