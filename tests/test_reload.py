@@ -68,6 +68,8 @@ def test_reloader_thread_swaps_in_each_new_version(engine: Engine, corpus: Path)
     assert wait_until(lambda: engine.loaded_version == v2)
     v3 = rebuild_without(corpus, engine.settings.index_dir, "geekflare-fastapi-vs-flask")
     assert wait_until(lambda: engine.loaded_version == v3)
+    # The reloader thread counts a swap just after making it: wait for the count, as for the version.
+    assert wait_until(lambda: engine.status().reloader.reloads == 2)
     status = engine.status()
     assert status.reloader.running and status.reloader.reloads == 2
     assert status.loaded_version == status.live_version == v3
