@@ -175,30 +175,34 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     )
 
 
-def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[str]]:
-    """Load every article; a file that cannot be read or parsed is skipped with a warning naming it."""
+def load_corpus(corpus_dir: Path, *, quiet: bool = False) -> tuple[list[Document], list[str]]:
+    """Load every article; a file that cannot be read or parsed is skipped with a warning naming it (logged
+    too, unless ``quiet``: a look at what changed since the build, whose report holds them already)."""
     warnings: list[str] = []
-    return list(iter_corpus(corpus_dir, warnings)), warnings
+    return list(iter_corpus(corpus_dir, warnings, quiet=quiet)), warnings
 
 
 def iter_corpus(corpus_dir: Path, warnings: list[str], paths: list[Path] | None = None,
-                on_file: Callable[[], None] | None = None) -> Iterator[Document]:
+                on_file: Callable[[], None] | None = None, *, quiet: bool = False) -> Iterator[Document]:
     """The articles of ``corpus_dir`` (or of its ``paths``, from :func:`corpus_files`), one at a time, so a
     caller need not hold them all; a file that cannot be read or parsed is skipped with a warning naming it,
-    appended to ``warnings``. ``on_file`` is called after each file, used or not."""
+    appended to ``warnings`` (and logged, unless ``quiet``). ``on_file`` is called after each file, used or
+    not."""
     seen: dict[str, Path] = {}
     for path in corpus_files(corpus_dir) if paths is None else paths:
         doc_id = path.relative_to(corpus_dir).with_suffix("").as_posix()
         def warn(msg: str, path: Path = path) -> None:
             warnings.append(f"{path}: {msg}")
-            log.warning("%s: %s", path, msg)
+            if not quiet:
+                log.warning("%s: %s", path, msg)
 
         try:
             doc = parse_document(doc_id, path.read_text(encoding="utf-8"), warn)
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             warnings.append(f"skipped {path}: {reason}")
-            log.warning("skipped %s: %s", path, reason)
+            if not quiet:
+                log.warning("skipped %s: %s", path, reason)
             doc = None
         if doc is not None and doc_id in seen:
             warnings.append(f"skipped {path}: same doc_id as {seen[doc_id]}")

@@ -91,9 +91,10 @@ def describe_change(key: str, old: Any, new: Any) -> str:
 
 
 def changes_since(manifest: dict[str, Any], corpus_dir: Path) -> Changes:
-    """How the corpus differs from the documents ``manifest`` indexed."""
+    """How the corpus differs from the documents ``manifest`` indexed (files it cannot use are the build's to
+    report, and its manifest holds them: not logged again here)."""
     indexed = manifest.get("documents", {})
-    docs, _ = load_corpus(corpus_dir)
+    docs, _ = load_corpus(corpus_dir, quiet=True)
     now = {d.doc_id: d.content_hash for d in docs}
     return {
         "added": sorted(set(now) - set(indexed)),

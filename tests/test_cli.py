@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -87,7 +88,8 @@ def test_ask_text(dirs: list[str], capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_ask_says_when_the_corpus_changed_since_the_build(seed_index: Path, tmp_path: Path,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+                                                          capsys: pytest.CaptureFixture[str],
+                                                          caplog: pytest.LogCaptureFixture) -> None:
     """An article added or edited after the build is not in the answers: `qa ask` says so on stderr, and
     answers from the index all the same."""
     corpus = tmp_path / "corpus"
@@ -100,6 +102,13 @@ def test_ask_says_when_the_corpus_changed_since_the_build(seed_index: Path, tmp_
     out, err = capsys.readouterr()
     assert "Armin Ronacher" in out
     assert "the corpus changed since the index was built (added: new-article)" in err and "qa index build" in err
+    # A file the build cannot use is the build's to report: asking does not repeat it.
+    (corpus / "broken.md").write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        assert main([*dirs, "ask", "Who created Flask?"]) == 0
+    err = capsys.readouterr().err
+    assert "(added: new-article)" in err
+    assert not [r for r in caplog.records if "broken" in r.getMessage()], caplog.text
 
 
 def test_ask_json(dirs: list[str], docs: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
