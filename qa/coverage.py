@@ -563,16 +563,16 @@ def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float,
     return " ".join(asked)
 
 
-def labelled_row(snap: Snapshot, query: Query, unit: int) -> bool:
+def labelled_row(snap: Snapshot, query: Query, unit: int, asked: list[str] | None = None) -> bool:
     """Whether ``unit`` (the first claim) is a table row labelled with every word the question asks that the
     corpus writes, with a cell for each subject it names: the corpus's own answer, however few its words
     ("Does Quart support sessions?": '| Sessions | yes | Client-side | ... |', which the model reads as far
-    from the question)."""
+    from the question). ``asked``: :func:`asked_words`, when the caller has them (it looks at many rows)."""
     cells = snap.unit_cells[unit]
     if not cells or not all(s in cells for s in query.subjects):
         return False
-    asked = {stem(w) for w in asked_words(snap, query)}
-    return bool(asked) and asked <= {stem(w) for w in words(snap.row_label(unit))}
+    stems = {stem(w) for w in (asked_words(snap, query) if asked is None else asked)}
+    return bool(stems) and stems <= {stem(w) for w in words(snap.row_label(unit))}
 
 
 def asked_words(snap: Snapshot, query: Query) -> list[str]:

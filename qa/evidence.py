@@ -366,9 +366,12 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
     package names holds the word X as fully as a definition does); for "What is X used for?" the best saying
     what X is for ("Pydantic to handle validation"), else what X is; for "Who made X?" the best one saying X
     was made by someone ("Flask was created by ...", when the question says "wrote" and "made" is also in
-    "ready-made"); for a question asking for several things named, the best list of names in the passage
+    "ready-made"; or at a place: "developed at World Online"); for "Which Python does X need?" the best stating
+    a version of it; for a question asking for several things named, the best list of names in the passage
     nearest the question (a list's own words are a bag of names: its passage and headings say what it lists),
-    of the subject the question names first. None when the question wants no such kind or no unit is of it."""
+    of the subject the question names first. Else the table row labelled with the question's words, over
+    another row or a unit holding none of them; else the best unit of ``asked_chunk``, the passage whose
+    heading asks the question (an FAQ entry). None when the question wants no such kind or no unit is of it."""
     code = snap.unit_is_code
 
     def prose() -> Iterator[Scored]:  # made as read: most questions want no such kind, and a search stops early
@@ -413,16 +416,16 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         # "Which X does A use that B does not?": the list of the subject asked about, the one named first.
         about = subject_among_all(snap)
         return min(lists, key=lambda s: about[s.unit] not in (None, *query.subjects[:1]), default=None)
-    cells, first = snap.unit_cells, scored[0].unit
-    if (cells[first] and not labelled_row(snap, query, first)) \
-            or not any(held_form(w) in snap.unit_text[first].lower() for w in asked_words(snap, query)):
+    cells, first, asked = snap.unit_cells, scored[0].unit, asked_words(snap, query)
+    text = snap.unit_text[first].lower()
+    if (cells[first] and not labelled_row(snap, query, first, asked)) or not any(held_form(w) in text for w in asked):
         # The table row labelled with what the question asks, with a cell for each subject it names (if any), over
         # another row ('| Sessions | yes | Client-side |' for "Does Quart support sessions?", not the row whose
         # cell names it for another subject: '| Authentication | JWT / Session based | - |') or a unit holding
         # none of the question's words, even inside a name ("... not supported for Sanic and Quart" for "Does
         # Sanic support dependency injection?"; not "a BackgroundTask can be passed ..." for "... background
         # tasks?"). A sentence holding them is left first: it says more than a cell.
-        if (row := next((s for s in scored if cells[s.unit] and labelled_row(snap, query, s.unit)), None)) is not None:
+        if (row := next((s for s in scored if cells[s.unit] and labelled_row(snap, query, s.unit, asked)), None)) is not None:
             return row
     if asked_chunk is not None and len(query.subjects) < 2:
         # The best of the passage whose heading asks the question (code too, for a how-to): its units answer
