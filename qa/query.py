@@ -121,7 +121,7 @@ def analyse(text: str, catalog: SubjectCatalog) -> Query:
         canon.append(f" {name} ")
         pos = e
     canon.append(text[pos:])
-    terms = tuple(content_words(_MEANING.sub(" ", _PHRASAL_VERB.sub(" ", "".join(canon)))))
+    terms = tuple(content_words(_WORKINGS.sub(r"\1", _MEANING.sub(" ", _PHRASAL_VERB.sub(" ", "".join(canon))))))
     subject_words = {w for name in subjects for w in content_words(name)}
     request = m.group(1).lower() if (m := REQUEST.match(text)) else None
     aspect = tuple(t for t in terms if t not in subject_words and t not in QUESTION_WORDS and t != request)
@@ -139,6 +139,12 @@ _PHRASAL_VERB = re.compile(r"\b(?:come|comes|came|coming|go|goes|went|gone|going
 # "What does X stand for?", "What does X mean?": the words asking for a meaning are none a text that gives it holds
 # ("Server-Sent Events (SSE)").
 _MEANING = re.compile(r"\b(?:stands?|stood)\s+for(?=\s*[?.!]*\s*$)|\bmean(?:s|t)?(?=\s*[?.!]*\s*$)", re.I)
+
+
+# "How do lifespan events work (in X)?" asks how they are made and used: 'work' is no word a text that says so
+# holds ("Litestar accepts one or more async context managers through `lifespan`").
+_WORKINGS = re.compile(r"^(\s*how\b.*?)\s+work(?:s)?(?=(?:\s+(?:in|with|under|inside)\s+\S+(?:\s+\S+)?)?\s*[?.!]*\s*$)",
+                       re.I)
 
 
 # A request a question opens with says what kind of answer it wants, not what it is about: 'give' and 'list' are

@@ -180,6 +180,11 @@ def test_terms_spell_subjects_canonically_and_aspects_exclude_them(web: SubjectC
     ("What does WSGI stand for?", ("wsgi",)),
     ("What does ASGI mean?", ("asgi",)),
     ("What does the mean latency of Flask depend on?", ("mean", "latency", "flask", "depend")),
+    # nor 'work' of "How does X work?": a text saying how X is used does not say 'work'
+    ("How do lifespan events work in Flask?", ("lifespan", "events", "flask")),
+    ("How does dependency injection work under the hood?", ("dependency", "injection", "hood")),
+    ("Does FastAPI work with Python 3.8?", ("fastapi", "work", "python", "3.8")),
+    ("How much work is a migration to FastAPI?", ("work", "migration", "fastapi")),
     # words that say how much or what kind, not of what
     ("Who uses Flask?", ("flask",)),
     ("Does FastAPI have something like blueprints?", ("fastapi", "blueprints")),
