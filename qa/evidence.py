@@ -52,6 +52,10 @@ EXTRA_UNITS = 24
 # dev split of the sets the ranker is trained on, where it keeps what the hand-weighted score kept on average.
 CLAIM_MARGIN = 3.0
 SUBJECT_MARGIN = 1.5
+# A first unit whose cosine with the question is below this gives way to one of the claims' margin at least
+# NEARER_LEAD_COS nearer (select_claims).
+FAR_LEAD_COS = 0.2
+NEARER_LEAD_COS = 0.3
 # A claim's quote takes in the sentence just after it and the one just before it in its paragraph when that
 # sentence holds words of the question the quote lacks, weighing (by IDF) at least this share of the question's
 # content words: the question asks about both sentences, and the answer is often in the one beside the sentence
@@ -512,6 +516,14 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
             s for s, m in zip(scored, misfit, strict=True) if m]
     best = scored[0].score
     floor = best - CLAIM_MARGIN
+    if scored[0].cos < FAR_LEAD_COS:
+        # A first unit next to nothing in meaning holds a word of the question in another sense ('days' of "Who
+        # maintains Flask these days?" in "Within days, 10,000 people had downloaded ..."): a unit that fits, as
+        # near in score as a claim is and much nearer in meaning, goes first.
+        near = next((s for s in scored[1:fitting or None] if s.score >= floor and s.cos >= scored[0].cos + NEARER_LEAD_COS),
+                    None)
+        if near is not None:
+            scored = [near, *(s for s in scored if s is not near)]
     picked: list[Scored] = []
 
     def diverse(s: Scored) -> bool:

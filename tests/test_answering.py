@@ -764,3 +764,26 @@ def test_a_sentence_pointing_elsewhere_is_no_claim_unless_reading_is_asked(tmp_p
     assert not answer.abstained and [c.quote[:22] for c in answer.citations] == ["Ibex KV streams every "]
     answer = engine.ask("Where can I read about Ibex KV replicas?")
     assert any(c.quote.startswith("Read more") for c in answer.citations), answer.answer
+
+
+def test_a_lead_next_to_nothing_in_meaning_gives_way(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """A first unit that holds a word of the question in another sense ('days' of "these days") and is next to
+    nothing in meaning gives way to a unit near in score and much nearer in meaning; one near in meaning stays."""
+    engine = engine_over(tmp_path, {"kv.md": (
+        "---\nsubjects: [Ibex KV]\n---\n# Ibex KV\n\n"
+        "Within days, ten thousand people had downloaded the first Ibex KV release.\n\n"
+        "Ibex KV is maintained by the Pallets-like Ibex organization.\n")}, embedder)
+    snap = engine.snapshot()
+    query = analyse("Who maintains Ibex KV these days?", snap.catalog)
+    days, maintained = unit_opening(snap, "Within days"), unit_opening(snap, "Ibex KV is maintained")
+    scored = [Scored(days, 6.0, 0.12, 1.0, 0.5), Scored(maintained, 5.0, 0.7, 1.0, 0.5)]
+    assert select_claims(snap, scored, query, max_claims=2)[0].units[0] == maintained
+    near = [Scored(days, 6.0, 0.3, 1.0, 0.5), Scored(maintained, 5.0, 0.7, 1.0, 0.5)]
+    assert select_claims(snap, near, query, max_claims=2)[0].units[0] == days
+    far_in_score = [Scored(days, 6.0, 0.12, 1.0, 0.5), Scored(maintained, 2.0, 0.7, 1.0, 0.5)]
+    assert select_claims(snap, far_in_score, query, max_claims=2)[0].units[0] == days
+
+
+def test_who_maintains_a_subject_these_days_is_answered_by_who_maintains_it(engine: Engine) -> None:
+    answer = engine.ask("Who maintains Flask these days?")
+    assert not answer.abstained and "Pallets" in answer.citations[0].quote, answer.answer
