@@ -275,6 +275,21 @@ _UNAPOSTROPHED = {
 }
 
 
+# A question word typed one edit off ('wen', 'wat', 'hw', 'whay') opening a question before an auxiliary verb: a
+# real word ('wen') or none, it is the question word there. In this order on a tie ('hwo' is 'how').
+_INTERROGATIVES = ("what", "how", "when", "where", "which", "who", "why")
+_AUXILIARY = re.compile(r"\s+(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have|had)\b", re.I)
+
+
+def _interrogative(typed: str, rest: str) -> str | None:
+    """The question word ``typed`` (a question's first word, ``rest`` what follows it) is one edit from, when an
+    auxiliary verb follows it; None otherwise. On a tie, one ``typed`` is a subsequence of ('wha' is 'what')."""
+    if typed in _INTERROGATIVES or typed in STOPWORDS or not _AUXILIARY.match(rest):
+        return None
+    near = [w for w in _INTERROGATIVES if DamerauLevenshtein.distance(typed, w, score_cutoff=1) <= 1]
+    return min(near, key=lambda w: not _subsequence(typed, w), default=None)
+
+
 def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool]) -> tuple[str, list[tuple[str, str]]]:
     """``text`` with each word the corpus does not hold as written replaced by the corpus word it is another
     form of (:meth:`Vocabulary.form_of`), a clipping or a typo of (and each version number the corpus writes
@@ -291,6 +306,10 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
             full = tok[0] + full[1:]
             fixes.append((tok, full))
             return full
+        if not text[: m.start()].strip() and (asking := _interrogative(low, text[m.end():])) is not None:
+            asking = asking.capitalize() if tok[0].isupper() else asking
+            fixes.append((tok, asking))
+            return asking
         if low in STOPWORDS or (tok != low and m.start() > 0) or not tok.isalpha():
             return tok
         # a word saying what kind of question it is ('compare') is no word of what it is about ('comparable')

@@ -784,6 +784,6 @@ def test_a_lead_next_to_nothing_in_meaning_gives_way(tmp_path: Path, embedder: O
     assert select_claims(snap, far_in_score, query, max_claims=2)[0].units[0] == days
 
 
-def test_who_maintains_a_subject_these_days_is_answered_by_who_maintains_it(engine: Engine) -> None:
-    answer = engine.ask("Who maintains Flask these days?")
-    assert not answer.abstained and "Pallets" in answer.citations[0].quote, answer.answer
+def test_these_days_is_no_lead_to_within_days(engine: Engine) -> None:
+    answer = engine.ask("who looks after flask these days")
+    assert not answer.abstained and "Within days" not in answer.citations[0].quote, answer.answer
