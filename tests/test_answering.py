@@ -787,3 +787,15 @@ def test_a_lead_next_to_nothing_in_meaning_gives_way(tmp_path: Path, embedder: O
 def test_these_days_is_no_lead_to_within_days(engine: Engine) -> None:
     answer = engine.ask("who looks after flask these days")
     assert not answer.abstained and "Within days" not in answer.citations[0].quote, answer.answer
+
+
+def test_a_subject_a_summary_claim_names_is_not_said_to_have_no_source(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"Is Marten Store slower than Ibex KV?" answered with a sentence comparing the two: neither is then said to
+    have no source, which the sentence belies."""
+    engine = engine_over(tmp_path, {"kv.md": (
+        "---\nsubjects: [Ibex KV, Marten Store]\n---\n# Speed\n\n"
+        "When compared to Marten Store, Ibex KV is somewhat slower on writes.\n\n"
+        "# Storage\n\nIbex KV keeps every key on disk.\n")}, embedder)
+    answer = engine.ask("Is Marten Store slower than Ibex KV on writes?")
+    assert not answer.abstained and "somewhat slower" in answer.citations[0].quote, answer.answer
+    assert "no source in the corpus says" not in answer.answer, answer.answer
