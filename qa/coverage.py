@@ -275,15 +275,16 @@ _UNAPOSTROPHED = {
 }
 
 
-# A question word typed one edit off ('wen', 'wat', 'hw', 'whay') opening a question before an auxiliary verb: a
-# real word ('wen') or none, it is the question word there. In this order on a tie ('hwo' is 'how').
+# A question word typed one edit off ('wen', 'wat', 'hw', 'whay') opening a question before an auxiliary verb (or
+# 'about': "wat about FastAPI?"): a real word ('wen') or none, it is the question word there. In this order on a
+# tie ('hwo' is 'how').
 _INTERROGATIVES = ("what", "how", "when", "where", "which", "who", "why")
-_AUXILIARY = re.compile(r"\s+(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have|had)\b", re.I)
+_AUXILIARY = re.compile(r"\s+(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have|had|about)\b", re.I)
 
 
 def _interrogative(typed: str, rest: str) -> str | None:
     """The question word ``typed`` (a question's first word, ``rest`` what follows it) is one edit from, when an
-    auxiliary verb follows it; None otherwise. On a tie, one ``typed`` is a subsequence of ('wha' is 'what')."""
+    auxiliary verb or 'about' follows it; None otherwise. On a tie, one ``typed`` is a subsequence of ('wha' is 'what')."""
     if typed in _INTERROGATIVES or typed in STOPWORDS or not _AUXILIARY.match(rest):
         return None
     near = [w for w in _INTERROGATIVES if DamerauLevenshtein.distance(typed, w, score_cutoff=1) <= 1]

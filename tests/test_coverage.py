@@ -103,7 +103,8 @@ def test_a_question_word_typed_one_edit_off_before_a_verb_is_that_word() -> None
     """'wen' is an English word, and 'wat', 'hw' are none the corpus writes: opening a question before an auxiliary
     verb, each is the question word one edit away; elsewhere they are left alone."""
     for typed, meant in (("wen was FastAPI released", "when was FastAPI released"), ("Wat is flask", "What is flask"),
-                         ("hw does flask scale", "how does flask scale"), ("hwo does flask scale", "how does flask scale")):
+                         ("hw does flask scale", "how does flask scale"), ("hwo does flask scale", "how does flask scale"),
+                         ("wat about quart?", "what about quart?")):
         text, fixes = correct_question(typed, VOCAB, real_words)
         assert text == meant and fixes == [(typed.split()[0], meant.split()[0])]
     for kept in ("wen FastAPI release", "Is a wen a cyst?", "When was it", "Go is a language"):
@@ -113,6 +114,10 @@ def test_a_question_word_typed_one_edit_off_before_a_verb_is_that_word() -> None
 def test_a_question_word_typed_off_is_asked_as_meant(engine: Engine) -> None:
     answer = engine.ask("wen was fastapi released")
     assert not answer.abstained and "2018" in answer.citations[0].quote, answer.answer
+    cid = engine.conversations.new_id()
+    engine.ask("Does Flask support async?", cid)
+    follow = engine.ask("wat about fastapi?", cid)
+    assert not follow.abstained and follow.resolved_question == "Does FastAPI support async?", follow.answer
 
 
 def test_a_contraction_without_its_apostrophe_is_no_aspect_the_corpus_lacks(engine: Engine) -> None:
