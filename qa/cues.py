@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from qa.aspects import stem
-from qa.query import Query
+from qa.query import COUNTERPART, Query
 from qa.text import STOPWORDS, content_words, words
 
 _NEG = re.compile(
@@ -87,9 +87,14 @@ RELEASE_NUMBER = r"\d+(?:\.\d+)+(?![\w.]*\w)"
 _RELEASE_OF = re.compile(rf"\b([A-Z][\w+#-]*)\s+v?{RELEASE_NUMBER}")
 
 
+_NAMED_COUNTERPART = re.compile(r"\b((?-i:[A-Z])[\w.+#-]*)" + COUNTERPART.pattern, re.I)
+
+
 def versioned(question: str) -> list[str]:
     """What a question asks the version of, or names a release of, as written ('Python' of "What Python version
-    does X need?", of "Which Python does X need?" and of "Does X support Python 3.12?")."""
+    does X need?", of "Which Python does X need?" and of "Does X support Python 3.12?"); a counterpart asked
+    ("What's the Litestar version of Depends?") is none."""
+    question = _NAMED_COUNTERPART.sub(lambda m: m.group() if m.group(1).lower() in STOPWORDS else " ", question)
     return ([a or b for a, b in _VERSIONED.findall(question)] + _WHICH_NAMED.findall(question)
             + _RELEASE_OF.findall(question))
 

@@ -119,13 +119,21 @@ def analyse(text: str, catalog: SubjectCatalog) -> Query:
     for name, s, e in found:
         canon.append(text[pos:s])
         canon.append(f" {name} ")
-        pos = e
+        pos = m.end() if (m := COUNTERPART.match(text, e)) else e  # "the X version of Y" asks of Y in X
     canon.append(text[pos:])
     terms = tuple(content_words(_WORKINGS.sub(r"\1", _MEANING.sub(" ", _PHRASAL_VERB.sub(" ", "".join(canon))))))
     subject_words = {w for name in subjects for w in content_words(name)}
     request = m.group(1).lower() if (m := REQUEST.match(text)) else None
     aspect = tuple(t for t in terms if t not in subject_words and t not in QUESTION_WORDS and t != request)
     return Query(text, tuple(subjects), question_type(text, len(subjects)), terms, aspect)
+
+
+# A name's counterpart of another thing: "the Litestar version of Depends", "Litestar's answer to Depends" (right
+# after the name; analyse drops the word, which a text saying what the counterpart is does not hold, and
+# cues.versioned asks no version). "version of 3.x" is a version. Not 'equivalent': texts write it of counterparts
+# ("Flask has no built-in equivalent").
+COUNTERPART = re.compile(r"(?:['’]s)?\s+(?:counterpart|version|analogue|analog|answer)\s+(?:of|to)\s+(?![\d.]+\b)",
+                         re.I)
 
 
 # A verb a particle follows means what the two mean together, not what the verb does alone: 'come' of "When did

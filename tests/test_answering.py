@@ -799,3 +799,18 @@ def test_a_subject_a_summary_claim_names_is_not_said_to_have_no_source(tmp_path:
     answer = engine.ask("Is Marten Store slower than Ibex KV on writes?")
     assert not answer.abstained and "somewhat slower" in answer.citations[0].quote, answer.answer
     assert "no source in the corpus says" not in answer.answer, answer.answer
+
+
+def test_a_names_version_of_another_thing_asks_its_counterpart(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"What's the Ibex KV version of Depends?" asks what Ibex KV has for Depends, no version of it: the word
+    'version', which the answer does not hold, does not keep the passage on dependencies from answering."""
+    engine = engine_over(tmp_path, {
+        "deps.md": "---\nsubjects: [Ibex KV, Marten Store]\n---\n# Dependency injection\n\n"
+                   "Marten Store injects a dependency through `Depends(fn)` in a handler's signature.\n\n"
+                   "Ibex KV declares dependencies as a mapping from parameter name to provider, attached to the "
+                   "`dependencies` keyword of any layer.\n",
+        "releases.md": "---\nsubjects: [Ibex KV]\n---\n# Releases\n\n"
+                       "Ibex KV version 2 moved the storage engine to a log-structured tree.\n",
+    }, embedder)
+    answer = engine.ask("What's the Ibex KV version of Depends?")
+    assert not answer.abstained and "declares dependencies" in answer.citations[0].quote, answer.answer

@@ -303,6 +303,10 @@ def test_what_a_question_counts(question: str, things: list[str]) -> None:
     ("Does Flask 2.3 support async?", ["Flask"]),  # a subject's own: unversioned passes it by
     ("Did sales grow 3.5 percent?", []),  # an amount, no release
     ("Can Flask handle 1.5 million requests?", []),
+    # a name's counterpart of another thing asks no version
+    ("What's the Litestar version of Depends?", []),
+    ("What is Quart's version of url_for?", []),
+    ("What is the Flask version of 2.0?", ["Flask"]),
 ])
 def test_what_a_question_asks_the_version_of(question: str, names: list[str]) -> None:
     assert versioned(question) == names

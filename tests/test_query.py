@@ -185,6 +185,11 @@ def test_terms_spell_subjects_canonically_and_aspects_exclude_them(web: SubjectC
     ("How does dependency injection work under the hood?", ("dependency", "injection", "hood")),
     ("Does FastAPI work with Python 3.8?", ("fastapi", "work", "python", "3.8")),
     ("How much work is a migration to FastAPI?", ("work", "migration", "fastapi")),
+    # nor the word saying a name's counterpart of another thing
+    ("What's the Flask version of Depends?", ("flask", "depends")),
+    ("What is FastAPI's answer to blueprints?", ("fastapi", "blueprints")),
+    ("Which version of Flask added async?", ("version", "flask", "added", "async")),
+    ("What is the Flask version of 2.0?", ("flask", "version", "2.0")),
     # words that say how much or what kind, not of what
     ("Who uses Flask?", ("flask",)),
     ("Does FastAPI have something like blueprints?", ("fastapi", "blueprints")),
