@@ -279,13 +279,13 @@ _UNAPOSTROPHED = {
 # 'about': "wat about FastAPI?"): a real word ('wen') or none, it is the question word there. In this order on a
 # tie ('hwo' is 'how').
 _INTERROGATIVES = ("what", "how", "when", "where", "which", "who", "why")
-_AUXILIARY = re.compile(r"\s+(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have|had|about)\b", re.I)
+_ASKING_ON = re.compile(r"\s+(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have|had|about)\b", re.I)
 
 
 def _interrogative(typed: str, rest: str) -> str | None:
     """The question word ``typed`` (a question's first word, ``rest`` what follows it) is one edit from, when an
     auxiliary verb or 'about' follows it; None otherwise. On a tie, one ``typed`` is a subsequence of ('wha' is 'what')."""
-    if typed in _INTERROGATIVES or typed in STOPWORDS or not _AUXILIARY.match(rest):
+    if typed in _INTERROGATIVES or typed in STOPWORDS or not _ASKING_ON.match(rest):
         return None
     near = [w for w in _INTERROGATIVES if DamerauLevenshtein.distance(typed, w, score_cutoff=1) <= 1]
     return min(near, key=lambda w: not _subsequence(typed, w), default=None)

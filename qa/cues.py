@@ -87,6 +87,7 @@ RELEASE_NUMBER = r"\d+(?:\.\d+)+(?![\w.]*\w)"
 _RELEASE_OF = re.compile(rf"\b([A-Z][\w+#-]*)\s+v?{RELEASE_NUMBER}")
 
 
+# "the Litestar version of Depends": a capitalised name's counterpart (qa.query.COUNTERPART), no version asked.
 _NAMED_COUNTERPART = re.compile(r"\b((?-i:[A-Z])[\w.+#-]*)" + COUNTERPART.pattern, re.I)
 
 

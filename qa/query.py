@@ -119,7 +119,7 @@ def analyse(text: str, catalog: SubjectCatalog) -> Query:
     for name, s, e in found:
         canon.append(text[pos:s])
         canon.append(f" {name} ")
-        pos = m.end() if (m := COUNTERPART.match(text, e)) else e  # "the X version of Y" asks of Y in X
+        pos = frame.end() if (frame := COUNTERPART.match(text, e)) else e  # "the X version of Y" asks of Y in X
     canon.append(text[pos:])
     terms = tuple(content_words(_WORKINGS.sub(r"\1", _MEANING.sub(" ", _PHRASAL_VERB.sub(" ", "".join(canon))))))
     subject_words = {w for name in subjects for w in content_words(name)}
