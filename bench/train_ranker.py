@@ -102,7 +102,7 @@ def _evidence(engine, questions: list[str]):  # type: ignore[no-untyped-def]
     whether it names something the corpus never mentions, its analysis and its best cosine with a heading
     that asks a question; None when there is no candidate."""
     from qa.coverage import correct_question, unknown_names
-    from qa.evidence import CONFIDENCE_CHUNKS, top_ask, unit_evidence
+    from qa.evidence import CONFIDENCE_CHUNKS, heading_asking, unit_evidence
     from qa.query import analyse
     from qa.retrieval import retrieve
 
@@ -117,7 +117,7 @@ def _evidence(engine, questions: list[str]):  # type: ignore[no-untyped-def]
         # COVID-QA's foreign 0.95 -> 0.93) and the ranker learned nothing new (cross-validated top-1 equal).
         seen = unit_evidence(snap, qvec, query, cands, CONFIDENCE_CHUNKS)
         yield None if seen is None else (*seen, bool(unknown_names(snap, text, engine._word_pieces)), query,
-                                         top_ask(snap, cands, qvec))
+                                         heading_asking(snap, cands, qvec)[0])
 
 
 def collect(names: tuple[str, ...], data: Path, split: str = "dev", cache: Path = CACHE,

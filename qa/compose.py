@@ -152,15 +152,15 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
         out: list[Section] = []
         if general := [c for c in fresh if c.subject is None]:
             out += _section("summary", None, "", *say(general))
-        disputed = {s for d in evidence.disagreements for s in d.subjects}
-        disputed |= {s for c in general for s in snap.unit_subjects[c.units[0]]}
+        spoken_for = {s for d in evidence.disagreements for s in d.subjects}
+        spoken_for |= {s for c in general for s in snap.unit_subjects[c.units[0]]}
         for subject in query.subjects:
             heading = f"{subject}:"
             if mine := [c for c in fresh if c.subject == subject]:
                 text, cited = say(mine)
                 if text:  # else what it has is shown above, as another claim's context
                     out += _section("subject", subject, heading, f"{heading} {text}", cited)
-            elif subject not in disputed:
+            elif subject not in spoken_for:
                 out += _section("subject", subject, heading, f"{heading} no source in the corpus says.", [])
         return out
 

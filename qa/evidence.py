@@ -130,11 +130,6 @@ def heading_asking(snap: Snapshot, cands: list[Candidate], qvec: NDArray[np.floa
     return float(cos[best]), int(chunks[best])
 
 
-def top_ask(snap: Snapshot, cands: list[Candidate], qvec: NDArray[np.float32]) -> float:
-    """The best cosine of the question with a question that a candidate chunk's heading asks (0: none asks)."""
-    return heading_asking(snap, cands, qvec)[0]
-
-
 def rerank_rows(snap: Snapshot, cands: list[Candidate], ranking: Ranking) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """The :data:`qa.retrieval.RERANK_FEATURES` rows of the first ``RERANK_CHUNKS`` candidates whose heading
     asks no question, and their positions. A chunk under a heading that asks a question (an FAQ entry) keeps
@@ -422,7 +417,8 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         return min(lists, key=lambda s: about[s.unit] not in (None, *query.subjects[:1]), default=None)
     cells, first, asked = snap.unit_cells, scored[0].unit, asked_words(snap, query)
     text = snap.unit_text[first].lower()
-    if (cells[first] and not labelled_row(snap, query, first, asked)) or not any(held_form(w) in text for w in asked):
+    if asked and ((cells[first] and not labelled_row(snap, query, first, asked))
+                  or not any(held_form(w) in text for w in asked)):
         # The table row labelled with what the question asks, with a cell for each subject it names (if any), over
         # another row ('| Sessions | yes | Client-side |' for "Does Quart support sessions?", not the row whose
         # cell names it for another subject: '| Authentication | JWT / Session based | - |') or a unit holding

@@ -241,7 +241,7 @@ def question_features(
     snap: Snapshot, query: Query, x: NDArray[np.float64], logits: NDArray[np.float64], unknown: bool, asked: float,
 ) -> NDArray[np.float64]:
     """One row of :data:`QUESTION_FEATURES`: how well the corpus covers the question. ``asked``: the best
-    cosine with a heading that asks a question (:func:`qa.evidence.top_ask`). Only what it adds to the best
+    cosine with a heading that asks a question (:func:`qa.evidence.heading_asking`). Only what it adds to the best
     chunk's cosine counts: the whole cosine would stand in for the chunk's where headings ask (an FAQ) and the
     threshold, shared by every corpus, would move for the others (dev: SQuAD's false abstention 0.043 -> 0.065)."""
     content = [t for t in query.terms if t not in STOPWORDS] or list(query.terms)

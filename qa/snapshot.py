@@ -92,9 +92,10 @@ class Snapshot:
             self.unit_nwords.append(len(text.split()))
             advice.append(bool(ADVICE.search(text)))
             howto.append(bool(HOWTO.search(text)))
-            named = self.catalog.mentioned(text)
+            found = self.catalog.find(text)
+            named = list(dict.fromkeys(name for name, _start, _end in found))
             self.unit_subjects.append(frozenset(named))
-            self.unit_lead_subject.append(self._lead_subject(text, named))
+            self.unit_lead_subject.append(self._lead_subject(text, named, found))
             if u:
                 prev = version.chunks[int(version.units[u - 1][0])]
                 gap = doc_text[int(version.units[u - 1][2]):start]
@@ -390,14 +391,13 @@ class Snapshot:
             kept[key] = value
         return value
 
-    def _lead_subject(self, text: str, named: list[str]) -> str | None:
+    def _lead_subject(self, text: str, named: list[str], found: list[tuple[str, int, int]]) -> str | None:
         """The subject a unit names first, past a phrase that sets it against another ("When compared to FastAPI,
         Flask is somehow slower." is about Flask), and past one named only as the owner of a thing when another
         is named plainly ("Middleware built on Starlette's BaseHTTPMiddleware does not port: use
         litestar.middleware.ASGIMiddleware" is about Litestar; "Flask's ecosystem is larger than FastAPI's" is
-        Flask's)."""
+        Flask's). ``named``: the subjects ``found`` (:meth:`SubjectCatalog.find`) names, in order."""
         if len(named) >= 2:
-            found = self.catalog.find(text)
             if m := _SET_AGAINST.match(text):
                 if after := [name for name, start, _end in found if start >= m.end()]:
                     return after[0]

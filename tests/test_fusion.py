@@ -15,7 +15,7 @@ from bench.fusion import Cand, Reranked, _leading, cache_set, fit, fit_rerank, r
 from qa.build import build_index
 from qa.embedding.onnx import OnnxEmbedder
 from qa.engine import Engine
-from qa.evidence import POOL_CHUNKS, rerank, rerank_rows, score_units, top_ask
+from qa.evidence import POOL_CHUNKS, heading_asking, rerank, rerank_rows, score_units
 from qa.index import IndexVersion
 from qa.query import analyse
 from qa.ranker import shipped_models
@@ -256,7 +256,7 @@ def test_rerank_keeps_faq_entries_in_place_and_orders_the_rest_by_their_units(en
 def test_a_question_meets_the_question_a_heading_asks(engine: Engine) -> None:
     """Snapshot.ask_cos: the question's cosine with the question a chunk's heading asks (the seed corpus's FAQ
     sections), 0 for the chunks under headings that ask none or only what one subject is ("What is Flask?", near
-    any question naming Flask); top_ask: the best over the candidates."""
+    any question naming Flask); heading_asking: the best over the candidates, and its chunk."""
     snap = engine.snapshot()
     question = "Is it possible to combine Flask and FastAPI in one codebase?"
     qvec = engine._queries.embed_query(question)
@@ -275,7 +275,8 @@ def test_a_question_meets_the_question_a_heading_asks(engine: Engine) -> None:
     s = engine.settings
     cands = retrieve(snap, qvec, analyse(question, snap.catalog), top_k=s.top_k, rrf_k=s.rrf_k,
                      rrf_weight=s.fusion_rrf_weight)
-    assert top_ask(snap, cands, qvec) == pytest.approx(cos[best])
+    asked, chunk = heading_asking(snap, cands, qvec)
+    assert asked == pytest.approx(cos[best]) and chunk == best
 
 
 @pytest.mark.slow
