@@ -491,8 +491,11 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
     capital past the question's first word; one the model knows whole, 'Sinatra', as well as one it splits),
     no subject of the corpus, held by a few evidence units, none of which holds anything else the question
     asks ("Does Django support async?" of a corpus comparing two other frameworks, which names Django once). A
-    question naming a subject of the corpus first is about that subject."""
+    question naming a subject of the corpus first is about that subject. Neither a name a document's title
+    holds (the document is about it) nor, in a question choosing between subjects of the corpus, one it is
+    chosen for ("a CRUD app", :data:`_SITUATION`) is in passing."""
     named = snap.catalog.find(question)
+    choosing = len({name for name, _s, _e in named}) >= 2
     tokens = list(_TOKEN.finditer(question))
     for i, m in enumerate(tokens):
         tok, low = m.group(), m.group().lower()
@@ -500,8 +503,10 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
             continue
         if any(s <= m.start() < e for _name, s, e in named):  # a word of a subject's name ('Ibex' of 'Ibex KV')
             return None
-        if not (i and _capital(tok)):
-            continue
+        if not (i and _capital(tok)) or low in _title_words(snap):
+            continue  # a document's title names it: the document is about it ('CORS (Cross-Origin ...)')
+        if choosing and _SITUATION.search(question, 0, m.start()):
+            continue  # "For a CRUD app, Flask or FastAPI?": the choice is between the subjects, for a CRUD app
         # A name of several words ('Django REST Framework') is one: its units hold them all, and its own words
         # are not what the question asks of it. Only common words join it (:func:`_common_word`): with a
         # person's surname ('Sebastian Ramirez') the question's other words are read as before.
@@ -524,6 +529,17 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         if rest and not any(snap.holding(holders, w).any() for w in rest) and not _joined(snap, holders, low, subject_words):
             return question[m.start():tokens[end - 1].end()]
     return None
+
+
+# A name right after an indefinite article or a possessive (an adjective between): "a CRUD app", "our React
+# frontend". In a question choosing between subjects of the corpus, such a name is what they are chosen for.
+_SITUATION = re.compile(r"\b(?:a|an|my|our|your|their)\s+(?:[a-z][\w-]*\s+)?$", re.I)
+
+
+def _title_words(snap: Snapshot) -> frozenset[str]:
+    """The words of the corpus's document titles, found once per snapshot."""
+    return snap.memo("title_words", None, lambda: frozenset(
+        w for doc in snap.version.docs.values() for w in words(doc.title or "")))
 
 
 def _common_word(snap: Snapshot, word: str) -> bool:

@@ -289,6 +289,25 @@ def test_a_name_of_several_words_mentioned_in_passing_is_not_a_subject(tmp_path:
 
 
 @pytest.mark.slow
+def test_a_titled_name_or_a_situation_is_no_name_in_passing(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """A document whose title names 'Raft' is about it, however few of the corpus's units write it. A question
+    choosing between the corpus's subjects "for a CRUD service" asks for the subjects, with CRUD the situation;
+    asked of CRUD itself, or of one subject against it, the name is still in passing."""
+    engine = engine_over(tmp_path, {
+        "kv.md": "---\ntitle: Ibex KV vs Marten Store\nsubjects: [Ibex KV, Marten Store]\n---\n"
+                 "# Ibex KV vs Marten Store\n\nIbex KV replicates every write to two followers. Marten Store has no "
+                 "replication. Marten Store ships a CRUD console for its tables.\n",
+        "raft.md": "---\ntitle: Raft in Ibex KV\n---\n# Raft in Ibex KV\n\nIbex KV elects a leader with Raft. "
+                   "Set replicas to three to turn it on.\n"}, embedder)
+    snap = engine.snapshot()
+    assert passing_name(snap, "How do I enable Raft in Ibex KV?", engine._word_pieces) is None
+    assert passing_name(snap, "For a CRUD service, should I pick Ibex KV or Marten Store?", engine._word_pieces) is None
+    assert passing_name(snap, "I need a CRUD backend: Ibex KV or Marten Store?", engine._word_pieces) is None
+    assert passing_name(snap, "Is CRUD faster than Ibex KV?", engine._word_pieces) == "CRUD"
+    assert passing_name(snap, "Is a CRUD backend faster than Ibex KV?", engine._word_pieces) == "CRUD"
+
+
+@pytest.mark.slow
 def test_a_passing_name_written_as_part_of_the_asked_subject_is_answered(engine: Engine) -> None:
     """The corpus names CORS once, as 'Flask-CORS (cross-origin requests)' in Flask's list of extensions: Flask's
     own way of doing it, which the question asks for; of FastAPI it says nothing."""
@@ -400,6 +419,8 @@ def test_a_long_question_with_a_name_in_passing_is_answered(engine: Engine) -> N
         "the requests queue up even though the CPU is mostly idle. Is this a limitation of how Flask handles "
         "requests, and would FastAPI behave differently?")
     assert not answer.abstained, answer.answer
+    answer = engine.ask("Which is better for a CRUD app?")  # the corpus shows a CRUD API once, in both
+    assert not answer.abstained and answer.resolved_question.endswith("FastAPI or Flask?"), answer.answer
 
 
 @pytest.mark.slow
