@@ -558,6 +558,10 @@ def _capital(tok: str) -> bool:
     return tok[0].isupper() or any(c.isupper() for c in tok[1:])
 
 
+# Verbs a how-to question asks to do something with, beside :data:`qa.cues.HOWTO`'s: "How do I enable CORS?"
+_DOING = re.compile(r"(?:enable|configure|handle|implement|integrate|allow|turn|get|make|do)", re.I)
+
+
 def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float,
            embed: Callable[[str], NDArray[np.float32]] | None = None) -> str | None:
     """What a question asks of its subject, when the corpus writes it but none of the units to be cited holds it
@@ -571,10 +575,10 @@ def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float,
     if not query.subjects or lead_cos >= OTHER_WORDS_COS or _ASKS_WHO_WHEN_WHERE.match(query.text):
         return None
     # Of a how-to question, what it asks to do it with or to ('cors' of "How do I add CORS to FastAPI?"), not
-    # the doing ('add': a claim about adding anything does not answer it).
+    # the doing ('add', 'enable': a claim about enabling anything does not answer it).
     howto = query.qtype == "howto"
     asked = list(dict.fromkeys(w for w in query.aspect_terms if len(w) >= 3 and not generic(w)
-                               and not (howto and HOWTO.fullmatch(w))))
+                               and not (howto and (HOWTO.fullmatch(w) or _DOING.fullmatch(w)))))
     if not asked:
         return None
     written = [snap.units_with(w) is not None for w in asked]

@@ -324,6 +324,7 @@ def test_a_passing_name_written_as_part_of_the_asked_subject_is_answered(engine:
     # A how-to's doing ('add') is no topic: the message names what to add, and a claim about adding something
     # else does not answer it.
     ("how do i add cors to fastapi", "How do I handle CORS in Flask?", "cors"),
+    ("How do I implement forms in FastAPI?", "How does Flask handle forms?", "forms"),  # 'implement': a doing
 ])
 def test_a_question_on_what_the_corpus_says_only_of_another_subject_abstains(
         engine: Engine, asked_of: str, said_of: str, what: str) -> None:
