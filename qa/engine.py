@@ -295,6 +295,10 @@ class Engine:
         """Whether the model's vocabulary holds ``word`` whole (or its singular): a real word, not a typo."""
         return whole_word(word, self._word_pieces)
 
+    def _alike(self, a: str, b: str) -> float:
+        """The cosine of two short texts' vectors, as the model reads them ('DI' and 'dependency injection')."""
+        return float(self._queries.embed_query(a) @ self._queries.embed_query(b))
+
     @property
     def abstain_threshold(self) -> float:
         """QA_ABSTAIN_THRESHOLD when set, else the shipped abstention model's own."""
@@ -312,12 +316,12 @@ class Engine:
         said = asks_more(q, history)
         fixes: list[tuple[str, str]] = []
         if correct:
-            q, fixes = correct_question(q, snap.vocabulary, self._is_word)
+            q, fixes = correct_question(q, snap.vocabulary, self._is_word, self._alike)
         resolved, inherited = resolve(q, history, snap.catalog)
         if correct and resolved != q:
             # What a follow-up carries from earlier turns comes as they were shown, in the words typed ('deploy',
             # which the corpus writes 'deployment'): read in the corpus's, shown as typed.
-            resolved, carried = correct_question(resolved, snap.vocabulary, self._is_word)
+            resolved, carried = correct_question(resolved, snap.vocabulary, self._is_word, self._alike)
             fixes += carried
         resolved = against(resolved, snap.catalog, snap.vocabulary.list_word("cons") or "cons") or resolved
         query = analyse(resolved, snap.catalog)

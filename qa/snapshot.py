@@ -264,7 +264,8 @@ class Snapshot:
         self.unit_ncontent = np.array([len(ws - STOPWORDS) for ws in self.unit_words], dtype=np.float64)
         self.section_words = [frozenset(words(" ".join(c.section))) for c in version.chunks]
         self.vocabulary = Vocabulary({w: len(us) for w, us in word_units.items()},
-                                     frozenset(w for h in headings for w in words(h)))
+                                     frozenset(w for h in headings for w in words(h)),
+                                     [t for t, code in zip(self.unit_text, self.unit_is_code, strict=True) if not code])
 
     def _quote_spans(self, same_paragraph: NDArray[np.bool_]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """Per unit, the first and the last unit its quote runs over (:meth:`quote_span`). Its own sentence

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,38 @@ def test_no_correction_for_known_words_far_words_or_another_first_letter() -> No
     assert VOCAB.correction("flask") is None
     assert VOCAB.correction("kubernetes") is None
     assert VOCAB.correction("sanic") is None  # 'panic' is one edit away but starts differently
+
+
+def test_an_abbreviation_the_corpus_never_writes_is_the_term_it_spells_out() -> None:
+    """'DI' is the term whose words the corpus writes in a row in three units ('dependency injection'), and in
+    most units holding 'injection'. 'ER' meets 'every request' by chance: 'every' and 'request' are mostly
+    written apart. A run of words the corpus writes twice, or no more often than another, is no reading."""
+    prose = ["FastAPI has dependency injection built in.", "Dependency injection runs per request.",
+             "Its dependency-injection system caches results.", "Every request is logged.", "Every request is timed.",
+             "Every request gets an id.", "Read every header.", "Every route is typed.", "Every test passes.",
+             "Each request carries headers.", "A request body is parsed.", "Every response is gzipped.",
+             "The request object is global.", "Streaming responses help.", "Static responses are cached.",
+             "Schema routes and schema rules differ."]
+    counts: dict[str, int] = {}
+    for text in prose:
+        for w in set(re.findall(r"[a-z]+", text.lower())):
+            counts[w] = counts.get(w, 0) + 1
+    vocab = Vocabulary(counts, prose=prose)
+    assert vocab.spelled_out("di") == "dependency injection"
+    assert vocab.spelled_out("er") is None  # 3 units write 'every request': under half of the 7 with each word
+    assert vocab.spelled_out("sr") is None  # 'streaming responses', 'static responses', 'schema routes': none leads
+    assert vocab.spelled_out("fastapi") is None  # the corpus writes it
+    assert correct_question("DI in FastAPI?", vocab, real_words, lambda a, b: 0.3)[0] == "dependency injection in FastAPI?"
+    assert correct_question("DI in FastAPI?", vocab, real_words, lambda a, b: 0.1)[0] == "DI in FastAPI?"  # far apart
+    assert correct_question("di in FastAPI?", vocab, real_words, lambda a, b: 0.3)[0] == "di in FastAPI?"  # no capitals
+
+
+@pytest.mark.slow
+def test_an_abbreviation_is_asked_as_the_words_the_corpus_writes(engine: Engine) -> None:
+    """The corpus writes 'dependency injection' seven times and 'DI' never: "DI in fastapi?" had "nothing on DI"."""
+    answer = engine.ask("DI in fastapi?")
+    assert not answer.abstained and "dependency injection" in answer.citations[0].quote.lower(), answer.answer
+    assert engine.ask("Is there an ABC for FastAPI?").abstained  # nothing the corpus writes spells it out
 
 
 def test_a_typo_of_a_real_word_the_corpus_writes_only_in_another_form_is_that_word() -> None:
