@@ -107,7 +107,7 @@ def _evidence(engine, questions: list[str]):  # type: ignore[no-untyped-def]
     from qa.retrieval import retrieve
 
     snap, settings = engine.snapshot(), engine.settings
-    texts = [correct_question(q, snap.vocabulary, engine._is_word)[0] for q in questions]
+    texts = [correct_question(q, snap.vocabulary, engine._is_word, engine._alike)[0] for q in questions]
     for text, qvec in zip(texts, engine.embedder.embed(texts), strict=True):
         query = analyse(text, snap.catalog)
         cands = retrieve(snap, qvec, query, top_k=settings.top_k, rrf_k=settings.rrf_k,
