@@ -238,6 +238,12 @@ class Snapshot:
         cut[:-1] = open_end[:-1] & same_line[1:]  # unit u goes on in unit u + 1
         self.unit_piece = cut.copy()
         self.unit_piece[1:] |= cut[:-1]
+        # The rest of a sentence a code block interrupted opens in lower case after the block ("with the ``if``
+        # ensuring that this code only runs if the file is run directly, i.e." | code | "which ensures that it
+        # doesn't run in production."): no claim either.
+        for u in np.flatnonzero((kinds[1:] == "sentence") & (kinds[:-1] == "code")).tolist():
+            if self.unit_doc[u] == self.unit_doc[u + 1] and self.unit_text[u + 1][:1].islower():
+                self.unit_piece[u + 1] = True
         self.unit_is_code = kinds == "code"
         self.unit_points_away = np.array([points_away(t) for t in self.unit_text], dtype=bool)
         self.unit_advice = np.array(advice, dtype=bool)

@@ -334,6 +334,22 @@ def test_the_pieces_of_a_sentence_split_at_words_are_no_claims(tmp_path: Path, e
     assert answer.citations and not any(c.quote in pieces for c in answer.citations), answer.answer
 
 
+def test_the_rest_of_a_sentence_a_code_block_cut_is_no_claim(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """Documentation goes on with a sentence after the code block it introduced ("... i.e." | block | "which
+    ensures that it doesn't run in production."): the rest opens in lower case and says nothing alone. Over
+    Quart's guides it led the answer to "Is quart production ready?"."""
+    engine = engine_over(tmp_path, {"run.md": (
+        "---\ntitle: Running Hornet\n---\n# Running\n\n"
+        "Start Hornet from a script guarded by ``if``, so that it only runs when the file runs directly, i.e.\n\n"
+        "```console\n$ python run.py\n```\n\nwhich ensures that it doesn't run in production.\n\n"
+        "```python\nhornet.serve(workers=4)\n```\n\nIn production, Hornet runs behind a process manager.\n")}, embedder)
+    snap = engine.snapshot()
+    pieces = [t for u, t in enumerate(snap.unit_text) if snap.unit_piece[u]]
+    assert pieces == ["which ensures that it doesn't run in production."]
+    answer = ask(engine, "Does Hornet run in production?")
+    assert answer.citations and not any(c.quote.startswith("which") for c in answer.citations), answer.answer
+
+
 def test_a_quote_holds_a_sentence_a_hard_line_wrap_cut_whole(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """Text wrapped in short lines (from a PDF's narrow columns) is cut by the chunker at a short line the next
     line opens in upper case after; a quote of any piece is the whole sentence: the pieces before and after it
