@@ -101,13 +101,13 @@ def _evidence(engine, questions: list[str]):  # type: ignore[no-untyped-def]
     """Per question, as ``Engine.ask`` sees it (typos corrected): its candidate units, their feature rows,
     whether it names something the corpus never mentions, its analysis and its best cosine with a heading
     that asks a question; None when there is no candidate."""
-    from qa.coverage import correct_question, unknown_names
+    from qa.coverage import unknown_names
     from qa.evidence import CONFIDENCE_CHUNKS, heading_asking, unit_evidence
     from qa.query import analyse
     from qa.retrieval import retrieve
 
     snap, settings = engine.snapshot(), engine.settings
-    texts = [correct_question(q, snap.vocabulary, engine._is_word, engine._alike)[0] for q in questions]
+    texts = [engine.corrected(q, snap)[0] for q in questions]
     for text, qvec in zip(texts, engine.embedder.embed(texts), strict=True):
         query = analyse(text, snap.catalog)
         cands = retrieve(snap, qvec, query, top_k=settings.top_k, rrf_k=settings.rrf_k,

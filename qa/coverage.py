@@ -332,6 +332,28 @@ def _interrogative(typed: str, rest: str) -> str | None:
     return min(near, key=lambda w: not _subsequence(typed, w), default=None)
 
 
+# A question typed in capitals alone, of at least this many words, is read in lower case (:func:`unshouted`).
+SHOUTED_WORDS = 3
+
+
+def unshouted(text: str, vocab: Vocabulary, is_word: Callable[[str], bool]) -> str:
+    """``text`` with its words in lower case when it is written in capitals alone, in at least
+    :data:`SHOUTED_WORDS` words ("HOW DO I ADD AUTH TO FASTAPI"): there its capitals mark no names, so a word
+    the corpus holds (in some form), a typo and a clipped word ('auth') are read as typed in lower case. A real
+    word the corpus does not hold keeps its capitals, as it may be a name ('EXPRESS' of "IS EXPRESS FASTER THAN
+    FLASK?")."""
+    letters = _LETTERS.findall(text)
+    if len(letters) < SHOUTED_WORDS or not "".join(letters).isupper():
+        return text
+
+    def lower(m: re.Match[str]) -> str:
+        low = m.group(0).lower()
+        held = low in vocab.count or vocab.form_of(low) is not None or vocab.base_of(low) is not None
+        return low if held or low in STOPWORDS or not is_word(low) else m.group(0)
+
+    return _TOKEN.sub(lower, text)
+
+
 def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool],
                      alike: Callable[[str, str], float] | None = None) -> tuple[str, list[tuple[str, str]]]:
     """``text`` with each word the corpus does not hold as written replaced by the corpus word it is another

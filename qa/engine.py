@@ -28,6 +28,7 @@ from qa.coverage import (
     uncounted,
     unknown_names,
     unsaid,
+    unshouted,
     unversioned,
     unwritten_release,
     whole_word,
@@ -295,6 +296,12 @@ class Engine:
         """Whether the model's vocabulary holds ``word`` whole (or its singular): a real word, not a typo."""
         return whole_word(word, self._word_pieces)
 
+    def corrected(self, question: str, snap: Snapshot) -> tuple[str, list[tuple[str, str]]]:
+        """``question`` with its words as the corpus writes them, and the (typed, corrected) pairs
+        (:func:`correct_question`; a question in capitals alone read in lower case first, :func:`unshouted`)."""
+        return correct_question(unshouted(question, snap.vocabulary, self._is_word), snap.vocabulary, self._is_word,
+                                self._alike)
+
     def _alike(self, a: str, b: str) -> float:
         """The cosine of two short texts' vectors, as the model reads them ('DI' and 'dependency injection')."""
         return float(self._queries.embed_query(a) @ self._queries.embed_query(b))
@@ -316,12 +323,12 @@ class Engine:
         said = asks_more(q, history)
         fixes: list[tuple[str, str]] = []
         if correct:
-            q, fixes = correct_question(q, snap.vocabulary, self._is_word, self._alike)
+            q, fixes = self.corrected(q, snap)
         resolved, inherited = resolve(q, history, snap.catalog)
         if correct and resolved != q:
             # What a follow-up carries from earlier turns comes as they were shown, in the words typed ('deploy',
             # which the corpus writes 'deployment'): read in the corpus's, shown as typed.
-            resolved, carried = correct_question(resolved, snap.vocabulary, self._is_word, self._alike)
+            resolved, carried = self.corrected(resolved, snap)
             fixes += carried
         resolved = against(resolved, snap.catalog, snap.vocabulary.list_word("cons") or "cons") or resolved
         query = analyse(resolved, snap.catalog)

@@ -16,6 +16,7 @@ from qa.coverage import (
     max_edits,
     passing_name,
     unknown_names,
+    unshouted,
     unwritten_release,
     whole_word,
     word_form,
@@ -81,6 +82,25 @@ def test_an_abbreviation_is_asked_as_the_words_the_corpus_writes(engine: Engine)
     answer = engine.ask("DI in fastapi?")
     assert not answer.abstained and "dependency injection" in answer.citations[0].quote.lower(), answer.answer
     assert engine.ask("Is there an ABC for FastAPI?").abstained  # nothing the corpus writes spells it out
+
+
+def test_a_question_in_capitals_is_read_in_lower_case_but_for_real_words_the_corpus_lacks() -> None:
+    vocab = Vocabulary({"flask": 40, "fastapi": 50, "standardized": 1, "faster": 3, "authentication": 5})
+    english = {"express", "standardize", "faster", "use", "than"}.__contains__  # stands in for the model's
+    assert unshouted("IS EXPRESS FASTER THAN FLASK?", vocab, english) == "is EXPRESS faster than flask?"
+    assert unshouted("SHOULD WE STANDARDIZE ON FLSK", vocab, english) == "should we standardize on flsk"
+    assert unshouted("DI in FastAPI?", vocab, english) == "DI in FastAPI?"  # not shouted: capitals are news
+    assert unshouted("WHY FLASK", vocab, english) == "WHY FLASK"  # too short to tell
+
+
+@pytest.mark.slow
+def test_a_shouted_question_is_answered_as_typed_in_lower_case(engine: Engine) -> None:
+    """'AUTH' was a name the corpus lacks ("nothing on AUTH"): in a question in capitals alone it is 'auth',
+    clipped from 'authentication'. 'EXPRESS' is a real word the corpus does not hold, so a name still."""
+    answer = engine.ask("HOW DO I ADD AUTH TO FASTAPI")
+    assert not answer.abstained and "authentication" in answer.citations[0].quote.lower(), answer.answer
+    answer = engine.ask("IS EXPRESS FASTER THAN FLASK?")
+    assert answer.abstained and "nothing on EXPRESS" in answer.answer, answer.answer
 
 
 def test_a_typo_of_a_real_word_the_corpus_writes_only_in_another_form_is_that_word() -> None:
