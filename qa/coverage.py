@@ -573,7 +573,7 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
             continue
         if any(s <= m.start() < e for _name, s, e in named):  # a word of a subject's name ('Ibex' of 'Ibex KV')
             return None
-        if not (i and _capital(tok)) or low in _title_words(snap):
+        if not (i and (_capital(tok) or _written_as_name(snap, tok, pieces))) or low in _title_words(snap):
             continue  # a document's title names it: the document is about it ('CORS (Cross-Origin ...)')
         if choosing and _SITUATION.search(question, 0, m.start()):
             continue  # "For a CRUD app, Flask or FastAPI?": the choice is between the subjects, for a CRUD app
@@ -610,6 +610,17 @@ def _title_words(snap: Snapshot) -> frozenset[str]:
     """The words of the corpus's document titles, found once per snapshot."""
     return snap.memo("title_words", None, lambda: frozenset(
         w for doc in snap.version.docs.values() for w in words(doc.title or "")))
+
+
+def _written_as_name(snap: Snapshot, tok: str, pieces: Callable[[str], int]) -> bool:
+    """Whether ``tok``, typed in lower case ('django'), is jargon (no word the model's vocabulary holds whole,
+    :func:`_looks_named`) that the corpus writes, always with a capital: a name, however typed. Not a word the
+    corpus capitalises in titles ('act' of an "Infection Protection Act")."""
+    if not tok.islower() or not tok.isalpha() or not _looks_named(tok, pieces) or (holders := snap.units_with(tok)) is None:
+        return False
+    written = re.compile(rf"(?<![\w-]){re.escape(tok)}(?![\w-])", re.I)
+    found = [m.group() for u in holders.tolist() for m in written.finditer(snap.unit_text[u])]
+    return bool(found) and not any(w.islower() for w in found)
 
 
 def _common_word(snap: Snapshot, word: str) -> bool:

@@ -312,6 +312,7 @@ def test_other_forms_and_typos_are_answered(engine: Engine, question: str) -> No
 @pytest.mark.parametrize(("question", "name"), [
     ("Does Django support async?", "Django"), ("Is Django faster than Flask?", "Django"),
     ("How does Sinatra handle routing?", "Sinatra"),  # a name the model knows whole: 'Ruby Sinatra is another ...'
+    ("does django support async?", "django"),  # typed in lower case, jargon the corpus writes with a capital alone
     # a name of several words is one: 'REST' and 'Framework' are its own, not what is asked of it
     ("Does Django REST Framework support async?", "Django REST Framework"),
 ])
