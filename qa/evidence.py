@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from qa.aspects import held_form
+from qa.aspects import generic, held_form
 from qa.coverage import asked_words, labelled_row
 from qa.cues import (
     ASKS_REFERENCE,
@@ -253,6 +253,15 @@ def phrase_units(snap: Snapshot, query: Query) -> set[int]:
     for phrase in phrases:
         out.update(snap.memo("phrase_units", phrase, partial(_phrase_holders, snap, *phrase)))
     return out
+
+
+def _compounds(snap: Snapshot, query: Query) -> list[tuple[str, str]]:
+    """The question's two-word terms: two aspect words in a row ("background tasks") that some unit of the
+    corpus writes in a row too."""
+    toks = words(query.text)
+    aspect = {t for t in query.aspect_terms if t not in STOPWORDS and not generic(t)}
+    pairs = dict.fromkeys((a, b) for a, b in zip(toks, toks[1:], strict=False) if a in aspect and b in aspect and a != b)
+    return [p for p in pairs if snap.memo("phrase_units", p, partial(_phrase_holders, snap, *p))]
 
 
 MAX_KIND_UNITS = 8  # a question's candidates of the kind it wants, from anywhere in the corpus: at most this many
@@ -546,11 +555,19 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
         # own best unit is held to (a strong '| Community | ... |' row leaves out "FastAPI was created in 2018,
         # and its community is not that big").
         own = next((s.score for s in scored if len(snap.unit_cells[s.unit].keys() & set(query.subjects)) < 2), best)
+        # A subject's own claim is no unit holding, of all the question asks, only the first word of a two-word
+        # term ('programming background' for "How do the two handle background tasks?"): the word in another sense.
+        compounds = _compounds(snap, query)
+        others = [t for t in query.aspect_terms if not generic(t)]
+
+        def other_sense(u: int) -> bool:
+            return any(snap.holds(u, a) and not any(snap.holds(u, t) for t in others if t != a) for a, _b in compounds)
+
         for subject in query.subjects:
             for s in scored:
                 if s.score < min(own, best) - CLAIM_MARGIN - SUBJECT_MARGIN:
                     break
-                if unit_subject(snap, s.unit, query.subjects) == subject and diverse(s):
+                if unit_subject(snap, s.unit, query.subjects) == subject and diverse(s) and not other_sense(s.unit):
                     picked.append(s)
                     break
     code = snap.unit_is_code

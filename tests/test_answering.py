@@ -154,6 +154,14 @@ def test_a_comparison_on_an_aspect_no_row_covers_leads_with_each_sides_evidence(
     assert "serving" in quotes, quotes
 
 
+def test_a_sides_claim_holds_no_word_of_a_term_in_another_sense(engine: Engine) -> None:
+    """The corpus writes 'background tasks' of FastAPI only; Flask's side was "... you need some programming
+    background to use it": the first word of the term without the second. Flask has no claim of its own now."""
+    answer = engine.ask("How do Flask and FastAPI handle background tasks?")
+    assert answer.citations and not any("programming background" in c.quote for c in answer.citations), answer.answer
+    assert any("background task" in c.quote for c in answer.citations), answer.answer
+
+
 @pytest.mark.parametrize(("question", "aspect"), [
     ("How does Flask compare to FastAPI in terms of speed?", "Performance"),
     ("Compare Flask and FastAPI docs", "Documentation Support"),
