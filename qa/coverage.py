@@ -565,7 +565,7 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
     holds (the document is about it) nor, in a question choosing between subjects of the corpus, one it is
     chosen for ("a CRUD app", :data:`_SITUATION`) is in passing."""
     named = snap.catalog.find(question)
-    choosing = len({name for name, _s, _e in named}) >= 2
+    choosing = _choosing(named)
     tokens = list(_TOKEN.finditer(question))
     for i, m in enumerate(tokens):
         tok, low = m.group(), m.group().lower()
@@ -604,6 +604,27 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
 # A name right after an indefinite article or a possessive (an adjective between): "a CRUD app", "our React
 # frontend". In a question choosing between subjects of the corpus, such a name is what they are chosen for.
 _SITUATION = re.compile(r"\b(?:a|an|my|our|your|their)\s+(?:[a-z][\w-]*\s+)?$", re.I)
+
+
+def _choosing(named: list[tuple[str, int, int]]) -> bool:
+    """Whether a question naming ``named`` (:meth:`SubjectCatalog.find`) chooses between subjects: two or more."""
+    return len({name for name, _s, _e in named}) >= 2
+
+
+def situation_names(snap: Snapshot, question: str, names: list[str]) -> list[str]:
+    """Of ``names`` (the question's names the corpus never mentions), those a question choosing between subjects
+    of the corpus names as what they are chosen for, after an article or a possessive (:data:`_SITUATION`):
+    'MVP' of "Flask vs FastAPI for a startup MVP". Its answer is what the corpus says on the subjects, with a
+    notice that it says nothing on these."""
+    if not _choosing(snap.catalog.find(question)):
+        return []
+    return [name for name in names
+            if any(_SITUATION.search(question, 0, m.start()) for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", question))]
+
+
+def situation_notice(names: list[str]) -> str:
+    return (f"The corpus says nothing on {', '.join(names)}: this is what it says on choosing between the subjects "
+            "you name.")
 
 
 def _title_words(snap: Snapshot) -> frozenset[str]:

@@ -25,6 +25,8 @@ from qa.coverage import (
     foreign_language,
     labelled_row,
     passing_name,
+    situation_names,
+    situation_notice,
     uncounted,
     unknown_names,
     unsaid,
@@ -367,6 +369,9 @@ class Engine:
         else:
             claims = select_claims(snap, ranking.scored, query, s.max_claims, ranking.asked_chunk)
         unknown = unknown_names(snap, resolved, self._word_pieces, foreign=other_language)
+        # "Flask vs FastAPI for a startup MVP": what the corpus says on choosing, with a notice that it says nothing on MVP
+        situation = situation_names(snap, resolved, unknown)
+        unknown = [name for name in unknown if name not in situation]
         conf = confidence(ranking, unknown)
         passing = None
         if not topic and (foreign := foreign_comparison(resolved, snap.catalog)) and snap.catalog.names:
@@ -412,7 +417,8 @@ class Engine:
             "compose": round((t3 - t2) * 1000, 2),
             "total": round((time.perf_counter() - t0) * 1000, 2),
         }
-        notices = (FOREIGN_NOTICE,) if other_language else ()
+        notices = ((FOREIGN_NOTICE,) if other_language else ()) + (
+            (situation_notice(situation),) if situation and not answer.abstained else ())
         return dataclasses.replace(answer, question=question, resolved_question=shown, conversation_id=conversation_id,
                                    timings_ms=timings, notices=notices)
 

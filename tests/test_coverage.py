@@ -362,6 +362,19 @@ def test_a_titled_name_or_a_situation_is_no_name_in_passing(tmp_path: Path, embe
 
 
 @pytest.mark.slow
+def test_a_choice_for_something_the_corpus_never_names_is_answered_with_a_notice(engine: Engine) -> None:
+    """'CRM' is nowhere in the corpus, but "for our CRM" is what the subjects are chosen for: the answer is what
+    the corpus says on choosing between them, with a notice. Without an article or a possessive the name may be
+    what the question is about ("for Kubernetes"), and a question about one subject is about the name."""
+    answer = engine.ask("Should my team use Flask or FastAPI for our CRM?")
+    assert not answer.abstained and answer.citations, answer.answer
+    assert any("says nothing on CRM" in n for n in answer.notices), answer.notices
+    for question in ("Flask vs FastAPI for Kubernetes", "Does FastAPI support MongoDB?"):
+        answer = engine.ask(question)
+        assert answer.abstained and "nothing on" in answer.answer and not answer.notices, answer.answer
+
+
+@pytest.mark.slow
 def test_a_passing_name_written_as_part_of_the_asked_subject_is_answered(engine: Engine) -> None:
     """The corpus names CORS once, as 'Flask-CORS (cross-origin requests)' in Flask's list of extensions: Flask's
     own way of doing it, which the question asks for; of FastAPI it says nothing."""
