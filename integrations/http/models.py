@@ -114,7 +114,8 @@ class AnswerOut(_Out):
     index_version: str | None
     sections: list[SectionOut] = Field(default=[], description="the answer text's parts, in order, with their structure")
     notices: list[str] = Field(default=[], description="what to know about the answer as a whole (a question "
-                               "seemingly in another language than the corpus)")
+                               "seemingly in another language than the corpus; a choice for something the "
+                               "corpus never names)")
 
 
 class ErrorItem(_Out):

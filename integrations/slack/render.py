@@ -328,7 +328,7 @@ def answer_blocks(answer: Answer, *, answer_id: str | None = None, share: bool =
         blocks.append(_context(f"{who} asked: _{escape(answer.question)}_{extra}"))
     if " ".join(answer.resolved_question.split()) != " ".join(answer.question.split()):
         blocks.append(_context(f"Understood as: _{escape(answer.resolved_question)}_"))
-    blocks += [_context(f":globe_with_meridians: {escape(n)}") for n in answer.notices]
+    blocks += [_context(f":information_source: {escape(n)}") for n in answer.notices]
     body = ""
     if answer.abstained:
         blocks += _abstention(answer)
