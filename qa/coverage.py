@@ -4,7 +4,7 @@ or two letters) and the names it mentions only in passing."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -240,16 +240,13 @@ class Vocabulary:
             return None
         if low not in self._spelled:
             run = re.compile(r"\b" + r"[\s-]+".join(rf"({c}[a-z]{{2,}})" for c in low) + r"\b", re.I)
-            found: dict[str, int] = defaultdict(int)  # units writing each run
+            found: Counter[str] = Counter()  # units writing each run
             for text in self._prose:
-                for run_words in {" ".join(m.groups()).lower() for m in run.finditer(text)}:
-                    if not STOPWORDS.intersection(run_words.split()):
-                        found[run_words] += 1
-            ranked = sorted(found.values(), reverse=True) + [0]
-            best = max(found, key=lambda k: (found[k], k), default=None)
-            term = best is not None and found[best] >= SPELLED_OUT_SHARE * min(self.count.get(w, 0) for w in best.split())
-            self._spelled[low] = best if term and ranked[0] >= SPELLED_OUT_MIN and ranked[0] >= SPELLED_OUT_LEAD * ranked[1] \
-                else None
+                found.update(run_words for run_words in {" ".join(m.groups()).lower() for m in run.finditer(text)}
+                             if not STOPWORDS.intersection(run_words.split()))
+            (best, n), (_, second) = [*found.most_common(2), ("", 0), ("", 0)][:2]
+            term = n >= SPELLED_OUT_SHARE * min(self.count.get(w, 0) for w in best.split()) if best else False
+            self._spelled[low] = best if term and n >= SPELLED_OUT_MIN and n >= SPELLED_OUT_LEAD * second else None
         return self._spelled[low]
 
     def completion(self, word: str) -> str | None:
@@ -637,22 +634,29 @@ def _written_as_name(snap: Snapshot, tok: str, pieces: Callable[[str], int]) -> 
     """Whether ``tok``, typed in lower case ('django'), is jargon (no word the model's vocabulary holds whole,
     :func:`_looks_named`) that the corpus writes, always with a capital: a name, however typed. Not a word the
     corpus capitalises in titles ('act' of an "Infection Protection Act")."""
-    if not tok.islower() or not tok.isalpha() or not _looks_named(tok, pieces) or (holders := snap.units_with(tok)) is None:
+    if not tok.islower() or not tok.isalpha() or not _looks_named(tok, pieces):
         return False
-    written = re.compile(rf"(?<![\w-]){re.escape(tok)}(?![\w-])", re.I)
-    found = [m.group() for u in holders.tolist() for m in written.finditer(snap.unit_text[u])]
-    return bool(found) and not any(w.islower() for w in found)
+    spellings = _spellings(snap, tok)
+    return bool(spellings) and tok not in spellings
 
 
 def _common_word(snap: Snapshot, word: str) -> bool:
     """An acronym ('REST') or a word the corpus writes in lower case somewhere ('framework'): a word of a
     product's name, not a person's surname ('Ramirez', 'Christie')."""
-    if word.isupper():
-        return True
-    low = word.lower()
-    holders = snap.units_with(low)
-    written = re.compile(rf"(?<![\w-]){re.escape(low)}(?![\w-])")
-    return holders is not None and any(written.search(snap.unit_text[u]) for u in holders.tolist())
+    return word.isupper() or word.lower() in _spellings(snap, word.lower())
+
+
+def _spellings(snap: Snapshot, low: str) -> frozenset[str]:
+    """How the corpus writes the word ``low`` (in lower case) whole, in any case: {'Django'}, {'framework',
+    'Framework'}. Found once per snapshot and word."""
+    def find() -> frozenset[str]:
+        holders = snap.units_with(low)
+        if holders is None:
+            return frozenset()
+        written = re.compile(rf"(?<![\w-]){re.escape(low)}(?![\w-])", re.I)
+        return frozenset(m.group() for u in holders.tolist() for m in written.finditer(snap.unit_text[u]))
+
+    return snap.memo("spellings", low, find)
 
 
 def _capital(tok: str) -> bool:
