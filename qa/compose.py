@@ -108,7 +108,17 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
         by_unit[u] = n
         return n
 
-    shown_spans: set[tuple[str, int | None, int | None]] = set()  # what the answer text has shown: nothing twice
+    shown_spans: dict[str, list[tuple[int, int]]] = {}  # per document, what the answer text has shown: nothing twice
+
+    def shown_already(doc_id: str, start: int, end: int) -> bool:
+        """Whether the answer text has shown all of ``[start, end)`` of the document, in one span or in several
+        (a claim and, before it, its context: an advice that is the two together is not shown again)."""
+        at, text = start, version.docs[doc_id].text
+        for s, e in sorted(shown_spans.get(doc_id, ())):
+            if s > at and text[at:s].strip():  # only spaces between two spans shown leave nothing unshown
+                break
+            at = max(at, e)
+        return at >= end
 
     def render(claim: Claim) -> tuple[str, list[int]]:
         units = sorted(claim.units, key=lambda u: _published(snap, u), reverse=True)
@@ -118,18 +128,20 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
             return claim.through if x == claim.units[0] else None
 
         u_start, u_end = snap.quote_span(u, through(u))
-        if (snap.doc_of(u).doc_id, u_start, u_end) in shown_spans:
+        if shown_already(snap.doc_of(u).doc_id, u_start, u_end):
             return "", []  # the answer has shown it already, as another claim's context
         cited = [cite(x, through(x)) for x in units]
         marks = "".join(f"[{n}]" for n in cited)
         first = citations[cited[0] - 1]
         shown = first.display
-        ctx = (first.doc_id, first.context_start, first.context_end) if first.context_start is not None else None
-        if ctx in shown_spans:
+        ctx = (first.context_start, first.context_end) \
+            if first.context_start is not None and first.context_end is not None else None
+        if ctx is not None and shown_already(first.doc_id, *ctx):
             shown = unit_display(snap, u, context=False, through=through(u))  # its context: shown already
-        shown_spans.add((first.doc_id, first.start, first.end))
+        spans = shown_spans.setdefault(first.doc_id, [])
+        spans.append((first.start, first.end))
         if ctx is not None and version.unit_kinds[u] != "row":
-            shown_spans.add(ctx)
+            spans.append(ctx)
         if version.unit_kinds[u] == "code":
             return f"\n{shown}\n{marks}", cited
         if len(units) > 2:
@@ -240,17 +252,27 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
         if advice and any(advice.values()):
             # "Should I use X or Y": the claims that answer this question best, then each option's own
             # "when to choose it" from the sources.
-            advised = {u for us in advice.values() for u in us}
-            lead = [c for c in fresh if not (set(c.units) & advised)][:2]
+            # The best evidence leads, unless it is advice: "FastAPI displays messages in JSON format. On the other
+            # hand, Flask displays error messages using HTML pages." is no "When to choose Flask:".
+            best = fresh[0].units[0] if fresh and not snap.unit_advice[fresh[0].units[0]] else None
+            advised = {u for us in advice.values() for u in us if u != best}
+            # Not what an advice shows too, with the context that names its subject: "It is the right choice
+            # when ..." is shown once, under "When to choose FastAPI:" after "FastAPI is the right choice ...".
+            shows = [(snap.doc_of(u).doc_id, *_shown_span(snap, u)) for u in advised]
+            lead = [c for c in fresh if not (set(c.units) & advised) and not any(
+                d == snap.doc_of(c.units[0]).doc_id and a < end and start < b
+                for d, a, b in shows for start, end in [snap.quote_span(c.units[0], c.through)])][:2]
             if lead:
                 sections += _section("summary", None, "", *say(lead))
             for subject in query.subjects:
                 units = [u for u in advice.get(subject, []) if u not in used]
-                heading = f"When to choose {subject}:"
-                if units:
-                    text, cited = say([Claim([u], subject, 0.0) for u in units])
+                # A statement on what the question asks, not worded as advice, is said of the subject, not
+                # advised: "Flask: Flask does not support WebSockets or SSE natively."
+                heading = f"When to choose {subject}:" if not units or snap.unit_advice[units[0]] else f"{subject}:"
+                text, cited = say([Claim([u], subject, 0.0) for u in units])
+                if text:
                     sections += _section("advice", subject, heading, f"{heading} {text}", cited)
-                else:
+                elif not advice.get(subject):  # else the answer has shown all it advises above
                     sections += _section("advice", subject, heading, f"{heading} no source in the corpus says.", [])
         elif len(query.subjects) >= 2 and not relates(query.text, snap.catalog) and not evidence.more:
             sections += by_subject(fresh)
@@ -346,6 +368,13 @@ def _stands_alone(snap: Snapshot, unit: int) -> bool:
 
 
 _ANSWERS = re.compile(r"\W*(?:yes|no)\s*[,.;:!–—-](?!\s*\d)", re.I)  # not "No. 1 on the list"
+
+
+def _shown_span(snap: Snapshot, unit: int) -> tuple[int, int]:
+    """The span of its document a unit's display shows: its quote and, before it, its context."""
+    start, end = snap.quote_span(unit)
+    ctx = context_span(snap, unit)
+    return (min(start, ctx[0]) if ctx else start), end
 
 
 def context_span(snap: Snapshot, unit: int, through: tuple[int, int] | None = None) -> tuple[int, int] | None:

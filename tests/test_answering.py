@@ -663,6 +663,38 @@ def test_a_question_against_a_subject_finds_the_corpus_s_word_for_bad_points(tmp
     assert "right choice" not in answer.answer
 
 
+def test_the_evidence_on_what_a_recommendation_asks_leads_and_is_no_advice(tmp_path: Path,
+                                                                             embedder: OnnxEmbedder) -> None:
+    """"Which one has better error reporting?": the sentence on error reporting leads; it is not given as when to
+    choose the subject it names last, and "When to choose X:" heads only what is worded as advice."""
+    engine = engine_over(tmp_path, {"stores.md": "---\ntitle: Ibex KV vs Marten Store\nsubjects: [Ibex KV, Marten "
+                                    "Store]\n---\n\n# Ibex KV vs Marten Store\n\n## Error reporting\n\nIbex KV "
+                                    "reports errors as structured JSON documents. On the other hand, Marten Store "
+                                    "reports errors in plain log lines.\n\n## When to choose each\n\nIbex KV is the "
+                                    "right choice for read-heavy caches.\n\nMarten Store is the right choice for "
+                                    "append-only logs.\n"}, embedder)
+    answer = engine.ask("Which one has better error reporting?")
+    assert not answer.abstained, answer.answer
+    lead = answer.sections[0]
+    assert lead.kind == "summary" and "plain log lines" in lead.text, answer.answer
+    for section in answer.sections[1:]:
+        assert "log lines" not in section.text, answer.answer
+        if section.citations:
+            assert section.heading.startswith("When to choose") == ("right choice" in section.text), answer.answer
+
+
+def test_a_recommendation_shows_no_sentence_twice(engine: Engine) -> None:
+    """A sentence the answer shows as another's context, and one that is two shown sentences together, are
+    shown once."""
+    for question, sentence in [("Flask or FastAPI for microservices?",
+                                "It is the right choice when your application is I/O-bound"),
+                               ("Which framework should a beginner pick?",
+                                "It is also an awesome choice if you want to create a CDN")]:
+        answer = engine.ask(question)
+        assert not answer.abstained
+        assert answer.answer.count(sentence) == 1, answer.answer
+
+
 @pytest.mark.parametrize("question", ["what's the migration path from flask to fastapi",
                                       "Can I mount a Flask app inside FastAPI?"])
 def test_a_question_on_two_subjects_in_a_relation_is_not_answered_for_each(engine: Engine, question: str) -> None:
