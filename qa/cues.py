@@ -165,6 +165,18 @@ def points_away(text: str) -> bool:
     return bool(_POINTS_AWAY.match(text)) and bool(_REFERENCE.search(text))
 
 
+# A pointer and nothing else: reStructuredText's ':doc:`/usage/openapi/index`' or ':ref:`target`', a link whose
+# text is its address ('[https://github.com/x/y](https://github.com/x/y)', '<https://...>'). A link named in
+# words ('[Ariadne](...)' in a list of GraphQL libraries) names something: it is no pointer alone.
+_POINTER_ALONE = re.compile(r"^\W*(?::(?:doc|ref):`[^`]*`|\[(?:https?://|/)[^\]\s]*\]\([^)]*\)|<https?://[^>\s]*>)\W*$")
+
+
+def reading_list(lead: str, items: list[str]) -> bool:
+    """Whether a sentence and the list it leads into only point elsewhere: each item a pointer alone ("...
+    if you want to keep reading about features, here's a select list:" | ':doc:`/usage/openapi/index`' | ...)."""
+    return lead.rstrip().endswith(":") and bool(items) and all(_POINTER_ALONE.match(item) for item in items)
+
+
 _YES_NO = re.compile(r"^\s*(does|do|is|are|can|has|have|will|was|were|did|could)\b", re.I)
 
 

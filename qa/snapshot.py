@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from qa.aspects import Aspect, aspect_stems, build_aspects, row_cells, stem
 from qa.coverage import Vocabulary
-from qa.cues import ADVICE, BACK_REFERENCE, HOWTO, MID_NAME, NUMBER, POINTS_BACK, YEAR, points_away
+from qa.cues import ADVICE, BACK_REFERENCE, HOWTO, MID_NAME, NUMBER, POINTS_BACK, YEAR, points_away, reading_list
 from qa.display import clean_heading, topic_label
 from qa.documents import Document
 from qa.facts import Fact, differ, unit_facts
@@ -246,6 +246,12 @@ class Snapshot:
                 self.unit_piece[u + 1] = True
         self.unit_is_code = kinds == "code"
         self.unit_points_away = np.array([points_away(t) for t in self.unit_text], dtype=bool)
+        for u in np.flatnonzero((kinds[:-1] == "sentence") & (kinds[1:] == "item")).tolist():
+            end = u + 1
+            while end < len(kinds) and kinds[end] == "item" and self.unit_doc[end] == self.unit_doc[u]:
+                end += 1
+            if reading_list(self.unit_text[u], self.unit_text[u + 1 : end]):
+                self.unit_points_away[u:end] = True  # the lead-in and its links
         self.unit_advice = np.array(advice, dtype=bool)
         self.unit_howto = np.array(howto, dtype=bool)
         self.unit_has_lead = np.array([s is not None for s in self.unit_lead_subject], dtype=bool)

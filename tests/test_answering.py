@@ -806,6 +806,20 @@ def test_a_sentence_pointing_elsewhere_is_no_claim_unless_reading_is_asked(tmp_p
     assert any(c.quote.startswith("Read more") for c in answer.citations), answer.answer
 
 
+def test_a_sentence_leading_into_a_list_of_links_alone_is_no_claim(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"... if you want to keep reading about replicas, here's a select list:" and its links say nothing of
+    replicas either."""
+    engine = engine_over(tmp_path, {"replicas.md": (
+        "---\nsubjects: [Ibex KV]\n---\n# Replicas\n\n"
+        "Ibex KV streams every write to its replicas, which serve reads.\n\n"
+        "## Further reading\n\nThese are not the only things Ibex KV replicas do, so if you want to keep reading "
+        "about Ibex KV replicas, here's a select list:\n\n- <https://example.org/lag>\n- <https://example.org/failover>\n")},
+        embedder)
+    answer = engine.ask("Does Ibex KV support replicas?")
+    assert not answer.abstained and [c.quote[:22] for c in answer.citations] == ["Ibex KV streams every "], \
+        answer.answer
+
+
 def test_a_lead_next_to_nothing_in_meaning_gives_way(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """A first unit that holds a word of the question in another sense ('days' of "these days") and is next to
     nothing in meaning gives way to a unit near in score and much nearer in meaning; one near in meaning stays."""

@@ -23,6 +23,7 @@ from qa.cues import (
     opens_definition,
     person_term,
     purpose_term,
+    reading_list,
     says_maker,
     states_purpose,
     versioned,
@@ -321,3 +322,16 @@ def test_what_a_question_asks_the_version_of(question: str, names: list[str]) ->
 ])
 def test_who_is_a_named_person(question: str, term: str | None) -> None:
     assert person_term(question) == term
+
+
+@pytest.mark.parametrize(("lead", "items", "expected"), [
+    ("so if you want to keep reading, here's a select list:", [":doc:`/usage/openapi/index`", ":ref:`lag`",
+                                                               "[https://example.org/f](https://example.org/f)",
+                                                               "<https://example.org/lag>"], True),
+    ("These libraries have guides for Ibex KV:", ["[Ariadne](https://ariadnegraphql.org)"], False),
+    ("Ibex KV supports three stores:", [":doc:`/memory` keeps keys in RAM", ":doc:`/disk`"], False),
+    ("See the pages below.", ["[Failover](f.md)"], False),
+    ("Further reading:", [], False),
+])
+def test_a_reading_list_is_a_lead_in_to_links_alone(lead: str, items: list[str], expected: bool) -> None:
+    assert reading_list(lead, items) is expected
