@@ -265,13 +265,14 @@ def _subsequence(short: str, long: str) -> bool:
     return all(c in letters for c in short)
 
 
-def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = frozenset()) -> bool:
+def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = frozenset(),
+                     is_word: Callable[[str], bool] = lambda _w: False) -> bool:
     """Whether ``question`` seems written in another language than the corpus. Cheap and model-free, judged
     on the question's own words (names aside: the corpus's subjects, words written with capitals past the
     first) when it has at least two: fewer than half are words the corpus holds in any form, and more of
-    its words that look like another language's function words (short and unknown to the corpus, or on
-    another language's stopword list and held by the corpus at most in passing: 'quelles', 'welche', 'la')
-    than are the corpus's function words; or most of
+    its words that look like another language's function words (short, unknown to the corpus and no word the
+    model holds whole, ``is_word``: 'pros' and 'cons' are; or on another language's stopword list and held by
+    the corpus at most in passing: 'quelles', 'welche', 'la') than are the corpus's function words; or most of
     its letters lie outside the corpus's alphabet. A keyword query of long words in the corpus's language is
     not flagged."""
     toks = []
@@ -299,8 +300,8 @@ def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = f
         Spanish contributor's name), or not at all ('quali' is not 'quality')."""
         return t in others and vocab.count.get(t, 0) <= PASSING_UNITS
 
-    theirs = sum(borrowed(t) or (t not in others and len(t) <= FUNCTION_WORD_LETTERS and not vocab.known(t))
-                 for t in toks)
+    theirs = sum(borrowed(t) or (t not in others and len(t) <= FUNCTION_WORD_LETTERS and not vocab.known(t)
+                                 and not is_word(t)) for t in toks)
     return theirs > ours and sum(vocab.known(t) and not borrowed(t) for t in toks) * 2 < len(toks)
 
 

@@ -347,7 +347,7 @@ class Engine:
         # heading, whose own words ("Native vs Not Really") are no comparison the corpus lacks.
         topic = snap.topics.get(" ".join(q.split()))
         # A question in another language than the corpus's: its words are no typos of the corpus's.
-        other_language = foreign_language(q, snap.vocabulary, snap.subject_words)
+        other_language = foreign_language(q, snap.vocabulary, snap.subject_words, self._is_word)
         resolved, query, shown, said = self._understand(topic or q, conversation_id, snap, correct=not other_language)
         qvec = self._queries.embed_query(resolved)
         if (asked := focus(resolved, snap.catalog)) is not None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from qa.answer import Answer, text_fragment_link
 from qa.compose import context_span, unit_display
 from qa.coverage import FOREIGN_NOTICE, foreign_language
@@ -224,6 +226,13 @@ def test_the_language_check_flags_other_languages_and_no_english_question(engine
     for question in ("FastAPI async?", "Kubernetes horizontal autoscaling configuration", "Café latency in Flask?",
                      "Which companies use Flask?", "Flask blueprints?", "uvicorn gunicorn workers"):
         assert not foreign_language(question, snap.vocabulary, snap.subject_words), question
+
+
+@pytest.mark.parametrize("question", ["fastapi pros and cons", "flask cons and pros", "pros and cons?"])
+def test_short_english_words_the_corpus_lacks_are_no_other_language(engine: Engine, question: str) -> None:
+    """'pros' and 'cons' are not the corpus's words (its headings are not its prose), but the model holds them
+    whole: no foreign words, so no notice."""
+    assert engine.ask(question).notices == ()
 
 
 def test_a_nearest_topic_is_answered_when_asked_as_shown(engine: Engine) -> None:
