@@ -124,8 +124,17 @@ def analyse(text: str, catalog: SubjectCatalog) -> Query:
     terms = tuple(content_words(_WORKINGS.sub(r"\1", _MEANING.sub(" ", _PHRASAL_VERB.sub(" ", "".join(canon))))))
     subject_words = {w for name in subjects for w in content_words(name)}
     request = m.group(1).lower() if (m := REQUEST.match(text)) else None
+    qtype = question_type(text, len(subjects))
+    if qtype in ("comparison", "recommendation") and len(subjects) >= 2:
+        # "Flask or FastAPI in 2026?" asks for a choice now: the year is its time, no topic to match ("Flask 3.1.3
+        # shipped in February 2026" is no reason to choose). ("What did the report in 1973 recommend?" asks of it.)
+        frame = {m.group(1) for m in _TIME_FRAME.finditer(text)}
+        terms = tuple(t for t in terms if t not in frame)
     aspect = tuple(t for t in terms if t not in subject_words and t not in QUESTION_WORDS and t != request)
-    return Query(text, tuple(subjects), question_type(text, len(subjects)), terms, aspect)
+    return Query(text, tuple(subjects), qtype, terms, aspect)
+
+
+_TIME_FRAME = re.compile(r"\b(?:in|for|as\s+of|during|by|around)\s+((?:19|20)\d\d)\b", re.I)
 
 
 # A name's counterpart of another thing: "the Litestar version of Depends", "Litestar's answer to Depends" (right

@@ -683,6 +683,14 @@ def test_the_evidence_on_what_a_recommendation_asks_leads_and_is_no_advice(tmp_p
             assert section.heading.startswith("When to choose") == ("right choice" in section.text), answer.answer
 
 
+def test_the_year_of_a_choice_changes_no_lead(engine: Engine) -> None:
+    """"Should I use Flask or FastAPI in 2026?" asks what "Should I use Flask or FastAPI?" asks: no sentence
+    leads for holding '2026' ("Flask 3.1.3 shipped in February 2026")."""
+    now = engine.ask("Should I use Flask or FastAPI in 2026?")
+    assert not now.abstained
+    assert now.citations[0].quote == engine.ask("Should I use Flask or FastAPI?").citations[0].quote, now.answer
+
+
 def test_a_recommendation_shows_no_sentence_twice(engine: Engine) -> None:
     """A sentence the answer shows as another's context, and one that is two shown sentences together, are
     shown once."""

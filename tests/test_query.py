@@ -200,6 +200,18 @@ def test_a_verb_a_particle_follows_is_no_term(web: SubjectCatalog, question: str
     assert analyse(question, web).terms == terms
 
 
+@pytest.mark.parametrize(("question", "aspect"), [
+    ("Should I use Flask or FastAPI in 2026?", ()),
+    ("Flask vs FastAPI: which is faster as of 2025?", ("faster",)),
+    # the year of a fact, or of a choice of nothing named, is asked about
+    ("Is Flask still maintained in 2026?", ("still", "maintained", "2026")),
+    ("What did the report in 1973 recommend establishing?", ("report", "1973", "establishing")),
+])
+def test_the_year_of_a_choice_is_its_time_not_its_topic(web: SubjectCatalog, question: str,
+                                                        aspect: tuple[str, ...]) -> None:
+    assert analyse(question, web).aspect_terms == aspect
+
+
 def test_no_subjects_named(web: SubjectCatalog) -> None:
     q = analyse("What is the capital of Australia?", web)
     assert q.subjects == ()
