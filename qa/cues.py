@@ -122,6 +122,31 @@ MID_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+")  # a capitalised word mid-sen
 WANTS_NUMBER = re.compile(r"\bhow (?:many|much|long|old|fast|big|large|far|often)\b|\bwhat (?:percentage|number|"
                           r"size|amount)\b|\bversions?\b", re.I)
 WANTS_YEAR = re.compile(r"\bwhen\b|\bwhat (?:year|date|century|decade)\b|\bwhich (?:year|century)\b", re.I)
+# "When was X released?", "When did X come out?": when X began, the earliest of the dates said of its start
+# ("Flask 0.1 on April 16, 2010", not "Flask 3.1 (released late 2024)"). Not of a release named by its version
+# or as the latest one.
+_ASKS_ORIGIN = re.compile(r"\bwhen\b.*\b(?:released|created|launched|founded|started|introduced|published|"
+                          r"born|built|come\s+out|came\s+out|first|initially|originally)\b", re.I)
+_NOT_ORIGIN = re.compile(r"\b(?:latest|last|newest|recent|recently|current|next|new|\d+\.\d+)\b", re.I)
+
+
+def asks_origin(question: str) -> bool:
+    """Whether a question asks when something began (:data:`_ASKS_ORIGIN`)."""
+    return bool(_ASKS_ORIGIN.search(question)) and not _NOT_ORIGIN.search(question)
+
+
+_SAYS_ORIGIN = re.compile(r"\b(?:released|release|created|creation|launched|founded|started|introduced|published|"
+                          r"built|born|first|initial|initially|originally|began|debuted)\b", re.I)
+
+
+def origin_year(text: str) -> int | None:
+    """The earliest year a text says something began in ("Ronacher released Flask 0.1 on April 16, 2010"), or
+    none when it says no beginning or no year."""
+    if not _SAYS_ORIGIN.search(text):
+        return None
+    return min((int(m.group()[:4]) for m in YEAR.finditer(text)), default=None)
+
+
 # "Who ...?", and "Which library ...?": a thing known by its name (a library, a company, a country ...).
 WANTS_NAME = re.compile(
     r"\bwho(?:m|se)?\b|\b(?:which|what)\s+(?:\w+\s+)?(?:librar(?:y|ies)|packages?|modules?|extensions?|plugins?|"

@@ -19,12 +19,14 @@ from qa.cues import (
     ASKS_REFERENCE,
     WANTS_MAKER,
     alternatives,
+    asks_origin,
     classified_term,
     defines,
     definition_term,
     enumerates,
     is_yes_no,
     opens_definition,
+    origin_year,
     person_term,
     purpose_term,
     says_maker,
@@ -416,6 +418,17 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         asked = query.subjects or tuple(snap.catalog.names)
         return next((s for s in prose() if any(f.kind == "version" and f.key in keys and f.subject in asked
                                                for f in snap.unit_facts[s.unit])), None)
+    if query.subjects and asks_origin(query.text):
+        # "When was X (first) released?": of the units near the best in score that say a beginning of the subject
+        # asked with a year, the earliest ("Flask 0.1 on April 16, 2010", not "Flask 3.1 (released late 2024)").
+        # Only of a subject of the corpus: of anything else, a unit's earliest year may be of another beginning
+        # ("When was the Duchy of Normandy founded?" is not when Norman adventurers founded Sicily).
+        floor = scored[0].score - CLAIM_MARGIN
+        near = [s for s in prose() if s.score >= floor]
+        dated = [(year, s) for s, other in zip(near, _of_another_subject(snap, [s.unit for s in near], query), strict=True)
+                 if not other and (year := origin_year(snap.unit_text[s.unit])) is not None]
+        if dated:
+            return min(dated, key=lambda x: (x[0], -x[1].score))[1]
     if wants_list(query.text):
         nearest = max(s.chunk_cos for s in scored)
         kinds = snap.version.unit_kinds

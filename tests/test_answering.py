@@ -691,6 +691,14 @@ def test_the_year_of_a_choice_changes_no_lead(engine: Engine) -> None:
     assert now.citations[0].quote == engine.ask("Should I use Flask or FastAPI?").citations[0].quote, now.answer
 
 
+@pytest.mark.parametrize("question", ["When was Flask released?", "When was Flask first released?"])
+def test_when_a_subject_was_released_is_its_first_release(engine: Engine, question: str) -> None:
+    """"When was Flask released?" asks when it began: of the releases said of it, the earliest leads (Flask 0.1
+    in 2010), not the current line ("Flask 3.1 (released late 2024) ...") nor FastAPI's first release."""
+    answer = engine.ask(question)
+    assert not answer.abstained and "2010" in answer.citations[0].quote, answer.answer
+
+
 def test_a_recommendation_shows_no_sentence_twice(engine: Engine) -> None:
     """A sentence the answer shows as another's context, and one that is two shown sentences together, are
     shown once."""

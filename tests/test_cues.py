@@ -12,6 +12,7 @@ from qa.cues import (
     WANTS_NAME,
     WANTS_NUMBER,
     alternatives,
+    asks_origin,
     asks_quantity,
     classified_term,
     counted,
@@ -21,6 +22,7 @@ from qa.cues import (
     is_yes_no,
     negative,
     opens_definition,
+    origin_year,
     person_term,
     purpose_term,
     reading_list,
@@ -335,3 +337,19 @@ def test_who_is_a_named_person(question: str, term: str | None) -> None:
 ])
 def test_a_reading_list_is_a_lead_in_to_links_alone(lead: str, items: list[str], expected: bool) -> None:
     assert reading_list(lead, items) is expected
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("When was Flask first released?", True), ("when did fastapi come out", True),
+    ("When was the university founded?", True), ("When was Flask 2.0 released?", False),
+    ("When was the latest Flask released?", False), ("When did FastAPI add SSE?", False),
+])
+def test_a_question_asks_when_something_began(question: str, expected: bool) -> None:
+    assert asks_origin(question) is expected
+
+
+def test_the_year_a_text_says_something_began_is_its_earliest() -> None:
+    assert origin_year("Ronacher released Flask 0.1 on April 16, 2010, after the joke of 2010.") == 2010
+    assert origin_year("Flask 3.1 (released late 2024) follows Flask 2.0 of 2021.") == 2021
+    assert origin_year("As of early 2026, Flask has over 68,000 GitHub stars.") is None  # no beginning
+    assert origin_year("Flask was first released to acclaim.") is None  # no year
