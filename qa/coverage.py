@@ -306,11 +306,11 @@ def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = f
 
 
 # Contractions typed without their apostrophe, as in chat ("whats faster", "doesnt flask do async"): only those
-# that are no English word without it (not 'its', 'were', 'ill', 'id', 'lets').
+# that are no English word without it (not 'its', 'were', 'ill', 'id', 'lets': "we're" is no entry).
 _UNAPOSTROPHED = {
     w.replace("'", ""): w
     for w in """what's how's who's where's when's why's that's there's isn't aren't wasn't weren't doesn't don't
-    didn't hasn't haven't hadn't shouldn't wouldn't couldn't can't won't i'm i've you're they're we're""".split()
+    didn't hasn't haven't hadn't shouldn't wouldn't couldn't can't won't i'm i've you're they're""".split()
 }
 
 
