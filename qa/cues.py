@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from qa.aspects import stem
-from qa.query import COUNTERPART, Query
+from qa.query import COUNTERPART, MAKING, Query
 from qa.text import STOPWORDS, content_words, words
 
 _NEG = re.compile(
@@ -155,14 +155,11 @@ WANTS_NAME = re.compile(
     re.I,
 )
 # "Who made X?" asks for its maker, as a sentence says it: "was created by Armin Ronacher", "written by Tolkien".
-_MAKING = (r"(?:made|makes?|creat(?:ed|es?)|wr(?:ote|ites?|itten)|develop(?:ed|s)?|found(?:ed|s)?|buil[dt]s?|"
-           r"design(?:ed|s)?|invent(?:ed|s)?|authored|start(?:ed|s)?|launch(?:ed|es)?|establish(?:ed|es)?|"
-           r"discover(?:ed|s)?|compos(?:ed|es?)|direct(?:ed|s)?|paint(?:ed|s)?|produc(?:ed|es?))")
-WANTS_MAKER = re.compile(rf"\bwho\b(?:\s+\w+){{0,2}}\s+{_MAKING}\b|\bwho(?:'?s|\s+(?:is|are|was|were))?\s+behind\b|"
+WANTS_MAKER = re.compile(rf"\bwho\b(?:\s+\w+){{0,2}}\s+{MAKING}\b|\bwho(?:'?s|\s+(?:is|are|was|were))?\s+behind\b|"
                          r"\bwho(?:'?s|\s+(?:is|are|was|were))\s+(?:the\s+)?(?:original\s+|main\s+|lead\s+|first\s+)?"
                          r"(?:creator|author|founder|developer|maker|inventor|designer)s?\s+of\b", re.I)
 _MADE_BY = re.compile(rf"\b([\w.+#'-]+)\s+(?:(?:is|are|was|were|has|have|had|been|being|originally|first|"
-                      rf"initially)\s+)*{_MAKING}\s+(?:by|at)\s+[A-Z]")
+                      rf"initially)\s+)*{MAKING}\s+(?:by|at)\s+[A-Z]")
 
 
 def says_maker(text: str, question: str) -> bool:

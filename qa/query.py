@@ -121,7 +121,8 @@ def analyse(text: str, catalog: SubjectCatalog) -> Query:
         canon.append(f" {name} ")
         pos = frame.end() if (frame := COUNTERPART.match(text, e)) else e  # "the X version of Y" asks of Y in X
     canon.append(text[pos:])
-    terms = tuple(content_words(_WORKINGS.sub(r"\1", _MEANING.sub(" ", _PHRASAL_VERB.sub(" ", "".join(canon))))))
+    asking = _MAKER_MANNER.sub(" ", _PHRASAL_VERB.sub(" ", "".join(canon)))
+    terms = tuple(content_words(_WORKINGS.sub(r"\1", _MEANING.sub(" ", asking))))
     subject_words = {w for name in subjects for w in content_words(name)}
     request = m.group(1).lower() if (m := REQUEST.match(text)) else None
     qtype = question_type(text, len(subjects))
@@ -135,6 +136,15 @@ def analyse(text: str, catalog: SubjectCatalog) -> Query:
 
 
 _TIME_FRAME = re.compile(r"\b(?:in|for|as\s+of|during|by|around)\s+((?:19|20)\d\d)\b", re.I)
+
+
+# The verbs of making something ("Who made X?" asks for its maker: qa.cues.WANTS_MAKER).
+MAKING = (r"(?:made|makes?|creat(?:ed|es?)|wr(?:ote|ites?|itten)|develop(?:ed|s)?|found(?:ed|s)?|buil[dt]s?|"
+          r"design(?:ed|s)?|invent(?:ed|s)?|authored|start(?:ed|s)?|launch(?:ed|es)?|establish(?:ed|es)?|"
+          r"discover(?:ed|s)?|compos(?:ed|es?)|direct(?:ed|s)?|paint(?:ed|s)?|produc(?:ed|es?))")
+# "Who originally wrote X?" asks who wrote it: the manner is the asking's, no word the answer holds ("FastAPI was
+# created by Sebastian Ramirez").
+_MAKER_MANNER = re.compile(rf"(?<=\bwho\s)\s*\w+ly(?=\s+{MAKING}\b)", re.I)
 
 
 # A name's counterpart of another thing: "the Litestar version of Depends", "Litestar's answer to Depends" (right

@@ -192,6 +192,10 @@ def test_terms_spell_subjects_canonically_and_aspects_exclude_them(web: SubjectC
     ("What is the Flask version of 2.0?", ("flask", "version", "2.0")),
     # words that say how much or what kind, not of what
     ("Who uses Flask?", ("flask",)),
+    # nor the manner of the making a question asks the maker of (the answer says who made it)
+    ("Who originally wrote Flask?", ("wrote", "flask")),
+    ("Who initially created FastAPI?", ("created", "fastapi")),
+    ("Who really knows Flask?", ("really", "knows", "flask")),
     ("Does FastAPI have something like blueprints?", ("fastapi", "blueprints")),
     ("How much faster is FastAPI, and by how many requests?", ("faster", "fastapi", "requests")),
 ])
