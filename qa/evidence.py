@@ -35,7 +35,7 @@ from qa.cues import (
     wants_list,
 )
 from qa.facts import version_key
-from qa.query import Query
+from qa.query import Query, relates
 from qa.ranker import FEATURES, QUESTION_FEATURES, question_features, shipped_models, unit_features
 from qa.retrieval import RERANK_CHUNKS, Candidate, Fusion, rerank_features, shipped_fusion, tuples
 from qa.snapshot import Snapshot
@@ -567,7 +567,12 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
         # A table row with a cell for two of the subjects speaks for both: it does not set the bar each subject's
         # own best unit is held to (a strong '| Community | ... |' row leaves out "FastAPI was created in 2018,
         # and its community is not that big").
-        own = next((s.score for s in scored if len(snap.unit_cells[s.unit].keys() & set(query.subjects)) < 2), best)
+        # Nor does a sentence naming two of them ("FastAPI was first released in December 2018 ... overtaking
+        # Flask"), unless the question sets the two in a relation ("Can I use Flask extensions inside FastAPI?"),
+        # which such a sentence answers for both.
+        asked_subjects, related = set(query.subjects), relates(query.text, snap.catalog)
+        own = next((s.score for s in scored if len(snap.unit_cells[s.unit].keys() & asked_subjects) < 2
+                    and (related or len(snap.unit_subjects[s.unit] & asked_subjects) < 2)), best)
         # A subject's own claim is no unit holding, of all the question asks, only the first word of a two-word
         # term ('programming background' for "How do the two handle background tasks?"): the word in another sense.
         compounds = _compounds(snap, query)
@@ -576,13 +581,18 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
         def other_sense(u: int) -> bool:
             return any(snap.holds(u, a) and not any(snap.holds(u, t) for t in others if t != a) for a, _b in compounds)
 
+        origin = asks_origin(query.text)
         for subject in query.subjects:
-            for s in scored:
-                if s.score < min(own, best) - CLAIM_MARGIN - SUBJECT_MARGIN:
-                    break
-                if unit_subject(snap, s.unit, query.subjects) == subject and diverse(s) and not other_sense(s.unit):
-                    picked.append(s)
-                    break
+            bar = min(own, best) - CLAIM_MARGIN - SUBJECT_MARGIN
+            mine = [s for s in scored if s.score >= bar and unit_subject(snap, s.unit, query.subjects) == subject
+                    and not other_sense(s.unit)]
+            if origin:  # "When were X and Y released?": each one's earliest beginning, as _lead does for one
+                dated = [(year, i) for i, s in enumerate(mine) if (year := origin_year(snap.unit_text[s.unit])) is not None]
+                if dated:
+                    first = mine.pop(min(dated)[1])
+                    mine.insert(0, first)
+            if (s := next((s for s in mine if diverse(s)), None)) is not None:
+                picked.append(s)
     code = snap.unit_is_code
     for i, s in enumerate(scored):
         if len(picked) >= (limit if comparative else max_claims):

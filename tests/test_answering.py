@@ -699,6 +699,17 @@ def test_when_a_subject_was_released_is_its_first_release(engine: Engine, questi
     assert not answer.abstained and "2010" in answer.citations[0].quote, answer.answer
 
 
+def test_when_two_subjects_were_released_is_each_one_s_first_release(engine: Engine) -> None:
+    """"When were FastAPI and Flask first released?": the best sentence names both ("FastAPI was first released in
+    December 2018 ... overtaking Flask") and does not set the bar Flask's own is held to; Flask's is its first
+    release (2010), not its current line."""
+    answer = engine.ask("When were FastAPI and Flask first released?")
+    assert not answer.abstained
+    flask = next((s for s in answer.sections if s.label == "Flask"), None)
+    assert flask is not None and "2010" in flask.text and "2024" not in flask.text, answer.answer
+    assert "2018" in answer.answer
+
+
 def test_a_recommendation_shows_no_sentence_twice(engine: Engine) -> None:
     """A sentence the answer shows as another's context, and one that is two shown sentences together, are
     shown once."""
