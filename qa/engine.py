@@ -42,7 +42,7 @@ from qa.evidence import abstains, confidence, rerank, score_units, select_claims
 from qa.gaps import Gap, find_gaps
 from qa.index import IndexVersion
 from qa.layout import build_lock, live_version_dir
-from qa.query import Query, against, analyse, focus, foreign_comparison
+from qa.query import Query, against, ages, analyse, focus, foreign_comparison
 from qa.querylog import Origin, QueryLog
 from qa.ranker import shipped_models
 from qa.reload import Reloader
@@ -332,7 +332,8 @@ class Engine:
             # which the corpus writes 'deployment'): read in the corpus's, shown as typed.
             resolved, carried = self.corrected(resolved, snap)
             fixes += carried
-        resolved = against(resolved, snap.catalog, snap.vocabulary.list_word("cons") or "cons") or resolved
+        resolved = against(resolved, snap.catalog, snap.vocabulary.list_word("cons") or "cons") or \
+            ages(resolved, snap.catalog) or resolved
         query = analyse(resolved, snap.catalog)
         if inherited and query.qtype == "fact":
             query = dataclasses.replace(query, qtype=inherited)

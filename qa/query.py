@@ -213,6 +213,23 @@ def against(text: str, catalog: SubjectCatalog, bad_points: str = "cons") -> str
     return f"What are the {bad_points} of {name}{' ' + rest if rest else ''}?"
 
 
+# "Which is older, X or Y?", "Which came first?", "Is X newer than Y?", "How old is X?": when each began.
+_AGE = re.compile(r"^\s*(?:(?:which|what)\b(?:\s+\w+){0,3}?\s+(?:is|was|are|were|came|come|appeared)\s+(?:out\s+)?"
+                  r"(?:the\s+)?(?:older|oldest|newer|newest|younger|youngest|first|earlier|more\s+recent)\b"
+                  r"|(?:is|was|are|were)\b.*\b(?:older|newer|younger)\s+than\b|how\s+old\s+(?:is|are)\b)", re.I)
+
+
+def ages(text: str, catalog: SubjectCatalog) -> str | None:
+    """The question an age question about the corpus's subjects asks: "Which is older, X or Y?" -> "When were X
+    and Y first released?" (what the corpus says of each one's beginning), "How old is X?" -> "When was X first
+    released?". None for any other question, or one naming no subject or more than two."""
+    names = list(dict.fromkeys(name for name, _, _ in catalog.find(text)))
+    if not _AGE.match(text) or not 1 <= len(names) <= 2:
+        return None
+    return f"When were {names[0]} and {names[1]} first released?" if len(names) == 2 else \
+        f"When was {names[0]} first released?"
+
+
 # Two subjects set in a relation, one going to or into the other ("from X to Y", "X with Y", "X inside Y"): a
 # question about the two together, not one to answer for each in turn.
 _RELATION = re.compile(r"\s*(?:(?!(?:compared?|similar|close|equal|equivalent|comparable|superior|inferior|preferable|"

@@ -710,6 +710,15 @@ def test_when_two_subjects_were_released_is_each_one_s_first_release(engine: Eng
     assert "2018" in answer.answer
 
 
+def test_which_is_older_is_answered_with_when_each_began(engine: Engine) -> None:
+    """"Which is older?" is no word 'older' to match ("the older fastapi-slim variant"): it asks when each began."""
+    answer = engine.ask("Which is older, Flask or FastAPI?")
+    assert answer.resolved_question == "When were Flask and FastAPI first released?"
+    flask = next((s for s in answer.sections if s.label == "Flask"), None)
+    assert flask is not None and "2010" in flask.text and "2018" in answer.answer, answer.answer
+    assert "older" not in answer.answer, answer.answer
+
+
 def test_a_recommendation_shows_no_sentence_twice(engine: Engine) -> None:
     """A sentence the answer shows as another's context, and one that is two shown sentences together, are
     shown once."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.documents import Document
-from qa.query import SubjectCatalog, against, analyse, focus, question_type, relates
+from qa.query import SubjectCatalog, against, ages, analyse, focus, question_type, relates
 
 
 @pytest.fixture
@@ -296,3 +296,16 @@ def test_other_questions_are_not_against_a_subject(dbs: SubjectCatalog, question
 def test_two_subjects_in_a_relation_are_told_from_two_side_by_side(dbs: SubjectCatalog, question: str,
                                                                     related: bool) -> None:
     assert relates(question, dbs) is related
+
+
+@pytest.mark.parametrize(("question", "asked"), [
+    ("Which is older, Flask or FastAPI?", "When were Flask and FastAPI first released?"),
+    ("Which one came out first, FastAPI or Flask?", "When were FastAPI and Flask first released?"),
+    ("Is FastAPI newer than Flask?", "When were FastAPI and Flask first released?"),
+    ("How old is Flask?", "When was Flask first released?"),
+    ("Which is faster, Flask or FastAPI?", None),
+    ("Which is older, Django or Rails?", None),  # no subject of the corpus
+    ("Is the older API of Flask deprecated?", None),
+])
+def test_an_age_question_asks_when_each_began(web: SubjectCatalog, question: str, asked: str | None) -> None:
+    assert ages(question, web) == asked
