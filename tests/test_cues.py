@@ -112,6 +112,11 @@ def test_alternatives_of_an_a_or_b_question(question: str, expected: list[str]) 
         ("What is Flask built on?", None),
         ("What does Flask use?", None),
         ("Who created Flask?", None),
+        # asked as a request, or ending its sentence with a full stop
+        ("Tell me about Flask", "Flask"),
+        ("Describe FastAPI.", "FastAPI"),
+        ("Tell me about dependency injection in FastAPI", None),
+        ("tell me more", None),
     ],
 )
 def test_definition_questions(question: str, term: str | None) -> None:
