@@ -610,10 +610,11 @@ def _choosing(named: list[tuple[str, int, int]]) -> bool:
 
 
 def situation_names(snap: Snapshot, question: str, names: list[str]) -> list[str]:
-    """Of ``names`` (the question's names the corpus never mentions), those a question choosing between subjects
-    of the corpus names as what they are chosen for, after an article or a possessive (:data:`_SITUATION`):
-    'MVP' of "Flask vs FastAPI for a startup MVP". Its answer is what the corpus says on the subjects, with a
-    notice that it says nothing on these."""
+    """Of ``names`` (the question's names the corpus never mentions, or the words the corpus says nothing on of
+    the subjects: :func:`unsaid`), those a question choosing between subjects of the corpus names as what they
+    are chosen for, after an article or a possessive (:data:`_SITUATION`): 'MVP' of "Flask vs FastAPI for a
+    startup MVP", 'blog' of "Flask or FastAPI for a blog?". Its answer is what the corpus says on the subjects,
+    with a notice that it says nothing on these."""
     if not _choosing(snap.catalog.find(question)):
         return []
     return [name for name in names

@@ -388,7 +388,10 @@ class Engine:
             conf, unknown = 0.0, [release]
         elif claims and not other_language and (unsaid_of := unsaid(
                 snap, query, [c.units[0] for c in claims], ranking.cos_of(claims[0]), self._queries.embed_query)):
-            conf, unknown = 0.0, [f"{unsaid_of} for {' or '.join(query.subjects)}"]
+            if chosen_for := situation_names(snap, resolved, [unsaid_of]):
+                situation += chosen_for  # "Flask or FastAPI for a blog?": what it says on the choice, with a notice
+            else:
+                conf, unknown = 0.0, [f"{unsaid_of} for {' or '.join(query.subjects)}"]
         rows, disagreements, when, rows_asked = {}, [], {}, False
         threshold = self.abstain_threshold
         scores = {x.unit: x.score for x in ranking.scored}

@@ -377,6 +377,19 @@ def test_a_choice_for_something_the_corpus_never_names_is_answered_with_a_notice
 
 
 @pytest.mark.slow
+def test_a_choice_for_something_the_corpus_says_nothing_on_of_the_subjects_is_answered_with_a_notice(
+        engine: Engine) -> None:
+    """The corpus writes 'blog' (of a post-mortem blog post) but nothing on blogs of Flask or FastAPI: choosing
+    between them "for a blog" is answered as the choice, with a notice; of one subject it is still unsaid."""
+    for question in ("Flask or FastAPI for a blog?", "Should I use Flask or FastAPI for my blog?"):
+        answer = engine.ask(question)
+        assert not answer.abstained and answer.citations, answer.answer
+        assert any("says nothing on blog" in n for n in answer.notices), answer.notices
+    answer = engine.ask("Does Flask have a blog?")
+    assert answer.abstained and not answer.notices, answer.answer
+
+
+@pytest.mark.slow
 def test_a_passing_name_written_as_part_of_the_asked_subject_is_answered(engine: Engine) -> None:
     """The corpus names CORS once, as 'Flask-CORS (cross-origin requests)' in Flask's list of extensions: Flask's
     own way of doing it, which the question asks for; of FastAPI it says nothing."""
