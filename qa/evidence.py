@@ -581,11 +581,10 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
         def other_sense(u: int) -> bool:
             return any(snap.holds(u, a) and not any(snap.holds(u, t) for t in others if t != a) for a, _b in compounds)
 
-        origin = asks_origin(query.text)
+        origin, bar = asks_origin(query.text), min(own, best) - CLAIM_MARGIN - SUBJECT_MARGIN
+        above = list(itertools.takewhile(lambda s: s.score >= bar, scored))
         for subject in query.subjects:
-            bar = min(own, best) - CLAIM_MARGIN - SUBJECT_MARGIN
-            mine = [s for s in scored if s.score >= bar and unit_subject(snap, s.unit, query.subjects) == subject
-                    and not other_sense(s.unit)]
+            mine = [s for s in above if unit_subject(snap, s.unit, query.subjects) == subject and not other_sense(s.unit)]
             if origin:  # "When were X and Y released?": each one's earliest beginning, as _lead does for one
                 dated = [(year, i) for i, s in enumerate(mine) if (year := origin_year(snap.unit_text[s.unit])) is not None]
                 if dated:
