@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from qa.aspects import Aspect, aspect_stems, generic, stem
 from qa.cues import AMOUNT_WORDS, WANTS_NUMBER, alternatives, asks_quantity, counted, is_yes_no, negative
-from qa.query import Query
+from qa.query import Query, SubjectCatalog
 from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
 from qa.text import STOPWORDS, words
@@ -154,20 +154,24 @@ def comparison_rows(
 
 
 def conflicts(
-    snap: Snapshot, query: Query, qvec: NDArray[np.float32], cands: list[Candidate]
+    snap: Snapshot, query: Query, qvec: NDArray[np.float32], cands: list[Candidate],
+    embed: Callable[[str], NDArray[np.float32]] | None = None,
 ) -> list[Disagreement]:
     """Claims about the same subject and aspect from different sources that differ.
 
     First the facts the corpus states (qa.facts: a measured quantity, a version, what a subject is built on)
     on the aspect the question asks about, by its words or its meaning; then, for a subject with none, a yes
-    and a no said of the subject in the question's aspect words, or the two sides of an "A or B" question."""
+    and a no said of the subject in the question's aspect words, or the two sides of an "A or B" question.
+    ``embed`` gives the vector of a text: the question's with its subjects unnamed, which reads what amount it
+    asks for (:func:`_fact_disagreements`)."""
     pool, cos = _pool(snap, cands, qvec)
     if not len(pool):
         return []
     qstems = question_stems(snap, query)
     order = np.argsort(-cos)
     subjects = query.subjects or tuple(snap.catalog.names)
-    out = _fact_disagreements(snap, query, qvec, qstems, subjects)
+    unnamed = (lambda: embed(_unnamed(query.text, snap.catalog))) if embed is not None else (lambda: qvec)
+    out = _fact_disagreements(snap, query, qvec, unnamed, qstems, subjects)
     covered = {s for d in out for s in d.subjects}
     best = float(cos[order[0]])
     top = order[:60]
@@ -212,12 +216,16 @@ _COPULA = re.compile(r"\s*(?:is|are|was|were)\b", re.I)
 
 
 def _fact_disagreements(
-    snap: Snapshot, query: Query, qvec: NDArray[np.float32], qstems: frozenset[str], subjects: tuple[str, ...],
+    snap: Snapshot, query: Query, qvec: NDArray[np.float32], unnamed: Callable[[], NDArray[np.float32]],
+    qstems: frozenset[str], subjects: tuple[str, ...],
 ) -> list[Disagreement]:
     """Per subject and aspect of the corpus's facts that the question asks about: one statement per source,
     when the sources' values differ. A question asks about an aspect when it uses its words ('stars',
     'requests per second', 'Python version', 'built on'), or when it asks for an amount and the aspect's wording
-    is the nearest in meaning ('How fast is X?' -> 'Performance (requests per second)')."""
+    is the nearest in meaning ('How fast is X?' -> 'Performance (requests per second)'): read from the question's
+    vector ``qvec``, and then from the vector ``unnamed()`` gives, made only then, of the question with its
+    subjects unnamed, whose names may mean something of their own ('FastAPI' reads as fast: "Is FastAPI more
+    popular than Flask?" comes 0.30 near requests per second, "Is it more popular than it?" 0.19)."""
     quantity = asks_quantity(query.text) or bool(WANTS_NUMBER.search(query.text))
     sims = snap.fact_key_vecs @ qvec if snap.fact_key_vecs is not None else None
     # What the question names to measure, in the corpus's words: an aspect's statements must hold it for the
@@ -233,6 +241,13 @@ def _fact_disagreements(
     if sims is not None:
         for subject, said in found:
             best[subject] = max(best.get(subject, -1.0), float(sims[snap.fact_keys[said[0][1].key]]))
+    unnamed_sims: list[NDArray[np.float32]] = []  # made once, when a key is near the question's vector
+
+    def meant_unnamed(key: str) -> bool:
+        if not unnamed_sims and snap.fact_key_vecs is not None:
+            unnamed_sims.append(snap.fact_key_vecs @ unnamed())
+        return float(unnamed_sims[0][snap.fact_keys[key]]) >= MEANS_ASPECT
+
     out = []
     for subject, said in found:
         facts = [f for _, f in said]
@@ -244,7 +259,8 @@ def _fact_disagreements(
             if not asked and quantity and sims is not None:
                 sim = float(sims[snap.fact_keys[first.key]])
                 asked = (sim >= MEANS_ASPECT and sim >= best[subject] - 0.02
-                         and all(any(t in snap.unit_words[u] for u, _f in said) for t in measure))
+                         and all(any(t in snap.unit_words[u] for u, _f in said) for t in measure)
+                         and meant_unnamed(first.key))
         elif first.kind == "version":
             asked = bool(qstems & stems - {"versi"}) and (quantity or "versi" in qstems or bool(_VERSION.search(query.text)))
         else:
@@ -253,6 +269,13 @@ def _fact_disagreements(
             label = max(facts, key=lambda f: len(f.label.split())).topic()
             out.append(Disagreement(label, tuple(Statement(u, f.span) for u, f in said), (subject,)))
     return out
+
+
+def _unnamed(text: str, catalog: SubjectCatalog) -> str:
+    """``text`` with each subject it names written 'it' ("Is it more popular than it?")."""
+    for _name, start, end in reversed(catalog.find(text)):
+        text = f"{text[:start]}it{text[end:]}"
+    return text
 
 
 MEANS_ASPECT = 0.28  # cosine of a question asking for an amount with the wording of the aspect it means

@@ -405,7 +405,7 @@ class Engine:
         if not abstains(conf, claims, threshold) and said is None:  # an abstention shows none of these
             if query.qtype == "comparison" and len(query.subjects) >= 2:
                 rows, rows_asked = comparison_rows(snap, qvec, query, cands, self._queries.embed_query)
-            disagreements = conflicts(snap, query, qvec, cands)
+            disagreements = conflicts(snap, query, qvec, cands, self._queries.embed_query)
             if query.qtype == "recommendation" and len(query.subjects) >= 2:
                 when = advice(snap, qvec, query, cands)
         evidence = Evidence(claims, conf, scores, cands, unknown, passing, rows, disagreements, when, named, rows_asked,

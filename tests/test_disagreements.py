@@ -52,6 +52,8 @@ def only_conflict(answer: Answer, subject: str) -> Conflict:
         (("What is FastAPI's throughput?", "How many requests per second can FastAPI handle?"), "FastAPI",
          "requests per second"),
         (("How popular is Flask on GitHub?", "how many github stars does flask have"), "Flask", "github stars"),
+        # a word the sources do not use, read with the subject unnamed ("How quick is it?")
+        (("How quick is Flask?", "How many requests per second can Flask handle?"), "Flask", "requests per second"),
     ],
 )
 def test_two_wordings_show_the_same_disagreement(engine: Engine, wordings: tuple[str, str], subject: str,
@@ -89,6 +91,9 @@ def test_what_a_subject_is_built_on_reads_as_a_heading(engine: Engine) -> None:
         "Is FastAPI good for machine learning APIs?",
         # 'FastAPI' is no form of 'fast': "... cannot be used directly in FastAPI" is no "no"
         "Is Flask fast?",
+        # nor does its name make a question about it one of speed: popularity is no amount of requests per second
+        "Is FastAPI more popular than Flask?",
+        "Which is more popular, FastAPI or Flask?",
     ],
 )
 def test_no_disagreement_where_the_sources_agree(engine: Engine, question: str) -> None:
