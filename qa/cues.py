@@ -147,6 +147,12 @@ def origin_year(text: str) -> int | None:
     return min((int(m.group()[:4]) for m in YEAR.finditer(text)), default=None)
 
 
+# "Who uses X?": the users of X, as a sentence names them ("Some notable companies using Flask in their applications
+# are Netflix, Lyft, and Zillow.", "Companies like Uber and Netflix already use the FastAPI framework").
+WANTS_USERS = re.compile(r"^\s*who\s+(?:(?:actually|really|else)\s+)?(?:uses|use|is\s+using|are\s+using|runs)\b", re.I)
+SAYS_USE = re.compile(r"\b(?:us(?:e|es|ed|ing)|run(?:s|ning)?|rel(?:y|ies|ying)\s+on)\b", re.I)
+
+
 # "Who ...?", and "Which library ...?": a thing known by its name (a library, a company, a country ...).
 WANTS_NAME = re.compile(
     r"\bwho(?:m|se)?\b|\b(?:which|what)\s+(?:\w+\s+)?(?:librar(?:y|ies)|packages?|modules?|extensions?|plugins?|"

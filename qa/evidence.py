@@ -17,7 +17,9 @@ from qa.aspects import generic, held_form
 from qa.coverage import asked_words, labelled_row
 from qa.cues import (
     ASKS_REFERENCE,
+    SAYS_USE,
     WANTS_MAKER,
+    WANTS_USERS,
     alternatives,
     asks_origin,
     classified_term,
@@ -410,6 +412,9 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         # what X serves, else what X is (which says what it is for: "a templating engine")
         return next((s for s in prose() if states_purpose(snap.unit_text[s.unit], term)), None) or next(
             (s for s in prose() if defines(snap.unit_text[s.unit], term)), None)
+    if query.subjects and WANTS_USERS.match(query.text):
+        # "Who uses X?": the best naming someone or something (other than the subjects) that uses it
+        return next((s for s in prose() if snap.unit_name[s.unit] and SAYS_USE.search(snap.unit_text[s.unit])), None)
     if WANTS_MAKER.search(query.text):
         return next((s for s in prose() if says_maker(snap.unit_text[s.unit], query.text)), None)
     if keys := {version_key(name) for name in versioned(query.text)}:

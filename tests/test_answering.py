@@ -725,6 +725,14 @@ def test_a_request_to_describe_a_subject_leads_with_what_it_is(engine: Engine, r
     assert not answer.abstained and answer.citations[0].quote.startswith("Flask is a"), answer.answer
 
 
+@pytest.mark.parametrize(("question", "user"), [("Who uses Flask?", "Netflix"), ("Who uses FastAPI?", "Uber")])
+def test_who_uses_a_subject_leads_with_its_users(engine: Engine, question: str, user: str) -> None:
+    """"Who uses Flask?" asks for its users, named: "Some notable companies using Flask ... are Netflix, Lyft,
+    and Zillow.", not "It is the right choice when your team already knows Flask"."""
+    answer = engine.ask(question)
+    assert not answer.abstained and user in answer.citations[0].quote, answer.answer
+
+
 def test_a_recommendation_shows_no_sentence_twice(engine: Engine) -> None:
     """A sentence the answer shows as another's context, and one that is two shown sentences together, are
     shown once."""
