@@ -22,6 +22,7 @@ from qa.coverage import (
     as_typed,
     central_names,
     correct_question,
+    english_word,
     foreign_language,
     labelled_row,
     passing_name,
@@ -153,6 +154,7 @@ class Engine:
         """Load index and model and run one query, so the first real question is fast."""
         self.load()
         self._queries.embed_query("warm up")
+        english_word("warm")  # the dictionary of real words, loaded before the first question
 
     def warm_up_model(self) -> None:
         """Load the model and run it once, without an index (the first answer after a build is fast too)."""
@@ -295,8 +297,9 @@ class Engine:
         self.conversations.add(conversation_id, Turn(q, shown, query.subjects, query.qtype), None)
 
     def _is_word(self, word: str) -> bool:
-        """Whether the model's vocabulary holds ``word`` whole (or its singular): a real word, not a typo."""
-        return whole_word(word, self._word_pieces)
+        """Whether the model's vocabulary holds ``word`` whole (or its singular), or a dictionary lists it: a real
+        word, not a typo."""
+        return whole_word(word, self._word_pieces) or english_word(word)
 
     def corrected(self, question: str, snap: Snapshot) -> tuple[str, list[tuple[str, str]]]:
         """``question`` with its words as the corpus writes them, and the (typed, corrected) pairs
