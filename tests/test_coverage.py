@@ -13,6 +13,7 @@ from qa.coverage import (
     central_names,
     compound,
     correct_question,
+    english_word,
     max_edits,
     passing_name,
     unknown_names,
@@ -619,3 +620,20 @@ def test_a_table_row_labelled_with_the_question_answers_it(tmp_path: Path, embed
         answer = engine.ask(question)
         assert not answer.abstained and answer.citations[0].quote.startswith(row), (question, answer.answer)
     assert engine.ask("Does Wombat support sharding?").abstained  # no row, no words on it
+
+
+@pytest.mark.parametrize(("word", "listed"), [("deviates", True), ("logically", True), ("overkill", True),
+                                              ("complexities", True), ("flsk", False), ("pydantc", False),
+                                              ("dependancy", False), ("knowedge", False)])
+def test_a_dictionary_tells_real_words_from_typos(word: str, listed: bool) -> None:
+    """The model holds 'deviates' in pieces as it does 'flsk'; the dictionary lists the one, not the other
+    (nor 'dependancy', at its floor of misspellings)."""
+    assert english_word(word) is listed
+
+
+def test_a_real_word_is_no_typo_of_a_corpus_word(engine: Engine) -> None:
+    """"When is FastAPI overkill?" was read as "... overall?": 'overkill' is held in pieces, and two edits from
+    the corpus's 'overall'. It is a word: the question is read as asked (and the corpus says nothing on it)."""
+    answer = engine.ask("When is FastAPI overkill?")
+    assert answer.resolved_question == "When is FastAPI overkill?"
+    assert engine.ask("dependancy injection in fastapi").resolved_question == "dependency injection in fastapi"
