@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
@@ -241,12 +242,13 @@ def _fact_disagreements(
     if sims is not None:
         for subject, said in found:
             best[subject] = max(best.get(subject, -1.0), float(sims[snap.fact_keys[said[0][1].key]]))
-    unnamed_sims: list[NDArray[np.float32]] = []  # made once, when a key is near the question's vector
+    @cache
+    def unnamed_sims() -> NDArray[np.float32]:  # made once, when a key is near the question's vector
+        assert snap.fact_key_vecs is not None
+        return snap.fact_key_vecs @ unnamed()
 
     def meant_unnamed(key: str) -> bool:
-        if not unnamed_sims and snap.fact_key_vecs is not None:
-            unnamed_sims.append(snap.fact_key_vecs @ unnamed())
-        return float(unnamed_sims[0][snap.fact_keys[key]]) >= MEANS_ASPECT
+        return float(unnamed_sims()[snap.fact_keys[key]]) >= MEANS_ASPECT
 
     out = []
     for subject, said in found:

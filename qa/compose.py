@@ -101,7 +101,7 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
         used.add(u)
         if u in by_unit:
             return by_unit[u]
-        fields = snap.memo("citation", (u, through), lambda: _citation_fields(snap, u, through))
+        fields = _cited_fields(snap, u, through)
         n = len(citations) + 1
         citations.append(Citation(n=n, score=round(evidence.scores.get(u, 0.0), 4),
                                   outdated=_is_outdated(fields["published"], params), **fields))
@@ -258,7 +258,8 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
             advised = {u for us in advice.values() for u in us if u != best}
             # Not what an advice shows too, with the context that names its subject: "It is the right choice
             # when ..." is shown once, under "When to choose FastAPI:" after "FastAPI is the right choice ...".
-            shows = [(snap.doc_of(u).doc_id, *_shown_span(snap, u)) for u in advised]
+            shows = [(f["doc_id"], f["context_start"] if f["context_start"] is not None else f["start"], f["end"])
+                     for f in (_cited_fields(snap, u) for u in advised)]
             lead = [c for c in fresh if not (set(c.units) & advised) and not any(
                 d == snap.doc_of(c.units[0]).doc_id and a < end and start < b
                 for d, a, b in shows for start, end in [snap.quote_span(c.units[0], c.through)])][:2]
@@ -286,6 +287,11 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
         confidence=round(conf, 4), subjects=query.subjects, citations=tuple(citations),
         conflicts=tuple(conflict_out), comparison=comparison, index_version=snap.name, sections=tuple(sections),
     )
+
+
+def _cited_fields(snap: Snapshot, u: int, through: tuple[int, int] | None = None) -> dict[str, Any]:
+    """:func:`_citation_fields`, made once per snapshot."""
+    return snap.memo("citation", (u, through), lambda: _citation_fields(snap, u, through))
 
 
 def _citation_fields(snap: Snapshot, u: int, through: tuple[int, int] | None = None) -> dict[str, Any]:
@@ -368,13 +374,6 @@ def _stands_alone(snap: Snapshot, unit: int) -> bool:
 
 
 _ANSWERS = re.compile(r"\W*(?:yes|no)\s*[,.;:!–—-](?!\s*\d)", re.I)  # not "No. 1 on the list"
-
-
-def _shown_span(snap: Snapshot, unit: int) -> tuple[int, int]:
-    """The span of its document a unit's display shows: its quote and, before it, its context."""
-    start, end = snap.quote_span(unit)
-    ctx = context_span(snap, unit)
-    return (min(start, ctx[0]) if ctx else start), end
 
 
 def context_span(snap: Snapshot, unit: int, through: tuple[int, int] | None = None) -> tuple[int, int] | None:

@@ -430,10 +430,8 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         # ("When was the Duchy of Normandy founded?" is not when Norman adventurers founded Sicily).
         floor = scored[0].score - CLAIM_MARGIN
         near = [s for s in prose() if s.score >= floor]
-        dated = [(year, s) for s, other in zip(near, _of_another_subject(snap, [s.unit for s in near], query), strict=True)
-                 if not other and (year := origin_year(snap.unit_text[s.unit])) is not None]
-        if dated:
-            return min(dated, key=lambda x: (x[0], -x[1].score))[1]
+        return _earliest_beginning(snap, [s for s, other in zip(
+            near, _of_another_subject(snap, [s.unit for s in near], query), strict=True) if not other])
     if wants_list(query.text):
         nearest = max(s.chunk_cos for s in scored)
         kinds = snap.version.unit_kinds
@@ -463,6 +461,14 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         return next((s for s in scored if snap.unit_chunk[s.unit] == asked_chunk and (howto or not code[s.unit])),
                     None)
     return None
+
+
+def _earliest_beginning(snap: Snapshot, candidates: list[Scored]) -> Scored | None:
+    """Of ``candidates``, the one saying the earliest beginning with a year (:func:`qa.cues.origin_year`), the
+    better scored on a tie; None when none says one."""
+    dated = [(year, -s.score, i) for i, s in enumerate(candidates)
+             if (year := origin_year(snap.unit_text[s.unit])) is not None]
+    return candidates[min(dated)[2]] if dated else None
 
 
 class QuestionTerms:
@@ -590,11 +596,9 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
         above = list(itertools.takewhile(lambda s: s.score >= bar, scored))
         for subject in query.subjects:
             mine = [s for s in above if unit_subject(snap, s.unit, query.subjects) == subject and not other_sense(s.unit)]
-            if origin:  # "When were X and Y released?": each one's earliest beginning, as _lead does for one
-                dated = [(year, i) for i, s in enumerate(mine) if (year := origin_year(snap.unit_text[s.unit])) is not None]
-                if dated:
-                    first = mine.pop(min(dated)[1])
-                    mine.insert(0, first)
+            # "When were X and Y released?": each one's earliest beginning first, as _lead puts it for one
+            if origin and (first := _earliest_beginning(snap, mine)) is not None:
+                mine = [first, *(s for s in mine if s is not first)]
             if (s := next((s for s in mine if diverse(s)), None)) is not None:
                 picked.append(s)
     code = snap.unit_is_code

@@ -129,8 +129,8 @@ def analyse(text: str, catalog: SubjectCatalog) -> Query:
     if qtype in ("comparison", "recommendation") and len(subjects) >= 2:
         # "Flask or FastAPI in 2026?" asks for a choice now: the year is its time, no topic to match ("Flask 3.1.3
         # shipped in February 2026" is no reason to choose). ("What did the report in 1973 recommend?" asks of it.)
-        frame = {m.group(1) for m in _TIME_FRAME.finditer(text)}
-        terms = tuple(t for t in terms if t not in frame)
+        years = {m.group(1) for m in _TIME_FRAME.finditer(text)}
+        terms = tuple(t for t in terms if t not in years)
     aspect = tuple(t for t in terms if t not in subject_words and t not in QUESTION_WORDS and t != request)
     return Query(text, tuple(subjects), qtype, terms, aspect)
 
@@ -223,7 +223,7 @@ def ages(text: str, catalog: SubjectCatalog) -> str | None:
     """The question an age question about the corpus's subjects asks: "Which is older, X or Y?" -> "When were X
     and Y first released?" (what the corpus says of each one's beginning), "How old is X?" -> "When was X first
     released?". None for any other question, or one naming no subject or more than two."""
-    names = list(dict.fromkeys(name for name, _, _ in catalog.find(text)))
+    names = catalog.mentioned(text)
     if not _AGE.match(text) or not 1 <= len(names) <= 2:
         return None
     return f"When were {names[0]} and {names[1]} first released?" if len(names) == 2 else \
