@@ -15,7 +15,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from qa.aspects import generic, held_form, stem
 from qa.cues import HOWTO, RELEASE_NUMBER, asks_quantity, counted, same_side, versioned
 from qa.facts import version_key
-from qa.query import REQUEST
+from qa.query import REQUEST, question_type
 from qa.text import QUESTION_WORDS, STOPWORDS, words
 
 if TYPE_CHECKING:
@@ -585,7 +585,7 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
     holds (the document is about it) nor, in a question choosing between subjects of the corpus, one it is
     chosen for ("a CRUD app", :data:`_SITUATION`) is in passing."""
     named = snap.catalog.find(question)
-    choosing = _choosing(named)
+    choosing = _choosing(question, named)
     tokens = list(_TOKEN.finditer(question))
     for i, m in enumerate(tokens):
         tok, low = m.group(), m.group().lower()
@@ -626,26 +626,34 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
 _SITUATION = re.compile(r"\b(?:a|an|my|our|your|their)\s+(?:[a-z][\w-]*\s+)?$", re.I)
 
 
-def _choosing(named: list[tuple[str, int, int]]) -> bool:
-    """Whether a question naming ``named`` (:meth:`SubjectCatalog.find`) chooses between subjects: two or more."""
-    return len({name for name, _s, _e in named}) >= 2
+# Asking whether one subject suits something, beside the words of a recommendation (:func:`question_type`):
+# "Is Flask good for a blog?", "Is FastAPI a good fit for our backend?".
+_SUITS = re.compile(r"\b(?:good|great|fit|fine|okay|enough)\s+(?:(?:choice|option|pick)\s+)?for\b", re.I)
+
+
+def _choosing(question: str, named: list[tuple[str, int, int]]) -> bool:
+    """Whether a question naming ``named`` (:meth:`SubjectCatalog.find`) chooses a subject: between two or more,
+    or whether to take the one it names ("Should a startup pick FastAPI?", "Is Flask good for a blog?")."""
+    subjects = {name for name, _s, _e in named}
+    return len(subjects) >= 2 or (len(subjects) == 1 and (
+        question_type(question, 1) == "recommendation" or _SUITS.search(question) is not None))
 
 
 def situation_names(snap: Snapshot, question: str, names: list[str]) -> list[str]:
     """Of ``names`` (the question's names the corpus never mentions, or the words the corpus says nothing on of
-    the subjects: :func:`unsaid`), those a question choosing between subjects of the corpus names as what they
-    are chosen for, after an article or a possessive (:data:`_SITUATION`): 'MVP' of "Flask vs FastAPI for a
-    startup MVP", 'blog' of "Flask or FastAPI for a blog?". Its answer is what the corpus says on the subjects,
-    with a notice that it says nothing on these."""
-    if not _choosing(snap.catalog.find(question)):
+    the subjects: :func:`unsaid`), those a question choosing a subject of the corpus (:func:`_choosing`) names
+    as what it is chosen for, after an article or a possessive (:data:`_SITUATION`): 'MVP' of "Flask vs FastAPI
+    for a startup MVP", 'blog' of "Flask or FastAPI for a blog?", 'startup' of "Should a startup pick FastAPI?".
+    Its answer is what the corpus says on the subjects, with a notice that it says nothing on these."""
+    if not _choosing(question, snap.catalog.find(question)):
         return []
     return [name for name in names
             if any(_SITUATION.search(question, 0, m.start()) for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", question))]
 
 
-def situation_notice(names: list[str]) -> str:
-    return (f"The corpus says nothing on {', '.join(names)}: this is what it says on choosing between the subjects "
-            "you name.")
+def situation_notice(names: list[str], subjects: Sequence[str]) -> str:
+    choosing = f"choosing {subjects[0]}" if len(subjects) == 1 else "choosing between the subjects you name"
+    return f"The corpus says nothing on {', '.join(names)}: this is what it says on {choosing}."
 
 
 def _title_words(snap: Snapshot) -> frozenset[str]:

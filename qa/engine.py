@@ -375,6 +375,7 @@ class Engine:
         unknown = unknown_names(snap, resolved, self._word_pieces, foreign=other_language)
         # "Flask vs FastAPI for a startup MVP": what the corpus says on choosing, with a notice that it says nothing on MVP
         situation = situation_names(snap, resolved, unknown)
+        lacking = list(situation)  # what the corpus has nothing on, if the answer abstains all the same
         unknown = [name for name in unknown if name not in situation]
         conf = confidence(ranking, unknown)
         passing = None
@@ -391,10 +392,12 @@ class Engine:
             conf, unknown = 0.0, [release]
         elif claims and not other_language and (unsaid_of := unsaid(
                 snap, query, [c.units[0] for c in claims], ranking.cos_of(claims[0]), self._queries.embed_query)):
+            nothing_on = f"{unsaid_of} for {' or '.join(query.subjects)}"
             if chosen_for := situation_names(snap, resolved, [unsaid_of]):
                 situation += chosen_for  # "Flask or FastAPI for a blog?": what it says on the choice, with a notice
+                lacking.append(nothing_on)
             else:
-                conf, unknown = 0.0, [f"{unsaid_of} for {' or '.join(query.subjects)}"]
+                conf, unknown = 0.0, [nothing_on]
         rows, disagreements, when, rows_asked = {}, [], {}, False
         threshold = self.abstain_threshold
         scores = {x.unit: x.score for x in ranking.scored}
@@ -405,6 +408,8 @@ class Engine:
             # row labelled with them, cover the question, whatever the model reads of their sentences ("This
             # makes failover manual.") or cells ('| Sessions | yes | Client-side |').
             conf = threshold
+        if situation and not unknown and conf < threshold:
+            unknown = lacking  # "Should a startup pick FastAPI?", declined: it has nothing on startup for FastAPI
         if not abstains(conf, claims, threshold) and said is None:  # an abstention shows none of these
             if query.qtype == "comparison" and len(query.subjects) >= 2:
                 rows, rows_asked = comparison_rows(snap, qvec, query, cands, self._queries.embed_query)
@@ -425,7 +430,7 @@ class Engine:
             "total": round((time.perf_counter() - t0) * 1000, 2),
         }
         notices = ((FOREIGN_NOTICE,) if other_language else ()) + (
-            (situation_notice(situation),) if situation and not answer.abstained else ())
+            (situation_notice(situation, query.subjects),) if situation and not answer.abstained else ())
         return dataclasses.replace(answer, question=question, resolved_question=shown, conversation_id=conversation_id,
                                    timings_ms=timings, notices=notices)
 

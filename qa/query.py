@@ -17,6 +17,8 @@ _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("comparison", re.compile(r"\b(compare|comparison|compared|vs\.?|versus|differ(?:s|ences?|ent)?|distinguish|"
                               r"side[- ]by[- ]side|pros and cons|trade-?offs?)\b", re.I)),
     ("recommendation", re.compile(r"\b(should i|should we|which (?:one|is|framework|library|tool|should)|"
+                                  r"should (?:a|an|my|our|the|your|their) [\w-]+(?: [\w-]+)? (?:use|adopt|learn|"
+                                  r"switch to|move to|migrate to)|"
                                   r"better|best|recommend|choose|choice|pick|go with|worth|prefer|"
                                   r"when (?:to|should|would) (?:i |we )?use|right for|suited|suitable|ideal)\b", re.I)),
     ("howto", re.compile(r"\b(how (?:do|can|should|would|to)|steps? to|example of|show me|write a|"

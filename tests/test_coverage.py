@@ -391,6 +391,19 @@ def test_a_choice_for_something_the_corpus_says_nothing_on_of_the_subjects_is_an
 
 
 @pytest.mark.slow
+def test_whether_to_choose_one_subject_for_something_the_corpus_says_nothing_on_is_answered_with_a_notice(
+        engine: Engine) -> None:
+    """Whether one subject suits a blog, or an e-commerce site, is what the corpus says on choosing it, with a
+    notice; when the model declines all the same, the abstention still says what the corpus has nothing on."""
+    for question, what in (("Is Flask good for a blog?", "blog"), ("Is Flask right for an e-commerce site?", "e-commerce")):
+        answer = engine.ask(question)
+        assert not answer.abstained and answer.citations, answer.answer
+        assert answer.notices == (f"The corpus says nothing on {what}: this is what it says on choosing Flask.",)
+    answer = engine.ask("Should a startup pick FastAPI?")
+    assert answer.abstained and "nothing on startup for FastAPI" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
 def test_a_passing_name_written_as_part_of_the_asked_subject_is_answered(engine: Engine) -> None:
     """The corpus names CORS once, as 'Flask-CORS (cross-origin requests)' in Flask's list of extensions: Flask's
     own way of doing it, which the question asks for; of FastAPI it says nothing."""

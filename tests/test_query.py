@@ -116,6 +116,8 @@ def test_made_up_catalog_aliases(dbs: SubjectCatalog) -> None:
         ("Which is better for beginners, Flask or FastAPI?", "recommendation"),
         ("Flask or FastAPI for a small microservice?", "recommendation"),
         ("Is FastAPI a good choice for machine learning APIs?", "recommendation"),
+        ("Should a small team adopt FastAPI?", "recommendation"),  # someone other than the asker
+        ("Should my startup use Flask?", "recommendation"),
         ("How do I install FastAPI?", "howto"),
         ("How can I add Swagger docs to a Flask app?", "howto"),
         ("Show me an example of a Flask route", "howto"),
