@@ -87,17 +87,19 @@ def _opt_str(meta: dict[str, object], key: str) -> str | None:
     return text or None
 
 
-def _yaml_problem(exc: yaml.YAMLError) -> str:
-    """One line for a YAML error, with the file's line and column (the front matter starts on line 2)."""
+def _yaml_problem(exc: yaml.YAMLError, what: str, first_line: int) -> str:
+    """One line for a YAML error in ``what``, with the file's line and column (the YAML starts on the file's
+    line ``first_line``: 2 for front matter)."""
     if isinstance(exc, yaml.MarkedYAMLError):
         mark, start = exc.problem_mark or exc.context_mark, exc.context_mark
-        what = exc.problem or "invalid YAML"
+        problem = exc.problem or "invalid YAML"
         if exc.context:
-            what += f" {exc.context}" + (f" that starts at line {start.line + 2}" if start and mark and start.line != mark.line else "")
+            problem += f" {exc.context}" + (f" that starts at line {start.line + first_line}"
+                                            if start and mark and start.line != mark.line else "")
         if mark is not None:
-            return f"front matter is not valid YAML at line {mark.line + 2}, column {mark.column + 1}: {what}"
-        return f"front matter is not valid YAML: {what}"
-    return f"front matter is not valid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+            return f"{what} is not valid YAML at line {mark.line + first_line}, column {mark.column + 1}: {problem}"
+        return f"{what} is not valid YAML: {problem}"
+    return f"{what} is not valid YAML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
 
 
 def _web_url(url: str | None, warn: Callable[[str], None]) -> str | None:
@@ -117,33 +119,46 @@ def _web_url(url: str | None, warn: Callable[[str], None]) -> str | None:
     return None
 
 
-def parse_document(doc_id: str, raw: str, warn: Callable[[str], None] | None = None) -> Document:
+def _mapping(text: str, what: str, *, first_line: int) -> dict[str, object]:
+    """The YAML mapping ``text`` holds (empty for none); ``ValueError`` naming ``what`` when it is no mapping.
+    ``first_line``: the file's line ``text`` starts on, for the error's line numbers."""
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ValueError(_yaml_problem(exc, what, first_line)) from exc
+    if loaded is not None and not isinstance(loaded, dict):
+        raise ValueError(f"{what} is not a mapping")
+    return loaded or {}
+
+
+def _subjects(meta: dict[str, object]) -> tuple[str, ...]:
+    raw = meta.get("subjects") or []
+    if isinstance(raw, str):
+        raw = [s.strip() for s in raw.split(",")]
+    if not isinstance(raw, list):
+        raise ValueError("subjects must be a list")
+    return tuple(str(s).strip() for s in raw if str(s).strip())
+
+
+def parse_document(doc_id: str, raw: str, warn: Callable[[str], None] | None = None,
+                   defaults: dict[str, object] | None = None) -> Document:
     """Parse one file's text. Raises ``ValueError`` with the reason when it cannot be used; ``warn`` is told
-    what was dropped from a usable file (default: logged)."""
+    what was dropped from a usable file (default: logged). ``defaults``: the metadata of the document's
+    folders (:func:`folder_meta`), which its own front matter overrides key by key."""
     warn = warn or (lambda msg: log.warning("%s: %s", doc_id, msg))
     raw = raw.replace("\r\n", "\n").lstrip("\ufeff")
-    meta: dict[str, object] = {}
+    meta: dict[str, object] = dict(defaults or {})
     body = raw
     if raw.startswith("---\n"):
         end = raw.find("\n---", 3)  # 3, not 4: empty front matter ("---\n---\n") closes at once
         if end < 0:
             raise ValueError("front matter starts with '---' but never ends")
-        try:
-            loaded = yaml.safe_load(raw[4:end])
-        except yaml.YAMLError as exc:
-            raise ValueError(_yaml_problem(exc)) from exc
-        if loaded is not None and not isinstance(loaded, dict):
-            raise ValueError("front matter is not a mapping")
-        meta = loaded or {}
+        meta.update(_mapping(raw[4:end], "front matter", first_line=2))
         close = raw.find("\n", end + 4)
         body = "" if close < 0 else raw[close + 1 :]
     if not body.strip():
         raise ValueError("the article has no text")
-    subjects_raw = meta.get("subjects") or []
-    if isinstance(subjects_raw, str):
-        subjects_raw = [s.strip() for s in subjects_raw.split(",")]
-    if not isinstance(subjects_raw, list):
-        raise ValueError("subjects must be a list")
+    subjects = _subjects(meta)
     title = _opt_str(meta, "title")
     if title is None:  # the first heading (a Markdown or reStructuredText title), else the first line
         first = first_title(body) or next(line for line in body.splitlines() if line.strip())
@@ -156,9 +171,42 @@ def parse_document(doc_id: str, raw: str, warn: Callable[[str], None] | None = N
         author=_opt_str(meta, "author"),
         url=_web_url(_opt_str(meta, "url"), warn),
         published=_as_date(meta.get("published")),
-        subjects=tuple(str(s).strip() for s in subjects_raw if str(s).strip()),
+        subjects=subjects,
         body_line=raw.count("\n", 0, len(raw) - len(body)) + 1,
     )
+
+
+FOLDER_META = ".meta.yml"
+# What a folder's metadata may set for the documents in it and below: what they share. A title or a URL is one
+# document's own.
+FOLDER_KEYS = ("subjects", "publisher", "author", "published")
+
+
+def folder_meta(corpus_dir: Path, folder: Path, known: dict[Path, dict[str, object]],
+                warn: Callable[[str], None]) -> dict[str, object]:
+    """The metadata every document in ``folder`` gets unless its front matter says otherwise: the keys of
+    :data:`FOLDER_KEYS` of each ``.meta.yml`` from ``corpus_dir`` down to ``folder``, the nearer folder's
+    winning ("subjects: [Flask]" beside a folder of Flask's documentation pages, which have no front matter).
+    A file that cannot be used is left out with a warning naming it (``warn``); its documents are still read.
+    ``known``: the folders read already, filled in."""
+    if folder in known:
+        return known[folder]
+    meta = dict(folder_meta(corpus_dir, folder.parent, known, warn)) if folder != corpus_dir else {}
+    path = folder / FOLDER_META
+    if path.is_file():
+        try:
+            own = _mapping(path.read_text(encoding="utf-8"), FOLDER_META, first_line=1)
+            if other := sorted(str(k) for k in own if k not in FOLDER_KEYS):
+                warn(f"{path}: {', '.join(other)} ignored: a folder sets only {', '.join(FOLDER_KEYS)}")
+            own = {k: v for k, v in own.items() if k in FOLDER_KEYS}
+            _subjects(own)  # checked once here, not as each document's error
+            _as_date(own.get("published"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            warn(f"{path} ignored: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+        else:
+            meta.update(own)
+    known[folder] = meta
+    return meta
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
@@ -175,6 +223,12 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     )
 
 
+def folder_meta_files(corpus_dir: Path) -> list[Path]:
+    """The folders' metadata files (:func:`folder_meta`) of a corpus directory, sorted; none in hidden folders."""
+    return sorted(p for p in corpus_dir.rglob(FOLDER_META)
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts[:-1]))
+
+
 def load_corpus(corpus_dir: Path, *, quiet: bool = False) -> tuple[list[Document], list[str]]:
     """Load every article; a file that cannot be read or parsed is skipped with a warning naming it (logged
     too, unless ``quiet``: a look at what changed since the build, whose report holds them already)."""
@@ -189,6 +243,13 @@ def iter_corpus(corpus_dir: Path, warnings: list[str], paths: list[Path] | None 
     appended to ``warnings`` (and logged, unless ``quiet``). ``on_file`` is called after each file, used or
     not."""
     seen: dict[str, Path] = {}
+    folders: dict[Path, dict[str, object]] = {}
+
+    def folder_warn(msg: str) -> None:
+        warnings.append(msg)
+        if not quiet:
+            log.warning("%s", msg)
+
     for path in corpus_files(corpus_dir) if paths is None else paths:
         doc_id = path.relative_to(corpus_dir).with_suffix("").as_posix()
         def warn(msg: str, path: Path = path) -> None:
@@ -197,7 +258,8 @@ def iter_corpus(corpus_dir: Path, warnings: list[str], paths: list[Path] | None 
                 log.warning("%s: %s", path, msg)
 
         try:
-            doc = parse_document(doc_id, path.read_text(encoding="utf-8"), warn)
+            defaults = folder_meta(corpus_dir, path.parent, folders, folder_warn)
+            doc = parse_document(doc_id, path.read_text(encoding="utf-8"), warn, defaults)
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             warnings.append(f"skipped {path}: {reason}")

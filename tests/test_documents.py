@@ -245,6 +245,51 @@ def test_hidden_files_readme_and_other_suffixes_are_not_articles(tmp_path: Path)
     assert warnings == []
 
 
+def test_a_folder_meta_file_gives_its_documents_subjects_and_the_rest(tmp_path: Path) -> None:
+    """A folder of documentation pages has no front matter: ``.meta.yml`` says what they all are about, for
+    the folder and those below it; a nearer folder's file wins, and a page's own front matter wins over both,
+    key by key."""
+    write(tmp_path, "zephyr/.meta.yml", "subjects: [Zephyr DB]\npublisher: Zephyr docs\npublished: 2025-01-02\n")
+    write(tmp_path, "zephyr/install.md", "# Installing\n\nRun the installer.\n")
+    write(tmp_path, "zephyr/guides/.meta.yml", "publisher: Zephyr guides\n")
+    write(tmp_path, "zephyr/guides/tuning.rst", "Tuning\n======\n\nRaise the cache.\n")
+    write(tmp_path, "zephyr/vs.md", "---\nsubjects: [Zephyr DB, Quokka DB]\n---\n# Zephyr or Quokka\n\nText.\n")
+    write(tmp_path, "other.md", "# Elsewhere\n\nNo folder metadata.\n")
+    docs, warnings = load_corpus(tmp_path)
+    assert warnings == []
+    by_id = {d.doc_id: d for d in docs}
+    assert set(by_id) == {"zephyr/install", "zephyr/guides/tuning", "zephyr/vs", "other"}  # no article of its own
+    install, tuning, vs = by_id["zephyr/install"], by_id["zephyr/guides/tuning"], by_id["zephyr/vs"]
+    assert (install.subjects, install.publisher, install.published) == (("Zephyr DB",), "Zephyr docs", "2025-01-02")
+    assert (tuning.subjects, tuning.publisher, tuning.title) == (("Zephyr DB",), "Zephyr guides", "Tuning")
+    assert (vs.subjects, vs.publisher) == (("Zephyr DB", "Quokka DB"), "Zephyr docs")
+    assert (by_id["other"].subjects, by_id["other"].publisher) == ((), None)
+
+
+@pytest.mark.parametrize(("meta", "warned"), [
+    ("subjects: [Zephyr DB\n", ".meta.yml ignored: .meta.yml is not valid YAML at line 2"),
+    ("- Zephyr DB\n", ".meta.yml ignored: .meta.yml is not a mapping"),
+    ("subjects: {a: 1}\n", ".meta.yml ignored: subjects must be a list"),
+    ("published: someday\n", ".meta.yml ignored: published date 'someday' is not YYYY-MM-DD"),
+])
+def test_an_unusable_folder_meta_file_is_ignored_with_one_warning_and_its_documents_kept(
+        tmp_path: Path, meta: str, warned: str) -> None:
+    write(tmp_path, "zephyr/.meta.yml", meta)
+    write(tmp_path, "zephyr/a.md", "# A\n\nText.\n")
+    write(tmp_path, "zephyr/b.md", "# B\n\nText.\n")
+    docs, warnings = load_corpus(tmp_path)
+    assert [(d.doc_id, d.subjects) for d in docs] == [("zephyr/a", ()), ("zephyr/b", ())]
+    assert len(warnings) == 1 and warned in warnings[0] and str(tmp_path / "zephyr") in warnings[0], warnings
+
+
+def test_a_folder_meta_file_sets_only_what_documents_share(tmp_path: Path) -> None:
+    write(tmp_path, "zephyr/.meta.yml", "title: Everything\nurl: https://zephyr.example/\nsubjects: [Zephyr DB]\n")
+    write(tmp_path, "zephyr/a.md", "# A\n\nText.\n")
+    docs, warnings = load_corpus(tmp_path)
+    assert [(d.title, d.url, d.subjects) for d in docs] == [("A", None, ("Zephyr DB",))]
+    assert len(warnings) == 1 and "title, url ignored: a folder sets only subjects" in warnings[0], warnings
+
+
 def test_missing_corpus_directory_is_a_corpus_error(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="does not exist"):
         load_corpus(tmp_path / "nope")

@@ -114,7 +114,7 @@ def test_errors_are_reported_and_watching_goes_on(corpus: Path) -> None:
     assert len(calls) == 2  # kept watching after the error
 
 
-def test_signature_sees_articles_only_and_atomic_replaces(corpus: Path) -> None:
+def test_signature_sees_articles_and_folder_metadata_only_and_atomic_replaces(corpus: Path) -> None:
     before = corpus_signature(corpus)
     assert set(before) == {p.name for p in CORPUS.glob("*.md") if p.stem.lower() != "readme"}
     (corpus / ".hidden.md").write_text("# hidden\n\ntext\n")
@@ -128,6 +128,10 @@ def test_signature_sees_articles_only_and_atomic_replaces(corpus: Path) -> None:
     os.replace(replacement, target)
     assert corpus_signature(corpus) != before
     assert corpus_signature(corpus / "missing") == {}
+    # A folder's metadata is every document's in it: a change to it is a change to them.
+    before = corpus_signature(corpus)
+    (corpus / ".meta.yml").write_text("publisher: Someone\n")
+    assert corpus_signature(corpus) != before
 
 
 def test_cli_watch_rebuilds_and_stops_cleanly_on_ctrl_c(tmp_path: Path, corpus: Path) -> None:
