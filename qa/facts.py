@@ -149,7 +149,7 @@ def unit_facts(
             out.append(Fact(subject, version_key(name), name, "version", m.group("version"), whole,
                             frozenset({stem(name.lower()), "versi"}), f"{name} version"))
     for m in _RELATION.finditer(text):
-        subject = _subject_at(found, m.start(), default)
+        subject = _relation_subject(text, m.start(), found, default)
         if subject is None:
             continue
         value = m.group("value").strip()
@@ -162,6 +162,23 @@ def unit_facts(
         rel_stems = frozenset(stem(w) for w in words(rel) if len(w) >= 4) | {"build", "found"}
         out.append(Fact(subject, f"rel:{stem(rel.split()[0])}", rel, "relation", value, whole, rel_stems, rel))
     return out
+
+
+RELATION_SUBJECT_WORDS = 4  # how near before 'is built on' a subject is named to be what is built on it
+
+
+def _relation_subject(text: str, pos: int, found: list[tuple[str, int, int]], default: str | None) -> str | None:
+    """The subject said to be built on (or based on) something by the relation at ``pos``: the one named among
+    the few words before it ("As FastAPI is based on Starlette", "Starlette (and FastAPI) are based on AnyIO"),
+    else ``default`` when the relation's subject is 'it'; None when it is something else ("The TestClient is
+    based on HTTPX" in FastAPI's documentation: a part, not the subject)."""
+    before = list(re.finditer(r"\w+", text[:pos]))[-RELATION_SUBJECT_WORDS:]
+    if not before:
+        return None
+    near = [name for name, s, _e in found if s >= before[0].start() and s < pos]
+    if near:
+        return near[-1]
+    return default if before[-1].group().lower() == "it" else None
 
 
 def _in_row(f: Fact, stems: frozenset[str], row_label: str) -> Fact:

@@ -75,6 +75,17 @@ def test_what_a_subject_is_built_on_with_it_resolved_to_the_subject_named_before
     ]
 
 
+def test_what_is_built_on_something_is_the_subject_only_when_named_just_before_or_it() -> None:
+    """In a subject's own pages (its section's subject the default), a part of it or another thing is built on
+    something too: "The TestClient is based on HTTPX" is not what Zephyr DB is based on."""
+    assert facts("The query planner is based on Cascades.", default="Zephyr DB") == []
+    assert facts("Zephyr DB ships a console. The console is built on Textual.", default="Zephyr DB") == []
+    assert facts("It is built on RocksDB.", default="Zephyr DB") == [("Zephyr DB", "rel:built", "built on", "RocksDB")]
+    assert facts("As **Zephyr DB** is based on RocksDB, it compacts.") == [
+        ("Zephyr DB", "rel:base", "based on", "RocksDB")
+    ]
+
+
 def test_table_cells_take_the_measure_of_their_row_when_they_write_none() -> None:
     row = "| Write throughput (writes per second) | ~50k | 12000Winner |"
     a, b = row.index("~50k"), row.index("12000Winner")
