@@ -68,13 +68,17 @@ def test_corpus_files_load_verbatim(tmp_path: Path) -> None:
     """Gold offsets index the document text: writing and loading must not change one character."""
     odd = "\n  leading blank line, a rule below\n---\nand a trailing space \n# a heading\ncafé — done"
     ds = Dataset("t", [SourceDoc("a/b-1", 'Title: with "quotes" and a colon', odd),
-                       SourceDoc("c", "Plain", "x\r\ny".replace("\r\n", "\n"), ".txt")], [], "document")
+                       SourceDoc("c", "Plain", "x\r\ny".replace("\r\n", "\n"), ".txt")], [], "document",
+                 folders={"a": {"subjects": ["Zephyr DB"], "publisher": "Zephyr docs"}})
     write_corpus(ds, tmp_path)
     docs, warnings = load_corpus(tmp_path)
     assert not warnings
     by_id = {d.doc_id: d for d in docs}
     assert by_id["a/b-1"].text == odd and by_id["a/b-1"].title == 'Title: with "quotes" and a colon'
     assert by_id["c"].text == "x\ny"
+    # a folder's metadata is its documents' (a docs corpus's pages have none of their own)
+    assert (by_id["a/b-1"].subjects, by_id["a/b-1"].publisher) == (("Zephyr DB",), "Zephyr docs")
+    assert (by_id["c"].subjects, by_id["c"].publisher) == ((), None)
 
 
 def test_hits_overlap_the_gold_span() -> None:

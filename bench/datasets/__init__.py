@@ -66,6 +66,9 @@ class Dataset:
     graded: bool = False  # graded qrels: nDCG@10, and recall counts grade >= relevant_grade
     relevant_grade: int = 1
     notes: str = ""
+    # folder -> what a ``.meta.yml`` in it says of its documents (subjects, publisher): a docs corpus's pages
+    # carry no front matter, and a user puts it beside each project's docs (README, "The corpus")
+    folders: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def split(self, which: str) -> Dataset:
         """The ``dev``, ``test`` or ``all`` questions (unanswerable ones are split the same way)."""

@@ -174,6 +174,15 @@ def django_faq(folder: Path, _root: Path) -> Dataset:
 
 
 DOCS_CORPORA = ("fastapi-docs", "starlette-docs", "flask-docs")
+# What each project's docs are about, as a user would say it in the folder's .meta.yml.
+DOCS_SUBJECTS = {"fastapi-docs": "FastAPI", "starlette-docs": "Starlette", "flask-docs": "Flask", "quart-docs": "Quart"}
+
+
+def docs_folders(corpora: tuple[str, ...] = DOCS_CORPORA) -> dict[str, dict[str, object]]:
+    """Each docs folder's ``.meta.yml``: the project its pages are about, and the project's docs as their one
+    publisher (a project's pages never disagree with each other)."""
+    return {c: {"subjects": [DOCS_SUBJECTS[c]], "publisher": f"{DOCS_SUBJECTS[c]} documentation"}
+            for c in corpora if c in DOCS_SUBJECTS}
 EXCLUDED_PAGES = {"fastapi-docs/release-notes"}  # 700 KB of changelog that matches every query
 
 
@@ -208,4 +217,5 @@ def github_questions(folder: Path, root: Path) -> Dataset:
         if gold:
             questions.append(Question(rec["id"], rec["title"].strip(), gold))
     return Dataset("github-questions-fastapi-flask", docs, questions, "docs page (document)",
-                   notes="13 labelled issue titles; weak labels (the page linked in the thread)")
+                   notes="13 labelled issue titles; weak labels (the page linked in the thread)",
+                   folders=docs_folders())

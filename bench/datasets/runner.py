@@ -25,6 +25,7 @@ from bench.datasets import Dataset, Question
 from bench.datasets.metrics import answer_in, first_hit, ndcg_at
 from qa.ann import AnnParams
 from qa.build import build_index
+from qa.documents import FOLDER_META
 from qa.embedding import Embedder
 from qa.engine import Engine
 from qa.evaluation import percentile
@@ -123,8 +124,12 @@ class DatasetReport:
 
 
 def write_corpus(dataset: Dataset, corpus_dir: Path) -> None:
-    """Each document as ``<doc_id><suffix>`` with YAML front matter (its title); the body verbatim."""
+    """Each document as ``<doc_id><suffix>`` with YAML front matter (its title); the body verbatim. Each of the
+    dataset's ``folders`` gets its ``.meta.yml``."""
     corpus_dir.mkdir(parents=True, exist_ok=True)
+    for folder, meta in dataset.folders.items():
+        (corpus_dir / folder).mkdir(parents=True, exist_ok=True)
+        (corpus_dir / folder / FOLDER_META).write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
     for doc in dataset.docs:
         path = corpus_dir / f"{doc.doc_id}{doc.suffix}"
         path.parent.mkdir(parents=True, exist_ok=True)
