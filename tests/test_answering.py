@@ -918,3 +918,25 @@ def test_a_names_version_of_another_thing_asks_its_counterpart(tmp_path: Path, e
     }, embedder)
     answer = engine.ask("What's the Ibex KV version of Depends?")
     assert not answer.abstained and "declares dependencies" in answer.citations[0].quote, answer.answer
+
+
+@pytest.mark.slow
+def test_a_docs_folder_meta_file_makes_each_page_its_projects(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """Two projects' documentation pages, neither naming its project: without a word on whose they are, a
+    question about one project does not find it ('DB' is nowhere) and abstains; with each folder's ``.meta.yml`` it is
+    answered from that project's own pages, not the other's nearer words."""
+    pages = {
+        "zephyr/cache.md": "# Cache size\n\nSet the cache size with the `cache_mb` option in `zephyr.toml`. "
+                           "A larger cache keeps more of the working set in memory.\n",
+        "quokka/memory.md": "# Memory\n\nThe buffer pool is sized by `QUOKKA_POOL`, an environment variable read "
+                            "at start-up. Restart the server after changing it.\n",
+    }
+    question = "How do I set the cache size in Quokka DB?"
+    without = engine_over(tmp_path / "bare", pages, embedder).ask(question)
+    assert without.subjects == () and without.abstained, without.answer
+    meta = {"zephyr/.meta.yml": "subjects: [Zephyr DB]\npublisher: Zephyr docs\n",
+            "quokka/.meta.yml": "subjects: [Quokka DB]\npublisher: Quokka docs\n"}
+    answer = engine_over(tmp_path / "meta", pages | meta, embedder).ask(question)
+    assert answer.subjects == ("Quokka DB",) and not answer.abstained, answer.answer
+    assert answer.citations[0].doc_id == "quokka/memory", answer.answer
+    assert all(c.doc_id != "zephyr/cache" for c in answer.citations), answer.answer
