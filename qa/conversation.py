@@ -23,6 +23,7 @@ _PRONOUNS = re.compile(r"\b(it|its|it's|they|them|their|theirs|this one|that one
 _DEMONSTRATIVE = re.compile(r"\b(?:that|this|those|these)\b", re.I)
 # What sets itself against, or picks from, what was just asked ("what should I use instead?", "which ones?").
 _BACK_TO_ASKED = re.compile(r"\b(?:instead|otherwise|alternatives?|ones)\b", re.I)
+_ONE = re.compile(r"\bone\b", re.I)  # one of what was asked about: "is there one for auth?"
 # Like what was asked about, named nowhere else ("something similar", "an equivalent"; not "similar to Flask").
 _SIMILAR = re.compile(r"\b(?:(?:something|anything)\s+(?:similar|like\s+(?:that|this|it))|(?:an?|the)\s+(?:equivalent|counterpart))"
                       r"\b(?!\s+(?:to|of|for)\b)", re.I)
@@ -59,6 +60,11 @@ _MORE = re.compile(
 # (where, who, how, how much, which version) too.
 _WH = re.compile(_OPENER + r"((?:since\s+)?when|where|who|how(?:\s+(?:much|many|long|often))?|by\s+how\s+much|"
                  r"(?:(?:since|from|in|with)\s+)?(?:which|what)\s+(?:version|release|year))\s*[?.!]*\s*$", re.I)
+# "give me some examples", "like what?", "such as?": examples of what was just asked about.
+_EXAMPLES = re.compile(
+    _OPENER + r"(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:(?:give|show|list|name)\s+(?:me\s+|us\s+)?"
+    r"(?:some|a\s+few|an?|any)?\s*examples?|(?:any|some)\s+examples?|examples?|like\s+what|such\s+as|"
+    r"for\s+(?:example|instance)|e\.g\.?)(?:\s+please)?\s*[?.!]*\s*$", re.I)
 # "and the other one?": the previous question about the subject it did not name.
 _OTHER = re.compile(
     _OPENER + r"(?:(?:what|how)\s+about\s+|(?:same\s+)?(?:for|with|in)\s+)?the\s+other(?:\s+\w+)?\s*[?.!]*\s*$", re.I
@@ -185,10 +191,11 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
     fragment = len(content_words(q)) <= 2 and not _QUESTION.match(q)
     follow_up = bool(_LEAD.match(q)) or bool(_PRONOUNS.search(q)) or fragment
     if not follow_up:
-        if _DEMONSTRATIVE.search(q) or _BACK_TO_ASKED.search(q) or len(words(q)) <= 2:
+        if _DEMONSTRATIVE.search(q) or _BACK_TO_ASKED.search(q) or _ONE.search(q) or len(words(q)) <= 2:
             # "is that native?" after "Does Flask support WebSockets?": 'that' is what was asked, not a subject;
             # after another such follow-up, what that one was asked of. So is what "what should I use instead?"
-            # sets itself against, "which ones?" picks from, and "what library?" asks of it.
+            # sets itself against, "which ones?" picks from, "is there one for auth?" (after "What are Flask
+            # extensions?") asks for, and "what library?" asks of it.
             return _with_asked(q, prev), None
         return q, None
     if _PRONOUNS.search(q):
@@ -301,6 +308,13 @@ def _resolve_bare(q: str, history: list[Turn], catalog: SubjectCatalog) -> tuple
         return None
     if _MORE.match(q):
         return prev.resolved, prev.qtype
+    if _EXAMPLES.match(q):
+        # "give me some examples" after "What are Flask extensions?" asks which there are (a list: not the
+        # sentences saying "examples", "Django and Ruby on Rails are examples of frameworks"); after another
+        # question, what it asked, with the asker's words.
+        if (term := definition_term(_asked(prev) + "?")) is not None and _PLURAL_NOUN.search(term):
+            return f"Which {term} are there?", None
+        return _with_asked(q, prev), prev.qtype
     if _WHY.match(q):
         base = prev.resolved.strip().rstrip(" ?.!")
         if base.endswith(", and why"):  # "why?" twice asks the same

@@ -542,6 +542,19 @@ def test_instead_sets_itself_against_what_was_asked(web: SubjectCatalog) -> None
         "what are the alternatives? (Does Quart support websockets?)")
     asked = [turn("Does Starlette need an ASGI server?", docs)]
     assert resolve("which ones?", asked, docs)[0] == "which ones? (Does Starlette need an ASGI server?)"
+    asked = [turn("What are Flask extensions?", web)]
+    assert resolve("is there one for auth?", asked, web)[0] == "is there one for auth? (What are Flask extensions?)"
+
+
+@pytest.mark.parametrize("examples", ["give me some examples", "examples?", "like what?", "Can you show me examples?",
+                                      "such as?", "ok, any examples?"])
+def test_asking_for_examples_asks_which_there_are_of_what_was_asked(web: SubjectCatalog, examples: str) -> None:
+    """Examples of the things a question asked what they are are those things listed: not the sentences that
+    say 'examples' ("Django and Ruby on Rails are examples of frameworks"); of anything else, the question
+    asked, with the asker's words."""
+    assert resolve(examples, [turn("What are Flask extensions?", web)], web)[0] == "Which Flask extensions are there?"
+    asked = [turn("Does Flask support websockets?", web)]
+    assert resolve(examples, asked, web)[0].endswith("? (Does Flask support websockets?)")
 
 
 @pytest.mark.parametrize(("first", "then", "carried"), [
