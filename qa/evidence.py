@@ -424,14 +424,7 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         return next((s for s in prose() if any(f.kind == "version" and f.key in keys and f.subject in asked
                                                for f in snap.unit_facts[s.unit])), None)
     if query.subjects and asks_origin(query.text):
-        # "When was X (first) released?": of the units near the best in score that say a beginning of the subject
-        # asked with a year, the earliest ("Flask 0.1 on April 16, 2010", not "Flask 3.1 (released late 2024)").
-        # Only of a subject of the corpus: of anything else, a unit's earliest year may be of another beginning
-        # ("When was the Duchy of Normandy founded?" is not when Norman adventurers founded Sicily).
-        floor = scored[0].score - CLAIM_MARGIN
-        near = [s for s in prose() if s.score >= floor]
-        return _earliest_beginning(snap, [s for s, other in zip(
-            near, _of_another_subject(snap, [s.unit for s in near], query), strict=True) if not other])
+        return _origin(snap, list(prose()), query)
     if wants_list(query.text):
         nearest = max(s.chunk_cos for s in scored)
         kinds = snap.version.unit_kinds
@@ -461,6 +454,24 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         return next((s for s in scored if snap.unit_chunk[s.unit] == asked_chunk and (howto or not code[s.unit])),
                     None)
     return None
+
+
+ORIGIN_COS_MARGIN = 0.1  # a unit this near the nearest in meaning may say when a subject began, whatever its score
+
+
+def _origin(snap: Snapshot, prose: list[Scored], query: Query) -> Scored | None:
+    """For "When was X (first) released?" (:func:`qa.cues.asks_origin`): of the prose units near the best in
+    score, or in meaning (a word of the question in another sense may score far above the rest: 'made' of
+    "When was Flask made?" in "a ready-made extension"), that say a beginning of the subject asked with a year,
+    the earliest ("Flask 0.1 on April 16, 2010", not "Flask 3.1 (released late 2024)"). Only of a subject of the
+    corpus: of anything else, a unit's earliest year may be of another beginning ("When was the Duchy of
+    Normandy founded?" is not when Norman adventurers founded Sicily)."""
+    if not prose:
+        return None
+    floor, nearest = prose[0].score - CLAIM_MARGIN, max(s.cos for s in prose) - ORIGIN_COS_MARGIN
+    near = [s for s in prose if s.score >= floor or s.cos >= nearest]
+    return _earliest_beginning(snap, [s for s, other in zip(
+        near, _of_another_subject(snap, [s.unit for s in near], query), strict=True) if not other])
 
 
 def _earliest_beginning(snap: Snapshot, candidates: list[Scored]) -> Scored | None:
@@ -574,6 +585,10 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
     limit = max_claims + (len(query.subjects) if comparative else 0)
     if (lead := _lead(snap, scored, query, asked_chunk)) is not None:
         picked.append(lead)
+        if query.subjects and asks_origin(query.text) and origin_year(snap.unit_text[lead.unit]) is None and \
+                (began := _origin(snap, [s for s in scored if not snap.unit_is_code[s.unit]], query)) is not None \
+                and began is not lead:
+            picked.append(began)  # "Who made Flask, and when?": the maker, then when it began
     if comparative:
         # A table row with a cell for two of the subjects speaks for both: it does not set the bar each subject's
         # own best unit is held to (a strong '| Community | ... |' row leaves out "FastAPI was created in 2018,

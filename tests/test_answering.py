@@ -699,6 +699,23 @@ def test_when_a_subject_was_released_is_its_first_release(engine: Engine, questi
     assert not answer.abstained and "2010" in answer.citations[0].quote, answer.answer
 
 
+def test_when_a_subject_was_made_is_read_past_a_word_in_another_sense(engine: Engine) -> None:
+    """'made' of "When was Flask made?" is in "a ready-made extension", which scores far above every sentence
+    on when Flask began: those nearest in meaning are read too, and the earliest beginning leads."""
+    answer = engine.ask("When was Flask made?")
+    assert not answer.abstained and "2010" in answer.citations[0].quote, answer.answer
+
+
+def test_who_made_a_subject_and_when_is_the_maker_then_the_beginning(engine: Engine) -> None:
+    """"who made it?" then "when?" asks both: the maker leads, when it began follows."""
+    conversation = "who-and-when"
+    engine.ask("Who made Flask?", conversation)
+    answer = engine.ask("when?", conversation)
+    assert answer.resolved_question == "Who made Flask, and when?", answer.resolved_question
+    quotes = [c.quote for c in answer.citations]
+    assert "Armin Ronacher" in quotes[0] and "2010" in quotes[1], answer.answer
+
+
 def test_when_two_subjects_were_released_is_each_one_s_first_release(engine: Engine) -> None:
     """"When were FastAPI and Flask first released?": the best sentence names both ("FastAPI was first released in
     December 2018 ... overtaking Flask") and does not set the bar Flask's own is held to; Flask's is its first

@@ -348,6 +348,7 @@ def test_a_reading_list_is_a_lead_in_to_links_alone(lead: str, items: list[str],
     ("When was Flask first released?", True), ("when did fastapi come out", True),
     ("When was the university founded?", True), ("When was Flask 2.0 released?", False),
     ("When was the latest Flask released?", False), ("When did FastAPI add SSE?", False),
+    ("When was Flask made?", True), ("Who made Flask, and when?", True), ("Who made Flask?", False),
 ])
 def test_a_question_asks_when_something_began(question: str, expected: bool) -> None:
     assert asks_origin(question) is expected
