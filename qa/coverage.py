@@ -576,24 +576,37 @@ def _joined(snap: Snapshot, units: Iterable[int], name: str, subject_words: set[
     return any(joined.search(snap.unit_text[u]) for u in units)
 
 
+# Between a subject and a name after it, what sets the name against the subject as the other side of a comparison
+# or a choice: "Flask vs Django", "Flask or Django?", "Is Flask faster than Django?", "Flask, FastAPI and Django".
+_SIDE = re.compile(r"\s*(?:,|vs\.?|versus|or|and|against|compared?\s+(?:to|with)|(?:[\w-]+\s+){0,2}than)\s*", re.I)
+
+
 def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) -> str | None:
     """The name a question asks about when the corpus mentions it only in passing: written like a name (a
     capital past the question's first word; one the model knows whole, 'Sinatra', as well as one it splits),
     no subject of the corpus, held by a few evidence units, none of which holds anything else the question
     asks ("Does Django support async?" of a corpus comparing two other frameworks, which names Django once). A
-    question naming a subject of the corpus first is about that subject. Neither a name a document's title
-    holds (the document is about it) nor, in a question choosing between subjects of the corpus, one it is
-    chosen for ("a CRUD app", :data:`_SITUATION`) is in passing."""
+    question naming a subject of the corpus first is about that subject, unless it sets the name against it
+    as the other side (:data:`_SIDE`: "Should I use Flask or Django?" asks of Django as much as of Flask).
+    Neither a name a document's title holds (the document is about it) nor, in a question choosing between
+    subjects of the corpus, one it is chosen for ("a CRUD app", :data:`_SITUATION`) is in passing."""
     named = snap.catalog.find(question)
     choosing = _choosing(question, named)
     tokens = list(_TOKEN.finditer(question))
+    subject_end = None  # where the subject named last ends, once one is named
     for i, m in enumerate(tokens):
         tok, low = m.group(), m.group().lower()
         if low in STOPWORDS or low in _QUESTION_START or len(low) < 2:
             continue
         if any(s <= m.start() < e for _name, s, e in named):  # a word of a subject's name ('Ibex' of 'Ibex KV')
-            return None
-        if not (i and (_capital(tok) or _written_as_name(snap, tok, pieces))) or low in _title_words(snap):
+            subject_end = max(e for _name, s, e in named if s <= m.start() < e)
+            continue
+        if subject_end is not None and not _SIDE.fullmatch(question, subject_end, m.start()):
+            continue  # after a subject, only a name set against it as the other side is asked about
+        # A question's first word is written with a capital whatever it is: it is a name when set against a
+        # subject ("Django vs Flask").
+        first_side = not i and any(_SIDE.fullmatch(question, m.end(), s) for _name, s, _e in named)
+        if not ((i or first_side) and (_capital(tok) or _written_as_name(snap, tok, pieces))) or low in _title_words(snap):
             continue  # a document's title names it: the document is about it ('CORS (Cross-Origin ...)')
         if choosing and _SITUATION.search(question, 0, m.start()):
             continue  # "For a CRUD app, Flask or FastAPI?": the choice is between the subjects, for a CRUD app
@@ -616,7 +629,15 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         subject_words = {w for name in snap.catalog.mentioned(question) for w in words(name)}
         rest = [w for w in words(question) if w not in STOPWORDS and w not in _QUESTION_START
                 and w not in own and w not in subject_words and len(w) > 2]
-        if rest and not any(snap.holding(holders, w).any() for w in rest) and not _joined(snap, holders, low, subject_words):
+        # Asked of nothing else, a name is asked what it is, which a passing mention may say ("What is
+        # Django?"); set against a subject, it is compared, which a passing mention does not ("Flask vs Django").
+        side = subject_end is not None or any(_SIDE.fullmatch(question, tokens[end - 1].end(), s) for _name, s, _e in named)
+        # ... unless the corpus does compare them: for each subject it is set against, a unit naming it names
+        # the subject too ("FastAPI is a micro-framework ..., whereas Django is a full-stack framework" for
+        # "FastAPI vs Django"; not for "FastAPI vs Flask vs Django").
+        compared = side and all(any(name in snap.unit_subjects[u] for u in holders.tolist()) for name, _s, _e in named)
+        if (rest or side) and not compared and not any(snap.holding(holders, w).any() for w in rest) \
+                and not _joined(snap, holders, low, subject_words):
             return question[m.start():tokens[end - 1].end()]
     return None
 

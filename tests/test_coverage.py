@@ -318,6 +318,9 @@ def test_other_forms_and_typos_are_answered(engine: Engine, question: str) -> No
     ("does django support async?", "django"),  # typed in lower case, jargon the corpus writes with a capital alone
     # a name of several words is one: 'REST' and 'Framework' are its own, not what is asked of it
     ("Does Django REST Framework support async?", "Django REST Framework"),
+    # set against a subject as the other side of a comparison or a choice, after it or before it
+    ("Flask vs Django", "Django"), ("Should I use Flask or Django?", "Django"), ("Is Flask faster than Django?", "Django"),
+    ("Django vs Flask", "Django"), ("fastapi vs flask vs django", "django"),
 ])
 def test_a_name_mentioned_in_passing_is_not_a_subject(engine: Engine, question: str, name: str) -> None:
     answer = engine.ask(question)
@@ -336,6 +339,7 @@ def test_a_name_of_several_words_mentioned_in_passing_is_not_a_subject(tmp_path:
                                             "# Ibex KV vs Marten Store\n\nIbex KV replicates every write to two followers "
                                             "over its HTTP API. Marten Store has no replication, and its HTTP API is "
                                             "read-only. Its storage engine borrows from the Redwood Storage Engine. "
+                                            "Ibex KV writes faster than the Redwood Storage Engine. "
                                             "Anna Larsen maintains Ibex KV.\n"},
                          embedder)
     snap = engine.snapshot()
@@ -343,6 +347,10 @@ def test_a_name_of_several_words_mentioned_in_passing_is_not_a_subject(tmp_path:
         "Redwood Storage Engine"
     assert passing_name(snap, "Does Anna Larsen maintain Ibex KV?", engine._word_pieces) is None
     assert passing_name(snap, "Does the HTTP API of Ibex KV support replication?", engine._word_pieces) is None
+    # Set against a subject, a name is compared with it, which the corpus does only where a unit names both.
+    assert passing_name(snap, "Ibex KV or Redwood Storage Engine?", engine._word_pieces) is None  # "writes faster than"
+    assert passing_name(snap, "Marten Store vs Redwood Storage Engine", engine._word_pieces) == "Redwood Storage Engine"
+    assert passing_name(snap, "Does Ibex KV work with Redwood Storage Engine?", engine._word_pieces) is None
 
 
 @pytest.mark.slow
