@@ -13,7 +13,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from qa.aspects import generic, held_form, stem
-from qa.cues import HOWTO, RELEASE_NUMBER, asks_quantity, counted, same_side, versioned
+from qa.cues import HOWTO, RELEASE_AFTER, RELEASE_NUMBER, asks_quantity, counted, same_side, versioned
 from qa.facts import version_key
 from qa.query import REQUEST, question_type
 from qa.text import QUESTION_WORDS, STOPWORDS, words
@@ -804,7 +804,6 @@ def unversioned(snap: Snapshot, query: Query) -> str | None:
 
 # What asks about a release itself: when it came, what it brought.
 _ASKS_RELEASE = re.compile(r"\bwhen\b|\bwhat (?:year|date|month)\b|\b(?:new|changes?|changed|released?)\b", re.I)
-_RELEASE_AFTER = re.compile(rf"\s+v?({RELEASE_NUMBER})")
 
 
 def unwritten_release(snap: Snapshot, question: str) -> str | None:
@@ -816,7 +815,7 @@ def unwritten_release(snap: Snapshot, question: str) -> str | None:
         return None
     vocab = snap.vocabulary
     for name, _start, end in snap.catalog.find(question):
-        if (m := _RELEASE_AFTER.match(question, end)) and m.group(1) not in vocab.count and vocab.release(m.group(1)) is None:
+        if (m := RELEASE_AFTER.match(question, end)) and m.group(1) not in vocab.count and vocab.release(m.group(1)) is None:
             return f"{name} {m.group(1)}"
     return None
 

@@ -83,6 +83,8 @@ _WHICH_NAMED = re.compile(r"\b(?i:what|which)\s+([A-Z][\w.+#-]*)\s+(?i:do|does|d
 
 # A release number: '0.135', '3.1', '3.1.3'; not one run into letters ('3.5x') or more dots of a date.
 RELEASE_NUMBER = r"\d+(?:\.\d+)+(?![\w.]*\w)"
+# A release number right after a name: 'Flask 3.1.3', 'FastAPI `0.99.0`', 'Node v20.1'.
+RELEASE_AFTER = re.compile(rf"\s+`?v?({RELEASE_NUMBER})")
 # ... or names a release of, written as a name: "Does X support Python 3.12?" (not "Did X grow 3.5 percent?").
 _RELEASE_OF = re.compile(rf"\b([A-Z][\w+#-]*)\s+v?{RELEASE_NUMBER}")
 

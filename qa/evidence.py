@@ -17,6 +17,7 @@ from qa.aspects import generic, held_form
 from qa.coverage import asked_words, labelled_row
 from qa.cues import (
     ASKS_REFERENCE,
+    RELEASE_AFTER,
     SAYS_USE,
     WANTS_MAKER,
     WANTS_USERS,
@@ -278,6 +279,9 @@ def kind_units(snap: Snapshot, query: Query) -> tuple[int, ...]:
     ..." sits in a short tutorial page that names blueprints less often than the pages using them), made once
     per snapshot and term; for "Which Python does X need?" those stating a Python version of X (the page on
     Python versions may use none of the question's other words)."""
+    if (release := own_release(snap, query)) is not None:
+        releases = _releases(snap, release[0])
+        return tuple(u for _number, u in (releases[::-1] if release[1] else releases)[:MAX_KIND_UNITS])
     if (term := definition_term(query.text)) is not None:
         return snap.memo("definers", term.lower(), partial(_definers, snap, term))
     if keys := {version_key(name) for name in versioned(query.text)}:
@@ -389,6 +393,11 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
     def prose() -> Iterator[Scored]:  # made as read: most questions want no such kind, and a search stops early
         return (s for s in scored if not code[s.unit])
 
+    if (release := own_release(snap, query)) is not None:
+        # "What's the latest version of Flask?": the unit naming the subject's newest release ("Flask 3.1.3
+        # shipped in February 2026", not "The Flask version requires you to ..."); "... first version ...": its
+        # oldest.
+        return _release(snap, scored, release[0], oldest=release[1])
     if (term := definition_term(query.text)) is not None:
         # A sentence opening by saying what X is, the first of its page that does ("Starlette is a lightweight
         # ASGI framework", not "Starlette is an open-source project" further down), else one saying it
@@ -472,6 +481,55 @@ def _origin(snap: Snapshot, prose: list[Scored], query: Query) -> Scored | None:
     near = [s for s in prose if s.score >= floor or s.cos >= nearest]
     return _earliest_beginning(snap, [s for s, other in zip(
         near, _of_another_subject(snap, [s.unit for s in near], query), strict=True) if not other])
+
+
+_FIRST_RELEASE = re.compile(r"\b(?:first|earliest|oldest|initial|original)\b", re.I)
+_LAST_RELEASE = re.compile(r"\b(?:latest|newest|current|last|most\s+recent|recent)\b", re.I)
+
+
+def own_release(snap: Snapshot, query: Query) -> tuple[str, bool] | None:
+    """The subject of the corpus whose newest or oldest release a question asks for ("What's the latest version
+    of Flask?", "What was the first version of FastAPI?"), and whether the oldest; None for any other ("Which
+    version of Flask added async?" asks another)."""
+    oldest = _FIRST_RELEASE.search(query.text) is not None
+    if len(query.subjects) != 1 or not (oldest or _LAST_RELEASE.search(query.text)):
+        return None
+    words_asked = set(query.aspect_terms)
+    rest = words_asked - _RELEASE_WORDS
+    if not words_asked & _RELEASE_WORDS or any(not (_FIRST_RELEASE.fullmatch(w) or _LAST_RELEASE.fullmatch(w))
+                                                for w in rest):
+        return None
+    return query.subjects[0], oldest
+
+
+_RELEASE_WORDS = frozenset({"version", "versions", "release", "releases", "new"})
+
+
+def _releases(snap: Snapshot, subject: str) -> tuple[tuple[tuple[int, ...], int], ...]:
+    """The prose units naming a release of ``subject`` ("Flask 3.1.3 shipped ...", "FastAPI `0.99.0`"), with
+    the release, newest first; made once per snapshot and subject."""
+    def find() -> tuple[tuple[tuple[int, ...], int], ...]:
+        found = []
+        for u, text in enumerate(snap.unit_text):
+            if snap.unit_is_code[u] or subject not in snap.unit_subjects[u]:
+                continue
+            for name, _start, end in snap.catalog.find(text):
+                if name == subject and (m := RELEASE_AFTER.match(text, end)):
+                    found.append((tuple(int(p) for p in m.group(1).split(".")), u))
+        return tuple(sorted(found, key=lambda r: r[0], reverse=True))
+
+    return snap.memo("releases", subject, find)
+
+
+def _release(snap: Snapshot, scored: list[Scored], subject: str, *, oldest: bool) -> Scored | None:
+    """The best scored unit naming the newest release of ``subject`` the corpus names ("Flask 3.1.3"), or with
+    ``oldest`` its oldest ("Flask 0.1"); None when it names none (:func:`kind_units` makes them candidates)."""
+    releases = _releases(snap, subject)
+    if not releases:
+        return None
+    wanted = releases[-1][0] if oldest else releases[0][0]
+    units = {u for number, u in releases if number == wanted}
+    return next((s for s in scored if s.unit in units), None)
 
 
 def _earliest_beginning(snap: Snapshot, candidates: list[Scored]) -> Scored | None:

@@ -699,6 +699,19 @@ def test_when_a_subject_was_released_is_its_first_release(engine: Engine, questi
     assert not answer.abstained and "2010" in answer.citations[0].quote, answer.answer
 
 
+@pytest.mark.parametrize(("question", "release"), [
+    ("What's the latest version of FastAPI?", "FastAPI 0.135.0"), ("What's the latest Flask version?", "Flask 3.1.3"),
+    ("What was Flask's first version?", "Flask 0.1"),
+    ("Which version of Flask added async?", "Flask 2.0"),  # asks which one did something: no newest nor oldest
+])
+def test_a_subjects_newest_or_oldest_release_leads_with_the_release_named(engine: Engine, question: str,
+                                                                            release: str) -> None:
+    """"What's the latest version of X?" led with "The FastAPI version is slightly shorter ..." (a version of
+    some code): the unit naming the subject's newest release the corpus names leads, wherever it ranked."""
+    answer = engine.ask(question)
+    assert not answer.abstained and release in answer.citations[0].quote, answer.answer
+
+
 def test_when_a_subject_was_made_is_read_past_a_word_in_another_sense(engine: Engine) -> None:
     """'made' of "When was Flask made?" is in "a ready-made extension", which scores far above every sentence
     on when Flask began: those nearest in meaning are read too, and the earliest beginning leads."""
