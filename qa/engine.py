@@ -394,7 +394,9 @@ class Engine:
                 snap, query, [c.units[0] for c in claims], ranking.cos_of(claims[0]), self._queries.embed_query)):
             nothing_on = f"{unsaid_of} for {' or '.join(query.subjects)}"
             if chosen_for := situation_names(snap, resolved, [unsaid_of]):
-                situation += chosen_for  # "Flask or FastAPI for a blog?": what it says on the choice, with a notice
+                # "Flask or FastAPI for a blog?": what it says on the choice, with a notice (once: a name the corpus
+                # never writes is in both, "for a hackathon")
+                situation += [name for name in chosen_for if name not in situation]
                 lacking.append(nothing_on)
             else:
                 conf, unknown = 0.0, [nothing_on]

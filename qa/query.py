@@ -221,11 +221,15 @@ _AGE = re.compile(r"^\s*(?:(?:which|what)\b(?:\s+\w+){0,3}?\s+(?:is|was|are|were
                   r"|(?:is|was|are|were)\b.*\b(?:older|newer|younger)\s+than\b|how\s+old\s+(?:is|are)\b)", re.I)
 
 
+_NAMES_ONE = re.compile(r"(?<=\S )[A-Z]")  # a capital past a question's first word: it names something
+
+
 def ages(text: str, catalog: SubjectCatalog) -> str | None:
     """The question an age question about the corpus's subjects asks: "Which is older, X or Y?" -> "When were X
     and Y first released?" (what the corpus says of each one's beginning), "How old is X?" -> "When was X first
-    released?". None for any other question, or one naming no subject or more than two."""
-    names = catalog.mentioned(text)
+    released?"; naming none, of a corpus comparing two, it asks of those ("Which framework is older?"). None for
+    any other question, or one naming more than two."""
+    names = catalog.mentioned(text) or (catalog.names if len(catalog.names) == 2 and not _NAMES_ONE.search(text) else [])
     if not _AGE.match(text) or not 1 <= len(names) <= 2:
         return None
     return f"When were {names[0]} and {names[1]} first released?" if len(names) == 2 else \

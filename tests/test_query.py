@@ -308,6 +308,7 @@ def test_two_subjects_in_a_relation_are_told_from_two_side_by_side(dbs: SubjectC
     ("Which is faster, Flask or FastAPI?", None),
     ("Which is older, Django or Rails?", None),  # no subject of the corpus
     ("Is the older API of Flask deprecated?", None),
+    ("Which framework is older?", "When were FastAPI and Flask first released?"),  # of the pair the corpus compares
 ])
 def test_an_age_question_asks_when_each_began(web: SubjectCatalog, question: str, asked: str | None) -> None:
     assert ages(question, web) == asked
