@@ -380,6 +380,10 @@ def test_a_choice_for_something_the_corpus_never_names_is_answered_with_a_notice
     answer = engine.ask("Should my team use Flask or FastAPI for our CRM?")
     assert not answer.abstained and answer.citations, answer.answer
     assert any("says nothing on CRM" in n for n in answer.notices), answer.notices
+    # a word the corpus never writes is said once, though it is both unknown and unsaid of the subjects
+    answer = engine.ask("fastapi or flask for a hackathon?")
+    assert answer.notices == ("The corpus says nothing on hackathon: this is what it says on choosing between the "
+                              "subjects you name.",), answer.notices
     for question in ("Flask vs FastAPI for Kubernetes", "Does FastAPI support MongoDB?"):
         answer = engine.ask(question)
         assert answer.abstained and "nothing on" in answer.answer and not answer.notices, answer.answer
