@@ -184,6 +184,10 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
     if _SIMILAR.search(q):
         # "does FastAPI have something similar?" after "What is a blueprint?": like what was asked about
         return _with_asked(q, prev), None
+    if len(set(subjects)) == 1 and _THEY.search(q) and not _COMPARES.search(q) and (things := _things(prev, catalog)):
+        # "how would I add them to Flask then?" after "does Flask support websockets?": 'them' are the things
+        # asked about, with one subject named ("Flask and FastAPI: do they ...?" names the two it stands for)
+        return _THEY.sub(" and ".join(things), q, count=1), None
     if subjects or not prev.subjects:
         return q, None
     # "what about X?", a pronoun, or a bare fragment ("performance?") continues the conversation;
@@ -246,7 +250,11 @@ def asks_more(question: str, history: list[Turn]) -> str | None:
 def _person(prev: Turn, catalog: SubjectCatalog) -> str | None:
     """The person the previous answer names first, when its question asked who: a name of two or more
     capitalised words that is no subject of the corpus ('Armin Ronacher' of "Flask was created by Armin
-    Ronacher, an Austrian developer ...")."""
+    Ronacher, an Austrian developer ..."); or the person the previous question was about in its turn ("what
+    else did he build?" after "where is he from?", read as "where is Armin Ronacher from?")."""
+    if _PERSONAL.search(prev.question) and (named := [m.group(0) for m in _PERSON_NAME.finditer(prev.resolved)
+                                                     if m.group(0) not in prev.question]):
+        return named[0]
     if not prev.answer or not (WANTS_NAME.search(prev.resolved) or WANTS_MAKER.search(prev.resolved)):
         return None
     return next((m.group(0) for m in _PERSON_NAME.finditer(prev.answer) if not catalog.find(m.group(0))), None)

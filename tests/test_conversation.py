@@ -235,6 +235,17 @@ def test_he_or_she_is_the_person_a_who_answer_named(web: SubjectCatalog, follow_
     assert "Ramírez" not in resolve(follow_up, [what], web)[0]
     unanswered = Turn("Who created FastAPI?", "Who created FastAPI?", ("FastAPI",), "fact", None)
     assert "Ramírez" not in resolve(follow_up, [unanswered], web)[0]
+    # ... and still the person after a question about them that said 'he': "where is he from?", then this
+    about = Turn("where is he from?", "where is Sebastián Ramírez from?", (), "fact", "He lives in Berlin. [1]")
+    assert resolve(follow_up, [who, about], web)[0] == resolved
+
+
+@pytest.mark.parametrize(("follow_up", "resolved"), [
+    ("how would I add them to Flask then?", "how would I add websockets to Flask then?"),
+    ("does FastAPI support them?", "does FastAPI support websockets?"),
+])
+def test_them_beside_a_subject_are_the_things_asked_about(web: SubjectCatalog, follow_up: str, resolved: str) -> None:
+    assert resolve(follow_up, [turn("Does Flask support websockets?", web)], web)[0] == resolved
 
 
 @pytest.mark.parametrize(("earlier", "follow_up", "resolved"), [
