@@ -24,6 +24,7 @@ from qa.cues import (
     opens_definition,
     origin_year,
     person_term,
+    points_away,
     purpose_term,
     reading_list,
     says_maker,
@@ -342,6 +343,18 @@ def test_who_is_a_named_person(question: str, term: str | None) -> None:
 ])
 def test_a_reading_list_is_a_lead_in_to_links_alone(lead: str, items: list[str], expected: bool) -> None:
     assert reading_list(lead, items) is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Read more about it in the [FastAPI docs for WebSockets](https://fastapi.tiangolo.com/advanced/websockets/).",
+     True),
+    ("Obsolete, see :doc:`/appcontext` instead.", True),  # a stub page's pointer to where its matter went
+    ("This content has moved to :doc:`/onboarding/flask`", True),
+    ("This content has moved on since 2019.", False),  # points nowhere
+    ("Obsolete drivers see no updates.", False),
+])
+def test_a_sentence_pointing_elsewhere_for_its_matter(text: str, expected: bool) -> None:
+    assert points_away(text) is expected
 
 
 @pytest.mark.parametrize(("question", "expected"), [
