@@ -53,6 +53,7 @@ from qa.layout import (
     write_version_files,
 )
 from qa.lexical import LexicalBuilder
+from qa.query import SubjectCatalog
 from qa.reuse import Previous, read_previous
 from qa.status import settings_fingerprint
 
@@ -81,6 +82,9 @@ class BuildReport:
     seconds: float = 0.0
     full_reason: str | None = None
     previous_version: str | None = None
+    # The subjects the corpus compares (front matter, folder metadata, "X vs Y" titles): none means no question
+    # can be told whose page is whose.
+    subjects: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -94,6 +98,8 @@ class BuildReport:
             f"chunks: {self.chunks_total} in all; {self.chunks_embedded} embedded, {self.chunks_reused} reused, "
             f"{self.chunks_dropped} dropped",
             f"evidence units: {self.units_total} in all; {self.units_embedded} embedded, {self.units_reused} reused",
+            f"subjects: {', '.join(self.subjects)}" if self.subjects else
+            "subjects: none (name them in front matter, or in a folder's .meta.yml for pages that have none)",
         ]
         for label, ids in (("added", self.documents_added), ("changed", self.documents_changed),
                            ("removed", self.documents_removed)):
@@ -329,6 +335,7 @@ def build_index(
             chunks, units = _Rows(tmp / "chunks.spill"), _Rows(tmp / "units.spill")
             lexical = LexicalBuilder()
             doc_meta: dict[str, dict[str, Any]] = {}
+            named: list[Document] = []  # each document's title and subjects, for the catalog the report names
             rows = RowFiles(tmp)
             say(f"chunking new and changed documents of {corpus_dir}")
             from tqdm import tqdm
@@ -349,7 +356,9 @@ def build_index(
                     kept[[prev_key_row[k] for k in keys if k in prev_key_row]] = True
                     doc_meta[doc.doc_id] = {"hash": doc.content_hash, "title": doc.title, "published": doc.published,
                                             "chunks": n}
+                    named.append(Document(doc.doc_id, doc.title, "", subjects=doc.subjects))
             rows.close()
+            report.subjects = SubjectCatalog.from_documents(named).names
             if not doc_meta:
                 raise CorpusError(f"no readable article in {corpus_dir}"
                                   + (f" ({'; '.join(report.warnings)})" if report.warnings else ""))

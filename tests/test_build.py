@@ -102,6 +102,21 @@ def test_first_build_adds_every_document_and_embeds_everything(tmp_path: Path, c
     assert {d.doc_id: d.content_hash for d in docs} == {k: v["hash"] for k, v in manifest["documents"].items()}
 
 
+def test_the_report_names_the_subjects_or_says_how_to_name_them(tmp_path: Path, corpus: Path) -> None:
+    """A corpus naming no subjects answers no question on whose page is whose: the build says so, and how."""
+    report = build_index(corpus, tmp_path / "index", RecordingEmbedder())
+    assert sorted(report.subjects) == ["FastAPI", "Flask"] and "subjects: " in report.summary()
+    docs = tmp_path / "docs"
+    (docs / "zephyr").mkdir(parents=True)
+    (docs / "zephyr" / "cache.md").write_text("# Cache size\n\nSet `cache_mb` in `zephyr.toml`.\n")
+    report = build_index(docs, tmp_path / "docs-index", RecordingEmbedder())
+    assert report.subjects == [] and "subjects: none (name them in front matter, or in a folder's .meta.yml" in \
+        report.summary()
+    (docs / "zephyr" / ".meta.yml").write_text("subjects: [Zephyr DB]\n")
+    report = build_index(docs, tmp_path / "docs-index", RecordingEmbedder())
+    assert report.subjects == ["Zephyr DB"] and report.documents_changed == ["zephyr/cache"]
+
+
 def test_rebuild_with_nothing_changed_embeds_nothing(corpus: Path, index: Path) -> None:
     emb = RecordingEmbedder()
     before = version_files(index)
