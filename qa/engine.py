@@ -391,7 +391,7 @@ class Engine:
         elif (release := unversioned(snap, query) or unwritten_release(snap, resolved)) is not None:
             conf, unknown = 0.0, [release]
         elif claims and not other_language and (unsaid_of := unsaid(
-                snap, query, [c.units[0] for c in claims], ranking.cos_of(claims[0]), self._queries.embed_query)):
+                snap, query, [c.units[0] for c in claims], claims[0].cos, self._queries.embed_query)):
             nothing_on = f"{unsaid_of} for {' or '.join(query.subjects)}"
             if chosen_for := situation_names(snap, resolved, [unsaid_of]):
                 # "Flask or FastAPI for a blog?": what it says on the choice, with a notice (once: a name the corpus

@@ -84,6 +84,7 @@ class Claim:
     cites: list[int] = field(default_factory=list)
     # The first and last unit the representative's quote runs over (claim_units); None: its own quote span.
     through: tuple[int, int] | None = None
+    cos: float = 0.0  # the representative's cosine with the question
 
 
 @dataclass(frozen=True)
@@ -97,12 +98,6 @@ class Ranking:
     # The candidate chunk whose heading asks the question (an FAQ entry, ASKED_COS), whose best unit leads a
     # question wanting no other kind of answer; None when no heading does.
     asked_chunk: int | None = None
-
-    def cos_of(self, claim: Claim) -> float:
-        """The cosine with the question of the claim's representative unit."""
-        unit = claim.units[0]
-        return next(x.cos for x in self.scored if x.unit == unit)
-
 
 def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate], limit: int = POOL_CHUNKS) -> Ranking:
     """Score the candidate evidence units (:func:`build_pool`) with the shipped learned ranker; best first."""
@@ -688,7 +683,7 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
     units = np.fromiter((s.unit for s in scored), dtype=np.int64, count=len(scored))
     unit_vecs = vecs[units]
     for s in picked:
-        claim = Claim([s.unit], unit_subject(snap, s.unit, query.subjects), s.score, through=span(s.unit))
+        claim = Claim([s.unit], unit_subject(snap, s.unit, query.subjects), s.score, through=span(s.unit), cos=s.cos)
         seen_docs = {snap.unit_doc[s.unit]}
         # Near-duplicates from other sources, in score order: one matrix product a claim, then the few close ones.
         for k in np.flatnonzero(unit_vecs @ vecs[s.unit] >= 0.9).tolist():
