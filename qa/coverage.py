@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 _TOKEN = re.compile(r"[A-Za-z][\w.+#-]*[\w+#]|[A-Za-z]")
 _SLASH_RELEASE = re.compile(r"/\d+(?:\.\d+)*\b")  # 'HTTP/2', 'HTTP/1.1': one name with its release
 _VERSION = re.compile(rf"(?<![\w.]){RELEASE_NUMBER}")  # '0.135', '3.1'; not a date or an amount
+_MID_SENTENCE = re.compile(r"[a-z] $")  # just before a word past a sentence's first: a lower-case word
 _SENTENCE_START = re.compile(r"[.!?:;]\s+\W*$")  # a later sentence's start (a question's first word may be a name)
 _QUESTION_START = frozenset("how what which who whom whose when why where compare should does do is are can will".split())
 # A name held by at most this many evidence units (or this share of them) is mentioned in passing.
@@ -120,6 +121,7 @@ class Vocabulary:
         self.headings = headings  # the words of its headings and titles
         self._prose = prose  # the texts of its units but code, where abbreviations are spelled out
         self._spelled: dict[str, str | None] = {}
+        self._names: dict[str, str] | None = None
         common = sorted((w for w in unit_count if w.isalpha() and 1 < len(w) <= FUNCTION_WORD_LETTERS),
                         key=lambda w: (-unit_count[w], w))
         self.function_words = frozenset(common[:FUNCTION_WORDS])
@@ -143,6 +145,29 @@ class Vocabulary:
             self._other_function_words = other_function_words(self.function_words)
         return self._other_function_words
 
+    @property
+    def names(self) -> dict[str, str]:
+        """The words the corpus's prose writes as names, lower-cased, with their commonest spelling: with a
+        capital inside ('FastAPI', 'GitHub'), or after a lower-case word ('Starlette', 'Python') more often than
+        in lower case there ('Given' opening a clause is no name). Found once."""
+        if self._names is None:
+            capital: Counter[str] = Counter()
+            lower: Counter[str] = Counter()
+            for text in self._prose:
+                for m in _TOKEN.finditer(text):
+                    tok = m.group()
+                    if not tok.isalpha():
+                        continue
+                    if any(c.isupper() for c in tok[1:]):
+                        capital[tok] += 2  # a name however it is placed
+                    elif _MID_SENTENCE.search(text, 0, m.start()):
+                        (capital if tok[0].isupper() else lower)[tok] += 1
+            self._names = {}
+            for spelling, n in capital.most_common():  # not an acronym's ('HERV'), nor one in lower case ('pagA')
+                if n > lower[spelling.lower()] and spelling[0].isupper() and not spelling.isupper():
+                    self._names.setdefault(spelling.lower(), spelling)
+        return self._names
+
     def known(self, word: str) -> bool:
         """In the corpus as written, or (four letters or more) as another form of the same stem."""
         return word in self.count or (len(word) >= 4 and stem(word) in self.stems)
@@ -162,6 +187,15 @@ class Vocabulary:
         best = min(found, key=lambda f: (f[1], sorted(f[0]) != sorted(word), not _subsequence(word, f[0]),
                                          -self.count[f[0]], f[0]))
         return best[0]
+
+    def name_slip(self, word: str) -> str | None:
+        """The name the corpus writes (:attr:`names`, as it writes it) that ``word`` is one slip from: a letter
+        more, less or changed, or two swapped, the same first letter; the commonest on a tie. None when the
+        corpus has ``word`` or no such name."""
+        if word in self.count:
+            return None
+        near = [w for w, _dist in self._nearest(word, 1) if w in self.names]
+        return self.names[min(near, key=lambda w: (-self.count[w], w))] if near else None
 
     def _nearest(self, word: str, edits: int) -> list[tuple[str, int]]:
         """The corpus words within ``edits`` edits of ``word`` (a swap of two letters is one) that start with its
@@ -379,8 +413,17 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
                 and alike(tok, full) >= ABBREVIATION_COS:
             fixes.append((tok, full))  # 'DI' of a corpus writing 'dependency injection' but never 'DI'
             return full
-        if low in STOPWORDS or (tok != low and m.start() > 0) or not tok.isalpha():
+        if low in STOPWORDS or not tok.isalpha():
             return tok
+        if tok != low and m.start() > 0:
+            # A name: left as typed, unless it is one slip (a letter more, less, changed or two swapped) from a
+            # name the corpus writes and no word itself ('FastAIP', 'Starltete', 'GitHuub' of "How many GitHuub
+            # stars ...?"; not 'Bottle', nor 'Starlite', two from 'Starlette'), nor an acronym ('CHIKF' is no
+            # slip of 'Chief').
+            if len(low) < TYPO_NAME_LETTERS - 1 or tok.isupper() or is_word(low) or (right := vocab.name_slip(low)) is None:
+                return tok
+            fixes.append((tok, right))
+            return right
         # a word saying what kind of question it is ('compare') is no word of what it is about ('comparable')
         form = None if low in QUESTION_WORDS else vocab.form_of(low) or vocab.list_word(low)
         right = form or (None if is_word(low) else vocab.correction(low) or vocab.completion(low)

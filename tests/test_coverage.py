@@ -114,6 +114,35 @@ def test_a_typo_of_a_real_word_the_corpus_writes_only_in_another_form_is_that_wo
     assert correct_question("is fastapi fster than flask", vocab, english)[0] == "is fastapi faster than flask"
 
 
+def test_a_name_one_slip_from_a_name_the_corpus_writes_is_that_name() -> None:
+    """A capitalised word past the first is a name, news when the corpus lacks it; one slip (a letter more,
+    less, changed, or two swapped) from a name the corpus writes as one, it is that name mistyped. Not a real
+    word ('Bottle'), an acronym, a name two slips away ('Starlite'), nor a word the corpus writes in lower case
+    more often than with a capital after a lower-case word ('Given' opening a clause)."""
+    prose = ["Use FastAPI with Starlette and Python.", "The Starlette toolkit runs it.", "Count GitHub stars.",
+             "It is fast. Given that, bottle it.", "We are given three bottles, as given before.",
+             "Look at the CHIEF value."]
+    counts: dict[str, int] = {}
+    for text in prose:
+        for w in set(re.findall(r"[a-z]+", text.lower())):
+            counts[w] = counts.get(w, 0) + 1
+    vocab = Vocabulary(counts, prose=prose)
+    english = {"bottle", "given"}.__contains__
+
+    def corrected(question: str) -> str:
+        return correct_question(question, vocab, english)[0]
+
+    assert corrected("Is FastAIP faster than Flask?") == "Is FastAPI faster than Flask?"
+    assert corrected("What is Starltete?") == "What is Starlette?"
+    assert corrected("How many GitHuub stars?") == "How many GitHub stars?"
+    assert corrected("Is Pythn required?") == "Is Python required?"
+    assert corrected("Does FastAPI run Bottle?") == "Does FastAPI run Bottle?"  # a real word: a name, not a slip
+    assert corrected("Is Starlite faster?") == "Is Starlite faster?"  # two slips from 'Starlette': another name
+    assert corrected("Is CHIKF high?") == "Is CHIKF high?"  # an acronym
+    assert corrected("What is Gven here?") == "What is Gven here?"  # 'given' is a word the corpus writes in lower case
+    assert "given" not in vocab.names and vocab.names["starlette"] == "Starlette"
+
+
 def test_a_word_for_good_or_bad_points_is_the_one_the_corpus_heads_its_lists_with() -> None:
     vocab = Vocabulary({"limited": 2, "benefits": 1}, headings=frozenset({"cons", "pros", "fastapi"}))
     assert vocab.list_word("drawbacks") == "cons"
@@ -304,6 +333,7 @@ def test_a_compound_word_the_corpus_lacks_is_no_unknown_name(engine: Engine) -> 
     "What library does FastAPI rely on for validating request data?",
     "Does FastAPI ship with auth built in?",
     "How many req/s does Flask manage?",
+    "Which is faster, FastAIP or Flask?", "How many GitHuub stars does FastAPI have?",  # names mistyped
 ])
 def test_other_forms_and_typos_are_answered(engine: Engine, question: str) -> None:
     answer = engine.ask(question)
