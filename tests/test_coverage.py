@@ -31,6 +31,15 @@ VOCAB = Vocabulary({"flask": 40, "fastapi": 50, "what": 4, "want": 8, "performan
                     "requests": 7, "required": 3})
 
 
+def vocabulary_of(prose: list[str]) -> Vocabulary:
+    """The vocabulary of a corpus whose units are ``prose``: each word with the number of units holding it."""
+    counts: dict[str, int] = {}
+    for text in prose:
+        for w in set(re.findall(r"[a-z]+", text.lower())):
+            counts[w] = counts.get(w, 0) + 1
+    return Vocabulary(counts, prose=prose)
+
+
 def real_words(word: str) -> bool:  # stands in for the model's WordPiece vocabulary
     return word in {"flat", "cons", "teach", "sanic"}
 
@@ -63,11 +72,7 @@ def test_an_abbreviation_the_corpus_never_writes_is_the_term_it_spells_out() -> 
              "Each request carries headers.", "A request body is parsed.", "Every response is gzipped.",
              "The request object is global.", "Streaming responses help.", "Static responses are cached.",
              "Schema routes and schema rules differ."]
-    counts: dict[str, int] = {}
-    for text in prose:
-        for w in set(re.findall(r"[a-z]+", text.lower())):
-            counts[w] = counts.get(w, 0) + 1
-    vocab = Vocabulary(counts, prose=prose)
+    vocab = vocabulary_of(prose)
     assert vocab.spelled_out("di") == "dependency injection"
     assert vocab.spelled_out("er") is None  # 3 units write 'every request': under half of the 7 with each word
     assert vocab.spelled_out("sr") is None  # 'streaming responses', 'static responses', 'schema routes': none leads
@@ -122,11 +127,7 @@ def test_a_name_one_slip_from_a_name_the_corpus_writes_is_that_name() -> None:
     prose = ["Use FastAPI with Starlette and Python.", "The Starlette toolkit runs it.", "Count GitHub stars.",
              "It is fast. Given that, bottle it.", "We are given three bottles, as given before.",
              "Look at the CHIEF value."]
-    counts: dict[str, int] = {}
-    for text in prose:
-        for w in set(re.findall(r"[a-z]+", text.lower())):
-            counts[w] = counts.get(w, 0) + 1
-    vocab = Vocabulary(counts, prose=prose)
+    vocab = vocabulary_of(prose)
     english = {"bottle", "given"}.__contains__
 
     def corrected(question: str) -> str:
