@@ -482,22 +482,21 @@ _FIRST_RELEASE = re.compile(r"\b(?:first|earliest|oldest|initial|original)\b", r
 _LAST_RELEASE = re.compile(r"\b(?:latest|newest|current|last|most\s+recent|recent)\b", re.I)
 
 
+_RELEASE_WORDS = frozenset({"version", "versions", "release", "releases", "new"})
+
+
 def own_release(snap: Snapshot, query: Query) -> tuple[str, bool] | None:
-    """The subject of the corpus whose newest or oldest release a question asks for ("What's the latest version
-    of Flask?", "What was the first version of FastAPI?"), and whether the oldest; None for any other ("Which
-    version of Flask added async?" asks another)."""
+    """The subject of the corpus whose newest or oldest release a question asks for, and nothing else ("What's
+    the latest version of Flask?", "What was the first version of FastAPI?"), and whether the oldest; None for
+    any other ("Which version of Flask added async?" asks another)."""
     oldest = _FIRST_RELEASE.search(query.text) is not None
     if len(query.subjects) != 1 or not (oldest or _LAST_RELEASE.search(query.text)):
         return None
-    words_asked = set(query.aspect_terms)
-    rest = words_asked - _RELEASE_WORDS
-    if not words_asked & _RELEASE_WORDS or any(not (_FIRST_RELEASE.fullmatch(w) or _LAST_RELEASE.fullmatch(w))
-                                                for w in rest):
+    asked = set(query.aspect_terms)
+    which = {w for w in asked if _FIRST_RELEASE.fullmatch(w) or _LAST_RELEASE.fullmatch(w)}
+    if not asked & _RELEASE_WORDS or asked - _RELEASE_WORDS - which:
         return None
     return query.subjects[0], oldest
-
-
-_RELEASE_WORDS = frozenset({"version", "versions", "release", "releases", "new"})
 
 
 def _releases(snap: Snapshot, subject: str) -> tuple[tuple[tuple[int, ...], int], ...]:
