@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 _TOKEN = re.compile(r"[A-Za-z][\w.+#-]*[\w+#]|[A-Za-z]")
 _SLASH_RELEASE = re.compile(r"/\d+(?:\.\d+)*\b")  # 'HTTP/2', 'HTTP/1.1': one name with its release
 _VERSION = re.compile(rf"(?<![\w.]){RELEASE_NUMBER}")  # '0.135', '3.1'; not a date or an amount
-_MID_SENTENCE = re.compile(r"[a-z] $")  # just before a word past a sentence's first: a lower-case word
 _SENTENCE_START = re.compile(r"[.!?:;]\s+\W*$")  # a later sentence's start (a question's first word may be a name)
 _QUESTION_START = frozenset("how what which who whom whose when why where compare should does do is are can will".split())
 # A name held by at most this many evidence units (or this share of them) is mentioned in passing.
@@ -53,6 +52,28 @@ CLIPPED_LETTERS = 3
 # Endings that make another form of a word ('authentic' + 'ate', 'valid' + 'ating', 'cache' + 'ing').
 FORM_ENDINGS = ("s", "es", "d", "ed", "ing", "er", "ers", "ly", "ate", "ated", "ating", "ize", "ized", "izing",
                 "ise", "ised", "ising", "ion", "ions", "ment", "able")
+
+
+def _names(prose: Sequence[str]) -> dict[str, str]:
+    """The words ``prose`` writes as names, lower-cased, with their commonest spelling: with a capital inside
+    ('FastAPI', 'GitHub'), or after a lower-case word ('Starlette', 'Python') more often than in lower case there
+    ('Given' opening a clause is no name); not an acronym's spelling ('HERV'), nor one in lower case ('pagA')."""
+    capital: Counter[str] = Counter()
+    lower: Counter[str] = Counter()
+    for text in prose:
+        for m in _TOKEN.finditer(text):
+            tok = m.group()
+            if not tok.isalpha():
+                continue
+            if any(c.isupper() for c in tok[1:]):
+                capital[tok] += 2  # a name however it is placed
+            elif (at := m.start()) >= 2 and text[at - 1] == " " and "a" <= text[at - 2] <= "z":  # after a word
+                (capital if tok[0].isupper() else lower)[tok] += 1
+    names: dict[str, str] = {}
+    for spelling, n in capital.most_common():
+        if n > lower[spelling.lower()] and spelling[0].isupper() and not spelling.isupper():
+            names.setdefault(spelling.lower(), spelling)
+    return names
 
 
 def max_edits(word: str) -> int:
@@ -121,7 +142,7 @@ class Vocabulary:
         self.headings = headings  # the words of its headings and titles
         self._prose = prose  # the texts of its units but code, where abbreviations are spelled out
         self._spelled: dict[str, str | None] = {}
-        self._names: dict[str, str] | None = None
+        self.names = _names(prose)  # made with the snapshot, not by the first question mistyping a name
         common = sorted((w for w in unit_count if w.isalpha() and 1 < len(w) <= FUNCTION_WORD_LETTERS),
                         key=lambda w: (-unit_count[w], w))
         self.function_words = frozenset(common[:FUNCTION_WORDS])
@@ -144,29 +165,6 @@ class Vocabulary:
         if self._other_function_words is None:
             self._other_function_words = other_function_words(self.function_words)
         return self._other_function_words
-
-    @property
-    def names(self) -> dict[str, str]:
-        """The words the corpus's prose writes as names, lower-cased, with their commonest spelling: with a
-        capital inside ('FastAPI', 'GitHub'), or after a lower-case word ('Starlette', 'Python') more often than
-        in lower case there ('Given' opening a clause is no name). Found once."""
-        if self._names is None:
-            capital: Counter[str] = Counter()
-            lower: Counter[str] = Counter()
-            for text in self._prose:
-                for m in _TOKEN.finditer(text):
-                    tok = m.group()
-                    if not tok.isalpha():
-                        continue
-                    if any(c.isupper() for c in tok[1:]):
-                        capital[tok] += 2  # a name however it is placed
-                    elif _MID_SENTENCE.search(text, 0, m.start()):
-                        (capital if tok[0].isupper() else lower)[tok] += 1
-            self._names = {}
-            for spelling, n in capital.most_common():  # not an acronym's ('HERV'), nor one in lower case ('pagA')
-                if n > lower[spelling.lower()] and spelling[0].isupper() and not spelling.isupper():
-                    self._names.setdefault(spelling.lower(), spelling)
-        return self._names
 
     def known(self, word: str) -> bool:
         """In the corpus as written, or (four letters or more) as another form of the same stem."""
