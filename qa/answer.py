@@ -11,6 +11,7 @@ from qa.display import escape_markers, plain, row_plain_cells
 
 NOT_COVERED = "The corpus does not cover this."
 NOTHING_MORE = "The corpus says nothing more on this than the answers above."
+NO_QUESTION = "There is no question here to answer from the corpus."
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qa.answer import (
+    NO_QUESTION,
     NOT_COVERED,
     NOTHING_MORE,
     Answer,
@@ -530,6 +531,15 @@ def abstain(
         confidence=round(conf, 4), subjects=query.subjects, citations=(), suggestions=tuple(topics),
         index_version=snap.name, sections=(Section("not_covered", what, "", text),),
     )
+
+
+def no_question(snap: Snapshot, question: str) -> Answer:
+    """The answer to a message that asks nothing ("thanks!", "hi"): what the corpus can be asked about."""
+    names = snap.catalog.names
+    about = " and ".join(names) if len(names) <= 3 else "its subjects"
+    text = f"{NO_QUESTION} Ask one about {about if names else 'what it covers'}."
+    return Answer(question=question, resolved_question=question, answer=text, abstained=True, confidence=0.0,
+                  subjects=(), citations=(), index_version=snap.name, sections=(Section("not_covered", None, "", text),))
 
 
 def nearest_topics(snap: Snapshot, cands: list[Candidate], n: int = 4) -> list[str]:

@@ -40,6 +40,8 @@ _OPENER = r"^\s*(?:(?:and|but|so|ok(?:ay)?|really|hm+)\s*,?\s*)?"
 _ACK = (r"(?:ok(?:ay)?|alright|all\s+right|cool|great|nice|perfect|thanks|thank\s+you|thx|got\s+it|i\s+see|hm+|right|"
         r"sure|yes|yeah|no|nope)")
 _ACKNOWLEDGEMENT = re.compile(rf"^\s*{_ACK}(?:\s*[,.!]*\s*(?:{_ACK}|a\s+lot|very\s+much))*\s*[.!?]*\s*$", re.I)
+_GREETING = re.compile(r"^\s*(?:hi+|hello|hey|hiya|howdy|greetings|good\s+(?:morning|afternoon|evening|day))"
+                       r"(?:\s+(?:there|all|everyone|folks|team|bot))?\s*[,.!?]*\s*$", re.I)
 _ACK_LEAD = re.compile(rf"^\s*{_ACK}\s*(?:[,.!]+\s*|\s(?=\s*(?:and|but|so|then|what|how|which)\b))", re.I)
 # "why?", "how so?": asks for the reasons behind the previous answer.
 _WHY = re.compile(
@@ -225,6 +227,12 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
     if len(prev.subjects) >= 2 and prev.qtype == "comparison":
         return f"Compare {_join(prev.subjects)} on {aspect}", "comparison"
     return f"What about {aspect} for {_join(prev.subjects)}?", prev.qtype
+
+
+def small_talk(question: str) -> bool:
+    """Whether ``question`` is no question at all: an acknowledgement ("thanks!", "ok") or a greeting ("hi
+    there")."""
+    return bool(_ACKNOWLEDGEMENT.match(question) or _GREETING.match(question))
 
 
 def _unacknowledged(question: str) -> str:

@@ -15,8 +15,8 @@ from qa.ann import AnnParams
 from qa.answer import Answer
 from qa.build import BuildReport, Progress, build_index
 from qa.comparison import advice, comparison_rows, conflicts
-from qa.compose import ComposeParams, Evidence, compose, named_sections, unit_display
-from qa.conversation import ConversationStore, Turn, asks_more, resolve
+from qa.compose import ComposeParams, Evidence, compose, named_sections, no_question, unit_display
+from qa.conversation import ConversationStore, Turn, asks_more, resolve, small_talk
 from qa.coverage import (
     FOREIGN_NOTICE,
     as_typed,
@@ -347,6 +347,12 @@ class Engine:
         t0 = time.perf_counter()
         q = self.check_question(question)
         snap = self.snapshot()
+        if small_talk(q):
+            # "thanks!", "hi": nothing to look up, and no turn of the conversation (a follow-up after "thanks"
+            # follows the question before it)
+            answer = no_question(snap, q)
+            return dataclasses.replace(answer, question=question, conversation_id=conversation_id,
+                                       timings_ms={"total": round((time.perf_counter() - t0) * 1000, 2)})
         # A nearest topic an abstention offered, asked as is (a click in the page): a question about its
         # heading, whose own words ("Native vs Not Really") are no comparison the corpus lacks.
         topic = snap.topics.get(" ".join(q.split()))

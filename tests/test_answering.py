@@ -794,6 +794,20 @@ def test_an_abbreviation_is_answered_with_the_words_it_stands_for(engine: Engine
         assert "Server-Sent Events (SSE)" in answer.citations[0].quote, answer.answer
 
 
+def test_thanks_or_hi_is_no_question_and_no_turn_of_the_conversation(engine: Engine) -> None:
+    """"thanks!" was answered "The corpus does not cover this. Nearest topics ...", and a follow-up after it
+    followed "thanks!". It says what the corpus can be asked about, and the conversation goes on from the
+    question before it."""
+    conversation = "small-talk"
+    engine.ask("Does Flask support async?", conversation)
+    answer = engine.ask("thanks!", conversation)
+    assert answer.abstained and not answer.citations
+    assert answer.answer == "There is no question here to answer from the corpus. Ask one about FastAPI and Flask.", \
+        answer.answer
+    assert engine.ask("and FastAPI?", conversation).resolved_question == "Does FastAPI support async?"
+    assert engine.ask("hi").answer == answer.answer
+
+
 def test_tell_me_more_when_all_is_said_says_so(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"tell me more" after answers that quoted all the corpus has: no "does not cover this", which the answers
     before belie."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.conversation import MAX_HISTORY, ConversationStore, Turn, asks_more, resolve
+from qa.conversation import MAX_HISTORY, ConversationStore, Turn, asks_more, resolve, small_talk
 from qa.query import SubjectCatalog, analyse
 from tests.conftest import Target
 from tests.servers import child_env
@@ -296,6 +296,15 @@ def test_an_acknowledgement_opening_a_follow_up_is_left_off(web: SubjectCatalog,
 
 def test_no_opening_a_question_is_no_acknowledgement(web: SubjectCatalog) -> None:
     assert resolve("No ORM in Flask?", [turn("Does FastAPI have an ORM?", web)], web)[0] == "No ORM in Flask?"
+
+
+@pytest.mark.parametrize(("said", "talk"), [
+    ("thanks!", True), ("ok", True), ("cool, thanks", True), ("hi", True), ("Hello there!", True),
+    ("good morning", True), ("hey bot", True),
+    ("hi, does Flask support async?", False), ("Hello world in Flask?", False), ("ok and for validation?", False),
+])
+def test_small_talk_is_no_question(said: str, talk: bool) -> None:
+    assert small_talk(said) is talk
 
 
 def test_why_does_not_presuppose_the_previous_answer(web: SubjectCatalog) -> None:
