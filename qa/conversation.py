@@ -140,6 +140,10 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
         if m := _WHICH.match(last) or _WHAT_CHOOSE.match(last):
             return f"{situation or ''}{m.group(1)[0].upper()}{m.group(1)[1:]}, {_join_or(catalog.names)}?", None
     if not history:
+        # A subject's name alone ("fastapi?", "Flask") asks what it is.
+        named = catalog.find(q)
+        if len(named) == 1 and not re.search(r"\w", q[: named[0][1]] + q[named[0][2] :]):
+            return f"What is {named[0][0]}?", None
         return q, None
     prev = history[-1]
     if bare := _resolve_bare(q, history, catalog):

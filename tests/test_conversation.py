@@ -298,6 +298,16 @@ def test_no_opening_a_question_is_no_acknowledgement(web: SubjectCatalog) -> Non
     assert resolve("No ORM in Flask?", [turn("Does FastAPI have an ORM?", web)], web)[0] == "No ORM in Flask?"
 
 
+@pytest.mark.parametrize(("asked", "resolved"), [
+    ("fastapi?", "What is FastAPI?"), ("Flask", "What is Flask?"), ("  flask. ", "What is Flask?"),
+    ("Flask vs FastAPI", "Flask vs FastAPI"), ("flask async", "flask async"),  # more than a name
+])
+def test_a_subjects_name_alone_asks_what_it_is(web: SubjectCatalog, asked: str, resolved: str) -> None:
+    assert resolve(asked, [], web)[0] == resolved
+    # after a question, a name alone asks that question of it (as before)
+    assert resolve("Flask", [turn("Does FastAPI support async?", web)], web)[0] == "Does Flask support async?"
+
+
 @pytest.mark.parametrize(("said", "talk"), [
     ("thanks!", True), ("ok", True), ("cool, thanks", True), ("hi", True), ("Hello there!", True),
     ("good morning", True), ("hey bot", True),
