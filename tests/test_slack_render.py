@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
+
 from integrations.slack import render
 from qa.answer import Answer, Citation, Comparison, ComparisonRow, Conflict, ConflictClaim, Section, text_fragment_link
 
@@ -163,6 +165,23 @@ def test_abstention_is_shown_as_such_with_suggestions() -> None:
     assert "• Async (Flask vs FastAPI)" in body and "• Validation &lt;b&gt;" in body
     assert not any("Confidence" in t for t in texts(msg.blocks))
     assert msg.text == "The corpus does not cover this."
+
+
+@pytest.mark.parametrize(("text", "headline", "then"), [
+    ("There is no question here to answer from the corpus. Ask one about FastAPI and Flask.",
+     "There is no question here to answer from the corpus.", "Ask one about FastAPI and Flask."),
+    ("The corpus says nothing more on this than the answers above. Nearest topics it does cover: Async.",
+     "The corpus says nothing more on this than the answers above.", "Nearest topics it does cover:"),
+])
+def test_an_answer_citing_nothing_that_is_no_abstention_says_what_it_is(text: str, headline: str, then: str) -> None:
+    """"thanks!" and "tell me more" when all is said cite nothing too, but the corpus does cover the question:
+    the message says what the answer says, not "The corpus does not cover this."."""
+    answer = make_answer(Section("not_covered", None, "", text), abstained=True, confidence=0.0, citations=(),
+                         subjects=(), suggestions=("Async",) if "Nearest" in text else ())
+    [msg] = render.render_answer(answer)
+    body = msg.blocks[0]["text"]["text"]
+    assert body.startswith(f":grey_question: *{headline}*\n") and then in body and "does not cover" not in body, body
+    assert msg.text == headline
 
 
 def test_abstention_on_something_the_corpus_never_mentions_says_what() -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from qa.answer import NOT_COVERED, Answer, Citation, Section
+from qa.answer import NO_QUESTION, NOT_COVERED, NOTHING_MORE, Answer, Citation, Section
 from qa.display import runs, split_code
 
 SECTION_LIMIT = 3000  # characters of text in a section block (and in a context element)
@@ -283,11 +283,22 @@ def _conflicts(answer: Answer) -> list[Block]:
     return _sections("\n".join(lines))
 
 
+def _headline(answer: Answer) -> str:
+    """What an answer that cites nothing says first: the corpus does not cover the question, says nothing more
+    on it, or there was no question ("thanks!")."""
+    said = " ".join(answer.answer.split())
+    return next((h for h in (NOTHING_MORE, NO_QUESTION) if said.startswith(h)), NOT_COVERED)
+
+
 def _abstention(answer: Answer) -> list[Block]:
-    lines = [":grey_question: *The corpus does not cover this.*"]
+    headline = _headline(answer)
+    lines = [f":grey_question: *{headline}*"]
     missing = [s for s in answer.sections if s.kind == "not_covered" and s.label]
+    rest = " ".join(answer.answer.split())[len(headline):].strip()
     if missing:  # the question names something the corpus has nothing on: the answer says what
         lines.append(escape(missing[0].text))
+    elif headline == NO_QUESTION and rest:  # what the corpus can be asked about
+        lines.append(escape(rest))
     elif answer.suggestions:
         lines.append("Nearest topics it does cover:")
         lines.extend(f"• {escape(s)}" for s in answer.suggestions)
@@ -314,7 +325,7 @@ def _actions(answer_id: str, share: bool) -> Block:
 
 def fallback_text(answer: Answer) -> str:
     """The notification text: the answer (escaped, so it cannot ping anyone either), cut to a sensible length."""
-    text = NOT_COVERED if answer.abstained else " ".join(answer.answer.split())
+    text = _headline(answer) if answer.abstained else " ".join(answer.answer.split())
     return _truncate(escape(text), FALLBACK_LIMIT)
 
 
