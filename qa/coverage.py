@@ -137,12 +137,14 @@ class Vocabulary:
     """The corpus's words with how many evidence units hold each, for word-form and typo look-ups."""
 
     def __init__(self, unit_count: dict[str, int], headings: frozenset[str] = frozenset(),
-                 prose: Sequence[str] = ()) -> None:
+                 prose: Sequence[str] = (), names_from: Sequence[str] | None = None) -> None:
         self.count = unit_count
         self.headings = headings  # the words of its headings and titles
         self._prose = prose  # the texts of its units but code, where abbreviations are spelled out
         self._spelled: dict[str, str | None] = {}
-        self.names = _names(prose)  # made with the snapshot, not by the first question mistyping a name
+        # The names a mistyped name may be (:meth:`name_slip`), from the texts ``names_from`` (default: ``prose``);
+        # made with the snapshot, not by the first question mistyping a name.
+        self.names = _names(prose if names_from is None else names_from)
         common = sorted((w for w in unit_count if w.isalpha() and 1 < len(w) <= FUNCTION_WORD_LETTERS),
                         key=lambda w: (-unit_count[w], w))
         self.function_words = frozenset(common[:FUNCTION_WORDS])
@@ -415,9 +417,9 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
             return tok
         if tok != low and m.start() > 0:
             # A name: left as typed, unless it is one slip (a letter more, less, changed or two swapped) from a
-            # name the corpus writes and no word itself ('FastAIP', 'Starltete', 'GitHuub' of "How many GitHuub
-            # stars ...?"; not 'Bottle', nor 'Starlite', two from 'Starlette'), nor an acronym ('CHIKF' is no
-            # slip of 'Chief').
+            # name the corpus writes (beside its subjects: :attr:`Vocabulary.names`) and no word itself ('FastAIP',
+            # 'Starltete', 'GitHuub' of "How many GitHuub stars ...?"; not 'Bottle', nor 'Starlite', two from
+            # 'Starlette'), nor an acronym ('CHIKF' is no slip of 'Chief').
             if len(low) < TYPO_NAME_LETTERS - 1 or tok.isupper() or is_word(low) or (right := vocab.name_slip(low)) is None:
                 return tok
             fixes.append((tok, right))

@@ -275,9 +275,13 @@ class Snapshot:
         self.quote_first, self.quote_last = self._quote_spans(same_paragraph)
         self.unit_ncontent = np.array([len(ws - STOPWORDS) for ws in self.unit_words], dtype=np.float64)
         self.section_words = [frozenset(words(" ".join(c.section))) for c in version.chunks]
+        prose = [t for t, code in zip(self.unit_text, self.unit_is_code, strict=True) if not code]
+        # The names a mistyped name is read against: those written beside a subject of the corpus (a corpus naming
+        # none, a set of encyclopedia pages, leaves names as typed).
+        beside = [t for t, code, named in zip(self.unit_text, self.unit_is_code, self.unit_subjects, strict=True)
+                  if named and not code]
         self.vocabulary = Vocabulary({w: len(us) for w, us in word_units.items()},
-                                     frozenset(w for h in headings for w in words(h)),
-                                     [t for t, code in zip(self.unit_text, self.unit_is_code, strict=True) if not code])
+                                     frozenset(w for h in headings for w in words(h)), prose, names_from=beside)
 
     def _quote_spans(self, same_paragraph: NDArray[np.bool_]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """Per unit, the first and the last unit its quote runs over (:meth:`quote_span`). Its own sentence
