@@ -281,7 +281,7 @@ class Engine:
         t0 = time.perf_counter()
         with self._asking:
             answer = self._ask(question, conversation_id, mode)
-        if origin is not None and self.settings.query_log_days:
+        if origin is not None and self.settings.query_log_days and not small_talk(question):  # "thanks!" asks nothing
             try:
                 self.query_log.record(answer, origin, (time.perf_counter() - t0) * 1000)
             except Exception:  # the answer matters more than its log line

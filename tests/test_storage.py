@@ -167,7 +167,8 @@ def test_qa_gaps_and_the_admin_endpoint(engine: Engine, tmp_path: Path, capsys: 
                                        data_dir=tmp_path / "var", admin_token="s3cret")
     asked = Engine(settings, engine.embedder)
     with TestClient(create_app(settings, asked)) as client:
-        for q in ("What is the capital of Australia?", "Which city is the capital of Australia?", "Who created Flask?"):
+        for q in ("What is the capital of Australia?", "Which city is the capital of Australia?", "Who created Flask?",
+                  "thanks!"):  # no question: no gap, nor a row of the log
             assert client.post("/ask", json={"question": q}).status_code == 200
         assert client.get("/gaps").status_code == 401
         assert client.get("/gaps", headers={"Authorization": "Bearer wrong"}).status_code == 401
