@@ -209,24 +209,23 @@ def folder_meta(corpus_dir: Path, folder: Path, known: dict[Path, dict[str, obje
     return meta
 
 
-def corpus_files(corpus_dir: Path) -> list[Path]:
-    """The article files of a corpus directory, sorted; hidden files and README are not articles."""
+def corpus_files(corpus_dir: Path, *, folder_meta: bool = False) -> list[Path]:
+    """The article files of a corpus directory, sorted; hidden files and README are not articles. With
+    ``folder_meta``, the folders' metadata files too (:func:`folder_meta`; none in hidden folders), found in the
+    same walk of the tree."""
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus directory {corpus_dir} does not exist")
-    return sorted(
-        p
-        for p in corpus_dir.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
-        and p.stem.lower() != "readme"
-    )
-
-
-def folder_meta_files(corpus_dir: Path) -> list[Path]:
-    """The folders' metadata files (:func:`folder_meta`) of a corpus directory, sorted; none in hidden folders."""
-    return sorted(p for p in corpus_dir.rglob(FOLDER_META)
-                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts[:-1]))
+    found = []
+    for p in corpus_dir.rglob("*"):
+        parts = p.relative_to(corpus_dir).parts
+        if any(part.startswith(".") for part in parts[:-1]) or not p.is_file():
+            continue
+        if p.name == FOLDER_META:
+            if folder_meta:
+                found.append(p)
+        elif p.suffix.lower() in SUFFIXES and not p.name.startswith(".") and p.stem.lower() != "readme":
+            found.append(p)
+    return sorted(found)
 
 
 def load_corpus(corpus_dir: Path, *, quiet: bool = False) -> tuple[list[Document], list[str]]:

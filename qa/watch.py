@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qa.documents import corpus_files, folder_meta_files
+from qa.documents import corpus_files
 from qa.errors import QAError
 from qa.status import corpus_changes
 
@@ -29,7 +29,7 @@ def corpus_signature(corpus_dir: Path) -> Signature:
     """(inode, size, mtime in ns) of every article file and folder metadata file; empty when the directory is
     missing."""
     try:
-        paths = corpus_files(corpus_dir) + folder_meta_files(corpus_dir)
+        paths = corpus_files(corpus_dir, folder_meta=True)
     except QAError:
         return {}
     sig: Signature = {}
