@@ -351,8 +351,9 @@ class Engine:
             # "thanks!", "hi": nothing to look up, and no turn of the conversation (a follow-up after "thanks"
             # follows the question before it)
             answer = no_question(snap, q)
+            total = round((time.perf_counter() - t0) * 1000, 2)
             return dataclasses.replace(answer, question=question, conversation_id=conversation_id,
-                                       timings_ms={"total": round((time.perf_counter() - t0) * 1000, 2)})
+                                       timings_ms={"embed": 0.0, "retrieve": 0.0, "compose": 0.0, "total": total})
         # A nearest topic an abstention offered, asked as is (a click in the page): a question about its
         # heading, whose own words ("Native vs Not Really") are no comparison the corpus lacks.
         topic = snap.topics.get(" ".join(q.split()))

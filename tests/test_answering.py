@@ -806,6 +806,7 @@ def test_thanks_or_hi_is_no_question_and_no_turn_of_the_conversation(engine: Eng
         answer.answer
     assert engine.ask("and FastAPI?", conversation).resolved_question == "Does FastAPI support async?"
     assert engine.ask("hi").answer == answer.answer
+    assert set(answer.timings_ms) == {"embed", "retrieve", "compose", "total"}  # as the contract lists them
 
 
 def test_tell_me_more_when_all_is_said_says_so(tmp_path: Path, embedder: OnnxEmbedder) -> None:
