@@ -6,6 +6,7 @@ Nothing here knows any subject or aspect name: aspects come from the corpus's he
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -32,6 +33,9 @@ _ENDINGS = ("ability", "able", "ings", "ing", "ers", "er", "es", "ed", "e")
 _SHORT_ROOT = re.compile(r"[^aeiou][aeiouy][^aeiouwxy]")
 
 
+# Cached: answers take the stems of the same few hundred words again and again (a tenth of an answer's time
+# before); bounded, as questions bring words without end.
+@functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A crude, language-agnostic stem: the first five letters ('asynchronous' and 'async' meet) of the word
     less an ending (:data:`_ENDINGS`, or a final 's' but for 'ss'), so 'test' meets 'tests' and 'testing'; a

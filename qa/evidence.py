@@ -335,9 +335,9 @@ def _misfits(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
     # A unit saying nothing the question does not ("jinja2" for "What does Jinja2 do?") answers no question but
     # a yes/no one, which it may answer by restating it in a sentence ("Flask supports async."), not a bare name
     # ("jinja2" for "Can I use Jinja2 with FastAPI?").
-    asked = set(query.terms)
+    said = STOPWORDS.union(query.terms)  # a unit within it says nothing the question does not
     least = YES_NO_RESTATED_WORDS if is_yes_no(query.text) else 10**6
-    return [m or (snap.unit_words[u] - STOPWORDS <= asked and len(words(snap.unit_text[u])) < least)
+    return [m or (snap.unit_words[u] <= said and len(words(snap.unit_text[u])) < least)
             for m, u in zip(misfit, units, strict=True)]
 
 
