@@ -66,6 +66,13 @@ NEARER_LEAD_COS = 0.3
 # content words: the question asks about both sentences, and the answer is often in the one beside the sentence
 # that restates the question (chosen on the dev splits: see docs/evaluation.md, round 8).
 NEIGHBOUR_SHARE = 0.1
+# A claim's quote ending with a sentence that leads into a list ("Generally there are three ways to define rules
+# for the routing system:") takes in the list when it has at most this many items and words: the sentence alone
+# promises what it does not say. A longer list is left to be quoted item by item.
+LIST_ITEMS = 6
+LIST_WORDS = 80
+# What may stand between a sentence and the first item of its list, or between two items: space and a marker.
+_LIST_GAP = re.compile(r"\s*(?:[-*+\u2022]|\(?\d{1,2}[.)]|\(?[a-z][.)]|#\.)?\s*")
 
 
 class Scored(NamedTuple):  # a tuple: a question scores a few hundred units, and tuples are cheap to make
@@ -562,7 +569,7 @@ def claim_units(snap: Snapshot, unit: int, asked: QuestionTerms) -> tuple[int, i
     first, last = int(snap.quote_first[unit]), int(snap.quote_last[unit])
     kinds = snap.version.unit_kinds
     if not asked.terms or kinds[unit] != "sentence":
-        return first, last
+        return first, _list_led(snap, last)
     have = asked.held(range(first, last + 1))
     named = frozenset().union(*(snap.unit_subjects[u] for u in range(first, last + 1)))
 
@@ -577,7 +584,23 @@ def claim_units(snap: Snapshot, unit: int, asked: QuestionTerms) -> tuple[int, i
         last = int(snap.quote_last[last + 1])
     if first > 0 and snap.unit_same_paragraph[first] and adds(first - 1):
         first = int(snap.quote_first[first - 1])
-    return first, last
+    return first, _list_led(snap, last)
+
+
+def _list_led(snap: Snapshot, last: int) -> int:
+    """The last item of the list the sentence ``last`` leads into, right after it, when the list is short enough
+    to quote whole (:data:`LIST_ITEMS`, :data:`LIST_WORDS`); else ``last``."""
+    kinds, units = snap.version.unit_kinds, snap.version.units
+    if kinds[last] != "sentence" or not snap.unit_text[last].rstrip().endswith(":"):
+        return last
+    text, item, said = snap.doc_of(last).text, last, 0
+    while item + 1 < len(kinds) and kinds[item + 1] == "item" and snap.unit_doc[item + 1] == snap.unit_doc[last] \
+            and _LIST_GAP.fullmatch(text, int(units[item][2]), int(units[item + 1][1])):
+        item += 1
+        said += snap.unit_nwords[item]
+        if item - last > LIST_ITEMS or said > LIST_WORDS:
+            return last
+    return item
 
 
 def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims: int,

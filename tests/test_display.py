@@ -428,6 +428,40 @@ def test_a_claim_quotes_the_sentence_beside_it_that_holds_more_of_the_question(t
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))  # no sentence is quoted twice
 
 
+def test_a_sentence_leading_into_a_short_list_is_quoted_with_the_list(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """A claim ending with a sentence that leads into a list ("three ways ...:") quotes the list with it when the
+    list is short: the sentence alone promises what it does not say. A longer list, or a sentence with no list
+    right after it, is quoted alone."""
+    engine = engine_over(tmp_path, {"kilns.md": (
+        "---\ntitle: Kilns\n---\n# Firing\n\n"
+        "Generally there are three ways to fire a clay kiln:\n\n"
+        "1.  You can burn wood in a firebox.\n2.  You can burn natural gas.\n"
+        "3.  You can heat the chamber with electric coils\n    wound in its walls.\n\n"
+        "Glazes melt at high temperatures. Potters know many glaze colours:\n\n"
+        + "".join(f"- Glaze colour {c}.\n" for c in ("red", "blue", "green", "white", "black", "amber", "grey"))
+        + "\nA kiln cools slowly:\n\nOpening it early cracks the pots.\n")}, embedder)
+    snap = engine.snapshot()
+    text = snap.version.docs["kilns"].text
+    asked = QuestionTerms(snap, analyse("How do I fire a kiln?", snap.catalog))
+
+    def quoted(opening: str) -> str:
+        unit = unit_opening(snap, opening)
+        return text[slice(*snap.quote_span(unit, claim_units(snap, unit, asked)))]
+
+    assert quoted("Generally there") == (
+        "Generally there are three ways to fire a clay kiln:\n\n1.  You can burn wood in a firebox.\n2.  You can "
+        "burn natural gas.\n3.  You can heat the chamber with electric coils\n    wound in its walls.")
+    assert quoted("Potters know") == "Potters know many glaze colours:"  # seven items: too long to quote whole
+    assert quoted("A kiln cools") == "A kiln cools slowly:"  # a paragraph follows, no list
+    assert quoted("You can burn wood") == "You can burn wood in a firebox."
+    answer = ask(engine, "How do I fire a kiln?")
+    lead = answer.citations[0]
+    assert lead.quote.startswith("Generally there are three ways") and lead.quote.endswith("wound in its walls.")
+    assert lead.display == ("Generally there are three ways to fire a clay kiln: 1. You can burn wood in a firebox. "
+                            "2. You can burn natural gas. 3. You can heat the chamber with electric coils wound in its walls.")
+    assert not any(c.quote.startswith("You can") for c in answer.citations)  # an item is not quoted twice
+
+
 def check_display(text: str) -> bool:
     return bool(text) and text == text.strip() and "///" not in text
 
