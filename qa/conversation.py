@@ -85,10 +85,22 @@ _WHAT_CHOOSE = re.compile(
     _OPENER + r"(what\s+(?:should|would|shall|do|can|could)\s+(?:i|we|you|they|one)\s+"
     r"(?:choose|pick|use|go\s+(?:with|for)|adopt|prefer|select|take|recommend|suggest)(?:ed|d|s)?\b.*?)"
     r"(?:,?\s+(?:then|now|though|anyway))?\s*[?.!]*\s*$", re.I)
+# A comparison or a choice asked of no one in particular: "What's better for a REST API?", "what is more popular?",
+# "best framework for a REST API?", "what's the better choice for a small team?"; of the conversation's subjects,
+# as "which one ...?" is. Not "the best way to deploy", "best practices"; nor "Which framework has more
+# extensions?", "What is the fastest?", which the corpus may answer as asked; nor "What is better than nothing?",
+# which names what it compares.
+_COMPARATIVE = (r"(?:better|worse|faster|slower|quicker|easier|harder|simpler|lighter|heavier|safer|cheaper|newer|"
+                r"older|smaller|bigger|larger|stronger|(?:more|less)\s+\w+)")
+_UNNAMED_CHOICE = re.compile(
+    _OPENER + r"(?!.*\bthan\b)((?:what(?:'s|\s+is|\s+are|\s+was|\s+would\s+be)\s+" + _COMPARATIVE + r"\b"
+    r"|(?:(?:what(?:'s|\s+is|\s+are)\s+)?the\s+)?(?:best|better)\s+(?!(?:ways?|practices?|approach(?:es)?|methods?|times?|"
+    r"places?|parts?|things?)\b)\w+\s+(?:for|to|if|when|in|with)\b).*?)"
+    r"(?:,?\s+(?:then|now|though|anyway))?\s*[?.!]*\s*$", re.I)
 _LAST_SENTENCE = re.compile(r"^(.*[.!?]\s+)?(.*)$", re.S)  # what a paragraph ends with, after what it tells
 # A question naming neither subject but the pair: "the two", "both", "each framework" (of a corpus comparing two).
 _PAIR = re.compile(
-    r"\b(?:the\s+two|both|either|between\s+them|(?:of|for|in)\s+each(?=\s*[?.!]*\s*$)|each\s+(?:one|side|of\s+(?:them|the\s+two|these|those)|"
+    r"\b(?:the\s+two|both|either|one\s+or\s+the\s+other|between\s+them|(?:of|for|in)\s+each(?=\s*[?.!]*\s*$)|each\s+(?:one|side|of\s+(?:them|the\s+two|these|those)|"
     r"framework|library|tool|option|language|database|product|platform|service|technology|approach))\b", re.I)
 # ... or asking how they differ, naming no two things: "How does error handling differ?" (not "How do WSGI and
 # ASGI differ?").
@@ -137,7 +149,7 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
         # The question a paragraph about the asker's situation ends with ("We are a small startup ... What
         # should we choose?"), or the whole question.
         situation, last = _LAST_SENTENCE.match(q).groups()
-        if m := _WHICH.match(last) or _WHAT_CHOOSE.match(last):
+        if m := _choice(last):
             return f"{situation or ''}{m.group(1)[0].upper()}{m.group(1)[1:]}, {_join_or(catalog.names)}?", None
     if not history:
         # A subject's name alone ("fastapi?", "Flask") asks what it is.
@@ -355,7 +367,7 @@ def _resolve_bare(q: str, history: list[Turn], catalog: SubjectCatalog) -> tuple
         if other is None:
             return None
         return _swap_subjects(prev.resolved, prev.subjects, [other], catalog), prev.qtype
-    if m := _WHICH.match(q) or _WHAT_CHOOSE.match(q):
+    if m := _choice(q):
         subjects = _conversation_subjects(history, catalog)
         if len(subjects) < 2:
             return None
@@ -368,6 +380,12 @@ def _resolve_bare(q: str, history: list[Turn], catalog: SubjectCatalog) -> tuple
         # own).
         return (f"{which} ({_asked(prev)}?)" if _DEMONSTRATIVE.search(body) or _BACK_TO_ASKED.search(body) else which), None
     return None
+
+
+def _choice(question: str) -> re.Match[str] | None:
+    """A question asking which of some subjects it names none of ("which one is faster?", "What should we
+    choose?", "What's better for a REST API?"); its group 1, the question without its closing mark."""
+    return _WHICH.match(question) or _WHAT_CHOOSE.match(question) or _UNNAMED_CHOICE.match(question)
 
 
 def _conversation_subjects(history: list[Turn], catalog: SubjectCatalog) -> list[str]:

@@ -157,6 +157,11 @@ def test_what_would_you_recommend_after_a_question_on_one_subject_asks_which_of_
     assert resolve("what would you recommend then?", history, web) == ("What would you recommend, Flask or FastAPI?", None)
 
 
+def test_whats_better_after_a_question_on_one_subject_asks_which_of_the_two(web: SubjectCatalog) -> None:
+    history = [turn("Does Flask support async?", web)]
+    assert resolve("what's better for websockets?", history, web) == ("What's better for websockets, Flask or FastAPI?", None)
+
+
 def test_no_history_leaves_the_question_alone(web: SubjectCatalog) -> None:
     assert resolve("  And Flask?  ", [], web) == ("And Flask?", None)
 
@@ -171,6 +176,9 @@ def test_no_history_leaves_the_question_alone(web: SubjectCatalog) -> None:
     "I'm teaching beginners who have never built a web app. Which one is easier to start with?",
     # as the corpus writes the verb, after the forms are corrected ('suggest' -> 'suggested')
     "I need a JSON API for a mobile app. What would you suggested?", "What would you recommend?",
+    # a comparison or a choice asked of no one in particular
+    "What's better for a REST API?", "what is more popular?", "best framework for a REST API?",
+    "what's the better choice for a small team?", "Should I use one or the other for machine learning models?",
 ])
 def test_the_pair_names_the_two_things_the_corpus_compares(web: SubjectCatalog, question: str) -> None:
     resolved, qtype = resolve(question, [], web)
@@ -180,7 +188,9 @@ def test_the_pair_names_the_two_things_the_corpus_compares(web: SubjectCatalog, 
 
 @pytest.mark.parametrize("question", ["What does each request go through?", "How do I handle errors in Flask?",
                                       "How do WSGI and ASGI differ?", "What is the difference between sync and async?",
-                                      "What should I name my variables?"])
+                                      "What should I name my variables?", "What is the best way to deploy?",
+                                      "best practices for error handling?", "Which framework has more extensions?",
+                                      "What is the fastest?", "What is better than nothing?"])
 def test_no_pair_no_subjects_added(web: SubjectCatalog, question: str) -> None:
     assert resolve(question, [], web) == (question, None)
 
