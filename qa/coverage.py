@@ -47,6 +47,9 @@ CENTRAL_SHARE = 0.15
 # names a letter other than the corpus's word, are too often other names ('Deno' and 'demo', 'Bottle' and
 # 'battle', 'Spring' and 'string').
 TYPO_NAME_LETTERS = 6
+# A name typed with its dots where the corpus writes none, or the other way round, has at least this many letters
+# ('Node.js' and 'NodeJS'; not 'U.S.' and 'us').
+DOTTED_NAME_LETTERS = 4
 # A clipped word ('auth', 'req') lacks at least this many letters of the corpus word it stands for.
 CLIPPED_LETTERS = 3
 # Endings that make another form of a word ('authentic' + 'ate', 'valid' + 'ating', 'cache' + 'ing').
@@ -160,6 +163,8 @@ class Vocabulary:
         self._by_start = dict(by_start)
         self._versions = [w for w in unit_count if w[:1].isdigit() and "." in w and not w.strip("0123456789.x")]
         self._longest = max((n for _, n in by_start), default=0)
+        # Dotted names by their letters alone ('nodejs': 'node.js'): the corpus's 'Node.js' is a question's 'NodeJS'.
+        self.dotted = {w.replace(".", ""): w for w in (*unit_count, *headings) if "." in w}
 
     @property
     def other_function_words(self) -> frozenset[str]:
@@ -187,6 +192,20 @@ class Vocabulary:
         best = min(found, key=lambda f: (f[1], sorted(f[0]) != sorted(word), not _subsequence(word, f[0]),
                                          -self.count[f[0]], f[0]))
         return best[0]
+
+    def dots(self, word: str) -> str | None:
+        """The corpus's spelling of a name typed with its dots where it writes none, or the other way round
+        ('nodejs' for 'node.js' of a corpus writing 'NodeJS', 'node.js' for 'nodejs' of one writing 'Node.js').
+        None when the corpus has ``word`` as typed, or it is no name of :data:`DOTTED_NAME_LETTERS` letters or
+        more ('U.S.', 'e.g.')."""
+        if word in self.count or word in self.headings:
+            return None
+        bare = word.replace(".", "")
+        if len(bare) < DOTTED_NAME_LETTERS or not bare.isalpha():
+            return None
+        if bare != word:
+            return bare if bare in self.count else None
+        return self.dotted.get(word)
 
     def name_slip(self, word: str) -> str | None:
         """The name the corpus writes (:attr:`names`, as it writes it) that ``word`` is one slip from: a letter
@@ -413,6 +432,10 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
                 and alike(tok, full) >= ABBREVIATION_COS:
             fixes.append((tok, full))  # 'DI' of a corpus writing 'dependency injection' but never 'DI'
             return full
+        if (right := vocab.dots(low)) is not None:
+            right = vocab.names.get(right, right)  # as the corpus writes it beside its subjects ('NodeJS')
+            fixes.append((tok, right))
+            return right
         if low in STOPWORDS or not tok.isalpha():
             return tok
         if tok != low and m.start() > 0:
@@ -481,7 +504,7 @@ def _known_now(snap: Snapshot, word: str, *, any_form: bool) -> bool:
             forms.add(word[: -len(suffix)])
     vocab = snap.vocabulary
     return (any(f in snap.idf for f in forms) or word in vocab.versioned or (any_form and _another_form(vocab, word))
-            or word in snap.plain_words or word.replace(".", "") in snap.idf or word in snap.undotted
+            or word in snap.plain_words or word.replace(".", "") in snap.idf or word in vocab.dotted
             or _misspelt(vocab, word))
 
 
@@ -637,6 +660,10 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
     choosing = _choosing(question, named)
     tokens = list(_TOKEN.finditer(question))
     subject_end = None  # where the subject named last ends, once one is named
+
+    def before_side(end: int) -> bool:  # a name ending with token end - 1 is set against a subject after it
+        return any(_SIDE.fullmatch(question, tokens[end - 1].end(), s) for _name, s, _e in named)
+
     for i, m in enumerate(tokens):
         tok, low = m.group(), m.group().lower()
         if low in STOPWORDS or low in _QUESTION_START or len(low) < 2:
@@ -646,10 +673,7 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
             continue
         if subject_end is not None and not _SIDE.fullmatch(question, subject_end, m.start()):
             continue  # after a subject, only a name set against it as the other side is asked about
-        # A question's first word is written with a capital whatever it is: it is a name when set against a
-        # subject ("Django vs Flask").
-        first_side = not i and any(_SIDE.fullmatch(question, m.end(), s) for _name, s, _e in named)
-        if not ((i or first_side) and (_capital(tok) or _written_as_name(snap, tok, pieces))) or low in _title_words(snap):
+        if not (_capital(tok) or _written_as_name(snap, tok, pieces)) or low in _title_words(snap):
             continue  # a document's title names it: the document is about it ('CORS (Cross-Origin ...)')
         if choosing and _SITUATION.search(question, 0, m.start()):
             continue  # "For a CRUD app, Flask or FastAPI?": the choice is between the subjects, for a CRUD app
@@ -664,8 +688,22 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         holders = snap.units_with(low)
         if holders is None or len(holders) > max(PASSING_UNITS, PASSING_SHARE * len(snap.unit_text)):
             continue  # the name's own first word is no rare one ('HTTP' of 'HTTP API')
+
+        # Set against a subject, a name runs on as far as the corpus writes it so, up to a subject's name: "Is Flask
+        # faster than Ruby on Rails?" asks nothing of 'rails'. (Not a name asked about alone: "When did the Siege of
+        # Antioch take place?" of a corpus writing "the Siege of Antioch took place in ..." asks of 'antioch'.)
+        longer = end
+        while named and longer < len(tokens) and not any(s <= tokens[longer].start() < e for _name, s, e in named) \
+                and any(question[m.start():tokens[longer].end()] in snap.unit_text[u] for u in holders.tolist()):
+            longer += 1
+        if longer > end and (subject_end is not None or before_side(longer)):
+            end = longer
+        # A question's first word is written with a capital whatever it is: it is a name when set against a
+        # subject ("Django vs Flask", "Ruby on Rails vs Flask").
+        if not i and not before_side(end):
+            continue
         own = {t.group().lower() for t in tokens[i:end]}
-        for other in own - {low}:
+        for other in own - {low} - STOPWORDS:
             holders = holders[snap.holding(holders, other)]
         if not len(holders) or any(low in words(snap.row_label(u)) for u in holders.tolist()):
             continue  # a table row labelled with it is about it ('| JWT | yes | no |')
@@ -674,7 +712,7 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
                 and w not in own and w not in subject_words and len(w) > 2]
         # Asked of nothing else, a name is asked what it is, which a passing mention may say ("What is
         # Django?"); set against a subject, it is compared, which a passing mention does not ("Flask vs Django").
-        side = subject_end is not None or any(_SIDE.fullmatch(question, tokens[end - 1].end(), s) for _name, s, _e in named)
+        side = subject_end is not None or before_side(end)
         # ... unless the corpus does compare them: for each subject it is set against, a unit naming it names
         # the subject too ("FastAPI is a micro-framework ..., whereas Django is a full-stack framework" for
         # "FastAPI vs Django"; not for "FastAPI vs Flask vs Django").

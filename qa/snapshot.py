@@ -116,9 +116,6 @@ class Snapshot:
         n = max(len(self.unit_words), 1)
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.plain_words = frozenset(plain - df.keys())
-        # Dotted names written without their dots ('node.js' -> 'nodejs'): the corpus's 'Node.js' is the
-        # question's 'NodeJS', and the other way round.
-        self.undotted = frozenset(t.replace(".", "") for t in df if "." in t)
         self.max_idf = math.log(1 + n)
         # Words of subject names: never aspects ("FastAPI" is what is compared, not what about it).
         self.subject_words = subject_words = frozenset(w for name in self.catalog.names for w in content_words(name))
