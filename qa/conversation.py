@@ -100,7 +100,8 @@ _UNNAMED_CHOICE = re.compile(
 _LAST_SENTENCE = re.compile(r"^(.*[.!?]\s+)?(.*)$", re.S)  # what a paragraph ends with, after what it tells
 # A question naming neither subject but the pair: "the two", "both", "each framework" (of a corpus comparing two).
 _PAIR = re.compile(
-    r"\b(?:the\s+two|both|either|one\s+or\s+the\s+other|between\s+them|(?:of|for|in)\s+each(?=\s*[?.!]*\s*$)|each\s+(?:one|side|of\s+(?:them|the\s+two|these|those)|"
+    r"\b(?:the\s+two|both|either|one\s+or\s+the\s+other|between\s+them|each(?=\s+(?:has|have|had|does|do|did|is|are|"
+    r"offers?|provides?|supports?|handles?|uses?|needs?|ships?|comes?|gives?|lets?|makes?)\b)|(?:of|for|in)\s+each(?=\s*[?.!]*\s*$)|each\s+(?:one|side|of\s+(?:them|the\s+two|these|those)|"
     r"framework|library|tool|option|language|database|product|platform|service|technology|approach))\b", re.I)
 # ... or asking how they differ, naming no two things: "How does error handling differ?" (not "How do WSGI and
 # ASGI differ?").

@@ -179,6 +179,7 @@ def test_no_history_leaves_the_question_alone(web: SubjectCatalog) -> None:
     # a comparison or a choice asked of no one in particular
     "What's better for a REST API?", "what is more popular?", "best framework for a REST API?",
     "what's the better choice for a small team?", "Should I use one or the other for machine learning models?",
+    "What testing tools does each have?", "How well does each handle errors?",
 ])
 def test_the_pair_names_the_two_things_the_corpus_compares(web: SubjectCatalog, question: str) -> None:
     resolved, qtype = resolve(question, [], web)
