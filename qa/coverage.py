@@ -723,6 +723,23 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
     return None
 
 
+def compares_apart(snap: Snapshot, sides: tuple[str, str]) -> bool:
+    """Whether the corpus sets the two sides of a comparison naming none of its subjects against each other:
+    each is one of its topics (held by more units than a name in passing, :data:`PASSING_UNITS`), and a unit
+    names both ("ASGI is the async counterpart to WSGI" for "ASGI vs WSGI"; not "Django and Ruby on Rails are
+    examples of frameworks" for "Django vs Rails", nor two topics it never sets side by side)."""
+    held = []
+    for side in sides:
+        side_words = [w for w in words(side) if w not in STOPWORDS]
+        units = snap.units_with(side_words[0]) if side_words else None
+        for w in side_words[1:]:
+            units = None if units is None else units[snap.holding(units, w)]
+        if units is None or len(units) <= PASSING_UNITS:
+            return False
+        held.append(units)
+    return not set(held[0].tolist()).isdisjoint(held[1].tolist())
+
+
 # A name right after an indefinite article or a possessive (an adjective between): "a CRUD app", "our React
 # frontend". In a question choosing between subjects of the corpus, such a name is what they are chosen for.
 _SITUATION = re.compile(r"\b(?:a|an|my|our|your|their)\s+(?:[a-z][\w-]*\s+)?$", re.I)

@@ -21,6 +21,7 @@ from qa.coverage import (
     FOREIGN_NOTICE,
     as_typed,
     central_names,
+    compares_apart,
     correct_question,
     english_word,
     foreign_language,
@@ -386,7 +387,8 @@ class Engine:
         unknown = [name for name in unknown if name not in situation]
         conf = confidence(ranking, unknown)
         passing = None
-        if not topic and (foreign := foreign_comparison(resolved, snap.catalog)) and snap.catalog.names:
+        if not topic and (foreign := foreign_comparison(resolved, snap.catalog)) and snap.catalog.names \
+                and not compares_apart(snap, foreign):
             conf = 0.0  # the corpus compares other things; a passing mention is no answer
             unknown = [f"a comparison of {foreign[0]} and {foreign[1]}"]
         elif central_names(resolved, unknown, query.aspect_terms):

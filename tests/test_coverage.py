@@ -11,6 +11,7 @@ from qa.coverage import (
     Vocabulary,
     as_typed,
     central_names,
+    compares_apart,
     compound,
     correct_question,
     english_word,
@@ -360,6 +361,24 @@ def test_a_name_mentioned_in_passing_is_not_a_subject(engine: Engine, question: 
     assert answer.abstained
     assert f"mentions {name} only in passing" in answer.answer
     assert answer.suggestions  # the nearest topics it does cover
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["Django vs Rails?", "Celery vs ARQ", "Tornado vs Sanic: which async framework is better?"])
+def test_a_comparison_of_things_the_corpus_does_not_compare_abstains(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.abstained and "nothing on a comparison of" in answer.answer, answer.answer
+
+
+@pytest.mark.slow
+def test_a_comparison_of_two_topics_the_corpus_sets_side_by_side_is_answered(engine: Engine) -> None:
+    """Neither is a subject, but both are topics of the corpus (sections on each) and a sentence names both."""
+    snap = engine.snapshot()
+    assert compares_apart(snap, ("ASGI", "WSGI"))
+    assert not compares_apart(snap, ("Django", "Ruby on Rails"))  # one sentence names both, in passing
+    answer = engine.ask("ASGI vs WSGI")
+    assert not answer.abstained, answer.answer
+    assert "ASGI is the async counterpart to WSGI" in answer.citations[0].quote, answer.answer
 
 
 @pytest.mark.slow
