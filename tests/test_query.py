@@ -309,6 +309,10 @@ def test_two_subjects_in_a_relation_are_told_from_two_side_by_side(dbs: SubjectC
     ("Which is older, Django or Rails?", None),  # no subject of the corpus
     ("Is the older API of Flask deprecated?", None),
     ("Which framework is older?", "When were FastAPI and Flask first released?"),  # of the pair the corpus compares
+    ("Which was first released, Flask or FastAPI?", "When were Flask and FastAPI first released?"),
+    # a subject's newest (first) release, not which of the subjects is the newer
+    ("What is the newest Flask release?", None), ("What was the first version of Flask?", None),
+    ("Which is the latest FastAPI version?", None),
 ])
 def test_an_age_question_asks_when_each_began(web: SubjectCatalog, question: str, asked: str | None) -> None:
     assert ages(question, web) == asked
