@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from typing import TYPE_CHECKING
 
 from rapidfuzz import process
@@ -851,13 +851,61 @@ def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float,
     # A word the corpus writes only of other things is news the answer would bury.
     if not all(written):
         return None
-    # The heading's words compared as a unit's are (Snapshot.holds): by stem from four letters on.
+    # The heading's words compared as a unit's are (Snapshot.holds): by stem from four letters on. A word of a
+    # two-word term the corpus writes (:func:`compound_terms`) without the other, and only in another two-word term,
+    # is the word in another sense: 'learning' of "Is Flask good for machine learning?" in "Excellent as a learning
+    # tool" (not 'admin' of "Does FastAPI have an admin panel?" in "... with batteries-included ORM, admin, and
+    # templating").
     asked_forms = {held_form(w) for w in asked}
+    paired = {w: (a if w == b else b) for a, b in compound_terms(snap, query) for w in (a, b)}
     for u in units:
         heading = snap.section_words[int(snap.unit_chunk[u])]
-        if any(snap.holds(u, w) for w in asked) or any(held_form(t) in asked_forms for t in heading):
+        if any(snap.holds(u, w) and not (w in paired and not snap.holds(u, paired[w]) and _in_other_terms(snap.unit_text[u], w))
+               for w in asked) or any(held_form(t) in asked_forms for t in heading):
             return None
     return " ".join(asked)
+
+
+_WORD_OR_MARK = re.compile(r"[^\W\d_][\w'-]*|[^\w\s]")
+
+
+def _in_other_terms(text: str, word: str) -> bool:
+    """Whether each time ``text`` writes ``word`` (in any form of its stem) a content word stands right beside it,
+    no mark between: it is a word of another two-word term there ('programming background', 'learning curve')."""
+    tokens = [t.lower() for t in _WORD_OR_MARK.findall(text)]
+    form = held_form(word)
+    found = False
+    for i, t in enumerate(tokens):
+        if held_form(t) != form:
+            continue
+        found = True
+        beside = tokens[max(i - 1, 0):i] + tokens[i + 1:i + 2]
+        if not any(b[0].isalpha() and b not in STOPWORDS and len(b) > 2 for b in beside):
+            return False
+    return found
+
+
+def compound_terms(snap: Snapshot, query: Query) -> list[tuple[str, str]]:
+    """The question's two-word terms: two aspect words in a row ("background tasks") that some unit of the
+    corpus writes in a row too."""
+    toks = words(query.text)
+    aspect = {t for t in query.aspect_terms if t not in STOPWORDS and not generic(t)}
+    pairs = dict.fromkeys((a, b) for a, b in zip(toks, toks[1:], strict=False) if a in aspect and b in aspect and a != b)
+    return [p for p in pairs if snap.memo("phrase_units", p, partial(phrase_holders, snap, *p))]
+
+
+def phrase_holders(snap: Snapshot, first: str, second: str) -> tuple[int, ...]:
+    """The units holding the words ``first second`` one after the other, ascending: made once per snapshot
+    (their texts are split into words again for it), as questions ask the same phrases."""
+    holders = snap.units_with(first)
+    if holders is None:
+        return ()
+    out = []
+    for u in holders[snap.holding(holders, second)].tolist():
+        ut = words(snap.unit_text[u])
+        if any(x == first and y == second for x, y in zip(ut, ut[1:], strict=False)):
+            out.append(u)
+    return tuple(out)
 
 
 def labelled_row(snap: Snapshot, query: Query, unit: int, asked: list[str] | None = None) -> bool:

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qa.aspects import generic, held_form
-from qa.coverage import asked_words, labelled_row
+from qa.coverage import asked_words, compound_terms, labelled_row, phrase_holders
 from qa.cues import (
     ASKS_REFERENCE,
     RELEASE_AFTER,
@@ -258,17 +258,8 @@ def phrase_units(snap: Snapshot, query: Query) -> set[int]:
     phrases = {(a, b) for a, b in zip(toks, toks[1:], strict=False) if a in aspect and b in STOPWORDS}
     out: set[int] = set()
     for phrase in phrases:
-        out.update(snap.memo("phrase_units", phrase, partial(_phrase_holders, snap, *phrase)))
+        out.update(snap.memo("phrase_units", phrase, partial(phrase_holders, snap, *phrase)))
     return out
-
-
-def _compounds(snap: Snapshot, query: Query) -> list[tuple[str, str]]:
-    """The question's two-word terms: two aspect words in a row ("background tasks") that some unit of the
-    corpus writes in a row too."""
-    toks = words(query.text)
-    aspect = {t for t in query.aspect_terms if t not in STOPWORDS and not generic(t)}
-    pairs = dict.fromkeys((a, b) for a, b in zip(toks, toks[1:], strict=False) if a in aspect and b in aspect and a != b)
-    return [p for p in pairs if snap.memo("phrase_units", p, partial(_phrase_holders, snap, *p))]
 
 
 MAX_KIND_UNITS = 8  # a question's candidates of the kind it wants, from anywhere in the corpus: at most this many
@@ -300,20 +291,6 @@ def _definers(snap: Snapshot, term: str) -> tuple[int, ...]:
     code, text = snap.unit_is_code, snap.unit_text
     found = (u for u in min(held, key=len).tolist() if not code[u] and opens_definition(text[u], term))
     return tuple(itertools.islice(found, MAX_KIND_UNITS))
-
-
-def _phrase_holders(snap: Snapshot, first: str, second: str) -> tuple[int, ...]:
-    """The units holding the words ``first second`` one after the other, ascending: made once per snapshot
-    (their texts are split into words again for it), as questions ask the same phrases."""
-    holders = snap.units_with(first)
-    if holders is None:
-        return ()
-    out = []
-    for u in holders[snap.holding(holders, second)].tolist():
-        ut = words(snap.unit_text[u])
-        if any(x == first and y == second for x, y in zip(ut, ut[1:], strict=False)):
-            out.append(u)
-    return tuple(out)
 
 
 def unit_subject(snap: Snapshot, unit: int, subjects: tuple[str, ...]) -> str | None:
@@ -676,7 +653,7 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
                     and (related or len(snap.unit_subjects[s.unit] & asked_subjects) < 2)), best)
         # A subject's own claim is no unit holding, of all the question asks, only the first word of a two-word
         # term ('programming background' for "How do the two handle background tasks?"): the word in another sense.
-        compounds = _compounds(snap, query)
+        compounds = compound_terms(snap, query)
         others = [t for t in query.aspect_terms if not generic(t)]
 
         def other_sense(u: int) -> bool:

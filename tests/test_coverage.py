@@ -227,6 +227,16 @@ def test_a_word_said_only_of_the_other_subject_is_not_answered_through_filler(en
     assert answer.abstained and "nothing on blueprints for FastAPI" in answer.answer, answer.answer
 
 
+def test_a_word_of_a_two_word_term_written_in_another_term_does_not_answer_it(engine: Engine) -> None:
+    """The corpus writes 'machine learning' of FastAPI; of Flask only "Excellent as a learning tool" and "relative
+    to learning curve": 'learning' in another two-word term, another sense. 'admin' standing alone in a list
+    ("batteries-included ORM, admin, and templating") is said of the admin panel the question asks about."""
+    answer = engine.ask("Is Flask good for machine learning?")
+    assert answer.abstained and "nothing on machine learning for Flask" in answer.answer, answer.answer
+    answer = engine.ask("Does FastAPI have an admin panel?")
+    assert not answer.abstained and "admin" in answer.citations[0].quote, answer.answer
+
+
 def test_a_plural_of_a_whole_word_is_no_jargon() -> None:
     pieces = {"payload": 1, "payloads": 2, "auth": 2}.get
     assert whole_word("payloads", lambda w: pieces(w, 3))
