@@ -618,8 +618,11 @@ def _compared(word: str) -> Iterator[str]:
 
 def _looks_named(tok: str, pieces: Callable[[str], int]) -> bool:
     """Written like a name, or jargon the model's WordPiece vocabulary does not hold whole (nor as two whole
-    words: 'downsides', 'drawbacks', 'pitfalls' are words, 'django', 'mongodb', 'graphql' are names)."""
-    return written_as_name(tok) or not (whole_word(low := tok.lower(), pieces) or compound(low, pieces))
+    words: 'downsides', 'drawbacks', 'pitfalls' are words, 'django', 'mongodb', 'graphql' are names; nor as
+    whole words of three letters or more joined by hyphens: 'two-person', 'server-rendered', not 'e-commerce')."""
+    low = tok.lower()
+    return written_as_name(tok) or not (whole_word(low, pieces) or compound(low, pieces) or (
+        "-" in low and all(len(part) >= COMPOUND_PART_LETTERS and whole_word(part, pieces) for part in low.split("-"))))
 
 
 COMPOUND_PART_LETTERS = 3  # 'pit' + 'falls'; shorter parts make names compounds ('red' + 'is', 'mongo' + 'db')

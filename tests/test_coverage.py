@@ -338,6 +338,16 @@ def test_a_compound_word_the_corpus_lacks_is_no_unknown_name(engine: Engine) -> 
 
 
 @pytest.mark.slow
+def test_words_joined_by_hyphens_are_no_unknown_name(engine: Engine) -> None:
+    """'two-person' is two words; 'e-commerce', a prefix of one letter and a word, is jargon the corpus lacks."""
+    snap = engine.snapshot()
+    assert unknown_names(snap, "We're a two-person startup. Should we use Flask?", engine._word_pieces) == []
+    assert unknown_names(snap, "Flask or FastAPI for an e-commerce site?", engine._word_pieces) == ["e-commerce"]
+    answer = engine.ask("We're a two-person startup with lots of websocket connections. Our devs know Flask. Should we switch?")
+    assert not any("two-person" in n for n in answer.notices), answer.notices
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("question", [
     "flsk vs fastapi",
     "is fastapi fster than flask",
