@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from qa.cues import WANTS_MAKER, WANTS_NAME, definition_term
-from qa.query import SubjectCatalog, analyse
+from qa.query import ASKED_OF, SubjectCatalog, analyse
 from qa.storage import Database
 from qa.storage.schema import TOKENS
 from qa.text import QUESTION_WORDS, content_words, words
@@ -23,6 +23,9 @@ _PRONOUNS = re.compile(r"\b(it|its|it's|they|them|their|theirs|this one|that one
 _DEMONSTRATIVE = re.compile(r"\b(?:that|this|those|these)\b", re.I)
 # What sets itself against, or picks from, what was just asked ("what should I use instead?", "which ones?").
 _BACK_TO_ASKED = re.compile(r"\b(?:instead|otherwise|alternatives?|ones)\b", re.I)
+# ... and what "what extension would I use?", "which library should we pick?" are for (naming no subject).
+_WHAT_TO_USE = re.compile(r"^\s*(?:which|what)\s+[\w-]+\s+(?:should|would|do|does|can|could|shall|must)\s+"
+                          r"(?:i|we|you|one)\s+(?:use|need|install|pick|choose|add|try|get)\b", re.I)
 _ONE = re.compile(r"\bone\b", re.I)  # one of what was asked about: "is there one for auth?"
 # Like what was asked about, named nowhere else ("something similar", "an equivalent"; not "similar to Flask").
 _SIMILAR = re.compile(r"\b(?:(?:something|anything)\s+(?:similar|like\s+(?:that|this|it))|(?:an?|the)\s+(?:equivalent|counterpart))"
@@ -31,7 +34,6 @@ _THAT = re.compile(r"\b(?:that|those)\b", re.I)  # what was just said ('this' ma
 _PLURAL = re.compile(r"\b(?:they|them|their|theirs|both|each)\b", re.I)
 _THEY = re.compile(r"\b(?:they|them)\b", re.I)  # which may stand for things as well as for subjects
 _PLURAL_NOUN = re.compile(r"[^su']s$")  # 'websockets', 'tasks'; not 'process', 'status', 'its'
-_ASKED_OF = re.compile(r"^.*?\? \((.*)\?\)$")  # a resolved demonstrative follow-up: its question, in brackets
 _QUESTION = re.compile(r"^\s*(what|who|whom|whose|when|where|why|how|which|is|are|does|do|can|should|will)\b", re.I)
 _FILLER = frozenset("and but also what how about for with in the then ok okay so same ditto of".split())
 _OPENER = r"^\s*(?:(?:and|but|so|ok(?:ay)?|really|hm+)\s*,?\s*)?"
@@ -214,11 +216,12 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
     fragment = len(content_words(q)) <= 2 and not _QUESTION.match(q)
     follow_up = bool(_LEAD.match(q)) or bool(_PRONOUNS.search(q)) or fragment
     if not follow_up:
-        if _DEMONSTRATIVE.search(q) or _BACK_TO_ASKED.search(q) or _ONE.search(q) or len(words(q)) <= 2:
+        if _DEMONSTRATIVE.search(q) or _BACK_TO_ASKED.search(q) or _ONE.search(q) or _WHAT_TO_USE.match(q) \
+                or len(words(q)) <= 2:
             # "is that native?" after "Does Flask support WebSockets?": 'that' is what was asked, not a subject;
             # after another such follow-up, what that one was asked of. So is what "what should I use instead?"
             # sets itself against, "which ones?" picks from, "is there one for auth?" (after "What are Flask
-            # extensions?") asks for, and "what library?" asks of it.
+            # extensions?") asks for, "what extension would I use?" is for, and "what library?" asks of it.
             return _with_asked(q, prev), None
         return q, None
     if _PRONOUNS.search(q):
@@ -323,14 +326,14 @@ def _things(prev: Turn, catalog: SubjectCatalog) -> list[str]:
 
 def _with_asked(q: str, prev: Turn) -> str:
     """``q`` carrying what the previous turn asked, in brackets: "is that native? (Does Flask support
-    WebSockets?)"; :data:`_ASKED_OF` reads it back."""
+    WebSockets?)"; :data:`qa.query.ASKED_OF` reads it back."""
     return f"{q.rstrip(' ?.!')}? ({_asked(prev)}?)"
 
 
 def _asked(prev: Turn) -> str:
     """What the previous turn asked, for a follow-up pointing at it with 'that': its question, or after another
     such follow-up, the question that one pointed at."""
-    return m.group(1) if (m := _ASKED_OF.match(prev.resolved)) else prev.resolved.rstrip(" ?.!")
+    return m.group(2) if (m := ASKED_OF.match(prev.resolved)) else prev.resolved.rstrip(" ?.!")
 
 
 def _resolve_bare(q: str, history: list[Turn], catalog: SubjectCatalog) -> tuple[str, str | None] | None:

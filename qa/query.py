@@ -99,6 +99,11 @@ class Query:
     aspect_terms: tuple[str, ...] = field(default_factory=tuple)  # content words that are not subjects
 
 
+# A follow-up resolved against what was asked before carries it in brackets: "is that native? (Does Flask support
+# WebSockets?)". Group 1 is its own question, group 2 the one before.
+ASKED_OF = re.compile(r"^(.*?\?) \((.*)\?\)$")
+
+
 def question_type(text: str, n_subjects: int) -> str:
     for name, pattern in _TYPE_PATTERNS:
         if pattern.search(text):
@@ -127,7 +132,9 @@ def analyse(text: str, catalog: SubjectCatalog) -> Query:
     terms = tuple(content_words(_WORKINGS.sub(r"\1", _MEANING.sub(" ", asking))))
     subject_words = {w for name in subjects for w in content_words(name)}
     request = m.group(1).lower() if (m := REQUEST.match(text)) else None
-    qtype = question_type(text, len(subjects))
+    # The kind of answer is the question's own: "what extension would I use? (How do I validate data in Flask?)"
+    # wants a name, not the how-to in brackets, which says what it is for.
+    qtype = question_type(m.group(1) if (m := ASKED_OF.match(text)) else text, len(subjects))
     if qtype in ("comparison", "recommendation") and len(subjects) >= 2:
         # "Flask or FastAPI in 2026?" asks for a choice now: the year is its time, no topic to match ("Flask 3.1.3
         # shipped in February 2026" is no reason to choose). ("What did the report in 1973 recommend?" asks of it.)

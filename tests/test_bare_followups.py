@@ -87,3 +87,12 @@ def test_tell_me_more_quotes_what_the_answers_before_did_not(engine: Engine, fir
         before = {c.quote for a in answers for c in a.citations}
         assert before.isdisjoint(c.quote for c in answer.citations), answer.answer
         answers.append(answer)
+
+
+@pytest.mark.slow
+def test_what_extension_to_use_names_the_one_for_what_was_asked(engine: Engine) -> None:
+    """After "How do I validate request data in Flask?", "what extension would I use?" wants the extensions the
+    corpus names for it, not the how-to's code again."""
+    answer = follow(engine, "How do I validate request data in Flask?", "what extension would I use?")
+    assert answer.resolved_question.endswith("(How do I validate request data in Flask?)")
+    assert "Flask-Marshmallow" in answer.citations[0].quote, answer.answer

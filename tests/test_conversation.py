@@ -587,6 +587,18 @@ def test_instead_sets_itself_against_what_was_asked(web: SubjectCatalog) -> None
     assert resolve("is there one for auth?", asked, web)[0] == "is there one for auth? (What are Flask extensions?)"
 
 
+def test_what_thing_to_use_carries_what_it_is_for(web: SubjectCatalog) -> None:
+    """"what extension would I use?" names no subject and asks what to use for what was just asked; its own
+    words, not the how-to in brackets, say what kind of answer it wants (a name, not code)."""
+    asked = [turn("How do I validate request data in Flask?", web)]
+    resolved, _ = resolve("what extension would I use?", asked, web)
+    assert resolved == "what extension would I use? (How do I validate request data in Flask?)"
+    assert analyse(resolved, web).qtype == "fact" and analyse(resolved, web).subjects == ("Flask",)
+    assert resolve("which library should we pick?", asked, web)[0].endswith("(How do I validate request data in Flask?)")
+    assert resolve("What library should I use for validation in Flask?", asked, web)[0] == (
+        "What library should I use for validation in Flask?")  # names its subject: a question of its own
+
+
 @pytest.mark.parametrize("examples", ["give me some examples", "examples?", "like what?", "Can you show me examples?",
                                       "such as?", "ok, any examples?"])
 def test_asking_for_examples_asks_which_there_are_of_what_was_asked(web: SubjectCatalog, examples: str) -> None:
