@@ -24,7 +24,7 @@ from qa.answer import (
 from qa.aspects import Aspect
 from qa.chunking import is_rst
 from qa.comparison import SHORT_WORDS, Disagreement, Statement, question_stems, short_clause, short_value, span_text
-from qa.cues import BACK_REFERENCE, SHORT_UNIT_WORDS, is_yes_no
+from qa.cues import BACK_REFERENCE, RELEASE_HEADING, SHORT_UNIT_WORDS, is_yes_no
 from qa.display import (
     Resolver,
     clean_heading,
@@ -365,9 +365,12 @@ def _published(snap: Snapshot, unit: int) -> str:
 def _stands_alone(snap: Snapshot, unit: int) -> bool:
     """A sentence or list item long enough to say what it is about, or leading into what follows, and not
     opening by pointing back ("It", "However") nor by answering a question ("No, FastAPI requires Python 3.7":
-    under "Does FastAPI work with Python 3.6?", and no "no" to the question asked); any other kind of unit."""
+    under "Does FastAPI work with Python 3.6?", and no "no" to the question asked), nor under a heading naming a
+    release ("0.47.3 (August 24, 2025)": release notes say which release only there); any other kind of unit."""
     if snap.version.unit_kinds[unit] not in ("sentence", "item"):
         return True
+    if any(RELEASE_HEADING.match(h) for h in snap.version.chunks[int(snap.unit_chunk[unit])].section):
+        return False
     sentence = snap.sentence_units(unit)  # whole, where a line wrap cut it
     own, first = snap.unit_text[sentence[-1]], snap.unit_text[sentence[0]]
     return BACK_REFERENCE.match(first) is None and _ANSWERS.match(first) is None and (

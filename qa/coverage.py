@@ -942,9 +942,11 @@ def unversioned(snap: Snapshot, query: Query) -> str | None:
     ...?") and a name the corpus never writes (reported as unknown) are left to the rest."""
     if not query.subjects:
         return None
+    subject_words = {w for subject in query.subjects for w in words(subject)}
     for name in versioned(query.text):
         low = name.lower()
-        if snap.catalog.find(name) or low in STOPWORDS or low not in snap.vocabulary.count:
+        # a subject's own, its name whole or its first word ('Ibex' of "the first version of Ibex KV")
+        if snap.catalog.find(name) or low in subject_words or low in STOPWORDS or low not in snap.vocabulary.count:
             continue
         if not any((subject, version_key(name)) in snap.fact_aspects for subject in query.subjects):
             return f"{name} version for {' or '.join(query.subjects)}"

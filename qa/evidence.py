@@ -18,6 +18,7 @@ from qa.coverage import asked_words, compound_terms, labelled_row, phrase_holder
 from qa.cues import (
     ASKS_REFERENCE,
     RELEASE_AFTER,
+    RELEASE_HEADING,
     SAYS_USE,
     WANTS_MAKER,
     WANTS_USERS,
@@ -484,16 +485,29 @@ def own_release(snap: Snapshot, query: Query) -> tuple[str, bool] | None:
 
 
 def _releases(snap: Snapshot, subject: str) -> tuple[tuple[tuple[int, ...], int], ...]:
-    """The prose units naming a release of ``subject`` ("Flask 3.1.3 shipped ...", "FastAPI `0.99.0`"), with
-    the release, newest first; made once per snapshot and subject."""
+    """The prose units naming a release of ``subject`` ("Flask 3.1.3 shipped ...", "FastAPI `0.99.0`"), or the
+    first under a heading naming one in a page about ``subject`` alone (release notes: "## 0.47.3 (August 24,
+    2025)"), with the release, newest first; made once per snapshot and subject."""
+    def release(number: str) -> tuple[int, ...]:
+        return tuple(int(p) for p in number.split("."))
+
     def find() -> tuple[tuple[tuple[int, ...], int], ...]:
         found = []
+        headed: set[tuple[str, str]] = set()  # (document, heading): its first unit stands for it
         for u, text in enumerate(snap.unit_text):
-            if snap.unit_is_code[u] or subject not in snap.unit_subjects[u]:
+            if snap.unit_is_code[u]:
+                continue
+            doc = snap.doc_of(u)
+            if doc.subjects == (subject,):
+                for heading in snap.version.chunks[int(snap.unit_chunk[u])].section:
+                    if (m := RELEASE_HEADING.match(heading)) and (doc.doc_id, heading) not in headed:
+                        headed.add((doc.doc_id, heading))
+                        found.append((release(m.group(1)), u))
+            if subject not in snap.unit_subjects[u]:
                 continue
             for name, _start, end in snap.catalog.find(text):
                 if name == subject and (m := RELEASE_AFTER.match(text, end)):
-                    found.append((tuple(int(p) for p in m.group(1).split(".")), u))
+                    found.append((release(m.group(1)), u))
         return tuple(sorted(found, key=lambda r: r[0], reverse=True))
 
     return snap.memo("releases", subject, find)

@@ -712,6 +712,28 @@ def test_a_subjects_newest_or_oldest_release_leads_with_the_release_named(engine
     assert not answer.abstained and release in answer.citations[0].quote, answer.answer
 
 
+RELEASE_NOTES = ("---\ntitle: Release notes\nsubjects: [Ibex KV]\n---\n# Release notes\n\n"
+                 "Ibex KV is a replicated key-value store. Each release of Ibex KV is listed here, the latest first.\n\n"
+                 "## 2.1.0 (May 3, 2025)\n\n### Fixed\n\n- Compaction no longer stalls under heavy write load.\n\n"
+                 "## 2.0.0 (February 9, 2025)\n\n### Changed\n\n- Replication now streams every write to two followers.\n\n"
+                 "## 1.0.0 (January 2, 2020)\n\n### Added\n\n- The first stable storage format and its HTTP API.\n")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "release"), [
+    ("What is the latest Ibex KV release?", "2.1.0 (May 3, 2025)"), ("What was the first version of Ibex KV?", "1.0.0"),
+])
+def test_release_notes_headings_name_the_subjects_releases(tmp_path: Path, embedder: OnnxEmbedder, question: str,
+                                                          release: str) -> None:
+    """Release notes name each release in a heading only ("## 2.1.0 (May 3, 2025)"): in a page about one subject,
+    the first entry under it stands for that release, and is shown under its headings."""
+    engine = engine_over(tmp_path, {"releases.md": RELEASE_NOTES}, embedder)
+    answer = engine.ask(question)
+    assert not answer.abstained, answer.answer
+    assert answer.answer.startswith(release), answer.answer
+    assert answer.citations[0].display.startswith(release), answer.citations[0].display
+
+
 def test_when_a_subject_was_made_is_read_past_a_word_in_another_sense(engine: Engine) -> None:
     """'made' of "When was Flask made?" is in "a ready-made extension", which scores far above every sentence
     on when Flask began: those nearest in meaning are read too, and the earliest beginning leads."""
