@@ -428,15 +428,16 @@ def named_sections(snap: Snapshot, query: Query, scores: dict[int, float]) -> di
     subjects, each subject having such a section ("Pros of Flask", "FastAPI Analysis > Cons"): per subject, the
     heading and the units (prose, in order) of such sections, in the order of the question's words, each word's
     the section holding the best-scored unit (the first such section when none is scored). Empty unless every
-    subject has one; for a single subject, only for a question of fact asking for several things ("What are the
-    cons of Flask?", not "What is FastAPI built on?", whose heading 'Built on the Shoulders of Giants' is no
-    list of what it is built on)."""
+    subject has one, and for no yes/no question; for a single subject, only for a question of fact asking for several
+    things ("What are the cons of Flask?", not "What is FastAPI built on?", whose heading 'Built on the Shoulders
+    of Giants' is no list of what it is built on)."""
     asked = [t for t in dict.fromkeys(query.aspect_terms) if t not in snap.subject_words]
     if not asked or not query.subjects:
         return {}
-    if len(query.subjects) == 1 and (query.qtype != "fact" or is_yes_no(query.text)
-                                     or not any(w.endswith("s") for w in asked)):
-        return {}  # of one subject, a question asking for several things ('cons', 'key features'), not a yes/no
+    if is_yes_no(query.text):
+        return {}  # "Do Starlette and Quart support sessions?" asks whether, not for "API Schema support: ..."
+    if len(query.subjects) == 1 and (query.qtype != "fact" or not any(w.endswith("s") for w in asked)):
+        return {}  # of one subject, a question asking for several things ('cons', 'key features')
     version = snap.version
     headed = snap.memo("headed", None, lambda: _chunks_by_heading_word(snap))
     # per subject, per section (doc, path) whose deepest heading holds asked words: its chunks and those words

@@ -898,15 +898,26 @@ def test_a_version_question_leads_with_the_version_stated(tmp_path: Path, embedd
 
 def test_a_yes_no_question_is_no_request_for_named_sections(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"What are the cons of X?" quotes X's sections headed with its words; "Does X support replicas?" is no
-    such request, though one heading holds 'support' and another 'replicas': its answer is what says it."""
+    such request, though one heading holds 'support' and another 'replicas': its answer is what says it. Nor is
+    "Do X and Y support replicas?", of each subject."""
     engine = engine_over(tmp_path, {
         "legacy.md": "---\nsubjects: [Ibex KV]\n---\n# Ibex KV support for legacy clients\n\n"
                      "This support for version 1 clients was added in 2.0 and is removed in 3.0.\n",
         "replicas.md": "---\nsubjects: [Ibex KV]\n---\n# Replicas\n\n"
                        "Ibex KV streams every write to its replicas, which serve reads.\n",
+        "marten-lts.md": "---\nsubjects: [Marten Store]\n---\n# Long term support\n\n"
+                         "Only the latest Marten Store release gets fixes.\n",
+        "marten-replicas.md": "---\nsubjects: [Marten Store]\n---\n# Testing replicas\n\n"
+                              "Marten Store replicas copy the leader's log and serve reads.\n",
     }, embedder)
     answer = engine.ask("Does Ibex KV support replicas?")
     assert not answer.abstained and answer.citations[0].doc_id == "replicas", answer.answer
+    answer = engine.ask("Do Ibex KV and Marten Store support replicas?")
+    assert not answer.abstained, answer.answer
+    firsts = {s.label: s.citations[0] for s in answer.sections if s.kind == "subject" and s.citations}
+    doc_of = {c.n: c.doc_id for c in answer.citations}
+    assert {subject: doc_of[n] for subject, n in firsts.items()} == {
+        "Ibex KV": "replicas", "Marten Store": "marten-replicas"}, answer.answer
 
 
 def test_a_sentence_pointing_elsewhere_is_no_claim_unless_reading_is_asked(tmp_path: Path,
