@@ -11,6 +11,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from qa.chunking import SIMPLE_TABLE_BORDER
 from qa.text import QUESTION_WORDS, STOPWORDS, words
 
 # Words that name a kind of section rather than an aspect.
@@ -126,22 +127,36 @@ def build_aspects(labels: list[tuple[str | None, str]], subject_words: frozenset
     return aspects
 
 
+def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
 def row_cells(header: str | None, row: str) -> tuple[str, dict[str, tuple[int, int]]]:
-    """A Markdown table row as (label, {column header: (start, end) of the cell within ``row``})."""
+    """A table row as (label, {column header: (start, end) of the cell within ``row``}): a Markdown row's cells
+    between its '|'s; a reStructuredText simple table's (``header`` its header line and the border under it) in
+    the border's columns, each to the next one's start."""
     if not header:
         return row, {}
+    head_line, _, border = header.rpartition("\n")
+    if SIMPLE_TABLE_BORDER.match(border):
+        indent = len(border) - len(border.lstrip())
+        starts = [m.start() - indent for m in re.finditer(r"=+", border)]
+        bounds = list(zip(starts, [*starts[1:], 10**6], strict=True))
+        heads = [head_line[_slice(head_line, a, b)] for a, b in bounds]
+        cells = [_trimmed(row, min(a, len(row)), min(b, len(row))) for a, b in bounds]
+        label = row[slice(*cells[0])]
+        return label, {h: c for h, c in zip(heads[1:], cells[1:], strict=True) if h}
     heads = [h.strip() for h in header.strip().strip("|").split("|")]
     spans: list[tuple[int, int]] = []
     pos = row.find("|") + 1 if row.lstrip().startswith("|") else 0
     while pos <= len(row):
         nxt = row.find("|", pos)
         end = len(row) if nxt < 0 else nxt
-        a, b = pos, end
-        while a < b and row[a].isspace():
-            a += 1
-        while b > a and row[b - 1].isspace():
-            b -= 1
-        spans.append((a, b))
+        spans.append(_trimmed(row, pos, end))
         if nxt < 0:
             break
         pos = nxt + 1
@@ -151,4 +166,8 @@ def row_cells(header: str | None, row: str) -> tuple[str, dict[str, tuple[int, i
         return row, {}
     label = row[spans[0][0] : spans[0][1]]
     return label, {h: s for h, s in zip(heads[1:], spans[1:], strict=True)}
+
+
+def _slice(text: str, a: int, b: int) -> slice:
+    return slice(*_trimmed(text, min(a, len(text)), min(b, len(text))))
 

@@ -60,6 +60,8 @@ LABELLED_DIRECTIVES = frozenset({"tab-item", "tab", "group-tab", "code-tab"})  #
 MARKUP_DIRECTIVES = frozenset({"toctree", "include", "literalinclude", "image", "figure", "raw", "csv-table",
                                "math", "highlight", "contents", "index", "meta", "graphviz", "mermaid", "autosummary",
                                "seealso"})
+# A reStructuredText simple table's border: runs of '=' a space apart, one per column ('====== ======').
+SIMPLE_TABLE_BORDER = re.compile(r"^[ \t]*=+(?:[ \t]+=+)+[ \t]*$")
 _GRID_BORDER = re.compile(r"^\s*\+(?:[-=]+\+)+\s*$")  # a reStructuredText grid table's border ('+----+---+')
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|Mr|Mrs|Dr|Prof|St|No|approx|incl)\.|\b[A-Z]\.)$")
@@ -167,6 +169,17 @@ def _blocks(text: str) -> list[tuple[tuple[str, ...], _Block]]:
         m = _ADORNMENT.match(line)
         return m if m and (rst or m.group(1) not in "`~") else None
 
+    def simple_table_end(k: int) -> int | None:
+        """The line of the border closing the simple table whose first border is line ``k``: a header line or
+        more, a border, rows, a border; None when no such table starts there."""
+        borders = []
+        j = k + 1
+        while j < len(lines) and lines[j].strip() and len(borders) < 2:
+            if SIMPLE_TABLE_BORDER.match(lines[j]):
+                borders.append(j)
+            j += 1
+        return borders[1] if len(borders) == 2 and borders[0] > k + 1 and borders[1] > borders[0] + 1 else None
+
     def body_end(k: int, indent: int) -> int:
         """The line after the indented body that follows line ``k`` (blank lines inside it included)."""
         j, last = k + 1, k
@@ -228,6 +241,10 @@ def _blocks(text: str) -> list[tuple[tuple[str, ...], _Block]]:
                 while end < len(lines) and OPTION_LINE.match(lines[end]):
                     end += 1
             i = end
+            continue
+        if rst and SIMPLE_TABLE_BORDER.match(line) and (last := simple_table_end(i)) is not None:
+            out.append((tuple(title for _, title in path), _Block("table", s, spans[last][1])))
+            i = last + 1
             continue
         kind = kind_of(line)
         if kind == "blank":
@@ -323,6 +340,15 @@ def _units(text: str, block: _Block) -> list[Unit]:
         return [Unit(block.start, block.end, "code")]
     if block.kind == "table":
         rows = [(s, e) for s, e in _lines_in(text, block.start, block.end) if text[s:e].strip()]
+        if SIMPLE_TABLE_BORDER.match(text[rows[0][0] : rows[0][1]]):
+            # A reStructuredText simple table: its header is the line above its second border, read with that
+            # border (row_cells finds the columns in it); each line after it but the last border is a row, its
+            # columns where the border's indent ends.
+            second = next(k for k in range(1, len(rows)) if SIMPLE_TABLE_BORDER.match(text[rows[k][0] : rows[k][1]]))
+            indent = len(text[rows[0][0] : rows[0][1]]) - len(text[rows[0][0] : rows[0][1]].lstrip())
+            header = text[_strip(text, *rows[second - 1])[0] : rows[second][1]]
+            return [Unit(s + indent, _strip(text, s, e)[1], "row", header) for s, e in rows[second + 1 :]
+                    if not SIMPLE_TABLE_BORDER.match(text[s:e]) and text[s + indent : e].strip()]
         header = None
         if len(rows) > 1 and _TABLE_SEP.match(text[rows[1][0] : rows[1][1]]):
             header = text[rows[0][0] : rows[0][1]].strip()

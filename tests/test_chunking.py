@@ -416,3 +416,23 @@ def test_a_restructuredtext_grid_table_is_rows_under_its_header(embedder: OnnxEm
         ("row", "| Templates | Jinja       | Jinja, Mako       |", "| Concept   | Flask       | Litestar          |")]
     assert table_row(units[0].context, text[units[0].start : units[0].end]) == (
         "State: Flask `flask.g` · Litestar `request.state`")
+
+
+def test_a_restructuredtext_simple_table_is_rows_under_its_header(embedder: OnnxEmbedder) -> None:
+    """A simple table's columns are where its border's runs of '=' start: a row is read in them, with its header
+    line and the border under it as its context. A table without a header line stays text."""
+    text = (".. _ref:\n\nWhat Python version can I use?\n-------------------------------\n\n"
+            "  ============== ===============\n"
+            "  Ibex version   Python versions\n"
+            "  ============== ===============\n"
+            "  4.2            3.8, 3.9 (added in 4.2.8)\n"
+            "  5.0            3.10, 3.11\n"
+            "  ============== ===============\n\n"
+            "=========== =====\n`string`    text\n=========== =====\n")
+    doc = Document("simple", "T", text)
+    units = [u for c in chunk_document(doc, embedder.count_tokens) for u in c.units]
+    header = "Ibex version   Python versions\n  ============== ==============="
+    assert [(u.kind, text[u.start : u.end], u.context) for u in units[:2]] == [
+        ("row", "4.2            3.8, 3.9 (added in 4.2.8)", header), ("row", "5.0            3.10, 3.11", header)]
+    assert table_row(header, text[units[1].start : units[1].end]) == "5.0: Python versions 3.10, 3.11"
+    assert [u.kind for u in units[2:]] == ["sentence"]  # no header line: no table
