@@ -26,6 +26,7 @@ from qa.retrieval import (
     FUSION_RRF_K,
     RERANK_CHUNKS,
     RERANK_FEATURES,
+    Candidate,
     fusion_features,
     fusion_from_json,
     rerank_features,
@@ -215,16 +216,27 @@ def test_the_first_fused_chunk_answers_a_labelled_question(engine: Engine, quest
 @pytest.mark.slow
 def test_the_learned_fusion_leads_when_clearly_ahead_of_the_blend(engine: Engine) -> None:
     """On the seed corpus the blend's first chunk for this question describes the docs FastAPI generates; the
-    learned fusion is clearly ahead on the chunk that says where to find them (/docs), which then leads at the
-    blend's top score."""
+    learned fusion is ahead on the chunk that says where to find them (/docs), which leads, at the blend's top
+    score, when it is ahead by the margin, and does not when the margin is more than its lead. (The shipped
+    margin sits near this question's lead: retrains moved it from just over to just under.)"""
     question = "Where can I find FastAPI's interactive API docs?"
     snap = engine.snapshot()
     query = analyse(question, snap.catalog)
     qvec = engine.embedder.embed([question])[0]
-    cands = retrieve(snap, qvec, query, top_k=50, rrf_k=5, rrf_weight=0.35)
-    rec = snap.version.chunks[cands[0].chunk]
-    assert "Navigate to /docs" in snap.version.docs[rec.doc_id].text[rec.start : rec.end]
+    shipped = shipped_fusion()
+
+    def first(margin: float) -> tuple[str, list[Candidate]]:
+        cands = retrieve(snap, qvec, query, top_k=50, rrf_k=5, rrf_weight=0.35,
+                         fusion=dataclasses.replace(shipped, lead_margin=margin))
+        rec = snap.version.chunks[cands[0].chunk]
+        return snap.version.docs[rec.doc_id].text[rec.start : rec.end], cands
+
+    led, cands = first(0.5)
+    assert "Navigate to /docs" in led
     assert cands[1].fused == cands[0].fused  # the blend's own first, led past
+    ahead = cands[0].learned - cands[1].learned
+    kept, cands = first(ahead + 0.5)
+    assert "Navigate to /docs" not in kept and cands[0].fused >= cands[1].fused
 
 
 @pytest.mark.slow
