@@ -11,7 +11,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from qa.chunking import SIMPLE_TABLE_BORDER
+from qa.chunking import SIMPLE_TABLE_BORDER, strip_span
 from qa.text import QUESTION_WORDS, STOPWORDS, words
 
 # Words that name a kind of section rather than an aspect.
@@ -127,14 +127,6 @@ def build_aspects(labels: list[tuple[str | None, str]], subject_words: frozenset
     return aspects
 
 
-def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    return a, b
-
-
 def row_cells(header: str | None, row: str) -> tuple[str, dict[str, tuple[int, int]]]:
     """A table row as (label, {column header: (start, end) of the cell within ``row``}): a Markdown row's cells
     between its '|'s; a reStructuredText simple table's (``header`` its header line and the border under it) in
@@ -146,8 +138,8 @@ def row_cells(header: str | None, row: str) -> tuple[str, dict[str, tuple[int, i
         indent = len(border) - len(border.lstrip())
         starts = [m.start() - indent for m in re.finditer(r"=+", border)]
         bounds = list(zip(starts, [*starts[1:], 10**6], strict=True))
-        heads = [head_line[_slice(head_line, a, b)] for a, b in bounds]
-        cells = [_trimmed(row, min(a, len(row)), min(b, len(row))) for a, b in bounds]
+        heads = [head_line[slice(*_column(head_line, a, b))] for a, b in bounds]
+        cells = [_column(row, a, b) for a, b in bounds]
         label = row[slice(*cells[0])]
         return label, {h: c for h, c in zip(heads[1:], cells[1:], strict=True) if h}
     heads = [h.strip() for h in header.strip().strip("|").split("|")]
@@ -156,7 +148,7 @@ def row_cells(header: str | None, row: str) -> tuple[str, dict[str, tuple[int, i
     while pos <= len(row):
         nxt = row.find("|", pos)
         end = len(row) if nxt < 0 else nxt
-        spans.append(_trimmed(row, pos, end))
+        spans.append(strip_span(row, pos, end))
         if nxt < 0:
             break
         pos = nxt + 1
@@ -168,6 +160,7 @@ def row_cells(header: str | None, row: str) -> tuple[str, dict[str, tuple[int, i
     return label, {h: s for h, s in zip(heads[1:], spans[1:], strict=True)}
 
 
-def _slice(text: str, a: int, b: int) -> slice:
-    return slice(*_trimmed(text, min(a, len(text)), min(b, len(text))))
+def _column(line: str, a: int, b: int) -> tuple[int, int]:
+    """The span of a simple table's cell from column ``a`` to ``b`` of ``line``, its white space left out."""
+    return strip_span(line, min(a, len(line)), min(b, len(line)))
 

@@ -290,7 +290,8 @@ def _blocks(text: str) -> list[tuple[tuple[str, ...], _Block]]:
     return out
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` less the white space at its ends, as a span."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -329,7 +330,7 @@ def sentence_spans(text: str, start: int, end: int, *, lines: bool = True) -> li
     cuts = sorted(set(cuts)) + [end]
     spans = []
     for a, b in zip(cuts, cuts[1:], strict=False):
-        a, b = _strip(text, a, b)
+        a, b = strip_span(text, a, b)
         if b > a:
             spans.append((a, b))
     return spans
@@ -346,8 +347,8 @@ def _units(text: str, block: _Block) -> list[Unit]:
             # columns where the border's indent ends.
             second = next(k for k in range(1, len(rows)) if SIMPLE_TABLE_BORDER.match(text[rows[k][0] : rows[k][1]]))
             indent = len(text[rows[0][0] : rows[0][1]]) - len(text[rows[0][0] : rows[0][1]].lstrip())
-            header = text[_strip(text, *rows[second - 1])[0] : rows[second][1]]
-            return [Unit(s + indent, _strip(text, s, e)[1], "row", header) for s, e in rows[second + 1 :]
+            header = text[strip_span(text, *rows[second - 1])[0] : rows[second][1]]
+            return [Unit(s + indent, strip_span(text, s, e)[1], "row", header) for s, e in rows[second + 1 :]
                     if not SIMPLE_TABLE_BORDER.match(text[s:e]) and text[s + indent : e].strip()]
         header = None
         if len(rows) > 1 and _TABLE_SEP.match(text[rows[1][0] : rows[1][1]]):
@@ -357,7 +358,7 @@ def _units(text: str, block: _Block) -> list[Unit]:
             # A grid table's header: the line above its '+====+' border.
             header = text[rows[under - 1][0] : rows[under - 1][1]].strip()
             rows = rows[under + 1 :]
-        return [Unit(*_strip(text, s, e), "row", header) for s, e in rows
+        return [Unit(*strip_span(text, s, e), "row", header) for s, e in rows
                 if not _TABLE_SEP.match(text[s:e]) and not _GRID_BORDER.match(text[s:e])]
     if block.kind == "list":
         units: list[Unit] = []
