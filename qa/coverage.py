@@ -861,10 +861,16 @@ def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float,
     # templating").
     asked_forms = {held_form(w) for w in asked}
     paired = {w: (a if w == b else b) for a, b in compound_terms(snap, query) for w in (a, b)}
+
+    def says(u: int, w: str) -> bool:
+        if not snap.holds(u, w):
+            return False
+        other = paired.get(w)
+        return other is None or snap.holds(u, other) or not _in_other_terms(snap.unit_text[u], w)
+
     for u in units:
         heading = snap.section_words[int(snap.unit_chunk[u])]
-        if any(snap.holds(u, w) and not (w in paired and not snap.holds(u, paired[w]) and _in_other_terms(snap.unit_text[u], w))
-               for w in asked) or any(held_form(t) in asked_forms for t in heading):
+        if any(says(u, w) for w in asked) or any(held_form(t) in asked_forms for t in heading):
             return None
     return " ".join(asked)
 

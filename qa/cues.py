@@ -85,8 +85,9 @@ _WHICH_NAMED = re.compile(r"\b(?i:what|which)\s+([A-Z][\w.+#-]*)\s+(?i:do|does|d
 RELEASE_NUMBER = r"\d+(?:\.\d+)+(?![\w.]*\w)"
 # A release number right after a name: 'Flask 3.1.3', 'FastAPI `0.99.0`', 'Node v20.1'.
 RELEASE_AFTER = re.compile(rf"\s+`?v?({RELEASE_NUMBER})")
-# A heading naming a release, as release notes head each: '0.47.3 (August 24, 2025)', 'v2.0.0', 'Version 3.1.3'.
-RELEASE_HEADING = re.compile(rf"\s*(?:(?:version|release)\s+)?v?({RELEASE_NUMBER})(?:\s|$|\()", re.I)
+# A heading naming a release, as release notes head each: '0.47.3 (August 24, 2025)', 'v2.0.0', 'Version 3.1.3',
+# '[3.1.0] - 2024-11-13'; not a numbered section, '1.2 Installation'.
+RELEASE_HEADING = re.compile(rf"\s*(?:(?:version|release)\s+)?\[?v?({RELEASE_NUMBER})\]?\s*(?:$|[(\[:,\u2013\u2014-])", re.I)
 # ... or names a release of, written as a name: "Does X support Python 3.12?" (not "Did X grow 3.5 percent?").
 _RELEASE_OF = re.compile(rf"\b([A-Z][\w+#-]*)\s+v?{RELEASE_NUMBER}")
 

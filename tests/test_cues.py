@@ -8,6 +8,7 @@ import pytest
 from qa.cues import (
     ADVICE,
     HOWTO,
+    RELEASE_HEADING,
     WANTS_MAKER,
     WANTS_NAME,
     WANTS_NUMBER,
@@ -372,3 +373,13 @@ def test_the_year_a_text_says_something_began_is_its_earliest() -> None:
     assert origin_year("Flask 3.1 (released late 2024) follows Flask 2.0 of 2021.") == 2021
     assert origin_year("As of early 2026, Flask has over 68,000 GitHub stars.") is None  # no beginning
     assert origin_year("Flask was first released to acclaim.") is None  # no year
+
+
+@pytest.mark.parametrize(("heading", "release"), [
+    ("0.47.3 (August 24, 2025)", "0.47.3"), ("v2.0.0", "2.0.0"), ("Version 3.1.3", "3.1.3"),
+    ("[3.1.0] - 2024-11-13", "3.1.0"), ("0.141.1 (2026-07-29)", "0.141.1"),
+    ("1.2 Installation", None), ("1.2. Installation", None), ("Flask 2.0", None), ("Added", None),
+])
+def test_a_heading_naming_a_release_is_told_from_a_numbered_section(heading: str, release: str | None) -> None:
+    m = RELEASE_HEADING.match(heading)
+    assert (m.group(1) if m else None) == release
