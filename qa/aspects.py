@@ -133,15 +133,10 @@ def row_cells(header: str | None, row: str) -> tuple[str, dict[str, tuple[int, i
     the border's columns, each to the next one's start."""
     if not header:
         return row, {}
-    head_line, _, border = header.rpartition("\n")
-    if SIMPLE_TABLE_BORDER.match(border):
-        indent = len(border) - len(border.lstrip())
-        starts = [m.start() - indent for m in re.finditer(r"=+", border)]
-        bounds = list(zip(starts, [*starts[1:], 10**6], strict=True))
-        heads = [head_line[slice(*_column(head_line, a, b))] for a, b in bounds]
-        cells = [_column(row, a, b) for a, b in bounds]
+    if (cells := simple_cells(header, row)) is not None:
+        heads = simple_cells(header, header.rpartition("\n")[0]) or []
         label = row[slice(*cells[0])]
-        return label, {h: c for h, c in zip(heads[1:], cells[1:], strict=True) if h}
+        return label, {h: c for (a, b), c in zip(heads[1:], cells[1:], strict=True) if (h := header[a:b])}
     heads = [h.strip() for h in header.strip().strip("|").split("|")]
     spans: list[tuple[int, int]] = []
     pos = row.find("|") + 1 if row.lstrip().startswith("|") else 0
@@ -160,7 +155,14 @@ def row_cells(header: str | None, row: str) -> tuple[str, dict[str, tuple[int, i
     return label, {h: s for h, s in zip(heads[1:], spans[1:], strict=True)}
 
 
-def _column(line: str, a: int, b: int) -> tuple[int, int]:
-    """The span of a simple table's cell from column ``a`` to ``b`` of ``line``, its white space left out."""
-    return strip_span(line, min(a, len(line)), min(b, len(line)))
+def simple_cells(header: str, line: str) -> list[tuple[int, int]] | None:
+    """The spans of ``line``'s cells in a reStructuredText simple table whose ``header`` is its header line and
+    the border under it, or the border alone (a table without a header): each from where a run of '=' starts to
+    where the next does, its white space left out. None when ``header`` is no such table's."""
+    border = header.rpartition("\n")[2]
+    if not SIMPLE_TABLE_BORDER.match(border):
+        return None
+    indent = len(border) - len(border.lstrip())
+    starts = [m.start() - indent for m in re.finditer(r"=+", border)]
+    return [strip_span(line, min(a, len(line)), min(b, len(line))) for a, b in zip(starts, [*starts[1:], 10**6], strict=True)]
 

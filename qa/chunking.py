@@ -170,15 +170,17 @@ def _blocks(text: str) -> list[tuple[tuple[str, ...], _Block]]:
         return m if m and (rst or m.group(1) not in "`~") else None
 
     def simple_table_end(k: int) -> int | None:
-        """The line of the border closing the simple table whose first border is line ``k``: a header line or
-        more, a border, rows, a border; None when no such table starts there."""
+        """The line of the border closing the simple table whose first border is line ``k``: a header line, a
+        border, rows, a border; or, without a header, rows and a border. None when no such table starts there."""
         borders = []
         j = k + 1
         while j < len(lines) and lines[j].strip() and len(borders) < 2:
             if SIMPLE_TABLE_BORDER.match(lines[j]):
                 borders.append(j)
             j += 1
-        return borders[1] if len(borders) == 2 and borders[0] > k + 1 and borders[1] > borders[0] + 1 else None
+        if borders and borders[0] > k + 1 and (len(borders) == 1 or borders[1] > borders[0] + 1):
+            return borders[-1]
+        return None
 
     def body_end(k: int, indent: int) -> int:
         """The line after the indented body that follows line ``k`` (blank lines inside it included)."""
@@ -343,12 +345,14 @@ def _units(text: str, block: _Block) -> list[Unit]:
         rows = [(s, e) for s, e in _lines_in(text, block.start, block.end) if text[s:e].strip()]
         if SIMPLE_TABLE_BORDER.match(text[rows[0][0] : rows[0][1]]):
             # A reStructuredText simple table: its header is the line above its second border, read with that
-            # border (row_cells finds the columns in it); each line after it but the last border is a row, its
-            # columns where the border's indent ends.
-            second = next(k for k in range(1, len(rows)) if SIMPLE_TABLE_BORDER.match(text[rows[k][0] : rows[k][1]]))
+            # border (row_cells finds the columns in it), and the lines after that border but the last are rows;
+            # a table of two borders has no header line, and its first border alone says where its columns are.
+            # A row's columns start where the border's indent ends.
+            borders = [k for k, (s, e) in enumerate(rows) if SIMPLE_TABLE_BORDER.match(text[s:e])]
             indent = len(text[rows[0][0] : rows[0][1]]) - len(text[rows[0][0] : rows[0][1]].lstrip())
-            header = text[strip_span(text, *rows[second - 1])[0] : rows[second][1]]
-            return [Unit(s + indent, strip_span(text, s, e)[1], "row", header) for s, e in rows[second + 1 :]
+            top = 1 if len(borders) > 2 else 0
+            header = text[strip_span(text, *rows[borders[top] - top])[0] : rows[borders[top]][1]]
+            return [Unit(s + indent, strip_span(text, s, e)[1], "row", header) for s, e in rows[borders[top] + 1 :]
                     if not SIMPLE_TABLE_BORDER.match(text[s:e]) and text[s + indent : e].strip()]
         header = None
         if len(rows) > 1 and _TABLE_SEP.match(text[rows[1][0] : rows[1][1]]):

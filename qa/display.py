@@ -32,7 +32,7 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from qa.aspects import row_cells
+from qa.aspects import row_cells, simple_cells
 from qa.chunking import HTML_TAG, MARKUP_LINE, OPTION_LINE
 
 # A link's target: given the href as written, the absolute http(s) url it opens, or None (text only).
@@ -295,8 +295,10 @@ def table_row(header: str | None, row: str, resolve: Resolver | None = None) -> 
     """A table row in display form with its header folded in: '| Async | Yes | No |' under
     '| Feature | FastAPI | Flask |' -> 'Async: FastAPI Yes · Flask No'."""
     label, cells = row_cells(header, row)
-    if not cells:
-        return " · ".join(inline(c, resolve) for c in _cells(row))
+    if not cells:  # a table without a header: its cells one after the other
+        spans = simple_cells(header, row) if header else None
+        texts = [row[a:b] for a, b in spans if b > a] if spans is not None else _cells(row)
+        return " · ".join(inline(c, resolve) for c in texts)
     said = [f"{inline(head, resolve)} {inline(row[a:b], resolve) or '—'}".strip() for head, (a, b) in cells.items()]
     return f"{inline(label, resolve)}: " + " · ".join(said)
 

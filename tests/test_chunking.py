@@ -420,7 +420,7 @@ def test_a_restructuredtext_grid_table_is_rows_under_its_header(embedder: OnnxEm
 
 def test_a_restructuredtext_simple_table_is_rows_under_its_header(embedder: OnnxEmbedder) -> None:
     """A simple table's columns are where its border's runs of '=' start: a row is read in them, with its header
-    line and the border under it as its context. A table without a header line stays text."""
+    line and the border under it as its context; without a header line, with its first border alone."""
     text = (".. _ref:\n\nWhat Python version can I use?\n-------------------------------\n\n"
             "  ============== ===============\n"
             "  Ibex version   Python versions\n"
@@ -435,4 +435,6 @@ def test_a_restructuredtext_simple_table_is_rows_under_its_header(embedder: Onnx
     assert [(u.kind, text[u.start : u.end], u.context) for u in units[:2]] == [
         ("row", "4.2            3.8, 3.9 (added in 4.2.8)", header), ("row", "5.0            3.10, 3.11", header)]
     assert table_row(header, text[units[1].start : units[1].end]) == "5.0: Python versions 3.10, 3.11"
-    assert [u.kind for u in units[2:]] == ["sentence"]  # no header line: no table
+    [plain] = units[2:]
+    assert (plain.kind, text[plain.start : plain.end], plain.context) == ("row", "`string`    text", "=========== =====")
+    assert table_row(plain.context, text[plain.start : plain.end]) == "`string` · text"
