@@ -492,6 +492,12 @@ def unit_display(snap: Snapshot, unit: int, *, context: bool = True, through: tu
     # A unit of markup alone ('<br>') has no display text of its own: its words as written, then.
     quoted = doc.text[slice(*snap.quote_span(unit, through))]  # with the sentences that continue it
     shown = display(quoted, resolve) or " ".join(quoted.split())
+    if through and version.unit_kinds[through[1]] == "row":
+        # a sentence leading into a table, quoted with its rows (qa.evidence.claim_units): each row as one reads
+        rows = [u for u in range(through[0], through[1] + 1) if version.unit_kinds[u] == "row"]
+        lead = doc.text[slice(*snap.quote_span(through[0], (through[0], rows[0] - 1)))]
+        shown = " ".join([display(lead, resolve), "; ".join(
+            table_row(version.unit_contexts[u], snap.unit_text[u], resolve) for u in rows)])
     if not context or _stands_alone(snap, through[0] if through else unit):
         return shown
     if (ctx := context_span(snap, unit, through)) is not None and (before := display(doc.text[ctx[0]:ctx[1]], resolve)):

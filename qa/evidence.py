@@ -579,14 +579,23 @@ def claim_units(snap: Snapshot, unit: int, asked: QuestionTerms) -> tuple[int, i
 
 
 def _list_led(snap: Snapshot, last: int) -> int:
-    """The last item of the list the sentence ``last`` leads into, right after it, when the list is short enough
-    to quote whole (:data:`LIST_ITEMS`, :data:`LIST_WORDS`); else ``last``."""
-    kinds, units = snap.version.unit_kinds, snap.version.units
-    if kinds[last] != "sentence" or not snap.unit_text[last].rstrip().endswith(":"):
+    """The last item of the list (or row of the table) the sentence ``last`` leads into, right after it, when it is
+    short enough to quote whole (:data:`LIST_ITEMS`, :data:`LIST_WORDS`); else ``last``. A table's rows follow
+    in its section, under one header (what stands between them is the table's markup)."""
+    kinds, units, contexts = snap.version.unit_kinds, snap.version.units, snap.version.unit_contexts
+    if kinds[last] != "sentence" or not snap.unit_text[last].rstrip().endswith(":") or last + 1 >= len(kinds):
         return last
-    text, item, said = snap.doc_of(last).text, last, 0
-    while item + 1 < len(kinds) and kinds[item + 1] == "item" and snap.unit_doc[item + 1] == snap.unit_doc[last] \
-            and _LIST_GAP.fullmatch(text, int(units[item][2]), int(units[item + 1][1])):
+    text, item, said, kind = snap.doc_of(last).text, last, 0, kinds[last + 1]
+    section = snap.version.chunks[int(snap.unit_chunk[last])].section
+
+    def follows(nxt: int) -> bool:
+        if kinds[nxt] != kind or snap.unit_doc[nxt] != snap.unit_doc[last]:
+            return False
+        if kind == "row":
+            return snap.version.chunks[int(snap.unit_chunk[nxt])].section == section and contexts[nxt] == contexts[last + 1]
+        return kind == "item" and _LIST_GAP.fullmatch(text, int(units[nxt - 1][2]), int(units[nxt][1])) is not None
+
+    while item + 1 < len(kinds) and follows(item + 1):
         item += 1
         said += snap.unit_nwords[item]
         if item - last > LIST_ITEMS or said > LIST_WORDS:

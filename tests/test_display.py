@@ -439,7 +439,8 @@ def test_a_sentence_leading_into_a_short_list_is_quoted_with_the_list(tmp_path: 
         "3.  You can heat the chamber with electric coils\n    wound in its walls.\n\n"
         "Glazes melt at high temperatures. Potters know many glaze colours:\n\n"
         + "".join(f"- Glaze colour {c}.\n" for c in ("red", "blue", "green", "white", "black", "amber", "grey"))
-        + "\nA kiln cools slowly:\n\nOpening it early cracks the pots.\n")}, embedder)
+        + "\nA kiln cools slowly:\n\nOpening it early cracks the pots.\n\nCones fire at their own heats:\n\n"
+        "| Cone | Heat |\n|---|---|\n| 06 | 999 C |\n| 6 | 1222 C |\n")}, embedder)
     snap = engine.snapshot()
     text = snap.version.docs["kilns"].text
     asked = QuestionTerms(snap, analyse("How do I fire a kiln?", snap.catalog))
@@ -454,6 +455,11 @@ def test_a_sentence_leading_into_a_short_list_is_quoted_with_the_list(tmp_path: 
     assert quoted("Potters know") == "Potters know many glaze colours:"  # seven items: too long to quote whole
     assert quoted("A kiln cools") == "A kiln cools slowly:"  # a paragraph follows, no list
     assert quoted("You can burn wood") == "You can burn wood in a firebox."
+    # a table is quoted with the sentence leading into it too, and shown row by row under its header
+    assert quoted("Cones fire") == "Cones fire at their own heats:\n\n| Cone | Heat |\n|---|---|\n| 06 | 999 C |\n| 6 | 1222 C |"
+    unit = unit_opening(snap, "Cones fire")
+    assert unit_display(snap, unit, through=claim_units(snap, unit, asked)) == (
+        "Cones fire at their own heats: 06: Heat 999 C; 6: Heat 1222 C")
     answer = ask(engine, "How do I fire a kiln?")
     lead = answer.citations[0]
     assert lead.quote.startswith("Generally there are three ways") and lead.quote.endswith("wound in its walls.")
