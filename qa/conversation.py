@@ -33,6 +33,7 @@ _SIMILAR = re.compile(r"\b(?:(?:something|anything)\s+(?:similar|like\s+(?:that|
 _THAT = re.compile(r"\b(?:that|those)\b", re.I)  # what was just said ('this' may point at what follows)
 _PLURAL = re.compile(r"\b(?:they|them|their|theirs|both|each)\b", re.I)
 _THEY = re.compile(r"\b(?:they|them)\b", re.I)  # which may stand for things as well as for subjects
+_THEIR = re.compile(r"\b(?:they|them|their|theirs)\b", re.I)
 _PLURAL_NOUN = re.compile(r"[^su']s$")  # 'websockets', 'tasks'; not 'process', 'status', 'its'
 _QUESTION = re.compile(r"^\s*(what|who|whom|whose|when|where|why|how|which|is|are|does|do|can|should|will)\b", re.I)
 _FILLER = frozenset("and but also what how about for with in the then ok okay so same ditto of".split())
@@ -154,6 +155,10 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
         situation, last = _LAST_SENTENCE.match(q).groups()
         if m := _choice(last):
             return f"{situation or ''}{m.group(1)[0].upper()}{m.group(1)[1:]}, {_join_or(catalog.names)}?", None
+        if not history and _THEIR.search(last):
+            # 'they' in the question opening a conversation ("Compare their performance and ecosystem"); not in
+            # what a paragraph tells ("... They need to expose a model as an API. Which framework?")
+            return f"{q.rstrip(' ?.!')} ({_join(catalog.names)})?", None
     if not history:
         # A subject's name alone ("fastapi?", "Flask") asks what it is.
         named = catalog.find(q)

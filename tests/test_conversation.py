@@ -180,6 +180,8 @@ def test_no_history_leaves_the_question_alone(web: SubjectCatalog) -> None:
     "What's better for a REST API?", "what is more popular?", "best framework for a REST API?",
     "what's the better choice for a small team?", "Should I use one or the other for machine learning models?",
     "What testing tools does each have?", "How well does each handle errors?",
+    # 'they' in a question opening the conversation
+    "Compare their performance and ecosystem", "how do they differ in speed and docs?",
 ])
 def test_the_pair_names_the_two_things_the_corpus_compares(web: SubjectCatalog, question: str) -> None:
     resolved, qtype = resolve(question, [], web)
@@ -194,6 +196,14 @@ def test_the_pair_names_the_two_things_the_corpus_compares(web: SubjectCatalog, 
                                       "What is the fastest?", "What is better than nothing?"])
 def test_no_pair_no_subjects_added(web: SubjectCatalog, question: str) -> None:
     assert resolve(question, [], web) == (question, None)
+
+
+def test_they_in_what_a_paragraph_tells_is_no_pair(web: SubjectCatalog) -> None:
+    """'They' of "... They need to expose a model as an API. Which framework?" are the people the paragraph tells
+    of, not the two subjects; after a question about things, 'they' are those."""
+    question = "Our data scientists know pandas. They need to expose a model as an API. Which framework?"
+    assert resolve(question, [], web)[0] == question  # not "... (Flask and FastAPI)?", as 'They' asked it
+    assert resolve("how do they work?", [turn("What are blueprints?", web)], web)[0] == "how do they work?"
 
 
 def test_the_pair_needs_a_corpus_of_exactly_two() -> None:
