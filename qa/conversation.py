@@ -74,12 +74,16 @@ _EXAMPLES = re.compile(
 _OTHER = re.compile(
     _OPENER + r"(?:(?:what|how)\s+about\s+|(?:same\s+)?(?:for|with|in)\s+)?the\s+other(?:\s+\w+)?\s*[?.!]*\s*$", re.I
 )
+# How a question asking which one closes after what it asks: "..., then?", "?!". Possessive ('++', '*+'): with the
+# lazy body before it, a plain '\s*[?.!]*\s*$' tried every split of a run of spaces at every place the body might
+# end (a 2,000-character question of spaces took seconds in each pattern below).
+_CLOSING = r"(?:,?\s++(?:then|now|though|anyway))?[\s?.!]*+$"
 # "which is faster then?", "which one wins?": a comparison of the conversation's subjects (not "which Python
 # version ...": a bare "which" takes a verb that says so).
 _WHICH = re.compile(
     _OPENER + r"(which(?:(?:\s+one|\s+of\s+(?:them|the\s+two|these|those|the\s+\w+))\s+\w|"
     r"\s+(?:is|'s|are|was|were|has|have|does|do|did|should|would|will|can|could)\b).*?)"
-    r"(?:,?\s+(?:then|now|though|anyway))?\s*[?.!]*\s*$",
+    + _CLOSING,
     re.I,
 )
 # "What should we choose?", "what would you pick for a beginner?": which of the two, in other words. (The verb may
@@ -87,7 +91,7 @@ _WHICH = re.compile(
 _WHAT_CHOOSE = re.compile(
     _OPENER + r"(what\s+(?:should|would|shall|do|can|could)\s+(?:i|we|you|they|one)\s+"
     r"(?:choose|pick|use|go\s+(?:with|for)|adopt|prefer|select|take|recommend|suggest)(?:ed|d|s)?\b.*?)"
-    r"(?:,?\s+(?:then|now|though|anyway))?\s*[?.!]*\s*$", re.I)
+    + _CLOSING, re.I)
 # A comparison or a choice asked of no one in particular: "What's better for a REST API?", "what is more popular?",
 # "best framework for a REST API?", "what's the better choice for a small team?"; of the conversation's subjects,
 # as "which one ...?" is. Not "the best way to deploy", "best practices"; nor "Which framework has more
@@ -99,7 +103,7 @@ _UNNAMED_CHOICE = re.compile(
     _OPENER + r"(?!.*\bthan\b)((?:what(?:'s|\s+is|\s+are|\s+was|\s+would\s+be)\s+" + _COMPARATIVE + r"\b"
     r"|(?:(?:what(?:'s|\s+is|\s+are)\s+)?the\s+)?(?:best|better)\s+(?!(?:ways?|practices?|approach(?:es)?|methods?|times?|"
     r"places?|parts?|things?)\b)\w+\s+(?:for|to|if|when|in|with)\b).*?)"
-    r"(?:,?\s+(?:then|now|though|anyway))?\s*[?.!]*\s*$", re.I)
+    + _CLOSING, re.I)
 _LAST_SENTENCE = re.compile(r"^(.*[.!?]\s+)?(.*)$", re.S)  # what a paragraph ends with, after what it tells
 # A question naming neither subject but the pair: "the two", "both", "each framework" (of a corpus comparing two).
 _PAIR = re.compile(

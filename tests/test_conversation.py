@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -635,3 +636,13 @@ def test_a_bare_question_word_and_noun_asks_of_what_was_asked(web: SubjectCatalo
     asked = [turn("Does FastAPI validate requests?", web)]
     assert resolve("what library?", asked, web)[0] == "what library? (Does FastAPI validate requests?)"
     assert resolve("What is the capital of France?", asked, web)[0] == "What is the capital of France?"
+
+
+def test_a_question_of_many_spaces_is_read_at_once(web: SubjectCatalog) -> None:
+    """A guard against a hang, not a measure of speed: each choice pattern's closing ("..., then?") once tried every
+    split of a run of spaces at every place the question's body might end, and this question took about 25 s to
+    resolve; it takes milliseconds now. The bound is a hundred times that."""
+    question = "what is better" + " " * 1980 + "x"
+    start = time.perf_counter()
+    assert resolve(question, [], web)[0].endswith(" x, FastAPI or Flask?")  # asks of the pair, as it would short
+    assert time.perf_counter() - start < 2.0
