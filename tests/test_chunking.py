@@ -7,6 +7,7 @@ Budgets are counted with the real all-MiniLM-L6-v2 tokenizer (the session ``embe
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -438,3 +439,13 @@ def test_a_restructuredtext_simple_table_is_rows_under_its_header(embedder: Onnx
     [plain] = units[2:]
     assert (plain.kind, text[plain.start : plain.end], plain.context) == ("row", "`string`    text", "=========== =====")
     assert table_row(plain.context, text[plain.start : plain.end]) == "`string` · text"
+
+
+def test_a_heading_line_of_many_spaces_is_read_at_once(embedder: OnnxEmbedder) -> None:
+    """A guard against a hang, not a measure of speed: a Markdown heading holding a long run of spaces took about
+    7 s to read (the title's end tried every split of the run); it takes milliseconds now."""
+    text = "# Long" + " " * 2000 + "title\n\nA sentence under it.\n"
+    start = time.perf_counter()
+    [chunk] = chunk_document(Document("spaces", "T", text), embedder.count_tokens)
+    assert time.perf_counter() - start < 2.0
+    assert chunk.section == ("Long" + " " * 2000 + "title",)
