@@ -401,6 +401,12 @@ def test_the_title_of_a_page_without_front_matter_is_its_first_heading() -> None
     assert parse_document("c", "Just a line.\n").title == "Just a line."
 
 
+def read_units(text: str, embedder: OnnxEmbedder) -> list[tuple[str, str, str | None]]:
+    """Each unit of a page of ``text``: its kind, its words as written and its context (a row's header)."""
+    doc = Document("page", "T", text)
+    return [(u.kind, text[u.start : u.end], u.context) for c in chunk_document(doc, embedder.count_tokens) for u in c.units]
+
+
 def test_a_restructuredtext_grid_table_is_rows_under_its_header(embedder: OnnxEmbedder) -> None:
     text = (".. _ref:\n\nQuick reference\n---------------\n\n"
             "+-----------+-------------+-------------------+\n"
@@ -410,13 +416,11 @@ def test_a_restructuredtext_grid_table_is_rows_under_its_header(embedder: OnnxEm
             "+-----------+-------------+-------------------+\n"
             "| Templates | Jinja       | Jinja, Mako       |\n"
             "+-----------+-------------+-------------------+\n")
-    doc = Document("grid", "T", text)
-    units = [u for c in chunk_document(doc, embedder.count_tokens) for u in c.units]
-    assert [(u.kind, text[u.start : u.end], u.context) for u in units] == [
+    units = read_units(text, embedder)
+    assert units == [
         ("row", "| State     | ``flask.g`` | ``request.state`` |", "| Concept   | Flask       | Litestar          |"),
         ("row", "| Templates | Jinja       | Jinja, Mako       |", "| Concept   | Flask       | Litestar          |")]
-    assert table_row(units[0].context, text[units[0].start : units[0].end]) == (
-        "State: Flask `flask.g` · Litestar `request.state`")
+    assert table_row(units[0][2], units[0][1]) == "State: Flask `flask.g` · Litestar `request.state`"
 
 
 def test_a_restructuredtext_simple_table_is_rows_under_its_header(embedder: OnnxEmbedder) -> None:
@@ -430,15 +434,12 @@ def test_a_restructuredtext_simple_table_is_rows_under_its_header(embedder: Onnx
             "  5.0            3.10, 3.11\n"
             "  ============== ===============\n\n"
             "=========== =====\n`string`    text\n=========== =====\n")
-    doc = Document("simple", "T", text)
-    units = [u for c in chunk_document(doc, embedder.count_tokens) for u in c.units]
     header = "Ibex version   Python versions\n  ============== ==============="
-    assert [(u.kind, text[u.start : u.end], u.context) for u in units[:2]] == [
-        ("row", "4.2            3.8, 3.9 (added in 4.2.8)", header), ("row", "5.0            3.10, 3.11", header)]
-    assert table_row(header, text[units[1].start : units[1].end]) == "5.0: Python versions 3.10, 3.11"
-    [plain] = units[2:]
-    assert (plain.kind, text[plain.start : plain.end], plain.context) == ("row", "`string`    text", "=========== =====")
-    assert table_row(plain.context, text[plain.start : plain.end]) == "`string` · text"
+    units = read_units(text, embedder)
+    assert units == [("row", "4.2            3.8, 3.9 (added in 4.2.8)", header), ("row", "5.0            3.10, 3.11", header),
+                     ("row", "`string`    text", "=========== =====")]
+    assert table_row(header, units[1][1]) == "5.0: Python versions 3.10, 3.11"
+    assert table_row(units[2][2], units[2][1]) == "`string` · text"
 
 
 def test_a_heading_line_of_many_spaces_is_read_at_once(embedder: OnnxEmbedder) -> None:
