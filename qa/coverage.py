@@ -695,9 +695,9 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         # Set against a subject, a name runs on as far as the corpus writes it so, up to a subject's name: "Is Flask
         # faster than Ruby on Rails?" asks nothing of 'rails'. (Not a name asked about alone: "When did the Siege of
         # Antioch take place?" of a corpus writing "the Siege of Antioch took place in ..." asks of 'antioch'.)
-        longer = end
-        while named and longer < len(tokens) and not any(s <= tokens[longer].start() < e for _name, s, e in named) \
-                and any(question[m.start():tokens[longer].end()] in snap.unit_text[u] for u in holders.tolist()):
+        longer, texts = end, [snap.unit_text[u] for u in holders.tolist()] if named else []
+        while texts and longer < len(tokens) and not any(s <= tokens[longer].start() < e for _name, s, e in named) \
+                and any(question[m.start():tokens[longer].end()] in text for text in texts):
             longer += 1
         if longer > end and (subject_end is not None or before_side(longer)):
             end = longer
