@@ -32,9 +32,11 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*+#*+\s*+$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _LIST = re.compile(r"^(\s*)([-*+•]|\d{1,3}[.)]|#[.)])\s+")
 # The line that opens or closes an admonition or block of a Markdown extension ('/// tip', '///',
-# '!!! note "Title"', '??? info') or that includes a file when the site is built ('{* ../src/app.py hl[6] *}',
-# '{% include "x.md" %}', '--8<-- "x.md"'): markup, not words. No unit of evidence; dropped from display text.
-MARKUP_LINE = re.compile(r"^[ \t]*(?:(?:/{3}|[!?]{3}\+?)(?:[ \t].*)?|\{([*%]).*\1\}|-{2}8<-{2}.*)$")
+# '!!! note "Title"', '??? info', a fenced div's '::: warning') or that includes a file or an API reference when
+# the site is built ('{* ../src/app.py hl[6] *}', '{% include "x.md" %}', '--8<-- "x.md"', mkdocstrings'
+# '::: fastapi.APIRouter'): markup, not words. No unit of evidence; dropped from display text.
+MARKUP_LINE = re.compile(r"^[ \t]*(?:(?:/{3}|[!?]{3}\+?|:{3,})(?:[ \t].*)?|\{([*%]).*\1\}|-{2}8<-{2}.*)$")
+_DIV_FENCE = re.compile(r"^[ \t]*:{3,}")  # a fenced div or mkdocstrings' reference: its indented options are markup
 # An HTML tag (or comment) of a real element: markup to drop. Any other '<...>' is text ('<feature Y>').
 _HTML_ELEMENTS = (
     r"a|abbr|b|bdi|bdo|big|blockquote|br|button|center|cite|code|col|dd|del|details|dfn|div|dl|dt|em|"
@@ -249,6 +251,9 @@ def _blocks(text: str) -> list[tuple[tuple[str, ...], _Block]]:
         if rst and SIMPLE_TABLE_BORDER.match(line) and (last := simple_table_end(i)) is not None:
             out.append((tuple(title for _, title in path), _Block("table", s, spans[last][1])))
             i = last + 1
+            continue
+        if _DIV_FENCE.match(line):  # '::: fastapi.APIRouter' and its '    options:' (a div's body is not indented)
+            i = body_end(i, _indent(line))
             continue
         kind = kind_of(line)
         if kind == "blank":

@@ -222,6 +222,17 @@ def test_lines_of_extension_markup_are_no_evidence(embedder: OnnxEmbedder) -> No
         "Allow specific HTTP headers.", "Use the wildcard.", "Mind the order."]
 
 
+def test_an_api_reference_line_and_its_options_are_no_evidence(embedder: OnnxEmbedder) -> None:
+    """mkdocstrings' '::: fastapi.APIRouter' with its indented options renders a page of reference when the site
+    is built; in the source it is no sentence. A fenced div's ':::' lines are markup, its body prose."""
+    text = ("You can import the `APIRouter` class directly.\n\n::: fastapi.APIRouter\n    options:\n"
+            "        members:\n            - websocket\n            - get\n\n"
+            "::: warning\nMind the order of routers.\n:::\n")
+    (chunk,) = chunk_document(Document("d", "T", text), embedder.count_tokens)
+    assert [text[u.start : u.end] for u in chunk.units] == [
+        "You can import the `APIRouter` class directly.", "Mind the order of routers."]
+
+
 def test_over_long_paragraph_splits_at_sentences(embedder: OnnxEmbedder) -> None:
     sentences = [f"Sentence number {i} explains one more detail about Zephyr DB replication." for i in range(60)]
     doc = Document("long", "Long", "## Replication\n\n" + " ".join(sentences) + "\n")
