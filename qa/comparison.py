@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qa.aspects import Aspect, aspect_stems, generic, stem
+from qa.coverage import compound_terms
 from qa.cues import AMOUNT_WORDS, WANTS_NUMBER, alternatives, asks_quantity, counted, is_yes_no, negative
 from qa.query import Query, SubjectCatalog
 from qa.retrieval import Candidate
@@ -67,6 +68,23 @@ def question_stems(snap: Snapshot, query: Query) -> frozenset[str]:
     return frozenset(aspect_stems(" ".join(query.aspect_terms), snap.subject_words))
 
 
+def compound_stems(snap: Snapshot, query: Query) -> list[tuple[str, str]]:
+    """The stems of the question's two-word terms the corpus writes (:func:`qa.coverage.compound_terms`), both
+    words long enough to name an aspect ('api' is not: "API documentation" is on 'Documentation Support')."""
+    pairs = (aspect_stems(f"{a} {b}") for a, b in compound_terms(snap, query))
+    return [(p[0], p[1]) for p in pairs if len(p) == 2]
+
+
+def _names_aspect(aspect: Aspect, qstems: frozenset[str], terms: list[tuple[str, str]]) -> bool:
+    """Whether the question names ``aspect``: a stem they share, not one word of a two-word term of the question
+    ('machine learning') that the aspect holds without the other ('Ease of Use (relative to learning curve)')."""
+    shared = aspect.stems & qstems
+    for a, b in terms:
+        if (a in aspect.stems) != (b in aspect.stems):
+            shared -= {a, b}
+    return bool(shared)
+
+
 SHORT_WORDS = 10  # a comparison cell's value in short form: at most this many words
 
 
@@ -106,7 +124,8 @@ def comparison_rows(
         return {}, False
     cos = dict(zip(pool.tolist(), pool_cos.tolist(), strict=True))
     qstems = question_stems(snap, query)
-    asked = [a for a in snap.aspects if a.stems & qstems]
+    terms = compound_stems(snap, query)
+    asked = [a for a in snap.aspects if _names_aspect(a, qstems, terms)]
     if not asked and qstems and embed is not None and snap.aspect_vecs is not None:
         meant = snap.meant_aspect(embed(" ".join(t for t in query.aspect_terms if not generic(t))))
         asked = [meant] if meant is not None else []

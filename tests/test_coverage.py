@@ -237,6 +237,18 @@ def test_a_word_of_a_two_word_term_written_in_another_term_does_not_answer_it(en
     assert not answer.abstained and "admin" in answer.citations[0].quote, answer.answer
 
 
+def test_a_word_of_a_two_word_term_does_not_name_an_aspect_written_with_another(engine: Engine) -> None:
+    """'learning' of "machine learning" is not the 'learning curve' of the 'Ease of Use (relative to learning
+    curve)' row: the answer is what the corpus says of machine learning, not a row on ease of use. "API
+    documentation" still names 'Documentation Support' ('api' is too short a word to name an aspect)."""
+    answer = engine.ask("fastapi vs flask for machine learning models")
+    rows = [row.aspect for row in answer.comparison.rows] if answer.comparison else []
+    assert not any("learning" in aspect.lower() for aspect in rows), rows
+    assert "machine learning" in answer.citations[0].quote, answer.answer
+    answer = engine.ask("How do Flask and FastAPI compare on API documentation?")
+    assert answer.comparison and "Documentation" in answer.comparison.rows[0].aspect, answer.answer
+
+
 def test_a_plural_of_a_whole_word_is_no_jargon() -> None:
     pieces = {"payload": 1, "payloads": 2, "auth": 2}.get
     assert whole_word("payloads", lambda w: pieces(w, 3))
