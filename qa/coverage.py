@@ -676,8 +676,8 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
             continue
         if subject_end is not None and not _SIDE.fullmatch(question, subject_end, m.start()):
             continue  # after a subject, only a name set against it as the other side is asked about
-        if not (_capital(tok) or _written_as_name(snap, tok, pieces)) or low in _title_words(snap):
-            continue  # a document's title names it: the document is about it ('CORS (Cross-Origin ...)')
+        if not (_capital(tok) or _written_as_name(snap, tok, pieces)) or low in _topic_words(snap):
+            continue  # a title or a heading names it: the page or section is about it ('CORS (Cross-Origin ...)')
         if choosing and _SITUATION.search(question, 0, m.start()):
             continue  # "For a CRUD app, Flask or FastAPI?": the choice is between the subjects, for a CRUD app
         # A name of several words ('Django REST Framework') is one: its units hold them all, and its own words
@@ -778,10 +778,16 @@ def situation_notice(names: list[str], subjects: Sequence[str]) -> str:
     return f"The corpus says nothing on {', '.join(names)}: this is what it says on {choosing}."
 
 
-def _title_words(snap: Snapshot) -> frozenset[str]:
-    """The words of the corpus's document titles, found once per snapshot."""
-    return snap.memo("title_words", None, lambda: frozenset(
-        w for doc in snap.version.docs.values() for w in words(doc.title or "")))
+def _topic_words(snap: Snapshot) -> frozenset[str]:
+    """The words of the corpus's document titles and of its headings that name none of its subjects, found once
+    per snapshot: a document or a section is about what they name ('CORS preflight requests' in Starlette's
+    docs; not "How does FastAPI compare to Django?", which sets a name against a subject)."""
+    def find() -> frozenset[str]:
+        headings = {h for chunk in snap.version.chunks for h in chunk.section}
+        return frozenset(
+            [w for doc in snap.version.docs.values() for w in words(doc.title or "")]
+            + [w for h in headings if not snap.catalog.find(h) for w in words(h)])
+    return snap.memo("topic_words", None, find)
 
 
 def _written_as_name(snap: Snapshot, tok: str, pieces: Callable[[str], int]) -> bool:

@@ -457,6 +457,23 @@ def test_a_titled_name_or_a_situation_is_no_name_in_passing(tmp_path: Path, embe
 
 
 @pytest.mark.slow
+def test_a_name_heading_a_section_of_its_own_is_no_name_in_passing(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """Starlette's docs head a section 'CORS preflight requests' in a page titled otherwise: the section is about
+    CORS. A heading setting a name against a subject ("How does Ibex KV compare to Redwood?") says no more of it
+    than the corpus's passing mention does."""
+    engine = engine_over(tmp_path, {
+        "kv.md": "---\ntitle: Ibex KV\nsubjects: [Ibex KV]\n---\nIbex KV stores keys in pages of four kilobytes.\n\n"
+                 "## CORS preflight requests\n\nThe HTTP gateway answers preflight requests with the allowed "
+                 "origins. Set `gateway.origins` to the list of sites.\n\n"
+                 "## How does Ibex KV compare to Redwood?\n\nIbex KV writes faster than Redwood.\n",
+        "ops.md": "---\ntitle: Operations\nsubjects: [Ibex KV]\n---\nIbex KV runs on Linux. The gateway also speaks "
+                  "CORS.\n"}, embedder)
+    snap = engine.snapshot()
+    assert passing_name(snap, "How do I enable CORS in Ibex KV?", engine._word_pieces) is None
+    assert passing_name(snap, "Does Redwood support replication?", engine._word_pieces) == "Redwood"
+
+
+@pytest.mark.slow
 def test_a_choice_for_something_the_corpus_never_names_is_answered_with_a_notice(engine: Engine) -> None:
     """'CRM' is nowhere in the corpus, but "for our CRM" is what the subjects are chosen for: the answer is what
     the corpus says on choosing between them, with a notice. Without an article or a possessive the name may be
