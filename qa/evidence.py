@@ -347,8 +347,23 @@ def _misfit_kinds(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
 def _of_another_subject(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
     """Per unit, whether it is said of another subject than the one a question about one subject asks about:
     a unit naming two subjects is said of the one it names first ("FastAPI was first released ... overtaking
-    Flask" is no answer to when Flask was)."""
-    if not query.subjects or len(query.subjects) >= 2:
+    Flask" is no answer to when Flask was). Not a table row with a cell for the subject asked
+    (:func:`_row_led_by_another`)."""
+    cells = snap.unit_cells
+    return [o and query.subjects[0] not in cells[u] for u, o in zip(units, _said_elsewhere(snap, units, query), strict=True)]
+
+
+def _row_led_by_another(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
+    """Per unit, whether it is a table row with a cell for the one subject asked about, said of another
+    ('Redirect: Flask `redirect` + `url_for` · Litestar `Redirect` + `request.url_for`' of a guide for Flask
+    users): it answers after what is said of the subject asked (:func:`select_claims`)."""
+    cells = snap.unit_cells
+    return [o and query.subjects[0] in cells[u] for u, o in zip(units, _said_elsewhere(snap, units, query), strict=True)]
+
+
+def _said_elsewhere(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
+    """Per unit, whether the subject it is about, or leads with, is not the one subject a question asks about."""
+    if len(query.subjects) != 1:
         return [False] * len(units)
     about = subject_among_all(snap)
     fits = (None, *query.subjects)
@@ -629,6 +644,16 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
     if fitting:
         scored = [s for s, m in zip(scored, misfit, strict=True) if not m] + [
             s for s, m in zip(scored, misfit, strict=True) if m]
+        # A table row said of another subject, with a cell for the one asked, leads only when nothing said of that
+        # subject is near enough in score to be a claim beside it: "How do I set cookies in Litestar?" leads with
+        # "Litestar offers two paths: ...", "How do I return a redirect ...?" with the row of a guide for Flask
+        # users ('Redirect: Flask `redirect` + `url_for` · Litestar `Redirect` + `request.url_for`').
+        rows = dict(zip(ids, _row_led_by_another(snap, ids, query), strict=True))
+        if rows[scored[0].unit]:
+            floor = scored[0].score - CLAIM_MARGIN
+            own = next((s for s in scored[1:fitting] if not rows[s.unit] and s.score >= floor), None)
+            if own is not None:
+                scored = [own, *(s for s in scored if s is not own)]
     best = scored[0].score
     floor = best - CLAIM_MARGIN
     if scored[0].cos < FAR_LEAD_COS:

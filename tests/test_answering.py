@@ -414,6 +414,31 @@ def test_a_comparison_is_not_led_by_the_entry_asking_which_to_use(engine: Engine
     assert "hard" in answer.citations[0].quote, answer.citations[0].quote
 
 
+def test_a_row_said_of_another_subject_answers_for_the_subject_of_its_cell(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """A guide's section for Redwood users sets each task's Redwood way beside Ibex KV's, row by row: a row of that
+    section answers a question about Ibex KV from Ibex KV's cell ("How do I return a redirect in Litestar?" over
+    Litestar's guide for Flask users), but a sentence about Ibex KV near enough in score to be a claim beside it
+    leads ("How do I set cookies in Litestar?": "Litestar offers two paths: ...")."""
+    engine = engine_over(tmp_path, {"guide.md": (
+        "---\ntitle: Migration guide\nsubjects: [Ibex KV, Redwood]\n---\n# Migration guide\n\n## Coming from Redwood\n\n"
+        "| Task | Redwood | Ibex KV |\n|---|---|---|\n"
+        "| Expiry | `ttl()` on the table | `expire=` on `put` |\n"
+        "| Snapshots | `dump` | `snapshot()` |\n\n"
+        "Ibex KV sets an expiry per key, with `expire=` on each `put`.\n")}, embedder)
+    question = "How do I expire keys in Ibex KV?"
+    snap = engine.snapshot()
+    query = analyse(question, snap.catalog)
+    row, sentence = unit_opening(snap, "| Expiry"), unit_opening(snap, "Ibex KV sets")
+
+    def first(row_score: float, sentence_score: float) -> int:
+        scored = sorted([Scored(row, row_score, 0.5, 0.0, 0.5), Scored(sentence, sentence_score, 0.5, 0.0, 0.5)],
+                        key=lambda s: -s.score)
+        return select_claims(snap, scored, query, max_claims=2)[0].units[0]
+
+    assert first(6.0, 1.0) == row  # nothing of Ibex KV's own near it
+    assert first(6.0, 4.0) == sentence
+
+
 def test_of_table_rows_the_one_labelled_with_the_question_leads(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"Does Marten Store support sessions?" over a feature matrix: the 'Sessions' row answers it (and so the
     question is covered), not the 'Authentication' row whose cell says 'Session based' of another subject, nor a
