@@ -28,6 +28,9 @@ _WHAT_TO_USE = re.compile(r"^\s*(?:which|what)\s+[\w-]+\s+(?:should|would|do|doe
                           r"(?:i|we|you|one)\s+(?:use|need|install|pick|choose|add|try|get)\b", re.I)
 _ONE = re.compile(r"\bone\b", re.I)  # one of what was asked about: "is there one for auth?"
 # Like what was asked about, named nowhere else ("something similar", "an equivalent"; not "similar to Flask").
+# A question ending with a possessive whose noun it never says ("is it as good as FastAPI's?"): its noun is what
+# was asked before; not "is its community bigger than Flask's?", which says it.
+_ELIDED = re.compile(r"^(?!.*(?:['’]s|\bits)\s+[a-z]).*['’]s\s*[?.!]*\s*$", re.I | re.S)
 _SIMILAR = re.compile(r"\b(?:(?:something|anything)\s+(?:similar|like\s+(?:that|this|it))|(?:an?|the)\s+(?:equivalent|counterpart))"
                       r"\b(?!\s+(?:to|of|for)\b)", re.I)
 _THAT = re.compile(r"\b(?:that|those)\b", re.I)  # what was just said ('this' may point at what follows)
@@ -210,7 +213,11 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
             and (it_named := _name_it(q, prev.subjects[0])) is not None:
         # "how is it different from Flask?" after "What is Quart?": 'it' where a subject stands is the one asked
         # about before, set against the one named now (not in "does Flask support it?": a thing)
-        return it_named, prev.qtype
+        # "is it as good as FastAPI's?" after "Does Flask support async?": FastAPI's what was asked
+        return (_with_asked(it_named, prev), None) if _ELIDED.search(q) else (it_named, prev.qtype)
+    if subjects and _ELIDED.search(q):
+        # "Is Flask as good as FastAPI's?" after "Does Flask support async?"
+        return _with_asked(q, prev), None
     if _SIMILAR.search(q):
         # "does FastAPI have something similar?" after "What is a blueprint?": like what was asked about
         return _with_asked(q, prev), None

@@ -140,6 +140,19 @@ def test_that_is_what_the_previous_turn_asked(web: SubjectCatalog) -> None:
         "Is this a problem in production? (Does Flask support WebSockets?)", None)
 
 
+def test_a_possessive_ending_a_question_owns_what_was_asked(web: SubjectCatalog) -> None:
+    """"is it as good as FastAPI's?" after "Does Flask support async?" sets Flask's async against FastAPI's: the
+    question carries what was asked, as one saying 'that' does, not Flask against FastAPI on everything. "and
+    flask's?" still swaps the subject."""
+    history = [turn("Does Flask support async?", web)]
+    assert resolve("is it as good as fastapi's?", history, web) == (
+        "is Flask as good as fastapi's? (Does Flask support async?)", None)
+    assert resolve("Is Flask as good as FastAPI's?", history, web) == (
+        "Is Flask as good as FastAPI's? (Does Flask support async?)", None)
+    assert resolve("is it as fast as FastAPI?", history, web)[0] == "is Flask as fast as FastAPI?"
+    assert resolve("and fastapi's?", [turn("How good are Flask's docs?", web)], web)[0] == "How good are FastAPI's docs?"
+
+
 def test_which_for_that_asks_which_of_the_two_for_what_was_asked(web: SubjectCatalog) -> None:
     history = [turn("Does FastAPI support WebSockets?", web), turn("what about flask?", web, "Does Flask support WebSockets?")]
     assert resolve("which one is better for that?", history, web) == (
