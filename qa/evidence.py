@@ -371,7 +371,8 @@ def _said_elsewhere(snap: Snapshot, units: list[int], query: Query) -> list[bool
     return [about[u] not in fits or lead[u] not in fits for u in units]
 
 
-def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int | None = None) -> Scored | None:
+def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int | None = None,
+          fitting: int = 0) -> Scored | None:
     """The unit of the kind of answer the question wants, which leads the claims whatever the ranker made of
     it: for "What is X?" (and "Is X an A or a B?", naming one) the best prose unit saying what X is (a list of
     package names holds the word X as fully as a definition does); for "What is X used for?" the best saying
@@ -381,7 +382,9 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
     a version of it; for a question asking for several things named, the best list of names in the passage
     nearest the question (a list's own words are a bag of names: its passage and headings say what it lists),
     of the subject the question names first. Else the table row labelled with the question's words, over
-    another row or a unit holding none of them; else the best unit of ``asked_chunk``, the passage whose
+    another row or a unit holding none of them; over a unit holding none under a heading holding none, the best
+    of those that fit (the first ``fitting`` of ``scored``) holding them or standing under such a heading, within
+    the claim margin; else the best unit of ``asked_chunk``, the passage whose
     heading asks the question (an FAQ entry). None when the question wants no such kind or no unit is of it."""
     code = snap.unit_is_code
 
@@ -449,6 +452,20 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         # tasks?"). A sentence holding them is left first: it says more than a cell.
         if (row := next((s for s in scored if cells[s.unit] and labelled_row(snap, query, s.unit, asked)), None)) is not None:
             return row
+        # Nor does a first unit holding none of them, under a heading holding none, lead one that holds them or
+        # stands under such a heading, near enough in score to be a claim beside it ("Does Flask support type
+        # hints?": not '| Asynchronous task support | No | Yes |' but "Flask does not perform any input validation
+        # ..." under 'Data Validation: Manual vs. Type Hints').
+        forms = {held_form(w) for w in asked}
+
+        def speaks(u: int) -> bool:
+            return any(f in snap.unit_text[u].lower() for f in forms) or any(
+                held_form(t) in forms for t in snap.section_words[int(snap.unit_chunk[u])])
+
+        floor = scored[0].score - CLAIM_MARGIN
+        if not speaks(first) and (own := next(
+                (s for s in scored[1:fitting or None] if s.score >= floor and speaks(s.unit)), None)) is not None:
+            return own
     if asked_chunk is not None and len(query.subjects) < 2:
         # The best of the passage whose heading asks the question (code too, for a how-to): its units answer
         # the heading and do not restate it, so units elsewhere holding the question's words may score above
@@ -683,7 +700,7 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
 
     comparative = len(query.subjects) >= 2
     limit = max_claims + (len(query.subjects) if comparative else 0)
-    if (lead := _lead(snap, scored, query, asked_chunk)) is not None:
+    if (lead := _lead(snap, scored, query, asked_chunk, fitting)) is not None:
         picked.append(lead)
         if query.subjects and asks_origin(query.text) and origin_year(snap.unit_text[lead.unit]) is None and \
                 (began := _origin(snap, [s for s in scored if not snap.unit_is_code[s.unit]], query)) is not None \

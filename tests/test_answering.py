@@ -439,6 +439,29 @@ def test_a_row_said_of_another_subject_answers_for_the_subject_of_its_cell(tmp_p
     assert first(6.0, 4.0) == sentence
 
 
+def test_a_first_unit_holding_nothing_asked_yields_to_one_under_a_heading_that_does(
+        tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"Does Flask support type hints?" led with '| Asynchronous task support | No | Yes |' (only 'support', a word
+    of no aspect) over "Flask does not perform any input validation ..." under 'Data Validation: Manual vs. Type
+    Hints'. A unit holding none of the words asked, under a heading holding none, leads only when nothing holding
+    them, or under a heading that does, is within the claim margin of it."""
+    engine = engine_over(tmp_path, {"guide.md": (
+        "---\ntitle: Guide\nsubjects: [Ibex KV, Redwood]\n---\n# Guide\n\n## Feature table\n\n"
+        "| Feature | Ibex KV | Redwood |\n|---|---|---|\n| Async support | No | Yes |\n\n"
+        "## Compression: none vs codecs\n\nIbex KV stores every value as written, byte for byte.\n\n"
+        "Redwood applies compression with codecs.\n")}, embedder)
+    snap = engine.snapshot()
+    query = analyse("Does Ibex KV support compression?", snap.catalog)
+    row, sentence = unit_opening(snap, "| Async"), unit_opening(snap, "Ibex KV stores")
+
+    def first(sentence_score: float) -> int:
+        scored = [Scored(row, 5.0, 0.5, 0.0, 0.5), Scored(sentence, sentence_score, 0.5, 0.0, 0.5)]
+        return select_claims(snap, scored, query, max_claims=2)[0].units[0]
+
+    assert first(3.0) == sentence
+    assert first(1.0) == row  # beyond the claim margin
+
+
 def test_of_table_rows_the_one_labelled_with_the_question_leads(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"Does Marten Store support sessions?" over a feature matrix: the 'Sessions' row answers it (and so the
     question is covered), not the 'Authentication' row whose cell says 'Session based' of another subject, nor a
