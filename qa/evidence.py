@@ -462,9 +462,11 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
             return any(f in snap.unit_text[u].lower() for f in forms) or any(
                 held_form(t) in forms for t in snap.section_words[int(snap.unit_chunk[u])])
 
+        # (Not one next to nothing in meaning: 'days' of "Who looks after Flask these days?" in "Within days, ...")
         floor = scored[0].score - CLAIM_MARGIN
-        if not speaks(first) and (own := next(
-                (s for s in scored[1:fitting or None] if s.score >= floor and speaks(s.unit)), None)) is not None:
+        if not speaks(first) and (own := next((s for s in scored[1:fitting or None]
+                                               if s.score >= floor and s.cos >= FAR_LEAD_COS and speaks(s.unit)),
+                                              None)) is not None:
             return own
     if asked_chunk is not None and len(query.subjects) < 2:
         # The best of the passage whose heading asks the question (code too, for a how-to): its units answer
