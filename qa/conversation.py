@@ -27,10 +27,10 @@ _BACK_TO_ASKED = re.compile(r"\b(?:instead|otherwise|alternatives?|ones)\b", re.
 _WHAT_TO_USE = re.compile(r"^\s*(?:which|what)\s+[\w-]+\s+(?:should|would|do|does|can|could|shall|must)\s+"
                           r"(?:i|we|you|one)\s+(?:use|need|install|pick|choose|add|try|get)\b", re.I)
 _ONE = re.compile(r"\bone\b", re.I)  # one of what was asked about: "is there one for auth?"
-# Like what was asked about, named nowhere else ("something similar", "an equivalent"; not "similar to Flask").
 # A question ending with a possessive whose noun it never says ("is it as good as FastAPI's?"): its noun is what
 # was asked before; not "is its community bigger than Flask's?", which says it.
 _ELIDED = re.compile(r"^(?!.*(?:['’]s|\bits)\s+[a-z]).*['’]s\s*[?.!]*\s*$", re.I | re.S)
+# Like what was asked about, named nowhere else ("something similar", "an equivalent"; not "similar to Flask").
 _SIMILAR = re.compile(r"\b(?:(?:something|anything)\s+(?:similar|like\s+(?:that|this|it))|(?:an?|the)\s+(?:equivalent|counterpart))"
                       r"\b(?!\s+(?:to|of|for)\b)", re.I)
 _THAT = re.compile(r"\b(?:that|those)\b", re.I)  # what was just said ('this' may point at what follows)

@@ -18,6 +18,7 @@ from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
 from qa.evidence import Scored, kind_units, select_claims
 from qa.query import Query, analyse
+from qa.snapshot import Snapshot
 from tests.conftest import engine_over, unit_opening
 from tests.contract import MARK, NUMBER, check_contract
 
@@ -425,18 +426,11 @@ def test_a_row_said_of_another_subject_answers_for_the_subject_of_its_cell(tmp_p
         "| Expiry | `ttl()` on the table | `expire=` on `put` |\n"
         "| Snapshots | `dump` | `snapshot()` |\n\n"
         "Ibex KV sets an expiry per key, with `expire=` on each `put`.\n")}, embedder)
-    question = "How do I expire keys in Ibex KV?"
     snap = engine.snapshot()
-    query = analyse(question, snap.catalog)
+    query = analyse("How do I expire keys in Ibex KV?", snap.catalog)
     row, sentence = unit_opening(snap, "| Expiry"), unit_opening(snap, "Ibex KV sets")
-
-    def first(row_score: float, sentence_score: float) -> int:
-        scored = sorted([Scored(row, row_score, 0.5, 0.0, 0.5), Scored(sentence, sentence_score, 0.5, 0.0, 0.5)],
-                        key=lambda s: -s.score)
-        return select_claims(snap, scored, query, max_claims=2)[0].units[0]
-
-    assert first(6.0, 1.0) == row  # nothing of Ibex KV's own near it
-    assert first(6.0, 4.0) == sentence
+    assert first_claim(snap, query, {row: 6.0, sentence: 1.0}) == row  # nothing of Ibex KV's own near it
+    assert first_claim(snap, query, {row: 6.0, sentence: 4.0}) == sentence
 
 
 def test_a_first_unit_holding_nothing_asked_yields_to_one_under_a_heading_that_does(
@@ -453,13 +447,14 @@ def test_a_first_unit_holding_nothing_asked_yields_to_one_under_a_heading_that_d
     snap = engine.snapshot()
     query = analyse("Does Ibex KV support compression?", snap.catalog)
     row, sentence = unit_opening(snap, "| Async"), unit_opening(snap, "Ibex KV stores")
+    assert first_claim(snap, query, {row: 5.0, sentence: 3.0}) == sentence
+    assert first_claim(snap, query, {row: 5.0, sentence: 1.0}) == row  # beyond the claim margin
 
-    def first(sentence_score: float) -> int:
-        scored = [Scored(row, 5.0, 0.5, 0.0, 0.5), Scored(sentence, sentence_score, 0.5, 0.0, 0.5)]
-        return select_claims(snap, scored, query, max_claims=2)[0].units[0]
 
-    assert first(3.0) == sentence
-    assert first(1.0) == row  # beyond the claim margin
+def first_claim(snap: Snapshot, query: Query, scores: dict[int, float]) -> int:
+    """The unit the first claim quotes, of units scored ``scores`` (best first), each 0.5 near the question."""
+    scored = [Scored(u, score, 0.5, 0.0, 0.5) for u, score in sorted(scores.items(), key=lambda x: -x[1])]
+    return select_claims(snap, scored, query, max_claims=2)[0].units[0]
 
 
 def test_of_table_rows_the_one_labelled_with_the_question_leads(tmp_path: Path, embedder: OnnxEmbedder) -> None:
