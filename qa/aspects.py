@@ -15,7 +15,7 @@ from qa.chunking import SIMPLE_TABLE_BORDER, strip_span
 from qa.text import QUESTION_WORDS, STOPWORDS, words
 
 # Words that name a kind of section rather than an aspect.
-_GENERIC = frozenset(
+GENERIC_WORDS = frozenset(
     """vs overview introduction conclusion summary analysis pros cons key features feature when what why how
     frequently asked questions faq wrapping final verdict matrix comparison table choose choosing use using
     support supports supported dimension score scores rating ratings overall alternatives people also related
@@ -64,9 +64,9 @@ def held_form(word: str) -> str:
 
 
 def generic(word: str) -> bool:
-    """A word that names no aspect of anything: a function word, a question word, or one of :data:`_GENERIC`
+    """A word that names no aspect of anything: a function word, a question word, or one of :data:`GENERIC_WORDS`
     ('support', 'work', 'use')."""
-    return word in STOPWORDS or word in _GENERIC or word in QUESTION_WORDS
+    return word in STOPWORDS or word in GENERIC_WORDS or word in QUESTION_WORDS
 
 
 def aspect_stems(text: str, exclude: frozenset[str] = frozenset()) -> list[str]:

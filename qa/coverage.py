@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from qa.aspects import generic, held_form, stem
+from qa.aspects import GENERIC_WORDS, generic, held_form, stem
 from qa.cues import HOWTO, RELEASE_AFTER, RELEASE_NUMBER, asks_quantity, counted, same_side, versioned
 from qa.facts import version_key
 from qa.query import REQUEST, question_type
@@ -374,6 +374,23 @@ _INTERROGATIVES = ("what", "how", "when", "where", "which", "who", "why")
 _ASKING_ON = re.compile(r"\s+(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have|had|about)\b", re.I)
 
 
+
+
+def _shortened() -> dict[str, str]:
+    """A function word of four letters or more typed with a letter left out ('realy', 'wich', 'shoud'): language,
+    not the corpus's words, which may lack it and hold a word one edit away ('realy' is no 'real'). By the
+    shortened form; one two words shorten to ('thn': 'than', 'then') is neither's."""
+    forms: dict[str, set[str]] = {}
+    for w in STOPWORDS | QUESTION_WORDS | GENERIC_WORDS:
+        if len(w) >= 4:
+            for i in range(len(w)):
+                forms.setdefault(w[:i] + w[i + 1:], set()).add(w)
+    return {short: next(iter(full)) for short, full in forms.items() if len(full) == 1}
+
+
+_SHORTENED = _shortened()
+
+
 def _interrogative(typed: str, rest: str) -> str | None:
     """The question word ``typed`` (a question's first word, ``rest`` what follows it) is one edit from, when an
     auxiliary verb or 'about' follows it; None otherwise. On a tie, one ``typed`` is a subsequence of ('wha' is 'what')."""
@@ -438,6 +455,11 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
             return right
         if low in STOPWORDS or not tok.isalpha():
             return tok
+        if (tok == low or (m.start() == 0 and not tok.isupper())) and (full := _SHORTENED.get(low)) is not None \
+                and not is_word(low) and low not in vocab.count:  # not a name ('CNS' is no 'cons')
+            full = tok[0] + full[1:]
+            fixes.append((tok, full))
+            return full
         if tok != low and m.start() > 0:
             # A name: left as typed, unless it is one slip (a letter more, less, changed or two swapped) from a
             # name the corpus writes (beside its subjects: :attr:`Vocabulary.names`) and no word itself ('FastAIP',

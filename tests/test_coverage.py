@@ -186,6 +186,16 @@ def test_a_contraction_typed_without_its_apostrophe_gets_it_back() -> None:
     assert fixes == [("whats", "what's"), ("flsk", "flask"), ("Doesnt", "Doesn't")]
 
 
+def test_a_function_word_typed_a_letter_short_is_that_word() -> None:
+    """'realy' was read as the corpus's 'real' ("is fastapi realy faster than flask" lost its speed figures): a
+    function word of four letters or more with a letter left out is that word, though the corpus lacks it; not a
+    name ('CNS' is no 'cons'), nor a form two words shorten to ('thn': 'than' or 'then')."""
+    vocab = Vocabulary({**VOCAB.count, "real": 9, "cns": 2})
+    text, fixes = correct_question("Wich is realy faster, CNS or thn?", vocab, real_words)
+    assert text == "Which is really faster, CNS or thn?"
+    assert fixes == [("Wich", "Which"), ("realy", "really")]
+
+
 def test_a_question_word_typed_one_edit_off_before_a_verb_is_that_word() -> None:
     """'wen' is an English word, and 'wat', 'hw' are none the corpus writes: opening a question before an auxiliary
     verb, each is the question word one edit away; elsewhere they are left alone."""
