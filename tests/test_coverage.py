@@ -42,7 +42,7 @@ def vocabulary_of(prose: list[str]) -> Vocabulary:
 
 
 def real_words(word: str) -> bool:  # stands in for the model's WordPiece vocabulary
-    return word in {"flat", "cons", "teach", "sanic"}
+    return word in {"flat", "cons", "teach", "sanic", "wen"}
 
 
 def test_edits_allowed_grow_with_the_word() -> None:
