@@ -135,6 +135,11 @@ class Turn:
     answer: str | None = field(default=None, compare=False)  # the answer's text, as stored (None: not answered)
 
 
+def _of_the_pair(q: str, catalog: SubjectCatalog) -> str:
+    """``q`` asked of the corpus's two subjects, named in brackets: "Which is more mature (FastAPI and Flask)?"."""
+    return f"{q.rstrip(' ?.!')} ({_join(catalog.names)})?"
+
+
 def _join(names: list[str] | tuple[str, ...]) -> str:
     names = list(names)
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -156,7 +161,7 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
         # "Where did each of the two frameworks come from?", "How does error handling differ?", "Which is more
         # mature?".
         if _PAIR.search(q) or (_COMPARES.search(q) and not _NAMES_TWO.search(q)):
-            return f"{q.rstrip(' ?.!')} ({_join(catalog.names)})?", None
+            return _of_the_pair(q, catalog), None
         # The question a paragraph about the asker's situation ends with ("We are a small startup ... What
         # should we choose?"), or the whole question.
         situation, last = _LAST_SENTENCE.match(q).groups()
@@ -165,7 +170,7 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
         if not history and _THEIR.search(last):
             # 'they' in the question opening a conversation ("Compare their performance and ecosystem"); not in
             # what a paragraph tells ("... They need to expose a model as an API. Which framework?")
-            return f"{q.rstrip(' ?.!')} ({_join(catalog.names)})?", None
+            return _of_the_pair(q, catalog), None
     if not history:
         # A subject's name alone ("fastapi?", "Flask") asks what it is.
         named = catalog.find(q)
