@@ -374,8 +374,6 @@ _INTERROGATIVES = ("what", "how", "when", "where", "which", "who", "why")
 _ASKING_ON = re.compile(r"\s+(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have|had|about)\b", re.I)
 
 
-
-
 def _shortened() -> dict[str, str]:
     """A function word of four letters or more typed with a letter left out ('realy', 'wich', 'shoud'): language,
     not the corpus's words, which may lack it and hold a word one edit away ('realy' is no 'real'). By the
@@ -897,10 +895,14 @@ def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float,
         return other is None or snap.holds(u, other) or not _in_other_terms(snap.unit_text[u], w)
 
     for u in units:
-        heading = snap.section_words[int(snap.unit_chunk[u])]
-        if any(says(u, w) for w in asked) or any(held_form(t) in asked_forms for t in heading):
+        if any(says(u, w) for w in asked) or heading_holds(snap, u, asked_forms):
             return None
     return " ".join(asked)
+
+
+def heading_holds(snap: Snapshot, unit: int, forms: set[str]) -> bool:
+    """Whether the headings ``unit`` stands under hold a word of one of ``forms`` (:func:`held_form`'s)."""
+    return any(held_form(t) in forms for t in snap.section_words[int(snap.unit_chunk[unit])])
 
 
 _WORD_OR_MARK = re.compile(r"[^\W\d_][\w'-]*|[^\w\s]")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import NamedTuple
@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qa.aspects import generic, held_form
-from qa.coverage import asked_words, compound_terms, labelled_row, phrase_holders
+from qa.coverage import asked_words, compound_terms, heading_holds, labelled_row, phrase_holders
 from qa.cues import (
     ASKS_REFERENCE,
     RELEASE_AFTER,
@@ -441,9 +441,13 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         about = subject_among_all(snap)
         return min(lists, key=lambda s: about[s.unit] not in (None, *query.subjects[:1]), default=None)
     cells, first, asked = snap.unit_cells, scored[0].unit, asked_words(snap, query)
-    text = snap.unit_text[first].lower()
-    if asked and ((cells[first] and not labelled_row(snap, query, first, asked))
-                  or not any(held_form(w) in text for w in asked)):
+    forms = {held_form(w) for w in asked}
+
+    def holds(u: int) -> bool:
+        text = snap.unit_text[u].lower()
+        return any(f in text for f in forms)
+
+    if asked and ((cells[first] and not labelled_row(snap, query, first, asked)) or not holds(first)):
         # The table row labelled with what the question asks, with a cell for each subject it names (if any), over
         # another row ('| Sessions | yes | Client-side |' for "Does Quart support sessions?", not the row whose
         # cell names it for another subject: '| Authentication | JWT / Session based | - |') or a unit holding
@@ -456,17 +460,12 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         # stands under such a heading, near enough in score to be a claim beside it ("Does Flask support type
         # hints?": not '| Asynchronous task support | No | Yes |' but "Flask does not perform any input validation
         # ..." under 'Data Validation: Manual vs. Type Hints').
-        forms = {held_form(w) for w in asked}
-
-        def speaks(u: int) -> bool:
-            return any(f in snap.unit_text[u].lower() for f in forms) or any(
-                held_form(t) in forms for t in snap.section_words[int(snap.unit_chunk[u])])
-
         # (Not one next to nothing in meaning: 'days' of "Who looks after Flask these days?" in "Within days, ...")
-        floor = scored[0].score - CLAIM_MARGIN
-        if not speaks(first) and (own := next((s for s in scored[1:fitting or None]
-                                               if s.score >= floor and s.cos >= FAR_LEAD_COS and speaks(s.unit)),
-                                              None)) is not None:
+        def speaks(u: int) -> bool:
+            return holds(u) or heading_holds(snap, u, forms)
+
+        if not speaks(first) and (own := _near_first(
+                scored, fitting, lambda s: s.cos >= FAR_LEAD_COS and speaks(s.unit))) is not None:
             return own
     if asked_chunk is not None and len(query.subjects) < 2:
         # The best of the passage whose heading asks the question (code too, for a how-to): its units answer
@@ -637,6 +636,19 @@ def _list_led(snap: Snapshot, last: int) -> int:
     return item
 
 
+def _near_first(scored: list[Scored], fitting: int, ok: Callable[[Scored], bool]) -> Scored | None:
+    """The best unit after the first of those that fit (the first ``fitting`` of ``scored``; all when none
+    does) that ``ok`` takes, as near in score to the first as a claim must be (:data:`CLAIM_MARGIN`); None
+    when there is none."""
+    floor = scored[0].score - CLAIM_MARGIN
+    return next((s for s in scored[1:fitting or None] if s.score >= floor and ok(s)), None)
+
+
+def _first(scored: list[Scored], lead: Scored | None) -> list[Scored]:
+    """``scored`` with ``lead`` (when there is one) moved to the front."""
+    return scored if lead is None else [lead, *(s for s in scored if s is not lead)]
+
+
 def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims: int,
                   asked_chunk: int | None = None) -> list[Claim]:
     """Pick diverse, strong units; for a comparison one per subject first; merge near-duplicates. Each claim
@@ -667,22 +679,17 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
         # subject is near enough in score to be a claim beside it: "How do I set cookies in Litestar?" leads with
         # "Litestar offers two paths: ...", "How do I return a redirect ...?" with the row of a guide for Flask
         # users ('Redirect: Flask `redirect` + `url_for` · Litestar `Redirect` + `request.url_for`').
-        rows = dict(zip(ids, _row_led_by_another(snap, ids, query), strict=True))
-        if rows[scored[0].unit]:
-            floor = scored[0].score - CLAIM_MARGIN
-            own = next((s for s in scored[1:fitting] if not rows[s.unit] and s.score >= floor), None)
-            if own is not None:
-                scored = [own, *(s for s in scored if s is not own)]
+        if _row_led_by_another(snap, [scored[0].unit], query)[0]:
+            rows = {u for u, r in zip(ids, _row_led_by_another(snap, ids, query), strict=True) if r}
+            scored = _first(scored, _near_first(scored, fitting, lambda s: s.unit not in rows))
     best = scored[0].score
-    floor = best - CLAIM_MARGIN
+    floor = best - CLAIM_MARGIN  # of the first by score: a unit put first for its meaning sets no lower bar
     if scored[0].cos < FAR_LEAD_COS:
         # A first unit next to nothing in meaning holds a word of the question in another sense ('days' of "Who
         # maintains Flask these days?" in "Within days, 10,000 people had downloaded ..."): a unit that fits, as
         # near in score as a claim is and much nearer in meaning, goes first.
-        near = next((s for s in scored[1:fitting or None] if s.score >= floor and s.cos >= scored[0].cos + NEARER_LEAD_COS),
-                    None)
-        if near is not None:
-            scored = [near, *(s for s in scored if s is not near)]
+        far = scored[0].cos
+        scored = _first(scored, _near_first(scored, fitting, lambda s: s.cos >= far + NEARER_LEAD_COS))
     picked: list[Scored] = []
 
     def diverse(s: Scored) -> bool:
