@@ -435,10 +435,14 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
     def fix(m: re.Match[str]) -> str:
         tok = m.group(0)
         low = tok.lower()
-        if (full := _UNAPOSTROPHED.get(low)) is not None:
+
+        def as_typed(full: str) -> str:  # a function word for the one typed, its first letter's case kept
             full = tok[0] + full[1:]
             fixes.append((tok, full))
             return full
+
+        if (full := _UNAPOSTROPHED.get(low)) is not None:
+            return as_typed(full)
         if not text[: m.start()].strip() and (asking := _interrogative(low, text[m.end():])) is not None:
             asking = asking.capitalize() if tok[0].isupper() else asking
             fixes.append((tok, asking))
@@ -455,9 +459,7 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
             return tok
         if (tok == low or (m.start() == 0 and not tok.isupper())) and (full := _SHORTENED.get(low)) is not None \
                 and not is_word(low) and low not in vocab.count:  # not a name ('CNS' is no 'cons')
-            full = tok[0] + full[1:]
-            fixes.append((tok, full))
-            return full
+            return as_typed(full)
         if tok != low and m.start() > 0:
             # A name: left as typed, unless it is one slip (a letter more, less, changed or two swapped) from a
             # name the corpus writes (beside its subjects: :attr:`Vocabulary.names`) and no word itself ('FastAIP',
