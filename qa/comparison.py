@@ -199,6 +199,7 @@ def conflicts(
     near = (top_cos >= max(0.3, best - 0.4)).tolist()
     yes_no = bool(qstems) and is_yes_no(query.text)
     forms = _forms(snap, qstems) if yes_no else frozenset()
+    unit_cos = dict(zip(top_units, top_cos.tolist(), strict=True))
     on_aspect = [u for u, ok in zip(top_units, near, strict=True)
                  if ok and (not qstems.isdisjoint(snap.unit_stems[u]) or (yes_no and not forms.isdisjoint(snap.unit_words[u])))]
     alts = alternatives(query)
@@ -224,7 +225,7 @@ def conflicts(
             # validate incoming data?"), else all the question's aspect words: a claim must speak to it.
             focus = frozenset().union(*(a.stems for a in snap.aspects if a.stems <= qstems)) or qstems
             picked = _yes_and_no(snap, claims, subject, focus, forms if focus == qstems else _forms(snap, focus),
-                                 qstems)
+                                 qstems, unit_cos)
             words_of = [w for w in query.aspect_terms if stem(w) in focus] or sorted(focus)
         if len(picked) >= 2:
             out.append(Disagreement(_aspect_topic(snap, picked, words_of, subject), tuple(picked), (subject,)))
@@ -377,12 +378,15 @@ def _forms(snap: Snapshot, stems: Iterable[str]) -> frozenset[str]:
 
 def _yes_and_no(
     snap: Snapshot, claims: list[tuple[int, tuple[int, int], int]], subject: str, focus: frozenset[str],
-    forms: frozenset[str], asked: frozenset[str],
+    forms: frozenset[str], asked: frozenset[str], unit_cos: dict[int, float],
 ) -> list[Statement]:
     """Yes/no: one source says the subject has the aspect (``focus``, with its longer ``forms``), another that
     it has not, in the clause that says it. Only the claims holding most of the question's aspect words
     (``asked``) count, and a yes and a no must share one: "Flask lacks automatic documentation" and "Flask is
-    highly documented" are not about the same thing."""
+    highly documented" are not about the same thing. A claim holding fewer counts too when its cosine with the
+    question (``unit_cos``) is within :data:`NEAR_CLAIM` of the best of those: the model reads it as on the
+    same thing in other words ("FastAPI lacks an inbuilt security system", 0.689, beside "For authentication,
+    FastAPI has built-in OAuth2 and JWT utilities", 0.696, for "Does FastAPI ship with auth built in?")."""
     said: list[tuple[frozenset[str], int, tuple[int, int], int, bool]] = []
     for u, span, source in claims:
         clauses = _said_of(snap, u, span, subject, focus, forms)
@@ -399,10 +403,12 @@ def _yes_and_no(
                 continue
             said.append((held, u, span, source, no))
     most = max((len(held) for held, *_ in said), default=0)
+    near = max((unit_cos.get(u, 0.0) for held, u, *_ in said if len(held) == most), default=1.0) - NEAR_CLAIM
     pos: dict[int, tuple[frozenset[str], Statement]] = {}
     neg: dict[int, tuple[frozenset[str], Statement]] = {}
-    for held, u, span, source, no in said:
-        if len(held) == most:
+    # Those holding the most words first: each source's side is its best of them, else its nearest claim.
+    for held, u, span, source, no in sorted(said, key=lambda c: len(c[0]) < most):
+        if len(held) == most or (held and unit_cos.get(u, 0.0) >= near):
             (neg if no else pos).setdefault(source, (held, Statement(u, span)))
     if set(pos) | set(neg) == set(pos) & set(neg):  # every source says both
         return []
@@ -413,6 +419,12 @@ def _yes_and_no(
         if nos:
             return [first, *nos]
     return []
+
+
+# How much less near the question a claim holding fewer of its words may be. At 0.25 "Flask lacks automatic
+# documentation" became a no beside "Documentation support: Manual" for "Does Flask have automatic API
+# documentation?", which the sources agree on.
+NEAR_CLAIM = 0.1
 
 
 def _denies_a_kind(clause: str, focus: frozenset[str], forms: frozenset[str], asked: frozenset[str]) -> bool:

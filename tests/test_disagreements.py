@@ -132,6 +132,10 @@ Marten Store has no replication; operators copy segment files by hand.
 ## Documentation
 
 Marten Store lacks automatic documentation.
+
+## Security
+
+Marten Store lacks an inbuilt security system but uses a plugin.
 """,
     "kv-matrix.md": """---
 title: Key-Value Store Matrix
@@ -151,6 +155,7 @@ subjects: [Ibex KV, Marten Store]
 Ibex KV is built on RocksDB, which it embeds.
 Marten Store is highly documented, with a guide for every command.
 Marten Store speaks JSON to every client.
+Marten Store has built-in checks of tokens for authentication.
 """,
 }
 
@@ -226,6 +231,16 @@ def test_a_yes_and_a_no_on_different_words_of_the_question_are_no_disagreement(k
     answer = kv_engine.ask("Does Marten Store return JSON automatically?")
     assert not answer.abstained and "speaks JSON" in answer.answer
     assert answer.conflicts == (), [(c.topic, [cl.text for cl in c.claims]) for c in answer.conflicts]
+
+
+def test_a_no_as_near_in_meaning_as_the_yes_takes_a_side(kv_engine: Engine) -> None:
+    """"lacks an inbuilt security system" holds one word of "Does Marten Store ship with auth built in?", "has
+    built-in checks of tokens for authentication" two, but the model reads it nearly as near the question: a
+    no and a yes on the word they share."""
+    answer = kv_engine.ask("Does Marten Store ship with auth built in?")
+    conflict = only_conflict(answer, "Marten Store")
+    said = [c.text for c in conflict.claims]
+    assert any("lacks an inbuilt security" in t for t in said) and any("built-in checks" in t for t in said), said
 
 
 def test_other_subjects_comparison_in_other_words_is_that_row(kv_engine: Engine) -> None:
