@@ -708,8 +708,9 @@ def test_a_question_against_a_subject_finds_the_corpus_s_word_for_bad_points(tmp
 
 def test_the_evidence_on_what_a_recommendation_asks_leads_and_is_no_advice(tmp_path: Path,
                                                                              embedder: OnnxEmbedder) -> None:
-    """"Which one has better error reporting?": the sentence on error reporting leads; it is not given as when to
-    choose the subject it names last, and "When to choose X:" heads only what is worded as advice."""
+    """"Which one has better error reporting?": the sentence on error reporting leads, as the row of the section
+    the question names; it is not given as when to choose the subject it names last, and "When to choose X:"
+    heads only what is worded as advice."""
     engine = engine_over(tmp_path, {"stores.md": "---\ntitle: Ibex KV vs Marten Store\nsubjects: [Ibex KV, Marten "
                                     "Store]\n---\n\n# Ibex KV vs Marten Store\n\n## Error reporting\n\nIbex KV "
                                     "reports errors as structured JSON documents. On the other hand, Marten Store "
@@ -719,11 +720,24 @@ def test_the_evidence_on_what_a_recommendation_asks_leads_and_is_no_advice(tmp_p
     answer = engine.ask("Which one has better error reporting?")
     assert not answer.abstained, answer.answer
     lead = answer.sections[0]
-    assert lead.kind == "summary" and "plain log lines" in lead.text, answer.answer
+    assert lead.kind == "aspect" and "plain log lines" in lead.text and "structured JSON" in lead.text, answer.answer
     for section in answer.sections[1:]:
         assert "log lines" not in section.text, answer.answer
         if section.citations:
             assert section.heading.startswith("When to choose") == ("right choice" in section.text), answer.answer
+
+
+@pytest.mark.parametrize(("question", "aspect"), [("Which of the two has better documentation?", "Documentation Support"),
+                                                ("Which one has better performance?", "Performance")])
+def test_a_choice_naming_an_aspect_shows_its_row(engine: Engine, question: str, aspect: str) -> None:
+    """"Which one has better documentation?" names what to weigh the two on: the corpus's row on it, each side's
+    cells, rather than the advice on when to choose each (which led with "It is the right choice when ... API
+    documentation are critical")."""
+    answer = engine.ask(question)
+    assert not answer.abstained and answer.comparison is not None, answer.answer
+    assert [r.aspect for r in answer.comparison.rows] == [aspect], answer.answer
+    assert all(answer.comparison.rows[0].cells[s] for s in answer.subjects), answer.answer
+    assert "When to choose" not in answer.answer
 
 
 def test_the_year_of_a_choice_changes_no_lead(engine: Engine) -> None:
