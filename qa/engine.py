@@ -44,7 +44,7 @@ from qa.evidence import abstains, confidence, rerank, score_units, select_claims
 from qa.gaps import Gap, find_gaps
 from qa.index import IndexVersion
 from qa.layout import build_lock, live_version_dir
-from qa.query import Query, against, ages, analyse, focus, foreign_comparison
+from qa.query import Query, against, ages, analyse, focus, foreign_comparison, without_answer_form
 from qa.querylog import Origin, QueryLog
 from qa.ranker import shipped_models
 from qa.reload import Reloader
@@ -294,7 +294,7 @@ class Engine:
         asked before the bot was there), so that later follow-ups resolve against it."""
         q = self.check_question(question)
         snap = self.snapshot()
-        _resolved, query, shown, _said = self._understand(q, conversation_id, snap)
+        _resolved, query, shown, _said = self._understand(without_answer_form(q), conversation_id, snap)
         self.conversations.add(conversation_id, Turn(q, shown, query.subjects, query.qtype), None)
 
     def _is_word(self, word: str) -> bool:
@@ -358,6 +358,7 @@ class Engine:
         # A nearest topic an abstention offered, asked as is (a click in the page): a question about its
         # heading, whose own words ("Native vs Not Really") are no comparison the corpus lacks.
         topic = snap.topics.get(" ".join(q.split()))
+        q = without_answer_form(q)  # "Briefly, ...", "... in one sentence?": the answer is as short as it can be
         # A question in another language than the corpus's: its words are no typos of the corpus's.
         other_language = foreign_language(q, snap.vocabulary, snap.subject_words, self._is_word)
         resolved, query, shown, said = self._understand(topic or q, conversation_id, snap, correct=not other_language)

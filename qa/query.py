@@ -183,6 +183,31 @@ _WORKINGS = re.compile(r"^(\s*how\b.*?)\s+work(?:s)?(?=(?:\s+(?:in|with|under|in
                        re.I)
 
 
+# How short or plain the answer should be is no part of what is asked: "What's the difference between X and Y in one
+# sentence?", "Briefly, ...", "In a nutshell, ...", "tl;dr X vs Y", "ELI5 ...", "Explain in simple terms ...", "a
+# short summary of X". (Not 'quickly': "How quickly can I build an API?" asks how quick.)
+_ANSWER_FORM = re.compile(
+    r"\b(?:in\s+(?:(?:just|only)\s+)?(?:one|a|two|three|a\s+few|few|\d+)\s+(?:short\s+)?(?:sentences?|words?|lines?|"
+    r"paragraphs?|bullet(?:\s+points?)?)|in\s+(?:brief|short|a\s+nutshell)|"
+    # 'briefly' of the asking, not of what is asked ("Which city was briefly the capital?")
+    r"(?:^\s*|,\s*|(?<=explain\s)|(?<=describe\s)|(?<=summarize\s)|(?<=summarise\s))(?:briefly|concisely)|"
+    r"(?:briefly|concisely)(?=\s+(?:explain|describe|summari[sz]e|compare|tell|say|list)\b|\s*[?.!]*\s*$)|"
+    r"in\s+(?:simple|plain|layman'?s?|easy)\s+(?:terms|words|english|language)|simply\s+put|tl;?\s?dr|eli5|"
+    r"like\s+(?:i'?m|i\s+am)\s+(?:five|5)|(?<=\ba\s)(?:short|quick|brief)(?=\s+(?:summary|overview|"
+    r"explanation|answer|description|comparison|intro(?:duction)?)\b))\b[\s,:;-]*", re.I)
+_LEFT_OVER = re.compile(r"^[\s,:;-]+|[\s,:;-]+(?=[?.!]*\s*$)")
+
+
+def without_answer_form(question: str) -> str:
+    """``question`` without what it says of the answer's form ("Briefly, what is X?" -> "what is X?"); as it
+    is when that is all it says."""
+    plain, n = _ANSWER_FORM.subn("", question)
+    plain = _LEFT_OVER.sub("", plain)
+    if not n or not content_words(plain):
+        return question
+    return plain[:1].upper() + plain[1:] if question[:1].isupper() else plain
+
+
 # A request a question opens with says what kind of answer it wants, not what it is about: 'give' and 'list' are
 # no aspect of "Give me the pros and cons of Flask" or "List the cons of FastAPI". ('Name the ...' asks for names.)
 REQUEST = re.compile(r"\s*(?:please\s+|(?:can|could|would)\s+you\s+)?(give|list|show|describe|explain|summari[sz]e|"

@@ -740,6 +740,17 @@ def test_a_choice_naming_an_aspect_shows_its_row(engine: Engine, question: str, 
     assert "When to choose" not in answer.answer
 
 
+@pytest.mark.parametrize(("question", "plain"), [
+    ("What's the difference between Flask and FastAPI in one sentence?", "What's the difference between Flask and FastAPI?"),
+    ("Briefly, what is the difference between Flask and FastAPI?", "What is the difference between Flask and FastAPI?"),
+])
+def test_the_form_asked_of_an_answer_is_no_topic(engine: Engine, question: str, plain: str) -> None:
+    """"... in one sentence?" abstained ("nothing on sentence"): it is answered as the question without it."""
+    answer = engine.ask(question)
+    assert not answer.abstained and answer.resolved_question == plain, answer.answer
+    assert answer.answer == engine.ask(plain).answer
+
+
 def test_the_year_of_a_choice_changes_no_lead(engine: Engine) -> None:
     """"Should I use Flask or FastAPI in 2026?" asks what "Should I use Flask or FastAPI?" asks: no sentence
     leads for holding '2026' ("Flask 3.1.3 shipped in February 2026")."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.documents import Document
-from qa.query import SubjectCatalog, against, ages, analyse, focus, question_type, relates
+from qa.query import SubjectCatalog, against, ages, analyse, focus, question_type, relates, without_answer_form
 
 
 @pytest.fixture
@@ -316,3 +316,26 @@ def test_two_subjects_in_a_relation_are_told_from_two_side_by_side(dbs: SubjectC
 ])
 def test_an_age_question_asks_when_each_began(web: SubjectCatalog, question: str, asked: str | None) -> None:
     assert ages(question, web) == asked
+
+
+@pytest.mark.parametrize(("question", "plain"), [
+    ("What's the difference between MySQL and PostgreSQL in one sentence?",
+     "What's the difference between MySQL and PostgreSQL?"),
+    ("Briefly, what is replication?", "What is replication?"),
+    ("In a nutshell, how do MySQL and PostgreSQL differ?", "How do MySQL and PostgreSQL differ?"),
+    ("tl;dr mysql vs postgresql", "mysql vs postgresql"),
+    ("ELI5 the difference between mysql and postgresql", "The difference between mysql and postgresql"),
+    ("Explain in simple terms what MVCC is", "Explain what MVCC is"),
+    ("Give me a short summary of MySQL", "Give me a summary of MySQL"),
+    ("Is MySQL fast, in a few words?", "Is MySQL fast?"),
+    # what the question asks, kept
+    ("How quickly can MySQL replicate?", "How quickly can MySQL replicate?"),
+    ("Which engine was briefly the default?", "Which engine was briefly the default?"),
+    ("Explain briefly what MVCC is", "Explain what MVCC is"),
+    ("What is a short index prefix?", "What is a short index prefix?"),
+    ("In short?", "In short?"),  # nothing else to ask
+])
+def test_what_a_question_says_of_the_answers_form_is_not_asked(question: str, plain: str) -> None:
+    """How short or plain the answer should be is no topic: 'sentence', 'nutshell' and 'ELI5' are no words the
+    corpus should be asked for ("What's the difference ... in one sentence?" abstained: nothing on sentence)."""
+    assert without_answer_form(question) == plain
