@@ -331,17 +331,18 @@ YES_NO_RESTATED_WORDS = 3  # a unit restating a yes/no question answers it from 
 
 def _misfit_kinds(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
     """Per unit, whether it is a piece of a sentence, a sentence pointing elsewhere for its matter ("Read more
-    about it in the FastAPI docs for WebSockets") for a question that asks for no reading, code for a question
-    that asks no how-to, or said of another subject than the one asked about."""
-    code, piece, away = snap.unit_is_code, snap.unit_piece, snap.unit_points_away
+    about it in the FastAPI docs for WebSockets") for a question that asks for no reading, a release note for a
+    how-to ('0.9.1 > Handle startup/shutdown errors properly.' says what changed, not how to do it), code for a
+    question that asks no how-to, or said of another subject than the one asked about."""
+    code, piece, away, noted = snap.unit_is_code, snap.unit_piece, snap.unit_points_away, snap.unit_release_note
     reading = bool(ASKS_REFERENCE.search(query.text))
-    no_claim = [piece[u] or (away[u] and not reading) for u in units]
+    howto = query.qtype == "howto"
+    no_claim = [piece[u] or (away[u] and not reading) or (howto and noted[u]) for u in units]
     if len(query.subjects) >= 2:
         # a comparison: each subject's side, code included, is chosen for itself; advice is no code
         return [n or (code[u] and query.qtype == "recommendation") for u, n in zip(units, no_claim, strict=True)]
-    code_misfits = query.qtype != "howto"
     other = _of_another_subject(snap, units, query)
-    return [n or (code_misfits and code[u]) or o for u, n, o in zip(units, no_claim, other, strict=True)]
+    return [n or (not howto and code[u]) or o for u, n, o in zip(units, no_claim, other, strict=True)]
 
 
 def _of_another_subject(snap: Snapshot, units: list[int], query: Query) -> list[bool]:

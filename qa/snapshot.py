@@ -15,7 +15,18 @@ from numpy.typing import NDArray
 
 from qa.aspects import Aspect, aspect_stems, build_aspects, row_cells, stem
 from qa.coverage import Vocabulary
-from qa.cues import ADVICE, BACK_REFERENCE, HOWTO, MID_NAME, NUMBER, POINTS_BACK, YEAR, points_away, reading_list
+from qa.cues import (
+    ADVICE,
+    BACK_REFERENCE,
+    HOWTO,
+    MID_NAME,
+    NUMBER,
+    POINTS_BACK,
+    RELEASE_HEADING,
+    YEAR,
+    points_away,
+    reading_list,
+)
 from qa.display import clean_heading, topic_label
 from qa.documents import Document
 from qa.facts import Fact, differ, unit_facts
@@ -272,6 +283,9 @@ class Snapshot:
         self.quote_first, self.quote_last = self._quote_spans(same_paragraph)
         self.unit_ncontent = np.array([len(ws - STOPWORDS) for ws in self.unit_words], dtype=np.float64)
         self.section_words = [frozenset(words(" ".join(c.section))) for c in version.chunks]
+        # A unit under a release's heading ('0.33.0 (December 1, 2023) > Added') says what changed then.
+        noted = np.array([any(RELEASE_HEADING.match(h) for h in c.section) for c in version.chunks], dtype=bool)
+        self.unit_release_note = noted[self.unit_chunk] if len(noted) else np.zeros(len(self.unit_text), dtype=bool)
         prose = [t for t, code in zip(self.unit_text, self.unit_is_code, strict=True) if not code]
         # The names a mistyped name is read against: those written beside a subject of the corpus (a corpus naming
         # none, a set of encyclopedia pages, leaves names as typed).

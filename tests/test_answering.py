@@ -751,6 +751,19 @@ def test_the_form_asked_of_an_answer_is_no_topic(engine: Engine, question: str, 
     assert answer.answer == engine.ask(plain).answer
 
 
+def test_a_release_note_is_no_how_to(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """A change log's line holds a how-to's words ('0.9.1 > Handle startup and shutdown errors properly.') but
+    says what changed in a release, not how it is done: the guide's sentence answers "How do I ...?"."""
+    engine = engine_over(tmp_path, {
+        "changes.md": "---\ntitle: Release notes\nsubjects: [Ibex KV]\n---\n# Release notes\n\n## 0.9.1 (May 2, "
+                      "2021)\n\n- Handle startup and shutdown errors properly in Ibex KV.\n",
+        "guide.md": "---\ntitle: Ibex KV guide\nsubjects: [Ibex KV]\n---\n# Ibex KV guide\n\n## Lifespan\n\nTo run "
+                    "code at startup and shutdown, pass a `lifespan` context manager to the Ibex KV "
+                    "application.\n"}, embedder)
+    answer = engine.ask("How do I handle startup and shutdown in Ibex KV?")
+    assert not answer.abstained and "lifespan" in answer.citations[0].quote, answer.answer
+
+
 def test_the_year_of_a_choice_changes_no_lead(engine: Engine) -> None:
     """"Should I use Flask or FastAPI in 2026?" asks what "Should I use Flask or FastAPI?" asks: no sentence
     leads for holding '2026' ("Flask 3.1.3 shipped in February 2026")."""
