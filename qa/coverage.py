@@ -161,7 +161,9 @@ class Vocabulary:
             if len(w) >= 3 and w.isalpha():
                 by_start[w[0], len(w)].append(w)
         self._by_start = dict(by_start)
-        self._versions = [w for w in unit_count if w[:1].isdigit() and "." in w and not w.strip("0123456789.x")]
+        # Release numbers, of its text and of its headings (release notes head each: '## 0.33.0 (December 1, 2023)').
+        self._versions = [w for w in dict.fromkeys((*unit_count, *headings))
+                          if w[:1].isdigit() and "." in w and not w.strip("0123456789.x")]
         self._longest = max((n for _, n in by_start), default=0)
         # Dotted names by their letters alone ('nodejs': 'node.js'): the corpus's 'Node.js' is a question's 'NodeJS'.
         self.dotted = {w.replace(".", ""): w for w in (*unit_count, *headings) if "." in w}
@@ -265,10 +267,10 @@ class Vocabulary:
     def release(self, version: str) -> str | None:
         """The corpus's commonest fuller version number of ``version`` ('0.135.0', '3.1.x' of '0.135', '3.1'),
         when the corpus does not write it as asked."""
-        if version in self.count:
+        if version in self.count or version in self.headings:
             return None
         fuller = [w for w in self._versions if w.startswith(version + ".")]
-        return min(fuller, key=lambda w: (-self.count[w], w)) if fuller else None
+        return min(fuller, key=lambda w: (-self.count.get(w, 0), w)) if fuller else None
 
     def base_of(self, word: str) -> str | None:
         """The corpus word ``word`` is with a common ending (:data:`FORM_ENDINGS`; before one opening with a
@@ -1004,7 +1006,8 @@ def unwritten_release(snap: Snapshot, question: str) -> str | None:
         return None
     vocab = snap.vocabulary
     for name, _start, end in snap.catalog.find(question):
-        if (m := RELEASE_AFTER.match(question, end)) and m.group(1) not in vocab.count and vocab.release(m.group(1)) is None:
+        if (m := RELEASE_AFTER.match(question, end)) and m.group(1) not in vocab.count \
+                and m.group(1) not in vocab.headings and vocab.release(m.group(1)) is None:
             return f"{name} {m.group(1)}"
     return None
 

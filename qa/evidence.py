@@ -276,6 +276,8 @@ def kind_units(snap: Snapshot, query: Query) -> tuple[int, ...]:
     if (release := own_release(snap, query)) is not None:
         releases = _releases(snap, release[0])
         return tuple(u for _number, u in (releases[::-1] if release[1] else releases)[:MAX_KIND_UNITS])
+    if named := named_release(snap, query):
+        return named[:MAX_KIND_UNITS]
     if (term := definition_term(query.text)) is not None:
         return snap.memo("definers", term.lower(), partial(_definers, snap, term))
     if keys := {version_key(name) for name in versioned(query.text)}:
@@ -397,6 +399,9 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         # shipped in February 2026", not "The Flask version requires you to ..."); "... first version ...": its
         # oldest.
         return _release(snap, scored, release[0], oldest=release[1])
+    if named := named_release(snap, query):
+        # "What changed in Starlette 0.33.0?": the best naming that release ('0.33.0 (December 1, 2023) > Added').
+        return next((s for s in scored if s.unit in named), None)
     if (term := definition_term(query.text)) is not None:
         # A sentence opening by saying what X is, the first of its page that does ("Starlette is a lightweight
         # ASGI framework", not "Starlette is an open-source project" further down), else one saying it
@@ -516,6 +521,17 @@ def own_release(snap: Snapshot, query: Query) -> tuple[str, bool] | None:
     if not asked & _RELEASE_WORDS or asked - _RELEASE_WORDS - which:
         return None
     return query.subjects[0], oldest
+
+
+def named_release(snap: Snapshot, query: Query) -> tuple[int, ...]:
+    """The units naming the release of a subject a question names ("What changed in Starlette 0.33.0?", "Does
+    Flask 2.0 support async?": :func:`_releases`, '0.33' of '0.33.0' too), in the corpus's order; empty when
+    it names none, or one the corpus does not."""
+    for name, _start, end in snap.catalog.find(query.text):
+        if (m := RELEASE_AFTER.match(query.text, end)) is not None:
+            number = tuple(int(p) for p in m.group(1).split("."))
+            return tuple(sorted(u for n, u in _releases(snap, name) if n[: len(number)] == number))
+    return ()
 
 
 def _releases(snap: Snapshot, subject: str) -> tuple[tuple[tuple[int, ...], int], ...]:
