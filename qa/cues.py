@@ -258,10 +258,14 @@ SHORT_UNIT_WORDS = 6  # a unit of fewer words rarely says what it is about ("Fas
 
 # "What is X?": the question wants a sentence that says what X is. X is a short name or noun phrase (no verb,
 # no "of" or other function word: "What is the name of ...", "What is X used for?" ask for something else).
+# So does a request to present X ("Explain X", "Give me an overview of X", "Summarize X", "X overview").
 _DEFINITION = re.compile(
-    r"^\s*(?:what(?:'s|\s+is|\s+are|\s+was|\s+were)|define|describe|tell\s+me\s+about|what\s+does)\s+"
+    r"^\s*(?:what(?:'s|\s+is|\s+are|\s+was|\s+were)|define|describe|explain|summari[sz]e|"
+    r"tell\s+(?:me|us)\s+about|what\s+do\s+you\s+know\s+about|what\s+does|(?:(?:give|show)\s+(?:me|us)\s+)?"
+    r"(?:a|an)\s+(?:summary|overview|introduction|intro)\s+(?:of|to)|(?:summary|overview|introduction|intro)\s+(?:of|to))\s+"
     r"(?:(?:a|an|the)\s+)?"
-    r"([\w.+#'-]+(?:\s+[\w.+#'-]+){0,3}?)(?:\s+(?:mean|stand\s+for))?\s*[?.!]*\s*$",
+    r"([\w.+#'-]+(?:\s+[\w.+#'-]+){0,3}?)(?:\s+(?:mean|stand\s+for))?\s*[?.!]*\s*$"
+    r"|^\s*([\w.+#'-]+(?:\s+[\w.+#'-]+){0,2}?)\s+(?:overview|summary|introduction|intro)\s*[?.!]*\s*$",
     re.I,
 )
 
@@ -283,7 +287,7 @@ def definition_term(question: str) -> str | None:
     m = _DEFINITION.match(question)
     if not m:
         return None
-    term = m.group(1).rstrip(".")  # "Describe FastAPI." ends its sentence
+    term = (m.group(1) or m.group(2)).rstrip(".")  # "Describe FastAPI." ends its sentence
     asks_meaning = re.search(r"\b(?:mean|stand\s+for)\s*[?.!]*\s*$", question, re.I)
     if re.match(r"^\s*what\s+does\b", question, re.I) and not asks_meaning:
         return None  # "What does Flask use?" asks what it does, not what it is

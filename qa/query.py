@@ -132,6 +132,9 @@ def analyse(text: str, catalog: SubjectCatalog) -> Query:
     terms = tuple(content_words(_WORKINGS.sub(r"\1", _MEANING.sub(" ", asking))))
     subject_words = {w for name in subjects for w in content_words(name)}
     request = m.group(1).lower() if (m := REQUEST.match(text)) else None
+    if request in terms and len(terms) > 1:  # "Summarize FastAPI" asks of FastAPI: 'summarize' is no word to match
+        at = terms.index(request)
+        terms = terms[:at] + terms[at + 1 :]
     # The kind of answer is the question's own: "what extension would I use? (How do I validate data in Flask?)"
     # wants a name, not the how-to in brackets, which says what it is for.
     qtype = question_type(m.group(1) if (m := ASKED_OF.match(text)) else text, len(subjects))

@@ -855,7 +855,8 @@ def test_which_is_older_is_answered_with_when_each_began(engine: Engine) -> None
     assert "older" not in answer.answer, answer.answer
 
 
-@pytest.mark.parametrize("request_", ["Tell me about Flask", "Describe Flask."])
+@pytest.mark.parametrize("request_", ["Tell me about Flask", "Describe Flask.", "Summarize Flask",
+                                      "Give me a short summary of Flask", "Flask overview", "Explain Flask"])
 def test_a_request_to_describe_a_subject_leads_with_what_it_is(engine: Engine, request_: str) -> None:
     answer = engine.ask(request_)
     assert not answer.abstained and answer.citations[0].quote.startswith("Flask is a"), answer.answer

@@ -117,6 +117,12 @@ def test_alternatives_of_an_a_or_b_question(question: str, expected: list[str]) 
         # asked as a request, or ending its sentence with a full stop
         ("Tell me about Flask", "Flask"),
         ("Describe FastAPI.", "FastAPI"),
+        ("Explain dependency injection", "dependency injection"),
+        ("Summarize Flask", "Flask"),
+        ("Give me an overview of FastAPI", "FastAPI"),
+        ("What do you know about Werkzeug?", "Werkzeug"),
+        ("Flask overview", "Flask"),
+        ("Explain how Flask handles requests", None),
         ("Tell me about dependency injection in FastAPI", None),
         ("tell me more", None),
     ],

@@ -241,11 +241,14 @@ def test_a_short_or_one_sentence_question_is_its_own_focus(dbs: SubjectCatalog) 
 
 
 def test_a_request_opening_a_question_is_no_aspect(dbs: SubjectCatalog) -> None:
-    """'Give me', 'List', 'Can you describe' say what kind of answer is wanted; the verb stays a search term."""
+    """'Give me', 'List', 'Can you describe' say what kind of answer is wanted: the verb is no search term either
+    ("Summarize MySQL" would look for the word 'summarize'), unless it is all the question holds."""
     assert analyse("Give me the pros and cons of MySQL", dbs).aspect_terms == ("pros", "cons")
     assert analyse("Can you list the weaknesses of MySQL?", dbs).aspect_terms == ("weaknesses",)
     listed = analyse("List the replication modes of MySQL", dbs)
-    assert listed.aspect_terms == ("replication", "modes") and "list" in listed.terms
+    assert listed.aspect_terms == ("replication", "modes") and "list" not in listed.terms
+    assert analyse("Summarize MySQL", dbs).terms == ("mysql",)
+    assert analyse("Summarize", dbs).terms == ("summarize",)
     # not a request where it does not open the question
     assert "list" in analyse("Which MySQL list type is fastest?", dbs).aspect_terms
     assert "name" in analyse("Name the replication modes of MySQL", dbs).aspect_terms  # 'Name the ...' asks for names
