@@ -36,6 +36,7 @@ from qa.cues import (
     says_maker,
     states_purpose,
     versioned,
+    wants_code,
     wants_list,
 )
 from qa.facts import version_key
@@ -344,7 +345,8 @@ def _misfit_kinds(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
         # a comparison: each subject's side, code included, is chosen for itself; advice is no code
         return [n or (code[u] and query.qtype == "recommendation") for u, n in zip(units, no_claim, strict=True)]
     other = _of_another_subject(snap, units, query)
-    return [n or (not howto and code[u]) or o for u, n, o in zip(units, no_claim, other, strict=True)]
+    shows_code = howto or wants_code(query.text, query.qtype)
+    return [n or (not shows_code and code[u]) or o for u, n, o in zip(units, no_claim, other, strict=True)]
 
 
 def _of_another_subject(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
@@ -446,6 +448,10 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         # "Which X does A use that B does not?": the list of the subject asked about, the one named first.
         about = subject_among_all(snap)
         return min(lists, key=lambda s: about[s.unit] not in (None, *query.subjects[:1]), default=None)
+    if wants_code(query.text, query.qtype) and not code[scored[0].unit] and (shown := _near_first(
+            scored, fitting, lambda s: code[s.unit] and len(words(snap.unit_text[s.unit])) >= MIN_CODE_WORDS)) is not None:
+        # "Show me an example of dependency injection in FastAPI": the best code as near as a claim must be
+        return shown
     cells, first, asked = snap.unit_cells, scored[0].unit, asked_words(snap, query)
     forms = {held_form(w) for w in asked}
 
@@ -482,6 +488,9 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         return next((s for s in scored if snap.unit_chunk[s.unit] == asked_chunk and (howto or not code[s.unit])),
                     None)
     return None
+
+
+MIN_CODE_WORDS = 3  # a piece of a code block shorter than this shows nothing of it ('```', '})')
 
 
 ORIGIN_COS_MARGIN = 0.1  # a unit this near the nearest in meaning may say when a subject began, whatever its score

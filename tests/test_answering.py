@@ -764,6 +764,16 @@ def test_a_release_note_is_no_how_to(tmp_path: Path, embedder: OnnxEmbedder) -> 
     assert not answer.abstained and "lifespan" in answer.citations[0].quote, answer.answer
 
 
+@pytest.mark.parametrize("question", ["Example of dependency injection in FastAPI",
+                                      "code example for validating a request in flask"])
+def test_a_question_asking_to_see_code_leads_with_code(engine: Engine, question: str) -> None:
+    """"Example of dependency injection in FastAPI" led with "One of FastAPI's most powerful features is its
+    built-in dependency injection system.": the code showing it, as near in score as a claim must be, leads."""
+    answer = engine.ask(question)
+    assert not answer.abstained and answer.citations[0].quote.startswith("```python"), answer.answer
+    assert not engine.ask("Give me examples of companies that use Flask").citations[0].quote.startswith("```")
+
+
 def test_the_year_of_a_choice_changes_no_lead(engine: Engine) -> None:
     """"Should I use Flask or FastAPI in 2026?" asks what "Should I use Flask or FastAPI?" asks: no sentence
     leads for holding '2026' ("Flask 3.1.3 shipped in February 2026")."""

@@ -31,6 +31,7 @@ from qa.cues import (
     says_maker,
     states_purpose,
     versioned,
+    wants_code,
     wants_list,
 )
 from qa.query import SubjectCatalog, analyse
@@ -389,3 +390,17 @@ def test_the_year_a_text_says_something_began_is_its_earliest() -> None:
 def test_a_heading_naming_a_release_is_told_from_a_numbered_section(heading: str, release: str | None) -> None:
     m = RELEASE_HEADING.match(heading)
     assert (m.group(1) if m else None) == release
+
+
+@pytest.mark.parametrize(("question", "qtype", "wanted"), [
+    ("Show me an example of a FastAPI endpoint", "howto", True),
+    ("Example of dependency injection in FastAPI", "howto", True),
+    ("code example for validating a request in flask", "fact", True),
+    ("FastAPI hello world", "fact", True),
+    ("How can I return a custom status code from an endpoint?", "howto", False),  # a status code is no code asked
+    ("What is an example of a Flask extension?", "howto", False),  # an instance
+    ("Give me examples of companies that use Flask", "fact", False),
+    ("How do I, for example, add a route?", "howto", False),
+])
+def test_a_question_asking_to_see_code(question: str, qtype: str, wanted: bool) -> None:
+    assert wants_code(question, qtype) is wanted
