@@ -20,7 +20,7 @@ GENERIC_WORDS = frozenset(
     frequently asked questions faq wrapping final verdict matrix comparison table choose choosing use using
     support supports supported dimension score scores rating ratings overall alternatives people also related
     explore code patterns unique only work works still good great well really much many lots
-    things thing stuff terms""".split()
+    things thing stuff terms reason reasons""".split()
 )
 
 

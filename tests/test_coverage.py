@@ -378,6 +378,7 @@ def test_words_joined_by_hyphens_are_no_unknown_name(engine: Engine) -> None:
     "Does FastAPI ship with auth built in?",
     "How many req/s does Flask manage?",
     "Which is faster, FastAIP or Flask?", "How many GitHuub stars does FastAPI have?",  # names mistyped
+    "What are the reasons to use FastAPI?",  # 'reasons' names nothing to find: "nothing on reasons for FastAPI"
 ])
 def test_other_forms_and_typos_are_answered(engine: Engine, question: str) -> None:
     answer = engine.ask(question)
