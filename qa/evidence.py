@@ -317,63 +317,79 @@ def subject_among_all(snap: Snapshot) -> list[str | None]:
     return snap.memo("subject_among_all", names, lambda: [unit_subject(snap, u, names) for u in range(len(snap.unit_text))])
 
 
-def _misfits(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
-    """Per unit, whether it is no answer to ``query`` whatever its score (see :func:`select_claims`)."""
-    misfit = _misfit_kinds(snap, units, query)
+def _misfits(snap: Snapshot, units: NDArray[np.int64], query: Query, other: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Per unit, whether it is no answer to ``query`` whatever its score (see :func:`select_claims`); ``other``:
+    whether it is said of another subject (:func:`_of_another_subject`)."""
+    misfit = _misfit_kinds(snap, units, query, other)
     # A unit saying nothing the question does not ("jinja2" for "What does Jinja2 do?") answers no question but
     # a yes/no one, which it may answer by restating it in a sentence ("Flask supports async."), not a bare name
     # ("jinja2" for "Can I use Jinja2 with FastAPI?").
     said = STOPWORDS.union(query.terms)  # a unit within it says nothing the question does not
     least = YES_NO_RESTATED_WORDS if is_yes_no(query.text) else 10**6
-    return [m or (snap.unit_words[u] <= said and len(words(snap.unit_text[u])) < least)
-            for m, u in zip(misfit, units, strict=True)]
+    # Only a unit with no more content words than the question can be within it: the few such are read word by word.
+    few = ~misfit & (snap.unit_ncontent[units] <= len(said - STOPWORDS))
+    for i in np.flatnonzero(few).tolist():
+        u = int(units[i])
+        misfit[i] = snap.unit_words[u] <= said and len(words(snap.unit_text[u])) < least
+    return misfit
 
 
 YES_NO_RESTATED_WORDS = 3  # a unit restating a yes/no question answers it from a sentence's length ("Flask supports async")
 
 
-def _misfit_kinds(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
+def _misfit_kinds(snap: Snapshot, units: NDArray[np.int64], query: Query, other: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """Per unit, whether it is a piece of a sentence, a sentence pointing elsewhere for its matter ("Read more
     about it in the FastAPI docs for WebSockets") for a question that asks for no reading, a release note for a
     how-to ('0.9.1 > Handle startup/shutdown errors properly.' says what changed, not how to do it), code for a
-    question that asks no how-to, or said of another subject than the one asked about."""
-    code, piece, away, noted = snap.unit_is_code, snap.unit_piece, snap.unit_points_away, snap.unit_release_note
+    question that asks no how-to nor code, or said of another subject than the one asked about (``other``)."""
     reading = bool(ASKS_REFERENCE.search(query.text))
     howto = query.qtype == "howto"
-    no_claim = [piece[u] or (away[u] and not reading) or (howto and noted[u]) for u in units]
+    no_claim = snap.unit_piece[units] | (snap.unit_points_away[units] & (not reading)) | (
+        snap.unit_release_note[units] & howto)
+    code = snap.unit_is_code[units]
     if len(query.subjects) >= 2:
         # a comparison: each subject's side, code included, is chosen for itself; advice is no code
-        return [n or (code[u] and query.qtype == "recommendation") for u, n in zip(units, no_claim, strict=True)]
-    other = _of_another_subject(snap, units, query)
+        return no_claim | (code & (query.qtype == "recommendation"))
     shows_code = howto or wants_code(query.text, query.qtype)
-    return [n or (not shows_code and code[u]) or o for u, n, o in zip(units, no_claim, other, strict=True)]
+    return no_claim | (code & (not shows_code)) | other
 
 
-def _of_another_subject(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
+def _of_another_subject(snap: Snapshot, units: NDArray[np.int64] | list[int], query: Query) -> NDArray[np.bool_]:
     """Per unit, whether it is said of another subject than the one a question about one subject asks about:
     a unit naming two subjects is said of the one it names first ("FastAPI was first released ... overtaking
     Flask" is no answer to when Flask was). Not a table row with a cell for the subject asked
     (:func:`_row_led_by_another`)."""
-    cells = snap.unit_cells
-    return [o and query.subjects[0] not in cells[u] for u, o in zip(units, _said_elsewhere(snap, units, query), strict=True)]
+    if len(query.subjects) != 1:
+        return np.zeros(len(units), dtype=bool)
+    subject = query.subjects[0]
+    return _said_elsewhere(snap, subject)[units] & ~_cells_of(snap, subject)[units]
 
 
-def _row_led_by_another(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
+def _row_led_by_another(snap: Snapshot, units: NDArray[np.int64] | list[int], query: Query) -> NDArray[np.bool_]:
     """Per unit, whether it is a table row with a cell for the one subject asked about, said of another
     ('Redirect: Flask `redirect` + `url_for` · Litestar `Redirect` + `request.url_for`' of a guide for Flask
     users): it answers after what is said of the subject asked (:func:`select_claims`)."""
-    cells = snap.unit_cells
-    return [o and query.subjects[0] in cells[u] for u, o in zip(units, _said_elsewhere(snap, units, query), strict=True)]
-
-
-def _said_elsewhere(snap: Snapshot, units: list[int], query: Query) -> list[bool]:
-    """Per unit, whether the subject it is about, or leads with, is not the one subject a question asks about."""
     if len(query.subjects) != 1:
-        return [False] * len(units)
-    about = subject_among_all(snap)
-    fits = (None, *query.subjects)
-    lead = snap.unit_lead_subject
-    return [about[u] not in fits or lead[u] not in fits for u in units]
+        return np.zeros(len(units), dtype=bool)
+    subject = query.subjects[0]
+    return _said_elsewhere(snap, subject)[units] & _cells_of(snap, subject)[units]
+
+
+def _said_elsewhere(snap: Snapshot, subject: str) -> NDArray[np.bool_]:
+    """Per unit of the corpus, whether the subject it is about, or leads with, is another than ``subject``; made
+    once per snapshot and subject: questions ask it of hundreds of units."""
+    def find() -> NDArray[np.bool_]:
+        fits = (None, subject)
+        return np.array([about not in fits or lead not in fits
+                         for about, lead in zip(subject_among_all(snap), snap.unit_lead_subject, strict=True)], dtype=bool)
+
+    return snap.memo("said_elsewhere", subject, find)
+
+
+def _cells_of(snap: Snapshot, subject: str) -> NDArray[np.bool_]:
+    """Per unit of the corpus, whether it is a table row with a cell for ``subject``; made once per snapshot and
+    subject."""
+    return snap.memo("cells_of", subject, lambda: np.array([subject in cells for cells in snap.unit_cells], dtype=bool))
 
 
 def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int | None = None,
@@ -694,19 +710,19 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
     # to: a sentence about another subject of the corpus for a question about one subject (no claim at all
     # beside those that fit), a code block for a question of one subject (or none) that does not ask how to do
     # something (code illustrates prose).
-    ids = [s.unit for s in scored]
-    misfit = _misfits(snap, ids, query)
-    fitting = len(misfit) - sum(misfit)
-    elsewhere = {u for u, other in zip(ids, _of_another_subject(snap, ids, query), strict=True) if other}
+    ids = np.fromiter((s.unit for s in scored), dtype=np.int64, count=len(scored))
+    other = _of_another_subject(snap, ids, query)
+    misfit = _misfits(snap, ids, query, other)
+    fitting = len(misfit) - int(np.count_nonzero(misfit))
+    elsewhere = set(ids[other].tolist())
     if fitting:
-        scored = [s for s, m in zip(scored, misfit, strict=True) if not m] + [
-            s for s, m in zip(scored, misfit, strict=True) if m]
+        scored = [scored[i] for i in np.argsort(misfit, kind="stable").tolist()]  # those that fit first, by score
         # A table row said of another subject, with a cell for the one asked, leads only when nothing said of that
         # subject is near enough in score to be a claim beside it: "How do I set cookies in Litestar?" leads with
         # "Litestar offers two paths: ...", "How do I return a redirect ...?" with the row of a guide for Flask
         # users ('Redirect: Flask `redirect` + `url_for` · Litestar `Redirect` + `request.url_for`').
         if _row_led_by_another(snap, [scored[0].unit], query)[0]:
-            rows = {u for u, r in zip(ids, _row_led_by_another(snap, ids, query), strict=True) if r}
+            rows = set(ids[_row_led_by_another(snap, ids, query)].tolist())
             scored = _first(scored, _near_first(scored, fitting, lambda s: s.unit not in rows))
     best = scored[0].score
     floor = best - CLAIM_MARGIN  # of the first by score: a unit put first for its meaning sets no lower bar
