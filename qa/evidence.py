@@ -208,44 +208,49 @@ def build_pool(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: l
     # Candidates added for subject coverage sit after the first ``limit``; keep them too.
     if query.subjects:
         subjects = set(query.subjects)
-        chosen += [c for c in cands[limit:] if snap.chunk_subjects[c.chunk] & subjects][:6]
+        chosen += itertools.islice((c for c in cands[limit:] if snap.chunk_subjects[c.chunk] & subjects), 6)
     if not chosen:
         return None
     top_fused = max(c.fused for c in chosen)
     top_lex = max(max(c.lexical for c in chosen), 1e-9)
-    prior: dict[int, float] = {}
-    sizes = []
-    for c in chosen:
-        rec = version.chunks[c.chunk]
-        prior.update(dict.fromkeys(range(rec.unit_lo, rec.unit_hi), c.fused / top_fused))
-        sizes.append(rec.unit_hi - rec.unit_lo)
-    # The units of the chunks ranked CONFIDENCE_CHUNKS to limit, together in prior's order.
+    # The units of the chosen chunks, chunk after chunk (each chunk's units are its own), then the others that are
+    # candidates, each once.
+    spans = [(version.chunks[c.chunk].unit_lo, version.chunks[c.chunk].unit_hi) for c in chosen]
+    sizes = [hi - lo for lo, hi in spans]
+    own = list(itertools.chain.from_iterable(range(lo, hi) for lo, hi in spans))
+    # The units of the chunks ranked CONFIDENCE_CHUNKS to limit, together in the pool's order.
     later = slice(sum(sizes[:CONFIDENCE_CHUNKS]), sum(sizes[:limit]))
+    others: dict[int, None] = {}
     if len(version.units) <= WHOLE_CORPUS_UNITS:
         # A small corpus: the units closest to the question count too, wherever their chunk ranked.
         all_cos = version.unit_vecs @ qvec
-        for u in np.argpartition(-all_cos, min(EXTRA_UNITS, len(all_cos) - 1))[:EXTRA_UNITS].tolist():
-            prior.setdefault(u, 0.0)
+        others.update(dict.fromkeys(np.argpartition(-all_cos, min(EXTRA_UNITS, len(all_cos) - 1))[:EXTRA_UNITS].tolist()))
     phrased = phrase_units(snap, query)
-    for u in phrased:  # holding the question's own phrase ("built on", not "built-in") makes a unit a candidate
-        prior.setdefault(u, 0.0)
-    for u in kind_units(snap, query):
-        prior.setdefault(u, 0.0)
-    if not prior:
+    others.update(dict.fromkeys(phrased))  # holding the question's own phrase ("built on", not "built-in")
+    others.update(dict.fromkeys(kind_units(snap, query)))
+    taken = set(own)
+    extra = [u for u in others if u not in taken]
+    if not own and not extra:
         return None
-    ids = np.fromiter(prior, dtype=np.int64, count=len(prior))
-    near = np.fromiter(prior.values(), dtype=np.float64, count=len(prior))
-    chunk_of = version.units[ids, 0].tolist()
-    dense_of = {c.chunk: c.dense for c in chosen}
-    lex_of = {c.chunk: c.lexical / top_lex for c in chosen}
-    missing = sorted({c for c in chunk_of if c not in dense_of})
-    if missing:
+    ids = np.array(own + extra, dtype=np.int64)
+    # An extra unit's chunk is none of the chosen: its cosine with the question is read from the index.
+    extra_dense: list[float] = []
+    if extra:
+        chunk_of = version.units[extra, 0].tolist()
+        missing = sorted(set(chunk_of))
         vecs = version.faiss.reconstruct_batch(np.array(missing, dtype=np.int64))
-        dense_of.update(zip(missing, (vecs @ qvec).tolist(), strict=True))
-    chunk_dense = np.array([dense_of[c] for c in chunk_of], dtype=np.float64)
-    chunk_bm25 = np.array([lex_of.get(c, 0.0) for c in chunk_of], dtype=np.float64)
-    is_phrased = (np.fromiter((u in phrased for u in prior), dtype=bool, count=len(prior)) if phrased
-                  else np.zeros(len(prior), dtype=bool))
+        dense_of = dict(zip(missing, (vecs @ qvec).tolist(), strict=True))
+        extra_dense = [dense_of[c] for c in chunk_of]
+
+    def per_unit(of_chosen: list[float], of_extra: list[float]) -> NDArray[np.float64]:
+        return np.concatenate([np.repeat(np.array(of_chosen, dtype=np.float64), sizes), of_extra])
+
+    nothing = [0.0] * len(extra)
+    near = per_unit([c.fused / top_fused for c in chosen], nothing)
+    chunk_dense = per_unit([c.dense for c in chosen], extra_dense)
+    chunk_bm25 = per_unit([c.lexical / top_lex for c in chosen], nothing)
+    is_phrased = (np.array([u in phrased for u in own + extra], dtype=bool) if phrased
+                  else np.zeros(len(ids), dtype=bool))
     leading = np.ones(len(ids), dtype=bool)
     leading[later] = False
     return Pool(ids, near, chunk_dense, chunk_bm25, is_phrased, leading)
