@@ -154,24 +154,23 @@ def origin_year(text: str) -> int | None:
     return min((int(m.group()[:4]) for m in YEAR.finditer(text)), default=None)
 
 
-# "Who uses X?": the users of X, as a sentence names them ("Some notable companies using Flask in their applications
-# are Netflix, Lyft, and Zillow.", "Companies like Uber and Netflix already use the FastAPI framework").
 # A question asking to see code: "Show me an example of a FastAPI endpoint", "code for a Flask route", "FastAPI hello
 # world" (an example asked for in a how-to; not "for example", nor "What is an example of X?" nor "examples of
 # companies using X", which ask for an instance or names; nor a "status code").
 _CODE_WORDS = re.compile(r"\b(?:code\s+(?:examples?|samples?|snippets?|for)|(?:example|sample)\s+code|snippets?|"
                          r"hello[\s-]+world|show\s+(?:me\s+)?(?:the\s+|some\s+)?code)\b", re.I)
 _EXAMPLE = re.compile(r"(?<!\bfor\s)\bexamples?\b", re.I)
-
-
 _WH = re.compile(r"^\s*(?:who|where|when|why)\b|\b(?:what|which)\b", re.I)
 
 
 def wants_code(question: str, qtype: str) -> bool:
+    """Whether a question of type ``qtype`` asks to see code (see above)."""
     return bool(_CODE_WORDS.search(question)) or (
         qtype == "howto" and bool(_EXAMPLE.search(question)) and not _WH.search(question))
 
 
+# "Who uses X?": the users of X, as a sentence names them ("Some notable companies using Flask in their applications
+# are Netflix, Lyft, and Zillow.", "Companies like Uber and Netflix already use the FastAPI framework").
 WANTS_USERS = re.compile(r"^\s*who\s+(?:(?:actually|really|else)\s+)?(?:uses|use|is\s+using|are\s+using|runs)\b", re.I)
 SAYS_USE = re.compile(r"\b(?:us(?:e|es|ed|ing)|run(?:s|ning)?|rel(?:y|ies|ying)\s+on)\b", re.I)
 

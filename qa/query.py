@@ -202,7 +202,7 @@ _LEFT_OVER = re.compile(r"^[\s,:;-]+|[\s,:;-]+(?=[?.!]*\s*$)")
 
 
 def without_answer_form(question: str) -> str:
-    """``question`` without what it says of the answer's form ("Briefly, what is X?" -> "what is X?"); as it
+    """``question`` without what it says of the answer's form ("Briefly, what is X?" -> "What is X?"); as it
     is when that is all it says."""
     plain, n = _ANSWER_FORM.subn("", question)
     plain = _LEFT_OVER.sub("", plain)
