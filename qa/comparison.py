@@ -79,9 +79,13 @@ def _names_aspect(aspect: Aspect, qstems: frozenset[str], terms: list[tuple[str,
     """Whether the question names ``aspect``: a stem they share, not one word of a two-word term of the question
     ('machine learning') that the aspect holds without the other ('Ease of Use (relative to learning curve)')."""
     shared = aspect.stems & qstems
-    for a, b in terms:
-        if (a in aspect.stems) != (b in aspect.stems):
-            shared -= {a, b}
+    if shared and terms:
+        # The words of its name count as its own here: 'data' is in too many labels ('Data Flow', 'Data Pools') to
+        # name 'Data Validation', but it is the partner of 'validation' in "data validation".
+        named = aspect.stems | {stem(w) for w in words(aspect.name)}
+        for a, b in terms:
+            if (a in named) != (b in named):
+                shared -= {a, b}
     return bool(shared)
 
 
