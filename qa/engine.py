@@ -44,7 +44,7 @@ from qa.evidence import abstains, confidence, rerank, score_units, select_claims
 from qa.gaps import Gap, find_gaps
 from qa.index import IndexVersion
 from qa.layout import build_lock, live_version_dir
-from qa.query import Query, against, ages, analyse, focus, foreign_comparison, without_answer_form
+from qa.query import Query, ages, analyse, focus, foreign_comparison, points_asked, without_answer_form
 from qa.querylog import Origin, QueryLog
 from qa.ranker import shipped_models
 from qa.reload import Reloader
@@ -336,7 +336,9 @@ class Engine:
             # which the corpus writes 'deployment'): read in the corpus's, shown as typed.
             resolved, carried = self.corrected(resolved, snap)
             fixes += carried
-        resolved = against(resolved, snap.catalog, snap.vocabulary.list_word("cons") or "cons") or \
+        vocab = snap.vocabulary
+        resolved = points_asked(resolved, snap.catalog, vocab.list_word("cons") or "cons",
+                                vocab.list_word("pros") or "pros") or \
             ages(resolved, snap.catalog) or resolved
         query = analyse(resolved, snap.catalog)
         if inherited and query.qtype == "fact":

@@ -223,31 +223,40 @@ _USE = r"(?:use|using|choose|choosing|pick|picking|go\s+(?:with|for)|adopt|adopt
 _AGAINST_BEFORE = re.compile(
     rf"(?:(?:\bnot|n't|\bnever)(?:\s+(?:to|i|we|you|one|they|people|teams?|everyone|\w+body))?\s+{_USE}"
     rf"|\bavoid(?:s|ed|ing)?(?:\s+{_USE})?)\s+$", re.I)
+# ... and so does one asking what is bad about it ("What's wrong with X?", "What do people dislike about X?"), where
+# one asking what is good about it asks for its good points ("What do people like about X?", "What's great about X?").
+_OF_POINTS = r"(?:what(?:'s|\s+is)\s+(?:so\s+)?{}\s+(?:about|with)|what\s+do(?:es)?\s+(?:\w+\s+){{0,2}}?{}\s+about)\s+$"
+_BAD_BEFORE = re.compile(_OF_POINTS.format(r"(?:bad|wrong)", r"(?:dislike|hate)"), re.I)
+_GOOD_BEFORE = re.compile(_OF_POINTS.format(r"(?:good|great|nice)", r"(?:like|love|enjoy|appreciate)"), re.I)
 _AGAINST_AFTER = re.compile(
     r"\s+(?:is\s+|be\s+|would\s+be\s+)?(?:(?:a|the)\s+)?(?:(?:bad|poor|wrong)\s+(?:choice|fit|idea|option|pick)"
     r"|not\s+(?:(?:a|the)\s+)?(?:good|right|best|great|suitable|ideal|recommended)\b(?:\s+(?:choice|fit|idea|option|pick))?)",
     re.I)
 
 
-def against(text: str, catalog: SubjectCatalog, bad_points: str = "cons") -> str | None:
-    """The question a question against one subject asks: "What are the cons of X?" (``bad_points``: the word
-    the corpus heads such lists with), keeping what follows the subject ("When should I not use X for ML?" ->
-    "What are the cons of X for ML?"). None for any other question, or one naming several subjects ("When
-    should I use X and not Y?" is advice)."""
+def points_asked(text: str, catalog: SubjectCatalog, bad_points: str = "cons", good_points: str = "pros") -> str | None:
+    """The question a question against one subject asks, "What are the cons of X?" (``bad_points``: the word the
+    corpus heads such lists with), or one asking what is good about it, "What are the pros of X?"
+    (``good_points``), keeping what follows the subject ("When should I not use X for ML?" -> "What are the cons
+    of X for ML?"). None for any other question, or one naming several subjects ("When should I use X and not
+    Y?" is advice)."""
     found = catalog.find(text)
     if len({name for name, _, _ in found}) != 1:
         return None
     name, start, end = found[0]
     if re.search(r"['’]s$", text[start:end]) or re.match(r"['’]s\b", text[end:]):
         return None  # "Can I not use Flask's dev server?" is about the server
-    if _AGAINST_BEFORE.search(text[:start]):
+    points = bad_points
+    if _AGAINST_BEFORE.search(text[:start]) or _BAD_BEFORE.search(text[:start]):
         rest = text[end:]
+    elif _GOOD_BEFORE.search(text[:start]):
+        points, rest = good_points, text[end:]
     elif m := _AGAINST_AFTER.match(text, end):
         rest = text[m.end():]
     else:
         return None
     rest = rest.strip().rstrip("?.! ")
-    return f"What are the {bad_points} of {name}{' ' + rest if rest else ''}?"
+    return f"What are the {points} of {name}{' ' + rest if rest else ''}?"
 
 
 # "Which is older, X or Y?", "Which came first?", "Is X newer than Y?", "How old is X?": when each began.

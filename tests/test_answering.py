@@ -693,6 +693,15 @@ def test_a_question_against_a_subject_is_answered_with_its_bad_points(engine: En
     assert "the right choice" not in answer.answer  # the advice to choose it
 
 
+@pytest.mark.parametrize("question", ["What do people like about FastAPI?", "What's so great about FastAPI?"])
+def test_a_question_on_what_is_good_about_a_subject_is_answered_with_its_good_points(engine: Engine,
+                                                                                    question: str) -> None:
+    """"What do people like about FastAPI?" led with "The answer is not as simple as ...": it asks for its pros."""
+    answer = engine.ask(question)
+    assert answer.resolved_question == "What are the pros of FastAPI?"
+    assert not answer.abstained and "Pros of FastAPI" in answer.answer, answer.answer
+
+
 def test_a_question_against_a_subject_finds_the_corpus_s_word_for_bad_points(tmp_path: Path,
                                                                               embedder: OnnxEmbedder) -> None:
     engine = engine_over(tmp_path, {"stores.md": "---\ntitle: Ibex KV vs Marten Store\nsubjects: [Ibex KV, Marten Store]\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.documents import Document
-from qa.query import SubjectCatalog, against, ages, analyse, focus, question_type, relates, without_answer_form
+from qa.query import SubjectCatalog, ages, analyse, focus, points_asked, question_type, relates, without_answer_form
 
 
 @pytest.fixture
@@ -263,11 +263,28 @@ def test_a_request_opening_a_question_is_no_aspect(dbs: SubjectCatalog) -> None:
         ("When is PostgreSQL a bad choice?", "What are the cons of PostgreSQL?"),
         ("When is MySQL not the right fit?", "What are the cons of MySQL?"),
         ("Why doesn't everyone use PostgreSQL?", "What are the cons of PostgreSQL?"),
+        ("What's wrong with MySQL?", "What are the cons of MySQL?"),
+        ("What do people dislike about PostgreSQL?", "What are the cons of PostgreSQL?"),
     ],
 )
 def test_a_question_against_a_subject_asks_for_its_bad_points(dbs: SubjectCatalog, question: str, meant: str) -> None:
-    assert against(question, dbs) == meant
-    assert against(question, dbs, "drawbacks") == meant.replace("cons", "drawbacks")
+    assert points_asked(question, dbs) == meant
+    assert points_asked(question, dbs, "drawbacks") == meant.replace("cons", "drawbacks")
+
+
+@pytest.mark.parametrize(
+    ("question", "meant"),
+    [
+        ("What do people like about MySQL?", "What are the pros of MySQL?"),
+        ("What do developers love about PostgreSQL for analytics?", "What are the pros of PostgreSQL for analytics?"),
+        ("What's so great about PostgreSQL?", "What are the pros of PostgreSQL?"),
+        ("what is good about mysql", "What are the pros of MySQL?"),
+    ],
+)
+def test_a_question_on_what_is_good_about_a_subject_asks_for_its_good_points(dbs: SubjectCatalog, question: str,
+                                                                            meant: str) -> None:
+    assert points_asked(question, dbs) == meant
+    assert points_asked(question, dbs, good_points="strengths") == meant.replace("pros", "strengths")
 
 
 @pytest.mark.parametrize(
@@ -278,10 +295,12 @@ def test_a_question_against_a_subject_asks_for_its_bad_points(dbs: SubjectCatalo
         "Can I not use MySQL's query cache?",  # about the cache
         "Is MySQL a good choice?",
         "Does MySQL avoid locks?",
+        "What would you like to know about MySQL?",  # no one's liking of it
+        "What is good about MySQL and PostgreSQL?",  # two subjects
     ],
 )
 def test_other_questions_are_not_against_a_subject(dbs: SubjectCatalog, question: str) -> None:
-    assert against(question, dbs) is None
+    assert points_asked(question, dbs) is None
 
 
 @pytest.mark.parametrize(
