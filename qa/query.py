@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from qa.documents import Document
-from qa.text import QUESTION_WORDS, content_words, squash
+from qa.text import QUESTION_WORDS, content_words, squash, words
 
 _VS_TITLE = re.compile(r"^\s*(.+?)\s+(?:vs\.?|versus|or|and)\s+(.+?)(?:\s*[:\-—–|(].*)?$", re.IGNORECASE)
 
@@ -206,7 +206,7 @@ def without_answer_form(question: str) -> str:
     is when that is all it says."""
     plain, n = _ANSWER_FORM.subn("", question)
     plain = _LEFT_OVER.sub("", plain)
-    if not n or not content_words(plain):
+    if not n or not words(plain):
         return question
     return plain[:1].upper() + plain[1:] if question[:1].isupper() else plain
 

@@ -356,6 +356,7 @@ def test_an_age_question_asks_when_each_began(web: SubjectCatalog, question: str
     ("Explain briefly what MVCC is", "Explain what MVCC is"),
     ("What is a short index prefix?", "What is a short index prefix?"),
     ("In short?", "In short?"),  # nothing else to ask
+    ("briefly, why?", "why?"),  # a bare follow-up, asked briefly
 ])
 def test_what_a_question_says_of_the_answers_form_is_not_asked(question: str, plain: str) -> None:
     """How short or plain the answer should be is no topic: 'sentence', 'nutshell' and 'ELI5' are no words the
