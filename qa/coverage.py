@@ -175,6 +175,10 @@ class Vocabulary:
             self._other_function_words = other_function_words(self.function_words)
         return self._other_function_words
 
+    def writes(self, word: str) -> bool:
+        """Whether the corpus writes ``word`` as typed, in its text or its headings."""
+        return word in self.count or word in self.headings
+
     def known(self, word: str) -> bool:
         """In the corpus as written, or (four letters or more) as another form of the same stem."""
         return word in self.count or (len(word) >= 4 and stem(word) in self.stems)
@@ -200,7 +204,7 @@ class Vocabulary:
         ('nodejs' for 'node.js' of a corpus writing 'NodeJS', 'node.js' for 'nodejs' of one writing 'Node.js').
         None when the corpus has ``word`` as typed, or it is no name of :data:`DOTTED_NAME_LETTERS` letters or
         more ('U.S.', 'e.g.')."""
-        if word in self.count or word in self.headings:
+        if self.writes(word):
             return None
         bare = word.replace(".", "")
         if len(bare) < DOTTED_NAME_LETTERS or not bare.isalpha():
@@ -248,9 +252,9 @@ class Vocabulary:
         """The corpus's word for the same side of a list of good or bad points (:data:`PROS_CONS`) as ``word``,
         when the corpus does not write ``word``: 'cons' of 'disadvantages'. A word of its headings first (what
         it heads such lists with), then the commonest in its text."""
-        if word in self.count or word in self.headings:
+        if self.writes(word):
             return None
-        held = [w for w in same_side(word) if w in self.count or w in self.headings]
+        held = [w for w in same_side(word) if self.writes(w)]
         return min(held, key=lambda w: (w not in self.headings, -self.count.get(w, 0), w)) if held else None
 
     def form_of(self, word: str) -> str | None:
@@ -267,7 +271,7 @@ class Vocabulary:
     def release(self, version: str) -> str | None:
         """The corpus's commonest fuller version number of ``version`` ('0.135.0', '3.1.x' of '0.135', '3.1'),
         when the corpus does not write it as asked."""
-        if version in self.count or version in self.headings:
+        if self.writes(version):
             return None
         fuller = [w for w in self._versions if w.startswith(version + ".")]
         return min(fuller, key=lambda w: (-self.count.get(w, 0), w)) if fuller else None
@@ -1006,8 +1010,7 @@ def unwritten_release(snap: Snapshot, question: str) -> str | None:
         return None
     vocab = snap.vocabulary
     for name, _start, end in snap.catalog.find(question):
-        if (m := RELEASE_AFTER.match(question, end)) and m.group(1) not in vocab.count \
-                and m.group(1) not in vocab.headings and vocab.release(m.group(1)) is None:
+        if (m := RELEASE_AFTER.match(question, end)) and not vocab.writes(m.group(1)) and vocab.release(m.group(1)) is None:
             return f"{name} {m.group(1)}"
     return None
 
