@@ -116,13 +116,17 @@ def short_value(snap: Snapshot, said: Statement, aspect: Aspect) -> str:
 
 def comparison_rows(
     snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate],
-    embed: Callable[[str], NDArray[np.float32]] | None = None,
+    embed: Callable[[str], NDArray[np.float32]] | None = None, *, named_whole: bool = False,
 ) -> tuple[dict[Aspect, dict[str, list[Statement]]], bool]:
     """One row per aspect the sources cover, in order: per subject, what the best units for it say (best first;
     the subject is missing when none does); and whether the rows are on what the question asks. The aspects
     asked are those the question names, else the one it means in other words ("Flask vs FastAPI on speed":
     'Performance', :meth:`Snapshot.meant_aspect`), read from the vector ``embed`` gives its aspect words alone
-    (the subjects' names would outweigh them in the question's); else the corpus's main ones."""
+    (the subjects' names would outweigh them in the question's); else the corpus's main ones. With
+    ``named_whole`` (a choice between the subjects, "Which one has better documentation?") only the aspects the
+    question names whole, each naming no subject, and no rows when there is none: 'Flask: You Build It
+    Yourself' is one side's heading, no aspect to weigh both on ("... they should build small websites. Which one
+    should I teach with?")."""
     pool, pool_cos = _pool(snap, cands, qvec)
     if not len(pool):
         return {}, False
@@ -130,6 +134,10 @@ def comparison_rows(
     qstems = question_stems(snap, query)
     terms = compound_stems(snap, query)
     asked = [a for a in snap.aspects if _names_aspect(a, qstems, terms)]
+    if named_whole:
+        asked = [a for a in asked if a.stems <= qstems and not snap.catalog.find(a.name)]
+        if not asked:
+            return {}, False
     if not asked and qstems and embed is not None and snap.aspect_vecs is not None:
         meant = snap.meant_aspect(embed(" ".join(t for t in query.aspect_terms if not generic(t))))
         asked = [meant] if meant is not None else []

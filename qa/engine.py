@@ -14,7 +14,7 @@ import numpy as np
 from qa.ann import AnnParams
 from qa.answer import Answer
 from qa.build import BuildReport, Progress, build_index
-from qa.comparison import advice, comparison_rows, conflicts, question_stems
+from qa.comparison import advice, comparison_rows, conflicts
 from qa.compose import ComposeParams, Evidence, compose, named_sections, no_question, unit_display
 from qa.conversation import ConversationStore, Turn, asks_more, resolve, small_talk
 from qa.coverage import (
@@ -428,13 +428,8 @@ class Engine:
             if query.qtype == "comparison" and len(query.subjects) >= 2:
                 rows, rows_asked = comparison_rows(snap, qvec, query, cands, self._queries.embed_query)
             elif query.qtype == "recommendation" and len(query.subjects) >= 2:
-                # "Which one has better documentation?" names what to weigh them on: the rows of the aspects it
-                # names whole, each naming no subject ('Documentation Support'; not 'Flask: You Build It Yourself',
-                # one side's heading, for "... they should build small websites. Which one should I teach with?").
-                rows, rows_asked = comparison_rows(snap, qvec, query, cands)
-                qstems = question_stems(snap, query)
-                rows = {a: row for a, row in rows.items()
-                        if rows_asked and a.stems <= qstems and not snap.catalog.find(a.name)}
+                # "Which one has better documentation?" names what to weigh them on: its rows, not advice.
+                rows, rows_asked = comparison_rows(snap, qvec, query, cands, named_whole=True)
             disagreements = conflicts(snap, query, qvec, cands, self._queries.embed_query)
             if query.qtype == "recommendation" and len(query.subjects) >= 2 and not rows:
                 when = advice(snap, qvec, query, cands)
