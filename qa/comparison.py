@@ -211,7 +211,7 @@ def conflicts(
     near = (top_cos >= max(0.3, best - 0.4)).tolist()
     yes_no = bool(qstems) and is_yes_no(query.text)
     forms = _forms(snap, qstems) if yes_no else frozenset()
-    unit_cos = dict(zip(top_units, top_cos.tolist(), strict=True))
+    unit_cos = dict(zip(top_units, top_cos.tolist(), strict=True)) if yes_no else {}  # what _yes_and_no reads
     on_aspect = [u for u, ok in zip(top_units, near, strict=True)
                  if ok and (not qstems.isdisjoint(snap.unit_stems[u]) or (yes_no and not forms.isdisjoint(snap.unit_words[u])))]
     alts = alternatives(query)
