@@ -129,7 +129,14 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def run_eval(engine: Engine, cases: list[EvalCase], *, k: int = 5, mode: str = "hybrid") -> EvalReport:
-    """Ask every case through ``Engine.ask`` (follow-ups after their history, in one conversation)."""
+    """Ask every case through ``Engine.ask`` (follow-ups after their history, in one conversation), and score
+    the answers."""
+    return summarise(ask_cases(engine, cases, k=k, mode=mode), k=k)
+
+
+def ask_cases(engine: Engine, cases: list[EvalCase], *, k: int = 5, mode: str = "hybrid") -> list[CaseResult]:
+    """Each case asked through ``Engine.ask`` (follow-ups after their history, in one conversation), judged
+    against what its answer must hold; ``k`` chunks searched for its evidence."""
     docs, _ = load_corpus(engine.settings.corpus_dir)
     texts = {d.doc_id: d.text for d in docs}
     snap = engine.snapshot()
@@ -162,6 +169,11 @@ def run_eval(engine: Engine, cases: list[EvalCase], *, k: int = 5, mode: str = "
             CaseResult(case.id, case.type, case.answerable, answer.abstained, hit, first_hit, evidence_hit, grounded,
                        conflict_hit, false_conflict, both, answer.confidence, ms, answer.answer)
         )
+    return results
+
+
+def summarise(results: list[CaseResult], *, k: int = 5) -> EvalReport:
+    """The figures of a set of judged answers (:func:`ask_cases`, searched with ``k`` chunks)."""
     answerable = [r for r in results if r.answerable]
     oos = [r for r in results if not r.answerable]
     abstained = [r for r in results if r.abstained]

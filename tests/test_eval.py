@@ -10,22 +10,28 @@ from __future__ import annotations
 import pytest
 
 from qa.engine import Engine
-from qa.evaluation import EvalReport, default_questions_path, load_cases, run_eval
+from qa.evaluation import CaseResult, EvalReport, ask_cases, default_questions_path, load_cases, summarise
 
 
 @pytest.fixture(scope="module")
-def report(engine: Engine) -> EvalReport:
-    return run_eval(engine, [c for c in load_cases(default_questions_path()) if not c.id.startswith("rob-")])
+def results(engine: Engine) -> list[CaseResult]:
+    """Every question of the set asked once; each part below is scored from these."""
+    return ask_cases(engine, load_cases(default_questions_path()))
 
 
 @pytest.fixture(scope="module")
-def robustness(engine: Engine) -> EvalReport:
-    return run_eval(engine, [c for c in load_cases(default_questions_path()) if c.id.startswith("rob-")])
+def report(results: list[CaseResult]) -> EvalReport:
+    return summarise([r for r in results if not r.id.startswith("rob-")])
 
 
 @pytest.fixture(scope="module")
-def whole(engine: Engine) -> EvalReport:
-    return run_eval(engine, load_cases(default_questions_path()))
+def robustness(results: list[CaseResult]) -> EvalReport:
+    return summarise([r for r in results if r.id.startswith("rob-")])
+
+
+@pytest.fixture(scope="module")
+def whole(results: list[CaseResult]) -> EvalReport:
+    return summarise(results)
 
 
 def test_eval_set_is_large_and_varied() -> None:
