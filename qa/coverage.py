@@ -477,8 +477,7 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
             return right
         # a word saying what kind of question it is ('compare') is no word of what it is about ('comparable')
         form = None if low in QUESTION_WORDS else vocab.form_of(low) or vocab.list_word(low)
-        right = form or (None if is_word(low) else vocab.correction(low) or vocab.completion(low)
-                         or vocab.form_correction(low, is_word))
+        right = form or (None if is_word(low) else _typo_or_clipping(low, vocab) or vocab.form_correction(low, is_word))
         if right is None:
             return tok
         fixes.append((tok, right))
@@ -492,6 +491,15 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
 
     out = _VERSION.sub(fix_version, _TOKEN.sub(fix, text))
     return out, fixes
+
+
+def _typo_or_clipping(word: str, vocab: Vocabulary) -> str | None:
+    """The corpus word ``word`` is a typo of, else a clipping of; a clipping first when the typo would be ``word``
+    less its last letters: 'perf' is 'performance', not 'per' with a letter too many."""
+    typo = vocab.correction(word)
+    if typo is not None and not word.startswith(typo):
+        return typo
+    return vocab.completion(word) or typo
 
 
 def word_form(word: str, pieces: Callable[[str], int]) -> bool:

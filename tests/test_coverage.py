@@ -178,6 +178,16 @@ def test_a_clipped_word_stands_for_the_commonest_corpus_word_it_starts() -> None
     assert fixes == [("auth", "authentication"), ("req", "requests")]
 
 
+def test_a_clipped_word_is_no_typo_of_its_own_opening_letters() -> None:
+    """'perf' is one letter more than the corpus's 'per': read as that typo, "Which has better perf?" asked of
+    'per'. A word whose typo would be its own letters cut short is the clipping ('performance')."""
+    vocab = Vocabulary({**VOCAB.count, "per": 12})
+    assert vocab.correction("perf") == "per"
+    text, fixes = correct_question("Which has better perf? fastapi perfomance? flaskk?", vocab, real_words)
+    assert text == "Which has better performance? fastapi performance? flask?"
+    assert fixes == [("perf", "performance"), ("perfomance", "performance"), ("flaskk", "flask")]
+
+
 def test_a_contraction_typed_without_its_apostrophe_gets_it_back() -> None:
     text, fixes = correct_question("whats faster flsk or fastapi? Doesnt its flask do async? When were they made?",
                                    VOCAB, real_words)
