@@ -89,6 +89,13 @@ def _names_aspect(aspect: Aspect, qstems: frozenset[str], terms: list[tuple[str,
     return bool(shared)
 
 
+def _clipped(aspect: Aspect, query: Query) -> bool:
+    """Whether a word of the question is a clipping of a word of ``aspect``'s name ('docs' of 'Documentation
+    Support', 'perf' of 'Performance'): its letters, less a plural 's', open that longer word."""
+    heads = {w[:-1] if w.endswith("s") else w for t in query.aspect_terms for w in words(t)}
+    return any(len(h) >= 3 and n.startswith(h) and len(n) > len(h) + 2 for h in heads for n in words(aspect.name.lower()))
+
+
 SHORT_WORDS = 10  # a comparison cell's value in short form: at most this many words
 
 
@@ -136,11 +143,13 @@ def comparison_rows(
     asked = [a for a in snap.aspects if _names_aspect(a, qstems, terms)]
     if named_whole:
         asked = [a for a in asked if a.stems <= qstems and not snap.catalog.find(a.name)]
-        if not asked:
-            return {}, False
     if not asked and qstems and embed is not None and snap.aspect_vecs is not None:
         meant = snap.meant_aspect(embed(" ".join(t for t in query.aspect_terms if not generic(t))))
+        if named_whole and meant is not None and (snap.catalog.find(meant.name) or not _clipped(meant, query)):
+            meant = None
         asked = [meant] if meant is not None else []
+    if named_whole and not asked:
+        return {}, False
     aspects = asked or [a for a in snap.aspects if a.weight >= 2] or [a for a in snap.aspects if a.weight][:MAX_ROWS]
     rows: dict[Aspect, dict[str, list[Statement]]] = {}
     used: set[int] = set()

@@ -429,7 +429,8 @@ class Engine:
                 rows, rows_asked = comparison_rows(snap, qvec, query, cands, self._queries.embed_query)
             elif query.qtype == "recommendation" and len(query.subjects) >= 2:
                 # "Which one has better documentation?" names what to weigh them on: its rows, not advice.
-                rows, rows_asked = comparison_rows(snap, qvec, query, cands, named_whole=True)
+                rows, rows_asked = comparison_rows(snap, qvec, query, cands, self._queries.embed_query,
+                                                    named_whole=True)
             disagreements = conflicts(snap, query, qvec, cands, self._queries.embed_query)
             if query.qtype == "recommendation" and len(query.subjects) >= 2 and not rows:
                 when = advice(snap, qvec, query, cands)

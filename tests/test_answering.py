@@ -739,7 +739,9 @@ def test_the_evidence_on_what_a_recommendation_asks_leads_and_is_no_advice(tmp_p
 @pytest.mark.parametrize(("question", "aspect"), [("Which of the two has better documentation?", "Documentation Support"),
                                                 ("Which one has better performance?", "Performance"),
                                                 # a two-word term its label holds whole ('data' alone names none)
-                                                ("Is Flask or FastAPI better for data validation?", "Data Validation")])
+                                                ("Is Flask or FastAPI better for data validation?", "Data Validation"),
+                                                # clipped, and read by its meaning: 'docs'
+                                                ("Which one has better docs, Flask or FastAPI?", "Documentation Support")])
 def test_a_choice_naming_an_aspect_shows_its_row(engine: Engine, question: str, aspect: str) -> None:
     """"Which one has better documentation?" names what to weigh the two on: the corpus's row on it, each side's
     cells, rather than the advice on when to choose each (which led with "It is the right choice when ... API
