@@ -145,6 +145,8 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
             spans.append(ctx)
         if version.unit_kinds[u] == "code":
             return f"\n{shown}\n{marks}", cited
+        if (span := through(u)) is not None and version.unit_kinds[span[1]] == "code":
+            return f"{shown}\n{marks}", cited  # a sentence and the code block it leads into: marks after the fence
         if len(units) > 2:
             return f"{shown} {marks} ({len(units)} sources say this)", cited
         return f"{shown} {marks}", cited
@@ -489,6 +491,10 @@ def unit_display(snap: Snapshot, unit: int, *, context: bool = True, through: tu
         return code_display(doc.text[a:b], resolve)
     if kind == "row":
         return table_row(version.unit_contexts[unit], snap.unit_text[unit], resolve)
+    if through and version.unit_kinds[through[1]] == "code":
+        # a sentence leading into a code block (qa.evidence.claim_units), quoted with it, the block fenced
+        lead = unit_display(snap, unit, context=context, through=(through[0], through[1] - 1))
+        return f"{lead}\n{unit_display(snap, through[1])}"
     # A unit of markup alone ('<br>') has no display text of its own: its words as written, then.
     quoted = doc.text[slice(*snap.quote_span(unit, through))]  # with the sentences that continue it
     shown = display(quoted, resolve) or " ".join(quoted.split())

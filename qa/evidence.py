@@ -73,6 +73,9 @@ NEIGHBOUR_SHARE = 0.1
 # promises what it does not say. A longer list is left to be quoted item by item.
 LIST_ITEMS = 6
 LIST_WORDS = 80
+# ... and a sentence leading into a code block ("Use the following command to generate a value::") takes in the
+# block when it has at most this many lines: the command is the answer, the sentence only says it follows.
+CODE_LINES = 12
 # What may stand between a sentence and the first item of its list, or between two items: space and a marker.
 _LIST_GAP = re.compile(r"\s*(?:[-*+\u2022]|\(?\d{1,2}[.)]|\(?[a-z][.)]|#\.)?\s*")
 
@@ -660,13 +663,19 @@ def claim_units(snap: Snapshot, unit: int, asked: QuestionTerms) -> tuple[int, i
 
 def _list_led(snap: Snapshot, last: int) -> int:
     """The last item of the list (or row of the table) the sentence ``last`` leads into, right after it, when it is
-    short enough to quote whole (:data:`LIST_ITEMS`, :data:`LIST_WORDS`); else ``last``. A table's rows follow
-    in its section, under one header (what stands between them is the table's markup)."""
+    short enough to quote whole (:data:`LIST_ITEMS`, :data:`LIST_WORDS`), or the code block it leads into
+    (:data:`CODE_LINES`); else ``last``. A table's rows follow in its section, under one header (what stands
+    between them is the table's markup)."""
     kinds, units, contexts = snap.version.unit_kinds, snap.version.units, snap.version.unit_contexts
     if kinds[last] != "sentence" or not snap.unit_text[last].rstrip().endswith(":") or last + 1 >= len(kinds):
         return last
     text, item, said, kind = snap.doc_of(last).text, last, 0, kinds[last + 1]
     section = snap.version.chunks[int(snap.unit_chunk[last])].section
+    if kind == "code":
+        code = last + 1
+        whole = code + 1 == len(kinds) or kinds[code + 1] != "code" or snap.unit_doc[code + 1] != snap.unit_doc[code]
+        same = snap.unit_doc[code] == snap.unit_doc[last] and snap.version.chunks[int(snap.unit_chunk[code])].section == section
+        return code if same and whole and snap.unit_text[code].strip().count("\n") < CODE_LINES else last
 
     def follows(nxt: int) -> bool:
         if kinds[nxt] != kind or snap.unit_doc[nxt] != snap.unit_doc[last]:

@@ -195,8 +195,9 @@ def test_links_code_spans_and_html_are_shown_for_people(readable_engine: Engine)
 
 def test_a_code_block_is_shown_whole_and_fenced(readable_engine: Engine) -> None:
     answer = ask(readable_engine, "How does the welcome email example notify a user?")
-    code = next(c for c in answer.citations if c.quote.startswith("```"))
-    assert code.display == CODE
+    # quoted with the sentence leading into it, "This example sends a welcome email to a new user:"
+    code = next(c for c in answer.citations if c.quote.endswith("```"))
+    assert code.display.endswith(f"a new user:\n{CODE}")
     assert f"\n{CODE}\n[{code.n}]" in answer.answer
 
 
@@ -466,6 +467,37 @@ def test_a_sentence_leading_into_a_short_list_is_quoted_with_the_list(tmp_path: 
     assert lead.display == ("Generally there are three ways to fire a clay kiln: 1. You can burn wood in a firebox. "
                             "2. You can burn natural gas. 3. You can heat the chamber with electric coils wound in its walls.")
     assert not any(c.quote.startswith("You can") for c in answer.citations)  # an item is not quoted twice
+
+
+def test_a_sentence_leading_into_a_short_code_block_is_quoted_with_it(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"Use the following command to generate a value for the key::" was the whole answer to "How do I generate a
+    key?": the command it leads into was left out. A sentence ending with a colon takes in the code block right
+    after it (a reStructuredText literal block or a fenced one) when the block is short; a long one is quoted
+    apart."""
+    engine = engine_over(tmp_path, {
+        "keys.rst": "Keys\n====\n\nIbex KV signs its cookies with a secret key.\nUse the following command to "
+                    "generate a value for :attr:`Ibex.secret_key`::\n\n    $ python -c 'import secrets; print(secrets.token_hex())'"
+                    "\n\nKeep the key out of version control.\n",
+        "logs.md": "# Logs\n\nTo rotate the Marten Store logs, run:\n\n```console\n$ marten rotate --keep 3\n```\n\n"
+                   "To dump the Marten Store schema, run:\n\n```sql\n" + "".join(f"SELECT {i};\n" for i in range(14))
+                   + "```\n"}, embedder)
+    snap = engine.snapshot()
+    asked = QuestionTerms(snap, analyse("How do I generate a secret key?", snap.catalog))
+
+    def through(opening: str) -> tuple[int, tuple[int, int]]:
+        unit = unit_opening(snap, opening)
+        return unit, claim_units(snap, unit, asked)
+
+    unit, span = through("Use the following")
+    assert unit_display(snap, unit, through=span).endswith(  # after the sentence before it, which it continues
+        "Use the following command to generate a value for `Ibex.secret_key`:\n"
+        "```\n$ python -c 'import secrets; print(secrets.token_hex())'\n```")
+    unit, span = through("To rotate")
+    assert unit_display(snap, unit, through=span) == "To rotate the Marten Store logs, run:\n```console\n$ marten rotate --keep 3\n```"
+    unit, span = through("To dump")
+    assert span == (unit, unit)  # fourteen lines: quoted apart
+    answer = ask(engine, "How do I generate a secret key for Ibex KV?")
+    assert "token_hex()" in answer.citations[0].quote and "token_hex()" in answer.answer.split("[1]")[0], answer.answer
 
 
 def check_display(text: str) -> bool:
