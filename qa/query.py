@@ -32,32 +32,63 @@ class Subject:
     pattern: re.Pattern[str]
 
 
-def _name_pattern(name: str) -> str:
-    """'FastAPI' -> fast[\\s-]*api ; 'Ruby on Rails' -> ruby[\\s-]*on[\\s-]*rails (case-insensitive)."""
-    parts = re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+", name)
-    parts = [p for p in parts if p] or [name]
-    body = r"[\s\-_.]*".join(re.escape(p.lower()) for p in parts)
+def _name_pattern(name: str, *, short: bool = False) -> str:
+    """'FastAPI' -> fast[\\s-]*api ; 'Ruby on Rails' -> ruby[\\s-]*on[\\s-]*rails (case-insensitive). ``short``: the
+    first word alone names it too ('Ibex KV' -> ibex(?:[\\s-]*kv)?)."""
+    def pattern(part: str) -> str:
+        found = re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+", part)
+        return sep.join(re.escape(p.lower()) for p in [p for p in found if p] or [part])
+
+    sep = r"[\s\-_.]*"
+    if short:
+        head, rest = name.split(maxsplit=1)
+        body = rf"{pattern(head)}(?:{sep}{pattern(rest)})?"
+    else:
+        body = pattern(name)
     return rf"(?<![a-z0-9])(?<![a-z0-9]-){body}(?:'s)?(?![a-z0-9]|-[a-z0-9])"
+
+
+# A subject's name of two words is named by its first alone ("how does ibex store data?" of 'Ibex KV') when that
+# word has at least this many letters, opens no other subject's name and the corpus never writes it in lower case
+# (where it would be a word: 'spring' of "in spring 2024" is no 'Spring Boot').
+SHORT_NAME_LETTERS = 4
+
+
+def _short_names(names: Iterable[str], texts: Iterable[str]) -> set[str]:
+    """The names of two words their first alone names (:data:`SHORT_NAME_LETTERS`)."""
+    heads: dict[str, list[str]] = {}
+    for name in names:
+        for w in dict.fromkeys(re.findall(r"[a-z0-9]+", name.lower())[:1]):
+            heads.setdefault(w, []).append(name)
+    fit = {name: name.split()[0].lower() for name in names
+           if len(name.split()) == 2 and len(head := name.split()[0]) >= SHORT_NAME_LETTERS and head.isalpha()
+           and len(heads.get(head.lower(), ())) == 1}
+    if not fit:
+        return set()
+    lower = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, set(fit.values()))) + r")(?![\w-])")
+    written = {m.group(1) for text in texts for m in lower.finditer(text)}
+    return {name for name, head in fit.items() if head not in written}
 
 
 class SubjectCatalog:
     """The subjects a corpus compares: from front matter ``subjects`` and titles such as 'X vs Y'."""
 
-    def __init__(self, names: Iterable[str]) -> None:
+    def __init__(self, names: Iterable[str], texts: Iterable[str] = ()) -> None:
+        """``texts``: the corpus's, where a name of two words is looked for its first alone (:func:`_short_names`)."""
         by_key: dict[str, Counter[str]] = {}
         for name in names:
             name = name.strip()
             if name and squash(name):
                 by_key.setdefault(squash(name), Counter())[name] += 1
-        self.subjects = [
-            Subject(c.most_common(1)[0][0], re.compile(_name_pattern(c.most_common(1)[0][0]), re.I))
-            for c in by_key.values()
-        ]
+        chosen = [c.most_common(1)[0][0] for c in by_key.values()]
+        short = _short_names(chosen, texts)
+        self.subjects = [Subject(name, re.compile(_name_pattern(name, short=name in short), re.I)) for name in chosen]
         # Longest names first, so 'Ruby on Rails' wins over 'Rails'.
         self.subjects.sort(key=lambda s: -len(s.name))
 
     @classmethod
     def from_documents(cls, docs: Iterable[Document]) -> SubjectCatalog:
+        docs = list(docs)
         names: list[str] = []
         for doc in docs:
             names.extend(doc.subjects)
@@ -65,7 +96,7 @@ class SubjectCatalog:
                 # 'Django vs Flask vs FastAPI' names three subjects, not 'Django' and 'Flask vs FastAPI'.
                 names.append(m.group(1))
                 names.extend(p for p in re.split(r"\s+(?:vs\.?|versus)\s+", m.group(2), flags=re.I) if p.strip())
-        return cls(names)
+        return cls(names, (doc.text for doc in docs))
 
     @property
     def names(self) -> list[str]:

@@ -170,6 +170,15 @@ def kv_engine(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) 
     return Engine(make_settings(corpus_dir=root / "corpus", index_dir=root / "index", data_dir=root / "var"), embedder)
 
 
+def test_a_subject_asked_of_by_its_first_word_is_that_subject(kv_engine: Engine) -> None:
+    """"how does ibex store data?" led with Marten Store's "keeps its data in append-only segment files" (the
+    question's words, the other side); "and marten?" after it was no question of Marten Store."""
+    answer = kv_engine.ask("how does ibex store data?", "first-word")
+    assert answer.subjects == ("Ibex KV",) and answer.citations and "LMDB" in answer.citations[0].quote, answer.answer
+    answer = kv_engine.ask("and marten?", "first-word")
+    assert answer.subjects == ("Marten Store",) and "segment files" in answer.citations[0].quote, answer.answer
+
+
 @pytest.fixture(scope="module")
 def kv_docs(kv_engine: Engine) -> dict[str, Document]:
     docs, warnings = load_corpus(kv_engine.settings.corpus_dir)

@@ -91,6 +91,19 @@ def test_longest_name_wins() -> None:
     assert [(n, text[s:e]) for n, s, e in catalog.find(text)] == [("Ruby on Rails", "Ruby on Rails"), ("Rails", "Rails")]
 
 
+def test_a_name_of_two_words_is_named_by_its_first_alone() -> None:
+    """"how does ibex store data?" was answered with Marten Store's "keeps its data in append-only segment files":
+    'ibex' named no subject. The first word of a name of two words names it, unless it opens another subject's
+    name, is short, or the corpus writes it in lower case, as a word ('in spring 2024')."""
+    catalog = SubjectCatalog(["Ibex KV", "Marten Store", "Spring Boot", "Django", "Django REST", "Go Kit"],
+                             ["Ibex KV is built on LMDB.", "We moved in spring 2024."])
+    assert catalog.find("how does ibex store data? and marten? Ibex-KV vs Marten Store") == [
+        ("Ibex KV", 9, 13), ("Marten Store", 30, 36), ("Ibex KV", 38, 45), ("Marten Store", 49, 61)]
+    assert catalog.mentioned("Is spring faster than django? go?") == ["Django"]  # a word, another's, too short
+    assert catalog.mentioned("Is Spring Boot faster than Go Kit?") == ["Spring Boot", "Go Kit"]
+    assert SubjectCatalog(["Ibex KV"]).mentioned("ibexes and ibex-like stores") == []
+
+
 def test_made_up_catalog_aliases(dbs: SubjectCatalog) -> None:
     assert sorted(dbs.names) == ["MySQL", "PostgreSQL"]
     assert dbs.mentioned("Is postgre sql or my-sql faster? MYSQL's docs say") == ["PostgreSQL", "MySQL"]
