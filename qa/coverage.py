@@ -52,6 +52,9 @@ TYPO_NAME_LETTERS = 6
 DOTTED_NAME_LETTERS = 4
 # A clipped word ('auth', 'req') lacks at least this many letters of the corpus word it stands for.
 CLIPPED_LETTERS = 3
+# Each of two words written as one ('realtime') has at least this many letters (:meth:`Vocabulary.joined`; at
+# three, 'instal' was 'ins tal').
+JOINED_LETTERS = 4
 # Endings that make another form of a word ('authentic' + 'ate', 'valid' + 'ating', 'cache' + 'ing').
 FORM_ENDINGS = ("s", "es", "d", "ed", "ing", "er", "ers", "ly", "ate", "ated", "ating", "ize", "ized", "izing",
                 "ise", "ised", "ising", "ion", "ions", "ment", "able")
@@ -145,6 +148,7 @@ class Vocabulary:
         self.headings = headings  # the words of its headings and titles
         self._prose = prose  # the texts of its units but code, where abbreviations are spelled out
         self._spelled: dict[str, str | None] = {}
+        self._joined: dict[str, str | None] = {}
         # The names a mistyped name may be (:meth:`name_slip`), from the texts ``names_from`` (default: ``prose``);
         # made with the snapshot, not by the first question mistyping a name.
         self.names = _names(prose if names_from is None else names_from)
@@ -307,6 +311,24 @@ class Vocabulary:
             term = n >= SPELLED_OUT_SHARE * min(self.count.get(w, 0) for w in best.split()) if best else False
             self._spelled[low] = best if term and n >= SPELLED_OUT_MIN and n >= SPELLED_OUT_LEAD * second else None
         return self._spelled[low]
+
+    def joined(self, word: str, is_word: Callable[[str], bool]) -> str | None:
+        """Two words ``word`` is written as one ('realtime', each of :data:`JOINED_LETTERS` letters or more and a
+        word ``is_word`` knows), as the corpus's prose writes them apart ('real-time', 'real time'): no typo to
+        correct ('realtime' was 'relative'). None when ``word`` is no two words or the corpus writes them apart
+        nowhere: then it may well be a typo ('knowedge', 'canonballs'). Found once per word: a look-up scans
+        the corpus's prose."""
+        if word in self.count:
+            return None
+        splits = [(word[:i], word[i:]) for i in range(JOINED_LETTERS, len(word) - JOINED_LETTERS + 1)
+                  if is_word(word[:i]) and is_word(word[i:])]
+        if not splits:
+            return None
+        if word not in self._joined:
+            apart = re.compile(r"\b(" + "|".join(rf"{a}[\s-]{b}" for a, b in splits) + r")\b", re.I)
+            found = Counter(m.group(1).lower() for text in self._prose for m in apart.finditer(text))
+            self._joined[word] = " ".join(found.most_common(1)[0][0].split()) if found else None
+        return self._joined[word]
 
     def completion(self, word: str) -> str | None:
         """The corpus word ``word`` is a clipping of ('auth' of 'authentication', 'req' of 'requests'): the
@@ -480,6 +502,10 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
         right = form or (None if is_word(low) else _typo_or_clipping(low, vocab) or vocab.form_correction(low, is_word))
         if right is None:
             return tok
+        if form is None and (apart := vocab.joined(low, is_word)) is not None:
+            # Two words written as one are no typo: 'realtime' is 'real-time', not 'relative'. Only in place of a
+            # correction: a word left as typed ('lifecycle' of a corpus writing 'life-cycle') reads as before.
+            right = apart
         fixes.append((tok, right))
         return right
 

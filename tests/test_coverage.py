@@ -188,6 +188,22 @@ def test_a_clipped_word_is_no_typo_of_its_own_opening_letters() -> None:
     assert fixes == [("perf", "performance"), ("perfomance", "performance"), ("flaskk", "flask")]
 
 
+def test_two_words_typed_as_one_are_no_typo() -> None:
+    """'realtime' was corrected to the corpus's 'relative' (two edits): "we're building a realtime chat app" asked
+    of relative things. Two words typed as one are the two as the corpus writes them apart; a typo that happens
+    to be two words the corpus never writes together is still a typo ('knowedge': 'know' + 'edge')."""
+    vocab = vocabulary_of(["Real-time apps need WebSockets.", "This is relative.", "Knowledge matters.",
+                           "Know your edge cases."])
+
+    def words(w: str) -> bool:
+        return w in {"real", "time", "know", "edge"}
+
+    assert vocab.correction("realtime") == "relative"
+    text, fixes = correct_question("a realtime app? knowedge?", vocab, words)
+    assert text == "a real-time app? knowledge?"
+    assert fixes == [("realtime", "real-time"), ("knowedge", "knowledge")]
+
+
 def test_a_contraction_typed_without_its_apostrophe_gets_it_back() -> None:
     text, fixes = correct_question("whats faster flsk or fastapi? Doesnt its flask do async? When were they made?",
                                    VOCAB, real_words)
