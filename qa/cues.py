@@ -118,6 +118,23 @@ ADVICE = re.compile(
     r"use \w+ (?:if|when)|way to go|go the \w+ way)\b",
     re.I,
 )
+# A question whether something fits a use: worded as advice, or "Is X good for Y?".
+_GOOD_FOR = re.compile(r"\bgood\s+(?:for|at|with|enough)\b", re.I)
+
+
+# Advice on which to choose, of the advice ADVICE finds ("It is the right choice when ..."; not "we'd recommend that
+# you keep your templates free from logic", a how-to's).
+CHOOSING = re.compile(r"\b(?:(?:right|good|great|awesome|better|best|ideal|perfect|strong|solid|natural|safe) (?:choice|fit|option)|"
+                      r"(?:ideal|best|great|perfect|suitable|suited) for|go[- ]to|will be perfect|"
+                      r"(?:to )?choose \w+ (?:if|when|for))\b", re.I)
+
+
+def asks_fit(question: str) -> bool:
+    """Whether ``question`` asks whether something fits a use ("Is FastAPI good for microservices?", "Is Flask
+    suitable for a blog?"), which advice answers."""
+    return bool(ADVICE.search(question) or _GOOD_FOR.search(question))
+
+
 HOWTO = re.compile(r"\b(install|run|create|define|use|add|import|pip|example|code|write|set ?up)\b", re.I)
 
 # What a unit states, and what kind of answer a question wants (the learned ranker pairs them).

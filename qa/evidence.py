@@ -17,12 +17,14 @@ from qa.aspects import generic, held_form
 from qa.coverage import asked_words, compound_terms, heading_holds, labelled_row, phrase_holders
 from qa.cues import (
     ASKS_REFERENCE,
+    CHOOSING,
     RELEASE_AFTER,
     RELEASE_HEADING,
     SAYS_USE,
     WANTS_MAKER,
     WANTS_USERS,
     alternatives,
+    asks_fit,
     asks_origin,
     classified_term,
     defines,
@@ -482,6 +484,15 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
     def holds(u: int) -> bool:
         text = snap.unit_text[u].lower()
         return any(f in text for f in forms)
+
+    if asked and query.qtype == "fact" and len(query.subjects) < 2 and not asks_fit(query.text) \
+            and CHOOSING.search(snap.unit_text[first]) and (told := _near_first(scored, fitting, lambda s: not (
+                snap.unit_advice[s.unit] or code[s.unit] or snap.unit_release_note[s.unit])
+                and s.cos >= scored[0].cos and holds(s.unit))) is not None:
+        # A question asking no choice is answered by what is so, not by when to choose it: "How does FastAPI
+        # handle WebSockets?" by "FastAPI has first-class WebSocket support through Starlette.", not by "It is the
+        # right choice when ... building real-time applications with WebSockets", further from it in meaning.
+        return told
 
     if asked and ((cells[first] and not labelled_row(snap, query, first, asked)) or not holds(first)):
         # The table row labelled with what the question asks, with a cell for each subject it names (if any), over

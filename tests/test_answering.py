@@ -764,6 +764,20 @@ def test_the_form_asked_of_an_answer_is_no_topic(engine: Engine, question: str, 
     assert answer.answer == engine.ask(plain).answer
 
 
+@pytest.mark.parametrize(("question", "lead"), [
+    ("how does fastapi handle websockets", "FastAPI has first-class WebSocket support"),
+    ("Can Flask handle high traffic?", "To handle more concurrent requests, Flask scales"),
+    ("Does Flask ship with a database layer?", "there are well-maintained extensions for nearly everything"),
+    # one asking whether it fits a use is answered by when to choose it
+    ("Is FastAPI good for microservices?", "It is the right choice when you are serving machine learning models"),
+])
+def test_a_question_asking_no_choice_leads_with_what_is_so(engine: Engine, question: str, lead: str) -> None:
+    """"How does FastAPI handle WebSockets?" led with "It is the right choice when ... building real-time
+    applications with WebSockets": advice on choosing it, not how it handles them."""
+    answer = engine.ask(question)
+    assert not answer.abstained and lead in answer.citations[0].quote, answer.answer
+
+
 def test_a_release_note_is_no_how_to(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """A change log's line holds a how-to's words ('0.9.1 > Handle startup and shutdown errors properly.') but
     says what changed in a release, not how it is done: the guide's sentence answers "How do I ...?"."""
