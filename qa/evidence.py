@@ -372,7 +372,36 @@ def _of_another_subject(snap: Snapshot, units: NDArray[np.int64] | list[int], qu
     if len(query.subjects) != 1:
         return np.zeros(len(units), dtype=bool)
     subject = query.subjects[0]
-    return _said_elsewhere(snap, subject)[units] & ~_cells_of(snap, subject)[units]
+    other = _said_elsewhere(snap, subject)[units] & ~_cells_of(snap, subject)[units]
+    if other.any() and (forms := {held_form(w) for w in asked_words(snap, query)}):
+        # ... unless the question's words are in what it then says of the subject asked about: "Is Flask easy for
+        # newcomers?" is answered by "FastAPI edges ahead in performance, ..., while Flask remains the go-to for
+        # newcomers and lightweight projects."
+        for i in np.flatnonzero(other).tolist():
+            u = int(units[i])
+            if subject in snap.unit_subjects[u]:  # few name the subject asked about beside another
+                other[i] = not _in_clause_of(snap, u, subject, forms)
+    return other
+
+
+# What opens a clause of its own before a subject's name: ", while Flask ...", "; Flask ...", "whereas Flask".
+_CLAUSE_OPENS = re.compile(r"(?:[,;:\u2014\u2013]\s*(?:while|whereas|but|yet|though|although)?|\b(?:while|whereas))\s*$", re.I)
+
+
+def _in_clause_of(snap: Snapshot, unit: int, subject: str, forms: set[str]) -> bool:
+    """Whether a word of one of ``forms`` (:func:`held_form`'s) is in a clause of ``unit`` that opens with
+    ``subject`` (", while Flask remains the go-to for newcomers"), before any other subject is named; not in a
+    subject named beside another ("Fastapi and Flask are both popular")."""
+    text = snap.unit_text[unit]
+    named = snap.catalog.find(text)
+    for i, (name, start, end) in enumerate(named):
+        if name != subject or not _CLAUSE_OPENS.search(text, 0, start):
+            continue
+        stop = named[i + 1][1] if i + 1 < len(named) and named[i + 1][0] != subject else len(text)
+        clause = text[end:stop].lower()
+        if any(f in clause for f in forms):
+            return True
+    return False
 
 
 def _row_led_by_another(snap: Snapshot, units: NDArray[np.int64] | list[int], query: Query) -> NDArray[np.bool_]:

@@ -778,6 +778,18 @@ def test_a_question_asking_no_choice_leads_with_what_is_so(engine: Engine, quest
     assert not answer.abstained and lead in answer.citations[0].quote, answer.answer
 
 
+def test_a_clause_said_of_the_subject_asked_answers_for_it(engine: Engine) -> None:
+    """"FastAPI edges ahead in performance ..., while Flask remains the go-to for newcomers and lightweight
+    projects." leads with FastAPI, and was no answer for Flask at all: "Is Flask easy for newcomers?" led with
+    "Flask lacks automatic documentation". A clause opening with the subject asked about answers for it; a
+    subject named beside another ("Fastapi and Flask are both popular ...") is still said of the first."""
+    answer = engine.ask("Is Flask easy for newcomers?")
+    assert "while Flask remains the go‑to for newcomers" in answer.citations[0].quote, answer.answer
+    assert not answer.citations[0].quote.startswith("Fastapi and Flask are both popular")
+    answer = engine.ask("how popular is flask")
+    assert "42% of Python web developers report using Flask" in answer.citations[0].quote, answer.answer
+
+
 def test_a_release_note_is_no_how_to(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """A change log's line holds a how-to's words ('0.9.1 > Handle startup and shutdown errors properly.') but
     says what changed in a release, not how it is done: the guide's sentence answers "How do I ...?"."""
