@@ -931,7 +931,7 @@ def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float,
     paired = {w: (a if w == b else b) for a, b in compound_terms(snap, query) for w in (a, b)}
 
     def says(u: int, w: str) -> bool:
-        if not snap.holds(u, w):
+        if not snap.holds(u, w) or not _outside_links(snap.unit_text[u], w):
             return False
         other = paired.get(w)
         return other is None or snap.holds(u, other) or not _in_other_terms(snap.unit_text[u], w)
@@ -940,6 +940,18 @@ def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float,
         if any(says(u, w) for w in asked) or heading_holds(snap, u, asked_forms):
             return None
     return " ".join(asked)
+
+
+_LINK_TARGET = re.compile(r"\]\([^)\s]*\)|<?\b(?:https?://|www\.)[^\s>)]+>?", re.I)
+
+
+def _outside_links(text: str, word: str) -> bool:
+    """Whether ``text`` holds ``word`` (a word it holds) outside the addresses it links to: 'django' of
+    '[Daphne](https://github.com/django/daphne)' is no word on Django."""
+    if "://" not in text and "www." not in text and "](" not in text:
+        return True
+    return stem(word) in {stem(w) for w in words(_LINK_TARGET.sub(" ", text))} if len(word) >= 4 \
+        else word in words(_LINK_TARGET.sub(" ", text))
 
 
 def heading_holds(snap: Snapshot, unit: int, forms: set[str]) -> bool:

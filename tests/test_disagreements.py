@@ -179,6 +179,20 @@ def test_a_subject_asked_of_by_its_first_word_is_that_subject(kv_engine: Engine)
     assert answer.subjects == ("Marten Store",) and "segment files" in answer.citations[0].quote, answer.answer
 
 
+def test_a_word_only_in_a_link_address_says_nothing_of_it(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"does quart support the django orm" (over Quart's docs) was answered at 0.95 with "Alongside
+    [Daphne](https://github.com/django/daphne), ... are available ASGI servers that work with Quart": the
+    address held 'django'. A word the cited units hold only in a link's address is not said."""
+    servers = ("---\ntitle: Deploying Ibex KV\nsubjects: [Ibex KV]\n---\n# Servers\n\nAlongside "
+               "[Hypercorn](https://github.com/pgjones/hypercorn) and [Daphne](https://github.com/django/daphne), Ibex KV "
+               "runs on other ASGI servers that work with it.\n\n# Models\n\nMarten Store ships an ORM for its "
+               "records.\n")
+    engine = engine_over(tmp_path, {**KV, "deploy.md": servers}, embedder)
+    answer = engine.ask("does ibex kv support the django orm")
+    assert answer.abstained and "django orm" in answer.answer, answer.answer
+    assert not engine.ask("which servers does ibex kv run on").abstained
+
+
 @pytest.fixture(scope="module")
 def kv_docs(kv_engine: Engine) -> dict[str, Document]:
     docs, warnings = load_corpus(kv_engine.settings.corpus_dir)
