@@ -679,16 +679,18 @@ def claim_units(snap: Snapshot, unit: int, asked: QuestionTerms) -> tuple[int, i
     """The first and last unit a claim of ``unit`` quotes: its own quote (:meth:`Snapshot.quote_span`), and the
     sentence after it, then the one before it, in its paragraph, each when it holds words of the question the
     quote lacks (:data:`NEIGHBOUR_SHARE`) and names no subject of the corpus the quote does not ("Flask ..."
-    after a sentence on FastAPI is the other side). Only for a sentence, beside sentences."""
+    after a sentence on FastAPI is the other side). Only for a sentence, beside sentences, or a sentence of a list
+    item beside those of the same item ("`max_age` - Sets a maximum time ... Defaults to `600`.")."""
     first, last = int(snap.quote_first[unit]), int(snap.quote_last[unit])
     kinds = snap.version.unit_kinds
-    if not asked.terms or kinds[unit] != "sentence":
+    kind = kinds[unit]
+    if not asked.terms or kind not in ("sentence", "item"):
         return first, _list_led(snap, last)
     have = asked.held(range(first, last + 1))
     named = frozenset().union(*(snap.unit_subjects[u] for u in range(first, last + 1)))
 
-    def adds(v: int) -> bool:
-        if kinds[v] != "sentence" or snap.unit_subjects[v] - named:
+    def adds(v: int) -> bool:  # a sentence of the same paragraph, or of the same list item
+        if kinds[v] != kind or snap.unit_subjects[v] - named:
             return False
         return float(asked.weights @ (asked.held(range(v, v + 1)) & ~have)) >= NEIGHBOUR_SHARE
 

@@ -469,6 +469,30 @@ def test_a_sentence_leading_into_a_short_list_is_quoted_with_the_list(tmp_path: 
     assert not any(c.quote.startswith("You can") for c in answer.citations)  # an item is not quoted twice
 
 
+def test_a_sentence_of_a_list_item_takes_in_the_next_of_the_same_item(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"default max_age for cors in starlette" was answered with "`max_age` - Sets a maximum time in seconds for
+    browsers to cache CORS responses." alone: the default is the item's next sentence. A sentence of a list item
+    takes in the next of the same item, as one of a paragraph does, when it holds words of the question the quote
+    lacks; never the next item."""
+    engine = engine_over(tmp_path, {"cors.md": (
+        "# CORS\n\nThe middleware takes these arguments:\n\n"
+        "* `max_age` - Sets a maximum time in seconds for browsers to cache CORS responses. Defaults to `600`.\n"
+        "* `allow_origins` - A list of origins that may make requests. Defaults to `[]`.\n")}, embedder)
+    snap = engine.snapshot()
+    text = snap.version.docs["cors"].text
+
+    def quoted(question: str, opening: str) -> str:
+        unit = unit_opening(snap, opening)
+        return text[slice(*snap.quote_span(unit, claim_units(snap, unit, QuestionTerms(snap, analyse(question, snap.catalog)))))]
+
+    assert quoted("default max_age for cors", "`max_age`") == (
+        "`max_age` - Sets a maximum time in seconds for browsers to cache CORS responses. Defaults to `600`.")
+    assert quoted("What does max_age cache?", "`max_age`") == (
+        "`max_age` - Sets a maximum time in seconds for browsers to cache CORS responses.")  # nothing more asked
+    assert quoted("default allowed origins for cors", "`allow_origins`") == (
+        "`allow_origins` - A list of origins that may make requests. Defaults to `[]`.")
+
+
 def test_a_sentence_leading_into_a_short_code_block_is_quoted_with_it(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"Use the following command to generate a value for the key::" was the whole answer to "How do I generate a
     key?": the command it leads into was left out. A sentence ending with a colon takes in the code block right
