@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from qa.documents import Document
@@ -32,62 +32,77 @@ class Subject:
     pattern: re.Pattern[str]
 
 
-def _name_pattern(name: str, *, short: bool = False) -> str:
-    """'FastAPI' -> fast[\\s-]*api ; 'Ruby on Rails' -> ruby[\\s-]*on[\\s-]*rails (case-insensitive). ``short``: the
-    first word alone names it too ('Ibex KV' -> ibex(?:[\\s-]*kv)?)."""
+def _name_pattern(name: str, aliases: Sequence[str] = ()) -> str:
+    """'FastAPI' -> fast[\\s-]*api ; 'Ruby on Rails' -> ruby[\\s-]*on[\\s-]*rails (case-insensitive); ``aliases``,
+    shorter names it goes by, name it too ('Ibex KV' and 'Ibex' -> (?:ibex[\\s-]*kv|ibex))."""
     def pattern(part: str) -> str:
         found = re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+", part)
-        return sep.join(re.escape(p.lower()) for p in [p for p in found if p] or [part])
+        return r"[\s\-_.]*".join(re.escape(p.lower()) for p in [p for p in found if p] or [part])
 
-    sep = r"[\s\-_.]*"
-    if short:
-        head, rest = name.split(maxsplit=1)
-        body = rf"{pattern(head)}(?:{sep}{pattern(rest)})?"
-    else:
-        body = pattern(name)
-    return rf"(?<![a-z0-9])(?<![a-z0-9]-){body}(?:'s)?(?![a-z0-9]|-[a-z0-9])"
+    body = "|".join(pattern(n) for n in (name, *sorted(aliases, key=len, reverse=True)))
+    return rf"(?<![a-z0-9])(?<![a-z0-9]-)(?:{body})(?:'s)?(?![a-z0-9]|-[a-z0-9])"
 
 
-# A subject's name of two words is named by its first alone ("how does ibex store data?" of 'Ibex KV') when that
-# word has at least this many letters, opens no other subject's name and the corpus never writes it in lower case
-# (where it would be a word: 'spring' of "in spring 2024" is no 'Spring Boot').
+# A subject's name of several words goes by a shorter run of them ("how does ibex store data?" of 'Ibex KV',
+# 'Bambino Plus', 'Gaggia' and 'Bambino' of 'Breville Bambino Plus' and 'Gaggia Classic Pro'): a run holding a
+# word of at least this many letters, in no other subject's name, that the corpus never writes in lower case (where
+# it would be words: 'spring' of "in spring 2024" is no 'Spring Boot'); a word alone only the first (the maker,
+# 'Gaggia') or one no dictionary lists ('Bambino'; not 'Classic', 'Plus').
 SHORT_NAME_LETTERS = 4
 
 
-def _short_names(names: Iterable[str], texts: Iterable[str]) -> set[str]:
-    """The names of two words their first alone names (:data:`SHORT_NAME_LETTERS`)."""
-    heads: dict[str, list[str]] = {}
-    for name in names:
-        for w in dict.fromkeys(re.findall(r"[a-z0-9]+", name.lower())[:1]):
-            heads.setdefault(w, []).append(name)
-    fit = {name: name.split()[0].lower() for name in names
-           if len(name.split()) == 2 and len(head := name.split()[0]) >= SHORT_NAME_LETTERS and head.isalpha()
-           and len(heads.get(head.lower(), ())) == 1}
-    if not fit:
-        return set()
-    lower = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, set(fit.values()))) + r")(?![\w-])")
-    written = {m.group(1) for text in texts for m in lower.finditer(text)}
-    return {name for name, head in fit.items() if head not in written}
+def _aliases(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str], bool]) -> dict[str, list[str]]:
+    """Per name of several words, the shorter names it goes by (:data:`SHORT_NAME_LETTERS`)."""
+    spelled = {name: name.split() for name in names}
+
+    def runs(ws: list[str]) -> Iterator[tuple[str, ...]]:
+        for i in range(len(ws)):
+            for j in range(i + 1, len(ws) + 1):
+                if j - i < len(ws):
+                    yield tuple(ws[i:j])
+
+    def held(run: tuple[str, ...], ws: list[str]) -> bool:
+        low, n = [w.lower() for w in ws], len(run)
+        return any(tuple(low[i:i + n]) == tuple(w.lower() for w in run) for i in range(len(low) - n + 1))
+
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for name, ws in spelled.items():
+        for run in runs(ws):
+            if run[0].islower() or run[-1].islower() or not all(w.isalnum() for w in run) \
+                    or not any(len(w) >= SHORT_NAME_LETTERS and w.isalpha() for w in run) \
+                    or any(held(run, other) for o, other in spelled.items() if o != name):
+                continue
+            if len(run) == 1 and run[0] != ws[0] and is_word(run[0].lower()):
+                continue
+            found.setdefault(name, []).append(run)
+    if not found:
+        return {}
+    lowered = {" ".join(run).lower() for fits in found.values() for run in fits}
+    apart = re.compile(r"(?<![\w-])(" + "|".join(re.escape(r).replace(r"\ ", r"[\s-]+") for r in lowered) + r")(?![\w-])")
+    written = {" ".join(m.group(1).replace("-", " ").split()) for text in texts for m in apart.finditer(text)}
+    return {name: [" ".join(run) for run in fits if " ".join(run).lower() not in written] for name, fits in found.items()}
 
 
 class SubjectCatalog:
     """The subjects a corpus compares: from front matter ``subjects`` and titles such as 'X vs Y'."""
 
-    def __init__(self, names: Iterable[str], texts: Iterable[str] = ()) -> None:
-        """``texts``: the corpus's, where a name of two words is looked for its first alone (:func:`_short_names`)."""
+    def __init__(self, names: Iterable[str], texts: Iterable[str] = (),
+                 is_word: Callable[[str], bool] = lambda _w: True) -> None:
+        """``texts``: the corpus's, and ``is_word``, a dictionary's, for the shorter names a name of several words
+        goes by (:func:`_aliases`)."""
         by_key: dict[str, Counter[str]] = {}
         for name in names:
             name = name.strip()
             if name and squash(name):
                 by_key.setdefault(squash(name), Counter())[name] += 1
         chosen = [c.most_common(1)[0][0] for c in by_key.values()]
-        short = _short_names(chosen, texts)
-        self.subjects = [Subject(name, re.compile(_name_pattern(name, short=name in short), re.I)) for name in chosen]
+        aliases = _aliases(chosen, texts, is_word)
+        self.subjects = [Subject(name, re.compile(_name_pattern(name, aliases.get(name, ())), re.I)) for name in chosen]
         # Longest names first, so 'Ruby on Rails' wins over 'Rails'.
         self.subjects.sort(key=lambda s: -len(s.name))
 
     @classmethod
-    def from_documents(cls, docs: Iterable[Document]) -> SubjectCatalog:
+    def from_documents(cls, docs: Iterable[Document], is_word: Callable[[str], bool] = lambda _w: True) -> SubjectCatalog:
         docs = list(docs)
         names: list[str] = []
         for doc in docs:
@@ -96,7 +111,7 @@ class SubjectCatalog:
                 # 'Django vs Flask vs FastAPI' names three subjects, not 'Django' and 'Flask vs FastAPI'.
                 names.append(m.group(1))
                 names.extend(p for p in re.split(r"\s+(?:vs\.?|versus)\s+", m.group(2), flags=re.I) if p.strip())
-        return cls(names, (doc.text for doc in docs))
+        return cls(names, (doc.text for doc in docs), is_word)
 
     @property
     def names(self) -> list[str]:

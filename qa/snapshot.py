@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qa.aspects import Aspect, aspect_stems, build_aspects, row_cells, stem
-from qa.coverage import Vocabulary
+from qa.coverage import Vocabulary, english_word
 from qa.cues import (
     ADVICE,
     BACK_REFERENCE,
@@ -60,7 +60,7 @@ class Snapshot:
 
     def __init__(self, version: IndexVersion) -> None:
         self.version = version
-        self.catalog = SubjectCatalog.from_documents(version.docs.values())
+        self.catalog = SubjectCatalog.from_documents(version.docs.values(), english_word)
         docs = version.docs
         self.doc_order = list(docs)
         self.unit_text: list[str] = []

@@ -104,6 +104,20 @@ def test_a_name_of_two_words_is_named_by_its_first_alone() -> None:
     assert SubjectCatalog(["Ibex KV"]).mentioned("ibexes and ibex-like stores") == []
 
 
+def test_a_name_of_three_words_goes_by_shorter_runs_of_them() -> None:
+    """Of 'Breville Bambino Plus' and 'Gaggia Classic Pro', "bambino plus vs gaggia" named neither: people type the
+    model or the maker. A run of a name's words names it when no other subject's name holds it and the corpus
+    never writes it in lower case; a word alone only the first, or one no dictionary lists ('Plus', 'Classic'
+    are words, and 'Bambino' one a dictionary lists too: "the standard Bambino" is another machine)."""
+    catalog = SubjectCatalog(["Breville Bambino Plus", "Gaggia Classic Pro", "Ruby on Rails"],
+                             ["Steam it, plus a classic shot.", "The standard Bambino is cheaper."],
+                             is_word=lambda w: w in {"bambino", "plus", "classic", "pro", "rails"})
+    assert catalog.mentioned("bambino plus vs gaggia") == ["Breville Bambino Plus", "Gaggia Classic Pro"]
+    assert catalog.mentioned("is the Classic Pro heavier than the breville?") == ["Gaggia Classic Pro", "Breville Bambino Plus"]
+    assert catalog.mentioned("the bambino, a classic, the plus side, on rails") == []
+    assert catalog.mentioned("Is Ruby on Rails slower than ruby?") == ["Ruby on Rails"]
+
+
 def test_made_up_catalog_aliases(dbs: SubjectCatalog) -> None:
     assert sorted(dbs.names) == ["MySQL", "PostgreSQL"]
     assert dbs.mentioned("Is postgre sql or my-sql faster? MYSQL's docs say") == ["PostgreSQL", "MySQL"]
