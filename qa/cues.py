@@ -14,7 +14,9 @@ from qa.text import STOPWORDS, content_words, words
 _NEG = re.compile(
     r"\b(no|not|none|never|lacks?|lacking|without|cannot|can't|doesn't|don't|isn't|aren't|won't|unsupported|"
     r"only sync|sync only|manual(?:ly)?|requires? \w+-?\w* or similar|steep(?:er)?|hard(?:er)?|difficult|"
-    r"complex|fewer|smaller|lower|slower|limited|weak(?:er)?|bottleneck|not that)\b",
+    r"complex|fewer|smaller|lower|slower|limited|weak(?:er)?|bottleneck|not that|"
+    # a wish for what it lacks: "Breville should offer a 58 mm portafilter"
+    r"should (?:offer|have|add|include|ship(?: with)?|come with|support|provide|fit|get))\b",
     re.I,
 )
 # "even with limited programming knowledge", "even if you are a beginner": a concession, which says the claim
@@ -29,7 +31,8 @@ def negative(text: str) -> bool:
 _QUANTITY = re.compile(
     r"\bhow (?:many|much|fast|quick|quickly|slow|big|large|popular|old|heavy)\b|\b(?:number|count|version|versions|percent|percentage|rate|"
     r"throughput|speed|size|minimum|maximum|requests? per|downloads|stars|score|price|cost|numbers|figures|"
-    r"benchmarks?|stats|statistics)\b|\b(?:faster|slower|quicker|bigger|larger|smaller|more popular|less popular)\b",
+    r"benchmarks?|stats|statistics)\b|\b(?:faster|slower|quicker|bigger|larger|smaller|heavier|lighter|cheaper|"
+    r"pricier|costlier|more expensive|less expensive|more popular|less popular)\b",
     re.I,
 )
 
@@ -40,8 +43,8 @@ def asks_quantity(question: str) -> bool:
 
 # Words asking for an amount without naming what is measured ("how fast", "numbers", "bigger").
 AMOUNT_WORDS = frozenset("""how many much fast quick quickly slow big large popular old heavy number numbers count
-    figures benchmark benchmarks stats statistics minimum maximum faster slower quicker bigger larger smaller more
-    less""".split())
+    figures benchmark benchmarks stats statistics minimum maximum faster slower quicker bigger larger smaller heavier
+    lighter cheaper pricier costlier expensive more less""".split())
 
 
 _COUNTED = re.compile(r"\bhow many\s+(\w+)|\bnumber of\s+(\w+)", re.I)

@@ -35,6 +35,7 @@ _VERSION = re.compile(r"(?P<name>\b[A-Za-z][\w.+#-]*)\s+(?P<version>\d+\.\d+(?:\
 _RELATION = re.compile(r"\b(?:is|are|was|were)\s+(?P<rel>built\s+on(?:\s+top\s+of)?|built\s+upon|based\s+on)\s+"
                        r"(?P<value>[^.;:!?,]+)")
 _PAREN = re.compile(r"\(([^()]+)\)")
+_MONEY = re.compile(r"[$\u20ac\u00a3\u00a5]\s?\d")  # '$499', '€ 12'; a currency sign before a number
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "billion": 1e9}
 _PRONOUNS = frozenset({"it", "them", "this", "that"})
@@ -129,9 +130,13 @@ def unit_facts(
         inner = _PAREN.search(label)
         row_measure = (inner.group(1) if inner else label).strip()
         label_stems = frozenset(stem(w) for w in words(label) if len(w) >= 4 and w not in STOPWORDS)
+        named = _PAREN.sub("", label).strip()
         for subject, (a, b) in cells.items():
             cell = text[a - start : b - start]
-            for f in _quantities(cell, a, catalog, subject, row_measure, cell_mode=True):
+            # An amount of money is measured by what the row names, not by its note: 'Price (MSRP)' and 'List
+            # price' both state a price.
+            measure = named if named and _MONEY.search(cell) else row_measure
+            for f in _quantities(cell, a, catalog, subject, measure, cell_mode=True):
                 out.append(_in_row(f, label_stems, label))
         return out
     whole = (start, start + len(text))
@@ -186,6 +191,9 @@ def _in_row(f: Fact, stems: frozenset[str], row_label: str) -> Fact:
     return dataclasses.replace(f, stems=f.stems | stems, context=row_label or f.context)
 
 
+_WISH = re.compile(r"\b(?:should|ought to) (?:offer|have|add|include|ship|come with|support|provide|fit|get)\b", re.I)
+
+
 def _quantities(
     text: str, start: int, catalog: SubjectCatalog, default: str | None, fallback: str | None, *,
     cell_mode: bool, found: list[tuple[str, int, int]] | None = None, whole: tuple[int, int] | None = None,
@@ -203,6 +211,8 @@ def _quantities(
         before = text[: m.start()].rstrip()
         if before and before.split()[-1][:1].isupper() and "." in lo_raw and not cell_mode:
             continue  # 'Python 3.10': a version (see _VERSION)
+        if not cell_mode and _WISH.search(text, max(text.rfind(p, 0, m.start()) for p in ".;:") + 1, m.start()):
+            continue  # an amount wished for is not what it has: "Breville should offer a 58 mm portafilter"
         lo = _amount(lo_raw, m.group("lo_mult"))
         hi = _amount(hi_raw, m.group("hi_mult")) if hi_raw else lo
         if lo == 0 or hi < lo:

@@ -52,6 +52,8 @@ CATALOG = SubjectCatalog(["Flask", "FastAPI", "Django"])
         ("You can also use FastAPI to create APIs even with limited programming knowledge.", False),
         ("It works even if you are not an expert", False),
         ("Flask has limited async support, even with extensions", True),
+        # a wish for what it lacks
+        ("Breville should offer a 58 mm portafilter in the box.", True),
     ],
 )
 def test_negative_claims(text: str, is_negative: bool) -> None:
@@ -73,6 +75,8 @@ def test_advice_and_instruction_wording() -> None:
     [
         ("Does Flask support async?", True, False),
         ("Is FastAPI faster than Flask?", True, True),  # a comparative of an amount
+        ("is the bambino plus heavier than the gaggia", True, True),
+        ("which is cheaper?", False, True),
         ("How quick is Flask?", False, True),
         ("fastapi requests/sec benchmark numbers?", False, True),
         ("Is FastAPI better than Flask?", True, False),

@@ -98,6 +98,24 @@ def test_table_cells_take_the_measure_of_their_row_when_they_write_none() -> Non
     assert all({"throu", "writ"} <= f.stems and f.context == "Write throughput (writes per second)" for f in found)
 
 
+def test_an_amount_of_money_is_measured_by_what_its_row_names() -> None:
+    """'Price (MSRP) | $449' and 'List price | $499' state one price: keyed by the row's note ('msrp') they never
+    met, and the sources' two prices were no disagreement."""
+    def price(label: str, cell: str) -> list[tuple[str, str]]:
+        row = f"| {label} | {cell} |"
+        a = row.index(cell)
+        return [(f.key, f.label) for f in unit_facts(row, 0, CATALOG, None, {"Zephyr DB": (a, a + len(cell))}, label)]
+
+    assert price("Price (MSRP)", "$449")[0][0] == price("List price", "$499")[0][0] == "pric"
+    assert price("Write throughput (writes per second)", "50,000")[0][0] == "writ/secon"  # no money: the note
+
+
+def test_an_amount_wished_for_is_no_fact() -> None:
+    """"Breville should offer a 58 mm portafilter" says it has none: read as a fact, the 58 mm disagreed with the
+    54 mm the sources state."""
+    assert facts("Zephyr DB should offer 64 GB caches; its cache holds 16 GB.") == [("Zephyr DB", "gb", "GB", (16.0, 16.0))]
+
+
 def test_values_differ_by_amount_or_for_relations_by_sharing_no_word() -> None:
     def said(*texts: str) -> list[Fact]:
         return [f for t in texts for f in unit_facts(t, 0, CATALOG, None)]
