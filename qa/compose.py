@@ -382,6 +382,15 @@ def _stands_alone(snap: Snapshot, unit: int) -> bool:
 _ANSWERS = re.compile(r"\W*(?:yes|no)\s*[,.;:!–—-](?!\s*\d)", re.I)  # not "No. 1 on the list"
 
 
+def _subject_heading(snap: Snapshot, unit: int) -> str | None:
+    """The nearest heading ``unit`` stands under that names a subject of the corpus, as people read it, when it
+    names one alone; None otherwise ('Fastapi vs Flask' says whose nothing is)."""
+    for heading in reversed(snap.version.chunks[int(snap.unit_chunk[unit])].section):
+        if named := snap.catalog.mentioned(heading):
+            return (clean_heading(heading) or heading) if len(named) == 1 else None
+    return None
+
+
 def context_span(snap: Snapshot, unit: int, through: tuple[int, int] | None = None) -> tuple[int, int] | None:
     """What a unit needs to stand alone, as a span of its document's text: a table row's header row; for a
     sentence or list item that is short or opens by pointing back ("It", "However"), the sentence before it
@@ -507,7 +516,13 @@ def unit_display(snap: Snapshot, unit: int, *, context: bool = True, through: tu
     if not context or _stands_alone(snap, through[0] if through else unit):
         return shown
     if (ctx := context_span(snap, unit, through)) is not None and (before := display(doc.text[ctx[0]:ctx[1]], resolve)):
-        return f"{before} {shown}"
+        said = f"{before} {shown}"
+        # A list under one subject's heading, led by words naming none ("### Gaggia Classic Pro", "Pros:", "-
+        # Commercial 58 mm portafilter"): the heading says whose it is.
+        if version.unit_kinds[unit] == "item" and (heading := _subject_heading(snap, unit)) is not None \
+                and not snap.catalog.find(said):
+            return f"{heading} > {said}"
+        return said
     # Nothing before it in its section ("- Learning curve steeper for beginners" right under "### Cons"):
     # the headings it sits under say what it is about ("FastAPI Analysis > Cons: Learning curve ...").
     path = section_path(doc.title, version.chunks[int(version.units[unit][0])].section)

@@ -121,6 +121,12 @@ ADVICE = re.compile(
     r"use \w+ (?:if|when)|way to go|go the \w+ way)\b",
     re.I,
 )
+# What may stand between a sentence and the first item of its list, or between two items: space and a marker.
+LIST_GAP = re.compile(r"\s*(?:[-*+\u2022]|\(?\d{1,2}[.)]|\(?[a-z][.)]|#\.)?\s*")
+# A line leading into a list names whose list it is when it is this short ("**Gaggia Classic Pro**", "Flask:").
+LIST_LABEL_WORDS = 6
+
+
 # A question whether something fits a use: worded as advice, or "Is X good for Y?".
 _GOOD_FOR = re.compile(r"\bgood\s+(?:for|at|with|enough)\b", re.I)
 

@@ -18,6 +18,7 @@ from qa.coverage import asked_words, compound_terms, heading_holds, labelled_row
 from qa.cues import (
     ASKS_REFERENCE,
     CHOOSING,
+    LIST_GAP,
     RELEASE_AFTER,
     RELEASE_HEADING,
     SAYS_USE,
@@ -78,8 +79,6 @@ LIST_WORDS = 80
 # ... and a sentence leading into a code block ("Use the following command to generate a value::") takes in the
 # block when it has at most this many lines: the command is the answer, the sentence only says it follows.
 CODE_LINES = 12
-# What may stand between a sentence and the first item of its list, or between two items: space and a marker.
-_LIST_GAP = re.compile(r"\s*(?:[-*+\u2022]|\(?\d{1,2}[.)]|\(?[a-z][.)]|#\.)?\s*")
 
 
 class Scored(NamedTuple):  # a tuple: a question scores a few hundred units, and tuples are cheap to make
@@ -724,7 +723,7 @@ def _list_led(snap: Snapshot, last: int) -> int:
             return False
         if kind == "row":
             return snap.version.chunks[int(snap.unit_chunk[nxt])].section == section and contexts[nxt] == contexts[last + 1]
-        return kind == "item" and _LIST_GAP.fullmatch(text, int(units[nxt - 1][2]), int(units[nxt][1])) is not None
+        return kind == "item" and LIST_GAP.fullmatch(text, int(units[nxt - 1][2]), int(units[nxt][1])) is not None
 
     while item + 1 < len(kinds) and follows(item + 1):
         item += 1

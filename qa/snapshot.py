@@ -19,6 +19,8 @@ from qa.cues import (
     ADVICE,
     BACK_REFERENCE,
     HOWTO,
+    LIST_GAP,
+    LIST_LABEL_WORDS,
     MID_NAME,
     NUMBER,
     POINTS_BACK,
@@ -107,13 +109,20 @@ class Snapshot:
             named = list(dict.fromkeys(name for name, _start, _end in found))
             self.unit_subjects.append(frozenset(named))
             self.unit_lead_subject.append(self._lead_subject(text, named, found))
+            before: frozenset[str] = frozenset()
             if u:
                 prev = version.chunks[int(version.units[u - 1][0])]
                 gap = doc_text[int(version.units[u - 1][2]):start]
-                same_paragraph[u] = (prev.doc_id == version.chunks[ci].doc_id and prev.section == version.chunks[ci].section
-                                     and not gap.strip() and "\n\n" not in gap)
+                same_section = prev.doc_id == version.chunks[ci].doc_id and prev.section == version.chunks[ci].section
+                same_paragraph[u] = same_section and not gap.strip() and "\n\n" not in gap
                 same_line[u] = same_paragraph[u] and "\n" not in gap
-            before = (self.unit_subjects[u - 1] or self.unit_context_subjects[u - 1]) if same_paragraph[u] else frozenset()
+                if same_paragraph[u]:
+                    before = self.unit_subjects[u - 1] or self.unit_context_subjects[u - 1]
+                elif same_section and version.unit_kinds[u] == "item" and LIST_GAP.fullmatch(gap):
+                    # A list's items are of the subject its short lead-in line names ("**Gaggia Classic Pro**",
+                    # then "- + Proper 58 mm portafilter"), item after item.
+                    lead_in = version.unit_kinds[u - 1] != "item" and len(words(self.unit_text[u - 1])) <= LIST_LABEL_WORDS
+                    before = self.unit_subjects[u - 1] if lead_in else self.unit_context_subjects[u - 1]
             self.unit_context_subjects.append(before)
             for t in toks:
                 df[t] = df.get(t, 0) + 1

@@ -29,7 +29,7 @@ from qa.display import (
 )
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
-from qa.evidence import QuestionTerms, claim_units
+from qa.evidence import QuestionTerms, claim_units, subject_among_all
 from qa.query import analyse
 from tests.conftest import engine_over, unit_opening
 from tests.contract import check_contract
@@ -467,6 +467,24 @@ def test_a_sentence_leading_into_a_short_list_is_quoted_with_the_list(tmp_path: 
     assert lead.display == ("Generally there are three ways to fire a clay kiln: 1. You can burn wood in a firebox. "
                             "2. You can burn natural gas. 3. You can heat the chamber with electric coils wound in its walls.")
     assert not any(c.quote.startswith("You can") for c in answer.citations)  # an item is not quoted twice
+
+
+def test_a_list_under_one_subjects_heading_or_label_is_that_subjects(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """A review's lists: "### Gaggia Classic Pro", "Pros:", "- Cheaper at $449" was shown as "Pros: Cheaper at
+    $449", whose pro not said; and the items under a bold label ("**Gaggia Classic Pro**") were of no subject, so
+    "+ Proper 58 mm portafilter" led an answer on the other machine. An item shown with the line leading into its
+    list is shown under the heading naming one subject; a short line naming one leading into a list makes its
+    items that subject's."""
+    engine = engine_over(tmp_path, {"review.md": (
+        "---\ntitle: Ibex KV vs Marten Store\nsubjects: [Ibex KV, Marten Store]\n---\n# Ibex KV vs Marten Store\n\n"
+        "## Ibex KV\n\nPros:\n- Cheap\n- Fast reads\n\n## Both\n\nPros:\n- Open source\n\n## Lists\n\n"
+        "**Marten Store**\n- + Proper snapshot tooling\n- + Small binary\n\nSummary line.\n- Plain item\n")}, embedder)
+    snap = engine.snapshot()
+    assert unit_display(snap, unit_opening(snap, "Fast reads")) == "Ibex KV > Pros: Fast reads"
+    assert unit_display(snap, unit_opening(snap, "Open source")) == "Pros: Open source"  # no one subject's
+    about = subject_among_all(snap)
+    assert [about[unit_opening(snap, t)] for t in ("+ Proper", "+ Small", "Plain item")] == [
+        "Marten Store", "Marten Store", None]
 
 
 def test_a_sentence_of_a_list_item_takes_in_the_next_of_the_same_item(tmp_path: Path, embedder: OnnxEmbedder) -> None:
