@@ -31,8 +31,8 @@ def negative(text: str) -> bool:
 _QUANTITY = re.compile(
     r"\bhow (?:many|much|fast|quick|quickly|slow|big|large|popular|old|heavy)\b|\b(?:number|count|version|versions|percent|percentage|rate|"
     r"throughput|speed|size|minimum|maximum|requests? per|downloads|stars|score|price|cost|numbers|figures|"
-    r"benchmarks?|stats|statistics)\b|\b(?:faster|slower|quicker|bigger|larger|smaller|heavier|lighter|cheaper|"
-    r"pricier|costlier|more expensive|less expensive|more popular|less popular)\b",
+    r"benchmarks?|stats|statistics)\b|\b(?:faster|slower|quicker|bigger|larger|smaller|heavier|lighter|more popular|"
+    r"less popular)\b",
     re.I,
 )
 
@@ -44,7 +44,7 @@ def asks_quantity(question: str) -> bool:
 # Words asking for an amount without naming what is measured ("how fast", "numbers", "bigger").
 AMOUNT_WORDS = frozenset("""how many much fast quick quickly slow big large popular old heavy number numbers count
     figures benchmark benchmarks stats statistics minimum maximum faster slower quicker bigger larger smaller heavier
-    lighter cheaper pricier costlier expensive more less""".split())
+    lighter more less""".split())
 
 
 _COUNTED = re.compile(r"\bhow many\s+(\w+)|\bnumber of\s+(\w+)", re.I)

@@ -76,7 +76,9 @@ def test_advice_and_instruction_wording() -> None:
         ("Does Flask support async?", True, False),
         ("Is FastAPI faster than Flask?", True, True),  # a comparative of an amount
         ("is the bambino plus heavier than the gaggia", True, True),
-        ("which is cheaper?", False, True),
+        ("which is lighter?", False, True),
+        # not of money: "Is Flask cheaper than FastAPI?" of a corpus stating no prices is declined (test_coverage)
+        ("which is cheaper?", False, False),
         ("How quick is Flask?", False, True),
         ("fastapi requests/sec benchmark numbers?", False, True),
         ("Is FastAPI better than Flask?", True, False),
