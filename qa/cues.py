@@ -121,16 +121,6 @@ ADVICE = re.compile(
     r"use \w+ (?:if|when)|way to go|go the \w+ way)\b",
     re.I,
 )
-# What may stand between a sentence and the first item of its list, or between two items: space and a marker.
-LIST_GAP = re.compile(r"\s*(?:[-*+\u2022]|\(?\d{1,2}[.)]|\(?[a-z][.)]|#\.)?\s*")
-# A line leading into a list names whose list it is when it is this short ("**Gaggia Classic Pro**", "Flask:").
-LIST_LABEL_WORDS = 6
-
-
-# A question whether something fits a use: worded as advice, or "Is X good for Y?".
-_GOOD_FOR = re.compile(r"\bgood\s+(?:for|at|with|enough)\b", re.I)
-
-
 # Advice on which to choose, of the advice ADVICE finds ("It is the right choice when ..."; not "we'd recommend that
 # you keep your templates free from logic", a how-to's).
 CHOOSING = re.compile(r"\b(?:(?:right|good|great|awesome|better|best|ideal|perfect|strong|solid|natural|safe) (?:choice|fit|option)|"
@@ -138,11 +128,20 @@ CHOOSING = re.compile(r"\b(?:(?:right|good|great|awesome|better|best|ideal|perfe
                       r"(?:to )?choose \w+ (?:if|when|for))\b", re.I)
 
 
+# A question whether something fits a use: worded as advice, or "Is X good for Y?".
+_GOOD_FOR = re.compile(r"\bgood\s+(?:for|at|with|enough)\b", re.I)
+
+
 def asks_fit(question: str) -> bool:
     """Whether ``question`` asks whether something fits a use ("Is FastAPI good for microservices?", "Is Flask
     suitable for a blog?"), which advice answers."""
     return bool(ADVICE.search(question) or _GOOD_FOR.search(question))
 
+
+# What may stand between a sentence and the first item of its list, or between two items: space and a marker.
+LIST_GAP = re.compile(r"\s*(?:[-*+\u2022]|\(?\d{1,2}[.)]|\(?[a-z][.)]|#\.)?\s*")
+# A line leading into a list names whose list it is when it is this short ("**Gaggia Classic Pro**", "Flask:").
+LIST_LABEL_WORDS = 6
 
 HOWTO = re.compile(r"\b(install|run|create|define|use|add|import|pip|example|code|write|set ?up)\b", re.I)
 

@@ -44,10 +44,10 @@ def _name_pattern(name: str, aliases: Sequence[str] = ()) -> str:
 
 
 # A subject's name of several words goes by a shorter run of them ("how does ibex store data?" of 'Ibex KV',
-# 'Bambino Plus', 'Gaggia' and 'Bambino' of 'Breville Bambino Plus' and 'Gaggia Classic Pro'): a run holding a
+# 'Bambino Plus', 'Classic Pro' and 'Gaggia' of 'Breville Bambino Plus' and 'Gaggia Classic Pro'): a run holding a
 # word of at least this many letters, in no other subject's name, that the corpus never writes in lower case (where
 # it would be words: 'spring' of "in spring 2024" is no 'Spring Boot'); a word alone only the first (the maker,
-# 'Gaggia') or one no dictionary lists ('Bambino'; not 'Classic', 'Plus').
+# 'Gaggia') or one no dictionary lists ('Paperwhite' of 'Kindle Paperwhite'; not 'Classic', 'Plus', 'Bambino').
 SHORT_NAME_LETTERS = 4
 
 
