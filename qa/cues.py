@@ -227,7 +227,7 @@ POINTS_BACK = re.compile(r"^\W*(?:it|its|this|these|that|those|they|their|them|h
 
 # A sentence that only points elsewhere for the matter: its opening, and a link or the name of a text it points
 # to ("Read more about it in the [FastAPI docs for WebSockets](...)", "See the anyio documentation").
-_POINTS_AWAY = re.compile(r"^\W*(?:read more|learn more|see (?:also|the|our)|for more (?:information|details|on)|"
+_POINTS_AWAY = re.compile(r"^\W*(?:read more|learn more|see (?:also|the|our)|for more (?:info(?:rmation)?|details|on|about)|"
                           r"check out|refer to|(?:obsolete|deprecated)\W+see|this (?:content|page|section|document) "
                           r"(?:has )?moved)\b", re.I)  # ... or a stub's pointer to where a page went
 _REFERENCE = re.compile(r"\]\(|`_|:(?:doc|ref):|\b(?:docs|documentation|chapter|guide|section|readme|"

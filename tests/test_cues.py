@@ -365,6 +365,8 @@ def test_a_reading_list_is_a_lead_in_to_links_alone(lead: str, items: list[str],
     ("Obsolete, see :doc:`/appcontext` instead.", True),  # a stub page's pointer to where its matter went
     ("This content has moved to :doc:`/onboarding/flask`", True),
     ("This content has moved on since 2019.", False),  # points nowhere
+    # led "fastapi allow all origins cors" over FastAPI's docs
+    ("For more info about CORS, check the [Mozilla CORS documentation](https://developer.mozilla.org/).", True),
     ("Obsolete drivers see no updates.", False),
 ])
 def test_a_sentence_pointing_elsewhere_for_its_matter(text: str, expected: bool) -> None:
