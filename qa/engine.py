@@ -428,8 +428,12 @@ class Engine:
             if query.qtype == "comparison" and len(query.subjects) >= 2:
                 rows, rows_asked = comparison_rows(snap, qvec, query, cands, self._queries.embed_query)
             elif query.qtype == "recommendation" and len(query.subjects) >= 2:
-                # "Which one has better documentation?" names what to weigh them on: its rows, not advice.
-                rows, rows_asked = comparison_rows(snap, qvec, query, cands, self._queries.embed_query,
+                # "Which one has better documentation?" names what to weigh them on: its rows, not advice. Named in
+                # the question a long one asks, not in its situation ("I drink mostly flat whites, I've never made
+                # espresso ... Which of these two should I get?" names no 'Drinks made').
+                chooser = query if asked is None else dataclasses.replace(
+                    query, text=asked, aspect_terms=analyse(asked, snap.catalog).aspect_terms)
+                rows, rows_asked = comparison_rows(snap, qvec, chooser, cands, self._queries.embed_query,
                                                     named_whole=True)
             disagreements = conflicts(snap, query, qvec, cands, self._queries.embed_query)
             if query.qtype == "recommendation" and len(query.subjects) >= 2 and not rows:

@@ -753,6 +753,23 @@ def test_a_choice_naming_an_aspect_shows_its_row(engine: Engine, question: str, 
     assert "When to choose" not in answer.answer
 
 
+def test_a_long_questions_situation_names_no_row_to_choose_by(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"I'm a student ..., I drink mostly flat whites, I've never made espresso ... Which of these two should I
+    get?" was answered with the row 'Drinks made' alone: its words were in the situation, not in what it asks.
+    The aspect a choice is weighed on is named in the question a long one asks."""
+    engine = engine_over(tmp_path, {"stores.md": (
+        "---\ntitle: Ibex KV vs Marten Store\nsubjects: [Ibex KV, Marten Store]\n---\n# Ibex KV vs Marten Store\n\n"
+        "| Feature | Ibex KV | Marten Store |\n|---|---|---|\n| Keys stored | About 6,500 | About 7,200 |\n"
+        "| Documentation | Thin | Thorough |\n\n## Which to choose\n\nChoose Ibex KV if you are new to key-value "
+        "stores and want a quick start. Choose Marten Store if you keep append-only logs.\n")}, embedder)
+    situation = ("I'm a student who stored keys in a spreadsheet before, I have never run a database and I can spend "
+                 "about two hours a week on it. Which of these two should I pick?")
+    answer = engine.ask(situation)
+    assert not answer.abstained and not (answer.comparison and answer.comparison.rows), answer.answer
+    answer = engine.ask("Which of the two has better documentation?")
+    assert answer.comparison and [r.aspect for r in answer.comparison.rows] == ["Documentation"], answer.answer
+
+
 @pytest.mark.parametrize(("question", "plain"), [
     ("What's the difference between Flask and FastAPI in one sentence?", "What's the difference between Flask and FastAPI?"),
     ("Briefly, what is the difference between Flask and FastAPI?", "What is the difference between Flask and FastAPI?"),
