@@ -372,14 +372,13 @@ def _of_another_subject(snap: Snapshot, units: NDArray[np.int64] | list[int], qu
         return np.zeros(len(units), dtype=bool)
     subject = query.subjects[0]
     other = _said_elsewhere(snap, subject)[units] & ~_cells_of(snap, subject)[units]
-    if other.any() and (forms := {held_form(w) for w in asked_words(snap, query)}):
-        # ... unless the question's words are in what it then says of the subject asked about: "Is Flask easy for
-        # newcomers?" is answered by "FastAPI edges ahead in performance, ..., while Flask remains the go-to for
-        # newcomers and lightweight projects."
-        for i in np.flatnonzero(other).tolist():
-            u = int(units[i])
-            if subject in snap.unit_subjects[u]:  # few name the subject asked about beside another
-                other[i] = not _in_clause_of(snap, u, subject, forms)
+    # ... unless the question's words are in what it then says of the subject asked about: "Is Flask easy for
+    # newcomers?" is answered by "FastAPI edges ahead in performance, ..., while Flask remains the go-to for
+    # newcomers and lightweight projects." Few such units name the subject asked about beside another.
+    naming = [i for i in np.flatnonzero(other).tolist() if subject in snap.unit_subjects[int(units[i])]]
+    if naming and (forms := {held_form(w) for w in asked_words(snap, query)}):
+        for i in naming:
+            other[i] = not _in_clause_of(snap, int(units[i]), subject, forms)
     return other
 
 
@@ -391,16 +390,21 @@ def _in_clause_of(snap: Snapshot, unit: int, subject: str, forms: set[str]) -> b
     """Whether a word of one of ``forms`` (:func:`held_form`'s) is in a clause of ``unit`` that opens with
     ``subject`` (", while Flask remains the go-to for newcomers"), before any other subject is named; not in a
     subject named beside another ("Fastapi and Flask are both popular")."""
+    return any(f in clause for clause in snap.memo("clauses", (unit, subject), partial(_clauses_of, snap, unit, subject))
+               for f in forms)
+
+
+def _clauses_of(snap: Snapshot, unit: int, subject: str) -> tuple[str, ...]:
+    """The clauses of ``unit`` opening with ``subject`` (:func:`_in_clause_of`), in lower case; found once per
+    snapshot, unit and subject."""
     text = snap.unit_text[unit]
     named = snap.catalog.find(text)
+    out = []
     for i, (name, start, end) in enumerate(named):
-        if name != subject or not _CLAUSE_OPENS.search(text, 0, start):
-            continue
-        stop = named[i + 1][1] if i + 1 < len(named) and named[i + 1][0] != subject else len(text)
-        clause = text[end:stop].lower()
-        if any(f in clause for f in forms):
-            return True
-    return False
+        if name == subject and _CLAUSE_OPENS.search(text, 0, start):
+            stop = named[i + 1][1] if i + 1 < len(named) and named[i + 1][0] != subject else len(text)
+            out.append(text[end:stop].lower())
+    return tuple(out)
 
 
 def _row_led_by_another(snap: Snapshot, units: NDArray[np.int64] | list[int], query: Query) -> NDArray[np.bool_]:
