@@ -15,6 +15,8 @@ _NEG = re.compile(
     r"\b(no|not|none|never|lacks?|lacking|without|cannot|can't|doesn't|don't|isn't|aren't|won't|unsupported|"
     r"only sync|sync only|manual(?:ly)?|requires? \w+-?\w* or similar|steep(?:er)?|hard(?:er)?|difficult|"
     r"complex|fewer|smaller|lower|slower|limited|weak(?:er)?|bottleneck|not that|"
+    # doing without it: "Kanban teams usually skip estimation altogether"
+    r"skip(?:s|ped|ping)?|omit(?:s|ted)?|forgo(?:es)?|(?:do|does|did) away with|dispenses? with|"
     # a wish for what it lacks: "Breville should offer a 58 mm portafilter"
     r"should (?:offer|have|add|include|ship(?: with)?|come with|support|provide|fit|get))\b",
     re.I,
@@ -139,7 +141,7 @@ def asks_fit(question: str) -> bool:
 
 
 # What may stand between a sentence and the first item of its list, or between two items: space and a marker.
-LIST_GAP = re.compile(r"\s*(?:[-*+\u2022]|\(?\d{1,2}[.)]|\(?[a-z][.)]|#\.)?\s*")
+LIST_GAP = re.compile(r"\s*+(?:[-*+\u2022]|\(?\d{1,2}[.)]|\(?[a-z][.)]|#\.)?\s*+")  # possessive: no backtracking
 # A line leading into a list names whose list it is when it is this short ("**Gaggia Classic Pro**", "Flask:").
 LIST_LABEL_WORDS = 6
 

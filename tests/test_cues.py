@@ -54,6 +54,8 @@ CATALOG = SubjectCatalog(["Flask", "FastAPI", "Django"])
         ("Flask has limited async support, even with extensions", True),
         # a wish for what it lacks
         ("Breville should offer a 58 mm portafilter in the box.", True),
+        # doing without it
+        ("Kanban teams usually skip estimation altogether and forecast from throughput.", True),
     ],
 )
 def test_negative_claims(text: str, is_negative: bool) -> None:
