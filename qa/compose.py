@@ -24,7 +24,7 @@ from qa.answer import (
 from qa.aspects import Aspect
 from qa.chunking import is_rst
 from qa.comparison import SHORT_WORDS, Disagreement, Statement, question_stems, short_clause, short_value, span_text
-from qa.cues import BACK_REFERENCE, RELEASE_HEADING, SHORT_UNIT_WORDS, is_yes_no
+from qa.cues import BACK_REFERENCE, FRAMES_AS_WRONG, RELEASE_HEADING, SHORT_UNIT_WORDS, is_yes_no
 from qa.display import (
     Resolver,
     clean_heading,
@@ -382,6 +382,14 @@ def _stands_alone(snap: Snapshot, unit: int) -> bool:
 _ANSWERS = re.compile(r"\W*(?:yes|no)\s*[,.;:!–—-](?!\s*\d)", re.I)  # not "No. 1 on the list"
 
 
+def _framing_heading(snap: Snapshot, unit: int) -> str | None:
+    """The heading right over ``unit`` when it frames what is under it as not so or not to do ('Common
+    mistakes', 'Myths', 'Pitfalls': :data:`qa.cues.FRAMES_AS_WRONG`), as people read it; else None. An item under
+    it quoted alone reads as a claim of the corpus's own."""
+    section = snap.version.chunks[int(snap.unit_chunk[unit])].section
+    return (clean_heading(section[-1]) or section[-1]) if section and FRAMES_AS_WRONG.search(section[-1]) else None
+
+
 def _subject_heading(snap: Snapshot, unit: int) -> str | None:
     """The nearest heading ``unit`` stands under that names a subject of the corpus, as people read it, when it
     names one alone; None otherwise ('Fastapi vs Flask' says whose nothing is)."""
@@ -514,6 +522,8 @@ def unit_display(snap: Snapshot, unit: int, *, context: bool = True, through: tu
         shown = " ".join([display(lead, resolve), "; ".join(
             table_row(version.unit_contexts[u], snap.unit_text[u], resolve) for u in rows)])
     if not context or _stands_alone(snap, through[0] if through else unit):
+        if context and version.unit_kinds[unit] == "item" and (heading := _framing_heading(snap, unit)) is not None:
+            return f"{heading}: {shown}"  # 'Common mistakes: Dropping retrospectives because "Kanban doesn't have them".'
         return shown
     if (ctx := context_span(snap, unit, through)) is not None and (before := display(doc.text[ctx[0]:ctx[1]], resolve)):
         said = f"{before} {shown}"

@@ -140,6 +140,9 @@ def asks_fit(question: str) -> bool:
     return bool(ADVICE.search(question) or _GOOD_FOR.search(question))
 
 
+# A heading framing what is under it as not so or not to do: its items are no claims of the corpus's own.
+FRAMES_AS_WRONG = re.compile(r"\b(?:mistakes?|myths?|pitfalls?|anti-?patterns?|misconceptions?|don'?ts|gotchas?|"
+                             r"what not to)\b", re.I)
 # What may stand between a sentence and the first item of its list, or between two items: space and a marker.
 LIST_GAP = re.compile(r"\s*+(?:[-*+\u2022]|\(?\d{1,2}[.)]|\(?[a-z][.)]|#\.)?\s*+")  # possessive: no backtracking
 # A line leading into a list names whose list it is when it is this short ("**Gaggia Classic Pro**", "Flask:").

@@ -487,6 +487,20 @@ def test_a_list_under_one_subjects_heading_or_label_is_that_subjects(tmp_path: P
         "Marten Store", "Marten Store", None]
 
 
+def test_an_item_under_a_heading_of_mistakes_is_shown_under_it(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"does kanban have retrospectives" led with "Dropping retrospectives because "Kanban doesn't have them"." alone,
+    a bullet under 'Common mistakes': read bare, it says the opposite of what the page does."""
+    engine = engine_over(tmp_path, {"ops.md": (
+        "# Running Ibex KV\n\n## Common mistakes\n\n- Dropping the nightly backups because \"replication covers it\".\n"
+        "- Running a single follower in the same rack as the leader.\n\n## Features\n\n"
+        "- Ibex KV replicates every write to two followers in other racks.\n")}, embedder)
+    snap = engine.snapshot()
+    assert unit_display(snap, unit_opening(snap, "Dropping the nightly")) == (
+        'Common mistakes: Dropping the nightly backups because "replication covers it".')
+    assert unit_display(snap, unit_opening(snap, "Ibex KV replicates")) == (
+        "Ibex KV replicates every write to two followers in other racks.")
+
+
 def test_a_sentence_of_a_list_item_takes_in_the_next_of_the_same_item(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"default max_age for cors in starlette" was answered with "`max_age` - Sets a maximum time in seconds for
     browsers to cache CORS responses." alone: the default is the item's next sentence. A sentence of a list item
