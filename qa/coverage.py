@@ -757,10 +757,14 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         # Set against a subject, a name runs on as far as the corpus writes it so, up to a subject's name: "Is Flask
         # faster than Ruby on Rails?" asks nothing of 'rails'. (Not a name asked about alone: "When did the Siege of
         # Antioch take place?" of a corpus writing "the Siege of Antioch took place in ..." asks of 'antioch'.)
-        longer, texts = end, [snap.unit_text[u] for u in holders.tolist()] if named else []
+        # (In any case: "rancilio silvia vs gaggia classic pro" typed in lower case runs on as "Rancilio Silvia".)
+        longer, texts = end, [snap.unit_text[u].lower() for u in holders.tolist()] if named else []
         while texts and longer < len(tokens) and not any(s <= tokens[longer].start() < e for _name, s, e in named) \
-                and any(question[m.start():tokens[longer].end()] in text for text in texts):
+                and any(question[m.start():tokens[longer].end()].lower() in text for text in texts):
             longer += 1
+        # The names it runs on over are its own, whatever it is set against: "the Rancilio Silvia" asks nothing of
+        # 'silvia', which the one unit naming it holds (a common word still does: "the April Fools' joke" asks of 'joke').
+        run_on = {t.group().lower() for t in tokens[end:longer] if not _common_word(snap, t.group())}
         if longer > end and (subject_end is not None or before_side(longer)):
             end = longer
         # A question's first word is written with a capital whatever it is: it is a name when set against a
@@ -774,7 +778,7 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
             continue  # a table row labelled with it is about it ('| JWT | yes | no |')
         subject_words = {w for name in snap.catalog.mentioned(question) for w in words(name)}
         rest = [w for w in words(question) if w not in STOPWORDS and w not in _QUESTION_START
-                and w not in own and w not in subject_words and len(w) > 2]
+                and w not in own and w not in run_on and w not in subject_words and len(w) > 2]
         # Asked of nothing else, a name is asked what it is, which a passing mention may say ("What is
         # Django?"); set against a subject, it is compared, which a passing mention does not ("Flask vs Django").
         side = subject_end is not None or before_side(end)
