@@ -762,8 +762,9 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         while texts and longer < len(tokens) and not any(s <= tokens[longer].start() < e for _name, s, e in named) \
                 and any(question[m.start():tokens[longer].end()].lower() in text for text in texts):
             longer += 1
-        # The names it runs on over are its own, whatever it is set against: "the Rancilio Silvia" asks nothing of
-        # 'silvia', which the one unit naming it holds (a common word still does: "the April Fools' joke" asks of 'joke').
+        # The words it runs on over that the corpus writes only as names are the name's own, whatever it is set
+        # against: "the Rancilio Silvia" asks nothing of 'silvia', which the one unit naming it holds (a common word
+        # is still asked: "the April Fools' joke" asks of 'joke').
         run_on = {t.group().lower() for t in tokens[end:longer] if not _common_word(snap, t.group())}
         if longer > end and (subject_end is not None or before_side(longer)):
             end = longer
