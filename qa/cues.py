@@ -161,7 +161,7 @@ WANTS_YEAR = re.compile(r"\bwhen\b|\bwhat (?:year|date|century|decade)\b|\bwhich
 # ("Flask 0.1 on April 16, 2010", not "Flask 3.1 (released late 2024)"). Not of a release named by its version
 # or as the latest one.
 _ORIGIN_ASKED = (r"(?:released|created|made|written|developed|designed|invented|launched|founded|started|introduced|"
-                 r"published|born|built|come\s+out|came\s+out|first|initially|originally)")
+                 r"published|born|built|(?:come|comes|came|coming)\s+out|first|initially|originally)")
 # ... and "Who made X, and when?" (a follow-up's "when?" asked of "who made it?").
 _ASKS_ORIGIN = re.compile(rf"\bwhen\b.*\b{_ORIGIN_ASKED}\b|\b{_ORIGIN_ASKED}\b.*\band\s+when\b", re.I)
 _NOT_ORIGIN = re.compile(r"\b(?:latest|last|newest|recent|recently|current|next|new|\d+\.\d+)\b", re.I)

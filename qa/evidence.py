@@ -575,7 +575,21 @@ def _origin(snap: Snapshot, prose: list[Scored], query: Query) -> Scored | None:
     floor, nearest = prose[0].score - CLAIM_MARGIN, max(s.cos for s in prose) - ORIGIN_COS_MARGIN
     near = [s for s in prose if s.score >= floor or s.cos >= nearest]
     return _earliest_beginning(snap, [s for s, other in zip(
-        near, _of_another_subject(snap, [s.unit for s in near], query), strict=True) if not other])
+        near, _of_another_subject(snap, [s.unit for s in near], query), strict=True) if not other]) \
+        or _origin_row(snap, prose, query)
+
+
+def _origin_row(snap: Snapshot, prose: list[Scored], query: Query) -> Scored | None:
+    """The best table row labelled with a beginning ('| Released | 2019 | 2018 |') whose cell for the one subject
+    asked holds a year: "When did the Bambino Plus come out?" words it otherwise than the row does."""
+    if len(query.subjects) != 1:
+        return None
+    subject = query.subjects[0]
+    for s in prose:
+        if (cell := snap.unit_cells[s.unit].get(subject)) is not None \
+                and origin_year(f"{snap.row_label(s.unit)} {snap.doc_of(s.unit).text[cell[0]:cell[1]]}") is not None:
+            return s
+    return None
 
 
 _FIRST_RELEASE = re.compile(r"\b(?:first|earliest|oldest|initial|original)\b", re.I)

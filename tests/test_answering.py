@@ -807,6 +807,19 @@ def test_a_clause_said_of_the_subject_asked_answers_for_it(engine: Engine) -> No
     assert "42% of Python web developers report using Flask" in answer.citations[0].quote, answer.answer
 
 
+def test_a_table_row_labelled_with_a_beginning_says_when_a_subject_came_out(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"when did the bambino plus come out" led with "Breville covers the Bambino Plus for two years.": the question
+    was corrected to "comes out", which asked no beginning, and the row '| Released | 2019 | 2018 |' words it
+    otherwise. The row labelled with a beginning, with a year in the cell of the subject asked, answers."""
+    engine = engine_over(tmp_path, {"stores.md": (
+        "---\ntitle: Ibex KV vs Marten Store\nsubjects: [Ibex KV, Marten Store]\n---\n# Ibex KV vs Marten Store\n\n"
+        "| Feature | Ibex KV | Marten Store |\n|---|---|---|\n| Released | 2019 | 2018 |\n| Licence | MIT | MIT |\n\n"
+        "## Support\n\nThe makers cover Ibex KV for two years, and it comes out of the box with replication.\n")},
+        embedder)
+    answer = engine.ask("when did ibex kv come out")
+    assert not answer.abstained and answer.citations[0].quote == "| Released | 2019 | 2018 |", answer.answer
+
+
 def test_a_release_note_is_no_how_to(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """A change log's line holds a how-to's words ('0.9.1 > Handle startup and shutdown errors properly.') but
     says what changed in a release, not how it is done: the guide's sentence answers "How do I ...?"."""

@@ -380,6 +380,7 @@ def test_a_sentence_pointing_elsewhere_for_its_matter(text: str, expected: bool)
     ("When was the university founded?", True), ("When was Flask 2.0 released?", False),
     ("When was the latest Flask released?", False), ("When did FastAPI add SSE?", False),
     ("When was Flask made?", True), ("Who made Flask, and when?", True), ("Who made Flask?", False),
+    ("when did the bambino plus comes out", True),  # as corrected to a corpus writing 'comes', not 'come'
 ])
 def test_a_question_asks_when_something_began(question: str, expected: bool) -> None:
     assert asks_origin(question) is expected
