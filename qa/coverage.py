@@ -301,7 +301,7 @@ class Vocabulary:
         shortest, longest = ABBREVIATION_LETTERS
         if not (shortest <= len(low) <= longest and low.isalpha()) or low in self.count:
             return None
-        if low not in self._spelled:
+        def find() -> str | None:
             run = re.compile(r"\b" + r"[\s-]+".join(rf"({c}[a-z]{{2,}})" for c in low) + r"\b", re.I)
             found: Counter[str] = Counter()  # units writing each run
             for text in self._prose:
@@ -309,8 +309,9 @@ class Vocabulary:
                              if not STOPWORDS.intersection(run_words.split()))
             (best, n), (_, second) = [*found.most_common(2), ("", 0), ("", 0)][:2]
             term = n >= SPELLED_OUT_SHARE * min(self.count.get(w, 0) for w in best.split()) if best else False
-            self._spelled[low] = best if term and n >= SPELLED_OUT_MIN and n >= SPELLED_OUT_LEAD * second else None
-        return self._spelled[low]
+            return best if term and n >= SPELLED_OUT_MIN and n >= SPELLED_OUT_LEAD * second else None
+
+        return _kept(self._spelled, low, find)
 
     def joined(self, word: str, is_word: Callable[[str], bool]) -> str | None:
         """Two words ``word`` is written as one ('realtime', each of :data:`JOINED_LETTERS` letters or more and a
@@ -324,11 +325,12 @@ class Vocabulary:
                   if is_word(word[:i]) and is_word(word[i:])]
         if not splits:
             return None
-        if word not in self._joined:
+        def find() -> str | None:
             apart = re.compile(r"\b(" + "|".join(rf"{a}[\s-]{b}" for a, b in splits) + r")\b", re.I)
             found = Counter(m.group(1).lower() for text in self._prose for m in apart.finditer(text))
-            self._joined[word] = " ".join(found.most_common(1)[0][0].split()) if found else None
-        return self._joined[word]
+            return " ".join(found.most_common(1)[0][0].split()) if found else None
+
+        return _kept(self._joined, word, find)
 
     def completion(self, word: str) -> str | None:
         """The corpus word ``word`` is a clipping of ('auth' of 'authentication', 'req' of 'requests'): the
@@ -339,6 +341,21 @@ class Vocabulary:
         longer = [w for n in range(len(word) + CLIPPED_LETTERS, self._longest + 1)
                   for w in self._by_start.get((word[0], n), ()) if w.startswith(word)]
         return min(longer, key=lambda w: (-self.count[w], w)) if longer else None
+
+
+# The words whose look-up over the corpus's prose a vocabulary keeps: questions bring new words without end, and a
+# server answers them for as long as a snapshot is live.
+LOOKUPS_KEPT = 10_000
+
+
+def _kept(cache: dict[str, str | None], key: str, make: Callable[[], str | None]) -> str | None:
+    """``cache[key]``, made by ``make()`` when missing and kept while the cache holds under :data:`LOOKUPS_KEPT`."""
+    if key in cache:
+        return cache[key]
+    value = make()
+    if len(cache) < LOOKUPS_KEPT:
+        cache[key] = value
+    return value
 
 
 def _subsequence(short: str, long: str) -> bool:

@@ -204,6 +204,18 @@ def test_two_words_typed_as_one_are_no_typo() -> None:
     assert fixes == [("realtime", "real-time"), ("knowedge", "knowledge")]
 
 
+def test_prose_look_ups_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each new word a question brings may scan the corpus's prose once; a server asked without end keeps at most
+    LOOKUPS_KEPT of them, and a word past that is still answered."""
+    import qa.coverage
+
+    monkeypatch.setattr(qa.coverage, "LOOKUPS_KEPT", 2)
+    vocab = vocabulary_of(["Real-time apps.", "Back end work.", "Data base rows."])
+    words = {"real", "time", "back", "data", "base", "with"}.__contains__
+    assert [vocab.joined(w, words) for w in ("realtime", "backwith", "database")] == ["real-time", None, "data base"]
+    assert len(vocab._joined) == 2
+
+
 def test_a_contraction_typed_without_its_apostrophe_gets_it_back() -> None:
     text, fixes = correct_question("whats faster flsk or fastapi? Doesnt its flask do async? When were they made?",
                                    VOCAB, real_words)
