@@ -7,7 +7,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache, lru_cache, partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -311,7 +311,7 @@ class Vocabulary:
             term = n >= SPELLED_OUT_SHARE * min(self.count.get(w, 0) for w in best.split()) if best else False
             return best if term and n >= SPELLED_OUT_MIN and n >= SPELLED_OUT_LEAD * second else None
 
-        return _kept(self._spelled, low, find)
+        return kept(self._spelled, low, find, LOOKUPS_KEPT)
 
     def joined(self, word: str, is_word: Callable[[str], bool]) -> str | None:
         """Two words ``word`` is written as one ('realtime', each of :data:`JOINED_LETTERS` letters or more and a
@@ -330,7 +330,7 @@ class Vocabulary:
             found = Counter(m.group(1).lower() for text in self._prose for m in apart.finditer(text))
             return " ".join(found.most_common(1)[0][0].split()) if found else None
 
-        return _kept(self._joined, word, find)
+        return kept(self._joined, word, find, LOOKUPS_KEPT)
 
     def completion(self, word: str) -> str | None:
         """The corpus word ``word`` is a clipping of ('auth' of 'authentication', 'req' of 'requests'): the
@@ -343,17 +343,20 @@ class Vocabulary:
         return min(longer, key=lambda w: (-self.count[w], w)) if longer else None
 
 
+K = TypeVar("K")
+V = TypeVar("V")
 # The words whose look-up over the corpus's prose a vocabulary keeps: questions bring new words without end, and a
 # server answers them for as long as a snapshot is live.
 LOOKUPS_KEPT = 10_000
 
 
-def _kept(cache: dict[str, str | None], key: str, make: Callable[[], str | None]) -> str | None:
-    """``cache[key]``, made by ``make()`` when missing and kept while the cache holds under :data:`LOOKUPS_KEPT`."""
+def kept(cache: dict[K, V], key: K, make: Callable[[], V], limit: int) -> V:
+    """``cache[key]``, made by ``make()`` when missing and kept while the cache holds fewer than ``limit``: a
+    bounded memo (a full one makes anew each time). ``Snapshot.memo`` is one per kind."""
     if key in cache:
         return cache[key]
     value = make()
-    if len(cache) < LOOKUPS_KEPT:
+    if len(cache) < limit:
         cache[key] = value
     return value
 

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from qa.aspects import Aspect, aspect_stems, build_aspects, row_cells, stem
-from qa.coverage import Vocabulary, english_word
+from qa.coverage import Vocabulary, english_word, kept
 from qa.cues import (
     ADVICE,
     BACK_REFERENCE,
@@ -420,13 +420,7 @@ class Snapshot:
         """``make()``, made once per snapshot for ``(kind, key)``: for what answering derives from the index alone
         (a unit's citation as displayed), which questions ask for again and again. Bounded per kind; a full
         kind makes anew each time."""
-        kept = self._memo.setdefault(kind, {})
-        if key in kept:
-            return kept[key]
-        value = make()
-        if len(kept) < MEMO_SIZE:
-            kept[key] = value
-        return value
+        return kept(self._memo.setdefault(kind, {}), key, make, MEMO_SIZE)
 
     def _lead_subject(self, text: str, named: list[str], found: list[tuple[str, int, int]]) -> str | None:
         """The subject a unit names first, past a phrase that sets it against another ("When compared to FastAPI,
