@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import NamedTuple
 
 import numpy as np
@@ -254,6 +254,14 @@ def conflicts(
 
 
 _VERSION = re.compile(r"\b\d+\.\d+\b")  # "Does X require Python 3.10?" asks which version
+_HOW_LONG = re.compile(r"\bhow long\b", re.I)
+# What "how long" asks: a duration or a length ('years', 'minutes', 'metres'), never a price.
+_DURATIONS = frozenset(stem(w) for w in "seconds minutes hours days weeks months years decades".split())
+_LONG = _DURATIONS | {stem(w) for w in """millimetres millimeters centimetres centimeters metres meters kilometres
+    kilometers inches feet yards miles mm cm km""".split()}
+# Words asking for an amount, or comparing amounts of money: not what is measured.
+_ASKING = frozenset(stem(w) for w in AMOUNT_WORDS | {"long", "far", "often", "old", "cheap", "cheaper", "cheapest",
+                                                     "expensive", "costly"})
 _COPULA = re.compile(r"\s*(?:is|are|was|were)\b", re.I)
 
 
@@ -278,6 +286,8 @@ def _fact_disagreements(
     measure = [t for t in query.aspect_terms
                if (t in snap.idf or t in count) and t not in AMOUNT_WORDS and not generic(t)]
     relation = bool(_ASKS_RELATION.search(query.text))
+    terms = compound_stems(snap, query)
+    how_long = bool(_HOW_LONG.search(query.text))
     found = [(said[0][1].subject, said) for said in snap.differing if said[0][1].subject in subjects]
     best: dict[str, float] = {}
     if sims is not None:
@@ -298,7 +308,18 @@ def _fact_disagreements(
         stems = frozenset().union(*(f.stems for f in facts))
         if first.kind == "quantity":
             key_stems = set(first.key.split("/"))
-            asked = key_stems <= qstems or (quantity and bool(qstems & stems))
+            def held(aspect: tuple[str, str] = (first.subject, first.key)) -> frozenset[str]:
+                return snap.memo("stated_stems", aspect, partial(_stated_stems, snap, aspect))
+
+            # A two-word term of the question names what is measured when its statements do not hold it: "How
+            # much does a panel upgrade cost?" is not on 'Installed cost', though it asks a cost.
+            if (how_long and not key_stems & _LONG) or any(not {a, b} <= held() for a, b in terms):
+                continue
+            # Named by its measure ('stars'), or by a word of its label when it asks an amount; or, when its
+            # statements hold every other aspect word of the question, by a word of its label or a duration
+            # asked for ("heat pump lifespan", "How long does it last?" of years).
+            asked = key_stems <= qstems or (quantity and bool(qstems & stems)) or (
+                bool(qstems & stems or (how_long and key_stems & _DURATIONS)) and qstems - _ASKING <= held())
             if not asked and quantity and sims is not None:
                 sim = float(sims[snap.fact_keys[first.key]])
                 asked = (sim >= MEANS_ASPECT and sim >= best[subject] - 0.02
@@ -312,6 +333,13 @@ def _fact_disagreements(
             label = max(facts, key=lambda f: len(f.label.split())).topic()
             out.append(Disagreement(label, tuple(Statement(u, f.span) for u, f in said), (subject,)))
     return out
+
+
+def _stated_stems(snap: Snapshot, aspect: tuple[str, str]) -> frozenset[str]:
+    """The stems of what states an aspect (subject, fact key): its units' words and its facts' labels."""
+    units = snap.stating[aspect]
+    labels = (f.stems for u in units for f in snap.unit_facts[u] if (f.subject, f.key) == aspect)
+    return frozenset().union(*(snap.unit_stems[u] for u in units), *labels)
 
 
 def _unnamed(text: str, catalog: SubjectCatalog) -> str:

@@ -26,7 +26,7 @@ from qa.text import STOPWORDS, words
 _AMOUNT = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _QUANTITY = re.compile(
     rf"(?<![\w.,/])~?(?P<lo>{_AMOUNT})(?P<lo_mult>\s?(?:k|K|M|million|thousand|billion)\b)?\+?"
-    rf"(?:\s*(?:to|-|–)\s*~?(?P<hi>{_AMOUNT})(?P<hi_mult>\s?(?:k|K|M|million|thousand|billion)\b)?\+?)?"
+    rf"(?:\s*(?:to|-|–)\s*[$\u20ac\u00a3\u00a5]?~?(?P<hi>{_AMOUNT})(?P<hi_mult>\s?(?:k|K|M|million|thousand|billion)\b)?\+?)?"
     r"(?P<glued>[A-Za-z]+)?(?![\d.,]\d|/\d)"
 )
 # Up to two words of measure after a number, and a 'per' word: 'GitHub stars', 'requests per second'.
@@ -40,6 +40,7 @@ _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "billion": 1e9}
 _PRONOUNS = frozenset({"it", "them", "this", "that"})
 _VERB_END = re.compile(r"(?:ing|ed)$")
+_DONE = re.compile(r"^(?!hundred$)\w{4,}ed$")  # a past participle ('installed'), not 'speed' or 'hundred'
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +102,9 @@ def _measure_after(text: str, end: int) -> str | None:
         return None
     kept: list[str] = []
     for w in m.group("words").split():
-        if w.lower() in STOPWORDS or (kept and _VERB_END.search(w.lower())) or w.lower() == "per":
+        low = w.lower()
+        # A verb form ends it; right after the number it is what is done, not a measure ("$10,000 installed").
+        if low in STOPWORDS or low == "per" or (_VERB_END if kept else _DONE).search(low):
             break
         kept.append(w)
     if not kept:

@@ -323,3 +323,80 @@ def test_an_aspect_weighs_as_many_comparing_sources_as_name_it(tmp_path: Path, e
     answer = engine.ask("Ibex KV vs Marten Store")
     assert answer.comparison is not None
     assert [row.aspect for row in answer.comparison.rows] == ["Replication"]
+
+
+HEATERS = {
+    "home-notes.md": """---
+title: "Heron Pump vs Kestrel Burner"
+publisher: Home Notes
+published: 2021-03-15
+subjects: [Heron Pump, Kestrel Burner]
+---
+
+# Heron Pump vs Kestrel Burner
+
+| Spec | Heron Pump | Kestrel Burner |
+|---|---|---|
+| Installed cost | $8,000 to $10,000 | $4,000 to $6,000 |
+| Lifespan | about 15 years | 20 to 25 years |
+
+A Heron Pump costs $8,000 to $10,000 installed, about twice the price of a Kestrel Burner.
+A Heron Pump lasts about 15 years.
+Older homes may need a panel upgrade, which adds $1,500 to $3,000 to the job.
+""",
+    "fitter-guide.md": """---
+title: "Fitting a Heron Pump or a Kestrel Burner"
+publisher: Fitter Guide
+published: 2024-06-05
+subjects: [Heron Pump, Kestrel Burner]
+---
+
+# Fitting a Heron Pump or a Kestrel Burner
+
+| Spec | Heron Pump | Kestrel Burner |
+|---|---|---|
+| Installed cost | $14,000 to $18,000 | $4,000 to $6,000 |
+| Lifespan | about 20 years | 20 to 25 years |
+
+A well-kept Heron Pump lasts about 20 years.
+A Heron Pump costs $14,000 to $18,000 installed, with its outdoor unit.
+Installing a Heron Pump takes two to three days; a Kestrel Burner takes one.
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def heaters(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Engine:
+    return engine_over(tmp_path_factory.mktemp("heaters"), HEATERS, embedder)
+
+
+@pytest.mark.parametrize("question", ["How long does a Heron Pump last?", "Heron Pump lifespan",
+                                      "how many years does a heron pump last"])
+def test_a_duration_asked_or_an_aspect_named_shows_its_disagreement(heaters: Engine, question: str) -> None:
+    """"How long does a heat pump last?" and "heat pump lifespan" showed no disagreement where "how many years
+    will a heat pump last" did: the question named no measure ('years'), and only a question asking an amount
+    was read by its label's words."""
+    conflict = only_conflict(heaters.ask(question), "Heron Pump")
+    assert conflict.topic == "Years (Heron Pump)", conflict.topic
+    assert {"15", "20"} <= {n for c in conflict.claims for n in NUMBER.findall(c.text)}
+
+
+@pytest.mark.parametrize("question", ["How much does a Heron Pump cost?", "heron pump cost installed"])
+def test_a_range_of_money_is_one_amount_and_one_disagreement(heaters: Engine, question: str) -> None:
+    """"$8,000 to $10,000" was two amounts, and "$10,000 installed" a measure of its own ('installed'): the cost
+    disagreement was shown twice, under 'Installed cost' and 'Installed'."""
+    answer = heaters.ask(question)
+    conflict = only_conflict(answer, "Heron Pump")
+    assert conflict.topic == "Installed cost (Heron Pump)", conflict.topic
+    said = [c.text for c in conflict.claims]
+    assert len(said) == 2 and {"$8,000 to $10,000", "$14,000 to $18,000"} == {t.split(": ")[-1] for t in said}, said
+
+
+@pytest.mark.parametrize("question", ["How much does a panel upgrade cost?",
+                                      "How long does it take to install a Heron Pump?"])
+def test_another_thing_or_another_kind_of_amount_is_not_the_aspect(heaters: Engine, question: str) -> None:
+    """The installed-cost disagreement led "How much does a panel upgrade cost?" (a cost, but of another thing,
+    which its statements never name) and "How long does installation take?" (a time, not money)."""
+    answer = heaters.ask(question)
+    assert not answer.abstained, answer.answer
+    assert answer.conflicts == (), [(c.topic, [cl.text for cl in c.claims]) for c in answer.conflicts]

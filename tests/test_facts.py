@@ -110,6 +110,17 @@ def test_an_amount_of_money_is_measured_by_what_its_row_names() -> None:
     assert price("Write throughput (writes per second)", "50,000")[0][0] == "writ/secon"  # no money: the note
 
 
+def test_a_range_of_money_is_one_amount_and_what_is_done_no_measure() -> None:
+    """"$8,000 to $10,000" is one range, its currency sign written twice; "installed" after it says what the
+    money buys, no measure of its own (it made a second disagreement, 'Installed')."""
+    row = "| Installed cost | $8,000 to $10,000 |"
+    a = row.index("$8,000")
+    cell = {"Zephyr DB": (a, a + len("$8,000 to $10,000"))}
+    assert [f.value for f in unit_facts(row, 0, CATALOG, None, cell, "Installed cost")] == [(8000.0, 10000.0)]
+    assert facts("Zephyr DB costs $8,000 to $10,000 installed.") == []
+    assert facts("Zephyr DB needs 8 to 12 GB installed.") == [("Zephyr DB", "gb", "GB", (8.0, 12.0))]
+
+
 def test_an_amount_wished_for_is_no_fact() -> None:
     """"Breville should offer a 58 mm portafilter" says it has none: read as a fact, the 58 mm disagreed with the
     54 mm the sources state."""
