@@ -24,7 +24,7 @@ from qa.answer import (
 from qa.aspects import Aspect
 from qa.chunking import is_rst
 from qa.comparison import SHORT_WORDS, Disagreement, Statement, question_stems, short_clause, short_value, span_text
-from qa.cues import BACK_REFERENCE, FRAMES_AS_WRONG, RELEASE_HEADING, SHORT_UNIT_WORDS, is_yes_no
+from qa.cues import BACK_REFERENCE, FRAMES_AS_WRONG, LIST_LABEL_WORDS, RELEASE_HEADING, SHORT_UNIT_WORDS, is_yes_no
 from qa.display import (
     Resolver,
     clean_heading,
@@ -476,6 +476,18 @@ def named_sections(snap: Snapshot, query: Query, scores: dict[int, float]) -> di
         return [u for c in chunks for u in range(version.chunks[c].unit_lo, version.chunks[c].unit_hi)
                 if not snap.unit_is_code[u] and not (u and snap.quote_last[u - 1] >= u)]
 
+    def shown(prose: list[int]) -> list[int]:
+        """Its first units; of a section of lists under short lead-ins ("Pros:", "Cons:"), the lists whose
+        lead-in holds a word asked ("What are the cons of Go?" of "Go: pros and cons"), each from its lead-in."""
+        kinds = version.unit_kinds
+        leads = [i for i, u in enumerate(prose[:-1]) if kinds[u] != "item" and kinds[prose[i + 1]] == "item"
+                 and snap.unit_text[u].rstrip().endswith(":") and len(words(snap.unit_text[u])) <= LIST_LABEL_WORDS]
+        picked = [i for i in leads if set(asked) & set(words(snap.unit_text[prose[i]]))]
+        if not picked:
+            return prose[:NAMED_SECTION_UNITS]
+        ends = [next((j for j in leads if j > i), len(prose)) for i in picked]
+        return [u for i, end in zip(picked, ends, strict=True) for u in prose[i:end][:NAMED_SECTION_UNITS]]
+
     def best(place: tuple[list[int], set[str]]) -> float:
         return max((scores.get(u, float("-inf")) for u in units(place[0])), default=float("-inf"))
 
@@ -488,7 +500,7 @@ def named_sections(snap: Snapshot, query: Query, scores: dict[int, float]) -> di
             (_doc, path), (chunks, held) = max(((k, v) for k, v in found[subject].items() if word in v[1]),
                                                key=lambda kv: best(kv[1]))
             covered |= held
-            out.setdefault(subject, []).append((clean_heading(path[-1]) or path[-1], units(chunks)[:NAMED_SECTION_UNITS]))
+            out.setdefault(subject, []).append((clean_heading(path[-1]) or path[-1], shown(units(chunks))))
     return out
 
 

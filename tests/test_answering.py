@@ -1182,3 +1182,17 @@ def test_a_docs_folder_meta_file_makes_each_page_its_projects(tmp_path: Path, em
     assert answer.subjects == ("Quokka DB",) and not answer.abstained, answer.answer
     assert answer.citations[0].doc_id == "quokka/memory", answer.answer
     assert all(c.doc_id != "zephyr/cache" for c in answer.citations), answer.answer
+
+
+def test_a_named_section_of_lists_shows_the_list_whose_lead_in_is_asked(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"What are the cons of Go?" of a section "Go: pros and cons" holding "Pros:" and "Cons:" lists showed its
+    first units: the pros. The list whose lead-in holds the word asked is shown, from its lead-in; both for "pros
+    and cons"."""
+    items = {"Pros": ["Starts in a millisecond.", "Small binary."], "Cons": ["No replication.", "Few drivers."]}
+    lists = "\n\n".join(f"{label}:\n\n" + "\n".join(f"- {item}" for item in said) for label, said in items.items())
+    engine = engine_over(tmp_path, {"ibex.md": f"---\nsubjects: [Ibex KV]\n---\n# Ibex KV: pros and cons\n\n{lists}\n"},
+                         embedder)
+    for question, shown in (("What are the cons of Ibex KV?", ["Cons:", *items["Cons"]]),
+                            ("pros and cons of ibex kv", ["Pros:", *items["Pros"], "Cons:", *items["Cons"]])):
+        answer = engine.ask(question)
+        assert [c.quote for c in answer.citations] == shown, answer.answer
