@@ -218,7 +218,9 @@ def conflicts(
     top = order[:60]
     top_units, top_cos = pool[top].tolist(), cos[top]
     near = (top_cos >= max(0.3, best - 0.4)).tolist()
-    yes_no = bool(qstems) and is_yes_no(query.text)
+    # A yes and a no are read of a subject the question names (or the corpus's one): "Can I keep my old furnace as
+    # a backup?" is no question whether a heat pump has a backup.
+    yes_no = bool(qstems) and is_yes_no(query.text) and (bool(query.subjects) or len(snap.catalog.names) == 1)
     forms = _forms(snap, qstems) if yes_no else frozenset()
     unit_cos = dict(zip(top_units, top_cos.tolist(), strict=True)) if yes_no else {}  # what _yes_and_no reads
     on_aspect = [u for u, ok in zip(top_units, near, strict=True)

@@ -240,6 +240,16 @@ def test_other_subjects_yes_and_no_is_a_disagreement_and_two_yeses_are_not(kv_en
     assert answer.conflicts == (), [(c.topic, [cl.text for cl in c.claims]) for c in answer.conflicts]
 
 
+@pytest.mark.parametrize("question", ["does it have replication built in", "do i get replication built in"])
+def test_a_yes_and_a_no_are_read_of_a_subject_the_question_names(kv_engine: Engine, question: str) -> None:
+    """"Can I keep my old furnace as a backup?" showed "Keep or backup (Heat pump) — sources disagree" from two
+    sentences on a heat pump's backup heat: a yes/no question naming no subject (of a corpus on several) is no
+    question whether one of them has it."""
+    answer = kv_engine.ask(question)
+    assert not answer.abstained and "eplicat" in answer.citations[0].quote, answer.answer
+    assert answer.conflicts == (), [(c.topic, [cl.text for cl in c.claims]) for c in answer.conflicts]
+
+
 def test_denying_a_kind_of_the_aspect_is_no_no(kv_engine: Engine) -> None:
     """"Marten Store lacks automatic documentation" denies automatic documentation, not documentation: no
     disagreement with "Marten Store is highly documented" for "Is Marten Store well documented?"."""
