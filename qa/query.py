@@ -34,12 +34,16 @@ class Subject:
 
 def _name_pattern(name: str, aliases: Sequence[str] = ()) -> str:
     """'FastAPI' -> fast[\\s-]*api ; 'Ruby on Rails' -> ruby[\\s-]*on[\\s-]*rails (case-insensitive); ``aliases``,
-    shorter names it goes by, name it too ('Ibex KV' and 'Ibex' -> (?:ibex[\\s-]*kv|ibex))."""
+    shorter names it goes by, name it too ('Ibex KV' and 'Ibex' -> (?:ibex[\\s-]*kv|ibex)); a name ending in a
+    word in lower case, a common noun, names it in the plural too ('heat pumps')."""
     def pattern(part: str) -> str:
         found = re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+", part)
         return r"[\s\-_.]*".join(re.escape(p.lower()) for p in [p for p in found if p] or [part])
 
-    body = "|".join(pattern(n) for n in (name, *sorted(aliases, key=len, reverse=True)))
+    def plural(part: str) -> str:  # a common noun's plural: 'heat pumps' of 'Heat pump'; not 'goes' of 'Go'
+        return f"{pattern(part)}(?:e?s)?" if part.split()[-1].islower() else pattern(part)
+
+    body = "|".join(plural(n) for n in (name, *sorted(aliases, key=len, reverse=True)))
     return rf"(?<![a-z0-9])(?<![a-z0-9]-)(?:{body})(?:'s)?(?![a-z0-9]|-[a-z0-9])"
 
 

@@ -125,6 +125,16 @@ def test_made_up_catalog_aliases(dbs: SubjectCatalog) -> None:
     assert dbs.mentioned("mysqldump is a tool") == []
 
 
+def test_a_common_nouns_plural_names_it_and_a_proper_names_does_not() -> None:
+    """"Is there a rebate for heat pumps?" named no subject of a corpus on 'Heat pump' and 'Gas furnace', and "There
+    is no rebate for gas furnaces." led "heat pump rebate" as a statement of no subject."""
+    catalog = SubjectCatalog(["Heat pump", "Gas furnace", "Go"])
+    assert catalog.mentioned("heat pumps vs gas furnaces") == ["Heat pump", "Gas furnace"]
+    assert catalog.mentioned("Heat pump's fan and the gas furnace") == ["Heat pump", "Gas furnace"]
+    assert catalog.mentioned("It goes on. The Gos and Go's") == ["Go"]
+    assert catalog.mentioned("gas furnacess, gas furnace-ish") == []
+
+
 # -- question types and terms ---------------------------------------------------------------------
 
 
