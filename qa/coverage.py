@@ -877,6 +877,10 @@ def _topic_words(snap: Snapshot) -> frozenset[str]:
     return snap.memo("topic_words", None, find)
 
 
+# What may stand before a sentence's first word: nothing but markup, or the end of a sentence before it.
+_OPENS = re.compile(r"(?:^|[.!?:])[\s*_`>#|\d.)(-]*$")
+
+
 def _written_as_name(snap: Snapshot, tok: str, pieces: Callable[[str], int]) -> bool:
     """Whether ``tok``, typed in lower case ('django'), is jargon (no word the model's vocabulary holds whole,
     :func:`_looks_named`) that the corpus writes, always with a capital: a name, however typed. Not a word the
@@ -894,14 +898,17 @@ def _common_word(snap: Snapshot, word: str) -> bool:
 
 
 def _spellings(snap: Snapshot, low: str) -> frozenset[str]:
-    """How the corpus writes the word ``low`` (in lower case) whole, in any case: {'Django'}, {'framework',
-    'Framework'}. Found once per snapshot and word."""
+    """How the corpus writes the word ``low`` (in lower case) whole, in any case, past a sentence's first word:
+    {'Django'}, {'framework', 'Framework'}; "Oversizing is the number one mistake." writes no 'Oversizing'.
+    Found once per snapshot and word."""
     def find() -> frozenset[str]:
         holders = snap.units_with(low)
         if holders is None:
             return frozenset()
         written = re.compile(rf"(?<![\w-]){re.escape(low)}(?![\w-])", re.I)
-        return frozenset(m.group() for u in holders.tolist() for m in written.finditer(snap.unit_text[u]))
+        texts = [snap.unit_text[u] for u in holders.tolist()]
+        return frozenset(m.group() for text in texts for m in written.finditer(text)
+                         if not _OPENS.search(text, 0, m.start()))
 
     return snap.memo("spellings", low, find)
 

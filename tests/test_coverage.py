@@ -504,6 +504,20 @@ def test_a_name_typed_in_lower_case_or_asked_beside_a_subject_runs_on_as_written
     assert passing_name(snap, "Does the Zorvex Silvane have a larger cache?", engine._word_pieces) is None  # it says so
 
 
+def test_a_word_capitalised_only_to_open_sentences_is_no_name(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"Why is oversizing a heat pump bad?" was declined: "the corpus mentions oversizing only in passing". The
+    corpus wrote it once, capitalised to open "Oversizing is the number one mistake we fix.", and the model holds
+    it in pieces: jargon always written with a capital, a name. A capital opening a sentence names nothing;
+    one mid-sentence still does ('Zorvex')."""
+    engine = engine_over(tmp_path, {"kv.md": "---\ntitle: Ibex KV vs Marten Store\nsubjects: [Ibex KV, Marten Store]\n"
+                                            "---\n# Ibex KV vs Marten Store\n\n## Common mistakes\n\n1. **Skipping the "
+                                            "sizing.** Oversizing is the number one mistake we fix. "
+                                            "Some teams run Zorvex beside it on one host.\n"}, embedder)
+    snap = engine.snapshot()
+    assert passing_name(snap, "Why is oversizing an Ibex KV cluster bad?", engine._word_pieces) is None
+    assert passing_name(snap, "zorvex vs marten store", engine._word_pieces) == "zorvex"
+
+
 @pytest.mark.slow
 def test_a_titled_name_or_a_situation_is_no_name_in_passing(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """A document whose title names 'Raft' is about it, however few of the corpus's units write it. A question
