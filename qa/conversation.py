@@ -270,6 +270,16 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
     return f"What about {aspect} for {_join(prev.subjects)}?", prev.qtype
 
 
+def of_subjects_before(question: str, history: list[Turn], catalog: SubjectCatalog) -> str | None:
+    """A question naming no subject, read as asked of the subjects the turn before asked about ("which part
+    usually fails?" after "and a gas furnace?": "which part usually fails for Gas furnace?"); None when there
+    were none, or it names one. For a question the corpus does not answer as it stands: a new question in a
+    conversation is its own ("What is a WIP limit?" after a question on Scrum asks no more of Scrum)."""
+    if not history or not history[-1].subjects or catalog.find(question):
+        return None
+    return f"{question.strip().rstrip(' ?.!')} for {_join(history[-1].subjects)}?"
+
+
 def small_talk(question: str) -> bool:
     """Whether ``question`` is no question at all: an acknowledgement ("thanks!", "ok") or a greeting ("hi
     there")."""

@@ -16,7 +16,7 @@ from qa.answer import Answer
 from qa.build import BuildReport, Progress, build_index
 from qa.comparison import advice, comparison_rows, conflicts
 from qa.compose import ComposeParams, Evidence, compose, named_sections, no_question, unit_display
-from qa.conversation import ConversationStore, Turn, asks_more, resolve, small_talk
+from qa.conversation import ConversationStore, Turn, asks_more, of_subjects_before, resolve, small_talk
 from qa.coverage import (
     FOREIGN_NOTICE,
     as_typed,
@@ -346,7 +346,8 @@ class Engine:
         shown = as_typed(resolved, fixes, lambda w: self._is_word(w.lower()) or word_form(w, self._word_pieces))
         return resolved, query, shown, said
 
-    def _ask(self, question: str, conversation_id: str | None, mode: str) -> Answer:
+    def _ask(self, question: str, conversation_id: str | None, mode: str, *, again: bool = False) -> Answer:
+        """``again``: ``question`` is one the conversation's last turn declined, asked of the subjects before it."""
         t0 = time.perf_counter()
         q = self.check_question(question)
         snap = self.snapshot()
@@ -442,6 +443,13 @@ class Engine:
                             more=said is not None)
         params = ComposeParams(threshold, s.stale_after_days, dt.date.today())
         answer = compose(snap, query, q, evidence, params)
+        if answer.abstained and conversation_id and not again and not query.subjects and said is None and (
+                of_before := of_subjects_before(resolved, self.conversations.history(conversation_id), snap.catalog)):
+            # "which part usually fails?" after a question on gas furnaces: declined as a question of its own, it
+            # may be one more about them.
+            retried = self._ask(of_before, conversation_id, mode, again=True)
+            if not retried.abstained:
+                return dataclasses.replace(retried, question=question)
         t3 = time.perf_counter()
         if conversation_id:
             self.conversations.add(conversation_id, Turn(q, shown, query.subjects, query.qtype), answer.answer)

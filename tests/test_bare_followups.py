@@ -3,11 +3,15 @@ through the real engine over the seed corpus, in one conversation after a first 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from qa.answer import Answer
+from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
 from qa.query import analyse
+from tests.conftest import engine_over
 
 
 def follow(engine: Engine, first: str, follow_up: str) -> Answer:
@@ -96,3 +100,21 @@ def test_what_extension_to_use_names_the_one_for_what_was_asked(engine: Engine) 
     answer = follow(engine, "How do I validate request data in Flask?", "what extension would I use?")
     assert answer.resolved_question.endswith("(How do I validate request data in Flask?)")
     assert "Flask-Marshmallow" in answer.citations[0].quote, answer.answer
+
+
+def test_a_question_declined_alone_is_asked_of_the_subjects_before(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"which part usually fails?" after "and a gas furnace?" named no subject and was declined; asked of the
+    subjects the turn before asked about, the corpus answers it. A question the corpus cannot answer either way
+    is still declined, and one it answers alone stays its own."""
+    engine = engine_over(tmp_path, {"heaters.md": (
+        "---\ntitle: Heron Pump vs Kestrel Burner\nsubjects: [Heron Pump, Kestrel Burner]\n---\n"
+        "# Heron Pump vs Kestrel Burner\n\n## Lifespan\n\nA Heron Pump lasts about 15 years. A Kestrel Burner lasts "
+        "20 to 25 years; its heat exchanger is usually what fails.\n\n## Noise\n\nThe Heron Pump's outdoor unit "
+        "hums at 55 decibels.\n")}, embedder)
+    cid = engine.conversations.new_id()
+    assert not engine.ask("How long does a Kestrel Burner last?", cid).abstained
+    answer = engine.ask("which part usually fails?", cid)
+    assert not answer.abstained and answer.subjects == ("Kestrel Burner",), answer.answer
+    assert "heat exchanger" in answer.citations[0].quote and answer.question == "which part usually fails?"
+    assert engine.ask("What is the capital of Australia?", cid).abstained
+    assert "decibels" in engine.ask("how loud is the outdoor unit?", cid).citations[0].quote
