@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from qa.aspects import Aspect, aspect_stems, generic, stem
 from qa.coverage import compound_terms
-from qa.cues import AMOUNT_WORDS, WANTS_NUMBER, alternatives, asks_quantity, counted, is_yes_no, negative
+from qa.cues import ADVICE, AMOUNT_WORDS, WANTS_NUMBER, alternatives, asks_quantity, counted, is_yes_no, negative
 from qa.query import Query, SubjectCatalog
 from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
@@ -556,6 +556,21 @@ def _aspect_topic(snap: Snapshot, picked: list[Statement], asked: Sequence[str],
 _HYPHENATED = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-‑][A-Za-z0-9]+)*")
 
 
+ADVISED_APART = 12  # words from the subject advised to another named in passing
+
+
+def _advises_first(snap: Snapshot, unit: int, subject: str) -> bool:
+    """Whether a unit naming several subjects advises ``subject``, naming another only in passing, well after
+    it: "Choose a gas furnace when your budget is under $7,000, ..., and when your ductwork is too small for a heat
+    pump"; not "FastAPI and Flask are both awesome frameworks", nor "The choice of whether to use X or Y"."""
+    text = snap.unit_text[unit]
+    found = snap.catalog.find(text)
+    own = min((e for name, _s, e in found if name == subject), default=len(text))
+    other = min((s for name, s, _e in found if name != subject), default=len(text))
+    return (snap.unit_lead_subject[unit] == subject and bool(ADVICE.search(text, 0, other))
+            and len(text[own:other].split()) >= ADVISED_APART)
+
+
 def advice(
     snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate], per_subject: int = 2
 ) -> dict[str, list[int]]:
@@ -573,7 +588,8 @@ def advice(
             on_topic = bool(qstems & snap.unit_stems[u])  # speaks to what the question asks about
             if not (cue or on_topic) or subject_span(snap, u, subject) is None or snap.unit_cells[u]:
                 continue
-            if len(snap.unit_subjects[u]) > 1 or snap.unit_nwords[u] < 4 or snap.version.unit_kinds[u] == "code":
+            if (len(snap.unit_subjects[u]) > 1 and not _advises_first(snap, u, subject)) or snap.unit_nwords[u] < 4 \
+                    or snap.version.unit_kinds[u] == "code":
                 continue
             score = float(cos[i]) + 0.15 * on_topic + 0.1 * cue + 0.05 * snap.freshness[snap.unit_doc[u]]
             ranked.append((score, u))

@@ -1196,3 +1196,20 @@ def test_a_named_section_of_lists_shows_the_list_whose_lead_in_is_asked(tmp_path
                             ("pros and cons of ibex kv", ["Pros:", *items["Pros"], "Cons:", *items["Cons"]])):
         answer = engine.ask(question)
         assert [c.quote for c in answer.citations] == shown, answer.answer
+
+
+def test_advice_naming_the_other_subject_in_passing_advises_its_own(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"When to choose Gas furnace: no source in the corpus says." though a source says "Choose a gas furnace
+    when your budget is under $7,000, ..., and when your ductwork is too small for a heat pump": advice naming two
+    subjects was no one's. It is the one's it advises, when the other is named only in passing, well after it;
+    "Ibex KV and Marten Store are both fine choices" advises neither."""
+    engine = engine_over(tmp_path, {"stores.md": (
+        "---\ntitle: Ibex KV vs Marten Store\nsubjects: [Ibex KV, Marten Store]\n---\n\n# Ibex KV vs Marten Store\n\n"
+        "## When to choose each\n\nIbex KV and Marten Store are both fine choices for small teams.\n\nChoose Ibex KV "
+        "when your data fits in memory, when reads outnumber writes and when your team has never run any database "
+        "like Marten Store before.\n\nMarten Store is the right choice for append-only logs.\n")}, embedder)
+    answer = engine.ask("Should I use Ibex KV or Marten Store?")
+    advised = {s.label: s.text for s in answer.sections if s.kind == "advice"}
+    assert "fits in memory" in advised.get("Ibex KV", ""), answer.answer
+    assert "append-only logs" in advised.get("Marten Store", ""), answer.answer
+    assert "both fine choices" not in " ".join(advised.values()), answer.answer
