@@ -441,8 +441,7 @@ def _yes_and_no(
     said: list[tuple[frozenset[str], int, tuple[int, int], int, bool]] = []
     for u, span, source in claims:
         clauses = _said_of(snap, u, span, subject, focus, forms)
-        if clauses:
-            text = span_text(snap, u, span)
+        if clauses and not _TO_THE_READER.match(text := span_text(snap, u, span)):
             if snap.unit_cells[u]:  # a cell says what its row label names
                 text = snap.row_label(u) + " " + text
             toks = set(words(text))
@@ -471,6 +470,10 @@ def _yes_and_no(
             return [first, *nos]
     return []
 
+
+# A sentence telling the reader what to do in a case ("If you do go ahead with Rust, start with a small service
+# ... and budget time for the learning curve") says neither yes nor no of the subject.
+_TO_THE_READER = re.compile(r"\s*(?:if|when|unless|once)\s+(?:you|your|you're)\b", re.I)
 
 # How much less near the question a claim holding fewer of its words may be. At 0.25 "Flask lacks automatic
 # documentation" became a no beside "Documentation support: Manual" for "Does Flask have automatic API

@@ -250,6 +250,20 @@ def test_a_yes_and_a_no_are_read_of_a_subject_the_question_names(kv_engine: Engi
     assert answer.conflicts == (), [(c.topic, [cl.text for cl in c.claims]) for c in answer.conflicts]
 
 
+def test_telling_the_reader_what_to_do_is_no_yes(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"Is Go easier to learn than Rust?" showed "Learning curve (Rust) — sources disagree": "Rust has a much
+    steeper learning curve" against "If you do go ahead with Rust, start with a small service ... and budget time
+    for the learning curve", which tells the reader what to do, and says no yes."""
+    docs = {"a.md": "---\npublisher: Storage Weekly\npublished: 2024-01-01\nsubjects: [Ibex KV, Marten Store]\n---\n"
+                    "# Notes\n\nMarten Store has a much steeper learning curve than Ibex KV.\n",
+            "b.md": "---\npublisher: KV Monthly\npublished: 2022-01-01\nsubjects: [Ibex KV, Marten Store]\n---\n"
+                    "# Advice\n\nIf you do go ahead with Marten Store, start with one node and budget time for the "
+                    "learning curve.\n"}
+    answer = engine_over(tmp_path, docs, embedder).ask("Is Marten Store easy to learn?")
+    assert not answer.abstained and "steeper" in answer.answer, answer.answer
+    assert answer.conflicts == (), [(c.topic, [cl.text for cl in c.claims]) for c in answer.conflicts]
+
+
 def test_denying_a_kind_of_the_aspect_is_no_no(kv_engine: Engine) -> None:
     """"Marten Store lacks automatic documentation" denies automatic documentation, not documentation: no
     disagreement with "Marten Store is highly documented" for "Is Marten Store well documented?"."""
