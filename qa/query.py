@@ -69,6 +69,10 @@ def _aliases(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str]
         low, n = [w.lower() for w in ws], len(run)
         return any(tuple(low[i:i + n]) == tuple(w.lower() for w in run) for i in range(len(low) - n + 1))
 
+    # A name ending in a common noun ('Gas furnace', 'Heat pump') goes by that noun ("heat pump vs furnace").
+    nouns = {name: [ws[-1]] for name, ws in spelled.items()
+             if len(ws) > 1 and ws[-1].islower() and ws[-1].isalpha() and len(ws[-1]) >= SHORT_NAME_LETTERS
+             and not any(held((ws[-1],), other) for o, other in spelled.items() if o != name)}
     found: dict[str, list[tuple[str, ...]]] = {}
     for name, ws in spelled.items():
         for run in runs(ws):
@@ -80,11 +84,12 @@ def _aliases(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str]
                 continue
             found.setdefault(name, []).append(run)
     if not found:
-        return {}
+        return nouns
     lowered = {" ".join(run).lower() for fits in found.values() for run in fits}
     apart = re.compile(r"(?<![\w-])(" + "|".join(re.escape(r).replace(r"\ ", r"[\s-]+") for r in lowered) + r")(?![\w-])")
     written = {" ".join(m.group(1).replace("-", " ").split()) for text in texts for m in apart.finditer(text)}
-    return {name: [" ".join(run) for run in fits if " ".join(run).lower() not in written] for name, fits in found.items()}
+    shorter = {name: [" ".join(run) for run in fits if " ".join(run).lower() not in written] for name, fits in found.items()}
+    return {name: shorter.get(name, []) + nouns.get(name, []) for name in shorter.keys() | nouns.keys()}
 
 
 class SubjectCatalog:

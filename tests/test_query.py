@@ -127,12 +127,17 @@ def test_made_up_catalog_aliases(dbs: SubjectCatalog) -> None:
 
 def test_a_common_nouns_plural_names_it_and_a_proper_names_does_not() -> None:
     """"Is there a rebate for heat pumps?" named no subject of a corpus on 'Heat pump' and 'Gas furnace', and "There
-    is no rebate for gas furnaces." led "heat pump rebate" as a statement of no subject."""
+    is no rebate for gas furnaces." led "heat pump rebate" as a statement of no subject; "heat pump vs furnace
+    efficiency" named one subject, and was answered with "Older furnaces from the 1990s often run at 80 percent"."""
     catalog = SubjectCatalog(["Heat pump", "Gas furnace", "Go"])
     assert catalog.mentioned("heat pumps vs gas furnaces") == ["Heat pump", "Gas furnace"]
     assert catalog.mentioned("Heat pump's fan and the gas furnace") == ["Heat pump", "Gas furnace"]
     assert catalog.mentioned("It goes on. The Gos and Go's") == ["Go"]
     assert catalog.mentioned("gas furnacess, gas furnace-ish") == []
+    # ... and goes by that noun: "heat pump vs furnace efficiency" compares the two; not when another name holds it
+    assert catalog.mentioned("heat pump vs furnace efficiency") == ["Heat pump", "Gas furnace"]
+    assert catalog.mentioned("older furnaces") == ["Gas furnace"]
+    assert SubjectCatalog(["Gas furnace", "Oil furnace"]).mentioned("a furnace") == []
 
 
 # -- question types and terms ---------------------------------------------------------------------
