@@ -969,7 +969,9 @@ def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float,
         return other is None or snap.holds(u, other) or not _in_other_terms(snap.unit_text[u], w)
 
     for u in units:
-        if any(says(u, w) for w in asked) or heading_holds(snap, u, asked_forms):
+        # ... or the line its list follows ("Strengths of Ibex KV:" of "- Snapshots take seconds.")
+        lead = snap.list_lead(u)
+        if any(says(u, w) or (lead is not None and says(lead, w)) for w in asked) or heading_holds(snap, u, asked_forms):
             return None
     return " ".join(asked)
 

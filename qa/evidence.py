@@ -19,6 +19,8 @@ from qa.cues import (
     ASKS_REFERENCE,
     CHOOSING,
     LIST_GAP,
+    LIST_LABEL_WORDS,
+    PROS_CONS,
     RELEASE_AFTER,
     RELEASE_HEADING,
     SAYS_USE,
@@ -329,7 +331,7 @@ def subject_among_all(snap: Snapshot) -> list[str | None]:
 def _misfits(snap: Snapshot, units: NDArray[np.int64], query: Query, other: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """Per unit, whether it is no answer to ``query`` whatever its score (see :func:`select_claims`); ``other``:
     whether it is said of another subject (:func:`_of_another_subject`)."""
-    misfit = _misfit_kinds(snap, units, query, other)
+    misfit = _misfit_kinds(snap, units, query, other) | _other_side(snap, units, query)
     # A unit saying nothing the question does not ("jinja2" for "What does Jinja2 do?") answers no question but
     # a yes/no one, which it may answer by restating it in a sentence ("Flask supports async."), not a bare name
     # ("jinja2" for "Can I use Jinja2 with FastAPI?").
@@ -341,6 +343,29 @@ def _misfits(snap: Snapshot, units: NDArray[np.int64], query: Query, other: NDAr
         u = int(units[i])
         misfit[i] = snap.unit_words[u] <= said and len(words(snap.unit_text[u])) < least
     return misfit
+
+
+def _other_side(snap: Snapshot, units: NDArray[np.int64], query: Query) -> NDArray[np.bool_]:
+    """Per unit, whether it is on a list of the other side of what the question asks, or leads into one: "Cons:"
+    and its items for "What are the pros of renting?" (the pros and the cons are as near in meaning as two words
+    are)."""
+    asked = set(words(query.text))
+    sides = [side for side in PROS_CONS if asked & side]
+    out = np.zeros(len(units), dtype=bool)
+    if len(sides) != 1:
+        return out
+    (mine,) = sides
+    theirs = next(side for side in PROS_CONS if side is not mine)
+
+    def leads_theirs(u: int) -> bool:
+        text = snap.unit_text[u]
+        said = set(words(text))
+        return text.rstrip().endswith(":") and snap.unit_nwords[u] <= LIST_LABEL_WORDS and bool(said & theirs) \
+            and not said & mine
+
+    for i, u in enumerate(units.tolist()):
+        out[i] = leads_theirs(u if (lead := snap.list_lead(u)) is None else lead)
+    return out
 
 
 YES_NO_RESTATED_WORDS = 3  # a unit restating a yes/no question answers it from a sentence's length ("Flask supports async")
@@ -743,10 +768,13 @@ def _list_led(snap: Snapshot, last: int) -> int:
             return snap.version.chunks[int(snap.unit_chunk[nxt])].section == section and contexts[nxt] == contexts[last + 1]
         return kind == "item" and LIST_GAP.fullmatch(text, int(units[nxt - 1][2]), int(units[nxt][1])) is not None
 
+    items = 0
     while item + 1 < len(kinds) and follows(item + 1):
         item += 1
         said += snap.unit_nwords[item]
-        if item - last > LIST_ITEMS or said > LIST_WORDS:
+        # an item's second sentence goes on the same line; a table's rows are each one
+        items += kind == "row" or "\n" in text[int(units[item - 1][2]):int(units[item][1])]
+        if items > LIST_ITEMS or said > LIST_WORDS:
             return last
     return item
 
@@ -866,6 +894,15 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
         if s not in picked and diverse(s):
             picked.append(s)
 
+    def same_quote(a: int, b: int) -> bool:
+        """Whether two near-duplicate units say the same; of two leading into what follows them, whether that
+        does too, unit by unit: "Cons:" and its list is no other source's "Cons:" and another list."""
+        if not snap.unit_text[a].rstrip().endswith(":"):
+            return True
+        (a0, a1), (b0, b1) = span(a), span(b)
+        return a - a0 == b - b0 and a1 - a0 == b1 - b0 and all(
+            float(vecs[a0 + k] @ vecs[b0 + k]) >= 0.9 for k in range(a1 - a0 + 1))
+
     claims: list[Claim] = []
     taken = {s.unit for s in picked}
     units = np.fromiter((s.unit for s in scored), dtype=np.int64, count=len(scored))
@@ -877,7 +914,7 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
         for k in np.flatnonzero(unit_vecs @ vecs[s.unit] >= 0.9).tolist():
             other = int(units[k])
             o_doc = snap.unit_doc[other]
-            if o_doc in seen_docs or other in taken:
+            if o_doc in seen_docs or other in taken or not same_quote(s.unit, other):
                 continue
             if _same_numbers(snap, s.unit, other):
                 claim.units.append(other)

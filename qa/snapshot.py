@@ -416,6 +416,14 @@ class Snapshot:
                 self._affixed[word] = found
         return found
 
+    def list_lead(self, unit: int) -> int | None:
+        """The unit a list item's list follows (its lead-in line, "Cons:"); None for a unit that is no item."""
+        kinds = self.version.unit_kinds
+        lead = unit
+        while kinds[lead] == "item" and lead > 0 and self.unit_doc[lead - 1] == self.unit_doc[unit] and unit - lead < 50:
+            lead -= 1
+        return lead if lead != unit and kinds[lead] != "item" else None
+
     def memo(self, kind: str, key: Hashable, make: Callable[[], T]) -> T:
         """``make()``, made once per snapshot for ``(kind, key)``: for what answering derives from the index alone
         (a unit's citation as displayed), which questions ask for again and again. Bounded per kind; a full

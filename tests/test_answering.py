@@ -1213,3 +1213,30 @@ def test_advice_naming_the_other_subject_in_passing_advises_its_own(tmp_path: Pa
     assert "fits in memory" in advised.get("Ibex KV", ""), answer.answer
     assert "append-only logs" in advised.get("Marten Store", ""), answer.answer
     assert "both fine choices" not in " ".join(advised.values()), answer.answer
+
+
+def test_lists_of_the_other_side_and_lead_ins_of_other_lists(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"what are the pros of renting?" led with "Cons: [1][2][3] (3 sources say this)": three sources' "Cons:"
+    lines, merged as one claim without their lists, and the cons as near the pros in meaning as two words are.
+    A lead-in and the items of the other side's list are no answer, a lead-in is another's duplicate only when
+    what it leads into is too, and the words of the line a list follows are said by its items ("pros and cons
+    of ibex kv" was declined: "it has nothing on strengths weaknesses for Ibex KV")."""
+    def review(publisher: str, pros: list[str], cons: list[str]) -> str:
+        return (f"---\npublisher: {publisher}\nsubjects: [Ibex KV, Marten Store]\n---\n# Ibex KV vs Marten Store\n\n"
+                "## What we found\n\nWe ran both stores for a year.\n\nStrengths of Ibex KV:\n\n"
+                + "\n".join(f"- {p}" for p in pros) + "\n\nWeaknesses of Ibex KV:\n\n" + "\n".join(f"- {c}" for c in cons)
+                + "\n\nMarten Store keeps its data in segment files.\n")
+    engine = engine_over(tmp_path, {
+        "a.md": review("Storage Weekly", ["Reads are served from memory.", "Upgrades take no downtime."],
+                       ["Writes stall during compaction.", "The admin console is slow."]),
+        "b.md": review("KV Monthly", ["Snapshots take seconds.", "One binary to deploy."],
+                       ["Backups need a second disk.", "No query language."])}, embedder)
+    answer = engine.ask("What are the strengths of Ibex KV?")
+    quotes = [c.quote for c in answer.citations]
+    assert quotes and "sources say this" not in answer.answer, answer.answer
+    assert not any("Weaknesses" in q or "compaction" in q or "second disk" in q for q in quotes), answer.answer
+    answer = engine.ask("pros and cons of ibex kv")
+    assert not answer.abstained, answer.answer
+    said = " ".join(c.quote for c in answer.citations)
+    assert any(w in said for w in ("memory", "seconds", "binary", "downtime")), answer.answer
+    assert any(w in said for w in ("compaction", "admin", "disk", "query language")), answer.answer
