@@ -53,6 +53,7 @@ def _name_pattern(name: str, aliases: Sequence[str] = ()) -> str:
 # it would be words: 'spring' of "in spring 2024" is no 'Spring Boot'); a word alone only the first (the maker,
 # 'Gaggia') or one no dictionary lists ('Paperwhite' of 'Kindle Paperwhite'; not 'Classic', 'Plus', 'Bambino').
 SHORT_NAME_LETTERS = 4
+CLIPPED_LETTERS = 5  # the fewest letters of a name of one word clipped ('postg' of 'PostgreSQL' is none)
 
 
 def _aliases(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str], bool]) -> dict[str, list[str]]:
@@ -69,6 +70,11 @@ def _aliases(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str]
         low, n = [w.lower() for w in ws], len(run)
         return any(tuple(low[i:i + n]) == tuple(w.lower() for w in run) for i in range(len(low) - n + 1))
 
+    # A name of one long word goes by the first two thirds of it and more, when that is no word of a dictionary:
+    # 'postgres' and 'postgre' of 'PostgreSQL' (not 'fast' of 'FastAPI', nor 'starlet' of 'Starlette').
+    clipped = {name: [name[:n].lower() for n in range(max(CLIPPED_LETTERS, -(-2 * len(name) // 3)), len(name))
+                      if not is_word(name[:n].lower())]  # in lower case: 'FastA' is no 'fast a'
+               for name, ws in spelled.items() if len(ws) == 1 and name.isalpha()}
     # A name ending in a common noun ('Gas furnace', 'Heat pump') goes by that noun ("heat pump vs furnace").
     nouns = {name: [ws[-1]] for name, ws in spelled.items()
              if len(ws) > 1 and ws[-1].islower() and ws[-1].isalpha() and len(ws[-1]) >= SHORT_NAME_LETTERS
@@ -83,8 +89,9 @@ def _aliases(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str]
             if len(run) == 1 and run[0] != ws[0] and is_word(run[0].lower()):
                 continue
             found.setdefault(name, []).append(run)
+    nouns = {name: nouns.get(name, []) + clipped.get(name, []) for name in nouns.keys() | clipped.keys()}
     if not found:
-        return nouns
+        return {name: fits for name, fits in nouns.items() if fits}
     lowered = {" ".join(run).lower() for fits in found.values() for run in fits}
     apart = re.compile(r"(?<![\w-])(" + "|".join(re.escape(r).replace(r"\ ", r"[\s-]+") for r in lowered) + r")(?![\w-])")
     written = {" ".join(m.group(1).replace("-", " ").split()) for text in texts for m in apart.finditer(text)}

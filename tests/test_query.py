@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from qa.coverage import english_word
 from qa.documents import Document
 from qa.query import SubjectCatalog, ages, analyse, focus, points_asked, question_type, relates, without_answer_form
 
@@ -138,6 +139,17 @@ def test_a_common_nouns_plural_names_it_and_a_proper_names_does_not() -> None:
     assert catalog.mentioned("heat pump vs furnace efficiency") == ["Heat pump", "Gas furnace"]
     assert catalog.mentioned("older furnaces") == ["Gas furnace"]
     assert SubjectCatalog(["Gas furnace", "Oil furnace"]).mentioned("a furnace") == []
+
+
+def test_a_long_name_of_one_word_goes_by_its_clipped_forms() -> None:
+    """"postgres vs mysql" named MySQL alone of a corpus on 'PostgreSQL' and 'MySQL', and "geospatial postgres vs
+    mysql" was answered for MySQL. A name of one word goes by two thirds of it and more, unless that is a word
+    of the dictionary ('starlet' of 'Starlette'), in lower case ('FastA' is no "fast a")."""
+    catalog = SubjectCatalog(["PostgreSQL", "MySQL", "Starlette", "FastAPI"], ["PostgreSQL and MySQL"], english_word)
+    assert catalog.mentioned("postgres vs mysql") == ["PostgreSQL", "MySQL"]
+    assert catalog.mentioned("Postgre's JSON and POSTGRESQ") == ["PostgreSQL"]
+    assert catalog.mentioned("a starlet, how fast a framework is, postg, postgresqlx") == []
+    assert catalog.mentioned("starlett or fastap") == ["Starlette", "FastAPI"]
 
 
 # -- question types and terms ---------------------------------------------------------------------
