@@ -315,6 +315,13 @@ def _opens_sentence(text: str) -> bool:
     return first.isupper()
 
 
+def _in_code(head: str) -> bool:
+    """Whether ``head`` ends inside an inline code span it opened ("the closest is `INSERT ..."): an odd number of
+    its backticks, a reStructuredText '``' counted as one."""
+    doubled = head.count("``")
+    return bool((head.count("`") - 2 * doubled) % 2 or doubled % 2)
+
+
 def sentence_spans(text: str, start: int, end: int, *, lines: bool = True) -> list[tuple[int, int]]:
     """Sentence boundaries inside ``text[start:end]``; a line break ends a sentence after
     terminal punctuation or a short, title-like line (so hard-wrapped prose stays whole)."""
@@ -322,7 +329,7 @@ def sentence_spans(text: str, start: int, end: int, *, lines: bool = True) -> li
     segment = text[start:end]
     for m in _SENT_END.finditer(segment):
         head = segment[: m.start() + 1]
-        if _ABBREV.search(head):
+        if _ABBREV.search(head) or _in_code(head):
             continue
         cuts.append(start + m.end())
     pos = 0 if lines else len(segment)

@@ -193,6 +193,9 @@ def test_sentences_are_units_and_abbreviations_do_not_split(article: Document, c
          ["Quart supports streaming `Server Sent Events\n<https://example.org/sse>`_, which is one way.", "Next."]),
         ("Releases from 3.0 on only support Python\n3.11 or greater.\nSee the notes\nfor what changed.",
          ["Releases from 3.0 on only support Python\n3.11 or greater.", "See the notes\nfor what changed."]),
+        # nor a sentence's end inside inline code ('...' was cut from "UPDATE`."), '``' counting as one backtick
+        ("The closest is `INSERT ... ON DUPLICATE KEY UPDATE`. Use ``a. B`` too. Done.",
+         ["The closest is `INSERT ... ON DUPLICATE KEY UPDATE`.", "Use ``a. B`` too.", "Done."]),
     ],
 )
 def test_sentence_spans(text: str, expected: list[str]) -> None:
