@@ -349,43 +349,25 @@ def test_an_aspect_weighs_as_many_comparing_sources_as_name_it(tmp_path: Path, e
     assert [row.aspect for row in answer.comparison.rows] == ["Replication"]
 
 
+def heater_review(title: str, publisher: str, published: str, cost: str, life: str, prose: str) -> str:
+    """A review of two made-up heaters with a spec table ('Installed cost', 'Lifespan') and some prose."""
+    return (f'---\ntitle: "{title}"\npublisher: {publisher}\npublished: {published}\n'
+            f"subjects: [Heron Pump, Kestrel Burner]\n---\n\n# {title}\n\n"
+            "| Spec | Heron Pump | Kestrel Burner |\n|---|---|---|\n"
+            f"| Installed cost | {cost} | $4,000 to $6,000 |\n| Lifespan | {life} | 20 to 25 years |\n\n{prose}\n")
+
+
 HEATERS = {
-    "home-notes.md": """---
-title: "Heron Pump vs Kestrel Burner"
-publisher: Home Notes
-published: 2021-03-15
-subjects: [Heron Pump, Kestrel Burner]
----
-
-# Heron Pump vs Kestrel Burner
-
-| Spec | Heron Pump | Kestrel Burner |
-|---|---|---|
-| Installed cost | $8,000 to $10,000 | $4,000 to $6,000 |
-| Lifespan | about 15 years | 20 to 25 years |
-
-A Heron Pump costs $8,000 to $10,000 installed, about twice the price of a Kestrel Burner.
-A Heron Pump lasts about 15 years.
-Older homes may need a panel upgrade, which adds $1,500 to $3,000 to the job.
-""",
-    "fitter-guide.md": """---
-title: "Fitting a Heron Pump or a Kestrel Burner"
-publisher: Fitter Guide
-published: 2024-06-05
-subjects: [Heron Pump, Kestrel Burner]
----
-
-# Fitting a Heron Pump or a Kestrel Burner
-
-| Spec | Heron Pump | Kestrel Burner |
-|---|---|---|
-| Installed cost | $14,000 to $18,000 | $4,000 to $6,000 |
-| Lifespan | about 20 years | 20 to 25 years |
-
-A well-kept Heron Pump lasts about 20 years.
-A Heron Pump costs $14,000 to $18,000 installed, with its outdoor unit.
-Installing a Heron Pump takes two to three days; a Kestrel Burner takes one.
-""",
+    "home-notes.md": heater_review(
+        "Heron Pump vs Kestrel Burner", "Home Notes", "2021-03-15", "$8,000 to $10,000", "about 15 years",
+        "A Heron Pump costs $8,000 to $10,000 installed, about twice the price of a Kestrel Burner.\n"
+        "A Heron Pump lasts about 15 years.\n"
+        "Older homes may need a panel upgrade, which adds $1,500 to $3,000 to the job."),
+    "fitter-guide.md": heater_review(
+        "Fitting a Heron Pump or a Kestrel Burner", "Fitter Guide", "2024-06-05", "$14,000 to $18,000", "about 20 years",
+        "A well-kept Heron Pump lasts about 20 years.\n"
+        "A Heron Pump costs $14,000 to $18,000 installed, with its outdoor unit.\n"
+        "Installing a Heron Pump takes two to three days; a Kestrel Burner takes one."),
 }
 
 
