@@ -24,7 +24,7 @@ from qa.answer import (
 from qa.aspects import Aspect
 from qa.chunking import is_rst
 from qa.comparison import SHORT_WORDS, Disagreement, Statement, question_stems, short_clause, short_value, span_text
-from qa.cues import BACK_REFERENCE, FRAMES_AS_WRONG, LIST_LABEL_WORDS, RELEASE_HEADING, SHORT_UNIT_WORDS, is_yes_no
+from qa.cues import BACK_REFERENCE, FRAMES_AS_WRONG, RELEASE_HEADING, SHORT_UNIT_WORDS, is_yes_no
 from qa.display import (
     Resolver,
     clean_heading,
@@ -480,8 +480,8 @@ def named_sections(snap: Snapshot, query: Query, scores: dict[int, float]) -> di
         """Its first units; of a section of lists under short lead-ins ("Pros:", "Cons:"), the lists whose
         lead-in holds a word asked ("What are the cons of Go?" of "Go: pros and cons"), each from its lead-in."""
         kinds = version.unit_kinds
-        leads = [i for i, u in enumerate(prose[:-1]) if kinds[u] != "item" and kinds[prose[i + 1]] == "item"
-                 and snap.unit_text[u].rstrip().endswith(":") and len(words(snap.unit_text[u])) <= LIST_LABEL_WORDS]
+        leads = [i for i, u in enumerate(prose[:-1])
+                 if kinds[u] != "item" and kinds[prose[i + 1]] == "item" and snap.list_label(u)]
         picked = [i for i in leads if set(asked) & set(words(snap.unit_text[prose[i]]))]
         if not picked:
             return prose[:NAMED_SECTION_UNITS]

@@ -19,7 +19,6 @@ from qa.cues import (
     ASKS_REFERENCE,
     CHOOSING,
     LIST_GAP,
-    LIST_LABEL_WORDS,
     PROS_CONS,
     RELEASE_AFTER,
     RELEASE_HEADING,
@@ -358,10 +357,8 @@ def _other_side(snap: Snapshot, units: NDArray[np.int64], query: Query) -> NDArr
     theirs = next(side for side in PROS_CONS if side is not mine)
 
     def leads_theirs(u: int) -> bool:
-        text = snap.unit_text[u]
-        said = set(words(text))
-        return text.rstrip().endswith(":") and snap.unit_nwords[u] <= LIST_LABEL_WORDS and bool(said & theirs) \
-            and not said & mine
+        said = set(words(snap.unit_text[u]))
+        return snap.list_label(u) and bool(said & theirs) and not said & mine
 
     for i, u in enumerate(units.tolist()):
         out[i] = leads_theirs(u if (lead := snap.list_lead(u)) is None else lead)

@@ -416,6 +416,11 @@ class Snapshot:
                 self._affixed[word] = found
         return found
 
+    def list_label(self, unit: int) -> bool:
+        """Whether ``unit`` is a short line ending in a colon, the label a list may follow ("Cons:", "Strengths of
+        MySQL:")."""
+        return self.unit_text[unit].rstrip().endswith(":") and self.unit_nwords[unit] <= LIST_LABEL_WORDS
+
     def list_lead(self, unit: int) -> int | None:
         """The unit a list item's list follows (its lead-in line, "Cons:"); None for a unit that is no item."""
         kinds = self.version.unit_kinds
