@@ -232,6 +232,10 @@ def test_a_unit_that_lists_names(text: str, item: bool, is_list: bool) -> None:
         ("who is the creator of fastapi", "FastAPI was created by Sebastian Ramirez", True),  # a maker's noun
         ("Who was the original developer of Flask?", "Flask was created by Armin Ronacher", True),
         ("Who is the maintainer of Flask?", "Flask was created by Armin Ronacher", False),  # no maker
+        # begun as someone's project ("Who made Rust?" led with "We made plenty of mistakes")
+        ("Who made Rust?", "Rust began as a personal project of Graydon Hoare and was later sponsored by Mozilla", True),
+        ("who created flask", "Flask started as a side project by Armin Ronacher", True),
+        ("Who made Rust?", "Our rewrite began as a project of two engineers", False),  # another thing's start
     ],
 )
 def test_who_made_it(question: str, text: str, says: bool) -> None:
