@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
@@ -310,18 +310,18 @@ def _fact_disagreements(
         stems = frozenset().union(*(f.stems for f in facts))
         if first.kind == "quantity":
             key_stems = set(first.key.split("/"))
-            def held(aspect: tuple[str, str] = (first.subject, first.key)) -> frozenset[str]:
-                return snap.memo("stated_stems", aspect, partial(_stated_stems, snap, aspect))
-
+            aspect = (first.subject, first.key)
             # A two-word term of the question names what is measured when its statements do not hold it: "How
             # much does a panel upgrade cost?" is not on 'Installed cost', though it asks a cost.
-            if (how_long and not key_stems & _LONG) or any(not {a, b} <= held() for a, b in terms):
+            if (how_long and not key_stems & _LONG) or any(not {a, b} <= _stated_stems(snap, aspect)
+                                                           for a, b in terms):
                 continue
             # Named by its measure ('stars'), or by a word of its label when it asks an amount; or, when its
             # statements hold every other aspect word of the question, by a word of its label or a duration
             # asked for ("heat pump lifespan", "How long does it last?" of years).
             asked = key_stems <= qstems or (quantity and bool(qstems & stems)) or (
-                bool(qstems & stems or (how_long and key_stems & _DURATIONS)) and qstems - _ASKING <= held())
+                bool(qstems & stems or (how_long and key_stems & _DURATIONS))
+                and qstems - _ASKING <= _stated_stems(snap, aspect))
             if not asked and quantity and sims is not None:
                 sim = float(sims[snap.fact_keys[first.key]])
                 asked = (sim >= MEANS_ASPECT and sim >= best[subject] - 0.02
@@ -338,10 +338,14 @@ def _fact_disagreements(
 
 
 def _stated_stems(snap: Snapshot, aspect: tuple[str, str]) -> frozenset[str]:
-    """The stems of what states an aspect (subject, fact key): its units' words and its facts' labels."""
-    units = snap.stating[aspect]
-    labels = (f.stems for u in units for f in snap.unit_facts[u] if (f.subject, f.key) == aspect)
-    return frozenset().union(*(snap.unit_stems[u] for u in units), *labels)
+    """The stems of what states an aspect (subject, fact key): its units' words and its facts' labels; found once
+    per snapshot and aspect."""
+    def find() -> frozenset[str]:
+        units = snap.stating[aspect]
+        labels = (f.stems for u in units for f in snap.unit_facts[u] if (f.subject, f.key) == aspect)
+        return frozenset().union(*(snap.unit_stems[u] for u in units), *labels)
+
+    return snap.memo("stated_stems", aspect, find)
 
 
 def _unnamed(text: str, catalog: SubjectCatalog) -> str:

@@ -57,7 +57,9 @@ CLIPPED_LETTERS = 5  # the fewest letters of a name of one word clipped ('postg'
 
 
 def _aliases(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str], bool]) -> dict[str, list[str]]:
-    """Per name of several words, the shorter names it goes by (:data:`SHORT_NAME_LETTERS`)."""
+    """Per name, the shorter names it goes by: of several words, a shorter run of them
+    (:data:`SHORT_NAME_LETTERS`); ending in a common noun, that noun; of one long word, its clipped forms
+    (:data:`CLIPPED_LETTERS`)."""
     spelled = {name: name.split() for name in names}
 
     def runs(ws: list[str]) -> Iterator[tuple[str, ...]]:
@@ -70,33 +72,39 @@ def _aliases(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str]
         low, n = [w.lower() for w in ws], len(run)
         return any(tuple(low[i:i + n]) == tuple(w.lower() for w in run) for i in range(len(low) - n + 1))
 
-    # A name of one long word goes by the first two thirds of it and more, when that is no word of a dictionary:
-    # 'postgres' and 'postgre' of 'PostgreSQL' (not 'fast' of 'FastAPI', nor 'starlet' of 'Starlette').
-    clipped = {name: [name[:n].lower() for n in range(max(CLIPPED_LETTERS, -(-2 * len(name) // 3)), len(name))
-                      if not is_word(name[:n].lower())]  # in lower case: 'FastA' is no 'fast a'
-               for name, ws in spelled.items() if len(ws) == 1 and name.isalpha()}
-    # A name ending in a common noun ('Gas furnace', 'Heat pump') goes by that noun ("heat pump vs furnace").
-    nouns = {name: [ws[-1]] for name, ws in spelled.items()
-             if len(ws) > 1 and ws[-1].islower() and ws[-1].isalpha() and len(ws[-1]) >= SHORT_NAME_LETTERS
-             and not any(held((ws[-1],), other) for o, other in spelled.items() if o != name)}
+    def elsewhere(run: tuple[str, ...], name: str) -> bool:  # another subject's name holds the run
+        return any(held(run, other) for o, other in spelled.items() if o != name)
+
     found: dict[str, list[tuple[str, ...]]] = {}
     for name, ws in spelled.items():
         for run in runs(ws):
             if run[0].islower() or run[-1].islower() or not all(w.isalnum() for w in run) \
-                    or not any(len(w) >= SHORT_NAME_LETTERS and w.isalpha() for w in run) \
-                    or any(held(run, other) for o, other in spelled.items() if o != name):
+                    or not any(len(w) >= SHORT_NAME_LETTERS and w.isalpha() for w in run) or elsewhere(run, name):
                 continue
             if len(run) == 1 and run[0] != ws[0] and is_word(run[0].lower()):
                 continue
             found.setdefault(name, []).append(run)
-    nouns = {name: nouns.get(name, []) + clipped.get(name, []) for name in nouns.keys() | clipped.keys()}
-    if not found:
-        return {name: fits for name, fits in nouns.items() if fits}
-    lowered = {" ".join(run).lower() for fits in found.values() for run in fits}
-    apart = re.compile(r"(?<![\w-])(" + "|".join(re.escape(r).replace(r"\ ", r"[\s-]+") for r in lowered) + r")(?![\w-])")
-    written = {" ".join(m.group(1).replace("-", " ").split()) for text in texts for m in apart.finditer(text)}
-    shorter = {name: [" ".join(run) for run in fits if " ".join(run).lower() not in written] for name, fits in found.items()}
-    return {name: shorter.get(name, []) + nouns.get(name, []) for name in shorter.keys() | nouns.keys()}
+    out: dict[str, list[str]] = {}
+    if found:
+        lowered = {" ".join(run).lower() for fits in found.values() for run in fits}
+        apart = re.compile(r"(?<![\w-])(" + "|".join(re.escape(r).replace(r"\ ", r"[\s-]+") for r in lowered)
+                           + r")(?![\w-])")
+        written = {" ".join(m.group(1).replace("-", " ").split()) for text in texts for m in apart.finditer(text)}
+        for name, fits in found.items():
+            out[name] = [" ".join(run) for run in fits if " ".join(run).lower() not in written]
+    for name, ws in spelled.items():
+        # A name ending in a common noun ('Gas furnace', 'Heat pump') goes by that noun ("heat pump vs furnace").
+        if len(ws) > 1 and ws[-1].islower() and ws[-1].isalpha() and len(ws[-1]) >= SHORT_NAME_LETTERS \
+                and not elsewhere((ws[-1],), name):
+            out.setdefault(name, []).append(ws[-1])
+        # A name of one long word goes by the first two thirds of it and more, when that is no word of a
+        # dictionary: 'postgres' and 'postgre' of 'PostgreSQL' (not 'fast' of 'FastAPI', nor 'starlet' of
+        # 'Starlette'); in lower case: 'FastA' is no 'fast a'.
+        if len(ws) == 1 and name.isalpha():
+            out.setdefault(name, []).extend(
+                name[:n].lower() for n in range(max(CLIPPED_LETTERS, -(-2 * len(name) // 3)), len(name))
+                if not is_word(name[:n].lower()))
+    return out
 
 
 class SubjectCatalog:
