@@ -422,10 +422,16 @@ class Snapshot:
         return self.unit_text[unit].rstrip().endswith(":") and self.unit_nwords[unit] <= LIST_LABEL_WORDS
 
     def list_lead(self, unit: int) -> int | None:
-        """The unit a list item's list follows (its lead-in line, "Cons:"); None for a unit that is no item."""
-        kinds = self.version.unit_kinds
+        """The unit a list item's list follows in its section (its lead-in line, "Cons:"); None for a unit that is no
+        item, or a list right under its heading."""
+        kinds, chunks = self.version.unit_kinds, self.version.chunks
+        section = chunks[int(self.unit_chunk[unit])].section
+
+        def same_section(u: int) -> bool:
+            return self.unit_doc[u] == self.unit_doc[unit] and chunks[int(self.unit_chunk[u])].section == section
+
         lead = unit
-        while kinds[lead] == "item" and lead > 0 and self.unit_doc[lead - 1] == self.unit_doc[unit] and unit - lead < 50:
+        while kinds[lead] == "item" and lead > 0 and same_section(lead - 1) and unit - lead < 50:
             lead -= 1
         return lead if lead != unit and kinds[lead] != "item" else None
 

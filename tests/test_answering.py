@@ -1240,3 +1240,16 @@ def test_lists_of_the_other_side_and_lead_ins_of_other_lists(tmp_path: Path, emb
     said = " ".join(c.quote for c in answer.citations)
     assert any(w in said for w in ("memory", "seconds", "binary", "downtime")), answer.answer
     assert any(w in said for w in ("compaction", "admin", "disk", "query language")), answer.answer
+
+
+def test_a_list_right_under_a_heading_follows_no_line(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """The line a list follows is in its section: items right under '## Weaknesses' follow no line, not the last
+    sentence of the section before ("Ibex KV is fast."), whose words they would say."""
+    engine = engine_over(tmp_path, {"ibex.md": "---\nsubjects: [Ibex KV]\n---\n# Ibex KV\n\n## Strengths\n\n"
+                                               "Ibex KV is fast.\n\n## Weaknesses\n\n- No replication.\n- Slow backups."
+                                               "\n\n## Pros\n\nWhat we liked:\n\n- Small binary.\n"}, embedder)
+    snap = engine.snapshot()
+    unit = {t: u for u, t in enumerate(snap.unit_text)}
+    assert snap.list_lead(unit["No replication."]) is None and snap.list_lead(unit["Slow backups."]) is None
+    assert snap.list_lead(unit["Small binary."]) == unit["What we liked:"]
+    assert snap.list_lead(unit["Ibex KV is fast."]) is None  # no item
