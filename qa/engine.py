@@ -443,14 +443,15 @@ class Engine:
                             more=said is not None)
         params = ComposeParams(threshold, s.stale_after_days, dt.date.today())
         answer = compose(snap, query, q, evidence, params)
+        t3 = time.perf_counter()
         if answer.abstained and conversation_id and not again and not query.subjects and said is None and (
                 of_before := of_subjects_before(resolved, self.conversations.history(conversation_id), snap.catalog)):
             # "which part usually fails?" after a question on gas furnaces: declined as a question of its own, it
-            # may be one more about them.
+            # may be one more about them. Its total time is both answers'; its stages the second's.
             retried = self._ask(of_before, conversation_id, mode, again=True)
             if not retried.abstained:
-                return dataclasses.replace(retried, question=question)
-        t3 = time.perf_counter()
+                total = round((time.perf_counter() - t0) * 1000, 2)
+                return dataclasses.replace(retried, question=question, timings_ms={**retried.timings_ms, "total": total})
         if conversation_id:
             self.conversations.add(conversation_id, Turn(q, shown, query.subjects, query.qtype), answer.answer)
         timings = {
