@@ -35,13 +35,14 @@ class Subject:
 def _name_pattern(name: str, aliases: Sequence[str] = ()) -> str:
     """'FastAPI' -> fast[\\s-]*api ; 'Ruby on Rails' -> ruby[\\s-]*on[\\s-]*rails (case-insensitive); ``aliases``,
     shorter names it goes by, name it too ('Ibex KV' and 'Ibex' -> (?:ibex[\\s-]*kv|ibex)); a name ending in a
-    word in lower case, a common noun, names it in the plural too ('heat pumps')."""
+    word in lower case, a common noun, or an abbreviation, names it in the plural too ('heat pumps', 'PHEVs')."""
     def pattern(part: str) -> str:
         found = re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+", part)
         return r"[\s\-_.]*".join(re.escape(p.lower()) for p in [p for p in found if p] or [part])
 
-    def plural(part: str) -> str:  # a common noun's plural: 'heat pumps' of 'Heat pump'; not 'goes' of 'Go'
-        return f"{pattern(part)}(?:e?s)?" if part.split()[-1].islower() else pattern(part)
+    def plural(part: str) -> str:  # a common noun's plural: 'heat pumps' of 'Heat pump', 'PHEVs'; not 'goes' of 'Go'
+        common = part.split()[-1].islower() or (part.isupper() and part.isalpha())
+        return f"{pattern(part)}(?:e?s)?" if common else pattern(part)
 
     body = "|".join(plural(n) for n in (name, *sorted(aliases, key=len, reverse=True)))
     return rf"(?<![a-z0-9])(?<![a-z0-9]-)(?:{body})(?:'s)?(?![a-z0-9]|-[a-z0-9])"
@@ -107,6 +108,33 @@ def _aliases(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str]
     return out
 
 
+# An abbreviation the corpus defines: "plug-in hybrid electric vehicles (PHEVs)", up to this many words before it.
+_DEFINED = re.compile(r"((?:[\w'-]+\s+){0,4}[\w'-]+)\s+\(([A-Z]{2,6})s?\)")
+
+
+def _abbreviations(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str], bool]) -> dict[str, list[str]]:
+    """Per name, the abbreviations the corpus defines for it: one in brackets after the words it stands for,
+    their initials in order ('PHEV' of "plug-in hybrid electric vehicles", 'BEV' of "battery electric
+    vehicles"), when those words hold the name whole, or else share a word with it and with no other name. No
+    dictionary word, and none another name already is."""
+    low_words = {name: {w.lower() for w in re.split(r"[\s-]+", name) if len(w) >= SHORT_NAME_LETTERS} for name in names}
+    taken = {name.lower() for name in names}
+    out: dict[str, list[str]] = {}
+    for text in texts:
+        for m in _DEFINED.finditer(text):
+            phrase, abbr = m.group(1), m.group(2)
+            parts = re.split(r"[\s-]+", phrase.lower())
+            initials = iter(p[0] for p in parts if p)
+            if abbr.lower() in taken or is_word(abbr.lower()) or not all(c in initials for c in abbr.lower()):
+                continue
+            whole = [n for n in names if re.search(_name_pattern(n), phrase, re.I)]
+            shared = [n for n in names if low_words[n] & set(parts)]
+            owners = whole or shared
+            if len(owners) == 1 and abbr not in out.get(owners[0], []):
+                out.setdefault(owners[0], []).append(abbr)
+    return out
+
+
 class SubjectCatalog:
     """The subjects a corpus compares: from front matter ``subjects`` and titles such as 'X vs Y'."""
 
@@ -120,7 +148,10 @@ class SubjectCatalog:
             if name and squash(name):
                 by_key.setdefault(squash(name), Counter())[name] += 1
         chosen = [c.most_common(1)[0][0] for c in by_key.values()]
+        texts = list(texts)
         aliases = _aliases(chosen, texts, is_word)
+        for name, abbrs in _abbreviations(chosen, texts, is_word).items():
+            aliases.setdefault(name, []).extend(abbrs)
         self.subjects = [Subject(name, re.compile(_name_pattern(name, aliases.get(name, ())), re.I)) for name in chosen]
         # Longest names first, so 'Ruby on Rails' wins over 'Rails'.
         self.subjects.sort(key=lambda s: -len(s.name))
@@ -151,6 +182,13 @@ class SubjectCatalog:
                     found.append((subj.name, m.start(), m.end()))
                     taken.append((m.start(), m.end()))
         return sorted(found, key=lambda f: f[1])
+
+    def masked(self, text: str) -> str:
+        """``text`` with each subject named in it blanked out, offsets kept: 'VS Code' in "Who led the VS Code
+        migration?" is no 'vs' of a comparison."""
+        for _name, s, e in self.find(text):
+            text = f"{text[:s]}{'_' * (e - s)}{text[e:]}"
+        return text
 
     def mentioned(self, text: str) -> list[str]:
         seen: list[str] = []
@@ -207,7 +245,7 @@ def analyse(text: str, catalog: SubjectCatalog) -> Query:
         terms = terms[:at] + terms[at + 1 :]
     # The kind of answer is the question's own: "what extension would I use? (How do I validate data in Flask?)"
     # wants a name, not the how-to in brackets, which says what it is for.
-    qtype = question_type(m.group(1) if (m := ASKED_OF.match(text)) else text, len(subjects))
+    qtype = question_type(catalog.masked(m.group(1) if (m := ASKED_OF.match(text)) else text), len(subjects))
     if qtype in ("comparison", "recommendation") and len(subjects) >= 2:
         # "Flask or FastAPI in 2026?" asks for a choice now: the year is its time, no topic to match ("Flask 3.1.3
         # shipped in February 2026" is no reason to choose). ("What did the report in 1973 recommend?" asks of it.)
@@ -373,10 +411,10 @@ def foreign_comparison(text: str, catalog: SubjectCatalog) -> tuple[str, str] | 
     """'Django vs Rails?' in a corpus that compares other things: the two sides, when neither is a
     subject of the corpus (so the corpus cannot answer the comparison)."""
     low = text.lower()
-    m = _VS.search(text) if "vs" in low or "versus" in low else None  # the pattern is slow to fail
+    m = _VS.search(catalog.masked(text)) if "vs" in low or "versus" in low else None  # the pattern is slow to fail
     if not m:
         return None
-    left, right = m.group(1).strip(" ?.,:"), m.group(2).strip(" ?.,:")
+    left, right = text[m.start(1):m.end(1)].strip(" ?.,:"), text[m.start(2):m.end(2)].strip(" ?.,:")
     if catalog.mentioned(left) or catalog.mentioned(right):
         return None
     return left, right

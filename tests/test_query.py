@@ -6,7 +6,17 @@ import pytest
 
 from qa.coverage import english_word
 from qa.documents import Document
-from qa.query import SubjectCatalog, ages, analyse, focus, points_asked, question_type, relates, without_answer_form
+from qa.query import (
+    SubjectCatalog,
+    ages,
+    analyse,
+    focus,
+    foreign_comparison,
+    points_asked,
+    question_type,
+    relates,
+    without_answer_form,
+)
 
 
 @pytest.fixture
@@ -150,6 +160,29 @@ def test_a_long_name_of_one_word_goes_by_its_clipped_forms() -> None:
     assert catalog.mentioned("Postgre's JSON and POSTGRESQ") == ["PostgreSQL"]
     assert catalog.mentioned("a starlet, how fast a framework is, postg, postgresqlx") == []
     assert catalog.mentioned("starlett or fastap") == ["Starlette", "FastAPI"]
+
+
+def test_an_abbreviation_the_corpus_defines_names_its_subject() -> None:
+    """"ev vs phev maintenance cost" was declined as "nothing on a comparison of ev and phev" of a corpus defining
+    "plug-in hybrid electric vehicles (PHEVs)". An abbreviation in brackets after the words it stands for (their
+    initials, in order) names the subject those words name whole, or else the one subject they share a word with;
+    never a dictionary word, nor letters that are no initials of the words before them."""
+    text = ("This page compares battery electric vehicles (BEVs) with plug-in hybrid electric vehicles (PHEVs). "
+            "Both run on the electric grid (EG) and pay a road tax (TAX). | Battery electric (BE) |")
+    catalog = SubjectCatalog(["Electric car", "Plug-in hybrid"], [text], english_word)
+    assert catalog.mentioned("bev vs PHEVs") == ["Electric car", "Plug-in hybrid"]
+    assert catalog.mentioned("a phev's battery") == ["Plug-in hybrid"]
+    assert catalog.mentioned("the EG, a road TAX, a BE") == []
+
+
+def test_a_subject_named_with_vs_is_no_comparison() -> None:
+    """"Who led the VS Code migration at Tidewater?" was declined as "nothing on a comparison of Who led the and
+    Code migration at": the 'VS' of a subject's name sets nothing against anything."""
+    catalog = SubjectCatalog(["Vim", "VS Code"])
+    assert foreign_comparison("Who led the VS Code migration at Tidewater?", catalog) is None
+    assert analyse("how much RAM does vs code use", catalog).qtype == "fact"
+    assert analyse("vim vs vs code startup time", catalog).qtype == "comparison"
+    assert foreign_comparison("Is Sublime vs Atom faster?", catalog) == ("Is Sublime", "Atom faster")
 
 
 # -- question types and terms ---------------------------------------------------------------------
