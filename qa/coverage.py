@@ -627,7 +627,8 @@ def unknown_names(snap: Snapshot, question: str, pieces: Callable[[str], int], *
             if not any(low + release.group(0) in doc.text.lower() for doc in snap.version.docs.values()):
                 out.append(tok + release.group(0))
             continue
-        if all(_known(snap, w, any_form=tok.islower() and tok.isalpha()) for w in words(low)):
+        if all(_known(snap, w, any_form=tok.islower() and tok.isalpha()) for w in words(low)) \
+                or low in _topic_words(snap):  # a publisher only its front matter names ('Tidewater')
             continue
         if _looks_named(tok, pieces):
             out.append(tok)
@@ -866,13 +867,15 @@ def situation_notice(names: list[str], subjects: Sequence[str]) -> str:
 
 
 def _topic_words(snap: Snapshot) -> frozenset[str]:
-    """The words of the corpus's document titles and of its headings that name none of its subjects, found once
-    per snapshot: a document or a section is about what they name ('CORS preflight requests' in Starlette's
-    docs; not "How does FastAPI compare to Django?", which sets a name against a subject)."""
+    """The words of the corpus's document titles, publishers and authors, and of its headings that name none of
+    its subjects, found once per snapshot: a document or a section is about what they name ('CORS preflight
+    requests' in Starlette's docs; not "How does FastAPI compare to Django?", which sets a name against a
+    subject), and a case study tells what its publisher did ("How long did the Tidewater migration take?")."""
     def find() -> frozenset[str]:
         headings = {h for chunk in snap.version.chunks for h in chunk.section}
         return frozenset(
-            [w for doc in snap.version.docs.values() for w in words(doc.title or "")]
+            [w for doc in snap.version.docs.values()
+             for w in words(" ".join(x or "" for x in (doc.title, doc.publisher, doc.author)))]
             + [w for h in headings if not snap.catalog.find(h) for w in words(h)])
     return snap.memo("topic_words", None, find)
 

@@ -816,6 +816,23 @@ def test_a_name_only_a_title_holds_is_the_corpus_name(tmp_path: Path, embedder: 
     assert unknown_names(snap, "Can Genmark panels detect the virus?", engine._word_pieces) == ["Genmark"]
 
 
+@pytest.mark.slow
+def test_a_publisher_is_no_name_the_corpus_lacks_or_names_in_passing(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """A case study tells what its publisher did: "How much does Tidewater pay for Marten Store each month?" was
+    declined as "nothing on Tidewater" (only the front matter names it), "How many engineers did Northfield
+    move?" as "mentions Northfield only in passing" (its text names it once)."""
+    engine = engine_over(tmp_path, {
+        "tide.md": "---\ntitle: Why we moved to Marten Store\npublisher: Tidewater Logistics\nsubjects: [Ibex KV, "
+                   "Marten Store]\n---\nWe moved from Ibex KV to Marten Store. Our bill is $1,100 a month.\n",
+        "north.md": "---\ntitle: Two years on Ibex KV\npublisher: Northfield Services\n---\nNorthfield Services runs "
+                    "three depots. We moved 14 engineers to Ibex KV in a month.\n"}, embedder)
+    snap = engine.snapshot()
+    for question in ("How much does Tidewater pay for Marten Store each month?", "How many engineers did Northfield move?"):
+        assert unknown_names(snap, question, engine._word_pieces) == [], question
+        assert passing_name(snap, question, engine._word_pieces) is None, question
+    assert unknown_names(snap, "How much does Driftwood pay for Marten Store?", engine._word_pieces) == ["Driftwood"]
+
+
 # A feature table alone, its subjects named nowhere but in its header row and the front matter.
 FEATURES = ("---\ntitle: Key-value stores compared\nsubjects: [Ibex KV, Marten Store, Quokka DB, Wombat]\n---\n"
             "# Feature comparison\n\n| Feature | Ibex KV | Marten Store | Quokka DB | Wombat |\n|---|---|---|---|---|\n"
