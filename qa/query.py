@@ -108,28 +108,32 @@ def _aliases(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str]
     return out
 
 
-# An abbreviation the corpus defines: "plug-in hybrid electric vehicles (PHEVs)", up to this many words before it.
-_DEFINED = re.compile(r"((?:[\w'-]+\s+){0,4}[\w'-]+)\s+\(([A-Z]{2,6})s?\)")
+# An abbreviation the corpus defines: "plug-in hybrid electric vehicles (PHEVs)", read over the words before it.
+_DEFINED = re.compile(r"\s\(([A-Z]{2,6})s?\)")
+_WORDS_BEFORE = re.compile(r"(?:[\w'-]+\s+){0,4}[\w'-]+$")
 
 
 def _abbreviations(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str], bool]) -> dict[str, list[str]]:
     """Per name, the abbreviations the corpus defines for it: one in brackets after the words it stands for,
     their initials in order ('PHEV' of "plug-in hybrid electric vehicles", 'BEV' of "battery electric
-    vehicles"), when those words hold the name whole, or else share a word with it and with no other name. No
-    dictionary word, and none another name already is."""
-    low_words = {name: {w.lower() for w in re.split(r"[\s-]+", name) if len(w) >= SHORT_NAME_LETTERS} for name in names}
+    vehicles"), when those words hold the name whole, or else its first word and no other name's ('COPD' of
+    "chronic obstructive pulmonary disease" is no 'Coronavirus disease'). No dictionary word, and none another
+    name already is."""
+    wholes = {name: re.compile(_name_pattern(name), re.I) for name in names}
+    firsts = {name: first for name in names if len(first := re.split(r"[\s-]+", name)[0].lower()) >= SHORT_NAME_LETTERS}
     taken = {name.lower() for name in names}
     out: dict[str, list[str]] = {}
     for text in texts:
         for m in _DEFINED.finditer(text):
-            phrase, abbr = m.group(1), m.group(2)
-            parts = re.split(r"[\s-]+", phrase.lower())
-            initials = iter(p[0] for p in parts if p)
-            if abbr.lower() in taken or is_word(abbr.lower()) or not all(c in initials for c in abbr.lower()):
+            abbr = m.group(1)
+            if abbr.lower() in taken or (before := _WORDS_BEFORE.search(text, max(0, m.start() - 80), m.start())) is None:
                 continue
-            whole = [n for n in names if re.search(_name_pattern(n), phrase, re.I)]
-            shared = [n for n in names if low_words[n] & set(parts)]
-            owners = whole or shared
+            parts = [p for p in re.split(r"[\s-]+", before.group().lower()) if p]
+            initials = iter(p[0] for p in parts)
+            if not all(c in initials for c in abbr.lower()) or is_word(abbr.lower()):
+                continue
+            owners = [n for n, pattern in wholes.items() if pattern.search(before.group())] \
+                or [n for n, first in firsts.items() if first in parts]
             if len(owners) == 1 and abbr not in out.get(owners[0], []):
                 out.setdefault(owners[0], []).append(abbr)
     return out
