@@ -114,11 +114,11 @@ _WORDS_BEFORE = re.compile(r"(?:[\w'-]+\s+){0,4}[\w'-]+$")
 
 
 def _abbreviations(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str], bool]) -> dict[str, list[str]]:
-    """Per name, the abbreviations the corpus defines for it: one in brackets after the words it stands for,
-    their initials in order ('PHEV' of "plug-in hybrid electric vehicles", 'BEV' of "battery electric
-    vehicles"), when those words hold the name whole, or else its first word and no other name's ('COPD' of
-    "chronic obstructive pulmonary disease" is no 'Coronavirus disease'). No dictionary word, and none another
-    name already is."""
+    """Per name, the abbreviations the corpus defines for it: one in brackets after the fewest words whose
+    initials it holds in order, from the first ('PHEV' of "plug-in hybrid electric vehicles", 'BEV' of "battery
+    electric vehicles"; 'SSE' of "FastAPI: Server-Sent Events" is of the last three), when those words hold the
+    name whole, or else its first word and no other name's ('COPD' of "chronic obstructive pulmonary disease" is
+    no 'Coronavirus disease'). No dictionary word, and none another name already is."""
     wholes = {name: re.compile(_name_pattern(name), re.I) for name in names}
     firsts = {name: first for name in names if len(first := re.split(r"[\s-]+", name)[0].lower()) >= SHORT_NAME_LETTERS}
     taken = {name.lower() for name in names}
@@ -129,14 +129,21 @@ def _abbreviations(names: Sequence[str], texts: Iterable[str], is_word: Callable
             if abbr.lower() in taken or (before := _WORDS_BEFORE.search(text, max(0, m.start() - 80), m.start())) is None:
                 continue
             parts = [p for p in re.split(r"[\s-]+", before.group().lower()) if p]
-            initials = iter(p[0] for p in parts)
-            if not all(c in initials for c in abbr.lower()) or is_word(abbr.lower()):
+            # The fewest words before it whose initials it holds in order, the first one first.
+            meant = next((parts[j:] for j in range(len(parts) - 1, -1, -1)
+                          if parts[j][0] == abbr[0].lower() and _initials_hold(parts[j:], abbr.lower())), None)
+            if meant is None or is_word(abbr.lower()):
                 continue
-            owners = [n for n, pattern in wholes.items() if pattern.search(before.group())] \
-                or [n for n, first in firsts.items() if first in parts]
+            owners = [n for n, pattern in wholes.items() if pattern.search(" ".join(meant))] \
+                or [n for n, first in firsts.items() if first in meant]
             if len(owners) == 1 and abbr not in out.get(owners[0], []):
                 out.setdefault(owners[0], []).append(abbr)
     return out
+
+
+def _initials_hold(words_: list[str], letters: str) -> bool:
+    initials = iter(w[0] for w in words_)
+    return all(c in initials for c in letters)
 
 
 class SubjectCatalog:

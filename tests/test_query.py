@@ -165,14 +165,15 @@ def test_a_long_name_of_one_word_goes_by_its_clipped_forms() -> None:
 def test_an_abbreviation_the_corpus_defines_names_its_subject() -> None:
     """"ev vs phev maintenance cost" was declined as "nothing on a comparison of ev and phev" of a corpus defining
     "plug-in hybrid electric vehicles (PHEVs)". An abbreviation in brackets after the words it stands for (their
-    initials, in order) names the subject those words name whole, or else the one subject whose first word they
-    hold; never a dictionary word, nor letters that are no initials of the words before them."""
+    initials, in order, from the first) names the subject those words name whole, or else the one subject whose
+    first word they hold; never a dictionary word, nor letters that are no initials of the words before them."""
     text = ("This page compares battery electric vehicles (BEVs) with plug-in hybrid electric vehicles (PHEVs). "
-            "Regular hybrid vehicles (HVs) pay a road tax (TAX); electric vehicles (XEV) too.")
+            "Regular hybrid vehicles (HVs) pay a road tax (TAX); electric vehicles (XEV) too. A plug-in hybrid has "
+            "regenerative braking (RB).")
     catalog = SubjectCatalog(["Electric car", "Plug-in hybrid"], [text], english_word)
     assert catalog.mentioned("bev vs PHEVs") == ["Electric car", "Plug-in hybrid"]
     assert catalog.mentioned("a phev's battery") == ["Plug-in hybrid"]
-    assert catalog.mentioned("an HV, a road TAX, an XEV") == []
+    assert catalog.mentioned("an HV, a road TAX, an XEV, an RB") == []
 
 
 def test_a_subject_named_with_vs_is_no_comparison() -> None:
