@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from qa.aspects import Aspect, aspect_stems, generic, stem
 from qa.coverage import compound_terms
 from qa.cues import ADVICE, AMOUNT_WORDS, WANTS_NUMBER, alternatives, asks_quantity, counted, is_yes_no, negative
+from qa.facts import DURATION, Fact
 from qa.query import Query, SubjectCatalog
 from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
@@ -256,14 +257,15 @@ def conflicts(
 
 
 _VERSION = re.compile(r"\b\d+\.\d+\b")  # "Does X require Python 3.10?" asks which version
-_HOW_LONG = re.compile(r"\bhow long\b", re.I)
+_HOW_LONG = re.compile(r"\bhow long\b|\bdurations?\b", re.I)
 # What "how long" asks: a duration or a length ('years', 'minutes', 'metres'), never a price.
-_DURATIONS = frozenset(stem(w) for w in "seconds minutes hours days weeks months years decades".split())
+_DURATIONS = frozenset(stem(w) for w in "seconds minutes hours days weeks months years decades".split()) | {DURATION}
 _LONG = _DURATIONS | {stem(w) for w in """millimetres millimeters centimetres centimeters metres meters kilometres
     kilometers inches feet yards miles mm cm km""".split()}
 # Words asking for an amount, or comparing amounts of money: not what is measured.
 _ASKING = frozenset(stem(w) for w in AMOUNT_WORDS | {"long", "far", "often", "old", "cheap", "cheaper", "cheapest",
-                                                     "expensive", "costly"})
+                                                     "expensive", "costly", "duration"})
+_EVERY = re.compile(r"\b(?:per|each|every|a|an)\s+(second|minute|hour|day|week|month|year)\b", re.I)
 _COPULA = re.compile(r"\s*(?:is|are|was|were)\b", re.I)
 
 
@@ -290,62 +292,65 @@ def _fact_disagreements(
     relation = bool(_ASKS_RELATION.search(query.text))
     terms = compound_stems(snap, query)
     how_long = bool(_HOW_LONG.search(query.text))
-    found = [(said[0][1].subject, said) for said in snap.differing if said[0][1].subject in subjects]
+    # "How much should I budget for upkeep each year?" asks an amount a year, not a number of years.
+    every = frozenset(stem(m.group(1).lower()) for m in _EVERY.finditer(query.text))
+    found = [(i, said[0][1].subject, said) for i, said in enumerate(snap.differing) if said[0][1].subject in subjects]
     best: dict[str, float] = {}
     if sims is not None:
-        for subject, said in found:
-            best[subject] = max(best.get(subject, -1.0), float(sims[snap.fact_keys[said[0][1].key]]))
+        for i, subject, _said in found:
+            best[subject] = max(best.get(subject, -1.0), float(sims[i]))
     @cache
-    def unnamed_sims() -> NDArray[np.float32]:  # made once, when a key is near the question's vector
+    def unnamed_sims() -> NDArray[np.float32]:  # made once, when an aspect is near the question's vector
         assert snap.fact_key_vecs is not None
         return snap.fact_key_vecs @ unnamed()
 
-    def meant_unnamed(key: str) -> bool:
-        return float(unnamed_sims()[snap.fact_keys[key]]) >= MEANS_ASPECT
-
-    out = []
-    for subject, said in found:
+    out: dict[tuple[str, str], tuple[float, Disagreement]] = {}
+    for i, subject, said in found:
         facts = [f for _, f in said]
         first = facts[0]
         stems = frozenset().union(*(f.stems for f in facts))
         if first.kind == "quantity":
             key_stems = set(first.key.split("/"))
-            aspect = (first.subject, first.key)
+            stated = _stated_stems(snap, said)
+            if first.key == DURATION:
+                stems -= every
             # A two-word term of the question names what is measured when its statements do not hold it: "How
             # much does a panel upgrade cost?" is not on 'Installed cost', though it asks a cost.
-            if (how_long and not key_stems & _LONG) or any(not {a, b} <= _stated_stems(snap, aspect)
-                                                           for a, b in terms):
+            if (how_long and not key_stems & _LONG) or any(not {a, b} <= stated for a, b in terms):
                 continue
             # Named by its measure ('stars'), or by a word of its label when it asks an amount; or, when its
             # statements hold every other aspect word of the question, by a word of its label or a duration
             # asked for ("heat pump lifespan", "How long does it last?" of years).
             asked = key_stems <= qstems or (quantity and bool(qstems & stems)) or (
                 bool(qstems & stems or (how_long and key_stems & _DURATIONS))
-                and qstems - _ASKING <= _stated_stems(snap, aspect))
+                and qstems - _ASKING <= stated)
             if not asked and quantity and sims is not None:
-                sim = float(sims[snap.fact_keys[first.key]])
+                sim = float(sims[i])
                 asked = (sim >= MEANS_ASPECT and sim >= best[subject] - 0.02
                          and all(any(t in snap.unit_words[u] for u, _f in said) for t in measure)
-                         and meant_unnamed(first.key))
+                         and float(unnamed_sims()[i]) >= MEANS_ASPECT)
         elif first.kind == "version":
             asked = bool(qstems & stems - {"versi"}) and (quantity or "versi" in qstems or bool(_VERSION.search(query.text)))
         else:
             asked = relation
         if asked:
-            label = max(facts, key=lambda f: len(f.label.split())).topic()
-            out.append(Disagreement(label, tuple(Statement(u, f.span) for u, f in said), (subject,)))
-    return out
+            label = max(facts, key=lambda f: len(f.named().split())).topic()
+            # Of the ways one aspect is stated differently, the one nearest the question ('Heat-up time' in a
+            # table's rows rather than in its reviews' sentences).
+            near = max(float(snap.version.unit_vecs[u] @ qvec) for u, _f in said)
+            aspect = (subject, first.key)
+            if aspect not in out or near > out[aspect][0]:
+                out[aspect] = (near, Disagreement(label, tuple(Statement(u, f.span) for u, f in said), (subject,)))
+    return [d for _near, d in out.values()]
 
 
-def _stated_stems(snap: Snapshot, aspect: tuple[str, str]) -> frozenset[str]:
-    """The stems of what states an aspect (subject, fact key): its units' words and its facts' labels; found once
-    per snapshot and aspect."""
+def _stated_stems(snap: Snapshot, said: Sequence[tuple[int, Fact]]) -> frozenset[str]:
+    """The stems of the statements of one aspect that differ: their units' words and their facts' labels; found
+    once per snapshot and aspect."""
     def find() -> frozenset[str]:
-        units = snap.stating[aspect]
-        labels = (f.stems for u in units for f in snap.unit_facts[u] if (f.subject, f.key) == aspect)
-        return frozenset().union(*(snap.unit_stems[u] for u in units), *labels)
+        return frozenset().union(*(snap.unit_stems[u] for u, _f in said), *(f.stems for _u, f in said))
 
-    return snap.memo("stated_stems", aspect, find)
+    return snap.memo("stated_stems", tuple(u for u, _f in said), find)
 
 
 def _unnamed(text: str, catalog: SubjectCatalog) -> str:

@@ -23,7 +23,15 @@ from qa.aspects import stem
 from qa.query import SubjectCatalog
 from qa.text import STOPWORDS, words
 
-_AMOUNT = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+# Amounts in figures, and the small ones written in words ("seven years", "Two weeks.").
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty".split(), 1)}
+_NUMBER_WORDS |= {w: 10 * n for n, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)}
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+# A number in words is one whole: 'twenty-five', never the 'five' of it nor the 'one' of "one-month".
+_AMOUNT = (r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|(?<!-)(?i:(?:" + _TENS + r")-(?:one|two|three|four|five|six|seven|"
+           r"eight|nine)|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b(?!-))")
 _QUANTITY = re.compile(
     rf"(?<![\w.,/])~?(?P<lo>{_AMOUNT})(?P<lo_mult>\s?(?:k|K|M|million|thousand|billion)\b)?\+?"
     rf"(?:\s*(?:to|-|–)\s*[$\u20ac\u00a3\u00a5]?~?(?P<hi>{_AMOUNT})(?P<hi_mult>\s?(?:k|K|M|million|thousand|billion)\b)?\+?)?"
@@ -31,6 +39,12 @@ _QUANTITY = re.compile(
 )
 # Up to two words of measure after a number, and a 'per' word: 'GitHub stars', 'requests per second'.
 _MEASURE = re.compile(r"^\s+(?P<words>[A-Za-z][\w-]*(?:\s+(?!per\b)[A-Za-z][\w-]*)?)(?P<per>\s+per\s+[A-Za-z]+)?")
+_OF = re.compile(r"\s+of\s+(?P<what>[A-Za-z][\w-]*)")  # what a measure is of: 'MB of RAM', 'minutes of downtime'
+# Units of time, in seconds: a duration is one aspect whatever unit states it ("about 5 minutes", "about 90 seconds").
+_IN_SECONDS = {"ms": 0.001, "msec": 0.001, "millisecond": 0.001, "s": 1.0, "sec": 1.0, "second": 1.0, "min": 60.0,
+               "minute": 60.0, "h": 3600.0, "hr": 3600.0, "hour": 3600.0, "day": 86400.0, "week": 604800.0,
+               "month": 2629800.0, "year": 31557600.0}
+DURATION = "durat"  # the aspect key of every duration
 _VERSION = re.compile(r"(?P<name>\b[A-Za-z][\w.+#-]*)\s+(?P<version>\d+\.\d+(?:\.\d+)?)\+?(?![\d.]\d)")
 _RELATION = re.compile(r"\b(?:is|are|was|were)\s+(?P<rel>built\s+on(?:\s+top\s+of)?|built\s+upon|based\s+on)\s+"
                        r"(?P<value>[^.;:!?,]+)")
@@ -61,8 +75,17 @@ class Fact:
         built on'."""
         if self.kind == "relation":
             return f"What {self.subject} is {self.label}"
-        label = f"{self.label} version" if self.kind == "version" else self.label
+        label = f"{self.label} version" if self.kind == "version" else self.named()
         return f"{label[:1].upper()}{label[1:]} ({self.subject})"
+
+    def named(self) -> str:
+        """The aspect in the most words the corpus gives it: a row's label when it names the measure ('Years to
+        break even' for '7 years') or the measure is a duration ('Startup time' for '~15 ms'), else the label."""
+        head = self.key.split("/")[0]
+        if self.kind == "quantity" and "(" not in self.context and self.context != self.label \
+                and (head == DURATION or head in {stem(w) for w in words(self.context)}):
+            return self.context
+        return self.label
 
 
 def version_key(name: str) -> str:
@@ -71,27 +94,44 @@ def version_key(name: str) -> str:
 
 
 def differ(facts: list[Fact]) -> bool:
-    """Whether facts on one aspect state different values: different amounts or versions; for what a subject
-    is built on, two that share no word ('ASGI (...)' and 'Flask'; not 'ASGI' and 'ASGI through Starlette')."""
-    if facts[0].kind != "relation":
+    """Whether facts on one aspect state different values: amounts that cannot both hold, different versions;
+    for what a subject is built on, two that share no word ('ASGI (...)' and 'Flask'; not 'ASGI' and 'ASGI
+    through Starlette')."""
+    if facts[0].kind == "quantity":  # ranges that share no amount ("two weeks" is within "one to four weeks")
+        ranges = [f.value for f in facts]
+        return min(r[1] for r in ranges) < max(r[0] for r in ranges)
+    if facts[0].kind == "version":
         return len({f.value for f in facts}) >= 2
     said = [set(words(str(f.value))) - STOPWORDS for f in facts]
     return any(not (a & b) for i, a in enumerate(said) for b in said[i + 1 :])
 
 
 def _amount(raw: str, mult: str | None) -> float:
-    return float(raw.replace(",", "")) * _MULT.get((mult or "").strip().lower(), 1.0)
+    if raw[0].isdigit():
+        n = float(raw.replace(",", ""))
+    else:  # in words: 'seven', 'twenty-five'
+        n = float(sum(_NUMBER_WORDS[w] for w in raw.lower().split("-")))
+    return n * _MULT.get((mult or "").strip().lower(), 1.0)
 
 
 def measure_key(measure: str) -> tuple[str, str] | None:
-    """'GitHub stars' -> ('stars', 'GitHub stars'); 'requests per second' -> ('reque/secon', ...): the head
-    noun (the last word before 'per') and the 'per' word, as stems; None for no measure."""
+    """'GitHub stars' -> ('stars', 'GitHub stars'); 'requests per second' -> ('reque/secon', ...); 'MB of RAM' ->
+    ('mb', ...); 'minutes', 'ms' -> (:data:`DURATION`, ...): the head noun (the last word before 'per' or 'of')
+    and the 'per' word, as stems, or a duration; None for no measure."""
     head, _, per = measure.partition(" per ")
-    toks = [w for w in words(head) if not w.isdigit()]
+    toks = [w for w in words(head.partition(" of ")[0]) if not w.isdigit()]
     if not toks:
         return None
+    if not per.strip() and seconds(toks[-1]) is not None:
+        return DURATION, measure.strip()
     key = stem(toks[-1]) + (f"/{stem(per.split()[0].lower())}" if per.strip() else "")
     return key, measure.strip()
+
+
+def seconds(unit: str) -> float | None:
+    """How many seconds a unit of time is ('minutes' 60, 'ms' 0.001), or None for no unit of time."""
+    low = unit.lower()
+    return _IN_SECONDS.get(low, _IN_SECONDS.get(low[:-1]) if low.endswith("s") and len(low) > 2 else None)
 
 
 def _measure_after(text: str, end: int) -> str | None:
@@ -110,13 +150,30 @@ def _measure_after(text: str, end: int) -> str | None:
     if not kept:
         return None
     per = m.group("per") if len(kept) == len(m.group("words").split()) else None
+    if per is None:
+        said = re.match(r"\s+" + r"\s+".join(map(re.escape, kept)), text[end:])
+        of = _OF.match(text, end + said.end()) if said else None
+        if of and of.group("what").lower() not in STOPWORDS:
+            return " ".join(kept) + " of " + of.group("what")
     return " ".join(kept) + (per or "")
 
 
-def _subject_at(found: list[tuple[str, int, int]], pos: int, default: str | None) -> str | None:
-    """The subject a statement at ``pos`` is about: the nearest one named before it, else ``default``."""
-    before = [name for name, s, _e in found if s < pos]
-    return before[-1] if before else default
+_SET_AGAINST = re.compile(r"\b(?:than|with|against|versus|vs\.?)\s+$", re.I)
+
+
+def _owns(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``start:end`` is written as an owner: "Quokka DB's", its "'s" found with it or not."""
+    return text[start:end].endswith(("'s", "’s")) or text.startswith(("'s", "’s"), end)
+
+
+def _subject_at(text: str, found: list[tuple[str, int, int]], pos: int, default: str | None) -> str | None:
+    """The subject a statement at ``pos`` in ``text`` is about: the nearest one named before it, else
+    ``default``. A name something is set against is not it, when another is named before: "buying breaks even
+    with renting after about seven years" is said of buying ("compared with Flask's 2,000" of Flask)."""
+    before = [(name, s, e) for name, s, e in found if s < pos]
+    while len(before) > 1 and _SET_AGAINST.search(text, 0, before[-1][1]) and not _owns(text, *before[-1][1:]):
+        before.pop()
+    return before[-1][0] if before else default
 
 
 def unit_facts(
@@ -152,7 +209,7 @@ def unit_facts(
             continue  # a subject's own release ('Flask 2.0'), not a requirement
         if not name[0].isupper():
             continue
-        subject = _subject_at(found, m.start(), default)
+        subject = _subject_at(text, found, m.start(), default)
         if subject is not None:
             out.append(Fact(subject, version_key(name), name, "version", m.group("version"), whole,
                             frozenset({stem(name.lower()), "versi"}), f"{name} version"))
@@ -194,6 +251,8 @@ def _in_row(f: Fact, stems: frozenset[str], row_label: str) -> Fact:
     return dataclasses.replace(f, stems=f.stems | stems, context=row_label or f.context)
 
 
+_PER = re.compile(r"\bper\s+$", re.I)
+_PER_AFTER = re.compile(r"\s*per\s+([A-Za-z]+)", re.I)
 _WISH = re.compile(r"\b(?:should|ought to) (?:offer|have|add|include|ship|come with|support|provide|fit|get)\b", re.I)
 
 
@@ -214,6 +273,8 @@ def _quantities(
         before = text[: m.start()].rstrip()
         if before and before.split()[-1][:1].isupper() and "." in lo_raw and not cell_mode:
             continue  # 'Python 3.10': a version (see _VERSION)
+        if _PER.search(text, 0, m.start()):
+            continue  # what a rate is per ('17.2 kWh per 100 km'), no amount of its own
         if not cell_mode and _WISH.search(text, max(text.rfind(p, 0, m.start()) for p in ".;:") + 1, m.start()):
             continue  # an amount wished for is not what it has: "Breville should offer a 58 mm portafilter"
         lo = _amount(lo_raw, m.group("lo_mult"))
@@ -222,7 +283,7 @@ def _quantities(
             continue
         # A word glued to a number ('3rd', '68300Winner') is no measure: a cell takes its row's.
         measure = None if m.group("glued") else _measure_after(text, m.end())
-        subject = default if cell_mode else _subject_at(found, m.start(), default)
+        subject = default if cell_mode else _subject_at(text, found, m.start(), default)
         if subject is None:
             continue
         keyed = measure_key(measure) if measure else None
@@ -233,6 +294,11 @@ def _quantities(
         if keyed is None:
             continue
         key, label = keyed
+        if "/" not in key and (rate := _PER_AFTER.match(text, m.end())):
+            key = f"{key}/{stem(rate.group(1).lower())}"  # '$1,300 per year' under 'Running cost': a rate
+        if key == DURATION:  # in seconds, whatever unit states it
+            unit = seconds([w for w in words(label.partition(" of ")[0]) if not w.isdigit()][-1]) or 1.0
+            lo, hi = lo * unit, hi * unit
         last = (subject, key, label)
         span = (start, start + len(text)) if cell_mode else (whole or (start, start + len(text)))
         stems = frozenset(stem(w) for w in words(label) if len(w) >= 4 and w not in STOPWORDS)

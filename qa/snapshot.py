@@ -31,7 +31,7 @@ from qa.cues import (
 )
 from qa.display import clean_heading, topic_label
 from qa.documents import Document
-from qa.facts import Fact, differ, unit_facts
+from qa.facts import DURATION, Fact, differ, seconds, unit_facts
 from qa.index import IndexVersion
 from qa.query import SubjectCatalog
 from qa.text import QUESTION_WORDS, STOPWORDS, content_words, plain_letters, words
@@ -43,6 +43,14 @@ MEMO_SIZE = 10_000  # entries of each kind a snapshot keeps (see Snapshot.memo)
 _SET_AGAINST = re.compile(r"\W*(?:when\s+|if\s+)?(?:compared\s+(?:to|with)|unlike|in\s+contrast\s+(?:to|with)|"
                           r"as\s+opposed\s+to|relative\s+to|next\s+to)\s+[^,.;]{1,60},", re.I)
 _POSSESSIVE = re.compile(r"\w['’]s?\b")  # "Starlette's", "Pydantic models'" (a name found may hold its "'s")
+# How near in meaning (cosine of all-MiniLM-L6-v2) two statements of a figure in the same measure are to be on
+# one aspect: the planted disagreements of eight corpora written for it come 0.56 to 0.99 ("buying breaks even
+# ... after about seven years" against "Buying only pays off if you stay ... at least five years"; "typically 65
+# km on electricity" against '| Electric-only range | ... | 40 km |'), figures of other things 0.11 to 0.53.
+SAME_ASPECT = 0.55
+# ... when stated in other units of time: "about 5 minutes" and "about 90 seconds" for a clean build come 0.78, "three
+# hours for a one-month sprint" and "Sprints, usually two to four weeks" 0.55.
+SAME_ASPECT_OTHER_UNIT = 0.65
 # A quote runs on over at most this many sentences that continue its sentence's thought (Snapshot.quote_span).
 CONTINUING_SENTENCES = 2
 # The cosine of a comparison's aspect words with the name of an aspect they mean (all-MiniLM-L6-v2, on the seed
@@ -220,25 +228,15 @@ class Snapshot:
                 facts.setdefault((fact.subject, fact.key), []).append((u, fact))
         self.fact_aspects = frozenset(facts)  # (subject, aspect key) of every fact stated
         self.stating = {aspect: tuple(dict.fromkeys(u for u, _f in stated)) for aspect, stated in facts.items()}
-        # Where sources differ: per subject and aspect, one (unit, fact) per source (its first in corpus
-        # order), when two sources' values differ. Question-independent, so read here once.
+        # Where sources differ: per subject and aspect, one (unit, fact) per source, when two sources' values
+        # differ. Question-independent, so read here once.
         self.differing: list[list[tuple[int, Fact]]] = []
         for stated in facts.values():
-            per_source: dict[int, tuple[int, Fact]] = {}
-            for u, fact in stated:
-                per_source.setdefault(self.unit_source[u], (u, fact))
-            if len(per_source) >= 2 and differ([f for _u, f in per_source.values()]):
-                self.differing.append(list(per_source.values()))
-        # Their aspects, each written out as the corpus writes it (its longest wording: 'Performance (requests
-        # per second)'), for matching a question's meaning to them ("How fast is ...?"): vectors set by the
-        # engine, which holds the model (:meth:`embed_wordings`).
-        wording: dict[str, str] = {}
-        for said in self.differing:
-            for _u, fact in said:
-                if len(fact.context) > len(wording.get(fact.key, "")):
-                    wording[fact.key] = fact.context
-        self.fact_keys = {key: i for i, key in enumerate(wording)}
-        self.fact_key_texts = list(wording.values())
+            self.differing += self._differing(stated)
+        # Their aspects, one for each of them, written out as the corpus writes it (its longest wording:
+        # 'Performance (requests per second)'), for matching a question's meaning to them ("How fast is ...?"):
+        # vectors set by the engine, which holds the model (:meth:`embed_wordings`).
+        self.fact_key_texts = [max((fact.context for _u, fact in said), key=len) for said in self.differing]
         self.fact_key_vecs: NDArray[np.float32] | None = None
 
         self._word_units = {t: np.array(us, dtype=np.int64) for t, us in word_units.items()}
@@ -360,6 +358,54 @@ class Snapshot:
         while last - unit < WRAPPED_PIECES and self.unit_wraps_on[last]:
             last += 1
         return range(int(self.quote_first[unit]), last + 1)
+
+    def _differing(self, stated: list[tuple[int, Fact]]) -> list[list[tuple[int, Fact]]]:
+        """The statements of one subject's aspect (one measure) that say the same thing differently: from its
+        first statement on, each not yet placed gathers the first of every other source's that is, on average, as
+        near in meaning as :data:`SAME_ASPECT` to those it gathered (a measure alone is no aspect: "For five years
+        I drove a Volt" and "a battery warranty of 8 years" are both in years), and they differ when their values
+        do. A version of a name or what a subject is built on is one aspect: its first statement of each source."""
+        if stated[0][1].kind != "quantity":
+            per_source: dict[int, tuple[int, Fact]] = {}
+            for u, fact in stated:
+                per_source.setdefault(self.unit_source[u], (u, fact))
+            said = list(per_source.values())
+            return [said] if len(said) >= 2 and differ([f for _u, f in said]) else []
+        # A unit stating several values of it states no one value ("ready after about five minutes, but the group
+        # head needs closer to 20 minutes"; "one month or less; ... most teams settle on two weeks").
+        values: dict[int, set[object]] = {}
+        for u, fact in stated:
+            values.setdefault(u, set()).add(fact.value)
+        stated = [(u, fact) for u, fact in stated if len(values[u]) == 1]
+        if not stated:
+            return []
+        vecs = self.version.unit_vecs[[u for u, _f in stated]]
+        near = vecs @ vecs.T
+        # Rows of tables look alike whatever they state: two are on one aspect when their labels share a word
+        # ('Heat-up time' and 'Heat-up time we measured'; not 'Lifespan' and 'Installation time').
+        labels = [frozenset(aspect_stems(self.row_label(u))) if self.unit_cells[u] else None for u, _f in stated]
+        units = [seconds(f.label.partition(" of ")[0].split()[-1]) if f.key == DURATION else None for _u, f in stated]
+
+        def margin(i: int, j: int) -> float:  # how much nearer than needed; -inf for rows labelled apart
+            if (a := labels[i]) is not None and (b := labels[j]) is not None and not a & b:
+                return -np.inf
+            return float(near[i, j]) - (SAME_ASPECT if units[i] == units[j] else SAME_ASPECT_OTHER_UNIT)
+
+        placed: set[int] = set()
+        out = []
+        for i, (u, _fact) in enumerate(stated):
+            if i in placed:
+                continue
+            group = {self.unit_source[u]: i}
+            for j, (v, _g) in enumerate(stated):
+                if j not in placed and self.unit_source[v] not in group \
+                        and np.mean([margin(k, j) for k in group.values()]) >= 0:
+                    group[self.unit_source[v]] = j
+            said = [stated[j] for j in group.values()]
+            if len(said) >= 2 and differ([f for _v, f in said]):
+                placed.update(group.values())
+                out.append(said)
+        return out
 
     def quote_span(self, unit: int, through: tuple[int, int] | None = None) -> tuple[int, int]:
         """What a citation of ``unit`` quotes, as a span of its document's text: the unit's sentence whole and

@@ -383,7 +383,7 @@ def test_a_duration_asked_or_an_aspect_named_shows_its_disagreement(heaters: Eng
     will a heat pump last" did: the question named no measure ('years'), and only a question asking an amount
     was read by its label's words."""
     conflict = only_conflict(heaters.ask(question), "Heron Pump")
-    assert conflict.topic == "Years (Heron Pump)", conflict.topic
+    assert conflict.topic in ("Lifespan (Heron Pump)", "Years (Heron Pump)"), conflict.topic  # the rows' or the prose's
     assert {"15", "20"} <= {n for c in conflict.claims for n in NUMBER.findall(c.text)}
 
 
@@ -406,3 +406,30 @@ def test_another_thing_or_another_kind_of_amount_is_not_the_aspect(heaters: Engi
     answer = heaters.ask(question)
     assert not answer.abstained, answer.answer
     assert answer.conflicts == (), [(c.topic, [cl.text for cl in c.claims]) for c in answer.conflicts]
+
+
+BUILDS = {
+    "alpha.md": "---\npublisher: Alpha Notes\npublished: 2022-05-18\nsubjects: [Ibex KV]\n---\n# Running Ibex KV\n\n"
+                "A clean build of Ibex KV takes about 5 minutes on a developer laptop.\n\n"
+                "We have run Ibex KV in production for three years across four data centres, and it has not lost a "
+                "single write in that time.\n",
+    "beta.md": "---\npublisher: Beta Weekly\npublished: 2024-02-10\nsubjects: [Ibex KV]\n---\n# Ibex KV in practice\n\n"
+               "On our build servers, a clean build of Ibex KV takes about 90 seconds.\n\n"
+               "Every paid licence of Ibex KV comes with a hardware support warranty of 8 years, covering parts and "
+               "labour for the appliance.\n",
+}
+
+
+@pytest.mark.slow
+def test_figures_on_one_aspect_disagree_whatever_their_unit_and_others_do_not(tmp_path: Path,
+                                                                           embedder: OnnxEmbedder) -> None:
+    """A measure alone is no aspect: "For five years I drove a Volt" was set against "a battery warranty of 8
+    years" (both in years), while "about 5 minutes" and "about 90 seconds" for a clean build were never compared
+    (minutes, seconds). Figures are on one aspect when their sentences are near in meaning, and a duration is one
+    measure in seconds."""
+    engine = engine_over(tmp_path, BUILDS, embedder)
+    conflict = only_conflict(engine.ask("How long does a clean build of Ibex KV take?"), "Ibex KV")
+    assert {"5 minutes", "90 seconds"} <= {m.group() for c in conflict.claims
+                                          for m in re.finditer(r"\d+ (?:minutes|seconds)", c.text)}
+    for question in ("How many years has Ibex KV been in production?", "how many years of warranty does ibex kv have"):
+        assert not engine.ask(question).conflicts, question

@@ -152,3 +152,54 @@ def test_values_differ_by_amount_or_for_relations_by_sharing_no_word() -> None:
 )
 def test_topics_read_as_headings(fact: Fact, topic: str) -> None:
     assert fact.topic() == topic
+
+
+def test_amounts_in_words_are_read_whole() -> None:
+    """"buying breaks even with renting after about seven years" stated nothing: only figures were amounts. A
+    number in words is one ('twenty-five'), never the 'five' of it nor the 'one' of "a one-month sprint"."""
+    assert facts("Zephyr DB lasts twenty to twenty-five years.") == [
+        ("Zephyr DB", "durat", "years", (20 * 31557600.0, 25 * 31557600.0))]
+    assert facts("Zephyr DB restarts within Two minutes.") == [("Zephyr DB", "durat", "minutes", (120.0, 120.0))]
+    assert facts("Zephyr DB is time-boxed to one-month cycles.") == []
+
+
+def test_a_duration_is_one_aspect_in_seconds_whatever_its_unit() -> None:
+    """"A clean build takes about 5 minutes" and "... about 90 seconds" were facts on 'minutes' and 'seconds',
+    never compared; '~15 ms' and "40 milliseconds" the same."""
+    assert [f[1:] for f in facts("Zephyr DB builds in about 5 minutes, Quokka DB in 90 seconds.")] == [
+        ("durat", "minutes", (300.0, 300.0)), ("durat", "seconds", (90.0, 90.0))]
+    assert facts("Zephyr DB starts in about 40 milliseconds.")[0][3] == (0.04, 0.04)
+
+
+def test_what_a_measure_is_of_and_what_a_rate_is_per() -> None:
+    """'700 MB of RAM' is RAM ("how much ram does X use" is asked of it); '$1,300 per year' under 'Running cost'
+    is a rate, no cost to set against an installed cost; the '100 km' of '17.2 kWh per 100 km' is no distance."""
+    assert facts("Zephyr DB idles at 700 MB of RAM.") == [("Zephyr DB", "mb", "MB of RAM", (700.0, 700.0))]
+    row = "| Running cost | about $1,300 per year | $900 |"
+    cells = {"Zephyr DB": (117, 138), "Quokka DB": (141, 145)}
+    assert [(f.subject, f.key) for f in unit_facts(row, 100, CATALOG, None, cells, "Running cost")] == [
+        ("Zephyr DB", "cost/year"), ("Quokka DB", "cost")]
+    assert facts("Zephyr DB used 17.2 kWh per 100 km.") == [("Zephyr DB", "kwh", "kWh", (17.2, 17.2))]
+
+
+def test_a_figure_is_said_of_the_name_before_what_it_is_set_against() -> None:
+    """"buying breaks even with renting after about seven years" was read as said of renting, the name nearest."""
+    assert facts("Zephyr DB breaks even with Quokka DB after about 40 days.")[0][0] == "Zephyr DB"
+    assert facts("Zephyr DB is faster than Quokka DB, at 9,000 writes per second.")[0][0] == "Zephyr DB"
+    # ... unless the figure is that name's own
+    assert facts("Zephyr DB serves 9,000 reads per second compared with Quokka DB's 2,000.")[1][0] == "Quokka DB"
+
+
+def test_amounts_differ_only_when_they_cannot_both_hold() -> None:
+    """"two weeks" is within "one to four weeks": sources giving them do not disagree."""
+    def said(*texts: str) -> list[Fact]:
+        return [f for t in texts for f in unit_facts(t, 0, CATALOG, None)]
+
+    assert not differ(said("Zephyr DB sprints last one to four weeks.", "Zephyr DB sprints last two weeks."))
+    assert not differ(said("Zephyr DB holds 4,000 to 6,000 rows.", "Zephyr DB holds 5,000 to 9,000 rows."))
+    assert differ(said("Zephyr DB sprints last one to two weeks.", "Zephyr DB sprints last four weeks."))
+
+
+def test_a_row_label_names_a_duration_it_states() -> None:
+    fact = Fact("Zephyr DB", "durat", "ms", "quantity", (0.015, 0.015), (0, 1), frozenset(), "Startup time")
+    assert fact.topic() == "Startup time (Zephyr DB)"
