@@ -6,13 +6,14 @@ import json
 import re
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from qa.cues import WANTS_MAKER, WANTS_NAME, definition_term
 from qa.query import ASKED_OF, SubjectCatalog, analyse
 from qa.storage import Database
 from qa.storage.schema import TOKENS
-from qa.text import QUESTION_WORDS, content_words, words
+from qa.text import QUESTION_WORDS, STOPWORDS, content_words, words
 
 _LEAD = re.compile(
     r"^\s*(?:and|but|also|ok(?:ay)?|so|then)?\s*,?\s*(?:what|how)\s+about\s+|^\s*(?:and|but|also)\s+|"
@@ -304,6 +305,47 @@ def asks_more(question: str, history: list[Turn]) -> str | None:
             break
         said.append(turn.answer or "")
     return "\n".join(said)
+
+
+# "according to PennyWise, ...", "What does the Weekly Ledger say about ...?", and a follow-up naming a source
+# alone ("> and the Weekly Ledger?"). Group 'src': up to four words naming it.
+_ACCORDING = re.compile(r"\baccording\s+to\s+(?:the\s+)?(?P<src>[\w'’&.-]+(?:\s+[\w'’&.-]+){0,3})", re.I)
+_WHAT_SAYS = re.compile(r"\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?P<src>[\w'’&.-]+(?:\s+[\w'’&.-]+){0,3}?)\s+"
+                        r"(?:say|says|think|recommend|write|claim)\b", re.I)
+_SOURCE_ALONE = re.compile(r"^\W*(?:(?:and|but|what\s+about|how\s+about)\s+)?(?:(?:in|from|at)\s+)?(?:the\s+)?"
+                           r"(?P<src>[\w'’&.-]+(?:\s+[\w'’&.-]+){0,3})\W*$", re.I)
+
+
+def named_source(question: str, publishers: dict[str, str], before: Callable[[], str],
+                 catalog: SubjectCatalog) -> tuple[frozenset[str], str] | None:
+    """The documents a question asks to hear from ("according to PennyWise, how long until buying pays off?")
+    and the question asked of them, less the naming: of ``publishers`` (doc_id -> publisher), those whose name
+    holds every word named ('PennyWise' of 'PennyWise Money', 'Weekly Ledger' of 'The Weekly Ledger'), when they
+    name no subject ("and FastAPI?" of a corpus holding 'FastAPI documentation' asks of FastAPI). A
+    follow-up naming a source and asking nothing else ("> according to PennyWise?", "> and the Weekly Ledger?")
+    asks the question before it again (``before()``: the conversation's last, '' for none). None when no source
+    is named (or nothing is asked)."""
+    names = {doc: {w for w in words(p) if w != "the"} for doc, p in publishers.items() if p}
+    for pattern in (_ACCORDING, _WHAT_SAYS, _SOURCE_ALONE):
+        if not (m := pattern.search(question)):
+            continue
+        said = words(m.group("src"))
+        # The longest run of the words named that a publisher's name holds, at least one of them no function word.
+        for n in range(len(said), 0, -1):
+            run = set(said[:n])
+            docs = frozenset(doc for doc, held in names.items() if run <= held)
+            if docs and any(w not in STOPWORDS for w in run):
+                break
+        else:
+            continue
+        if (pattern is _SOURCE_ALONE and n < len(said)) or catalog.find(" ".join(said[:n])):
+            continue  # "and the Outlander?" names no source
+        end = m.start("src") + len(" ".join(m.group("src").split()[:n])) if pattern is not _WHAT_SAYS else m.end()
+        rest = (question[:m.start()] + " " + question[end:]).strip(" ,;:?.!")
+        if not content_words(rest) or pattern is _SOURCE_ALONE:
+            rest = before()
+        return (docs, rest) if rest else None
+    return None
 
 
 def _person(prev: Turn, catalog: SubjectCatalog) -> str | None:

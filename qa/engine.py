@@ -16,7 +16,15 @@ from qa.answer import Answer
 from qa.build import BuildReport, Progress, build_index
 from qa.comparison import advice, comparison_rows, conflicts
 from qa.compose import ComposeParams, Evidence, compose, named_sections, no_question, unit_display
-from qa.conversation import ConversationStore, Turn, asks_more, of_subjects_before, resolve, small_talk
+from qa.conversation import (
+    ConversationStore,
+    Turn,
+    asks_more,
+    named_source,
+    of_subjects_before,
+    resolve,
+    small_talk,
+)
 from qa.coverage import (
     FOREIGN_NOTICE,
     as_typed,
@@ -362,6 +370,10 @@ class Engine:
         # heading, whose own words ("Native vs Not Really") are no comparison the corpus lacks.
         topic = snap.topics.get(" ".join(q.split()))
         q = without_answer_form(q)  # "Briefly, ...", "... in one sentence?": the answer is as short as it can be
+        # "according to PennyWise, ...", "> and the Weekly Ledger?": the question, asked of those documents alone
+        heard = None if topic else named_source(q, _publishers(snap), lambda: self._last_asked(conversation_id),
+                                                snap.catalog)
+        from_docs, q = heard if heard else (None, q)
         # A question in another language than the corpus's: its words are no typos of the corpus's.
         other_language = foreign_language(q, snap.vocabulary, snap.subject_words, self._is_word)
         resolved, query, shown, said = self._understand(topic or q, conversation_id, snap, correct=not other_language)
@@ -372,9 +384,18 @@ class Engine:
             qvec = (both / np.linalg.norm(both)).astype(np.float32)
         t1 = time.perf_counter()
         s = self.settings
-        cands = retrieve(snap, qvec, query, top_k=s.top_k, rrf_k=s.rrf_k, mode=mode, rrf_weight=s.fusion_rrf_weight)
+        if from_docs is None:
+            cands = retrieve(snap, qvec, query, top_k=s.top_k, rrf_k=s.rrf_k, mode=mode, rrf_weight=s.fusion_rrf_weight)
+        else:  # their chunks in the order of all the corpus's, as many as are searched
+            cands = [c for c in retrieve(snap, qvec, query, top_k=len(snap.version.chunks), rrf_k=s.rrf_k, mode=mode,
+                                         rrf_weight=s.fusion_rrf_weight)
+                     if snap.version.chunks[c.chunk].doc_id in from_docs][:s.top_k]
         t2 = time.perf_counter()
         ranking = score_units(snap, qvec, query, cands)
+        if from_docs is not None:  # the pool reaches past the candidates (a phrase's units, a small corpus's nearest)
+            keep = [i for i, x in enumerate(ranking.scored) if snap.doc_of(x.unit).doc_id in from_docs]
+            ranking = dataclasses.replace(ranking, scored=[ranking.scored[i] for i in keep], units=ranking.units[keep],
+                                          logits=ranking.logits[keep] if len(ranking.logits) else ranking.logits)
         if score_aware(mode, s.fusion_rrf_weight):
             cands = rerank(snap, cands, ranking)  # the chunks in the order of the evidence drawn from them
         if said is not None:
@@ -416,7 +437,8 @@ class Engine:
         rows, disagreements, when, rows_asked = {}, [], {}, False
         threshold = self.abstain_threshold
         scores = {x.unit: x.score for x in ranking.scored}
-        named = named_sections(snap, query, scores) if said is None else {}
+        alone = said is not None or from_docs is not None  # no table, disagreement or advice of all the sources
+        named = named_sections(snap, query, scores) if not alone else {}
         if conf < threshold and not unknown and passing is None \
                 and (named or (claims and labelled_row(snap, query, claims[0].units[0]))):
             # Sections about each subject headed by every word asked ("Weaknesses of Marten Store"), or a table
@@ -425,7 +447,7 @@ class Engine:
             conf = threshold
         if situation and not unknown and conf < threshold:
             unknown = lacking  # "Should a startup pick FastAPI?", declined: it has nothing on startup for FastAPI
-        if not abstains(conf, claims, threshold) and said is None:  # an abstention shows none of these
+        if not abstains(conf, claims, threshold) and not alone:  # an abstention shows none of these
             if query.qtype == "comparison" and len(query.subjects) >= 2:
                 rows, rows_asked = comparison_rows(snap, qvec, query, cands, self._queries.embed_query)
             elif query.qtype == "recommendation" and len(query.subjects) >= 2:
@@ -461,9 +483,15 @@ class Engine:
             "total": round((time.perf_counter() - t0) * 1000, 2),
         }
         notices = ((FOREIGN_NOTICE,) if other_language else ()) + (
-            (situation_notice(situation, query.subjects),) if situation and not answer.abstained else ())
+            (situation_notice(situation, query.subjects),) if situation and not answer.abstained else ()) + (
+            (source_notice(snap, from_docs),) if from_docs else ())
         return dataclasses.replace(answer, question=question, resolved_question=shown, conversation_id=conversation_id,
                                    timings_ms=timings, notices=notices)
+
+    def _last_asked(self, conversation_id: str | None) -> str:
+        """The standalone question the conversation's last turn asked ('' for none)."""
+        history = self.conversations.history(conversation_id) if conversation_id else []
+        return history[-1].resolved if history else ""
 
     def retrieve_chunks(self, question: str, *, k: int = 5, mode: str = "hybrid") -> list[tuple[str, int, int]]:
         """The top ``k`` chunks for a standalone question as (doc_id, start, end): for evaluation."""
@@ -477,3 +505,14 @@ class Engine:
         chunks = snap.version.chunks
         return [(chunks[c.chunk].doc_id, chunks[c.chunk].start, chunks[c.chunk].end) for c in cands[:k]]
 
+
+
+def _publishers(snap: Snapshot) -> dict[str, str]:
+    """doc_id -> its publisher ('' for none), found once per snapshot."""
+    return snap.memo("publishers", None, lambda: {d.doc_id: d.publisher or "" for d in snap.version.docs.values()})
+
+
+def source_notice(snap: Snapshot, docs: frozenset[str]) -> str:
+    """What an answer asked of named sources says it is: "From PennyWise Money only."."""
+    names = sorted({snap.version.docs[d].publisher or snap.version.docs[d].title for d in docs})
+    return f"From {' and '.join(names)} only."

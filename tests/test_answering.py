@@ -1253,3 +1253,24 @@ def test_a_list_right_under_a_heading_follows_no_line(tmp_path: Path, embedder: 
     assert snap.list_lead(unit["No replication."]) is None and snap.list_lead(unit["Slow backups."]) is None
     assert snap.list_lead(unit["Small binary."]) == unit["What we liked:"]
     assert snap.list_lead(unit["Ibex KV is fast."]) is None  # no item
+
+
+@pytest.mark.slow
+def test_a_follow_up_naming_a_source_answers_from_it_alone(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"> according to PennyWise?" after a question on the down payment was declined as "nothing on according
+    pennywise for Buying". The question before is asked again of that publisher's documents alone, and says so."""
+    docs = {
+        "bank.md": "---\npublisher: Northfield Savings Bank\nsubjects: [Renting, Buying]\n---\n# Renting or buying\n\n"
+                   "Most lenders ask for a down payment of 20% of the purchase price.\n",
+        "guide.md": "---\npublisher: PennyWise Money\nsubjects: [Renting, Buying]\n---\n# A practical guide\n\n"
+                    "Buy when you have saved for the down payment and still have six months of expenses in the bank.\n\n"
+                    "Renting keeps you flexible when your job may move.\n",
+    }
+    engine = engine_over(tmp_path, docs, embedder)
+    first = engine.ask("how much down payment do I need", "c1")
+    assert not first.abstained and first.citations[0].doc_id == "bank"
+    for question in ("according to PennyWise?", "What does PennyWise say about the down payment?"):
+        answer = engine.ask(question, "c1")
+        assert not answer.abstained, (question, answer.answer)
+        assert {c.doc_id for c in answer.citations} == {"guide"}, (question, answer.answer)
+        assert answer.notices == ("From PennyWise Money only.",)

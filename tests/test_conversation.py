@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.conversation import MAX_HISTORY, ConversationStore, Turn, asks_more, resolve, small_talk
+from qa.conversation import MAX_HISTORY, ConversationStore, Turn, asks_more, named_source, resolve, small_talk
 from qa.query import SubjectCatalog, analyse
 from tests.conftest import Target
 from tests.servers import child_env
@@ -659,3 +659,32 @@ def test_a_question_of_many_spaces_is_read_at_once(web: SubjectCatalog) -> None:
     start = time.perf_counter()
     assert resolve(question, [], web)[0].endswith(" x, FastAPI or Flask?")  # asks of the pair, as it would short
     assert time.perf_counter() - start < 2.0
+
+
+PUBLISHERS = {"a": "PennyWise Money", "b": "The Weekly Ledger", "c": "Northfield Savings Bank", "d": "Ibex KV documentation"}
+
+
+@pytest.mark.parametrize(
+    ("question", "docs", "asked"),
+    [
+        ("According to PennyWise, how long until buying pays off?", {"a"}, "how long until buying pays off"),
+        ("how long until buying pays off according to the weekly ledger", {"b"}, "how long until buying pays off"),
+        ("What does the Weekly Ledger say about maintenance?", {"b"}, "about maintenance"),
+        ("according to PennyWise?", {"a"}, "how much down payment do I need"),
+        ("and the Weekly Ledger?", {"b"}, "how much down payment do I need"),
+    ],
+)
+def test_a_question_asked_of_a_named_source(question: str, docs: set[str], asked: str) -> None:
+    """"> according to PennyWise?" after a question on the down payment was declined as "nothing on according
+    pennywise": the question before, asked of that publisher's documents alone."""
+    catalog = SubjectCatalog(["Ibex KV", "Renting", "Buying"])
+    assert named_source(question, PUBLISHERS, lambda: "how much down payment do I need", catalog) == (frozenset(docs), asked)
+
+
+@pytest.mark.parametrize("question", ["and the Outlander?", "what about renting?", "according to most experts, is renting "
+                                      "better?", "and Ibex KV?", "What do they say?"])
+def test_no_source_named(question: str) -> None:
+    """A name no publisher holds, a subject (even one a publisher's name holds: 'Ibex KV documentation'), or no name."""
+    catalog = SubjectCatalog(["Ibex KV", "Renting", "Buying"])
+    assert named_source(question, PUBLISHERS, lambda: "how much down payment do I need", catalog) is None
+    assert named_source("according to PennyWise?", PUBLISHERS, lambda: "", catalog) is None  # nothing asked before
