@@ -324,7 +324,10 @@ def _fact_disagreements(
             asked = key_stems <= qstems or (quantity and bool(qstems & stems)) or (
                 bool(qstems & stems or (how_long and key_stems & _DURATIONS))
                 and qstems - _ASKING <= stated)
-            if not asked and quantity and sims is not None:
+            # A duration is matched by meaning only by what it is a duration of (a row's label), not by its unit
+            # alone: "How much faster is Rust than Go?" comes near 'milliseconds'.
+            bare = first.key == DURATION and all(f.context == f.label for f in facts)
+            if not asked and quantity and sims is not None and not bare:
                 sim = float(sims[i])
                 asked = (sim >= MEANS_ASPECT and sim >= best[subject] - 0.02
                          and all(any(t in snap.unit_words[u] for u, _f in said) for t in measure)
