@@ -380,17 +380,23 @@ def _misfit_kinds(snap: Snapshot, units: NDArray[np.int64], query: Query, other:
     code = snap.unit_is_code[units]
     if len(query.subjects) >= 2:
         # a comparison: each subject's side, code included, is chosen for itself; advice is no code
-        return no_claim | (code & (query.qtype == "recommendation"))
+        return no_claim | (code & (query.qtype == "recommendation")) | other
     shows_code = howto or wants_code(query.text, query.qtype)
     return no_claim | (code & (not shows_code)) | other
 
 
 def _of_another_subject(snap: Snapshot, units: NDArray[np.int64] | list[int], query: Query) -> NDArray[np.bool_]:
-    """Per unit, whether it is said of another subject than the one a question about one subject asks about:
+    """Per unit, whether it is said of another subject than the one a question about one subject asks about
+    (or than any a question about several asks about):
     a unit naming two subjects is said of the one it names first ("FastAPI was first released ... overtaking
     Flask" is no answer to when Flask was). Not a table row with a cell for the subject asked
     (:func:`_row_led_by_another`)."""
-    if len(query.subjects) != 1:
+    if len(query.subjects) > 1:
+        # Of several asked, a unit about one not asked ("Steep learning curve" under '## Vim', for "should a
+        # beginner use vs code or emacs"), unless a table row with a cell for one asked.
+        cells = np.logical_or.reduce([_cells_of(snap, s) for s in query.subjects])
+        return _said_elsewhere(snap, *query.subjects)[units] & ~cells[units]
+    if not query.subjects:
         return np.zeros(len(units), dtype=bool)
     subject = query.subjects[0]
     other = _said_elsewhere(snap, subject)[units] & ~_cells_of(snap, subject)[units]
@@ -439,15 +445,15 @@ def _row_led_by_another(snap: Snapshot, units: NDArray[np.int64] | list[int], qu
     return _said_elsewhere(snap, subject)[units] & _cells_of(snap, subject)[units]
 
 
-def _said_elsewhere(snap: Snapshot, subject: str) -> NDArray[np.bool_]:
-    """Per unit of the corpus, whether the subject it is about, or leads with, is another than ``subject``; made
-    once per snapshot and subject: questions ask it of hundreds of units."""
+def _said_elsewhere(snap: Snapshot, *subjects: str) -> NDArray[np.bool_]:
+    """Per unit of the corpus, whether the subject it is about, or leads with, is none of ``subjects``; made once
+    per snapshot and subjects: questions ask it of hundreds of units."""
     def find() -> NDArray[np.bool_]:
-        fits = (None, subject)
+        fits = (None, *subjects)
         return np.array([about not in fits or lead not in fits
                          for about, lead in zip(subject_among_all(snap), snap.unit_lead_subject, strict=True)], dtype=bool)
 
-    return snap.memo("said_elsewhere", subject, find)
+    return snap.memo("said_elsewhere", subjects, find)
 
 
 def _cells_of(snap: Snapshot, subject: str) -> NDArray[np.bool_]:

@@ -1274,3 +1274,18 @@ def test_a_follow_up_naming_a_source_answers_from_it_alone(tmp_path: Path, embed
         assert not answer.abstained, (question, answer.answer)
         assert {c.doc_id for c in answer.citations} == {"guide"}, (question, answer.answer)
         assert answer.notices == ("From PennyWise Money only.",)
+
+
+@pytest.mark.slow
+def test_of_several_subjects_asked_a_unit_about_one_not_asked_is_no_claim(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"should a beginner programmer use vs code or emacs" led with "Steep learning curve; the defaults are
+    unfriendly to beginners.", a con of Vim, the third editor of the corpus: of several subjects asked, a unit
+    about one not asked comes after those about them, as it does for a question about one."""
+    doc = ("---\ntitle: Ibex KV vs Marten Store vs Quokka DB\nsubjects: [Ibex KV, Marten Store, Quokka DB]\n---\n"
+           "# Ibex KV vs Marten Store vs Quokka DB\n\n## Ibex KV\n\nCons:\n\n"
+           "- Steep learning curve; the defaults are unfriendly to beginners.\n- Few hosted offerings.\n\n"
+           "## Marten Store\n\nIf you are new to databases, start with Marten Store.\n\n"
+           "## Quokka DB\n\nQuokka DB suits teams that want one store for documents and queues.\n")
+    engine = engine_over(tmp_path, {"three.md": doc}, embedder)
+    answer = engine.ask("should a beginner use marten store or quokka db")
+    assert not answer.abstained and "Steep learning curve" not in answer.citations[0].quote, answer.answer
