@@ -256,7 +256,9 @@ def analyse(text: str, catalog: SubjectCatalog) -> Query:
         terms = terms[:at] + terms[at + 1 :]
     # The kind of answer is the question's own: "what extension would I use? (How do I validate data in Flask?)"
     # wants a name, not the how-to in brackets, which says what it is for.
-    qtype = question_type(catalog.masked(m.group(1) if (m := ASKED_OF.match(text)) else text), len(subjects))
+    asked = m.group(1) if (m := ASKED_OF.match(text)) else text
+    # 'VS Code' is no versus ("vs" is what a subject's name may hold that a question type reads)
+    qtype = question_type(catalog.masked(asked) if "vs" in asked.lower() else asked, len(subjects))
     if qtype in ("comparison", "recommendation") and len(subjects) >= 2:
         # "Flask or FastAPI in 2026?" asks for a choice now: the year is its time, no topic to match ("Flask 3.1.3
         # shipped in February 2026" is no reason to choose). ("What did the report in 1973 recommend?" asks of it.)
