@@ -13,7 +13,7 @@ from qa.cues import WANTS_MAKER, WANTS_NAME, definition_term
 from qa.query import ASKED_OF, SubjectCatalog, analyse
 from qa.storage import Database
 from qa.storage.schema import TOKENS
-from qa.text import QUESTION_WORDS, STOPWORDS, content_words, words
+from qa.text import QUESTION_WORDS, STOPWORDS, content_words, word_ends, words
 
 _LEAD = re.compile(
     r"^\s*(?:and|but|also|ok(?:ay)?|so|then)?\s*,?\s*(?:what|how)\s+about\s+|^\s*(?:and|but|also)\s+|"
@@ -340,7 +340,8 @@ def named_source(question: str, publishers: dict[str, str], before: Callable[[],
             continue
         if (pattern is _SOURCE_ALONE and n < len(said)) or catalog.find(" ".join(said[:n])):
             continue  # "and the Outlander?" names no source
-        end = m.start("src") + len(" ".join(m.group("src").split()[:n])) if pattern is not _WHAT_SAYS else m.end()
+        # where the n-th word named ends (words() reads the words: 'Nest & Key' is two)
+        end = m.start("src") + word_ends(m.group("src"))[n - 1] if pattern is not _WHAT_SAYS else m.end()
         rest = (question[:m.start()] + " " + question[end:]).strip(" ,;:?.!")
         if not content_words(rest) or pattern is _SOURCE_ALONE:
             rest = before()

@@ -506,7 +506,6 @@ class Engine:
         return [(chunks[c.chunk].doc_id, chunks[c.chunk].start, chunks[c.chunk].end) for c in cands[:k]]
 
 
-
 def _publishers(snap: Snapshot) -> dict[str, str]:
     """doc_id -> its publisher ('' for none), found once per snapshot."""
     return snap.memo("publishers", None, lambda: {d.doc_id: d.publisher or "" for d in snap.version.docs.values()})

@@ -32,6 +32,11 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def word_ends(text: str) -> list[int]:
+    """Where each of :func:`words`' tokens of ``text`` ends, as offsets into ``text``."""
+    return [m.end() for m in _WORD.finditer(text.lower())]
+
+
 def plain_letters(text: str) -> str:
     """``text`` with accents and other marks taken off its letters: 'Möngke' -> 'Mongke'."""
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

@@ -661,7 +661,8 @@ def test_a_question_of_many_spaces_is_read_at_once(web: SubjectCatalog) -> None:
     assert time.perf_counter() - start < 2.0
 
 
-PUBLISHERS = {"a": "PennyWise Money", "b": "The Weekly Ledger", "c": "Northfield Savings Bank", "d": "Ibex KV documentation"}
+PUBLISHERS = {"a": "PennyWise Money", "b": "The Weekly Ledger", "c": "Northfield Savings Bank", "d": "Ibex KV documentation",
+              "e": "Nest & Key"}
 
 
 @pytest.mark.parametrize(
@@ -672,6 +673,7 @@ PUBLISHERS = {"a": "PennyWise Money", "b": "The Weekly Ledger", "c": "Northfield
         ("What does the Weekly Ledger say about maintenance?", {"b"}, "about maintenance"),
         ("according to PennyWise?", {"a"}, "how much down payment do I need"),
         ("and the Weekly Ledger?", {"b"}, "how much down payment do I need"),
+        ("according to Nest & Key, how much did they put down?", {"e"}, "how much did they put down"),
     ],
 )
 def test_a_question_asked_of_a_named_source(question: str, docs: set[str], asked: str) -> None:
