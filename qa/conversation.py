@@ -231,6 +231,10 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
         # "how would I add them to Flask then?" after "does Flask support websockets?": 'them' are the things
         # asked about, with one subject named ("Flask and FastAPI: do they ...?" names the two it stands for)
         return _THEY.sub(" and ".join(things), q, count=1), None
+    if not subjects and prev.resolved and (other := _other_name(q, prev.resolved, catalog)):
+        # "and the Outlander?" after "How many kWh ... did the Bolts use in winter?": the question before, of the
+        # name given now in place of the one it named (no subject of the corpus)
+        return other, prev.qtype
     if subjects or not prev.subjects:
         return q, None
     # "what about X?", a pronoun, or a bare fragment ("performance?") continues the conversation;
@@ -347,6 +351,23 @@ def named_source(question: str, publishers: dict[str, str], before: Callable[[],
             rest = before()
         return (docs, rest) if rest else None
     return None
+
+
+_NAME_INSTEAD = re.compile(r"^\W*(?:and|but|what\s+about|how\s+about)\s+(?:the\s+)?"
+                           r"(?P<name>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})\W*$")
+_TITLED = re.compile(r"(?<=\s)[A-Z][a-z][\w-]*(?:\s+[A-Z][a-z][\w-]*)*")  # 'Bolts', 'Ioniq Long' past the first word
+
+
+def _other_name(question: str, before: str, catalog: SubjectCatalog) -> str | None:
+    """``before`` asked of the name ``question`` gives alone ("and the Outlander?") in place of the last name it
+    holds that is no subject of the corpus (capitalised past its first word: 'Bolt' of "How much did Northfield
+    pay for each Bolt?"); None when ``question`` is no such follow-up, or ``before`` holds no such name."""
+    if not (m := _NAME_INSTEAD.match(question)) or catalog.find(m.group("name")):
+        return None
+    named = [t.group() for t in _TITLED.finditer(before) if not catalog.find(t.group())]
+    if not named:
+        return None
+    return re.sub(rf"\b{re.escape(named[-1])}\b", m.group("name"), before)
 
 
 def _person(prev: Turn, catalog: SubjectCatalog) -> str | None:
