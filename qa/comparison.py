@@ -265,6 +265,7 @@ _LONG = _DURATIONS | {stem(w) for w in """millimetres millimeters centimetres ce
 # Words asking for an amount, or comparing amounts of money: not what is measured.
 _ASKING = frozenset(stem(w) for w in AMOUNT_WORDS | {"long", "far", "often", "old", "cheap", "cheaper", "cheapest",
                                                      "expensive", "costly", "duration"})
+_TIME = re.compile(r"\btimes?\b", re.I)
 _EVERY = re.compile(r"\b(?:per|each|every|a|an)\s+(second|minute|hour|day|week|month|year)\b", re.I)
 _COPULA = re.compile(r"\s*(?:is|are|was|were)\b", re.I)
 
@@ -292,6 +293,7 @@ def _fact_disagreements(
     relation = bool(_ASKS_RELATION.search(query.text))
     terms = compound_stems(snap, query)
     how_long = bool(_HOW_LONG.search(query.text))
+    timed = bool(_TIME.search(query.text))  # "charging time" asks a duration as "how long" does
     # "How much should I budget for upkeep each year?" asks an amount a year, not a number of years.
     every = frozenset(stem(m.group(1).lower()) for m in _EVERY.finditer(query.text))
     found = [(i, said[0][1].subject, said) for i, said in enumerate(snap.differing) if said[0][1].subject in subjects]
@@ -324,6 +326,10 @@ def _fact_disagreements(
             asked = key_stems <= qstems or (quantity and bool(qstems & stems)) or (
                 bool(qstems & stems or (how_long and key_stems & _DURATIONS))
                 and qstems - _ASKING <= stated)
+            if not asked and timed and first.key == DURATION and (rest := qstems - _ASKING - {"time"}):
+                # "dc fast charging time": a duration whose statements' own words hold every other aspect word
+                # (not their sections': "heat pump install time" is not the lifespan of an installer's guide)
+                asked = rest <= frozenset().union(*(aspect_stems(snap.unit_text[u]) for u, _f in said))
             # A duration is matched by meaning only by what it is a duration of (a row's label), not by its unit
             # alone: "How much faster is Rust than Go?" comes near 'milliseconds'.
             bare = first.key == DURATION and all(f.context == f.label for f in facts)

@@ -433,8 +433,11 @@ def test_figures_on_one_aspect_disagree_whatever_their_unit_and_others_do_not(tm
     conflict = only_conflict(engine.ask("How long does a clean build of Ibex KV take?"), "Ibex KV")
     assert {"5 minutes", "90 seconds"} <= {m.group() for c in conflict.claims
                                           for m in re.finditer(r"\d+ (?:minutes|seconds)", c.text)}
-    for question in ("How many years has Ibex KV been in production?", "how many years of warranty does ibex kv have"):
+    for question in ("How many years has Ibex KV been in production?", "how many years of warranty does ibex kv have",
+                     "ibex kv support time"):
         assert not engine.ask(question).conflicts, question
+    # "dc fast charging time" asks a duration as "how long" does, of statements whose own words hold the rest
+    assert only_conflict(engine.ask("ibex kv clean build time"), "Ibex KV")
     # A duration is matched by meaning only by what it is a duration of, not by its unit: "How much faster is Rust
     # than Go?" came near the 'milliseconds' of two sentences on Go's pauses (the Go vs Rust set). Read here with
     # the question's meaning set to its unit's, as near as it can be.
