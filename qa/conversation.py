@@ -235,6 +235,9 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
         # "and the Outlander?" after "How many kWh ... did the Bolts use in winter?": the question before, of the
         # name given now in place of the one it named (no subject of the corpus)
         return other, prev.qtype
+    if not subjects and not prev.subjects and prev.resolved and _THAT.search(q) and len(content_words(q)) <= 2:
+        # "how can I reduce that?" after "ev range cold weather loss": what was asked, though it named no subject
+        return _with_asked(q, prev), None
     if subjects or not prev.subjects:
         return q, None
     # "what about X?", a pronoun, or a bare fragment ("performance?") continues the conversation;

@@ -703,3 +703,12 @@ def test_a_name_given_alone_is_asked_in_place_of_the_one_asked_of() -> None:
     assert resolve("what about the Outlanders?", history, catalog)[0] == "How much did Northfield pay for each Outlanders?"
     assert resolve("and the Outlander?", [turn("how long does charging take?", catalog)], catalog)[0] == "and the Outlander?"
     assert resolve("and the outlander?", history, catalog)[0] == "and the outlander?"  # no name written as one
+
+
+def test_that_asks_of_what_was_asked_though_it_named_no_subject() -> None:
+    """"> how can I reduce that?" after "ev range cold weather loss" (no subject: the corpus says 'BEV') stayed a
+    question of its own: 'that' is what was asked, whether or not it named a subject."""
+    catalog = SubjectCatalog(["Electric car", "Plug-in hybrid"])
+    history = [turn("ev range cold weather loss", catalog)]
+    assert resolve("how can I reduce that?", history, catalog)[0] == "how can I reduce that? (ev range cold weather loss?)"
+    assert resolve("What is the capital of Australia?", history, catalog)[0] == "What is the capital of Australia?"
