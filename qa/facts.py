@@ -44,7 +44,7 @@ _OF = re.compile(r"\s+of\s+(?P<what>[A-Za-z][\w-]*)")  # what a measure is of: '
 _IN_SECONDS = {"ms": 0.001, "msec": 0.001, "millisecond": 0.001, "s": 1.0, "sec": 1.0, "second": 1.0, "min": 60.0,
                "minute": 60.0, "h": 3600.0, "hr": 3600.0, "hour": 3600.0, "day": 86400.0, "week": 604800.0,
                "month": 2629800.0, "year": 31557600.0}
-DURATION = "durat"  # the aspect key of every duration
+DURATION = stem("duration")  # the aspect key of every duration, which "What is its duration?" names
 _VERSION = re.compile(r"(?P<name>\b[A-Za-z][\w.+#-]*)\s+(?P<version>\d+\.\d+(?:\.\d+)?)\+?(?![\d.]\d)")
 _RELATION = re.compile(r"\b(?:is|are|was|were)\s+(?P<rel>built\s+on(?:\s+top\s+of)?|built\s+upon|based\s+on)\s+"
                        r"(?P<value>[^.;:!?,]+)")
@@ -119,18 +119,25 @@ def measure_key(measure: str) -> tuple[str, str] | None:
     ('mb', ...); 'minutes', 'ms' -> (:data:`DURATION`, ...): the head noun (the last word before 'per' or 'of')
     and the 'per' word, as stems, or a duration; None for no measure."""
     head, _, per = measure.partition(" per ")
-    toks = [w for w in words(head.partition(" of ")[0]) if not w.isdigit()]
-    if not toks:
+    noun = _head_noun(head)
+    if noun is None:
         return None
-    if not per.strip() and seconds(toks[-1]) is not None:
+    if not per.strip() and seconds(measure) is not None:
         return DURATION, measure.strip()
-    key = stem(toks[-1]) + (f"/{stem(per.split()[0].lower())}" if per.strip() else "")
+    key = stem(noun) + (f"/{stem(per.split()[0].lower())}" if per.strip() else "")
     return key, measure.strip()
 
 
-def seconds(unit: str) -> float | None:
-    """How many seconds a unit of time is ('minutes' 60, 'ms' 0.001), or None for no unit of time."""
-    low = unit.lower()
+def _head_noun(measure: str) -> str | None:
+    """The last word of a measure before 'per' or 'of' ('MB' of 'MB of RAM'), or None for none."""
+    toks = [w for w in words(measure.partition(" per ")[0].partition(" of ")[0]) if not w.isdigit()]
+    return toks[-1] if toks else None
+
+
+def seconds(measure: str) -> float | None:
+    """How many seconds the unit of time a measure is in stands for ('minutes' 60, 'ms of downtime' 0.001), or
+    None for a measure in no unit of time."""
+    low = _head_noun(measure) or ""
     return _IN_SECONDS.get(low, _IN_SECONDS.get(low[:-1]) if low.endswith("s") and len(low) > 2 else None)
 
 
@@ -158,7 +165,7 @@ def _measure_after(text: str, end: int) -> str | None:
     return " ".join(kept) + (per or "")
 
 
-_SET_AGAINST = re.compile(r"\b(?:than|with|against|versus|vs\.?)\s+$", re.I)
+_SET_AGAINST_NAME = re.compile(r"\b(?:than|with|against|versus|vs\.?)\s+$", re.I)  # "... even with renting"
 
 
 def _owns(text: str, start: int, end: int) -> bool:
@@ -171,7 +178,7 @@ def _subject_at(text: str, found: list[tuple[str, int, int]], pos: int, default:
     ``default``. A name something is set against is not it, when another is named before: "buying breaks even
     with renting after about seven years" is said of buying ("compared with Flask's 2,000" of Flask)."""
     before = [(name, s, e) for name, s, e in found if s < pos]
-    while len(before) > 1 and _SET_AGAINST.search(text, 0, before[-1][1]) and not _owns(text, *before[-1][1:]):
+    while len(before) > 1 and _SET_AGAINST_NAME.search(text, 0, before[-1][1]) and not _owns(text, *before[-1][1:]):
         before.pop()
     return before[-1][0] if before else default
 
@@ -297,7 +304,7 @@ def _quantities(
         if "/" not in key and (rate := _PER_AFTER.match(text, m.end())):
             key = f"{key}/{stem(rate.group(1).lower())}"  # '$1,300 per year' under 'Running cost': a rate
         if key == DURATION:  # in seconds, whatever unit states it
-            unit = seconds([w for w in words(label.partition(" of ")[0]) if not w.isdigit()][-1]) or 1.0
+            unit = seconds(label) or 1.0
             lo, hi = lo * unit, hi * unit
         last = (subject, key, label)
         span = (start, start + len(text)) if cell_mode else (whole or (start, start + len(text)))

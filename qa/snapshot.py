@@ -384,7 +384,7 @@ class Snapshot:
         # Rows of tables look alike whatever they state: two are on one aspect when their labels share a word
         # ('Heat-up time' and 'Heat-up time we measured'; not 'Lifespan' and 'Installation time').
         labels = [frozenset(aspect_stems(self.row_label(u))) if self.unit_cells[u] else None for u, _f in stated]
-        units = [seconds(f.label.partition(" of ")[0].split()[-1]) if f.key == DURATION else None for _u, f in stated]
+        units = [seconds(f.label) if f.key == DURATION else None for _u, f in stated]
 
         def margin(i: int, j: int) -> float:  # how much nearer than needed; -inf for rows labelled apart
             if (a := labels[i]) is not None and (b := labels[j]) is not None and not a & b:
