@@ -323,16 +323,25 @@ _SOURCE_ALONE = re.compile(r"^\W*(?:(?:and|but|what\s+about|how\s+about)\s+)?(?:
                            r"(?P<src>[\w'’&.-]+(?:\s+[\w'’&.-]+){0,3})\W*$", re.I)
 
 
-def named_source(question: str, publishers: dict[str, str], before: Callable[[], str],
+def publisher_words(publishers: dict[str, str]) -> dict[str, frozenset[str]]:
+    """Of ``publishers`` (doc_id -> publisher), each word of their names -> the documents whose publisher's name
+    holds it ('the' aside): what :func:`named_source` looks a question's words up in."""
+    out: dict[str, set[str]] = {}
+    for doc, name in publishers.items():
+        for w in set(words(name)) - {"the"}:
+            out.setdefault(w, set()).add(doc)
+    return {w: frozenset(docs) for w, docs in out.items()}
+
+
+def named_source(question: str, publishers: dict[str, frozenset[str]], before: Callable[[], str],
                  catalog: SubjectCatalog) -> tuple[frozenset[str], str] | None:
     """The documents a question asks to hear from ("according to PennyWise, how long until buying pays off?")
-    and the question asked of them, less the naming: of ``publishers`` (doc_id -> publisher), those whose name
+    and the question asked of them, less the naming: of ``publishers`` (:func:`publisher_words`), those whose name
     holds every word named ('PennyWise' of 'PennyWise Money', 'Weekly Ledger' of 'The Weekly Ledger'), when they
     name no subject ("and FastAPI?" of a corpus holding 'FastAPI documentation' asks of FastAPI). A
     follow-up naming a source and asking nothing else ("> according to PennyWise?", "> and the Weekly Ledger?")
     asks the question before it again (``before()``: the conversation's last, '' for none). None when no source
     is named (or nothing is asked)."""
-    names = {doc: {w for w in words(p) if w != "the"} for doc, p in publishers.items() if p}
     for pattern in (_ACCORDING, _WHAT_SAYS, _SOURCE_ALONE):
         if not (m := pattern.search(question)):
             continue
@@ -340,7 +349,7 @@ def named_source(question: str, publishers: dict[str, str], before: Callable[[],
         # The longest run of the words named that a publisher's name holds, at least one of them no function word.
         for n in range(len(said), 0, -1):
             run = set(said[:n])
-            docs = frozenset(doc for doc, held in names.items() if run <= held)
+            docs = frozenset.intersection(*(publishers.get(w, frozenset()) for w in run))
             if docs and any(w not in STOPWORDS for w in run):
                 break
         else:

@@ -22,6 +22,7 @@ from qa.conversation import (
     asks_more,
     named_source,
     of_subjects_before,
+    publisher_words,
     resolve,
     small_talk,
 )
@@ -506,9 +507,11 @@ class Engine:
         return [(chunks[c.chunk].doc_id, chunks[c.chunk].start, chunks[c.chunk].end) for c in cands[:k]]
 
 
-def _publishers(snap: Snapshot) -> dict[str, str]:
-    """doc_id -> its publisher ('' for none), found once per snapshot."""
-    return snap.memo("publishers", None, lambda: {d.doc_id: d.publisher or "" for d in snap.version.docs.values()})
+def _publishers(snap: Snapshot) -> dict[str, frozenset[str]]:
+    """The words of the corpus's publishers, each -> the documents it names (:func:`publisher_words`), found once
+    per snapshot: every question is read for a source it names."""
+    return snap.memo("publishers", None, lambda: publisher_words(
+        {d.doc_id: d.publisher or "" for d in snap.version.docs.values()}))
 
 
 def source_notice(snap: Snapshot, docs: frozenset[str]) -> str:

@@ -11,7 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from qa.conversation import MAX_HISTORY, ConversationStore, Turn, asks_more, named_source, resolve, small_talk
+from qa.conversation import (
+    MAX_HISTORY,
+    ConversationStore,
+    Turn,
+    asks_more,
+    named_source,
+    publisher_words,
+    resolve,
+    small_talk,
+)
 from qa.query import SubjectCatalog, analyse
 from tests.conftest import Target
 from tests.servers import child_env
@@ -661,8 +670,8 @@ def test_a_question_of_many_spaces_is_read_at_once(web: SubjectCatalog) -> None:
     assert time.perf_counter() - start < 2.0
 
 
-PUBLISHERS = {"a": "PennyWise Money", "b": "The Weekly Ledger", "c": "Northfield Savings Bank", "d": "Ibex KV documentation",
-              "e": "Nest & Key"}
+PUBLISHERS = publisher_words({"a": "PennyWise Money", "b": "The Weekly Ledger", "c": "Northfield Savings Bank",
+                              "d": "Ibex KV documentation", "e": "Nest & Key"})
 
 
 @pytest.mark.parametrize(
