@@ -866,6 +866,12 @@ def situation_notice(names: list[str], subjects: Sequence[str]) -> str:
     return f"The corpus says nothing on {', '.join(names)}: this is what it says on {choosing}."
 
 
+def source_notice(snap: Snapshot, docs: frozenset[str]) -> str:
+    """What an answer asked of named sources says it is: "From PennyWise Money only."."""
+    names = sorted({snap.version.docs[d].publisher or snap.version.docs[d].title for d in docs})
+    return f"From {' and '.join(names)} only."
+
+
 def _topic_words(snap: Snapshot) -> frozenset[str]:
     """The words of the corpus's document titles, publishers and authors, and of its headings that name none of
     its subjects, found once per snapshot: a document or a section is about what they name ('CORS preflight

@@ -38,6 +38,7 @@ from qa.coverage import (
     passing_name,
     situation_names,
     situation_notice,
+    source_notice,
     uncounted,
     unknown_names,
     unsaid,
@@ -512,9 +513,3 @@ def _publishers(snap: Snapshot) -> dict[str, frozenset[str]]:
     per snapshot: every question is read for a source it names."""
     return snap.memo("publishers", None, lambda: publisher_words(
         {d.doc_id: d.publisher or "" for d in snap.version.docs.values()}))
-
-
-def source_notice(snap: Snapshot, docs: frozenset[str]) -> str:
-    """What an answer asked of named sources says it is: "From PennyWise Money only."."""
-    names = sorted({snap.version.docs[d].publisher or snap.version.docs[d].title for d in docs})
-    return f"From {' and '.join(names)} only."
