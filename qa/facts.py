@@ -147,6 +147,9 @@ def _measure_after(text: str, end: int) -> str | None:
     m = _MEASURE.match(text[end:])
     if not m:
         return None
+    first = m.group("words").split()[0]
+    if first in _IN_SECONDS and first.lower() in STOPWORDS:  # '~4 s', '15 s': a unit of time, not a word
+        return first
     kept: list[str] = []
     for w in m.group("words").split():
         low = w.lower()
@@ -259,6 +262,10 @@ def _in_row(f: Fact, stems: frozenset[str], row_label: str) -> Fact:
 
 
 _PER = re.compile(r"\bper\s+$", re.I)
+# An amount a statement says its value changed from: no value it states ("about 4 seconds, down from well over 30
+# seconds"; "fell from 6.1 s to 3.4 s").
+_FORMER = re.compile(r"\b(?:down|up|fell|dropped|rose|grew|went|increased|decreased|improved|reduced|cut)\s+from"
+                     r"(?:\s+(?:well|about|around|roughly|nearly|almost|over|under|just))*\s+$", re.I)
 _PER_AFTER = re.compile(r"\s*per\s+([A-Za-z]+)", re.I)
 _WISH = re.compile(r"\b(?:should|ought to) (?:offer|have|add|include|ship|come with|support|provide|fit|get)\b", re.I)
 
@@ -282,6 +289,8 @@ def _quantities(
             continue  # 'Python 3.10': a version (see _VERSION)
         if _PER.search(text, 0, m.start()):
             continue  # what a rate is per ('17.2 kWh per 100 km'), no amount of its own
+        if not cell_mode and _FORMER.search(text, 0, m.start()):
+            continue
         if not cell_mode and _WISH.search(text, max(text.rfind(p, 0, m.start()) for p in ".;:") + 1, m.start()):
             continue  # an amount wished for is not what it has: "Breville should offer a 58 mm portafilter"
         lo = _amount(lo_raw, m.group("lo_mult"))

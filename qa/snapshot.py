@@ -64,6 +64,14 @@ WRAPPED_PIECES = 6
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 
 
+_RELEASE = re.compile(r"\b([A-Za-z][\w.+#-]*)\s+v?(\d+(?:\.\d+)+)\b")
+
+
+def _releases(text: str) -> dict[str, str]:
+    """The releases a statement names, name -> version ('julia' -> '1.10' of "on Julia 1.10 the first plot ...")."""
+    return {m.group(1).lower(): m.group(2) for m in _RELEASE.finditer(text)}
+
+
 class Snapshot:
     """A loaded index version plus what is derived from it once at load (subjects, unit words, IDF).
     Immutable: the engine swaps whole snapshots, and a request keeps the one it started with."""
@@ -385,10 +393,13 @@ class Snapshot:
         # ('Heat-up time' and 'Heat-up time we measured'; not 'Lifespan' and 'Installation time').
         labels = [frozenset(aspect_stems(self.row_label(u))) if self.unit_cells[u] else None for u, _f in stated]
         units = [seconds(f.label) if f.key == DURATION else None for _u, f in stated]
+        releases = [_releases(self.unit_text[u]) for u, _f in stated]
 
         def margin(i: int, j: int) -> float:  # how much nearer than needed; -inf for rows labelled apart
             if (a := labels[i]) is not None and (b := labels[j]) is not None and not a & b:
                 return -np.inf
+            if any(releases[j].get(name, version) != version for name, version in releases[i].items()):
+                return -np.inf  # of other releases: "On Julia 1.6, ... about 40 seconds" and "on Julia 1.10 ... 11"
             return float(near[i, j]) - (SAME_ASPECT if units[i] == units[j] else SAME_ASPECT_OTHER_UNIT)
 
         placed: set[int] = set()

@@ -446,3 +446,32 @@ def test_figures_on_one_aspect_disagree_whatever_their_unit_and_others_do_not(tm
     query = analyse("How much faster is Ibex KV?", snap.catalog)
     assert not _fact_disagreements(snap, query, unit, lambda: unit, question_stems(snap, query), ("Ibex KV",))
     assert _fact_disagreements(snap, query, unit, lambda: unit, frozenset({"durat"}), ("Ibex KV",))  # named: asked
+
+
+SHELLS = {
+    "alpha.md": "---\npublisher: Alpha Notes\npublished: 2021-11-09\nsubjects: [Ibex KV]\n---\n# Moving to Ibex KV\n\n"
+                "On Ibex KV 1.6, loading the shell and running the first query took about 40 seconds on our laptops.\n\n"
+                "Ibex KV does not support running queries in parallel because of its global lock.\n\n"
+                "Cold starts of the shell were longer than anyone liked.\n",
+    "beta.md": "---\npublisher: Beta Reference\npublished: 2024-02-27\nsubjects: [Ibex KV]\n---\n# Ibex KV at a glance\n\n"
+               "On Ibex KV 1.10, loading the shell and running the first query takes about 4 seconds, down from well "
+               "over 30 seconds on releases before 1.9.\n",
+    "gamma.md": "---\npublisher: Gamma Review\npublished: 2025-04-15\nsubjects: [Ibex KV]\n---\n# A year of Ibex KV\n\n"
+                "On my laptop, on Ibex KV 1.10 the first query from the shell still took about 11 seconds.\n\n"
+                "Ibex KV has supported running queries truly in parallel since version 1.9, through its sharded "
+                "executor.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def shells(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Engine:
+    return engine_over(tmp_path_factory.mktemp("shells"), SHELLS, embedder)
+
+
+def test_figures_of_another_release_or_a_figure_changed_from_are_no_side(shells: Engine) -> None:
+    """"On Julia 1.6, ... about 40 seconds" was set against "on Julia 1.10 ... about 11 seconds", and "takes about
+    4 seconds, down from well over 30 seconds" stated two values, so none: the 1.10 figures were never set
+    against each other."""
+    answer = shells.ask("how many seconds does the first query take on ibex kv 1.10")
+    conflict = only_conflict(answer, "Ibex KV")
+    assert figures(answer, conflict) >= {"4", "11"} and "40" not in figures(answer, conflict), conflict

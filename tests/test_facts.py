@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.facts import Fact, differ, measure_key, unit_facts
+from qa.facts import DURATION, Fact, differ, measure_key, unit_facts
 from qa.query import SubjectCatalog
 
 CATALOG = SubjectCatalog(["Zephyr DB", "Quokka DB"])
@@ -203,3 +203,19 @@ def test_amounts_differ_only_when_they_cannot_both_hold() -> None:
 def test_a_row_label_names_a_duration_it_states() -> None:
     fact = Fact("Zephyr DB", "durat", "ms", "quantity", (0.015, 0.015), (0, 1), frozenset(), "Startup time")
     assert fact.topic() == "Startup time (Zephyr DB)"
+
+
+def test_an_amount_a_value_changed_from_is_not_stated() -> None:
+    """"takes about 4 seconds, down from well over 30 seconds" states 4 seconds; read as two values, the unit
+    stated none (a unit stating several values of one aspect is left out of every disagreement)."""
+    assert facts("Zephyr DB starts in about 4 seconds, down from well over 30 seconds before 2.0.") == [
+        ("Zephyr DB", DURATION, "seconds", (4.0, 4.0))]
+    assert facts("The median sync of Zephyr DB fell from 6.1 s to 3.4 s.") == [("Zephyr DB", DURATION, "s", (3.4, 3.4))]
+
+
+def test_a_unit_of_time_written_short_in_a_cell_is_a_duration() -> None:
+    """'~4 s (Plots.jl)' under 'Time to first plot' was keyed by the row's label, never by seconds: the prose's
+    "about 11 seconds" for the same thing could not be set against it."""
+    (fact,) = unit_facts("| Time to first plot | ~4 s (Plots.jl) |", 0, CATALOG, "Zephyr DB",
+                         {"Zephyr DB": (21, 37)}, "Time to first plot")
+    assert (fact.key, fact.value, fact.named()) == (DURATION, (4.0, 4.0), "Time to first plot")
