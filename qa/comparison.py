@@ -262,9 +262,9 @@ _HOW_LONG = re.compile(r"\bhow long\b|\bdurations?\b", re.I)
 _DURATIONS = frozenset(stem(w) for w in "seconds minutes hours days weeks months years decades".split()) | {DURATION}
 _LONG = _DURATIONS | {stem(w) for w in """millimetres millimeters centimetres centimeters metres meters kilometres
     kilometers inches feet yards miles mm cm km""".split()}
-# Words asking for an amount, or comparing amounts of money: not what is measured.
+# Words asking for an amount ("how long does it take"), or comparing amounts of money: not what is measured.
 _ASKING = frozenset(stem(w) for w in AMOUNT_WORDS | {"long", "far", "often", "old", "cheap", "cheaper", "cheapest",
-                                                     "expensive", "costly", "duration"})
+                                                     "expensive", "costly", "duration", "take", "takes"})
 _TIME = re.compile(r"\btimes?\b", re.I)
 _EVERY = re.compile(r"\b(?:per|each|every|a|an)\s+(second|minute|hour|day|week|month|year)\b", re.I)
 _COPULA = re.compile(r"\s*(?:is|are|was|were)\b", re.I)
@@ -321,15 +321,21 @@ def _fact_disagreements(
             if (how_long and not key_stems & _LONG) or any(not {a, b} <= stated for a, b in terms):
                 continue
             # Named by its measure ('stars'), or by a word of its label when it asks an amount; or, when its
-            # statements hold every other aspect word of the question, by a word of its label or a duration
-            # asked for ("heat pump lifespan", "How long does it last?" of years).
+            # statements hold every other aspect word of the question, by a word of its label ("heat pump
+            # lifespan").
             asked = key_stems <= qstems or (quantity and bool(qstems & stems)) or (
-                bool(qstems & stems or (how_long and key_stems & _DURATIONS))
-                and qstems - _ASKING <= stated)
+                bool(qstems & stems) and qstems - _ASKING <= stated)
+
+            def own() -> frozenset[str]:  # the statements' own words, not their sections'
+                return frozenset().union(*(aspect_stems(snap.unit_text[u]) for u, _f in said))
+
+            # A duration asked for, whose statements' own words hold every other aspect word of the question
+            # ("How long does it last?" of years; "dc fast charging time"), not their sections' ("How long does
+            # installation take for a heat pump?" is not the lifespan of an installer's guide).
+            if not asked and how_long and key_stems & _DURATIONS:
+                asked = qstems - _ASKING <= own()
             if not asked and timed and first.key == DURATION and (rest := qstems - _ASKING - {"time"}):
-                # "dc fast charging time": a duration whose statements' own words hold every other aspect word
-                # (not their sections': "heat pump install time" is not the lifespan of an installer's guide)
-                asked = rest <= frozenset().union(*(aspect_stems(snap.unit_text[u]) for u, _f in said))
+                asked = rest <= own()
             # A duration is matched by meaning only by what it is a duration of (a row's label), not by its unit
             # alone: "How much faster is Rust than Go?" comes near 'milliseconds'.
             bare = first.key == DURATION and all(f.context == f.label for f in facts)

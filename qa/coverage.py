@@ -419,6 +419,7 @@ _UNAPOSTROPHED = {
 # 'about': "wat about FastAPI?"): a real word ('wen') or none, it is the question word there. In this order on a
 # tie ('hwo' is 'how').
 _INTERROGATIVES = ("what", "how", "when", "where", "which", "who", "why")
+_AFTER_HOW = re.compile(r"\bhow\s+$", re.I)  # "how long", "how big": the word asks, as 'how' does
 _ASKING_ON = re.compile(r"\s+(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have|had|about)\b", re.I)
 
 
@@ -517,8 +518,10 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
                 return tok
             fixes.append((tok, right))
             return right
-        # a word saying what kind of question it is ('compare') is no word of what it is about ('comparable')
-        form = None if low in QUESTION_WORDS else vocab.form_of(low) or vocab.list_word(low)
+        # a word saying what kind of question it is ('compare', the 'long' of "how long") is no word of what it
+        # is about ('comparable', 'longer')
+        asking = low in QUESTION_WORDS or _AFTER_HOW.search(text, 0, m.start()) is not None
+        form = None if asking else vocab.form_of(low) or vocab.list_word(low)
         right = form or (None if is_word(low) else _typo_or_clipping(low, vocab) or vocab.form_correction(low, is_word))
         if right is None:
             return tok

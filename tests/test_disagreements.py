@@ -401,7 +401,8 @@ def test_a_range_of_money_is_one_amount_and_one_disagreement(heaters: Engine, qu
 
 
 @pytest.mark.parametrize("question", ["How much does a panel upgrade cost?",
-                                      "How long does it take to install a Heron Pump?"])
+                                      "How long does it take to install a Heron Pump?",
+                                      "How long does installation take for a Heron Pump?"])
 def test_another_thing_or_another_kind_of_amount_is_not_the_aspect(heaters: Engine, question: str) -> None:
     """The installed-cost disagreement led "How much does a panel upgrade cost?" (a cost, but of another thing,
     which its statements never name) and "How long does installation take?" (a time, not money)."""
@@ -452,14 +453,15 @@ SHELLS = {
     "alpha.md": "---\npublisher: Alpha Notes\npublished: 2021-11-09\nsubjects: [Ibex KV]\n---\n# Moving to Ibex KV\n\n"
                 "On Ibex KV 1.6, loading the shell and running the first query took about 40 seconds on our laptops.\n\n"
                 "Ibex KV does not support running queries in parallel because of its global lock.\n\n"
-                "Cold starts of the shell were longer than anyone liked.\n",
+                "Cold starts of the shell were longer than anyone liked.\n\n## Installing the shell\n\n"
+                "Installing the shell takes an afternoon. A well-kept Ibex KV shell host lasts about 3 years.\n",
     "beta.md": "---\npublisher: Beta Reference\npublished: 2024-02-27\nsubjects: [Ibex KV]\n---\n# Ibex KV at a glance\n\n"
                "On Ibex KV 1.10, loading the shell and running the first query takes about 4 seconds, down from well "
                "over 30 seconds on releases before 1.9.\n",
     "gamma.md": "---\npublisher: Gamma Review\npublished: 2025-04-15\nsubjects: [Ibex KV]\n---\n# A year of Ibex KV\n\n"
                 "On my laptop, on Ibex KV 1.10 the first query from the shell still took about 11 seconds.\n\n"
                 "Ibex KV has supported running queries truly in parallel since version 1.9, through its sharded "
-                "executor.\n",
+                "executor.\n\n## Installing the shell\n\nAn Ibex KV shell host lasts about 6 years.\n",
 }
 
 
@@ -475,3 +477,15 @@ def test_figures_of_another_release_or_a_figure_changed_from_are_no_side(shells:
     answer = shells.ask("how many seconds does the first query take on ibex kv 1.10")
     conflict = only_conflict(answer, "Ibex KV")
     assert figures(answer, conflict) >= {"4", "11"} and "40" not in figures(answer, conflict), conflict
+
+
+def test_how_long_asks_a_duration_though_the_corpus_writes_its_words_in_other_forms(shells: Engine) -> None:
+    """"how long does it take a react developer to become productive in svelte?" showed the two sources' 2 and 6
+    weeks side by side, undisputed: the corpus writing 'longer' and 'takes' but never 'long' or 'take', the
+    question was read as "how longer does it takes ...", which asks no duration."""
+    answer = shells.ask("how long does the first query take on ibex kv 1.10")
+    assert figures(answer, only_conflict(answer, "Ibex KV")) >= {"4", "11"}
+    # The statements' own words hold what the question asks, not their sections': "How long does installation
+    # take for a heat pump?" showed the lifespans of an installer's guide
+    assert only_conflict(shells.ask("how long does an ibex kv shell host last"), "Ibex KV")
+    assert not shells.ask("How long does installation take for an Ibex KV shell?").conflicts
