@@ -223,6 +223,7 @@ def conflicts(
     # a backup?" is no question whether a heat pump has a backup.
     yes_no = bool(qstems) and is_yes_no(query.text) and (bool(query.subjects) or len(snap.catalog.names) == 1)
     forms = _forms(snap, qstems) if yes_no else frozenset()
+    typed = frozenset(w for w in words(query.text) if len(w) >= 3 and w not in STOPWORDS) if yes_no else frozenset()
     unit_cos = dict(zip(top_units, top_cos.tolist(), strict=True)) if yes_no else {}  # what _yes_and_no reads
     on_aspect = [u for u, ok in zip(top_units, near, strict=True)
                  if ok and (not qstems.isdisjoint(snap.unit_stems[u]) or (yes_no and not forms.isdisjoint(snap.unit_words[u])))]
@@ -249,7 +250,7 @@ def conflicts(
             # validate incoming data?"), else all the question's aspect words: a claim must speak to it.
             focus = frozenset().union(*(a.stems for a in snap.aspects if a.stems <= qstems)) or qstems
             picked = _yes_and_no(snap, claims, subject, focus, forms if focus == qstems else _forms(snap, focus),
-                                 qstems, unit_cos)
+                                 qstems, unit_cos, typed)
             words_of = [w for w in query.aspect_terms if stem(w) in focus] or sorted(focus)
         if len(picked) >= 2:
             out.append(Disagreement(_aspect_topic(snap, picked, words_of, subject), tuple(picked), (subject,)))
@@ -453,7 +454,7 @@ def _forms(snap: Snapshot, stems: Iterable[str]) -> frozenset[str]:
 
 def _yes_and_no(
     snap: Snapshot, claims: list[tuple[int, tuple[int, int], int]], subject: str, focus: frozenset[str],
-    forms: frozenset[str], asked: frozenset[str], unit_cos: dict[int, float],
+    forms: frozenset[str], asked: frozenset[str], unit_cos: dict[int, float], typed: frozenset[str],
 ) -> list[Statement]:
     """Yes/no: one source says the subject has the aspect (``focus``, with its longer ``forms``), another that
     it has not, in the clause that says it. Only the claims holding most of the question's aspect words
@@ -473,7 +474,7 @@ def _yes_and_no(
             held = frozenset(x for x in asked if x in stems or (len(x) >= 4 and toks & snap.words_around(x)))
             # What the claim says of the subject is its first clause on the aspect.
             no = negative(clauses[0])
-            if no and _denies_a_kind(clauses[0], focus, forms, asked):
+            if no and _denies_a_kind(clauses[0], focus, forms, asked, typed):
                 continue
             said.append((held, u, span, source, no))
     most = max((len(held) for held, *_ in said), default=0)
@@ -505,11 +506,14 @@ _TO_THE_READER = re.compile(r"\s*(?:if|when|unless|once)\s+(?:you|your|you're)\b
 NEAR_CLAIM = 0.1
 
 
-def _denies_a_kind(clause: str, focus: frozenset[str], forms: frozenset[str], asked: frozenset[str]) -> bool:
+def _denies_a_kind(clause: str, focus: frozenset[str], forms: frozenset[str], asked: frozenset[str],
+                   typed: frozenset[str]) -> bool:
     """Whether a negative clause denies only a kind of the aspect: right before the aspect's first word, after
     the words of lack, a word the question does not ask ("Flask provides no API documentation", "lacks automatic
     documentation" for "Is Flask well documented?"). That is no "no" to the aspect itself; "Marten Store has no
-    replication" and "lacks an inbuilt security system" for "Does X have built-in security?" are."""
+    replication" and "lacks an inbuilt security system" for "Does X have built-in security?" are, and so is
+    "does not support running threads" for "can python run threads?", whose word it is in another form (the
+    question's words ``typed``, too short to be among its aspect words)."""
     found = list(_WORD_AT.finditer(clause))
     for before, m in zip([None, *found], found, strict=False):
         w = m.group().lower()
@@ -518,7 +522,8 @@ def _denies_a_kind(clause: str, focus: frozenset[str], forms: frozenset[str], as
         if before is None or not negative(clause[: before.start()]):
             return False
         kind = before.group().lower()
-        return not (kind in STOPWORDS or negative(kind) or stem(kind) in asked or kind in forms)
+        return not (kind in STOPWORDS or negative(kind) or stem(kind) in asked or kind in forms
+                    or any(kind.startswith(w) for w in typed))
     return False
 
 

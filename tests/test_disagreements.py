@@ -489,3 +489,13 @@ def test_how_long_asks_a_duration_though_the_corpus_writes_its_words_in_other_fo
     # take for a heat pump?" showed the lifespans of an installer's guide
     assert only_conflict(shells.ask("how long does an ibex kv shell host last"), "Ibex KV")
     assert not shells.ask("How long does installation take for an Ibex KV shell?").conflicts
+
+
+def test_a_no_to_running_what_the_question_runs_is_a_no(shells: Engine) -> None:
+    """"does not support running threads in parallel" was read as denying a kind of threads ('running' ones, as
+    "no API documentation" denies a kind of documentation) for "can python run threads in parallel": no
+    disagreement with "has supported running threads truly in parallel since version 3.13"."""
+    answer = shells.ask("can ibex kv run queries in parallel")
+    conflict = only_conflict(answer, "Ibex KV")
+    said = " ".join(c.text for c in conflict.claims)
+    assert "does not support" in said and "has supported" in said, said
