@@ -327,16 +327,13 @@ def _fact_disagreements(
             asked = key_stems <= qstems or (quantity and bool(qstems & stems)) or (
                 bool(qstems & stems) and qstems - _ASKING <= stated)
 
-            def own() -> frozenset[str]:  # the statements' own words, not their sections'
-                return frozenset().union(*(aspect_stems(snap.unit_text[u]) for u, _f in said))
-
             # A duration asked for, whose statements' own words hold every other aspect word of the question
             # ("How long does it last?" of years; "dc fast charging time"), not their sections' ("How long does
             # installation take for a heat pump?" is not the lifespan of an installer's guide).
             if not asked and how_long and key_stems & _DURATIONS:
-                asked = qstems - _ASKING <= own()
+                asked = qstems - _ASKING <= _own_stems(snap, said)
             if not asked and timed and first.key == DURATION and (rest := qstems - _ASKING - {"time"}):
-                asked = rest <= own()
+                asked = rest <= _own_stems(snap, said)
             # A duration is matched by meaning only by what it is a duration of (a row's label), not by its unit
             # alone: "How much faster is Rust than Go?" comes near 'milliseconds'.
             bare = first.key == DURATION and all(f.context == f.label for f in facts)
@@ -358,6 +355,11 @@ def _fact_disagreements(
             if aspect not in out or near > out[aspect][0]:
                 out[aspect] = (near, Disagreement(label, tuple(Statement(u, f.span) for u, f in said), (subject,)))
     return [d for _near, d in out.values()]
+
+
+def _own_stems(snap: Snapshot, said: Sequence[tuple[int, Fact]]) -> frozenset[str]:
+    """The aspect stems of the statements' own words, not their sections'."""
+    return frozenset().union(*(aspect_stems(snap.unit_text[u]) for u, _f in said))
 
 
 def _stated_stems(snap: Snapshot, said: Sequence[tuple[int, Fact]]) -> frozenset[str]:
