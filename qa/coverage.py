@@ -824,13 +824,21 @@ def compares_apart(snap: Snapshot, sides: tuple[str, str]) -> bool:
     examples of frameworks" for "Django vs Rails", nor two topics it never sets side by side)."""
     held = []
     for side in sides:
+        # A side may run on into what is compared ("sveltekit vs next.js ssr"): its name is its longest first
+        # words the corpus holds together in more units than a name in passing.
         side_words = [w for w in words(side) if w not in STOPWORDS]
+        found = None
         units = snap.units_with(side_words[0]) if side_words else None
         for w in side_words[1:]:
-            units = None if units is None else units[snap.holding(units, w)]
-        if units is None or len(units) <= PASSING_UNITS:
+            if units is None or len(units) <= PASSING_UNITS:
+                break
+            found = units
+            units = units[snap.holding(units, w)]
+        if units is not None and len(units) > PASSING_UNITS:
+            found = units
+        if found is None:
             return False
-        held.append(units)
+        held.append(found)
     return not set(held[0].tolist()).isdisjoint(held[1].tolist())
 
 

@@ -457,9 +457,12 @@ def test_a_comparison_of_two_topics_the_corpus_sets_side_by_side_is_answered(eng
     snap = engine.snapshot()
     assert compares_apart(snap, ("ASGI", "WSGI"))
     assert not compares_apart(snap, ("Django", "Ruby on Rails"))  # one sentence names both, in passing
-    answer = engine.ask("ASGI vs WSGI")
-    assert not answer.abstained, answer.answer
-    assert "ASGI is the async counterpart to WSGI" in answer.citations[0].quote, answer.answer
+    for question in ("ASGI vs WSGI", "ASGI vs WSGI throughput"):
+        # A side may run on into what is compared: "sveltekit vs next.js ssr" was declined as "a comparison of
+        # sveltekit and next.js ssr", no unit holding 'next.js' and 'ssr' together.
+        answer = engine.ask(question)
+        assert not answer.abstained, answer.answer
+        assert "ASGI is the async counterpart to WSGI" in answer.citations[0].quote, answer.answer
 
 
 @pytest.mark.slow
