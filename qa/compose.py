@@ -215,7 +215,7 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
     elif evidence.rows:
         # What leads the table is chosen (and cited) first, so that citations are numbered as they are read.
         in_table = {s.unit for row in evidence.rows.values() for statements in row.values() for s in statements}
-        fresh = [c for c in claims if not (set(c.units) & (used | in_table))]
+        fresh = [c for c in claims if not (_quoted(snap, c) & (used | in_table))]
         qstems = question_stems(snap, query)
         if qstems and not evidence.rows_asked:
             # "Flask vs FastAPI for ML model serving": no row is on what the question asks (the table is the
@@ -250,7 +250,7 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
         comparison = Comparison(subjects=query.subjects, rows=tuple(table_rows))
         sections += lines
     else:
-        fresh = [c for c in claims if not (set(c.units) & used)]
+        fresh = [c for c in claims if not (_quoted(snap, c) & used)]
         advice = evidence.advice
         if advice and any(advice.values()):
             # "Should I use X or Y": the claims that answer this question best, then each option's own
@@ -329,6 +329,15 @@ def _claim_text(snap: Snapshot, unit: int, span: tuple[int, int], *, label: bool
     if snap.unit_cells[unit] and label:
         return f"{snap.row_label(unit)}: {text}"
     return text
+
+
+def _quoted(snap: Snapshot, claim: Claim) -> set[int]:
+    """The units a claim stands for: its sources', and for a bare answer the sentence its quote goes on with ("Yes.
+    MySQL supports full JSON indexing.": a disagreement may have shown that sentence already)."""
+    u = claim.units[0]
+    if not snap.unit_bare[u]:
+        return set(claim.units)
+    return set(claim.units) | set(range(u, int(snap.quote_last[u]) + 1))
 
 
 def _claim_display(snap: Snapshot, unit: int, span: tuple[int, int], *, label: bool = True) -> str:

@@ -580,6 +580,13 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         # them. Not for a comparison, which is answered subject by subject ("Should I use X or Y?" is near any
         # question naming both).
         howto = query.qtype == "howto"
+        if is_yes_no(query.text):
+            # A yes or a no answers first ("Yes. Add `lang="ts"` to the script tag ..."), though the sentences
+            # after it hold more of the question's words ("What Svelte 4 does not support is TypeScript syntax
+            # inside the markup itself").
+            first = int(np.flatnonzero(snap.unit_chunk == asked_chunk)[0])
+            if snap.unit_bare[first] and (verdict := next((s for s in scored if s.unit == first), None)) is not None:
+                return verdict
         return next((s for s in scored if snap.unit_chunk[s.unit] == asked_chunk and (howto or not code[s.unit])),
                     None)
     return None
@@ -898,9 +905,10 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
             picked.append(s)
 
     def same_quote(a: int, b: int) -> bool:
-        """Whether two near-duplicate units say the same; of two leading into what follows them, whether that
-        does too, unit by unit: "Cons:" and its list is no other source's "Cons:" and another list."""
-        if not snap.unit_text[a].rstrip().endswith(":"):
+        """Whether two near-duplicate units say the same; of two leading into what follows them, or two bare
+        answers, whether that does too, unit by unit: "Cons:" and its list is no other source's "Cons:" and
+        another list, one FAQ's "Yes." no other's."""
+        if not (snap.unit_text[a].rstrip().endswith(":") or snap.unit_bare[a]):
             return True
         (a0, a1), (b0, b1) = span(a), span(b)
         return a - a0 == b - b0 and a1 - a0 == b1 - b0 and all(

@@ -51,6 +51,12 @@ SAME_ASPECT = 0.55
 # ... when stated in other units of time: "about 5 minutes" and "about 90 seconds" for a clean build come 0.78, "three
 # hours for a one-month sprint" and "Sprints, usually two to four weeks" 0.55.
 SAME_ASPECT_OTHER_UNIT = 0.65
+# A sentence of at most this many words opening with one of these is a bare answer ("Yes.", "Much easier."), which
+# its next sentence goes on with.
+BARE_ANSWER_WORDS = 3
+BARE_ANSWER = re.compile(r"\W*(?:yes|no|not|mostly|partly|partially|usually|often|sometimes|rarely|never|always|"
+                         r"much|far|slightly|somewhat|absolutely|definitely|probably|maybe|possibly|only|it depends)\b",
+                         re.I)
 # A quote runs on over at most this many sentences that continue its sentence's thought (Snapshot.quote_span).
 CONTINUING_SENTENCES = 2
 # The cosine of a comparison's aspect words with the name of an aspect they mean (all-MiniLM-L6-v2, on the seed
@@ -252,6 +258,11 @@ class Snapshot:
         # Per-unit features as arrays, so a question's evidence is scored in a few vector operations.
         kinds = np.array(version.unit_kinds, dtype=object)
         self.unit_short = (np.array(self.unit_nwords) < 5) & (kinds != "row")  # a fragment, not a claim
+        # A bare answer to a yes/no question (an FAQ's "Yes.", "Not directly.", "Mostly, with caveats."), not a
+        # short claim ("WSGI is synchronous.", "Rust uses ownership.")
+        self.unit_bare = np.array([kind == "sentence" and n <= BARE_ANSWER_WORDS and BARE_ANSWER.match(text) is not None
+                                   for kind, n, text in zip(kinds, self.unit_nwords, self.unit_text, strict=True)],
+                                  dtype=bool)
         # The pieces of a sentence too long for a chunk, which chunking split at words: each is a sentence that
         # does not end and goes on in the next unit, on the same line ('Sources referenced ... added in FastAPI' |
         # '0.135.0), PyPI BigQuery ...'). No claim: a quote opening or ending mid-sentence says nothing whole.
@@ -314,7 +325,8 @@ class Snapshot:
         whole, where a hard line wrap cut it into pieces (:meth:`wraps_on`: up to :data:`WRAPPED_PIECES` before
         and after it); then up to :data:`CONTINUING_SENTENCES` sentences after it in its paragraph that each
         open by pointing back ("This suggests ...", "It ...", "However, ...") and so continue its thought,
-        naming no subject of the corpus that it does not."""
+        naming no subject of the corpus that it does not; after a bare answer (an FAQ's "Yes." or "Not
+        directly.": :data:`BARE_ANSWER_WORDS`), the next one whatever it opens with."""
         version = self.version
         n = len(version.units)
         kinds = version.unit_kinds
@@ -323,7 +335,12 @@ class Snapshot:
         for v in range(1, n):
             u = v - 1
             wrapped[u] = same_paragraph[v] and self.wraps_on(u)
-            if kinds[v] != "sentence" or not BACK_REFERENCE.match(self.unit_text[v]) or kinds[u] != "sentence":
+            if kinds[v] != "sentence" or kinds[u] != "sentence":
+                continue
+            if self.unit_bare[u] and same_paragraph[v]:
+                continued[u] = True  # a bare answer ("Yes.", "Not directly.") goes on in the sentence after it
+                continue
+            if not BACK_REFERENCE.match(self.unit_text[v]):
                 continue
             # not "On the other hand, Flask ...": the other side, not more of the same
             continued[u] = same_paragraph[v] and not self.unit_subjects[v] - self.unit_subjects[u]

@@ -1289,3 +1289,35 @@ def test_of_several_subjects_asked_a_unit_about_one_not_asked_is_no_claim(tmp_pa
     engine = engine_over(tmp_path, {"three.md": doc}, embedder)
     answer = engine.ask("should a beginner use marten store or quokka db")
     assert not answer.abstained and "Steep learning curve" not in answer.citations[0].quote, answer.answer
+
+
+FAQS = {
+    "club-faq.md": "---\ntitle: Ibex KV questions\npublisher: Ibex Club\npublished: 2023-06-20\nsubjects: [Ibex KV]\n---\n"
+                   "# Ibex KV questions\n\n## Does Ibex KV support TypeScript?\n\nYes. Add `lang=\"ts\"` to the client "
+                   "config and it checks your schemas through ibex-check. What Ibex KV does not support is TypeScript "
+                   "syntax inside stored procedures themselves.\n\n## Is Ibex KV single-threaded?\n\nIbex KV is "
+                   "single-threaded. Shards run on one core apiece.\n",
+    "shop-faq.md": "---\ntitle: Buying Ibex KV\npublisher: Ibex Shop\npublished: 2024-02-01\nsubjects: [Ibex KV]\n---\n"
+                   "# Buying Ibex KV\n\n## Can I get a refund?\n\nYes. Write to the shop within thirty days of the "
+                   "purchase and the licence fee is paid back in full.\n",
+}
+
+
+@pytest.mark.slow
+def test_a_bare_yes_leads_with_the_sentence_it_goes_on_with(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """An FAQ's "Yes." was its own quote, never a lead: "does svelte support typescript?" led with "What Svelte 4
+    does not support is TypeScript syntax inside the markup itself", which holds more of the question's words,
+    and "Yes." showed alone where it showed at all. A yes/no question whose heading an FAQ entry asks is
+    answered by its bare yes or no, quoted with the sentence after it; two FAQs' "Yes." are two claims, and a
+    short claim of its own ("Ibex KV is single-threaded.") is quoted alone."""
+    engine = engine_over(tmp_path, FAQS, embedder)
+    answer = engine.ask("does ibex kv support typescript?")
+    assert answer.citations[0].quote.startswith("Yes. Add `lang=\"ts\"`"), answer.answer
+    snap = engine.snapshot()
+    yes = [u for u, text in enumerate(snap.unit_text) if text == "Yes."]
+    assert len(yes) == 2 and all(snap.quote_span(u)[1] > snap.version.units[u][2] for u in yes)
+    single = next(u for u, text in enumerate(snap.unit_text) if text.startswith("Ibex KV is single-threaded"))
+    assert snap.quote_span(single) == tuple(snap.version.units[single][1:3].tolist())
+    refund = engine.ask("Can I get a refund?")
+    assert refund.citations[0].quote.startswith("Yes. Write to the shop"), refund.answer
+    assert all("lang" not in c.quote for c in refund.citations), refund.answer  # no other FAQ's "Yes."
