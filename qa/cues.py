@@ -90,6 +90,9 @@ _WHICH_NAMED = re.compile(r"\b(?i:what|which)\s+([A-Z][\w.+#-]*)\s+(?i:do|does|d
 RELEASE_NUMBER = r"\d+(?:\.\d+)+(?![\w.]*\w)"
 # A release number right after a name: 'Flask 3.1.3', 'FastAPI `0.99.0`', 'Node v20.1'.
 RELEASE_AFTER = re.compile(rf"\s+`?v?({RELEASE_NUMBER})")
+# ... or a whole number right after a subject's name: 'Svelte 5', 'React 19'; not an amount ('FastAPI 3 times',
+# "Flask's 15-year track record").
+SUBJECT_RELEASE_AFTER = re.compile(r"\s+`?v?(\d+(?:\.\d+)*)(?![\w.-]*\w)(?!\s*(?:%|times\b|x\b|percent\b))", re.I)
 # A heading naming a release, as release notes head each: '0.47.3 (August 24, 2025)', 'v2.0.0', 'Version 3.1.3',
 # '[3.1.0] - 2024-11-13'; not a numbered section, '1.2 Installation'.
 RELEASE_HEADING = re.compile(rf"\s*(?:(?:version|release)\s+)?\[?v?({RELEASE_NUMBER})\]?\s*(?:$|[(\[:,\u2013\u2014-])", re.I)
@@ -173,7 +176,7 @@ def asks_origin(question: str) -> bool:
 
 
 _SAYS_ORIGIN = re.compile(r"\b(?:released|release|created|creation|launched|founded|started|introduced|published|"
-                          r"built|born|first|initial|initially|originally|began|debuted)\b", re.I)
+                          r"built|born|first|initial|initially|originally|began|debuted|shipped|came\s+out)\b", re.I)
 
 
 def origin_year(text: str) -> int | None:

@@ -20,9 +20,9 @@ from qa.cues import (
     CHOOSING,
     LIST_GAP,
     PROS_CONS,
-    RELEASE_AFTER,
     RELEASE_HEADING,
     SAYS_USE,
+    SUBJECT_RELEASE_AFTER,
     WANTS_MAKER,
     WANTS_USERS,
     alternatives,
@@ -44,7 +44,7 @@ from qa.cues import (
     wants_list,
 )
 from qa.facts import version_key
-from qa.query import Query, relates
+from qa.query import FOCUS_MIN_WORDS, Query, relates
 from qa.ranker import FEATURES, QUESTION_FEATURES, question_features, shipped_models, unit_features
 from qa.retrieval import RERANK_CHUNKS, Candidate, Fusion, rerank_features, shipped_fusion, tuples
 from qa.snapshot import Snapshot
@@ -488,7 +488,12 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         # oldest.
         return _release(snap, scored, release[0], oldest=release[1])
     if named := named_release(snap, query):
-        # "What changed in Starlette 0.33.0?": the best naming that release ('0.33.0 (December 1, 2023) > Added').
+        # "What changed in Starlette 0.33.0?": the best naming that release ('0.33.0 (December 1, 2023) > Added');
+        # "When was Svelte 5 released?": of those, the one saying when it began ("Svelte 5 shipped on 19 October
+        # 2024"), not a benchmark run of January 2025 naming it.
+        if query.subjects and asks_origin(query.text) and (
+                began := _earliest_beginning(snap, [s for s in prose() if s.unit in named])) is not None:
+            return began
         return next((s for s in scored if s.unit in named), None)
     if (term := definition_term(query.text)) is not None:
         # A sentence opening by saying what X is, the first of its page that does ("Starlette is a lightweight
@@ -652,11 +657,15 @@ def named_release(snap: Snapshot, query: Query) -> tuple[int, ...]:
     """The units naming the release of a subject a question names ("What changed in Starlette 0.33.0?", "Does
     Flask 2.0 support async?": :func:`_releases`, '0.33' of '0.33.0' too), in the corpus's order; empty when
     it names none, or one the corpus does not."""
-    for name, _start, end in snap.catalog.find(query.text):
-        if (m := RELEASE_AFTER.match(query.text, end)) is not None:
-            number = tuple(int(p) for p in m.group(1).split("."))
-            return tuple(sorted(u for n, u in _releases(snap, name) if n[: len(number)] == number))
-    return ()
+    named = [(name, m.group(1)) for name, _start, end in snap.catalog.find(query.text)
+             if (m := SUBJECT_RELEASE_AFTER.match(query.text, end)) is not None]
+    # One release asked about, in a question of a few words: two ("Svelte 4 or Svelte 5?") are compared, and a long
+    # question's ("We have a big React 18 codebase ...") are its situation.
+    if len(named) != 1 or len(query.text.split()) >= FOCUS_MIN_WORDS:
+        return ()
+    name, release = named[0]
+    number = tuple(int(p) for p in release.split("."))
+    return tuple(sorted(u for n, u in _releases(snap, name) if n[: len(number)] == number))
 
 
 def _releases(snap: Snapshot, subject: str) -> tuple[tuple[tuple[int, ...], int], ...]:
@@ -681,7 +690,7 @@ def _releases(snap: Snapshot, subject: str) -> tuple[tuple[tuple[int, ...], int]
             if subject not in snap.unit_subjects[u]:
                 continue
             for name, _start, end in snap.catalog.find(text):
-                if name == subject and (m := RELEASE_AFTER.match(text, end)):
+                if name == subject and (m := SUBJECT_RELEASE_AFTER.match(text, end)):
                     found.append((release(m.group(1)), u))
         return tuple(sorted(found, key=lambda r: r[0], reverse=True))
 

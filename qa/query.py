@@ -383,7 +383,7 @@ def points_asked(text: str, catalog: SubjectCatalog, bad_points: str = "cons", g
 # "Which is older, X or Y?", "Which came first?", "Is X newer than Y?", "How old is X?": when each began.
 _AGE = re.compile(r"^\s*(?:(?:which|what)\b(?:\s+\w+){0,3}?\s+(?:is|was|are|were|came|come|appeared)\s+(?:out\s+)?"
                   r"(?:the\s+)?(?:older|oldest|newer|newest|younger|youngest|first|earlier|more\s+recent)\b"
-                  r"(?!(?:\s+\S+)?\s+(?:release|version)s?\b)"  # not "What is the newest Flask release?"
+                  r"(?!(?:\s+\S+){0,3}\s+(?:release|version)s?\b)"  # not "What is the newest Ibex KV release?"
                   r"|(?:is|was|are|were)\b.*\b(?:older|newer|younger)\s+than\b|how\s+old\s+(?:is|are)\b)", re.I)
 
 

@@ -1321,3 +1321,24 @@ def test_a_bare_yes_leads_with_the_sentence_it_goes_on_with(tmp_path: Path, embe
     refund = engine.ask("Can I get a refund?")
     assert refund.citations[0].quote.startswith("Yes. Write to the shop"), refund.answer
     assert all("lang" not in c.quote for c in refund.citations), refund.answer  # no other FAQ's "Yes."
+
+
+RELEASES = {
+    "notes.md": "---\ntitle: Ibex KV notes\npublisher: Ibex Notes\npublished: 2025-02-11\nsubjects: [Ibex KV]\n---\n"
+                "# Ibex KV notes\n\n## Benchmarks\n\nIn the benchmark run of January 2025, Ibex KV 5 scored a weighted "
+                "mean of 1.05 against 1.49 for Ibex KV 4, lower being better.\n\n## Releases\n\nIbex KV 5 shipped on "
+                "19 October 2024 after eighteen months of work. Ibex KV 4.2 is the last release of the old line.\n\n"
+                "## History\n\nIbex KV's 15-year track record means you are unlikely to meet bugs in the engine "
+                "itself. Ibex KV was first released in November 2009.\n",
+}
+
+
+@pytest.mark.slow
+def test_a_release_named_by_a_whole_number_is_asked_about(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"When was Svelte 5 released?" led with "First released: ... Svelte November 2016" (the subject's own
+    beginning): only a dotted number ('Flask 2.0') named a release. Of the units naming it, the one saying when
+    it began leads, not a benchmark of a later year naming it; "15-year" is no release."""
+    engine = engine_over(tmp_path, RELEASES, embedder)
+    assert engine.ask("When was Ibex KV 5 released?").citations[0].quote.startswith("Ibex KV 5 shipped on 19 October")
+    newest = engine.ask("What is the newest Ibex KV release?").citations[0].quote
+    assert "15-year" not in newest and "Ibex KV 5" in newest, newest
