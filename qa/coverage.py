@@ -96,6 +96,7 @@ LANGUAGE_MIN_WORDS = 3
 # and set aside as names ('Welche Firmen nutzen Flask?').
 QUESTION_MIN_WORDS = 2
 _LETTERS = re.compile(r"[^\W\d_]+")
+_DOTTED = re.compile(r"\w+(?:\.\w+)+")
 FOREIGN_NOTICE = ("This question does not seem to be written in the language of the corpus, so the matches may "
                   "miss what you mean: asking in the corpus's language works best.")
 
@@ -377,6 +378,7 @@ def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = f
     its letters lie outside the corpus's alphabet. A keyword query of long words in the corpus's language is
     not flagged."""
     toks = []
+    question = _DOTTED.sub(" ", question)  # 'MixedModels.jl', 'next.js': names, whatever their parts look like
     for i, m in enumerate(_LETTERS.finditer(question)):
         tok = m.group(0)
         low = tok.lower()

@@ -229,6 +229,17 @@ def test_the_language_check_flags_other_languages_and_no_english_question(engine
         assert not foreign_language(question, snap.vocabulary, snap.subject_words), question
 
 
+def test_the_parts_of_a_dotted_name_are_no_other_language(engine: Engine) -> None:
+    """"who wrote MixedModels.jl?" was told it is not in the corpus's language: 'jl' looked like another
+    language's short function word, and the corpus writes neither 'who' nor 'wrote'."""
+    snap = engine.snapshot()
+    for question in ("Genie.jl vs Flask", "who wrote werkzeug.py", "is htmx.js better than flask"):
+        assert not foreign_language(question, snap.vocabulary, snap.subject_words, engine._is_word), question
+    for question in ("¿Debo usar Flask o FastAPI para una API nueva?", "Welche Firmen nutzen Flask?",
+                     "Quelles entreprises utilisent Flask ?", "¿Cuál es más rápido, Flask o FastAPI?"):
+        assert foreign_language(question, snap.vocabulary, snap.subject_words, engine._is_word), question
+
+
 @pytest.mark.parametrize("question", ["fastapi pros and cons", "flask cons and pros", "pros and cons?"])
 def test_short_english_words_the_corpus_lacks_are_no_other_language(engine: Engine, question: str) -> None:
     """'pros' and 'cons' are not the corpus's words (its headings are not its prose), but the model holds them
