@@ -1342,3 +1342,23 @@ def test_a_release_named_by_a_whole_number_is_asked_about(tmp_path: Path, embedd
     assert engine.ask("When was Ibex KV 5 released?").citations[0].quote.startswith("Ibex KV 5 shipped on 19 October")
     newest = engine.ask("What is the newest Ibex KV release?").citations[0].quote
     assert "15-year" not in newest and "Ibex KV 5" in newest, newest
+
+
+LANGUAGES = {
+    "reference.md": "---\ntitle: Ibex vs Marten vs Heron\npublisher: Stack Ref\npublished: 2024-02-27\n"
+                    "subjects: [Ibex, Marten, Heron]\n---\n# Ibex vs Marten vs Heron\n\n## At a glance\n\n"
+                    "| Aspect | Ibex | Marten | Heron |\n|---|---|---|---|\n| Array indexing | 0-based | 1-based | 1-based |\n"
+                    "| First released | 1991 | 1993 | 2012 |\n\n## Heron\n\nHeron compiles every function the first "
+                    "time it is called.\n",
+    "story.md": "---\ntitle: Moving to Heron\npublisher: Quill Logistics\npublished: 2021-11-09\nsubjects: [Heron]\n"
+                "---\n# Moving to Heron\n\nTwo of our engineers came from Fortran, and Heron's 1-based indexing felt "
+                "familiar to them.\n",
+}
+
+
+@pytest.mark.slow
+def test_a_table_row_speaks_for_the_subjects_it_has_cells_for(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"python r julia indexing 0-based 1-based" led with the row 'Array indexing: Python 0-based · R 1-based ·
+    Julia 1-based', then said "Python: no source in the corpus says." and the same of R."""
+    answer = engine_over(tmp_path, LANGUAGES, embedder).ask("ibex marten heron indexing 0-based 1-based")
+    assert "Array indexing" in answer.answer and "no source in the corpus says" not in answer.answer, answer.answer
