@@ -24,7 +24,7 @@ from qa.answer import (
 from qa.aspects import Aspect
 from qa.chunking import is_rst
 from qa.comparison import SHORT_WORDS, Disagreement, Statement, question_stems, short_clause, short_value, span_text
-from qa.cues import BACK_REFERENCE, FRAMES_AS_WRONG, RELEASE_HEADING, SHORT_UNIT_WORDS, is_yes_no
+from qa.cues import ADVICE, BACK_REFERENCE, FRAMES_AS_WRONG, RELEASE_HEADING, SHORT_UNIT_WORDS, is_yes_no
 from qa.display import (
     Resolver,
     clean_heading,
@@ -400,6 +400,17 @@ def _framing_heading(snap: Snapshot, unit: int) -> str | None:
     return (clean_heading(section[-1]) or section[-1]) if section and FRAMES_AS_WRONG.search(section[-1]) else None
 
 
+def _advising_heading(snap: Snapshot, unit: int) -> str | None:
+    """The heading right over a list item naming no subject, when it advises one subject ('Choose Svelte when:'),
+    as people read it; else None. The item quoted alone ("You are building content sites, embedded widgets or
+    dashboards ...") says nothing of which to choose."""
+    section = snap.version.chunks[int(snap.unit_chunk[unit])].section
+    if not section or snap.unit_subjects[unit] or len(snap.catalog.mentioned(section[-1])) != 1 \
+            or not ADVICE.search(section[-1]):
+        return None
+    return (clean_heading(section[-1]) or section[-1]).rstrip(": ")
+
+
 def _subject_heading(snap: Snapshot, unit: int) -> str | None:
     """The nearest heading ``unit`` stands under that names a subject of the corpus, as people read it, when it
     names one alone; None otherwise ('Fastapi vs Flask' says whose nothing is)."""
@@ -544,7 +555,8 @@ def unit_display(snap: Snapshot, unit: int, *, context: bool = True, through: tu
         shown = " ".join([display(lead, resolve), "; ".join(
             table_row(version.unit_contexts[u], snap.unit_text[u], resolve) for u in rows)])
     if not context or _stands_alone(snap, through[0] if through else unit):
-        if context and version.unit_kinds[unit] == "item" and (heading := _framing_heading(snap, unit)) is not None:
+        if context and version.unit_kinds[unit] == "item" and (
+                heading := _framing_heading(snap, unit) or _advising_heading(snap, unit)) is not None:
             return f"{heading}: {shown}"  # 'Common mistakes: Dropping retrospectives because "Kanban doesn't have them".'
         return shown
     if (ctx := context_span(snap, unit, through)) is not None and (before := display(doc.text[ctx[0]:ctx[1]], resolve)):

@@ -1362,3 +1362,21 @@ def test_a_table_row_speaks_for_the_subjects_it_has_cells_for(tmp_path: Path, em
     Julia 1-based', then said "Python: no source in the corpus says." and the same of R."""
     answer = engine_over(tmp_path, LANGUAGES, embedder).ask("ibex marten heron indexing 0-based 1-based")
     assert "Array indexing" in answer.answer and "no source in the corpus says" not in answer.answer, answer.answer
+
+
+CHOOSING_LISTS = {
+    "guide.md": "---\ntitle: Ibex KV vs Marten Store\npublisher: Stack Ref\npublished: 2024-04-08\n"
+                "subjects: [Ibex KV, Marten Store]\n---\n# Ibex KV vs Marten Store\n\n## Choose Ibex KV when:\n\n"
+                "- You are building embedded widgets or dashboards where fast loading matters.\n"
+                "- Your team is small and senior.\n\n## Choose Marten Store when:\n\n"
+                "- You need to hire several engineers within months.\n- You need a mobile client.\n",
+}
+
+
+@pytest.mark.slow
+def test_an_item_under_a_heading_advising_one_subject_shows_that_heading(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"svelte or react for embedded widgets" led with "You are building content sites, embedded widgets or
+    dashboards where fast loading matters.", which says nothing of which to choose: its heading 'Choose Svelte
+    when:' does."""
+    answer = engine_over(tmp_path, CHOOSING_LISTS, embedder).ask("ibex kv or marten store for embedded widgets")
+    assert "Choose Ibex KV when: You are building embedded widgets" in answer.answer, answer.answer
