@@ -198,10 +198,11 @@ class Vocabulary:
         found = self._nearest(word, edits)
         if not found:
             return None
-        # On ties, the same letters (two swapped: 'waht' is 'what' rather than 'want'), then a word the typed one
-        # is a subsequence of (a letter left out: 'creatd' is 'created' rather than 'create'), then the commonest.
-        best = min(found, key=lambda f: (f[1], sorted(f[0]) != sorted(word), not _subsequence(word, f[0]),
-                                         -self.count[f[0]], f[0]))
+        # On ties, the same letters (two swapped: 'waht' is 'what' rather than 'want'), then the word less a letter
+        # typed twice ('runnes' is 'runes' rather than 'runners'), then a word the typed one is a subsequence of (a
+        # letter left out: 'creatd' is 'created' rather than 'create'), then the commonest.
+        best = min(found, key=lambda f: (f[1], sorted(f[0]) != sorted(word), not _doubled(word, f[0]),
+                                         not _subsequence(word, f[0]), -self.count[f[0]], f[0]))
         return best[0]
 
     def dots(self, word: str) -> str | None:
@@ -542,6 +543,12 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
 
     out = _VERSION.sub(fix_version, _TOKEN.sub(fix, text))
     return out, fixes
+
+
+def _doubled(typed: str, word: str) -> bool:
+    """Whether ``word`` is ``typed`` with one of two same letters in a row left out ('runes' of 'runnes')."""
+    return len(typed) == len(word) + 1 and any(
+        typed[i] == typed[i - 1] and typed[:i] + typed[i + 1:] == word for i in range(1, len(typed)))
 
 
 def _typo_or_clipping(word: str, vocab: Vocabulary) -> str | None:

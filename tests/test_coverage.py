@@ -57,6 +57,13 @@ def test_typos_and_other_forms_find_the_corpus_word(typed: str, meant: str) -> N
     assert VOCAB.correction(typed) == meant
 
 
+def test_a_letter_typed_twice_is_left_out_before_one_is_put_in() -> None:
+    """'runnes' was read as 'runners' (one letter more, which the typed word is a subsequence of) rather than
+    'runes', the word the corpus writes ten times more: "svelte 5 runnes explained" got CI runners' build times."""
+    vocab = vocabulary_of(["Svelte 5 runes replace stores."] * 10 + ["Our CI runners took 4 minutes."])
+    assert vocab.correction("runnes") == "runes"
+
+
 def test_no_correction_for_known_words_far_words_or_another_first_letter() -> None:
     assert VOCAB.correction("flask") is None
     assert VOCAB.correction("kubernetes") is None
