@@ -365,6 +365,52 @@ def named_source(question: str, publishers: dict[str, frozenset[str]], before: C
     return None
 
 
+_PUBLISHER_WORD = re.compile(r"[\w'’.-]+|&")
+
+
+def publisher_named(question: str, publishers: dict[str, frozenset[str]], catalog: SubjectCatalog,
+                    common: Callable[[str], bool]) -> tuple[frozenset[str], str] | None:
+    """The documents of a publisher a question names anywhere ("how much did Hollis & Grey pay for each R6
+    body?", "who is the lead data scientist at Quillmark?": a team's case study says "we" and "our", never its
+    name) and the question less the name; None when it names none. A name is a run of the question's words that
+    one publisher's name holds ('&' and 'and' between them), one of them no ``common`` word ('quillmark') or two
+    or more typed with capitals ('Hollis & Grey'; a name of common words typed in lower case, 'weekly ledger', is
+    heard only with "according to"), none of a subject's name, and not every document's publisher."""
+    toks = list(_PUBLISHER_WORD.finditer(question))
+    subject_spans = [(s, e) for _name, s, e in catalog.find(question)]
+    for i, m in enumerate(toks):
+        low = m.group().lower().strip("'’.")
+        if low in STOPWORDS or low not in publishers or any(s <= m.start() < e for s, e in subject_spans):
+            continue
+        docs, first, last = publishers[low], i, i
+        for step in (-1, 1):  # the run's other words, either side, as long as one publisher's name holds them
+            j = i + step
+            while 0 <= j < len(toks):
+                w = toks[j].group().lower().strip("'’.")
+                if w in ("&", "and") and 0 <= j + step < len(toks) and (
+                        nxt := toks[j + step].group().lower().strip("'’.")) in publishers and docs & publishers[nxt]:
+                    j += step
+                    continue
+                if w in STOPWORDS or w not in publishers or not docs & publishers[w]:
+                    break
+                docs &= publishers[w]
+                first, last = min(first, j), max(last, j)
+                j += step
+        named = [t.group() for t in toks[first:last + 1] if t.group() not in ("&", "and")]
+        if all(common(w.lower()) for w in named) and not (len(named) >= 2 and all(w[0].isupper() for w in named)):
+            continue  # common words, unless typed as a name of two or more ('Hollis & Grey')
+        if docs == frozenset.union(*publishers.values()):
+            return None  # every document is its: naming it asks nothing of whose
+        # less the name, and a word that led to it left at the end ("... scientist at Quillmark?")
+        rest = _DANGLING.sub("", question[:toks[first].start()]) if last == len(toks) - 1 else question[:toks[first].start()]
+        rest = " ".join((rest + question[toks[last].end():]).split())
+        return (docs, rest) if content_words(rest) else None
+    return None
+
+
+_DANGLING = re.compile(r"\s+(?:at|for|from|by|of|in|with)\s*$", re.I)
+
+
 _NAME_INSTEAD = re.compile(r"^\W*(?:and|but|what\s+about|how\s+about)\s+(?:the\s+)?"
                            r"(?P<name>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})\W*$")
 _TITLED = re.compile(r"(?<=\s)[A-Z][a-z][\w-]*(?:\s+[A-Z][a-z][\w-]*)*")  # 'Bolts', 'Ioniq Long' past the first word

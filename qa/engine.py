@@ -22,12 +22,14 @@ from qa.conversation import (
     asks_more,
     named_source,
     of_subjects_before,
+    publisher_named,
     publisher_words,
     resolve,
     small_talk,
 )
 from qa.coverage import (
     FOREIGN_NOTICE,
+    PASSING_UNITS,
     as_typed,
     central_names,
     compares_apart,
@@ -374,7 +376,8 @@ class Engine:
         q = without_answer_form(q)  # "Briefly, ...", "... in one sentence?": the answer is as short as it can be
         # "according to PennyWise, ...", "> and the Weekly Ledger?": the question, asked of those documents alone
         heard = None if topic else named_source(q, _publishers(snap), lambda: self._last_asked(conversation_id),
-                                                snap.catalog)
+                                                snap.catalog) or publisher_named(q, _publishers(snap), snap.catalog,
+                                                                                 lambda w: _common(snap, w))
         from_docs, q = heard if heard else (None, q)
         # A question in another language than the corpus's: its words are no typos of the corpus's.
         other_language = foreign_language(q, snap.vocabulary, snap.subject_words, self._is_word)
@@ -506,6 +509,13 @@ class Engine:
             cands = rerank(snap, cands, score_units(snap, qvec, query, cands))
         chunks = snap.version.chunks
         return [(chunks[c.chunk].doc_id, chunks[c.chunk].start, chunks[c.chunk].end) for c in cands[:k]]
+
+
+def _common(snap: Snapshot, word: str) -> bool:
+    """Whether ``word`` is no name of its own: a dictionary's word ('atlas'), or one the corpus's text writes in
+    more units than a name in passing ('backend', of a publisher 'Backend Atlas')."""
+    holders = snap.units_with(word)
+    return english_word(word) or (holders is not None and len(holders) > PASSING_UNITS)
 
 
 def _publishers(snap: Snapshot) -> dict[str, frozenset[str]]:

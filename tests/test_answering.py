@@ -1380,3 +1380,25 @@ def test_an_item_under_a_heading_advising_one_subject_shows_that_heading(tmp_pat
     when:' does."""
     answer = engine_over(tmp_path, CHOOSING_LISTS, embedder).ask("ibex kv or marten store for embedded widgets")
     assert "Choose Ibex KV when: You are building embedded widgets" in answer.answer, answer.answer
+
+
+CASE_STUDY = {
+    "story.md": "---\ntitle: Moving our forecasts to Heron\npublisher: Quillmark Logistics\npublished: 2021-11-09\n"
+                "subjects: [Heron, Marten]\n---\n# Moving our forecasts to Heron\n\nIn January 2021 our lead data "
+                "scientist, Priya Raman, proposed rewriting the model-fitting core in Heron.\n\nThe nightly job "
+                "dropped from 3 hours to 38 minutes.\n",
+    "reference.md": "---\ntitle: Heron vs Marten\npublisher: Backend Atlas\npublished: 2024-02-27\n"
+                    "subjects: [Heron, Marten]\n---\n# Heron vs Marten\n\nHeron suits backend services. Marten suits "
+                    "backend scripts. Both run backend jobs. Backend teams pick either.\n\nEvery team has a lead "
+                    "engineer who reviews the backend code.\n",
+}
+
+
+@pytest.mark.slow
+def test_a_question_naming_a_publisher_is_asked_of_its_documents(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"who is the lead data scientist at Quillmark?" was declined: the case study says "our lead data scientist"."""
+    engine = engine_over(tmp_path, CASE_STUDY, embedder)
+    answer = engine.ask("who is the lead data scientist at Quillmark?")
+    assert not answer.abstained and "Priya Raman" in answer.citations[0].quote, answer.answer
+    assert any("Quillmark Logistics" in n for n in answer.notices), answer.notices
+    assert not any("Backend Atlas" in n for n in engine.ask("is heron good for backend services?").notices)
