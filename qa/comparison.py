@@ -16,7 +16,7 @@ from qa.aspects import Aspect, aspect_stems, generic, stem
 from qa.coverage import compound_terms
 from qa.cues import ADVICE, AMOUNT_WORDS, WANTS_NUMBER, alternatives, asks_quantity, counted, is_yes_no, negative
 from qa.facts import DURATION, Fact
-from qa.query import Query, SubjectCatalog
+from qa.query import Query, SubjectCatalog, foreign_comparison
 from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
 from qa.text import STOPWORDS, words
@@ -206,6 +206,8 @@ def conflicts(
     and a no said of the subject in the question's aspect words, or the two sides of an "A or B" question.
     ``embed`` gives the vector of a text: the question's with its subjects unnamed, which reads what amount it
     asks for (:func:`_fact_disagreements`)."""
+    if not query.subjects and foreign_comparison(query.text, snap.catalog):
+        return []  # "pandas vs data.table groupby benchmark seconds" asks nothing of the subjects' durations
     pool, cos = _pool(snap, cands, qvec)
     if not len(pool):
         return []
