@@ -93,6 +93,11 @@ def version_key(name: str) -> str:
     return f"version:{stem(name.lower())}"
 
 
+def releases_named(text: str) -> dict[str, str]:
+    """The releases a statement names, name -> version ('julia' -> '1.10' of "on Julia 1.10 the first plot ...")."""
+    return {m.group("name").lower(): m.group("version") for m in _VERSION.finditer(text)}
+
+
 def differ(facts: list[Fact]) -> bool:
     """Whether facts on one aspect state different values: amounts that cannot both hold, different versions;
     for what a subject is built on, two that share no word ('ASGI (...)' and 'Flask'; not 'ASGI' and 'ASGI

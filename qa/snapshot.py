@@ -31,7 +31,7 @@ from qa.cues import (
 )
 from qa.display import clean_heading, topic_label
 from qa.documents import Document
-from qa.facts import DURATION, Fact, differ, seconds, unit_facts
+from qa.facts import DURATION, Fact, differ, releases_named, seconds, unit_facts
 from qa.index import IndexVersion
 from qa.query import SubjectCatalog
 from qa.text import QUESTION_WORDS, STOPWORDS, content_words, plain_letters, words
@@ -68,14 +68,6 @@ MEANS_ROW = 0.45
 WRAPPED_PIECES = 6
 # The end of a sentence: terminal punctuation, then perhaps closing quotes and brackets.
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
-
-
-_RELEASE = re.compile(r"\b([A-Za-z][\w.+#-]*)\s+v?(\d+(?:\.\d+)+)\b")
-
-
-def _releases(text: str) -> dict[str, str]:
-    """The releases a statement names, name -> version ('julia' -> '1.10' of "on Julia 1.10 the first plot ...")."""
-    return {m.group(1).lower(): m.group(2) for m in _RELEASE.finditer(text)}
 
 
 class Snapshot:
@@ -410,7 +402,7 @@ class Snapshot:
         # ('Heat-up time' and 'Heat-up time we measured'; not 'Lifespan' and 'Installation time').
         labels = [frozenset(aspect_stems(self.row_label(u))) if self.unit_cells[u] else None for u, _f in stated]
         units = [seconds(f.label) if f.key == DURATION else None for _u, f in stated]
-        releases = [_releases(self.unit_text[u]) for u, _f in stated]
+        releases = [releases_named(self.unit_text[u]) for u, _f in stated]
 
         def margin(i: int, j: int) -> float:  # how much nearer than needed; -inf for rows labelled apart
             if (a := labels[i]) is not None and (b := labels[j]) is not None and not a & b:
