@@ -589,7 +589,7 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
             # A yes or a no answers first ("Yes. Add `lang="ts"` to the script tag ..."), though the sentences
             # after it hold more of the question's words ("What Svelte 4 does not support is TypeScript syntax
             # inside the markup itself").
-            first = int(np.flatnonzero(snap.unit_chunk == asked_chunk)[0])
+            first = snap.version.chunks[asked_chunk].unit_lo
             if snap.unit_bare[first] and (verdict := next((s for s in scored if s.unit == first), None)) is not None:
                 return verdict
         return next((s for s in scored if snap.unit_chunk[s.unit] == asked_chunk and (howto or not code[s.unit])),
