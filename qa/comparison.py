@@ -360,8 +360,12 @@ def _fact_disagreements(
 
 
 def _own_stems(snap: Snapshot, said: Sequence[tuple[int, Fact]]) -> frozenset[str]:
-    """The aspect stems of the statements' own words, not their sections'."""
-    return frozenset().union(*(aspect_stems(snap.unit_text[u]) for u, _f in said))
+    """The aspect stems of the statements' own words, not their sections'; found once per snapshot and aspect, as
+    :func:`_stated_stems`."""
+    def find() -> frozenset[str]:
+        return frozenset().union(*(aspect_stems(snap.unit_text[u]) for u, _f in said))
+
+    return snap.memo("own_stems", tuple(u for u, _f in said), find)
 
 
 def _stated_stems(snap: Snapshot, said: Sequence[tuple[int, Fact]]) -> frozenset[str]:
