@@ -392,23 +392,20 @@ def _stands_alone(snap: Snapshot, unit: int) -> bool:
 _ANSWERS = re.compile(r"\W*(?:yes|no)\s*[,.;:!–—-](?!\s*\d)", re.I)  # not "No. 1 on the list"
 
 
-def _framing_heading(snap: Snapshot, unit: int) -> str | None:
-    """The heading right over ``unit`` when it frames what is under it as not so or not to do ('Common
-    mistakes', 'Myths', 'Pitfalls': :data:`qa.cues.FRAMES_AS_WRONG`), as people read it; else None. An item under
-    it quoted alone reads as a claim of the corpus's own."""
+def _item_heading(snap: Snapshot, unit: int) -> str | None:
+    """The heading right over a list item that says how to read it, as people read it: one framing what is under it
+    as not so or not to do ('Common mistakes', 'Myths', 'Pitfalls': :data:`qa.cues.FRAMES_AS_WRONG`), or, over an
+    item naming no subject, one advising a single subject ('Choose Svelte when'); else None. Quoted alone, the item
+    reads as a claim of the corpus's own, or says nothing of which to choose ("You are building content sites,
+    embedded widgets or dashboards ...")."""
     section = snap.version.chunks[int(snap.unit_chunk[unit])].section
-    return (clean_heading(section[-1]) or section[-1]) if section and FRAMES_AS_WRONG.search(section[-1]) else None
-
-
-def _advising_heading(snap: Snapshot, unit: int) -> str | None:
-    """The heading right over a list item naming no subject, when it advises one subject ('Choose Svelte when:'),
-    as people read it; else None. The item quoted alone ("You are building content sites, embedded widgets or
-    dashboards ...") says nothing of which to choose."""
-    section = snap.version.chunks[int(snap.unit_chunk[unit])].section
-    if not section or snap.unit_subjects[unit] or len(snap.catalog.mentioned(section[-1])) != 1 \
-            or not ADVICE.search(section[-1]):
+    if not section:
         return None
-    return (clean_heading(section[-1]) or section[-1]).rstrip(": ")
+    heading = section[-1]
+    if FRAMES_AS_WRONG.search(heading) or (not snap.unit_subjects[unit] and len(snap.catalog.mentioned(heading)) == 1
+                                           and ADVICE.search(heading)):
+        return (clean_heading(heading) or heading).rstrip(": ")
+    return None
 
 
 def _subject_heading(snap: Snapshot, unit: int) -> str | None:
@@ -555,8 +552,7 @@ def unit_display(snap: Snapshot, unit: int, *, context: bool = True, through: tu
         shown = " ".join([display(lead, resolve), "; ".join(
             table_row(version.unit_contexts[u], snap.unit_text[u], resolve) for u in rows)])
     if not context or _stands_alone(snap, through[0] if through else unit):
-        if context and version.unit_kinds[unit] == "item" and (
-                heading := _framing_heading(snap, unit) or _advising_heading(snap, unit)) is not None:
+        if context and version.unit_kinds[unit] == "item" and (heading := _item_heading(snap, unit)) is not None:
             return f"{heading}: {shown}"  # 'Common mistakes: Dropping retrospectives because "Kanban doesn't have them".'
         return shown
     if (ctx := context_span(snap, unit, through)) is not None and (before := display(doc.text[ctx[0]:ctx[1]], resolve)):
