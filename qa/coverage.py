@@ -920,6 +920,13 @@ def _written_as_name(snap: Snapshot, tok: str, pieces: Callable[[str], int]) -> 
     return bool(spellings) and tok not in spellings
 
 
+def ordinary_word(snap: Snapshot, word: str) -> bool:
+    """Whether ``word`` (lower case) is no name of its own: a dictionary's word ('atlas'), or one the corpus's text
+    writes in more units than a name in passing ('backend', of a publisher 'Backend Atlas')."""
+    holders = snap.units_with(word)
+    return english_word(word) or (holders is not None and len(holders) > PASSING_UNITS)
+
+
 def _common_word(snap: Snapshot, word: str) -> bool:
     """An acronym ('REST') or a word the corpus writes in lower case somewhere ('framework'): a word of a
     product's name, not a person's surname ('Ramirez', 'Christie')."""

@@ -29,7 +29,6 @@ from qa.conversation import (
 )
 from qa.coverage import (
     FOREIGN_NOTICE,
-    PASSING_UNITS,
     as_typed,
     central_names,
     compares_apart,
@@ -37,6 +36,7 @@ from qa.coverage import (
     english_word,
     foreign_language,
     labelled_row,
+    ordinary_word,
     passing_name,
     situation_names,
     situation_notice,
@@ -377,7 +377,7 @@ class Engine:
         # "according to PennyWise, ...", "> and the Weekly Ledger?": the question, asked of those documents alone
         heard = None if topic else named_source(q, _publishers(snap), lambda: self._last_asked(conversation_id),
                                                 snap.catalog) or publisher_named(q, _publishers(snap), snap.catalog,
-                                                                                 lambda w: _common(snap, w))
+                                                                                 lambda w: ordinary_word(snap, w))
         from_docs, q = heard if heard else (None, q)
         # A question in another language than the corpus's: its words are no typos of the corpus's.
         other_language = foreign_language(q, snap.vocabulary, snap.subject_words, self._is_word)
@@ -509,13 +509,6 @@ class Engine:
             cands = rerank(snap, cands, score_units(snap, qvec, query, cands))
         chunks = snap.version.chunks
         return [(chunks[c.chunk].doc_id, chunks[c.chunk].start, chunks[c.chunk].end) for c in cands[:k]]
-
-
-def _common(snap: Snapshot, word: str) -> bool:
-    """Whether ``word`` is no name of its own: a dictionary's word ('atlas'), or one the corpus's text writes in
-    more units than a name in passing ('backend', of a publisher 'Backend Atlas')."""
-    holders = snap.units_with(word)
-    return english_word(word) or (holders is not None and len(holders) > PASSING_UNITS)
 
 
 def _publishers(snap: Snapshot) -> dict[str, frozenset[str]]:
