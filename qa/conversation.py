@@ -13,7 +13,7 @@ from qa.cues import WANTS_MAKER, WANTS_NAME, definition_term
 from qa.query import ASKED_OF, SubjectCatalog, analyse
 from qa.storage import Database
 from qa.storage.schema import TOKENS
-from qa.text import QUESTION_WORDS, STOPWORDS, content_words, word_ends, words
+from qa.text import QUESTION_WORDS, STOPWORDS, content_words, word_spans, words
 
 _LEAD = re.compile(
     r"^\s*(?:and|but|also|ok(?:ay)?|so|then)?\s*,?\s*(?:what|how)\s+about\s+|^\s*(?:and|but|also)\s+|"
@@ -357,7 +357,7 @@ def named_source(question: str, publishers: dict[str, frozenset[str]], before: C
         if (pattern is _SOURCE_ALONE and n < len(said)) or catalog.find(" ".join(said[:n])):
             continue  # "and the Outlander?" names no source
         # where the n-th word named ends (words() reads the words: 'Nest & Key' is two)
-        end = m.start("src") + word_ends(m.group("src"))[n - 1] if pattern is not _WHAT_SAYS else m.end()
+        end = m.start("src") + word_spans(m.group("src"))[n - 1][2] if pattern is not _WHAT_SAYS else m.end()
         rest = (question[:m.start()] + " " + question[end:]).strip(" ,;:?.!")
         if not content_words(rest) or pattern is _SOURCE_ALONE:
             rest = before()
@@ -365,50 +365,46 @@ def named_source(question: str, publishers: dict[str, frozenset[str]], before: C
     return None
 
 
-_PUBLISHER_WORD = re.compile(r"[\w'’.-]+|&")
-
-
 def publisher_named(question: str, publishers: dict[str, frozenset[str]], catalog: SubjectCatalog,
                     common: Callable[[str], bool]) -> tuple[frozenset[str], str] | None:
     """The documents of a publisher a question names anywhere ("how much did Hollis & Grey pay for each R6
     body?", "who is the lead data scientist at Quillmark?": a team's case study says "we" and "our", never its
-    name) and the question less the name; None when it names none. A name is a run of the question's words that
-    one publisher's name holds ('&' and 'and' between them), one of them no ``common`` word ('quillmark') or two
-    or more typed with capitals ('Hollis & Grey'; a name of common words typed in lower case, 'weekly ledger', is
-    heard only with "according to"), none of a subject's name, and not every document's publisher."""
-    toks = list(_PUBLISHER_WORD.finditer(question))
-    subject_spans = [(s, e) for _name, s, e in catalog.find(question)]
-    for i, m in enumerate(toks):
-        low = m.group().lower().strip("'’.")
-        if low in STOPWORDS or low not in publishers or any(s <= m.start() < e for s, e in subject_spans):
+    name) and the question less the name; None when it names none. A name is a run of the question's words
+    (:func:`qa.text.words`, as :func:`publisher_words` reads names) that one publisher's name holds ('and' between
+    them), one of them no ``common`` word ('quillmark') or two or more typed with capitals ('Hollis & Grey'; a name
+    of common words typed in lower case, 'weekly ledger', is heard only with "according to"), none of a subject's
+    name, and not every document's publisher."""
+    spans = word_spans(question)
+    subjects = [(s, e) for _name, s, e in catalog.find(question)]
+    for i, (low, start, _end) in enumerate(spans):
+        if low in STOPWORDS or low not in publishers or any(s <= start < e for s, e in subjects):
             continue
         docs, first, last = publishers[low], i, i
         for step in (-1, 1):  # the run's other words, either side, as long as one publisher's name holds them
             j = i + step
-            while 0 <= j < len(toks):
-                w = toks[j].group().lower().strip("'’.")
-                if w in ("&", "and") and 0 <= j + step < len(toks) and (
-                        nxt := toks[j + step].group().lower().strip("'’.")) in publishers and docs & publishers[nxt]:
-                    j += step
-                    continue
-                if w in STOPWORDS or w not in publishers or not docs & publishers[w]:
+            while 0 <= j < len(spans):
+                k = j + step if spans[j][0] == "and" else j  # "Hollis and Grey" ('&' is no word)
+                w = spans[k][0] if 0 <= k < len(spans) else ""
+                if w in STOPWORDS or not docs & publishers.get(w, frozenset()):
                     break
                 docs &= publishers[w]
-                first, last = min(first, j), max(last, j)
-                j += step
-        named = [t.group() for t in toks[first:last + 1] if t.group() not in ("&", "and")]
+                first, last = min(first, k), max(last, k)
+                j = k + step
+        named = [question[a:b] for w, a, b in spans[first:last + 1] if w != "and"]
         if all(common(w.lower()) for w in named) and not (len(named) >= 2 and all(w[0].isupper() for w in named)):
             continue  # common words, unless typed as a name of two or more ('Hollis & Grey')
         if docs == frozenset.union(*publishers.values()):
             return None  # every document is its: naming it asks nothing of whose
-        # less the name, and a word that led to it left at the end ("... scientist at Quillmark?")
-        rest = _DANGLING.sub("", question[:toks[first].start()]) if last == len(toks) - 1 else question[:toks[first].start()]
-        rest = " ".join((rest + question[toks[last].end():]).split())
+        before, after = question[:spans[first][1]], question[spans[last][2]:]
+        if last == len(spans) - 1:
+            before = _DANGLING.sub("", before)  # and a word that led to it left at the end ("... scientist at Quillmark?")
+        rest = " ".join((before + _POSSESSIVE_AFTER.sub("", after, count=1)).split())
         return (docs, rest) if content_words(rest) else None
     return None
 
 
 _DANGLING = re.compile(r"\s+(?:at|for|from|by|of|in|with)\s*$", re.I)
+_POSSESSIVE_AFTER = re.compile(r"^['’]s\b")  # "what did Quillmark's lead data scientist propose?"
 
 
 _NAME_INSTEAD = re.compile(r"^\W*(?:and|but|what\s+about|how\s+about)\s+(?:the\s+)?"

@@ -32,9 +32,9 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def word_ends(text: str) -> list[int]:
-    """Where each of :func:`words`' tokens of ``text`` ends, as offsets into ``text``."""
-    return [m.end() for m in _WORD.finditer(text.lower())]
+def word_spans(text: str) -> list[tuple[str, int, int]]:
+    """:func:`words`' tokens of ``text``, each with where it starts and ends in ``text``."""
+    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text.lower())]
 
 
 def plain_letters(text: str) -> str:
