@@ -270,6 +270,7 @@ _ASKING = frozenset(stem(w) for w in AMOUNT_WORDS | {"long", "far", "often", "ol
                                                      "expensive", "costly", "duration", "take", "takes"})
 _TIME = re.compile(r"\btimes?\b", re.I)
 _EVERY = re.compile(r"\b(?:per|each|every|a|an)\s+(second|minute|hour|day|week|month|year)\b", re.I)
+_PER = re.compile(r"\bper\s+(\w+)", re.I)
 _COPULA = re.compile(r"\s*(?:is|are|was|were)\b", re.I)
 
 
@@ -299,6 +300,8 @@ def _fact_disagreements(
     timed = bool(_TIME.search(query.text))  # "charging time" asks a duration as "how long" does
     # "How much should I budget for upkeep each year?" asks an amount a year, not a number of years.
     every = frozenset(stem(m.group(1).lower()) for m in _EVERY.finditer(query.text))
+    # What an amount asked is per is not what is counted: "max pods per node" asks no number of nodes.
+    per = frozenset(stem(m.group(1).lower()) for m in _PER.finditer(query.text))
     found = [(i, said[0][1].subject, said) for i, said in enumerate(snap.differing) if said[0][1].subject in subjects]
     best: dict[str, float] = {}
     if sims is not None:
@@ -321,7 +324,8 @@ def _fact_disagreements(
                 stems -= every
             # A two-word term of the question names what is measured when its statements do not hold it: "How
             # much does a panel upgrade cost?" is not on 'Installed cost', though it asks a cost.
-            if (how_long and not key_stems & _LONG) or any(not {a, b} <= stated for a, b in terms):
+            if (how_long and not key_stems & _LONG) or any(not {a, b} <= stated for a, b in terms) \
+                    or ("/" not in first.key and key_stems & per):
                 continue
             # Named by its measure ('stars'), or by a word of its label when it asks an amount; or, when its
             # statements hold every other aspect word of the question, by a word of its label ("heat pump

@@ -98,6 +98,16 @@ def releases_named(text: str) -> dict[str, str]:
     return {m.group("name").lower(): m.group("version") for m in _VERSION.finditer(text)}
 
 
+# A model's or a test's code: a letter, then letters and digits with a digit among them ('C2M', 'R6', 'D750', 'gp3'),
+# not an amount with its unit ('10ms', '4K').
+_MODEL = re.compile(r"\b[A-Za-z][A-Za-z]*\d[A-Za-z\d]*\b")
+
+
+def models_named(text: str) -> frozenset[str]:
+    """The models' or tests' codes a statement names ('c1m' of "The C1M challenge (2016) scheduled ...")."""
+    return frozenset(m.group().lower() for m in _MODEL.finditer(text))
+
+
 def differ(facts: list[Fact]) -> bool:
     """Whether facts on one aspect state different values: amounts that cannot both hold, different versions;
     for what a subject is built on, two that share no word ('ASGI (...)' and 'Flask'; not 'ASGI' and 'ASGI
@@ -262,8 +272,12 @@ def _relation_subject(text: str, pos: int, found: list[tuple[str, int, int]], de
 
 
 def _in_row(f: Fact, stems: frozenset[str], row_label: str) -> Fact:
-    """A cell's fact, which the row's label also names ('Performance (requests per second)')."""
-    return dataclasses.replace(f, stems=f.stems | stems, context=row_label or f.context)
+    """A cell's fact, which the row's label also names ('Performance (requests per second)'); a cell's amount is
+    per what the label says it is ('110 pods' in 'Pods per node': pods a node, not pods in all)."""
+    key = f.key
+    if "/" not in key and key != DURATION and (rate := _PER_IN.search(row_label)):
+        key = f"{key}/{stem(rate.group(1).lower())}"
+    return dataclasses.replace(f, key=key, stems=f.stems | stems, context=row_label or f.context)
 
 
 _PER = re.compile(r"\bper\s+$", re.I)
@@ -272,6 +286,7 @@ _PER = re.compile(r"\bper\s+$", re.I)
 _FORMER = re.compile(r"\b(?:down|up|fell|dropped|rose|grew|went|increased|decreased|improved|reduced|cut)\s+from"
                      r"(?:\s+(?:well|about|around|roughly|nearly|almost|over|under|just))*\s+$", re.I)
 _PER_AFTER = re.compile(r"\s*per\s+([A-Za-z]+)", re.I)
+_PER_IN = re.compile(r"\bper\s+([A-Za-z]+)", re.I)
 _WISH = re.compile(r"\b(?:should|ought to) (?:offer|have|add|include|ship|come with|support|provide|fit|get)\b", re.I)
 
 

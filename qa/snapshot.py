@@ -31,7 +31,7 @@ from qa.cues import (
 )
 from qa.display import clean_heading, topic_label
 from qa.documents import Document
-from qa.facts import DURATION, Fact, differ, releases_named, seconds, unit_facts
+from qa.facts import DURATION, Fact, differ, models_named, releases_named, seconds, unit_facts
 from qa.index import IndexVersion
 from qa.query import SubjectCatalog
 from qa.text import QUESTION_WORDS, STOPWORDS, content_words, plain_letters, words
@@ -403,12 +403,17 @@ class Snapshot:
         labels = [frozenset(aspect_stems(self.row_label(u))) if self.unit_cells[u] else None for u, _f in stated]
         units = [seconds(f.label) if f.key == DURATION else None for _u, f in stated]
         releases = [releases_named(self.unit_text[u]) for u, _f in stated]
+        # What a statement says is of a model or a test it names by code: a cell's own code, else its unit's.
+        models = [models_named(self.doc_of(u).text[f.span[0] : f.span[1]] if self.unit_cells[u] else self.unit_text[u])
+                  for u, f in stated]
 
         def margin(i: int, j: int) -> float:  # how much nearer than needed; -inf for rows labelled apart
             if (a := labels[i]) is not None and (b := labels[j]) is not None and not a & b:
                 return -np.inf
             if any(releases[j].get(name, version) != version for name, version in releases[i].items()):
                 return -np.inf  # of other releases: "On Julia 1.6, ... about 40 seconds" and "on Julia 1.10 ... 11"
+            if models[i] and models[j] and not models[i] & models[j]:
+                return -np.inf  # of other models or tests: "The C1M challenge ... one million" and "C2M ... two million"
             return float(near[i, j]) - (SAME_ASPECT if units[i] == units[j] else SAME_ASPECT_OTHER_UNIT)
 
         placed: set[int] = set()

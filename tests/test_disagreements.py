@@ -502,3 +502,51 @@ def test_a_no_to_running_what_the_question_runs_is_a_no(shells: Engine) -> None:
     conflict = only_conflict(answer, "Ibex KV")
     said = " ".join(c.text for c in conflict.claims)
     assert "does not support" in said and "has supported" in said, said
+
+
+LIMITS = {
+    "alpha.md": "---\npublisher: Alpha Notes\npublished: 2022-09-27\nsubjects: [Ibex KV, Marten Store]\n---\n"
+                "# How far Ibex KV scales\n\nAccording to its thresholds, a single Ibex KV cluster is supported up to "
+                "15,000 nodes, as long as you stay within these limits:\n\n- no more than 110 shards per node,\n"
+                "- no more than 150,000 total shards.\n\n## Load tests\n\n"
+                "1. The **T1K test** (2016) loaded one million keys across 5,000 hosts in under five minutes.\n"
+                "2. The **T2K test** (2020) loaded two million keys across more than 6,100 hosts.\n\n"
+                "Marten Store is developed by a small team in Oslo.\n\n## FAQ\n\n### Is Ibex KV dead?\n\n"
+                "No. Its maintainers have publicly committed to supporting it, and it still ships every quarter.\n",
+    "beta.md": "---\npublisher: Beta Reference\npublished: 2024-02-19\nsubjects: [Ibex KV, Marten Store]\n---\n"
+               "# Ibex KV and Marten Store in operation\n\n| Limit | Ibex KV | Marten Store |\n|---|---|---|\n"
+               "| Shards per node | 110 shards | no fixed limit |\n| Total shards | 150,000 shards | not published |\n\n"
+               "Ibex KV officially supports clusters of up to 5,000 nodes, and beyond that the recommendation is to "
+               "split the data across several clusters. Ibex KV's well-known \"T2K\" test loaded two million keys "
+               "across thousands of client nodes.\n\nMarten Store replicates every write to three nodes.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def limits(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Engine:
+    return engine_over(tmp_path_factory.mktemp("limits"), LIMITS, embedder)
+
+
+@pytest.mark.parametrize("question", ["ibex kv total shards limit", "how many shards can ibex kv hold in all"])
+def test_an_amount_per_what_a_row_names_is_not_an_amount_in_all(limits: Engine, question: str) -> None:
+    """"kubernetes pods total limit" was answered "sources disagree": the row 'Pods / tasks per node: 110 pods'
+    against "no more than 150,000 total pods", the row's 'per node' being read of no cell."""
+    answer = limits.ask(question)
+    assert not answer.abstained and not answer.conflicts, [c.topic for c in answer.conflicts]
+
+
+def test_figures_of_tests_named_by_other_codes_are_no_side(limits: Engine) -> None:
+    """"how many containers did nomad schedule in the c2m challenge" set "The C1M challenge (2016) scheduled one
+    million containers" against C2M's two million: two tests, not two sources on one."""
+    answer = limits.ask("how many keys did ibex kv load in the t2k test")
+    assert not answer.abstained and not answer.conflicts, [c.topic for c in answer.conflicts]
+    # ... where one statement naming no code is still compared: the nodes a cluster is supported up to
+    nodes = limits.ask("max nodes in an ibex kv cluster")
+    assert figures(nodes, only_conflict(nodes, "Ibex KV")) >= {"5,000", "15,000"}
+
+
+def test_what_an_amount_asked_is_per_is_not_counted(limits: Engine) -> None:
+    """"max pods per node k8s" showed the disagreement on how many nodes a cluster has."""
+    answer = limits.ask("max shards per node ibex kv")
+    assert not answer.abstained and not answer.conflicts, [c.topic for c in answer.conflicts]
+    assert "110" in answer.citations[0].quote
