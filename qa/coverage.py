@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from qa.snapshot import Snapshot
 
 _TOKEN = re.compile(r"[A-Za-z][\w.+#-]*[\w+#]|[A-Za-z]")
+# 'k8s', 'i18n', 'a11y': five letters or more counted ('e2e', 'p2p', 'b2b' are no numeronyms of words)
+_NUMERONYM = re.compile(r"([a-z])([5-9]|[1-9]\d)([a-z])")
 _SLASH_RELEASE = re.compile(r"/\d+(?:\.\d+)*\b")  # 'HTTP/2', 'HTTP/1.1': one name with its release
 _VERSION = re.compile(rf"(?<![\w.]){RELEASE_NUMBER}")  # '0.135', '3.1'; not a date or an amount
 _SENTENCE_START = re.compile(r"[.!?:;]\s+\W*$")  # a later sentence's start (a question's first word may be a name)
@@ -204,6 +206,19 @@ class Vocabulary:
         best = min(found, key=lambda f: (f[1], sorted(f[0]) != sorted(word), not _doubled(word, f[0]),
                                          not _subsequence(word, f[0]), -self.count[f[0]], f[0]))
         return best[0]
+
+    def numeronym(self, word: str) -> str | None:
+        """The corpus word a numeronym the corpus does not write stands for: its first letter, as many letters as
+        its number, its last letter ('k8s' is 'kubernetes', 'i18n' 'internationalization'); the one most units
+        hold, when no other as many do."""
+        m = _NUMERONYM.fullmatch(word)
+        if m is None or word in self.count:
+            return None
+        fits = sorted((w for w in self._by_start.get((m.group(1), int(m.group(2)) + 2), ()) if w[-1] == m.group(3)),
+                      key=lambda w: -self.count[w])
+        if not fits or (len(fits) > 1 and self.count[fits[1]] == self.count[fits[0]]):
+            return None
+        return fits[0]
 
     def dots(self, word: str) -> str | None:
         """The corpus's spelling of a name typed with its dots where it writes none, or the other way round
@@ -503,7 +518,7 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
                 and alike(tok, full) >= ABBREVIATION_COS:
             fixes.append((tok, full))  # 'DI' of a corpus writing 'dependency injection' but never 'DI'
             return full
-        if (right := vocab.dots(low)) is not None:
+        if (right := vocab.dots(low) or vocab.numeronym(low)) is not None:
             right = vocab.names.get(right, right)  # as the corpus writes it beside its subjects ('NodeJS')
             fixes.append((tok, right))
             return right

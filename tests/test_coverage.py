@@ -880,3 +880,13 @@ def test_a_real_word_is_no_typo_of_a_corpus_word(engine: Engine) -> None:
     answer = engine.ask("When is FastAPI overkill?")
     assert answer.resolved_question == "When is FastAPI overkill?"
     assert engine.ask("dependancy injection in fastapi").resolved_question == "dependency injection in fastapi"
+
+
+def test_a_numeronym_is_the_corpus_word_it_counts_the_letters_of() -> None:
+    """"max pods per node k8s" was declined: "has nothing on k8s", of a corpus on Kubernetes."""
+    vocab = Vocabulary({"kubernetes": 12, "kubelets": 1, "internationalization": 2, "nomad": 9})
+    assert vocab.numeronym("k8s") == "kubernetes" and vocab.numeronym("i18n") == "internationalization"
+    assert vocab.numeronym("k7s") is None  # no such word ('kubelets' would be k6s)
+    assert vocab.numeronym("n3d") is None  # 'nomad': too few letters counted to be no word ('e2e', 'b2b')
+    assert correct_question("max pods per node k8s", vocab, lambda w: False)[0] == "max pods per node kubernetes"
+
