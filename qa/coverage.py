@@ -993,6 +993,13 @@ def unsaid(snap: Snapshot, query: Query, units: Sequence[int], lead_cos: float,
     if not asked:
         return None
     written = [snap.units_with(w) is not None for w in asked]
+    # A word only headings write ("Is Docker Swarm dead?" heads the entry that answers it) is said by the units
+    # under a heading holding it that names the subjects asked or none (not of Kubernetes).
+    headed = {held_form(w) for w, yes in zip(asked, written, strict=True) if not yes}
+    if headed and any(headed & {held_form(t) for t in words(h)}
+                      and (not (named := snap.catalog.mentioned(h)) or not set(named).isdisjoint(query.subjects))
+                      for u in units for h in snap.version.chunks[int(snap.unit_chunk[u])].section):
+        return None
     if not any(written):
         # Words the corpus never writes may be said in other words: of an aspect it has, they are the abstention
         # model's to weigh, and so is an amount asked of a corpus stating amounts ("How quick is Ibex KV?": its

@@ -890,3 +890,15 @@ def test_a_numeronym_is_the_corpus_word_it_counts_the_letters_of() -> None:
     assert vocab.numeronym("n3d") is None  # 'nomad': too few letters counted to be no word ('e2e', 'b2b')
     assert correct_question("max pods per node k8s", vocab, lambda w: False)[0] == "max pods per node kubernetes"
 
+
+def test_a_word_only_a_heading_writes_is_asked_of_its_section(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"is docker swarm dead" was declined ("nothing on dead for Docker Swarm") though an FAQ entry is headed "Is
+    Docker Swarm dead?": the word was looked for in the units' text alone."""
+    engine = engine_over(tmp_path, {
+        "faq.md": "---\npublisher: Alpha Notes\npublished: 2024-05-08\nsubjects: [Ibex KV, Marten Store]\n---\n"
+                  "# Ibex KV and Marten Store\n\nMarten Store is released every month. Ibex KV is released less "
+                  "often than Marten Store.\n\n## FAQ\n\n### Is Ibex KV dead?\n\nNo. Its maintainers have publicly "
+                  "committed to supporting it. It is, however, developed far more slowly than Marten Store.\n",
+    }, embedder)
+    answer = engine.ask("is ibex kv dead")
+    assert not answer.abstained and answer.citations[0].quote.startswith("No. Its maintainers")
