@@ -820,7 +820,15 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         # subject ("Django vs Flask", "Ruby on Rails vs Flask").
         if not i and not before_side(end):
             continue
-        own = {t.group().lower() for t in tokens[i:end]}
+        # ... and back over the words before it that the corpus writes with it ('amazon' of "amazon ecs vs
+        # kubernetes", of a corpus writing "Amazon ECS")
+        start = i
+        while start > 0 and tokens[start - 1].group().lower() not in STOPWORDS \
+                and not any(s <= tokens[start - 1].start() < e for _name, s, e in named) \
+                and any(question[tokens[start - 1].start():tokens[end - 1].end()].lower() in snap.unit_text[u].lower()
+                        for u in holders.tolist()):
+            start -= 1
+        own = {t.group().lower() for t in tokens[start:end]}
         for other in own - {low} - STOPWORDS:
             holders = holders[snap.holding(holders, other)]
         if not len(holders) or any(low in words(snap.row_label(u)) for u in holders.tolist()):
@@ -837,7 +845,7 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         compared = side and all(any(name in snap.unit_subjects[u] for u in holders.tolist()) for name, _s, _e in named)
         if (rest or side) and not compared and not any(snap.holding(holders, w).any() for w in rest) \
                 and not _joined(snap, holders, low, subject_words):
-            return question[m.start():tokens[end - 1].end()]
+            return question[tokens[start].start():tokens[end - 1].end()]
     return None
 
 
@@ -928,11 +936,14 @@ _OPENS = re.compile(r"(?:^|[.!?:])[\s*_`>#|\d.)(-]*$")
 def _written_as_name(snap: Snapshot, tok: str, pieces: Callable[[str], int]) -> bool:
     """Whether ``tok``, typed in lower case ('django'), is jargon (no word the model's vocabulary holds whole,
     :func:`_looks_named`) that the corpus writes, always with a capital: a name, however typed. Not a word the
-    corpus capitalises in titles ('act' of an "Infection Protection Act")."""
-    if not tok.islower() or not tok.isalpha() or not _looks_named(tok, pieces):
+    corpus capitalises in titles ('act' of an "Infection Protection Act"); or an acronym the corpus writes only
+    in capitals ('ecs' of "Amazon ECS"), whatever the model holds."""
+    if not tok.islower() or not tok.isalpha():
         return False
     spellings = _spellings(snap, tok)
-    return bool(spellings) and tok not in spellings
+    if len(tok) >= 2 and spellings and all(s.isupper() for s in spellings):
+        return True
+    return _looks_named(tok, pieces) and bool(spellings) and tok not in spellings
 
 
 def ordinary_word(snap: Snapshot, word: str) -> bool:
