@@ -247,6 +247,18 @@ _REFERENCE = re.compile(r"\]\(|`_|:(?:doc|ref):|\b(?:docs|documentation|chapter|
 ASKS_REFERENCE = re.compile(r"\b(?:where|docs?|documentation|links?|read|learn|tutorials?|guides?)\b", re.I)
 
 
+# A sentence about the writing it opens, not its matter: "This piece looks at day-two operations: installing,
+# upgrading, monitoring ...", "In this guide, we ...". (Not a study's or a report's: "This report describes the first
+# case ..." states a finding.)
+_ON_ITSELF = re.compile(r"^\W*(?:in\s+)?this\s+(?:piece|post|article|guide|issue|page|newsletter|write-?up|tutorial|"
+                        r"walkthrough)\b", re.I)
+
+
+def speaks_of_itself(text: str) -> bool:
+    """Whether ``text`` is about the writing it stands in (see :data:`_ON_ITSELF`)."""
+    return bool(_ON_ITSELF.match(text))
+
+
 def points_away(text: str) -> bool:
     """Whether ``text`` only points elsewhere for what it is about (see :data:`_POINTS_AWAY`)."""
     return bool(_POINTS_AWAY.match(text)) and bool(_REFERENCE.search(text))

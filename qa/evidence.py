@@ -370,12 +370,13 @@ YES_NO_RESTATED_WORDS = 3  # a unit restating a yes/no question answers it from 
 
 def _misfit_kinds(snap: Snapshot, units: NDArray[np.int64], query: Query, other: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """Per unit, whether it is a piece of a sentence, a sentence pointing elsewhere for its matter ("Read more
-    about it in the FastAPI docs for WebSockets") for a question that asks for no reading, a release note for a
+    about it in the FastAPI docs for WebSockets") for a question that asks for no reading, one about the writing
+    it stands in ("This piece looks at day-two operations: installing, upgrading, monitoring ..."), a release note for a
     how-to ('0.9.1 > Handle startup/shutdown errors properly.' says what changed, not how to do it), code for a
     question that asks no how-to nor code, or said of another subject than the one asked about (``other``)."""
     reading = bool(ASKS_REFERENCE.search(query.text))
     howto = query.qtype == "howto"
-    no_claim = snap.unit_piece[units] | (snap.unit_points_away[units] & (not reading)) | (
+    no_claim = snap.unit_piece[units] | (snap.unit_points_away[units] & (not reading)) | snap.unit_on_itself[units] | (
         snap.unit_release_note[units] & howto)
     code = snap.unit_is_code[units]
     if len(query.subjects) >= 2:

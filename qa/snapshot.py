@@ -28,6 +28,7 @@ from qa.cues import (
     YEAR,
     points_away,
     reading_list,
+    speaks_of_itself,
 )
 from qa.display import clean_heading, topic_label
 from qa.documents import Document
@@ -272,6 +273,7 @@ class Snapshot:
                 self.unit_piece[u + 1] = True
         self.unit_is_code = kinds == "code"
         self.unit_points_away = np.array([points_away(t) for t in self.unit_text], dtype=bool)
+        self.unit_on_itself = np.array([speaks_of_itself(t) for t in self.unit_text], dtype=bool)
         for u in np.flatnonzero((kinds[:-1] == "sentence") & (kinds[1:] == "item")).tolist():
             end = u + 1
             while end < len(kinds) and kinds[end] == "item" and self.unit_doc[end] == self.unit_doc[u]:

@@ -1098,6 +1098,18 @@ def test_a_sentence_pointing_elsewhere_is_no_claim_unless_reading_is_asked(tmp_p
     assert any(c.quote.startswith("Read more") for c in answer.citations), answer.answer
 
 
+def test_a_sentence_about_the_writing_it_opens_does_not_lead(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"kubernetes monitoring tools" was answered with the article's "This piece looks at day-two operations:
+    installing, upgrading, monitoring ...", which names the topics it covers and says nothing of them."""
+    engine = engine_over(tmp_path, {"ops.md": (
+        "---\nsubjects: [Ibex KV]\n---\n# Running Ibex KV\n\n"
+        "This piece looks at day-two operations of Ibex KV: installing, upgrading, monitoring and backing up.\n\n"
+        "## Monitoring\n\nIbex KV exposes its metrics to Prometheus and ships a dashboard for Grafana.\n\n"
+        "## Upgrades\n\nIbex KV upgrades one node at a time.\n")}, embedder)
+    answer = engine.ask("ibex kv monitoring tools")
+    assert not answer.abstained and answer.citations[0].quote.startswith("Ibex KV exposes"), answer.answer
+
+
 def test_a_sentence_leading_into_a_list_of_links_alone_is_no_claim(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"... if you want to keep reading about replicas, here's a select list:" and its links say nothing of
     replicas either."""
