@@ -77,12 +77,16 @@ def _aliases(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str]
         return any(held(run, other) for o, other in spelled.items() if o != name)
 
     found: dict[str, list[tuple[str, ...]]] = {}
+    called: dict[str, list[str]] = {}  # dictionary words the corpus calls the name by ('Swarm' of 'Docker Swarm')
+    texts = list(texts)
     for name, ws in spelled.items():
         for run in runs(ws):
             if run[0].islower() or run[-1].islower() or not all(w.isalnum() for w in run) \
                     or not any(len(w) >= SHORT_NAME_LETTERS and w.isalpha() for w in run) or elsewhere(run, name):
                 continue
             if len(run) == 1 and run[0] != ws[0] and is_word(run[0].lower()):
+                if _called(run[0], ws[ws.index(run[0]) - 1], texts):
+                    called.setdefault(name, []).append(run[0])
                 continue
             found.setdefault(name, []).append(run)
     out: dict[str, list[str]] = {}
@@ -93,6 +97,8 @@ def _aliases(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str]
         written = {" ".join(m.group(1).replace("-", " ").split()) for text in texts for m in apart.finditer(text)}
         for name, fits in found.items():
             out[name] = [" ".join(run) for run in fits if " ".join(run).lower() not in written]
+    for name, alone in called.items():
+        out.setdefault(name, []).extend(alone)
     for name, ws in spelled.items():
         # A name ending in a common noun ('Gas furnace', 'Heat pump') goes by that noun ("heat pump vs furnace").
         if len(ws) > 1 and ws[-1].islower() and ws[-1].isalpha() and len(ws[-1]) >= SHORT_NAME_LETTERS \
@@ -106,6 +112,26 @@ def _aliases(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str]
                 name[:n].lower() for n in range(max(CLIPPED_LETTERS, -(-2 * len(name) // 3)), len(name))
                 if not is_word(name[:n].lower()))
     return out
+
+
+CALLED_TIMES = 3  # how often (and how many times more often than in lower case) a word is written as a name alone
+
+
+def _called(word: str, before: str, texts: Sequence[str]) -> bool:
+    """Whether the corpus calls a subject by ``word``, a dictionary word of its name after ``before``: it writes
+    it with its capital alone, mid-sentence, :data:`CALLED_TIMES` times or more and that many times as often as in
+    lower case ("Swarm has no official ceiling ... in our experience Swarm assumes ..." of 'Docker Swarm', beside
+    "a single swarm across"); not 'Classic' of 'Gaggia Classic Pro', written only within the name."""
+    alone = re.compile(rf"(?<![\w-])(?:(\w+)(\s+))?{re.escape(word)}(?![\w-])")
+    low = re.compile(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])")
+    named = lowered = 0
+    for text in texts:
+        if word in text:
+            named += sum(1 for m in alone.finditer(text) if m.group(1) and m.group(1) != before
+                         and m.group(1)[0].islower())  # mid-sentence, after a word in lower case
+        if word.lower() in text:
+            lowered += len(low.findall(text))
+    return named >= CALLED_TIMES and named >= CALLED_TIMES * lowered
 
 
 # An abbreviation the corpus defines: "plug-in hybrid electric vehicles (PHEVs)", read over the words before it.
@@ -381,9 +407,10 @@ def points_asked(text: str, catalog: SubjectCatalog, bad_points: str = "cons", g
 
 
 # "Which is older, X or Y?", "Which came first?", "Is X newer than Y?", "How old is X?": when each began.
-_AGE = re.compile(r"^\s*(?:(?:which|what)\b(?:\s+\w+){0,3}?\s+(?:is|was|are|were|came|come|appeared)\s+(?:out\s+)?"
+_AGE = re.compile(r"^\s*(?:(?:which|what)\b(?:\s+(?!(?:release|version)s?\b)\w+){0,3}?\s+(?:is|was|are|were|came|come|appeared)\s+(?:out\s+)?"
                   r"(?:the\s+)?(?:older|oldest|newer|newest|younger|youngest|first|earlier|more\s+recent)\b"
-                  r"(?!(?:\s+\S+){0,3}\s+(?:release|version)s?\b)"  # not "What is the newest Ibex KV release?"
+                  # not "What is the newest Ibex KV release?", "which nomad version was the first under the bsl license"
+                  r"(?!(?:\s+\S+){0,3}\s+(?:release|version)s?\b)"
                   r"|(?:is|was|are|were)\b.*\b(?:older|newer|younger)\s+than\b|how\s+old\s+(?:is|are)\b)", re.I)
 
 

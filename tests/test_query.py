@@ -129,6 +129,28 @@ def test_a_name_of_three_words_goes_by_shorter_runs_of_them() -> None:
     assert catalog.mentioned("Is Ruby on Rails slower than ruby?") == ["Ruby on Rails"]
 
 
+def test_which_version_was_the_first_asks_no_age() -> None:
+    """"which nomad version was the first under the bsl license" was read as "When was Nomad first released?"."""
+    catalog = SubjectCatalog(["Ibex KV", "Marten Store"])
+    assert ages("which ibex kv version was the first under the new license", catalog) is None
+    assert ages("which one was first?", catalog) == "When were Marten Store and Ibex KV first released?"
+
+
+def test_a_name_goes_by_a_dictionary_word_of_it_the_corpus_calls_it_by() -> None:
+    """"swarm max nodes" named no subject of a corpus on 'Docker Swarm', which writes "Swarm has no official
+    ceiling", "commercial Swarm support", "for Swarm and" mid-sentence: a dictionary word of a name is a name of it
+    when the corpus writes it alone with its capital mid-sentence three times or more, and three times as often
+    as in lower case ("a single swarm across")."""
+    texts = ["In our experience Swarm assumes a flat network.", "There is commercial Swarm support.",
+             "Teams moving from Swarm to Kubernetes.", "Pick Docker Swarm for small teams.", "A single swarm across sites."]
+    catalog = SubjectCatalog(["Docker Swarm", "Kubernetes"], texts, is_word=lambda w: w in {"docker", "swarm"})
+    assert catalog.mentioned("swarm max nodes") == ["Docker Swarm"]
+    # once more in lower case, or written alone only twice, it is a word
+    fewer = SubjectCatalog(["Docker Swarm"], [*texts, "A swarm of bees."], is_word=lambda w: w in {"docker", "swarm"})
+    assert fewer.mentioned("swarm max nodes") == []
+    assert SubjectCatalog(["Docker Swarm"], texts[1:], is_word=lambda w: w in {"swarm"}).mentioned("swarm") == []
+
+
 def test_made_up_catalog_aliases(dbs: SubjectCatalog) -> None:
     assert sorted(dbs.names) == ["MySQL", "PostgreSQL"]
     assert dbs.mentioned("Is postgre sql or my-sql faster? MYSQL's docs say") == ["PostgreSQL", "MySQL"]
