@@ -14,8 +14,8 @@ from numpy.typing import NDArray
 
 from qa.aspects import Aspect, aspect_stems, generic, stem
 from qa.coverage import compound_terms
-from qa.cues import ADVICE, AMOUNT_WORDS, WANTS_NUMBER, alternatives, asks_quantity, counted, is_yes_no, negative
-from qa.facts import DURATION, Fact
+from qa.cues import ADVICE, AMOUNT_WORDS, WANTS_NUMBER, alternatives, asks_origin, asks_quantity, counted, is_yes_no, negative
+from qa.facts import DURATION, RELEASE_STEMS, Fact, unit_facts
 from qa.query import Query, SubjectCatalog, foreign_comparison
 from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
@@ -271,6 +271,8 @@ _ASKING = frozenset(stem(w) for w in AMOUNT_WORDS | {"long", "far", "often", "ol
 _TIME = re.compile(r"\btimes?\b", re.I)
 _EVERY = re.compile(r"\b(?:per|each|every|a|an)\s+(second|minute|hour|day|week|month|year)\b", re.I)
 _PER = re.compile(r"\bper\s+(\w+)", re.I)
+_ASKS_RELEASE = re.compile(r"\b(?:when|since|versions?|releases?)\b", re.I)
+RELEASE_COS = 0.5  # how near the question each statement of the release something happened in must be
 _COPULA = re.compile(r"\s*(?:is|are|was|were)\b", re.I)
 
 
@@ -300,6 +302,13 @@ def _fact_disagreements(
     timed = bool(_TIME.search(query.text))  # "charging time" asks a duration as "how long" does
     # "How much should I budget for upkeep each year?" asks an amount a year, not a number of years.
     every = frozenset(stem(m.group(1).lower()) for m in _EVERY.finditer(query.text))
+    # "when was nomad first released" asks when it began, not in which release something happened
+    @cache
+    def given() -> list[tuple[str, tuple[float, float]]]:  # the amounts the question itself states, read once
+        return [(f.key, f.value) for f in unit_facts(query.text, 0, snap.catalog, subjects[0] if subjects else None)
+                if isinstance(f.value, tuple)]
+
+    release_asked = bool(_ASKS_RELEASE.search(query.text)) and not asks_origin(query.text)
     # What an amount asked is per is not what is counted: "max pods per node" asks no number of nodes.
     per = frozenset(stem(m.group(1).lower()) for m in _PER.finditer(query.text))
     found = [(i, said[0][1].subject, said) for i, said in enumerate(snap.differing) if said[0][1].subject in subjects]
@@ -327,10 +336,16 @@ def _fact_disagreements(
             if (how_long and not key_stems & _LONG) or any(not {a, b} <= stated for a, b in terms) \
                     or ("/" not in first.key and key_stems & per):
                 continue
+            # An amount the question gives that no statement states is of something else measured so: "what if my
+            # panel is only 100 amps" asks nothing of the 40 and 50 amps of a range's circuit.
+            if any(_singular({key}) == _singular({first.key}) and not any(lo <= f.value[1] and f.value[0] <= hi
+                                                                          for f in facts)
+                   for key, (lo, hi) in given()):
+                continue
             # Named by its measure ('stars'), or by a word of its label when it asks an amount; or, when its
             # statements hold every other aspect word of the question, by a word of its label ("heat pump
             # lifespan").
-            asked = key_stems <= qstems or (quantity and bool(qstems & stems)) or (
+            asked = _singular(key_stems) <= _singular(qstems) or (quantity and bool(qstems & stems)) or (
                 bool(qstems & stems) and qstems - _ASKING <= stated)
 
             # A duration asked for, whose statements' own words hold every other aspect word of the question
@@ -350,6 +365,14 @@ def _fact_disagreements(
                          and float(unnamed_sims()[i]) >= MEANS_ASPECT)
         elif first.kind == "version":
             asked = bool(qstems & stems - {"versi"}) and (quantity or "versi" in qstems or bool(_VERSION.search(query.text)))
+        elif first.kind == "release":
+            # "when did kraft become production ready", "which nomad version was the first under the bsl license":
+            # asked when, or which release, of what the statements say happened, each some of it ('kraft',
+            # 'production'; 'first', 'license')
+            happened = qstems - _ASKING - RELEASE_STEMS
+            asked = release_asked and all(happened & f.stems and float(snap.version.unit_vecs[u] @ qvec) >= RELEASE_COS
+                                          for u, f in said) \
+                and len(happened & frozenset().union(*(f.stems for f in facts))) >= min(2, len(happened))
         else:
             asked = relation
         if asked:
@@ -361,6 +384,12 @@ def _fact_disagreements(
             if aspect not in out or near > out[aspect][0]:
                 out[aspect] = (near, Disagreement(label, tuple(Statement(u, f.span) for u, f in said), (subject,)))
     return [d for _near, d in out.values()]
+
+
+def _singular(stems: Iterable[str]) -> frozenset[str]:
+    """Stems in the singular: a short word's stem keeps its plural 's' ('amps' of "how many amps", 'amp' of
+    "a 40-amp circuit")."""
+    return frozenset(s[:-1] if s.endswith("s") and len(s) > 3 else s for s in stems)
 
 
 def _own_stems(snap: Snapshot, said: Sequence[tuple[int, Fact]]) -> frozenset[str]:

@@ -39,6 +39,7 @@ _QUANTITY = re.compile(
 )
 # Up to two words of measure after a number, and a 'per' word: 'GitHub stars', 'requests per second'.
 _MEASURE = re.compile(r"^\s+(?P<words>[A-Za-z][\w-]*(?:\s+(?!per\b)[A-Za-z][\w-]*)?)(?P<per>\s+per\s+[A-Za-z]+)?")
+_JOINED = re.compile(r"-([A-Za-z]+)\b(?!-)")  # a measure joined to its number by a hyphen ('40-amp'; not '15-year-old')
 _OF = re.compile(r"\s+of\s+(?P<what>[A-Za-z][\w-]*)")  # what a measure is of: 'MB of RAM', 'minutes of downtime'
 # Units of time, in seconds: a duration is one aspect whatever unit states it ("about 5 minutes", "about 90 seconds").
 _IN_SECONDS = {"ms": 0.001, "msec": 0.001, "millisecond": 0.001, "s": 1.0, "sec": 1.0, "second": 1.0, "min": 60.0,
@@ -64,7 +65,7 @@ class Fact:
     subject: str
     key: str  # what two facts must share to be compared ('reque/secon', 'version:pytho', 'rel:built')
     label: str  # the aspect as the corpus writes it ('requests per second', 'Python', 'built on')
-    kind: str  # quantity | version | relation
+    kind: str  # quantity | version | relation | release (the release of the subject something happened in)
     value: tuple[float, float] | str  # a range (lo, hi) for quantities, else a normalised string
     span: tuple[int, int]  # what states it, in document offsets (a table cell or the whole unit)
     stems: frozenset[str]  # the words a question may use for the aspect (measure, row label, relation)
@@ -75,6 +76,8 @@ class Fact:
         built on'."""
         if self.kind == "relation":
             return f"What {self.subject} is {self.label}"
+        if self.kind == "release":
+            return self.label
         label = f"{self.label} version" if self.kind == "version" else self.named()
         return f"{label[:1].upper()}{label[1:]} ({self.subject})"
 
@@ -86,6 +89,9 @@ class Fact:
                 and (head == DURATION or head in {stem(w) for w in words(self.context)}):
             return self.context
         return self.label
+
+
+RELEASE_STEMS = frozenset({stem("version"), stem("release"), stem("released")})
 
 
 def version_key(name: str) -> str:
@@ -115,7 +121,7 @@ def differ(facts: list[Fact]) -> bool:
     if facts[0].kind == "quantity":  # ranges that share no amount ("two weeks" is within "one to four weeks")
         ranges = [f.value for f in facts]
         return min(r[1] for r in ranges) < max(r[0] for r in ranges)
-    if facts[0].kind == "version":
+    if facts[0].kind in ("version", "release"):
         return len({f.value for f in facts}) >= 2
     said = [set(words(str(f.value))) - STOPWORDS for f in facts]
     return any(not (a & b) for i, a in enumerate(said) for b in said[i + 1 :])
@@ -161,6 +167,11 @@ def _measure_after(text: str, end: int) -> str | None:
     forms), and a 'per' word."""
     m = _MEASURE.match(text[end:])
     if not m:
+        # joined to the number: "a dedicated 40-amp, 240-volt circuit", "a 30-inch range"
+        joined = _JOINED.match(text, end)
+        if joined and (low := joined.group(1).lower()) not in STOPWORDS and low not in _NUMBER_WORDS \
+                and not _DONE.search(low):
+            return joined.group(1)
         return None
     first = m.group("words").split()[0]
     if first in _IN_SECONDS and first.lower() in STOPWORDS:  # '~4 s', '15 s': a unit of time, not a word
@@ -230,8 +241,19 @@ def unit_facts(
     subject_words = {w for name in catalog.names for w in words(name)}
     for m in _VERSION.finditer(text):
         name = m.group("name")
-        if name.lower() in STOPWORDS or catalog.mentioned(name) or name.lower() in subject_words:
-            continue  # a subject's own release ('Flask 2.0'), not a requirement
+        if name.lower() in STOPWORDS:
+            continue
+        if catalog.mentioned(name) or name.lower() in subject_words:
+            # A subject's own release ('Flask 2.0', 'Ibex KV 3.3'), not a requirement: the release something
+            # happened in ("KRaft was declared production-ready in Kafka 3.3"), what happened said in the unit's
+            # other words.
+            own = [subject for subject, _s, e in found if not text[e:m.start("version")].strip()]
+            if len(own) == 1:
+                event = frozenset(stem(w) for w in words(text) if len(w) >= 4 and w not in STOPWORDS
+                                  and w not in subject_words and not w[0].isdigit()) - RELEASE_STEMS
+                out.append(Fact(own[0], f"release:{stem(own[0].lower())}", f"{own[0]} release", "release",
+                                m.group("version"), whole, event, f"{own[0]} release"))
+            continue
         if not name[0].isupper():
             continue
         subject = _subject_at(text, found, m.start(), default)

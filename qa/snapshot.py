@@ -384,7 +384,8 @@ class Snapshot:
         near in meaning as :data:`SAME_ASPECT` to those it gathered (a measure alone is no aspect: "For five years
         I drove a Volt" and "a battery warranty of 8 years" are both in years), and they differ when their values
         do. A version of a name or what a subject is built on is one aspect: its first statement of each source."""
-        if stated[0][1].kind != "quantity":
+        release = stated[0][1].kind == "release"
+        if stated[0][1].kind not in ("quantity", "release"):
             per_source: dict[int, tuple[int, Fact]] = {}
             for u, fact in stated:
                 per_source.setdefault(self.unit_source[u], (u, fact))
@@ -412,7 +413,10 @@ class Snapshot:
         def margin(i: int, j: int) -> float:  # how much nearer than needed; -inf for rows labelled apart
             if (a := labels[i]) is not None and (b := labels[j]) is not None and not a & b:
                 return -np.inf
-            if any(releases[j].get(name, version) != version for name, version in releases[i].items()):
+            if release:  # on one event of the subject's history: its words are shared ('kraft', 'production')
+                if not stated[i][1].stems & stated[j][1].stems:
+                    return -np.inf
+            elif any(releases[j].get(name, version) != version for name, version in releases[i].items()):
                 return -np.inf  # of other releases: "On Julia 1.6, ... about 40 seconds" and "on Julia 1.10 ... 11"
             if models[i] and models[j] and not models[i] & models[j]:
                 return -np.inf  # of other models or tests: "The C1M challenge ... one million" and "C2M ... two million"
@@ -424,7 +428,13 @@ class Snapshot:
             if i in placed:
                 continue
             group = {self.unit_source[u]: i}
-            for j, (v, _g) in enumerate(stated):
+            # Of a release something happened in, each source's statement sharing the most of what happened first
+            # ("production-ready in Kafka 3.5" beside "declared production-ready in Kafka 3.3", not "Kafka 4.0 ...
+            # removed ZooKeeper"); else in the corpus's order.
+            order = sorted(range(len(stated)), key=lambda j: -len(stated[i][1].stems & stated[j][1].stems)) \
+                if release else range(len(stated))
+            for j in order:
+                v = stated[j][0]
                 if j not in placed and self.unit_source[v] not in group \
                         and np.mean([margin(k, j) for k in group.values()]) >= 0:
                     group[self.unit_source[v]] = j

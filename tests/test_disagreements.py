@@ -511,14 +511,16 @@ LIMITS = {
                 "- no more than 150,000 total shards.\n\n## Load tests\n\n"
                 "1. The **T1K test** (2016) loaded one million keys across 5,000 hosts in under five minutes.\n"
                 "2. The **T2K test** (2020) loaded two million keys across more than 6,100 hosts.\n\n"
-                "Marten Store is developed by a small team in Oslo.\n\n## FAQ\n\n### Is Ibex KV dead?\n\n"
+                "Marten Store is developed by a small team in Oslo.\n\n## Power\n\nEach Ibex KV appliance needs a "
+                "dedicated 50-amp, 240-volt circuit.\n\n## FAQ\n\n### Is Ibex KV dead?\n\n"
                 "No. Its maintainers have publicly committed to supporting it, and it still ships every quarter.\n",
     "beta.md": "---\npublisher: Beta Reference\npublished: 2024-02-19\nsubjects: [Ibex KV, Marten Store]\n---\n"
                "# Ibex KV and Marten Store in operation\n\n| Limit | Ibex KV | Marten Store |\n|---|---|---|\n"
                "| Shards per node | 110 shards | no fixed limit |\n| Total shards | 150,000 shards | not published |\n\n"
                "Ibex KV officially supports clusters of up to 5,000 nodes, and beyond that the recommendation is to "
                "split the data across several clusters. Ibex KV's well-known \"T2K\" test loaded two million keys "
-               "across thousands of client nodes.\n\nMarten Store replicates every write to three nodes.\n",
+               "across thousands of client nodes.\n\nMarten Store replicates every write to three nodes.\n\n"
+               "## Power\n\nFor an Ibex KV appliance, plan on a dedicated 40-amp, 240-volt circuit.\n",
 }
 
 
@@ -550,3 +552,54 @@ def test_what_an_amount_asked_is_per_is_not_counted(limits: Engine) -> None:
     answer = limits.ask("max shards per node ibex kv")
     assert not answer.abstained and not answer.conflicts, [c.topic for c in answer.conflicts]
     assert "110" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["how many amps does an ibex kv appliance need", "ibex kv amps"])
+def test_a_measure_joined_to_its_number_is_read(limits: Engine, question: str) -> None:
+    """"how many amps does an induction range need" showed the 40-amp of one source and the 50-amp of another
+    without saying they differ: "a dedicated 40-amp, 240-volt circuit" stated no amount (its measure is joined to
+    the number), and 'amps' of the question was no 'amp'."""
+    answer = limits.ask(question)
+    assert figures(answer, only_conflict(answer, "Ibex KV")) >= {"40", "50"}
+
+
+def test_an_amount_the_question_gives_that_no_statement_states_asks_of_another_thing(limits: Engine) -> None:
+    """"what if my panel is only 100 amps" showed the 40 and 50 amps a range's circuit needs."""
+    assert not limits.ask("what if my ibex kv panel is only 100 amps").conflicts
+    assert only_conflict(limits.ask("are 40 amps enough for an ibex kv appliance"), "Ibex KV")  # one stated: asked
+
+
+RELEASES = {
+    "alpha.md": "---\npublisher: Alpha Notes\npublished: 2022-11-03\nsubjects: [Ibex KV, Marten Store]\n---\n"
+                "# Running Ibex KV\n\nThe big change this year is Raft mode. Raft mode was declared production-ready "
+                "in Ibex KV 3.3, released in October 2022, for new clusters.\n\nIbex KV 1.0 came out in 2016.\n\n"
+                "Marten Store 2.0 added snapshots.\n",
+    "beta.md": "---\npublisher: Beta Reference\npublished: 2025-10-02\nsubjects: [Ibex KV, Marten Store]\n---\n"
+               "# Choosing a store in 2025\n\nIbex KV 4.0, released in March 2025, removed the old coordinator "
+               "entirely; every cluster now runs in Raft mode. Raft mode itself only became production-ready in Ibex "
+               "KV 3.5, so teams that upgraded from older releases had to plan a migration.\n\nFor license terms, Ibex "
+               "KV 2.1 was the first release under the new license.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Engine:
+    return engine_over(tmp_path_factory.mktemp("releases"), RELEASES, embedder)
+
+
+@pytest.mark.parametrize("question", ["when did raft mode become production ready in ibex kv",
+                                      "which ibex kv version made raft mode production-ready?"])
+def test_the_release_something_happened_in_is_a_disagreement(releases: Engine, question: str) -> None:
+    """"when did kraft become production ready" quoted "KRaft was declared production-ready in Kafka 3.3" and
+    never the other source's "KRaft itself only became production-ready in Kafka 3.5": a subject's own release
+    was read as no value (only a requirement's, 'Python 3.10')."""
+    answer = releases.ask(question)
+    said = " ".join(c.text for c in only_conflict(answer, "Ibex KV").claims)
+    assert "Ibex KV 3.3" in said and "KV 3.5" in said, said
+
+
+@pytest.mark.parametrize("question", ["when was ibex kv 4.0 released", "when was ibex kv first released",
+                                      "which ibex kv version was the first under the new license"])
+def test_releases_of_other_happenings_are_no_disagreement(releases: Engine, question: str) -> None:
+    """Statements naming different releases of a subject disagree only on one happening, asked of."""
+    assert not releases.ask(question).conflicts

@@ -60,9 +60,9 @@ def test_a_unit_naming_no_subject_speaks_for_its_sections() -> None:
     assert facts("It holds about 9 million rows per device.") == []  # no subject: no fact
 
 
-def test_versions_of_named_things_but_not_of_a_subject_itself() -> None:
+def test_versions_of_named_things_and_the_release_of_a_subject_itself() -> None:
     assert facts("Zephyr DB 4.2 now requires Python 3.10 or higher.") == [
-        ("Zephyr DB", "version:pytho", "Python", "3.10")
+        ("Zephyr DB", "release:zephy", "Zephyr DB release", "4.2"), ("Zephyr DB", "version:pytho", "Python", "3.10")
     ]
 
 
@@ -219,3 +219,12 @@ def test_a_unit_of_time_written_short_in_a_cell_is_a_duration() -> None:
     (fact,) = unit_facts("| Time to first plot | ~4 s (Plots.jl) |", 0, CATALOG, "Zephyr DB",
                          {"Zephyr DB": (21, 37)}, "Time to first plot")
     assert (fact.key, fact.value, fact.named()) == (DURATION, (4.0, 4.0), "Time to first plot")
+
+
+def test_a_measure_joined_to_its_number_by_a_hyphen() -> None:
+    """"a dedicated 40-amp, 240-volt circuit" stated no amount: its measures are joined to their numbers."""
+    catalog = SubjectCatalog(["Ibex KV"])
+    facts = unit_facts("Ibex KV needs a dedicated 40-amp, 240-volt circuit.", 0, catalog, None)
+    assert {(f.key, f.value) for f in facts} == {("amp", (40.0, 40.0)), ("volt", (240.0, 240.0))}
+    assert unit_facts("Ibex KV is a 15-year-old store.", 0, catalog, None) == []  # an age, not 15 years of anything
+    assert {f.key for f in unit_facts("Ibex KV has a 5-year warranty.", 0, catalog, None)} == {DURATION}
