@@ -162,9 +162,10 @@ def comparison_rows(
         for subject in query.subjects:
             ranked: list[tuple[float, int]] = []
             for u, c in cos.items():
-                # A code block is an example, not what a source says of a subject.
+                # A code block is an example, not what a source says of a subject; nor is a sentence about the
+                # writing it opens ("This issue collects what our readers told us after running Kafka ...").
                 if not (snap.unit_stems[u] & aspect.stems) or not named <= snap.unit_stems[u] \
-                        or snap.unit_is_code[u] or subject_span(snap, u, subject) is None:
+                        or snap.unit_is_code[u] or snap.unit_on_itself[u] or subject_span(snap, u, subject) is None:
                     continue
                 # A table cell is an explicit per-subject statement: the best kind of evidence for a row.
                 score = c + (0.3 if snap.unit_cells[u] else 0.0) - (0.2 if u in used else 0.0)

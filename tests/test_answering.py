@@ -1110,6 +1110,20 @@ def test_a_sentence_about_the_writing_it_opens_does_not_lead(tmp_path: Path, emb
     assert not answer.abstained and answer.citations[0].quote.startswith("Ibex KV exposes"), answer.answer
 
 
+def test_a_sentence_about_the_writing_it_opens_is_no_cell(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"kafka vs rabbitmq" put "This issue collects what our readers told us after running Kafka clusters ..." in
+    a cell of the comparison table."""
+    engine = engine_over(tmp_path, {"ops.md": (
+        "---\nsubjects: [Ibex KV, Marten Store]\n---\n# Ibex KV vs Marten Store\n\n"
+        "This piece collects what readers told us about monitoring Ibex KV and Marten Store in production.\n\n"
+        "## Monitoring\n\nIbex KV exposes its metrics to Prometheus. Marten Store ships a dashboard of its own.\n\n"
+        "## Upgrades\n\nIbex KV upgrades one node at a time. Marten Store upgrades need a restart.\n")}, embedder)
+    answer = engine.ask("compare ibex kv and marten store monitoring")
+    assert answer.comparison is not None and answer.comparison.rows, answer.answer
+    cited = {n for row in answer.comparison.rows for ns in row.cells.values() for n in ns}
+    assert cited and not any(answer.citations[n - 1].quote.startswith("This piece") for n in cited), answer.answer
+
+
 def test_a_sentence_leading_into_a_list_of_links_alone_is_no_claim(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"... if you want to keep reading about replicas, here's a select list:" and its links say nothing of
     replicas either."""
