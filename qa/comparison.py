@@ -14,7 +14,17 @@ from numpy.typing import NDArray
 
 from qa.aspects import Aspect, aspect_stems, generic, stem
 from qa.coverage import compound_terms
-from qa.cues import ADVICE, AMOUNT_WORDS, WANTS_NUMBER, alternatives, asks_origin, asks_quantity, counted, is_yes_no, negative
+from qa.cues import (
+    ADVICE,
+    AMOUNT_WORDS,
+    WANTS_NUMBER,
+    alternatives,
+    asks_origin,
+    asks_quantity,
+    counted,
+    is_yes_no,
+    negative,
+)
 from qa.facts import DURATION, RELEASE_STEMS, Fact, unit_facts
 from qa.query import Query, SubjectCatalog, foreign_comparison
 from qa.retrieval import Candidate
@@ -303,12 +313,12 @@ def _fact_disagreements(
     timed = bool(_TIME.search(query.text))  # "charging time" asks a duration as "how long" does
     # "How much should I budget for upkeep each year?" asks an amount a year, not a number of years.
     every = frozenset(stem(m.group(1).lower()) for m in _EVERY.finditer(query.text))
-    # "when was nomad first released" asks when it began, not in which release something happened
     @cache
     def given() -> list[tuple[str, tuple[float, float]]]:  # the amounts the question itself states, read once
         return [(f.key, f.value) for f in unit_facts(query.text, 0, snap.catalog, subjects[0] if subjects else None)
                 if isinstance(f.value, tuple)]
 
+    # "when was nomad first released" asks when it began, not in which release something happened
     release_asked = bool(_ASKS_RELEASE.search(query.text)) and not asks_origin(query.text)
     # What an amount asked is per is not what is counted: "max pods per node" asks no number of nodes.
     per = frozenset(stem(m.group(1).lower()) for m in _PER.finditer(query.text))
