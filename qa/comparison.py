@@ -388,6 +388,10 @@ def _fact_disagreements(
             asked = relation
         if asked:
             label = max(facts, key=lambda f: len(f.named().split())).topic()
+            # A release, with what happened in the first statement's words: 'Kafka release (KRaft production-ready)'
+            if first.kind == "release" and (what := _happened(
+                    snap.unit_text[said[0][0]], happened & frozenset.intersection(*(f.stems for f in facts)))):
+                label = f"{label} ({what})"
             # Of the ways one aspect is stated differently, the one nearest the question ('Heat-up time' in a
             # table's rows rather than in its reviews' sentences).
             near = max(float(snap.version.unit_vecs[u] @ qvec) for u, _f in said)
@@ -395,6 +399,16 @@ def _fact_disagreements(
             if aspect not in out or near > out[aspect][0]:
                 out[aspect] = (near, Disagreement(label, tuple(Statement(u, f.span) for u, f in said), (subject,)))
     return [d for _near, d in out.values()]
+
+
+def _happened(text: str, stems: frozenset[str]) -> str:
+    """The words of ``text`` of ``stems``, as written and in order, each once ('KRaft production-ready' of "KRaft
+    was declared production-ready in Kafka 3.3" for 'kraft', 'produc', 'ready')."""
+    out: list[str] = []
+    for m in re.finditer(r"[\w'-]+", text):
+        if {stem(w) for w in words(m.group())} & stems and m.group() not in out:
+            out.append(m.group())
+    return " ".join(out)
 
 
 def _singular(stems: Iterable[str]) -> frozenset[str]:

@@ -594,8 +594,10 @@ def test_the_release_something_happened_in_is_a_disagreement(releases: Engine, q
     never the other source's "KRaft itself only became production-ready in Kafka 3.5": a subject's own release
     was read as no value (only a requirement's, 'Python 3.10')."""
     answer = releases.ask(question)
-    said = " ".join(c.text for c in only_conflict(answer, "Ibex KV").claims)
+    conflict = only_conflict(answer, "Ibex KV")
+    said = " ".join(c.text for c in conflict.claims)
     assert "Ibex KV 3.3" in said and "KV 3.5" in said, said
+    assert conflict.topic == "Ibex KV release (Raft mode production-ready)"  # what happened, as the corpus says it
 
 
 @pytest.mark.parametrize("question", ["when was ibex kv 4.0 released", "when was ibex kv first released",
