@@ -25,7 +25,7 @@ from qa.cues import (
     is_yes_no,
     negative,
 )
-from qa.facts import DURATION, RELEASE_STEMS, Fact, unit_facts
+from qa.facts import DURATION, PER_WORD, RELEASE_STEMS, Fact, unit_facts
 from qa.query import Query, SubjectCatalog, foreign_comparison
 from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
@@ -281,7 +281,6 @@ _ASKING = frozenset(stem(w) for w in AMOUNT_WORDS | {"long", "far", "often", "ol
                                                      "expensive", "costly", "duration", "take", "takes"})
 _TIME = re.compile(r"\btimes?\b", re.I)
 _EVERY = re.compile(r"\b(?:per|each|every|a|an)\s+(second|minute|hour|day|week|month|year)\b", re.I)
-_PER = re.compile(r"\bper\s+(\w+)", re.I)
 _ASKS_RELEASE = re.compile(r"\b(?:when|since|versions?|releases?)\b", re.I)
 RELEASE_COS = 0.5  # how near the question each statement of the release something happened in must be
 _COPULA = re.compile(r"\s*(?:is|are|was|were)\b", re.I)
@@ -320,8 +319,9 @@ def _fact_disagreements(
 
     # "when was nomad first released" asks when it began, not in which release something happened
     release_asked = bool(_ASKS_RELEASE.search(query.text)) and not asks_origin(query.text)
+    happened = qstems - _ASKING - RELEASE_STEMS  # the words of what the question asks the release of
     # What an amount asked is per is not what is counted: "max pods per node" asks no number of nodes.
-    per = frozenset(stem(m.group(1).lower()) for m in _PER.finditer(query.text))
+    per = frozenset(stem(m.group(1).lower()) for m in PER_WORD.finditer(query.text))
     found = [(i, said[0][1].subject, said) for i, said in enumerate(snap.differing) if said[0][1].subject in subjects]
     best: dict[str, float] = {}
     if sims is not None:
@@ -380,7 +380,6 @@ def _fact_disagreements(
             # "when did kraft become production ready", "which nomad version was the first under the bsl license":
             # asked when, or which release, of what the statements say happened, each some of it ('kraft',
             # 'production'; 'first', 'license')
-            happened = qstems - _ASKING - RELEASE_STEMS
             asked = release_asked and all(happened & f.stems and float(snap.version.unit_vecs[u] @ qvec) >= RELEASE_COS
                                           for u, f in said) \
                 and len(happened & frozenset().union(*(f.stems for f in facts))) >= min(2, len(happened))

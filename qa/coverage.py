@@ -806,9 +806,15 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         # faster than Ruby on Rails?" asks nothing of 'rails'. (Not a name asked about alone: "When did the Siege of
         # Antioch take place?" of a corpus writing "the Siege of Antioch took place in ..." asks of 'antioch'.)
         # (In any case: "rancilio silvia vs gaggia classic pro" typed in lower case runs on as "Rancilio Silvia".)
-        longer, texts = end, [snap.unit_text[u].lower() for u in holders.tolist()] if named else []
-        while texts and longer < len(tokens) and not any(s <= tokens[longer].start() < e for _name, s, e in named) \
-                and any(question[m.start():tokens[longer].end()].lower() in text for text in texts):
+        texts = [snap.unit_text[u].lower() for u in holders.tolist()]
+
+        def written(first: int, last: int, added: int, texts: list[str] = texts) -> bool:
+            """Whether the units naming it write tokens first..last as one run, the token added no subject's."""
+            return not any(s <= tokens[added].start() < e for _name, s, e in named) \
+                and any(question[tokens[first].start():tokens[last].end()].lower() in text for text in texts)
+
+        longer = end
+        while named and longer < len(tokens) and written(i, longer, longer):
             longer += 1
         # The words it runs on over that the corpus writes only as names are the name's own, whatever it is set
         # against: "the Rancilio Silvia" asks nothing of 'silvia', which the one unit naming it holds (a common word
@@ -823,10 +829,7 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         # ... and back over the words before it that the corpus writes with it ('amazon' of "amazon ecs vs
         # kubernetes", of a corpus writing "Amazon ECS")
         start = i
-        while start > 0 and tokens[start - 1].group().lower() not in STOPWORDS \
-                and not any(s <= tokens[start - 1].start() < e for _name, s, e in named) \
-                and any(question[tokens[start - 1].start():tokens[end - 1].end()].lower() in snap.unit_text[u].lower()
-                        for u in holders.tolist()):
+        while start > 0 and tokens[start - 1].group().lower() not in STOPWORDS and written(start - 1, end - 1, start - 1):
             start -= 1
         own = {t.group().lower() for t in tokens[start:end]}
         for other in own - {low} - STOPWORDS:

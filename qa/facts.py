@@ -91,7 +91,7 @@ class Fact:
         return self.label
 
 
-RELEASE_STEMS = frozenset({stem("version"), stem("release"), stem("released")})
+RELEASE_STEMS = frozenset({stem("version"), stem("release")})  # 'released', 'releases' stem as 'release' does
 
 
 def version_key(name: str) -> str:
@@ -297,7 +297,7 @@ def _in_row(f: Fact, stems: frozenset[str], row_label: str) -> Fact:
     """A cell's fact, which the row's label also names ('Performance (requests per second)'); a cell's amount is
     per what the label says it is ('110 pods' in 'Pods per node': pods a node, not pods in all)."""
     key = f.key
-    if "/" not in key and key != DURATION and (rate := _PER_IN.search(row_label)):
+    if "/" not in key and key != DURATION and (rate := PER_WORD.search(row_label)):
         key = f"{key}/{stem(rate.group(1).lower())}"
     return dataclasses.replace(f, key=key, stems=f.stems | stems, context=row_label or f.context)
 
@@ -307,8 +307,8 @@ _PER = re.compile(r"\bper\s+$", re.I)
 # seconds"; "fell from 6.1 s to 3.4 s").
 _FORMER = re.compile(r"\b(?:down|up|fell|dropped|rose|grew|went|increased|decreased|improved|reduced|cut)\s+from"
                      r"(?:\s+(?:well|about|around|roughly|nearly|almost|over|under|just))*\s+$", re.I)
-_PER_AFTER = re.compile(r"\s*per\s+([A-Za-z]+)", re.I)
-_PER_IN = re.compile(r"\bper\s+([A-Za-z]+)", re.I)
+PER_WORD = re.compile(r"\bper\s+([A-Za-z]+)", re.I)  # what an amount is per: 'node' of "Pods per node"
+_PER_AFTER = re.compile(r"\s*" + PER_WORD.pattern, re.I)  # ... right after an amount ("$1,300 per year")
 _WISH = re.compile(r"\b(?:should|ought to) (?:offer|have|add|include|ship|come with|support|provide|fit|get)\b", re.I)
 
 
