@@ -1098,27 +1098,29 @@ def test_a_sentence_pointing_elsewhere_is_no_claim_unless_reading_is_asked(tmp_p
     assert any(c.quote.startswith("Read more") for c in answer.citations), answer.answer
 
 
-def test_a_sentence_about_the_writing_it_opens_does_not_lead(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+OPS = {"ops.md": (
+    "---\nsubjects: [Ibex KV, Marten Store]\n---\n# Ibex KV vs Marten Store\n\n"
+    "This piece looks at day-two operations of Ibex KV and Marten Store: installing, upgrading, monitoring.\n\n"
+    "## Monitoring\n\nIbex KV exposes its metrics to Prometheus. Marten Store ships a dashboard of its own.\n\n"
+    "## Upgrades\n\nIbex KV upgrades one node at a time. Marten Store upgrades need a restart.\n")}
+
+
+@pytest.fixture(scope="module")
+def ops(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Engine:
+    return engine_over(tmp_path_factory.mktemp("ops"), OPS, embedder)
+
+
+def test_a_sentence_about_the_writing_it_opens_does_not_lead(ops: Engine) -> None:
     """"kubernetes monitoring tools" was answered with the article's "This piece looks at day-two operations:
     installing, upgrading, monitoring ...", which names the topics it covers and says nothing of them."""
-    engine = engine_over(tmp_path, {"ops.md": (
-        "---\nsubjects: [Ibex KV]\n---\n# Running Ibex KV\n\n"
-        "This piece looks at day-two operations of Ibex KV: installing, upgrading, monitoring and backing up.\n\n"
-        "## Monitoring\n\nIbex KV exposes its metrics to Prometheus and ships a dashboard for Grafana.\n\n"
-        "## Upgrades\n\nIbex KV upgrades one node at a time.\n")}, embedder)
-    answer = engine.ask("ibex kv monitoring tools")
+    answer = ops.ask("ibex kv monitoring tools")
     assert not answer.abstained and answer.citations[0].quote.startswith("Ibex KV exposes"), answer.answer
 
 
-def test_a_sentence_about_the_writing_it_opens_is_no_cell(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+def test_a_sentence_about_the_writing_it_opens_is_no_cell(ops: Engine) -> None:
     """"kafka vs rabbitmq" put "This issue collects what our readers told us after running Kafka clusters ..." in
     a cell of the comparison table."""
-    engine = engine_over(tmp_path, {"ops.md": (
-        "---\nsubjects: [Ibex KV, Marten Store]\n---\n# Ibex KV vs Marten Store\n\n"
-        "This piece collects what readers told us about monitoring Ibex KV and Marten Store in production.\n\n"
-        "## Monitoring\n\nIbex KV exposes its metrics to Prometheus. Marten Store ships a dashboard of its own.\n\n"
-        "## Upgrades\n\nIbex KV upgrades one node at a time. Marten Store upgrades need a restart.\n")}, embedder)
-    answer = engine.ask("compare ibex kv and marten store monitoring")
+    answer = ops.ask("compare ibex kv and marten store monitoring")
     assert answer.comparison is not None and answer.comparison.rows, answer.answer
     cited = {n for row in answer.comparison.rows for ns in row.cells.values() for n in ns}
     assert cited and not any(answer.citations[n - 1].quote.startswith("This piece") for n in cited), answer.answer

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qa.coverage import (
@@ -18,6 +19,7 @@ from qa.coverage import (
     max_edits,
     passing_name,
     unknown_names,
+    unsaid,
     unshouted,
     unwritten_release,
     whole_word,
@@ -25,6 +27,7 @@ from qa.coverage import (
 )
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
+from qa.query import analyse
 from tests.conftest import engine_over
 
 VOCAB = Vocabulary({"flask": 40, "fastapi": 50, "what": 4, "want": 8, "performance": 6, "standardized": 1, "validation": 3, "float": 2,
@@ -898,11 +901,22 @@ def test_a_word_only_a_heading_writes_is_asked_of_its_section(tmp_path: Path, em
     engine = engine_over(tmp_path, {
         "faq.md": "---\npublisher: Alpha Notes\npublished: 2024-05-08\nsubjects: [Ibex KV, Marten Store]\n---\n"
                   "# Ibex KV and Marten Store\n\nMarten Store is released every month. Ibex KV is released less "
-                  "often than Marten Store.\n\n## FAQ\n\n### Is Ibex KV dead?\n\nNo. Its maintainers have publicly "
+                  "often than Marten Store.\n\n## Performance\n\nIbex KV serves 5,000 reads per second.\n\n"
+                  "## FAQ\n\n### Is Ibex KV dead?\n\nNo. Its maintainers have publicly "
                   "committed to supporting it. It is, however, developed far more slowly than Marten Store.\n",
     }, embedder)
     answer = engine.ask("is ibex kv dead")
     assert not answer.abstained and answer.citations[0].quote.startswith("No. Its maintainers")
+    # Read of the subjects the heading names or none: the entry says nothing of Marten Store being dead (a meaning
+    # near no aspect, so that only a heading could say it).
+    snap = engine.snapshot()
+    entry = [u for u, text in enumerate(snap.unit_text) if text.startswith("No. Its maintainers")]
+
+    def unmeant(_words: str) -> np.ndarray:
+        return np.zeros(embedder.dim, dtype=np.float32)
+
+    for question, nothing_on in (("is ibex kv dead", None), ("is marten store dead", "dead")):
+        assert unsaid(snap, analyse(question, snap.catalog), entry, 0.0, unmeant) == nothing_on, question
 
 
 def test_a_name_in_passing_runs_back_over_the_words_the_corpus_writes_before_it(
