@@ -25,7 +25,7 @@ from qa.cues import (
     is_yes_no,
     negative,
 )
-from qa.facts import DURATION, PER_WORD, RELEASE_STEMS, Fact, unit_facts
+from qa.facts import DURATION, PER_WORD, RELEASE_STEMS, Fact, asked_release_dates, unit_facts
 from qa.query import Query, SubjectCatalog, foreign_comparison
 from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
@@ -320,6 +320,7 @@ def _fact_disagreements(
     # "when was nomad first released" asks when it began, not in which release something happened
     release_asked = bool(_ASKS_RELEASE.search(query.text)) and not asks_origin(query.text)
     happened = qstems - _ASKING - RELEASE_STEMS  # the words of what the question asks the release of
+    dated = asked_release_dates(query.text, snap.catalog)  # "when was poetry 2.0 released"
     # What an amount asked is per is not what is counted: "max pods per node" asks no number of nodes.
     per = frozenset(stem(m.group(1).lower()) for m in PER_WORD.finditer(query.text))
     found = [(i, said[0][1].subject, said) for i, said in enumerate(snap.differing) if said[0][1].subject in subjects]
@@ -383,6 +384,8 @@ def _fact_disagreements(
             asked = release_asked and all(happened & f.stems and float(snap.version.unit_vecs[u] @ qvec) >= RELEASE_COS
                                           for u, f in said) \
                 and len(happened & frozenset().union(*(f.stems for f in facts))) >= min(2, len(happened))
+        elif first.kind == "date":
+            asked = first.key in dated
         else:
             asked = relation
         if asked:

@@ -29,6 +29,7 @@ _TOKEN = re.compile(r"[A-Za-z][\w.+#-]*[\w+#]|[A-Za-z]")
 # 'k8s', 'i18n', 'a11y': five letters or more counted ('e2e', 'p2p', 'b2b' are no numeronyms of words)
 _NUMERONYM = re.compile(r"([a-z])([5-9]|[1-9]\d)([a-z])")
 _SLASH_RELEASE = re.compile(r"/\d+(?:\.\d+)*\b")  # 'HTTP/2', 'HTTP/1.1': one name with its release
+_V_RELEASE = re.compile(r"v\d+(?:\.\d+)*")  # 'v2', 'v3.0': a release, after a name
 _VERSION = re.compile(rf"(?<![\w.]){RELEASE_NUMBER}")  # '0.135', '3.1'; not a date or an amount
 _SENTENCE_START = re.compile(r"[.!?:;]\s+\W*$")  # a later sentence's start (a question's first word may be a name)
 _QUESTION_START = frozenset("how what which who whom whose when why where compare should does do is are can will".split())
@@ -641,6 +642,7 @@ def unknown_names(snap: Snapshot, question: str, pieces: Callable[[str], int], *
     its first word is capitalised as any sentence's is ('Quelles entreprises ...')."""
     out = []
     request = REQUEST.match(question)  # "Summarize the differences": a request, no name
+    subjects = cache(lambda: snap.catalog.find(question))
     for i, m in enumerate(_TOKEN.finditer(question)):
         tok, low = m.group(0), m.group(0).lower()
         if low in STOPWORDS or low in _QUESTION_START or len(low) < 2 or (request and m.start() == request.start(1)):
@@ -649,6 +651,9 @@ def unknown_names(snap: Snapshot, question: str, pieces: Callable[[str], int], *
             continue
         if _SENTENCE_START.search(question, 0, m.start()) and tok[1:] == low[1:] and pieces(low) < 2:
             continue  # '... async Python. Half of the team ...': a plain word, capitalised to open a sentence
+        if _V_RELEASE.fullmatch(low) and any(not question[end : m.start()].strip() for _n, _s, end in subjects()) \
+                and (snap.vocabulary.writes(low[1:]) or snap.vocabulary.release(low[1:]) is not None):
+            continue  # 'v2' of "marten store v2 release date": the subject's release, as the corpus writes '2.0'
         if release := _SLASH_RELEASE.match(question, m.end()):
             # 'HTTP/2' is known where the corpus writes it, not where it writes 'HTTP' and '2'
             if not any(low + release.group(0) in doc.text.lower() for doc in snap.version.docs.values()):

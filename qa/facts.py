@@ -1,13 +1,15 @@
 """Facts: what a unit states as the value of one aspect of one subject, read from its wording alone, so that
 sources can be compared on the same aspect whatever a question calls it.
 
-Three kinds, all generic English, nothing about any corpus:
+Five kinds, all generic English, nothing about any corpus:
 
 - a measured quantity with its measure as written ('15,000 to 20,000+ requests per second', '94,000 GitHub
   stars', a table cell '~120k' under a row 'Performance (requests per second)');
 - a version of something named ('requires Python 3.10 or higher'), never of a subject itself (a subject's
   releases are a history, not a disagreement);
-- what a subject 'is built on' / 'is based on' ('FastAPI is built on ASGI ...').
+- what a subject 'is built on' / 'is based on' ('FastAPI is built on ASGI ...');
+- the release of a subject something happened in ("KRaft was declared production-ready in Kafka 3.3");
+- when a release of a subject came out ("Poetry 2.0, released in January 2025, ...").
 
 Each fact has an aspect key (what two facts must share to be compared: the measure's head noun and its 'per'
 word, the versioned name, the relation), a label as the corpus writes it, and a value to compare.
@@ -20,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from qa.aspects import stem
+from qa.cues import SUBJECT_RELEASE_AFTER, WANTS_YEAR
 from qa.query import SubjectCatalog
 from qa.text import STOPWORDS, words
 
@@ -65,8 +68,8 @@ class Fact:
     subject: str
     key: str  # what two facts must share to be compared ('reque/secon', 'version:pytho', 'rel:built')
     label: str  # the aspect as the corpus writes it ('requests per second', 'Python', 'built on')
-    kind: str  # quantity | version | relation | release (the release of the subject something happened in)
-    value: tuple[float, float] | str  # a range (lo, hi) for quantities, else a normalised string
+    kind: str  # quantity | version | relation | release (the release of the subject something happened in) | date
+    value: tuple[float, float] | str  # a range (lo, hi) for quantities, a date 'YYYY-MM' or 'YYYY', else a normalised string
     span: tuple[int, int]  # what states it, in document offsets (a table cell or the whole unit)
     stems: frozenset[str]  # the words a question may use for the aspect (measure, row label, relation)
     context: str = ""  # the aspect as written where it is stated (a row label, else the label)
@@ -76,7 +79,7 @@ class Fact:
         built on'."""
         if self.kind == "relation":
             return f"What {self.subject} is {self.label}"
-        if self.kind == "release":
+        if self.kind in ("release", "date"):
             return self.label
         label = f"{self.label} version" if self.kind == "version" else self.named()
         return f"{label[:1].upper()}{label[1:]} ({self.subject})"
@@ -123,6 +126,9 @@ def differ(facts: list[Fact]) -> bool:
         return min(r[1] for r in ranges) < max(r[0] for r in ranges)
     if facts[0].kind in ("version", "release"):
         return len({f.value for f in facts}) >= 2
+    if facts[0].kind == "date":  # 'June 2024' is within '2024'
+        dates = [str(f.value) for f in facts]
+        return any(not (a.startswith(b) or b.startswith(a)) for i, a in enumerate(dates) for b in dates[i + 1 :])
     said = [set(words(str(f.value))) - STOPWORDS for f in facts]
     return any(not (a & b) for i, a in enumerate(said) for b in said[i + 1 :])
 
@@ -260,6 +266,7 @@ def unit_facts(
         if subject is not None:
             out.append(Fact(subject, version_key(name), name, "version", m.group("version"), whole,
                             frozenset({stem(name.lower()), "versi"}), f"{name} version"))
+    out += _release_dates(text, whole, found)
     for m in _RELATION.finditer(text):
         subject = _relation_subject(text, m.start(), found, default)
         if subject is None:
@@ -274,6 +281,56 @@ def unit_facts(
         rel_stems = frozenset(stem(w) for w in words(rel) if len(w) >= 4) | {"build", "found"}
         out.append(Fact(subject, f"rel:{stem(rel.split()[0])}", rel, "relation", value, whole, rel_stems, rel))
     return out
+
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+# A date: 'January 2025', 'Oct. 3, 2024', '19 October 2024', '2024-06' or '2024-06-11', 'in 2024'.
+_DATE = re.compile(rf"\b(?:(?P<month>{_MONTH})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?|\d{{1,2}}\s+(?P<month2>{_MONTH})\s+|"
+                   rf"(?:in|on)\s+)(?P<year>(?:19|20)\d\d)\b|\b(?P<iso>(?:19|20)\d\d-[01]\d)(?:-[0-3]\d)?\b", re.I)
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+# Words saying a release came out, between it and its date ("Poetry 2.0, which arrived in October 2024").
+_CAME_OUT = re.compile(r"\b(?:released|arrived|shipped|launched|landed|debuted|came\s+out|general\s+availability|"
+                       r"went\s+GA|became\s+available|was\s+published)\b", re.I)
+_SENTENCE_END = re.compile(r"[.;:!?](?:\s|$)")
+CAME_OUT_WORDS = 10  # at most this many words from a release to its date
+_ASKS_DATE = re.compile(r"\bdates?\b", re.I)  # as the corpus writes it: "release dates"
+
+
+def release_key(subject: str, release: str) -> str:
+    """The aspect key of when ``subject``'s ``release`` came out, the same for '3', '3.0' and 'v3.0'."""
+    return f"date:{stem(subject.lower())}:{re.sub(r'(?:[.]0)+$', '', release)}"
+
+
+def _release_dates(text: str, whole: tuple[int, int], found: list[tuple[str, int, int]]) -> list[Fact]:
+    """When a release of a subject came out, as a sentence says it right after naming it: "Poetry 2.0, released
+    in January 2025, ...", "Traefik v3.0 was released in April 2024", "Traefik 3.0 reached general availability
+    in June 2024". Not a date before the release, nor one past the sentence."""
+    out = []
+    for subject, _start, end in found:
+        if (m := SUBJECT_RELEASE_AFTER.match(text, end)) is None or (d := _DATE.search(text, m.end())) is None:
+            continue
+        between = text[m.end() : d.start()]
+        if len(between.split()) > CAME_OUT_WORDS or _SENTENCE_END.search(between) or not _CAME_OUT.search(between):
+            continue
+        if d.group("iso"):
+            value = d.group("iso")
+        else:
+            month = d.group("month") or d.group("month2")
+            value = d.group("year") + (f"-{_MONTHS[month[:3].lower()]:02d}" if month else "")
+        label = f"{subject} {m.group(1)} release date"
+        out.append(Fact(subject, release_key(subject, m.group(1)), label, "date", value, whole,
+                        frozenset({stem("release"), stem("date")}), label))
+    return out
+
+
+def asked_release_dates(question: str, catalog: SubjectCatalog) -> frozenset[str]:
+    """The keys (:func:`release_key`) of the releases a question asks the date of ("when was traefik v3 released",
+    "poetry 2.0 release date"); empty for any other."""
+    if not (WANTS_YEAR.search(question) or _ASKS_DATE.search(question)):
+        return frozenset()
+    return frozenset(release_key(subject, m.group(1)) for subject, _start, end in catalog.find(question)
+                     if (m := SUBJECT_RELEASE_AFTER.match(question, end)) is not None)
 
 
 RELATION_SUBJECT_WORDS = 4  # how near before 'is built on' a subject is named to be what is built on it

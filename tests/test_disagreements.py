@@ -573,12 +573,14 @@ RELEASES = {
     "alpha.md": "---\npublisher: Alpha Notes\npublished: 2022-11-03\nsubjects: [Ibex KV, Marten Store]\n---\n"
                 "# Running Ibex KV\n\nThe big change this year is Raft mode. Raft mode was declared production-ready "
                 "in Ibex KV 3.3, released in October 2022, for new clusters.\n\nIbex KV 1.0 came out in 2016.\n\n"
-                "Marten Store 2.0 added snapshots.\n",
+                "Marten Store 2.0, released in January 2025, added snapshots. Marten Store 1.0 was released in March "
+                "2019.\n",
     "beta.md": "---\npublisher: Beta Reference\npublished: 2025-10-02\nsubjects: [Ibex KV, Marten Store]\n---\n"
                "# Choosing a store in 2025\n\nIbex KV 4.0, released in March 2025, removed the old coordinator "
                "entirely; every cluster now runs in Raft mode. Raft mode itself only became production-ready in Ibex "
                "KV 3.5, so teams that upgraded from older releases had to plan a migration.\n\nFor license terms, Ibex "
-               "KV 2.1 was the first release under the new license.\n",
+               "KV 2.1 was the first release under the new license.\n\nMarten Store 2.0, which arrived in October "
+               "2024, brought snapshots to every plan; Marten Store v1.0 shipped in 2019.\n",
 }
 
 
@@ -604,4 +606,21 @@ def test_the_release_something_happened_in_is_a_disagreement(releases: Engine, q
                                       "which ibex kv version was the first under the new license"])
 def test_releases_of_other_happenings_are_no_disagreement(releases: Engine, question: str) -> None:
     """Statements naming different releases of a subject disagree only on one happening, asked of."""
+    assert not releases.ask(question).conflicts
+
+
+@pytest.mark.parametrize("question", ["when was marten store 2.0 released", "marten store v2 release date"])
+def test_when_a_release_came_out_is_a_disagreement(releases: Engine, question: str) -> None:
+    """"when was poetry 2.0 released" quoted "Poetry 2.0, released in January 2025" and never the other source's
+    "Poetry 2.0, which arrived in October 2024": a date was the value of nothing. ('v2', typed after the subject,
+    was a name the corpus never writes.)"""
+    conflict = only_conflict(releases.ask(question), "Marten Store")
+    said = " ".join(c.text for c in conflict.claims)
+    assert "January 2025" in said and "October 2024" in said, said
+    assert conflict.topic == "Marten Store 2.0 release date"
+
+
+@pytest.mark.parametrize("question", ["when was marten store 1.0 released", "what did marten store 2.0 add"])
+def test_dates_that_agree_or_are_not_asked_are_no_disagreement(releases: Engine, question: str) -> None:
+    """March 2019 is within 2019; a question not asking when shows no dates."""
     assert not releases.ask(question).conflicts
