@@ -532,19 +532,27 @@ def _yes_and_no(
     same thing in other words ("FastAPI lacks an inbuilt security system", 0.689, beside "For authentication,
     FastAPI has built-in OAuth2 and JWT utilities", 0.696, for "Does FastAPI ship with auth built in?")."""
     said: list[tuple[frozenset[str], int, tuple[int, int], int, bool]] = []
+    answered: set[int] = set()  # FAQ answers (_verdict)
     for u, span, source in claims:
-        clauses = _said_of(snap, u, span, subject, focus, forms)
-        if clauses and not _TO_THE_READER.match(text := span_text(snap, u, span)):
+        text = span_text(snap, u, span)
+        # An FAQ entry's "No." or "Yes." answers its heading ("Can a single boiler machine steam while brewing?"),
+        # whatever its sentence goes on to say ("No. It has one boiler, ... at brew temperature or at steam").
+        if (verdict := _verdict(snap, u, text, subject, focus, forms)) is not None:
+            no, text = verdict == "no", f"{snap.version.chunks[int(snap.unit_chunk[u])].section[-1]} {text}"
+            answered.add(u)
+        elif (clauses := _said_of(snap, u, span, subject, focus, forms)) and not _TO_THE_READER.match(text):
             if snap.unit_cells[u]:  # a cell says what its row label names
                 text = snap.row_label(u) + " " + text
-            toks = set(words(text))
-            stems = {stem(w) for w in toks}
-            held = frozenset(x for x in asked if x in stems or (len(x) >= 4 and toks & snap.words_around(x)))
             # What the claim says of the subject is its first clause on the aspect.
             no = negative(clauses[0])
             if no and _denies_a_kind(clauses[0], focus, forms, asked, typed):
                 continue
-            said.append((held, u, span, source, no))
+        else:
+            continue
+        toks = set(words(text))
+        stems = {stem(w) for w in toks}
+        held = frozenset(x for x in asked if x in stems or (len(x) >= 4 and toks & snap.words_around(x)))
+        said.append((held, u, span, source, no))
     most = max((len(held) for held, *_ in said), default=0)
     near = max((unit_cos.get(u, 0.0) for held, u, *_ in said if len(held) == most), default=1.0) - NEAR_CLAIM
     pos: dict[int, tuple[frozenset[str], Statement]] = {}
@@ -553,15 +561,41 @@ def _yes_and_no(
     for held, u, span, source, no in sorted(said, key=lambda c: len(c[0]) < most):
         if len(held) == most or (held and unit_cos.get(u, 0.0) >= near):
             (neg if no else pos).setdefault(source, (held, Statement(u, span)))
+    # A source's FAQ answer is its side: "The single boiler could not: switching to steam mode ... to come back to
+    # brew temperature" is no yes beside its FAQ's "No.".
+    for source in set(pos) & set(neg):
+        for side, other in ((pos, neg), (neg, pos)):
+            if side[source][1].unit in answered:
+                del other[source]
     if set(pos) | set(neg) == set(pos) & set(neg):  # every source says both
         return []
     # A yes and a no that share a word of the question: "Flask lacks automatic documentation" is no "no" to
     # "Flask returns JSON" for "Does Flask return JSON automatically?".
+    def close(a: Statement, b: Statement) -> bool:  # an FAQ answer's other side is as near the question as it is
+        return not {a.unit, b.unit} & answered or abs(unit_cos.get(a.unit, 0.0) - unit_cos.get(b.unit, 0.0)) <= NEAR_CLAIM
+
     for first_source, (held, first) in pos.items():
-        nos = [s for other, (h, s) in neg.items() if other != first_source and h & held]
+        nos = [s for other, (h, s) in neg.items() if other != first_source and h & held and close(first, s)]
         if nos:
             return [first, *nos]
     return []
+
+
+_VERDICT = re.compile(r"\s*(yes|no)\b\s*[.,;!:\u2014\u2013-]", re.I)  # "No. It has one boiler", "Yes, for simple sites."
+
+
+def _verdict(snap: Snapshot, u: int, text: str, subject: str, focus: frozenset[str], forms: frozenset[str]) -> str | None:
+    """'yes' or 'no' when ``u`` opens its FAQ entry with it and the entry's heading asks a yes/no question of
+    ``subject``, the first it names ("Does Kafka deliver lower latency than RabbitMQ?" asks of Kafka), in a word of
+    the aspect (``focus`` and its longer ``forms``); else None."""
+    if not snap.unit_first[u] or not snap.chunk_asks[chunk := int(snap.unit_chunk[u])] \
+            or (m := _VERDICT.match(text)) is None:
+        return None
+    heading = snap.version.chunks[chunk].section[-1]
+    if not is_yes_no(heading) or [name for name, _s, _e in snap.catalog.find(heading)][:1] != [subject] \
+            or not any(stem(w) in focus or w in forms for w in words(heading)):
+        return None
+    return m.group(1).lower()
 
 
 # A sentence telling the reader what to do in a case ("If you do go ahead with Rust, start with a small service

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Hashable
 from functools import cached_property
 from typing import Any, TypeVar
@@ -69,6 +70,10 @@ MEANS_ROW = 0.45
 WRAPPED_PIECES = 6
 # The end of a sentence: terminal punctuation, then perhaps closing quotes and brackets.
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
+
+
+HEAD_NOUN_SHARE = 0.15  # of a subject's mentions followed by the noun its name qualifies
+_NEXT_WORD = re.compile(r"\s+([A-Za-z][A-Za-z-]*)")
 
 
 class Snapshot:
@@ -181,7 +186,9 @@ class Snapshot:
                 stems |= set(aspect_stems(" ".join(chunk.section), subject_words))
             self.unit_stems.append(frozenset(stems))
             self.unit_cells.append(cells)
-        self.aspects: list[Aspect] = build_aspects(labels, subject_words)
+        heads = self._head_nouns()
+        self.aspects: list[Aspect] = build_aspects(
+            labels, subject_words | {w for _s, label in labels for w in words(label) if stem(w) in heads})
         # The aspects a comparison may mean in other words ("on speed": 'Performance'), by their labels: those
         # naming no subject, where a question can name two ('Flask Version' is no aspect of both). Vectors set
         # by the engine (:meth:`embed_wordings`).
@@ -451,6 +458,27 @@ class Snapshot:
         units = self.version.units
         first, last = through or (int(self.quote_first[unit]), int(self.quote_last[unit]))
         return int(units[first][1]), int(units[last][2])
+
+    def _head_nouns(self) -> frozenset[str]:
+        """The stem of the word two or more subjects are named with as the noun their names qualify ('machine' of "a heat
+        exchanger machine", "dual boiler machines"): the content word, in any form, that most often follows each
+        one's name, in :data:`HEAD_NOUN_SHARE` of its mentions or more. A heading naming a subject with it ("Dual
+        boiler machines") is about that subject, no aspect of all of them."""
+        if len(self.catalog.names) < 2:
+            return frozenset()
+        after: dict[str, Counter[str]] = {name: Counter() for name in self.catalog.names}
+        mentions: Counter[str] = Counter()
+        for text in self.unit_text:
+            for name, _start, end in self.catalog.find(text):
+                mentions[name] += 1
+                if (m := _NEXT_WORD.match(text, end)) and (w := m.group(1).lower()) not in STOPWORDS and len(w) >= 4:
+                    after[name][stem(w)] += 1
+        heads = set()
+        for name, counts in after.items():
+            top = counts.most_common(1)
+            if top and top[0][1] >= HEAD_NOUN_SHARE * mentions[name]:
+                heads.add(top[0][0])
+        return frozenset(h for h in heads if sum(after[name].most_common(1)[0][0] == h for name in after if after[name]) >= 2)
 
     def _names_other(self, text: str) -> bool:
         """Whether ``text`` names something mid-sentence (:data:`MID_NAME`) that is none of the subjects."""

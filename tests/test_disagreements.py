@@ -624,3 +624,52 @@ def test_when_a_release_came_out_is_a_disagreement(releases: Engine, question: s
 def test_dates_that_agree_or_are_not_asked_are_no_disagreement(releases: Engine, question: str) -> None:
     """March 2019 is within 2019; a question not asking when shows no dates."""
     assert not releases.ask(question).conflicts
+
+
+BOILERS = {
+    "brew.md": "---\npublisher: Brew Notes\npublished: 2023-02-09\nsubjects: [Single Boiler, Heat Exchanger, Dual Boiler]\n"
+               "---\n# Boiler types\n\n## Heat exchanger machines\n\nA heat exchanger machine keeps one large steam boiler "
+               "and flashes brew water through a tube. Heat exchanger machines can be descaled at home too, with a "
+               "citric acid solution.\n\n## Dual boiler machines\n\nA dual boiler machine has two boilers. Dual boiler "
+               "machines can be descaled at home as well.\n\n## Single boiler machines\n\nA single boiler machine "
+               "keeps one small boiler at brew temperature. In our test the single boiler could not: switching to "
+               "steam mode heated the boiler, and it took a minute of flushing to come back to brew temperature.\n\n"
+               "### Can a single boiler machine steam while brewing?\n\nNo. It has one boiler, at brew temperature or "
+               "at steam temperature, never both.\n",
+    "cup.md": "---\npublisher: Cup Weekly\npublished: 2025-03-14\nsubjects: [Single Boiler, Heat Exchanger, Dual Boiler]\n"
+              "---\n# Looking after your machine\n\n## Descaling\n\nScale is the first reason machines end up on a "
+              "repair bench.\n\n### Can I descale a heat exchanger machine myself?\n\nNo. We do not recommend "
+              "chemically descaling a heat exchanger machine at home.\n\n### Is a heat exchanger machine easier to "
+              "descale at home than a dual boiler machine?\n\nNo. A dual boiler machine is descaled at home the same "
+              "way, with two boilers to flush.\n\n## Brewing and steaming\n\nA single boiler machine cannot steam milk while "
+              "it is brewing.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def boilers(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Engine:
+    return engine_over(tmp_path_factory.mktemp("boilers"), BOILERS, embedder)
+
+
+def test_an_faq_answer_opening_with_no_is_a_no(boilers: Engine) -> None:
+    """"can i descale a heat exchanger machine at home" quoted the FAQ's "No. We do not recommend ..." and the other
+    source's "... can be descaled at home too" without saying they differ: the "No." answers the heading, and its
+    sentence names the subject only after the words it denies. The disagreement is headed by what is asked, not by
+    'Heat exchanger machines', the noun every subject's name goes with."""
+    conflict = only_conflict(boilers.ask("can i descale a heat exchanger machine at home"), "Heat Exchanger")
+    said = " ".join(c.text for c in conflict.claims)
+    assert "We do not recommend" in said and "descaled at home too" in said, said
+    assert conflict.topic == "Descaling (Heat Exchanger)"
+    assert not [a for a in boilers.snapshot().aspects if "machines" in a.name.lower()]
+
+
+def test_a_source_whose_faq_says_no_says_no(boilers: Engine) -> None:
+    """"The single boiler could not: switching to steam mode ... brew temperature" read as a yes beside the other
+    source's no: its own FAQ's "No." is its side."""
+    assert not boilers.ask("can a single boiler steam while brewing").conflicts
+
+
+def test_an_faq_answer_is_said_of_the_subject_its_heading_asks_of(boilers: Engine) -> None:
+    """"Is a heat exchanger machine easier to descale ... than a dual boiler machine? No." says nothing of whether a
+    dual boiler machine can be descaled at home."""
+    assert not boilers.ask("can i descale a dual boiler machine at home").conflicts
