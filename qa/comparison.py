@@ -263,7 +263,7 @@ def conflicts(
             # validate incoming data?"), else all the question's aspect words: a claim must speak to it.
             focus = frozenset().union(*(a.stems for a in snap.aspects if a.stems <= qstems)) or qstems
             picked = _yes_and_no(snap, claims, subject, focus, forms if focus == qstems else _forms(snap, focus),
-                                 qstems, unit_cos, typed)
+                                 qstems, unit_cos, typed, lambda u: float(snap.ask_cos(snap.unit_chunk[[u]], qvec)[0]))
             words_of = [w for w in query.aspect_terms if stem(w) in focus] or sorted(focus)
         if len(picked) >= 2:
             out.append(Disagreement(_aspect_topic(snap, picked, words_of, subject), tuple(picked), (subject,)))
@@ -523,6 +523,7 @@ def _forms(snap: Snapshot, stems: Iterable[str]) -> frozenset[str]:
 def _yes_and_no(
     snap: Snapshot, claims: list[tuple[int, tuple[int, int], int]], subject: str, focus: frozenset[str],
     forms: frozenset[str], asked: frozenset[str], unit_cos: dict[int, float], typed: frozenset[str],
+    heading_cos: Callable[[int], float],
 ) -> list[Statement]:
     """Yes/no: one source says the subject has the aspect (``focus``, with its longer ``forms``), another that
     it has not, in the clause that says it. Only the claims holding most of the question's aspect words
@@ -530,8 +531,12 @@ def _yes_and_no(
     highly documented" are not about the same thing. A claim holding fewer counts too when its cosine with the
     question (``unit_cos``) is within :data:`NEAR_CLAIM` of the best of those: the model reads it as on the
     same thing in other words ("FastAPI lacks an inbuilt security system", 0.689, beside "For authentication,
-    FastAPI has built-in OAuth2 and JWT utilities", 0.696, for "Does FastAPI ship with auth built in?")."""
+    FastAPI has built-in OAuth2 and JWT utilities", 0.696, for "Does FastAPI ship with auth built in?"). An FAQ
+    answer is as near as the question its heading asks (``heading_cos`` of its unit), which it does not restate:
+    "Traefik Labs sells Traefik Hub, an API gateway and API management product" (0.45) is no side to "Is Traefik
+    too slow for production? No. It was the slowest in our benchmark, ..." (0.34; its heading 0.99)."""
     said: list[tuple[frozenset[str], int, tuple[int, int], int, bool]] = []
+    unit_cos = dict(unit_cos)
     answered: set[int] = set()  # FAQ answers (_verdict)
     for u, span, source in claims:
         text = span_text(snap, u, span)
@@ -540,6 +545,7 @@ def _yes_and_no(
         if (verdict := _verdict(snap, u, text, subject, focus, forms)) is not None:
             no, text = verdict == "no", f"{snap.version.chunks[int(snap.unit_chunk[u])].section[-1]} {text}"
             answered.add(u)
+            unit_cos[u] = max(unit_cos.get(u, 0.0), heading_cos(u))
         elif (clauses := _said_of(snap, u, span, subject, focus, forms)) and not _TO_THE_READER.match(text):
             if snap.unit_cells[u]:  # a cell says what its row label names
                 text = snap.row_label(u) + " " + text
@@ -557,39 +563,44 @@ def _yes_and_no(
     near = max((unit_cos.get(u, 0.0) for held, u, *_ in said if len(held) == most), default=1.0) - NEAR_CLAIM
     pos: dict[int, tuple[frozenset[str], Statement]] = {}
     neg: dict[int, tuple[frozenset[str], Statement]] = {}
-    # Those holding the most words first: each source's side is its best of them, else its nearest claim.
-    for held, u, span, source, no in sorted(said, key=lambda c: len(c[0]) < most):
+    # Those holding the most words first (an FAQ answer first of them): each source's side is its best of them, else its
+    # nearest claim.
+    for held, u, span, source, no in sorted(said, key=lambda c: (len(c[0]) < most, c[1] not in answered)):
         if len(held) == most or (held and unit_cos.get(u, 0.0) >= near):
             (neg if no else pos).setdefault(source, (held, Statement(u, span)))
     # A source's FAQ answer is its side: "The single boiler could not: switching to steam mode ... to come back to
     # brew temperature" is no yes beside its FAQ's "No.".
     for source in set(pos) & set(neg):
-        for side, other in ((pos, neg), (neg, pos)):
-            if side[source][1].unit in answered:
-                del other[source]
+        if pos[source][1].unit in answered:
+            del neg[source]
+        elif neg[source][1].unit in answered:
+            del pos[source]
     if set(pos) | set(neg) == set(pos) & set(neg):  # every source says both
         return []
     # A yes and a no that share a word of the question: "Flask lacks automatic documentation" is no "no" to
     # "Flask returns JSON" for "Does Flask return JSON automatically?".
-    def close(a: Statement, b: Statement) -> bool:  # an FAQ answer's other side is as near the question as it is
-        return not {a.unit, b.unit} & answered or abs(unit_cos.get(a.unit, 0.0) - unit_cos.get(b.unit, 0.0)) <= NEAR_CLAIM
-
     for first_source, (held, first) in pos.items():
-        nos = [s for other, (h, s) in neg.items() if other != first_source and h & held and close(first, s)]
+        nos = [s for other, (h, s) in neg.items() if other != first_source and h & held]
         if nos:
             return [first, *nos]
     return []
 
 
 _VERDICT = re.compile(r"\s*(yes|no)\b\s*[.,;!:\u2014\u2013-]", re.I)  # "No. It has one boiler", "Yes, for simple sites."
+_VERDICT_ALONE = re.compile(r"\s*(?:yes|no)\s*[.!]\s*", re.I)  # a unit of its own
 
 
 def _verdict(snap: Snapshot, u: int, text: str, subject: str, focus: frozenset[str], forms: frozenset[str]) -> str | None:
-    """'yes' or 'no' when ``u`` opens its FAQ entry with it and the entry's heading asks a yes/no question of
-    ``subject``, the first it names ("Does Kafka deliver lower latency than RabbitMQ?" asks of Kafka), in a word of
-    the aspect (``focus`` and its longer ``forms``); else None."""
-    if not snap.unit_first[u] or not snap.chunk_asks[chunk := int(snap.unit_chunk[u])] \
-            or (m := _VERDICT.match(text)) is None:
+    """'yes' or 'no' when ``u`` opens its FAQ entry with it (or follows a "Yes." that does) and the entry's heading
+    asks a yes/no question of ``subject``, the first it names ("Does Kafka deliver lower latency than RabbitMQ?" asks
+    of Kafka), in a word of the aspect (``focus`` and its longer ``forms``); else None."""
+    chunk = int(snap.unit_chunk[u])
+    if not snap.unit_first[u] and u > 0 and snap.unit_first[u - 1] and int(snap.unit_chunk[u - 1]) == chunk \
+            and _VERDICT_ALONE.fullmatch(snap.unit_text[u - 1]):
+        text = snap.unit_text[u - 1]
+    elif not snap.unit_first[u]:
+        return None
+    if not snap.chunk_asks[chunk] or (m := _VERDICT.match(text)) is None:
         return None
     heading = snap.version.chunks[chunk].section[-1]
     if not is_yes_no(heading) or [name for name, _s, _e in snap.catalog.find(heading)][:1] != [subject] \

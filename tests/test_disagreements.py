@@ -631,7 +631,10 @@ BOILERS = {
                "---\n# Boiler types\n\n## Heat exchanger machines\n\nA heat exchanger machine keeps one large steam boiler "
                "and flashes brew water through a tube. Heat exchanger machines can be descaled at home too, with a "
                "citric acid solution.\n\n## Dual boiler machines\n\nA dual boiler machine has two boilers. Dual boiler "
-               "machines can be descaled at home as well.\n\n## Single boiler machines\n\nA single boiler machine "
+               "machines can be descaled at home as well. The dual boiler machine we tested came from an office supply "
+               "catalogue.\n\n### Can a heat exchanger machine steam while brewing?\n\nYes. It steams "
+               "from its big boiler while the tube heats brew water. A small heat exchanger machine cannot steam "
+               "while brewing at full pressure, though.\n\n## Single boiler machines\n\nA single boiler machine "
                "keeps one small boiler at brew temperature. In our test the single boiler could not: switching to "
                "steam mode heated the boiler, and it took a minute of flushing to come back to brew temperature.\n\n"
                "### Can a single boiler machine steam while brewing?\n\nNo. It has one boiler, at brew temperature or "
@@ -641,8 +644,9 @@ BOILERS = {
               "repair bench.\n\n### Can I descale a heat exchanger machine myself?\n\nNo. We do not recommend "
               "chemically descaling a heat exchanger machine at home.\n\n### Is a heat exchanger machine easier to "
               "descale at home than a dual boiler machine?\n\nNo. A dual boiler machine is descaled at home the same "
-              "way, with two boilers to flush.\n\n## Brewing and steaming\n\nA single boiler machine cannot steam milk while "
-              "it is brewing.\n",
+              "way, with two boilers to flush.\n\n### Is a dual boiler machine too slow for a busy office?\n\nNo. A dual "
+              "boiler machine recovers between shots in seconds.\n\n## Brewing and steaming\n\nA single boiler "
+              "machine cannot steam milk while it is brewing. A heat exchanger machine steams milk while it brews.\n",
 }
 
 
@@ -669,7 +673,19 @@ def test_a_source_whose_faq_says_no_says_no(boilers: Engine) -> None:
     assert not boilers.ask("can a single boiler steam while brewing").conflicts
 
 
+def test_a_source_whose_faq_says_yes_says_yes(boilers: Engine) -> None:
+    """... and "Yes." as much as "No.": its "cannot steam while brewing at full pressure" is no side."""
+    assert not boilers.ask("can a heat exchanger machine steam while brewing").conflicts
+
+
 def test_an_faq_answer_is_said_of_the_subject_its_heading_asks_of(boilers: Engine) -> None:
     """"Is a heat exchanger machine easier to descale ... than a dual boiler machine? No." says nothing of whether a
     dual boiler machine can be descaled at home."""
     assert not boilers.ask("can i descale a dual boiler machine at home").conflicts
+
+
+def test_an_faq_answers_other_side_is_as_near_as_its_heading(boilers: Engine) -> None:
+    """"is traefik too slow for production" set the FAQ's "No. It was the slowest in our benchmark, ..." against
+    "Traefik Labs sells Traefik Hub, an API gateway and API management product": a sentence naming the subject with
+    a word of the question, far from the question the FAQ's heading asks, is no other side of its answer."""
+    assert not boilers.ask("is a dual boiler machine too slow for a busy office").conflicts
