@@ -69,7 +69,8 @@ def same_side(word: str) -> frozenset[str]:
 # Units a count is measured in, which a text may abbreviate ('km') or leave out ("300 of them").
 UNITS = frozenset("""kilometers kilometres km miles meters metres feet foot inches yards acres hectares square
     kilograms kilos grams pounds tons tonnes ounces liters litres gallons degrees percent dollars euros
-    cents seconds minutes hours days weeks months years decades centuries times""".split())
+    cents seconds minutes hours days weeks months years decades centuries times watts kilowatts volts amps amperes
+    bytes kilobytes megabytes gigabytes terabytes hertz""".split())
 
 
 # What a question asks the version of: "What Python version ...", "which version of Node ...".

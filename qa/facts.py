@@ -43,7 +43,9 @@ _QUANTITY = re.compile(
 # Up to two words of measure after a number, and a 'per' word: 'GitHub stars', 'requests per second'.
 _MEASURE = re.compile(r"^\s+(?P<words>[A-Za-z][\w-]*(?:\s+(?!per\b)[A-Za-z][\w-]*)?)(?P<per>\s+per\s+[A-Za-z]+)?")
 _JOINED = re.compile(r"-([A-Za-z]+)\b(?!-)")  # a measure joined to its number by a hyphen ('40-amp'; not '15-year-old')
-_OF = re.compile(r"\s+of\s+(?P<what>[A-Za-z][\w-]*)")  # what a measure is of: 'MB of RAM', 'minutes of downtime'
+# What a measure is of: 'MB of RAM', 'minutes of downtime', 'MB of resident memory' (a second word, no function word
+# or verb form: not 'downtime each').
+_OF = re.compile(r"\s+of\s+(?P<what>[A-Za-z][\w-]*)(?:\s+(?P<what2>[A-Za-z][\w-]*))?")
 # Units of time, in seconds: a duration is one aspect whatever unit states it ("about 5 minutes", "about 90 seconds").
 _IN_SECONDS = {"ms": 0.001, "msec": 0.001, "millisecond": 0.001, "s": 1.0, "sec": 1.0, "second": 1.0, "min": 60.0,
                "minute": 60.0, "h": 3600.0, "hr": 3600.0, "hour": 3600.0, "day": 86400.0, "week": 604800.0,
@@ -82,6 +84,7 @@ class Fact:
         if self.kind in ("release", "date"):
             return self.label
         label = f"{self.label} version" if self.kind == "version" else self.named()
+        label = _SYMBOLS[label.lower()].split()[0] if label.lower() in _SYMBOLS else label  # 'Watts', not 'W'
         return f"{label[:1].upper()}{label[1:]} ({self.subject})"
 
     def named(self) -> str:
@@ -155,6 +158,16 @@ def measure_key(measure: str) -> tuple[str, str] | None:
     return key, measure.strip()
 
 
+# A unit's symbol, in the words a question may use for it: "dual boiler power draw watts" asks the 'W' of "2,800 W".
+_SYMBOLS = {
+    "w": "watts", "kw": "kilowatts watts", "kwh": "kilowatt hours", "mw": "megawatts watts", "kb": "kilobytes",
+    "mb": "megabytes", "gb": "gigabytes", "tb": "terabytes", "kg": "kilograms kilos", "lb": "pounds",
+    "lbs": "pounds", "mm": "millimetres millimeters", "cm": "centimetres centimeters", "km": "kilometres kilometers",
+    "ml": "millilitres milliliters", "mph": "miles hour", "hz": "hertz", "mhz": "megahertz", "ghz": "gigahertz",
+}
+_SPELLED = {stem(symbol): {stem(w) for w in spelled.split()} for symbol, spelled in _SYMBOLS.items()}
+
+
 def _head_noun(measure: str) -> str | None:
     """The last word of a measure before 'per' or 'of' ('MB' of 'MB of RAM'), or None for none."""
     toks = [w for w in words(measure.partition(" per ")[0].partition(" of ")[0]) if not w.isdigit()]
@@ -196,7 +209,10 @@ def _measure_after(text: str, end: int) -> str | None:
         said = re.match(r"\s+" + r"\s+".join(map(re.escape, kept)), text[end:])
         of = _OF.match(text, end + said.end()) if said else None
         if of and of.group("what").lower() not in STOPWORDS:
-            return " ".join(kept) + " of " + of.group("what")
+            more = of.group("what2")
+            if more and (more.lower() in STOPWORDS or _VERB_END.search(more.lower())):
+                more = None
+            return " ".join(kept) + " of " + of.group("what") + (f" {more}" if more else "")
     return " ".join(kept) + (per or "")
 
 
@@ -417,5 +433,7 @@ def _quantities(
         last = (subject, key, label)
         span = (start, start + len(text)) if cell_mode else (whole or (start, start + len(text)))
         stems = frozenset(stem(w) for w in words(label) if len(w) >= 4 and w not in STOPWORDS)
-        out.append(Fact(subject, key, label, "quantity", (lo, hi), span, stems | {key.split("/")[0]}, label))
+        head = key.split("/")[0]
+        out.append(Fact(subject, key, label, "quantity", (lo, hi), span, stems | {head} | _SPELLED.get(head, set()),
+                        label))
     return out

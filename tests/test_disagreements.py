@@ -512,7 +512,8 @@ LIMITS = {
                 "1. The **T1K test** (2016) loaded one million keys across 5,000 hosts in under five minutes.\n"
                 "2. The **T2K test** (2020) loaded two million keys across more than 6,100 hosts.\n\n"
                 "Marten Store is developed by a small team in Oslo.\n\n## Power\n\nEach Ibex KV appliance needs a "
-                "dedicated 50-amp, 240-volt circuit.\n\n## FAQ\n\n### Is Ibex KV dead?\n\n"
+                "dedicated 50-amp, 240-volt circuit. An Ibex KV appliance draws around 2,800 W at peak.\n\nOn our hosts Ibex "
+                "KV idles around 15 MB of resident memory.\n\n## FAQ\n\n### Is Ibex KV dead?\n\n"
                 "No. Its maintainers have publicly committed to supporting it, and it still ships every quarter.\n",
     "beta.md": "---\npublisher: Beta Reference\npublished: 2024-02-19\nsubjects: [Ibex KV, Marten Store]\n---\n"
                "# Ibex KV and Marten Store in operation\n\n| Limit | Ibex KV | Marten Store |\n|---|---|---|\n"
@@ -520,7 +521,9 @@ LIMITS = {
                "Ibex KV officially supports clusters of up to 5,000 nodes, and beyond that the recommendation is to "
                "split the data across several clusters. Ibex KV's well-known \"T2K\" test loaded two million keys "
                "across thousands of client nodes.\n\nMarten Store replicates every write to three nodes.\n\n"
-               "## Power\n\nFor an Ibex KV appliance, plan on a dedicated 40-amp, 240-volt circuit.\n",
+               "## Power\n\nFor an Ibex KV appliance, plan on a dedicated 40-amp, 240-volt circuit. Peak power draw for "
+               "an Ibex KV appliance is about 1,800 W.\n\nIbex KV idled at about 40 MB of resident memory in our "
+               "tests.\n",
 }
 
 
@@ -567,6 +570,24 @@ def test_an_amount_the_question_gives_that_no_statement_states_asks_of_another_t
     """"what if my panel is only 100 amps" showed the 40 and 50 amps a range's circuit needs."""
     assert not limits.ask("what if my ibex kv panel is only 100 amps").conflicts
     assert only_conflict(limits.ask("are 40 amps enough for an ibex kv appliance"), "Ibex KV")  # one stated: asked
+
+
+@pytest.mark.parametrize("question", ["how many watts does an ibex kv appliance draw", "ibex kv power draw watts"])
+def test_a_unit_symbol_is_its_name(limits: Engine, question: str) -> None:
+    """"dual boiler power draw watts" showed 2,800 W and never the other source's 1,800 W ('W' was no 'watts'), and
+    "how many watts does a dual boiler use" was declined: the corpus never writes 'watts'."""
+    answer = limits.ask(question)
+    conflict = only_conflict(answer, "Ibex KV")
+    assert figures(answer, conflict) >= {"2,800", "1,800"}
+    assert conflict.topic == "Watts (Ibex KV)"
+
+
+@pytest.mark.parametrize("question", ["how much memory does ibex kv use", "ibex kv idle memory"])
+def test_what_a_measure_is_of_is_its_noun_after_an_adjective(limits: Engine, question: str) -> None:
+    """"how much memory does caddy use" showed no disagreement between "15 MB of resident memory" and "40 MB of
+    resident memory": their measure was 'MB of resident'."""
+    answer = limits.ask(question)
+    assert figures(answer, only_conflict(answer, "Ibex KV")) >= {"15", "40"}
 
 
 RELEASES = {
