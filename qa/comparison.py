@@ -22,6 +22,7 @@ from qa.cues import (
     asks_origin,
     asks_quantity,
     counted,
+    definition_term,
     is_yes_no,
     negative,
 )
@@ -272,6 +273,7 @@ def conflicts(
 
 _VERSION = re.compile(r"\b\d+\.\d+\b")  # "Does X require Python 3.10?" asks which version
 _HOW_LONG = re.compile(r"\bhow long\b|\bdurations?\b", re.I)
+_SIZED = re.compile(r"\bhow (?:big|large|small|heavy|tall|wide)\b|\bsizes?\b", re.I)
 # What "how long" asks: a duration or a length ('years', 'minutes', 'metres'), never a price.
 _DURATIONS = frozenset(stem(w) for w in "seconds minutes hours days weeks months years decades".split()) | {DURATION}
 _LONG = _DURATIONS | {stem(w) for w in """millimetres millimeters centimetres centimeters metres meters kilometres
@@ -309,6 +311,10 @@ def _fact_disagreements(
     relation = bool(_ASKS_RELATION.search(query.text))
     terms = compound_stems(snap, query)
     how_long = bool(_HOW_LONG.search(query.text))
+    sized = bool(_SIZED.search(query.text))  # "how big is the uv cache" asks no duration
+    # Naming an aspect by its words alone ("heat pump lifespan"), not asking what a thing is ("what is uv.lock") or
+    # whether ("does dependabot support uv.lock"), which a label's word ('Install from lock file') does not answer.
+    naming = definition_term(query.text) is None and not is_yes_no(query.text)
     timed = bool(_TIME.search(query.text))  # "charging time" asks a duration as "how long" does
     # "How much should I budget for upkeep each year?" asks an amount a year, not a number of years.
     every = frozenset(stem(m.group(1).lower()) for m in _EVERY.finditer(query.text))
@@ -345,7 +351,8 @@ def _fact_disagreements(
                 stems -= every
             # A two-word term of the question names what is measured when its statements do not hold it: "How
             # much does a panel upgrade cost?" is not on 'Installed cost', though it asks a cost.
-            if (how_long and not key_stems & _LONG) or any(not {a, b} <= stated for a, b in terms) \
+            if (how_long and not key_stems & _LONG) or (sized and first.key == DURATION) \
+                    or any(not {a, b} <= stated for a, b in terms) \
                     or ("/" not in first.key and key_stems & per):
                 continue
             # An amount the question gives that no statement states is of something else measured so: "what if my
@@ -358,7 +365,7 @@ def _fact_disagreements(
             # statements hold every other aspect word of the question, by a word of its label ("heat pump
             # lifespan").
             asked = _singular(key_stems) <= _singular(qstems) or (quantity and bool(qstems & stems)) or (
-                bool(qstems & stems) and qstems - _ASKING <= stated)
+                naming and bool(qstems & stems) and qstems - _ASKING <= stated)
 
             # A duration asked for, whose statements' own words hold every other aspect word of the question
             # ("How long does it last?" of years; "dc fast charging time"), not their sections' ("How long does

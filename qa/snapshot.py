@@ -437,9 +437,15 @@ class Snapshot:
             group = {self.unit_source[u]: i}
             # Of a release something happened in, each source's statement sharing the most of what happened first
             # ("production-ready in Kafka 3.5" beside "declared production-ready in Kafka 3.3", not "Kafka 4.0 ...
-            # removed ZooKeeper"); else in the corpus's order.
-            order = sorted(range(len(stated)), key=lambda j: -len(stated[i][1].stems & stated[j][1].stems)) \
-                if release else range(len(stated))
+            # removed ZooKeeper"); of a table's row, the rows sharing the most words of its label first ('Install
+            # dependencies, warm cache' beside 'Install from lock file, warm', not '..., cold'); else in the corpus's
+            # order.
+            def shared(j: int, i: int = i) -> int:
+                if release:
+                    return len(stated[i][1].stems & stated[j][1].stems)
+                return len(a & b) if (a := labels[i]) is not None and (b := labels[j]) is not None else 0
+
+            order = sorted(range(len(stated)), key=lambda j: -shared(j))
             for j in order:
                 v = stated[j][0]
                 if j not in placed and self.unit_source[v] not in group \
