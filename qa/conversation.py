@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from qa.cues import WANTS_MAKER, WANTS_NAME, definition_term
+from qa.cues import SUBJECT_RELEASE_AFTER, WANTS_MAKER, WANTS_NAME, definition_term
 from qa.query import ASKED_OF, SubjectCatalog, analyse
 from qa.storage import Database
 from qa.storage.schema import TOKENS
@@ -266,6 +266,8 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
             subjects = tuple(reversed(_conversation_subjects(history, catalog)))  # in the order they came
             if _COMPARES.search(q) and _asked_words(prev, catalog):
                 return _with_asked(_replace_pronouns(q, subjects), prev), None
+        if len(subjects) == 1 and (release := _release_asked(prev.resolved, subjects[0], catalog)):
+            subjects = (release,)  # "what changed in it?" after "when was traefik v3 released": in Traefik v3
         return _replace_pronouns(q, subjects), prev.qtype
     aspect = _LEAD.sub("", q).strip().rstrip("?.! ")
     if _PREP_ASPECT.match(aspect):
@@ -585,6 +587,15 @@ def _swap_subjects(text: str, old: tuple[str, ...], new: list[str], catalog: Sub
             suffix = "'s" if text[s:e].lower().endswith("'s") else ""
             out = out[:s] + replacement[name] + suffix + out[e:]
     return out
+
+
+def _release_asked(question: str, subject: str, catalog: SubjectCatalog) -> str | None:
+    """``subject`` with the release of it ``question`` names, as typed ('Traefik v3' of "when was traefik v3
+    released"); None when it names none."""
+    for name, _start, end in catalog.find(question):
+        if name == subject and (m := SUBJECT_RELEASE_AFTER.match(question, end)):
+            return f"{name} {m.group().strip()}"
+    return None
 
 
 def _replace_pronouns(q: str, subjects: tuple[str, ...]) -> str:

@@ -748,3 +748,14 @@ def test_that_asks_of_what_was_asked_though_it_named_no_subject() -> None:
     history = [turn("ev range cold weather loss", catalog)]
     assert resolve("how can I reduce that?", history, catalog)[0] == "how can I reduce that? (ev range cold weather loss?)"
     assert resolve("What is the capital of Australia?", history, catalog)[0] == "What is the capital of Australia?"
+
+
+@pytest.mark.parametrize(("before", "follow_up", "resolved"), [
+    ("when was flask v3 released", "what changed in it?", "what changed in Flask v3?"),
+    ("Does Flask 2.0 support async?", "is it fast?", "is Flask 2.0 fast?"),
+    ("Does Flask support async?", "is it fast?", "is Flask fast?"),
+])
+def test_a_pronoun_stands_for_the_release_asked_of(web: SubjectCatalog, before: str, follow_up: str,
+                                                   resolved: str) -> None:
+    """"what changed in it?" after "when was traefik v3 released" was read as "what changed in Traefik?"."""
+    assert resolve(follow_up, [turn(before, web)], web)[0] == resolved
