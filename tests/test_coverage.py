@@ -803,6 +803,15 @@ def test_a_name_typed_with_or_without_its_dots_is_read_as_the_corpus_writes_it()
     assert correct_question("Made in the U.S.?", vocab, real_words)[0] == "Made in the U.S.?"
 
 
+def test_a_name_typed_without_the_slash_before_its_release_is_read_as_the_corpus_writes_it() -> None:
+    """"does caddy enable http3 automatically" was declined: "nothing on http3" (the corpus writes 'HTTP/3')."""
+    vocab = vocabulary_of(["HTTP/3 is on by default.", "It speaks HTTP/1.1 and HTTP/2."])
+    assert correct_question("does it enable http3 by default", vocab, real_words)[0] == "does it enable HTTP/3 by default"
+    assert correct_question("is HTTP2 supported", vocab, real_words)[0] == "is HTTP/2 supported"
+    assert correct_question("is http11 faster", vocab, real_words)[0] == "is HTTP/1.1 faster"
+    assert correct_question("is http4 planned", vocab, real_words)[0] == "is http4 planned"
+
+
 @pytest.mark.slow
 def test_a_question_naming_a_dotted_name_the_corpus_writes_undotted_is_answered(engine: Engine) -> None:
     answer = engine.ask("Is FastAPI faster than Node.js?")
