@@ -224,14 +224,18 @@ _MADE_BY = re.compile(rf"\b([\w.+#'-]+)\s+(?:(?:is|are|was|were|has|have|had|bee
                       rf"initially)\s+)*{MAKING}\s+(?:by|at)\s+[A-Z]"
                       # ... or begun as someone's project: "Rust began as a personal project of Graydon Hoare"
                       r"|\b([\w.+#'-]+)\s+(?:began|started)\s+(?:life\s+)?as\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}"
-                      r"project\s+(?:of|by|at)\s+[A-Z]")
+                      r"project\s+(?:of|by|at)\s+[A-Z]"
+                      # ... or a person's name doing it: "Sébastien Eustace started Poetry in 2018"
+                      rf"|\b[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)+\s+(?:originally\s+|first\s+)?{MAKING}\s+(?:the\s+)?"
+                      r"([\w.+#'-]+)")
 
 
 def says_maker(text: str, question: str) -> bool:
     """Whether ``text`` says who made a thing the question names: "Flask was created by Armin Ronacher"
-    for "Who originally wrote Flask?" (the word before the verb is one of the question's)."""
+    for "Who originally wrote Flask?" (the word before the verb is one of the question's), "Sébastien Eustace
+    started Poetry in 2018" for "who created poetry" (the word after it)."""
     asked = set(content_words(question))
-    return any((m.group(1) or m.group(2)).lower() in asked for m in _MADE_BY.finditer(text))
+    return any((m.group(1) or m.group(2) or m.group(3)).lower() in asked for m in _MADE_BY.finditer(text))
 # A sentence that opens by pointing back ("This hypothesis is called ...", "It was commissioned by ...") often
 # holds the answer to what the sentence before it sets up.
 POINTS_BACK = re.compile(r"^\W*(?:it|its|this|these|that|those|they|their|them|he|his|she|her|such|there|then|"

@@ -236,6 +236,10 @@ def test_a_unit_that_lists_names(text: str, item: bool, is_list: bool) -> None:
         ("Who made Rust?", "Rust began as a personal project of Graydon Hoare and was later sponsored by Mozilla", True),
         ("who created flask", "Flask started as a side project by Armin Ronacher", True),
         ("Who made Rust?", "Our rewrite began as a project of two engineers", False),  # another thing's start
+        # a person's name doing it ("who created poetry" led with "By default Poetry creates virtual environments")
+        ("who created poetry", "Sébastien Eustace started Poetry in 2018 to put locking behind one command", True),
+        ("who made flask", "Python makes Flask easy to learn", False),  # no person's name
+        ("who made flask", "Armin Ronacher wrote Jinja too", False),  # another thing
     ],
 )
 def test_who_made_it(question: str, text: str, says: bool) -> None:
