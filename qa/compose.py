@@ -21,7 +21,7 @@ from qa.answer import (
     Section,
     text_fragment_link,
 )
-from qa.aspects import Aspect
+from qa.aspects import Aspect, aspect_stems
 from qa.chunking import is_rst
 from qa.comparison import SHORT_WORDS, Disagreement, Statement, question_stems, short_clause, short_value, span_text
 from qa.cues import ADVICE, BACK_REFERENCE, FRAMES_AS_WRONG, RELEASE_HEADING, SHORT_UNIT_WORDS, is_yes_no
@@ -344,6 +344,8 @@ def _quoted(snap: Snapshot, claim: Claim) -> set[int]:
 def _claim_display(snap: Snapshot, unit: int, span: tuple[int, int], *, label: bool = True) -> str:
     """:func:`_claim_text` as people read it (:mod:`qa.display`): the display form the citations use."""
     resolve = _resolver(snap, unit)
+    if _whole_row(snap, unit):  # a row of a table with its subjects down the side, as its citation shows it
+        return table_row(snap.version.unit_contexts[unit], snap.unit_text[unit], resolve)
     text = display(span_text(snap, unit, span), resolve) or escape_markers(" ".join(span_text(snap, unit, span).split()))
     if snap.unit_cells[unit] and label:
         return f"{inline(snap.row_label(unit), resolve)}: {text}"
@@ -353,8 +355,17 @@ def _claim_display(snap: Snapshot, unit: int, span: tuple[int, int], *, label: b
 def _short_display(snap: Snapshot, said: Statement, aspect: Aspect) -> str:
     """A comparison cell's value in display form: the clause in display form, then cut (so that no link or
     code span is cut open), as few words as ``values`` keeps."""
+    if _whole_row(snap, said.unit):  # its cells on the aspect ('Idle memory (RSS) 9 MB' of 'Memory use')
+        return shorten(table_row(snap.version.unit_contexts[said.unit], snap.unit_text[said.unit],
+                                 _resolver(snap, said.unit), only=lambda head: bool(aspect.stems & set(aspect_stems(head)))),
+                       SHORT_WORDS)
     shown = shorten(display(short_clause(snap, said, aspect), _resolver(snap, said.unit)), SHORT_WORDS)
     return shown or escape_markers(short_value(snap, said, aspect))
+
+
+def _whole_row(snap: Snapshot, unit: int) -> bool:
+    """Whether ``unit`` is a table row quoted whole: one with no cell of a subject's column."""
+    return snap.version.unit_kinds[unit] == "row" and not snap.unit_cells[unit] and bool(snap.version.unit_contexts[unit])
 
 
 def _resolver(snap: Snapshot, unit: int) -> Resolver:

@@ -291,10 +291,16 @@ def link_resolver(doc_id: str, url: str | None, docs: Callable[[str], str | None
     return resolve
 
 
-def table_row(header: str | None, row: str, resolve: Resolver | None = None) -> str:
+def table_row(header: str | None, row: str, resolve: Resolver | None = None,
+              only: Callable[[str], bool] | None = None) -> str:
     """A table row in display form with its header folded in: '| Async | Yes | No |' under
-    '| Feature | FastAPI | Flask |' -> 'Async: FastAPI Yes · Flask No'."""
+    '| Feature | FastAPI | Flask |' -> 'Async: FastAPI Yes · Flask No'; with ``only``, the cells whose header it
+    takes (all when it takes none), without the label."""
     label, cells = row_cells(header, row)
+    if only is not None and cells:
+        kept = {head: span for head, span in cells.items() if only(head)} or cells
+        return " · ".join(f"{inline(head, resolve)} {inline(row[a:b], resolve) or '—'}".strip()
+                          for head, (a, b) in kept.items())
     if not cells:  # a table without a header: its cells one after the other
         spans = simple_cells(header, row) if header else None
         texts = [row[a:b] for a, b in spans if b > a] if spans is not None else _cells(row)

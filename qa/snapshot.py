@@ -72,6 +72,7 @@ WRAPPED_PIECES = 6
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 
 
+_TIME = frozenset({stem("time")})
 HEAD_NOUN_SHARE = 0.15  # of a subject's mentions followed by the noun its name qualifies
 _NEXT_WORD = re.compile(r"\s+([A-Za-z][A-Za-z-]*)")
 
@@ -182,6 +183,11 @@ class Snapshot:
                 for head, (a, b) in by_head.items():
                     for name in self.catalog.mentioned(head):
                         cells[name] = (int(start) + a, int(start) + b)
+                if not cells and self.catalog.mentioned(label):
+                    # A row of a table with its subjects down the side ('| Nginx | 1.24.0 | 9 MB |' under '| Proxy |
+                    # Version tested | Idle memory (RSS) |') speaks to its columns' headers ('time' aside: every
+                    # duration's word, as below, no aspect of 'Recovery time between shots' and 'Warm-up times').
+                    stems |= set(aspect_stems(" ".join(by_head), subject_words)) - _TIME
             else:
                 stems |= set(aspect_stems(" ".join(chunk.section), subject_words))
             self.unit_stems.append(frozenset(stems))
@@ -410,7 +416,10 @@ class Snapshot:
         near = vecs @ vecs.T
         # Rows of tables look alike whatever they state: two are on one aspect when their labels share a word
         # ('Heat-up time' and 'Heat-up time we measured'; not 'Lifespan' and 'Installation time').
-        labels = [frozenset(aspect_stems(self.row_label(u))) if self.unit_cells[u] else None for u, _f in stated]
+        # ('time' is every duration's: 'Heat-up time from cold' and 'Recovery time between shots' share no aspect.)
+        labels = [frozenset(aspect_stems(self.row_label(u) if self.unit_cells[u] else f.context))
+                  - (_TIME if f.key == DURATION else frozenset())
+                  if self.version.unit_kinds[u] == "row" else None for u, f in stated]
         units = [seconds(f.label) if f.key == DURATION else None for _u, f in stated]
         releases = [releases_named(self.unit_text[u]) for u, _f in stated]
         # What a statement says is of a model or a test it names by code: a cell's own code, else its unit's.
@@ -631,6 +640,12 @@ class Snapshot:
             return ()  # values in code are examples, not claims
         if cells := self.unit_cells[unit]:
             return tuple(unit_facts(text, start, self.catalog, None, cells, self.row_label(unit)))
+        if self.version.unit_kinds[unit] == "row" and len(named := self.catalog.mentioned(self.row_label(unit))) == 1:
+            # A row of a table with its subjects down the side: each cell is the subject's, under its column's header
+            # as a row's label ('Recovery time between shots: about 20 seconds'), not the row's whole text.
+            _label, by_head = row_cells(self.version.unit_contexts[unit], text)
+            return tuple(f for head, (a, b) in by_head.items()
+                         for f in unit_facts(text, start, self.catalog, None, {named[0]: (start + a, start + b)}, head))
         section = self.section_subjects[ci]
         default = next(iter(section)) if len(section) == 1 else None
         return tuple(unit_facts(text, start, self.catalog, default))

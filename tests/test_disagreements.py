@@ -6,8 +6,10 @@ subjects)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qa.answer import Answer, Conflict
@@ -19,6 +21,7 @@ from qa.engine import Engine
 from qa.query import analyse
 from tests.conftest import engine_over, make_settings
 from tests.contract import NUMBER, check_contract
+from tests.fakes import HashingEmbedder
 
 
 def claimed(answer: Answer, conflict: Conflict) -> set[tuple[str, str]]:
@@ -744,3 +747,58 @@ def test_a_word_of_a_rows_label_asks_no_amount_of_a_question_asking_something_el
     as a disagreement: 'lock' and 'cache' are words of the rows' labels, but a question asking what a thing is, or
     whether, asks no amount by naming them, and one asking how big asks no duration."""
     assert not installs.ask(question).conflicts
+
+
+WARMUPS = {
+    "lab.md": "---\npublisher: Alpha Notes\npublished: 2024-06-18\nsubjects: [Ibex KV, Marten Store]\n---\n"
+              "# Stability tested\n\n| Machine type | Average deviation from setpoint | Recovery time between shots | "
+              "Steam while brewing |\n|---|---|---|---|\n| Ibex KV (PID) | ±0.3 °C | about 20 seconds | Yes |\n"
+              "| Marten Store | ±1.8 °C | about 30 seconds | Yes |\n",
+    "guide.md": "---\npublisher: Beta Reference\npublished: 2023-02-09\nsubjects: [Ibex KV, Marten Store]\n---\n"
+                "# Buying guide\n\n| Step | Marten Store | Ibex KV |\n|---|---|---|\n"
+                "| Heat-up time from cold | about 20 min | about 25 min |\n| Steam while brewing | Yes | Yes |\n",
+    "kitchen.md": "---\npublisher: Gamma Review\npublished: 2022-11-03\nsubjects: [Ibex KV, Marten Store]\n---\n"
+                  "# Warm-up times\n\n| Machine | Ready to brew from cold |\n|---|---|\n| Ibex KV | about 40 minutes |\n"
+                  "| Marten Store | about 20 minutes |\n",
+}
+
+
+@pytest.fixture(scope="module")
+def warmups(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Engine:
+    return engine_over(tmp_path_factory.mktemp("warmups"), WARMUPS, embedder)
+
+
+def test_a_row_with_its_subject_down_the_side_states_each_cell_under_its_column(warmups: Engine) -> None:
+    """"dual boiler heat up time" set '| Dual boiler (PID) | ±0.3 °C | about 20 seconds | Yes |' (its recovery time
+    between shots) beside the 25 and 40 minutes to heat up: a row naming a subject in its first cell was read as
+    one statement, measured by nothing. Each cell is now stated under its column's header; and 'time' is every
+    duration's word, no aspect two labels share ('Heat-up time from cold', 'Recovery time between shots')."""
+    answer = warmups.ask("ibex kv heat up time")
+    assert figures(answer, only_conflict(answer, "Ibex KV")) == {"25", "40"}
+    assert not warmups.ask("ibex kv recovery time between shots").conflicts
+    assert not warmups.ask("how long does marten store take to heat up").conflicts  # 20 minutes each
+
+
+class _AllAlike(HashingEmbedder):
+    """Every text the same vector: which statements are on one aspect is left to their labels alone."""
+
+    def embed(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        out[:, 0] = 1.0
+        return out
+
+
+def test_time_is_no_word_two_duration_labels_share(tmp_path: Path) -> None:
+    """Labels share a word to be on one aspect; 'time' is every duration's ('Heat-up time from cold', 'Recovery
+    time between shots'), however alike the rows read."""
+    snap = engine_over(tmp_path, {
+        "a.md": "---\npublisher: Alpha Notes\nsubjects: [Ibex KV, Marten Store]\n---\n# Guide\n\n"
+                "| Step | Ibex KV | Marten Store |\n|---|---|---|\n| Heat-up time from cold | about 25 min | about 10 min |\n"
+                "| Warm-up time | about 25 min | about 10 min |\n",
+        "b.md": "---\npublisher: Beta Reference\nsubjects: [Ibex KV, Marten Store]\n---\n# Test\n\n"
+                "| Machine | Recovery time between shots |\n|---|---|\n| Ibex KV | about 20 seconds |\n\n"
+                "| Machine | Warm-up time |\n|---|---|\n| Ibex KV | about 40 minutes |\n",
+    }, _AllAlike()).snapshot()
+    stated = [{snap.unit_text[u].split("|")[2].strip() for u, _f in said} for said in snap.differing
+              if said[0][1].subject == "Ibex KV"]
+    assert stated == [{"about 25 min", "about 40 minutes"}], stated  # warm-up against warm-up, no recovery time

@@ -646,3 +646,25 @@ def test_angle_brackets_that_are_no_html_tag_are_words() -> None:
         "<Framework X> does <feature Y> -- why doesn't Django?")
     assert inline('Ibex <abbr title="Key-Value">KV</abbr> served<br> 80,000 <!-- n --><span>reads</span>.') == (
         "Ibex KV served 80,000 reads.")
+
+
+def test_a_row_of_a_table_with_its_subjects_down_the_side_fills_a_comparison_cell(tmp_path: Path,
+                                                                                embedder: OnnxEmbedder) -> None:
+    """"compare nginx caddy and traefik memory use" said "Nginx: no source covers it" beside the table row
+    '| Nginx | 1.24.0 | 9 MB | 22 MB |' under '| Proxy | Version tested | Idle memory (RSS) | ... |': the row spoke
+    only to its own label ('Nginx'). It speaks to its columns' headers, and shows as its citation does."""
+    engine = engine_over(tmp_path, {
+        "stores.md": "---\ntitle: Ibex KV vs Marten Store\npublisher: Alpha Notes\nsubjects: [Ibex KV, Marten Store]\n"
+                     "---\n# Ibex KV vs Marten Store\n\n## Memory use\n\nWe measured resident memory on one host.\n\n"
+                     "| Store | Version tested | Idle memory (RSS) |\n|---|---|---|\n| Ibex KV | 1.2 | 9 MB |\n"
+                     "| Marten Store | 2.0 | 40 MB |\n\n## Replication\n\nIbex KV replicates every write to followers. "
+                     "Marten Store has no replication.\n",
+        "notes.md": "---\ntitle: Running stores\npublisher: Beta Reference\nsubjects: [Ibex KV, Marten Store]\n---\n"
+                    "# Running stores\n\n## Memory use\n\nMarten Store memory grows with every open connection.\n\n"
+                    "## Replication\n\nIbex KV replication is built in.\n",
+    }, embedder)
+    answer = ask(engine, "compare ibex kv and marten store memory use")
+    assert answer.comparison is not None, answer.answer
+    row = next(r for r in answer.comparison.rows if "memory" in r.aspect.lower())
+    assert any("9 MB" in shown for shown in row.display["Ibex KV"]), row.display
+    assert not any("|" in shown for shown in row.display["Ibex KV"])
