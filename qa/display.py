@@ -297,16 +297,14 @@ def table_row(header: str | None, row: str, resolve: Resolver | None = None,
     '| Feature | FastAPI | Flask |' -> 'Async: FastAPI Yes · Flask No'; with ``only``, the cells whose header it
     takes (all when it takes none), without the label."""
     label, cells = row_cells(header, row)
-    if only is not None and cells:
-        kept = {head: span for head, span in cells.items() if only(head)} or cells
-        return " · ".join(f"{inline(head, resolve)} {inline(row[a:b], resolve) or '—'}".strip()
-                          for head, (a, b) in kept.items())
     if not cells:  # a table without a header: its cells one after the other
         spans = simple_cells(header, row) if header else None
         texts = [row[a:b] for a, b in spans if b > a] if spans is not None else _cells(row)
         return " · ".join(inline(c, resolve) for c in texts)
+    if only is not None:
+        cells = {head: span for head, span in cells.items() if only(head)} or cells
     said = [f"{inline(head, resolve)} {inline(row[a:b], resolve) or '—'}".strip() for head, (a, b) in cells.items()]
-    return f"{inline(label, resolve)}: " + " · ".join(said)
+    return " · ".join(said) if only is not None else f"{inline(label, resolve)}: " + " · ".join(said)
 
 
 def row_plain_cells(text: str) -> list[str] | None:
