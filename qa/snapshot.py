@@ -77,6 +77,16 @@ HEAD_NOUN_SHARE = 0.15  # of a subject's mentions followed by the noun its name 
 _NEXT_WORD = re.compile(r"\s+([A-Za-z][A-Za-z-]*)")
 
 
+def _head_nouns(after: dict[str, Counter[str]], mentions: Counter[str]) -> frozenset[str]:
+    """The stem of the word two or more subjects are named with as the noun their names qualify ('machine' of "a heat
+    exchanger machine", "dual boiler machines"): of the stems of the words right after each subject's name
+    (``after``), its commonest, when it follows :data:`HEAD_NOUN_SHARE` of its ``mentions`` or more. A heading naming
+    a subject with it ("Dual boiler machines") is about that subject, no aspect of all of them."""
+    tops = Counter(top for name, counts in after.items() for top, n in counts.most_common(1)
+                   if n >= HEAD_NOUN_SHARE * mentions[name])
+    return frozenset(top for top, subjects in tops.items() if subjects >= 2)
+
+
 class Snapshot:
     """A loaded index version plus what is derived from it once at load (subjects, unit words, IDF).
     Immutable: the engine swaps whole snapshots, and a request keeps the one it started with."""
@@ -108,6 +118,9 @@ class Snapshot:
         same_paragraph = np.zeros(len(version.units), dtype=bool)
         same_line = np.zeros(len(version.units), dtype=bool)  # unit u goes on the line unit u - 1 ends
         self.unit_context_subjects: list[frozenset[str]] = []
+        # Per subject, how often it is named and the stems of the words right after its name (_head_nouns).
+        mentions: Counter[str] = Counter()
+        after: dict[str, Counter[str]] = {}
         df: dict[str, int] = {}
         for u, (ci, start, end) in enumerate(version.units):
             doc_text = docs[version.chunks[ci].doc_id].text
@@ -127,6 +140,10 @@ class Snapshot:
             advice.append(bool(ADVICE.search(text)))
             howto.append(bool(HOWTO.search(text)))
             found = self.catalog.find(text)
+            for name, _start, name_end in found:
+                mentions[name] += 1
+                if (nxt := _NEXT_WORD.match(text, name_end)) and len(w := nxt.group(1).lower()) >= 4 and w not in STOPWORDS:
+                    after.setdefault(name, Counter())[stem(w)] += 1
             named = list(dict.fromkeys(name for name, _start, _end in found))
             self.unit_subjects.append(frozenset(named))
             self.unit_lead_subject.append(self._lead_subject(text, named, found))
@@ -172,10 +189,14 @@ class Snapshot:
         # rows, the span of each subject's cell.
         self.unit_stems: list[frozenset[str]] = []
         self.unit_cells: list[dict[str, tuple[int, int]]] = []
+        # ... and for a row of a table with its subjects down the side ('| Nginx | 1.24.0 | 9 MB |' under '| Proxy |
+        # Version tested | Idle memory (RSS) |': a first cell naming one subject, a header naming none), that subject.
+        self.row_subject: list[str | None] = []
         for u, (ci, start, _end) in enumerate(version.units):
             chunk = version.chunks[ci]
             stems = set(aspect_stems(self.unit_text[u], subject_words))
             cells: dict[str, tuple[int, int]] = {}
+            down_the_side = None
             if version.unit_kinds[u] == "row":
                 # A table row speaks to its own label, not to the section the table sits in.
                 label, by_head = row_cells(version.unit_contexts[u], self.unit_text[u])
@@ -183,16 +204,17 @@ class Snapshot:
                 for head, (a, b) in by_head.items():
                     for name in self.catalog.mentioned(head):
                         cells[name] = (int(start) + a, int(start) + b)
-                if not cells and self.catalog.mentioned(label):
-                    # A row of a table with its subjects down the side ('| Nginx | 1.24.0 | 9 MB |' under '| Proxy |
-                    # Version tested | Idle memory (RSS) |') speaks to its columns' headers ('time' aside: every
-                    # duration's word, as below, no aspect of 'Recovery time between shots' and 'Warm-up times').
+                if not cells and len(named := self.catalog.mentioned(label)) == 1:
+                    # It speaks to its columns' headers ('time' aside: every duration's word, as below, no aspect
+                    # of 'Recovery time between shots' and 'Warm-up times').
+                    down_the_side = named[0]
                     stems |= set(aspect_stems(" ".join(by_head), subject_words)) - _TIME
             else:
                 stems |= set(aspect_stems(" ".join(chunk.section), subject_words))
             self.unit_stems.append(frozenset(stems))
             self.unit_cells.append(cells)
-        heads = self._head_nouns()
+            self.row_subject.append(down_the_side)
+        heads = _head_nouns(after, mentions)
         self.aspects: list[Aspect] = build_aspects(
             labels, subject_words | {w for _s, label in labels for w in words(label) if stem(w) in heads})
         # The aspects a comparison may mean in other words ("on speed": 'Performance'), by their labels: those
@@ -474,27 +496,6 @@ class Snapshot:
         first, last = through or (int(self.quote_first[unit]), int(self.quote_last[unit]))
         return int(units[first][1]), int(units[last][2])
 
-    def _head_nouns(self) -> frozenset[str]:
-        """The stem of the word two or more subjects are named with as the noun their names qualify ('machine' of "a heat
-        exchanger machine", "dual boiler machines"): the content word, in any form, that most often follows each
-        one's name, in :data:`HEAD_NOUN_SHARE` of its mentions or more. A heading naming a subject with it ("Dual
-        boiler machines") is about that subject, no aspect of all of them."""
-        if len(self.catalog.names) < 2:
-            return frozenset()
-        after: dict[str, Counter[str]] = {name: Counter() for name in self.catalog.names}
-        mentions: Counter[str] = Counter()
-        for text in self.unit_text:
-            for name, _start, end in self.catalog.find(text):
-                mentions[name] += 1
-                if (m := _NEXT_WORD.match(text, end)) and (w := m.group(1).lower()) not in STOPWORDS and len(w) >= 4:
-                    after[name][stem(w)] += 1
-        heads = set()
-        for name, counts in after.items():
-            top = counts.most_common(1)
-            if top and top[0][1] >= HEAD_NOUN_SHARE * mentions[name]:
-                heads.add(top[0][0])
-        return frozenset(h for h in heads if sum(after[name].most_common(1)[0][0] == h for name in after if after[name]) >= 2)
-
     def _names_other(self, text: str) -> bool:
         """Whether ``text`` names something mid-sentence (:data:`MID_NAME`) that is none of the subjects."""
         names = [m.start() for m in MID_NAME.finditer(text)]
@@ -640,12 +641,12 @@ class Snapshot:
             return ()  # values in code are examples, not claims
         if cells := self.unit_cells[unit]:
             return tuple(unit_facts(text, start, self.catalog, None, cells, self.row_label(unit)))
-        if self.version.unit_kinds[unit] == "row" and len(named := self.catalog.mentioned(self.row_label(unit))) == 1:
-            # A row of a table with its subjects down the side: each cell is the subject's, under its column's header
-            # as a row's label ('Recovery time between shots: about 20 seconds'), not the row's whole text.
+        if (subject := self.row_subject[unit]) is not None:
+            # Each cell is the subject's, under its column's header as a row's label ('Recovery time between shots:
+            # about 20 seconds'), not the row's whole text.
             _label, by_head = row_cells(self.version.unit_contexts[unit], text)
             return tuple(f for head, (a, b) in by_head.items()
-                         for f in unit_facts(text, start, self.catalog, None, {named[0]: (start + a, start + b)}, head))
+                         for f in unit_facts(text, start, self.catalog, None, {subject: (start + a, start + b)}, head))
         section = self.section_subjects[ci]
         default = next(iter(section)) if len(section) == 1 else None
         return tuple(unit_facts(text, start, self.catalog, default))
