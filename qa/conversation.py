@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from qa.cues import SUBJECT_RELEASE_AFTER, WANTS_MAKER, WANTS_NAME, definition_term
+from qa.cues import WANTS_MAKER, WANTS_NAME, definition_term, subject_releases
 from qa.query import ASKED_OF, SubjectCatalog, analyse
 from qa.storage import Database
 from qa.storage.schema import TOKENS
@@ -592,10 +592,8 @@ def _swap_subjects(text: str, old: tuple[str, ...], new: list[str], catalog: Sub
 def _release_asked(question: str, subject: str, catalog: SubjectCatalog) -> str | None:
     """``subject`` with the release of it ``question`` names, as typed ('Traefik v3' of "when was traefik v3
     released"); None when it names none."""
-    for name, _start, end in catalog.find(question):
-        if name == subject and (m := SUBJECT_RELEASE_AFTER.match(question, end)):
-            return f"{name} {m.group().strip()}"
-    return None
+    return next((f"{name} {m.group().strip()}" for name, m in subject_releases(question, catalog.find(question))
+                 if name == subject), None)
 
 
 def _replace_pronouns(q: str, subjects: tuple[str, ...]) -> str:

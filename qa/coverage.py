@@ -13,7 +13,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from qa.aspects import GENERIC_WORDS, generic, held_form, stem
-from qa.cues import HOWTO, RELEASE_AFTER, RELEASE_NUMBER, asks_quantity, counted, same_side, versioned
+from qa.cues import HOWTO, RELEASE_AFTER, RELEASE_NUMBER, asks_quantity, counted, same_side, subject_releases, versioned
 from qa.facts import version_key
 from qa.query import REQUEST, question_type
 from qa.text import QUESTION_WORDS, STOPWORDS, words
@@ -29,7 +29,6 @@ _TOKEN = re.compile(r"[A-Za-z][\w.+#-]*[\w+#]|[A-Za-z]")
 # 'k8s', 'i18n', 'a11y': five letters or more counted ('e2e', 'p2p', 'b2b' are no numeronyms of words)
 _NUMERONYM = re.compile(r"([a-z])([5-9]|[1-9]\d)([a-z])")
 _SLASH_RELEASE = re.compile(r"/\d+(?:\.\d+)*\b")  # 'HTTP/2', 'HTTP/1.1': one name with its release
-_V_RELEASE = re.compile(r"v\d+(?:\.\d+)*")  # 'v2', 'v3.0': a release, after a name
 _SLASHED = re.compile(r"\b([A-Za-z]{2,})/(\d+(?:\.\d+)?)\b")  # 'HTTP/3', 'HTTP/1.1'
 _VERSION = re.compile(rf"(?<![\w.]){RELEASE_NUMBER}")  # '0.135', '3.1'; not a date or an amount
 _SENTENCE_START = re.compile(r"[.!?:;]\s+\W*$")  # a later sentence's start (a question's first word may be a name)
@@ -650,7 +649,8 @@ def unknown_names(snap: Snapshot, question: str, pieces: Callable[[str], int], *
     its first word is capitalised as any sentence's is ('Quelles entreprises ...')."""
     out = []
     request = REQUEST.match(question)  # "Summarize the differences": a request, no name
-    subjects = cache(lambda: snap.catalog.find(question))
+    # where each release of a subject the question names ends, and its number ('v2' of "marten store v2 ...")
+    released = cache(lambda: {r.end(): r.group(1) for _n, r in subject_releases(question, snap.catalog.find(question))})
     for i, m in enumerate(_TOKEN.finditer(question)):
         tok, low = m.group(0), m.group(0).lower()
         if low in STOPWORDS or low in _QUESTION_START or len(low) < 2 or (request and m.start() == request.start(1)):
@@ -659,8 +659,8 @@ def unknown_names(snap: Snapshot, question: str, pieces: Callable[[str], int], *
             continue
         if _SENTENCE_START.search(question, 0, m.start()) and tok[1:] == low[1:] and pieces(low) < 2:
             continue  # '... async Python. Half of the team ...': a plain word, capitalised to open a sentence
-        if _V_RELEASE.fullmatch(low) and any(not question[end : m.start()].strip() for _n, _s, end in subjects()) \
-                and (snap.vocabulary.writes(low[1:]) or snap.vocabulary.release(low[1:]) is not None):
+        if low[:1] == "v" and (number := released().get(m.end())) is not None \
+                and (snap.vocabulary.writes(number) or snap.vocabulary.release(number) is not None):
             continue  # 'v2' of "marten store v2 release date": the subject's release, as the corpus writes '2.0'
         if release := _SLASH_RELEASE.match(question, m.end()):
             # 'HTTP/2' is known where the corpus writes it, not where it writes 'HTTP' and '2'

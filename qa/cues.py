@@ -6,6 +6,7 @@ claim states are read in qa.facts.)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from qa.aspects import stem
 from qa.query import COUNTERPART, MAKING, Query
@@ -94,6 +95,13 @@ RELEASE_AFTER = re.compile(rf"\s+`?v?({RELEASE_NUMBER})")
 # ... or a whole number right after a subject's name: 'Svelte 5', 'React 19'; not an amount ('FastAPI 3 times',
 # "Flask's 15-year track record").
 SUBJECT_RELEASE_AFTER = re.compile(r"\s+`?v?(\d+(?:\.\d+)*)(?![\w.-]*\w)(?!\s*(?:%|times\b|x\b|percent\b))", re.I)
+
+
+def subject_releases(text: str, found: Iterable[tuple[str, int, int]]) -> list[tuple[str, re.Match[str]]]:
+    """The releases of subjects ``text`` names (``found``: its subjects' spans, :meth:`SubjectCatalog.find`), each
+    as (subject, :data:`SUBJECT_RELEASE_AFTER`'s match right after its name): ('Traefik', ' v3') of "when was
+    traefik v3 released"."""
+    return [(name, m) for name, _start, end in found if (m := SUBJECT_RELEASE_AFTER.match(text, end)) is not None]
 # A heading naming a release, as release notes head each: '0.47.3 (August 24, 2025)', 'v2.0.0', 'Version 3.1.3',
 # '[3.1.0] - 2024-11-13'; not a numbered section, '1.2 Installation'.
 RELEASE_HEADING = re.compile(rf"\s*(?:(?:version|release)\s+)?\[?v?({RELEASE_NUMBER})\]?\s*(?:$|[(\[:,\u2013\u2014-])", re.I)

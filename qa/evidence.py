@@ -22,7 +22,6 @@ from qa.cues import (
     PROS_CONS,
     RELEASE_HEADING,
     SAYS_USE,
-    SUBJECT_RELEASE_AFTER,
     WANTS_MAKER,
     WANTS_USERS,
     alternatives,
@@ -39,6 +38,7 @@ from qa.cues import (
     purpose_term,
     says_maker,
     states_purpose,
+    subject_releases,
     versioned,
     wants_code,
     wants_list,
@@ -658,8 +658,7 @@ def named_release(snap: Snapshot, query: Query) -> tuple[int, ...]:
     """The units naming the release of a subject a question names ("What changed in Starlette 0.33.0?", "Does
     Flask 2.0 support async?": :func:`_releases`, '0.33' of '0.33.0' too), in the corpus's order; empty when
     it names none, or one the corpus does not."""
-    named = [(name, m.group(1)) for name, _start, end in snap.catalog.find(query.text)
-             if (m := SUBJECT_RELEASE_AFTER.match(query.text, end)) is not None]
+    named = [(name, m.group(1)) for name, m in subject_releases(query.text, snap.catalog.find(query.text))]
     # One release asked about, in a question of a few words: two ("Svelte 4 or Svelte 5?") are compared, and a long
     # question's ("We have a big React 18 codebase ...") are its situation.
     if len(named) != 1 or len(query.text.split()) >= FOCUS_MIN_WORDS:
@@ -690,9 +689,8 @@ def _releases(snap: Snapshot, subject: str) -> tuple[tuple[tuple[int, ...], int]
                         found.append((release(m.group(1)), u))
             if subject not in snap.unit_subjects[u]:
                 continue
-            for name, _start, end in snap.catalog.find(text):
-                if name == subject and (m := SUBJECT_RELEASE_AFTER.match(text, end)):
-                    found.append((release(m.group(1)), u))
+            found += [(release(m.group(1)), u) for name, m in subject_releases(text, snap.catalog.find(text))
+                      if name == subject]
         return tuple(sorted(found, key=lambda r: r[0], reverse=True))
 
     return snap.memo("releases", subject, find)

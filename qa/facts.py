@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from qa.aspects import stem
-from qa.cues import SUBJECT_RELEASE_AFTER, WANTS_YEAR
+from qa.cues import WANTS_YEAR, subject_releases
 from qa.query import SubjectCatalog
 from qa.text import STOPWORDS, words
 
@@ -323,8 +323,8 @@ def _release_dates(text: str, whole: tuple[int, int], found: list[tuple[str, int
     in January 2025, ...", "Traefik v3.0 was released in April 2024", "Traefik 3.0 reached general availability
     in June 2024". Not a date before the release, nor one past the sentence."""
     out = []
-    for subject, _start, end in found:
-        if (m := SUBJECT_RELEASE_AFTER.match(text, end)) is None or (d := _DATE.search(text, m.end())) is None:
+    for subject, m in subject_releases(text, found):
+        if (d := _DATE.search(text, m.end())) is None:
             continue
         between = text[m.end() : d.start()]
         if len(between.split()) > CAME_OUT_WORDS or _SENTENCE_END.search(between) or not _CAME_OUT.search(between):
@@ -345,8 +345,7 @@ def asked_release_dates(question: str, catalog: SubjectCatalog) -> frozenset[str
     "poetry 2.0 release date"); empty for any other."""
     if not (WANTS_YEAR.search(question) or _ASKS_DATE.search(question)):
         return frozenset()
-    return frozenset(release_key(subject, m.group(1)) for subject, _start, end in catalog.find(question)
-                     if (m := SUBJECT_RELEASE_AFTER.match(question, end)) is not None)
+    return frozenset(release_key(subject, m.group(1)) for subject, m in subject_releases(question, catalog.find(question)))
 
 
 RELATION_SUBJECT_WORDS = 4  # how near before 'is built on' a subject is named to be what is built on it
