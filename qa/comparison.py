@@ -550,7 +550,7 @@ def _yes_and_no(
         # An FAQ entry's "No." or "Yes." answers its heading ("Can a single boiler machine steam while brewing?"),
         # whatever its sentence goes on to say ("No. It has one boiler, ... at brew temperature or at steam").
         if (verdict := _verdict(snap, u, text, subject, focus, forms)) is not None:
-            no, text = verdict == "no", f"{snap.version.chunks[int(snap.unit_chunk[u])].section[-1]} {text}"
+            no, text = verdict[0] == "no", f"{verdict[1]} {text}"
             answered.add(u)
             unit_cos[u] = max(unit_cos.get(u, 0.0), heading_cos(u))
         elif (clauses := _said_of(snap, u, span, subject, focus, forms)) and not _TO_THE_READER.match(text):
@@ -597,10 +597,11 @@ _VERDICT = re.compile(r"\s*(yes|no)\b\s*[.,;!:\u2014\u2013-]", re.I)  # "No. It 
 _VERDICT_ALONE = re.compile(r"\s*(?:yes|no)\s*[.!]\s*", re.I)  # a unit of its own
 
 
-def _verdict(snap: Snapshot, u: int, text: str, subject: str, focus: frozenset[str], forms: frozenset[str]) -> str | None:
-    """'yes' or 'no' when ``u`` opens its FAQ entry with it (or follows a "Yes." that does) and the entry's heading
-    asks a yes/no question of ``subject``, the first it names ("Does Kafka deliver lower latency than RabbitMQ?" asks
-    of Kafka), in a word of the aspect (``focus`` and its longer ``forms``); else None."""
+def _verdict(snap: Snapshot, u: int, text: str, subject: str, focus: frozenset[str],
+             forms: frozenset[str]) -> tuple[str, str] | None:
+    """'yes' or 'no', and the heading it answers, when ``u`` opens its FAQ entry with it (or follows a "Yes." that
+    does) and the entry's heading asks a yes/no question of ``subject``, the first it names ("Does Kafka deliver lower
+    latency than RabbitMQ?" asks of Kafka), in a word of the aspect (``focus`` and its longer ``forms``); else None."""
     chunk = int(snap.unit_chunk[u])
     if not snap.unit_first[u] and u > 0 and snap.unit_first[u - 1] and int(snap.unit_chunk[u - 1]) == chunk \
             and _VERDICT_ALONE.fullmatch(snap.unit_text[u - 1]):
@@ -613,7 +614,7 @@ def _verdict(snap: Snapshot, u: int, text: str, subject: str, focus: frozenset[s
     if not is_yes_no(heading) or [name for name, _s, _e in snap.catalog.find(heading)][:1] != [subject] \
             or not any(stem(w) in focus or w in forms for w in words(heading)):
         return None
-    return m.group(1).lower()
+    return m.group(1).lower(), heading
 
 
 # A sentence telling the reader what to do in a case ("If you do go ahead with Rust, start with a small service
