@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -44,6 +45,16 @@ def only_conflict(answer: Answer, subject: str) -> Conflict:
     about = [c for c in answer.conflicts if subject in c.topic]
     assert len(about) == 1, (answer.answer, [c.topic for c in answer.conflicts])
     return about[0]
+
+
+def module_engine(name: str, docs: dict[str, str]) -> Any:
+    """A fixture ``name``: an engine over a real index of ``docs`` (file name -> text), built once per module."""
+
+    @pytest.fixture(scope="module", name=name)
+    def engine(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Engine:
+        return engine_over(tmp_path_factory.mktemp(name), docs, embedder)
+
+    return engine
 
 
 # -- the seed corpus ------------------------------------------------------------------------------
@@ -379,9 +390,7 @@ HEATERS = {
 }
 
 
-@pytest.fixture(scope="module")
-def heaters(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Engine:
-    return engine_over(tmp_path_factory.mktemp("heaters"), HEATERS, embedder)
+heaters = module_engine("heaters", HEATERS)
 
 
 @pytest.mark.parametrize("question", ["How long does a Heron Pump last?", "Heron Pump lifespan",
@@ -471,9 +480,7 @@ SHELLS = {
 }
 
 
-@pytest.fixture(scope="module")
-def shells(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Engine:
-    return engine_over(tmp_path_factory.mktemp("shells"), SHELLS, embedder)
+shells = module_engine("shells", SHELLS)
 
 
 def test_figures_of_another_release_or_a_figure_changed_from_are_no_side(shells: Engine) -> None:
@@ -530,9 +537,7 @@ LIMITS = {
 }
 
 
-@pytest.fixture(scope="module")
-def limits(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Engine:
-    return engine_over(tmp_path_factory.mktemp("limits"), LIMITS, embedder)
+limits = module_engine("limits", LIMITS)
 
 
 @pytest.mark.parametrize("question", ["ibex kv total shards limit", "how many shards can ibex kv hold in all"])
@@ -608,9 +613,7 @@ RELEASES = {
 }
 
 
-@pytest.fixture(scope="module")
-def releases(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Engine:
-    return engine_over(tmp_path_factory.mktemp("releases"), RELEASES, embedder)
+releases = module_engine("releases", RELEASES)
 
 
 @pytest.mark.parametrize("question", ["when did raft mode become production ready in ibex kv",
@@ -674,9 +677,7 @@ BOILERS = {
 }
 
 
-@pytest.fixture(scope="module")
-def boilers(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Engine:
-    return engine_over(tmp_path_factory.mktemp("boilers"), BOILERS, embedder)
+boilers = module_engine("boilers", BOILERS)
 
 
 def test_an_faq_answer_opening_with_no_is_a_no(boilers: Engine) -> None:
@@ -727,9 +728,7 @@ INSTALLS = {
 }
 
 
-@pytest.fixture(scope="module")
-def installs(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Engine:
-    return engine_over(tmp_path_factory.mktemp("installs"), INSTALLS, embedder)
+installs = module_engine("installs", INSTALLS)
 
 
 def test_a_row_is_set_against_the_row_sharing_most_of_its_label(installs: Engine) -> None:
@@ -763,9 +762,7 @@ WARMUPS = {
 }
 
 
-@pytest.fixture(scope="module")
-def warmups(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Engine:
-    return engine_over(tmp_path_factory.mktemp("warmups"), WARMUPS, embedder)
+warmups = module_engine("warmups", WARMUPS)
 
 
 def test_a_row_with_its_subject_down_the_side_states_each_cell_under_its_column(warmups: Engine) -> None:
