@@ -799,7 +799,9 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
             continue
         if subject_end is not None and not _SIDE.fullmatch(question, subject_end, m.start()):
             continue  # after a subject, only a name set against it as the other side is asked about
-        if not (_capital(tok) or _written_as_name(snap, tok, pieces)) or low in _topic_words(snap):
+        side_here = subject_end is not None or before_side(i + 1)
+        if not (_capital(tok) or _written_as_name(snap, tok, pieces) or (side_here and _opening_name(snap, low))) \
+                or low in _topic_words(snap):
             continue  # a title or a heading names it: the page or section is about it ('CORS (Cross-Origin ...)')
         if choosing and _SITUATION.search(question, 0, m.start()):
             continue  # "For a CRUD app, Flask or FastAPI?": the choice is between the subjects, for a CRUD app
@@ -962,6 +964,16 @@ def _written_as_name(snap: Snapshot, tok: str, pieces: Callable[[str], int]) -> 
     return _looks_named(tok, pieces) and bool(spellings) and tok not in spellings
 
 
+def _opening_name(snap: Snapshot, low: str) -> bool:
+    """Whether ``low`` (in lower case, no English word) is one the corpus writes only with a capital, each time
+    as its sentence's first word ("Pipenv, which introduced ..., still has users."): set against a subject
+    ("pipenv vs poetry"), a name, which :func:`_spellings` (past a sentence's first word) cannot tell."""
+    if english_word(low) or _spellings(snap, low):
+        return False
+    found = [m.group() for _text, m in _written(snap, low)]
+    return bool(found) and all(_capital(w) for w in found)
+
+
 def ordinary_word(snap: Snapshot, word: str) -> bool:
     """Whether ``word`` (lower case) is no name of its own: a dictionary's word ('atlas'), or one the corpus's text
     writes in more units than a name in passing ('backend', of a publisher 'Backend Atlas')."""
@@ -979,16 +991,18 @@ def _spellings(snap: Snapshot, low: str) -> frozenset[str]:
     """How the corpus writes the word ``low`` (in lower case) whole, in any case, past a sentence's first word:
     {'Django'}, {'framework', 'Framework'}; "Oversizing is the number one mistake." writes no 'Oversizing'.
     Found once per snapshot and word."""
-    def find() -> frozenset[str]:
-        holders = snap.units_with(low)
-        if holders is None:
-            return frozenset()
-        written = re.compile(rf"(?<![\w-]){re.escape(low)}(?![\w-])", re.I)
-        texts = [snap.unit_text[u] for u in holders.tolist()]
-        return frozenset(m.group() for text in texts for m in written.finditer(text)
-                         if not _OPENS.search(text, 0, m.start()))
+    return snap.memo("spellings", low, lambda: frozenset(
+        m.group() for text, m in _written(snap, low) if not _OPENS.search(text, 0, m.start())))
 
-    return snap.memo("spellings", low, find)
+
+def _written(snap: Snapshot, low: str) -> Iterator[tuple[str, re.Match[str]]]:
+    """Each place the corpus writes the word ``low`` whole, in any case: the unit's text and the match."""
+    holders = snap.units_with(low)
+    written = re.compile(rf"(?<![\w-]){re.escape(low)}(?![\w-])", re.I)
+    for u in [] if holders is None else holders.tolist():
+        text = snap.unit_text[u]
+        for m in written.finditer(text):
+            yield text, m
 
 
 def _capital(tok: str) -> bool:
