@@ -51,6 +51,20 @@ _IN_SECONDS = {"ms": 0.001, "msec": 0.001, "millisecond": 0.001, "s": 1.0, "sec"
                "minute": 60.0, "h": 3600.0, "hr": 3600.0, "hour": 3600.0, "day": 86400.0, "week": 604800.0,
                "month": 2629800.0, "year": 31557600.0}
 DURATION = stem("duration")  # the aspect key of every duration, which "What is its duration?" names
+# Units of data, power, energy, metric length and mass, in the dimension's base unit: like a duration, an amount of
+# one is one aspect whatever unit states it ("281 TB" and "about 140 terabytes" of a database's size). Only units of
+# one system, by exact factors: '30 miles' and '48 km' would differ by rounding alone.
+_IN_BASE = {
+    stem("bytes"): {"byte": 1.0, "kb": 1e3, "kilobyte": 1e3, "mb": 1e6, "megabyte": 1e6, "gb": 1e9, "gigabyte": 1e9,
+                    "tb": 1e12, "terabyte": 1e12, "pb": 1e15, "petabyte": 1e15},
+    stem("watts"): {"w": 1.0, "watt": 1.0, "kw": 1e3, "kilowatt": 1e3},
+    stem("wh"): {"wh": 1.0, "kwh": 1e3},
+    stem("metres"): {"mm": 1e-3, "millimetre": 1e-3, "millimeter": 1e-3, "cm": 1e-2, "centimetre": 1e-2,
+                     "centimeter": 1e-2, "metre": 1.0, "meter": 1.0, "km": 1e3, "kilometre": 1e3, "kilometer": 1e3},
+    stem("grams"): {"g": 1.0, "gram": 1.0, "kg": 1e3, "kilogram": 1e3, "kilo": 1e3},
+}
+_SCALES = {unit: (DURATION, factor) for unit, factor in _IN_SECONDS.items()} | {
+    unit: (key, factor) for key, units in _IN_BASE.items() for unit, factor in units.items()}
 _VERSION = re.compile(r"(?P<name>\b[A-Za-z][\w.+#-]*)\s+(?P<version>\d+\.\d+(?:\.\d+)?)\+?(?![\d.]\d)")
 _RELATION = re.compile(r"\b(?:is|are|was|were)\s+(?P<rel>built\s+on(?:\s+top\s+of)?|built\s+upon|based\s+on)\s+"
                        r"(?P<value>[^.;:!?,]+)")
@@ -92,7 +106,7 @@ class Fact:
         break even' for '7 years') or the measure is a duration ('Startup time' for '~15 ms'), else the label."""
         head = self.key.split("/")[0]
         if self.kind == "quantity" and "(" not in self.context and self.context != self.label \
-                and (head == DURATION or head in {stem(w) for w in words(self.context)}):
+                and (head == DURATION or head in _IN_BASE or head in {stem(w) for w in words(self.context)}):
             return self.context
         return self.label
 
@@ -152,8 +166,8 @@ def measure_key(measure: str) -> tuple[str, str] | None:
     noun = _head_noun(head)
     if noun is None:
         return None
-    if not per.strip() and seconds(measure) is not None:
-        return DURATION, measure.strip()
+    if not per.strip() and (scaled := scale(measure)) is not None:
+        return scaled[0], measure.strip()
     key = stem(noun) + (f"/{stem(per.split()[0].lower())}" if per.strip() else "")
     return key, measure.strip()
 
@@ -174,11 +188,12 @@ def _head_noun(measure: str) -> str | None:
     return toks[-1] if toks else None
 
 
-def seconds(measure: str) -> float | None:
-    """How many seconds the unit of time a measure is in stands for ('minutes' 60, 'ms of downtime' 0.001), or
-    None for a measure in no unit of time."""
+def scale(measure: str) -> tuple[str, float] | None:
+    """The dimension a measure's unit is of and how many of its base unit the unit stands for ('minutes' ->
+    (:data:`DURATION`, 60), 'ms of downtime' -> (..., 0.001), 'TB' -> ('byte', 1e12)), or None for a measure in no
+    unit of one."""
     low = _head_noun(measure) or ""
-    return _IN_SECONDS.get(low, _IN_SECONDS.get(low[:-1]) if low.endswith("s") and len(low) > 2 else None)
+    return _SCALES.get(low, _SCALES.get(low[:-1]) if low.endswith("s") and len(low) > 2 else None)
 
 
 def _measure_after(text: str, end: int) -> str | None:
@@ -426,13 +441,13 @@ def _quantities(
         key, label = keyed
         if "/" not in key and (rate := _PER_AFTER.match(text, m.end())):
             key = f"{key}/{stem(rate.group(1).lower())}"  # '$1,300 per year' under 'Running cost': a rate
-        if key == DURATION:  # in seconds, whatever unit states it
-            unit = seconds(label) or 1.0
-            lo, hi = lo * unit, hi * unit
+        if (scaled := scale(label)) is not None and scaled[0] == key:  # in the base unit, whatever unit states it
+            lo, hi = lo * scaled[1], hi * scaled[1]
         last = (subject, key, label)
         span = (start, start + len(text)) if cell_mode else (whole or (start, start + len(text)))
         stems = frozenset(stem(w) for w in words(label) if len(w) >= 4 and w not in STOPWORDS)
         head = key.split("/")[0]
-        out.append(Fact(subject, key, label, "quantity", (lo, hi), span, stems | {head} | _SPELLED.get(head, set()),
-                        label))
+        unit = stem(_head_noun(label) or head) if scaled is not None and head != DURATION else head  # 'tb' of 'byte'
+        out.append(Fact(subject, key, label, "quantity", (lo, hi), span,
+                        stems | {head, unit} | _SPELLED.get(unit, set()), label))
     return out

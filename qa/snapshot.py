@@ -33,7 +33,7 @@ from qa.cues import (
 )
 from qa.display import clean_heading, topic_label
 from qa.documents import Document
-from qa.facts import DURATION, Fact, differ, models_named, releases_named, seconds, unit_facts
+from qa.facts import DURATION, Fact, differ, models_named, releases_named, scale, unit_facts
 from qa.index import IndexVersion
 from qa.query import SubjectCatalog
 from qa.text import QUESTION_WORDS, STOPWORDS, content_words, plain_letters, words
@@ -50,7 +50,7 @@ _POSSESSIVE = re.compile(r"\w['’]s?\b")  # "Starlette's", "Pydantic models'" (
 # ... after about seven years" against "Buying only pays off if you stay ... at least five years"; "typically 65
 # km on electricity" against '| Electric-only range | ... | 40 km |'), figures of other things 0.11 to 0.53.
 SAME_ASPECT = 0.55
-# ... when stated in other units of time: "about 5 minutes" and "about 90 seconds" for a clean build come 0.78, "three
+# ... when stated in other units of one dimension: "about 5 minutes" and "about 90 seconds" for a clean build come 0.78, "three
 # hours for a one-month sprint" and "Sprints, usually two to four weeks" 0.55.
 SAME_ASPECT_OTHER_UNIT = 0.65
 # A sentence of at most this many words opening with one of these is a bare answer ("Yes.", "Much easier."), which
@@ -427,11 +427,16 @@ class Snapshot:
             said = list(per_source.values())
             return [said] if len(said) >= 2 and differ([f for _u, f in said]) else []
         # A unit stating several values of it states no one value ("ready after about five minutes, but the group
-        # head needs closer to 20 minutes"; "one month or less; ... most teams settle on two weeks").
-        values: dict[int, set[object]] = {}
+        # head needs closer to 20 minutes"; "one month or less; ... most teams settle on two weeks"). Amounts of
+        # data, power or length in other units are of other things ("a database file can grow to about 140
+        # terabytes, and a single string or BLOB can hold up to 1 billion bytes").
+        def measured(u: int, fact: Fact) -> tuple[int, object]:
+            return u, None if fact.key == DURATION else scale(fact.label)
+
+        values: dict[tuple[int, object], set[object]] = {}
         for u, fact in stated:
-            values.setdefault(u, set()).add(fact.value)
-        stated = [(u, fact) for u, fact in stated if len(values[u]) == 1]
+            values.setdefault(measured(u, fact), set()).add(fact.value)
+        stated = [(u, fact) for u, fact in stated if len(values[measured(u, fact)]) == 1]
         if not stated:
             return []
         vecs = self.version.unit_vecs[[u for u, _f in stated]]
@@ -442,7 +447,7 @@ class Snapshot:
         labels = [frozenset(aspect_stems(self.row_label(u) if self.unit_cells[u] else f.context))
                   - (_TIME if f.key == DURATION else frozenset())
                   if self.version.unit_kinds[u] == "row" else None for u, f in stated]
-        units = [seconds(f.label) if f.key == DURATION else None for _u, f in stated]
+        units = [scale(f.label) for _u, f in stated]
         releases = [releases_named(self.unit_text[u]) for u, _f in stated]
         # What a statement says is of a model or a test it names by code: a cell's own code, else its unit's.
         models = [models_named(self.doc_of(u).text[f.span[0] : f.span[1]] if self.unit_cells[u] else self.unit_text[u])

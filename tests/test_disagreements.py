@@ -523,7 +523,8 @@ LIMITS = {
                 "2. The **T2K test** (2020) loaded two million keys across more than 6,100 hosts.\n\n"
                 "Marten Store is developed by a small team in Oslo.\n\n## Power\n\nEach Ibex KV appliance needs a "
                 "dedicated 50-amp, 240-volt circuit. An Ibex KV appliance draws around 2,800 W at peak.\n\nOn our hosts Ibex "
-                "KV idles around 15 MB of resident memory.\n\n## FAQ\n\n### Is Ibex KV dead?\n\n"
+                "KV idles around 15 MB of resident memory.\n\n## Storage\n\nAn Ibex KV database file can grow to "
+                "about 140 terabytes, and a single value can hold up to 1 billion bytes.\n\n## FAQ\n\n### Is Ibex KV dead?\n\n"
                 "No. Its maintainers have publicly committed to supporting it, and it still ships every quarter.\n",
     "beta.md": "---\npublisher: Beta Reference\npublished: 2024-02-19\nsubjects: [Ibex KV, Marten Store]\n---\n"
                "# Ibex KV and Marten Store in operation\n\n| Limit | Ibex KV | Marten Store |\n|---|---|---|\n"
@@ -533,7 +534,8 @@ LIMITS = {
                "across thousands of client nodes.\n\nMarten Store replicates every write to three nodes.\n\n"
                "## Power\n\nFor an Ibex KV appliance, plan on a dedicated 40-amp, 240-volt circuit. Peak power draw for "
                "an Ibex KV appliance is about 1,800 W.\n\nIbex KV idled at about 40 MB of resident memory in our "
-               "tests.\n",
+               "tests.\n\n| Limit | Ibex KV | Marten Store |\n|---|---|---|\n| Maximum database size | 281 TB | "
+               "64 TB |\n",
 }
 
 
@@ -596,6 +598,15 @@ def test_what_a_measure_is_of_is_its_noun_after_an_adjective(limits: Engine, que
     resident memory": their measure was 'MB of resident'."""
     answer = limits.ask(question)
     assert figures(answer, only_conflict(answer, "Ibex KV")) >= {"15", "40"}
+
+
+@pytest.mark.parametrize("question", ["ibex kv max database size", "how big can an ibex kv database get"])
+def test_amounts_of_data_in_other_units_are_one_aspect(limits: Engine, question: str) -> None:
+    """"sqlite max database size" showed the one source's '281 TB' and never the other's "about 140 terabytes":
+    'TB' and 'terabytes' were two measures. (The sentence's "1 billion bytes" of a single value is no second value
+    of the file's size.)"""
+    answer = limits.ask(question)
+    assert figures(answer, only_conflict(answer, "Ibex KV")) >= {"281", "140"}
 
 
 RELEASES = {

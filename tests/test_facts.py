@@ -118,13 +118,13 @@ def test_a_range_of_money_is_one_amount_and_what_is_done_no_measure() -> None:
     cell = {"Zephyr DB": (a, a + len("$8,000 to $10,000"))}
     assert [f.value for f in unit_facts(row, 0, CATALOG, None, cell, "Installed cost")] == [(8000.0, 10000.0)]
     assert facts("Zephyr DB costs $8,000 to $10,000 installed.") == []
-    assert facts("Zephyr DB needs 8 to 12 GB installed.") == [("Zephyr DB", "gb", "GB", (8.0, 12.0))]
+    assert facts("Zephyr DB needs 8 to 12 GB installed.") == [("Zephyr DB", "byte", "GB", (8e9, 12e9))]
 
 
 def test_an_amount_wished_for_is_no_fact() -> None:
     """"Breville should offer a 58 mm portafilter" says it has none: read as a fact, the 58 mm disagreed with the
     54 mm the sources state."""
-    assert facts("Zephyr DB should offer 64 GB caches; its cache holds 16 GB.") == [("Zephyr DB", "gb", "GB", (16.0, 16.0))]
+    assert facts("Zephyr DB should offer 64 GB caches; its cache holds 16 GB.") == [("Zephyr DB", "byte", "GB", (16e9, 16e9))]
 
 
 def test_values_differ_by_amount_or_for_relations_by_sharing_no_word() -> None:
@@ -171,15 +171,24 @@ def test_a_duration_is_one_aspect_in_seconds_whatever_its_unit() -> None:
     assert facts("Zephyr DB starts in about 40 milliseconds.")[0][3] == (0.04, 0.04)
 
 
+def test_an_amount_of_data_power_or_length_is_one_aspect_in_its_base_unit() -> None:
+    """"281 TB" and "about 140 terabytes" of a database's size were facts on 'tb' and 'terab', never compared. Units
+    of one system only: miles are no kilometres."""
+    assert [f[1:] for f in facts("Zephyr DB grows to 281 TB, Quokka DB to about 140 terabytes.")] == [
+        ("byte", "TB", (281e12, 281e12)), ("byte", "terabytes", (140e12, 140e12))]
+    assert {f[1] for f in facts("Zephyr DB draws 2.8 kW, Quokka DB 1,800 watts.")} == {"watt"}
+    assert {f[1] for f in facts("Zephyr DB rides 30 miles, Quokka DB 48 km.")} == {"mile", "metr"}
+
+
 def test_what_a_measure_is_of_and_what_a_rate_is_per() -> None:
     """'700 MB of RAM' is RAM ("how much ram does X use" is asked of it); '$1,300 per year' under 'Running cost'
     is a rate, no cost to set against an installed cost; the '100 km' of '17.2 kWh per 100 km' is no distance."""
-    assert facts("Zephyr DB idles at 700 MB of RAM.") == [("Zephyr DB", "mb", "MB of RAM", (700.0, 700.0))]
+    assert facts("Zephyr DB idles at 700 MB of RAM.") == [("Zephyr DB", "byte", "MB of RAM", (700e6, 700e6))]
     row = "| Running cost | about $1,300 per year | $900 |"
     cells = {"Zephyr DB": (117, 138), "Quokka DB": (141, 145)}
     assert [(f.subject, f.key) for f in unit_facts(row, 100, CATALOG, None, cells, "Running cost")] == [
         ("Zephyr DB", "cost/year"), ("Quokka DB", "cost")]
-    assert facts("Zephyr DB used 17.2 kWh per 100 km.") == [("Zephyr DB", "kwh", "kWh", (17.2, 17.2))]
+    assert facts("Zephyr DB used 17.2 kWh per 100 km.") == [("Zephyr DB", "wh", "kWh", (17.2e3, 17.2e3))]
 
 
 def test_a_figure_is_said_of_the_name_before_what_it_is_set_against() -> None:
