@@ -81,10 +81,22 @@ class Aspect:
     labels: tuple[str, ...] = field(default=(), compare=False)  # every heading and row label grouped in it
 
 
+_PARENS = re.compile(r"\([^()]*\)")  # what a label adds in brackets: 'Community Size (GitHub stars)'
+_AND = re.compile(r"\s+(?:and|&)\s+", re.I)
+AND_WORDS = 5  # a label of at most this many words joining two with 'and' is on either
+
+
+def _most_shared(held: list[frozenset[str]]) -> frozenset[str]:
+    """The words most of the sets hold."""
+    counts = Counter(w for words_of in held for w in words_of)
+    return frozenset(w for w, c in counts.items() if c == max(counts.values(), default=0))
+
+
 def build_aspects(labels: list[tuple[str | None, str]], subject_words: frozenset[str]) -> list[Aspect]:
     """Group (source, label) pairs from headings and row labels into aspects: labels that share a
-    distinctive word stem (one used by at most three labels) are one aspect. An aspect's weight is how
-    many sources name it (a source of None counts for none); the most widely named come first."""
+    distinctive word stem (one used by at most three labels) and enough of their words are one aspect. An
+    aspect's weight is how many sources name it (a source of None counts for none); the most widely named come
+    first."""
     by_label: dict[str, set[str | None]] = defaultdict(set)
     for source, label in labels:
         label = label.strip()
@@ -96,32 +108,39 @@ def build_aspects(labels: list[tuple[str | None, str]], subject_words: frozenset
     stems_of = {n: frozenset(aspect_stems(n, subject_words)) for n in names}
     label_freq = Counter(s for n in names for s in stems_of[n])
     distinctive = {n: frozenset(s for s in stems_of[n] if label_freq[s] <= 3) or stems_of[n] for n in names}
-    parent = {n: n for n in names}
-
-    def root(n: str) -> str:
-        while parent[n] != n:
-            parent[n] = parent[parent[n]]
-            n = parent[n]
-        return n
-
-    owner: dict[str, str] = {}
-    for n in names:
-        for s in distinctive[n]:
-            if s in owner:
-                parent[root(n)] = root(owner[s])
-            else:
-                owner[s] = n
-    groups: dict[str, list[str]] = defaultdict(list)
-    for n in names:
-        groups[root(n)].append(n)
+    # Each label, fewest words first, joins the aspect that shares a distinctive word of it, at least half the
+    # aspect's words and a third of its own ('Drift detection' and 'Hosted drift detection'), less what it adds in brackets ('Community Size
+    # (GitHub stars)' is on 'Community'); not one word of several ('Native state encryption' and 'Native test
+    # command'), nor one of many. A label naming two aspects joins one: 'The license question still affects cost'
+    # joins neither 'Cost' nor 'License' to the other, nor does 'Backups and replication' join 'Backups' to
+    # 'Replication'.
+    own = {n: frozenset(aspect_stems(_PARENS.sub("", n), subject_words)) or stems_of[n] for n in names}
+    # ... each side of an 'and' of a short heading on its own too: 'JSON and semi-structured data' is on 'JSON
+    # support' (not a title's "What It Really Costs to Buy and Run a Cooktop")
+    parts = {n: [own[n], *(frozenset(aspect_stems(side, subject_words)) for side in _AND.split(_PARENS.sub("", n))
+                           if _AND.search(n) and len(n.split()) <= AND_WORDS)] for n in names}
+    groups: dict[str, list[str]] = {}
+    held: dict[str, frozenset[str]] = {}  # an aspect's words: its first label's, and those two of its labels hold
+    for n in sorted(names, key=lambda n: (len(own[n]), -len(by_label[n]), n)):
+        fits = [(len(part & words_of), first) for first, words_of in held.items() for part in parts[n]
+                if part & words_of & distinctive[n]
+                and 2 * len(part & words_of) >= len(words_of) and 3 * len(part & words_of) >= len(part)]
+        if fits:
+            first = max(fits, key=lambda f: (f[0], f[0] / len(held[f[1]])))[1]  # most shared, of fewest words
+            groups[first].append(n)
+            counts = Counter(w for m in groups[first] for w in own[m])
+            held[first] = own[first] | {w for w, c in counts.items() if c >= 2}
+        else:
+            groups[n], held[n] = [n], own[n]
     aspects = []
     for members in groups.values():
         sources = set().union(*(by_label[m] for m in members))
-        name = min(members, key=lambda m: (-len(by_label[m]), "(" in m, len(m)))
-        # What the members share names the aspect; a lone label keeps all its distinctive stems.
-        shared = Counter(s for m in members for s in distinctive[m])
-        top = max(shared.values())
-        stems = frozenset(s for s, c in shared.items() if c == top) if len(members) > 1 else distinctive[members[0]]
+        # What the members share names the aspect; a lone label keeps all its distinctive stems. Its name is a
+        # member's that holds them ('Replication', not 'Backups', of 'Backups and replication' and 'Replication').
+        stems = distinctive[members[0]] if len(members) == 1 else (
+            _most_shared([own[m] for m in members]) & frozenset().union(*(distinctive[m] for m in members))
+            or _most_shared([distinctive[m] for m in members]))  # 'valid', not 'data', of 'Data Validation'
+        name = min(members, key=lambda m: (-len(stems & distinctive[m]), -len(by_label[m]), "(" in m, len(m)))
         aspects.append(Aspect(name, stems or distinctive[name], len(sources - {None}), tuple(sorted(members))))
     aspects.sort(key=lambda a: (-a.weight, a.name))
     return aspects

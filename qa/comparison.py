@@ -133,6 +133,16 @@ def short_value(snap: Snapshot, said: Statement, aspect: Aspect) -> str:
     return short + ("…" if len(kept) > SHORT_WORDS else "")
 
 
+def _row_on(snap: Snapshot, unit: int, aspect: Aspect) -> bool:
+    """Whether a table row is on ``aspect``: its label or its section's heading is one of the aspect's ('| Workloads
+    per node | ...' under "## Scale limits"), or its label holds every word of the aspect's name ('p99 latency at
+    50% load' of 'Latency'; not 'Automatic Data Validation' of 'Automatic API Documentation')."""
+    label = snap.row_label(unit).strip()
+    section = snap.version.chunks[int(snap.unit_chunk[unit])].section
+    return label in aspect.labels or bool(section and section[-1] in aspect.labels) \
+        or set(aspect_stems(aspect.name)) <= set(aspect_stems(label))
+
+
 def comparison_rows(
     snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate],
     embed: Callable[[str], NDArray[np.float32]] | None = None, *, named_whole: bool = False,
@@ -154,7 +164,8 @@ def comparison_rows(
     terms = compound_stems(snap, query)
     asked = [a for a in snap.aspects if _names_aspect(a, qstems, terms)]
     if named_whole:
-        asked = [a for a in asked if a.stems <= qstems and not snap.catalog.find(a.name)]
+        asked = [a for a in asked if a.stems | frozenset(aspect_stems(a.name, snap.subject_words)) <= qstems
+                 and not snap.catalog.find(a.name)]
     if not asked and qstems and embed is not None and snap.aspect_vecs is not None:
         meant = snap.meant_aspect(embed(" ".join(t for t in query.aspect_terms if not generic(t))))
         if named_whole and meant is not None and (snap.catalog.find(meant.name) or not _clipped(meant, query)):
@@ -177,6 +188,11 @@ def comparison_rows(
                 # writing it opens ("This issue collects what our readers told us after running Kafka ...").
                 if not (snap.unit_stems[u] & aspect.stems) or not named <= snap.unit_stems[u] \
                         or snap.unit_is_code[u] or snap.unit_on_itself[u] or subject_span(snap, u, subject) is None:
+                    continue
+                # A table row with a cell per subject speaks to the aspect its label is of: '| Maximum row size |
+                # ... | 65,535 bytes (excluding BLOB/TEXT) |' is on no 'Full-text search', '| Automatic Data
+                # Validation | ...' on no 'Automatic API Documentation'.
+                if snap.unit_cells[u] and not _row_on(snap, u, aspect):
                     continue
                 # A table cell is an explicit per-subject statement: the best kind of evidence for a row.
                 score = c + (0.3 if snap.unit_cells[u] else 0.0) - (0.2 if u in used else 0.0)

@@ -753,6 +753,29 @@ def test_a_choice_naming_an_aspect_shows_its_row(engine: Engine, question: str, 
     assert "When to choose" not in answer.answer
 
 
+def test_a_table_row_is_shown_under_the_aspect_its_label_is_of(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"postgres vs mysql" showed 'Full-text search — PostgreSQL: 1.6 TB': the row '| Maximum row size | 1.6 TB |
+    65,535 bytes (excluding BLOB/TEXT) |' holds the word 'text' in a cell. A row speaks to what its label or its
+    section's heading names."""
+    engine = engine_over(tmp_path, {
+        "a.md": "---\npublisher: Alpha\nsubjects: [Ibex KV, Marten Store]\n---\n# Ibex KV vs Marten Store\n\n"
+                "## Limits worth knowing\n\n| Limit | Ibex KV | Marten Store |\n|---|---|---|\n"
+                "| Maximum row size | 1.6 TB | 65,535 bytes (excluding BLOB/TEXT) |\n| Concurrent writers | Many | One |\n\n"
+                "## Full-text search\n\nIbex KV ships full-text search built in. Marten Store needs a plugin for "
+                "full-text search.\n",
+        "b.md": "---\npublisher: Beta\nsubjects: [Ibex KV, Marten Store]\n---\n# Choosing a store\n\n"
+                "| Question | Ibex KV | Marten Store |\n|---|---|---|\n| Full-text search | Built in | Plugin |\n"
+                "| Concurrent writers | Many | One |\n\n## Full-text search\n\nIbex KV indexes text as it is written; "
+                "Marten Store indexes it nightly.\n"}, embedder)
+    answer = engine.ask("ibex kv vs marten store")
+    assert answer.comparison is not None, answer.answer
+    rows = {r.aspect: r for r in answer.comparison.rows}
+    search = next(r for aspect, r in rows.items() if "Full-text" in aspect)
+    shown = " ".join(v for values in search.values.values() for v in values)
+    assert "TB" not in shown and "65,535" not in shown, answer.answer
+    assert "Built in" in shown, answer.answer
+
+
 def test_a_long_questions_situation_names_no_row_to_choose_by(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"I'm a student ..., I drink mostly flat whites, I've never made espresso ... Which of these two should I
     get?" was answered with the row 'Drinks made' alone: its words were in the situation, not in what it asks.

@@ -50,6 +50,27 @@ def test_labels_sharing_a_distinctive_stem_are_one_aspect_weighted_by_its_source
     ]
 
 
+def test_labels_are_one_aspect_only_when_they_share_enough_of_their_words() -> None:
+    """'Native state encryption' and 'Native test command' were one aspect, the state-encryption row shown as the
+    test command's; 'Backups and replication' joined 'Backups' to 'Replication', which named the group 'Backups'
+    and showed the built-in replication row under it; 'The license question still affects cost' joined 'Cost' to
+    'License'."""
+    labels = [("a", "Native state encryption"), ("b", "Native test command"), ("a", "Backups"),
+              ("b", "Backups and replication"), ("c", "Replication"), ("a", "Built-in replication"),
+              ("a", "Cost"), ("b", "License"), ("c", "The license question still affects cost"),
+              ("a", "Community"), ("b", "Community Size (GitHub stars)"), ("a", "JSON support"),
+              ("b", "JSON and semi-structured data"), ("a", "Drift detection"), ("b", "Hosted drift detection")]
+    groups = {a.name: set(a.labels) for a in build_aspects(labels, frozenset())}
+    assert groups["Native state encryption"] == {"Native state encryption"}
+    assert groups["Native test command"] == {"Native test command"}
+    assert groups["Replication"] == {"Replication", "Built-in replication"}
+    assert "Replication" not in groups["Backups"]
+    assert "License" not in groups["Cost"] and "Cost" not in groups["License"]
+    assert groups["Community"] == {"Community", "Community Size (GitHub stars)"}  # what it adds in brackets
+    assert groups["JSON support"] == {"JSON support", "JSON and semi-structured data"}  # one side of its 'and'
+    assert groups["Drift detection"] == {"Drift detection", "Hosted drift detection"}
+
+
 def test_questions_generic_and_overlong_labels_are_no_aspects_and_a_label_before_a_colon_is() -> None:
     labels = [("a", "Why is it fast?"), ("a", "Overview"), ("a", "x" * 71), ("a", "Speed: very fast"),
               ("b", "Flask: templates")]
