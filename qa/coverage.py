@@ -30,6 +30,7 @@ _TOKEN = re.compile(r"[A-Za-z][\w.+#-]*[\w+#]|[A-Za-z]")
 _NUMERONYM = re.compile(r"([a-z])([5-9]|[1-9]\d)([a-z])")
 _SLASH_RELEASE = re.compile(r"/\d+(?:\.\d+)*\b")  # 'HTTP/2', 'HTTP/1.1': one name with its release
 _SLASHED = re.compile(r"\b([A-Za-z]{2,})/(\d+(?:\.\d+)?)\b")  # 'HTTP/3', 'HTTP/1.1'
+_LETTER_HYPHEN = re.compile(r"(?<![\w-])([A-Za-z])-([A-Za-z]{3,})\b(?!-)")  # 'e-bike', 'e-mail', 'X-ray'
 _VERSION = re.compile(rf"(?<![\w.]){RELEASE_NUMBER}")  # '0.135', '3.1'; not a date or an amount
 _SENTENCE_START = re.compile(r"[.!?:;]\s+\W*$")  # a later sentence's start (a question's first word may be a name)
 _QUESTION_START = frozenset("how what which who whom whose when why where compare should does do is are can will".split())
@@ -160,6 +161,10 @@ class Vocabulary:
         # 'HTTP/1.1').
         self.slashed = {f"{m.group(1)}{m.group(2)}".lower().replace(".", ""): m.group() for text in prose
                         for m in _SLASHED.finditer(text)}
+        # Words of one letter and a word, by their letters alone ('ebike': 'e-bike'), which the corpus's words hold
+        # as two ('e', 'bike') that no typo look-up joins.
+        self.lettered = {f"{m.group(1)}{m.group(2)}".lower(): m.group().lower() for text in prose
+                         for m in _LETTER_HYPHEN.finditer(text)}
         common = sorted((w for w in unit_count if w.isalpha() and 1 < len(w) <= FUNCTION_WORD_LETTERS),
                         key=lambda w: (-unit_count[w], w))
         self.function_words = frozenset(common[:FUNCTION_WORDS])
@@ -525,6 +530,9 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
             return full
         if (right := vocab.slashed.get(low.replace(".", ""))) is not None and not vocab.writes(low):
             fixes.append((tok, right))  # 'http3' of a corpus writing 'HTTP/3'
+            return right
+        if (right := vocab.lettered.get(low)) is not None and not vocab.writes(low):
+            fixes.append((tok, right))  # 'ebike' of a corpus writing 'e-bike'
             return right
         if (right := vocab.dots(low) or vocab.numeronym(low)) is not None:
             right = vocab.names.get(right, right)  # as the corpus writes it beside its subjects ('NodeJS')

@@ -214,6 +214,15 @@ def test_two_words_typed_as_one_are_no_typo() -> None:
     assert fixes == [("realtime", "real-time"), ("knowedge", "knowledge")]
 
 
+def test_a_word_of_one_letter_and_a_hyphen_typed_without_it_is_the_corpus_word() -> None:
+    """"typical weight of a complete commuter ebike" was declined, "it has nothing on ebike": the corpus writes
+    'e-bike', two words ('e', 'bike') that no typo look-up joins."""
+    vocab = vocabulary_of(["A commuter e-bike weighs 22 kg.", "Most e-bikes have a 500 Wh battery.", "X-rays"])
+    text, fixes = correct_question("weight of an ebike? ebikes battery? xrays", vocab, {"weight", "battery"}.__contains__)
+    assert text == "weight of an e-bike? e-bikes battery? x-rays"
+    assert fixes == [("ebike", "e-bike"), ("ebikes", "e-bikes"), ("xrays", "x-rays")]
+
+
 def test_prose_look_ups_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each new word a question brings may scan the corpus's prose once; a server asked without end keeps at most
     LOOKUPS_KEPT of them, and a word past that is still answered."""
