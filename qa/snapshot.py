@@ -77,6 +77,9 @@ HEAD_NOUN_SHARE = 0.15  # of a subject's mentions followed by the noun its name 
 _NEXT_WORD = re.compile(r"\s+([A-Za-z][A-Za-z-]*)")
 
 
+_PRONOUN_OPENS = re.compile(r"(?:It|Its|They|Their)\b(?!'s)")
+
+
 def _head_nouns(after: dict[str, Counter[str]], mentions: Counter[str]) -> frozenset[str]:
     """The stem of the word two or more subjects are named with as the noun their names qualify ('machine' of "a heat
     exchanger machine", "dual boiler machines"): of the stems of the words right after each subject's name
@@ -161,6 +164,13 @@ class Snapshot:
                     # then "- + Proper 58 mm portafilter"), item after item.
                     lead_in = version.unit_kinds[u - 1] != "item" and len(words(self.unit_text[u - 1])) <= LIST_LABEL_WORDS
                     before = self.unit_subjects[u - 1] if lead_in else self.unit_context_subjects[u - 1]
+            # A sentence opening with a pronoun of the one subject the sentence before it is about is said of that
+            # subject, whatever other it names: "Its default isolation level is REPEATABLE READ, while PostgreSQL
+            # defaults to READ COMMITTED." after "MySQL's default storage engine, InnoDB, also uses MVCC".
+            if same_paragraph[u] and len(before) == 1 and self.unit_subjects[u] and not before & self.unit_subjects[u] \
+                    and _PRONOUN_OPENS.match(text):
+                self.unit_subjects[u] |= before
+                self.unit_lead_subject[u] = next(iter(before))
             self.unit_context_subjects.append(before)
             for t in toks:
                 df[t] = df.get(t, 0) + 1

@@ -776,6 +776,21 @@ def test_a_table_row_is_shown_under_the_aspect_its_label_is_of(tmp_path: Path, e
     assert "Built in" in shown, answer.answer
 
 
+def test_a_sentence_opening_with_a_pronoun_is_said_of_the_subject_before_it(tmp_path: Path,
+                                                                            embedder: OnnxEmbedder) -> None:
+    """"default isolation level mysql" quoted "MySQL's default storage engine, InnoDB, also uses MVCC with
+    row-level locking." and stopped: the next sentence, "Its default isolation level is REPEATABLE READ, while
+    PostgreSQL defaults to READ COMMITTED.", names PostgreSQL alone and was read as said of it."""
+    engine = engine_over(tmp_path, {"kv.md": (
+        "---\nsubjects: [Ibex KV, Marten Store]\n---\n# Ibex KV vs Marten Store\n\n## Concurrency\n\n"
+        "Marten Store uses multi-version concurrency control. Readers never block writers.\n\n"
+        "Ibex KV's default storage engine, Redwood, also uses MVCC with row-level locking. Its default isolation "
+        "level is SERIALIZABLE, while Marten Store defaults to READ COMMITTED. Both handle hundreds of "
+        "connections.\n\n## Licensing\n\nIbex KV is licensed under the Apache License.\n")}, embedder)
+    answer = engine.ask("default isolation level ibex kv")
+    assert not answer.abstained and "SERIALIZABLE" in answer.citations[0].quote, answer.answer
+
+
 def test_a_long_questions_situation_names_no_row_to_choose_by(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"I'm a student ..., I drink mostly flat whites, I've never made espresso ... Which of these two should I
     get?" was answered with the row 'Drinks made' alone: its words were in the situation, not in what it asks.
