@@ -1154,6 +1154,14 @@ def labelled_row(snap: Snapshot, query: Query, unit: int, asked: list[str] | Non
     return bool(stems) and stems <= {stem(w) for w in words(snap.row_label(unit))}
 
 
+def names_held(snap: Snapshot, query: Query, unit: int) -> bool:
+    """Whether a question asks only of names (no English word: "litestream", "What is CrossGuard?") and ``unit``
+    (the first claim) holds them all: the corpus's words on them, however far the model reads a rare name from
+    the sentence naming it."""
+    asked = asked_words(snap, query)
+    return bool(asked) and all(not english_word(w) and w in snap.unit_words[unit] for w in asked)
+
+
 def asked_words(snap: Snapshot, query: Query) -> list[str]:
     """The words a question asks about that the corpus writes: its aspect words less generic ones ('support'),
     the subjects' names and the kind of thing a "which" question asks for ('frameworks' of "Which frameworks

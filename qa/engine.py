@@ -36,6 +36,7 @@ from qa.coverage import (
     english_word,
     foreign_language,
     labelled_row,
+    names_held,
     ordinary_word,
     passing_name,
     situation_names,
@@ -445,10 +446,12 @@ class Engine:
         alone = said is not None or from_docs is not None  # no table, disagreement or advice of all the sources
         named = named_sections(snap, query, scores) if not alone else {}
         if conf < threshold and not unknown and passing is None \
-                and (named or (claims and labelled_row(snap, query, claims[0].units[0]))):
-            # Sections about each subject headed by every word asked ("Weaknesses of Marten Store"), or a table
-            # row labelled with them, cover the question, whatever the model reads of their sentences ("This
-            # makes failover manual.") or cells ('| Sessions | yes | Client-side |').
+                and (named or (claims and (labelled_row(snap, query, claims[0].units[0])
+                                           or names_held(snap, query, claims[0].units[0])))):
+            # Sections about each subject headed by every word asked ("Weaknesses of Marten Store"), a table row
+            # labelled with them, or a sentence holding every name asked, cover the question, whatever the model
+            # reads of their sentences ("This makes failover manual."), cells ('| Sessions | yes | Client-side |')
+            # or rare names ("Litestream, an open-source tool that continuously streams WAL changes").
             conf = threshold
         if situation and not unknown and conf < threshold:
             unknown = lacking  # "Should a startup pick FastAPI?", declined: it has nothing on startup for FastAPI
