@@ -235,9 +235,15 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
         # "and the Outlander?" after "How many kWh ... did the Bolts use in winter?": the question before, of the
         # name given now in place of the one it named (no subject of the corpus)
         return other, prev.qtype
-    if not subjects and not prev.subjects and prev.resolved and _THAT.search(q) and len(content_words(q)) <= 2:
-        # "how can I reduce that?" after "ev range cold weather loss": what was asked, though it named no subject
-        return _with_asked(q, prev), None
+    if not subjects and not prev.subjects and prev.resolved:
+        # Of a question naming no subject, "and on the flat?" after "how much range on hills", "what about 9
+        # speed?" after "chain wear limit 12 speed": the question before with the part it gives in place of its
+        # own; "how can I reduce that?", "which one lasts longer?" after "direct drive vs geared hub": what was
+        # asked, though it named no subject.
+        if _LEAD.match(q) and (instead := _in_place(_LEAD.sub("", q).strip().rstrip("?.! "), _asked(prev))):
+            return instead, prev.qtype
+        if (_THAT.search(q) and len(content_words(q)) <= 2) or _LEAD.match(q) or _ONE.search(q):
+            return _with_asked(q, prev), None
     if subjects or not prev.subjects:
         return q, None
     # "what about X?", a pronoun, or a bare fragment ("performance?") continues the conversation;
@@ -424,6 +430,22 @@ def _other_name(question: str, before: str, catalog: SubjectCatalog) -> str | No
     if not named:
         return None
     return re.sub(rf"\b{re.escape(named[-1])}\b", m.group("name"), before)
+
+
+_AMOUNT_OF = re.compile(r"(?:\$\s?)?\d[\d,.]*\s*(?P<unit>[A-Za-z][\w-]*)?")
+
+
+def _in_place(part: str, before: str) -> str | None:
+    """``before`` with ``part`` in place of its like: a phrase opening with the same preposition ("on the flat" for
+    "on hills"; "for $3000" for "for under 1500 dollars"), to its end; or an amount of the same unit ("9 speed" for
+    "12 speed"). None when ``before`` holds no such part."""
+    if (m := _PREP_ASPECT.match(part)) and (at := before.lower().rfind(f" {m.group().lower()} ")) >= 0:
+        return f"{before[:at + 1]}{part}?"
+    if (amount := _AMOUNT_OF.fullmatch(part)) and (unit := amount.group("unit")):
+        like = re.compile(rf"(?:\$\s?)?\d[\d,.]*\s*{re.escape(unit)}\b", re.I)
+        if len(like.findall(before)) == 1:
+            return f"{like.sub(lambda _m: part, before)}?"
+    return None
 
 
 def _person(prev: Turn, catalog: SubjectCatalog) -> str | None:

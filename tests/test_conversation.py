@@ -751,6 +751,25 @@ def test_that_asks_of_what_was_asked_though_it_named_no_subject() -> None:
 
 
 @pytest.mark.parametrize(("before", "follow_up", "resolved"), [
+    ("how much range do i get from a 500wh battery on hills", "and on the flat?",
+     "how much range do i get from a 500wh battery on the flat?"),
+    ("what do you get for under 1500 dollars", "and for $3000?", "what do you get for $3000?"),
+    ("chain wear limit 12 speed", "what about 9 speed?", "chain wear limit 9 speed?"),
+    ("direct drive vs geared hub", "which one lasts longer?", "which one lasts longer? (direct drive vs geared hub?)"),
+    ("chain wear limit 12 speed", "what about helmets?", "what about helmets? (chain wear limit 12 speed?)"),
+    ("chain wear limit 12 speed", "How heavy is a mid-drive motor?", "How heavy is a mid-drive motor?"),
+])
+def test_a_follow_up_naming_no_subject_is_the_question_before_with_its_part(before: str, follow_up: str,
+                                                                           resolved: str) -> None:
+    """"> and on the flat?" after a question naming no subject (the corpus has none) was asked as it stood, and
+    "> which one lasts longer?" after "direct drive vs geared hub" was declined: a part given after 'and' or
+    'what about' stands in place of its like in the question before (a phrase opening with the same preposition,
+    an amount in the same unit), and else asks along with it, as 'one' does."""
+    catalog = SubjectCatalog([])
+    assert resolve(follow_up, [turn(before, catalog)], catalog)[0] == resolved
+
+
+@pytest.mark.parametrize(("before", "follow_up", "resolved"), [
     ("when was flask v3 released", "what changed in it?", "what changed in Flask v3?"),
     ("Does Flask 2.0 support async?", "is it fast?", "is Flask 2.0 fast?"),
     ("Does Flask support async?", "is it fast?", "is Flask fast?"),
