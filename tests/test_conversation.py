@@ -731,14 +731,16 @@ def test_a_publisher_named_anywhere_is_asked_of(question: str, docs: set[str] | 
 def test_a_name_given_alone_is_asked_in_place_of_the_one_asked_of() -> None:
     """"> and the Outlander?" after "How many kWh per 100 km did the Bolts use in winter?" was read as a question
     of its own: the question before is asked of the name given, in place of the last name it held that is no
-    subject of the corpus; a question holding none, or a name that is a subject, is not rewritten so."""
+    subject of the corpus; a question holding none is asked along with the follow-up."""
     catalog = SubjectCatalog(["Electric car", "Plug-in hybrid"])
     history = [turn("How many kWh per 100 km did the Bolts use in winter?", catalog)]
     assert resolve("and the Outlander?", history, catalog)[0] == "How many kWh per 100 km did the Outlander use in winter?"
     history = [turn("How much did Northfield pay for each Bolt?", catalog)]
     assert resolve("what about the Outlanders?", history, catalog)[0] == "How much did Northfield pay for each Outlanders?"
-    assert resolve("and the Outlander?", [turn("how long does charging take?", catalog)], catalog)[0] == "and the Outlander?"
-    assert resolve("and the outlander?", history, catalog)[0] == "and the outlander?"  # no name written as one
+    assert resolve("and the Outlander?", [turn("how long does charging take?", catalog)], catalog)[0] == \
+        "and the Outlander? (how long does charging take?)"
+    assert resolve("and the outlander?", history, catalog)[0] == \
+        "and the outlander? (How much did Northfield pay for each Bolt?)"  # no name written as one
 
 
 def test_that_asks_of_what_was_asked_though_it_named_no_subject() -> None:
