@@ -30,7 +30,7 @@ from qa.facts import DURATION, PER_WORD, RELEASE_STEMS, Fact, asked_release_date
 from qa.query import Query, SubjectCatalog, foreign_comparison
 from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
-from qa.text import STOPWORDS, words
+from qa.text import STOPWORDS, clause, words
 
 MAX_ROWS = 6
 
@@ -122,7 +122,7 @@ def short_clause(snap: Snapshot, said: Statement, aspect: Aspect) -> str:
             return head
         for m in _WORD_AT.finditer(text):
             if stem(m.group().lower()) in aspect.stems:
-                return _clause(text, 0, m.start(), m.end()).strip()
+                return clause(text, 0, m.start(), m.end()).strip()
     return text
 
 
@@ -471,24 +471,6 @@ MEANS_ASPECT = 0.28  # cosine of a question asking for an amount with the wordin
 _ASKS_RELATION = re.compile(r"\b(?:built|build|based|runs?|sits?)\s+(?:on|upon)\b|\bfoundation\b|\bunderlying\b", re.I)
 
 
-def _clause(text: str, since: int, start: int, end: int) -> str:
-    """The clause holding text[start:end], not before ``since``: back to the last clause break before it, on
-    to the next after it ('FastAPI was created in 2018, and its community is not that big' -> 'and its
-    community is not'; 'FastAPI has an inbuilt dependency injection that ensures classes are not ...' ->
-    'FastAPI has an inbuilt dependency injection')."""
-    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, since, start) if not _inside_markup(text, m.start())]
-    after = next((m for m in _CLAUSE_BREAK.finditer(text, end) if not _inside_markup(text, m.start())), None)
-    return text[breaks[-1] if breaks else since : after.start() if after else len(text)]
-
-
-def _inside_markup(text: str, at: int) -> bool:
-    """Whether ``text[at]`` lies inside a code span, a link's syntax or an HTML tag, which a clause break
-    would cut open ('[CORS with the `CORSMiddleware`](../tutorial/cors.md)', '<abbr title="a, b">')."""
-    return any(m.start() < at < m.end() - 1 for m in _MARKUP.finditer(text) if m.start() <= at)
-
-
-_MARKUP = re.compile(r"(`+).+?\1|!?\[[^\]\n]*\]\([^)\n]*\)|<[^<>\n]*>")
-_CLAUSE_BREAK = re.compile(r"[,;:—–()]|\s-\s|\b(?:but|while|whereas|that|which|who|because|since|when|if)\b")
 _CONTRAST = re.compile(r"\b(?:whereas|while|but|although|though|unlike)\b|;|—")
 _WORD_AT = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
@@ -521,11 +503,11 @@ def _said_of(
         if before and before[-1][0] == subject:
             # Not across a contrast ("X is a micro framework, whereas Y is a full-stack one").
             if not _CONTRAST.search(text, before[-1][1], m.start()):
-                out.append(_clause(text, before[-1][1], m.start(), m.end()))
+                out.append(clause(text, before[-1][1], m.start(), m.end()))
         elif item:
-            out.append(_clause(text, 0, m.start(), m.end()))
+            out.append(clause(text, 0, m.start(), m.end()))
         elif not before and fronted and lead is not None:
-            out.append(_clause(text, lead[1], lead[1], lead[2]))
+            out.append(clause(text, lead[1], lead[1], lead[2]))
     return out
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from qa.aspects import stem
 from qa.cues import WANTS_YEAR, subject_releases
 from qa.query import SubjectCatalog
-from qa.text import STOPWORDS, words
+from qa.text import STOPWORDS, clause, words
 
 # Amounts in figures, and the small ones written in words ("seven years", "Two weeks.").
 _NUMBER_WORDS = {w: n for n, w in enumerate(
@@ -276,17 +276,24 @@ def unit_facts(
     found = catalog.find(text)
     out += _quantities(text, start, catalog, default, None, cell_mode=False, found=found, whole=whole)
     subject_words = {w for name in catalog.names for w in words(name)}
+    # A unit naming several of its subjects' releases says what happened in each in its own clause: "Terraform
+    # 1.7 added mock providers for tests, and Terraform 1.8 added provider-defined functions."
+    def of_subject(name: str) -> bool:
+        return catalog.mentioned(name) or name.lower() in subject_words
+
+    releases = [m for m in _VERSION.finditer(text) if of_subject(m.group("name"))]
     for m in _VERSION.finditer(text):
         name = m.group("name")
         if name.lower() in STOPWORDS:
             continue
-        if catalog.mentioned(name) or name.lower() in subject_words:
+        if of_subject(name):
             # A subject's own release ('Flask 2.0', 'Ibex KV 3.3'), not a requirement: the release something
             # happened in ("KRaft was declared production-ready in Kafka 3.3"), what happened said in the unit's
             # other words.
-            own = [subject for subject, _s, e in found if not text[e:m.start("version")].strip()]
+            own = [subject for subject, _s, e in found if e <= m.start("version") and not text[e:m.start("version")].strip()]
             if len(own) == 1:
-                event = frozenset(stem(w) for w in words(text) if len(w) >= 4 and w not in STOPWORDS
+                said = clause(text, 0, m.start(), m.end()) if len(releases) > 1 else text
+                event = frozenset(stem(w) for w in words(said) if len(w) >= 4 and w not in STOPWORDS
                                   and w not in subject_words and not w[0].isdigit()) - RELEASE_STEMS
                 out.append(Fact(own[0], f"release:{stem(own[0].lower())}", f"{own[0]} release", "release",
                                 m.group("version"), whole, event, f"{own[0]} release"))

@@ -49,3 +49,23 @@ def content_words(text: str) -> list[str]:
 def squash(text: str) -> str:
     """Lower case with every non-alphanumeric removed: 'Fast API' and 'fastapi' squash alike."""
     return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def clause(text: str, since: int, start: int, end: int) -> str:
+    """The clause holding text[start:end], not before ``since``: back to the last clause break before it, on
+    to the next after it ('FastAPI was created in 2018, and its community is not that big' -> 'and its
+    community is not'; 'FastAPI has an inbuilt dependency injection that ensures classes are not ...' ->
+    'FastAPI has an inbuilt dependency injection')."""
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, since, start) if not inside_markup(text, m.start())]
+    after = next((m for m in _CLAUSE_BREAK.finditer(text, end) if not inside_markup(text, m.start())), None)
+    return text[breaks[-1] if breaks else since : after.start() if after else len(text)]
+
+
+def inside_markup(text: str, at: int) -> bool:
+    """Whether ``text[at]`` lies inside a code span, a link's syntax or an HTML tag, which a clause break
+    would cut open ('[CORS with the `CORSMiddleware`](../tutorial/cors.md)', '<abbr title="a, b">')."""
+    return any(m.start() < at < m.end() - 1 for m in _MARKUP.finditer(text) if m.start() <= at)
+
+
+_MARKUP = re.compile(r"(`+).+?\1|!?\[[^\]\n]*\]\([^)\n]*\)|<[^<>\n]*>")
+_CLAUSE_BREAK = re.compile(r"[,;:—–()]|\s-\s|\b(?:but|while|whereas|that|which|who|because|since|when|if)\b")

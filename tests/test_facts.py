@@ -66,6 +66,18 @@ def test_versions_of_named_things_and_the_release_of_a_subject_itself() -> None:
     ]
 
 
+def test_each_release_a_unit_names_is_of_what_its_own_clause_says() -> None:
+    """"Terraform 1.7 added mock providers for tests, and Terraform 1.8 added provider-defined functions." stated
+    only 1.8 (the second 'Terraform', after 1.7, was taken for the name before it too), with what both clauses say:
+    a disagreement with another source's "Terraform 1.7 added mock providers"."""
+    stated = unit_facts("Zephyr DB 1.7 added mock stores for tests, and Zephyr DB 1.8 added stored functions.", 0,
+                        CATALOG, None)
+    events = {f.value: f.stems for f in stated if f.kind == "release"}
+    assert set(events) == {"1.7", "1.8"}
+    assert {"mock", "test"} <= events["1.7"] and "funct" not in events["1.7"]
+    assert "funct" in events["1.8"] and "mock" not in events["1.8"]
+
+
 def test_what_a_subject_is_built_on_with_it_resolved_to_the_subject_named_before() -> None:
     assert facts("Zephyr DB is built on RocksDB, a log-structured store.") == [
         ("Zephyr DB", "rel:built", "built on", "RocksDB")
