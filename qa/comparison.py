@@ -556,7 +556,8 @@ def _yes_and_no(
                 text = snap.row_label(u) + " " + text
             # What the claim says of the subject is its first clause on the aspect.
             no = negative(clauses[0])
-            if no and _denies_a_kind(clauses[0], focus, forms, asked, typed):
+            if no and (_denies_a_kind(clauses[0], focus, forms, asked, typed)
+                       or _denied_of_another(snap, clauses[0], subject, focus, forms)):
                 continue
         else:
             continue
@@ -641,9 +642,25 @@ def _denies_a_kind(clause: str, focus: frozenset[str], forms: frozenset[str], as
         if before is None or not negative(clause[: before.start()]):
             return False
         kind = before.group().lower()
-        return not (kind in STOPWORDS or negative(kind) or stem(kind) in asked or kind in forms
-                    or any(kind.startswith(w) for w in typed))
+        return not (kind in STOPWORDS or kind in _HAVING or negative(kind) or stem(kind) in asked or kind in forms
+                    or any(kind.startswith(w) or stem(kind) == stem(w) for w in typed))
     return False
+
+
+# Verbs of having or giving, which deny the aspect itself after words of lack ("does not offer native state
+# encryption"), no kind of it.
+_HAVING = frozenset("""offer offers provide provides include includes support supports ship ships bring brings
+    give gives come comes""".split())
+
+
+def _denied_of_another(snap: Snapshot, clause: str, subject: str, focus: frozenset[str], forms: frozenset[str]) -> bool:
+    """Whether a negative clause, naming the aspect before its words of lack, denies it of another subject it
+    names after them: "OpenTofu's state encryption has no equivalent in Terraform" says OpenTofu has it."""
+    first = next((m for m in _WORD_AT.finditer(clause) if stem(m.group().lower()) in focus or m.group().lower() in forms),
+                 None)
+    lack = _DENIED.search(clause)
+    return first is not None and lack is not None and first.start() < lack.start() \
+        and any(name != subject for name, _s, _e in snap.catalog.find(clause[lack.end():]))
 
 
 def _sides(

@@ -664,6 +664,38 @@ def test_dates_that_agree_or_are_not_asked_are_no_disagreement(releases: Engine,
     assert not releases.ask(question).conflicts
 
 
+STATES = {
+    "alpha.md": "---\npublisher: Alpha Notes\npublished: 2025-03-14\nsubjects: [Ibex KV, Marten Store]\n---\n"
+                "# Choosing a store\n\nBoth stores keep their state in one file.\n\n## FAQ\n\n"
+                "### Does Ibex KV encrypt state files natively?\n\nYes.\n\nSince Ibex KV 1.7, state files can be "
+                "encrypted client-side before they are written, using keys from a KMS or a passphrase.\n",
+    "beta.md": "---\npublisher: Beta Reference\npublished: 2026-01-22\nsubjects: [Ibex KV, Marten Store]\n---\n"
+               "# Testing and state\n\nIbex KV does not offer native state encryption; like Marten Store, it relies on "
+               "the disk, for example full-disk encryption, to protect state at rest.\n",
+    "gamma.md": "---\npublisher: Gamma Weekly\npublished: 2024-09-05\nsubjects: [Ibex KV, Marten Store]\n---\n"
+                "# One year on\n\nThe two have drifted apart. For example, Ibex KV's state encryption has no equivalent "
+                "in Marten Store, and Ibex KV's own files are ignored by Marten Store.\n",
+}
+
+
+states = module_engine("states", STATES)
+
+
+def test_a_no_of_what_is_offered_is_a_no(states: Engine) -> None:
+    """"does opentofu encrypt state natively" showed no disagreement: "OpenTofu does not offer native state
+    encryption" was read as denying a kind of state encryption, 'offer' taken for the kind."""
+    conflict = only_conflict(states.ask("does ibex kv encrypt state natively"), "Ibex KV")
+    said = " ".join(c.text for c in conflict.claims)
+    assert "does not offer" in said and "can be encrypted" in said, said
+
+
+def test_a_no_said_of_another_subject_is_no_side(states: Engine) -> None:
+    """"does opentofu support state encryption" set "Since OpenTofu 1.7, state ... can be encrypted" against
+    "OpenTofu's state encryption has no equivalent in Terraform", which says OpenTofu has it."""
+    answer = states.ask("does ibex kv support state encryption")
+    assert not any("no equivalent" in c.text for conflict in answer.conflicts for c in conflict.claims), answer.answer
+
+
 BOILERS = {
     "brew.md": "---\npublisher: Brew Notes\npublished: 2023-02-09\nsubjects: [Single Boiler, Heat Exchanger, Dual Boiler]\n"
                "---\n# Boiler types\n\n## Heat exchanger machines\n\nA heat exchanger machine keeps one large steam boiler "
