@@ -30,8 +30,6 @@ _TOKEN = re.compile(r"[A-Za-z][\w.+#-]*[\w+#]|[A-Za-z]")
 _NUMERONYM = re.compile(r"([a-z])([5-9]|[1-9]\d)([a-z])")
 _SLASH_RELEASE = re.compile(r"/\d+(?:\.\d+)*\b")  # 'HTTP/2', 'HTTP/1.1': one name with its release
 _SLASHED = re.compile(r"\b([A-Za-z]{2,})/(\d+(?:\.\d+)?)\b")  # 'HTTP/3', 'HTTP/1.1'
-# A verb and its particle, which the corpus may write as one word: "back up" ('backup'), "log in" ('login').
-_PHRASAL = re.compile(r"\b([A-Za-z]{2,})\s+(up|in|out|on|off|down|over)\b", re.I)
 _LETTER_HYPHEN = re.compile(r"(?<![\w-])([A-Za-z])-([A-Za-z]{3,})\b(?!-)")  # 'e-bike', 'e-mail', 'X-ray'
 _VERSION = re.compile(rf"(?<![\w.]){RELEASE_NUMBER}")  # '0.135', '3.1'; not a date or an amount
 _SENTENCE_START = re.compile(r"[.!?:;]\s+\W*$")  # a later sentence's start (a question's first word may be a name)
@@ -361,20 +359,6 @@ class Vocabulary:
 
         return kept(self._joined, word, find, LOOKUPS_KEPT)
 
-    def phrasal(self, verb: str, particle: str) -> str | None:
-        """The one word the corpus writes for a verb and its particle typed apart ('backup' of "back up", 'setup'
-        of "set up", 'login' of "log in"), when it writes them only as one; else None. Found once per pair: a
-        look-up scans the corpus's prose."""
-        joined = f"{verb}{particle}".lower()
-        if joined not in self.count:
-            return None
-
-        def find() -> str | None:
-            apart = re.compile(rf"\b{re.escape(verb)}\s+{re.escape(particle)}\b", re.I)
-            return None if any(apart.search(text) for text in self._prose) else joined
-
-        return kept(self._joined, f"{verb} {particle}".lower(), find, LOOKUPS_KEPT)
-
     def completion(self, word: str) -> str | None:
         """The corpus word ``word`` is a clipping of ('auth' of 'authentication', 'req' of 'requests'): the
         commonest one it starts, at least :data:`CLIPPED_LETTERS` letters longer; None when the corpus has the
@@ -588,13 +572,7 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
         fixes.append((m.group(0), right))
         return right
 
-    def join(m: re.Match[str]) -> str:
-        if (one := vocab.phrasal(m.group(1), m.group(2))) is None:
-            return m.group(0)
-        fixes.append((m.group(0), one))
-        return one
-
-    out = _VERSION.sub(fix_version, _TOKEN.sub(fix, _PHRASAL.sub(join, text)))
+    out = _VERSION.sub(fix_version, _TOKEN.sub(fix, text))
     return out, fixes
 
 

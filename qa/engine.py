@@ -356,9 +356,7 @@ class Engine:
         query = analyse(resolved, snap.catalog)
         if inherited and query.qtype == "fact":
             query = dataclasses.replace(query, qtype=inherited)
-        # (every word of it: "back up" read as 'backup' is shown as typed)
-        shown = as_typed(resolved, fixes, lambda w: all(self._is_word(p) for p in w.lower().split())
-                         or word_form(w, self._word_pieces))
+        shown = as_typed(resolved, fixes, lambda w: self._is_word(w.lower()) or word_form(w, self._word_pieces))
         return resolved, query, shown, said
 
     def _ask(self, question: str, conversation_id: str | None, mode: str, *, again: bool = False) -> Answer:

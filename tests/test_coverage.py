@@ -223,17 +223,6 @@ def test_a_word_of_one_letter_and_a_hyphen_typed_without_it_is_the_corpus_word()
     assert fixes == [("ebike", "e-bike"), ("ebikes", "e-bikes"), ("xrays", "x-rays")]
 
 
-def test_a_verb_and_its_particle_typed_apart_are_the_one_word_the_corpus_writes() -> None:
-    """"how to back up postgres" led with "how do you back it up" of an introduction: the corpus writes 'backup'
-    and 'backups', never "back up". Where it writes both ("set up" and 'setup'), the words stay as typed."""
-    vocab = vocabulary_of(["Take a nightly backup with pg_dump.", "Keep backups for a week.", "The setup is short.",
-                           "It is simple to set up.", "Log in with your key."])
-    text, fixes = correct_question("how to back up postgres? how to set up logins? log in", vocab,
-                                   {"how", "to", "set", "up", "log", "in", "back"}.__contains__)
-    assert text == "how to backup postgres? how to set up logins? log in"
-    assert fixes == [("back up", "backup")]
-
-
 def test_prose_look_ups_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each new word a question brings may scan the corpus's prose once; a server asked without end keeps at most
     LOOKUPS_KEPT of them, and a word past that is still answered."""
