@@ -109,11 +109,11 @@ def build_aspects(labels: list[tuple[str | None, str]], subject_words: frozenset
     label_freq = Counter(s for n in names for s in stems_of[n])
     distinctive = {n: frozenset(s for s in stems_of[n] if label_freq[s] <= 3) or stems_of[n] for n in names}
     # Each label, fewest words first, joins the aspect that shares a distinctive word of it, at least half the
-    # aspect's words and a third of its own ('Drift detection' and 'Hosted drift detection'), less what it adds in brackets ('Community Size
-    # (GitHub stars)' is on 'Community'); not one word of several ('Native state encryption' and 'Native test
-    # command'), nor one of many. A label naming two aspects joins one: 'The license question still affects cost'
-    # joins neither 'Cost' nor 'License' to the other, nor does 'Backups and replication' join 'Backups' to
-    # 'Replication'.
+    # aspect's words and a third of its own ('Drift detection' and 'Hosted drift detection'), less what it adds in
+    # brackets ('Community Size (GitHub stars)' is on 'Community'); not one word of several ('Native state
+    # encryption' and 'Native test command'), nor one of many. A label naming two aspects joins one: 'The license
+    # question still affects cost' joins neither 'Cost' nor 'License' to the other, nor does 'Backups and
+    # replication' join 'Backups' to 'Replication'.
     own = {n: frozenset(aspect_stems(_PARENS.sub("", n), subject_words)) or stems_of[n] for n in names}
     # ... each side of an 'and' of a short heading on its own too: 'JSON and semi-structured data' is on 'JSON
     # support' (not a title's "What It Really Costs to Buy and Run a Cooktop")
