@@ -506,8 +506,12 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
             doc = snap.unit_doc[opening[0].unit]
             return min((s for s in opening if snap.unit_doc[s.unit] == doc), key=lambda s: s.unit)
         kinds = snap.version.unit_kinds
+        # (holding a word of X: "what is itsdangerous" was led by 'jinja2', every unit naming it a list of names;
+        # "the lock is universal" says what 'uv.lock' is)
+        pieces = [p for p in re.findall(r"[a-z0-9]+", term.lower()) if len(p) >= 3]
         return next((s for s in prose() if defines(snap.unit_text[s.unit], term)), None) or next(
-            (s for s in prose() if not enumerates(snap.unit_text[s.unit], item=kinds[s.unit] == "item")), None)
+            (s for s in prose() if not enumerates(snap.unit_text[s.unit], item=kinds[s.unit] == "item")
+             and any(snap.holds(s.unit, p) for p in pieces)), None)
     if (term := person_term(query.text)) is not None:
         # "Who is X?": the best saying who X is, not a byline ("By Armin Ronacher & community")
         return next((s for s in prose() if defines(snap.unit_text[s.unit], term)), None)

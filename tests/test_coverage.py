@@ -792,11 +792,13 @@ def test_a_name_written_with_or_without_its_dot_is_the_corpus_name(tmp_path: Pat
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("question", ["itsdangerous", "itsdangerous?"])
+@pytest.mark.parametrize("question", ["itsdangerous", "itsdangerous?", "what is itsdangerous?"])
 def test_a_question_asking_only_a_name_the_corpus_writes_is_answered(engine: Engine, question: str) -> None:
     """"litestream" was declined at 0.07 (and "itsdangerous" here at 0.16): the model reads a rare name far from
     the sentences naming it, though they hold every word asked. A word that only shares a name's first letters
-    is no name held ("when was the pedalgrid review published" of a corpus writing 'pedals')."""
+    is no name held ("when was the pedalgrid review published" of a corpus writing 'pedals'). "What is X?" is led
+    by a unit holding a word of X, not the best unit that is no list ('jinja2', when every unit naming
+    itsdangerous lists names)."""
     answer = engine.ask(question)
     assert not answer.abstained and "itsdangerous" in answer.citations[0].quote, answer.answer
     assert engine.ask("hypercorn").abstained  # a name the corpus never writes
