@@ -29,8 +29,9 @@ _TOKEN = re.compile(r"[A-Za-z][\w.+#-]*[\w+#]|[A-Za-z]")
 # 'k8s', 'i18n', 'a11y': five letters or more counted ('e2e', 'p2p', 'b2b' are no numeronyms of words)
 _NUMERONYM = re.compile(r"([a-z])([5-9]|[1-9]\d)([a-z])")
 _SLASH_RELEASE = re.compile(r"/\d+(?:\.\d+)*\b")  # 'HTTP/2', 'HTTP/1.1': one name with its release
-_SLASHED = re.compile(r"\b([A-Za-z]{2,})/(\d+(?:\.\d+)?)\b")  # 'HTTP/3', 'HTTP/1.1'
-_LETTER_HYPHEN = re.compile(r"(?<![\w-])([A-Za-z])-([A-Za-z]{3,})\b(?!-)")  # 'e-bike', 'e-mail', 'X-ray'
+# A name with its release after a slash ('HTTP/3', 'HTTP/1.1'), or one letter and a word joined by a hyphen ('e-bike',
+# 'e-mail', 'X-ray'): written with a mark a question may leave out.
+_MARKED = re.compile(r"\b([A-Za-z]{2,})/(\d+(?:\.\d+)?)\b|(?<![\w-])([A-Za-z])-([A-Za-z]{3,})\b(?!-)")
 _VERSION = re.compile(rf"(?<![\w.]){RELEASE_NUMBER}")  # '0.135', '3.1'; not a date or an amount
 _SENTENCE_START = re.compile(r"[.!?:;]\s+\W*$")  # a later sentence's start (a question's first word may be a name)
 _QUESTION_START = frozenset("how what which who whom whose when why where compare should does do is are can will".split())
@@ -157,14 +158,11 @@ class Vocabulary:
         # The names a mistyped name may be (:meth:`name_slip`), from the texts ``names_from`` (default: ``prose``);
         # made with the snapshot, not by the first question mistyping a name.
         self.names = _names(prose if names_from is None else names_from)
-        # Names with their release after a slash, by their letters and digits alone ('http3': 'HTTP/3', 'http11':
-        # 'HTTP/1.1').
-        self.slashed = {f"{m.group(1)}{m.group(2)}".lower().replace(".", ""): m.group() for text in prose
-                        for m in _SLASHED.finditer(text)}
-        # Words of one letter and a word, by their letters alone ('ebike': 'e-bike'), which the corpus's words hold
-        # as two ('e', 'bike') that no typo look-up joins.
-        self.lettered = {f"{m.group(1)}{m.group(2)}".lower(): m.group().lower() for text in prose
-                         for m in _LETTER_HYPHEN.finditer(text)}
+        # What the corpus writes with a mark (:data:`_MARKED`), by its letters and digits alone: 'http3': 'HTTP/3',
+        # 'http11': 'HTTP/1.1', 'ebike': 'e-bike' (which the corpus's words hold as two, 'e' and 'bike', that no typo
+        # look-up joins).
+        self.unmarked = {"".join(m.group(1, 2) if m.group(1) else m.group(3, 4)).lower().replace(".", ""):
+                         m.group() if m.group(1) else m.group().lower() for text in prose for m in _MARKED.finditer(text)}
         common = sorted((w for w in unit_count if w.isalpha() and 1 < len(w) <= FUNCTION_WORD_LETTERS),
                         key=lambda w: (-unit_count[w], w))
         self.function_words = frozenset(common[:FUNCTION_WORDS])
@@ -528,11 +526,8 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
                 and alike(tok, full) >= ABBREVIATION_COS:
             fixes.append((tok, full))  # 'DI' of a corpus writing 'dependency injection' but never 'DI'
             return full
-        if (right := vocab.slashed.get(low.replace(".", ""))) is not None and not vocab.writes(low):
-            fixes.append((tok, right))  # 'http3' of a corpus writing 'HTTP/3'
-            return right
-        if (right := vocab.lettered.get(low)) is not None and not vocab.writes(low):
-            fixes.append((tok, right))  # 'ebike' of a corpus writing 'e-bike'
+        if (right := vocab.unmarked.get(low.replace(".", ""))) is not None and not vocab.writes(low):
+            fixes.append((tok, right))  # 'http3' of a corpus writing 'HTTP/3', 'ebike' of one writing 'e-bike'
             return right
         if (right := vocab.dots(low) or vocab.numeronym(low)) is not None:
             right = vocab.names.get(right, right)  # as the corpus writes it beside its subjects ('NodeJS')
