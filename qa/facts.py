@@ -278,21 +278,20 @@ def unit_facts(
     subject_words = {w for name in catalog.names for w in words(name)}
     # A unit naming several of its subjects' releases says what happened in each in its own clause: "Terraform
     # 1.7 added mock providers for tests, and Terraform 1.8 added provider-defined functions."
-    def of_subject(name: str) -> bool:
-        return catalog.mentioned(name) or name.lower() in subject_words
-
-    releases = [m for m in _VERSION.finditer(text) if of_subject(m.group("name"))]
-    for m in _VERSION.finditer(text):
+    named = [(m, bool(catalog.mentioned(m.group("name"))) or m.group("name").lower() in subject_words)
+             for m in _VERSION.finditer(text)]
+    several = sum(of_subject for _m, of_subject in named) > 1
+    for m, of_subject in named:
         name = m.group("name")
         if name.lower() in STOPWORDS:
             continue
-        if of_subject(name):
+        if of_subject:
             # A subject's own release ('Flask 2.0', 'Ibex KV 3.3'), not a requirement: the release something
             # happened in ("KRaft was declared production-ready in Kafka 3.3"), what happened said in the unit's
             # other words.
-            own = [subject for subject, _s, e in found if e <= m.start("version") and not text[e:m.start("version")].strip()]
+            own = [subject for subject, _s, e in found if text[e : m.start("version")].isspace()]
             if len(own) == 1:
-                said = clause(text, 0, m.start(), m.end()) if len(releases) > 1 else text
+                said = clause(text, 0, m.start(), m.end()) if several else text
                 event = frozenset(stem(w) for w in words(said) if len(w) >= 4 and w not in STOPWORDS
                                   and w not in subject_words and not w[0].isdigit()) - RELEASE_STEMS
                 out.append(Fact(own[0], f"release:{stem(own[0].lower())}", f"{own[0]} release", "release",
