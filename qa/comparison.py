@@ -133,14 +133,14 @@ def short_value(snap: Snapshot, said: Statement, aspect: Aspect) -> str:
     return short + ("…" if len(kept) > SHORT_WORDS else "")
 
 
-def _row_on(snap: Snapshot, unit: int, aspect: Aspect) -> bool:
+def _row_on(snap: Snapshot, unit: int, aspect: Aspect, name_stems: frozenset[str]) -> bool:
     """Whether a table row is on ``aspect``: its label or its section's heading is one of the aspect's ('| Workloads
-    per node | ...' under "## Scale limits"), or its label holds every word of the aspect's name ('p99 latency at
-    50% load' of 'Latency'; not 'Automatic Data Validation' of 'Automatic API Documentation')."""
+    per node | ...' under "## Scale limits"), or its label holds every word of the aspect's name (``name_stems``:
+    'p99 latency at 50% load' of 'Latency'; not 'Automatic Data Validation' of 'Automatic API Documentation')."""
     label = snap.row_label(unit).strip()
     section = snap.version.chunks[int(snap.unit_chunk[unit])].section
     return label in aspect.labels or bool(section and section[-1] in aspect.labels) \
-        or set(aspect_stems(aspect.name)) <= set(aspect_stems(label))
+        or name_stems <= set(aspect_stems(label))
 
 
 def comparison_rows(
@@ -181,6 +181,8 @@ def comparison_rows(
         # Of an aspect the question names, a cell speaks to all it names: 'will depend on your needs' is no
         # word on "dependency injection".
         named = aspect.stems & qstems
+        name_stems = frozenset(aspect_stems(aspect.name))
+        on_aspect = cache(lambda u, aspect=aspect, name_stems=name_stems: _row_on(snap, u, aspect, name_stems))
         for subject in query.subjects:
             ranked: list[tuple[float, int]] = []
             for u, c in cos.items():
@@ -192,7 +194,7 @@ def comparison_rows(
                 # A table row with a cell per subject speaks to the aspect its label is of: '| Maximum row size |
                 # ... | 65,535 bytes (excluding BLOB/TEXT) |' is on no 'Full-text search', '| Automatic Data
                 # Validation | ...' on no 'Automatic API Documentation'.
-                if snap.unit_cells[u] and not _row_on(snap, u, aspect):
+                if snap.unit_cells[u] and not on_aspect(u):
                     continue
                 # A table cell is an explicit per-subject statement: the best kind of evidence for a row.
                 score = c + (0.3 if snap.unit_cells[u] else 0.0) - (0.2 if u in used else 0.0)
@@ -653,14 +655,14 @@ _HAVING = frozenset("""offer offers provide provides include includes support su
     give gives come comes""".split())
 
 
-def _denied_of_another(snap: Snapshot, clause: str, subject: str, focus: frozenset[str], forms: frozenset[str]) -> bool:
-    """Whether a negative clause, naming the aspect before its words of lack, denies it of another subject it
-    names after them: "OpenTofu's state encryption has no equivalent in Terraform" says OpenTofu has it."""
-    first = next((m for m in _WORD_AT.finditer(clause) if stem(m.group().lower()) in focus or m.group().lower() in forms),
+def _denied_of_another(snap: Snapshot, said: str, subject: str, focus: frozenset[str], forms: frozenset[str]) -> bool:
+    """Whether a negative clause ``said``, naming the aspect before its words of lack, denies it of another subject
+    it names after them: "OpenTofu's state encryption has no equivalent in Terraform" says OpenTofu has it."""
+    first = next((m for m in _WORD_AT.finditer(said) if stem(m.group().lower()) in focus or m.group().lower() in forms),
                  None)
-    lack = _DENIED.search(clause)
+    lack = _DENIED.search(said)
     return first is not None and lack is not None and first.start() < lack.start() \
-        and any(name != subject for name, _s, _e in snap.catalog.find(clause[lack.end():]))
+        and any(name != subject for name, _s, _e in snap.catalog.find(said[lack.end():]))
 
 
 def _sides(
