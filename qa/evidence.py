@@ -43,7 +43,7 @@ from qa.cues import (
     wants_code,
     wants_list,
 )
-from qa.facts import version_key
+from qa.facts import asked_amount, version_key
 from qa.query import FOCUS_MIN_WORDS, Query, relates
 from qa.ranker import FEATURES, QUESTION_FEATURES, question_features, shipped_models, unit_features
 from qa.retrieval import RERANK_CHUNKS, Candidate, Fusion, rerank_features, shipped_fusion, tuples
@@ -548,6 +548,14 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
             scored, fitting, lambda s: code[s.unit] and len(words(snap.unit_text[s.unit])) >= MIN_CODE_WORDS)) is not None:
         # "Show me an example of dependency injection in FastAPI": the best code as near as a claim must be
         return shown
+    if not is_yes_no(query.text) and len(query.text.split()) < FOCUS_MIN_WORDS and (amount := asked_amount(query.text)) \
+            is not None and not amount(snap.unit_text[scored[0].unit]) and (
+            stated := _near_first(scored, fitting, lambda s: not code[s.unit] and amount(snap.unit_text[s.unit]))) is not None:
+        # "How much does a mid-drive motor weigh?": the best stating a mass ('Typical motor weight 3–4 kg'), as near
+        # as a claim must be, over "Where the weight sits matters as much as how much there is." Not for a yes or
+        # no ("Are hub-motor bikes cheaper?": "Yes, in most cases."), nor in a long question's situation ("We don't
+        # care much about the cost").
+        return stated
     cells, first, asked = snap.unit_cells, scored[0].unit, asked_words(snap, query)
     forms = {held_form(w) for w in asked}
 

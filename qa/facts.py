@@ -18,7 +18,9 @@ word, the versioned name, the relation), a label as the corpus writes it, and a 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from qa.aspects import stem
@@ -457,3 +459,51 @@ def _quantities(
         out.append(Fact(subject, key, label, "quantity", (lo, hi), span,
                         stems | {head, unit} | _SPELLED.get(unit, set()), label))
     return out
+
+
+_NO_CATALOG = SubjectCatalog(())
+_HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
+# What kind of amount a question asks for, by the words it asks with, and what states one: the aspect keys of the
+# amounts that do (:func:`measure_key`: a measure's head noun, a dimension's base unit), or the way it is written.
+# "How much does a mid-drive motor weigh?" wants a mass ('3–4 kg'), not where the weight sits; "how fast does a
+# class 2 e-bike go" a speed ('20 mph'), "How fast is X?" one per second ('15,000 requests per second').
+_ASKED_AMOUNTS: tuple[tuple[re.Pattern[str], frozenset[str], re.Pattern[str] | None], ...] = (
+    (re.compile(r"\bweigh(?:s|t|ts|ed|ing)?\b|\bhow heavy\b|\bheavier\b", re.I),
+     frozenset({stem("grams"), stem("pounds"), "lb", "lbs", stem("ounces"), "oz", stem("tons"), stem("tonnes")}), None),
+    (re.compile(r"\b(?:watts?|wattage|kilowatts?|horsepower)\b|\bhow (?:much power|powerful)\b|\bpower (?:draw|limit|output|rating)\b", re.I),
+     frozenset({stem("watts"), "hp", stem("horsepower")}), None),
+    (re.compile(r"\bhow (?:fast|quick)\b|\btop speed\b", re.I), frozenset({"mph", "kph"}),
+     re.compile(r"\d\s?(?:km/h|m/s)|\bper (?:second|sec|minute|hour)\b|/s(?:ec)?\b", re.I)),
+    (re.compile(r"\bhow long\b|\bhow far\b|\bdistance\b", re.I),
+     frozenset({DURATION, stem("metres"), stem("miles"), stem("feet"), "ft", stem("yards"), stem("inches")}), None),
+    (re.compile(r"\bsizes?\b|\bhow (?:big|large)\b|\bgzipped\b", re.I),
+     frozenset({stem("bytes"), stem("wh"), stem("metres"), stem("inches"), stem("feet")}),
+     re.compile(r"\d\s?(?:L|ml|litres?|liters?|gallons?)\b")),
+    (re.compile(r"\b(?:costs?|price[sd]?|pricing|expensive|cheap(?:er|est)?|fees?)\b", re.I), frozenset(),
+     # ('38, 77 and 88 a year in your local currency')
+     re.compile(r"[$\u20ac\u00a3\u00a5]\s?\d|\d\s?(?:\u00a2|USD\b|EUR\b|GBP\b|dollars?\b|euros?\b|cents?\b)|\d.*\bcurrency\b")),
+    (re.compile(r"\bpercent(?:age)?\b|\bwhat share\b", re.I), frozenset(), re.compile(r"\d\s?(?:%|percent\b|per cent\b)", re.I)),
+)
+
+
+def asked_amount(question: str) -> Callable[[str], bool] | None:
+    """Whether a text states the kind of amount ``question`` asks for, or None when it asks for none this reads:
+    a mass, a power, a speed, a duration or length, a size, a price, a share, or a count of what "how many"
+    names ('212 applications' for "How many applications did the ad get?")."""
+    kinds = [(keys, written) for asks, keys, written in _ASKED_AMOUNTS if asks.search(question)]
+    if many := _HOW_MANY.search(question):
+        # what it counts, after a figure ('212 applications'; not "under fifty engineers" for how many a cluster
+        # needs, nor "$250 per access point"), by any of its words: 'swarm' or 'managers'
+        things = list(itertools.takewhile(lambda w: w not in STOPWORDS, words(question[many.end() :])))
+        if things:
+            kinds.append((frozenset(), re.compile(r"(?<![$\u20ac\u00a3\u00a5\d.,])\d[\d,.]*\+?\s+(?:(?!per\b)[A-Za-z-]+\s+){0,2}?(?:"
+                                                  + "|".join(re.escape(stem(w)) for w in things) + ")", re.I)))
+    if not kinds:
+        return None
+    keys = frozenset().union(*(k for k, _w in kinds))
+    written = [w for _k, w in kinds if w is not None]
+
+    def states(text: str) -> bool:
+        return any(w.search(text) for w in written) or bool(keys) and any(
+            f.key.split("/")[0] in keys for f in _quantities(text, 0, _NO_CATALOG, "", None, cell_mode=False))
+    return states

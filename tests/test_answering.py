@@ -1468,3 +1468,22 @@ def test_a_question_naming_a_publisher_is_asked_of_its_documents(tmp_path: Path,
     assert not answer.abstained and "Priya Raman" in answer.citations[0].quote, answer.answer
     assert any("Quillmark Logistics" in n for n in answer.notices), answer.notices
     assert not any("Backend Atlas" in n for n in engine.ask("is heron good for backend services?").notices)
+
+
+def test_a_question_asking_an_amount_leads_with_one_of_its_kind(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"how much does a mid drive motor weigh" led with "Where the weight sits matters as much as how much there
+    is." (no weight) over the table row giving 3–4 kg; "how fast does a class 2 ebike go" with where the classes
+    may ride over the row giving 20 mph. A yes or no still leads with its verdict."""
+    engine = engine_over(tmp_path, {
+        "motors.md": "# Hub motor or mid-drive?\n\n## Weight and handling\n\nWhere the weight sits matters as much as how "
+                     "much there is: a mid-drive motor keeps its weight low and centred.\n\n"
+                     "| Motor | Typical motor weight | Where the weight sits |\n|---|---|---|\n"
+                     "| Mid-drive | 3–4 kg | Bottom bracket |\n| Geared hub | 2.5–3.5 kg | Rear wheel |\n\n"
+                     "## Classes\n\nClass 1 and Class 2 bikes may ride wherever ordinary bicycles go.\n\n"
+                     "| Class | How the motor helps | Assistance stops at |\n|---|---|---|\n"
+                     "| Class 1 | Pedal assist only | 20 mph |\n| Class 2 | Pedal assist and throttle | 20 mph |\n"
+                     "| Class 3 | Pedal assist only | 28 mph |\n",
+    }, embedder)
+    for question, amount in [("how much does a mid drive motor weigh", "kg"), ("how fast does a class 2 ebike go", "mph")]:
+        answer = engine.ask(question)
+        assert not answer.abstained and amount in answer.citations[0].quote, [c.quote for c in answer.citations]

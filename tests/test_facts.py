@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.facts import DURATION, Fact, differ, measure_key, unit_facts
+from qa.facts import DURATION, Fact, asked_amount, differ, measure_key, unit_facts
 from qa.query import SubjectCatalog
 
 CATALOG = SubjectCatalog(["Zephyr DB", "Quokka DB"])
@@ -249,3 +249,28 @@ def test_a_measure_joined_to_its_number_by_a_hyphen() -> None:
     assert {(f.key, f.value) for f in facts} == {("amp", (40.0, 40.0)), ("volt", (240.0, 240.0))}
     assert unit_facts("Ibex KV is a 15-year-old store.", 0, catalog, None) == []  # an age, not 15 years of anything
     assert {f.key for f in unit_facts("Ibex KV has a 5-year warranty.", 0, catalog, None)} == {DURATION}
+
+
+@pytest.mark.parametrize(
+    ("question", "states", "states_not"),
+    [
+        ("how much does a mid drive motor weigh", "Typical motor weight 3–4 kg", "Where the weight sits matters."),
+        ("how fast does a class 2 ebike go", "Assistance stops at 20 mph", "Class 1 and Class 2 bikes are allowed."),
+        ("How fast is Zephyr DB?", "It serves 15,000 requests per second.", "It is one of the fastest."),
+        ("radar for fraud teams cost", "It adds rules for 7¢ per screened transaction.", "Only Radar costs extra."),
+        ("mid drive motor replacement cost", "Motor replacement: $600–1,100", "It can cost as much as a bike."),
+        ("how long does the migration take", "About six weeks for 14 accounts.", "It takes real engineering time."),
+        ("svelte bundle size", "Svelte 5: about 3 kB", "Svelte won on bundle size."),
+        ("how many applications did the ad get", "The ad received 212 applications.", "Ads get many applications."),
+        ("how many access points do i need", "Plan two access points a floor: 4 access points.",
+         "Expect to pay $250 per access point."),
+    ],
+)
+def test_the_kind_of_amount_a_question_asks_for(question: str, states: str, states_not: str) -> None:
+    amount = asked_amount(question)
+    assert amount is not None and amount(states) and not amount(states_not)
+
+
+@pytest.mark.parametrize("question", ["Does Zephyr DB support replication?", "who maintains zephyr db", "zephyr db vs quokka db"])
+def test_a_question_asking_no_amount_reads_none(question: str) -> None:
+    assert asked_amount(question) is None
