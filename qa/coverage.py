@@ -31,7 +31,10 @@ _NUMERONYM = re.compile(r"([a-z])([5-9]|[1-9]\d)([a-z])")
 _SLASH_RELEASE = re.compile(r"/\d+(?:\.\d+)*\b")  # 'HTTP/2', 'HTTP/1.1': one name with its release
 # A name with its release after a slash ('HTTP/3', 'HTTP/1.1'), or one letter and a word joined by a hyphen ('e-bike',
 # 'e-mail', 'X-ray'): written with a mark a question may leave out.
-_MARKED = re.compile(r"\b([A-Za-z]{2,})/(\d+(?:\.\d+)?)\b|(?<![\w-])([A-Za-z])-([A-Za-z]{3,})\b(?!-)")
+_MARKED = re.compile(r"\b([A-Za-z]{2,})/(\d+(?:\.\d+)?)\b|(?<![\w-])([A-Za-z]{1,2})-([A-Za-z]{2,})\b(?!-)")
+MARKED_LETTERS = 4  # the fewest letters a word written with a hyphen is read by when typed without ('wifi', 'ebike')
+_GLUED = re.compile(r"([a-z]{3,})(\d+[a-z]?)")  # a word and a number typed as one: 'wifi6', 'wifi6e'
+
 _VERSION = re.compile(rf"(?<![\w.]){RELEASE_NUMBER}")  # '0.135', '3.1'; not a date or an amount
 _SENTENCE_START = re.compile(r"[.!?:;]\s+\W*$")  # a later sentence's start (a question's first word may be a name)
 _QUESTION_START = frozenset("how what which who whom whose when why where compare should does do is are can will".split())
@@ -160,9 +163,10 @@ class Vocabulary:
         self.names = _names(prose if names_from is None else names_from)
         # What the corpus writes with a mark (:data:`_MARKED`), by its letters and digits alone: 'http3': 'HTTP/3',
         # 'http11': 'HTTP/1.1', 'ebike': 'e-bike' (which the corpus's words hold as two, 'e' and 'bike', that no typo
-        # look-up joins).
-        self.unmarked = {"".join(m.group(1, 2) if m.group(1) else m.group(3, 4)).lower().replace(".", ""):
-                         m.group() if m.group(1) else m.group().lower() for text in prose for m in _MARKED.finditer(text)}
+        # look-up joins), 'wifi': 'wi-fi'.
+        self.unmarked = {key: m.group() if m.group(1) else m.group().lower() for text in prose for m in _MARKED.finditer(text)
+                         if len(key := "".join(m.group(1, 2) if m.group(1) else m.group(3, 4)).lower().replace(".", ""))
+                         >= MARKED_LETTERS}
         common = sorted((w for w in unit_count if w.isalpha() and 1 < len(w) <= FUNCTION_WORD_LETTERS),
                         key=lambda w: (-unit_count[w], w))
         self.function_words = frozenset(common[:FUNCTION_WORDS])
@@ -427,9 +431,12 @@ def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = f
         Spanish contributor's name), or not at all ('quali' is not 'quality')."""
         return t in others and vocab.count.get(t, 0) <= PASSING_UNITS
 
-    theirs = sum(borrowed(t) or (t not in others and len(t) <= FUNCTION_WORD_LETTERS and not vocab.known(t)
+    def known(t: str) -> bool:  # 'wifi' of a corpus writing 'Wi-Fi' too
+        return vocab.known(t) or t in vocab.unmarked
+
+    theirs = sum(borrowed(t) or (t not in others and len(t) <= FUNCTION_WORD_LETTERS and not known(t)
                                  and not is_word(t)) for t in toks)
-    return theirs > ours and sum(vocab.known(t) and not borrowed(t) for t in toks) * 2 < len(toks)
+    return theirs > ours and sum(known(t) and not borrowed(t) for t in toks) * 2 < len(toks)
 
 
 # Contractions typed without their apostrophe, as in chat ("whats faster", "doesnt flask do async"): only those
@@ -528,6 +535,10 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
             return full
         if (right := vocab.unmarked.get(low.replace(".", ""))) is not None and not vocab.writes(low):
             fixes.append((tok, right))  # 'http3' of a corpus writing 'HTTP/3', 'ebike' of one writing 'e-bike'
+            return right
+        if (glued := _GLUED.fullmatch(low)) is not None and not vocab.writes(low) and (
+                word := vocab.unmarked.get(glued[1])) is not None:
+            fixes.append((tok, right := f"{word} {glued[2]}"))  # 'wifi6' of a corpus writing 'Wi-Fi 6'
             return right
         if (right := vocab.dots(low) or vocab.numeronym(low)) is not None:
             right = vocab.names.get(right, right)  # as the corpus writes it beside its subjects ('NodeJS')

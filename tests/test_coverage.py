@@ -16,6 +16,7 @@ from qa.coverage import (
     compound,
     correct_question,
     english_word,
+    foreign_language,
     max_edits,
     passing_name,
     unknown_names,
@@ -969,3 +970,14 @@ def test_a_name_in_passing_runs_back_over_the_words_the_corpus_writes_before_it(
     for question in ("amazon ecs vs ibex kv", "is amazon ecs easier than marten store"):
         answer = engine.ask(question)
         assert answer.abstained and "mentions amazon ecs only in passing" in answer.answer, answer.answer
+
+
+def test_a_word_typed_without_its_hyphen_or_glued_to_its_number_is_read_as_the_corpus_writes_it() -> None:
+    """"wifi 7 channel width" was declined ("nothing on wifi": the corpus writes 'Wi-Fi'), "wifi 6e vs wifi 7" was
+    also told it seems written in another language, and "wifi6 mesh price" had "nothing on wifi6"."""
+    vocab = vocabulary_of(["Wi-Fi 7 adds a 320 MHz channel width on the 6 GHz band.", "A Wi-Fi 6 mesh kit is a good buy.",
+                           "It is on the shelf in the hall.", "The node is in the hall and it is on."])
+    assert correct_question("wifi 7 channel width", vocab, real_words)[0] == "wi-fi 7 channel width"
+    assert correct_question("wifi6 mesh price", vocab, real_words)[0] == "wi-fi 6 mesh price"
+    assert not foreign_language("wifi 6e vs wifi 7", vocab)
+    assert foreign_language("quel est le prix du kit", vocab)
