@@ -13,7 +13,18 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from qa.aspects import GENERIC_WORDS, generic, held_form, stem
-from qa.cues import HOWTO, RELEASE_AFTER, RELEASE_NUMBER, asks_quantity, counted, same_side, subject_releases, versioned
+from qa.cues import (
+    HOWTO,
+    RELEASE_AFTER,
+    RELEASE_NUMBER,
+    asks_quantity,
+    counted,
+    definition_term,
+    said_of,
+    same_side,
+    subject_releases,
+    versioned,
+)
 from qa.facts import version_key
 from qa.query import REQUEST, question_type
 from qa.text import QUESTION_WORDS, STOPWORDS, words
@@ -814,7 +825,10 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         if subject_end is not None and not _SIDE.fullmatch(question, subject_end, m.start()):
             continue  # after a subject, only a name set against it as the other side is asked about
         side_here = subject_end is not None or before_side(i + 1)
-        if not (_capital(tok) or _written_as_name(snap, tok, pieces) or (side_here and _opening_name(snap, low))) \
+        # (written only to open sentences, a name set against a subject or in a question naming none: "gumroad
+        # fees", "what is crossplane"; not "Why is oversizing a heat pump bad?")
+        if not (_capital(tok) or _written_as_name(snap, tok, pieces, set_against=side_here)
+                or (side_here or not named) and _opening_name(snap, low, set_against=side_here)) \
                 or low in _topic_words(snap):
             continue  # a title or a heading names it: the page or section is about it ('CORS (Cross-Origin ...)')
         if choosing and _SITUATION.search(question, 0, m.start()):
@@ -827,7 +841,7 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
                 and question[tokens[end - 1].end():tokens[end].start()] == " " \
                 and not any(s <= tokens[end].start() < e for _name, s, e in named):
             end += 1
-        holders = snap.units_with(low)
+        holders = snap.units_writing(low)  # as written: 'chargebee' is no 'charges'
         if holders is None or len(holders) > max(PASSING_UNITS, PASSING_SHARE * len(snap.unit_text)):
             continue  # the name's own first word is no rare one ('HTTP' of 'HTTP API')
 
@@ -852,8 +866,9 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         if longer > end and (subject_end is not None or before_side(longer)):
             end = longer
         # A question's first word is written with a capital whatever it is: it is a name when set against a
-        # subject ("Django vs Flask", "Ruby on Rails vs Flask").
-        if not i and not before_side(end):
+        # subject ("Django vs Flask", "Ruby on Rails vs Flask"), or when the corpus writes it only as one
+        # ("gumroad fees", "Chargebee pricing").
+        if not i and not before_side(end) and not (_written_as_name(snap, low, pieces) or _opening_name(snap, low)):
             continue
         # ... and back over the words before it that the corpus writes with it ('amazon' of "amazon ecs vs
         # kubernetes", of a corpus writing "Amazon ECS")
@@ -868,16 +883,27 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         subject_words = {w for name in snap.catalog.mentioned(question) for w in words(name)}
         rest = [w for w in words(question) if w not in STOPWORDS and w not in _QUESTION_START
                 and w not in own and w not in run_on and w not in subject_words and len(w) > 2]
-        # Asked of nothing else, a name is asked what it is, which a passing mention may say ("What is
-        # Django?"); set against a subject, it is compared, which a passing mention does not ("Flask vs Django").
+        # Asked what it is (or named alone) and nothing else, a name is asked what a passing mention may say
+        # ("Django is a full-stack framework" for "What is Django?", "SQLModel (...) combines SQLAlchemy with
+        # Pydantic" for "What is SQLModel?"; not "We briefly looked at Preact as well" for "what is preact", nor
+        # "Crossplane, which ..., is not covered here"; nothing for "Should we use Angular instead?"); set
+        # against a subject, it is compared, which a passing mention does not, whatever else it says ("Flask vs
+        # Django"; "Angular remains common in large enterprises" for "angular vs react for enterprise").
         side = subject_end is not None or before_side(end)
+        name = question[tokens[start].start():tokens[end - 1].end()]
+        if not rest and not side:
+            alone = start == 0 and end == len(tokens)  # "litestream": what it is
+            if named or run_on or (alone or definition_term(question)) and any(
+                    said_of(snap.unit_text[u], name) for u in holders.tolist()):
+                continue  # of a subject it names, a question asks of that ("Which Python does Ibex KV need?")
+            return name
         # ... unless the corpus does compare them: for each subject it is set against, a unit naming it names
         # the subject too ("FastAPI is a micro-framework ..., whereas Django is a full-stack framework" for
         # "FastAPI vs Django"; not for "FastAPI vs Flask vs Django").
         compared = side and all(any(name in snap.unit_subjects[u] for u in holders.tolist()) for name, _s, _e in named)
-        if (rest or side) and not compared and not any(snap.holding(holders, w).any() for w in rest) \
+        if not compared and (side or not any(snap.holding(holders, w).any() for w in rest)) \
                 and not _joined(snap, holders, low, subject_words):
-            return question[tokens[start].start():tokens[end - 1].end()]
+            return name
     return None
 
 
@@ -965,9 +991,10 @@ def _topic_words(snap: Snapshot) -> frozenset[str]:
 _OPENS = re.compile(r"(?:^|[.!?:])[\s*_`>#|\d.)(-]*$")
 
 
-def _written_as_name(snap: Snapshot, tok: str, pieces: Callable[[str], int]) -> bool:
+def _written_as_name(snap: Snapshot, tok: str, pieces: Callable[[str], int], *, set_against: bool = False) -> bool:
     """Whether ``tok``, typed in lower case ('django'), is jargon (no word the model's vocabulary holds whole,
-    :func:`_looks_named`) that the corpus writes, always with a capital: a name, however typed. Not a word the
+    :func:`_looks_named`, or none of English: 'chargebee') that the corpus writes, always with a capital: a name,
+    however typed; ``set_against`` a subject ("angular vs react"), any word it writes so is. Not a word the
     corpus capitalises in titles ('act' of an "Infection Protection Act"); or an acronym the corpus writes only
     in capitals ('ecs' of "Amazon ECS"), whatever the model holds."""
     if not tok.islower() or not tok.isalpha():
@@ -975,14 +1002,14 @@ def _written_as_name(snap: Snapshot, tok: str, pieces: Callable[[str], int]) -> 
     spellings = _spellings(snap, tok)
     if len(tok) >= 2 and spellings and all(s.isupper() for s in spellings):
         return True
-    return _looks_named(tok, pieces) and bool(spellings) and tok not in spellings
+    return (set_against or _looks_named(tok, pieces) or not english_word(tok)) and bool(spellings) and tok not in spellings
 
 
-def _opening_name(snap: Snapshot, low: str) -> bool:
-    """Whether ``low`` (in lower case, no English word) is one the corpus writes only with a capital, each time
-    as its sentence's first word ("Pipenv, which introduced ..., still has users."): set against a subject
-    ("pipenv vs poetry"), a name, which :func:`_spellings` (past a sentence's first word) cannot tell."""
-    if english_word(low) or _spellings(snap, low):
+def _opening_name(snap: Snapshot, low: str, *, set_against: bool = False) -> bool:
+    """Whether ``low`` (in lower case, no English word unless ``set_against`` a subject: "angular vs react") is one
+    the corpus writes only with a capital, each time as its sentence's first word ("Pipenv, which introduced ...,
+    still has users."): a name, which :func:`_spellings` (past a sentence's first word) cannot tell."""
+    if (english_word(low) and not set_against) or _spellings(snap, low):
         return False
     found = [m.group() for _text, m in _written(snap, low)]
     return bool(found) and all(_capital(w) for w in found)

@@ -419,6 +419,14 @@ _MARKS = r"[`*_]*"  # the marks closing code or emphasis around a name (":class:
 _OPENING = r"[\s>#*+-]*(?:(?:as|since|because)\s+)?(?:(?:a|an|the)\s+)?(?::[\w:.-]+:)?" + _MARKS
 
 
+def said_of(text: str, term: str) -> bool:
+    """Whether ``text`` says what ``term`` is or does: :func:`defines` it, or has it open a clause, as its
+    subject ("For databases, SQLModel (also created by Ramirez) combines SQLAlchemy with Pydantic", "Worth noting:
+    SQLModel is still maturing"; not "We briefly looked at Preact", nor "For React, Angular and Vue")."""
+    return defines(text, term) or re.search(
+        r"(?:^|[,:;]\s)" + _OPENING + _name(term) + _MARKS + r"(?:\s*\([^()]*\))?\s+(?!(?:and|or)\b)\w", text, re.I) is not None
+
+
 def opens_definition(text: str, term: str) -> bool:
     """Whether ``text`` opens by saying what ``term`` (or, for one word, its singular or plural) is, as its
     subject: "Pydantic is a library ...", "A :class:`Blueprint` is a way to organize ...", "As Quart is an

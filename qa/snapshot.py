@@ -671,6 +671,11 @@ class Snapshot:
         the word itself: a unit holding the word holds its stem); None when there are none."""
         return self._stem_units.get(stem(term)) if len(term) >= 4 else self._word_units.get(term)
 
+    def units_writing(self, word: str) -> NDArray[np.int64] | None:
+        """The units (ascending) whose words include ``word`` as written, in lower case; None when there are
+        none."""
+        return self._word_units.get(word)
+
     def row_label(self, unit: int) -> str:
         """A table row's label (its first cell, read against its header row); '' for any other unit."""
         if self.version.unit_kinds[unit] != "row":
