@@ -18,6 +18,7 @@ from qa.cues import (
     ADVICE,
     AMOUNT_WORDS,
     WANTS_NUMBER,
+    WANTS_YEAR,
     alternatives,
     asks_origin,
     asks_quantity,
@@ -26,7 +27,17 @@ from qa.cues import (
     is_yes_no,
     negative,
 )
-from qa.facts import DURATION, PER_WORD, RELEASE_STEMS, Fact, asked_release_dates, unit_facts
+from qa.facts import (
+    ASKS_DATE,
+    DURATION,
+    PER_WORD,
+    RELEASE_STEMS,
+    Fact,
+    asked_release_dates,
+    dates_differ,
+    dates_said,
+    unit_facts,
+)
 from qa.query import Query, SubjectCatalog, foreign_comparison
 from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
@@ -245,7 +256,7 @@ def conflicts(
     order = np.argsort(-cos)
     subjects = query.subjects or tuple(snap.catalog.names)
     unnamed = (lambda: embed(_unnamed(query.text, snap.catalog))) if embed is not None else (lambda: qvec)
-    out = _fact_disagreements(snap, query, qvec, unnamed, qstems, subjects)
+    out = _fact_disagreements(snap, query, qvec, unnamed, qstems, subjects) or _dated_disagreements(snap, query, pool, cos)
     covered = {s for d in out for s in d.subjects}
     best = float(cos[order[0]])
     top = order[:60]
@@ -287,6 +298,55 @@ def conflicts(
         if len(picked) >= 2:
             out.append(Disagreement(_aspect_topic(snap, picked, words_of, subject), tuple(picked), (subject,)))
     return out
+
+
+# "When did X happen?": the statements nearest the question in meaning (this near the nearest, at most this many)
+# saying when with one date, each holding this share of the question's words (by IDF, its headings' too).
+DATED_COS = 0.1
+DATED_UNITS = 8
+DATED_SHARE = 0.5
+_WHEN_WORDS = frozenset("when date dates year years month day time".split())
+
+
+def _dated_disagreements(snap: Snapshot, query: Query, pool: NDArray[np.int64], cos: NDArray[np.float32]) -> list[Disagreement]:
+    """For a question asking when something happened ("when did stripe buy lemon squeezy", "wi-fi 7 certification
+    launch date"): of the statements near it in meaning that say when, with one date, and hold most of what it
+    asks, the nearest of each source; a disagreement when two sources' dates cannot both hold ("Stripe acquired
+    Lemon Squeezy in July 2024", "... in October 2024"). Not of statements naming a release by its number (a
+    subject's releases are a history: their dates are facts of their own, :mod:`qa.facts`)."""
+    if not (WANTS_YEAR.search(query.text) or ASKS_DATE.search(query.text)) or _VERSION.search(query.text):
+        return []
+    terms = [w for w in dict.fromkeys(w for t in query.terms for w in words(t)) if w not in STOPWORDS and w not in _WHEN_WORDS]
+    if not terms:
+        return []
+    weights = np.array([snap.idf_of(t) for t in terms])
+    weights = weights / weights.sum()
+    order = np.argsort(-cos)[:DATED_UNITS].tolist()
+    nearest = float(cos[order[0]])
+    said: dict[str, tuple[int, str]] = {}  # source -> (unit, date)
+    for k in order:
+        u = int(pool[k])
+        if cos[k] < nearest - DATED_COS:
+            break
+        source, text = snap.unit_source[u], snap.unit_text[u]
+        if source in said or snap.unit_is_code[u] or _VERSION.search(text) or len(dates := dates_said(text)) != 1:
+            continue
+        headed = {stem(w) for w in snap.section_words[int(snap.unit_chunk[u])]}
+        held = np.array([snap.holds(u, t) or stem(t) in headed for t in terms])
+        # (two subjects named together are what happened: "Stripe acquired Lemon Squeezy" for "when did stripe
+        # buy lemon squeezy")
+        if float(weights @ held) >= DATED_SHARE or len(query.subjects) >= 2 and set(query.subjects) <= snap.unit_subjects[u]:
+            said[source] = (u, next(iter(dates)))
+    if len(said) < 2 or not dates_differ([date for _u, date in said.values()]):
+        return []
+    statements = tuple(Statement(u, _unit_span(snap, u)) for u, _date in said.values())
+    asked = [w for w in re.findall(r"[\w.+#'-]+", query.text) if w.lower() not in STOPWORDS and w.lower() not in _WHEN_WORDS]
+    return [Disagreement("When: " + " ".join(asked), statements, query.subjects)]
+
+
+def _unit_span(snap: Snapshot, u: int) -> tuple[int, int]:
+    _ci, start, end = (int(x) for x in snap.version.units[u])
+    return start, end
 
 
 _VERSION = re.compile(r"\b\d+\.\d+\b")  # "Does X require Python 3.10?" asks which version
@@ -517,8 +577,7 @@ def _whole(snap: Snapshot, u: int, subject: str) -> tuple[int, int] | None:
     """The whole of a sentence or item that names ``subject`` (not only as the subject it leads with)."""
     if snap.unit_cells[u] or subject not in snap.unit_subjects[u]:
         return None
-    _ci, start, end = (int(x) for x in snap.version.units[u])
-    return start, end
+    return _unit_span(snap, u)
 
 
 def _forms(snap: Snapshot, stems: Iterable[str]) -> frozenset[str]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qa.aspects import stem
@@ -146,8 +146,7 @@ def differ(facts: list[Fact]) -> bool:
     if facts[0].kind in ("version", "release"):
         return len({f.value for f in facts}) >= 2
     if facts[0].kind == "date":  # 'June 2024' is within '2024'
-        dates = [str(f.value) for f in facts]
-        return any(not (a.startswith(b) or b.startswith(a)) for i, a in enumerate(dates) for b in dates[i + 1 :])
+        return dates_differ([str(f.value) for f in facts])
     said = [set(words(str(f.value))) - STOPWORDS for f in facts]
     return any(not (a & b) for i, a in enumerate(said) for b in said[i + 1 :])
 
@@ -333,7 +332,7 @@ _CAME_OUT = re.compile(r"\b(?:released|arrived|shipped|launched|landed|debuted|c
                        r"went\s+GA|became\s+available|was\s+published)\b", re.I)
 _SENTENCE_END = re.compile(r"[.;:!?](?:\s|$)")
 CAME_OUT_WORDS = 10  # at most this many words from a release to its date
-_ASKS_DATE = re.compile(r"\bdates?\b", re.I)  # as the corpus writes it: "release dates"
+ASKS_DATE = re.compile(r"\bdates?\b", re.I)  # as the corpus writes it: "release dates"
 
 
 def release_key(subject: str, release: str) -> str:
@@ -352,21 +351,34 @@ def _release_dates(text: str, whole: tuple[int, int], found: list[tuple[str, int
         between = text[m.end() : d.start()]
         if len(between.split()) > CAME_OUT_WORDS or _SENTENCE_END.search(between) or not _CAME_OUT.search(between):
             continue
-        if d.group("iso"):
-            value = d.group("iso")
-        else:
-            month = d.group("month") or d.group("month2")
-            value = d.group("year") + (f"-{_MONTHS[month[:3].lower()]:02d}" if month else "")
         label = f"{subject} {m.group(1)} release date"
-        out.append(Fact(subject, release_key(subject, m.group(1)), label, "date", value, whole,
+        out.append(Fact(subject, release_key(subject, m.group(1)), label, "date", _date_value(d), whole,
                         frozenset({stem("release"), stem("date")}), label))
     return out
+
+
+def _date_value(d: re.Match[str]) -> str:
+    """A date :data:`_DATE` found, as 'YYYY-MM' or 'YYYY'."""
+    if d.group("iso"):
+        return d.group("iso")
+    month = d.group("month") or d.group("month2")
+    return d.group("year") + (f"-{_MONTHS[month[:3].lower()]:02d}" if month else "")
+
+
+def dates_said(text: str) -> frozenset[str]:
+    """The dates a text states ('2024-07' of "in July 2024", '2015' of "in 2015")."""
+    return frozenset(_date_value(d) for d in _DATE.finditer(text))
+
+
+def dates_differ(dates: Sequence[str]) -> bool:
+    """Whether dates cannot all hold ('2024-07' and '2024-10'; not '2024' and '2024-10')."""
+    return any(not (a.startswith(b) or b.startswith(a)) for i, a in enumerate(dates) for b in dates[i + 1 :])
 
 
 def asked_release_dates(question: str, catalog: SubjectCatalog) -> frozenset[str]:
     """The keys (:func:`release_key`) of the releases a question asks the date of ("when was traefik v3 released",
     "poetry 2.0 release date"); empty for any other."""
-    if not (WANTS_YEAR.search(question) or _ASKS_DATE.search(question)):
+    if not (WANTS_YEAR.search(question) or ASKS_DATE.search(question)):
         return frozenset()
     return frozenset(release_key(subject, m.group(1)) for subject, m in subject_releases(question, catalog.find(question)))
 

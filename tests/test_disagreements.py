@@ -842,3 +842,36 @@ def test_time_is_no_word_two_duration_labels_share(tmp_path: Path) -> None:
     stated = [{snap.unit_text[u].split("|")[2].strip() for u, _f in said} for said in snap.differing
               if said[0][1].subject == "Ibex KV"]
     assert stated == [{"about 25 min", "about 40 minutes"}], stated  # warm-up against warm-up, no recovery time
+
+
+# -- when something happened -----------------------------------------------------------------------
+
+dated_engine = module_engine("dated_engine", {
+    "ledger.md": "---\ntitle: Payments in review\nsubjects: [Ibex Pay, Marten Checkout]\npublished: 2024-11-02\n---\n"
+                 "# Payments in review\n\n## History\n\nIbex Pay acquired Marten Checkout in July 2024, and the product "
+                 "keeps running as a separate service.\n\nIbex Pay was founded in 2010 by two brothers.\n",
+    "lab.md": "---\ntitle: Checkout lab notes\nsubjects: [Ibex Pay, Marten Checkout]\npublished: 2026-01-22\n---\n"
+              "# Checkout lab notes\n\n## A short history\n\nIbex Pay acquired Marten Checkout in October 2024, its first "
+              "acquisition of a checkout business.\n\nIbex Pay launched publicly in 2011 with a payments API.\n",
+})
+
+
+@pytest.mark.parametrize("question", ["when did ibex pay buy marten checkout", "marten checkout acquisition date"])
+def test_two_sources_dating_one_event_differently_disagree(dated_engine: Engine, question: str) -> None:
+    """"when did stripe buy lemon squeezy" cited the July source under the October sentence as one claim, with no
+    disagreement: one source says July 2024, the other October 2024."""
+    answer = dated_engine.ask(question)
+    [conflict] = answer.conflicts
+    assert conflict.topic.startswith("When: "), conflict.topic
+    assert {c.text for c in conflict.claims} == {
+        "Ibex Pay acquired Marten Checkout in October 2024, its first acquisition of a checkout business.",
+        "Ibex Pay acquired Marten Checkout in July 2024, and the product keeps running as a separate service.",
+    }
+
+
+def test_two_events_dated_differently_are_no_disagreement(dated_engine: Engine) -> None:
+    """Founded in 2010 and launched in 2011 are two events, not two dates of one: "launched" is not the founding
+    asked about."""
+    answer = dated_engine.ask("When was Ibex Pay founded?")
+    assert not answer.abstained and "2010" in answer.citations[0].quote, answer.answer
+    assert answer.conflicts == ()
