@@ -909,9 +909,10 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
 
 def compares_apart(snap: Snapshot, sides: tuple[str, str]) -> bool:
     """Whether the corpus sets the two sides of a comparison naming none of its subjects against each other:
-    each is one of its topics (held by more units than a name in passing, :data:`PASSING_UNITS`), and a unit
-    names both ("ASGI is the async counterpart to WSGI" for "ASGI vs WSGI"; not "Django and Ruby on Rails are
-    examples of frameworks" for "Django vs Rails", nor two topics it never sets side by side)."""
+    each is one of its topics (held by more units than a name in passing, :data:`PASSING_UNITS`), and a passage
+    names both ("ASGI is the async counterpart to WSGI" for "ASGI vs WSGI"; a section weighing a single router
+    against a mesh in its sentences for "mesh vs single router"; not "Django and Ruby on Rails are examples of
+    frameworks" for "Django vs Rails", nor two topics it never sets side by side)."""
     held = []
     for side in sides:
         # A side may run on into what is compared ("sveltekit vs next.js ssr"): its name is its longest first
@@ -929,7 +930,7 @@ def compares_apart(snap: Snapshot, sides: tuple[str, str]) -> bool:
         if found is None:
             return False
         held.append(found)
-    return not set(held[0].tolist()).isdisjoint(held[1].tolist())
+    return not set(snap.unit_chunk[held[0]].tolist()).isdisjoint(snap.unit_chunk[held[1]].tolist())
 
 
 # A name right after an indefinite article or a possessive (an adjective between): "a CRUD app", "our React

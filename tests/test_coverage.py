@@ -1006,3 +1006,19 @@ def test_a_name_asked_of_alone_is_in_passing_unless_its_mention_says_what_it_is(
     assert passing_name(snap, "what is zyrstore", engine._word_pieces) is None
     answer = engine.ask("what is zorvex")
     assert answer.abstained and "only in passing" in answer.answer, answer.answer
+
+
+def test_two_topics_weighed_in_one_passage_are_compared(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"mesh vs single router for big house" was declined ("nothing on a comparison of mesh and single router")
+    by a corpus whose recommendation weighs the two in sentences of their own, none naming both."""
+    engine = engine_over(tmp_path, {"net.md": "---\ntitle: Wireless vs Ethernet Backhaul\n---\n# Wireless vs Ethernet "
+                                              "Backhaul\n\n## Our recommendation\n\nFor a small flat, buy a single "
+                                              "router. For a large house, buy a mesh system with three nodes.\n\n"
+                                              "## Mesh\n\nA mesh system spreads nodes around the house. Each mesh node "
+                                              "relays traffic. Mesh kits are easy to set up. A mesh node needs power.\n\n"
+                                              "## One router\n\nA single router sits in one place. A single router is "
+                                              "cheap. A single router covers a flat. Nothing beats a single router for "
+                                              "price.\n"}, embedder)
+    assert compares_apart(engine.snapshot(), ("mesh", "single router"))
+    answer = engine.ask("mesh vs single router for a big house")
+    assert not answer.abstained and "mesh system with three nodes" in answer.answer, answer.answer
