@@ -406,10 +406,11 @@ def states_purpose(text: str, term: str) -> bool:
 
 def defines(text: str, term: str) -> bool:
     """Whether ``text`` says what ``term`` is: "X is a ...", "X, a ...", "X (a ...)", "X — the ...", "X: a ...",
-    or spells out an abbreviation: "WSGI (Web Server Gateway Interface)"."""
+    "X: components that run only on the server" (a colon, then a word in lower case), or spells out an
+    abbreviation: "WSGI (Web Server Gateway Interface)"."""
     if not words(term):
         return False
-    pattern = _name(term) + _MARKS + r"(?:\s+(?:is|are|was|were)\s+|\s*[,:(—–]\s*|\s+-\s+)(?:a|an|the|one)\b"
+    pattern = _name(term) + _MARKS + r"(?:(?:\s+(?:is|are|was|were)\s+|\s*[,:(—–]\s*|\s+-\s+)(?:a|an|the|one)\b|(?-i::\s+[a-z]))"
     return re.search(pattern, text, re.I) is not None or _spells_out(text, term)
 
 

@@ -423,3 +423,11 @@ def test_a_heading_naming_a_release_is_told_from_a_numbered_section(heading: str
 ])
 def test_a_question_asking_to_see_code(question: str, qtype: str, wanted: bool) -> None:
     assert wants_code(question, qtype) is wanted
+
+
+def test_a_colon_then_a_word_in_lower_case_says_what_a_name_is() -> None:
+    """"what are react server components" led with an FAQ's "No. Server Components are a React feature." over
+    "... built on React Server Components: components that run only on the server ..."."""
+    assert defines("The App Router is built on React Server Components: components that run only on the server.",
+                   "react server components")
+    assert not defines("FastAPI: Async by nature", "FastAPI")
