@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,9 +33,12 @@ from qa.facts import (
     PER_WORD,
     RELEASE_STEMS,
     Fact,
+    amounts_stated,
+    asked_measures,
     asked_release_dates,
     dates_differ,
     dates_said,
+    differ,
     unit_facts,
 )
 from qa.query import Query, SubjectCatalog, foreign_comparison
@@ -238,7 +241,7 @@ def comparison_rows(
 
 def conflicts(
     snap: Snapshot, query: Query, qvec: NDArray[np.float32], cands: list[Candidate],
-    embed: Callable[[str], NDArray[np.float32]] | None = None,
+    embed: Callable[[str], NDArray[np.float32]] | None = None, ranked: Sequence[int] = (),
 ) -> list[Disagreement]:
     """Claims about the same subject and aspect from different sources that differ.
 
@@ -246,7 +249,8 @@ def conflicts(
     on the aspect the question asks about, by its words or its meaning; then, for a subject with none, a yes
     and a no said of the subject in the question's aspect words, or the two sides of an "A or B" question.
     ``embed`` gives the vector of a text: the question's with its subjects unnamed, which reads what amount it
-    asks for (:func:`_fact_disagreements`)."""
+    asks for (:func:`_fact_disagreements`); ``ranked``, the units the answer's claims are drawn from, best first,
+    which may say when something happened or how much it measures (:func:`_said_per_source`)."""
     if not query.subjects and foreign_comparison(query.text, snap.catalog):
         return []  # "pandas vs data.table groupby benchmark seconds" asks nothing of the subjects' durations
     pool, cos = _pool(snap, cands, qvec)
@@ -256,7 +260,9 @@ def conflicts(
     order = np.argsort(-cos)
     subjects = query.subjects or tuple(snap.catalog.names)
     unnamed = (lambda: embed(_unnamed(query.text, snap.catalog))) if embed is not None else (lambda: qvec)
-    out = _fact_disagreements(snap, query, qvec, unnamed, qstems, subjects) or _dated_disagreements(snap, query, pool, cos)
+    near = _near(pool, cos, ranked)
+    out = _fact_disagreements(snap, query, qvec, unnamed, qstems, subjects) or _dated_disagreements(
+        snap, query, near) or _measured_disagreements(snap, query, near)
     covered = {s for d in out for s in d.subjects}
     best = float(cos[order[0]])
     top = order[:60]
@@ -300,48 +306,123 @@ def conflicts(
     return out
 
 
-# "When did X happen?": the statements nearest the question in meaning (this near the nearest, at most this many)
-# saying when with one date, each holding this share of the question's words (by IDF, its headings' too).
-DATED_COS = 0.1
-DATED_UNITS = 8
-DATED_SHARE = 0.5
+# "When did X happen?", "How far apart should mesh nodes be?": the statements nearest the question in meaning (this
+# near the nearest, at most this many) saying what it asks with one value, each holding this share of the
+# question's words (by IDF, a heading's asking a question too).
+SAID_COS = 0.1
+SAID_UNITS = 8
+SAID_SHARE = 0.5
 _WHEN_WORDS = frozenset("when date dates year years month day time".split())
+_T = TypeVar("_T")
 
 
-def _dated_disagreements(snap: Snapshot, query: Query, pool: NDArray[np.int64], cos: NDArray[np.float32]) -> list[Disagreement]:
-    """For a question asking when something happened ("when did stripe buy lemon squeezy", "wi-fi 7 certification
-    launch date"): of the statements near it in meaning that say when, with one date, and hold most of what it
-    asks, the nearest of each source; a disagreement when two sources' dates cannot both hold ("Stripe acquired
-    Lemon Squeezy in July 2024", "... in October 2024"). Not of statements naming a release by its number (a
-    subject's releases are a history: their dates are facts of their own, :mod:`qa.facts`)."""
-    if not (WANTS_YEAR.search(query.text) or ASKS_DATE.search(query.text)) or _VERSION.search(query.text):
-        return []
-    terms = [w for w in dict.fromkeys(w for t in query.terms for w in words(t)) if w not in STOPWORDS and w not in _WHEN_WORDS]
+def _near(pool: NDArray[np.int64], cos: NDArray[np.float32], ranked: Sequence[int]) -> list[int]:
+    """The units a statement of when or how much is read from: those the answer's claims are drawn from (the
+    first :data:`SAID_UNITS` of ``ranked``), then those nearest the question in meaning (as many, within
+    :data:`SAID_COS` of the nearest)."""
+    order = np.argsort(-cos)[:SAID_UNITS]
+    nearest = [int(pool[k]) for k in order.tolist() if cos[k] >= cos[order[0]] - SAID_COS] if len(order) else []
+    return list(dict.fromkeys([*ranked[:SAID_UNITS], *nearest]))
+
+
+def _said_per_source(snap: Snapshot, query: Query, near: list[int], read: Callable[[int], _T | None],
+                     ignored: frozenset[str] = frozenset(), together: bool = False) -> dict[int, tuple[int, _T]]:
+    """Of the units ``near`` (:func:`_near`) that hold most of the question's words
+    (:data:`SAID_SHARE`, less ``ignored``, in their own words or an FAQ heading's; or, ``together``, that name
+    every subject of a question naming two or more), the first of each source of which ``read`` reads a value:
+    source -> (unit, value)."""
+    terms = [w for w in dict.fromkeys(w for t in query.terms for w in words(t)) if w not in STOPWORDS and w not in ignored]
     if not terms:
-        return []
+        return {}
     weights = np.array([snap.idf_of(t) for t in terms])
     weights = weights / weights.sum()
-    order = np.argsort(-cos)[:DATED_UNITS].tolist()
-    nearest = float(cos[order[0]])
-    said: dict[str, tuple[int, str]] = {}  # source -> (unit, date)
-    for k in order:
-        u = int(pool[k])
-        if cos[k] < nearest - DATED_COS:
-            break
-        source, text = snap.unit_source[u], snap.unit_text[u]
-        if source in said or snap.unit_is_code[u] or _VERSION.search(text) or len(dates := dates_said(text)) != 1:
+    said: dict[int, tuple[int, _T]] = {}
+    for u in near:
+        source = snap.unit_source[u]
+        if source in said or snap.unit_is_code[u] or (value := read(u)) is None:
             continue
-        headed = {stem(w) for w in snap.section_words[int(snap.unit_chunk[u])]}
+        # (a heading asking a question its passage answers holds the statement's words too: "How far apart should
+        # the nodes be?" over "keep each satellite within 15 metres ..."; not any section's, which says what a
+        # page is about: 'Installation' over "An Ibex KV shell host lasts about 3 years.")
+        chunk = int(snap.unit_chunk[u])
+        headed = {stem(w) for w in snap.section_words[chunk]} if snap.chunk_asks[chunk] else set()
         held = np.array([snap.holds(u, t) or stem(t) in headed for t in terms])
-        # (two subjects named together are what happened: "Stripe acquired Lemon Squeezy" for "when did stripe
-        # buy lemon squeezy")
-        if float(weights @ held) >= DATED_SHARE or len(query.subjects) >= 2 and set(query.subjects) <= snap.unit_subjects[u]:
-            said[source] = (u, next(iter(dates)))
-    if len(said) < 2 or not dates_differ([date for _u, date in said.values()]):
+        if float(weights @ held) >= SAID_SHARE or together and len(query.subjects) >= 2 \
+                and set(query.subjects) <= snap.unit_subjects[u]:
+            said[source] = (u, value)
+    return said
+
+
+def _asked_words(query: Query, ignored: frozenset[str] = frozenset()) -> str:
+    """The question's words as typed, but function words and ``ignored``: a disagreement's topic."""
+    return " ".join(w for w in re.findall(r"[\w.+#'-]+", query.text) if w.lower() not in STOPWORDS and w.lower() not in ignored)
+
+
+def _dated_disagreements(snap: Snapshot, query: Query, near: list[int]) -> list[Disagreement]:
+    """For a question asking when something happened ("when did stripe buy lemon squeezy", "wi-fi 7 certification
+    launch date"): of the statements near it that say when, with one date, and hold most of what it asks (or, two
+    subjects named together being what happened, name both: "Stripe acquired Lemon Squeezy" for "... buy ..."),
+    the nearest of each source; a disagreement when two sources' dates cannot both hold ("Stripe acquired Lemon
+    Squeezy in July 2024", "... in October 2024"). Not of statements naming a release by its number (a subject's
+    releases are a history: their dates are facts of their own, :mod:`qa.facts`)."""
+    if not (WANTS_YEAR.search(query.text) or ASKS_DATE.search(query.text)) or _VERSION.search(query.text):
         return []
-    statements = tuple(Statement(u, _unit_span(snap, u)) for u, _date in said.values())
-    asked = [w for w in re.findall(r"[\w.+#'-]+", query.text) if w.lower() not in STOPWORDS and w.lower() not in _WHEN_WORDS]
-    return [Disagreement("When: " + " ".join(asked), statements, query.subjects)]
+
+    def date(u: int) -> str | None:
+        text = snap.unit_text[u]
+        dates = dates_said(text) if not _VERSION.search(text) else {}
+        if len(dates) != 1:
+            return None
+        [(value, at)] = dates.items()
+        # said of what the question asks of: the subject named last before it ("Stripe acquired Lemon Squeezy
+        # in July 2024" for "lemon squeezy acquisition date"; not "FastAPI was first released in December 2018
+        # ... overtaking Flask" for "When was Flask released?"), else its section's ("This framework was released
+        # in 2010" under 'What is Flask?' is not of FastAPI)
+        if not query.subjects:
+            return value
+        before = [name for name, start, _end in snap.catalog.find(text) if start < at]
+        section = snap.section_subjects[int(snap.unit_chunk[u])]
+        about = {before[-1]} if before else section
+        return value if not about or about & set(query.subjects) else None
+
+    said = _said_per_source(snap, query, near, date, _WHEN_WORDS, together=True)
+    if len(said) < 2 or not dates_differ([d for _u, d in said.values()]):
+        return []
+    statements = tuple(Statement(u, _unit_span(snap, u)) for u, _d in said.values())
+    return [Disagreement("When: " + _asked_words(query, _WHEN_WORDS), statements, query.subjects)]
+
+
+def _measured_disagreements(snap: Snapshot, query: Query, near: list[int]) -> list[Disagreement]:
+    """For a question asking a measured amount (:func:`qa.facts.asked_measures`: "how far apart should mesh nodes
+    be", "how big is react gzipped") of the one subject it names, or of none: of the statements near it stating
+    one amount of that kind (the first they write, of one value), holding most of what it asks and about that
+    subject alone (or none), the nearest of each source; a disagreement when two sources'
+    amounts in one unit cannot both hold ("within 15 metres (50 feet)", "no more than 9 metres (30 feet)
+    apart"). The corpus's facts are read by subject and aspect (:func:`_fact_disagreements`): a corpus comparing
+    no subjects states none, and a question may name what a source measures in words of its own."""
+    keys = asked_measures(query.text)
+    if not keys or len(query.subjects) > 1:
+        return []
+
+    def amount(u: int) -> Fact | None:
+        if query.subjects:  # what the corpus's facts say of the subject ("... and Next.js adds ...": not of it)
+            stated = [f for f in snap.unit_facts[u] if f.subject == query.subjects[0] and f.kind == "quantity"]
+        else:  # of a unit about no subject
+            stated = amounts_stated(snap.unit_text[u]) if not snap.unit_subjects[u] else []
+        stated = [f for f in stated if f.key.split("/")[0] in keys]
+        if not stated or any(f.key == stated[0].key and f.value != stated[0].value for f in stated):
+            return None
+        return stated[0]
+
+    # (the words asking are no words of what is measured: 'long' and 'last' of "how long does a chain last")
+    asking = frozenset(w for w in words(query.text) if stem(w) in _ASKING or w in ("last", "lasts"))
+    said = _said_per_source(snap, query, near, amount, asking)
+    for key in dict.fromkeys(f.key for _u, f in said.values()):
+        same = [(u, f) for u, f in said.values() if f.key == key]
+        if len(same) >= 2 and differ([f for _u, f in same]):
+            statements = tuple(Statement(u, _unit_span(snap, u)) for u, _f in same)
+            return [Disagreement(f"{same[0][1].measure()}: {_asked_words(query)}", statements, query.subjects)]
+    return []
 
 
 def _unit_span(snap: Snapshot, u: int) -> tuple[int, int]:

@@ -53,7 +53,7 @@ from qa.coverage import (
 )
 from qa.embedding import CachedQueryEmbedder, Embedder, create_embedder
 from qa.errors import InvalidQuestionError, QAError
-from qa.evidence import abstains, confidence, rerank, score_units, select_claims, subject_among_all
+from qa.evidence import CLAIM_MARGIN, abstains, confidence, rerank, score_units, select_claims, subject_among_all
 from qa.gaps import Gap, find_gaps
 from qa.index import IndexVersion
 from qa.layout import build_lock, live_version_dir
@@ -466,7 +466,10 @@ class Engine:
                     query, text=asked, aspect_terms=analyse(asked, snap.catalog).aspect_terms)
                 rows, rows_asked = comparison_rows(snap, qvec, chooser, cands, self._queries.embed_query,
                                                     named_whole=True)
-            disagreements = conflicts(snap, query, qvec, cands, self._queries.embed_query)
+            # (what the claims quote, then the units as near in score as a claim must be)
+            ranked = [*(u for c in claims for u in c.units),
+                      *(x.unit for x in ranking.scored if x.score >= ranking.scored[0].score - CLAIM_MARGIN)]
+            disagreements = conflicts(snap, query, qvec, cands, self._queries.embed_query, list(dict.fromkeys(ranked)))
             if query.qtype == "recommendation" and len(query.subjects) >= 2 and not rows:
                 when = advice(snap, qvec, query, cands)
         evidence = Evidence(claims, conf, scores, cands, unknown, passing, rows, disagreements, when, named, rows_asked,

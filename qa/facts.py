@@ -99,9 +99,14 @@ class Fact:
             return f"What {self.subject} is {self.label}"
         if self.kind in ("release", "date"):
             return self.label
-        label = f"{self.label} version" if self.kind == "version" else self.named()
-        label = _SYMBOLS[label.lower()].split()[0] if label.lower() in _SYMBOLS else label  # 'Watts', not 'W'
-        return f"{label[:1].upper()}{label[1:]} ({self.subject})"
+        label = f"{self.label} version" if self.kind == "version" else self.measure()
+        return f"{label} ({self.subject})"
+
+    def measure(self) -> str:
+        """What it measures, capitalised, a unit's symbol spelled out: 'Watts', not 'W' (:meth:`named`)."""
+        label = self.named()
+        label = _SYMBOLS[label.lower()].split()[0] if label.lower() in _SYMBOLS else label
+        return f"{label[:1].upper()}{label[1:]}"
 
     def named(self) -> str:
         """The aspect in the most words the corpus gives it: a row's label when it names the measure ('Years to
@@ -365,9 +370,12 @@ def _date_value(d: re.Match[str]) -> str:
     return d.group("year") + (f"-{_MONTHS[month[:3].lower()]:02d}" if month else "")
 
 
-def dates_said(text: str) -> frozenset[str]:
-    """The dates a text states ('2024-07' of "in July 2024", '2015' of "in 2015")."""
-    return frozenset(_date_value(d) for d in _DATE.finditer(text))
+def dates_said(text: str) -> dict[str, int]:
+    """The dates a text states ('2024-07' of "in July 2024", '2015' of "in 2015"), each where it first does."""
+    out: dict[str, int] = {}
+    for d in _DATE.finditer(text):
+        out.setdefault(_date_value(d), d.start())
+    return out
 
 
 def dates_differ(dates: Sequence[str]) -> bool:
@@ -517,5 +525,17 @@ def asked_amount(question: str) -> Callable[[str], bool] | None:
 
     def states(text: str) -> bool:
         return any(w.search(text) for w in written) or bool(keys) and any(
-            f.key.split("/")[0] in keys for f in _quantities(text, 0, _NO_CATALOG, "", None, cell_mode=False))
+            f.key.split("/")[0] in keys for f in amounts_stated(text))
     return states
+
+
+def asked_measures(question: str) -> frozenset[str]:
+    """The aspect keys of the measured amounts a question asks for (:func:`asked_amount`'s kinds with a unit: a
+    mass, a power, a speed, a duration or length, a size); empty for none ("How much does X cost?" asks a price,
+    which a corpus states of many things at once: no one amount to weigh sources on)."""
+    return frozenset().union(*(keys for asks, keys, _w in _ASKED_AMOUNTS if asks.search(question)))
+
+
+def amounts_stated(text: str) -> list[Fact]:
+    """The measured amounts a text states, as facts of no subject, in the order written."""
+    return _quantities(text, 0, _NO_CATALOG, "", None, cell_mode=False)

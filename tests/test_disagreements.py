@@ -875,3 +875,25 @@ def test_two_events_dated_differently_are_no_disagreement(dated_engine: Engine) 
     answer = dated_engine.ask("When was Ibex Pay founded?")
     assert not answer.abstained and "2010" in answer.citations[0].quote, answer.answer
     assert answer.conflicts == ()
+
+
+# -- how much, asked in other words than the facts' -----------------------------------------------------------
+
+measured_engine = module_engine("measured_engine", {
+    "home.md": "---\ntitle: Wi-Fi for a large house\npublished: 2024-06-11\n---\n# Wi-Fi for a large house\n\n"
+               "## Placement\n\nAs a rule, mesh nodes should be placed no more than 9 metres (30 feet) apart, with "
+               "as few walls as possible between them.\n\nA mesh router weighs about 600 g.\n",
+    "setup.md": "---\ntitle: Setting up a mesh\npublished: 2025-02-20\n---\n# Setting up a mesh\n\n"
+                "## How far apart should the nodes be?\n\nAs a rule of thumb, keep each satellite within 15 metres "
+                "(50 feet) of the node it connects to.\n\n## Hardware\n\nEach mesh router weighs about 600 g.\n",
+})
+
+
+def test_two_sources_measuring_one_thing_differently_disagree(measured_engine: Engine) -> None:
+    """"how far apart should mesh nodes be" quoted 9 metres and 15 metres with no disagreement: a corpus comparing
+    no subjects states no facts to weigh sources on. The same weight twice is none."""
+    answer = measured_engine.ask("how far apart should mesh nodes be")
+    [conflict] = answer.conflicts
+    assert conflict.topic.startswith("Metres: "), conflict.topic
+    assert figures(answer, conflict) >= {"9", "15"}
+    assert measured_engine.ask("how much does a mesh router weigh").conflicts == ()
