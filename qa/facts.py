@@ -513,10 +513,13 @@ def asked_amount(question: str) -> Callable[[str], bool] | None:
     kinds = [(keys, written) for asks, keys, written in _ASKED_AMOUNTS if asks.search(question)]
     if many := _HOW_MANY.search(question):
         # what it counts, after a figure ('212 applications'; not "under fifty engineers" for how many a cluster
-        # needs, nor "$250 per access point"), by any of its words: 'swarm' or 'managers'
+        # needs, "$250 per access point", nor a name's number, "a Wi-Fi 7 access point"), by any of its words:
+        # 'swarm' or 'managers'
         things = list(itertools.takewhile(lambda w: w not in STOPWORDS, words(question[many.end() :])))
         if things:
-            kinds.append((frozenset(), re.compile(r"(?<![$\u20ac\u00a3\u00a5\d.,])\d[\d,.]*\+?\s+(?:(?!per\b)[A-Za-z-]+\s+){0,2}?(?:"
+            kinds.append((frozenset(), re.compile(r"(?<![$\u20ac\u00a3\u00a5\d.,])(?-i:(?<![A-Z][\w-]\s)(?<![A-Z][\w-]{2}\s)"
+                                                  r"(?<![A-Z][\w-]{3}\s)(?<![A-Z][\w-]{4}\s))\d[\d,.]*\+?\s+"
+                                                  r"(?:(?!per\b)[A-Za-z-]+\s+){0,2}?(?:"
                                                   + "|".join(re.escape(stem(w)) for w in things) + ")", re.I)))
     if not kinds:
         return None

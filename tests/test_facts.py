@@ -264,6 +264,7 @@ def test_a_measure_joined_to_its_number_by_a_hyphen() -> None:
         ("how many applications did the ad get", "The ad received 212 applications.", "Ads get many applications."),
         ("how many access points do i need", "Plan two access points a floor: 4 access points.",
          "Expect to pay $250 per access point."),
+        ("how many access points do i need", "We need 4 access points.", "Each Wi-Fi 7 access point costs more."),
     ],
 )
 def test_the_kind_of_amount_a_question_asks_for(question: str, states: str, states_not: str) -> None:
