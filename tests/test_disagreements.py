@@ -897,3 +897,20 @@ def test_two_sources_measuring_one_thing_differently_disagree(measured_engine: E
     assert conflict.topic.startswith("Metres: "), conflict.topic
     assert figures(answer, conflict) >= {"9", "15"}
     assert measured_engine.ask("how much does a mesh router weigh").conflicts == ()
+
+
+def test_one_claim_never_cites_two_sources_dating_it_differently(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"is stripe a merchant of record" quoted "Stripe acquired Lemon Squeezy in October 2024 ..." citing both
+    sources ("... [3][4]"), one of which says July 2024: near-duplicates stating the same numbers ('2024') were one
+    claim."""
+    engine = engine_over(tmp_path, {
+        "a.md": "---\ntitle: Payments\nsubjects: [Ibex Pay, Marten Checkout]\n---\n# Payments\n\nIbex Pay acquired Marten "
+                "Checkout in July 2024, and the checkout keeps running on its own.\n",
+        "b.md": "---\ntitle: Checkout notes\nsubjects: [Ibex Pay, Marten Checkout]\n---\n# Checkout notes\n\nIbex Pay "
+                "acquired Marten Checkout in October 2024, and the checkout keeps running on its own.\n",
+    }, embedder)
+    answer = engine.ask("Did Ibex Pay acquire Marten Checkout?")
+    assert not answer.abstained, answer.answer
+    for run in re.findall(r"(?:\[\d+\]){2,}", answer.answer):
+        quotes = [answer.citations[int(n) - 1].quote for n in re.findall(r"\d+", run)]
+        assert not (any("July" in q for q in quotes) and any("October" in q for q in quotes)), answer.answer
