@@ -43,7 +43,7 @@ from qa.cues import (
     wants_code,
     wants_list,
 )
-from qa.facts import asked_amount, dates_said, version_key
+from qa.facts import asked_amount, dates_differ, dates_said, version_key
 from qa.query import FOCUS_MIN_WORDS, Query, relates
 from qa.ranker import FEATURES, QUESTION_FEATURES, question_features, shipped_models, unit_features
 from qa.retrieval import RERANK_CHUNKS, Candidate, Fusion, rerank_features, shipped_fusion, tuples
@@ -959,12 +959,13 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def _same_numbers(snap: Snapshot, a: int, b: int) -> bool:
-    """Two units that both state numbers are duplicates only if they state the same ones, and the same dates:
-    'requires Python 3.7' and 'requires Python 3.10' disagree, as do "acquired ... in July 2024" and "... in
-    October 2024", and one claim citing both would hide that."""
+    """Two units that both state numbers are duplicates only if they state the same ones, and dates that can all
+    hold: 'requires Python 3.7' and 'requires Python 3.10' disagree, as do "acquired ... in July 2024" and "... in
+    October 2024" (not "first released in February 2014" and "... in 2014"), and one claim citing both would hide
+    that."""
     ta, tb = snap.unit_text[a], snap.unit_text[b]
     na, nb = set(_NUMBER.findall(ta)), set(_NUMBER.findall(tb))
-    return not (na and nb) or (na == nb and dates_said(ta).keys() == dates_said(tb).keys())
+    return not (na and nb) or (na == nb and not dates_differ([*dates_said(ta), *dates_said(tb)]))
 
 
 def confidence(ranking: Ranking, unknown: list[str]) -> float:

@@ -914,3 +914,11 @@ def test_one_claim_never_cites_two_sources_dating_it_differently(tmp_path: Path,
     for run in re.findall(r"(?:\[\d+\]){2,}", answer.answer):
         quotes = [answer.citations[int(n) - 1].quote for n in re.findall(r"\d+", run)]
         assert not (any("July" in q for q in quotes) and any("October" in q for q in quotes)), answer.answer
+    # 'February 2014' is within '2014': the two agree, one claim citing both
+    agreeing = engine_over(tmp_path / "agree", {
+        "a.md": "---\ntitle: Payments\nsubjects: [Ibex Pay, Marten Checkout]\n---\n# Payments\n\nMarten Checkout was "
+                "created by Anna Larsen and first released in February 2014.\n",
+        "b.md": "---\ntitle: Checkout notes\nsubjects: [Ibex Pay, Marten Checkout]\n---\n# Checkout notes\n\nMarten "
+                "Checkout was created by Anna Larsen and first released in 2014.\n",
+    }, embedder).ask("Who created Marten Checkout?")
+    assert re.search(r"(?:\[\d+\]){2}", agreeing.answer), agreeing.answer
