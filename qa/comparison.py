@@ -306,9 +306,9 @@ def conflicts(
     return out
 
 
-# "When did X happen?", "How far apart should mesh nodes be?": the statements nearest the question in meaning (this
-# near the nearest, at most this many) saying what it asks with one value, each holding this share of the
-# question's words (by IDF, a heading's asking a question too).
+# "When did X happen?", "How far apart should mesh nodes be?": statements saying what it asks with one value, read
+# from at most this many of the units the claims are drawn from, then as many nearest it in meaning (this near the
+# nearest), each holding this share of the question's words (by IDF, a heading's asking a question too).
 SAID_COS = 0.1
 SAID_UNITS = 8
 SAID_SHARE = 0.5
@@ -362,7 +362,7 @@ def _dated_disagreements(snap: Snapshot, query: Query, near: list[int]) -> list[
     """For a question asking when something happened ("when did stripe buy lemon squeezy", "wi-fi 7 certification
     launch date"): of the statements near it that say when, with one date, and hold most of what it asks (or, two
     subjects named together being what happened, name both: "Stripe acquired Lemon Squeezy" for "... buy ..."),
-    the nearest of each source; a disagreement when two sources' dates cannot both hold ("Stripe acquired Lemon
+    the first of each source; a disagreement when two sources' dates cannot both hold ("Stripe acquired Lemon
     Squeezy in July 2024", "... in October 2024"). Not of statements naming a release by its number (a subject's
     releases are a history: their dates are facts of their own, :mod:`qa.facts`)."""
     if not (WANTS_YEAR.search(query.text) or ASKS_DATE.search(query.text)) or _VERSION.search(query.text):
@@ -396,8 +396,8 @@ def _measured_disagreements(snap: Snapshot, query: Query, near: list[int]) -> li
     """For a question asking a measured amount (:func:`qa.facts.asked_measures`: "how far apart should mesh nodes
     be", "how big is react gzipped") of the one subject it names, or of none: of the statements near it stating
     one amount of that kind (the first they write, of one value), holding most of what it asks and about that
-    subject alone (or none), the nearest of each source; a disagreement when two sources'
-    amounts in one unit cannot both hold ("within 15 metres (50 feet)", "no more than 9 metres (30 feet)
+    subject alone (or none), the first of each source; a disagreement when two sources' amounts in one unit
+    cannot both hold ("within 15 metres (50 feet)", "no more than 9 metres (30 feet)
     apart"). The corpus's facts are read by subject and aspect (:func:`_fact_disagreements`): a corpus comparing
     no subjects states none, and a question may name what a source measures in words of its own."""
     keys = asked_measures(query.text)

@@ -40,8 +40,8 @@ _TOKEN = re.compile(r"[A-Za-z][\w.+#-]*[\w+#]|[A-Za-z]")
 # 'k8s', 'i18n', 'a11y': five letters or more counted ('e2e', 'p2p', 'b2b' are no numeronyms of words)
 _NUMERONYM = re.compile(r"([a-z])([5-9]|[1-9]\d)([a-z])")
 _SLASH_RELEASE = re.compile(r"/\d+(?:\.\d+)*\b")  # 'HTTP/2', 'HTTP/1.1': one name with its release
-# A name with its release after a slash ('HTTP/3', 'HTTP/1.1'), or one letter and a word joined by a hyphen ('e-bike',
-# 'e-mail', 'X-ray'): written with a mark a question may leave out.
+# A name with its release after a slash ('HTTP/3', 'HTTP/1.1'), or one or two letters and a word joined by a hyphen
+# ('e-bike', 'e-mail', 'X-ray', 'Wi-Fi'): written with a mark a question may leave out.
 _MARKED = re.compile(r"\b([A-Za-z]{2,})/(\d+(?:\.\d+)?)\b|(?<![\w-])([A-Za-z]{1,2})-([A-Za-z]{2,})\b(?!-)")
 MARKED_LETTERS = 4  # the fewest letters a word written with a hyphen is read by when typed without ('wifi', 'ebike')
 _GLUED = re.compile(r"([a-z]{3,})(\d+[a-z]?)")  # a word and a number typed as one: 'wifi6', 'wifi6e'
@@ -890,20 +890,20 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         # against a subject, it is compared, which a passing mention does not, whatever else it says ("Flask vs
         # Django"; "Angular remains common in large enterprises" for "angular vs react for enterprise").
         side = subject_end is not None or before_side(end)
-        name = question[tokens[start].start():tokens[end - 1].end()]
+        asked = question[tokens[start].start():tokens[end - 1].end()]
         if not rest and not side:
             alone = start == 0 and end == len(tokens)  # "litestream": what it is
             if named or run_on or (alone or definition_term(question)) and any(
-                    said_of(snap.unit_text[u], name) for u in holders.tolist()):
+                    said_of(snap.unit_text[u], asked) for u in holders.tolist()):
                 continue  # of a subject it names, a question asks of that ("Which Python does Ibex KV need?")
-            return name
+            return asked
         # ... unless the corpus does compare them: for each subject it is set against, a unit naming it names
         # the subject too ("FastAPI is a micro-framework ..., whereas Django is a full-stack framework" for
         # "FastAPI vs Django"; not for "FastAPI vs Flask vs Django").
         compared = side and all(any(name in snap.unit_subjects[u] for u in holders.tolist()) for name, _s, _e in named)
         if not compared and (side or not any(snap.holding(holders, w).any() for w in rest)) \
                 and not _joined(snap, holders, low, subject_words):
-            return name
+            return asked
     return None
 
 
