@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import NamedTuple, TypeVar
 
 import numpy as np
@@ -260,9 +260,10 @@ def conflicts(
     order = np.argsort(-cos)
     subjects = query.subjects or tuple(snap.catalog.names)
     unnamed = (lambda: embed(_unnamed(query.text, snap.catalog))) if embed is not None else (lambda: qvec)
-    near = _near(pool, cos, ranked)
+    # (read only for a question asking when or how much, after the corpus's facts gave none)
+    said_near = partial(_near, pool, cos, order, ranked)
     out = _fact_disagreements(snap, query, qvec, unnamed, qstems, subjects) or _dated_disagreements(
-        snap, query, near) or _measured_disagreements(snap, query, near)
+        snap, query, said_near) or _measured_disagreements(snap, query, said_near)
     covered = {s for d in out for s in d.subjects}
     best = float(cos[order[0]])
     top = order[:60]
@@ -316,18 +317,18 @@ _WHEN_WORDS = frozenset("when date dates year years month day time".split())
 _T = TypeVar("_T")
 
 
-def _near(pool: NDArray[np.int64], cos: NDArray[np.float32], ranked: Sequence[int]) -> list[int]:
+def _near(pool: NDArray[np.int64], cos: NDArray[np.float32], order: NDArray[np.int64], ranked: Sequence[int]) -> list[int]:
     """The units a statement of when or how much is read from: those the answer's claims are drawn from (the
-    first :data:`SAID_UNITS` of ``ranked``), then those nearest the question in meaning (as many, within
-    :data:`SAID_COS` of the nearest)."""
-    order = np.argsort(-cos)[:SAID_UNITS]
-    nearest = [int(pool[k]) for k in order.tolist() if cos[k] >= cos[order[0]] - SAID_COS] if len(order) else []
+    first :data:`SAID_UNITS` of ``ranked``), then those nearest the question in meaning (as many of ``pool`` by
+    ``order``, its cosines ``cos`` best first, within :data:`SAID_COS` of the nearest)."""
+    top = order[:SAID_UNITS].tolist()
+    nearest = [int(pool[k]) for k in top if cos[k] >= cos[top[0]] - SAID_COS]
     return list(dict.fromkeys([*ranked[:SAID_UNITS], *nearest]))
 
 
-def _said_per_source(snap: Snapshot, query: Query, near: list[int], read: Callable[[int], _T | None],
+def _said_per_source(snap: Snapshot, query: Query, near: Callable[[], list[int]], read: Callable[[int], _T | None],
                      ignored: frozenset[str] = frozenset(), together: bool = False) -> dict[int, tuple[int, _T]]:
-    """Of the units ``near`` (:func:`_near`) that hold most of the question's words
+    """Of the units ``near()`` gives (:func:`_near`) that hold most of the question's words
     (:data:`SAID_SHARE`, less ``ignored``, in their own words or an FAQ heading's; or, ``together``, that name
     every subject of a question naming two or more), the first of each source of which ``read`` reads a value:
     source -> (unit, value)."""
@@ -337,7 +338,7 @@ def _said_per_source(snap: Snapshot, query: Query, near: list[int], read: Callab
     weights = np.array([snap.idf_of(t) for t in terms])
     weights = weights / weights.sum()
     said: dict[int, tuple[int, _T]] = {}
-    for u in near:
+    for u in near():
         source = snap.unit_source[u]
         if source in said or snap.unit_is_code[u] or (value := read(u)) is None:
             continue
@@ -358,7 +359,7 @@ def _asked_words(query: Query, ignored: frozenset[str] = frozenset()) -> str:
     return " ".join(w for w in re.findall(r"[\w.+#'-]+", query.text) if w.lower() not in STOPWORDS and w.lower() not in ignored)
 
 
-def _dated_disagreements(snap: Snapshot, query: Query, near: list[int]) -> list[Disagreement]:
+def _dated_disagreements(snap: Snapshot, query: Query, near: Callable[[], list[int]]) -> list[Disagreement]:
     """For a question asking when something happened ("when did stripe buy lemon squeezy", "wi-fi 7 certification
     launch date"): of the statements near it that say when, with one date, and hold most of what it asks (or, two
     subjects named together being what happened, name both: "Stripe acquired Lemon Squeezy" for "... buy ..."),
@@ -392,7 +393,7 @@ def _dated_disagreements(snap: Snapshot, query: Query, near: list[int]) -> list[
     return [Disagreement("When: " + _asked_words(query, _WHEN_WORDS), statements, query.subjects)]
 
 
-def _measured_disagreements(snap: Snapshot, query: Query, near: list[int]) -> list[Disagreement]:
+def _measured_disagreements(snap: Snapshot, query: Query, near: Callable[[], list[int]]) -> list[Disagreement]:
     """For a question asking a measured amount (:func:`qa.facts.asked_measures`: "how far apart should mesh nodes
     be", "how big is react gzipped") of the one subject it names, or of none: of the statements near it stating
     one amount of that kind (the first they write, of one value), holding most of what it asks and about that

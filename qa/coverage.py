@@ -802,7 +802,9 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
     """The name a question asks about when the corpus mentions it only in passing: written like a name (a
     capital past the question's first word; one the model knows whole, 'Sinatra', as well as one it splits),
     no subject of the corpus, held by a few evidence units, none of which holds anything else the question
-    asks ("Does Django support async?" of a corpus comparing two other frameworks, which names Django once). A
+    asks ("Does Django support async?" of a corpus comparing two other frameworks, which names Django once);
+    set against a subject, whatever they hold; asked of alone, unless the question asks what it is and one of
+    them says so (:func:`qa.cues.said_of`). A
     question naming a subject of the corpus first is about that subject, unless it sets the name against it
     as the other side (:data:`_SIDE`: "Should I use Flask or Django?" asks of Django as much as of Flask).
     Neither a name a document's title holds (the document is about it) nor, in a question choosing between

@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime as dt
+import itertools
 import logging
 import threading
 import time
@@ -466,9 +467,10 @@ class Engine:
                     query, text=asked, aspect_terms=analyse(asked, snap.catalog).aspect_terms)
                 rows, rows_asked = comparison_rows(snap, qvec, chooser, cands, self._queries.embed_query,
                                                     named_whole=True)
-            # (what the claims quote, then the units as near in score as a claim must be)
+            # (what the claims quote, then the units as near in score as a claim must be: best first)
+            floor = ranking.scored[0].score - CLAIM_MARGIN
             ranked = [*(u for c in claims for u in c.units),
-                      *(x.unit for x in ranking.scored if x.score >= ranking.scored[0].score - CLAIM_MARGIN)]
+                      *(x.unit for x in itertools.takewhile(lambda x: x.score >= floor, ranking.scored))]
             disagreements = conflicts(snap, query, qvec, cands, self._queries.embed_query, list(dict.fromkeys(ranked)))
             if query.qtype == "recommendation" and len(query.subjects) >= 2 and not rows:
                 when = advice(snap, qvec, query, cands)
