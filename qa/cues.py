@@ -289,6 +289,21 @@ def reading_list(lead: str, items: list[str]) -> bool:
     return lead.rstrip().endswith(":") and bool(items) and all(_POINTER_ALONE.match(item) for item in items)
 
 
+# A sentence that says what comes after it and nothing of its own: "Here are the headline prices for a typical
+# card payment.", "The table below estimates the monthly bill ...", "All three providers publish extra fees for
+# some cases, covered below." ('below' with what it places there: not "temperatures below 0 °C").
+_POINTS_AHEAD = re.compile(
+    r"^\W*here(?:'s|\s+is|\s+are)\b|\b(?:tables?|lists?|charts?|graphs?|figures?|examples?|code|snippets?|steps|"
+    r"sections?|diagrams?|numbers|details)\s+below\b|\b(?:covered|shown|listed|described|explained|detailed|"
+    r"summari[sz]ed|compared|see|set\s+out)\s+below\b|\bbelow\s*[.:]?\s*$|\bas\s+follows\b|\bthe\s+following\s*:",
+    re.I)
+
+
+def points_ahead(text: str) -> bool:
+    """Whether a sentence only points at what follows it (see above)."""
+    return bool(_POINTS_AHEAD.search(text))
+
+
 _YES_NO = re.compile(r"^\s*(does|do|is|are|can|has|have|will|was|were|did|could)\b", re.I)
 
 

@@ -35,6 +35,7 @@ from qa.cues import (
     opens_definition,
     origin_year,
     person_term,
+    points_ahead,
     purpose_term,
     says_maker,
     states_purpose,
@@ -817,6 +818,18 @@ def _near_first(scored: list[Scored], fitting: int, ok: Callable[[Scored], bool]
     return next((s for s in scored[1:fitting or None] if s.score >= floor and ok(s)), None)
 
 
+def _pointed_at(snap: Snapshot, scored: list[Scored], query: Query, fitting: int) -> Scored | None:
+    """The best of the units that fit (the first ``fitting`` of ``scored``; all when none does) coming after the
+    first in its passage, itself no pointer (:func:`qa.cues.points_ahead`), naming a subject the question asks
+    about if it asks of any (the table after "Here are the headline prices" has a row for each); None when there
+    is none."""
+    first = scored[0].unit
+    chunk, asked = snap.unit_chunk[first], set(query.subjects)
+    return next((s for s in scored[1:fitting or None] if snap.unit_chunk[s.unit] == chunk and s.unit > first
+                 and not points_ahead(snap.unit_text[s.unit]) and (not asked or asked & snap.unit_subjects[s.unit])),
+                None)
+
+
 def _first(scored: list[Scored], lead: Scored | None) -> list[Scored]:
     """``scored`` with ``lead`` (when there is one) moved to the front."""
     return scored if lead is None else [lead, *(s for s in scored if s is not lead)]
@@ -855,7 +868,13 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
         if _row_led_by_another(snap, [scored[0].unit], query)[0]:
             rows = set(ids[_row_led_by_another(snap, ids, query)].tolist())
             scored = _first(scored, _near_first(scored, fitting, lambda s: s.unit not in rows))
-    best = scored[0].score
+    best, pointed = scored[0].score, None
+    if points_ahead(snap.unit_text[scored[0].unit]) and (pointed := _pointed_at(snap, scored, query, fitting)) is not None:
+        # What a first unit points at leads in its place ("Here are the headline prices ..." gives none: the
+        # table after it does), the pointer's score setting the bar the other claims are held to; the pointer says
+        # nothing a claim could.
+        fitting -= bool(fitting)
+        scored = [pointed, *(s for s in scored[1:] if s is not pointed)]
     floor = best - CLAIM_MARGIN  # of the first by score: a unit put first for its meaning sets no lower bar
     if scored[0].cos < FAR_LEAD_COS:
         # A first unit next to nothing in meaning holds a word of the question in another sense ('days' of "Who
@@ -882,8 +901,10 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
 
     comparative = len(query.subjects) >= 2
     limit = max_claims + (len(query.subjects) if comparative else 0)
-    if (lead := _lead(snap, scored, query, asked_chunk, fitting)) is not None:
+    if (lead := _lead(snap, scored, query, asked_chunk, fitting) or pointed) is not None:
         picked.append(lead)
+        if pointed is not None and pointed is not lead:
+            picked.append(pointed)  # what the best passage points at, after a unit of the kind asked
         if query.subjects and asks_origin(query.text) and origin_year(snap.unit_text[lead.unit]) is None and \
                 (began := _origin(snap, [s for s in scored if not snap.unit_is_code[s.unit]], query)) is not None \
                 and began is not lead:

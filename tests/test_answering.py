@@ -1487,3 +1487,20 @@ def test_a_question_asking_an_amount_leads_with_one_of_its_kind(tmp_path: Path, 
     for question, amount in [("how much does a mid drive motor weigh", "kg"), ("how fast does a class 2 ebike go", "mph")]:
         answer = engine.ask(question)
         assert not answer.abstained and amount in answer.citations[0].quote, [c.quote for c in answer.citations]
+
+
+def test_a_sentence_pointing_at_what_follows_gives_way_to_it(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"stripe fees" led with "All three providers publish extra fees for some cases, covered below.", which says
+    none: the row of the table after it, of the subject asked, leads in its place, and the pointer is no claim."""
+    engine = engine_over(tmp_path, {
+        "fees.md": "---\ntitle: Payment providers\nsubjects: [Stripe, Paddle]\n---\n# Payment providers\n\n"
+                   "## Fees per transaction\n\nHere are the headline prices for a typical card payment. All the "
+                   "providers publish extra fees for some cases, covered below.\n\n"
+                   "| Provider | Headline fee per transaction | Merchant of record |\n|---|---|---|\n"
+                   "| Stripe | 2.9% + 30¢ | No |\n| Paddle | 5% + 50¢ | Yes |\n\n"
+                   "## Extra fees\n\nStripe adds 1.5% for international cards. Paddle has no monthly fee.\n",
+    }, embedder)
+    answer = engine.ask("stripe fees")
+    quotes = [c.quote for c in answer.citations]
+    assert not answer.abstained and "2.9%" in quotes[0], quotes
+    assert not any("below" in q or q.startswith("Here are") for q in quotes), quotes

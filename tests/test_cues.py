@@ -25,6 +25,7 @@ from qa.cues import (
     opens_definition,
     origin_year,
     person_term,
+    points_ahead,
     points_away,
     purpose_term,
     reading_list,
@@ -431,3 +432,16 @@ def test_a_colon_then_a_word_in_lower_case_says_what_a_name_is() -> None:
     assert defines("The App Router is built on React Server Components: components that run only on the server.",
                    "react server components")
     assert not defines("FastAPI: Async by nature", "FastAPI")
+
+
+@pytest.mark.parametrize(("text", "ahead"), [
+    ("Here are the headline prices for a typical card payment.", True),
+    ("The table below estimates the monthly bill for 3,000 resources.", True),
+    ("All three providers publish extra fees for some cases, covered below.", True),
+    ("The steps are as follows:", True),
+    ("Heat pumps lose efficiency at temperatures below 0 °C.", False),
+    ("Here, the cache is shared between runners.", False),
+    ("In the following year the project moved to a foundation.", False),
+])
+def test_points_ahead(text: str, ahead: bool) -> None:
+    assert points_ahead(text) is ahead
