@@ -39,6 +39,7 @@ from qa.facts import (
     dates_differ,
     dates_said,
     differ,
+    scale,
     unit_facts,
 )
 from qa.query import Query, SubjectCatalog, foreign_comparison
@@ -410,20 +411,31 @@ def _measured_disagreements(snap: Snapshot, query: Query, near: Callable[[], lis
             stated = [f for f in snap.unit_facts[u] if f.subject == query.subjects[0] and f.kind == "quantity"]
         else:  # of a unit about no subject
             stated = amounts_stated(snap.unit_text[u]) if not snap.unit_subjects[u] else []
-        stated = [f for f in stated if f.key.split("/")[0] in keys]
+        # (a rate only when the question says per what: not "5,000 km a year" for "chain lifespan km")
+        stated = [f for f in stated if f.key.split("/")[0] in keys and not _of_another_thing(f, asked)
+                  and all(per in asked for per in f.key.split("/")[1:])]
         if not stated or any(f.key == stated[0].key and f.value != stated[0].value for f in stated):
             return None
         return stated[0]
 
-    # (the words asking are no words of what is measured: 'long' and 'last' of "how long does a chain last")
-    asking = frozenset(w for w in words(query.text) if stem(w) in _ASKING or w in ("last", "lasts"))
+    # (the words asking are no words of what is measured: 'long' and 'last' of "how long does a chain last",
+    # nor is the unit asked in: 'years' of "how many years is the warranty")
+    asking = frozenset(w for w in words(query.text) if stem(w) in _ASKING or w in ("last", "lasts") or scale(w))
+    asked = frozenset(stem(w) for w in words(query.text))
     said = _said_per_source(snap, query, near, amount, asking)
     for key in dict.fromkeys(f.key for _u, f in said.values()):
         same = [(u, f) for u, f in said.values() if f.key == key]
         if len(same) >= 2 and differ([f for _u, f in same]):
             statements = tuple(Statement(u, _unit_span(snap, u)) for u, _f in same)
-            return [Disagreement(f"{same[0][1].measure()}: {_asked_words(query)}", statements, query.subjects)]
+            return [Disagreement(f"{same[0][1].measure()}: {_asked_words(query, asking)}", statements, query.subjects)]
     return []
+
+
+def _of_another_thing(fact: Fact, asked: frozenset[str]) -> bool:
+    """Whether a stated amount's measure names what it is of in words none of which is ``asked`` (stems): '10
+    years of labor' for "microinverter warranty years"."""
+    named = {stem(w) for w in words(fact.label) if len(w) >= 4 and w not in STOPWORDS and scale(w) is None}
+    return bool(named) and not named & asked
 
 
 def _unit_span(snap: Snapshot, u: int) -> tuple[int, int]:

@@ -424,16 +424,22 @@ _FORMER = re.compile(r"\b(?:down|up|fell|dropped|rose|grew|went|increased|decrea
                      r"(?:\s+(?:well|about|around|roughly|nearly|almost|over|under|just))*\s+$", re.I)
 PER_WORD = re.compile(r"\bper\s+([A-Za-z]+)", re.I)  # what an amount is per: 'node' of "Pods per node"
 _PER_AFTER = re.compile(r"\s*" + PER_WORD.pattern, re.I)  # ... right after an amount ("$1,300 per year")
+# ... or a time after its measure: "5,000 km a year", "2 hours each day"
+_EVERY_AFTER = re.compile(r"\s*(?:[A-Za-z][\w-]*\s+){0,2}?(?:a|an|each|every)\s+(second|minute|hour|day|week|month|year)\b",
+                          re.I)
 _WISH = re.compile(r"\b(?:should|ought to) (?:offer|have|add|include|ship|come with|support|provide|fit|get)\b", re.I)
 
 
 def _quantities(
     text: str, start: int, catalog: SubjectCatalog, default: str | None, fallback: str | None, *,
     cell_mode: bool, found: list[tuple[str, int, int]] | None = None, whole: tuple[int, int] | None = None,
+    every: bool = False,
 ) -> list[Fact]:
     """Numbers with a measure: in a table cell, the cell's own measure or the row's; in prose, the measure
     written after the number, or (for a number of another subject later in the sentence: "FastAPI at 15,000
-    requests per second compared to Flask's 2,000") the measure of the number before it."""
+    requests per second compared to Flask's 2,000") the measure of the number before it. A measure per what
+    follows it ('requests per second', "$1,300 per year") is a rate; ``every``: one followed by 'a', 'each' or
+    'every' and a time too ("5,000 km a year")."""
     out: list[Fact] = []
     found = found if found is not None else []
     last: tuple[str, str, str] | None = None  # (subject, key, label) of the previous measured number
@@ -467,7 +473,9 @@ def _quantities(
         if keyed is None:
             continue
         key, label = keyed
-        if "/" not in key and (rate := _PER_AFTER.match(text, m.end())):
+        if key == DURATION and m.start() and text[m.start() - 1] in "$\u20ac\u00a3\u00a5":
+            continue  # a price: "$5 month to month"
+        if "/" not in key and (rate := _PER_AFTER.match(text, m.end()) or every and _EVERY_AFTER.match(text, m.end())):
             key = f"{key}/{stem(rate.group(1).lower())}"  # '$1,300 per year' under 'Running cost': a rate
         if (scaled := scale(label)) is not None and scaled[0] == key:  # in the base unit, whatever unit states it
             lo, hi = lo * scaled[1], hi * scaled[1]
@@ -506,11 +514,31 @@ _ASKED_AMOUNTS: tuple[tuple[re.Pattern[str], frozenset[str], re.Pattern[str] | N
 )
 
 
+# A unit a question names to ask in: "how many years is the warranty", "mid-drive chain lifespan km", "battery
+# capacity in kwh" (after "how many", "in", or last in a few words typed as a search).
+# (Not what a rate is per: "degradation percent per year".)
+_UNIT_ASKED = re.compile(r"\bhow\s+many\s+([a-z]+)\b|\bin\s+([a-z]+)\s*\??\s*$|"
+                         r"^[^?]*(?<!\bper)(?<!\beach)(?<!\bevery)(?<!\ba)\s([a-z]+)\s*$", re.I)
+_SEARCH_WORDS = 6  # a question of at most this many words and no question mark may be typed as a search
+
+
+def _units_asked(question: str) -> frozenset[str]:
+    """The aspect keys of the units ``question`` names to ask in (see above): a duration or a dimension's base
+    unit (:func:`scale`); empty for none."""
+    m = _UNIT_ASKED.search(question)
+    if m is None or m.group(3) and len(question.split()) > _SEARCH_WORDS:
+        return frozenset()
+    word = next(g for g in m.groups() if g)
+    return frozenset({scaled[0]}) if (scaled := scale(word)) is not None else frozenset()
+
+
 def asked_amount(question: str) -> Callable[[str], bool] | None:
     """Whether a text states the kind of amount ``question`` asks for, or None when it asks for none this reads:
     a mass, a power, a speed, a duration or length, a size, a price, a share, or a count of what "how many"
     names ('212 applications' for "How many applications did the ad get?")."""
     kinds = [(keys, written) for asks, keys, written in _ASKED_AMOUNTS if asks.search(question)]
+    if units := _units_asked(question):
+        kinds.append((units, None))
     if many := _HOW_MANY.search(question):
         # what it counts, after a figure ('212 applications'; not "under fifty engineers" for how many a cluster
         # needs, "$250 per access point", nor a name's number, "a Wi-Fi 7 access point"), by any of its words:
@@ -536,9 +564,9 @@ def asked_measures(question: str) -> frozenset[str]:
     """The aspect keys of the measured amounts a question asks for (:func:`asked_amount`'s kinds with a unit: a
     mass, a power, a speed, a duration or length, a size); empty for none ("How much does X cost?" asks a price,
     which a corpus states of many things at once: no one amount to weigh sources on)."""
-    return frozenset().union(*(keys for asks, keys, _w in _ASKED_AMOUNTS if asks.search(question)))
+    return frozenset().union(_units_asked(question), *(keys for asks, keys, _w in _ASKED_AMOUNTS if asks.search(question)))
 
 
 def amounts_stated(text: str) -> list[Fact]:
     """The measured amounts a text states, as facts of no subject, in the order written."""
-    return _quantities(text, 0, _NO_CATALOG, "", None, cell_mode=False)
+    return _quantities(text, 0, _NO_CATALOG, "", None, cell_mode=False, every=True)

@@ -899,6 +899,26 @@ def test_two_sources_measuring_one_thing_differently_disagree(measured_engine: E
     assert measured_engine.ask("how much does a mesh router weigh").conflicts == ()
 
 
+def test_a_unit_a_question_asks_in_asks_that_measure(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"how many years is the warranty on a string inverter?" quoted 10 years alone (12 in another source): 'how
+    many years' asks a duration as "how long" does. "microinverter warranty years" is no disagreement between "10
+    years of labor" and a 25-year warranty: the labor is another thing measured."""
+    engine = engine_over(tmp_path, {
+        "a.md": "---\ntitle: Inverters\npublished: 2023-05-09\n---\n# Inverters\n\n## Warranties\n\nString inverters "
+                "typically come with a 10-year warranty.\n\nMicroinverters are usually covered for 25 years, matching "
+                "the panels. Ask whether the installer's warranty covers the labor; some cover 10 years of labor.\n",
+        "b.md": "---\ntitle: Maintenance\npublished: 2022-10-17\n---\n# Maintenance\n\n## Over 25 years\n\nMost string "
+                "inverters now ship with a 12-year warranty.\n\nMicroinverters carry 25-year warranties, like the "
+                "panels themselves.\n",
+    }, embedder)
+    for question in ("how many years is the warranty on a string inverter?", "string inverter warranty years"):
+        answer = engine.ask(question)
+        [conflict] = answer.conflicts
+        assert figures(answer, conflict) >= {"10", "12"}, answer.answer
+        assert "years" not in conflict.topic.lower().split(": ", 1)[1], conflict.topic  # the unit is the label's
+    assert engine.ask("microinverter warranty years").conflicts == ()
+
+
 def test_one_claim_never_cites_two_sources_dating_it_differently(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"is stripe a merchant of record" quoted "Stripe acquired Lemon Squeezy in October 2024 ..." citing both
     sources ("... [3][4]"), one of which says July 2024: near-duplicates stating the same numbers ('2024') were one

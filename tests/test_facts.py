@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.facts import DURATION, Fact, asked_amount, differ, measure_key, unit_facts
+from qa.facts import DURATION, Fact, amounts_stated, asked_amount, asked_measures, differ, measure_key, unit_facts
 from qa.query import SubjectCatalog
 
 CATALOG = SubjectCatalog(["Zephyr DB", "Quokka DB"])
@@ -275,3 +275,24 @@ def test_the_kind_of_amount_a_question_asks_for(question: str, states: str, stat
 @pytest.mark.parametrize("question", ["Does Zephyr DB support replication?", "who maintains zephyr db", "zephyr db vs quokka db"])
 def test_a_question_asking_no_amount_reads_none(question: str) -> None:
     assert asked_amount(question) is None
+
+
+@pytest.mark.parametrize(("question", "keys"), [
+    ("how many years is the warranty on a string inverter?", {DURATION}),
+    ("string inverter warranty years", {DURATION}),
+    ("mid-drive chain lifespan km", {"metr"}),
+    ("battery capacity in kwh", {"wh"}),
+    ("solar degradation percent per year", set()),  # what a rate is per
+    ("how many plugins does jenkins have", set()),
+    ("Why do teams that moved off Jenkins a few years ago still talk about plugins and years", set()),  # no search
+])
+def test_a_unit_named_asks_its_measure(question: str, keys: set[str]) -> None:
+    assert asked_measures(question) == keys
+
+
+def test_a_price_per_time_is_no_duration_and_a_time_after_a_measure_makes_a_rate() -> None:
+    """"or $5 month to month" was read as five months (a false disagreement with "twelve months" of version
+    history); "5,000 km a year" stood beside a chain's 1,500 km of lifespan as a distance."""
+    assert amounts_stated("Sync costs $4 per month, or $5 month to month.") == []
+    assert [f.key for f in amounts_stated("A rider who covers 5,000 km a year pays more.")] == ["metr/year"]
+    assert [f.key for f in amounts_stated("A chain lasts around 1,500 km.")] == ["metr"]
