@@ -20,6 +20,7 @@ from qa.cues import (
     asks_quantity,
     counted,
     definition_term,
+    out_of_scope,
     said_of,
     same_side,
     subject_releases,
@@ -882,6 +883,9 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
             holders = holders[snap.holding(holders, other)]
         if not len(holders) or any(low in words(snap.row_label(u)) for u in holders.tolist()):
             continue  # a table row labelled with it is about it ('| JWT | yes | no |')
+        asked = question[tokens[start].start():tokens[end - 1].end()]
+        if all(out_of_scope(snap.unit_text[u]) for u in holders.tolist()):
+            return asked  # each mention says its page leaves it out, whatever else it says of it
         subject_words = {w for name in snap.catalog.mentioned(question) for w in words(name)}
         rest = [w for w in words(question) if w not in STOPWORDS and w not in _QUESTION_START
                 and w not in own and w not in run_on and w not in subject_words and len(w) > 2]
@@ -892,7 +896,6 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
         # against a subject, it is compared, which a passing mention does not, whatever else it says ("Flask vs
         # Django"; "Angular remains common in large enterprises" for "angular vs react for enterprise").
         side = subject_end is not None or before_side(end)
-        asked = question[tokens[start].start():tokens[end - 1].end()]
         if not rest and not side:
             alone = start == 0 and end == len(tokens)  # "litestream": what it is
             if named or run_on or (alone or definition_term(question)) and any(

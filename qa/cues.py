@@ -435,6 +435,20 @@ _MARKS = r"[`*_]*"  # the marks closing code or emphasis around a name (":class:
 _OPENING = r"[\s>#*+-]*(?:(?:as|since|because)\s+)?(?:(?:a|an|the)\s+)?(?::[\w:.-]+:)?" + _MARKS
 
 
+# A sentence setting what it names outside what its page covers: "CircleCI uses a credit-based pricing model that we
+# left out of this comparison.", "Buildkite takes a hybrid approach ..., but we did not evaluate it here.",
+# "Tekton ... is a different model again and outside the scope of this piece."
+_OUT_OF_SCOPE = re.compile(
+    r"\bleft\s+(?:\w+\s+)?out\s+of\s+(?:this|the|our)\b|\b(?:did|do|does|will|could)\s+not\s+(?:evaluate|cover|test|review|"
+    r"include|compare|look\s+at)\b[^.;]*\b(?:here|this|these|our)\b|\b(?:outside|beyond)\s+(?:the\s+)?scope\b|"
+    r"\b(?:is|are|was|were)\s+not\s+covered\s+(?:here|in\s+this)\b|\b(?:excluded|omitted)\s+from\s+(?:this|the|our)\b", re.I)
+
+
+def out_of_scope(text: str) -> bool:
+    """Whether ``text`` says what it names is outside what its page covers (see above)."""
+    return _OUT_OF_SCOPE.search(text) is not None
+
+
 def said_of(text: str, term: str) -> bool:
     """Whether ``text`` says what ``term`` is or does: :func:`defines` it, or has it open a clause, as its
     subject ("For databases, SQLModel (also created by Ramirez) combines SQLAlchemy with Pydantic", "Worth noting:

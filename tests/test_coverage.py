@@ -1022,3 +1022,21 @@ def test_two_topics_weighed_in_one_passage_are_compared(tmp_path: Path, embedder
     assert compares_apart(engine.snapshot(), ("mesh", "single router"))
     answer = engine.ask("mesh vs single router for a big house")
     assert not answer.abstained and "mesh system with three nodes" in answer.answer, answer.answer
+
+
+def test_a_name_its_mentions_leave_out_of_scope_is_in_passing(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"how does circleci credits work" quoted "CircleCI uses a credit-based pricing model that we left out of this
+    comparison." at confidence 0.96, the mention holding 'credits'; "tekton pipelines kubernetes" the sentence
+    calling Tekton "outside the scope of this piece". A mention saying its page leaves the name out declines it,
+    whatever else it holds; one that does not still answers."""
+    engine = engine_over(tmp_path, {
+        "ci.md": "---\ntitle: CI for a mid-sized team\nsubjects: [Ibex CI, Marten CI]\n---\n# CI for a mid-sized team\n\n"
+                 "## Pricing\n\nIbex CI bills by the minute. Marten CI bills per seat. CircleCI uses a credit-based "
+                 "pricing model that we left out of this comparison.\n\n## Pipelines\n\nIbex CI pipelines are YAML "
+                 "files. Tekton defines pipelines as Kubernetes custom resources, which is outside the scope of this "
+                 "piece. Marten CI pipelines are Groovy scripts, and Drone pipelines are YAML too.\n",
+    }, embedder)
+    for question, name in (("how does circleci credits work", "circleci"), ("tekton pipelines kubernetes", "tekton")):
+        answer = engine.ask(question)
+        assert answer.abstained and f"mentions {name} only in passing" in answer.answer, answer.answer
+    assert not engine.ask("are drone pipelines yaml").abstained
