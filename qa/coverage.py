@@ -796,6 +796,10 @@ def _joined(snap: Snapshot, units: Iterable[int], name: str, subject_words: set[
 
 # Between a subject and a name after it, what sets the name against the subject as the other side of a comparison
 # or a choice: "Flask vs Django", "Flask or Django?", "Is Flask faster than Django?", "Flask, FastAPI and Django".
+# A heading naming a subject may set another name against it: "How does FastAPI compare to Django?", "Flask vs
+# Django", "Alternatives to Jenkins", "Jenkins or Tekton?".
+_SETS_AGAINST = re.compile(r"\b(?:vs\.?|versus|compar\w*|than|or|and|instead|alternatives?|against|like|over|from|to)\b",
+                           re.I)
 _SIDE = re.compile(r"\s*(?:,|vs\.?|versus|or|and|against|compared?\s+(?:to|with)|(?:[\w-]+\s+){0,2}than)\s*", re.I)
 
 
@@ -980,16 +984,17 @@ def source_notice(snap: Snapshot, docs: frozenset[str]) -> str:
 
 
 def _topic_words(snap: Snapshot) -> frozenset[str]:
-    """The words of the corpus's document titles, publishers and authors, and of its headings that name none of
-    its subjects, found once per snapshot: a document or a section is about what they name ('CORS preflight
-    requests' in Starlette's docs; not "How does FastAPI compare to Django?", which sets a name against a
-    subject), and a case study tells what its publisher did ("How long did the Tidewater migration take?")."""
+    """The words of the corpus's document titles, publishers and authors, and of its headings that set nothing
+    against one of its subjects, found once per snapshot: a document or a section is about what they name ('CORS
+    preflight requests' in Starlette's docs, "Does Jenkins support OIDC for cloud credentials?"; not "How does
+    FastAPI compare to Django?"), and a case study tells what its publisher did ("How long did the Tidewater
+    migration take?")."""
     def find() -> frozenset[str]:
         headings = {h for chunk in snap.version.chunks for h in chunk.section}
         return frozenset(
             [w for doc in snap.version.docs.values()
              for w in words(" ".join(x or "" for x in (doc.title, doc.publisher, doc.author)))]
-            + [w for h in headings if not snap.catalog.find(h) for w in words(h)])
+            + [w for h in headings if not (snap.catalog.find(h) and _SETS_AGAINST.search(h)) for w in words(h)])
     return snap.memo("topic_words", None, find)
 
 

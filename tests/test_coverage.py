@@ -1040,3 +1040,19 @@ def test_a_name_its_mentions_leave_out_of_scope_is_in_passing(tmp_path: Path, em
         answer = engine.ask(question)
         assert answer.abstained and f"mentions {name} only in passing" in answer.answer, answer.answer
     assert not engine.ask("are drone pipelines yaml").abstained
+
+
+def test_a_name_a_heading_asks_of_a_subject_is_a_topic(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"oidc github actions aws" was declined as "mentions oidc only in passing": three sentences name OIDC, and
+    the heading asking "Does Marten CI support OIDC for cloud credentials?" names a subject, which kept its words
+    out of the corpus's topics (for "How does FastAPI compare to Django?", which sets a name against one)."""
+    engine = engine_over(tmp_path, {
+        "ci.md": "---\ntitle: CI security\nsubjects: [Ibex CI, Marten CI]\n---\n# CI security\n\n## Cloud access\n\n"
+                 "For cloud access, Ibex CI supports OpenID Connect (OIDC). A job requests a short-lived token, and the "
+                 "cloud provider exchanges it for temporary AWS credentials.\n\n## Recommendations\n\n1. Use OIDC for cloud "
+                 "credentials on whichever system you choose.\n\n## FAQ\n\n### Does Marten CI support OIDC for cloud "
+                 "credentials?\n\nOnly through a plugin, which we did not test.\n",
+    }, embedder)
+    answer = engine.ask("oidc ibex ci aws")
+    assert not answer.abstained and any("OIDC" in c.quote for c in answer.citations), answer.answer
+
