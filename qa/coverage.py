@@ -19,6 +19,7 @@ from qa.cues import (
     RELEASE_NUMBER,
     asks_quantity,
     counted,
+    defines,
     definition_term,
     out_of_scope,
     said_of,
@@ -1204,6 +1205,14 @@ def names_held(snap: Snapshot, query: Query, unit: int) -> bool:
     the sentence naming it."""
     asked = asked_words(snap, query)
     return bool(asked) and all(not english_word(w) and w in snap.unit_words[unit] for w in asked)
+
+
+def defines_asked(snap: Snapshot, query: Query, unit: int) -> bool:
+    """Whether a question asks what a term is and ``unit`` (the first claim) says it ("what is anti-islanding":
+    "This is a safety rule, known as anti-islanding: the inverter must stop exporting power ..."), however little
+    the model reads of a term of its own trade."""
+    term = definition_term(query.text)
+    return term is not None and defines(snap.unit_text[unit], term)
 
 
 def asked_words(snap: Snapshot, query: Query) -> list[str]:

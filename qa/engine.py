@@ -34,6 +34,7 @@ from qa.coverage import (
     central_names,
     compares_apart,
     correct_question,
+    defines_asked,
     english_word,
     foreign_language,
     labelled_row,
@@ -448,11 +449,13 @@ class Engine:
         named = named_sections(snap, query, scores) if not alone else {}
         if conf < threshold and not unknown and passing is None \
                 and (named or (claims and (labelled_row(snap, query, claims[0].units[0])
-                                           or names_held(snap, query, claims[0].units[0])))):
+                                           or names_held(snap, query, claims[0].units[0])
+                                           or defines_asked(snap, query, claims[0].units[0])))):
             # Sections about each subject headed by every word asked ("Weaknesses of Marten Store"), a table row
             # labelled with them, or a sentence holding every name asked, cover the question, whatever the model
             # reads of their sentences ("This makes failover manual."), cells ('| Sessions | yes | Client-side |')
-            # or rare names ("Litestream, an open-source tool that continuously streams WAL changes").
+            # or rare names ("Litestream, an open-source tool that continuously streams WAL changes"), or a
+            # sentence saying what the term asked is.
             conf = threshold
         if situation and not unknown and conf < threshold:
             unknown = lacking  # "Should a startup pick FastAPI?", declined: it has nothing on startup for FastAPI
