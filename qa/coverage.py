@@ -1230,19 +1230,32 @@ _WHICH_KIND = re.compile(r"\s*(?:which|what)\s+(?:of\s+(?:the|these|those)\s+)?(
 def unversioned(snap: Snapshot, query: Query) -> str | None:
     """What a "which version" question asks the version of, with its subjects, when the corpus states no
     version of it for any of them ("What Python version does Flask need?", where only FastAPI's Python versions
-    are stated: 'Python version for Flask'); None otherwise. A subject's own version ("What version of Flask
-    ...?") and a name the corpus never writes (reported as unknown) are left to the rest."""
+    are stated, or none is written: 'Python version for Flask'); None otherwise. A subject's own version ("What
+    version of Flask ...?") is left to the rest."""
     if not query.subjects:
         return None
     subject_words = {w for subject in query.subjects for w in words(subject)}
     for name in versioned(query.text):
         low = name.lower()
         # a subject's own, its name whole or its first word ('Ibex' of "the first version of Ibex KV")
-        if snap.catalog.find(name) or low in subject_words or low in STOPWORDS or low not in snap.vocabulary.count:
+        if snap.catalog.find(name) or low in subject_words or low in STOPWORDS:
             continue
-        if not any((subject, version_key(name)) in snap.fact_aspects for subject in query.subjects):
+        if not any((subject, version_key(name)) in snap.fact_aspects for subject in query.subjects) \
+                and not _numbered_for(snap, name, query.subjects):
             return f"{name} version for {' or '.join(query.subjects)}"
     return None
+
+
+def _numbered_for(snap: Snapshot, name: str, subjects: tuple[str, ...]) -> bool:
+    """Whether a unit about one of ``subjects`` says it needs ``name`` at a whole number, a version no fact reads
+    ('| Jenkins | LTS 2.479.1, Java 17 required |' for "what java version does jenkins need"; not "its Python 3
+    revision"; a dotted one, 'Python 3.10', is a fact's, of the subject it is said of)."""
+    holders = snap.units_writing(name.lower())
+    version = rf"{re.escape(name)}\s+v?\d+\b(?![.,]\d)"
+    numbered = re.compile(rf"\b{version}\+?\s*(?:\+|required|or\s+(?:later|newer|higher|above)|and\s+(?:later|newer|up|above))|"
+                          rf"\b(?:requires?|required|needs?|runs?\s+on|supports?)\s+{version}", re.I)
+    return holders is not None and any(
+        set(subjects) & snap.unit_subjects[u] and numbered.search(snap.unit_text[u]) for u in holders.tolist())
 
 
 # What asks about a release itself: when it came, what it brought.

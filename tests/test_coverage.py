@@ -1072,3 +1072,19 @@ def test_a_term_asked_what_it_is_is_covered_by_a_sentence_saying_it(tmp_path: Pa
     }, embedder)
     answer = engine.ask("what is anti-islanding")
     assert not answer.abstained and "known as anti-islanding" in answer.citations[0].quote, answer.answer
+
+
+def test_a_version_needed_as_a_whole_number_is_stated(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"what java version does jenkins need" was declined ("nothing on java version for Jenkins") though a row says
+    'LTS 2.479.1, Java 17 required': facts read dotted versions only. A version of something the corpus never
+    names is stated of nothing ("what python version does jenkins need" was answered with the nearest sentence)."""
+    engine = engine_over(tmp_path, {
+        "ci.md": "---\ntitle: CI release history\nsubjects: [Jenkins, GitLab CI]\n---\n# CI release history\n\n"
+                 "## Milestones\n\n| Product | Milestone | Date |\n|---|---|---|\n| Jenkins | LTS 2.479.1, Java 17 required "
+                 "| October 2024 |\n| GitLab CI | 17.0 | May 2024 |\n\n## Upkeep\n\nJenkins ships a weekly release line "
+                 "and a Long-Term Support line. GitLab CI releases a major version every May.\n",
+    }, embedder)
+    answer = engine.ask("what java version does jenkins need")
+    assert not answer.abstained and "Java 17" in answer.citations[0].quote, answer.answer
+    answer = engine.ask("what python version does jenkins need")
+    assert answer.abstained and "nothing on python version for Jenkins" in answer.answer, answer.answer
