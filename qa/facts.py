@@ -334,7 +334,9 @@ _DATE = re.compile(rf"\b(?:(?P<month>{_MONTH})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 # Words saying a release came out, between it and its date ("Poetry 2.0, which arrived in October 2024").
 _CAME_OUT = re.compile(r"\b(?:released|arrived|shipped|launched|landed|debuted|came\s+out|general\s+availability|"
-                       r"went\s+GA|became\s+available|was\s+published)\b", re.I)
+                       r"went\s+GA|became\s+available|was\s+published|ships|arrives|launches|lands|debuts)\b", re.I)
+# ... or before it, right after the subject's name: "Obsidian reached version 1.0 in October 2022".
+_REACHED = re.compile(r"\s+(?:reached|hit|got\s+to|released|shipped|launched)\s+(?:version\s+|v)?(\d+(?:\.\d+)+)(?![\w.]*\w)", re.I)
 _SENTENCE_END = re.compile(r"[.;:!?](?:\s|$)")
 CAME_OUT_WORDS = 10  # at most this many words from a release to its date
 ASKS_DATE = re.compile(r"\bdates?\b", re.I)  # as the corpus writes it: "release dates"
@@ -348,13 +350,16 @@ def release_key(subject: str, release: str) -> str:
 def _release_dates(text: str, whole: tuple[int, int], found: list[tuple[str, int, int]]) -> list[Fact]:
     """When a release of a subject came out, as a sentence says it right after naming it: "Poetry 2.0, released
     in January 2025, ...", "Traefik v3.0 was released in April 2024", "Traefik 3.0 reached general availability
-    in June 2024". Not a date before the release, nor one past the sentence."""
+    in June 2024", "Obsidian 1.0 ships in December 2022", "Obsidian reached version 1.0 in October 2022". Not a date
+    before the release, nor one past the sentence."""
     out = []
-    for subject, m in subject_releases(text, found):
+    reached = [(name, m) for name, _start, end in found if (m := _REACHED.match(text, end)) is not None]
+    for subject, m in subject_releases(text, found) + reached:
         if (d := _DATE.search(text, m.end())) is None:
             continue
         between = text[m.end() : d.start()]
-        if len(between.split()) > CAME_OUT_WORDS or _SENTENCE_END.search(between) or not _CAME_OUT.search(between):
+        if len(between.split()) > CAME_OUT_WORDS or _SENTENCE_END.search(between) or not (
+                _CAME_OUT.search(between) or _REACHED.match(m.group())):
             continue
         label = f"{subject} {m.group(1)} release date"
         out.append(Fact(subject, release_key(subject, m.group(1)), label, "date", _date_value(d), whole,

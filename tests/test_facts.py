@@ -296,3 +296,12 @@ def test_a_price_per_time_is_no_duration_and_a_time_after_a_measure_makes_a_rate
     assert amounts_stated("Sync costs $4 per month, or $5 month to month.") == []
     assert [f.key for f in amounts_stated("A rider who covers 5,000 km a year pays more.")] == ["metr/year"]
     assert [f.key for f in amounts_stated("A chain lasts around 1,500 km.")] == ["metr"]
+
+
+@pytest.mark.parametrize("text", ["Zephyr DB reached version 2.0 in October 2022, after two years of betas.",
+                                  "2022: Zephyr DB 2.0 ships in October 2022 with a new planner."])
+def test_a_release_reached_or_shipping_is_dated(text: str) -> None:
+    """"Obsidian reached version 1.0 in October 2022" and "Obsidian 1.0 ships in December 2022" dated no release:
+    the verb came before the number, or was in the present tense."""
+    dates = [f for f in unit_facts(text, 0, CATALOG, None) if f.kind == "date"]
+    assert [(f.subject, f.value) for f in dates] == [("Zephyr DB", "2022-10")]
