@@ -31,6 +31,7 @@ from qa.facts import (
     ASKS_DATE,
     DURATION,
     PER_WORD,
+    PRICE_KEY,
     RELEASE_STEMS,
     Fact,
     amounts_stated,
@@ -454,6 +455,7 @@ _LONG = _DURATIONS | {stem(w) for w in """millimetres millimeters centimetres ce
 _ASKING = frozenset(stem(w) for w in AMOUNT_WORDS | {"long", "far", "often", "old", "cheap", "cheaper", "cheapest",
                                                      "expensive", "costly", "duration", "take", "takes"})
 _TIME = re.compile(r"\btimes?\b", re.I)
+_PRICE_STEMS = frozenset(stem(w) for w in "price prices pricing cost costs fee fees expensive cheap cheaper".split())
 _EVERY = re.compile(r"\b(?:per|each|every|a|an)\s+(second|minute|hour|day|week|month|year)\b", re.I)
 _ASKS_RELEASE = re.compile(r"\b(?:when|since|versions?|releases?)\b", re.I)
 RELEASE_COS = 0.5  # how near the question each statement of the release something happened in must be
@@ -516,7 +518,12 @@ def _fact_disagreements(
         facts = [f for _, f in said]
         first = facts[0]
         stems = frozenset().union(*(f.stems for f in facts))
-        if first.kind == "quantity":
+        if first.kind == "quantity" and first.key.startswith(PRICE_KEY):
+            # A price of one thing of the subject's ('Sync price per month' of Obsidian), asked by the thing's name
+            # and a price or an amount: not by "obsidian publish cost", nor by "what about cost?".
+            things = set(first.key.split("/")[0].removeprefix(PRICE_KEY).split("-"))
+            asked = bool(things & qstems) and (quantity or bool(qstems & _PRICE_STEMS))
+        elif first.kind == "quantity":
             key_stems = set(first.key.split("/"))
             stated = _stated_stems(snap, said)
             if first.key == DURATION:

@@ -310,6 +310,7 @@ def unit_facts(
             out.append(Fact(subject, version_key(name), name, "version", m.group("version"), whole,
                             frozenset({stem(name.lower()), "versi"}), f"{name} version"))
     out += _release_dates(text, whole, found)
+    out += _prices(text, whole, found, default)
     for m in _RELATION.finditer(text):
         subject = _relation_subject(text, m.start(), found, default)
         if subject is None:
@@ -340,6 +341,42 @@ _REACHED = re.compile(r"\s+(?:reached|hit|got\s+to|released|shipped|launched)\s+
 _SENTENCE_END = re.compile(r"[.;:!?](?:\s|$)")
 CAME_OUT_WORDS = 10  # at most this many words from a release to its date
 ASKS_DATE = re.compile(r"\bdates?\b", re.I)  # as the corpus writes it: "release dates"
+
+
+# What something costs, as a sentence says it: "Obsidian Sync costs $8 per month", "the Plus plan costs $10 per seat
+# per month", "Ibex Cloud is priced at $29 a month": the thing (up to four words before the verb), the price, what it
+# is per.
+_PRICED = re.compile(
+    r"(?P<thing>(?:[\w-]+\s+){0,3}[\w-]+)\s+(?:costs?|is\s+priced\s+at|sells\s+for|is\s+billed\s+at)\s+"
+    r"(?:(?:about|around|roughly|just|only)\s+)?(?P<price>[$\u20ac\u00a3\u00a5]\s?\d[\d,]*(?:\.\d+)?)"
+    r"(?P<per>(?:\s*(?:per\s+|/\s*)[a-z]+\b|\s+an?\s+(?:month|year|week|day|user|seat)\b)*)", re.I)
+PRICE_KEY = "price:"  # the key of a price said of a thing of a subject's: 'price:sync/month'
+_PER_PRICE = re.compile(r"(?:\bper|\ban?|/)\s*([a-z]+)", re.I)
+
+
+def _prices(text: str, whole: tuple[int, int], found: list[tuple[str, int, int]], default: str | None) -> list[Fact]:
+    """The prices a sentence says things of a subject cost (see above), each an aspect of its own: the thing's
+    words but the subject's name, and what the price is per ('Sync price per month' of Obsidian). The subject
+    is the one the thing names, else the one named last before it, else ``default``."""
+    out = []
+    for m in _PRICED.finditer(text):
+        thing = m.group("thing")
+        words_of = [w for w in words(thing) if w not in STOPWORDS]
+        named = [name for name, s, e in found if m.start("thing") <= s < m.end("thing")]
+        before = [name for name, s, _e in found if s < m.start("thing")]
+        subject = named[-1] if named else before[-1] if before else default
+        if subject is None:
+            continue
+        own = [w for w in words_of if w not in {x for x in words(subject)}]
+        if not own or any(w[0].isdigit() or w in _NUMBER_WORDS for w in own):
+            continue  # "Obsidian costs $8": which of its prices is not said; "ten editors cost $1,200": a sum
+        per = [p.lower() for p in _PER_PRICE.findall(m.group("per"))]
+        price = float(m.group("price").lstrip("$\u20ac\u00a3\u00a5 ").replace(",", ""))
+        label = " ".join(own) + " price" + "".join(f" per {p}" for p in per)
+        stems = frozenset(stem(w) for w in own) | {stem("price"), stem("cost")}
+        key = PRICE_KEY + "-".join(stem(w) for w in own) + "".join(f"/{stem(p)}" for p in per)
+        out.append(Fact(subject, key, label, "quantity", (price, price), whole, stems, label))
+    return out
 
 
 def release_key(subject: str, release: str) -> str:

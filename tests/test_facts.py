@@ -305,3 +305,17 @@ def test_a_release_reached_or_shipping_is_dated(text: str) -> None:
     the verb came before the number, or was in the present tense."""
     dates = [f for f in unit_facts(text, 0, CATALOG, None) if f.kind == "date"]
     assert [(f.subject, f.value) for f in dates] == [("Zephyr DB", "2022-10")]
+
+
+def test_a_price_said_of_a_thing_of_a_subject_is_an_aspect_of_its_own() -> None:
+    """"Zephyr DB Sync costs $8 per month" and "... $4 per month" were no facts: a price is said of many things of
+    a subject at once, so each is keyed by the thing and what it is per."""
+    def prices(text: str) -> list[tuple[str, str, tuple[float, float] | str]]:
+        return [(f.subject, f.key, f.value) for f in unit_facts(text, 0, CATALOG, None) if f.key.startswith("price:")]
+
+    assert prices("At the time of writing, Zephyr DB Sync costs $8 per month billed annually.") == [
+        ("Zephyr DB", "price:sync/month", (8.0, 8.0))]
+    assert prices("For Quokka DB, the Plus plan costs $10 per seat per month.") == [
+        ("Quokka DB", "price:plus-plan/seat/month", (10.0, 10.0))]
+    assert prices("Zephyr DB costs $8 per month.") == []  # which of its prices is not said
+    assert prices("For Quokka DB, ten editors cost $1,200 a year.") == []  # a sum, not a price
