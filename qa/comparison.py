@@ -404,7 +404,10 @@ def _measured_disagreements(snap: Snapshot, query: Query, near: Callable[[], lis
     apart"). The corpus's facts are read by subject and aspect (:func:`_fact_disagreements`): a corpus comparing
     no subjects states none, and a question may name what a source measures in words of its own."""
     keys = asked_measures(query.text)
-    if not keys or len(query.subjects) > 1:
+    # "solar panel degradation rate per year": an amount per year, of whatever kind ('0.5 percent of their output
+    # per year')
+    rates = frozenset(stem(m.group(1).lower()) for m in _EVERY.finditer(query.text))
+    if not (keys or rates) or len(query.subjects) > 1:
         return []
 
     def amount(u: int) -> Fact | None:
@@ -413,8 +416,8 @@ def _measured_disagreements(snap: Snapshot, query: Query, near: Callable[[], lis
         else:  # of a unit about no subject
             stated = amounts_stated(snap.unit_text[u]) if not snap.unit_subjects[u] else []
         # (a rate only when the question says per what: not "5,000 km a year" for "chain lifespan km")
-        stated = [f for f in stated if f.key.split("/")[0] in keys and not _of_another_thing(f, asked)
-                  and all(per in asked for per in f.key.split("/")[1:])]
+        stated = [f for f in stated if (f.key.split("/")[0] in keys or set(f.key.split("/")[1:]) & rates)
+                  and not _of_another_thing(f, asked) and all(per in asked for per in f.key.split("/")[1:])]
         if not stated or any(f.key == stated[0].key and f.value != stated[0].value for f in stated):
             return None
         return stated[0]
@@ -435,7 +438,8 @@ def _measured_disagreements(snap: Snapshot, query: Query, near: Callable[[], lis
 def _of_another_thing(fact: Fact, asked: frozenset[str]) -> bool:
     """Whether a stated amount's measure names what it is of in words none of which is ``asked`` (stems): '10
     years of labor' for "microinverter warranty years"."""
-    named = {stem(w) for w in words(fact.label) if len(w) >= 4 and w not in STOPWORDS and scale(w) is None}
+    head = fact.key.split("/")[0]
+    named = {stem(w) for w in words(fact.label) if len(w) >= 4 and w not in STOPWORDS and scale(w) is None} - {head}
     return bool(named) and not named & asked
 
 

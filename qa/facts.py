@@ -466,8 +466,8 @@ _FORMER = re.compile(r"\b(?:down|up|fell|dropped|rose|grew|went|increased|decrea
                      r"(?:\s+(?:well|about|around|roughly|nearly|almost|over|under|just))*\s+$", re.I)
 PER_WORD = re.compile(r"\bper\s+([A-Za-z]+)", re.I)  # what an amount is per: 'node' of "Pods per node"
 _PER_AFTER = re.compile(r"\s*" + PER_WORD.pattern, re.I)  # ... right after an amount ("$1,300 per year")
-# ... or a time after its measure: "5,000 km a year", "2 hours each day"
-_EVERY_AFTER = re.compile(r"\s*(?:[A-Za-z][\w-]*\s+){0,2}?(?:a|an|each|every)\s+(second|minute|hour|day|week|month|year)\b",
+# ... or a time after its measure: "5,000 km a year", "0.5 percent of their output per year"
+_EVERY_AFTER = re.compile(r"\s*(?:[A-Za-z][\w-]*\s+){0,4}?(?:a|an|each|every|per)\s+(second|minute|hour|day|week|month|year)\b",
                           re.I)
 _WISH = re.compile(r"\b(?:should|ought to) (?:offer|have|add|include|ship|come with|support|provide|fit|get)\b", re.I)
 

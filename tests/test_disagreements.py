@@ -936,6 +936,22 @@ def test_two_sources_pricing_one_thing_differently_disagree(tmp_path: Path, embe
     assert engine.ask("ibex notes publish cost").conflicts == ()
 
 
+def test_two_sources_stating_a_rate_per_year_differently_disagree(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"how much output do panels lose each year as they age" quoted 0.8 percent a year alone, and another source
+    says 0.5: "each year" asks an amount a year, of whatever kind ("0.5 percent of their output per year"), and a
+    share is measured in percent, no other thing."""
+    engine = engine_over(tmp_path, {
+        "a.md": "---\ntitle: Inverters and panels\npublished: 2023-05-09\n---\n# Inverters and panels\n\n## Degradation"
+                "\n\nModern panels lose about 0.5 percent of their output per year, so after 25 years a panel still "
+                "produces roughly 88 percent of its original rating.\n",
+        "b.md": "---\ntitle: Payback\npublished: 2025-08-03\n---\n# Payback\n\n## Long-term output\n\nPanels slowly "
+                "produce less as they age. Plan for panels losing around 0.8 percent of their output each year.\n",
+    }, embedder)
+    answer = engine.ask("how much output do panels lose each year as they age")
+    [conflict] = answer.conflicts
+    assert figures(answer, conflict) >= {"0.5", "0.8"}, answer.answer
+
+
 def test_one_claim_never_cites_two_sources_dating_it_differently(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"is stripe a merchant of record" quoted "Stripe acquired Lemon Squeezy in October 2024 ..." citing both
     sources ("... [3][4]"), one of which says July 2024: near-duplicates stating the same numbers ('2024') were one
