@@ -12,7 +12,7 @@ from typing import NamedTuple, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from qa.aspects import Aspect, aspect_stems, generic, stem
+from qa.aspects import Aspect, aspect_stems, generic, held_form, stem
 from qa.coverage import compound_terms
 from qa.cues import (
     ADVICE,
@@ -156,7 +156,13 @@ def _row_on(snap: Snapshot, unit: int, aspect: Aspect, name_stems: frozenset[str
     label = snap.row_label(unit).strip()
     section = snap.version.chunks[int(snap.unit_chunk[unit])].section
     return label in aspect.labels or bool(section and section[-1] in aspect.labels) \
-        or name_stems <= set(aspect_stems(label))
+        or name_stems <= _name_words(label)
+
+
+def _name_words(text: str) -> frozenset[str]:
+    """The words of an aspect's name or a row's label, short ones too ('end' of 'End-to-end encryption', which
+    'Encryption in transit' does not hold), each as a text holds it (:func:`qa.aspects.held_form`)."""
+    return frozenset(held_form(w) for w in words(text) if not generic(w) and not w.isdigit())
 
 
 def comparison_rows(
@@ -197,7 +203,7 @@ def comparison_rows(
         # Of an aspect the question names, a cell speaks to all it names: 'will depend on your needs' is no
         # word on "dependency injection".
         named = aspect.stems & qstems
-        name_stems = frozenset(aspect_stems(aspect.name))
+        name_stems = _name_words(aspect.name)
         on_aspect = cache(lambda u, aspect=aspect, name_stems=name_stems: _row_on(snap, u, aspect, name_stems))
         for subject in query.subjects:
             ranked: list[tuple[float, int]] = []
@@ -210,7 +216,9 @@ def comparison_rows(
                 # A table row with a cell per subject speaks to the aspect its label is of: '| Maximum row size |
                 # ... | 65,535 bytes (excluding BLOB/TEXT) |' is on no 'Full-text search', '| Automatic Data
                 # Validation | ...' on no 'Automatic API Documentation'.
-                if snap.unit_cells[u] and not on_aspect(u):
+                # (any table row: 'Encryption in transit: ... Notion Yes (TLS 1.2+)', of a table with more columns
+                # than subjects, is on no 'End-to-end encryption')
+                if (snap.unit_cells[u] or snap.version.unit_kinds[u] == "row") and not on_aspect(u):
                     continue
                 # A table cell is an explicit per-subject statement: the best kind of evidence for a row.
                 score = c + (0.3 if snap.unit_cells[u] else 0.0) - (0.2 if u in used else 0.0)

@@ -776,6 +776,26 @@ def test_a_table_row_is_shown_under_the_aspect_its_label_is_of(tmp_path: Path, e
     assert "Built in" in shown, answer.answer
 
 
+def test_a_row_is_on_an_aspect_when_its_label_holds_every_word_of_the_name(tmp_path: Path,
+                                                                            embedder: OnnxEmbedder) -> None:
+    """"obsidian vs notion" showed 'End-to-end encryption — Notion: No / Yes (TLS 1.2+)', the second from the row
+    'Encryption in transit' of a table with a column more than the subjects, which holds 'encryption' ('end', of
+    three letters, was no word of the name), and was read as prose, not as a row."""
+    engine = engine_over(tmp_path, {
+        "a.md": "---\npublisher: Alpha\nsubjects: [Ibex Notes, Marten Wiki]\n---\n# Ibex Notes vs Marten Wiki\n\n"
+                "## Privacy and encryption\n\n| Feature | Ibex Notes | Marten Wiki |\n|---|---|---|\n"
+                "| End-to-end encryption | Yes, with Sync | No |\n| Offline use | Yes | Partial |\n",
+        "b.md": "---\npublisher: Beta\nsubjects: [Ibex Notes, Marten Wiki]\n---\n# Privacy\n\n## Where your notes live\n\n"
+                "| Question | Ibex Notes (local only) | Ibex Notes with Sync | Marten Wiki |\n|---|---|---|---|\n"
+                "| Encryption in transit | n/a | Yes | Yes (TLS 1.2+) |\n| Encryption at rest | n/a | Yes | Yes (AES-256) |\n"
+                "| Offline use | Yes | Yes | Partial |\n"}, embedder)
+    answer = engine.ask("compare ibex notes and marten wiki on end-to-end encryption")
+    assert answer.comparison is not None, answer.answer
+    row = next(r for r in answer.comparison.rows if "End-to-end" in r.aspect)
+    shown = " ".join(v for values in row.values.values() for v in values)
+    assert "TLS" not in shown and "AES" not in shown, answer.answer  # in transit, at rest
+
+
 def test_a_sentence_opening_with_a_pronoun_is_said_of_the_subject_before_it(tmp_path: Path,
                                                                             embedder: OnnxEmbedder) -> None:
     """"default isolation level mysql" quoted "MySQL's default storage engine, InnoDB, also uses MVCC with
