@@ -291,7 +291,9 @@ def conflicts(
     if alts:  # claims in the alternatives' own words, however short ("Complex framework.")
         seen, wanted = set(on_aspect), set(alts)
         on_aspect += [u for u in pool[order[cos[order] >= 0.25]].tolist() if u not in seen and wanted & snap.unit_words[u]]
-    for subject in subjects:
+    # "Is Nginx harder to configure than Caddy?" asks a yes or a no of Nginx: of Caddy it asks nothing alone.
+    compared = yes_no and len(query.subjects) >= 2 and _THAN.search(query.text) is not None
+    for subject in subjects[:1] if compared else subjects:
         if subject in covered or not on_aspect:
             continue
         # A unit naming the subject anywhere may say something of it: _said_of reads which clause does.
@@ -471,6 +473,7 @@ _PRICE_STEMS = frozenset(stem(w) for w in "price prices pricing cost costs fee f
 _EVERY = re.compile(r"\b(?:per|each|every|a|an)\s+(second|minute|hour|day|week|month|year)\b", re.I)
 _ASKS_RELEASE = re.compile(r"\b(?:when|since|versions?|releases?)\b", re.I)
 RELEASE_COS = 0.5  # how near the question each statement of the release something happened in must be
+_THAN = re.compile(r"\bthan\b", re.I)
 _COPULA = re.compile(r"\s*(?:is|are|was|were)\b", re.I)
 
 
@@ -722,9 +725,12 @@ def _yes_and_no(
         # An FAQ entry's "No." or "Yes." answers its heading ("Can a single boiler machine steam while brewing?"),
         # whatever its sentence goes on to say ("No. It has one boiler, ... at brew temperature or at steam").
         if (verdict := _verdict(snap, u, text, subject, focus, forms)) is not None:
+            if (asked_cos := heading_cos(u)) < VERDICT_COS:
+                continue  # the answer to another question: "Is the GitLab CI cache shared between runners?" for
+                # "does gitlab runner update itself" (0.65; the question asked in other words comes 0.90 and over)
             no, text = verdict[0] == "no", f"{verdict[1]} {text}"
             answered.add(u)
-            unit_cos[u] = max(unit_cos.get(u, 0.0), heading_cos(u))
+            unit_cos[u] = max(unit_cos.get(u, 0.0), asked_cos)
         elif (clauses := _said_of(snap, u, span, subject, focus, forms)) and not _TO_THE_READER.match(text):
             if snap.unit_cells[u]:  # a cell says what its row label names
                 text = snap.row_label(u) + " " + text
@@ -793,6 +799,9 @@ def _verdict(snap: Snapshot, u: int, text: str, subject: str, focus: frozenset[s
 # A sentence telling the reader what to do in a case ("If you do go ahead with Rust, start with a small service
 # ... and budget time for the learning curve") says neither yes nor no of the subject.
 _TO_THE_READER = re.compile(r"\s*(?:if|when|unless|once)\s+(?:you|your|you're)\b", re.I)
+
+# How near the question an FAQ heading must be for the "Yes." or "No." answering it to answer the question.
+VERDICT_COS = 0.75
 
 # How much less near the question a claim holding fewer of its words may be. At 0.25 "Flask lacks automatic
 # documentation" became a no beside "Documentation support: Manual" for "Does Flask have automatic API

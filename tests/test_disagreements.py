@@ -952,6 +952,28 @@ def test_two_sources_stating_a_rate_per_year_differently_disagree(tmp_path: Path
     assert figures(answer, conflict) >= {"0.5", "0.8"}, answer.answer
 
 
+def test_an_faq_answer_answers_only_a_question_near_its_heading(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"does gitlab runner update itself" showed a disagreement between the "No." of "Is the GitLab CI cache shared
+    between runners?" (a word of the question, 'runners', in another question) and a sentence on runner versions;
+    "is nginx harder to configure than caddy" one of Caddy alone, which it asks nothing of. The cache question
+    still shows its own."""
+    engine = engine_over(tmp_path, {
+        "a.md": "---\ntitle: Runners\nsubjects: [Ibex CI, Marten CI]\npublished: 2024-02-21\n---\n# Runners\n\n"
+                "## Caching\n\nIbex CI shares the cache between all runners of a project by default, so a cache "
+                "written by one runner is picked up by the next job.\n\n## Upgrades\n\nIbex CI recommends keeping the "
+                "runner's major version in step with the server.\n\n## Which to choose\n\nChoose Ibex CI if a short "
+                "configuration file matters most. Marten CI is harder to configure, with a longer file.\n",
+        "b.md": "---\ntitle: Security\nsubjects: [Ibex CI, Marten CI]\npublished: 2025-08-12\n---\n# Security\n\n## FAQ\n\n"
+                "### Is the Ibex CI cache shared between runners?\n\nNo. By default an Ibex CI cache is stored locally on "
+                "the runner that created it.\n\n## Configuration\n\nChanges are applied with `ibex reload`, which loads "
+                "the new Ibex CI configuration gracefully without dropping connections.\n",
+    }, embedder)
+    assert engine.ask("does ibex ci runner update itself").conflicts == ()
+    assert engine.ask("is marten ci harder to configure than ibex ci").conflicts == ()
+    [conflict] = engine.ask("is the ibex ci cache shared between runners").conflicts
+    assert "Ibex CI" in conflict.topic, conflict.topic
+
+
 def test_one_claim_never_cites_two_sources_dating_it_differently(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"is stripe a merchant of record" quoted "Stripe acquired Lemon Squeezy in October 2024 ..." citing both
     sources ("... [3][4]"), one of which says July 2024: near-duplicates stating the same numbers ('2024') were one
