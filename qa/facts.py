@@ -553,6 +553,16 @@ _ASKED_AMOUNTS: tuple[tuple[re.Pattern[str], frozenset[str], re.Pattern[str] | N
      # ('38, 77 and 88 a year in your local currency')
      re.compile(r"[$\u20ac\u00a3\u00a5]\s?\d|\d\s?(?:\u00a2|USD\b|EUR\b|GBP\b|dollars?\b|euros?\b|cents?\b)|\d.*\bcurrency\b")),
     (re.compile(r"\bpercent(?:age)?\b|\bwhat share\b", re.I), frozenset(), re.compile(r"\d\s?(?:%|percent\b|per cent\b)", re.I)),
+    # "how often should i get my solar system inspected": a frequency ('every five years', 'twice a year',
+    # 'annually'), not "Plan to be home for the inspection"
+    (re.compile(r"\bhow (?:often|frequently)\b|\bfrequency\b", re.I), frozenset(),
+     re.compile(r"\bevery\s+(?:\w+\s+){0,2}?(?:years?|months?|weeks?|days?|hours?|km|miles|kilometres|kilometers|"
+                r"shots?|uses?|runs?)\b|\b(?:once|twice|\w+\s+times)\s+(?:a|an|per|each)\s+\w+|"
+                r"\b(?:annually|yearly|monthly|weekly|daily|nightly|hourly)\b", re.I)),
+    # "notion api rate limit": how many per second, minute ...
+    (re.compile(r"\brate[\s-]+limit(?:s|ed|ing)?\b", re.I), frozenset(),
+     re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty|hundred))\s*"
+                r"(?:\w+\s+){0,2}?(?:per|a|an|each|/)\s*(?:second|sec|s|minute|min|hour|hr|day)\b", re.I)),
 )
 
 
@@ -576,8 +586,8 @@ def _units_asked(question: str) -> frozenset[str]:
 
 def asked_amount(question: str) -> Callable[[str], bool] | None:
     """Whether a text states the kind of amount ``question`` asks for, or None when it asks for none this reads:
-    a mass, a power, a speed, a duration or length, a size, a price, a share, or a count of what "how many"
-    names ('212 applications' for "How many applications did the ad get?")."""
+    a mass, a power, a speed, a duration or length, a size, a price, a share, a frequency, a rate limit, or a
+    count of what "how many" names ('212 applications' for "How many applications did the ad get?")."""
     kinds = [(keys, written) for asks, keys, written in _ASKED_AMOUNTS if asks.search(question)]
     if units := _units_asked(question):
         kinds.append((units, None))
