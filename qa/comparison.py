@@ -474,6 +474,7 @@ _EVERY = re.compile(r"\b(?:per|each|every|a|an)\s+(second|minute|hour|day|week|m
 _ASKS_RELEASE = re.compile(r"\b(?:when|since|versions?|releases?)\b", re.I)
 RELEASE_COS = 0.5  # how near the question each statement of the release something happened in must be
 _THAN = re.compile(r"\bthan\b", re.I)
+_HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 _COPULA = re.compile(r"\s*(?:is|are|was|were)\b", re.I)
 
 
@@ -535,9 +536,10 @@ def _fact_disagreements(
         stems = frozenset().union(*(f.stems for f in facts))
         if first.kind == "quantity" and first.key.startswith(PRICE_KEY):
             # A price of one thing of the subject's ('Sync price per month' of Obsidian), asked by the thing's name
-            # and a price or an amount: not by "obsidian publish cost", nor by "what about cost?".
+            # and a price word or "how much": not by "obsidian publish cost", "what about cost?" nor "obsidian sync
+            # version history how long".
             things = set(first.key.split("/")[0].removeprefix(PRICE_KEY).split("-"))
-            asked = bool(things & qstems) and (quantity or bool(qstems & _PRICE_STEMS))
+            asked = bool(things & qstems) and (bool(qstems & _PRICE_STEMS) or _HOW_MUCH.search(query.text) is not None)
         elif first.kind == "quantity":
             key_stems = set(first.key.split("/"))
             stated = _stated_stems(snap, said)

@@ -921,19 +921,22 @@ def test_a_unit_a_question_asks_in_asks_that_measure(tmp_path: Path, embedder: O
 
 def test_two_sources_pricing_one_thing_differently_disagree(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"obsidian sync price" quoted $4 and $8 a month from two sources with no disagreement: no price in prose was
-    a fact. A price of another thing of the subject's is not asked by it ("obsidian publish cost")."""
+    a fact. A price of another thing of the subject's is not asked by it ("obsidian publish cost"), nor is one by
+    "how long"."""
     engine = engine_over(tmp_path, {
         "a.md": "---\ntitle: Notes apps\nsubjects: [Ibex Notes, Marten Wiki]\npublished: 2024-05-21\n---\n# Notes apps\n\n"
                 "## Pricing\n\nIbex Notes Sync costs $4 per month when billed annually, or $5 month to month. Ibex Notes "
                 "Publish costs $8 per month per site.\n",
         "b.md": "---\ntitle: Privacy\nsubjects: [Ibex Notes, Marten Wiki]\npublished: 2022-09-14\n---\n# Privacy\n\n"
-                "## Sync\n\nAt the time of writing, Ibex Notes Sync costs $8 per month billed annually.\n",
+                "## Sync\n\nAt the time of writing, Ibex Notes Sync costs $8 per month billed annually. Sync also keeps "
+                "version history for each file for twelve months.\n",
     }, embedder)
     for question in ("ibex notes sync price", "how much is ibex notes sync"):
         answer = engine.ask(question)
         [conflict] = answer.conflicts
         assert figures(answer, conflict) >= {"4", "8"}, answer.answer
     assert engine.ask("ibex notes publish cost").conflicts == ()
+    assert engine.ask("ibex notes sync version history how long").conflicts == ()  # a duration, not a price
 
 
 def test_two_sources_stating_a_rate_per_year_differently_disagree(tmp_path: Path, embedder: OnnxEmbedder) -> None:
