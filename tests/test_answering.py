@@ -1524,3 +1524,16 @@ def test_a_sentence_pointing_at_what_follows_gives_way_to_it(tmp_path: Path, emb
     quotes = [c.quote for c in answer.citations]
     assert not answer.abstained and "2.9%" in quotes[0], quotes
     assert not any("below" in q or q.startswith("Here are") for q in quotes), quotes
+
+
+def test_a_recommendation_asked_of_one_subject_leads_with_advice_on_it(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"should i use jenkins for a 40 person company" led with "Our reference team is a 40-engineer product
+    company ...", which holds more of its words, over "Choose Jenkins only if ..."."""
+    engine = engine_over(tmp_path, {
+        "ci.md": "---\ntitle: CI costs\nsubjects: [Jenkins, GitLab CI]\n---\n# CI costs\n\n## The team we priced\n\n"
+                 "Our reference team is a 40-engineer product company with a monorepo and a few service repositories.\n\n"
+                 "## Verdict\n\nChoose Jenkins only if you need its plugin ecosystem or already have an experienced "
+                 "administrator. GitLab CI suits teams that want one product for review and CI.\n",
+    }, embedder)
+    answer = engine.ask("should i use jenkins for a 40 person company")
+    assert not answer.abstained and answer.citations[0].quote.startswith("Choose Jenkins"), answer.answer
