@@ -564,13 +564,14 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         text = snap.unit_text[u].lower()
         return any(f in text for f in forms)
 
+    def advises(s: Scored) -> bool:
+        return bool(snap.unit_advice[s.unit]) and not code[s.unit] and query.subjects[0] in snap.unit_subjects[s.unit]
+
     if query.qtype == "recommendation" and len(query.subjects) == 1 and not is_yes_no(query.text) \
-            and not snap.unit_advice[first] \
-            and (advised := _near_first(scored, fitting, lambda s: snap.unit_advice[s.unit] and not code[s.unit]
-                                        and query.subjects[0] in snap.unit_subjects[s.unit])) is not None:
+            and (advised := scored[0] if advises(scored[0]) else _near_first(scored, fitting, advises)) is not None:
         # "should i use jenkins for a 40 person company" is answered by advice on it ("Choose Jenkins only if you
-        # need its plugin ecosystem ..."), as near as a claim must be, not by "Our reference team is a 40-engineer
-        # product company ...", which holds more of its words. (Not a yes or no: "Is FastAPI easy to pick up if I
+        # need its plugin ecosystem ..."), the first or as near as a claim must be, not by "Our reference team is
+        # a 40-engineer product company ...", which holds more of its words. (Not a yes or no: "Is FastAPI easy to pick up if I
         # am new to programming?" is answered by "... even with limited programming knowledge".)
         return advised
     if asked and query.qtype == "fact" and len(query.subjects) < 2 and not asks_fit(query.text) \
