@@ -228,8 +228,12 @@ WANTS_NAME = re.compile(
 WANTS_MAKER = re.compile(rf"\bwho\b(?:\s+\w+){{0,2}}\s+{MAKING}\b|\bwho(?:'?s|\s+(?:is|are|was|were))?\s+behind\b|"
                          r"\bwho(?:'?s|\s+(?:is|are|was|were))\s+(?:the\s+)?(?:original\s+|main\s+|lead\s+|first\s+)?"
                          r"(?:creator|author|founder|developer|maker|inventor|designer)s?\s+of\b", re.I)
+_MAKERS = r"(?:[\w-]+\s+)?(?:team|developers?|company|group|startup|studio|makers?|creators?|people)\b"
 _MADE_BY = re.compile(rf"\b([\w.+#'-]+)\s+(?:(?:is|are|was|were|has|have|had|been|being|originally|first|"
-                      rf"initially)\s+)*{MAKING}\s+(?:by|at)\s+[A-Z]"
+                      rf"initially)\s+)*{MAKING}\s+(?:by|at)\s+(?:[A-Z]|(?:a|an|the)\s+{_MAKERS})"
+                      # ... or said to come from its makers: "Obsidian's first public release, from the developers
+                      # behind the outliner Dynalist"
+                      rf"|\b([\w.+#-]+?)(?:'s)?,?\s+(?:[\w,-]+\s+){{0,4}}?from\s+the\s+{_MAKERS}\s+(?:behind|of)\b"
                       # ... or begun as someone's project: "Rust began as a personal project of Graydon Hoare"
                       r"|\b([\w.+#'-]+)\s+(?:began|started)\s+(?:life\s+)?as\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}"
                       r"project\s+(?:of|by|at)\s+[A-Z]"
@@ -243,7 +247,7 @@ def says_maker(text: str, question: str) -> bool:
     for "Who originally wrote Flask?" (the word before the verb is one of the question's), "Sébastien Eustace
     started Poetry in 2018" for "who created poetry" (the word after it)."""
     asked = set(content_words(question))
-    return any((m.group(1) or m.group(2) or m.group(3)).lower() in asked for m in _MADE_BY.finditer(text))
+    return any(next(g for g in m.groups() if g).lower() in asked for m in _MADE_BY.finditer(text))
 # A sentence that opens by pointing back ("This hypothesis is called ...", "It was commissioned by ...") often
 # holds the answer to what the sentence before it sets up.
 POINTS_BACK = re.compile(r"^\W*(?:it|its|this|these|that|those|they|their|them|he|his|she|her|such|there|then|"

@@ -241,6 +241,11 @@ def test_a_unit_that_lists_names(text: str, item: bool, is_list: bool) -> None:
         ("who created poetry", "Sébastien Eustace started Poetry in 2018 to put locking behind one command", True),
         ("who made flask", "Python makes Flask easy to learn", False),  # no person's name
         ("who made flask", "Armin Ronacher wrote Jinja too", False),  # another thing
+        # from its makers ("who makes obsidian" led with a sentence on Restricted mode)
+        ("who makes obsidian", "2020: Obsidian's first public release, from the developers behind the outliner Dynalist.", True),
+        ("who makes obsidian", "Obsidian is made by a small team in Toronto.", True),
+        ("who makes obsidian", "Notion is a cloud service from the start.", False),
+        ("who makes obsidian", "Obsidian was made by hand, note by note.", False),
     ],
 )
 def test_who_made_it(question: str, text: str, says: bool) -> None:
