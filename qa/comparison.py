@@ -17,6 +17,7 @@ from qa.coverage import compound_terms
 from qa.cues import (
     ADVICE,
     AMOUNT_WORDS,
+    VERDICT,
     WANTS_NUMBER,
     WANTS_YEAR,
     alternatives,
@@ -774,7 +775,6 @@ def _yes_and_no(
     return []
 
 
-_VERDICT = re.compile(r"\s*(yes|no)\b\s*[.,;!:\u2014\u2013-]", re.I)  # "No. It has one boiler", "Yes, for simple sites."
 _VERDICT_ALONE = re.compile(r"\s*(?:yes|no)\s*[.!]\s*", re.I)  # a unit of its own
 
 
@@ -789,7 +789,7 @@ def _verdict(snap: Snapshot, u: int, text: str, subject: str, focus: frozenset[s
         text = snap.unit_text[u - 1]
     elif not snap.unit_first[u]:
         return None
-    if not snap.chunk_asks[chunk] or (m := _VERDICT.match(text)) is None:
+    if not snap.chunk_asks[chunk] or (m := VERDICT.match(text)) is None:
         return None
     heading = snap.version.chunks[chunk].section[-1]
     if not is_yes_no(heading) or [name for name, _s, _e in snap.catalog.find(heading)][:1] != [subject] \

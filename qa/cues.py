@@ -308,6 +308,7 @@ def points_ahead(text: str) -> bool:
     return bool(_POINTS_AHEAD.search(text))
 
 
+VERDICT = re.compile(r"\s*(yes|no)\b\s*[.,;!:\u2014\u2013-]", re.I)  # "No. It has one boiler", "Yes, for simple sites."
 _YES_NO = re.compile(r"^\s*(does|do|is|are|can|has|have|will|was|were|did|could)\b", re.I)
 
 

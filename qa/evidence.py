@@ -22,6 +22,7 @@ from qa.cues import (
     PROS_CONS,
     RELEASE_HEADING,
     SAYS_USE,
+    VERDICT,
     WANTS_MAKER,
     WANTS_USERS,
     alternatives,
@@ -614,7 +615,8 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
             # after it hold more of the question's words ("What Svelte 4 does not support is TypeScript syntax
             # inside the markup itself").
             first = snap.version.chunks[asked_chunk].unit_lo
-            if snap.unit_bare[first] and (verdict := next((s for s in scored if s.unit == first), None)) is not None:
+            if (snap.unit_bare[first] or VERDICT.match(snap.unit_text[first])) \
+                    and (verdict := next((s for s in scored if s.unit == first), None)) is not None:
                 return verdict
         return next((s for s in scored if snap.unit_chunk[s.unit] == asked_chunk and (howto or not code[s.unit])),
                     None)

@@ -1537,3 +1537,18 @@ def test_a_recommendation_asked_of_one_subject_leads_with_advice_on_it(tmp_path:
     }, embedder)
     answer = engine.ask("should i use jenkins for a 40 person company")
     assert not answer.abstained and answer.citations[0].quote.startswith("Choose Jenkins"), answer.answer
+
+
+def test_an_faq_verdict_opening_a_sentence_leads_a_yes_or_no(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"can two people edit the same obsidian note at the same time" led with "Shared vaults synchronise files, but
+    concurrent edits ... are merged after the fact" over its FAQ's "No. Obsidian has no real-time collaborative
+    editing.": only a verdict written as a sentence of its own ("No.") led; one opening a sentence did not."""
+    engine = engine_over(tmp_path, {
+        "wiki.md": "---\ntitle: Team wikis\nsubjects: [Ibex Notes, Marten Wiki]\n---\n# Team wikis\n\n## FAQ\n\n"
+                   "### Can two people edit the same Ibex Notes note at once?\n\nNo. Ibex Notes has no real-time "
+                   "collaborative editing. When two people edit the same Ibex Notes note at the same time, shared "
+                   "vaults merge their edits after the fact.\n\n### Does Marten Wiki work offline?\n\nYes, for pages opened "
+                   "before.\n",
+    }, embedder)
+    answer = engine.ask("can two people edit the same ibex notes note at the same time")
+    assert not answer.abstained and answer.citations[0].quote.lstrip().startswith("No."), answer.answer
