@@ -408,7 +408,8 @@ def _dated_disagreements(snap: Snapshot, query: Query, near: Callable[[], list[i
 
 def _measured_disagreements(snap: Snapshot, query: Query, near: Callable[[], list[int]]) -> list[Disagreement]:
     """For a question asking a measured amount (:func:`qa.facts.asked_measures`: "how far apart should mesh nodes
-    be", "how big is react gzipped") of the one subject it names, or of none: of the statements near it stating
+    be", "how big is react gzipped", "how many years is the warranty"), or any amount per what it says ("how much
+    output do panels lose each year"), of the one subject it names, or of none: of the statements near it stating
     one amount of that kind (the first they write, of one value), holding most of what it asks and about that
     subject alone (or none), the first of each source; a disagreement when two sources' amounts in one unit
     cannot both hold ("within 15 metres (50 feet)", "no more than 9 metres (30 feet)

@@ -475,7 +475,8 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
     "ready-made"; or at a place: "developed at World Online"); for "Which Python does X need?" the best stating
     a version of it; for a question asking for several things named, the best list of names in the passage
     nearest the question (a list's own words are a bag of names: its passage and headings say what it lists),
-    of the subject the question names first. Else the table row labelled with the question's words, over
+    of the subject the question names first. For a recommendation naming one subject, advice on it. Else the
+    table row labelled with the question's words, over
     another row or a unit holding none of them; over a unit holding none under a heading holding none, the best
     of those that fit (the first ``fitting`` of ``scored``) holding them or standing under such a heading, within
     the claim margin; else the best unit of ``asked_chunk``, the passage whose
@@ -572,8 +573,8 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
             and (advised := scored[0] if advises(scored[0]) else _near_first(scored, fitting, advises)) is not None:
         # "should i use jenkins for a 40 person company" is answered by advice on it ("Choose Jenkins only if you
         # need its plugin ecosystem ..."), the first or as near as a claim must be, not by "Our reference team is
-        # a 40-engineer product company ...", which holds more of its words. (Not a yes or no: "Is FastAPI easy to pick up if I
-        # am new to programming?" is answered by "... even with limited programming knowledge".)
+        # a 40-engineer product company ...", which holds more of its words. (Not a yes or no: "Is FastAPI easy to
+        # pick up if I am new to programming?" is answered by "... even with limited programming knowledge".)
         return advised
     if asked and query.qtype == "fact" and len(query.subjects) < 2 and not asks_fit(query.text) \
             and CHOOSING.search(snap.unit_text[first]) and (told := _near_first(scored, fitting, lambda s: not (

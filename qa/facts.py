@@ -367,7 +367,7 @@ def _prices(text: str, whole: tuple[int, int], found: list[tuple[str, int, int]]
         subject = named[-1] if named else before[-1] if before else default
         if subject is None:
             continue
-        own = [w for w in words_of if w not in {x for x in words(subject)}]
+        own = [w for w in words_of if w not in set(words(subject))]
         if not own or any(w[0].isdigit() or w in _NUMBER_WORDS for w in own):
             continue  # "Obsidian costs $8": which of its prices is not said; "ten editors cost $1,200": a sum
         per = [p.lower() for p in _PER_PRICE.findall(m.group("per"))]
@@ -563,7 +563,7 @@ _ASKED_AMOUNTS: tuple[tuple[re.Pattern[str], frozenset[str], re.Pattern[str] | N
                 r"\b(?:annually|yearly|monthly|weekly|daily|nightly|hourly)\b", re.I)),
     # "notion api rate limit": how many per second, minute ...
     (re.compile(r"\brate[\s-]+limit(?:s|ed|ing)?\b", re.I), frozenset(),
-     re.compile(r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty|hundred))\s*"
+     re.compile(rf"(?:\d|\b(?:{'|'.join(_NUMBER_WORDS)}))\s*"
                 r"(?:\w+\s+){0,2}?(?:per|a|an|each|/)\s*(?:second|sec|s|minute|min|hour|hr|day)\b", re.I)),
 )
 
