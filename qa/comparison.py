@@ -30,7 +30,9 @@ from qa.cues import (
 )
 from qa.facts import (
     ASKS_DATE,
+    ASKS_PRICE,
     DURATION,
+    EVERY,
     PER_WORD,
     PRICE_KEY,
     RELEASE_STEMS,
@@ -418,7 +420,7 @@ def _measured_disagreements(snap: Snapshot, query: Query, near: Callable[[], lis
     keys = asked_measures(query.text)
     # "solar panel degradation rate per year": an amount per year, of whatever kind ('0.5 percent of their output
     # per year')
-    rates = frozenset(stem(m.group(1).lower()) for m in _EVERY.finditer(query.text))
+    rates = frozenset(stem(m.group(1).lower()) for m in EVERY.finditer(query.text))
     if not (keys or rates) or len(query.subjects) > 1:
         return []
 
@@ -471,8 +473,6 @@ _LONG = _DURATIONS | {stem(w) for w in """millimetres millimeters centimetres ce
 _ASKING = frozenset(stem(w) for w in AMOUNT_WORDS | {"long", "far", "often", "old", "cheap", "cheaper", "cheapest",
                                                      "expensive", "costly", "duration", "take", "takes"})
 _TIME = re.compile(r"\btimes?\b", re.I)
-_PRICE_STEMS = frozenset(stem(w) for w in "price prices pricing cost costs fee fees expensive cheap cheaper".split())
-_EVERY = re.compile(r"\b(?:per|each|every|a|an)\s+(second|minute|hour|day|week|month|year)\b", re.I)
 _ASKS_RELEASE = re.compile(r"\b(?:when|since|versions?|releases?)\b", re.I)
 RELEASE_COS = 0.5  # how near the question each statement of the release something happened in must be
 _THAN = re.compile(r"\bthan\b", re.I)
@@ -509,7 +509,7 @@ def _fact_disagreements(
     naming = definition_term(query.text) is None and not is_yes_no(query.text)
     timed = bool(_TIME.search(query.text))  # "charging time" asks a duration as "how long" does
     # "How much should I budget for upkeep each year?" asks an amount a year, not a number of years.
-    every = frozenset(stem(m.group(1).lower()) for m in _EVERY.finditer(query.text))
+    every = frozenset(stem(m.group(1).lower()) for m in EVERY.finditer(query.text))
     @cache
     def given() -> list[tuple[str, tuple[float, float]]]:  # the amounts the question itself states, read once
         return [(f.key, f.value) for f in unit_facts(query.text, 0, snap.catalog, subjects[0] if subjects else None)
@@ -541,7 +541,7 @@ def _fact_disagreements(
             # and a price word or "how much": not by "obsidian publish cost", "what about cost?" nor "obsidian sync
             # version history how long".
             things = set(first.key.split("/")[0].removeprefix(PRICE_KEY).split("-"))
-            asked = bool(things & qstems) and (bool(qstems & _PRICE_STEMS) or _HOW_MUCH.search(query.text) is not None)
+            asked = bool(things & qstems) and (ASKS_PRICE.search(query.text) or _HOW_MUCH.search(query.text)) is not None
         elif first.kind == "quantity":
             key_stems = set(first.key.split("/"))
             stated = _stated_stems(snap, said)

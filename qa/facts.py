@@ -466,9 +466,10 @@ _FORMER = re.compile(r"\b(?:down|up|fell|dropped|rose|grew|went|increased|decrea
                      r"(?:\s+(?:well|about|around|roughly|nearly|almost|over|under|just))*\s+$", re.I)
 PER_WORD = re.compile(r"\bper\s+([A-Za-z]+)", re.I)  # what an amount is per: 'node' of "Pods per node"
 _PER_AFTER = re.compile(r"\s*" + PER_WORD.pattern, re.I)  # ... right after an amount ("$1,300 per year")
+# Once a time: "per year", "each month", "a day" (what a rate is per).
+EVERY = re.compile(r"\b(?:per|each|every|a|an)\s+(second|minute|hour|day|week|month|year)\b", re.I)
 # ... or a time after its measure: "5,000 km a year", "0.5 percent of their output per year"
-_EVERY_AFTER = re.compile(r"\s*(?:[A-Za-z][\w-]*\s+){0,4}?(?:a|an|each|every|per)\s+(second|minute|hour|day|week|month|year)\b",
-                          re.I)
+_EVERY_AFTER = re.compile(r"\s*(?:[A-Za-z][\w-]*\s+){0,4}?" + EVERY.pattern, re.I)
 _WISH = re.compile(r"\b(?:should|ought to) (?:offer|have|add|include|ship|come with|support|provide|fit|get)\b", re.I)
 
 
@@ -537,6 +538,7 @@ _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
 # amounts that do (:func:`measure_key`: a measure's head noun, a dimension's base unit), or the way it is written.
 # "How much does a mid-drive motor weigh?" wants a mass ('3–4 kg'), not where the weight sits; "how fast does a
 # class 2 e-bike go" a speed ('20 mph'), "How fast is X?" one per second ('15,000 requests per second').
+ASKS_PRICE = re.compile(r"\b(?:costs?|price[sd]?|pricing|expensive|cheap(?:er|est)?|fees?)\b", re.I)  # a price asked
 _ASKED_AMOUNTS: tuple[tuple[re.Pattern[str], frozenset[str], re.Pattern[str] | None], ...] = (
     (re.compile(r"\bweigh(?:s|t|ts|ed|ing)?\b|\bhow heavy\b|\bheavier\b", re.I),
      frozenset({stem("grams"), stem("pounds"), "lb", "lbs", stem("ounces"), "oz", stem("tons"), stem("tonnes")}), None),
@@ -551,7 +553,7 @@ _ASKED_AMOUNTS: tuple[tuple[re.Pattern[str], frozenset[str], re.Pattern[str] | N
     (re.compile(r"\bsizes?\b|\bhow (?:big|large)\b|\bgzipped\b", re.I),
      frozenset({stem("bytes"), stem("wh"), stem("metres"), stem("inches"), stem("feet")}),
      re.compile(r"\d\s?(?:L|ml|litres?|liters?|gallons?)\b")),
-    (re.compile(r"\b(?:costs?|price[sd]?|pricing|expensive|cheap(?:er|est)?|fees?)\b", re.I), frozenset(),
+    (ASKS_PRICE, frozenset(),
      # ('38, 77 and 88 a year in your local currency')
      re.compile(r"[$\u20ac\u00a3\u00a5]\s?\d|\d\s?(?:\u00a2|USD\b|EUR\b|GBP\b|dollars?\b|euros?\b|cents?\b)|\d.*\bcurrency\b")),
     (re.compile(r"\bpercent(?:age)?\b|\bwhat share\b", re.I), frozenset(), re.compile(r"\d\s?(?:%|percent\b|per cent\b)", re.I)),

@@ -753,6 +753,13 @@ def test_a_choice_naming_an_aspect_shows_its_row(engine: Engine, question: str, 
     assert "When to choose" not in answer.answer
 
 
+def row_shown(answer: Answer, aspect: str) -> str:
+    """What the comparison row whose aspect holds ``aspect`` shows, all its cells' values joined."""
+    assert answer.comparison is not None, answer.answer
+    row = next(r for r in answer.comparison.rows if aspect in r.aspect)
+    return " ".join(v for values in row.values.values() for v in values)
+
+
 def test_a_table_row_is_shown_under_the_aspect_its_label_is_of(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"postgres vs mysql" showed 'Full-text search — PostgreSQL: 1.6 TB': the row '| Maximum row size | 1.6 TB |
     65,535 bytes (excluding BLOB/TEXT) |' holds the word 'text' in a cell. A row speaks to what its label or its
@@ -768,10 +775,7 @@ def test_a_table_row_is_shown_under_the_aspect_its_label_is_of(tmp_path: Path, e
                 "| Concurrent writers | Many | One |\n\n## Full-text search\n\nIbex KV indexes text as it is written; "
                 "Marten Store indexes it nightly.\n"}, embedder)
     answer = engine.ask("ibex kv vs marten store")
-    assert answer.comparison is not None, answer.answer
-    rows = {r.aspect: r for r in answer.comparison.rows}
-    search = next(r for aspect, r in rows.items() if "Full-text" in aspect)
-    shown = " ".join(v for values in search.values.values() for v in values)
+    shown = row_shown(answer, "Full-text")
     assert "TB" not in shown and "65,535" not in shown, answer.answer
     assert "Built in" in shown, answer.answer
 
@@ -790,9 +794,7 @@ def test_a_row_is_on_an_aspect_when_its_label_holds_every_word_of_the_name(tmp_p
                 "| Encryption in transit | n/a | Yes | Yes (TLS 1.2+) |\n| Encryption at rest | n/a | Yes | Yes (AES-256) |\n"
                 "| Offline use | Yes | Yes | Partial |\n"}, embedder)
     answer = engine.ask("compare ibex notes and marten wiki on end-to-end encryption")
-    assert answer.comparison is not None, answer.answer
-    row = next(r for r in answer.comparison.rows if "End-to-end" in r.aspect)
-    shown = " ".join(v for values in row.values.values() for v in values)
+    shown = row_shown(answer, "End-to-end")
     assert "TLS" not in shown and "AES" not in shown, answer.answer  # in transit, at rest
 
 
