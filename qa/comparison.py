@@ -281,6 +281,8 @@ def conflicts(
     best = float(cos[order[0]])
     top = order[:60]
     top_units, top_cos = pool[top].tolist(), cos[top]
+    if not out and not query.subjects and is_yes_no(query.text):
+        out = _answered_apart(snap, top_units, qvec)
     near = (top_cos >= max(0.3, best - 0.4)).tolist()
     # A yes and a no are read of a subject the question names (or the corpus's one): "Can I keep my old furnace as
     # a backup?" is no question whether a heat pump has a backup.
@@ -301,7 +303,8 @@ def conflicts(
             continue
         # A unit naming the subject anywhere may say something of it: _said_of reads which clause does.
         claims = [(u, span, snap.unit_source[u]) for u in on_aspect
-                  if (span := subject_span(snap, u, subject) or _whole(snap, u, subject)) is not None
+                  if (span := _answers(snap, u, subject) or subject_span(snap, u, subject) or _whole(snap, u, subject))
+                  is not None
                   and len(span_text(snap, u, span).split()) <= 60]
         if len({source for _, _, source in claims}) < 2:
             continue
@@ -315,7 +318,8 @@ def conflicts(
             # validate incoming data?"), else all the question's aspect words: a claim must speak to it.
             focus = frozenset().union(*(a.stems for a in snap.aspects if a.stems <= qstems)) or qstems
             picked = _yes_and_no(snap, claims, subject, focus, forms if focus == qstems else _forms(snap, focus),
-                                 qstems, unit_cos, typed, lambda u: float(snap.ask_cos(snap.unit_chunk[[u]], qvec)[0]))
+                                 qstems, unit_cos, typed, lambda u: float(snap.ask_cos(snap.unit_chunk[[u]], qvec)[0]),
+                                 [s for s in query.subjects if s != subject])
             words_of = [w for w in query.aspect_terms if stem(w) in focus] or sorted(focus)
         if len(picked) >= 2:
             out.append(Disagreement(_aspect_topic(snap, picked, words_of, subject), tuple(picked), (subject,)))
@@ -700,6 +704,23 @@ def _whole(snap: Snapshot, u: int, subject: str) -> tuple[int, int] | None:
     return _unit_span(snap, u)
 
 
+def _answers(snap: Snapshot, u: int, subject: str) -> tuple[int, int] | None:
+    """The whole of the sentence opening an FAQ answer whose heading asks of ``subject`` first, which it need
+    not name again ("Does Grafana Cloud's free tier include on-call?" "Yes. The free tier includes Grafana IRM,
+    ..."): :func:`_verdict` reads whether it says yes or no."""
+    named = snap.catalog.find(heading) if (heading := _answered_heading(snap, u)) else []
+    return _answer_span(snap, u) if named and named[0][0] == subject else None
+
+
+def _answered_heading(snap: Snapshot, u: int) -> str | None:
+    """The question an FAQ entry's heading asks, when ``u`` opens its answer (after a "Yes." or "No." alone)."""
+    chunk = int(snap.unit_chunk[u])
+    if snap.unit_cells[u] or not snap.chunk_asks[chunk] or _VERDICT_ALONE.fullmatch(snap.unit_text[u]) \
+            or not (snap.unit_first[u] or _verdict_before(snap, u)):
+        return None
+    return snap.chunk_heads[chunk]
+
+
 def _forms(snap: Snapshot, stems: Iterable[str]) -> frozenset[str]:
     """Longer words of the corpus holding a whole short word of the question ('auth' -> 'authentication',
     'built' -> 'inbuilt'), which speak to it as its stem's words do."""
@@ -709,7 +730,7 @@ def _forms(snap: Snapshot, stems: Iterable[str]) -> frozenset[str]:
 def _yes_and_no(
     snap: Snapshot, claims: list[tuple[int, tuple[int, int], int]], subject: str, focus: frozenset[str],
     forms: frozenset[str], asked: frozenset[str], unit_cos: dict[int, float], typed: frozenset[str],
-    heading_cos: Callable[[int], float],
+    heading_cos: Callable[[int], float], others: Sequence[str] = (),
 ) -> list[Statement]:
     """Yes/no: one source says the subject has the aspect (``focus``, with its longer ``forms``), another that
     it has not, in the clause that says it. Only the claims holding most of the question's aspect words
@@ -728,7 +749,7 @@ def _yes_and_no(
         text = span_text(snap, u, span)
         # An FAQ entry's "No." or "Yes." answers its heading ("Can a single boiler machine steam while brewing?"),
         # whatever its sentence goes on to say ("No. It has one boiler, ... at brew temperature or at steam").
-        if (verdict := _verdict(snap, u, text, subject, focus, forms)) is not None:
+        if (verdict := _verdict(snap, u, subject, focus, forms)) is not None:
             if (asked_cos := heading_cos(u)) < VERDICT_COS:
                 continue  # the answer to another question: "Is the GitLab CI cache shared between runners?" for
                 # "does gitlab runner update itself" (0.65; the question asked in other words comes 0.90 and over)
@@ -747,7 +768,8 @@ def _yes_and_no(
             continue
         toks = set(words(text))
         stems = {stem(w) for w in toks}
-        held = frozenset(x for x in asked if x in stems or (len(x) >= 4 and toks & snap.words_around(x)))
+        held = frozenset(x for x in asked if x in stems or (len(x) >= 4 and toks & snap.words_around(x))) \
+            | {name for name, _s, _e in snap.catalog.find(text) if name in others}
         said.append((held, u, span, source, no))
     most = max((len(held) for held, *_ in said), default=0)
     near = max((unit_cos.get(u, 0.0) for held, u, *_ in said if len(held) == most), default=1.0) - NEAR_CLAIM
@@ -779,24 +801,57 @@ def _yes_and_no(
 _VERDICT_ALONE = re.compile(r"\s*(?:yes|no)\s*[.!]\s*", re.I)  # a unit of its own
 
 
-def _verdict(snap: Snapshot, u: int, text: str, subject: str, focus: frozenset[str],
+def _verdict(snap: Snapshot, u: int, subject: str, focus: frozenset[str],
              forms: frozenset[str]) -> tuple[str, str] | None:
+    """:func:`_faq_verdict` of ``u`` when its heading asks of ``subject``, the first it names ("Does Kafka deliver
+    lower latency than RabbitMQ?" asks of Kafka), in a word of the aspect (``focus`` and its longer ``forms``)."""
+    found = _faq_verdict(snap, u)
+    if found is None or [name for name, _s, _e in snap.catalog.find(found[1])][:1] != [subject] \
+            or not any(stem(w) in focus or w in forms for w in words(found[1])):
+        return None
+    return found
+
+
+def _faq_verdict(snap: Snapshot, u: int) -> tuple[str, str] | None:
     """'yes' or 'no', and the heading it answers, when ``u`` opens its FAQ entry with it (or follows a "Yes." that
-    does) and the entry's heading asks a yes/no question of ``subject``, the first it names ("Does Kafka deliver lower
-    latency than RabbitMQ?" asks of Kafka), in a word of the aspect (``focus`` and its longer ``forms``); else None."""
-    chunk = int(snap.unit_chunk[u])
-    if not snap.unit_first[u] and u > 0 and snap.unit_first[u - 1] and int(snap.unit_chunk[u - 1]) == chunk \
-            and _VERDICT_ALONE.fullmatch(snap.unit_text[u - 1]):
-        text = snap.unit_text[u - 1]
-    elif not snap.unit_first[u]:
-        return None
-    if not snap.chunk_asks[chunk] or (m := VERDICT.match(text)) is None:
-        return None
-    heading = snap.version.chunks[chunk].section[-1]
-    if not is_yes_no(heading) or [name for name, _s, _e in snap.catalog.find(heading)][:1] != [subject] \
-            or not any(stem(w) in focus or w in forms for w in words(heading)):
+    does) and the entry's heading asks a yes/no question; else None."""
+    heading = _answered_heading(snap, u)
+    if heading is None or not is_yes_no(heading) \
+            or (m := VERDICT.match(_verdict_before(snap, u) or snap.unit_text[u])) is None:
         return None
     return m.group(1).lower(), heading
+
+
+def _answered_apart(snap: Snapshot, units: Sequence[int], qvec: NDArray[np.float32]) -> list[Disagreement]:
+    """A yes/no question naming no subject that FAQ entries of two sources answer apart: "Yes." in one, "No." in
+    the other, to headings naming no subject that ask what the question asks (:data:`VERDICT_COS` near it)
+    ("Can a condensing tankless heater be vented with PVC?" for "can i use pvc to vent a condensing tankless").
+    Its heading is the first's heading."""
+    sides: dict[str, dict[int, tuple[str, Statement]]] = {"yes": {}, "no": {}}
+    for u in units:
+        if (found := _faq_verdict(snap, u)) is None or snap.catalog.find(found[1]) \
+                or float(snap.ask_cos(snap.unit_chunk[[u]], qvec)[0]) < VERDICT_COS:
+            continue
+        sides[found[0]].setdefault(int(snap.unit_source[u]), (found[1], Statement(u, _answer_span(snap, u))))
+    for source, (heading, said) in sides["yes"].items():
+        against = [s for other, (_h, s) in sides["no"].items() if other != source]
+        if against:
+            return [Disagreement(heading, (said, *against))]
+    return []
+
+
+def _answer_span(snap: Snapshot, u: int) -> tuple[int, int]:
+    """The span of ``u`` with the "Yes." or "No." alone before it, which says what it answers."""
+    start, end = _unit_span(snap, u)
+    return (_unit_span(snap, u - 1)[0] if _verdict_before(snap, u) else start), end
+
+
+def _verdict_before(snap: Snapshot, u: int) -> str | None:
+    """A "Yes." or a "No." alone opening the section right before ``u``."""
+    if u > 0 and snap.unit_first[u - 1] and snap.unit_chunk[u - 1] == snap.unit_chunk[u] \
+            and _VERDICT_ALONE.fullmatch(snap.unit_text[u - 1]):
+        return str(snap.unit_text[u - 1])
+    return None
 
 
 # A sentence telling the reader what to do in a case ("If you do go ahead with Rust, start with a small service
@@ -885,13 +940,17 @@ _DENIED = re.compile(r"\b(?:no|not|never|none|without|lacks?|cannot|can't|doesn'
 
 def _aspect_topic(snap: Snapshot, picked: list[Statement], asked: Sequence[str], subject: str) -> str:
     """A heading from the corpus's own words for the aspect: the heading or row label of the corpus that names
-    it ('Asynchronous Support (Flask)'), else the claims' words for it as written, at most two, in the order
-    ``asked`` names them ('Security or authentication (FastAPI)', 'Simple or complex (Flask)')."""
+    it ('Asynchronous Support (Flask)'), else the question a side's FAQ entry answers, else the claims' words for
+    it as written, at most two, in the order ``asked`` names them ('Security or authentication (FastAPI)', 'Simple
+    or complex (Flask)')."""
     stems = [stem(w) for w in asked]
     said = frozenset().union(*(snap.unit_stems[s.unit] for s in picked))
     named = [a for a in snap.aspects if a.stems & set(stems) and a.stems <= said | set(stems)]
+    faq = [found[1] for s in picked if (found := _faq_verdict(snap, s.unit))]
     if named:
         name = max(named, key=lambda a: (len(a.stems & set(stems)), a.weight)).name
+    elif faq:  # the question an FAQ entry of a side answers: "Does Grafana Cloud's free tier include on-call?"
+        return faq[0]
     else:
         text = " ".join(span_text(snap, s.unit, s.span) for s in picked)
         written: dict[str, str] = {}  # stem -> the longest word of the claims with that stem

@@ -759,6 +759,61 @@ def test_an_faq_answers_other_side_is_as_near_as_its_heading(boilers: Engine) ->
     assert not boilers.ask("is a dual boiler machine too slow for a busy office").conflicts
 
 
+
+def test_an_faq_answer_not_naming_its_subject_is_a_side(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"does grafana cloud free tier include oncall" quoted the FAQ's "Yes. The free tier includes Grafana IRM, ..."
+    and the other source's "... does not include on-call scheduling" without saying they differ: the answer names
+    its heading's subject no more, so it was no claim on it. The disagreement is headed by the FAQ's question,
+    and the "Yes." alone before the sentence is quoted with it."""
+    engine = engine_over(tmp_path, {
+        "a.md": "---\ntitle: A year on\nsubjects: [Ibex Cloud, Marten Metrics]\npublished: 2025-02-20\n---\n# A year "
+                "on\n\n## Alerting\n\nMarten Metrics routes alerts through its own alert manager.\n\n## FAQ\n\n"
+                "### Does Ibex Cloud's free tier include on-call?\n\nYes.\n\nThe free tier includes Ibex Pager, the "
+                "on-call and incident tool, for up to 3 users.\n",
+        "b.md": "---\ntitle: Moving over\nsubjects: [Ibex Cloud, Marten Metrics]\npublished: 2024-09-05\n---\n# Moving "
+                "over\n\n## Paging\n\nWe planned to drop our old pager. Ibex Cloud's free tier does not include on-call "
+                "scheduling, so we only switched once we were on the Pro plan.\n",
+    }, embedder)
+    [conflict] = engine.ask("does ibex cloud free tier include oncall").conflicts
+    said = " ".join(" ".join(c.text.split()) for c in conflict.claims)
+    assert "Yes. The free tier includes Ibex Pager" in said and "does not include on-call" in said, said
+    assert conflict.topic == "Does Ibex Cloud's free tier include on-call?"
+
+
+
+def test_a_side_holds_the_other_subject_a_yes_or_no_asks_of(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"does grafana cloud support datadog queries" set the FAQ's "No. Grafana can display data from a Datadog data
+    source ..." against "Grafana Cloud stores metrics in Mimir and queries them with PromQL": 'queries' was all the
+    question asked once the subjects' names were set aside, but it asks of Datadog's queries."""
+    engine = engine_over(tmp_path, {
+        "a.md": "---\ntitle: Query languages\nsubjects: [Ibex Cloud, Marten Metrics]\npublished: 2025-11-03\n---\n"
+                "# Query languages\n\n## FAQ\n\n### Does Ibex Cloud support Marten Metrics queries?\n\nNo. Ibex Cloud "
+                "can display data from a Marten Metrics source through a plugin, but it does not translate queries.\n",
+        "b.md": "---\ntitle: Moving over\nsubjects: [Ibex Cloud, Marten Metrics]\npublished: 2024-09-05\n---\n# Moving "
+                "over\n\n## Storage\n\nIbex Cloud stores metrics in its own store and queries them with PromQL, logs "
+                "with LogQL.\n",
+    }, embedder)
+    assert engine.ask("does ibex cloud support marten metrics queries").conflicts == ()
+
+def test_faq_answers_apart_disagree_in_a_corpus_without_subjects(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"can i use pvc to vent a condensing tankless" showed no disagreement though two sources' FAQs answer that
+    question "Yes." and "No.": with no subject to read a yes or a no of, none was looked for. A question near
+    neither heading shows none."""
+    engine = engine_over(tmp_path, {
+        "a.md": "---\ntitle: Buying guide\npublished: 2023-02-21\n---\n# Buying guide\n\n## Venting\n\nEvery gas "
+                "heater needs a vent.\n\n### Can a condensing heater be vented with PVC?\n\nYes.\n\nIts exhaust is "
+                "cool enough that standard Schedule 40 PVC is approved by most makers.\n",
+        "b.md": "---\ntitle: Cold climates\npublished: 2022-11-03\n---\n# Cold climates\n\n## Heaters in the cold\n\n"
+                "### Can a condensing heater be vented with PVC?\n\nNo. Inspectors require CPVC or polypropylene vent "
+                "pipe for condensing heaters, not standard PVC.\n\n### Does a heater need a dedicated circuit?\n\nNo. "
+                "A gas heater only needs a standard outlet for its controls.\n",
+    }, embedder)
+    [conflict] = engine.ask("can i use pvc to vent a condensing heater").conflicts
+    said = " ".join(" ".join(c.text.split()) for c in conflict.claims)
+    assert "Yes. Its exhaust is cool enough" in said and "No. Inspectors require CPVC" in said, said
+    assert conflict.topic == "Can a condensing heater be vented with PVC?"
+    assert engine.ask("does a heater need a dedicated circuit").conflicts == ()
+
 INSTALLS = {
     "alpha.md": "---\npublisher: Alpha Notes\npublished: 2025-09-18\nsubjects: [Ibex KV, Marten Store]\n---\n"
                 "# Moving to Ibex KV\n\n| Step on a typical service | Marten Store | Ibex KV |\n|---|---|---|\n"
