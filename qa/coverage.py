@@ -801,6 +801,8 @@ def _joined(snap: Snapshot, units: Iterable[int], name: str, subject_words: set[
 # Django", "Alternatives to Jenkins", "Jenkins or Tekton?".
 _SETS_AGAINST = re.compile(r"\b(?:vs\.?|versus|compar\w*|than|or|and|instead|alternatives?|against|like|over|from|to)\b",
                            re.I)
+_COMPARES = re.compile(r"\b(?:whereas|while|unlike|than|compar\w*|versus|vs\.?|but|instead|rather|like|alike|"
+                       r"similar\w*|both|either|neither|differ\w*|same)\b", re.I)  # a sentence comparing two things
 _SIDE = re.compile(r"\s*(?:,|vs\.?|versus|or|and|against|compared?\s+(?:to|with)|(?:[\w-]+\s+){0,2}than)\s*", re.I)
 
 
@@ -908,9 +910,12 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
                 continue  # of a subject it names, a question asks of that ("Which Python does Ibex KV need?")
             return asked
         # ... unless the corpus does compare them: for each subject it is set against, a unit naming it names
-        # the subject too ("FastAPI is a micro-framework ..., whereas Django is a full-stack framework" for
-        # "FastAPI vs Django"; not for "FastAPI vs Flask vs Django").
-        compared = side and all(any(name in snap.unit_subjects[u] for u in holders.tolist()) for name, _s, _e in named)
+        # the subject too, in a table or in words that compare ("FastAPI is a micro-framework ..., whereas Django
+        # is a full-stack framework" for "FastAPI vs Django"; not for "FastAPI vs Flask vs Django", nor "Before
+        # Prometheus, the company used Zabbix for host checks" for "zabbix vs prometheus").
+        compared = side and all(any(name in snap.unit_subjects[u] and (
+            snap.version.unit_kinds[u] == "row" or bool(snap.unit_cells[u]) or _COMPARES.search(snap.unit_text[u]))
+            for u in holders.tolist()) for name, _s, _e in named)
         if not compared and (side or not any(snap.holding(holders, w).any() for w in rest)) \
                 and not _joined(snap, holders, low, subject_words):
             return asked

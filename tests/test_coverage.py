@@ -1042,6 +1042,25 @@ def test_a_name_its_mentions_leave_out_of_scope_is_in_passing(tmp_path: Path, em
     assert not engine.ask("are drone pipelines yaml").abstained
 
 
+
+def test_a_name_named_beside_a_subject_without_comparing_is_in_passing(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"zabbix vs prometheus" was answered at 0.99 with "Before Prometheus, the company used Zabbix for host checks,
+    ...", and "keepass vs bitwarden" with "... KeePass ... imported cleanly into Bitwarden": the one sentence naming
+    the name named the subject too, which read as the corpus comparing them. A sentence or a table row comparing
+    them still does."""
+    engine = engine_over(tmp_path, {
+        "ops.md": "---\ntitle: A year of self-hosting\nsubjects: [Ibex Metrics, Marten Cloud]\n---\n# A year of "
+                  "self-hosting\n\n## Why we self-host\n\nBefore Ibex Metrics, the company used Zabbix for host checks, "
+                  "and that setup was retired when the services moved to containers. Ibex Metrics scrapes every "
+                  "service each 15 seconds. Marten Cloud bills per host.\n\n## Paging\n\nIbex Metrics pages through "
+                  "its alert manager, whereas Nagios only runs checks.\n\n| Tool | Packages |\n|---|---|\n"
+                  "| Ibex Metrics | Helm charts |\n| Marten Cloud | none |\n",
+    }, embedder)
+    answer = engine.ask("zabbix vs ibex metrics")
+    assert answer.abstained and "mentions zabbix only in passing" in answer.answer, answer.answer
+    assert not engine.ask("nagios vs ibex metrics").abstained
+    assert not engine.ask("helm vs ibex metrics").abstained
+
 def test_a_name_a_heading_asks_of_a_subject_is_a_topic(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"oidc github actions aws" was declined as "mentions oidc only in passing": three sentences name OIDC, and
     the heading asking "Does Marten CI support OIDC for cloud credentials?" names a subject, which kept its words
