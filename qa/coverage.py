@@ -694,8 +694,9 @@ def unknown_names(snap: Snapshot, question: str, pieces: Callable[[str], int], *
             if not any(low + release.group(0) in doc.text.lower() for doc in snap.version.docs.values()):
                 out.append(tok + release.group(0))
             continue
+        # (a publisher only its front matter names, 'Tidewater'; a subject's name typed as one word, 'lemonsqueezy')
         if all(_known(snap, w, any_form=tok.islower() and tok.isalpha()) for w in words(low)) \
-                or low in _topic_words(snap):  # a publisher only its front matter names ('Tidewater')
+                or low in _topic_words(snap) or snap.catalog.find(tok):
             continue
         if _looks_named(tok, pieces):
             out.append(tok)
@@ -703,10 +704,13 @@ def unknown_names(snap: Snapshot, question: str, pieces: Callable[[str], int], *
 
 
 def central_names(question: str, names: list[str], aspect_terms: Sequence[str] = ()) -> list[str]:
-    """``names`` written as names (:func:`written_as_name`), when together they are at least
-    :data:`CENTRAL_SHARE` of the question's content words; else the names, however written, that are all the
-    question asks about (its ``aspect_terms`` but generic ones: 'Does FastAPI support mongodb?'); else none."""
-    named = [n for n in names if written_as_name(n)]
+    """``names`` written as names (:func:`written_as_name`) or, no English word, typed in lower case to open the
+    question ('splunk' of "splunk observability cloud pricing"; not 'distro' of "which kubernetes distro ships
+    traefik"), when together they are at least :data:`CENTRAL_SHARE` of the question's content words; else the
+    names, however written, that are all the question asks about (its ``aspect_terms`` but generic ones: 'Does
+    FastAPI support mongodb?'); else none."""
+    opening = words(question)[:1]
+    named = [n for n in names if written_as_name(n) or ([n.lower()] == opening and not english_word(n))]
     content = [w for w in words(question) if w not in STOPWORDS]
     if named and len(named) >= CENTRAL_SHARE * len(content):
         return named
