@@ -413,11 +413,11 @@ def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = f
     """Whether ``question`` seems written in another language than the corpus. Cheap and model-free, judged
     on the question's own words (names aside: the corpus's subjects, words written with capitals past the
     first) when it has at least two: fewer than half are words the corpus holds in any form, and more of
-    its words that look like another language's function words (short, unknown to the corpus and no word the
-    model holds whole, ``is_word``: 'pros' and 'cons' are; or on another language's stopword list and held by
-    the corpus at most in passing: 'quelles', 'welche', 'la') than are the corpus's function words; or most of
-    its letters lie outside the corpus's alphabet. A keyword query of long words in the corpus's language is
-    not flagged."""
+    its words that look like another language's (short, unknown to the corpus and no word the model holds whole,
+    ``is_word``: 'pros' and 'cons' are; or on another language's stopword list and held by the corpus at most in
+    passing: 'quelles', 'welche', 'la'; or unknown and written with a mark: 'código') than are the corpus's
+    function words; or most of its letters lie outside the corpus's alphabet. A keyword query of long words in
+    the corpus's language is not flagged."""
     toks = []
     question = _DOTTED.sub(" ", question)  # 'MixedModels.jl', 'next.js': names, whatever their parts look like
     for i, m in enumerate(_LETTERS.finditer(question)):
@@ -441,14 +441,18 @@ def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = f
 
     def borrowed(t: str) -> bool:
         """Another language's function word that the corpus writes as it is at most in passing ('la' in a
-        Spanish contributor's name), or not at all ('quali' is not 'quality')."""
-        return t in others and vocab.count.get(t, 0) <= PASSING_UNITS
+        Spanish contributor's name), or not at all ('quali' is not 'quality'); not a longer English word that
+        happens to be on a list ('proton', on Malay's)."""
+        return t in others and vocab.count.get(t, 0) <= PASSING_UNITS \
+            and not (len(t) > FUNCTION_WORD_LETTERS and english_word(t))
 
     def known(t: str) -> bool:  # 'wifi' of a corpus writing 'Wi-Fi' too
         return vocab.known(t) or t in vocab.unmarked
 
+    # (a word with a mark the corpus's letters lack, unknown to it however read, is another language's too: 'código')
     theirs = sum(borrowed(t) or (t not in others and len(t) <= FUNCTION_WORD_LETTERS and not known(t)
-                                 and not is_word(t)) for t in toks)
+                                 and not is_word(t)) or (not t.isascii() and not any(known(w) for w in words(t)))
+                 for t in toks)
     return theirs > ours and sum(known(t) and not borrowed(t) for t in toks) * 2 < len(toks)
 
 

@@ -28,13 +28,33 @@ QUESTION_WORDS = frozenset(
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens, keeping dotted versions and names like ``3.10`` or ``node.js``."""
-    return _WORD.findall(text.lower())
+    """Lower-cased word tokens, keeping dotted versions and names like ``3.10`` or ``node.js``; a letter with an
+    accent is its plain letter ('Ramírez' -> 'ramirez', 'código' -> 'codigo')."""
+    return _WORD.findall(_lower(text))
 
 
 def word_spans(text: str) -> list[tuple[str, int, int]]:
     """:func:`words`' tokens of ``text``, each with where it starts and ends in ``text``."""
-    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text.lower())]
+    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(_lower(text))]
+
+
+def _lower(text: str) -> str:
+    """``text`` in lower case, its accented letters plain, each character still one (where words are in it)."""
+    low = text.lower()
+    return low if low.isascii() else low.translate(_PLAIN)
+
+
+class _PlainLetters(dict[int, str]):
+    """str.translate's table of accented letters to plain ones, filled as characters come ('í' -> 'i'; 'ß', 'ø'
+    and letters of other scripts stay, having no one plain letter)."""
+
+    def __missing__(self, code: int) -> str:
+        plain = plain_letters(chr(code))
+        self[code] = out = plain if len(plain) == 1 and plain.isascii() else chr(code)
+        return out
+
+
+_PLAIN = _PlainLetters()
 
 
 def plain_letters(text: str) -> str:
@@ -48,7 +68,7 @@ def content_words(text: str) -> list[str]:
 
 def squash(text: str) -> str:
     """Lower case with every non-alphanumeric removed: 'Fast API' and 'fastapi' squash alike."""
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+    return re.sub(r"[^a-z0-9]", "", _lower(text))
 
 
 def clause(text: str, since: int, start: int, end: int) -> str:

@@ -240,6 +240,16 @@ def test_the_parts_of_a_dotted_name_are_no_other_language(engine: Engine) -> Non
         assert foreign_language(question, snap.vocabulary, snap.subject_words, engine._is_word), question
 
 
+
+def test_words_with_marks_are_another_language_and_long_english_ones_are_not(engine: Engine) -> None:
+    """"¿Bitwarden es de código abierto?" was not flagged ('es' and 'de' are on English's long stopword list, and
+    the model holds them), and was declined as "nothing on digo abierto"; "proton pass review" was, 'proton' being
+    on Malay's list. A word with a mark the corpus does not know is another language's; a longer English word is
+    no other language's function word."""
+    snap = engine.snapshot()
+    assert foreign_language("¿Flask es de código abierto?", snap.vocabulary, snap.subject_words, engine._is_word)
+    assert not foreign_language("proton pass review", snap.vocabulary, snap.subject_words, engine._is_word)
+
 @pytest.mark.parametrize("question", ["fastapi pros and cons", "flask cons and pros", "pros and cons?"])
 def test_short_english_words_the_corpus_lacks_are_no_other_language(engine: Engine, question: str) -> None:
     """'pros' and 'cons' are not the corpus's words (its headings are not its prose), but the model holds them
