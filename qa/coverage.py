@@ -158,6 +158,8 @@ SPELLED_OUT_SHARE = 0.5
 # request' 0.21. Chosen on 23 such pairs written for the rule (true readings 0.27 to 0.86 but two, 'ORM' and
 # 'SSR' spelled out, 0.20 and 0.15; chance ones 0.07 to 0.21), none of any evaluation set.
 ABBREVIATION_COS = 0.25
+_DEFINING_PART = re.compile(r"[A-Za-z][a-z]*")  # a word, or a part of a hyphenated one, spelling out an abbreviation
+_DEFINING_GAP = re.compile(r"[^\s(]")  # anything but space between the words and the bracket
 ABBREVIATION_LETTERS = (2, 5)
 
 
@@ -170,6 +172,7 @@ class Vocabulary:
         self.headings = headings  # the words of its headings and titles
         self._prose = prose  # the texts of its units but code, where abbreviations are spelled out
         self._spelled: dict[str, str | None] = {}
+        self._defined: dict[str, str | None] = {}
         self._joined: dict[str, str | None] = {}
         # The names a mistyped name may be (:meth:`name_slip`), from the texts ``names_from`` (default: ``prose``);
         # made with the snapshot, not by the first question mistyping a name.
@@ -354,6 +357,28 @@ class Vocabulary:
             return best if term and n >= SPELLED_OUT_MIN and n >= SPELLED_OUT_LEAD * second else None
 
         return kept(self._spelled, low, find, LOOKUPS_KEPT)
+
+    def defined(self, abbreviation: str) -> str | None:
+        """The words the corpus's prose spells ``abbreviation`` out with where it defines it, one word (or part of
+        a hyphenated one) a letter right before it in brackets ("A heat pump water heater (HPWH) looks like
+        ..."), when that is the one unit writing the abbreviation: the corpus goes on in the words. 'heat pump
+        water heater' of 'hpwh' ('OIDC', written in three units, is a term of the corpus's own)."""
+        low = abbreviation.lower()
+        shortest, longest = ABBREVIATION_LETTERS
+        if not (shortest <= len(low) <= longest and low.isalpha()) or self.count.get(low, 0) != 1:
+            return None
+
+        def find() -> str | None:
+            bracketed = re.compile(rf"\(\s*{low}\s*\)", re.I)
+            for text in self._prose:
+                for m in bracketed.finditer(text):
+                    parts = list(_DEFINING_PART.finditer(text, max(0, m.start() - 200), m.start()))[-len(low):]
+                    if "".join(p.group()[0] for p in parts).lower() == low and \
+                            not _DEFINING_GAP.search(text, parts[-1].end(), m.start()):
+                        return text[parts[0].start():parts[-1].end()].lower()
+            return None
+
+        return kept(self._defined, low, find, LOOKUPS_KEPT)
 
     def joined(self, word: str, is_word: Callable[[str], bool]) -> str | None:
         """Two words ``word`` is written as one ('realtime', each of :data:`JOINED_LETTERS` letters or more and a
@@ -550,6 +575,10 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
                 and alike(tok, full) >= ABBREVIATION_COS:
             fixes.append((tok, full))  # 'DI' of a corpus writing 'dependency injection' but never 'DI'
             return full
+        if (tok.isupper() or tok == low and not is_word(low)) and (full := vocab.defined(low)) is not None \
+                and definition_term(text) is None:  # (what it is: its definition holds it as typed)
+            fixes.append((tok, full))  # 'hpwh' of a corpus writing "a heat pump water heater (HPWH)" once
+            return full
         if (right := vocab.unmarked.get(low.replace(".", ""))) is not None and not vocab.writes(low):
             fixes.append((tok, right))  # 'http3' of a corpus writing 'HTTP/3', 'ebike' of one writing 'e-bike'
             return right
@@ -653,7 +682,17 @@ def _known_now(snap: Snapshot, word: str, *, any_form: bool) -> bool:
     vocab = snap.vocabulary
     return (any(f in snap.idf for f in forms) or word in vocab.versioned or (any_form and _another_form(vocab, word))
             or word in snap.plain_words or word.replace(".", "") in snap.idf or word in vocab.dotted
-            or _misspelt(vocab, word))
+            or _misspelt(vocab, word) or _name_cut(snap, word))
+
+
+NAME_CUT = (5, 2)  # a name of at least this many letters, typed without at most this many of its last
+
+
+def _name_cut(snap: Snapshot, word: str) -> bool:
+    """Whether the corpus writes ``word`` with a letter or two more at its end, as names are cut short: 'argon2'
+    of 'Argon2id', 'postgres' of 'PostgreSQL', 'mongo' of 'MongoDB'."""
+    least, more = NAME_CUT
+    return len(word) >= least and any(w.startswith(word) and len(w) <= len(word) + more for w in snap.words_around(word))
 
 
 def _another_form(vocab: Vocabulary, word: str) -> bool:

@@ -94,6 +94,24 @@ def test_an_abbreviation_the_corpus_never_writes_is_the_term_it_spells_out() -> 
     assert correct_question("di in FastAPI?", vocab, real_words, lambda a, b: 0.3)[0] == "di in FastAPI?"  # no capitals
 
 
+
+def test_an_abbreviation_the_corpus_defines_once_is_the_words_it_goes_on_in() -> None:
+    """"hpwh noise db" and "hpwh operating modes" were declined: the corpus defines "a heat pump water heater
+    (HPWH)" once and then writes the words. Typed in capitals or as no word, the abbreviation is read as them;
+    not when the question asks what it is (its definition holds it as typed), nor where the corpus writes it
+    in units of its own ('OIDC': its term too)."""
+    prose = ["A heat pump water heater (HPWH) moves heat.", "A heat pump water heater is quiet.",
+             "Every heat pump water heater needs a drain.", "The first-hour rating (FHR) combines storage and recovery.",
+             "OpenID Connect (OIDC) gives short-lived tokens.", "Use OIDC for cloud credentials."]
+    vocab = vocabulary_of(prose)
+    assert vocab.defined("hpwh") == "heat pump water heater"
+    assert vocab.defined("fhr") == "first-hour rating"
+    assert vocab.defined("oidc") is None  # two units write it
+    assert correct_question("hpwh noise db", vocab, real_words)[0] == "heat pump water heater noise db"
+    assert correct_question("HPWH noise?", vocab, real_words)[0] == "heat pump water heater noise?"
+    assert correct_question("what is HPWH?", vocab, real_words)[0] == "what is HPWH?"
+    assert correct_question("FHR of a 50 gallon tank", vocab, real_words)[0] == "first-hour rating of a 50 gallon tank"
+
 @pytest.mark.slow
 def test_an_abbreviation_is_asked_as_the_words_the_corpus_writes(engine: Engine) -> None:
     """The corpus writes 'dependency injection' seven times and 'DI' never: "DI in fastapi?" had "nothing on DI"."""
@@ -1066,6 +1084,22 @@ def test_a_name_named_beside_a_subject_without_comparing_is_in_passing(tmp_path:
     assert answer.abstained and "mentions zabbix only in passing" in answer.answer, answer.answer
     assert not engine.ask("nagios vs ibex metrics").abstained
     assert not engine.ask("helm vs ibex metrics").abstained
+
+
+def test_a_name_cut_short_is_the_name_the_corpus_writes(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"argon2 bitwarden should i switch" had "nothing on argon2" though an FAQ asks "Should I switch Ibex Vault
+    to Argon2id?": names are typed without their last letter or two ('postgres' of 'PostgreSQL', 'mongo' of
+    'MongoDB')."""
+    engine = engine_over(tmp_path, {
+        "a.md": "---\ntitle: Vaults\nsubjects: [Ibex Vault, Marten Pass]\n---\n# Vaults\n\n## FAQ\n\n### Should I "
+                "switch Ibex Vault to Argon2id?\n\nYes, if all of your devices run current apps: Argon2id makes guessing "
+                "slower. Marten Pass keeps its "
+                "data in PostgreSQL, and its browser extension is written in JavaScript.\n",
+    }, embedder)
+    snap = engine.snapshot()
+    assert unknown_names(snap, "argon2 ibex vault should i switch", engine._word_pieces) == []
+    assert unknown_names(snap, "does marten pass run on postgres", engine._word_pieces) == []
+    assert not engine.ask("argon2 ibex vault should i switch").abstained
 
 def test_a_name_a_heading_asks_of_a_subject_is_a_topic(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"oidc github actions aws" was declined as "mentions oidc only in passing": three sentences name OIDC, and
