@@ -34,6 +34,7 @@ _ELIDED = re.compile(r"^(?!.*(?:['’]s|\bits)\s+[a-z]).*['’]s\s*[?.!]*\s*$", 
 # Like what was asked about, named nowhere else ("something similar", "an equivalent"; not "similar to Flask").
 _SIMILAR = re.compile(r"\b(?:(?:something|anything)\s+(?:similar|like\s+(?:that|this|it))|(?:an?|the)\s+(?:equivalent|counterpart))"
                       r"\b(?!\s+(?:to|of|for)\b)", re.I)
+_IT = re.compile(r"\b(?:it|its|it's)\b", re.I)  # one thing, which two subjects are not
 _THAT = re.compile(r"\b(?:that|those)\b", re.I)  # what was just said ('this' may point at what follows)
 _PLURAL = re.compile(r"\b(?:they|them|their|theirs|both|each)\b", re.I)
 _THEY = re.compile(r"\b(?:they|them)\b", re.I)  # which may stand for things as well as for subjects
@@ -261,6 +262,10 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
         return q, None
     if _PRONOUNS.search(q):
         subjects = prev.subjects
+        if len(subjects) >= 2 and _IT.search(q) and not _PRONOUNS.search(_IT.sub("", q)):
+            # "how long did it take?" after "how to migrate dashboards from Datadog to Grafana": 'it' is not the
+            # two subjects but what was asked of them
+            return _with_asked(q, prev), None
         if len(subjects) == 1 and _THEY.search(q) and not _COMPARES.search(q) and _things(prev, catalog):
             # "how do I test them?" after "Does Starlette support websockets?": 'them' is the things asked
             # about, not the one subject ("can they fail?" after "... background tasks ..." and "what about

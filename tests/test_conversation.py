@@ -51,6 +51,16 @@ def test_and_subject_swaps_the_subject_of_the_previous_question(web: SubjectCata
     assert qtype == "fact"
 
 
+
+def test_it_after_two_subjects_is_what_was_asked_of_them(web: SubjectCatalog) -> None:
+    """"how long did it take?" after "how to migrate dashboards from datadog to grafana" was read as "how long did
+    Datadog and Grafana take?" and answered with their metric retention: one 'it' is not two subjects. 'they'
+    still is."""
+    history = [turn("how to migrate routes from flask to fastapi", web)]
+    resolved, _ = resolve("how long did it take?", history, web)
+    assert "migrate routes" in resolved and "Flask and FastAPI take" not in resolved, resolved
+    assert resolve("are they async?", history, web)[0] in {"are Flask and FastAPI async?", "are FastAPI and Flask async?"}
+
 @pytest.mark.parametrize("follow_up", ["and compared to Flask?", "vs flask?", "How about compared with Flask?",
                                        "and against Flask?"])
 def test_compared_to_another_subject_sets_the_previous_question_against_it(web: SubjectCatalog, follow_up: str) -> None:
