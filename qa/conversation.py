@@ -239,11 +239,11 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
     if not subjects and not prev.subjects and prev.resolved:
         # Of a question naming no subject, "and on the flat?" after "how much range on hills", "what about 9
         # speed?" after "chain wear limit 12 speed": the question before with the part it gives in place of its
-        # own; "how can I reduce that?", "which one lasts longer?" after "direct drive vs geared hub": what was
-        # asked, though it named no subject.
+        # own; "how can I reduce that?", "which one lasts longer?" after "direct drive vs geared hub", "how do i
+        # size it?" after "tankless gas flow rate in winter": what was asked, though it named no subject.
         if _LEAD.match(q) and (instead := _in_place(_LEAD.sub("", q).strip().rstrip("?.! "), _asked(prev))):
             return instead, prev.qtype
-        if (_THAT.search(q) and len(content_words(q)) <= 2) or _LEAD.match(q) or _ONE.search(q):
+        if (_THAT.search(q) and len(content_words(q)) <= 2) or _LEAD.match(q) or _ONE.search(q) or _IT.search(q):
             return _with_asked(q, prev), None
     if subjects or not prev.subjects:
         return q, None

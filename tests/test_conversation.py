@@ -770,6 +770,8 @@ def test_that_asks_of_what_was_asked_though_it_named_no_subject() -> None:
     ("direct drive vs geared hub", "which one lasts longer?", "which one lasts longer? (direct drive vs geared hub?)"),
     ("chain wear limit 12 speed", "what about helmets?", "what about helmets? (chain wear limit 12 speed?)"),
     ("chain wear limit 12 speed", "How heavy is a mid-drive motor?", "How heavy is a mid-drive motor?"),
+    # 'it' stands for what was asked: "> how do i size it?" after "tankless gas flow rate in winter" was declined
+    ("tankless gas flow rate in winter", "how do i size it?", "how do i size it? (tankless gas flow rate in winter?)"),
 ])
 def test_a_follow_up_naming_no_subject_is_the_question_before_with_its_part(before: str, follow_up: str,
                                                                            resolved: str) -> None:
