@@ -39,9 +39,14 @@ def word_spans(text: str) -> list[tuple[str, int, int]]:
 
 
 def _lower(text: str) -> str:
-    """``text`` in lower case, its accented letters plain, each character still one (where words are in it)."""
-    low = text.lower()
-    return low if low.isascii() else low.translate(_PLAIN)
+    """``text`` in lower case, its accented letters plain, each character still one (where words are in it);
+    the 'Â' or 'Ã' of UTF-8 read as Latin-1 is no letter ('FamvirÂ®' is 'famvir', not 'famvira')."""
+    if text.isascii():
+        return text.lower()
+    return _MISREAD.sub(" ", text).lower().translate(_PLAIN)
+
+
+_MISREAD = re.compile("[\u00c2\u00c3](?=[\u0080-\u00bf])")  # a UTF-8 lead byte read as Latin-1, before its other byte
 
 
 class _PlainLetters(dict[int, str]):

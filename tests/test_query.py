@@ -29,6 +29,8 @@ def test_accented_letters_are_read_as_plain_ones() -> None:
     assert [text[s:e] for _w, s, e in word_spans(text)] == ["Zürich", "s", "café"]
     assert squash("Ramírez") == "ramirez"
     assert words("東京 straße") == ["stra", "e"]  # no plain letter to read them as
+    # ... but UTF-8 read as Latin-1 (MS MARCO's "Famciclovir (FamvirÂ®)") has no letter to add
+    assert words("FamvirÂ® tablets, cafÃ©") == ["famvir", "tablets", "caf"]
 
 
 @pytest.fixture
