@@ -41,6 +41,11 @@ def figures(answer: Answer, conflict: Conflict) -> set[str]:
     return out
 
 
+def claims_said(conflict: Conflict) -> str:
+    """The texts of a disagreement's claims, one line (a claim may run over a paragraph break)."""
+    return " ".join(" ".join(c.text.split()) for c in conflict.claims)
+
+
 def only_conflict(answer: Answer, subject: str) -> Conflict:
     about = [c for c in answer.conflicts if subject in c.topic]
     assert len(about) == 1, (answer.answer, [c.topic for c in answer.conflicts])
@@ -775,10 +780,9 @@ def test_an_faq_answer_not_naming_its_subject_is_a_side(tmp_path: Path, embedder
                 "scheduling, so we only switched once we were on the Pro plan.\n",
     }, embedder)
     [conflict] = engine.ask("does ibex cloud free tier include oncall").conflicts
-    said = " ".join(" ".join(c.text.split()) for c in conflict.claims)
+    said = claims_said(conflict)
     assert "Yes. The free tier includes Ibex Pager" in said and "does not include on-call" in said, said
     assert conflict.topic == "Does Ibex Cloud's free tier include on-call?"
-
 
 
 def test_a_side_holds_the_other_subject_a_yes_or_no_asks_of(tmp_path: Path, embedder: OnnxEmbedder) -> None:
@@ -795,6 +799,7 @@ def test_a_side_holds_the_other_subject_a_yes_or_no_asks_of(tmp_path: Path, embe
     }, embedder)
     assert engine.ask("does ibex cloud support marten metrics queries").conflicts == ()
 
+
 def test_faq_answers_apart_disagree_in_a_corpus_without_subjects(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"can i use pvc to vent a condensing tankless" showed no disagreement though two sources' FAQs answer that
     question "Yes." and "No.": with no subject to read a yes or a no of, none was looked for. A question near
@@ -809,10 +814,11 @@ def test_faq_answers_apart_disagree_in_a_corpus_without_subjects(tmp_path: Path,
                 "A gas heater only needs a standard outlet for its controls.\n",
     }, embedder)
     [conflict] = engine.ask("can i use pvc to vent a condensing heater").conflicts
-    said = " ".join(" ".join(c.text.split()) for c in conflict.claims)
+    said = claims_said(conflict)
     assert "Yes. Its exhaust is cool enough" in said and "No. Inspectors require CPVC" in said, said
     assert conflict.topic == "Can a condensing heater be vented with PVC?"
     assert engine.ask("does a heater need a dedicated circuit").conflicts == ()
+
 
 INSTALLS = {
     "alpha.md": "---\npublisher: Alpha Notes\npublished: 2025-09-18\nsubjects: [Ibex KV, Marten Store]\n---\n"
