@@ -281,7 +281,7 @@ def conflicts(
     best = float(cos[order[0]])
     top = order[:60]
     top_units, top_cos = pool[top].tolist(), cos[top]
-    if not out and not query.subjects and is_yes_no(query.text):
+    if not out and not query.subjects and is_yes_no(query.text):  # a yes/no of no subject: its FAQs' verdicts
         out = _answered_apart(snap, top_units, qvec)
     near = (top_cos >= max(0.3, best - 0.4)).tolist()
     # A yes and a no are read of a subject the question names (or the corpus's one): "Can I keep my old furnace as

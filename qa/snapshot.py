@@ -251,7 +251,7 @@ class Snapshot:
         # Per chunk, whether its deepest heading (else its document's title) asks a question: an FAQ entry,
         # whose units answer the heading and do not restate it (qa.evidence.rerank reads it).
         heads = [clean_heading(c.section[-1] if c.section else docs[c.doc_id].title or "").strip() for c in version.chunks]
-        self.chunk_heads = heads
+        self.chunk_heads = heads  # (what an FAQ entry's answer answers: qa.comparison reads it)
         self.chunk_asks = np.array([h.endswith("?") for h in heads], dtype=bool)
         # ... and the question it asks, which a question may restate (qa.retrieval's 'ask_or_cos'), unless it
         # asks only what one subject is: any question naming the subject is near "What is Flask?" or "When to use
