@@ -28,38 +28,13 @@ QUESTION_WORDS = frozenset(
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens, keeping dotted versions and names like ``3.10`` or ``node.js``; a letter with an
-    accent is its plain letter ('Ramírez' -> 'ramirez', 'código' -> 'codigo')."""
-    return _WORD.findall(_lower(text))
+    """Lower-cased word tokens, keeping dotted versions and names like ``3.10`` or ``node.js``."""
+    return _WORD.findall(text.lower())
 
 
 def word_spans(text: str) -> list[tuple[str, int, int]]:
     """:func:`words`' tokens of ``text``, each with where it starts and ends in ``text``."""
-    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(_lower(text))]
-
-
-def _lower(text: str) -> str:
-    """``text`` in lower case, its accented letters plain, each character still one (where words are in it);
-    the 'Â' or 'Ã' of UTF-8 read as Latin-1 is no letter ('FamvirÂ®' is 'famvir', not 'famvira')."""
-    if text.isascii():
-        return text.lower()
-    return _MISREAD.sub(" ", text).lower().translate(_PLAIN)
-
-
-_MISREAD = re.compile("[\u00c2\u00c3](?=[\u0080-\u00bf])")  # a UTF-8 lead byte read as Latin-1, before its other byte
-
-
-class _PlainLetters(dict[int, str]):
-    """str.translate's table of accented letters to plain ones, filled as characters come ('í' -> 'i'; 'ß', 'ø'
-    and letters of other scripts stay, having no one plain letter)."""
-
-    def __missing__(self, code: int) -> str:
-        plain = plain_letters(chr(code))
-        self[code] = out = plain if len(plain) == 1 and plain.isascii() else chr(code)
-        return out
-
-
-_PLAIN = _PlainLetters()
+    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text.lower())]
 
 
 def plain_letters(text: str) -> str:
@@ -73,7 +48,7 @@ def content_words(text: str) -> list[str]:
 
 def squash(text: str) -> str:
     """Lower case with every non-alphanumeric removed: 'Fast API' and 'fastapi' squash alike."""
-    return re.sub(r"[^a-z0-9]", "", _lower(text))
+    return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
 def clause(text: str, since: int, start: int, end: int) -> str:
