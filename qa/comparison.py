@@ -281,8 +281,11 @@ def conflicts(
     best = float(cos[order[0]])
     top = order[:60]
     top_units, top_cos = pool[top].tolist(), cos[top]
+    def heading_cos(u: int) -> float:  # how near the question the question heading ``u``'s passage asks
+        return float(snap.ask_cos(snap.unit_chunk[[u]], qvec)[0])
+
     if not out and not query.subjects and is_yes_no(query.text):  # a yes/no of no subject: its FAQs' verdicts
-        out = _answered_apart(snap, top_units, qvec)
+        out = _answered_apart(snap, top_units, heading_cos)
     near = (top_cos >= max(0.3, best - 0.4)).tolist()
     # A yes and a no are read of a subject the question names (or the corpus's one): "Can I keep my old furnace as
     # a backup?" is no question whether a heat pump has a backup.
@@ -318,8 +321,7 @@ def conflicts(
             # validate incoming data?"), else all the question's aspect words: a claim must speak to it.
             focus = frozenset().union(*(a.stems for a in snap.aspects if a.stems <= qstems)) or qstems
             picked = _yes_and_no(snap, claims, subject, focus, forms if focus == qstems else _forms(snap, focus),
-                                 qstems, unit_cos, typed, lambda u: float(snap.ask_cos(snap.unit_chunk[[u]], qvec)[0]),
-                                 [s for s in query.subjects if s != subject])
+                                 qstems, unit_cos, typed, heading_cos, [s for s in query.subjects if s != subject])
             words_of = [w for w in query.aspect_terms if stem(w) in focus] or sorted(focus)
         if len(picked) >= 2:
             out.append(Disagreement(_aspect_topic(snap, picked, words_of, subject), tuple(picked), (subject,)))
@@ -708,8 +710,14 @@ def _answers(snap: Snapshot, u: int, subject: str) -> tuple[int, int] | None:
     """The whole of the sentence opening an FAQ answer whose heading asks of ``subject`` first, which it need
     not name again ("Does Grafana Cloud's free tier include on-call?" "Yes. The free tier includes Grafana IRM,
     ..."): :func:`_verdict` reads whether it says yes or no."""
-    named = snap.catalog.find(heading) if (heading := _answered_heading(snap, u)) else []
-    return _answer_span(snap, u) if named and named[0][0] == subject else None
+    heading = _answered_heading(snap, u)
+    return _answer_span(snap, u) if heading is not None and _asks_of(snap, heading, subject) else None
+
+
+def _asks_of(snap: Snapshot, heading: str, subject: str) -> bool:
+    """Whether a question heading asks of ``subject``: the first subject it names ("Does Kafka deliver lower
+    latency than RabbitMQ?" asks of Kafka)."""
+    return [name for name, _s, _e in snap.catalog.find(heading)][:1] == [subject]
 
 
 def _answered_heading(snap: Snapshot, u: int) -> str | None:
@@ -803,10 +811,10 @@ _VERDICT_ALONE = re.compile(r"\s*(?:yes|no)\s*[.!]\s*", re.I)  # a unit of its o
 
 def _verdict(snap: Snapshot, u: int, subject: str, focus: frozenset[str],
              forms: frozenset[str]) -> tuple[str, str] | None:
-    """:func:`_faq_verdict` of ``u`` when its heading asks of ``subject``, the first it names ("Does Kafka deliver
-    lower latency than RabbitMQ?" asks of Kafka), in a word of the aspect (``focus`` and its longer ``forms``)."""
+    """:func:`_faq_verdict` of ``u`` when its heading asks of ``subject`` (:func:`_asks_of`), in a word of the
+    aspect (``focus`` and its longer ``forms``)."""
     found = _faq_verdict(snap, u)
-    if found is None or [name for name, _s, _e in snap.catalog.find(found[1])][:1] != [subject] \
+    if found is None or not _asks_of(snap, found[1], subject) \
             or not any(stem(w) in focus or w in forms for w in words(found[1])):
         return None
     return found
@@ -822,15 +830,15 @@ def _faq_verdict(snap: Snapshot, u: int) -> tuple[str, str] | None:
     return m.group(1).lower(), heading
 
 
-def _answered_apart(snap: Snapshot, units: Sequence[int], qvec: NDArray[np.float32]) -> list[Disagreement]:
+def _answered_apart(snap: Snapshot, units: Sequence[int], heading_cos: Callable[[int], float]) -> list[Disagreement]:
     """A yes/no question naming no subject that FAQ entries of two sources answer apart: "Yes." in one, "No." in
-    the other, to headings naming no subject that ask what the question asks (:data:`VERDICT_COS` near it)
+    the other, to headings naming no subject that ask what the question asks (``heading_cos`` :data:`VERDICT_COS`
+    or more)
     ("Can a condensing tankless heater be vented with PVC?" for "can i use pvc to vent a condensing tankless").
     Its heading is the first's heading."""
     sides: dict[str, dict[int, tuple[str, Statement]]] = {"yes": {}, "no": {}}
     for u in units:
-        if (found := _faq_verdict(snap, u)) is None or snap.catalog.find(found[1]) \
-                or float(snap.ask_cos(snap.unit_chunk[[u]], qvec)[0]) < VERDICT_COS:
+        if (found := _faq_verdict(snap, u)) is None or snap.catalog.find(found[1]) or heading_cos(u) < VERDICT_COS:
             continue
         sides[found[0]].setdefault(int(snap.unit_source[u]), (found[1], Statement(u, _answer_span(snap, u))))
     for source, (heading, said) in sides["yes"].items():

@@ -159,8 +159,12 @@ SPELLED_OUT_SHARE = 0.5
 # 'SSR' spelled out, 0.20 and 0.15; chance ones 0.07 to 0.21), none of any evaluation set.
 ABBREVIATION_COS = 0.25
 ABBREVIATION_LETTERS = (2, 5)
-_DEFINING_PART = re.compile(r"[A-Za-z][a-z]*")  # a word, or a part of a hyphenated one, spelling out an abbreviation
-_DEFINING_GAP = re.compile(r"[^\s(]")  # anything but space between the words and the bracket
+
+
+def _initials_run(letters: str) -> str:
+    """A pattern of words in a row (apart by spaces or hyphens), of three letters or more each, whose first letters
+    are ``letters``, each word a group: 'dependency injection' of 'di', 'first-hour rating' of 'fhr'."""
+    return r"[\s-]+".join(rf"({c}[a-z]{{2,}})" for c in letters)
 
 
 class Vocabulary:
@@ -347,7 +351,7 @@ class Vocabulary:
         if not (shortest <= len(low) <= longest and low.isalpha()) or low in self.count:
             return None
         def find() -> str | None:
-            run = re.compile(r"\b" + r"[\s-]+".join(rf"({c}[a-z]{{2,}})" for c in low) + r"\b", re.I)
+            run = re.compile(r"\b" + _initials_run(low) + r"\b", re.I)
             found: Counter[str] = Counter()  # units writing each run
             for text in self._prose:
                 found.update(run_words for run_words in {" ".join(m.groups()).lower() for m in run.finditer(text)}
@@ -359,23 +363,20 @@ class Vocabulary:
         return kept(self._spelled, low, find, LOOKUPS_KEPT)
 
     def defined(self, abbreviation: str) -> str | None:
-        """The words the corpus's prose spells ``abbreviation`` out with where it defines it, one word (or part of
-        a hyphenated one) a letter right before it in brackets ("A heat pump water heater (HPWH) looks like
-        ..."), when that is the one unit writing the abbreviation: the corpus goes on in the words. 'heat pump
-        water heater' of 'hpwh' ('OIDC', written in three units, is a term of the corpus's own)."""
+        """The words the corpus's prose spells ``abbreviation`` out with where it defines it, right before it in
+        brackets (:func:`_initials_run`: "A heat pump water heater (HPWH) looks like ..."), when that is the one
+        unit writing the abbreviation: the corpus goes on in the words. 'heat pump water heater' of 'hpwh' ('OIDC',
+        written in three units, is a term of the corpus's own)."""
         low = abbreviation.lower()
         shortest, longest = ABBREVIATION_LETTERS
         if not (shortest <= len(low) <= longest and low.isalpha()) or self.count.get(low, 0) != 1:
             return None
 
         def find() -> str | None:
-            bracketed = re.compile(rf"\(\s*{low}\s*\)", re.I)
+            defining = re.compile(r"\b" + _initials_run(low) + rf"\s*\(\s*{low}\s*\)", re.I)
             for text in self._prose:
-                for m in bracketed.finditer(text):
-                    parts = list(_DEFINING_PART.finditer(text, max(0, m.start() - 200), m.start()))[-len(low):]
-                    if "".join(p.group()[0] for p in parts).lower() == low and \
-                            not _DEFINING_GAP.search(text, parts[-1].end(), m.start()):
-                        return text[parts[0].start():parts[-1].end()].lower()
+                if (m := defining.search(text)) is not None:
+                    return text[m.start(1):m.end(len(low))].lower()
             return None
 
         return kept(self._defined, low, find, LOOKUPS_KEPT)
