@@ -938,7 +938,7 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
             holders = holders[snap.holding(holders, other)]
         if not len(holders) or any(low in words(snap.row_label(u)) for u in holders.tolist()):
             continue  # a table row labelled with it is about it ('| JWT | yes | no |')
-        asked = question[tokens[start].start():tokens[end - 1].end()]
+        asked = _as_written(snap, holders, question[tokens[start].start():tokens[end - 1].end()])
         if all(out_of_scope(snap.unit_text[u]) for u in holders.tolist()):
             return asked  # each mention says its page leaves it out, whatever else it says of it
         subject_words = {w for name in snap.catalog.mentioned(question) for w in words(name)}
@@ -968,6 +968,16 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
                 and not _joined(snap, holders, low, subject_words):
             return asked
     return None
+
+
+def _as_written(snap: Snapshot, holders: NDArray[np.intp], asked: str) -> str:
+    """A name as the units mentioning it write it ('Zabbix' for "zabbix vs prometheus"), as asked when none writes
+    its words together."""
+    pattern = re.compile(rf"(?<!\w){re.escape(asked)}(?!\w)", re.I)
+    for u in holders.tolist():
+        if m := pattern.search(snap.unit_text[u]):
+            return m.group()
+    return asked
 
 
 def compares_apart(snap: Snapshot, sides: tuple[str, str]) -> bool:
