@@ -330,8 +330,9 @@ def unit_facts(
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
           r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 # A date: 'January 2025', 'Oct. 3, 2024', '19 October 2024', '2024-06' or '2024-06-11', 'in 2024'.
-_DATE = re.compile(rf"\b(?:(?P<month>{_MONTH})\.?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?|\d{{1,2}}\s+(?P<month2>{_MONTH})\s+|"
-                   rf"(?:in|on)\s+)(?P<year>(?:19|20)\d\d)\b|\b(?P<iso>(?:19|20)\d\d-[01]\d)(?:-[0-3]\d)?\b", re.I)
+_DATE = re.compile(rf"\b(?:(?P<month>{_MONTH})\.?\s+(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+)?|"
+                   rf"(?P<day2>\d{{1,2}})\s+(?P<month2>{_MONTH})\s+|(?:in|on)\s+)(?P<year>(?:19|20)\d\d)\b(?!-\d)|"
+                   rf"\b(?P<iso>(?:19|20)\d\d-[01]\d(?:-[0-3]\d)?)\b", re.I)
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 # Words saying a release came out, between it and its date ("Poetry 2.0, which arrived in October 2024").
 _CAME_OUT = re.compile(r"\b(?:released|arrived|shipped|launched|landed|debuted|came\s+out|general\s+availability|"
@@ -405,11 +406,13 @@ def _release_dates(text: str, whole: tuple[int, int], found: list[tuple[str, int
 
 
 def _date_value(d: re.Match[str]) -> str:
-    """A date :data:`_DATE` found, as 'YYYY-MM' or 'YYYY'."""
+    """A date :data:`_DATE` found, as 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY': as precise as written (February 2 and
+    February 15, 2024 cannot both hold)."""
     if d.group("iso"):
         return d.group("iso")
     month = d.group("month") or d.group("month2")
-    return d.group("year") + (f"-{_MONTHS[month[:3].lower()]:02d}" if month else "")
+    day = d.group("day") or d.group("day2")
+    return d.group("year") + (f"-{_MONTHS[month[:3].lower()]:02d}" if month else "") + (f"-{int(day):02d}" if day else "")
 
 
 def dates_said(text: str) -> dict[str, int]:

@@ -910,10 +910,12 @@ def test_time_is_no_word_two_duration_labels_share(tmp_path: Path) -> None:
 dated_engine = module_engine("dated_engine", {
     "ledger.md": "---\ntitle: Payments in review\nsubjects: [Ibex Pay, Marten Checkout]\npublished: 2024-11-02\n---\n"
                  "# Payments in review\n\n## History\n\nIbex Pay acquired Marten Checkout in July 2024, and the product "
-                 "keeps running as a separate service.\n\nIbex Pay was founded in 2010 by two brothers.\n",
+                 "keeps running as a separate service.\n\nIbex Pay was founded in 2010 by two brothers.\n\n"
+                 "Marten Checkout ended support for its v1 API on February 15, 2024.\n",
     "lab.md": "---\ntitle: Checkout lab notes\nsubjects: [Ibex Pay, Marten Checkout]\npublished: 2026-01-22\n---\n"
               "# Checkout lab notes\n\n## A short history\n\nIbex Pay acquired Marten Checkout in October 2024, its first "
-              "acquisition of a checkout business.\n\nIbex Pay launched publicly in 2011 with a payments API.\n",
+              "acquisition of a checkout business.\n\nIbex Pay launched publicly in 2011 with a payments API.\n\n"
+              "Marten Checkout stopped supporting its older v1 API on February 2, 2024, so v2 is the only one left.\n",
 })
 
 
@@ -928,6 +930,13 @@ def test_two_sources_dating_one_event_differently_disagree(dated_engine: Engine,
         "Ibex Pay acquired Marten Checkout in October 2024, its first acquisition of a checkout business.",
         "Ibex Pay acquired Marten Checkout in July 2024, and the product keeps running as a separate service.",
     }
+
+
+def test_two_days_of_one_month_disagree(dated_engine: Engine) -> None:
+    """"when did jira server end of support" quoted "... on February 15, 2024" and "... on February 2, 2024" with
+    no disagreement: dates were read to the month."""
+    [conflict] = dated_engine.ask("when did marten checkout end support for the v1 api").conflicts
+    assert {re.search(r"February \d+", c.text)[0] for c in conflict.claims} == {"February 15", "February 2"}
 
 
 def test_two_events_dated_differently_are_no_disagreement(dated_engine: Engine) -> None:

@@ -6,7 +6,18 @@ from __future__ import annotations
 
 import pytest
 
-from qa.facts import DURATION, Fact, amounts_stated, asked_amount, asked_measures, differ, measure_key, unit_facts
+from qa.facts import (
+    DURATION,
+    Fact,
+    amounts_stated,
+    asked_amount,
+    asked_measures,
+    dates_differ,
+    dates_said,
+    differ,
+    measure_key,
+    unit_facts,
+)
 from qa.query import SubjectCatalog
 
 CATALOG = SubjectCatalog(["Zephyr DB", "Quokka DB"])
@@ -311,6 +322,14 @@ def test_a_release_reached_or_shipping_is_dated(text: str) -> None:
     the verb came before the number, or was in the present tense."""
     dates = [f for f in unit_facts(text, 0, CATALOG, None) if f.kind == "date"]
     assert [(f.subject, f.value) for f in dates] == [("Zephyr DB", "2022-10")]
+
+
+def test_a_date_is_read_as_precisely_as_written() -> None:
+    """February 2 and February 15, 2024 were both read as '2024-02' and could not disagree."""
+    assert list(dates_said("on February 15, 2024, on 2 February 2024, in Feb. 2024, on 2024-02-09, in 2024")) == [
+        "2024-02-15", "2024-02-02", "2024-02", "2024-02-09", "2024"]
+    assert dates_differ(["2024-02-15", "2024-02-02"])
+    assert not dates_differ(["2024-02-15", "2024-02", "2024"])
 
 
 def test_a_price_said_of_a_thing_of_a_subject_is_an_aspect_of_its_own() -> None:
