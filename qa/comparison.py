@@ -443,8 +443,9 @@ def _measured_disagreements(snap: Snapshot, query: Query, near: Callable[[], lis
         return stated[0]
 
     # (the words asking are no words of what is measured: 'long' and 'last' of "how long does a chain last",
-    # nor is the unit asked in: 'years' of "how many years is the warranty")
-    asking = frozenset(w for w in words(query.text) if stem(w) in _ASKING or w in ("last", "lasts") or scale(w))
+    # nor is the unit asked in: 'years' of "how many years is the warranty", 'percent')
+    asking = frozenset(w for w in words(query.text)
+                       if stem(w) in _ASKING or w in ("last", "lasts") or scale(w) or stem(w) in keys)
     asked = frozenset(stem(w) for w in words(query.text))
     said = _said_per_source(snap, query, near, amount, asking)
     for key in dict.fromkeys(f.key for _u, f in said.values()):

@@ -559,7 +559,7 @@ _ASKED_AMOUNTS: tuple[tuple[re.Pattern[str], frozenset[str], re.Pattern[str] | N
     (ASKS_PRICE, frozenset(),
      # ('38, 77 and 88 a year in your local currency')
      re.compile(r"[$\u20ac\u00a3\u00a5]\s?\d|\d\s?(?:\u00a2|USD\b|EUR\b|GBP\b|dollars?\b|euros?\b|cents?\b)|\d.*\bcurrency\b")),
-    (re.compile(r"\bpercent(?:age)?\b|\bwhat share\b", re.I), frozenset(), re.compile(r"\d\s?(?:%|percent\b|per cent\b)", re.I)),
+    (re.compile(r"\bpercent(?:age)?\b|\bwhat share\b", re.I), frozenset({stem("percent")}), re.compile(r"\d\s?(?:%|percent\b|per cent\b)", re.I)),
     # "how often should i get my solar system inspected": a frequency ('every five years', 'twice a year',
     # 'annually'), not "Plan to be home for the inspection"
     (re.compile(r"\bhow (?:often|frequently)\b|\bfrequency\b", re.I), frozenset(),

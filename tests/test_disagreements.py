@@ -989,6 +989,24 @@ def test_a_unit_a_question_asks_in_asks_that_measure(tmp_path: Path, embedder: O
     assert engine.ask("microinverter warranty years").conflicts == ()
 
 
+def test_a_share_asked_in_percent_is_a_measure(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"how much of the heat does an hrv actually recover, percent?" quoted 75 and 90 percent from two sources
+    with no disagreement: a question asking a percentage asked no measure."""
+    engine = engine_over(tmp_path, {
+        "a.md": "---\ntitle: Balanced ventilation\npublished: 2022-10-05\n---\n# Balanced ventilation\n\n## How "
+                "heat recovery works\n\nA typical recovery ventilator recovers about 75 percent of the heat from the "
+                "outgoing air.\n\nAbout 20 percent of new homes are built with one.\n",
+        "b.md": "---\ntitle: Two winters\npublished: 2024-01-22\n---\n# Two winters\n\n## What changed\n\nModern "
+                "recovery ventilators recover about 90 percent of the heat from the exhaust air.\n",
+    }, embedder)
+    for question in ("how much of the heat does a recovery ventilator recover, percent?",
+                     "recovery ventilator heat recovery percentage"):
+        answer = engine.ask(question)
+        [conflict] = answer.conflicts
+        assert figures(answer, conflict) == {"75", "90"}, answer.answer
+        assert "percent" not in conflict.topic.lower().split(": ", 1)[1], conflict.topic  # the unit is the label's
+
+
 def test_two_sources_pricing_one_thing_differently_disagree(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"obsidian sync price" quoted $4 and $8 a month from two sources with no disagreement: no price in prose was
     a fact. A price of another thing of the subject's is not asked by it ("obsidian publish cost"), nor is one by

@@ -298,7 +298,7 @@ def test_a_question_asking_no_amount_reads_none(question: str) -> None:
     ("mid-drive chain lifespan km", {"metr"}),
     ("battery capacity in kwh", {"wh"}),
     ("string inverter warranty", {DURATION}),  # a warranty lasts, as "how long" asks
-    ("solar degradation percent per year", set()),  # what a rate is per
+    ("solar degradation percent per year", {"perce"}),  # a share; not what a rate is per
     ("how many plugins does jenkins have", set()),
     ("Why do teams that moved off Jenkins a few years ago still talk about plugins and years", set()),  # no search
 ])
