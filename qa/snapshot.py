@@ -45,6 +45,9 @@ MEMO_SIZE = 10_000  # entries of each kind a snapshot keeps (see Snapshot.memo)
 _SET_AGAINST = re.compile(r"\W*(?:when\s+|if\s+)?(?:compared\s+(?:to|with)|unlike|in\s+contrast\s+(?:to|with)|"
                           r"as\s+opposed\s+to|relative\s+to|next\s+to)\s+[^,.;]{1,60},", re.I)
 _POSSESSIVE = re.compile(r"\w['’]s?\b")  # "Starlette's", "Pydantic models'" (a name found may hold its "'s")
+# What may come before a sentence's subject: nothing, or an opening phrase set off by a comma ("On the mid-tier
+# plans, Linear's Business plan costs ...").
+_SUBJECT_OPENS = re.compile(r"\W*(?:[^,;:.]{1,60},\s*)?")
 # How near in meaning (cosine of all-MiniLM-L6-v2) two statements of a figure in the same measure are to be on
 # one aspect: the planted disagreements of eight corpora written for it come 0.56 to 0.99 ("buying breaks even
 # ... after about seven years" against "Buying only pays off if you stay ... at least five years"; "typically 65
@@ -594,7 +597,10 @@ class Snapshot:
             if m := _SET_AGAINST.match(text):
                 if after := [name for name, start, _end in found if start >= m.end()]:
                     return after[0]
-            plain = [name for name, start, end in found if not _POSSESSIVE.search(text, start, end + 2)]
+            # (an owner opening the sentence is its subject: "On the mid-tier plans, Linear's Business plan costs
+            # $14 ..., still below Jira Premium" is Linear's)
+            plain = [name for name, start, end in found
+                     if not _POSSESSIVE.search(text, start, end + 2) or _SUBJECT_OPENS.fullmatch(text, 0, start)]
             if plain and named[0] not in plain:
                 return plain[0]
         return named[0] if named else None

@@ -529,14 +529,18 @@ def test_a_subject_named_only_as_an_owner_is_not_what_a_sentence_is_about(tmp_pa
     """"Middleware built on Marten Store's BaseMiddleware does not port: Ibex KV takes a RawMiddleware" names
     Marten Store first, as the owner of a thing, and says what to do in Ibex KV: "How do I add middleware in
     Ibex KV?" was declined ("nothing on middleware for Ibex KV") with it counted as Marten Store's. A sentence
-    naming two owners is the first's."""
+    naming two owners is the first's. An owner opening the sentence is its subject: "On the mid-tier plans,
+    Linear's Business plan costs $14 ..., still below Jira Premium" led "yearly cost for 40 users on jira standard"
+    as Jira's."""
     engine = engine_over(tmp_path, {"moving.md": (
         "---\ntitle: Ibex KV for Marten Store users\nsubjects: [Ibex KV, Marten Store]\n---\n# Middleware\n\n"
         "Middleware built on Marten Store's ``BaseMiddleware`` does not port directly: Ibex KV takes a "
-        "``RawMiddleware`` instead.\n\n# Speed\n\nMarten Store's reads are slower than Ibex KV's.\n")}, embedder)
+        "``RawMiddleware`` instead.\n\n# Speed\n\nMarten Store's reads are slower than Ibex KV's.\n\n# Price\n\n"
+        "On the paid plans, Marten Store's cluster tier costs $14 per node, still below Ibex KV Premium.\n")}, embedder)
     snap = engine.snapshot()
     assert snap.unit_lead_subject[unit_opening(snap, "Middleware built")] == "Ibex KV"
     assert snap.unit_lead_subject[unit_opening(snap, "Marten Store's reads")] == "Marten Store"
+    assert snap.unit_lead_subject[unit_opening(snap, "On the paid plans")] == "Marten Store"
     answer = engine.ask("How do I add middleware in Ibex KV?")
     assert not answer.abstained and "RawMiddleware" in answer.citations[0].quote, answer.answer
 
