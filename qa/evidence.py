@@ -21,6 +21,7 @@ from qa.cues import (
     LIST_GAP,
     PROS_CONS,
     RELEASE_HEADING,
+    RELEASE_NUMBER,
     SAYS_USE,
     VERDICT,
     WANTS_MAKER,
@@ -717,9 +718,16 @@ def _releases(snap: Snapshot, subject: str) -> tuple[tuple[tuple[int, ...], int]
                 continue
             found += [(release(m.group(1)), u) for name, m in subject_releases(text, snap.catalog.find(text))
                       if name == subject]
+            if snap.version.unit_kinds[u] == "row" and dates_said(text):
+                # a release history's row, '| Redis | 7.2 | August 2023 |': the release in the next cell, dated
+                found += [(release(m.group(1)), u) for name, _start, end in snap.catalog.find(text)
+                          if name == subject and (m := _CELL_RELEASE.match(text, end))]
         return tuple(sorted(found, key=lambda r: r[0], reverse=True))
 
     return snap.memo("releases", subject, find)
+
+
+_CELL_RELEASE = re.compile(rf"\s*\|\s*`?v?({RELEASE_NUMBER})`?\s*\|")  # a release number alone in the next cell
 
 
 def _release(snap: Snapshot, scored: list[Scored], subject: str, *, oldest: bool) -> Scored | None:

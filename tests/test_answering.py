@@ -961,6 +961,26 @@ def test_release_notes_headings_name_the_subjects_releases(tmp_path: Path, embed
     assert answer.citations[0].display.startswith(release), answer.citations[0].display
 
 
+@pytest.mark.parametrize(("question", "release"), [
+    ("when was ibex kv 2.0 released", "Ibex KV: Version 2.0 · Released May 2025"),
+    ("latest marten store version", "Marten Store: Version 4.1 · Released March 2026"),
+])
+def test_a_release_history_table_names_the_subjects_releases(tmp_path: Path, embedder: OnnxEmbedder, question: str,
+                                                             release: str) -> None:
+    """"when was redis 7.2 released" led with "Already running Redis 7.2 or earlier?" over the table row '| Redis |
+    7.2 | August 2023 |', and "latest valkey version" with a sentence on 9.0 over the row dating it: a row names
+    the release in the cell after its subject, when it dates it (a benchmark's 'Version tested' cell does not)."""
+    engine = engine_over(tmp_path, {"history.md": (
+        "---\ntitle: Stores\nsubjects: [Ibex KV, Marten Store]\n---\n# Stores\n\nAlready running Ibex KV 2.0 or "
+        "earlier? Upgrading is a binary swap. Marten Store 4.1 also lifted the old limit on keys.\n\n"
+        "## Release history\n\nThe latest release of each store is listed last.\n\n| Store | Version | Released | Notes |\n|---|---|---|---|\n"
+        "| Ibex KV | 1.0 | January 2020 | First stable format |\n| Ibex KV | 2.0 | May 2025 | Streaming replication |\n"
+        "| Marten Store | 4.0 | June 2024 | New planner |\n| Marten Store | 4.1 | March 2026 | No key limit |\n")},
+        embedder)
+    answer = engine.ask(question)
+    assert answer.answer.startswith(release), answer.answer
+
+
 def test_when_a_subject_was_made_is_read_past_a_word_in_another_sense(engine: Engine) -> None:
     """'made' of "When was Flask made?" is in "a ready-made extension", which scores far above every sentence
     on when Flask began: those nearest in meaning are read too, and the earliest beginning leads."""
