@@ -570,7 +570,7 @@ def _fact_disagreements(
             # statements hold every other aspect word of the question, by a word of its label ("heat pump
             # lifespan").
             asked = _singular(key_stems) <= _singular(qstems) or (quantity and bool(qstems & stems)) or (
-                naming and bool(qstems & stems) and qstems - _ASKING <= stated)
+                naming and bool(qstems & stems) and qstems - _ASKING <= stated and bool(qstems & _label_heads(facts)))
 
             # A duration asked for, whose statements' own words hold every other aspect word of the question
             # ("How long does it last?" of years; "dc fast charging time"), not their sections' ("How long does
@@ -613,6 +613,20 @@ def _fact_disagreements(
             if aspect not in out or near > out[aspect][0]:
                 out[aspect] = (near, Disagreement(label, tuple(Statement(u, f.span) for u, f in said), (subject,)))
     return [d for _near, d in out.values()]
+
+
+# Where a row's label turns from what it measures to what of: 'Install' of "Install from lock file, warm".
+_LABEL_QUALIFIED = re.compile(r"\s*(?:[,(:;]|\b(?:from|of|with|in|on|for|to|at|by|per|after|before|under|over)\b)", re.I)
+
+
+def _label_heads(facts: Sequence[Fact]) -> frozenset[str]:
+    """The stems of what facts measure, as their rows' labels name it before saying what of ('instal' of "Install
+    from lock file, warm", not 'lock' nor 'file': "poetry lock file" asks no install time); a measure's own words
+    for a fact stated in prose."""
+    heads = [f.context[: m.start()] if (m := _LABEL_QUALIFIED.search(f.context)) and m.start() else f.context
+             for f in facts]
+    return frozenset(aspect_stems(" ".join(heads))) | frozenset().union(
+        *(f.stems for f in facts if f.context == f.label))
 
 
 def _happened(text: str, stems: frozenset[str]) -> str:

@@ -989,6 +989,21 @@ def test_a_unit_a_question_asks_in_asks_that_measure(tmp_path: Path, embedder: O
     assert engine.ask("microinverter warranty years").conflicts == ()
 
 
+def test_a_word_of_what_a_row_measures_of_is_no_name_of_its_measure(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"poetry lock file" led with the sources' disagreement on 'Install from lock file, warm' (27 s against 48 s):
+    the question held words of the rows' labels, but only of what the install is from, not the install timed."""
+    engine = engine_over(tmp_path, {
+        "a.md": "---\ntitle: Timings\nsubjects: [Ibex Pack, Marten Pack]\npublished: 2026-01-27\n---\n# Timings\n\n"
+                "| Step | Ibex Pack | Marten Pack |\n|---|---|---|\n| Install from lock file, warm | 27 s | 9 s |\n\n"
+                "The lock file is platform-independent: one file covers Linux, macOS and Windows.\n",
+        "b.md": "---\ntitle: Benchmarks\nsubjects: [Ibex Pack, Marten Pack]\npublished: 2025-09-18\n---\n# Benchmarks\n\n"
+                "| Step | Ibex Pack | Marten Pack |\n|---|---|---|\n| Install from lock file, warm | 48 s | 9 s |\n",
+    }, embedder)
+    assert engine.ask("ibex pack lock file").conflicts == ()
+    [conflict] = engine.ask("ibex pack install from lock file time").conflicts
+    assert conflict.topic.startswith("Install from lock file"), conflict.topic
+
+
 def test_a_share_asked_in_percent_is_a_measure(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"how much of the heat does an hrv actually recover, percent?" quoted 75 and 90 percent from two sources
     with no disagreement: a question asking a percentage asked no measure."""
