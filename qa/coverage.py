@@ -28,7 +28,7 @@ from qa.cues import (
     versioned,
 )
 from qa.facts import version_key
-from qa.query import REQUEST, question_type
+from qa.query import REQUEST, focus, question_type
 from qa.text import QUESTION_WORDS, STOPWORDS, words
 
 if TYPE_CHECKING:
@@ -1300,7 +1300,9 @@ def unversioned(snap: Snapshot, query: Query) -> str | None:
     if not query.subjects:
         return None
     subject_words = {w for subject in query.subjects for w in words(subject)}
-    for name in versioned(query.text):
+    # (of a long question, what it asks, not the situation it tells: "We run ... ElastiCache for Redis OSS 7.1 ...
+    # Should we move to Valkey?" asks no version of 'OSS')
+    for name in versioned(focus(query.text, snap.catalog) or query.text):
         low = name.lower()
         # a subject's own, its name whole or its first word ('Ibex' of "the first version of Ibex KV")
         if snap.catalog.find(name) or low in subject_words or low in STOPWORDS:
@@ -1332,6 +1334,7 @@ def unwritten_release(snap: Snapshot, question: str) -> str | None:
     0.100?") when the corpus never writes its number, nor a fuller one ('0.135.0' of '0.135'): what the corpus
     says of another release is no answer ('Flask 3.1 (released late 2024)'). None otherwise. A release asked
     about otherwise ("Does Flask 2.3 support async?") is left to the rest: another release's may answer it."""
+    question = focus(question, snap.catalog) or question  # what a long question asks, not its situation
     if not _ASKS_RELEASE.search(question):
         return None
     vocab = snap.vocabulary

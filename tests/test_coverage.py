@@ -22,6 +22,7 @@ from qa.coverage import (
     unknown_names,
     unsaid,
     unshouted,
+    unversioned,
     unwritten_release,
     whole_word,
     word_form,
@@ -703,6 +704,20 @@ def test_a_version_the_corpus_states_of_no_asked_subject_abstains(engine: Engine
     # 'current' says which version of Flask, not of what: Flask's own is stated
     answer = engine.ask("What is the current version of Flask?")
     assert not answer.abstained and "3.1" in answer.citations[0].quote, answer.answer
+
+
+def test_a_release_a_long_question_tells_of_is_its_situation(engine: Engine) -> None:
+    """"We're a 6-person team running ... ElastiCache for Redis OSS 7.1 ... Should we move to Valkey, and what would
+    we have to check before switching?" was declined, "nothing on OSS version": a long question's releases are
+    the situation it tells, not what it asks."""
+    snap = engine.snapshot()
+    situation = ("We are a small team running a Flask 2.2 app on Gunicorn 20.1 with about forty endpoints, and it works "
+                 "well enough for now. Our new hire keeps telling us the async story is better elsewhere. Should we move "
+                 "to FastAPI?")
+    assert unversioned(snap, analyse(situation, snap.catalog)) is None
+    assert unversioned(snap, analyse("What Gunicorn version does Flask need?", snap.catalog)) is not None
+    assert unversioned(snap, analyse(situation.replace("Should we move to FastAPI?", "Which Gunicorn version does "
+                                                       "Flask need?"), snap.catalog)) is not None
 
 
 @pytest.mark.slow
