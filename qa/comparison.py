@@ -152,6 +152,9 @@ def short_value(snap: Snapshot, said: Statement, aspect: Aspect) -> str:
     return short + ("…" if len(kept) > SHORT_WORDS else "")
 
 
+SECTION_BONUS = 0.1  # how much a unit under the aspect's own heading is a better cell than its cosine says
+
+
 def _row_on(snap: Snapshot, unit: int, aspect: Aspect, name_stems: frozenset[str]) -> bool:
     """Whether a table row is on ``aspect``: its label or its section's heading is one of the aspect's ('| Workloads
     per node | ...' under "## Scale limits"), or its label holds every word of the aspect's name (``name_stems``:
@@ -226,6 +229,10 @@ def comparison_rows(
                 # A table cell is an explicit per-subject statement: the best kind of evidence for a row.
                 score = c + (0.3 if snap.unit_cells[u] else 0.0) - (0.2 if u in used else 0.0)
                 score += 0.05 * snap.freshness[snap.unit_doc[u]]
+                # under a heading that is the aspect's ('## Memory per key'): it speaks to the aspect, not only of
+                # a word of it ("... the extra threads also handle command parsing and memory prefetching")
+                if (section := snap.version.chunks[int(snap.unit_chunk[u])].section) and section[-1] in aspect.labels:
+                    score += SECTION_BONUS
                 if not snap.unit_cells[u]:
                     if len(snap.unit_subjects[u]) > 1:  # names the other side too: weaker for one cell
                         score -= 0.1

@@ -1210,6 +1210,24 @@ def test_a_sentence_about_the_writing_it_opens_is_no_cell(ops: Engine) -> None:
     assert cited and not any(answer.citations[n - 1].quote.startswith("This piece") for n in cited), answer.answer
 
 
+def test_a_cell_is_first_what_is_said_under_the_aspects_own_heading(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"compare redis and valkey memory efficiency" filled Valkey's 'Memory per key' cell with "... the extra threads
+    also handle command parsing and memory prefetching" (from '## Threading'), over the row stating its memory under
+    '## Memory per key'."""
+    engine = engine_over(tmp_path, {
+        "a.md": "---\ntitle: Stores\nsubjects: [Ibex KV, Marten Store]\n---\n# Stores\n\n## Memory per key\n\n"
+                "Ibex KV uses about 56 bytes of memory overhead per key.\n\nMarten Store embeds each key in its "
+                "dictionary entry, which saves about 20 bytes.\n\n## Threading\n\nMarten Store reworked its I/O threads "
+                "so that they also handle memory prefetching per key, which cuts the memory stalls per key lookup.\n",
+        "b.md": "---\ntitle: Benchmarks\nsubjects: [Ibex KV, Marten Store]\n---\n# Benchmarks\n\n## Memory per key\n\n"
+                "Ibex KV needed 2.06 GB for ten million keys.\n",
+    }, embedder)
+    answer = engine.ask("compare ibex kv and marten store memory per key")
+    assert answer.comparison is not None, answer.answer
+    [row] = [r for r in answer.comparison.rows if r.aspect == "Memory per key"]
+    assert answer.citations[row.cells["Marten Store"][0] - 1].quote.startswith("Marten Store embeds"), answer.answer
+
+
 def test_a_sentence_leading_into_a_list_of_links_alone_is_no_claim(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"... if you want to keep reading about replicas, here's a select list:" and its links say nothing of
     replicas either."""
