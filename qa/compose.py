@@ -163,13 +163,16 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
     def by_subject(fresh: list[Claim]) -> list[Section]:
         """Claims on no one subject as a summary, then each subject's own. A subject with none of its own is
         said to have none, unless a disagreement shown above quotes sources on it or a claim of the summary names
-        it ("When compared to FastAPI, Flask is somehow slower." for "Is FastAPI slower than Flask?") or, a table
-        row, has a cell for it ('Array indexing: Python 0-based · R 1-based')."""
+        it ("When compared to FastAPI, Flask is somehow slower." for "Is FastAPI slower than Flask?"), answers a
+        heading asking of it, or, a table row, has a cell for it ('Array indexing: Python 0-based · R 1-based')."""
         out: list[Section] = []
         if general := [c for c in fresh if c.subject is None]:
             out += _section("summary", None, "", *say(general))
         spoken_for = {s for d in evidence.disagreements for s in d.subjects}
         spoken_for |= {s for c in general for s in (*snap.unit_subjects[c.units[0]], *snap.unit_cells[c.units[0]])}
+        # (or answers a heading asking of it: "Is Valkey faster than Redis?")
+        spoken_for |= {s for c in general if snap.chunk_asks[chunk := int(snap.unit_chunk[c.units[0]])]
+                       for s in snap.section_subjects[chunk]}
         for subject in query.subjects:
             heading = f"{subject}:"
             if mine := [c for c in fresh if c.subject == subject]:

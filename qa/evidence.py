@@ -112,8 +112,8 @@ class Ranking:
     question: NDArray[np.float64] | None  # QUESTION_FEATURES without the unknown-name flag; None: no evidence
     units: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # of scored, as arrays
     logits: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
-    # The candidate chunk whose heading asks the question (an FAQ entry, ASKED_COS), whose best unit leads a
-    # question wanting no other kind of answer; None when no heading does.
+    # The candidate chunk whose heading asks the question (an FAQ entry, ASKED_COS; of a comparison, as written),
+    # whose best unit leads a question wanting no other kind of answer; None when no heading does.
     asked_chunk: int | None = None
 
 def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: list[Candidate], limit: int = POOL_CHUNKS) -> Ranking:
@@ -128,12 +128,18 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
                x[order, FEATURES.index("lex_aspect")].tolist(), x[order, FEATURES.index("chunk_dense")].tolist())
     lead = pool.leading
     asked, chunk = heading_asking(snap, cands, qvec)
+    # A comparison is answered subject by subject ("Should I use X or Y?" is near any question naming both),
+    # unless the heading asks it as written: nearer still, naming its subjects in its order ("Is Valkey faster than
+    # Redis?" for "is valkey faster than redis"; not for "is redis faster than valkey", answered the other way).
+    answered = asked >= ASKED_COS and (len(query.subjects) < 2 or asked >= ASKED_AS_WRITTEN_COS and tuple(
+        snap.catalog.mentioned(snap.version.chunks[chunk].section[-1])) == query.subjects)
     return Ranking(tuples(Scored, columns), question_features(snap, query, x[lead], logits[lead], unknown=False,
                                                               asked=asked),
-                   pool.ids[order], logits[order], chunk if asked >= ASKED_COS else None)
+                   pool.ids[order], logits[order], chunk if answered else None)
 
 
 ASKED_COS = 0.8  # a heading asking a question this near the user's asks it: its passage answers (an FAQ entry)
+ASKED_AS_WRITTEN_COS = 0.95  # ... one naming two subjects or more, this near (see score_units)
 
 
 def heading_asking(snap: Snapshot, cands: list[Candidate], qvec: NDArray[np.float32]) -> tuple[float, int]:
@@ -606,11 +612,10 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         if not speaks(first) and (own := _near_first(
                 scored, fitting, lambda s: s.cos >= FAR_LEAD_COS and speaks(s.unit))) is not None:
             return own
-    if asked_chunk is not None and len(query.subjects) < 2:
+    if asked_chunk is not None:
         # The best of the passage whose heading asks the question (code too, for a how-to): its units answer
         # the heading and do not restate it, so units elsewhere holding the question's words may score above
-        # them. Not for a comparison, which is answered subject by subject ("Should I use X or Y?" is near any
-        # question naming both).
+        # them.
         howto = query.qtype == "howto"
         if is_yes_no(query.text):
             # A yes or a no answers first ("Yes. Add `lang="ts"` to the script tag ..."), though the sentences
@@ -981,7 +986,11 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
     units = np.fromiter((s.unit for s in scored), dtype=np.int64, count=len(scored))
     unit_vecs = vecs[units]
     for s in picked:
-        claim = Claim([s.unit], unit_subject(snap, s.unit, query.subjects), s.score, through=span(s.unit), cos=s.cos)
+        # (what the heading asking a comparison as written answers is of all it names: "Yes, in our test: about 1.8
+        # times the throughput of Redis 7.4" under "Is Valkey faster than Redis?")
+        answers_all = comparative and asked_chunk is not None and int(snap.unit_chunk[s.unit]) == asked_chunk
+        claim = Claim([s.unit], None if answers_all else unit_subject(snap, s.unit, query.subjects), s.score,
+                      through=span(s.unit), cos=s.cos)
         seen_docs = {snap.unit_doc[s.unit]}
         # Near-duplicates from other sources, in score order: one matrix product a claim, then the few close ones.
         for k in np.flatnonzero(unit_vecs @ vecs[s.unit] >= 0.9).tolist():

@@ -1228,6 +1228,24 @@ def test_a_cell_is_first_what_is_said_under_the_aspects_own_heading(tmp_path: Pa
     assert answer.citations[row.cells["Marten Store"][0] - 1].quote.startswith("Marten Store embeds"), answer.answer
 
 
+def test_a_heading_asking_a_comparison_as_written_answers_it(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"is valkey faster than redis" led with "Tail latency followed throughput: the faster the server, the lower
+    the p99" over the FAQ asking just that: a heading asking a question that names two subjects led no answer. One
+    asking it as written, its subjects in its order, does; asked the other way round, it answers the other way."""
+    engine = engine_over(tmp_path, {
+        "bench.md": "---\ntitle: Benchmark\nsubjects: [Ibex KV, Marten Store]\n---\n# Benchmark\n\n## Latency\n\n"
+                    "Tail latency followed throughput: the faster the server, the lower the p99 at this load. The "
+                    "faster one also recovered faster after a restart.\n\n## FAQ\n\n### Is Ibex KV faster than Marten "
+                    "Store?\n\nYes, in our test: about 1.8 times the throughput of Marten Store on the same VM.\n\n"
+                    "### Is Ibex KV compatible with Marten Store clients?\n\nYes. Both speak the same protocol.\n",
+    }, embedder)
+    answer = engine.ask("is ibex kv faster than marten store")
+    assert answer.citations[0].quote.startswith("Yes, in our test"), answer.answer
+    assert "no source in the corpus says" not in answer.answer  # it answers of both
+    answer = engine.ask("is marten store faster than ibex kv")
+    assert not answer.citations[0].quote.startswith("Yes, in our test"), answer.answer
+
+
 def test_a_sentence_leading_into_a_list_of_links_alone_is_no_claim(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"... if you want to keep reading about replicas, here's a select list:" and its links say nothing of
     replicas either."""
