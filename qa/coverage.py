@@ -610,8 +610,6 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
         asking = low in QUESTION_WORDS or _AFTER_HOW.search(text, 0, m.start()) is not None
         form = None if asking else vocab.form_of(low) or vocab.list_word(low)
         right = form or (None if is_word(low) else _typo_or_clipping(low, vocab) or vocab.form_correction(low, is_word))
-        if right is None and not asking:
-            right = vocab.joined(low, is_word)  # two words the corpus writes apart only: 'workaround', "work around"
         if right is None:
             return tok
         if form is None and (apart := vocab.joined(low, is_word)) is not None:
