@@ -236,6 +236,11 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
         # "and the Outlander?" after "How many kWh ... did the Bolts use in winter?": the question before, of the
         # name given now in place of the one it named (no subject of the corpus)
         return other, prev.qtype
+    if not subjects and not prev.subjects and (how_much := _HOW_MUCH_MORE.match(q)) \
+            and (winner := _winner(prev, catalog)) is not None:
+        # "how much faster?" after "which tracker is fastest" (answered "Linear was the fastest in every test."):
+        # of the subject the answer named first
+        return f"How much {how_much.group(1)} is {winner}?", None
     if not subjects and not prev.subjects and prev.resolved:
         # Of a question naming no subject, "and on the flat?" after "how much range on hills", "what about 9
         # speed?" after "chain wear limit 12 speed": the question before with the part it gives in place of its
@@ -451,6 +456,20 @@ def _in_place(part: str, before: str) -> str | None:
         if len(like.findall(before)) == 1:
             return f"{like.sub(lambda _m: part, before)}?"
     return None
+
+
+# "how much faster?", "by how much cheaper": how much more of what a "which" question asked the best of
+_HOW_MUCH_MORE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:by\s+)?how\s+much\s+((?:more|less)\s+[a-z]+|[a-z]+er)\s*\??\s*$", re.I)
+# ... a question asking which one is the most of something: "which tracker is fastest", "which is the cheapest?"
+_WHICH_MOST = re.compile(r"^\s*which\b.*\b(?:[a-z]+est|most\s+[a-z]+|best)\b", re.I)
+
+
+def _winner(prev: Turn, catalog: SubjectCatalog) -> str | None:
+    """The subject the previous answer names first, when its question asked which one is the most of something
+    ("which tracker is fastest": 'Linear' of "Linear was the fastest in every test.")."""
+    if not prev.answer or not _WHICH_MOST.match(prev.resolved):
+        return None
+    return next((name for name, _s, _e in catalog.find(prev.answer)), None)
 
 
 def _person(prev: Turn, catalog: SubjectCatalog) -> str | None:

@@ -275,6 +275,20 @@ def test_why_asks_the_previous_question_with_its_reasons(web: SubjectCatalog, fo
 
 
 @pytest.mark.parametrize(("follow_up", "resolved"), [
+    ("how much faster?", "How much faster is FastAPI?"), ("by how much cheaper", "How much cheaper is FastAPI?"),
+])
+def test_how_much_more_is_of_the_one_a_which_answer_named(web: SubjectCatalog, follow_up: str, resolved: str) -> None:
+    """"> how much faster?" after "which tracker is fastest" (answered "Linear was the fastest in every test.") was
+    left as typed, of nothing: it asks of the subject the answer named first."""
+    answer = "FastAPI was the fastest in every test, well ahead of Flask. [1]"
+    which = Turn("which framework is fastest", "which framework is fastest", (), "recommendation", answer)
+    assert resolve(follow_up, [which], web)[0] == resolved
+    # only after a question asking which is the most of something
+    what = Turn("what did the benchmark measure", "what did the benchmark measure", (), "fact", answer)
+    assert resolve(follow_up, [what], web)[0] == follow_up
+
+
+@pytest.mark.parametrize(("follow_up", "resolved"), [
     ("where does he live?", "where does Sebastián Ramírez live?"),
     ("What else did she build?", "What else did Sebastián Ramírez build?"),
     ("what is his nationality?", "what is Sebastián Ramírez's nationality?"),
