@@ -1072,7 +1072,7 @@ def _written_as_name(snap: Snapshot, tok: str, pieces: Callable[[str], int], *, 
     however typed; ``set_against`` a subject ("angular vs react"), any word it writes so is. Not a word the
     corpus capitalises in titles ('act' of an "Infection Protection Act"); or an acronym the corpus writes only
     in capitals ('ecs' of "Amazon ECS"), whatever the model holds."""
-    if not tok.islower() or not tok.isalpha():
+    if not tok.islower() or not tok.replace(".", "").isalpha():  # (a domain's dot too: 'monday.com')
         return False
     spellings = _spellings(snap, tok)
     if len(tok) >= 2 and spellings and all(s.isupper() for s in spellings):

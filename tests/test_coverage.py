@@ -1082,6 +1082,20 @@ def test_a_name_its_mentions_leave_out_of_scope_is_in_passing(tmp_path: Path, em
 
 
 
+def test_a_name_with_a_dot_typed_in_lower_case_is_a_name(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"monday.com features" quoted "We also received reader questions about Monday.com, ..., but it was outside the
+    scope of this comparison." as its answer: a word with a dot was no name, however the corpus writes it."""
+    engine = engine_over(tmp_path, {
+        "t.md": "---\ntitle: Trackers\nsubjects: [Ibex Board, Marten Tasks]\n---\n# Trackers\n\n## Features\n\n"
+                "Ibex Board has sprints and custom fields. Marten Tasks has portfolios and forms. We also received reader "
+                "questions about Zorvex.io, which some operations teams use for tracking work, but it was outside the "
+                "scope of this comparison. The free plans cut exactly the features this article is about.\n",
+    }, embedder)
+    for question in ("zorvex.io features", "zorvex.io vs marten tasks for ops teams"):
+        answer = engine.ask(question)
+        assert answer.abstained and "mentions Zorvex.io only in passing" in answer.answer, answer.answer
+
+
 def test_a_name_named_beside_a_subject_without_comparing_is_in_passing(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"zabbix vs prometheus" was answered at 0.99 with "Before Prometheus, the company used Zabbix for host checks,
     ...", and "keepass vs bitwarden" with "... KeePass ... imported cleanly into Bitwarden": the one sentence naming
