@@ -718,7 +718,23 @@ def _said_of(
             out.append(clause(text, 0, m.start(), m.end()))
         elif not before and fronted and lead is not None:
             out.append(clause(text, lead[1], lead[1], lead[2]))
+        elif not before and (said := _said_in(text, found, m, subject)) is not None and negative(said):
+            out.append(said)  # (a yes so set is no claim: "... for data validation in Flask" is of extensions)
     return out
+
+
+# What sets a subject after the words said of it, in its clause: "... is not on by default in Valkey 8.0".
+_IN_SUBJECT = re.compile(r"\b(?:in|on|for|with|under)\s+(?:the\s+)?$", re.I)
+
+
+def _said_in(text: str, found: list[tuple[str, int, int]], word: re.Match[str], subject: str) -> str | None:
+    """The clause of ``word`` when the first subject named after it, in that clause, is ``subject`` set after it
+    as where it holds, or does not ("multi-threaded I/O is not on by default in Valkey 8.0"); None otherwise."""
+    after = next(((name, s, e) for name, s, e in found if s > word.end()), None)
+    if after is None or after[0] != subject or not _IN_SUBJECT.search(text, word.end(), after[1]):
+        return None
+    said = clause(text, 0, word.start(), word.end())
+    return said if text.find(said) + len(said) >= after[2] else None
 
 
 def _whole(snap: Snapshot, u: int, subject: str) -> tuple[int, int] | None:

@@ -1004,6 +1004,22 @@ def test_a_word_of_what_a_row_measures_of_is_no_name_of_its_measure(tmp_path: Pa
     assert conflict.topic.startswith("Install from lock file"), conflict.topic
 
 
+def test_a_no_said_with_the_subject_after_the_aspect_is_a_side(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"is io threading enabled by default in valkey 8" quoted "Valkey 8.0 enables multi-threaded I/O by default"
+    and "Note that multi-threaded I/O is not on by default in Valkey 8.0: ..." with no disagreement: a clause was
+    read as said of the subject only when it named the subject first."""
+    engine = engine_over(tmp_path, {
+        "a.md": "---\ntitle: Benchmark\nsubjects: [Ibex KV, Marten Store]\npublished: 2024-10-08\n---\n# Benchmark\n\n"
+                "## Setup\n\nIbex KV 8.0 enables multi-threaded I/O by default, so the default row already uses its "
+                "threads.\n",
+        "b.md": "---\ntitle: Choosing\nsubjects: [Ibex KV, Marten Store]\npublished: 2025-01-20\n---\n# Choosing\n\n"
+                "## Threading\n\nNote that multi-threaded I/O is not on by default in Ibex KV 8.0: you still have to "
+                "set `io-threads` to a value above 1.\n",
+    }, embedder)
+    [conflict] = engine.ask("is io threading enabled by default in ibex kv 8").conflicts
+    assert {c.text[:14] for c in conflict.claims} == {"Ibex KV 8.0 en", "Note that mult"}, conflict.claims
+
+
 def test_a_share_asked_in_percent_is_a_measure(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"how much of the heat does an hrv actually recover, percent?" quoted 75 and 90 percent from two sources
     with no disagreement: a question asking a percentage asked no measure."""
