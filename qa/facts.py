@@ -348,7 +348,7 @@ ASKS_DATE = re.compile(r"\bdates?\b", re.I)  # as the corpus writes it: "release
 # per month", "Ibex Cloud is priced at $29 a month": the thing (up to four words before the verb), the price, what it
 # is per.
 _PRICED = re.compile(
-    r"(?P<thing>(?:[\w-]+\s+){0,3}[\w-]+)\s+(?:costs?|is\s+priced\s+at|sells\s+for|is\s+billed\s+at)\s+"
+    r"(?P<thing>(?:[\w-]+\s+){0,3}[\w-]+)\s+(?:costs?|(?:is|was)(?:\s+(?:priced|billed)\s+at)?|sells\s+for)\s+"
     r"(?:(?:about|around|roughly|just|only)\s+)?(?P<price>[$\u20ac\u00a3\u00a5]\s?\d[\d,]*(?:\.\d+)?)"
     r"(?P<per>(?:\s*(?:per\s+|/\s*)[a-z]+\b|\s+an?\s+(?:month|year|week|day|user|seat)\b)*)", re.I)
 PRICE_KEY = "price:"  # the key of a price said of a thing of a subject's: 'price:sync/month'

@@ -343,4 +343,7 @@ def test_a_price_said_of_a_thing_of_a_subject_is_an_aspect_of_its_own() -> None:
     assert prices("For Quokka DB, the Plus plan costs $10 per seat per month.") == [
         ("Quokka DB", "price:plus-plan/seat/month", (10.0, 10.0))]
     assert prices("Zephyr DB costs $8 per month.") == []  # which of its prices is not said
+    # ... said with 'is' or 'was' too: "Linear's Business plan was $16 per user per month" beside "... costs $14 ..."
+    assert prices("Zephyr DB's Business plan was $16 per user per month, which we needed.") == [
+        ("Zephyr DB", "price:busin-plan/user/month", (16.0, 16.0))]
     assert prices("For Quokka DB, ten editors cost $1,200 a year.") == []  # a sum, not a price
