@@ -734,7 +734,8 @@ def _said_in(text: str, found: list[tuple[str, int, int]], word: re.Match[str], 
     if after is None or after[0] != subject or not _IN_SUBJECT.search(text, word.end(), after[1]):
         return None
     said = clause(text, 0, word.start(), word.end())
-    return said if text.find(said) + len(said) >= after[2] else None
+    start = text.rfind(said, 0, word.start() + len(said))  # where the clause holding the word begins
+    return said if start + len(said) >= after[2] else None
 
 
 def _whole(snap: Snapshot, u: int, subject: str) -> tuple[int, int] | None:

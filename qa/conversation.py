@@ -237,7 +237,7 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
         # name given now in place of the one it named (no subject of the corpus)
         return other, prev.qtype
     if not subjects and not prev.subjects and (how_much := _HOW_MUCH_MORE.match(q)) \
-            and (winner := _winner(prev, catalog)) is not None:
+            and (winner := _winner(prev, how_much.group(1), catalog)) is not None:
         # "how much faster?" after "which tracker is fastest" (answered "Linear was the fastest in every test."):
         # of the subject the answer named first
         return f"How much {how_much.group(1)} is {winner}?", None
@@ -460,14 +460,16 @@ def _in_place(part: str, before: str) -> str | None:
 
 # "how much faster?", "by how much cheaper": how much more of what a "which" question asked the best of
 _HOW_MUCH_MORE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:by\s+)?how\s+much\s+((?:more|less)\s+[a-z]+|[a-z]+er)\s*\??\s*$", re.I)
-# ... a question asking which one is the most of something: "which tracker is fastest", "which is the cheapest?"
-_WHICH_MOST = re.compile(r"^\s*which\b.*\b(?:[a-z]+est|most\s+[a-z]+|best)\b", re.I)
+_WHICH_OPENS = re.compile(r"^\s*which\b", re.I)
 
 
-def _winner(prev: Turn, catalog: SubjectCatalog) -> str | None:
-    """The subject the previous answer names first, when its question asked which one is the most of something
-    ("which tracker is fastest": 'Linear' of "Linear was the fastest in every test.")."""
-    if not prev.answer or not _WHICH_MOST.match(prev.resolved):
+def _winner(prev: Turn, more: str, catalog: SubjectCatalog) -> str | None:
+    """The subject the previous answer names first, when its question asked which one is the most of what
+    ``more`` is more of ("which tracker is fastest" for 'faster', "which is the most reliable" for 'more
+    reliable': 'Linear' of "Linear was the fastest in every test.")."""
+    low = more.lower()
+    most = rf"(?:most|least)\s+{re.escape(low.split()[-1])}" if " " in low else rf"{re.escape(low[:-2])}i?est"
+    if not prev.answer or not _WHICH_OPENS.match(prev.resolved) or not re.search(rf"\b{most}\b", prev.resolved, re.I):
         return None
     return next((name for name, _s, _e in catalog.find(prev.answer)), None)
 

@@ -281,11 +281,14 @@ def test_how_much_more_is_of_the_one_a_which_answer_named(web: SubjectCatalog, f
     """"> how much faster?" after "which tracker is fastest" (answered "Linear was the fastest in every test.") was
     left as typed, of nothing: it asks of the subject the answer named first."""
     answer = "FastAPI was the fastest in every test, well ahead of Flask. [1]"
-    which = Turn("which framework is fastest", "which framework is fastest", (), "recommendation", answer)
+    which = Turn("which framework is fastest or cheapest", "which framework is fastest or cheapest", (),
+                 "recommendation", answer)
     assert resolve(follow_up, [which], web)[0] == resolved
     # only after a question asking which is the most of something
     what = Turn("what did the benchmark measure", "what did the benchmark measure", (), "fact", answer)
     assert resolve(follow_up, [what], web)[0] == follow_up
+    # ... of what it asked the most of: "how much water?" after "which is fastest" asks no more of the speed
+    assert resolve("how much water?", [which], web)[0] == "how much water?"
 
 
 @pytest.mark.parametrize(("follow_up", "resolved"), [
