@@ -1614,3 +1614,16 @@ def test_an_faq_verdict_opening_a_sentence_leads_a_yes_or_no(tmp_path: Path, emb
     }, embedder)
     answer = engine.ask("can two people edit the same ibex notes note at the same time")
     assert not answer.abstained and answer.citations[0].quote.lstrip().startswith("No."), answer.answer
+
+
+def test_an_faq_answer_saying_whether_in_other_words_leads_a_yes_or_no(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"> can i turn it off in summer then?" quoted "Ventilation matters year-round, ..." and not the FAQ's first
+    sentence, "You can, but it is better to keep it running at low speed.": only a yes or a no led."""
+    engine = engine_over(tmp_path, {
+        "vent.md": "---\ntitle: Ventilation\nsubjects: [Ibex Vent, Marten Air]\n---\n# Ventilation\n\n## FAQ\n\n"
+                   "### Can I turn Ibex Vent off in summer?\n\nYou can, but it is better to keep it running at low speed. "
+                   "Ventilation matters year-round, and in summer Ibex Vent keeps humidity out when the air "
+                   "conditioning is on.\n\n### Does Marten Air need a drain?\n\nNo. It passes moisture back.\n",
+    }, embedder)
+    answer = engine.ask("can i turn ibex vent off in summer")
+    assert not answer.abstained and answer.citations[0].quote.startswith("You can, but"), answer.answer
