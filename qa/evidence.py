@@ -132,7 +132,7 @@ def score_units(snap: Snapshot, qvec: NDArray[np.float32], query: Query, cands: 
     # unless the heading asks it as written: nearer still, naming its subjects in its order ("Is Valkey faster than
     # Redis?" for "is valkey faster than redis"; not for "is redis faster than valkey", answered the other way).
     answered = asked >= ASKED_COS and (len(query.subjects) < 2 or asked >= ASKED_AS_WRITTEN_COS and tuple(
-        snap.catalog.mentioned(snap.version.chunks[chunk].section[-1])) == query.subjects)
+        snap.catalog.mentioned(snap.chunk_heads[chunk])) == query.subjects)
     return Ranking(tuples(Scored, columns), question_features(snap, query, x[lead], logits[lead], unknown=False,
                                                               asked=asked),
                    pool.ids[order], logits[order], chunk if answered else None)

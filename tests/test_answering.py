@@ -1246,6 +1246,20 @@ def test_a_heading_asking_a_comparison_as_written_answers_it(tmp_path: Path, emb
     assert not answer.citations[0].quote.startswith("Yes, in our test"), answer.answer
 
 
+def test_a_page_whose_title_asks_a_comparison_as_written_answers_it(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """A page of no headings whose title asks the question asks it as a heading would (its passage's heading is the
+    title): "is ibex kv faster than marten store" raised IndexError looking for the passage's last heading."""
+    engine = engine_over(tmp_path, {
+        "faq.md": "---\ntitle: Is Ibex KV faster than Marten Store?\nsubjects: [Ibex KV, Marten Store]\n---\n"
+                  "Yes, in our test Ibex KV was faster: about 1.8 times the throughput of Marten Store on the same "
+                  "VM.\n",
+        "other.md": "---\ntitle: Latency notes\nsubjects: [Ibex KV, Marten Store]\n---\n# Latency notes\n\n"
+                    "Tail latency followed throughput: the faster the server, the lower the p99 at this load.\n",
+    }, embedder)
+    answer = engine.ask("is ibex kv faster than marten store")
+    assert answer.citations and answer.citations[0].quote.startswith("Yes, in our test"), answer.answer
+
+
 def test_a_sentence_leading_into_a_list_of_links_alone_is_no_claim(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"... if you want to keep reading about replicas, here's a select list:" and its links say nothing of
     replicas either."""
