@@ -309,6 +309,9 @@ def points_ahead(text: str) -> bool:
 
 
 VERDICT = re.compile(r"\s*(yes|no)\b\s*[.,;!:\u2014\u2013-]", re.I)  # "No. It has one boiler", "Yes, for simple sites."
+# ... or whether, in other words than yes or no: "You can, but ...", "It does not.", "Not really."
+SAYS_WHETHER = re.compile(r"\s*(?:(?:you|it|they)\s+(?:can(?:not|'t)?|do(?:es)?(?:\s+not|n't)?|will(?:\s+not|n't)?|"
+                          r"should(?:\s+not|n't)?|must)|not\s+(?:really|quite|yet|by\s+much))\s*[.,;!:\u2014\u2013-]", re.I)
 _YES_NO = re.compile(r"^\s*(does|do|is|are|can|has|have|will|was|were|did|could)\b", re.I)
 
 

@@ -23,6 +23,7 @@ from qa.cues import (
     RELEASE_HEADING,
     RELEASE_NUMBER,
     SAYS_USE,
+    SAYS_WHETHER,
     VERDICT,
     WANTS_MAKER,
     WANTS_USERS,
@@ -622,7 +623,7 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
             # keep it running at low speed."), though the sentences after it hold more of the question's words
             # ("What Svelte 4 does not support is TypeScript syntax inside the markup itself").
             first = snap.version.chunks[asked_chunk].unit_lo
-            if (snap.unit_bare[first] or VERDICT.match(snap.unit_text[first]) or _SAYS_WHETHER.match(snap.unit_text[first])) \
+            if (snap.unit_bare[first] or VERDICT.match(snap.unit_text[first]) or SAYS_WHETHER.match(snap.unit_text[first])) \
                     and (verdict := next((s for s in scored if s.unit == first), None)) is not None:
                 return verdict
         return next((s for s in scored if snap.unit_chunk[s.unit] == asked_chunk and (howto or not code[s.unit])),
@@ -631,9 +632,6 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
 
 
 MIN_CODE_WORDS = 3  # a piece of a code block shorter than this shows nothing of it ('```', '})')
-# An FAQ answer opening with whether, in other words than yes or no: "You can, but ...", "It does not.", "Not really."
-_SAYS_WHETHER = re.compile(r"\s*(?:(?:you|it|they)\s+(?:can(?:not|'t)?|do(?:es)?(?:\s+not|n't)?|will(?:\s+not|n't)?|"
-                           r"should(?:\s+not|n't)?|must)|not\s+(?:really|quite|yet|by\s+much))\s*[.,;!:\u2014\u2013-]", re.I)
 
 
 ORIGIN_COS_MARGIN = 0.1  # a unit this near the nearest in meaning may say when a subject began, whatever its score
