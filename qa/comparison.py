@@ -49,7 +49,7 @@ from qa.facts import (
 from qa.query import Query, SubjectCatalog, foreign_comparison
 from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
-from qa.text import STOPWORDS, clause, words
+from qa.text import STOPWORDS, clause, clause_span, words
 
 MAX_ROWS = 6
 
@@ -733,9 +733,8 @@ def _said_in(text: str, found: list[tuple[str, int, int]], word: re.Match[str], 
     after = next(((name, s, e) for name, s, e in found if s > word.end()), None)
     if after is None or after[0] != subject or not _IN_SUBJECT.search(text, word.end(), after[1]):
         return None
-    said = clause(text, 0, word.start(), word.end())
-    start = text.rfind(said, 0, word.start() + len(said))  # where the clause holding the word begins
-    return said if start + len(said) >= after[2] else None
+    first, last = clause_span(text, 0, word.start(), word.end())
+    return text[first:last] if last >= after[2] else None
 
 
 def _whole(snap: Snapshot, u: int, subject: str) -> tuple[int, int] | None:

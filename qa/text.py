@@ -56,9 +56,15 @@ def clause(text: str, since: int, start: int, end: int) -> str:
     to the next after it ('FastAPI was created in 2018, and its community is not that big' -> 'and its
     community is not'; 'FastAPI has an inbuilt dependency injection that ensures classes are not ...' ->
     'FastAPI has an inbuilt dependency injection')."""
+    first, last = clause_span(text, since, start, end)
+    return text[first:last]
+
+
+def clause_span(text: str, since: int, start: int, end: int) -> tuple[int, int]:
+    """Where :func:`clause` of the same arguments begins and ends in ``text``."""
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, since, start) if not inside_markup(text, m.start())]
     after = next((m for m in _CLAUSE_BREAK.finditer(text, end) if not inside_markup(text, m.start())), None)
-    return text[breaks[-1] if breaks else since : after.start() if after else len(text)]
+    return breaks[-1] if breaks else since, after.start() if after else len(text)
 
 
 def inside_markup(text: str, at: int) -> bool:
