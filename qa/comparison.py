@@ -155,14 +155,18 @@ def short_value(snap: Snapshot, said: Statement, aspect: Aspect) -> str:
 SECTION_BONUS = 0.1  # how much a unit under the aspect's own heading is a better cell than its cosine says
 
 
+def _under_heading_of(snap: Snapshot, unit: int, aspect: Aspect) -> bool:
+    """Whether ``unit``'s section's heading is one of ``aspect``'s labels ('## Memory per key')."""
+    section = snap.version.chunks[int(snap.unit_chunk[unit])].section
+    return bool(section) and section[-1] in aspect.labels
+
+
 def _row_on(snap: Snapshot, unit: int, aspect: Aspect, name_stems: frozenset[str]) -> bool:
     """Whether a table row is on ``aspect``: its label or its section's heading is one of the aspect's ('| Workloads
     per node | ...' under "## Scale limits"), or its label holds every word of the aspect's name (``name_stems``:
     'p99 latency at 50% load' of 'Latency'; not 'Automatic Data Validation' of 'Automatic API Documentation')."""
     label = snap.row_label(unit).strip()
-    section = snap.version.chunks[int(snap.unit_chunk[unit])].section
-    return label in aspect.labels or bool(section and section[-1] in aspect.labels) \
-        or name_stems <= _name_words(label)
+    return label in aspect.labels or _under_heading_of(snap, unit, aspect) or name_stems <= _name_words(label)
 
 
 def _name_words(text: str) -> frozenset[str]:
@@ -231,7 +235,7 @@ def comparison_rows(
                 score += 0.05 * snap.freshness[snap.unit_doc[u]]
                 # under a heading that is the aspect's ('## Memory per key'): it speaks to the aspect, not only of
                 # a word of it ("... the extra threads also handle command parsing and memory prefetching")
-                if (section := snap.version.chunks[int(snap.unit_chunk[u])].section) and section[-1] in aspect.labels:
+                if _under_heading_of(snap, u, aspect):
                     score += SECTION_BONUS
                 if not snap.unit_cells[u]:
                     if len(snap.unit_subjects[u]) > 1:  # names the other side too: weaker for one cell
