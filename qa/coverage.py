@@ -728,8 +728,9 @@ def unknown_names(snap: Snapshot, question: str, pieces: Callable[[str], int], *
             continue
         if foreign and not (i and written_as_name(tok)):
             continue
-        if _SENTENCE_START.search(question, 0, m.start()) and tok[1:] == low[1:] and pieces(low) < 2:
-            continue  # '... async Python. Half of the team ...': a plain word, capitalised to open a sentence
+        if _SENTENCE_START.search(question, 0, m.start()) and tok[1:] == low[1:] \
+                and (pieces(low) < 2 or english_word(low)):
+            continue  # '... async Python. Half of the team ...', '... Realistically how long': a plain word
         if low[:1] == "v" and (number := released().get(m.end())) is not None \
                 and (snap.vocabulary.writes(number) or snap.vocabulary.release(number) is not None):
             continue  # 'v2' of "marten store v2 release date": the subject's release, as the corpus writes '2.0'
@@ -1034,6 +1035,16 @@ def situation_names(snap: Snapshot, question: str, names: list[str]) -> list[str
         return []
     return [name for name in names
             if any(_SITUATION.search(question, 0, m.start()) for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", question))]
+
+
+def described(asked: str | None, names: list[str]) -> list[str]:
+    """Of ``names``, those only the situation of a long question names, not the question it asks (``asked``,
+    :func:`qa.query.focus`): 'Minnesota' of "We're a family of five in Minnesota ... Our 40 gallon electric tank
+    just died ... What should we replace it with, and what size?". Its answer is what the corpus says on the
+    question asked: the situation is the asker's, not the corpus's."""
+    if asked is None:
+        return []
+    return [name for name in names if not re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", asked)]
 
 
 def situation_notice(names: list[str], subjects: Sequence[str]) -> str:

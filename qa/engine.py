@@ -35,6 +35,7 @@ from qa.coverage import (
     compares_apart,
     correct_question,
     defines_asked,
+    described,
     english_word,
     foreign_language,
     labelled_row,
@@ -417,7 +418,8 @@ class Engine:
         # "Flask vs FastAPI for a startup MVP": what the corpus says on choosing, with a notice that it says nothing on MVP
         situation = situation_names(snap, resolved, unknown)
         lacking = list(situation)  # what the corpus has nothing on, if the answer abstains all the same
-        unknown = [name for name in unknown if name not in situation]
+        # ('Minnesota' of "We're a family of five in Minnesota ... What should we replace it with?": no notice)
+        unknown = [name for name in unknown if name not in situation and name not in described(asked, unknown)]
         conf = confidence(ranking, unknown)
         passing = None
         if not topic and (foreign := foreign_comparison(resolved, snap.catalog)) and snap.catalog.names \
@@ -426,7 +428,7 @@ class Engine:
             unknown = [f"a comparison of {foreign[0]} and {foreign[1]}"]
         elif central_names(resolved, unknown, query.aspect_terms):
             conf = 0.0  # 'Express.js', 'Quart': the corpus has nothing on what the question is about
-        elif not unknown and snap.catalog.names and (passing := passing_name(snap, resolved, self._word_pieces)):
+        elif not unknown and snap.catalog.names and (passing := passing_name(snap, asked or resolved, self._word_pieces)):
             conf = 0.0  # the question is about something the corpus only names
         elif (count := uncounted(snap, resolved)) is not None:
             conf, unknown = 0.0, [count]
