@@ -33,6 +33,7 @@ import numpy as np
 
 from qa.ann import AnnParams, check_settings
 from qa.chunking import chunk_document, embed_prefix
+from qa.coverage import english_word
 from qa.documents import Document, corpus_files, iter_corpus
 from qa.embedding import Embedder
 from qa.errors import CorpusError
@@ -358,7 +359,7 @@ def build_index(
                                             "chunks": n}
                     named.append(Document(doc.doc_id, doc.title, "", subjects=doc.subjects))
             rows.close()
-            report.subjects = SubjectCatalog.from_documents(named).names
+            report.subjects = SubjectCatalog.from_documents(named, english_word).names
             if not doc_meta:
                 raise CorpusError(f"no readable article in {corpus_dir}"
                                   + (f" ({'; '.join(report.warnings)})" if report.warnings else ""))

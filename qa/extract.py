@@ -19,12 +19,11 @@ import yaml
 from qa.documents import parse_document
 from qa.errors import SourceError
 from qa.fetch import Fetched, FetchOptions, fetch
+from qa.query import subjects_from_title
 from qa.text import squash
 
 MIN_WORDS = 25  # less is a teaser, an error page or a page made of furniture, not an article
 TEXT_SUFFIXES = (".md", ".markdown", ".rst", ".txt")
-_VS = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
-_TITLE_SEPARATORS = re.compile(r"\s*(?:[:|?!()\[\]]|\s[-–—]\s)\s*")
 
 
 # -- metadata ------------------------------------------------------------------------------------------------
@@ -40,15 +39,6 @@ def canonical_url(url: str | None) -> str | None:
         return normalize_url(url).split("#", 1)[0]
     except ValueError:
         return None
-
-
-def subjects_from_title(title: str) -> list[str]:
-    """The names of an "X vs Y (vs Z)" title, e.g. "Litestar vs. Sanic: which to pick?" -> [Litestar, Sanic]."""
-    for segment in _TITLE_SEPARATORS.split(title):
-        names = [n.strip(" .,;'\"") for n in _VS.split(segment)]
-        if len(names) >= 2 and all(1 <= len(n.split()) <= 3 for n in names):
-            return names
-    return []
 
 
 def _mentions(name: str, text: str) -> int:

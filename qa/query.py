@@ -10,7 +10,12 @@ from dataclasses import dataclass, field
 from qa.documents import Document
 from qa.text import QUESTION_WORDS, content_words, squash, words
 
-_VS_TITLE = re.compile(r"^\s*(.+?)\s+(?:vs\.?|versus|or|and)\s+(.+?)(?:\s*[:\-—–|(].*)?$", re.IGNORECASE)
+_TITLE_VS = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
+_TITLE_SEPARATORS = re.compile(r"\s*(?:[:|?!()\[\]]|\s[-–—]\s)\s*")
+# What a title tells of a name past it: "Zigbee vs Z-Wave in 2023", "... vs Asana for a 40-Person Product Team"
+# (not "Ruby on Rails": a capital goes on with the name)
+_TITLE_CHOICE = re.compile(r"[^,]+(?:,\s*[^,]+)+,?\s+or\s+[^,]+")  # "Zigbee, Z-Wave or Thread"
+_TITLE_TAIL = re.compile(r"\s+(?:in|for|on|at|with|from|to|of|by|after|since)\s+(?=[a-z\d]).*$")
 
 # Question types, recognised by generic English phrasing only.
 _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -172,6 +177,28 @@ def _initials_hold(words_: list[str], letters: str) -> bool:
     return all(c in initials for c in letters)
 
 
+def subjects_from_title(title: str, is_word: Callable[[str], bool] = lambda _w: False) -> list[str]:
+    """The names of an "X vs Y (vs Z)" title, e.g. "Litestar vs. Sanic: which to pick?" -> [Litestar, Sanic],
+    "Zigbee vs Z-Wave in 2023: Which Mesh Should Run Your Sensors?" -> [Zigbee, Z-Wave], or of a title choosing
+    from three or more names, half of them at least written as no words of ``is_word``'s (a dictionary's) are:
+    "Zigbee, Z-Wave or Thread? A 2025 Buyer's Guide", not "Electric Tank, Heat Pump or Tankless Gas?" (kinds of
+    things, which the corpus may compare as well as not), "Local Files or a Cloud Database?" nor "Hubs, Border
+    Routers and Security"."""
+    def named(name: str) -> bool:  # 'Zigbee', 'Z-Wave' (a capital inside), 'Next.js'; not 'Heat Pump', 'Thread'
+        return any(not is_word(w.lower()) or any(c.isupper() or c.isdigit() or c == "." for c in w[1:])
+                   for w in re.split(r"[\s-]+", name))
+
+    for segment in _TITLE_SEPARATORS.split(title):
+        names = [_TITLE_TAIL.sub("", n).strip(" .,;'\"") for n in _TITLE_VS.split(segment)]
+        if len(names) < 2 and _TITLE_CHOICE.fullmatch(segment):
+            names = [n for n in re.split(r",\s*(?:or\s+)?|\s+or\s+", segment) if n]
+            if not all(n[0].isupper() or n[0].isdigit() for n in names) or 2 * sum(map(named, names)) < len(names):
+                names = []
+        if len(names) >= 2 and all(1 <= len(n.split()) <= 3 for n in names):
+            return names
+    return []
+
+
 class SubjectCatalog:
     """The subjects a corpus compares: from front matter ``subjects`` and titles such as 'X vs Y'."""
 
@@ -199,10 +226,8 @@ class SubjectCatalog:
         names: list[str] = []
         for doc in docs:
             names.extend(doc.subjects)
-            if not doc.subjects and (m := _VS_TITLE.match(doc.title)) and re.search(r"\bvs\.?\b|versus", doc.title, re.I):
-                # 'Django vs Flask vs FastAPI' names three subjects, not 'Django' and 'Flask vs FastAPI'.
-                names.append(m.group(1))
-                names.extend(p for p in re.split(r"\s+(?:vs\.?|versus)\s+", m.group(2), flags=re.I) if p.strip())
+            if not doc.subjects:
+                names.extend(subjects_from_title(doc.title, is_word))
         return cls(names, (doc.text for doc in docs), is_word)
 
     @property
