@@ -67,6 +67,7 @@ def _aliases(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str]
     (:data:`SHORT_NAME_LETTERS`); ending in a common noun, that noun; of one long word, its clipped forms
     (:data:`CLIPPED_LETTERS`)."""
     spelled = {name: name.split() for name in names}
+    lowered_names = {name.lower() for name in names}
 
     def runs(ws: list[str]) -> Iterator[tuple[str, ...]]:
         for i in range(len(ws)):
@@ -111,11 +112,12 @@ def _aliases(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str]
             out.setdefault(name, []).append(ws[-1])
         # A name of one long word goes by the first two thirds of it and more, when that is no word of a
         # dictionary: 'postgres' and 'postgre' of 'PostgreSQL' (not 'fast' of 'FastAPI', nor 'starlet' of
-        # 'Starlette'); in lower case: 'FastA' is no 'fast a'.
+        # 'Starlette'), nor another subject's name ('kopia' of 'KopiaUI' is 'Kopia'); in lower case: 'FastA' is
+        # no 'fast a'.
         if len(ws) == 1 and name.isalpha():
             out.setdefault(name, []).extend(
                 name[:n].lower() for n in range(max(CLIPPED_LETTERS, -(-2 * len(name) // 3)), len(name))
-                if not is_word(name[:n].lower()))
+                if not is_word(name[:n].lower()) and name[:n].lower() not in lowered_names)
     return out
 
 

@@ -191,6 +191,10 @@ def test_a_long_name_of_one_word_goes_by_its_clipped_forms() -> None:
     assert catalog.mentioned("Postgre's JSON and POSTGRESQ") == ["PostgreSQL"]
     assert catalog.mentioned("a starlet, how fast a framework is, postg, postgresqlx") == []
     assert catalog.mentioned("starlett or fastap") == ["Starlette", "FastAPI"]
+    # "kopia compression default" was asked of 'KopiaUI', whose clipped form 'kopia' is the subject 'Kopia'
+    apps = SubjectCatalog(["Kopia", "KopiaUI"], ["Kopia and KopiaUI"], english_word)
+    assert apps.mentioned("kopia compression default") == ["Kopia"]
+    assert apps.mentioned("kopiau on windows") == ["KopiaUI"]
 
 
 def test_an_abbreviation_the_corpus_defines_names_its_subject() -> None:
