@@ -490,7 +490,9 @@ _LONG = _DURATIONS | {stem(w) for w in """millimetres millimeters centimetres ce
 # Words asking for an amount ("how long does it take"), or comparing amounts of money: not what is measured.
 _ASKING = frozenset(stem(w) for w in AMOUNT_WORDS | {"long", "far", "often", "old", "cheap", "cheaper", "cheapest",
                                                      "expensive", "costly", "duration", "take", "takes"})
-_TIME = re.compile(r"\btimes?\b", re.I)
+# Words asking a duration of what they follow, as "how long" does: "charging time", "battery life"
+_TIME = re.compile(r"\b(?:times?|life|lifespans?|lifetimes?)\b", re.I)
+_TIME_STEMS = frozenset(stem(w) for w in ("time", "life", "lifespan", "lifetime"))
 _ASKS_RELEASE = re.compile(r"\b(?:when|since|versions?|releases?)\b", re.I)
 RELEASE_COS = 0.5  # how near the question each statement of the release something happened in must be
 _THAN = re.compile(r"\bthan\b", re.I)
@@ -568,7 +570,7 @@ def _fact_disagreements(
             # A two-word term of the question names what is measured when its statements do not hold it: "How
             # much does a panel upgrade cost?" is not on 'Installed cost', though it asks a cost.
             if (how_long and not key_stems & _LONG) or (sized and first.key == DURATION) \
-                    or any(not {a, b} <= stated for a, b in terms) \
+                    or any(not {a, b} <= stated | (_TIME_STEMS if first.key == DURATION else set()) for a, b in terms) \
                     or ("/" not in first.key and key_stems & per):
                 continue
             # An amount the question gives that no statement states is of something else measured so: "what if my
@@ -588,7 +590,7 @@ def _fact_disagreements(
             # installation take for a heat pump?" is not the lifespan of an installer's guide).
             if not asked and how_long and key_stems & _DURATIONS:
                 asked = qstems - _ASKING <= _own_stems(snap, said)
-            if not asked and timed and first.key == DURATION and (rest := qstems - _ASKING - {"time"}):
+            if not asked and timed and first.key == DURATION and (rest := qstems - _ASKING - _TIME_STEMS):
                 asked = rest <= _own_stems(snap, said)
             # A duration is matched by meaning only by what it is a duration of (a row's label), not by its unit
             # alone: "How much faster is Rust than Go?" comes near 'milliseconds'.

@@ -469,6 +469,23 @@ def test_figures_on_one_aspect_disagree_whatever_their_unit_and_others_do_not(tm
     assert _fact_disagreements(snap, query, unit, lambda: unit, frozenset({"durat"}), ("Ibex KV",))  # named: asked
 
 
+@pytest.mark.slow
+def test_life_asks_a_duration_as_time_does(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"sram axs battery life" showed "about 60 hours of riding per charge" and "lasts about 35 hours of riding" as
+    two quotes, no disagreement: 'battery life' is a term the corpus writes, and its statements never say 'life'.
+    A duration's statements say what 'life', 'lifespan' or 'time' asks by being one."""
+    engine = engine_over(tmp_path, {
+        "alpha.md": "---\npublisher: Alpha Notes\npublished: 2022-05-18\nsubjects: [Ibex Shifter]\n---\n# Ibex "
+                    "Shifter\n\nThe maker quotes roughly 60 hours of riding per charge for the Ibex Shifter battery.\n\n"
+                    "Battery life matters most on long tours.\n",
+        "beta.md": "---\npublisher: Beta Weekly\npublished: 2024-02-10\nsubjects: [Ibex Shifter]\n---\n# Ibex "
+                   "Shifter in winter\n\nThe small Ibex Shifter battery lasts about 35 hours of riding, less in "
+                   "winter.\n"}, embedder)
+    for question in ("ibex shifter battery life", "Ibex Shifter battery lifespan"):
+        conflict = only_conflict(engine.ask(question), "Ibex Shifter")
+        assert {"60", "35"} <= {n for c in conflict.claims for n in NUMBER.findall(c.text)}, question
+
+
 SHELLS = {
     "alpha.md": "---\npublisher: Alpha Notes\npublished: 2021-11-09\nsubjects: [Ibex KV]\n---\n# Moving to Ibex KV\n\n"
                 "On Ibex KV 1.6, loading the shell and running the first query took about 40 seconds on our laptops.\n\n"
