@@ -245,6 +245,10 @@ def _owns(text: str, start: int, end: int) -> bool:
     return text[start:end].endswith(("'s", "’s")) or text.startswith(("'s", "’s"), end)
 
 
+# An amount, the words it measures and a preposition before the name they are of: '281 TB ceiling for '
+_OF_NAME = re.compile(r"[\d.,]+[^\s.,;:!?]*(?:\s+[^\s.,;:!?]+){0,3}?\s+(?:for|of|in|on)\s+")
+
+
 def _subject_at(text: str, found: list[tuple[str, int, int]], pos: int, default: str | None) -> str | None:
     """The subject a statement at ``pos`` in ``text`` is about: the nearest one named before it, else
     ``default``. A name something is set against is not it, when another is named before: "buying breaks even
@@ -252,7 +256,11 @@ def _subject_at(text: str, found: list[tuple[str, int, int]], pos: int, default:
     before = [(name, s, e) for name, s, e in found if s < pos]
     while len(before) > 1 and _SET_AGAINST_NAME.search(text, 0, before[-1][1]) and not _owns(text, *before[-1][1:]):
         before.pop()
-    return before[-1][0] if before else default
+    if before:
+        return before[-1][0]
+    # "The 281 TB ceiling for SQLite is theoretical": the name the amount's own words go on to
+    after = next(((name, s) for name, s, _e in found if s > pos), None)
+    return after[0] if after and _OF_NAME.fullmatch(text, pos, after[1]) else default
 
 
 def unit_facts(

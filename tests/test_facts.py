@@ -71,6 +71,16 @@ def test_a_unit_naming_no_subject_speaks_for_its_sections() -> None:
     assert facts("It holds about 9 million rows per device.") == []  # no subject: no fact
 
 
+def test_an_amount_is_of_the_subject_its_own_words_go_on_to() -> None:
+    """"The 281 TB ceiling for SQLite is theoretical" stated no 281 TB of SQLite, named after the amount: the
+    140 TB of another source was set against the same sentence's page size in bytes instead."""
+    assert facts("The 281 TB ceiling for Zephyr DB is theoretical.", default="Quokka DB") == [
+        ("Zephyr DB", "byte", "TB", (281e12, 281e12))]
+    # not past the clause, nor past more than a few words of what it measures
+    assert facts("About 9 TB, we found, in Zephyr DB.") == []
+    assert facts("Around 9 TB is what the backup of everything in Zephyr DB needs.") == []
+
+
 def test_versions_of_named_things_and_the_release_of_a_subject_itself() -> None:
     assert facts("Zephyr DB 4.2 now requires Python 3.10 or higher.") == [
         ("Zephyr DB", "release:zephy", "Zephyr DB release", "4.2"), ("Zephyr DB", "version:pytho", "Python", "3.10")
