@@ -484,7 +484,8 @@ class Snapshot:
         for i, (u, _fact) in enumerate(stated):
             if i in placed:
                 continue
-            group = {self.unit_source[u]: i}
+            group_source = self.unit_source[u]
+            group = {group_source: i}
             # Of a release something happened in, each source's statement sharing the most of what happened first
             # ("production-ready in Kafka 3.5" beside "declared production-ready in Kafka 3.3", not "Kafka 4.0 ...
             # removed ZooKeeper"); of a table's row, the rows sharing the most words of its label first ('Install
@@ -495,11 +496,17 @@ class Snapshot:
                     return len(stated[i][1].stems & stated[j][1].stems)
                 return len(a & b) if (a := labels[i]) is not None and (b := labels[j]) is not None else 0
 
+            # A statement joins only the first of its source's that it is nearest to: "restic needed roughly 1.5 GB
+            # of RAM" is on the memory of "restic's memory use ... settles at roughly 600 MB", not on the size of
+            # '| Repository size after first backup | 84 GB |' of the same source, met first.
+            ours = [k for k in range(len(stated)) if k not in placed and self.unit_source[stated[k][0]] == group_source]
+
             order = sorted(range(len(stated)), key=lambda j: -shared(j))
             for j in order:
                 v = stated[j][0]
                 if j not in placed and self.unit_source[v] not in group \
-                        and np.mean([margin(k, j) for k in group.values()]) >= 0:
+                        and np.mean([margin(k, j) for k in group.values()]) >= 0 \
+                        and max(ours, key=lambda k: margin(k, j)) == i:
                     group[self.unit_source[v]] = j
             said = [stated[j] for j in group.values()]
             if len(said) >= 2 and differ([f for _v, f in said]):
