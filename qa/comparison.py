@@ -43,6 +43,8 @@ from qa.facts import (
     dates_differ,
     dates_said,
     differ,
+    models_named,
+    other_models,
     scale,
     unit_facts,
 )
@@ -975,11 +977,12 @@ def _sides(
             held = sides[hits[0]].get(source)
             if held is None or (exact and not held[0]):
                 sides[hits[0]][source] = (exact, u, span)
+    models = [{s: models_named(span_text(snap, u, span)) for s, (_e, u, span) in side.items()} for side in sides]
     pairs = [
         ((not e0) + (not e1), r0 + r1, s0, s1)
         for r0, (s0, (e0, _, _)) in enumerate(sides[0].items())
         for r1, (s1, (e1, _, _)) in enumerate(sides[1].items())
-        if s0 != s1
+        if s0 != s1 and not other_models(models[0][s0], models[1][s1])  # 'R7000 mechanical', 'R7100' electronic
     ]
     if not pairs:
         return []

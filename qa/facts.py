@@ -141,6 +141,13 @@ def models_named(text: str) -> frozenset[str]:
     return frozenset(m.group().lower() for m in _MODEL.finditer(text))
 
 
+def other_models(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two statements naming these models' codes (:func:`models_named`) are of other models or tests:
+    "The C1M challenge ... one million" and "C2M ... two million"; "Shimano 105 R7000 mechanical" and "Di2 ...
+    105 with the R7100 groupset"."""
+    return bool(a and b and not a & b)
+
+
 def differ(facts: list[Fact]) -> bool:
     """Whether facts on one aspect state different values: amounts that cannot both hold, different versions;
     for what a subject is built on, two that share no word ('ASGI (...)' and 'Flask'; not 'ASGI' and 'ASGI

@@ -33,7 +33,7 @@ from qa.cues import (
 )
 from qa.display import clean_heading, topic_label
 from qa.documents import Document
-from qa.facts import DURATION, Fact, differ, models_named, releases_named, scale, unit_facts
+from qa.facts import DURATION, Fact, differ, models_named, other_models, releases_named, scale, unit_facts
 from qa.index import IndexVersion
 from qa.query import SubjectCatalog
 from qa.text import QUESTION_WORDS, STOPWORDS, content_words, plain_letters, words
@@ -475,8 +475,8 @@ class Snapshot:
                     return -np.inf
             elif any(releases[j].get(name, version) != version for name, version in releases[i].items()):
                 return -np.inf  # of other releases: "On Julia 1.6, ... about 40 seconds" and "on Julia 1.10 ... 11"
-            if models[i] and models[j] and not models[i] & models[j]:
-                return -np.inf  # of other models or tests: "The C1M challenge ... one million" and "C2M ... two million"
+            if other_models(models[i], models[j]):
+                return -np.inf
             return float(near[i, j]) - (SAME_ASPECT if units[i] == units[j] else SAME_ASPECT_OTHER_UNIT)
 
         placed: set[int] = set()

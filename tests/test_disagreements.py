@@ -504,6 +504,22 @@ def test_a_statement_is_set_against_the_nearest_of_another_sources(tmp_path: Pat
     assert [6e8, 1.5e9] in said and not any(84e9 in values for values in said), said
 
 
+@pytest.mark.slow
+def test_sides_of_other_models_are_no_disagreement(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"mechanical or electronic shifting?" led with "Mechanical or electronic (105) — sources disagree": "Best on a
+    tight budget: Shimano 105 R7000 mechanical" and "Shimano brought Di2 to 105 with the R7100 groupset", two
+    models of the line. Sides naming other models' codes are not one thing said two ways; naming one, they are."""
+    def corpus(first: str, second: str) -> dict[str, str]:
+        return {"alpha.md": "---\npublisher: Alpha Notes\npublished: 2025-02-03\nsubjects: [Ibex 105]\n---\n# Picks"
+                            f"\n\n**Best on a tight budget:** Ibex 105 {first} mechanical.\n",
+                "beta.md": "---\npublisher: Beta Weekly\npublished: 2024-09-17\nsubjects: [Ibex 105]\n---\n# History"
+                           f"\n\nIbex made the 105 line electronic with the Ibex 105 {second} groupset in 2022.\n"}
+    question = "Is the Ibex 105 mechanical or electronic?"
+    assert not engine_over(tmp_path / "apart", corpus("R7000", "R7100"), embedder).ask(question).conflicts
+    conflict = only_conflict(engine_over(tmp_path / "one", corpus("R7100", "R7100"), embedder).ask(question), "Ibex 105")
+    assert conflict.topic == "Mechanical or electronic (Ibex 105)", conflict.topic
+
+
 SHELLS = {
     "alpha.md": "---\npublisher: Alpha Notes\npublished: 2021-11-09\nsubjects: [Ibex KV]\n---\n# Moving to Ibex KV\n\n"
                 "On Ibex KV 1.6, loading the shell and running the first query took about 40 seconds on our laptops.\n\n"
