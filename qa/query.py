@@ -105,6 +105,15 @@ def _aliases(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str]
             out[name] = [" ".join(run) for run in fits if " ".join(run).lower() not in written]
     for name, alone in called.items():
         out.setdefault(name, []).extend(alone)
+    for name in names:
+        # A name of one word in two capitalised parts goes by its first where the corpus calls it so, alone, as
+        # often as by the whole name ('Borg' of 'BorgBackup'; not 'Java' of 'JavaScript' in a corpus naming Java
+        # now and then, nor 'Kopia' of 'KopiaUI', another subject's name).
+        # (In lower case it may be the name of its command: `borg prune`.)
+        if (head := _CAMEL_HEAD.match(name)) and head.group().lower() not in lowered_names \
+                and (alone := _written_alone(head.group(), "", texts)[0]) >= CALLED_TIMES \
+                and alone >= sum(text.count(name) for text in texts):
+            out.setdefault(name, []).append(head.group())
     for name, ws in spelled.items():
         # A name ending in a common noun ('Gas furnace', 'Heat pump') goes by that noun ("heat pump vs furnace").
         if len(ws) > 1 and ws[-1].islower() and ws[-1].isalpha() and len(ws[-1]) >= SHORT_NAME_LETTERS \
@@ -121,6 +130,7 @@ def _aliases(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str]
     return out
 
 
+_CAMEL_HEAD = re.compile(r"[A-Z][a-z]{3,}(?=[A-Z][a-z])")  # 'Borg' of 'BorgBackup' (not 'Kopia' of 'KopiaUI')
 CALLED_TIMES = 3  # how often (and how many times more often than in lower case) a word is written as a name alone
 
 
@@ -129,6 +139,13 @@ def _called(word: str, before: str, texts: Sequence[str]) -> bool:
     it with its capital alone, mid-sentence, :data:`CALLED_TIMES` times or more and that many times as often as in
     lower case ("Swarm has no official ceiling ... in our experience Swarm assumes ..." of 'Docker Swarm', beside
     "a single swarm across"); not 'Classic' of 'Gaggia Classic Pro', written only within the name."""
+    named, lowered = _written_alone(word, before, texts)
+    return named >= CALLED_TIMES and named >= CALLED_TIMES * lowered
+
+
+def _written_alone(word: str, before: str, texts: Sequence[str]) -> tuple[int, int]:
+    """How often the corpus writes ``word`` with its capital alone, mid-sentence (after a word in lower case
+    other than ``before``), and how often in lower case."""
     alone = re.compile(rf"(?<![\w-])(?:(\w+)(\s+))?{re.escape(word)}(?![\w-])")
     low = re.compile(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])")
     named = lowered = 0
@@ -138,7 +155,7 @@ def _called(word: str, before: str, texts: Sequence[str]) -> bool:
                          and m.group(1)[0].islower())  # mid-sentence, after a word in lower case
         if word.lower() in text:
             lowered += len(low.findall(text))
-    return named >= CALLED_TIMES and named >= CALLED_TIMES * lowered
+    return named, lowered
 
 
 # An abbreviation the corpus defines: "plug-in hybrid electric vehicles (PHEVs)", read over the words before it.

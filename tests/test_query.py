@@ -197,6 +197,19 @@ def test_a_long_name_of_one_word_goes_by_its_clipped_forms() -> None:
     assert apps.mentioned("kopiau on windows") == ["KopiaUI"]
 
 
+def test_a_name_in_two_capitalised_parts_goes_by_its_first_where_the_corpus_calls_it_so() -> None:
+    """"when was borg 1.2 released" named no subject of a corpus listing 'BorgBackup' and writing 'Borg' three
+    times as often. Written alone as often as the whole name (commands in lower case aside), the first part is
+    the subject's name; 'Java', written now and then beside 'JavaScript', is not."""
+    borg = ["BorgBackup keeps archives. Since we moved to Borg 1.2.0, pruning only marks data. We run Borg nightly, "
+            "and `borg compact` frees space. You can install Borg from your distribution; `borg prune` keeps dailies."]
+    catalog = SubjectCatalog(["BorgBackup", "Kopia"], borg, english_word)
+    assert catalog.mentioned("when was borg 1.2 released") == ["BorgBackup"]
+    js = ["JavaScript runs in the browser. Unlike Java, JavaScript has no classes before ES6. JavaScript is "
+          "everywhere, and teams moving from Java find JavaScript loose. Java developers like TypeScript."]
+    assert SubjectCatalog(["JavaScript", "TypeScript"], js, english_word).mentioned("is java typed") == []
+
+
 def test_an_abbreviation_the_corpus_defines_names_its_subject() -> None:
     """"ev vs phev maintenance cost" was declined as "nothing on a comparison of ev and phev" of a corpus defining
     "plug-in hybrid electric vehicles (PHEVs)". An abbreviation in brackets after the words it stands for (their
