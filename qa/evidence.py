@@ -421,8 +421,10 @@ def _of_another_subject(snap: Snapshot, units: NDArray[np.int64] | list[int], qu
     return other
 
 
-# What opens a clause of its own before a subject's name: ", while Flask ...", "; Flask ...", "whereas Flask".
-_CLAUSE_OPENS = re.compile(r"(?:[,;:\u2014\u2013]\s*(?:while|whereas|but|yet|though|although)?|\b(?:while|whereas))\s*$", re.I)
+# What opens a clause of its own before a subject's name: ", while Flask ...", "; Flask ...", "whereas Flask",
+# ", and Kopia ...", or a sentence the unit runs on into ("... under WSL. restic and Kopia both ship ...").
+_CLAUSE_OPENS = re.compile(r"(?:[,;:.\u2014\u2013]\s*(?:while|whereas|but|yet|though|although|and)?|\b(?:while|whereas))\s*$",
+                           re.I)
 
 
 def _in_clause_of(snap: Snapshot, unit: int, subject: str, forms: set[str]) -> bool:

@@ -1641,3 +1641,19 @@ def test_an_faq_answer_saying_whether_in_other_words_leads_a_yes_or_no(tmp_path:
     }, embedder)
     answer = engine.ask("can i turn ibex vent off in summer")
     assert not answer.abstained and answer.citations[0].quote.startswith("You can, but"), answer.answer
+
+
+@pytest.mark.slow
+def test_a_subject_in_a_clause_of_its_own_is_said_of_though_another_opens_the_unit(
+        tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"does kopia support vss" was declined: the one sentence saying so opens "Borg has no native Windows build;
+    on Windows you run it under WSL. restic and Kopia both ship native Windows binaries, and Kopia can snapshot
+    open files through VSS." (one unit: a sentence opening in lower case, 'restic', ends none), said of Borg. What
+    a clause opening with the subject asked says (", and Kopia ...", ". restic and Kopia ...") is said of it."""
+    engine = engine_over(tmp_path, {
+        "kv.md": "---\ntitle: Ibex KV vs Marten Store\nsubjects: [Ibex KV, Marten Store]\n---\n# Platforms\n\n"
+                 "Marten Store has no native Windows build; on Windows you run it under WSL. ibex-cli and Ibex KV both "
+                 "ship native Windows binaries, and Ibex KV can snapshot open files through VSS.\n\n"
+                 "## Speed\n\nIbex KV writes faster than Marten Store on every disk we tried.\n"}, embedder)
+    answer = engine.ask("does ibex kv support vss")
+    assert not answer.abstained and "through VSS" in answer.citations[0].quote, answer.answer
