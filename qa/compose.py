@@ -164,7 +164,8 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
         """Claims on no one subject as a summary, then each subject's own. A subject with none of its own is
         said to have none, unless a disagreement shown above quotes sources on it or a claim of the summary names
         it ("When compared to FastAPI, Flask is somehow slower." for "Is FastAPI slower than Flask?"), answers a
-        heading asking of it, or, a table row, has a cell for it ('Array indexing: Python 0-based · R 1-based')."""
+        heading asking of it, or, a table row, has a cell for it ('Array indexing: Python 0-based · R 1-based');
+        nor one a column of any table row shown names."""
         out: list[Section] = []
         if general := [c for c in fresh if c.subject is None]:
             out += _section("summary", None, "", *say(general))
@@ -173,6 +174,10 @@ def compose(snap: Snapshot, query: Query, question: str, evidence: Evidence, par
         # (or answers a heading asking of it: "Is Valkey faster than Redis?")
         spoken_for |= {s for c in general if snap.chunk_asks[chunk := int(snap.unit_chunk[c.units[0]])]
                        for s in snap.section_subjects[chunk]}
+        # (or is a column of a table row shown: 'Claimed weight 2,780 g' of "force axs weight", where the front
+        # matter lists 'weight' as a subject)
+        spoken_for |= {s for c in fresh if snap.version.unit_kinds[c.units[0]] == "row"
+                       for s in snap.catalog.mentioned(snap.version.unit_contexts[c.units[0]] or "")}
         for subject in query.subjects:
             heading = f"{subject}:"
             if mine := [c for c in fresh if c.subject == subject]:

@@ -1657,3 +1657,17 @@ def test_a_subject_in_a_clause_of_its_own_is_said_of_though_another_opens_the_un
                  "## Speed\n\nIbex KV writes faster than Marten Store on every disk we tried.\n"}, embedder)
     answer = engine.ask("does ibex kv support vss")
     assert not answer.abstained and "through VSS" in answer.citations[0].quote, answer.answer
+
+
+@pytest.mark.slow
+def test_a_subject_a_shown_rows_column_names_is_not_said_to_have_no_source(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"force axs weight" quoted the row 'SRAM Force AXS (D2): ... Claimed weight 2,780 g' and then said "weight: no
+    source in the corpus says." (the front matter lists 'weight' among its subjects). A row's column naming a
+    subject speaks of it; a subject nothing shown names is still said to have no source."""
+    engine = engine_over(tmp_path, {
+        "kit.md": "---\ntitle: Groupsets at a glance\nsubjects: [Ibex, Marten, weight]\n---\n# Groupsets at a glance\n\n"
+                  "| Groupset | Launched | Claimed weight |\n|---|---|---|\n| Ibex X1 | 2021 | 2,430 g |\n"
+                  "| Marten M2 | 2023 | 2,780 g |\n\nMarten shifts faster than Ibex in the cold.\n"}, embedder)
+    answer = engine.ask("ibex weight")
+    assert not answer.abstained and "2,430 g" in answer.answer, answer.answer
+    assert "no source in the corpus says" not in answer.answer, answer.answer
