@@ -117,6 +117,8 @@ LANGUAGE_MIN_WORDS = 3
 # and set aside as names ('Welche Firmen nutzen Flask?').
 QUESTION_MIN_WORDS = 2
 _LETTERS = re.compile(r"[^\W\d_]+")
+_BY_DIGIT = re.compile(r"\d")
+_VOWEL = re.compile(r"[aeiouyàáâäèéêëìíîïòóôöùúûü]")
 _DOTTED = re.compile(r"\w+(?:\.\w+)+")
 FOREIGN_NOTICE = ("This question does not seem to be written in the language of the corpus, so the matches may "
                   "miss what you mean: asking in the corpus's language works best.")
@@ -449,8 +451,9 @@ def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = f
     for i, m in enumerate(_LETTERS.finditer(question)):
         tok = m.group(0)
         low = tok.lower()
-        if len(tok) < 2 or low in names or any(c.isupper() for c in tok[1:]) or (i and tok[0].isupper()):
-            continue
+        if len(tok) < 2 or low in names or any(c.isupper() for c in tok[1:]) or (i and tok[0].isupper()) \
+                or _BY_DIGIT.match(question, m.end()) or (m.start() and _BY_DIGIT.match(question, m.start() - 1)):
+            continue  # ('di' of 'di2', 'r' of 'r7100': a model's code)
         toks.append(low)
     if not vocab.function_words:
         return False
@@ -476,8 +479,10 @@ def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = f
         return vocab.known(t) or t in vocab.unmarked
 
     # (a word with a mark the corpus's letters lack, unknown to it however read, is another language's too: 'código')
+    # (no function word is all consonants: 'xtr' and 'xx' of "shimano xtr vs sram xx eagle" are codes)
     theirs = sum(borrowed(t) or (t not in others and len(t) <= FUNCTION_WORD_LETTERS and not known(t)
-                                 and not is_word(t)) or (not t.isascii() and not any(known(w) for w in words(t)))
+                                 and not is_word(t) and _VOWEL.search(t) is not None)
+                 or (not t.isascii() and not any(known(w) for w in words(t)))
                  for t in toks)
     return theirs > ours and sum(known(t) and not borrowed(t) for t in toks) * 2 < len(toks)
 

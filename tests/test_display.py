@@ -250,6 +250,16 @@ def test_words_with_marks_are_another_language_and_long_english_ones_are_not(eng
     assert foreign_language("¿Flask es de código abierto?", snap.vocabulary, snap.subject_words, engine._is_word)
     assert not foreign_language("proton pass review", snap.vocabulary, snap.subject_words, engine._is_word)
 
+def test_model_codes_are_no_words_of_another_language(engine: Engine) -> None:
+    """"di2 vs axs" and "shimano xtr vs sram xx eagle" got the other-language notice: 'di' of 'di2' is Italian's
+    'di', and 'xtr' and 'xx' were short words the corpus lacks. Letters glued to digits are a code, and no
+    function word of any language is all consonants."""
+    snap = engine.snapshot()
+    for question in ("di2 vs r7100", "flask xtr vs fastapi xx eagle"):
+        assert not foreign_language(question, snap.vocabulary, snap.subject_words, engine._is_word), question
+    assert foreign_language("di flask e di fastapi", snap.vocabulary, snap.subject_words, engine._is_word)
+
+
 @pytest.mark.parametrize("question", ["fastapi pros and cons", "flask cons and pros", "pros and cons?"])
 def test_short_english_words_the_corpus_lacks_are_no_other_language(engine: Engine, question: str) -> None:
     """'pros' and 'cons' are not the corpus's words (its headings are not its prose), but the model holds them
