@@ -41,6 +41,7 @@ _THEY = re.compile(r"\b(?:they|them)\b", re.I)  # which may stand for things as 
 _THEIR = re.compile(r"\b(?:they|them|their|theirs)\b", re.I)
 _PLURAL_NOUN = re.compile(r"[^su']s$")  # 'websockets', 'tasks'; not 'process', 'status', 'its'
 _QUESTION = re.compile(r"^\s*(what|who|whom|whose|when|where|why|how|which|is|are|does|do|can|should|will)\b", re.I)
+_ONE_AFTER = re.compile(r"\s+ones?\b", re.I)  # 'one' after a subject's name: the subject's
 _FILLER = frozenset("and but also what how about for with in the then ok okay so same ditto of".split())
 _OPENER = r"^\s*(?:(?:and|but|so|ok(?:ay)?|really|hm+)\s*,?\s*)?"
 # "ok", "thanks!", "cool, got it": an acknowledgement, no question to resolve; one opening a question ("ok and for
@@ -192,7 +193,8 @@ def resolve(question: str, history: list[Turn], catalog: SubjectCatalog) -> tupl
     subjects = [name for name, _, _ in mentioned]
     rest = q
     for _name, s, e in reversed(mentioned):
-        rest = rest[:s] + " " + rest[e:]
+        # ("and the zigbee one?" after "how much does a z-wave motion sensor cost": Zigbee, as "and zigbee?")
+        rest = rest[:s] + " " + rest[one.end() if (one := _ONE_AFTER.match(q, e)) else e:]
     leftover = [w for w in content_words(rest) if w not in _FILLER]
 
     # "Quart vs Litestar?" and "Compare Quart and Sanic" set the two against each other, not the previous

@@ -43,7 +43,8 @@ def turn(question: str, catalog: SubjectCatalog, resolved: str | None = None) ->
 # -- resolve() ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("follow_up", ["And Flask?", "and flask?", "What about Flask?", "How about Flask?", "and Flask"])
+@pytest.mark.parametrize("follow_up", ["And Flask?", "and flask?", "What about Flask?", "How about Flask?", "and Flask",
+                                       "and the flask one?", "what about the Flask ones?"])
 def test_and_subject_swaps_the_subject_of_the_previous_question(web: SubjectCatalog, follow_up: str) -> None:
     history = [turn("Does FastAPI support WebSockets?", web)]
     resolved, qtype = resolve(follow_up, history, web)
