@@ -419,7 +419,8 @@ class Engine:
         situation = situation_names(snap, resolved, unknown)
         lacking = list(situation)  # what the corpus has nothing on, if the answer abstains all the same
         # ('Minnesota' of "We're a family of five in Minnesota ... What should we replace it with?": no notice)
-        unknown = [name for name in unknown if name not in situation and name not in described(asked, unknown)]
+        told = described(asked, unknown)
+        unknown = [name for name in unknown if name not in situation and name not in told]
         conf = confidence(ranking, unknown)
         passing = None
         if not topic and (foreign := foreign_comparison(resolved, snap.catalog)) and snap.catalog.names \

@@ -12,9 +12,9 @@ from qa.text import QUESTION_WORDS, content_words, squash, words
 
 _TITLE_VS = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[:|?!()\[\]]|\s[-–—]\s)\s*")
+_TITLE_CHOICE = re.compile(r"[^,]+(?:,\s*[^,]+)+,?\s+or\s+[^,]+")  # "Zigbee, Z-Wave or Thread"
 # What a title tells of a name past it: "Zigbee vs Z-Wave in 2023", "... vs Asana for a 40-Person Product Team"
 # (not "Ruby on Rails": a capital goes on with the name)
-_TITLE_CHOICE = re.compile(r"[^,]+(?:,\s*[^,]+)+,?\s+or\s+[^,]+")  # "Zigbee, Z-Wave or Thread"
 _TITLE_TAIL = re.compile(r"\s+(?:in|for|on|at|with|from|to|of|by|after|since)\s+(?=[a-z\d]).*$")
 
 # Question types, recognised by generic English phrasing only.
@@ -199,7 +199,7 @@ def _initials_hold(words_: list[str], letters: str) -> bool:
 def subjects_from_title(title: str, is_word: Callable[[str], bool] = lambda _w: False) -> list[str]:
     """The names of an "X vs Y (vs Z)" title, e.g. "Litestar vs. Sanic: which to pick?" -> [Litestar, Sanic],
     "Zigbee vs Z-Wave in 2023: Which Mesh Should Run Your Sensors?" -> [Zigbee, Z-Wave], or of a title choosing
-    from three or more names, half of them at least written as no words of ``is_word``'s (a dictionary's) are:
+    from three or more names when at least half of them are written as no word of a dictionary (``is_word``) is:
     "Zigbee, Z-Wave or Thread? A 2025 Buyer's Guide", not "Electric Tank, Heat Pump or Tankless Gas?" (kinds of
     things, which the corpus may compare as well as not), "Local Files or a Cloud Database?" nor "Hubs, Border
     Routers and Security"."""

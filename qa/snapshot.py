@@ -496,9 +496,10 @@ class Snapshot:
                     return len(stated[i][1].stems & stated[j][1].stems)
                 return len(a & b) if (a := labels[i]) is not None and (b := labels[j]) is not None else 0
 
-            # A statement joins only the first of its source's that it is nearest to: "restic needed roughly 1.5 GB
-            # of RAM" is on the memory of "restic's memory use ... settles at roughly 600 MB", not on the size of
-            # '| Repository size after first backup | 84 GB |' of the same source, met first.
+            # A statement joins the group only when its first is, of that source's statements not yet placed, the
+            # one it is nearest to: "restic needed roughly 1.5 GB of RAM" is on the memory of "restic's memory use
+            # ... settles at roughly 600 MB", not on the size of '| Repository size after first backup | 84 GB |'
+            # of the same source, met first.
             ours = [k for k in range(len(stated)) if k not in placed and self.unit_source[stated[k][0]] == group_source]
 
             order = sorted(range(len(stated)), key=lambda j: -shared(j))
