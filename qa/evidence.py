@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from qa.aspects import generic, held_form
 from qa.coverage import asked_words, compound_terms, heading_holds, labelled_row, phrase_holders
 from qa.cues import (
+    AMOUNT_WORDS,
     ASKS_REFERENCE,
     CHOOSING,
     LIST_GAP,
@@ -562,13 +563,27 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         # "Show me an example of dependency injection in FastAPI": the best code as near as a claim must be
         return shown
     if not is_yes_no(query.text) and len(query.text.split()) < FOCUS_MIN_WORDS and (amount := asked_amount(query.text)) \
-            is not None and not amount(snap.unit_text[scored[0].unit]) and (
-            stated := _near_first(scored, fitting, lambda s: not code[s.unit] and amount(snap.unit_text[s.unit]))) is not None:
+            is not None and not amount(snap.unit_text[scored[0].unit]):
         # "How much does a mid-drive motor weigh?": the best stating a mass ('Typical motor weight 3–4 kg'), as near
         # as a claim must be, over "Where the weight sits matters as much as how much there is." Not for a yes or
         # no ("Are hub-motor bikes cheaper?": "Yes, in most cases."), nor in a long question's situation ("We don't
         # care much about the cost").
-        return stated
+        if (stated := _near_first(scored, fitting, lambda s: not code[s.unit] and amount(snap.unit_text[s.unit]))) \
+                is not None:
+            return stated
+        # Further down, one of the first few holding every word the question asks about, about a subject it asks
+        # of (if any): "how often does kopia run maintenance" is answered by "quick maintenance runs every hour by
+        # default" (under '### Kopia'), not "... as maintenance improvements land often" (8.6 to its 1.6).
+        forms = {held_form(w) for w in asked_words(snap, query) if w not in AMOUNT_WORDS and w not in _HOW_OFTEN}
+        about = subject_among_all(snap)
+
+        def answers(s: Scored) -> bool:
+            text = snap.unit_text[s.unit]
+            return not code[s.unit] and (not query.subjects or about[s.unit] in query.subjects) and amount(text) \
+                and all(any(w.startswith(f) for w in words(text)) for f in forms)
+
+        if forms and (whole := next((s for s in scored[1:AMOUNT_REACH] if answers(s)), None)) is not None:
+            return whole
     cells, first, asked = snap.unit_cells, scored[0].unit, asked_words(snap, query)
     forms = {held_form(w) for w in asked}
 
@@ -634,6 +649,8 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
 
 
 MIN_CODE_WORDS = 3  # a piece of a code block shorter than this shows nothing of it ('```', '})')
+AMOUNT_REACH = 8  # how far down the ranking an amount asked for is looked for, beyond the claims' margin
+_HOW_OFTEN = frozenset({"often", "frequently"})  # what asks an amount, no word the answer must hold
 
 
 ORIGIN_COS_MARGIN = 0.1  # a unit this near the nearest in meaning may say when a subject began, whatever its score

@@ -1671,3 +1671,28 @@ def test_a_subject_a_shown_rows_column_names_is_not_said_to_have_no_source(tmp_p
     answer = engine.ask("ibex weight")
     assert not answer.abstained and "2,430 g" in answer.answer, answer.answer
     assert "no source in the corpus says" not in answer.answer, answer.answer
+
+
+@pytest.mark.slow
+def test_an_amount_asked_leads_from_further_down_when_it_holds_every_word_asked(
+        tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"how often does kopia run maintenance" was led by "Just keep your Kopia version current, as maintenance
+    improvements land often." (8.6), far above "quick maintenance runs every hour by default" (1.6), beyond the
+    claims' margin. Among the first few, a unit stating the amount asked, about the subject asked, holding every
+    word the question asks about, leads; one about no subject does not ("Electronic shifting is now available at
+    every price point" for "campagnolo chorus price")."""
+    engine = engine_over(tmp_path, {
+        "kv.md": "---\ntitle: Ibex KV vs Marten Store\nsubjects: [Ibex KV, Marten Store]\n---\n# Ibex KV vs Marten "
+                 "Store\n\nTuning matters less than people think, checked every day or not.\n\n## Ibex KV\n\n"
+                 "Just keep your Ibex KV version current, as compaction improvements land often.\n\n"
+                 "Deletion happens during compaction: quick compaction runs every hour by default.\n\n"
+                 "## Marten Store\n\nMarten Store never compacts its files.\n"}, embedder)
+    snap = engine.snapshot()
+    query = analyse("how often does ibex kv run compaction", snap.catalog)
+    often = unit_opening(snap, "Just keep your")
+    hourly = unit_opening(snap, "Deletion happens")
+    tuning = unit_opening(snap, "Tuning matters")
+    scored = [Scored(often, 8.6, 0.6, 1.0, 0.6), Scored(tuning, 2.0, 0.3, 0.5, 0.3), Scored(hourly, 1.6, 0.5, 1.0, 0.6)]
+    assert select_claims(snap, scored, query, max_claims=2)[0].units[0] == hourly
+    # about no subject asked, holding no word asked: no lead from further down
+    assert select_claims(snap, scored[:2], query, max_claims=2)[0].units[0] == often
