@@ -479,6 +479,9 @@ def _chunks_by_heading_word(snap: Snapshot) -> dict[str, list[int]]:
     return out
 
 
+_HOW_MANY = re.compile(r"\s*how (?:many|much|often)\b", re.I)
+
+
 def named_sections(snap: Snapshot, query: Query, scores: dict[int, float]) -> dict[str, list[tuple[str, list[int]]]]:
     """For a question whose own words ('pros', 'cons') are all words of the deepest headings of sections about its
     subjects, each subject having such a section ("Pros of Flask", "FastAPI Analysis > Cons"): per subject, the
@@ -492,8 +495,11 @@ def named_sections(snap: Snapshot, query: Query, scores: dict[int, float]) -> di
         return {}
     if is_yes_no(query.text):
         return {}  # "Do Starlette and Quart support sessions?" asks whether, not for "API Schema support: ..."
-    if len(query.subjects) == 1 and (query.qtype != "fact" or not any(w.endswith("s") for w in asked)):
-        return {}  # of one subject, a question asking for several things ('cons', 'key features')
+    if len(query.subjects) == 1 and (query.qtype != "fact" or not any(w.endswith("s") for w in asked)
+                                     or _HOW_MANY.match(query.text)):
+        # of one subject, a question asking for several things ('cons', 'key features'); not how many ("how many
+        # routers can a thread network have" is answered by "up to 32 active routers", not 'Border routers')
+        return {}
     version = snap.version
     headed = snap.memo("headed", None, lambda: _chunks_by_heading_word(snap))
     # per subject, per section (doc, path) whose deepest heading holds asked words: its chunks and those words

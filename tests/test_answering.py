@@ -12,6 +12,7 @@ import pytest
 
 from qa.answer import Answer, text_fragment_link
 from qa.comparison import SHORT_WORDS
+from qa.compose import named_sections
 from qa.cues import enumerates
 from qa.documents import Document, load_corpus
 from qa.embedding import OnnxEmbedder
@@ -1696,3 +1697,18 @@ def test_an_amount_asked_leads_from_further_down_when_it_holds_every_word_asked(
     assert select_claims(snap, scored, query, max_claims=2)[0].units[0] == hourly
     # about no subject asked, holding no word asked: no lead from further down
     assert select_claims(snap, scored[:2], query, max_claims=2)[0].units[0] == often
+
+
+@pytest.mark.slow
+def test_how_many_of_one_subject_is_no_request_for_named_sections(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"how many routers can a thread network have" showed the section 'Border routers' (every word of its
+    heading asked) over "A single Thread network can have up to 32 active routers": how many asks a count, not
+    the things a heading lists. "What are the border routers of X?" still asks for that section."""
+    engine = engine_over(tmp_path, {
+        "kv.md": "---\ntitle: Ibex KV\nsubjects: [Ibex KV]\n---\n# Ibex KV\n\nA single Ibex KV cluster can have up to "
+                 "32 active replicas, each serving reads.\n\n## Witness replicas\n\nYou cannot run Ibex KV without at "
+                 "least one witness. Many people already own one: the admin node includes a witness.\n"}, embedder)
+    snap = engine.snapshot()
+    scores = {u: 1.0 for u in range(len(snap.unit_text))}
+    assert named_sections(snap, analyse("how many witness replicas can Ibex KV have", snap.catalog), scores) == {}
+    assert named_sections(snap, analyse("What are the witness replicas of Ibex KV?", snap.catalog), scores)
