@@ -52,6 +52,7 @@ _SUBJECT_OPENS = re.compile(r"\W*(?:[^,;:.]{1,60},\s*)?")
 # one aspect: the planted disagreements of eight corpora written for it come 0.56 to 0.99 ("buying breaks even
 # ... after about seven years" against "Buying only pays off if you stay ... at least five years"; "typically 65
 # km on electricity" against '| Electric-only range | ... | 40 km |'), figures of other things 0.11 to 0.53.
+_BRACKETED = re.compile(r"\([^)]*\)")
 SAME_ASPECT = 0.55
 # ... when stated in other units of one dimension: "about 5 minutes" and "about 90 seconds" for a clean build come 0.78, "three
 # hours for a one-month sprint" and "Sprints, usually two to four weeks" 0.55.
@@ -214,9 +215,14 @@ class Snapshot:
                 # A table row speaks to its own label, not to the section the table sits in.
                 label, by_head = row_cells(version.unit_contexts[u], self.unit_text[u])
                 labels.append((label_source[chunk.doc_id], label))
+                # (Of two columns of one subject, '| Z-Wave (classic) | Z-Wave Long Range |', the one its name heads
+                # alone or with a note in brackets, else the first: not the Long Range's 'n/a' for Z-Wave's range.)
+                qualified: dict[str, int] = {}
                 for head, (a, b) in by_head.items():
                     for name in self.catalog.mentioned(head):
-                        cells[name] = (int(start) + a, int(start) + b)
+                        rest = len(words(_BRACKETED.sub("", head))) - len(words(name))
+                        if name not in cells or rest < qualified[name]:
+                            cells[name], qualified[name] = (int(start) + a, int(start) + b), rest
                 if not cells and len(named := self.catalog.mentioned(label)) == 1:
                     # It speaks to its columns' headers ('time' aside: every duration's word, as below, no aspect
                     # of 'Recovery time between shots' and 'Warm-up times').

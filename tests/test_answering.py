@@ -1712,3 +1712,18 @@ def test_how_many_of_one_subject_is_no_request_for_named_sections(tmp_path: Path
     scores = {u: 1.0 for u in range(len(snap.unit_text))}
     assert named_sections(snap, analyse("how many witness replicas can Ibex KV have", snap.catalog), scores) == {}
     assert named_sections(snap, analyse("What are the witness replicas of Ibex KV?", snap.catalog), scores)
+
+
+@pytest.mark.slow
+def test_of_two_columns_of_one_subject_the_plainly_named_one_is_its_cell(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"zigbee vs z-wave" put 'Range — Z-Wave: n/a' in its table: of '| Z-Wave (classic) | Z-Wave Long Range |' the
+    last column was Z-Wave's cell. The column its name heads alone or with a note in brackets is, else the first."""
+    engine = engine_over(tmp_path, {
+        "kv.md": "---\ntitle: Ibex KV vs Marten Store\nsubjects: [Ibex KV, Marten Store]\n---\n# Ibex KV vs Marten Store\n\n"
+                 "| | Marten Store | Ibex KV (classic) | Ibex KV Long Range |\n|---|---|---|---|\n"
+                 "| Range per hop | 10-20 m | 30-40 m | n/a |\n"}, embedder)
+    snap = engine.snapshot()
+    row = unit_opening(snap, "| Range per hop")
+    text = snap.doc_of(row).text
+    assert {name: text[a:b] for name, (a, b) in snap.unit_cells[row].items()} == {"Marten Store": "10-20 m",
+                                                                                "Ibex KV": "30-40 m"}
