@@ -48,11 +48,11 @@ _POSSESSIVE = re.compile(r"\w['’]s?\b")  # "Starlette's", "Pydantic models'" (
 # What may come before a sentence's subject: nothing, or an opening phrase set off by a comma ("On the mid-tier
 # plans, Linear's Business plan costs ...").
 _SUBJECT_OPENS = re.compile(r"\W*(?:[^,;:.]{1,60},\s*)?")
+_BRACKETED = re.compile(r"\([^)]*\)")  # a note in brackets: 'Z-Wave (classic)'
 # How near in meaning (cosine of all-MiniLM-L6-v2) two statements of a figure in the same measure are to be on
 # one aspect: the planted disagreements of eight corpora written for it come 0.56 to 0.99 ("buying breaks even
 # ... after about seven years" against "Buying only pays off if you stay ... at least five years"; "typically 65
 # km on electricity" against '| Electric-only range | ... | 40 km |'), figures of other things 0.11 to 0.53.
-_BRACKETED = re.compile(r"\([^)]*\)")
 SAME_ASPECT = 0.55
 # ... when stated in other units of one dimension: "about 5 minutes" and "about 90 seconds" for a clean build come 0.78, "three
 # hours for a one-month sprint" and "Sprints, usually two to four weeks" 0.55.
