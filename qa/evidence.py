@@ -574,15 +574,15 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
         # Further down, one of the first few holding every word the question asks about, about a subject it asks
         # of (if any): "how often does kopia run maintenance" is answered by "quick maintenance runs every hour by
         # default" (under '### Kopia'), not "... as maintenance improvements land often" (8.6 to its 1.6).
-        forms = {held_form(w) for w in asked_words(snap, query) if w not in AMOUNT_WORDS and w not in _HOW_OFTEN}
+        needed = {held_form(w) for w in asked_words(snap, query) if w not in AMOUNT_WORDS and w not in _HOW_OFTEN}
         about = subject_among_all(snap)
 
         def answers(s: Scored) -> bool:
             text = snap.unit_text[s.unit]
             return not code[s.unit] and (not query.subjects or about[s.unit] in query.subjects) and amount(text) \
-                and all(any(w.startswith(f) for w in words(text)) for f in forms)
+                and all(any(w.startswith(f) for w in words(text)) for f in needed)
 
-        if forms and (whole := next((s for s in scored[1:AMOUNT_REACH] if answers(s)), None)) is not None:
+        if needed and (whole := next((s for s in scored[1:AMOUNT_REACH] if answers(s)), None)) is not None:
             return whole
     cells, first, asked = snap.unit_cells, scored[0].unit, asked_words(snap, query)
     forms = {held_form(w) for w in asked}
