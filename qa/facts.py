@@ -209,6 +209,10 @@ def scale(measure: str) -> tuple[str, float] | None:
     return _SCALES.get(low, _SCALES.get(low[:-1]) if low.endswith("s") and len(low) > 2 else None)
 
 
+# How far a length reaches, said after its unit ("4 kilometres away", "9 metres apart", "2 metres long")
+_EXTENT = frozenset("away apart long wide high deep tall thick across".split())
+
+
 def _measure_after(text: str, end: int) -> str | None:
     """The measure written right after a number: up to two words (stopping at function words and verb
     forms), and a 'per' word."""
@@ -227,7 +231,9 @@ def _measure_after(text: str, end: int) -> str | None:
     for w in m.group("words").split():
         low = w.lower()
         # A verb form ends it; right after the number it is what is done, not a measure ("$10,000 installed").
-        if low in STOPWORDS or low == "per" or (_VERB_END if kept else _DONE).search(low):
+        # So does a word saying how far a unit reaches: "4 kilometres away" is 4 km, not 4 of 'away'.
+        if low in STOPWORDS or low == "per" or (_VERB_END if kept else _DONE).search(low) \
+                or (kept and low in _EXTENT and scale(" ".join(kept)) is not None):
             break
         kept.append(w)
     if not kept:

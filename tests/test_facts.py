@@ -71,6 +71,14 @@ def test_a_unit_naming_no_subject_speaks_for_its_sections() -> None:
     assert facts("It holds about 9 million rows per device.") == []  # no subject: no fact
 
 
+def test_a_length_is_measured_in_its_unit_whatever_says_how_far_it_reaches() -> None:
+    """"as far as 4 kilometres away" was 4 of 'away', never set against another source's "1.6 kilometres": a word
+    saying how far a length reaches ends its measure. Not after a word that is no unit ('3 long cables')."""
+    assert facts("Zephyr DB can reach the hub from 4 kilometres away.") == [("Zephyr DB", "metr", "kilometres", (4e3, 4e3))]
+    assert facts("Keep Zephyr DB nodes 9 metres apart.") == [("Zephyr DB", "metr", "metres", (9.0, 9.0))]
+    assert facts("Zephyr DB ships 3 long cables.") == [("Zephyr DB", "cabl", "long cables", (3.0, 3.0))]
+
+
 def test_an_amount_is_of_the_subject_its_own_words_go_on_to() -> None:
     """"The 281 TB ceiling for SQLite is theoretical" stated no 281 TB of SQLite, named after the amount: the
     140 TB of another source was set against the same sentence's page size in bytes instead."""
