@@ -24,7 +24,7 @@ from qa.answer import (
 from qa.aspects import Aspect, aspect_stems
 from qa.chunking import is_rst
 from qa.comparison import SHORT_WORDS, Disagreement, Statement, question_stems, short_clause, short_value, span_text
-from qa.cues import ADVICE, BACK_REFERENCE, FRAMES_AS_WRONG, RELEASE_HEADING, SHORT_UNIT_WORDS, is_yes_no
+from qa.cues import ADVICE, BACK_REFERENCE, FRAMES_AS_WRONG, RELEASE_HEADING, SHORT_UNIT_WORDS, WANTS_NUMBER, is_yes_no
 from qa.display import (
     Resolver,
     clean_heading,
@@ -479,9 +479,6 @@ def _chunks_by_heading_word(snap: Snapshot) -> dict[str, list[int]]:
     return out
 
 
-_HOW_MANY = re.compile(r"\s*how (?:many|much|often)\b", re.I)
-
-
 def named_sections(snap: Snapshot, query: Query, scores: dict[int, float]) -> dict[str, list[tuple[str, list[int]]]]:
     """For a question whose own words ('pros', 'cons') are all words of the deepest headings of sections about its
     subjects, each subject having such a section ("Pros of Flask", "FastAPI Analysis > Cons"): per subject, the
@@ -496,9 +493,9 @@ def named_sections(snap: Snapshot, query: Query, scores: dict[int, float]) -> di
     if is_yes_no(query.text):
         return {}  # "Do Starlette and Quart support sessions?" asks whether, not for "API Schema support: ..."
     if len(query.subjects) == 1 and (query.qtype != "fact" or not any(w.endswith("s") for w in asked)
-                                     or _HOW_MANY.match(query.text)):
-        # of one subject, a question asking for several things ('cons', 'key features'); not how many ("how many
-        # routers can a thread network have" is answered by "up to 32 active routers", not 'Border routers')
+                                     or WANTS_NUMBER.match(query.text)):
+        # of one subject, a question asking for several things ('cons', 'key features'); not for a number ("how
+        # many routers can a thread network have" is answered by "up to 32 active routers", not 'Border routers')
         return {}
     version = snap.version
     headed = snap.memo("headed", None, lambda: _chunks_by_heading_word(snap))
