@@ -72,6 +72,7 @@ _RELATION = re.compile(r"\b(?:is|are|was|were)\s+(?P<rel>built\s+on(?:\s+top\s+o
                        r"(?P<value>[^.;:!?,]+)")
 _PAREN = re.compile(r"\(([^()]+)\)")
 _MONEY = re.compile(r"[$\u20ac\u00a3\u00a5]\s?\d")  # '$499', '€ 12'; a currency sign before a number
+_SIGN_BEFORE = re.compile(r"[$\u20ac\u00a3\u00a5]\s?$")  # ... right before where a number starts
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "billion": 1e9}
 _PRONOUNS = frozenset({"it", "them", "this", "that"})
@@ -91,6 +92,7 @@ class Fact:
     span: tuple[int, int]  # what states it, in document offsets (a table cell or the whole unit)
     stems: frozenset[str]  # the words a question may use for the aspect (measure, row label, relation)
     context: str = ""  # the aspect as written where it is stated (a row label, else the label)
+    money: bool = False  # an amount of money ('$11.95'), never the same aspect as a count ('350 paper filters')
 
     def topic(self) -> str:
         """A readable heading: 'Requests per second (FastAPI)', 'Python version (FastAPI)', 'What FastAPI is
@@ -397,7 +399,7 @@ def _prices(text: str, whole: tuple[int, int], found: list[tuple[str, int, int]]
         label = " ".join(own) + " price" + "".join(f" per {p}" for p in per)
         stems = frozenset(stem(w) for w in own) | {stem("price"), stem("cost")}
         key = PRICE_KEY + "-".join(stem(w) for w in own) + "".join(f"/{stem(p)}" for p in per)
-        out.append(Fact(subject, key, label, "quantity", (price, price), whole, stems, label))
+        out.append(Fact(subject, key, label, "quantity", (price, price), whole, stems, label, True))
     return out
 
 
@@ -552,7 +554,8 @@ def _quantities(
         head = key.split("/")[0]
         unit = stem(_head_noun(label) or head) if scaled is not None and head != DURATION else head  # 'tb' of 'byte'
         out.append(Fact(subject, key, label, "quantity", (lo, hi), span,
-                        stems | {head, unit} | _SPELLED.get(unit, set()), label))
+                        stems | {head, unit} | _SPELLED.get(unit, set()), label,
+                        _SIGN_BEFORE.search(text, max(0, m.start() - 2), m.start()) is not None))
     return out
 
 

@@ -37,10 +37,14 @@ class Subject:
     pattern: re.Pattern[str]
 
 
+_NOT_PER = r"(?<!\bper\s)"  # what an amount is counted per ("up to 10 oz per press") is no thing named
+
+
 def _name_pattern(name: str, aliases: Sequence[str] = ()) -> str:
     """'FastAPI' -> fast[\\s-]*api ; 'Ruby on Rails' -> ruby[\\s-]*on[\\s-]*rails (case-insensitive); ``aliases``,
-    shorter names it goes by, name it too ('Ibex KV' and 'Ibex' -> (?:ibex[\\s-]*kv|ibex)); a name ending in a
-    word in lower case, a common noun, or an abbreviation, names it in the plural too ('heat pumps', 'PHEVs')."""
+    shorter names it goes by, name it too ('Ibex KV' and 'Ibex' -> (?:ibex[\\s-]*kv|ibex)), but a common noun one
+    ('press' of 'French press') not after 'per'; a name ending in a word in lower case, a common noun, or an
+    abbreviation, names it in the plural too ('heat pumps', 'PHEVs')."""
     def pattern(part: str) -> str:
         found = re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+", part)
         return r"[\s\-_.]*".join(re.escape(p.lower()) for p in [p for p in found if p] or [part])
@@ -49,7 +53,10 @@ def _name_pattern(name: str, aliases: Sequence[str] = ()) -> str:
         common = part.split()[-1].islower() or (part.isupper() and part.isalpha())
         return f"{pattern(part)}(?:e?s)?" if common else pattern(part)
 
-    body = "|".join(plural(n) for n in (name, *sorted(aliases, key=len, reverse=True)))
+    def alias(part: str) -> str:  # a common noun alone is no name of what an amount is per: "10 oz per press"
+        return f"{_NOT_PER}{plural(part)}" if part.islower() and part in name.split() else plural(part)
+
+    body = "|".join([plural(name), *(alias(n) for n in sorted(aliases, key=len, reverse=True))])
     return rf"(?<![a-z0-9])(?<![a-z0-9]-)(?:{body})(?:'s)?(?![a-z0-9]|-[a-z0-9])"
 
 

@@ -481,7 +481,7 @@ class Snapshot:
                     return -np.inf
             elif any(releases[j].get(name, version) != version for name, version in releases[i].items()):
                 return -np.inf  # of other releases: "On Julia 1.6, ... about 40 seconds" and "on Julia 1.10 ... 11"
-            if other_models(models[i], models[j]):
+            if other_models(models[i], models[j]) or stated[i][1].money != stated[j][1].money:
                 return -np.inf
             return float(near[i, j]) - (SAME_ASPECT if units[i] == units[j] else SAME_ASPECT_OTHER_UNIT)
 

@@ -956,6 +956,24 @@ def test_time_is_no_word_two_duration_labels_share(tmp_path: Path) -> None:
     assert stated == [{"about 25 min", "about 40 minutes"}], stated  # warm-up against warm-up, no recovery time
 
 
+def test_an_amount_of_money_is_no_count_of_the_same_thing(tmp_path: Path) -> None:
+    """"Paper filters (AeroPress) — sources disagree" led eight questions on filters: '350 papers for $11.95' under a
+    column 'Filters' (its price, measured by what the column names) was set against "its stack of 350 paper
+    filters" of another source, a count. Money and counts are never one aspect; two counts or two prices are."""
+    def snap(other: str) -> Any:
+        return engine_over(tmp_path / other[:6].strip(), {
+            "a.md": "---\npublisher: Alpha Notes\nsubjects: [Ibex Brewer]\n---\n# Costs\n\n"
+                    "| Brewer | Upfront price | Filters |\n|---|---|---|\n| Ibex Brewer | $39.95 | 350 papers for $11.95 |\n",
+            "b.md": f"---\npublisher: Beta Reference\nsubjects: [Ibex Brewer]\n---\n# Setup\n\n{other}\n",
+        }, _AllAlike()).snapshot()
+
+    def values(s: Any) -> list[list[float]]:
+        return [sorted(f.value[0] for _u, f in said) for said in s.differing]
+
+    assert values(snap("The Ibex Brewer comes with a stack of 350 paper filters.")) == []
+    assert values(snap("| Brewer | Filters |\n|---|---|\n| Ibex Brewer | $14.95 |")) == [[11.95, 14.95]]
+
+
 # -- when something happened -----------------------------------------------------------------------
 
 dated_engine = module_engine("dated_engine", {

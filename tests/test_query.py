@@ -180,6 +180,10 @@ def test_a_common_nouns_plural_names_it_and_a_proper_names_does_not() -> None:
     assert catalog.mentioned("heat pump vs furnace efficiency") == ["Heat pump", "Gas furnace"]
     assert catalog.mentioned("older furnaces") == ["Gas furnace"]
     assert SubjectCatalog(["Gas furnace", "Oil furnace"]).mentioned("a furnace") == []
+    # ... but not what an amount is counted per: "It brews up to 10 oz per press" is of the AeroPress
+    coffee = SubjectCatalog(["French press", "AeroPress"])
+    assert coffee.mentioned("It brews up to 10 oz per press") == []
+    assert coffee.mentioned("10 oz per French press; the press") == ["French press"]
 
 
 def test_a_long_name_of_one_word_goes_by_its_clipped_forms() -> None:
