@@ -734,7 +734,7 @@ def _releases(snap: Snapshot, subject: str) -> tuple[tuple[tuple[int, ...], int]
             if snap.unit_is_code[u]:
                 continue
             doc = snap.doc_of(u)
-            if doc.subjects == (subject,):
+            if len(doc.subjects) == 1 and snap.catalog.canonical(doc.subjects[0]) == subject:
                 for heading in snap.version.chunks[int(snap.unit_chunk[u])].section:
                     if (m := RELEASE_HEADING.match(heading)) and (doc.doc_id, heading) not in headed:
                         headed.add((doc.doc_id, heading))

@@ -225,6 +225,12 @@ def subjects_from_title(title: str, is_word: Callable[[str], bool] = lambda _w: 
     return []
 
 
+def _ends_with(name: str, tail: str) -> bool:
+    """Whether ``name`` is more words than ``tail`` and ends with them: 'Amazon S3' ends with 'S3'."""
+    ws, tails = name.lower().split(), tail.lower().split()
+    return len(ws) > len(tails) and ws[-len(tails):] == tails
+
+
 class SubjectCatalog:
     """The subjects a corpus compares: from front matter ``subjects`` and titles such as 'X vs Y'."""
 
@@ -238,8 +244,15 @@ class SubjectCatalog:
             if name and squash(name):
                 by_key.setdefault(squash(name), Counter())[name] += 1
         chosen = [c.most_common(1)[0][0] for c in by_key.values()]
+        # A name that is the last words of one other is that one's, named without its maker: 'S3' of 'Amazon S3'
+        # (a title's "S3 vs R2 vs B2" beside front matters' full names); not 'Docker' of 'Docker Swarm'.
+        self._merged = {short: longs[0] for short in chosen
+                        if len(longs := [n for n in chosen if _ends_with(n, short)]) == 1}
+        chosen = [name for name in chosen if name not in self._merged]
         texts = list(texts)
         aliases = _aliases(chosen, texts, is_word)
+        for short, name in self._merged.items():
+            aliases.setdefault(name, []).append(short)
         for name, abbrs in _abbreviations(chosen, texts, is_word).items():
             aliases.setdefault(name, []).extend(abbrs)
         self.subjects = [Subject(name, re.compile(_name_pattern(name, aliases.get(name, ())), re.I)) for name in chosen]
@@ -259,6 +272,10 @@ class SubjectCatalog:
     @property
     def names(self) -> list[str]:
         return [s.name for s in self.subjects]
+
+    def canonical(self, name: str) -> str:
+        """The subject ``name`` is one of the names of: 'Amazon S3' for 'S3' (see above), else ``name``."""
+        return self._merged.get(name, name)
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
         """Subjects mentioned in ``text`` as (name, start, end), in order of appearance."""

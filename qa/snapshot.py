@@ -544,7 +544,7 @@ class Snapshot:
         for heading in reversed(section):
             if named := self.catalog.mentioned(heading):
                 return frozenset(named)
-        return frozenset(of_document) if len(of_document) == 1 else frozenset()
+        return frozenset({self.catalog.canonical(of_document[0])}) if len(of_document) == 1 else frozenset()
 
     def _spans(self, unit: int) -> dict[str, tuple[int, int]]:
         """Subject -> the part of ``unit`` that speaks about it: a table row's cells, else the whole unit

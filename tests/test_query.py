@@ -186,6 +186,19 @@ def test_a_common_nouns_plural_names_it_and_a_proper_names_does_not() -> None:
     assert coffee.mentioned("10 oz per French press; the press") == ["French press"]
 
 
+def test_a_name_that_ends_another_is_that_ones() -> None:
+    """A FAQ titled "S3 vs R2 vs B2" beside front matters naming 'Amazon S3', 'Cloudflare R2' and 'Backblaze B2'
+    made six subjects: "Does Backblaze B2 support Object Lock?" and "b2" were asked of different ones, and facts of
+    'S3' and 'Amazon S3' were never set against each other. A name that is the last words of one other is that one,
+    named without its maker; not the first ('Docker' of 'Docker Swarm'), nor the last of two ('Pay')."""
+    catalog = SubjectCatalog(["S3", "R2", "Amazon S3", "Cloudflare R2", "Docker", "Docker Swarm", "Pay", "Ibex Pay",
+                              "Marten Pay"])
+    assert sorted(catalog.names) == ["Amazon S3", "Cloudflare R2", "Docker", "Docker Swarm", "Ibex Pay", "Marten Pay",
+                                     "Pay"]
+    assert catalog.mentioned("S3 vs R2, and docker") == ["Amazon S3", "Cloudflare R2", "Docker"]
+    assert catalog.canonical("S3") == "Amazon S3" and catalog.canonical("Pay") == "Pay"
+
+
 def test_a_long_name_of_one_word_goes_by_its_clipped_forms() -> None:
     """"postgres vs mysql" named MySQL alone of a corpus on 'PostgreSQL' and 'MySQL', and "geospatial postgres vs
     mysql" was answered for MySQL. A name of one word goes by two thirds of it and more, unless that is a word
