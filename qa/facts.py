@@ -178,13 +178,26 @@ def measure_key(measure: str) -> tuple[str, str] | None:
     ('mb', ...); 'minutes', 'ms' -> (:data:`DURATION`, ...): the head noun (the last word before 'per' or 'of')
     and the 'per' word, as stems, or a duration; None for no measure."""
     head, _, per = measure.partition(" per ")
-    noun = _head_noun(head)
+    noun = _unit_product(head) or _head_noun(head)
     if noun is None:
         return None
     if not per.strip() and (scaled := scale(measure)) is not None:
         return scaled[0], measure.strip()
-    key = stem(noun) + (f"/{stem(per.split()[0].lower())}" if per.strip() else "")
+    key = (noun if "-" in noun else stem(noun)) + (f"/{stem(per.split()[0].lower())}" if per.strip() else "")
     return key, measure.strip()
+
+
+_HYPHENED = re.compile(r"([A-Za-z]+)-([A-Za-z]+)\s*$")
+
+
+def _unit_product(measure: str) -> str | None:
+    """'gb-month' of 'GB-month of storage': units of two dimensions joined, an amount of neither (10 GB-month is no
+    duration); None for any other measure ('man-hours' is a duration)."""
+    m = _HYPHENED.search(measure.partition(" per ")[0].partition(" of ")[0])
+    if m is None:
+        return None
+    a, b = (_SCALES.get(w.lower()) or _SCALES.get(w.lower()[:-1]) for w in m.groups())
+    return f"{stem(m.group(1).lower())}-{stem(m.group(2).lower())}" if a and b and a[0] != b[0] else None
 
 
 # A unit's symbol, in the words a question may use for it: "dual boiler power draw watts" asks the 'W' of "2,800 W".
@@ -207,6 +220,8 @@ def scale(measure: str) -> tuple[str, float] | None:
     """The dimension a measure's unit is of and how many of its base unit the unit stands for ('minutes' ->
     (:data:`DURATION`, 60), 'ms of downtime' -> (..., 0.001), 'TB' -> ('byte', 1e12)), or None for a measure in no
     unit of one."""
+    if _unit_product(measure):
+        return None
     low = _head_noun(measure) or ""
     return _SCALES.get(low, _SCALES.get(low[:-1]) if low.endswith("s") and len(low) > 2 else None)
 
@@ -496,6 +511,8 @@ _PER_AFTER = re.compile(r"\s*" + PER_WORD.pattern, re.I)  # ... right after an a
 EVERY = re.compile(r"\b(?:per|each|every|a|an)\s+(second|minute|hour|day|week|month|year)\b", re.I)
 # ... or a time after its measure: "5,000 km a year", "0.5 percent of their output per year"
 _EVERY_AFTER = re.compile(r"\s*(?:[A-Za-z][\w-]*\s+){0,4}?" + EVERY.pattern, re.I)
+# A price per unit, then the bound of the usage it is charged for: "$0.09 per GB for the first 10 TB".
+_TIER = re.compile(r"[$\u20ac\u00a3\u00a5]\s?[\d.,]+\s+per\s+[\w-]+\b[^$\u20ac\u00a3\u00a5]*?\b(?:first|next)\s+$", re.I)
 _WISH = re.compile(r"\b(?:should|ought to) (?:offer|have|add|include|ship|come with|support|provide|fit|get)\b", re.I)
 
 
@@ -523,6 +540,8 @@ def _quantities(
             continue  # what a rate is per ('17.2 kWh per 100 km'), no amount of its own
         if not cell_mode and _FORMER.search(text, 0, m.start()):
             continue
+        if _TIER.search(text, max(text.rfind(p, 0, m.start()) for p in (". ", "; ")) + 1, m.start()):
+            continue  # what a price is for: "$0.09 per GB for the first 10 TB", "$23 per TB-month (first 50 TB)"
         if not cell_mode and _WISH.search(text, max(text.rfind(p, 0, m.start()) for p in ".;:") + 1, m.start()):
             continue  # an amount wished for is not what it has: "Breville should offer a 58 mm portafilter"
         lo = _amount(lo_raw, m.group("lo_mult"))

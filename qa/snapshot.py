@@ -474,7 +474,13 @@ class Snapshot:
                   for u, f in stated]
 
         def margin(i: int, j: int) -> float:  # how much nearer than needed; -inf for rows labelled apart
-            if (a := labels[i]) is not None and (b := labels[j]) is not None and not a & b:
+            a, b = labels[i], labels[j]
+            if a is not None and b is not None and not a & b:
+                return -np.inf
+            # A row and a sentence are on one aspect when the sentence says a word of the row's label: "Copying 6 TB
+            # out of S3 is billed" says nothing of '| Maximum object size | 5 TB |'.
+            if (a is None) != (b is None) and (a or b or frozenset()).isdisjoint(
+                    self.unit_stems[stated[i if a is None else j][0]]):
                 return -np.inf
             if release:  # on one event of the subject's history: its words are shared ('kraft', 'production')
                 if not stated[i][1].stems & stated[j][1].stems:

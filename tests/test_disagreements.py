@@ -974,6 +974,21 @@ def test_an_amount_of_money_is_no_count_of_the_same_thing(tmp_path: Path) -> Non
     assert values(snap("| Brewer | Filters |\n|---|---|\n| Ibex Brewer | $14.95 |")) == [[11.95, 14.95]]
 
 
+def test_a_row_and_a_sentence_are_on_one_aspect_when_the_sentence_says_its_label(tmp_path: Path) -> None:
+    """"Copying 6 TB out of S3 is itself billed as data transfer out" was set against '| Maximum object size | 5 TB |'
+    of another source, as near in meaning as rows and sentences on one topic are."""
+    def values(sentence: str) -> list[list[float]]:
+        snap = engine_over(tmp_path / str(len(sentence)), {
+            "a.md": "---\npublisher: Alpha Notes\nsubjects: [Ibex KV]\n---\n# Limits\n\n"
+                    "| Limit | Ibex KV |\n|---|---|\n| Maximum object size | 5 TB |\n",
+            "b.md": f"---\npublisher: Beta Reference\nsubjects: [Ibex KV]\n---\n# Moving\n\n{sentence}\n",
+        }, _AllAlike()).snapshot()
+        return [sorted(f.value[0] for _u, f in said) for said in snap.differing]
+
+    assert values("Copying 6 TB out of Ibex KV is itself billed as data transfer out.") == []
+    assert values("An Ibex KV object can be at most 6 TB in size.") == [[5e12, 6e12]]
+
+
 # -- when something happened -----------------------------------------------------------------------
 
 dated_engine = module_engine("dated_engine", {

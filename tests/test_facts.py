@@ -16,6 +16,7 @@ from qa.facts import (
     dates_said,
     differ,
     measure_key,
+    scale,
     unit_facts,
 )
 from qa.query import SubjectCatalog
@@ -160,6 +161,25 @@ def test_a_range_of_money_is_one_amount_and_what_is_done_no_measure() -> None:
     assert [f.value for f in unit_facts(row, 0, CATALOG, None, cell, "Installed cost")] == [(8000.0, 10000.0)]
     assert facts("Zephyr DB costs $8,000 to $10,000 installed.") == []
     assert facts("Zephyr DB needs 8 to 12 GB installed.") == [("Zephyr DB", "byte", "GB", (8e9, 12e9))]
+
+
+def test_units_of_two_dimensions_joined_measure_neither() -> None:
+    """"10 GB-month of storage" was read as a duration (10 months) and set against a '30-day minimum'; a unit of data
+    joined to one of time is its own measure, in either number ('GB-months')."""
+    assert measure_key("GB-month of storage") == ("gb-month", "GB-month of storage")
+    assert measure_key("GB-months")[0] == "gb-month" and scale("GB-month") is None
+    assert measure_key("man-hours")[0] == DURATION  # a man is no unit: still hours
+    assert facts("Zephyr DB gives 10 GB-month of storage for free.") == [("Zephyr DB", "gb-month", "GB-month of storage",
+                                                                       (10.0, 10.0))]
+
+
+def test_what_a_price_per_unit_is_charged_for_is_no_amount_stated() -> None:
+    """"S3 charges $0.09 per GB for the first 10 TB each month" and "... for the next 9.999 TB" were set against each
+    other as amounts of data S3 has; the first of a free allowance is one ("the first 1 GB ... is free")."""
+    assert facts("Zephyr DB charges $0.09 per GB for the first 10 TB each month, and $0.07 per GB for the next "
+                 "40 TB.") == []
+    assert facts("Zephyr DB gives the first 1 GB of transfer for free.") == [("Zephyr DB", "byte", "GB of transfer",
+                                                                         (1e9, 1e9))]
 
 
 def test_an_amount_wished_for_is_no_fact() -> None:
