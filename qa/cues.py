@@ -50,7 +50,9 @@ AMOUNT_WORDS = frozenset("""how many much fast quick quickly slow big large popu
     lighter more less""".split())
 
 
-_COUNTED = re.compile(r"\bhow many\s+(\w+)|\bnumber of\s+(\w+)", re.I)
+# What is counted, and the word after it: a plural there is what is counted, the word before saying which ('GitHub
+# stars', 'active routers', 'Super Bowls'; not 'people' of "how many people live ...").
+_COUNTED = re.compile(r"\b(?:how many|number of)\s+(\w+)(?:\s+(\w{3,}[^s\W]s)\b)?", re.I)
 
 
 # The words comparison articles head their lists of good and bad points with, each as good as the other: a
@@ -125,7 +127,8 @@ def versioned(question: str) -> list[str]:
 def counted(question: str) -> list[str]:
     """What a question counts: the word after "how many" or "number of" ('contributors' of "How many
     contributors does X have?"), lower-cased; none when it is a unit (:data:`UNITS`)."""
-    return [w for a, b in _COUNTED.findall(question) if (w := (a or b).lower()) not in UNITS]
+    return [w for a, b in _COUNTED.findall(question)
+            if (w := (b if b and b.lower() not in STOPWORDS else a).lower()) not in UNITS]
 
 
 # Generic English wording of advice ("choose X when", "ideal for") and of instructions.

@@ -317,6 +317,9 @@ def test_the_kind_of_answer_a_question_wants(question: str, number: bool, name: 
     ("What is the number of maintainers of Flask?", ["maintainers"]),
     ("How many kilometers is Warsaw from the Carpathians?", []),  # a unit, which a text may write 'km'
     ("How fast is FastAPI?", []),
+    ("how many github stars does jekyll have?", ["stars"]),  # 'github' says which stars
+    ("How many people live in Warsaw?", ["people"]),
+    ("How many Super Bowls has Denver won?", ["bowls"]),
 ])
 def test_what_a_question_counts(question: str, things: list[str]) -> None:
     assert counted(question) == things
