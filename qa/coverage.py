@@ -614,7 +614,10 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
         # is about ('comparable', 'longer')
         asking = low in QUESTION_WORDS or _AFTER_HOW.search(text, 0, m.start()) is not None
         form = None if asking else vocab.form_of(low) or vocab.list_word(low)
-        right = form or (None if is_word(low) else _typo_or_clipping(low, vocab) or vocab.form_correction(low, is_word))
+        # (a form corrected to is a word of the dictionary, as the model's vocabulary also holds 'parter', and never
+        # in place of one the dictionary lists: "eleventy markdown parser" is no question on parters nor passers)
+        right = form or (None if is_word(low) else _typo_or_clipping(low, vocab) or (None if listed_word(low) else (
+            vocab.form_correction(low, lambda w: is_word(w) and english_word(w)))))
         if right is None:
             return tok
         if form is None and (apart := vocab.joined(low, is_word)) is not None:
@@ -780,20 +783,26 @@ ENGLISH_FLOOR = 50
 
 
 @cache
-def _english() -> frozenset[str]:
-    """The words pyspellchecker's English list counts over its floor: 57,325 of its 160,572, kept alone (the
-    counts are not needed), found once (about 0.15 s)."""
+def _listed() -> tuple[frozenset[str], frozenset[str]]:
+    """The words pyspellchecker's English list counts over its floor (57,325 of its 160,572), and all it lists, kept
+    alone (the counts are not needed), found once (about 0.15 s)."""
     from spellchecker import SpellChecker
 
     counts = SpellChecker(language="en", distance=1).word_frequency.dictionary
-    return frozenset(w for w, n in counts.items() if n > ENGLISH_FLOOR)
+    return frozenset(w for w, n in counts.items() if n > ENGLISH_FLOOR), frozenset(counts)
+
+
+def listed_word(word: str) -> bool:
+    """Whether pyspellchecker's English list holds ``word`` at all, at its floor too ('parser', and misspellings
+    such as 'dependancy'): no typo of another word of the dictionary's."""
+    return word.lower() in _listed()[1]
 
 
 def english_word(word: str) -> bool:
     """Whether ``word`` is an English word, as a dictionary lists it: 'deviates' and 'complexities' are, though
     the model's vocabulary holds them in pieces ('complexities' was read as a typo of the corpus's
     'complexitys', 'logically' of 'locally'); 'flsk', 'pydantc' and 'dependancy' are not."""
-    return word.lower() in _english()
+    return word.lower() in _listed()[0]
 
 
 def whole_word(word: str, pieces: Callable[[str], int]) -> bool:

@@ -149,6 +149,10 @@ def test_a_typo_of_a_real_word_the_corpus_writes_only_in_another_form_is_that_wo
     assert vocab.form_correction("scalling", english) == "scaling"  # 'scale' less its e, before 'ing'
     assert vocab.form_correction("fstr", english) is None  # 'faster' is two edits away: too many for four letters
     assert correct_question("is fastapi fster than flask", vocab, english)[0] == "is fastapi faster than flask"
+    # ... a word of the dictionary ('parter' is none, though the model's vocabulary holds it whole), and never in
+    # place of one it lists ('parser', at its floor: 'passer' is no typo of it)
+    assert correct_question("hugo markdown parser", Vocabulary({"part": 5, "pass": 5, "hugo": 9}),
+                            {"parter", "passer"}.__contains__)[0] == "hugo markdown parser"
 
 
 def test_a_name_one_slip_from_a_name_the_corpus_writes_is_that_name() -> None:
