@@ -1341,7 +1341,7 @@ def _numbered_for(snap: Snapshot, name: str, subjects: tuple[str, ...]) -> bool:
     ('| Jenkins | LTS 2.479.1, Java 17 required |' for "what java version does jenkins need"; not "its Python 3
     revision"; a dotted one, 'Python 3.10', is a fact's, of the subject it is said of)."""
     holders = snap.units_writing(name.lower())
-    version = rf"{re.escape(name)}\s+v?\d+\b(?![.,]\d)"
+    version = rf"{re.escape(name)}(?:\.[a-z]{{2,}})?\s+v?\d+\b(?![.,]\d)"  # ('Node.js 18' of 'node')
     numbered = re.compile(rf"\b{version}\+?\s*(?:\+|required|or\s+(?:later|newer|higher|above)|and\s+(?:later|newer|up|above))|"
                           rf"\b(?:requires?|required|needs?|runs?\s+on|supports?)\s+{version}", re.I)
     return holders is not None and any(

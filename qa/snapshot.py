@@ -36,7 +36,7 @@ from qa.documents import Document
 from qa.facts import DURATION, Fact, differ, models_named, other_models, releases_named, scale, unit_facts
 from qa.index import IndexVersion
 from qa.query import SubjectCatalog
-from qa.text import QUESTION_WORDS, STOPWORDS, content_words, plain_letters, words
+from qa.text import QUESTION_WORDS, STOPWORDS, content_words, name_parts, plain_letters, words
 
 T = TypeVar("T")
 MEMO_SIZE = 10_000  # entries of each kind a snapshot keeps (see Snapshot.memo)
@@ -132,7 +132,9 @@ class Snapshot:
         for u, (ci, start, end) in enumerate(version.units):
             doc_text = docs[version.chunks[ci].doc_id].text
             text = doc_text[start:end]
-            toks = frozenset(words(text))
+            said = words(text)
+            # A dotted name says its words too: "Eleventy 3.0 requires Node.js 18" is on the node version.
+            toks = frozenset(said).union(*(name_parts(w) for w in said if "." in w))
             self.unit_text.append(text)
             if not text.isascii():
                 plain.update(words(plain_letters(text)))

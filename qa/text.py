@@ -27,6 +27,16 @@ QUESTION_WORDS = frozenset(
 )
 
 
+_DOTTED_NAME = re.compile(r"([a-z]{2,})\.([a-z]{2,})")
+
+
+def name_parts(word: str) -> tuple[str, ...]:
+    """The words of a dotted name, which a text may also write alone ('node' and 'js' of 'node.js', 'hugo' and
+    'toml' of 'hugo.toml'); none of a version ('3.10'), an abbreviation ('e.g') or an address of three parts."""
+    m = _DOTTED_NAME.fullmatch(word)
+    return m.groups() if m else ()
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens, keeping dotted versions and names like ``3.10`` or ``node.js``."""
     return _WORD.findall(text.lower())

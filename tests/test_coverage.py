@@ -574,6 +574,21 @@ def test_a_word_capitalised_only_to_open_sentences_is_no_name(tmp_path: Path, em
 
 
 @pytest.mark.slow
+def test_a_dotted_name_says_its_words(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"whats the minimum node version for eleventy" was declined ("nothing on node version for Eleventy") of a corpus
+    writing "Eleventy 3.0 requires Node.js 18 or newer.": 'node' was no word of 'Node.js', neither for the units
+    that hold it nor for the version a unit says a subject needs."""
+    engine = engine_over(tmp_path, {
+        "kv.md": "---\ntitle: Ibex KV vs Marten Store\nsubjects: [Ibex KV, Marten Store]\n---\n# Setup\n\n"
+                 "Ibex KV 3.0 requires Node.js 18 or newer. Marten Store ships as one binary. Node users like both.\n"}, embedder)
+    snap = engine.snapshot()
+    assert {"node", "js", "node.js"} <= snap.unit_words[0]
+    assert unversioned(snap, analyse("whats the minimum node version for ibex kv", snap.catalog)) is None
+    answer = engine.ask("whats the minimum node version for ibex kv")
+    assert not answer.abstained and "Node.js 18" in answer.citations[0].quote, answer.answer
+
+
+@pytest.mark.slow
 def test_a_titled_name_or_a_situation_is_no_name_in_passing(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """A document whose title names 'Raft' is about it, however few of the corpus's units write it. A question
     choosing between the corpus's subjects "for a CRUD service" asks for the subjects, with CRUD the situation;
