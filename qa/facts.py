@@ -572,8 +572,9 @@ def _quantities(
         stems = frozenset(stem(w) for w in words(label) if len(w) >= 4 and w not in STOPWORDS)
         head = key.split("/")[0]
         unit = stem(_head_noun(label) or head) if scaled is not None and head != DURATION else head  # 'tb' of 'byte'
+        per = key.partition("/")[2]  # what a rate is per, in the words a question may spell it in ('terabyte' of 'tb')
         out.append(Fact(subject, key, label, "quantity", (lo, hi), span,
-                        stems | {head, unit} | _SPELLED.get(unit, set()), label,
+                        stems | {head, unit} | _SPELLED.get(unit, set()) | _SPELLED.get(per, set()), label,
                         _SIGN_BEFORE.search(text, max(0, m.start() - 2), m.start()) is not None))
     return out
 

@@ -989,6 +989,22 @@ def test_a_row_and_a_sentence_are_on_one_aspect_when_the_sentence_says_its_label
     assert values("An Ibex KV object can be at most 6 TB in size.") == [[5e12, 6e12]]
 
 
+@pytest.mark.slow
+def test_an_amount_asked_per_a_unit_is_a_rate_in_it(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"How much per terabyte is Backblaze B2 these days?" showed "GB of storage — sources disagree" (a free tier
+    against a month's downloads), not the planted "$5 per TB-month" against "$6 per TB-month": 'terabyte' was no
+    word of the rate's 'TB', and an amount of data was asked though it is what the price is per."""
+    engine = engine_over(tmp_path, {
+        "a.md": "---\npublisher: Alpha Notes\npublished: 2022-03-15\nsubjects: [Ibex Store]\n---\n# Prices\n\n"
+                "| Item | Ibex Store |\n|---|---|\n| Storage price | $5 per TB-month |\n\nIbex Store gives the first 10 GB "
+                "of storage for free.\n",
+        "b.md": "---\npublisher: Beta Weekly\npublished: 2025-01-18\nsubjects: [Ibex Store]\n---\n# My bill\n\n"
+                "| Item | Ibex Store |\n|---|---|\n| Storage price | $6 per TB-month |\n\nIbex Store kept 5 TB of my "
+                "storage, well under its free allowance.\n"}, embedder)
+    conflict = only_conflict(engine.ask("How much per terabyte is Ibex Store these days?"), "Ibex Store")
+    assert "price" in conflict.topic.lower() and {"$5", "$6"} <= set(re.findall(r"\$\d+", claims_said(conflict)))
+
+
 # -- when something happened -----------------------------------------------------------------------
 
 dated_engine = module_engine("dated_engine", {
