@@ -484,8 +484,11 @@ class Snapshot:
             if (a is None) != (b is None) and (a or b or frozenset()).isdisjoint(
                     self.unit_stems[stated[i if a is None else j][0]]):
                 return -np.inf
-            if release:  # on one event of the subject's history: its words are shared ('kraft', 'production')
-                if not stated[i][1].stems & stated[j][1].stems:
+            if release:  # on one event of the subject's history: its words are shared ('kraft', 'production'), two
+                # when both say two: "the Ruby-based generator's ... Jekyll 4.0, came out in August 2019" is not the
+                # event of "Jekyll 4.4 needs Ruby 2.7.0 or higher"
+                a_said, b_said = stated[i][1].stems, stated[j][1].stems
+                if len(a_said & b_said) < min(2, len(a_said), len(b_said)):
                     return -np.inf
             elif any(releases[j].get(name, version) != version for name, version in releases[i].items()):
                 return -np.inf  # of other releases: "On Julia 1.6, ... about 40 seconds" and "on Julia 1.10 ... 11"

@@ -720,6 +720,20 @@ def test_dates_that_agree_or_are_not_asked_are_no_disagreement(releases: Engine,
     assert not releases.ask(question).conflicts
 
 
+def test_the_release_an_event_happened_in_shares_two_of_its_words(tmp_path: Path) -> None:
+    """"Jekyll 4.4 needs Ruby 2.7.0 or higher" was set against "the Ruby-based generator's most recent major version,
+    Jekyll 4.0, came out in August 2019" (sharing 'ruby' alone), and a build timed "on Jekyll 4.3" against "GitHub
+    Pages builds sites with Jekyll 3.9.0" (sharing 'build'), which hid the other source's 3.10.0 for GitHub Pages."""
+    snap = engine_over(tmp_path, {
+        "a.md": "---\npublisher: Alpha Notes\nsubjects: [Ibex KV]\n---\n# Notes\n\nA full build of my blog took 48 "
+                "seconds on Ibex KV 4.3.\n\nGitHub Pages builds sites with Ibex KV 3.9.0.\n",
+        "b.md": "---\npublisher: Beta Reference\nsubjects: [Ibex KV]\n---\n# FAQ\n\nGitHub Pages currently builds "
+                "sites with Ibex KV 3.10.0.\n",
+    }, _AllAlike()).snapshot()
+    said = [sorted(str(f.value) for _u, f in group) for group in snap.differing if group[0][1].kind == "release"]
+    assert said == [["3.10.0", "3.9.0"]], said
+
+
 STATES = {
     "alpha.md": "---\npublisher: Alpha Notes\npublished: 2025-03-14\nsubjects: [Ibex KV, Marten Store]\n---\n"
                 "# Choosing a store\n\nBoth stores keep their state in one file.\n\n## FAQ\n\n"
