@@ -33,7 +33,17 @@ from qa.cues import (
 )
 from qa.display import clean_heading, topic_label
 from qa.documents import Document
-from qa.facts import DURATION, Fact, differ, models_named, other_models, releases_named, scale, unit_facts
+from qa.facts import (
+    DURATION,
+    Fact,
+    amounts_stated,
+    differ,
+    models_named,
+    other_models,
+    releases_named,
+    scale,
+    unit_facts,
+)
 from qa.index import IndexVersion
 from qa.query import SubjectCatalog
 from qa.text import QUESTION_WORDS, STOPWORDS, content_words, name_parts, plain_letters, words
@@ -474,6 +484,11 @@ class Snapshot:
         # What a statement says is of a model or a test it names by code: a cell's own code, else its unit's.
         models = [models_named(self.doc_of(u).text[f.span[0] : f.span[1]] if self.unit_cells[u] else self.unit_text[u])
                   for u, f in stated]
+        # The amounts a measurement is taken at, as its own words state them (a row's label, a sentence, a subject's
+        # row): "Median build time, 5,000 pages", "a benchmark of 4,000 Markdown files", "my 640 posts".
+        taken_at = [frozenset(a.value for a in amounts_stated(f.context if self.unit_cells[u] else self.unit_text[u])
+                              if a.key != f.key)
+                    for u, f in stated]
 
         def margin(i: int, j: int) -> float:  # how much nearer than needed; -inf for rows labelled apart
             a, b = labels[i], labels[j]
@@ -494,6 +509,8 @@ class Snapshot:
                 return -np.inf  # of other releases: "On Julia 1.6, ... about 40 seconds" and "on Julia 1.10 ... 11"
             if other_models(models[i], models[j]) or stated[i][1].money != stated[j][1].money:
                 return -np.inf
+            if taken_at[i] and taken_at[j] and taken_at[i].isdisjoint(taken_at[j]):
+                return -np.inf  # measured at other amounts: another test ('640 posts' beside '5,000 pages')
             return float(near[i, j]) - (SAME_ASPECT if units[i] == units[j] else SAME_ASPECT_OTHER_UNIT)
 
         placed: set[int] = set()

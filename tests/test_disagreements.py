@@ -734,6 +734,24 @@ def test_the_release_an_event_happened_in_shares_two_of_its_words(tmp_path: Path
     assert said == [["3.10.0", "3.9.0"]], said
 
 
+def test_measurements_taken_at_other_amounts_are_other_tests(tmp_path: Path) -> None:
+    """"how long did hugo take in the 4000 file benchmark" showed 'Median build time, 5,000 pages — sources disagree':
+    "a benchmark of 4,000 Markdown files ... 0.68 seconds" against a row '| Median build time, 5,000 pages | 1.9 s |'
+    of another source. A measurement stating the amounts it was taken at is of another test than one stating
+    others; stating the same, or none, it is of the same."""
+    def values(sentence: str) -> list[list[float]]:
+        snap = engine_over(tmp_path / str(len(sentence)), {
+            "a.md": "---\npublisher: Alpha Notes\nsubjects: [Ibex KV]\n---\n# Speed\n\n"
+                    "| Test | Ibex KV |\n|---|---|\n| Median build time, 5,000 pages | 1.9 s |\n",
+            "b.md": f"---\npublisher: Beta Reference\nsubjects: [Ibex KV]\n---\n# Bench\n\n{sentence}\n",
+        }, _AllAlike()).snapshot()
+        return [sorted(f.value[0] for _u, f in said) for said in snap.differing]
+
+    assert values("In a benchmark of 4,000 Markdown files, Ibex KV's median build time was 0.68 seconds.") == []
+    assert values("With 5,000 pages, the median build time of Ibex KV was 2.4 seconds.") == [[1.9, 2.4]]
+    assert values("The median build time of Ibex KV was 2.4 seconds.") == [[1.9, 2.4]]
+
+
 STATES = {
     "alpha.md": "---\npublisher: Alpha Notes\npublished: 2025-03-14\nsubjects: [Ibex KV, Marten Store]\n---\n"
                 "# Choosing a store\n\nBoth stores keep their state in one file.\n\n## FAQ\n\n"
