@@ -633,8 +633,19 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
         fixes.append((m.group(0), right))
         return right
 
-    out = _VERSION.sub(fix_version, _TOKEN.sub(fix, text))
+    def fix_unit(m: re.Match[str]) -> str:  # '10TB' of a corpus writing '10 TB'
+        whole, unit = m.group(0), m.group(2)
+        if unit.lower() in _ORDINAL or vocab.writes(whole.lower()) or not vocab.writes(unit.lower()):
+            return whole
+        fixes.append((whole, right := f"{m.group(1)} {unit}"))
+        return right
+
+    out = _NUMBER_UNIT.sub(fix_unit, _VERSION.sub(fix_version, _TOKEN.sub(fix, text)))
     return out, fixes
+
+
+_NUMBER_UNIT = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)?)([A-Za-z]{2,5})\b")  # a number and its unit typed as one
+_ORDINAL = frozenset({"st", "nd", "rd", "th"})
 
 
 def _doubled(typed: str, word: str) -> bool:

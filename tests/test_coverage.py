@@ -155,6 +155,15 @@ def test_a_typo_of_a_real_word_the_corpus_writes_only_in_another_form_is_that_wo
                             {"parter", "passer"}.__contains__)[0] == "hugo markdown parser"
 
 
+def test_a_number_typed_with_its_unit_is_read_as_the_corpus_writes_them() -> None:
+    """"cheapest place to keep 10TB if I pull about 5TB back out every month" was declined of a corpus writing
+    "Scenario 1: 10 TB stored, 5 TB downloaded per month"; spaced, it is answered from it."""
+    vocab = Vocabulary({"tb": 9, "stored": 3, "the": 20, "4th": 1, "gb": 2})
+    assert correct_question("keep 10TB or 2.5TB, not 3GB4", vocab, lambda _w: True) == (
+        "keep 10 TB or 2.5 TB, not 3GB4", [("10TB", "10 TB"), ("2.5TB", "2.5 TB")])
+    assert correct_question("the 4th and 5th, 10MB", vocab, lambda _w: True)[0] == "the 4th and 5th, 10MB"
+
+
 def test_a_name_one_slip_from_a_name_the_corpus_writes_is_that_name() -> None:
     """A capitalised word past the first is a name, news when the corpus lacks it; one slip (a letter more,
     less, changed, or two swapped) from a name the corpus writes as one, it is that name mistyped. Not a real
