@@ -302,7 +302,8 @@ def conflicts(
     near = (top_cos >= max(0.3, best - 0.4)).tolist()
     # A yes and a no are read of a subject the question names (or the corpus's one): "Can I keep my old furnace as
     # a backup?" is no question whether a heat pump has a backup.
-    yes_no = bool(qstems) and is_yes_no(query.text) and (bool(query.subjects) or len(snap.catalog.names) == 1)
+    yes_no = bool(qstems) and is_yes_no(query.text) and (bool(query.subjects) or len(snap.catalog.names) == 1) \
+        and not (_COPULA.match(query.text) and _AMOUNT_OR_AMOUNT.search(query.text))
     forms = _forms(snap, qstems) if yes_no else frozenset()
     typed = frozenset(w for w in words(query.text) if len(w) >= 3 and w not in STOPWORDS) if yes_no else frozenset()
     unit_cos = dict(zip(top_units, top_cos.tolist(), strict=True)) if yes_no else {}  # what _yes_and_no reads
@@ -500,6 +501,8 @@ RELEASE_COS = 0.5  # how near the question each statement of the release somethi
 _THAN = re.compile(r"\bthan\b", re.I)
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 _COPULA = re.compile(r"\s*(?:is|are|was|were)\b", re.I)
+# "Is the first 100 GB free or is it only 1 GB?" asks which amount it is, no yes or no.
+_AMOUNT_OR_AMOUNT = re.compile(r"\d[^?]*\bor\b[^?]*\d")
 
 
 def _fact_disagreements(

@@ -752,6 +752,21 @@ def test_measurements_taken_at_other_amounts_are_other_tests(tmp_path: Path) -> 
     assert values("The median build time of Ibex KV was 2.4 seconds.") == [[1.9, 2.4]]
 
 
+@pytest.mark.slow
+def test_a_question_offering_two_amounts_asks_which_not_whether(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"is the first 100 GB of S3 egress free or is it only 1 GB?" showed 'First or free — sources disagree' (a
+    yes and a no), sides a free tier for new accounts and "only the first 1 GB ... for free": the question asks
+    which amount is free, which the sources' quotes answer, not whether anything is."""
+    engine = engine_over(tmp_path, {
+        "a.md": "---\npublisher: Alpha Notes\npublished: 2021-09-29\nsubjects: [Ibex Store]\n---\n# Egress\n\n"
+                "Ibex Store customers get only the first 1 GB of egress each month for free.\n",
+        "b.md": "---\npublisher: Beta Weekly\npublished: 2025-05-20\nsubjects: [Ibex Store]\n---\n# Egress\n\n"
+                "Ibex Store egress is not free: every GB is billed.\n"}, embedder)
+    assert engine.ask("Does Ibex Store give free egress?").conflicts  # a yes and a no, asked whether
+    answer = engine.ask("is the first 100 GB of Ibex Store egress free or is it only 1 GB?")
+    assert not answer.conflicts and not answer.abstained, answer.answer
+
+
 STATES = {
     "alpha.md": "---\npublisher: Alpha Notes\npublished: 2025-03-14\nsubjects: [Ibex KV, Marten Store]\n---\n"
                 "# Choosing a store\n\nBoth stores keep their state in one file.\n\n## FAQ\n\n"
