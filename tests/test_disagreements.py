@@ -739,17 +739,13 @@ def test_measurements_taken_at_other_amounts_are_other_tests(tmp_path: Path) -> 
     "a benchmark of 4,000 Markdown files ... 0.68 seconds" against a row '| Median build time, 5,000 pages | 1.9 s |'
     of another source. A measurement stating the amounts it was taken at is of another test than one stating
     others; stating the same, or none, it is of the same."""
-    def values(sentence: str) -> list[list[float]]:
-        snap = engine_over(tmp_path / str(len(sentence)), {
-            "a.md": "---\npublisher: Alpha Notes\nsubjects: [Ibex KV]\n---\n# Speed\n\n"
-                    "| Test | Ibex KV |\n|---|---|\n| Median build time, 5,000 pages | 1.9 s |\n",
-            "b.md": f"---\npublisher: Beta Reference\nsubjects: [Ibex KV]\n---\n# Bench\n\n{sentence}\n",
-        }, _AllAlike()).snapshot()
-        return [sorted(f.value[0] for _u, f in said) for said in snap.differing]
-
-    assert values("In a benchmark of 4,000 Markdown files, Ibex KV's median build time was 0.68 seconds.") == []
-    assert values("With 5,000 pages, the median build time of Ibex KV was 2.4 seconds.") == [[1.9, 2.4]]
-    assert values("The median build time of Ibex KV was 2.4 seconds.") == [[1.9, 2.4]]
+    row = "| Test | Ibex KV |\n|---|---|\n| Median build time, 5,000 pages | 1.9 s |"
+    for n, (sentence, said) in enumerate([
+        ("In a benchmark of 4,000 Markdown files, Ibex KV's median build time was 0.68 seconds.", []),
+        ("With 5,000 pages, the median build time of Ibex KV was 2.4 seconds.", [[1.9, 2.4]]),
+        ("The median build time of Ibex KV was 2.4 seconds.", [[1.9, 2.4]]),
+    ]):
+        assert differing_values(tmp_path / str(n), row, sentence) == said, sentence
 
 
 @pytest.mark.slow
@@ -987,6 +983,16 @@ class _AllAlike(HashingEmbedder):
         return out
 
 
+def differing_values(folder: Path, first: str, second: str) -> list[list[float]]:
+    """The values of each group of statements that differ, of a corpus of two sources on Ibex KV (``first`` and
+    ``second``, their bodies) whose texts are all alike in meaning: which are on one aspect is left to the rules."""
+    snap = engine_over(folder, {
+        "a.md": f"---\npublisher: Alpha Notes\nsubjects: [Ibex KV]\n---\n# One\n\n{first}\n",
+        "b.md": f"---\npublisher: Beta Reference\nsubjects: [Ibex KV]\n---\n# Two\n\n{second}\n",
+    }, _AllAlike()).snapshot()
+    return [sorted(f.value[0] for _u, f in said) for said in snap.differing]
+
+
 def test_time_is_no_word_two_duration_labels_share(tmp_path: Path) -> None:
     """Labels share a word to be on one aspect; 'time' is every duration's ('Heat-up time from cold', 'Recovery
     time between shots'), however alike the rows read."""
@@ -1007,33 +1013,18 @@ def test_an_amount_of_money_is_no_count_of_the_same_thing(tmp_path: Path) -> Non
     """"Paper filters (AeroPress) — sources disagree" led eight questions on filters: '350 papers for $11.95' under a
     column 'Filters' (its price, measured by what the column names) was set against "its stack of 350 paper
     filters" of another source, a count. Money and counts are never one aspect; two counts or two prices are."""
-    def snap(other: str) -> Any:
-        return engine_over(tmp_path / other[:6].strip(), {
-            "a.md": "---\npublisher: Alpha Notes\nsubjects: [Ibex Brewer]\n---\n# Costs\n\n"
-                    "| Brewer | Upfront price | Filters |\n|---|---|---|\n| Ibex Brewer | $39.95 | 350 papers for $11.95 |\n",
-            "b.md": f"---\npublisher: Beta Reference\nsubjects: [Ibex Brewer]\n---\n# Setup\n\n{other}\n",
-        }, _AllAlike()).snapshot()
-
-    def values(s: Any) -> list[list[float]]:
-        return [sorted(f.value[0] for _u, f in said) for said in s.differing]
-
-    assert values(snap("The Ibex Brewer comes with a stack of 350 paper filters.")) == []
-    assert values(snap("| Brewer | Filters |\n|---|---|\n| Ibex Brewer | $14.95 |")) == [[11.95, 14.95]]
+    costs = "| Brewer | Upfront price | Filters |\n|---|---|---|\n| Ibex KV | $39.95 | 350 papers for $11.95 |"
+    assert differing_values(tmp_path / "a", costs, "The Ibex KV comes with a stack of 350 paper filters.") == []
+    assert differing_values(tmp_path / "b", costs, "| Brewer | Filters |\n|---|---|\n| Ibex KV | $14.95 |") \
+        == [[11.95, 14.95]]
 
 
 def test_a_row_and_a_sentence_are_on_one_aspect_when_the_sentence_says_its_label(tmp_path: Path) -> None:
     """"Copying 6 TB out of S3 is itself billed as data transfer out" was set against '| Maximum object size | 5 TB |'
     of another source, as near in meaning as rows and sentences on one topic are."""
-    def values(sentence: str) -> list[list[float]]:
-        snap = engine_over(tmp_path / str(len(sentence)), {
-            "a.md": "---\npublisher: Alpha Notes\nsubjects: [Ibex KV]\n---\n# Limits\n\n"
-                    "| Limit | Ibex KV |\n|---|---|\n| Maximum object size | 5 TB |\n",
-            "b.md": f"---\npublisher: Beta Reference\nsubjects: [Ibex KV]\n---\n# Moving\n\n{sentence}\n",
-        }, _AllAlike()).snapshot()
-        return [sorted(f.value[0] for _u, f in said) for said in snap.differing]
-
-    assert values("Copying 6 TB out of Ibex KV is itself billed as data transfer out.") == []
-    assert values("An Ibex KV object can be at most 6 TB in size.") == [[5e12, 6e12]]
+    row = "| Limit | Ibex KV |\n|---|---|\n| Maximum object size | 5 TB |"
+    assert differing_values(tmp_path / "a", row, "Copying 6 TB out of Ibex KV is billed as data transfer out.") == []
+    assert differing_values(tmp_path / "b", row, "An Ibex KV object can be at most 6 TB in size.") == [[5e12, 6e12]]
 
 
 @pytest.mark.slow
