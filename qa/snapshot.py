@@ -142,9 +142,8 @@ class Snapshot:
         for u, (ci, start, end) in enumerate(version.units):
             doc_text = docs[version.chunks[ci].doc_id].text
             text = doc_text[start:end]
-            said = words(text)
             # A dotted name says its words too: "Eleventy 3.0 requires Node.js 18" is on the node version.
-            toks = frozenset(said).union(*(name_parts(w) for w in said if "." in w))
+            toks = frozenset(words(text)) | name_parts(text)
             self.unit_text.append(text)
             if not text.isascii():
                 plain.update(words(plain_letters(text)))

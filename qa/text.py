@@ -27,14 +27,15 @@ QUESTION_WORDS = frozenset(
 )
 
 
-_DOTTED_NAME = re.compile(r"([a-z]{2,})\.([a-z]{2,})")
+# A name written with a dot between two parts of letters, the first capitalised: 'Node.js', 'ASP.NET', 'Socket.IO'
+# (not an identifier in code, 'app.get', a file, 'hugo.toml', a version, 'e.g.', nor an address of three parts).
+_DOTTED_NAME = re.compile(r"(?<![\w.])([A-Z][A-Za-z]+)\.([A-Za-z]{2,})(?![\w.])")
 
 
-def name_parts(word: str) -> tuple[str, ...]:
-    """The words of a dotted name, which a text may also write alone ('node' and 'js' of 'node.js', 'hugo' and
-    'toml' of 'hugo.toml'); none of a version ('3.10'), an abbreviation ('e.g') or an address of three parts."""
-    m = _DOTTED_NAME.fullmatch(word)
-    return m.groups() if m else ()
+def name_parts(text: str) -> set[str]:
+    """The words of the dotted names ``text`` writes, which a text may also write alone ('node' and 'js' of
+    'Node.js'), in lower case."""
+    return {part.lower() for m in _DOTTED_NAME.finditer(text) for part in m.groups()}
 
 
 def words(text: str) -> list[str]:
