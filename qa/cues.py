@@ -126,7 +126,8 @@ def versioned(question: str) -> list[str]:
 
 def counted(question: str) -> list[str]:
     """What a question counts: the word after "how many" or "number of" ('contributors' of "How many
-    contributors does X have?"), lower-cased; none when it is a unit (:data:`UNITS`)."""
+    contributors does X have?"), or the plural after that word ('stars' of "how many github stars"), lower-cased;
+    none when it is a unit (:data:`UNITS`)."""
     return [w for a, b in _COUNTED.findall(question)
             if (w := (b if b and b.lower() not in STOPWORDS else a).lower()) not in UNITS]
 
