@@ -415,15 +415,18 @@ def publisher_named(question: str, publishers: dict[str, frozenset[str]], catalo
             continue  # common words, unless typed as a name of two or more ('Hollis & Grey')
         if docs == frozenset.union(*publishers.values()):
             return None  # every document is its: naming it asks nothing of whose
-        before, after = question[:spans[first][1]], question[spans[last][2]:]
-        if last == len(spans) - 1:
-            before = _DANGLING.sub("", before)  # and a word that led to it left at the end ("... scientist at Quillmark?")
-        rest = " ".join((before + _POSSESSIVE_AFTER.sub("", after, count=1)).split())
+        before, after = question[:spans[first][1]], _POSSESSIVE_AFTER.sub("", question[spans[last][2]:], count=1)
+        if last == len(spans) - 1 or _CLAUSE_END.match(after):
+            # and a word that led to it left at the end of a clause ("... scientist at Quillmark?", "40 sites on
+            # Nimbus Static, most of them Jekyll")
+            before = _DANGLING.sub("", before)
+        rest = " ".join((before + after).split())
         return (docs, rest) if content_words(rest) else None
     return None
 
 
-_DANGLING = re.compile(r"\s+(?:at|for|from|by|of|in|with)\s*$", re.I)
+_DANGLING = re.compile(r"\s+(?:at|for|from|by|of|in|with|on)\s*$", re.I)
+_CLAUSE_END = re.compile(r"\s*[,;:.!?)]")
 _POSSESSIVE_AFTER = re.compile(r"^['’]s\b")  # "what did Quillmark's lead data scientist propose?"
 
 

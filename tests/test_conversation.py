@@ -742,6 +742,9 @@ def test_no_source_named(question: str) -> None:
         ("how much does pennywise cost?", {"a"}, "how much does cost?"),
         # its owner's "'s" goes with the name, as words() reads it apart
         ("what did Quillmark's lead data scientist propose?", {"q"}, "what did lead data scientist propose?"),
+        # ... and the word that led to it, where its clause ends with it
+        ("we run 40 sites on Quillmark, most of them small: how much did they pay?", {"q"},
+         "we run 40 sites, most of them small: how much did they pay?"),
     ],
 )
 def test_a_publisher_named_anywhere_is_asked_of(question: str, docs: set[str] | None, asked: str | None) -> None:
