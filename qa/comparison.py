@@ -546,8 +546,8 @@ def _fact_disagreements(
     dated = asked_release_dates(query.text, snap.catalog)  # "when was poetry 2.0 released"
     # What an amount asked is per is not what is counted: "max pods per node" asks no number of nodes.
     # ... nor an amount in the unit it is per: "how much per terabyte" asks no amount of data.
-    per = frozenset(stem(m.group(1).lower()) for m in PER_WORD.finditer(query.text))
-    per |= frozenset(scaled[0] for m in PER_WORD.finditer(query.text) if (scaled := scale(m.group(1))) is not None)
+    per_words = [m.group(1) for m in PER_WORD.finditer(query.text)]
+    per = frozenset(stem(w.lower()) for w in per_words) | {scaled[0] for w in per_words if (scaled := scale(w))}
     found = [(i, said[0][1].subject, said) for i, said in enumerate(snap.differing) if said[0][1].subject in subjects]
     best: dict[str, float] = {}
     if sims is not None:

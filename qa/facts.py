@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from qa.aspects import stem
@@ -33,13 +33,15 @@ _NUMBER_WORDS = {w: n for n, w in enumerate(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
     "eighteen nineteen twenty".split(), 1)}
 _NUMBER_WORDS |= {w: 10 * n for n, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)}
+_SIGNS = "$\u20ac\u00a3\u00a5"  # currency signs: $, €, £, ¥
+_CURRENCY = f"[{_SIGNS}]"
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 # A number in words is one whole: 'twenty-five', never the 'five' of it nor the 'one' of "one-month".
 _AMOUNT = (r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|(?<!-)(?i:(?:" + _TENS + r")-(?:one|two|three|four|five|six|seven|"
            r"eight|nine)|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b(?!-))")
 _QUANTITY = re.compile(
     rf"(?<![\w.,/])~?(?P<lo>{_AMOUNT})(?P<lo_mult>\s?(?:k|K|M|million|thousand|billion)\b)?\+?"
-    rf"(?:\s*(?:to|-|–)\s*[$\u20ac\u00a3\u00a5]?~?(?P<hi>{_AMOUNT})(?P<hi_mult>\s?(?:k|K|M|million|thousand|billion)\b)?\+?)?"
+    rf"(?:\s*(?:to|-|–)\s*{_CURRENCY}?~?(?P<hi>{_AMOUNT})(?P<hi_mult>\s?(?:k|K|M|million|thousand|billion)\b)?\+?)?"
     r"(?P<glued>[A-Za-z]+)?(?![\d.,]\d|/\d)"
 )
 # Up to two words of measure after a number, and a 'per' word: 'GitHub stars', 'requests per second'.
@@ -71,8 +73,8 @@ _VERSION = re.compile(r"(?P<name>\b[A-Za-z][\w.+#-]*)\s+(?P<version>\d+\.\d+(?:\
 _RELATION = re.compile(r"\b(?:is|are|was|were)\s+(?P<rel>built\s+on(?:\s+top\s+of)?|built\s+upon|based\s+on)\s+"
                        r"(?P<value>[^.;:!?,]+)")
 _PAREN = re.compile(r"\(([^()]+)\)")
-_MONEY = re.compile(r"[$\u20ac\u00a3\u00a5]\s?\d")  # '$499', '€ 12'; a currency sign before a number
-_SIGN_BEFORE = re.compile(r"[$\u20ac\u00a3\u00a5]\s?$")  # ... right before where a number starts
+_MONEY = re.compile(_CURRENCY + r"\s?\d")  # '$499', '€ 12'; a currency sign before a number
+_SIGN_BEFORE = re.compile(_CURRENCY + r"\s?$")  # ... right before where a number starts
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "billion": 1e9}
 _PRONOUNS = frozenset({"it", "them", "this", "that"})
@@ -387,7 +389,7 @@ ASKS_DATE = re.compile(r"\bdates?\b", re.I)  # as the corpus writes it: "release
 # is per.
 _PRICED = re.compile(
     r"(?P<thing>(?:[\w-]+\s+){0,3}[\w-]+)\s+(?:costs?|(?:is|was)(?:\s+(?:priced|billed)\s+at)?|sells\s+for)\s+"
-    r"(?:(?:about|around|roughly|just|only)\s+)?(?P<price>[$\u20ac\u00a3\u00a5]\s?\d[\d,]*(?:\.\d+)?)"
+    r"(?:(?:about|around|roughly|just|only)\s+)?(?P<price>" + _CURRENCY + r"\s?\d[\d,]*(?:\.\d+)?)"
     r"(?P<per>(?:\s*(?:per\s+|/\s*)[a-z]+\b|\s+an?\s+(?:month|year|week|day|user|seat)\b)*)", re.I)
 PRICE_KEY = "price:"  # the key of a price said of a thing of a subject's: 'price:sync/month'
 _PER_PRICE = re.compile(r"(?:\bper|\ban?|/)\s*([a-z]+)", re.I)
@@ -410,7 +412,7 @@ def _prices(text: str, whole: tuple[int, int], found: list[tuple[str, int, int]]
         if not own or any(w[0].isdigit() or w in _NUMBER_WORDS for w in own):
             continue  # "Obsidian costs $8": which of its prices is not said; "ten editors cost $1,200": a sum
         per = [p.lower() for p in _PER_PRICE.findall(m.group("per"))]
-        price = float(m.group("price").lstrip("$\u20ac\u00a3\u00a5 ").replace(",", ""))
+        price = float(m.group("price").lstrip(_SIGNS + " ").replace(",", ""))
         label = " ".join(own) + " price" + "".join(f" per {p}" for p in per)
         stems = frozenset(stem(w) for w in own) | {stem("price"), stem("cost")}
         key = PRICE_KEY + "-".join(stem(w) for w in own) + "".join(f"/{stem(p)}" for p in per)
@@ -512,8 +514,13 @@ EVERY = re.compile(r"\b(?:per|each|every|a|an)\s+(second|minute|hour|day|week|mo
 # ... or a time after its measure: "5,000 km a year", "0.5 percent of their output per year"
 _EVERY_AFTER = re.compile(r"\s*(?:[A-Za-z][\w-]*\s+){0,4}?" + EVERY.pattern, re.I)
 # A price per unit, then the bound of the usage it is charged for: "$0.09 per GB for the first 10 TB".
-_TIER = re.compile(r"[$\u20ac\u00a3\u00a5]\s?[\d.,]+\s+per\s+[\w-]+\b[^$\u20ac\u00a3\u00a5]*?\b(?:first|next)\s+$", re.I)
+_TIER = re.compile(rf"{_CURRENCY}\s?[\d.,]+\s+per\s+[\w-]+\b[^{_SIGNS}]*?\b(?:first|next)\s+$", re.I)
 _WISH = re.compile(r"\b(?:should|ought to) (?:offer|have|add|include|ship|come with|support|provide|fit|get)\b", re.I)
+
+
+def _after_last(text: str, pos: int, marks: Iterable[str]) -> int:
+    """Just after the last of ``marks`` before ``pos`` in ``text`` (0 for none): where a clause there opens."""
+    return max(text.rfind(mark, 0, pos) for mark in marks) + 1
 
 
 def _quantities(
@@ -540,9 +547,9 @@ def _quantities(
             continue  # what a rate is per ('17.2 kWh per 100 km'), no amount of its own
         if not cell_mode and _FORMER.search(text, 0, m.start()):
             continue
-        if _TIER.search(text, max(text.rfind(p, 0, m.start()) for p in (". ", "; ")) + 1, m.start()):
+        if _TIER.search(text, _after_last(text, m.start(), (". ", "; ")), m.start()):
             continue  # what a price is for: "$0.09 per GB for the first 10 TB", "$23 per TB-month (first 50 TB)"
-        if not cell_mode and _WISH.search(text, max(text.rfind(p, 0, m.start()) for p in ".;:") + 1, m.start()):
+        if not cell_mode and _WISH.search(text, _after_last(text, m.start(), ".;:"), m.start()):
             continue  # an amount wished for is not what it has: "Breville should offer a 58 mm portafilter"
         lo = _amount(lo_raw, m.group("lo_mult"))
         hi = _amount(hi_raw, m.group("hi_mult")) if hi_raw else lo
@@ -561,7 +568,7 @@ def _quantities(
         if keyed is None:
             continue
         key, label = keyed
-        if key == DURATION and m.start() and text[m.start() - 1] in "$\u20ac\u00a3\u00a5":
+        if key == DURATION and m.start() and text[m.start() - 1] in _SIGNS:
             continue  # a price: "$5 month to month"
         if "/" not in key and (rate := _PER_AFTER.match(text, m.end()) or every and _EVERY_AFTER.match(text, m.end())):
             key = f"{key}/{stem(rate.group(1).lower())}"  # '$1,300 per year' under 'Running cost': a rate
@@ -602,7 +609,7 @@ _ASKED_AMOUNTS: tuple[tuple[re.Pattern[str], frozenset[str], re.Pattern[str] | N
      re.compile(r"\d\s?(?:L|ml|litres?|liters?|gallons?)\b")),
     (ASKS_PRICE, frozenset(),
      # ('38, 77 and 88 a year in your local currency')
-     re.compile(r"[$\u20ac\u00a3\u00a5]\s?\d|\d\s?(?:\u00a2|USD\b|EUR\b|GBP\b|dollars?\b|euros?\b|cents?\b)|\d.*\bcurrency\b")),
+     re.compile(_MONEY.pattern + r"|\d\s?(?:\u00a2|USD\b|EUR\b|GBP\b|dollars?\b|euros?\b|cents?\b)|\d.*\bcurrency\b")),
     (re.compile(r"\bpercent(?:age)?\b|\bwhat share\b", re.I), frozenset({stem("percent")}), re.compile(r"\d\s?(?:%|percent\b|per cent\b)", re.I)),
     # "how often should i get my solar system inspected": a frequency ('every five years', 'twice a year',
     # 'annually'), not "Plan to be home for the inspection"
@@ -648,7 +655,8 @@ def asked_amount(question: str) -> Callable[[str], bool] | None:
         # 'swarm' or 'managers'
         things = list(itertools.takewhile(lambda w: w not in STOPWORDS, words(question[many.end() :])))
         if things:
-            kinds.append((frozenset(), re.compile(r"(?<![$\u20ac\u00a3\u00a5\d.,])(?-i:(?<![A-Z][\w-]\s)(?<![A-Z][\w-]{2}\s)"
+            kinds.append((frozenset(), re.compile(rf"(?<![{_SIGNS}\d.,])"
+                                                  r"(?-i:(?<![A-Z][\w-]\s)(?<![A-Z][\w-]{2}\s)"
                                                   r"(?<![A-Z][\w-]{3}\s)(?<![A-Z][\w-]{4}\s))\d[\d,.]*\+?\s+"
                                                   r"(?:(?!per\b)[A-Za-z-]+\s+){0,2}?(?:"
                                                   + "|".join(re.escape(stem(w)) for w in things) + ")", re.I)))
