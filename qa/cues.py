@@ -33,7 +33,7 @@ def negative(text: str) -> bool:
 
 _QUANTITY = re.compile(
     r"\bhow (?:many|much|fast|quick|quickly|slow|big|large|popular|old|heavy)\b|\b(?:number|count|version|versions|percent|percentage|rate|"
-    r"throughput|speed|size|minimum|maximum|requests? per|downloads|stars|score|price|cost|numbers|figures|"
+    r"throughput|speed|size|volume|minimum|maximum|max|requests? per|downloads|stars|score|price|cost|numbers|figures|"
     r"benchmarks?|stats|statistics)\b|\b(?:faster|slower|quicker|bigger|larger|smaller|heavier|lighter|more popular|"
     r"less popular)\b",
     re.I,

@@ -66,6 +66,8 @@ _IN_BASE = {
     stem("metres"): {"mm": 1e-3, "millimetre": 1e-3, "millimeter": 1e-3, "cm": 1e-2, "centimetre": 1e-2,
                      "centimeter": 1e-2, "metre": 1.0, "meter": 1.0, "km": 1e3, "kilometre": 1e3, "kilometer": 1e3},
     stem("grams"): {"g": 1.0, "gram": 1.0, "kg": 1e3, "kilogram": 1e3, "kilo": 1e3},
+    stem("litres"): {"ml": 1e-3, "millilitre": 1e-3, "milliliter": 1e-3, "cl": 1e-2, "l": 1.0, "litre": 1.0,
+                     "liter": 1.0, "gallon": 3.785},
 }
 _SCALES = {unit: (DURATION, factor) for unit, factor in _IN_SECONDS.items()} | {
     unit: (key, factor) for key, units in _IN_BASE.items() for unit, factor in units.items()}
@@ -207,9 +209,12 @@ _SYMBOLS = {
     "w": "watts", "kw": "kilowatts watts", "kwh": "kilowatt hours", "mw": "megawatts watts", "kb": "kilobytes",
     "mb": "megabytes", "gb": "gigabytes", "tb": "terabytes", "kg": "kilograms kilos", "lb": "pounds",
     "lbs": "pounds", "mm": "millimetres millimeters", "cm": "centimetres centimeters", "km": "kilometres kilometers",
-    "ml": "millilitres milliliters", "mph": "miles hour", "hz": "hertz", "mhz": "megahertz", "ghz": "gigahertz",
+    "ml": "millilitres milliliters", "l": "litres liters", "mph": "miles hour", "hz": "hertz", "mhz": "megahertz",
+    "ghz": "gigahertz",
 }
 _SPELLED = {stem(symbol): {stem(w) for w in spelled.split()} for symbol, spelled in _SYMBOLS.items()}
+# A dimension by the word a question may name it with: "the max volume in ml" asks an amount in litres.
+_DIMENSION_NAMES = {stem("litres"): {stem("volume")}}
 
 
 def _head_noun(measure: str) -> str | None:
@@ -581,7 +586,8 @@ def _quantities(
         unit = stem(_head_noun(label) or head) if scaled is not None and head != DURATION else head  # 'tb' of 'byte'
         per = key.partition("/")[2]  # what a rate is per, in the words a question may spell it in ('terabyte' of 'tb')
         out.append(Fact(subject, key, label, "quantity", (lo, hi), span,
-                        stems | {head, unit} | _SPELLED.get(unit, set()) | _SPELLED.get(per, set()), label,
+                        stems | {head, unit} | _SPELLED.get(unit, set()) | _SPELLED.get(per, set())
+                        | _DIMENSION_NAMES.get(head, set()), label,
                         _SIGN_BEFORE.search(text, max(0, m.start() - 2), m.start()) is not None))
     return out
 
@@ -604,8 +610,8 @@ _ASKED_AMOUNTS: tuple[tuple[re.Pattern[str], frozenset[str], re.Pattern[str] | N
     (re.compile(r"\bhow long\b|\bhow far\b|\bdistance\b|\bwarrant(?:y|ies)\b|\blife\s?spans?\b|\blifetimes?\b|"
                 r"\bpayback\b", re.I),
      frozenset({DURATION, stem("metres"), stem("miles"), stem("feet"), "ft", stem("yards"), stem("inches")}), None),
-    (re.compile(r"\bsizes?\b|\bhow (?:big|large)\b|\bgzipped\b", re.I),
-     frozenset({stem("bytes"), stem("wh"), stem("metres"), stem("inches"), stem("feet")}),
+    (re.compile(r"\bsizes?\b|\bhow (?:big|large)\b|\bgzipped\b|\bvolumes?\b", re.I),
+     frozenset({stem("bytes"), stem("wh"), stem("metres"), stem("inches"), stem("feet"), stem("litres")}),
      re.compile(r"\d\s?(?:L|ml|litres?|liters?|gallons?)\b")),
     (ASKS_PRICE, frozenset(),
      # ('38, 77 and 88 a year in your local currency')
@@ -678,6 +684,13 @@ def asked_measures(question: str) -> frozenset[str]:
     return frozenset().union(_units_asked(question), *(keys for asks, keys, _w in _ASKED_AMOUNTS if asks.search(question)))
 
 
-def amounts_stated(text: str) -> list[Fact]:
-    """The measured amounts a text states, as facts of no subject, in the order written."""
-    return _quantities(text, 0, _NO_CATALOG, "", None, cell_mode=False, every=True)
+def amounts_stated(text: str, *, restated: bool = True) -> list[Fact]:
+    """The measured amounts a text states, as facts of no subject, in the order written; ``restated=False``: not
+    an amount with the same amount in other units after it in brackets ("20 ounces (595 ml)"), one measurement
+    written twice."""
+    return _quantities(text if restated else _RESTATED.sub(" ", text), 0, _NO_CATALOG, "", None, cell_mode=False,
+                       every=True)
+
+
+_RESTATED = re.compile(rf"{_AMOUNT}\s?[^\W\d_][\w-]*\.?\s*\(\s*(?:about\s|roughly\s|around\s|~|\u2248)?\s*"
+                       rf"{_AMOUNT}\s?[^\W\d_][^()]*\)")

@@ -484,8 +484,10 @@ class Snapshot:
         models = [models_named(self.doc_of(u).text[f.span[0] : f.span[1]] if self.unit_cells[u] else self.unit_text[u])
                   for u, f in stated]
         # The amounts a measurement is taken at, as its own words state them (a row's label, a sentence, a subject's
-        # row): "Median build time, 5,000 pages", "a benchmark of 4,000 Markdown files", "my 640 posts".
-        taken_at = [frozenset(a.value for a in amounts_stated(f.context if self.unit_cells[u] else self.unit_text[u])
+        # row): "Median build time, 5,000 pages", "a benchmark of 4,000 Markdown files", "my 640 posts"; not the
+        # measurement itself in other units ("20 ounces (595 ml)").
+        taken_at = [frozenset(a.value for a in amounts_stated(f.context if self.unit_cells[u] else self.unit_text[u],
+                                                              restated=False)
                               if a.key != f.key)
                     for u, f in stated]
 

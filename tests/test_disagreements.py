@@ -748,6 +748,34 @@ def test_measurements_taken_at_other_amounts_are_other_tests(tmp_path: Path) -> 
         assert differing_values(tmp_path / str(n), row, sentence) == said, sentence
 
 
+def test_a_measurement_restated_in_other_units_is_one_measurement(tmp_path: Path) -> None:
+    """The planted AeroPress XL capacity (20 ounces against 16) showed as two plain quotes: "20 ounces (595 ml) in
+    one press" and "16 ounces (473 ml) per press" each stated another amount beside the one compared (the other
+    unit's), so they read as measured at other amounts. An amount restated in brackets in other units is the same
+    measurement; one in litres is of the volume asked in any unit of it."""
+    said = differing_values(tmp_path, "The Ibex KV XL brews up to 20 ounces (595 ml) in one press.",
+                            "The Ibex KV XL tops out at 16 ounces (473 ml) per press.")
+    assert [[round(v, 3) for v in values] for values in said] == [[16.0, 20.0], [0.473, 0.595]], said
+    # other amounts beside it, not in brackets after it, are still what it was measured at
+    assert differing_values(tmp_path / "apart", "In a 4 ounce test, the Ibex KV XL held 595 ml.",
+                            "In a 5 ounce test, the Ibex KV XL held 473 ml.") == []
+
+
+@pytest.mark.slow
+def test_a_volume_asked_is_an_amount_in_litres(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"what's the max volume of the aeropress xl in ml?" showed no disagreement: 'volume' asked no amount and named
+    no aspect. A volume is an amount in litres, whatever unit states it ('ml', 'gallons'), and 'max' asks one."""
+    engine = engine_over(tmp_path, {
+        "a.md": "---\npublisher: Alpha Notes\npublished: 2024-01-05\nsubjects: [Ibex KV]\n---\n# Lineup\n\n"
+                "The Ibex KV XL brews up to 20 ounces (595 ml) in one press and suits two people.\n",
+        "b.md": "---\npublisher: Beta Reference\npublished: 2026-01-05\nsubjects: [Ibex KV]\n---\n# Buying\n\n"
+                "Note that the Ibex KV XL tops out at 16 ounces (473 ml) per press.\n",
+    }, embedder)
+    for question in ("what's the max volume of the ibex kv xl in ml?", "ibex kv xl max volume"):
+        answer = engine.ask(question)
+        assert figures(answer, only_conflict(answer, "Ibex KV")) >= {"595", "473"}, question
+
+
 @pytest.mark.slow
 def test_a_question_offering_two_amounts_asks_which_not_whether(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"is the first 100 GB of S3 egress free or is it only 1 GB?" showed 'First or free — sources disagree' (a
