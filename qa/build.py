@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from qa.ann import AnnParams, check_settings
-from qa.chunking import chunk_document, embed_prefix
+from qa.chunking import chunk_document, chunk_text
 from qa.coverage import english_word
 from qa.documents import Document, corpus_files, iter_corpus
 from qa.embedding import Embedder
@@ -199,7 +199,9 @@ def _reuse_document(doc: Document, prev: Previous, out: RowFiles, chunks: _Rows,
             units.add(prev.unit_rows[pu].key, pu, "")
         out.chunk(rec._replace(unit_lo=lo, unit_hi=len(units)))
         chunks.add(rec.key, pi, "")
-        lexical.add(embed_prefix(doc.title, rec.section) + doc.text[rec.start : rec.end])
+        # the same text as a chunking of the document gives (qa.chunking.Chunk.embed_text)
+        first_context = prev.unit_rows[rec.unit_lo].context if rec.unit_hi > rec.unit_lo else ""
+        lexical.add(chunk_text(doc.title, rec.section, doc.text[rec.start : rec.end], first_context))
     return len(prev.doc_chunks[doc.doc_id])
 
 

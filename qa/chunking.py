@@ -93,11 +93,7 @@ class Chunk:
     units: tuple[Unit, ...]
 
     def embed_text(self, title: str) -> str:
-        first = self.units[0] if self.units else None
-        header = ""
-        if first is not None and first.context and first.context not in self.text:
-            header = first.context + "\n"  # the later part of a split table still knows its columns
-        return embed_prefix(title, self.section) + header + self.text
+        return chunk_text(title, self.section, self.text, self.units[0].context if self.units else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +107,13 @@ def embed_prefix(title: str, section: Sequence[str]) -> str:
     """Title and section path in front of a chunk's text give its embedding the context."""
     path = " > ".join(s for s in section if s)
     return f"{title}\n{path}\n" if path else f"{title}\n"
+
+
+def chunk_text(title: str, section: Sequence[str], text: str, first_context: str) -> str:
+    """What a chunk is embedded and read into BM25 as: its title and section path, then the context of its first
+    unit where its text does not hold it (the later part of a split table still knows its columns), then its text."""
+    header = first_context + "\n" if first_context and first_context not in text else ""
+    return embed_prefix(title, section) + header + text
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

@@ -168,6 +168,28 @@ def test_incremental_build_equals_a_full_build_of_the_same_corpus(tmp_path: Path
     assert incremental.chunks_embedded < fresh.chunks_embedded
 
 
+def test_an_incremental_build_reads_a_split_table_into_bm25_as_a_full_build(tmp_path: Path) -> None:
+    """A table split over chunks gives its later chunks its header row (their embedded text); a document reused by
+    an incremental build gave BM25 its chunks without it, so BM25 differed from a full build's (the words of a
+    header, 'Spec' and 'Item', were missing) and so did answers, by the build's history alone."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = "".join(f"| Option {i} | value {i} for the long table row number {i} | more words {i} |\n" for i in range(60))
+    (corpus / "table.md").write_text("---\ntitle: Specs\n---\n# Specs\n\n| Spec | Ibex KV | Marten Store |\n"
+                                     "|---|---|---|\n" + rows, encoding="utf-8")
+    (corpus / "other.md").write_text("---\ntitle: Other\n---\n# Other\n\nIbex KV keeps one file.\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index", HashingEmbedder())
+    (corpus / "other.md").write_text("---\ntitle: Other\n---\n# Other\n\nIbex KV keeps two files.\n", encoding="utf-8")
+    incremental = build_index(corpus, tmp_path / "index", HashingEmbedder())
+    assert build_index(corpus, tmp_path / "fresh", HashingEmbedder()).full
+    assert not incremental.full and incremental.chunks_reused > 1  # the table, split, was reused
+    a, b = live_version_dir(tmp_path / "index"), live_version_dir(tmp_path / "fresh")
+    assert a is not None and b is not None
+    assert version_files(tmp_path / "index")["chunks"] == version_files(tmp_path / "fresh")["chunks"]
+    for name in sorted(p.name for p in (b / "bm25").iterdir()):
+        assert (a / "bm25" / name).read_bytes() == (b / "bm25" / name).read_bytes(), name
+
+
 def test_deleting_an_article_drops_all_of_it(corpus: Path, index: Path) -> None:
     manifest = read_manifest(live_version_dir(index))  # type: ignore[arg-type]
     n_chunks = manifest["documents"]["codesea-fastapi-vs-flask"]["chunks"]
