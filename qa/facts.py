@@ -45,7 +45,7 @@ _QUANTITY = re.compile(
     r"(?P<glued>[A-Za-z]+)?(?![\d.,]\d|/\d)"
 )
 # Up to two words of measure after a number, and a 'per' word: 'GitHub stars', 'requests per second'.
-_MEASURE = re.compile(r"^\s+(?P<words>[A-Za-z][\w-]*(?:\s+(?!per\b)[A-Za-z][\w-]*)?)(?P<per>\s+per\s+[A-Za-z]+)?")
+_MEASURE = re.compile(r"^\s+(?P<words>[A-Za-z][\w-]*(?:\s+(?!per\b)[A-Za-z][\w-]*)?)(?P<per>\s+per\s+[A-Za-z]+|/[A-Za-z]+)?")
 _JOINED = re.compile(r"-([A-Za-z]+)\b(?!-)")  # a measure joined to its number by a hyphen ('40-amp'; not '15-year-old')
 # What a measure is of: 'MB of RAM', 'minutes of downtime', 'MB of resident memory' (a second word, no function word
 # or verb form: not 'downtime each').
@@ -263,6 +263,8 @@ def _measure_after(text: str, end: int) -> str | None:
     if not kept:
         return None
     per = m.group("per") if len(kept) == len(m.group("words").split()) else None
+    if per and per.startswith("/"):  # '100 GB/month'
+        per = " per " + per[1:]
     if per is None:
         said = re.match(r"\s+" + r"\s+".join(map(re.escape, kept)), text[end:])
         of = _OF.match(text, end + said.end()) if said else None

@@ -250,6 +250,9 @@ def test_what_a_measure_is_of_and_what_a_rate_is_per() -> None:
     assert [(f.subject, f.key) for f in unit_facts(row, 100, CATALOG, None, cells, "Running cost")] == [
         ("Zephyr DB", "cost/year"), ("Quokka DB", "cost")]
     assert facts("Zephyr DB used 17.2 kWh per 100 km.") == [("Zephyr DB", "wh", "kWh", (17.2e3, 17.2e3))]
+    # what a slash is per is a rate too: "100 GB/month bandwidth" was a size set against "1 GB site size"
+    assert [f.key for f in amounts_stated("Free: 100 GB/month bandwidth, 10 builds/hour, 600 mm/s")] == [
+        "gb/month", "build/hour", "mm/s"]
 
 
 def test_a_figure_is_said_of_the_name_before_what_it_is_set_against() -> None:
