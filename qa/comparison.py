@@ -313,8 +313,11 @@ def conflicts(
     if alts:  # claims in the alternatives' own words, however short ("Complex framework.")
         seen, wanted = set(on_aspect), set(alts)
         on_aspect += [u for u in pool[order[cos[order] >= 0.25]].tolist() if u not in seen and wanted & snap.unit_words[u]]
-    # "Is Nginx harder to configure than Caddy?" asks a yes or a no of Nginx: of Caddy it asks nothing alone.
-    compared = yes_no and len(query.subjects) >= 2 and _THAN.search(query.text) is not None
+    # "Is Nginx harder to configure than Caddy?" asks a yes or a no of Nginx: of Caddy it asks nothing alone; nor
+    # of Celery "does dramatiq have a built-in periodic scheduler like celery beat?".
+    found = snap.catalog.find(query.text) if yes_no and len(query.subjects) >= 2 else []
+    compared = bool(found) and (_THAN.search(query.text) is not None
+                                or any(_LIKE.search(query.text, 0, start) for _n, start, _e in found[1:]))
     for subject in subjects[:1] if compared else subjects:
         if subject in covered or not on_aspect:
             continue
@@ -335,7 +338,8 @@ def conflicts(
             # validate incoming data?"), else all the question's aspect words: a claim must speak to it.
             focus = frozenset().union(*(a.stems for a in snap.aspects if a.stems <= qstems)) or qstems
             picked = _yes_and_no(snap, claims, subject, focus, forms if focus == qstems else _forms(snap, focus),
-                                 qstems, unit_cos, typed, heading_cos, [s for s in query.subjects if s != subject])
+                                 qstems, unit_cos, typed, heading_cos, [s for s in query.subjects if s != subject],
+                                 _kinds_asked(query.text, snap.catalog))
             words_of = [w for w in query.aspect_terms if stem(w) in focus] or sorted(focus)
         if len(picked) >= 2:
             out.append(Disagreement(_aspect_topic(snap, picked, words_of, subject), tuple(picked), (subject,)))
@@ -499,6 +503,7 @@ _TIME_STEMS = frozenset(stem(w) for w in ("time", "life", "lifespan", "lifetime"
 _ASKS_RELEASE = re.compile(r"\b(?:when|since|versions?|releases?)\b", re.I)
 RELEASE_COS = 0.5  # how near the question each statement of the release something happened in must be
 _THAN = re.compile(r"\bthan\b", re.I)
+_LIKE = re.compile(r"\b(?:like|unlike)\s+(?:the\s+|a\s+)?$", re.I)  # ... right before a name
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 _COPULA = re.compile(r"\s*(?:is|are|was|were)\b", re.I)
 # "Is the first 100 GB free or is it only 1 GB?" asks which amount it is, no yes or no.
@@ -789,7 +794,7 @@ def _forms(snap: Snapshot, stems: Iterable[str]) -> frozenset[str]:
 def _yes_and_no(
     snap: Snapshot, claims: list[tuple[int, tuple[int, int], int]], subject: str, focus: frozenset[str],
     forms: frozenset[str], asked: frozenset[str], unit_cos: dict[int, float], typed: frozenset[str],
-    heading_cos: Callable[[int], float], others: Sequence[str] = (),
+    heading_cos: Callable[[int], float], others: Sequence[str] = (), kinds: Sequence[re.Pattern[str]] = (),
 ) -> list[Statement]:
     """Yes/no: one source says the subject has the aspect (``focus``, with its longer ``forms``), another that
     it has not, in the clause that says it. Only the claims holding most of the question's aspect words
@@ -800,7 +805,9 @@ def _yes_and_no(
     FastAPI has built-in OAuth2 and JWT utilities", 0.696, for "Does FastAPI ship with auth built in?"). An FAQ
     answer is as near as the question its heading asks (``heading_cos`` of its unit), which it does not restate:
     "Traefik Labs sells Traefik Hub, an API gateway and API management product" (0.45) is no side to "Is Traefik
-    too slow for production? No. It was the slowest in our benchmark, ..." (0.34; its heading 0.99)."""
+    too slow for production? No. It was the slowest in our benchmark, ..." (0.34; its heading 0.99). A yes must
+    say the kind of the aspect the question asks by a hyphenated word (``kinds``, :func:`_kinds_asked`): "Fastmail
+    encrypts mail in transit and at rest, but not end to end" is a no to "does fastmail do end-to-end encryption?"."""
     said: list[tuple[frozenset[str], int, tuple[int, int], int, bool]] = []
     unit_cos = dict(unit_cos)
     answered: set[int] = set()  # FAQ answers (_verdict)
@@ -823,6 +830,12 @@ def _yes_and_no(
             if no and (_denies_a_kind(clauses[0], focus, forms, asked, typed)
                        or _denied_of_another(snap, clauses[0], subject, focus, forms)):
                 continue
+            if kinds and not no and not any(k.search(clauses[0]) for k in kinds):
+                # a yes of another kind; a no when the kind asked is denied in a clause of its own
+                said_kind = next((m for k in kinds if (m := k.search(text))), None)
+                if said_kind is None or not negative(clause(text, 0, said_kind.start(), said_kind.end())):
+                    continue
+                no = True
         else:
             continue
         toks = set(words(text))
@@ -857,6 +870,15 @@ def _yes_and_no(
     return []
 
 
+def _kinds_asked(question: str, catalog: SubjectCatalog) -> list[re.Pattern[str]]:
+    """The hyphenated words of a question that are no subject's name, each as a pattern finding it written with or
+    without its hyphens: the kind of an aspect it asks ('end-to-end' of "end-to-end encryption", 'built-in')."""
+    names = [(a, b) for _n, a, b in catalog.find(question)]
+    return [re.compile(r"\b" + r"[\s-]*".join(map(re.escape, m.group().split("-"))) + r"\b", re.I)
+            for m in _HYPHENATED_WORD.finditer(question) if not any(a <= m.start() < b for a, b in names)]
+
+
+_HYPHENATED_WORD = re.compile(r"\b[A-Za-z]+(?:-[A-Za-z]+)+\b")
 _VERDICT_ALONE = re.compile(r"\s*(?:yes|no)\s*[.!]\s*", re.I)  # a unit of its own
 
 

@@ -776,6 +776,40 @@ def test_a_volume_asked_is_an_amount_in_litres(tmp_path: Path, embedder: OnnxEmb
         assert figures(answer, only_conflict(answer, "Ibex KV")) >= {"595", "473"}, question
 
 
+def _two_dated(first: str, second: str, subjects: str = "[Ibex KV]") -> dict[str, str]:
+    return {"a.md": f"---\npublisher: Alpha Notes\npublished: 2024-01-05\nsubjects: {subjects}\n---\n# One\n\n{first}\n",
+            "b.md": f"---\npublisher: Beta Reference\npublished: 2025-01-05\nsubjects: {subjects}\n---\n# Two\n\n{second}\n"}
+
+
+@pytest.mark.slow
+def test_a_yes_says_the_kind_the_question_asks(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"does fastmail do end-to-end encryption?" showed 'Encryption (Fastmail) — sources disagree' where every source
+    said no: "encrypts mail in transit and at rest, but not end to end" was read as a yes (its first clause on
+    encryption). A yes must say the kind a question asks by a hyphenated word; a clause denying it is a no."""
+    question = "does ibex kv do end-to-end encryption?"
+    agree = engine_over(tmp_path / "agree", _two_dated(
+        "Ibex KV encrypts data in transit and at rest, but not end to end, so the vendor can read it.",
+        "The one real trade-off: Ibex KV does not do end-to-end encryption."), embedder)
+    assert not agree.ask(question).conflicts
+    differ = engine_over(tmp_path / "differ", _two_dated(
+        "Ibex KV encrypts data in transit and at rest, but not end to end, so the vendor can read it.",
+        "Since version 3, Ibex KV offers end-to-end encryption for every database."), embedder)
+    assert only_conflict(differ.ask(question), "Ibex KV")
+
+
+@pytest.mark.slow
+def test_a_yes_or_no_is_asked_of_the_subject_set_against_another(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"does dramatiq have a built-in periodic scheduler like celery beat?" led with 'Periodic or beat (Celery) —
+    sources disagree': the question asks of Dramatiq, as "Is X harder than Y?" asks of X; what sources say of the
+    subject it is likened to is no yes or no to it."""
+    engine = engine_over(tmp_path, _two_dated(
+        "Ibex KV has no built-in scheduler. Marten Store ships a built-in scheduler.",
+        "Ibex KV lacks a built-in scheduler. Marten Store has no built-in scheduler, only cron recipes.",
+        "[Ibex KV, Marten Store]"), embedder)
+    assert not engine.ask("does ibex kv have a built-in scheduler like marten store?").conflicts
+    assert only_conflict(engine.ask("does marten store have a built-in scheduler?"), "Marten Store")
+
+
 @pytest.mark.slow
 def test_a_question_offering_two_amounts_asks_which_not_whether(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"is the first 100 GB of S3 egress free or is it only 1 GB?" showed 'First or free — sources disagree' (a
