@@ -563,7 +563,7 @@ def _fact_disagreements(
         assert snap.fact_key_vecs is not None
         return snap.fact_key_vecs @ unnamed()
 
-    out: dict[tuple[str, str], tuple[float, Disagreement]] = {}
+    out: dict[tuple[str, str], tuple[tuple[bool, float], Disagreement]] = {}
     for i, subject, said in found:
         facts = [f for _, f in said]
         first = facts[0]
@@ -634,10 +634,14 @@ def _fact_disagreements(
             # Of the ways one aspect is stated differently, the one nearest the question ('Heat-up time' in a
             # table's rows rather than in its reviews' sentences).
             near = max(float(snap.version.unit_vecs[u] @ qvec) for u, _f in said)
-            aspect = (subject, first.key)
-            if aspect not in out or near > out[aspect][0]:
-                out[aspect] = (near, Disagreement(label, tuple(Statement(u, f.span) for u, f in said), (subject,)))
-    return [d for _near, d in out.values()]
+            # The subject's own price is one aspect however it is labelled ('Installed cost' rows, "costs $8,000"):
+            # a table's rows name it best.
+            own_price = first.money and "/" not in first.key and ":" not in first.key
+            aspect = (subject, "money" if own_price else first.key)
+            rank = (own_price and any(snap.unit_cells[u] for u, _f in said), near)
+            if aspect not in out or rank > out[aspect][0]:
+                out[aspect] = (rank, Disagreement(label, tuple(Statement(u, f.span) for u, f in said), (subject,)))
+    return [d for _rank, d in out.values()]
 
 
 # Where a row's label turns from what it measures to what of: 'Install' of "Install from lock file, warm".

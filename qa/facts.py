@@ -396,9 +396,11 @@ ASKS_DATE = re.compile(r"\bdates?\b", re.I)  # as the corpus writes it: "release
 # is per.
 _PRICED = re.compile(
     r"(?P<thing>(?:[\w-]+\s+){0,3}[\w-]+)\s+(?:costs?|(?:is|was)(?:\s+(?:priced|billed)\s+at)?|sells\s+for)\s+"
-    r"(?:(?:about|around|roughly|just|only)\s+)?(?P<price>" + _CURRENCY + r"\s?\d[\d,]*(?:\.\d+)?)"
+    r"(?:(?:about|around|roughly|just|only|still|now)\s+)?(?P<price>" + _CURRENCY + r"\s?\d[\d,]*(?:\.\d+)?)"
+    r"(?:\s*(?:to|-|\u2013)\s*(?P<high>" + _CURRENCY + r"?\s?\d[\d,]*(?:\.\d+)?))?"  # '$8,000 to $10,000'
     r"(?P<per>(?:\s*(?:per\s+|/\s*)[a-z]+\b|\s+an?\s+(?:month|year|week|day|user|seat)\b)*)", re.I)
 PRICE_KEY = "price:"  # the key of a price said of a thing of a subject's: 'price:sync/month'
+_WHEN_PRICED = frozenset({"now", "still", "currently", "today", "then"})  # "The K1 now sells for $449"
 _PER_PRICE = re.compile(r"(?:\bper|\ban?|/)\s*([a-z]+)", re.I)
 
 
@@ -415,15 +417,19 @@ def _prices(text: str, whole: tuple[int, int], found: list[tuple[str, int, int]]
         subject = named[-1] if named else before[-1] if before else default
         if subject is None:
             continue
-        own = [w for w in words_of if w not in set(words(subject))]
-        if not own or any(w[0].isdigit() or w in _NUMBER_WORDS for w in own):
-            continue  # "Obsidian costs $8": which of its prices is not said; "ten editors cost $1,200": a sum
+        own = [w for w in words_of if w not in set(words(subject)) and w not in _WHEN_PRICED]
         per = [p.lower() for p in _PER_PRICE.findall(m.group("per"))]
         price = float(m.group("price").lstrip(_SIGNS + " ").replace(",", ""))
-        label = " ".join(own) + " price" + "".join(f" per {p}" for p in per)
+        high = float(m.group("high").lstrip(_SIGNS + " ").replace(",", "")) if m.group("high") else price
+        value = (price, max(price, high))
         stems = frozenset(stem(w) for w in own) | {stem("price"), stem("cost")}
+        if not own and not per:  # "The Creality K1 costs $599": the subject's own price, as a 'Price' row states it
+            out.append(Fact(subject, stem("price"), "price", "quantity", value, whole, stems, "price", True))
+        if not own or any(w[0].isdigit() or w in _NUMBER_WORDS for w in own):
+            continue  # "Obsidian costs $8 a month": which of its prices is not said; "ten editors cost $1,200": a sum
+        label = " ".join(own) + " price" + "".join(f" per {p}" for p in per)
         key = PRICE_KEY + "-".join(stem(w) for w in own) + "".join(f"/{stem(p)}" for p in per)
-        out.append(Fact(subject, key, label, "quantity", (price, price), whole, stems, label, True))
+        out.append(Fact(subject, key, label, "quantity", value, whole, stems, label, True))
     return out
 
 

@@ -496,9 +496,9 @@ class Snapshot:
             if a is not None and b is not None and not a & b:
                 return -np.inf
             # A row and a sentence are on one aspect when the sentence says a word of the row's label: "Copying 6 TB
-            # out of S3 is billed" says nothing of '| Maximum object size | 5 TB |'.
+            # out of S3 is billed" says nothing of '| Maximum object size | 5 TB |'; "The K1 costs $599" says a price.
             if (a is None) != (b is None) and (a or b or frozenset()).isdisjoint(
-                    self.unit_stems[stated[i if a is None else j][0]]):
+                    self.unit_stems[(said := stated[i if a is None else j])[0]] | said[1].stems):
                 return -np.inf
             if release:  # on one event of the subject's history: its words are shared ('kraft', 'production'), two
                 # when both say two: "the Ruby-based generator's ... Jekyll 4.0, came out in August 2019" is not the

@@ -781,6 +781,18 @@ def _two_dated(first: str, second: str, subjects: str = "[Ibex KV]") -> dict[str
             "b.md": f"---\npublisher: Beta Reference\npublished: 2025-01-05\nsubjects: {subjects}\n---\n# Two\n\n{second}\n"}
 
 
+def test_a_subjects_own_price_in_a_sentence_is_the_price_its_row_states(tmp_path: Path) -> None:
+    """"how much is the creality k1?" showed no disagreement between "The Creality K1 costs $599." (2023) and "The
+    Creality K1 now sells for $449 ..." with its row '| Creality K1 | $449 |' under 'Price' (2025): a price said of
+    a subject itself was no fact ("Obsidian costs $8 a month" does not say which of its prices). One of no time is
+    its own price, on the aspect of a 'Price' column."""
+    row = "| Store | Price (March 2025) |\n|---|---|\n| Ibex KV | $449 |"
+    assert differing_values(tmp_path / "row", "The Ibex KV costs $599.", row) == [[449.0, 599.0]]
+    assert differing_values(tmp_path / "said", "The Ibex KV costs $599.", "Ibex KV now sells for $449.") == [
+        [449.0, 599.0]]
+    assert differing_values(tmp_path / "monthly", "The Ibex KV costs $5 a month.", row) == []
+
+
 @pytest.mark.slow
 def test_a_yes_says_the_kind_the_question_asks(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"does fastmail do end-to-end encryption?" showed 'Encryption (Fastmail) — sources disagree' where every source

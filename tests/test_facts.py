@@ -159,7 +159,7 @@ def test_a_range_of_money_is_one_amount_and_what_is_done_no_measure() -> None:
     a = row.index("$8,000")
     cell = {"Zephyr DB": (a, a + len("$8,000 to $10,000"))}
     assert [f.value for f in unit_facts(row, 0, CATALOG, None, cell, "Installed cost")] == [(8000.0, 10000.0)]
-    assert facts("Zephyr DB costs $8,000 to $10,000 installed.") == []
+    assert facts("Zephyr DB costs $8,000 to $10,000 installed.") == [("Zephyr DB", "pric", "price", (8000.0, 10000.0))]
     assert facts("Zephyr DB needs 8 to 12 GB installed.") == [("Zephyr DB", "byte", "GB", (8e9, 12e9))]
 
 
@@ -384,6 +384,11 @@ def test_a_price_said_of_a_thing_of_a_subject_is_an_aspect_of_its_own() -> None:
     assert prices("For Quokka DB, the Plus plan costs $10 per seat per month.") == [
         ("Quokka DB", "price:plus-plan/seat/month", (10.0, 10.0))]
     assert prices("Zephyr DB costs $8 per month.") == []  # which of its prices is not said
+    # ... but a price of no time is the subject's own, as a 'Price' row states it, whenever it is said
+    own = [(f.subject, f.key, f.value) for f in unit_facts("Zephyr DB now sells for $449 at its own store.", 0,
+                                                           CATALOG, None)]
+    assert own == [("Zephyr DB", "pric", (449.0, 449.0))]
+    assert [f.key for f in unit_facts("Zephyr DB costs $8 per month.", 0, CATALOG, None)] == []
     # ... said with 'is' or 'was' too: "Linear's Business plan was $16 per user per month" beside "... costs $14 ..."
     assert prices("Zephyr DB's Business plan was $16 per user per month, which we needed.") == [
         ("Zephyr DB", "price:busin-plan/user/month", (16.0, 16.0))]
