@@ -503,6 +503,9 @@ _TIME_STEMS = frozenset(stem(w) for w in ("time", "life", "lifespan", "lifetime"
 _ASKS_RELEASE = re.compile(r"\b(?:when|since|versions?|releases?)\b", re.I)
 RELEASE_COS = 0.5  # how near the question each statement of the release something happened in must be
 _THAN = re.compile(r"\bthan\b", re.I)
+# An amount a question sets as a bound, not one it says the subject has: "quieter than 50 dB", "under $500".
+_BOUND = re.compile(r"\b(?:than|under|over|below|above|at\s+(?:least|most)|up\s+to|within)\s+~?[$\u20ac\u00a3]?\d[\d,.]*"
+                    r"(?:\s*[A-Za-z]+)?", re.I)
 _LIKE = re.compile(r"\b(?:like|unlike)\s+(?:the\s+|a\s+)?$", re.I)  # ... right before a name
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
 _COPULA = re.compile(r"\s*(?:is|are|was|were)\b", re.I)
@@ -542,7 +545,9 @@ def _fact_disagreements(
     every = frozenset(stem(m.group(1).lower()) for m in EVERY.finditer(query.text))
     @cache
     def given() -> list[tuple[str, tuple[float, float]]]:  # the amounts the question itself states, read once
-        return [(f.key, f.value) for f in unit_facts(query.text, 0, snap.catalog, subjects[0] if subjects else None)
+        # (not a bound it sets: "is the p1s quieter than 50 dB?")
+        return [(f.key, f.value) for f in unit_facts(_BOUND.sub(" ", query.text), 0, snap.catalog,
+                                                     subjects[0] if subjects else None)
                 if isinstance(f.value, tuple)]
 
     # "when was nomad first released" asks when it began, not in which release something happened

@@ -27,7 +27,7 @@ from qa.cues import (
     subject_releases,
     versioned,
 )
-from qa.facts import version_key
+from qa.facts import unit_symbols, version_key
 from qa.query import REQUEST, focus, question_type
 from qa.text import QUESTION_WORDS, STOPWORDS, words
 
@@ -688,7 +688,7 @@ def as_typed(text: str, fixes: list[tuple[str, str]], keep: Callable[[str], bool
 
 def _known(snap: Snapshot, word: str, *, any_form: bool) -> bool:
     """In the corpus as written, with a common suffix, without its accents, with or without a name's dots
-    ('node.js', 'nodejs') or misspelt (:func:`_misspelt`); ``any_form``: or as
+    ('node.js', 'nodejs'), misspelt (:func:`_misspelt`) or as a unit's symbol ('decibels' of '56 dB'); ``any_form``: or as
     any word of the same stem (for plain words: 'standardize' of 'standardized', where a name such as 'Quart'
     is not 'quarter'). Found once per snapshot and word: questions ask of the same words."""
     return snap.memo("known", (word, any_form), lambda: _known_now(snap, word, any_form=any_form))
@@ -702,7 +702,7 @@ def _known_now(snap: Snapshot, word: str, *, any_form: bool) -> bool:
     vocab = snap.vocabulary
     return (any(f in snap.idf for f in forms) or word in vocab.versioned or (any_form and _another_form(vocab, word))
             or word in snap.plain_words or word.replace(".", "") in snap.idf or word in vocab.dotted
-            or _misspelt(vocab, word) or _name_cut(snap, word))
+            or _misspelt(vocab, word) or _name_cut(snap, word) or any(vocab.writes(u) for u in unit_symbols(word)))
 
 
 NAME_CUT = (5, 2)  # a name of at least this many letters, typed without at most this many of its last

@@ -32,9 +32,10 @@ def negative(text: str) -> bool:
 
 
 _QUANTITY = re.compile(
-    r"\bhow (?:many|much|fast|quick|quickly|slow|big|large|popular|old|heavy)\b|\b(?:number|count|version|versions|percent|percentage|rate|"
+    r"\bhow (?:many|much|fast|quick|quickly|slow|big|large|popular|old|heavy|loud|quiet|noisy)\b|\b(?:number|count|version|versions|percent|percentage|rate|"
     r"throughput|speed|size|volume|minimum|maximum|max|requests? per|downloads|stars|score|price|cost|numbers|figures|"
-    r"benchmarks?|stats|statistics)\b|\b(?:faster|slower|quicker|bigger|larger|smaller|heavier|lighter|more popular|"
+    r"benchmarks?|stats|statistics)\b|\b(?:faster|slower|quicker|bigger|larger|smaller|heavier|lighter|louder|quieter|"
+    r"noisier|more popular|"
     r"less popular)\b",
     re.I,
 )
@@ -73,7 +74,7 @@ def same_side(word: str) -> frozenset[str]:
 UNITS = frozenset("""kilometers kilometres km miles meters metres feet foot inches yards acres hectares square
     kilograms kilos grams pounds tons tonnes ounces liters litres gallons degrees percent dollars euros
     cents seconds minutes hours days weeks months years decades centuries times watts kilowatts volts amps amperes
-    bytes kilobytes megabytes gigabytes terabytes hertz""".split())
+    bytes kilobytes megabytes gigabytes terabytes hertz decibels""".split())
 
 
 # What a question asks the version of: "What Python version ...", "which version of Node ...".

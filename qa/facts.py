@@ -210,11 +210,16 @@ _SYMBOLS = {
     "mb": "megabytes", "gb": "gigabytes", "tb": "terabytes", "kg": "kilograms kilos", "lb": "pounds",
     "lbs": "pounds", "mm": "millimetres millimeters", "cm": "centimetres centimeters", "km": "kilometres kilometers",
     "ml": "millilitres milliliters", "l": "litres liters", "mph": "miles hour", "hz": "hertz", "mhz": "megahertz",
-    "ghz": "gigahertz",
+    "ghz": "gigahertz", "db": "decibels",
 }
 _SPELLED = {stem(symbol): {stem(w) for w in spelled.split()} for symbol, spelled in _SYMBOLS.items()}
+
+
+def unit_symbols(word: str) -> frozenset[str]:
+    """The symbols of the units ``word`` spells out ('decibels' -> 'db'; 'watts' -> 'w', 'kw', 'mw')."""
+    return frozenset(symbol for symbol, spelled in _SYMBOLS.items() if word in spelled.split())
 # A dimension by the word a question may name it with: "the max volume in ml" asks an amount in litres.
-_DIMENSION_NAMES = {stem("litres"): {stem("volume")}}
+_DIMENSION_NAMES = {stem("litres"): {stem("volume")}, "db": {stem(w) for w in ("loud", "quiet", "noise", "noisy")}}
 
 
 def _head_noun(measure: str) -> str | None:

@@ -794,6 +794,21 @@ def test_a_subjects_own_price_in_a_sentence_is_the_price_its_row_states(tmp_path
 
 
 @pytest.mark.slow
+def test_loudness_asked_is_an_amount_in_decibels(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """The planted P1S noise (48 dB, 56 dB) showed for none of "how loud is the p1s?" (no amount asked), "is the p1s
+    quieter than 50 dB?" (an amount the question gives, no statement states, read as of something else) and "how
+    many decibels ...?" (declined: the corpus writes 'dB'). Loudness asked is an amount in decibels; an amount after
+    'than' is a bound the question sets."""
+    engine = engine_over(tmp_path, _two_dated(
+        "The Ibex KV runs at about 48 dB in its standard mode, measured one metre away.",
+        "Members measured the Ibex KV at 56 dB in standard mode at one metre, averaged over five units."), embedder)
+    for question in ("how loud is the ibex kv?", "is the ibex kv quieter than 50 dB?",
+                     "how many decibels is the ibex kv?"):
+        answer = engine.ask(question)
+        assert figures(answer, only_conflict(answer, "Ibex KV")) >= {"48", "56"}, question
+
+
+@pytest.mark.slow
 def test_a_yes_says_the_kind_the_question_asks(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"does fastmail do end-to-end encryption?" showed 'Encryption (Fastmail) — sources disagree' where every source
     said no: "encrypts mail in transit and at rest, but not end to end" was read as a yes (its first clause on
