@@ -70,7 +70,26 @@ def generic(word: str) -> bool:
 
 
 def aspect_stems(text: str, exclude: frozenset[str] = frozenset()) -> list[str]:
-    return [stem(w) for w in words(text) if len(w) >= 4 and not generic(w) and w not in exclude and not w.isdigit()]
+    """The stems of the words of ``text`` that may name an aspect: four letters or more, no generic word, none of
+    ``exclude``; and of a word hyphenated from shorter parts, its parts joined ('wifi' of 'Wi-Fi', 'ebike' of
+    'e-bike'), which its parts alone are too short to name."""
+    out = [stem(w) for w in words(text) if len(w) >= 4 and not generic(w) and w not in exclude and not w.isdigit()]
+    return out + joined_stems(text, exclude)
+
+
+def joined_stems(text: str, exclude: frozenset[str] = frozenset()) -> list[str]:
+    """The stems of the words of ``text`` hyphenated from parts some of which are shorter than four letters, their
+    parts joined ('wifi' of 'Wi-Fi'), but those of ``exclude``."""
+    out = []
+    for m in _HYPHENATED.finditer(text):
+        parts = m.group().lower().split("-")
+        if any(len(p) < 4 for p in parts) and len(joined := "".join(parts)) >= 4 and joined not in exclude \
+                and not set(parts) <= exclude:
+            out.append(stem(joined))
+    return out
+
+
+_HYPHENATED = re.compile(r"(?<![\w-])[A-Za-z]+(?:-[A-Za-z]+)+(?![\w-])")
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from typing import NamedTuple, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from qa.aspects import Aspect, aspect_stems, generic, held_form, stem
+from qa.aspects import Aspect, aspect_stems, generic, held_form, joined_stems, stem
 from qa.coverage import compound_terms
 from qa.cues import (
     ADVICE,
@@ -97,8 +97,9 @@ def _pool(
 
 
 def question_stems(snap: Snapshot, query: Query) -> frozenset[str]:
-    """The aspect stems a question asks about ('GitHub stars' -> githu, stars)."""
-    return frozenset(aspect_stems(" ".join(query.aspect_terms), snap.subject_words))
+    """The aspect stems a question asks about ('GitHub stars' -> githu, stars; 'wifi' of 'Wi-Fi')."""
+    return frozenset(aspect_stems(" ".join(query.aspect_terms), snap.subject_words)) | frozenset(
+        joined_stems(query.text, snap.subject_words))
 
 
 def compound_stems(snap: Snapshot, query: Query) -> list[tuple[str, str]]:
@@ -973,8 +974,10 @@ def _denies_a_kind(clause: str, focus: frozenset[str], forms: frozenset[str], as
         if before is None or not negative(clause[: before.start()]):
             return False
         kind = before.group().lower()
+        # (the word whole, where hyphens join it: 'wifi' of "does not support Wi-Fi printing")
+        whole = re.search(r"(?:[A-Za-z]+-)*$", clause[: before.start()]).group().replace("-", "").lower() + kind
         return not (kind in STOPWORDS or kind in _HAVING or negative(kind) or stem(kind) in asked or kind in forms
-                    or any(kind.startswith(w) or stem(kind) == stem(w) for w in typed))
+                    or stem(whole) in asked or any(kind.startswith(w) or stem(kind) == stem(w) for w in typed))
     return False
 
 
@@ -1036,7 +1039,9 @@ def _aspect_topic(snap: Snapshot, picked: list[Statement], asked: Sequence[str],
     or complex (Flask)')."""
     stems = [stem(w) for w in asked]
     said = frozenset().union(*(snap.unit_stems[s.unit] for s in picked))
-    named = [a for a in snap.aspects if a.stems & set(stems) and a.stems <= said | set(stems)]
+    # (not one naming another subject: 'Creality Print (Creality K1)' is no heading for the Prusa MK4's Wi-Fi printing)
+    named = [a for a in snap.aspects if a.stems & set(stems) and a.stems <= said | set(stems)
+             and set(snap.catalog.mentioned(a.name)) <= {subject}]
     faq = [found[1] for s in picked if (found := _faq_verdict(snap, s.unit))]
     if named:
         name = max(named, key=lambda a: (len(a.stems & set(stems)), a.weight)).name
