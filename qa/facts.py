@@ -142,9 +142,16 @@ def releases_named(text: str) -> dict[str, str]:
 _MODEL = re.compile(r"\b[A-Za-z][A-Za-z]*\d[A-Za-z\d]*\b")
 
 
+# A plan, tier or edition by its name ('Individual' of "The Individual plan comes with 30 GB"), or as a list item
+# names it in bold first ("- **Basic** costs $3 per month ...").
+_PLAN = re.compile(r"\b([A-Z][\w+-]*)\s+(?:plan|tier|edition)\b|^\s*\*\*([^*]{1,30})\*\*")
+
+
 def models_named(text: str) -> frozenset[str]:
-    """The models' or tests' codes a statement names ('c1m' of "The C1M challenge (2016) scheduled ...")."""
-    return frozenset(m.group().lower() for m in _MODEL.finditer(text))
+    """The models' or tests' codes a statement names ('c1m' of "The C1M challenge (2016) scheduled ..."), and the
+    plans ('individual' of "The Individual plan comes with 30 GB of storage")."""
+    return frozenset(m.group().lower() for m in _MODEL.finditer(text)) | frozenset(
+        (m.group(1) or m.group(2)).lower() for m in _PLAN.finditer(text))
 
 
 def other_models(a: frozenset[str], b: frozenset[str]) -> bool:

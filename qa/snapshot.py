@@ -176,9 +176,11 @@ class Snapshot:
                     before = self.unit_subjects[u - 1] or self.unit_context_subjects[u - 1]
                 elif same_section and version.unit_kinds[u] == "item" and LIST_GAP.fullmatch(gap):
                     # A list's items are of the subject its short lead-in line names ("**Gaggia Classic Pro**",
-                    # then "- + Proper 58 mm portafilter"), item after item.
+                    # then "- + Proper 58 mm portafilter"), or its paragraph does ("Fastmail has no free plan ...
+                    # After that you pick a plan:"), item after item.
                     lead_in = version.unit_kinds[u - 1] != "item" and len(words(self.unit_text[u - 1])) <= LIST_LABEL_WORDS
-                    before = self.unit_subjects[u - 1] if lead_in else self.unit_context_subjects[u - 1]
+                    before = self.unit_subjects[u - 1] or self.unit_context_subjects[u - 1] if lead_in \
+                        else self.unit_context_subjects[u - 1]
             # A sentence opening with a pronoun of the one subject the sentence before it is about is said of that
             # subject, whatever other it names: "Its default isolation level is REPEATABLE READ, while PostgreSQL
             # defaults to READ COMMITTED." after "MySQL's default storage engine, InnoDB, also uses MVCC".
@@ -713,6 +715,8 @@ class Snapshot:
             return tuple(f for head, (a, b) in by_head.items()
                          for f in unit_facts(text, start, self.catalog, None, {subject: (start + a, start + b)}, head))
         section = self.section_subjects[ci]
+        if len(section) != 1 and self.version.unit_kinds[unit] == "item" and not self.unit_subjects[unit]:
+            section = self.unit_context_subjects[unit]  # an item of a list of one subject's (see __init__)
         default = next(iter(section)) if len(section) == 1 else None
         return tuple(unit_facts(text, start, self.catalog, default))
 

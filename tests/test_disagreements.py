@@ -781,6 +781,21 @@ def _two_dated(first: str, second: str, subjects: str = "[Ibex KV]") -> dict[str
             "b.md": f"---\npublisher: Beta Reference\npublished: 2025-01-05\nsubjects: {subjects}\n---\n# Two\n\n{second}\n"}
 
 
+def test_a_list_after_a_paragraph_on_one_subject_is_of_it_and_plans_are_apart(tmp_path: Path) -> None:
+    """The planted Fastmail Individual storage (30 GB in 2021, 50 GB in 2025) showed as 50 GB against the Family
+    plan's 200 GB: "The Individual plan comes with 30 GB of storage." sat in a list after "Fastmail has no free
+    plan ... After that you pick a plan:", of no subject, and a plan's name kept no statement apart. A list's items
+    are of the one subject their lead-in's paragraph names, and plans by name ('**Basic**' leading an item) are
+    other things, as models are."""
+    listed = ("Ibex KV has no free plan, but it has a trial. After that you pick a plan:\n\n"
+              "- **Basic** costs $3 per month and includes 2 GB of storage.\n"
+              "- **Solo** costs $5 per month. The Solo plan comes with 30 GB of storage.")
+    assert differing_values(tmp_path / "a", listed, "The Ibex KV Solo plan includes 50 GB of storage.") == [
+        [30e9, 50e9]]
+    assert differing_values(tmp_path / "b", "The Ibex KV Family plan covers six people with 200 GB of storage.",
+                            "The Ibex KV Solo plan includes 50 GB of storage.") == []
+
+
 def test_a_subjects_own_price_in_a_sentence_is_the_price_its_row_states(tmp_path: Path) -> None:
     """"how much is the creality k1?" showed no disagreement between "The Creality K1 costs $599." (2023) and "The
     Creality K1 now sells for $449 ..." with its row '| Creality K1 | $449 |' under 'Price' (2025): a price said of
