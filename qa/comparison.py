@@ -504,6 +504,8 @@ _TIME_STEMS = frozenset(stem(w) for w in ("time", "life", "lifespan", "lifetime"
 _ASKS_RELEASE = re.compile(r"\b(?:when|since|versions?|releases?)\b", re.I)
 RELEASE_COS = 0.5  # how near the question each statement of the release something happened in must be
 _THAN = re.compile(r"\bthan\b", re.I)
+_HOW_FAST = re.compile(r"\bhow (?:fast|quick)\b|\bspeed\b|\bfaster\b|\bslower\b", re.I)
+_LATEST = frozenset(stem(w) for w in ("latest", "newest", "recent", "current"))
 # An amount a question sets as a bound, not one it says the subject has: "quieter than 50 dB", "under $500".
 _BOUND = re.compile(r"\b(?:than|under|over|below|above|at\s+(?:least|most)|up\s+to|within)\s+~?[$\u20ac\u00a3]?\d[\d,.]*"
                     r"(?:\s*[A-Za-z]+)?", re.I)
@@ -526,6 +528,8 @@ def _fact_disagreements(
     subjects unnamed, whose names may mean something of their own ('FastAPI' reads as fast: "Is FastAPI more
     popular than Flask?" comes 0.30 near requests per second, "Is it more popular than it?" 0.19)."""
     quantity = asks_quantity(query.text) or bool(WANTS_NUMBER.search(query.text))
+    # (a speed asked may be any rate: "How fast is X?" asks requests per second)
+    kinds_asked = asked_measures(query.text) if not _HOW_FAST.search(query.text) else frozenset()
     sims = snap.fact_key_vecs @ qvec if snap.fact_key_vecs is not None else None
     # What the question names to measure, in the corpus's words: an aspect's statements must hold it for the
     # aspect to be meant by meaning ("How fast is X?" means requests per second, "What is X's throughput?" too,
@@ -554,6 +558,8 @@ def _fact_disagreements(
     # "when was nomad first released" asks when it began, not in which release something happened
     release_asked = bool(_ASKS_RELEASE.search(query.text)) and not asks_origin(query.text)
     happened = qstems - _ASKING - RELEASE_STEMS  # the words of what the question asks the release of
+    if happened & _LATEST:  # "the latest version" is the one the corpus calls current
+        happened = happened - _LATEST | {stem("current")}
     dated = asked_release_dates(query.text, snap.catalog)  # "when was poetry 2.0 released"
     # What an amount asked is per is not what is counted: "max pods per node" asks no number of nodes.
     # ... nor an amount in the unit it is per: "how much per terabyte" asks no amount of data.
@@ -613,7 +619,10 @@ def _fact_disagreements(
             # A duration is matched by meaning only by what it is a duration of (a row's label), not by its unit
             # alone: "How much faster is Rust than Go?" comes near 'milliseconds'.
             bare = first.key == DURATION and all(f.context == f.label for f in facts)
-            if not asked and quantity and sims is not None and not bare:
+            # ... nor one of another kind than the amount asked names ("how much memory does an rq worker use?" asks
+            # bytes, not the jobs per second of the statements saying 'memory' too)
+            if not asked and quantity and sims is not None and not bare \
+                    and (not kinds_asked or first.key.split("/")[0] in kinds_asked):
                 sim = float(sims[i])
                 asked = (sim >= MEANS_ASPECT and sim >= best[subject] - 0.02
                          and all(any(t in snap.unit_words[u] for u, _f in said) for t in measure)

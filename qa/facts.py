@@ -630,6 +630,7 @@ _ASKED_AMOUNTS: tuple[tuple[re.Pattern[str], frozenset[str], re.Pattern[str] | N
     (re.compile(r"\bhow long\b|\bhow far\b|\bdistance\b|\bwarrant(?:y|ies)\b|\blife\s?spans?\b|\blifetimes?\b|"
                 r"\bpayback\b", re.I),
      frozenset({DURATION, stem("metres"), stem("miles"), stem("feet"), "ft", stem("yards"), stem("inches")}), None),
+    (re.compile(r"\bmemory\b|\bram\b", re.I), frozenset({stem("bytes")}), None),
     (re.compile(r"\bsizes?\b|\bhow (?:big|large)\b|\bgzipped\b|\bvolumes?\b", re.I),
      frozenset({stem("bytes"), stem("wh"), stem("metres"), stem("inches"), stem("feet"), stem("litres")}),
      re.compile(r"\d\s?(?:L|ml|litres?|liters?|gallons?)\b")),

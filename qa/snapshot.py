@@ -305,6 +305,8 @@ class Snapshot:
         self.stating = {aspect: tuple(dict.fromkeys(u for u, _f in stated)) for aspect, stated in facts.items()}
         # Where sources differ: per subject and aspect, one (unit, fact) per source, when two sources' values
         # differ. Question-independent, so read here once.
+        self._word_units = {t: np.array(us, dtype=np.int64) for t, us in word_units.items()}
+        self._stem_units = {t: np.array(us, dtype=np.int64) for t, us in stem_units.items()}
         self.differing: list[list[tuple[int, Fact]]] = []
         for stated in facts.values():
             self.differing += self._differing(stated)
@@ -314,8 +316,6 @@ class Snapshot:
         self.fact_key_texts = [max((fact.context for _u, fact in said), key=len) for said in self.differing]
         self.fact_key_vecs: NDArray[np.float32] | None = None
 
-        self._word_units = {t: np.array(us, dtype=np.int64) for t, us in word_units.items()}
-        self._stem_units = {t: np.array(us, dtype=np.int64) for t, us in stem_units.items()}
         # Per-unit features as arrays, so a question's evidence is scored in a few vector operations.
         kinds = np.array(version.unit_kinds, dtype=object)
         self.unit_short = (np.array(self.unit_nwords) < 5) & (kinds != "row")  # a fragment, not a claim
@@ -458,6 +458,12 @@ class Snapshot:
             for u, fact in stated:
                 per_source.setdefault(self.unit_source[u], (u, fact))
             said = list(per_source.values())
+            # (not of other releases of the subject: "Celery 5.2 supports Python 3.7" and "Celery 5.5 ... supports
+            # Python 3.8")
+            own = set(words(stated[0][1].subject))
+            named = [{n: v for n, v in releases_named(self.unit_text[u]).items() if n in own} for u, _f in said]
+            if any(b.get(name, version) != version for a in named for b in named for name, version in a.items()):
+                return []
             return [said] if len(said) >= 2 and differ([f for _u, f in said]) else []
         # A unit stating several values of it states no one value ("ready after about five minutes, but the group
         # head needs closer to 20 minutes"; "one month or less; ... most teams settle on two weeks"). Amounts of
@@ -506,13 +512,13 @@ class Snapshot:
                 # when both say two: "the Ruby-based generator's ... Jekyll 4.0, came out in August 2019" is not the
                 # event of "Jekyll 4.4 needs Ruby 2.7.0 or higher"
                 a_said, b_said = stated[i][1].stems, stated[j][1].stems
-                if len(a_said & b_said) < min(2, len(a_said), len(b_said)):
+                if len(a_said & b_said) < max(1, min(2, len(a_said), len(b_said))):  # (a bare version, none)
                     return -np.inf
             elif any(releases[j].get(name, version) != version for name, version in releases[i].items()):
                 return -np.inf  # of other releases: "On Julia 1.6, ... about 40 seconds" and "on Julia 1.10 ... 11"
             if other_models(models[i], models[j]) or stated[i][1].money != stated[j][1].money:
                 return -np.inf
-            if taken_at[i] and taken_at[j] and taken_at[i].isdisjoint(taken_at[j]):
+            if not release and taken_at[i] and taken_at[j] and taken_at[i].isdisjoint(taken_at[j]):
                 return -np.inf  # measured at other amounts: another test ('640 posts' beside '5,000 pages')
             return float(near[i, j]) - (SAME_ASPECT if units[i] == units[j] else SAME_ASPECT_OTHER_UNIT)
 
@@ -528,9 +534,9 @@ class Snapshot:
             # removed ZooKeeper"); of a table's row, the rows sharing the most words of its label first ('Install
             # dependencies, warm cache' beside 'Install from lock file, warm', not '..., cold'); else in the corpus's
             # order.
-            def shared(j: int, i: int = i) -> int:
-                if release:
-                    return len(stated[i][1].stems & stated[j][1].stems)
+            def shared(j: int, i: int = i) -> float:
+                if release:  # the rarer the words, the more what happened: 'current stable' over 'supports Python'
+                    return sum(self._rarity(t) for t in stated[i][1].stems & stated[j][1].stems)
                 return len(a & b) if (a := labels[i]) is not None and (b := labels[j]) is not None else 0
 
             # A statement joins the group only when its first is, of that source's statements not yet placed, the
@@ -544,13 +550,17 @@ class Snapshot:
                 v = stated[j][0]
                 if j not in placed and self.unit_source[v] not in group \
                         and np.mean([margin(k, j) for k in group.values()]) >= 0 \
-                        and max(ours, key=lambda k: margin(k, j)) == i:
+                        and max(ours, key=lambda k: (shared(j, k), margin(k, j)) if release else margin(k, j)) == i:
                     group[self.unit_source[v]] = j
             said = [stated[j] for j in group.values()]
             if len(said) >= 2 and differ([f for _v, f in said]):
                 placed.update(group.values())
                 out.append(said)
         return out
+
+    def _rarity(self, stem_: str) -> float:
+        """How rare a stem is among the units: the log of the units over those holding it."""
+        return math.log(1 + len(self.unit_text) / max(1, len(self._stem_units.get(stem_, ()))))
 
     def quote_span(self, unit: int, through: tuple[int, int] | None = None) -> tuple[int, int]:
         """What a citation of ``unit`` quotes, as a span of its document's text: the unit's sentence whole and

@@ -840,6 +840,47 @@ def test_a_hyphenated_word_of_short_parts_is_one_word_of_the_aspect(tmp_path: Pa
 
 
 @pytest.mark.slow
+def test_the_latest_release_is_the_one_sources_call_current(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """The planted Celery current release (5.2 in 2021, 5.5 in 2025) showed for neither question aimed at it: the 2025
+    statement had joined "Celery 5.2 supports Python 3.7 ..." (two common words shared, 'supports Python', where
+    "the current stable release" shares two rarer ones), and "the latest version" asked nothing the statements say.
+    Other releases' Python versions are no disagreement ("which python versions does celery 5.5 support?" showed
+    one)."""
+    engine = engine_over(tmp_path, _two_dated(
+        "Ibex KV 5.2 is now the current stable release of Ibex KV, and the maintainers recommend an upgrade.\n\n"
+        "**Python support:** Ibex KV 5.2 supports Python 3.7, 3.8, 3.9 and 3.10.\n\n"
+        "Its client supports Python type hints. Its worker supports Python's asyncio.",
+        "The current stable release is Ibex KV 5.5, which shipped in March 2025 and supports Python 3.8 through 3.13.\n\n"
+        "The admin tool supports Python scripts, and the docs support Python examples."),
+        embedder)
+    for question in ("what's the latest version of ibex kv?", "is ibex kv 5.2 still the current release?"):
+        answer = engine.ask(question)
+        assert figures(answer, only_conflict(answer, "Ibex KV")) >= {"5.5", "5.2"}, question
+    assert not engine.ask("which python versions does ibex kv 5.5 support?").conflicts
+
+
+@pytest.mark.slow
+def test_an_amount_of_memory_asked_is_no_rate(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"how much memory does an rq worker use?" led with 'Jobs per second (RQ) — sources disagree', whose statements
+    say 'memory' too ("... but it also had the smallest memory footprint at 38 MB"): memory asked is an amount of
+    bytes, and an aspect of another kind is not read as meant by the question's meaning."""
+    engine = engine_over(tmp_path, _two_dated(
+        "Ibex KV managed about 350 jobs per second with four workers, but it also had the smallest memory footprint "
+        "at 38 MB per worker process.",
+        "In our throughput test, Ibex KV processed about 900 jobs per second with four workers."), embedder)
+    # read with the question's meaning set to the aspect's wording, as near as it can be (the RQ question was the
+    # nearest of its corpus's aspects to it)
+    snap = engine.snapshot()
+    near = engine.embedder.embed(["jobs per second"])[0]
+    query = analyse("how much memory does an ibex kv worker use?", snap.catalog)
+    assert not _fact_disagreements(snap, query, near, lambda: near, question_stems(snap, query), ("Ibex KV",))
+    query = analyse("how much does an ibex kv worker manage?", snap.catalog)
+    assert _fact_disagreements(snap, query, near, lambda: near, question_stems(snap, query), ("Ibex KV",))
+    answer = engine.ask("how many jobs per second can ibex kv run?")
+    assert figures(answer, only_conflict(answer, "Ibex KV")) >= {"350", "900"}
+
+
+@pytest.mark.slow
 def test_a_yes_says_the_kind_the_question_asks(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"does fastmail do end-to-end encryption?" showed 'Encryption (Fastmail) — sources disagree' where every source
     said no: "encrypts mail in transit and at rest, but not end to end" was read as a yes (its first clause on
