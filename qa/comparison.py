@@ -406,7 +406,8 @@ def _dated_disagreements(snap: Snapshot, query: Query, near: Callable[[], list[i
     the first of each source; a disagreement when two sources' dates cannot both hold ("Stripe acquired Lemon
     Squeezy in July 2024", "... in October 2024"). Not of statements naming a release by its number (a subject's
     releases are a history: their dates are facts of their own, :mod:`qa.facts`)."""
-    if not (WANTS_YEAR.search(query.text) or ASKS_DATE.search(query.text)) or _VERSION.search(query.text):
+    asks_when = WANTS_YEAR.search(query.text) and not _WHEN_CONJUNCTION.search(query.text)
+    if not (asks_when or ASKS_DATE.search(query.text)) or _VERSION.search(query.text):
         return []
 
     def date(u: int) -> str | None:
@@ -423,7 +424,8 @@ def _dated_disagreements(snap: Snapshot, query: Query, near: Callable[[], list[i
             return value
         before = [name for name, start, _end in snap.catalog.find(text) if start < at]
         section = snap.section_subjects[int(snap.unit_chunk[u])]
-        about = {before[-1]} if before else section
+        # (else the sentence before it in its paragraph: "Tutanota is made by Tutao GmbH ... It was founded in 2011")
+        about = {before[-1]} if before else section or snap.unit_context_subjects[u]
         return value if not about or about & set(query.subjects) else None
 
     said = _said_per_source(snap, query, near, date, _WHEN_WORDS, together=True)
@@ -504,6 +506,8 @@ _TIME_STEMS = frozenset(stem(w) for w in ("time", "life", "lifespan", "lifetime"
 _ASKS_RELEASE = re.compile(r"\b(?:when|since|versions?|releases?)\b", re.I)
 RELEASE_COS = 0.5  # how near the question each statement of the release something happened in must be
 _THAN = re.compile(r"\bthan\b", re.I)
+# 'when' joining a clause mid-question, asking no date: "is dramatiq better than celery when it comes to reliability?"
+_WHEN_CONJUNCTION = re.compile(r"(?<!^)\bwhen\s+(?:it|you|i|we|they|there|the|a|an|using|running|used)\b", re.I)
 _HOW_FAST = re.compile(r"\bhow (?:fast|quick)\b|\bspeed\b|\bfaster\b|\bslower\b", re.I)
 _LATEST = frozenset(stem(w) for w in ("latest", "newest", "recent", "current"))
 # An amount a question sets as a bound, not one it says the subject has: "quieter than 50 dB", "under $500".

@@ -880,6 +880,26 @@ def test_an_amount_of_memory_asked_is_no_rate(tmp_path: Path, embedder: OnnxEmbe
     assert figures(answer, only_conflict(answer, "Ibex KV")) >= {"350", "900"}
 
 
+# Names said often, as a comparison's are: what a question asks beside them weighs the more.
+_MENTIONS = " ".join(f"Ibex KV and Marten Store both handle case {i} well." for i in range(8))
+
+
+@pytest.mark.slow
+def test_a_date_is_of_the_subject_its_paragraph_names_and_when_may_ask_none(
+        tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"when was Fastmail founded?" showed 'When: Fastmail founded — sources disagree' between Tutanota's and
+    Proton's founding ("Tutanota is made by Tutao GmbH ... It was founded in 2011 ..."): a date said in a sentence
+    naming no subject is of the one its paragraph names before it. "is dramatiq better than celery when it comes to
+    reliability?" showed 'When: ...': 'when' joining a clause asks no date."""
+    engine = engine_over(tmp_path, _two_dated(
+        "Marten Store is made by Marten GmbH, a small company. It was founded in 2011 by two engineers.\n\n"
+        "Our pick in 2025 is Ibex KV, with Marten Store as the safe choice.\n\n" + _MENTIONS,
+        "Ibex KV comes from Ibex AG, a company in Geneva. It was founded in 2014 by scientists.\n\n"
+        "Marten Store's competition in 2021 is mostly Ibex KV.\n\n" + _MENTIONS, "[Ibex KV, Marten Store]"), embedder)
+    assert not engine.ask("when was ibex kv founded?").conflicts
+    assert not engine.ask("is ibex kv better than marten store when it comes to reliability?").conflicts
+
+
 @pytest.mark.slow
 def test_a_yes_says_the_kind_the_question_asks(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"does fastmail do end-to-end encryption?" showed 'Encryption (Fastmail) — sources disagree' where every source
