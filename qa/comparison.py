@@ -848,8 +848,9 @@ def _yes_and_no(
         elif (clauses := _said_of(snap, u, span, subject, focus, forms)) and not _TO_THE_READER.match(text):
             if snap.unit_cells[u]:  # a cell says what its row label names
                 text = snap.row_label(u) + " " + text
-            # What the claim says of the subject is its first clause on the aspect.
-            no = negative(clauses[0])
+            # What the claim says of the subject is its first clause on the aspect; 'without' after the aspect denies
+            # what follows it ("want multi-colour prints without assembling anything" is a yes).
+            no = negative(_without_after_aspect(clauses[0], focus, forms))
             if no and (_denies_a_kind(clauses[0], focus, forms, asked, typed)
                        or _denied_of_another(snap, clauses[0], subject, focus, forms)):
                 continue
@@ -891,6 +892,16 @@ def _yes_and_no(
         if nos:
             return [first, *nos]
     return []
+
+
+def _without_after_aspect(clause_: str, focus: frozenset[str], forms: frozenset[str]) -> str:
+    """``clause_`` less what 'without' denies after the clause's first word of the aspect."""
+    at = next((m.end() for m in _WORD_AT.finditer(clause_)
+               if len(w := m.group().lower()) >= 4 and (stem(w) in focus or w in forms)), None)
+    return clause_ if at is None else clause_[:at] + _WITHOUT.sub("", clause_[at:])
+
+
+_WITHOUT = re.compile(r"\bwithout\b[^,;:.]*", re.I)
 
 
 def _kinds_asked(question: str, catalog: SubjectCatalog) -> list[re.Pattern[str]]:

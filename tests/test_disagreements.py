@@ -901,6 +901,22 @@ def test_a_date_is_of_the_subject_its_paragraph_names_and_when_may_ask_none(
 
 
 @pytest.mark.slow
+def test_without_after_the_aspect_denies_what_follows_it(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"Is the P1S better than the MK4 for multicolor prints?" showed 'Multi-colour (P1S) — sources disagree': "They
+    want multi-colour prints without assembling anything" read as a no. 'without' after the aspect's word denies what
+    follows it; before it, or with another word of lack, the aspect."""
+    question = "can the ibex kv do multi-colour prints?"
+    agree = engine_over(tmp_path / "agree", _two_dated(
+        "Choose the Ibex KV if you want multi-colour prints.",
+        "Ibex KV owners get multi-colour prints without assembling anything."), embedder)
+    assert not agree.ask(question).conflicts
+    differ = engine_over(tmp_path / "differ", _two_dated(
+        "Choose the Ibex KV if you want multi-colour prints.",
+        "The Ibex KV cannot do multi-colour prints without an add-on."), embedder)
+    assert only_conflict(differ.ask(question), "Ibex KV")
+
+
+@pytest.mark.slow
 def test_a_yes_says_the_kind_the_question_asks(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"does fastmail do end-to-end encryption?" showed 'Encryption (Fastmail) — sources disagree' where every source
     said no: "encrypts mail in transit and at rest, but not end to end" was read as a yes (its first clause on
