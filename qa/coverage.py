@@ -79,6 +79,19 @@ JOINED_LETTERS = 4
 # Endings that make another form of a word ('authentic' + 'ate', 'valid' + 'ating', 'cache' + 'ing').
 FORM_ENDINGS = ("s", "es", "d", "ed", "ing", "er", "ers", "ly", "ate", "ated", "ating", "ize", "ized", "izing",
                 "ise", "ised", "ising", "ion", "ions", "ment", "able")
+# Verbs whose forms no ending makes, each form to the others ("who wrote dramatiq?" of a corpus writing "written by
+# Bogdan Popa"); not those whose forms are other words too ('found', 'left', 'led', 'saw'), nor light verbs
+# ('take', 'make', 'give': "the biggest single object S3 will take" asks nothing that 'took 38 seconds').
+_IRREGULAR = {form: tuple(f for f in forms.split() if f != form) for forms in """write writes wrote written writing;
+    build builds built building; begin begins began begun beginning; choose chooses chose chosen choosing;
+    buy buys bought buying; sell sells sold selling;
+    know knows knew known knowing; drive drives drove driven driving; break breaks broke broken breaking;
+    speak speaks spoke spoken speaking; grow grows grew grown growing; bring brings brought bringing;
+    think thinks thought thinking; teach teaches taught teaching; pay pays paid paying; send sends sent sending;
+    spend spends spent spending; tell tells told telling;
+    forget forgets forgot forgotten forgetting; steal steals stole stolen stealing; throw throws threw thrown;
+    draw draws drew drawn drawing; run runs ran running""".split(";")
+    for form in forms.split()}
 
 
 def _names(prose: Sequence[str]) -> dict[str, str]:
@@ -314,10 +327,13 @@ class Vocabulary:
 
     def form_of(self, word: str) -> str | None:
         """The commonest corpus word that is ``word`` with a common ending (:data:`FORM_ENDINGS`; before one
-        opening with a vowel, less a final 'e'): 'caching' of 'cache', 'standardized' of 'standardize'. None
-        when the corpus has the word as written, it is shorter than four letters, or no such word."""
+        opening with a vowel, less a final 'e'), or another form of an irregular verb: 'caching' of 'cache',
+        'standardized' of 'standardize', 'written' of 'wrote'. None when the corpus has the word as written, it is
+        shorter than four letters, or no such word."""
         if len(word) < 4 or word in self.count or not word.isalpha():
             return None
+        if irregular := [w for w in _IRREGULAR.get(word, ()) if w in self.count]:  # 'wrote' of 'written'
+            return min(irregular, key=lambda w: (-self.count[w], w))
         bases = (word, word[:-1]) if word.endswith("e") else (word,)
         found = [w for ending in FORM_ENDINGS for base in bases
                  if (base is word or ending[0] in "aeiou") and (w := base + ending) in self.count]
