@@ -776,6 +776,11 @@ def test_a_volume_asked_is_an_amount_in_litres(tmp_path: Path, embedder: OnnxEmb
         assert figures(answer, only_conflict(answer, "Ibex KV")) >= {"595", "473"}, question
 
 
+def _asked_of_two(folder: Path, embedder: OnnxEmbedder, question: str, first: str, second: str) -> Answer:
+    """The answer to ``question`` of two dated sources on Ibex KV, ``first`` (the older) and ``second``."""
+    return engine_over(folder, _two_dated(first, second), embedder).ask(question)
+
+
 def _two_dated(first: str, second: str, subjects: str = "[Ibex KV]") -> dict[str, str]:
     return {"a.md": f"---\npublisher: Alpha Notes\npublished: 2024-01-05\nsubjects: {subjects}\n---\n# One\n\n{first}\n",
             "b.md": f"---\npublisher: Beta Reference\npublished: 2025-01-05\nsubjects: {subjects}\n---\n# Two\n\n{second}\n"}
@@ -906,14 +911,11 @@ def test_without_after_the_aspect_denies_what_follows_it(tmp_path: Path, embedde
     want multi-colour prints without assembling anything" read as a no. 'without' after the aspect's word denies what
     follows it; before it, or with another word of lack, the aspect."""
     question = "can the ibex kv do multi-colour prints?"
-    agree = engine_over(tmp_path / "agree", _two_dated(
-        "Choose the Ibex KV if you want multi-colour prints.",
-        "Ibex KV owners get multi-colour prints without assembling anything."), embedder)
-    assert not agree.ask(question).conflicts
-    differ = engine_over(tmp_path / "differ", _two_dated(
-        "Choose the Ibex KV if you want multi-colour prints.",
-        "The Ibex KV cannot do multi-colour prints without an add-on."), embedder)
-    assert only_conflict(differ.ask(question), "Ibex KV")
+    yes = "Choose the Ibex KV if you want multi-colour prints."
+    assert not _asked_of_two(tmp_path / "agree", embedder, question, yes,
+                             "Ibex KV owners get multi-colour prints without assembling anything.").conflicts
+    assert only_conflict(_asked_of_two(tmp_path / "differ", embedder, question, yes,
+                                       "The Ibex KV cannot do multi-colour prints without an add-on."), "Ibex KV")
 
 
 @pytest.mark.slow
@@ -922,14 +924,12 @@ def test_a_yes_says_the_kind_the_question_asks(tmp_path: Path, embedder: OnnxEmb
     said no: "encrypts mail in transit and at rest, but not end to end" was read as a yes (its first clause on
     encryption). A yes must say the kind a question asks by a hyphenated word; a clause denying it is a no."""
     question = "does ibex kv do end-to-end encryption?"
-    agree = engine_over(tmp_path / "agree", _two_dated(
-        "Ibex KV encrypts data in transit and at rest, but not end to end, so the vendor can read it.",
-        "The one real trade-off: Ibex KV does not do end-to-end encryption."), embedder)
-    assert not agree.ask(question).conflicts
-    differ = engine_over(tmp_path / "differ", _two_dated(
-        "Ibex KV encrypts data in transit and at rest, but not end to end, so the vendor can read it.",
-        "Since version 3, Ibex KV offers end-to-end encryption for every database."), embedder)
-    assert only_conflict(differ.ask(question), "Ibex KV")
+    not_end_to_end = "Ibex KV encrypts data in transit and at rest, but not end to end, so the vendor can read it."
+    assert not _asked_of_two(tmp_path / "agree", embedder, question, not_end_to_end,
+                             "The one real trade-off: Ibex KV does not do end-to-end encryption.").conflicts
+    assert only_conflict(_asked_of_two(tmp_path / "differ", embedder, question, not_end_to_end,
+                                       "Since version 3, Ibex KV offers end-to-end encryption for every database."),
+                         "Ibex KV")
 
 
 @pytest.mark.slow
