@@ -81,7 +81,7 @@ def joined_stems(text: str, exclude: frozenset[str] = frozenset()) -> list[str]:
     """The stems of the words of ``text`` hyphenated from parts some of which are shorter than four letters, their
     parts joined ('wifi' of 'Wi-Fi'), but those of ``exclude``."""
     out = []
-    for m in _HYPHENATED.finditer(text):
+    for m in HYPHENATED.finditer(text):
         parts = m.group().lower().split("-")
         if any(len(p) < 4 for p in parts) and len(joined := "".join(parts)) >= 4 and joined not in exclude \
                 and not set(parts) <= exclude:
@@ -89,7 +89,7 @@ def joined_stems(text: str, exclude: frozenset[str] = frozenset()) -> list[str]:
     return out
 
 
-_HYPHENATED = re.compile(r"(?<![\w-])[A-Za-z]+(?:-[A-Za-z]+)+(?![\w-])")
+HYPHENATED = re.compile(r"(?<![\w-])[A-Za-z]+(?:-[A-Za-z]+)+(?![\w-])")  # a word of parts joined by hyphens
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from typing import NamedTuple, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from qa.aspects import Aspect, aspect_stems, generic, held_form, joined_stems, stem
+from qa.aspects import HYPHENATED, Aspect, aspect_stems, generic, held_form, joined_stems, stem
 from qa.coverage import compound_terms
 from qa.cues import (
     ADVICE,
@@ -31,6 +31,7 @@ from qa.cues import (
 from qa.facts import (
     ASKS_DATE,
     ASKS_PRICE,
+    CURRENCY,
     DURATION,
     EVERY,
     PER_WORD,
@@ -511,7 +512,7 @@ _WHEN_CONJUNCTION = re.compile(r"(?<!^)\bwhen\s+(?:it|you|i|we|they|there|the|a|
 _HOW_FAST = re.compile(r"\bhow (?:fast|quick)\b|\bspeed\b|\bfaster\b|\bslower\b", re.I)
 _LATEST = frozenset(stem(w) for w in ("latest", "newest", "recent", "current"))
 # An amount a question sets as a bound, not one it says the subject has: "quieter than 50 dB", "under $500".
-_BOUND = re.compile(r"\b(?:than|under|over|below|above|at\s+(?:least|most)|up\s+to|within)\s+~?[$\u20ac\u00a3]?\d[\d,.]*"
+_BOUND = re.compile(r"\b(?:than|under|over|below|above|at\s+(?:least|most)|up\s+to|within)\s+~?" + CURRENCY + r"?\d[\d,.]*"
                     r"(?:\s*[A-Za-z]+)?", re.I)
 _LIKE = re.compile(r"\b(?:like|unlike)\s+(?:the\s+|a\s+)?$", re.I)  # ... right before a name
 _HOW_MUCH = re.compile(r"\bhow much\b", re.I)
@@ -909,10 +910,9 @@ def _kinds_asked(question: str, catalog: SubjectCatalog) -> list[re.Pattern[str]
     without its hyphens: the kind of an aspect it asks ('end-to-end' of "end-to-end encryption", 'built-in')."""
     names = [(a, b) for _n, a, b in catalog.find(question)]
     return [re.compile(r"\b" + r"[\s-]*".join(map(re.escape, m.group().split("-"))) + r"\b", re.I)
-            for m in _HYPHENATED_WORD.finditer(question) if not any(a <= m.start() < b for a, b in names)]
+            for m in HYPHENATED.finditer(question) if not any(a <= m.start() < b for a, b in names)]
 
 
-_HYPHENATED_WORD = re.compile(r"\b[A-Za-z]+(?:-[A-Za-z]+)+\b")
 _VERDICT_ALONE = re.compile(r"\s*(?:yes|no)\s*[.!]\s*", re.I)  # a unit of its own
 
 

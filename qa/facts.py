@@ -34,14 +34,14 @@ _NUMBER_WORDS = {w: n for n, w in enumerate(
     "eighteen nineteen twenty".split(), 1)}
 _NUMBER_WORDS |= {w: 10 * n for n, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)}
 _SIGNS = "$\u20ac\u00a3\u00a5"  # currency signs: $, €, £, ¥
-_CURRENCY = f"[{_SIGNS}]"
+CURRENCY = f"[{_SIGNS}]"  # one currency sign
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 # A number in words is one whole: 'twenty-five', never the 'five' of it nor the 'one' of "one-month".
 _AMOUNT = (r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|(?<!-)(?i:(?:" + _TENS + r")-(?:one|two|three|four|five|six|seven|"
            r"eight|nine)|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b(?!-))")
 _QUANTITY = re.compile(
     rf"(?<![\w.,/])~?(?P<lo>{_AMOUNT})(?P<lo_mult>\s?(?:k|K|M|million|thousand|billion)\b)?\+?"
-    rf"(?:\s*(?:to|-|–)\s*{_CURRENCY}?~?(?P<hi>{_AMOUNT})(?P<hi_mult>\s?(?:k|K|M|million|thousand|billion)\b)?\+?)?"
+    rf"(?:\s*(?:to|-|–)\s*{CURRENCY}?~?(?P<hi>{_AMOUNT})(?P<hi_mult>\s?(?:k|K|M|million|thousand|billion)\b)?\+?)?"
     r"(?P<glued>[A-Za-z]+)?(?![\d.,]\d|/\d)"
 )
 # Up to two words of measure after a number, and a 'per' word: 'GitHub stars', 'requests per second'.
@@ -75,8 +75,8 @@ _VERSION = re.compile(r"(?P<name>\b[A-Za-z][\w.+#-]*)\s+(?P<version>\d+\.\d+(?:\
 _RELATION = re.compile(r"\b(?:is|are|was|were)\s+(?P<rel>built\s+on(?:\s+top\s+of)?|built\s+upon|based\s+on)\s+"
                        r"(?P<value>[^.;:!?,]+)")
 _PAREN = re.compile(r"\(([^()]+)\)")
-_MONEY = re.compile(_CURRENCY + r"\s?\d")  # '$499', '€ 12'; a currency sign before a number
-_SIGN_BEFORE = re.compile(_CURRENCY + r"\s?$")  # ... right before where a number starts
+_MONEY = re.compile(CURRENCY + r"\s?\d")  # '$499', '€ 12'; a currency sign before a number
+_SIGN_BEFORE = re.compile(CURRENCY + r"\s?$")  # ... right before where a number starts
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
 _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "billion": 1e9}
 _PRONOUNS = frozenset({"it", "them", "this", "that"})
@@ -408,8 +408,8 @@ ASKS_DATE = re.compile(r"\bdates?\b", re.I)  # as the corpus writes it: "release
 # is per.
 _PRICED = re.compile(
     r"(?P<thing>(?:[\w-]+\s+){0,3}[\w-]+)\s+(?:costs?|(?:is|was)(?:\s+(?:priced|billed)\s+at)?|sells\s+for)\s+"
-    r"(?:(?:about|around|roughly|just|only|still|now)\s+)?(?P<price>" + _CURRENCY + r"\s?\d[\d,]*(?:\.\d+)?)"
-    r"(?:\s*(?:to|-|\u2013)\s*(?P<high>" + _CURRENCY + r"?\s?\d[\d,]*(?:\.\d+)?))?"  # '$8,000 to $10,000'
+    r"(?:(?:about|around|roughly|just|only|still|now)\s+)?(?P<price>" + CURRENCY + r"\s?\d[\d,]*(?:\.\d+)?)"
+    r"(?:\s*(?:to|-|\u2013)\s*(?P<high>" + CURRENCY + r"?\s?\d[\d,]*(?:\.\d+)?))?"  # '$8,000 to $10,000'
     r"(?P<per>(?:\s*(?:per\s+|/\s*)[a-z]+\b|\s+an?\s+(?:month|year|week|day|user|seat)\b)*)", re.I)
 PRICE_KEY = "price:"  # the key of a price said of a thing of a subject's: 'price:sync/month'
 _WHEN_PRICED = frozenset({"now", "still", "currently", "today", "then"})  # "The K1 now sells for $449"
@@ -539,7 +539,7 @@ EVERY = re.compile(r"\b(?:per|each|every|a|an)\s+(second|minute|hour|day|week|mo
 # ... or a time after its measure: "5,000 km a year", "0.5 percent of their output per year"
 _EVERY_AFTER = re.compile(r"\s*(?:[A-Za-z][\w-]*\s+){0,4}?" + EVERY.pattern, re.I)
 # A price per unit, then the bound of the usage it is charged for: "$0.09 per GB for the first 10 TB".
-_TIER = re.compile(rf"{_CURRENCY}\s?[\d.,]+\s+per\s+[\w-]+\b[^{_SIGNS}]*?\b(?:first|next)\s+$", re.I)
+_TIER = re.compile(rf"{CURRENCY}\s?[\d.,]+\s+per\s+[\w-]+\b[^{_SIGNS}]*?\b(?:first|next)\s+$", re.I)
 _WISH = re.compile(r"\b(?:should|ought to) (?:offer|have|add|include|ship|come with|support|provide|fit|get)\b", re.I)
 
 
