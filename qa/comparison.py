@@ -507,6 +507,7 @@ _TIME_STEMS = frozenset(stem(w) for w in ("time", "life", "lifespan", "lifetime"
 _ASKS_RELEASE = re.compile(r"\b(?:when|since|versions?|releases?)\b", re.I)
 RELEASE_COS = 0.5  # how near the question each statement of the release something happened in must be
 _THAN = re.compile(r"\bthan\b", re.I)
+_TIMES = re.compile(r"\btimes\b", re.I)
 # 'when' joining a clause mid-question, asking no date: "is dramatiq better than celery when it comes to reliability?"
 _WHEN_CONJUNCTION = re.compile(r"(?<!^)\bwhen\s+(?:it|you|i|we|they|there|the|a|an|using|running|used)\b", re.I)
 _HOW_FAST = re.compile(r"\bhow (?:fast|quick)\b|\bspeed\b|\bfaster\b|\bslower\b", re.I)
@@ -592,6 +593,8 @@ def _fact_disagreements(
             things = set(first.key.split("/")[0].removeprefix(PRICE_KEY).split("-"))
             asked = bool(things & qstems) and (ASKS_PRICE.search(query.text) or _HOW_MUCH.search(query.text)) is not None
         elif first.kind == "quantity":
+            if first.label.lower() == "times" and stem("time") in qstems and not _TIMES.search(query.text):
+                continue  # how many times something is done, not the 'time' asked of "default time limit"
             key_stems = set(first.key.split("/"))
             stated = _stated_stems(snap, said)
             if first.key == DURATION:

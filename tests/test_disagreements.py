@@ -919,6 +919,18 @@ def test_without_after_the_aspect_denies_what_follows_it(tmp_path: Path, embedde
 
 
 @pytest.mark.slow
+def test_a_time_asked_is_no_count_of_times(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"What's Dramatiq's default time limit for an actor?" led with 'Times (Dramatiq) — sources disagree' (retries:
+    "10 times by default" against 20): how many times something is done is asked with 'times', not 'time'."""
+    engine = engine_over(tmp_path, _two_dated(
+        "Ibex KV retries a failed job 20 times by default, each try within the time limit.",
+        "Ibex KV retries a failed job 10 times by default. Every job has a 10-minute time limit by default."), embedder)
+    assert not engine.ask("what's ibex kv's default time limit for a job?").conflicts
+    answer = engine.ask("how many times does ibex kv retry a failed job?")
+    assert figures(answer, only_conflict(answer, "Ibex KV")) >= {"10", "20"}
+
+
+@pytest.mark.slow
 def test_a_yes_says_the_kind_the_question_asks(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"does fastmail do end-to-end encryption?" showed 'Encryption (Fastmail) — sources disagree' where every source
     said no: "encrypts mail in transit and at rest, but not end to end" was read as a yes (its first clause on
