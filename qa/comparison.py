@@ -320,6 +320,7 @@ def conflicts(
     found = snap.catalog.find(query.text) if yes_no and len(query.subjects) >= 2 else []
     compared = bool(found) and (_THAN.search(query.text) is not None
                                 or any(_LIKE.search(query.text, 0, start) for _n, start, _e in found[1:]))
+    kinds = _kinds_asked(query.text, snap.catalog) if yes_no else []  # read once, not per subject
     for subject in subjects[:1] if compared else subjects:
         if subject in covered or not on_aspect:
             continue
@@ -341,7 +342,7 @@ def conflicts(
             focus = frozenset().union(*(a.stems for a in snap.aspects if a.stems <= qstems)) or qstems
             picked = _yes_and_no(snap, claims, subject, focus, forms if focus == qstems else _forms(snap, focus),
                                  qstems, unit_cos, typed, heading_cos, [s for s in query.subjects if s != subject],
-                                 _kinds_asked(query.text, snap.catalog))
+                                 kinds)
             words_of = [w for w in query.aspect_terms if stem(w) in focus] or sorted(focus)
         if len(picked) >= 2:
             out.append(Disagreement(_aspect_topic(snap, picked, words_of, subject), tuple(picked), (subject,)))
