@@ -3,6 +3,7 @@
     python -m bench.train_ranker            # train, cross-validate on dev, write the shipped file
     python -m bench.train_ranker --check    # cross-validation only, nothing written
     python -m bench.train_ranker --verify   # are the shipped file's training rows this code's? nothing written
+    python -m bench.train_ranker --guard    # write the shipped file's guard fingerprint as this machine computes it
 
 After a new ranker, refit the fusion's second stage, which reads its logits: ``python -m bench.fusion --write``.
 
@@ -23,8 +24,12 @@ false abstentions (mean over sets).
 Weights are written to six decimals, so the same data gives the same file, from an empty cache as from a
 warm one. The file's ``meta.fingerprint`` summarises the rows each model was trained on, per set (how many,
 each feature's mean and spread): a feature that moves under the file (a cue, a list of question words) moves
-them, and ``--verify``, like the guard test in ``tests/test_ranker.py`` (on the three sets quick to index,
-``QUICK_SETS``), names what moved: retrain and commit the file. Test questions are never read.
+them, and ``--verify`` names what moved: retrain and commit the file. ``meta.guard`` is the same summary of
+the three sets quick to index (``QUICK_SETS``), every dev question asked of a corpus cut to ``GUARD_DOCS``, with
+the probe vector of the machine that computed it: what the guard test in ``tests/test_ranker.py`` recomputes, in
+a third of the time. Training writes it; ``--guard`` rewrites only it, the models as they are (after a change of
+the cut, or to guard them on this machine's arithmetic: strictly there, elsewhere within ``OTHER_CPU_SPREAD``).
+Test questions are never read.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -120,15 +125,24 @@ def _evidence(engine, questions: list[str]):  # type: ignore[no-untyped-def]
                                          heading_asking(snap, cands, qvec)[0])
 
 
-def collect(names: tuple[str, ...], data: Path, split: str = "dev", cache: Path = CACHE,
-            embedder=None) -> Groups:  # type: ignore[no-untyped-def]
+def _load(name: str, data: Path, cut: bool = False):  # type: ignore[no-untyped-def]
+    """A labelled set; ``cut``: with every question, its corpus cut to :data:`GUARD_DOCS` documents."""
     from bench.datasets import load_dataset
+
+    full = load_dataset(name, data)
+    if cut and name in GUARD_DOCS:
+        return replace(full, docs=full.sample(None, GUARD_DOCS[name]).docs)
+    return full
+
+
+def collect(names: tuple[str, ...], data: Path, split: str = "dev", cache: Path = CACHE,
+            embedder=None, cut: bool = False) -> Groups:  # type: ignore[no-untyped-def]
     from bench.datasets.metrics import answer_in
     from qa.ranker import FEATURES
     settings = _settings()
     xs, ys, cosines, starts, qids, sets = [], [], [], [0], [], []
     for name in names:
-        full = load_dataset(name, data)
+        full = _load(name, data, cut)
         ds = full.split(split)
         engine = _engine(name, full, settings, cache, embedder)
         snap = engine.snapshot()
@@ -166,7 +180,7 @@ def _settings():  # type: ignore[no-untyped-def]
 
 
 def collect_questions(ranker, data: Path, cache: Path = CACHE, names: tuple[str, ...] = ABSTAIN_SETS,  # type: ignore[no-untyped-def]
-                      embedder=None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+                      embedder=None, cut: bool = False) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Question features, 1 for a set's own answerable dev question and 0 for a foreign one, and each row's set."""
     from bench.datasets import FOREIGN, load_dataset
     from qa.ranker import question_features
@@ -174,7 +188,7 @@ def collect_questions(ranker, data: Path, cache: Path = CACHE, names: tuple[str,
     settings = _settings()
     rows, labels, sets = [], [], []
     for name in names:
-        full = load_dataset(name, data)
+        full = _load(name, data, cut)
         engine = _engine(name, full, settings, cache, embedder)
         snap = engine.snapshot()
         own = full.split("dev").questions
@@ -311,6 +325,10 @@ def cross_validate(g: Groups, folds: int = 3) -> dict[str, dict[str, float]]:
 # with another set's questions as the foreign ones: what the guard test recomputes on a fresh clone
 # (tests/test_ranker.py). COVID-QA's and MS MARCO's indexes take minutes to build.
 QUICK_SETS = ("squad2-dev-cs224n", "covid-qa-faq", "django-faq")
+# The guard's corpus of a quick set, cut to this many documents (the gold ones of its first questions, then
+# others: `Dataset.sample`), every dev question still asked of it: SQuAD's 646 passages took a minute to embed
+# on 2 cores and its questions 20 s, most of the guard's 87 s.
+GUARD_DOCS = {"squad2-dev-cs224n": 120}
 FINGERPRINT_TOLERANCE = 1e-5  # one question's feature of a thousand moving, or a few units' of 100,000
 # On a machine whose embedder gives the probe text another vector than the training machine's did (another CPU:
 # ONNX Runtime's int8 kernels round differently), the rows move a little. Measured: the file trained on an
@@ -374,22 +392,37 @@ def probe_vector(embedder) -> list[float]:  # type: ignore[no-untyped-def]
     return np.round(embedder.embed([PROBE_TEXTS[0]])[0].astype(np.float64), 6).tolist()
 
 
+def rows_fingerprint(ranker, data: Path, cache: Path, names: tuple[str, ...], embedder,  # type: ignore[no-untyped-def]
+                     cut: bool = False) -> dict[str, dict]:
+    """The fingerprint of the training rows of ``names``, recomputed with this code (``cut``: the guard's)."""
+    train = tuple(n for n in TRAIN_SETS if n in names)
+    g = collect(train, data, cache=cache, embedder=embedder, cut=cut) if train else None
+    x, _y, sets = collect_questions(ranker, data, cache, names, embedder, cut=cut)
+    return fingerprint(g, x, sets)
+
+
+def guard_fingerprint(ranker, data: Path, cache: Path, embedder) -> dict:  # type: ignore[no-untyped-def]
+    """``meta.guard``: the quick sets' rows on their cut corpora, and the probe vector of this machine."""
+    return {"probe_vector": probe_vector(embedder),
+            "fingerprint": rows_fingerprint(ranker, data, cache, QUICK_SETS, embedder, cut=True)}
+
+
 def verify(data: Path, cache: Path = CACHE, names: tuple[str, ...] = ABSTAIN_SETS, models=None,  # type: ignore[no-untyped-def]
-           embedder=None) -> list[str]:
+           embedder=None, guard: bool = False) -> list[str]:
     """Recompute the training rows of ``names`` with this code and the shipped ranker, and compare them with
-    the fingerprint in the shipped file's meta: what moved (empty: this code trains on what the file did)."""
+    the fingerprint in the shipped file's meta: what moved (empty: this code trains on what the file did).
+    ``guard``: the quick sets' rows on their cut corpora (:data:`GUARD_DOCS`), against ``meta.guard``."""
     from qa.embedding import create_embedder
     from qa.ranker import shipped_models
 
     models = models or shipped_models()
-    shipped, probe = models.meta.get("fingerprint"), models.meta.get("probe_vector")
+    source = (models.meta.get("guard") or {}) if guard else models.meta
+    shipped, probe = source.get("fingerprint"), source.get("probe_vector")
     if shipped is None or probe is None:
         return ["the shipped file has no fingerprint of its training rows: retrain (python -m bench.train_ranker)"]
     embedder = embedder or create_embedder(_settings())
     same_cpu = float(np.abs(np.array(probe_vector(embedder)) - probe).max()) <= SAME_PROBE
-    g = collect(tuple(n for n in TRAIN_SETS if n in names), data, cache=cache, embedder=embedder)
-    x, _y, sets = collect_questions(models.ranker, data, cache, names, embedder)
-    moved = compare(shipped, fingerprint(g, x, sets), same_cpu)
+    moved = compare(shipped, rows_fingerprint(models.ranker, data, cache, names, embedder, guard), same_cpu)
     return moved + ([] if same_cpu or not moved else
                     ["(this machine's embedder differs from the training machine's: compared within "
                      f"{OTHER_CPU_SPREAD:.0%} of each feature's spread)"])
@@ -401,6 +434,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="cross-validate only; write nothing")
     ap.add_argument("--verify", action="store_true",
                     help="recompute the training rows and compare them with the shipped file's fingerprint; write nothing")
+    ap.add_argument("--guard", action="store_true",
+                    help="recompute the guard test's fingerprint (meta.guard) on this machine and write it into the "
+                         "shipped file, the models unchanged")
     ap.add_argument("--out", type=Path, default=ROOT / "qa" / "models" / "evidence.json")
     ap.add_argument("--cache", type=Path, default=CACHE,
                     help="where the sets' indexes and the collected rows are kept (default: %(default)s)")
@@ -417,6 +453,14 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(moved) or "the shipped file's training rows are this code's", file=sys.stderr)
         return 1 if moved else 0
     embedder = create_embedder(_settings())
+    if args.guard:
+        from qa.ranker import shipped_models
+
+        models = shipped_models()
+        models.meta["guard"] = guard_fingerprint(models.ranker, args.data, args.cache, embedder)
+        args.out.write_text(models.to_json(), encoding="utf-8")
+        print(f"{args.out}: guard fingerprint of {', '.join(QUICK_SETS)} written", file=sys.stderr)
+        return 0
     g = collect(TRAIN_SETS, args.data, cache=args.cache, embedder=embedder)
     np.savez(args.cache / "groups.npz", x=g.x, y=g.y, cosine=g.cosine, starts=g.starts, qids=np.array(g.qids), sets=np.array(g.sets))
     print(json.dumps(cross_validate(g), indent=1))
@@ -435,7 +479,9 @@ def main(argv: list[str] | None = None) -> int:
                                     "foreign": int(((np.array(sets) == n) & (y == 0)).sum())} for n in ABSTAIN_SETS},
             "abstention_dev": {n: {"false_abstention": round(a, 3), "foreign_abstention": round(f, 3)}
                                for n, (a, f) in per_set.items()},
-            "fingerprint": fingerprint(g, x, sets), "probe_vector": probe_vector(embedder)}
+            "fingerprint": fingerprint(g, x, sets),
+            "guard": guard_fingerprint(ranker, args.data, args.cache, embedder),
+            "probe_vector": probe_vector(embedder)}
     args.out.write_text(Models(ranker, abstention, meta).to_json(), encoding="utf-8")
     print(f"{args.out}: ranker {', '.join(f'{n} {w:+.2f}' for n, w in zip(ranker.names, ranker.weights, strict=True))}")
     print(f"abstention {', '.join(f'{n} {w:+.2f}' for n, w in zip(abstention.names, abstention.weights, strict=True))}")
