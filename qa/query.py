@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from qa.documents import Document
-from qa.text import QUESTION_WORDS, content_words, squash, words
+from qa.text import QUESTION_WORDS, STOPWORDS, content_words, squash, words
 
 _TITLE_VS = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[:|?!()\[\]]|\s[-–—]\s)\s*")
@@ -512,6 +512,7 @@ def relates(text: str, catalog: SubjectCatalog) -> bool:
     return any(a[0] != b[0] and _RELATION.match(text[a[2] : b[1]]) for a, b in zip(found, found[1:], strict=False))
 
 
+_NOW = frozenset({"now", "today", "currently", "earlier", "previously", "later", "formerly", "originally"})
 _VS = re.compile(r"([\w.+#'-]+(?:\s+[\w.+#'-]+){0,2})\s+(?:vs\.?|versus)\s+([\w.+#'-]+(?:\s+[\w.+#'-]+){0,2})", re.I)
 
 
@@ -524,6 +525,9 @@ def foreign_comparison(text: str, catalog: SubjectCatalog) -> tuple[str, str] | 
         return None
     left, right = text[m.start(1):m.end(1)].strip(" ?.,:"), text[m.start(2):m.end(2)].strip(" ?.,:")
     if catalog.mentioned(left) or catalog.mentioned(right):
+        return None
+    # Times set against each other are no things: "what does it cost now vs before?"
+    if {(words(left) or [""])[-1], (words(right) or [""])[0]} & (STOPWORDS | _NOW):
         return None
     return left, right
 

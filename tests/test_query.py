@@ -251,6 +251,15 @@ def test_a_subject_named_with_vs_is_no_comparison() -> None:
     assert foreign_comparison("Is Sublime vs Atom faster?", catalog) == ("Is Sublime", "Atom faster")
 
 
+def test_times_set_against_each_other_are_no_comparison() -> None:
+    """"did tesla cut the price of the long range model 3? what does it cost now vs before?" was declined as
+    "nothing on a comparison of it cost now and before"."""
+    catalog = SubjectCatalog(["Vim", "VS Code"])
+    assert foreign_comparison("did Vim cut its price? what does it cost now vs before?", catalog) is None
+    assert foreign_comparison("what does it cost today versus earlier", catalog) is None
+    assert foreign_comparison("is emacs vs nano better for a beginner?", catalog) == ("is emacs", "nano better for")
+
+
 # -- question types and terms ---------------------------------------------------------------------
 
 
