@@ -133,8 +133,18 @@ def version_key(name: str) -> str:
 
 
 def releases_named(text: str) -> dict[str, str]:
-    """The releases a statement names, name -> version ('julia' -> '1.10' of "on Julia 1.10 the first plot ...")."""
-    return {m.group("name").lower(): m.group("version") for m in _VERSION.finditer(text)}
+    """The releases a statement names, name -> version ('julia' -> '1.10' of "on Julia 1.10 the first plot ...").
+    A name is no function word, and written with a capital unless its version has three parts ('uv 0.4.18'):
+    "hits 60 mph in 3.1 seconds" and "takes 2.5 seconds" name no release."""
+    return {m.group("name").lower(): m.group("version") for m in _VERSION.finditer(text)
+            if m.group("name").lower() not in STOPWORDS
+            and (m.group("name")[0].isupper() or m.group("version").count(".") == 2)}
+
+
+def other_releases(a: dict[str, str], b: dict[str, str]) -> bool:
+    """Whether two statements naming these releases (:func:`releases_named`) are of other releases of one name:
+    "On Julia 1.6, ... about 40 seconds" and "on Julia 1.10 ... 11 seconds"."""
+    return any(b.get(name, version) != version for name, version in a.items())
 
 
 # A model's or a test's code: a letter, then letters and digits with a digit among them ('C2M', 'R6', 'D750', 'gp3'),
@@ -152,6 +162,24 @@ def models_named(text: str) -> frozenset[str]:
     plans ('individual' of "The Individual plan comes with 30 GB of storage")."""
     return frozenset(m.group().lower() for m in _MODEL.finditer(text)) | frozenset(
         (m.group(1) or m.group(2)).lower() for m in _PLAN.finditer(text))
+
+
+# How a subject's name goes on to name one of its variants: words in capitals, or codes ('Long Range AWD' of "the
+# Model 3 Long Range AWD starts at", 'Rear-Wheel Drive' of '| Tesla Model 3 Rear-Wheel Drive |', 'Combo j9+').
+_VARIANT = re.compile(r"(?:[ \t]+(?:[A-Z][\w+-]*|[a-z]+\d[\w+-]*))+")
+
+
+def variants_named(text: str, found: list[tuple[str, int, int]], subject: str) -> frozenset[str]:
+    """The words of the variants of ``subject`` a text names right after its name (``found``: where the catalog
+    finds the subjects' names in ``text``): {'long', 'range', 'awd'} of "The Model 3 Long Range AWD starts at"."""
+    return frozenset(w for name, _s, e in found if name == subject and (m := _VARIANT.match(text, e))
+                     for w in words(m.group()) if w not in STOPWORDS)
+
+
+def other_variants(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two statements naming these variants of one subject (:func:`variants_named`) are of other variants:
+    'Rear-Wheel Drive' and 'Long Range'; not 'Long Range' and 'Long Range AWD'."""
+    return bool(a and b and not (a <= b or b <= a))
 
 
 def other_models(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -404,10 +432,11 @@ ASKS_DATE = re.compile(r"\bdates?\b", re.I)  # as the corpus writes it: "release
 
 
 # What something costs, as a sentence says it: "Obsidian Sync costs $8 per month", "the Plus plan costs $10 per seat
-# per month", "Ibex Cloud is priced at $29 a month": the thing (up to four words before the verb), the price, what it
-# is per.
+# per month", "Ibex Cloud is priced at $29 a month", "The Model 3 Long Range AWD starts at $47,490": the thing (up to
+# four words before the verb), the price, what it is per.
 _PRICED = re.compile(
-    r"(?P<thing>(?:[\w-]+\s+){0,3}[\w-]+)\s+(?:costs?|(?:is|was)(?:\s+(?:priced|billed)\s+at)?|sells\s+for)\s+"
+    r"(?P<thing>(?:[\w-]+\s+){0,3}[\w-]+)\s+(?:costs?|(?:is|was)(?:\s+(?:priced|billed)\s+at)?|sells\s+for"
+    r"|starts?\s+at|retails\s+(?:for|at)|lists\s+(?:for|at))\s+"
     r"(?:(?:about|around|roughly|just|only|still|now)\s+)?(?P<price>" + CURRENCY + r"\s?\d[\d,]*(?:\.\d+)?)"
     r"(?:\s*(?:to|-|\u2013)\s*(?P<high>" + CURRENCY + r"?\s?\d[\d,]*(?:\.\d+)?))?"  # '$8,000 to $10,000'
     r"(?P<per>(?:\s*(?:per\s+|/\s*)[a-z]+\b|\s+an?\s+(?:month|year|week|day|user|seat)\b)*)", re.I)
@@ -565,6 +594,8 @@ def _quantities(
         lo_raw, hi_raw = m.group("lo"), m.group("hi")
         if _YEAR.match(lo_raw) and not m.group("lo_mult") and (hi_raw is None or _YEAR.match(hi_raw)):
             continue  # a year, not an amount
+        if any(s <= m.start() < e for _name, s, e in found):
+            continue  # a subject's name: "the Model 3 Long Range", "Ioniq 6 Limited AWD"
         before = text[: m.start()].rstrip()
         if before and before.split()[-1][:1].isupper() and "." in lo_raw and not cell_mode:
             continue  # 'Python 3.10': a version (see _VERSION)

@@ -40,9 +40,12 @@ from qa.facts import (
     differ,
     models_named,
     other_models,
+    other_releases,
+    other_variants,
     releases_named,
     scale,
     unit_facts,
+    variants_named,
 )
 from qa.index import IndexVersion
 from qa.query import SubjectCatalog
@@ -462,7 +465,7 @@ class Snapshot:
             # Python 3.8")
             own = set(words(stated[0][1].subject))
             named = [{n: v for n, v in releases_named(self.unit_text[u]).items() if n in own} for u, _f in said]
-            if any(b.get(name, version) != version for a in named for b in named for name, version in a.items()):
+            if any(other_releases(a, b) for a in named for b in named):
                 return []
             return [said] if len(said) >= 2 and differ([f for _u, f in said]) else []
         # A unit stating several values of it states no one value ("ready after about five minutes, but the group
@@ -491,6 +494,10 @@ class Snapshot:
         # What a statement says is of a model or a test it names by code: a cell's own code, else its unit's.
         models = [models_named(self.doc_of(u).text[f.span[0] : f.span[1]] if self.unit_cells[u] else self.unit_text[u])
                   for u, f in stated]
+        # ... and the variant of the subject it names: 'Rear-Wheel Drive' of a row '| Tesla Model 3 Rear-Wheel Drive |
+        # ... | 170 kW |' beside '| Tesla Model 3 Long Range | 250 kW |'.
+        variants = [variants_named(named := self._naming(u, f.subject), self.catalog.find(named), f.subject)
+                    for u, f in stated]
         # The amounts a measurement is taken at, as its own words state them (a row's label, a sentence, a subject's
         # row): "Median build time, 5,000 pages", "a benchmark of 4,000 Markdown files", "my 640 posts"; not the
         # measurement itself in other units ("20 ounces (595 ml)").
@@ -514,9 +521,10 @@ class Snapshot:
                 a_said, b_said = stated[i][1].stems, stated[j][1].stems
                 if len(a_said & b_said) < max(1, min(2, len(a_said), len(b_said))):  # (a bare version, none)
                     return -np.inf
-            elif any(releases[j].get(name, version) != version for name, version in releases[i].items()):
-                return -np.inf  # of other releases: "On Julia 1.6, ... about 40 seconds" and "on Julia 1.10 ... 11"
-            if other_models(models[i], models[j]) or stated[i][1].money != stated[j][1].money:
+            elif other_releases(releases[i], releases[j]):
+                return -np.inf
+            if other_models(models[i], models[j]) or other_variants(variants[i], variants[j]) \
+                    or stated[i][1].money != stated[j][1].money:
                 return -np.inf
             if not release and taken_at[i] and taken_at[j] and taken_at[i].isdisjoint(taken_at[j]):
                 return -np.inf  # measured at other amounts: another test ('640 posts' beside '5,000 pages')
@@ -739,6 +747,15 @@ class Snapshot:
         """The units (ascending) whose words include ``word`` as written, in lower case; None when there are
         none."""
         return self._word_units.get(word)
+
+    def _naming(self, unit: int, subject: str) -> str:
+        """What names ``subject`` for a statement of ``unit``: its column's header for a cell, the row's label for
+        a row of a table with its subjects down the side, else the unit's text."""
+        if span := self.unit_cells[unit].get(subject):
+            start = int(self.version.units[unit][1])
+            _label, by_head = row_cells(self.version.unit_contexts[unit], self.unit_text[unit])
+            return next((head for head, (a, b) in by_head.items() if (start + a, start + b) == span), "")
+        return self.row_label(unit) if self.row_subject[unit] is not None else self.unit_text[unit]
 
     def row_label(self, unit: int) -> str:
         """A table row's label (its first cell, read against its header row); '' for any other unit."""

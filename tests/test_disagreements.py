@@ -1466,3 +1466,45 @@ def test_one_claim_never_cites_two_sources_dating_it_differently(tmp_path: Path,
                 "Checkout was created by Anna Larsen and first released in 2014.\n",
     }, embedder).ask("Who created Marten Checkout?")
     assert re.search(r"(?:\[\d+\]){2}", agreeing.answer), agreeing.answer
+
+
+TRIMS = {
+    "alpha.md": "---\npublisher: Alpha Motors Review\npublished: 2021-08-19\nsubjects: [Vela 5]\n---\n"
+                "# Vela 5 Performance first drive\n\nThe maker says the Vela 5 Performance hits 60 mph in 3.1 seconds, "
+                "and on a prepped surface our car came within a tenth of that.\n\nThe Vela 5 Long Range AWD currently "
+                "starts at $57,990 before destination, after several price increases this year.\n",
+    "beta.md": "---\npublisher: Beta Buyer's Guide\npublished: 2025-02-14\nsubjects: [Vela 5]\n---\n"
+               "# Vela 5 buyer's guide\n\nThe Vela 5 Long Range AWD starts at $47,490, and it's the trim we'd buy.\n\n"
+               "## Charging\n\n| Trim | Starting price | Peak DC charging |\n|---|---|---|\n"
+               "| Vela 5 Rear-Wheel Drive | $38,990 | 170 kW |\n\n"
+               "The maker says the Vela 5 Performance does 0-60 mph in 2.9 seconds, and we have no reason to doubt "
+               "it.\n",
+    "gamma.md": "---\npublisher: Gamma Charging Blog\npublished: 2025-09-23\nsubjects: [Vela 5]\n---\n"
+                "# We plugged a Vela 5 into our new dispensers\n\n| Car | Peak DC charging | 10-80% time |\n"
+                "|---|---|---|\n| Vela 5 Long Range | 250 kW | about 25 minutes |\n",
+}
+
+
+trims = module_engine("trims", TRIMS)
+
+
+def test_a_figure_said_in_seconds_names_no_release(trims: Engine) -> None:
+    """"hits 60 mph in 3.1 seconds" and "does 0-60 mph in 2.9 seconds" were read as of the releases 'in 3.1' and
+    'in 2.9', so the two were never set against each other."""
+    answer = trims.ask("Vela 5 Performance 0-60 time?")
+    assert figures(answer, only_conflict(answer, "Vela 5")) >= {"3.1", "2.9"}
+
+
+def test_what_a_thing_starts_at_is_its_price(trims: Engine) -> None:
+    """"The Model 3 Long Range AWD starts at $47,490" beside "... currently starts at $57,990": no price was read."""
+    answer = trims.ask("How much is a Vela 5 Long Range AWD?")
+    assert figures(answer, only_conflict(answer, "Vela 5")) >= {"47,490", "57,990"}
+
+
+def test_figures_of_other_variants_of_a_subject_are_no_disagreement(trims: Engine) -> None:
+    """'| Tesla Model 3 Rear-Wheel Drive | ... | 170 kW |' was set against '| Tesla Model 3 Long Range | 250 kW |':
+    two trims of one car, under "Peak DC charging (Tesla Model 3) — sources disagree"."""
+    for question in ("How fast does the Vela 5 charge?", "vela 5 peak dc charging"):
+        answer = trims.ask(question)
+        assert not [c for c in answer.conflicts if "170" in claims_said(c)], [c.topic for c in answer.conflicts]
+

@@ -16,8 +16,11 @@ from qa.facts import (
     dates_said,
     differ,
     measure_key,
+    other_variants,
+    releases_named,
     scale,
     unit_facts,
+    variants_named,
 )
 from qa.query import SubjectCatalog
 
@@ -393,3 +396,36 @@ def test_a_price_said_of_a_thing_of_a_subject_is_an_aspect_of_its_own() -> None:
     assert prices("Zephyr DB's Business plan was $16 per user per month, which we needed.") == [
         ("Zephyr DB", "price:busin-plan/user/month", (16.0, 16.0))]
     assert prices("For Quokka DB, ten editors cost $1,200 a year.") == []  # a sum, not a price
+    # ... and what a thing starts at: "The Model 3 Long Range AWD starts at $47,490" beside "... currently starts at
+    # $57,990" was no price at all
+    assert prices("The Zephyr DB Long Range AWD currently starts at $57,990 before destination.") == [
+        ("Zephyr DB", "price:long-rang-awd", (57990.0, 57990.0))]
+
+
+def test_a_number_in_a_subjects_name_is_no_amount() -> None:
+    """"the Model 3 Long Range" stated 3 of a measure 'Long Range', "Ioniq 6 Long Range" 6 of it."""
+    catalog = SubjectCatalog(["Vela 5", "Zephyr DB"])
+    assert [(f.key, f.value) for f in unit_facts("The Vela 5 Long Range has an 84 kWh battery.", 0, catalog, None)] == [
+        ("batte", (84.0, 84.0))]
+
+
+def test_a_release_is_named_by_a_name_not_by_a_function_word() -> None:
+    """"hits 60 mph in 3.1 seconds" and "does 0-60 mph in 2.9 seconds" named releases 'in 3.1' and 'in 2.9', so the
+    two were set apart as other releases."""
+    assert releases_named("Zephyr DB hits 60 mph in 3.1 seconds, and takes 2.5 seconds to stop.") == {}
+    assert releases_named("On Julia 1.10 it took 11 seconds; uv 0.4.18 and uv 0.5 fixed it.") == {
+        "julia": "1.10", "uv": "0.4.18"}
+
+
+def test_a_subjects_variant_is_the_capitalised_run_after_its_name() -> None:
+    catalog = SubjectCatalog(["Vela 5", "Zephyr DB"])
+
+    def variants(text: str) -> frozenset[str]:
+        return variants_named(text, catalog.find(text), "Vela 5")
+
+    assert variants("The Vela 5 Long Range AWD starts at $47,490, and the Zephyr DB Pro too.") == {"long", "range", "awd"}
+    assert variants("| Vela 5 Rear-Wheel Drive | $38,990 |") == {"rear", "wheel", "drive"}
+    assert variants("The Vela 5 is quick, and Vela 5 owners like it.") == frozenset()
+    assert other_variants(variants("Vela 5 Rear-Wheel Drive"), variants("Vela 5 Long Range"))
+    assert not other_variants(variants("Vela 5 Long Range"), variants("the Vela 5 Long Range AWD"))
+    assert not other_variants(variants("Vela 5 Long Range"), variants("The Vela 5 charges at 250 kW"))
