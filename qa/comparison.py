@@ -615,7 +615,11 @@ def _fact_disagreements(
             # Named by its measure ('stars'), or by a word of its label when it asks an amount; or, when its
             # statements hold every other aspect word of the question, by a word of its label ("heat pump
             # lifespan").
-            asked = _singular(key_stems) <= _singular(qstems) or (quantity and bool(qstems & stems)) or (
+            # (A count named, 'rules', asks for the count when the question asks or gives an amount or names nothing
+            # else, "ruff rules": not "what rules does Ruff turn on by default?" nor "ignore a rule only in tests".)
+            count = scale(first.label) is None and first.key != DURATION and not first.money and not given()
+            asked = _singular(key_stems) <= _singular(qstems) and (
+                not count or quantity or _singular(qstems) <= _singular(key_stems)) or (quantity and bool(qstems & stems)) or (
                 naming and bool(qstems & stems) and qstems - _ASKING <= stated and bool(qstems & _label_heads(facts)))
 
             # A duration asked for, whose statements' own words hold every other aspect word of the question

@@ -1508,3 +1508,31 @@ def test_figures_of_other_variants_of_a_subject_are_no_disagreement(trims: Engin
         answer = trims.ask(question)
         assert not [c for c in answer.conflicts if "170" in claims_said(c)], [c.topic for c in answer.conflicts]
 
+
+RULES = {
+    "alpha.md": "---\npublisher: Alpha Python Weekly\npublished: 2023-03-14\nsubjects: [Zephyr Lint]\n---\n"
+                "# Zephyr Lint grows up\n\nZephyr Lint now implements more than 500 rules, including its own versions "
+                "of many popular plugins.\n\nZephyr Lint is written in Rust.\n",
+    "beta.md": "---\npublisher: Beta Reviews\npublished: 2025-06-10\nsubjects: [Zephyr Lint]\n---\n"
+               "# Zephyr Lint reviewed\n\nZephyr Lint now ships more than 800 rules.\n\n## Configuring\n\n"
+               "Zephyr Lint's default rule selection is `[\"E4\", \"E7\", \"F\"]`, the pyflakes rules and a few error "
+               "rules. To ignore a rule in tests only, use the `per-file-ignores` table.\n",
+}
+
+
+rules = module_engine("rules", RULES)
+
+
+@pytest.mark.parametrize("question", ["how many rules does zephyr lint have?", "zephyr lint rules",
+                                      "how big is zephyr lint's rule set nowadays?"])
+def test_a_count_named_is_asked_by_an_amount_or_alone(rules: Engine, question: str) -> None:
+    answer = rules.ask(question)
+    assert figures(answer, only_conflict(answer, "Zephyr Lint")) >= {"500", "800"}
+
+
+@pytest.mark.parametrize("question", ["what rules does zephyr lint turn on by default?",
+                                      "how do i make zephyr lint ignore a rule only in tests"])
+def test_a_count_named_beside_other_words_asks_no_count(rules: Engine, question: str) -> None:
+    """"what rules does ruff turn on by default?" and "how do i configure ruff to ignore a rule only in tests" led
+    with the disagreement on how many rules Ruff has: 'rules' named what the statements count."""
+    assert not rules.ask(question).conflicts
