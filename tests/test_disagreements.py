@@ -1536,3 +1536,11 @@ def test_a_count_named_beside_other_words_asks_no_count(rules: Engine, question:
     """"what rules does ruff turn on by default?" and "how do i configure ruff to ignore a rule only in tests" led
     with the disagreement on how many rules Ruff has: 'rules' named what the statements count."""
     assert not rules.ask(question).conflicts
+
+
+def test_an_amount_the_question_gives_that_a_statement_states_asks_whether_it_holds(trims: Engine) -> None:
+    """"can the combo j9+ clean for two hours on one charge?" quoted "runs for up to 120 minutes" and another
+    source's "up to 90 minutes" one after the other, undisputed: asking no amount, it asked for no aspect."""
+    answer = trims.ask("can the Vela 5 Performance get to 60 mph in 3.1 seconds?")
+    assert figures(answer, only_conflict(answer, "Vela 5")) >= {"3.1", "2.9"}
+    assert not trims.ask("can the Vela 5 Performance get to 60 mph in 9 seconds?").conflicts  # stated by none
