@@ -32,8 +32,10 @@ from qa.facts import (
     ASKS_DATE,
     ASKS_PRICE,
     CURRENCY,
+    CURRENT,
     DURATION,
     EVERY,
+    LATEST,
     PER_WORD,
     PRICE_KEY,
     RELEASE_STEMS,
@@ -52,7 +54,7 @@ from qa.facts import (
 from qa.query import Query, SubjectCatalog, foreign_comparison
 from qa.retrieval import Candidate
 from qa.snapshot import Snapshot
-from qa.text import STOPWORDS, clause, clause_span, words
+from qa.text import NOW_WORDS, STOPWORDS, clause, clause_span, words
 
 MAX_ROWS = 6
 
@@ -505,6 +507,7 @@ _ASKING = frozenset(stem(w) for w in AMOUNT_WORDS | {"long", "far", "often", "ol
 # Words asking a duration of what they follow, as "how long" does: "charging time", "battery life"
 _TIME = re.compile(r"\b(?:times?|life|lifespans?|lifetimes?)\b", re.I)
 _TIME_STEMS = frozenset(stem(w) for w in ("time", "life", "lifespan", "lifetime"))
+_NOW = frozenset(stem(w) for w in NOW_WORDS) - {CURRENT}  # ('currently' stems as 'current' does)
 _ASKS_RELEASE = re.compile(r"\b(?:when|since|versions?|releases?)\b", re.I)
 RELEASE_COS = 0.5  # how near the question each statement of the release something happened in must be
 _THAN = re.compile(r"\bthan\b", re.I)
@@ -512,7 +515,6 @@ _TIMES = re.compile(r"\btimes\b", re.I)
 # 'when' joining a clause mid-question, asking no date: "is dramatiq better than celery when it comes to reliability?"
 _WHEN_CONJUNCTION = re.compile(r"(?<!^)\bwhen\s+(?:it|you|i|we|they|there|the|a|an|using|running|used)\b", re.I)
 _HOW_FAST = re.compile(r"\bhow (?:fast|quick)\b|\bspeed\b|\bfaster\b|\bslower\b", re.I)
-_LATEST = frozenset(stem(w) for w in ("latest", "newest", "recent", "current"))
 # An amount a question sets as a bound, not one it says the subject has: "quieter than 50 dB", "under $500".
 _BOUND = re.compile(r"\b(?:than|under|over|below|above|at\s+(?:least|most)|up\s+to|within)\s+~?" + CURRENCY + r"?\d[\d,.]*"
                     r"(?:\s*[A-Za-z]+)?", re.I)
@@ -564,9 +566,10 @@ def _fact_disagreements(
 
     # "when was nomad first released" asks when it began, not in which release something happened
     release_asked = bool(_ASKS_RELEASE.search(query.text)) and not asks_origin(query.text)
-    happened = qstems - _ASKING - RELEASE_STEMS  # the words of what the question asks the release of
-    if happened & _LATEST:  # "the latest version" is the one the corpus calls current
-        happened = happened - _LATEST | {stem("current")}
+    # the words of what the question asks the release of (not a version it names, as a release's own words are not)
+    happened = frozenset(t for t in qstems - _ASKING - RELEASE_STEMS - _NOW if not t[0].isdigit())
+    if happened & LATEST:  # "the latest version" is the one the corpus calls current
+        happened = happened - LATEST | {CURRENT}
     dated = asked_release_dates(query.text, snap.catalog)  # "when was poetry 2.0 released"
     # What an amount asked is per is not what is counted: "max pods per node" asks no number of nodes.
     # ... nor an amount in the unit it is per: "how much per terabyte" asks no amount of data.

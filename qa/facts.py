@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from qa.aspects import stem
 from qa.cues import WANTS_YEAR, subject_releases
 from qa.query import SubjectCatalog
-from qa.text import STOPWORDS, clause, words
+from qa.text import NOW_WORDS, STOPWORDS, clause, words
 
 # Amounts in figures, and the small ones written in words ("seven years", "Two weeks.").
 _NUMBER_WORDS = {w: n for n, w in enumerate(
@@ -125,6 +125,13 @@ class Fact:
 
 
 RELEASE_STEMS = frozenset({stem("version"), stem("release")})  # 'released', 'releases' stem as 'release' does
+# A subject's newest release, however it is called: one event of its history ("Pylint 2.17.4 is the current release",
+# in 2023; "The latest Pylint release is 3.3.7", in 2025).
+LATEST = frozenset(stem(w) for w in ("latest", "newest", "recent", "current"))
+CURRENT = stem("current")
+# A subject's release said after its name: "The current Pylint release is 3.3.7", "Kafka's latest version is 3.7".
+_RELEASE_IS = re.compile(r"(?:'s)?(?:\s+(?:latest|newest|current|stable|recent))?\s+(?:release|version)\s+(?:is|was)\s+"
+                         r"(?:now\s+)?v?(?P<version>\d+\.\d+(?:\.\d+)?)(?![\d.]\d)", re.I)
 
 
 def version_key(name: str) -> str:
@@ -385,10 +392,7 @@ def unit_facts(
             own = [subject for subject, _s, e in found if text[e : m.start("version")].isspace()]
             if len(own) == 1:
                 said = clause(text, 0, m.start(), m.end()) if several else text
-                event = frozenset(stem(w) for w in words(said) if len(w) >= 4 and w not in STOPWORDS
-                                  and w not in subject_words and not w[0].isdigit()) - RELEASE_STEMS
-                out.append(Fact(own[0], f"release:{stem(own[0].lower())}", f"{own[0]} release", "release",
-                                m.group("version"), whole, event, f"{own[0]} release"))
+                out.append(_release(own[0], m.group("version"), said, whole, subject_words))
             continue
         if not name[0].isupper():
             continue
@@ -396,6 +400,8 @@ def unit_facts(
         if subject is not None:
             out.append(Fact(subject, version_key(name), name, "version", m.group("version"), whole,
                             frozenset({stem(name.lower()), "versi"}), f"{name} version"))
+    out += [_release(subject, m.group("version"), text, whole, subject_words)
+            for subject, _s, e in found if (m := _RELEASE_IS.match(text, e))]
     out += _release_dates(text, whole, found)
     out += _prices(text, whole, found, default)
     for m in _RELATION.finditer(text):
@@ -441,7 +447,6 @@ _PRICED = re.compile(
     r"(?:\s*(?:to|-|\u2013)\s*(?P<high>" + CURRENCY + r"?\s?\d[\d,]*(?:\.\d+)?))?"  # '$8,000 to $10,000'
     r"(?P<per>(?:\s*(?:per\s+|/\s*)[a-z]+\b|\s+an?\s+(?:month|year|week|day|user|seat)\b)*)", re.I)
 PRICE_KEY = "price:"  # the key of a price said of a thing of a subject's: 'price:sync/month'
-_WHEN_PRICED = frozenset({"now", "still", "currently", "today", "then"})  # "The K1 now sells for $449"
 _PER_PRICE = re.compile(r"(?:\bper|\ban?|/)\s*([a-z]+)", re.I)
 
 
@@ -458,7 +463,7 @@ def _prices(text: str, whole: tuple[int, int], found: list[tuple[str, int, int]]
         subject = named[-1] if named else before[-1] if before else default
         if subject is None:
             continue
-        own = [w for w in words_of if w not in set(words(subject)) and w not in _WHEN_PRICED]
+        own = [w for w in words_of if w not in set(words(subject)) and w not in NOW_WORDS]
         per = [p.lower() for p in _PER_PRICE.findall(m.group("per"))]
         price = float(m.group("price").lstrip(_SIGNS + " ").replace(",", ""))
         high = float(m.group("high").lstrip(_SIGNS + " ").replace(",", "")) if m.group("high") else price
@@ -472,6 +477,17 @@ def _prices(text: str, whole: tuple[int, int], found: list[tuple[str, int, int]]
         key = PRICE_KEY + "-".join(stem(w) for w in own) + "".join(f"/{stem(p)}" for p in per)
         out.append(Fact(subject, key, label, "quantity", value, whole, stems, label, True))
     return out
+
+
+def _release(subject: str, version: str, said: str, whole: tuple[int, int], subject_words: set[str]) -> Fact:
+    """A release of a subject, with what happened in it in ``said``'s other words (the newest release as
+    :data:`CURRENT`, whatever word says it)."""
+    event = frozenset(stem(w) for w in words(said) if len(w) >= 4 and w not in STOPWORDS
+                      and w not in subject_words and not w[0].isdigit()) - RELEASE_STEMS
+    if event & LATEST:
+        event = event - LATEST | {CURRENT}
+    return Fact(subject, f"release:{stem(subject.lower())}", f"{subject} release", "release", version, whole, event,
+                f"{subject} release")
 
 
 def release_key(subject: str, release: str) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from qa.documents import Document
-from qa.text import QUESTION_WORDS, STOPWORDS, content_words, squash, words
+from qa.text import NOW_WORDS, QUESTION_WORDS, STOPWORDS, content_words, squash, words
 
 _TITLE_VS = re.compile(r"\s+(?:vs\.?|versus)\s+", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[:|?!()\[\]]|\s[-–—]\s)\s*")
@@ -512,7 +512,7 @@ def relates(text: str, catalog: SubjectCatalog) -> bool:
     return any(a[0] != b[0] and _RELATION.match(text[a[2] : b[1]]) for a, b in zip(found, found[1:], strict=False))
 
 
-_NOW = frozenset({"now", "today", "currently", "earlier", "previously", "later", "formerly", "originally"})
+_NOW = NOW_WORDS | {"earlier", "previously", "later", "formerly", "originally"}
 _VS = re.compile(r"([\w.+#'-]+(?:\s+[\w.+#'-]+){0,2})\s+(?:vs\.?|versus)\s+([\w.+#'-]+(?:\s+[\w.+#'-]+){0,2})", re.I)
 
 

@@ -34,6 +34,7 @@ from qa.cues import (
 from qa.display import clean_heading, topic_label
 from qa.documents import Document
 from qa.facts import (
+    CURRENT,
     DURATION,
     Fact,
     amounts_stated,
@@ -518,8 +519,11 @@ class Snapshot:
             if release:  # on one event of the subject's history: its words are shared ('kraft', 'production'), two
                 # when both say two: "the Ruby-based generator's ... Jekyll 4.0, came out in August 2019" is not the
                 # event of "Jekyll 4.4 needs Ruby 2.7.0 or higher"
+                # (the newest release is one event, whatever else each says of it: "As I write this, Pylint 2.17.4
+                # is the current release" and "The current Pylint release is 3.3.7, which is what we tested")
                 a_said, b_said = stated[i][1].stems, stated[j][1].stems
-                if len(a_said & b_said) < max(1, min(2, len(a_said), len(b_said))):  # (a bare version, none)
+                if len(a_said & b_said) < max(1, min(2, len(a_said), len(b_said))) \
+                        and CURRENT not in a_said & b_said:  # (a bare version, none)
                     return -np.inf
             elif other_releases(releases[i], releases[j]):
                 return -np.inf

@@ -19,6 +19,10 @@ STOPWORDS = frozenset(
     like something anything everything someone anyone everyone somebody anybody everybody much many""".split()
 )
 
+# Words saying that something holds now, not what holds: "The K1 now sells for $449", "Is Pylint 2.17 still the
+# current release?"
+NOW_WORDS = frozenset({"now", "still", "currently", "today", "then", "yet"})
+
 # Words that say what kind of question it is, not what it is about.
 QUESTION_WORDS = frozenset(
     """compare comparison compared comparing difference differences different differ better best good worse

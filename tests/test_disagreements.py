@@ -1512,11 +1512,13 @@ def test_figures_of_other_variants_of_a_subject_are_no_disagreement(trims: Engin
 RULES = {
     "alpha.md": "---\npublisher: Alpha Python Weekly\npublished: 2023-03-14\nsubjects: [Zephyr Lint]\n---\n"
                 "# Zephyr Lint grows up\n\nZephyr Lint now implements more than 500 rules, including its own versions "
-                "of many popular plugins.\n\nZephyr Lint is written in Rust.\n",
+                "of many popular plugins.\n\nZephyr Lint is written in Rust. As I write this, Zephyr Lint 2.17.4 is the "
+                "current release.\n",
     "beta.md": "---\npublisher: Beta Reviews\npublished: 2025-06-10\nsubjects: [Zephyr Lint]\n---\n"
                "# Zephyr Lint reviewed\n\nZephyr Lint now ships more than 800 rules.\n\n## Configuring\n\n"
                "Zephyr Lint's default rule selection is `[\"E4\", \"E7\", \"F\"]`, the pyflakes rules and a few error "
-               "rules. To ignore a rule in tests only, use the `per-file-ignores` table.\n",
+               "rules. To ignore a rule in tests only, use the `per-file-ignores` table.\n\n## How we tested\n\n"
+               "The current Zephyr Lint release is 3.3.7, which is what we tested.\n",
 }
 
 
@@ -1544,3 +1546,14 @@ def test_an_amount_the_question_gives_that_a_statement_states_asks_whether_it_ho
     answer = trims.ask("can the Vela 5 Performance get to 60 mph in 3.1 seconds?")
     assert figures(answer, only_conflict(answer, "Vela 5")) >= {"3.1", "2.9"}
     assert not trims.ask("can the Vela 5 Performance get to 60 mph in 9 seconds?").conflicts  # stated by none
+
+
+@pytest.mark.parametrize("question", ["what's the latest version of zephyr lint?",
+                                      "Is Zephyr Lint 2.17 still the current release?"])
+def test_the_current_release_said_after_the_name_is_one_event(rules: Engine, question: str) -> None:
+    """"As I write this, Pylint 2.17.4 is the current release." (2023) beside "The current Pylint release is 3.3.7,
+    which is what we tested." (2025) showed the old one alone: a release named after the word 'release' was none,
+    two statements of the current release shared one word, and "still" and the version asked were read as what
+    happened in it."""
+    said = claims_said(only_conflict(rules.ask(question), "Zephyr Lint"))
+    assert "2.17.4" in said and "3.3.7" in said, said

@@ -429,3 +429,13 @@ def test_a_subjects_variant_is_the_capitalised_run_after_its_name() -> None:
     assert other_variants(variants("Vela 5 Rear-Wheel Drive"), variants("Vela 5 Long Range"))
     assert not other_variants(variants("Vela 5 Long Range"), variants("the Vela 5 Long Range AWD"))
     assert not other_variants(variants("Vela 5 Long Range"), variants("The Vela 5 charges at 250 kW"))
+
+
+def test_a_release_said_after_the_subjects_name_is_its_release() -> None:
+    """"The current Pylint release is 3.3.7" stated no release; the newest release is 'current' however it is
+    called."""
+    said = [(f.subject, f.kind, f.value, "curre" in f.stems)
+            for f in unit_facts("The latest Zephyr DB release is 3.3.7, which is what we tested.", 0, CATALOG, None)]
+    assert said == [("Zephyr DB", "release", "3.3.7", True)]
+    assert [(f.kind, f.value) for f in unit_facts("Zephyr DB's version was 2.1 then.", 0, CATALOG, None)] == [
+        ("release", "2.1")]
