@@ -568,8 +568,8 @@ def _fact_disagreements(
     release_asked = bool(_ASKS_RELEASE.search(query.text)) and not asks_origin(query.text)
     # the words of what the question asks the release of (not a version it names, as a release's own words are not)
     happened = frozenset(t for t in qstems - _ASKING - RELEASE_STEMS - _NOW if not t[0].isdigit())
-    if happened & LATEST:  # "the latest version" is the one the corpus calls current
-        happened = happened - LATEST | {CURRENT}
+    if happened & (asked_latest := LATEST | {stem("recent")}):  # "the latest version": the one the corpus calls current
+        happened = happened - asked_latest | {CURRENT}
     dated = asked_release_dates(query.text, snap.catalog)  # "when was poetry 2.0 released"
     # What an amount asked is per is not what is counted: "max pods per node" asks no number of nodes.
     # ... nor an amount in the unit it is per: "how much per terabyte" asks no amount of data.

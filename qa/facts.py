@@ -127,7 +127,7 @@ class Fact:
 RELEASE_STEMS = frozenset({stem("version"), stem("release")})  # 'released', 'releases' stem as 'release' does
 # A subject's newest release, however it is called: one event of its history ("Pylint 2.17.4 is the current release",
 # in 2023; "The latest Pylint release is 3.3.7", in 2025).
-LATEST = frozenset(stem(w) for w in ("latest", "newest", "recent", "current"))
+LATEST = frozenset(stem(w) for w in ("latest", "newest", "current"))  # (not "most recent major version, Jekyll 4.0")
 CURRENT = stem("current")
 # A subject's release said after its name: "The current Pylint release is 3.3.7", "Kafka's latest version is 3.7".
 _RELEASE_IS = re.compile(r"(?:'s)?(?:\s+(?:latest|newest|current|stable|recent))?\s+(?:release|version)\s+(?:is|was)\s+"
@@ -400,8 +400,10 @@ def unit_facts(
         if subject is not None:
             out.append(Fact(subject, version_key(name), name, "version", m.group("version"), whole,
                             frozenset({stem(name.lower()), "versi"}), f"{name} version"))
-    out += [_release(subject, m.group("version"), text, whole, subject_words)
-            for subject, _s, e in found if (m := _RELEASE_IS.match(text, e))]
+    # (what happened in it said in its clause: not "but GitHub's built-in builder has never moved to the 4.x
+    # series" after "The latest Jekyll release is 4.4.1, published in January 2025")
+    out += [_release(subject, m.group("version"), clause(text, 0, s, m.end()), whole, subject_words)
+            for subject, s, e in found if (m := _RELEASE_IS.match(text, e))]
     out += _release_dates(text, whole, found)
     out += _prices(text, whole, found, default)
     for m in _RELATION.finditer(text):
@@ -482,7 +484,7 @@ def _prices(text: str, whole: tuple[int, int], found: list[tuple[str, int, int]]
 def _release(subject: str, version: str, said: str, whole: tuple[int, int], subject_words: set[str]) -> Fact:
     """A release of a subject, with what happened in it in ``said``'s other words (the newest release as
     :data:`CURRENT`, whatever word says it)."""
-    event = frozenset(stem(w) for w in words(said) if len(w) >= 4 and w not in STOPWORDS
+    event = frozenset(stem(w) for w in words(said) if len(w) >= 4 and w not in STOPWORDS and w not in NOW_WORDS
                       and w not in subject_words and not w[0].isdigit()) - RELEASE_STEMS
     if event & LATEST:
         event = event - LATEST | {CURRENT}

@@ -439,3 +439,10 @@ def test_a_release_said_after_the_subjects_name_is_its_release() -> None:
     assert said == [("Zephyr DB", "release", "3.3.7", True)]
     assert [(f.kind, f.value) for f in unit_facts("Zephyr DB's version was 2.1 then.", 0, CATALOG, None)] == [
         ("release", "2.1")]
+    # What happened in it is its clause's ("but GitHub's built-in builder has never moved to the 4.x series" set
+    # the latest Jekyll release against the one GitHub Pages builds with), and 'currently' says no current release.
+    said = unit_facts("The latest Zephyr DB release is 4.4.1, published in January 2025, but the hosted builder has "
+                      "never moved to it.", 0, CATALOG, None)
+    assert [f.stems for f in said if f.kind == "release"] == [frozenset({"curre"})]
+    said = unit_facts("The hosted builder currently runs Zephyr DB 3.10.0.", 0, CATALOG, None)
+    assert [f.kind for f in said] == ["release"] and "curre" not in said[0].stems
