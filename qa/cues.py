@@ -272,8 +272,8 @@ ASKS_REFERENCE = re.compile(r"\b(?:where|docs?|documentation|links?|read|learn|t
 # A sentence about the writing it opens, not its matter: "This piece looks at day-two operations: installing,
 # upgrading, monitoring ...", "In this guide, we ...". (Not a study's or a report's: "This report describes the first
 # case ..." states a finding.)
-_ON_ITSELF = re.compile(r"^\W*(?:in\s+)?this\s+(?:piece|post|article|guide|issue|page|newsletter|write-?up|tutorial|"
-                        r"walkthrough)\b", re.I)
+_ON_ITSELF = re.compile(r"^\W*(?:in\s+)?this\s+(?:[\w-]+\s+){0,2}?(?:piece|post|article|guide|issue|page|newsletter|"
+                        r"write-?up|tutorial|walkthrough)\b", re.I)
 
 
 def speaks_of_itself(text: str) -> bool:
@@ -300,9 +300,11 @@ def reading_list(lead: str, items: list[str]) -> bool:
 
 # A sentence that says what comes after it and nothing of its own: "Here are the headline prices for a typical
 # card payment.", "The table below estimates the monthly bill ...", "All three providers publish extra fees for
-# some cases, covered below." ('below' with what it places there: not "temperatures below 0 °C").
+# some cases, covered below." ('below' with what it places there: not "temperatures below 0 °C"), "We've driven all
+# three extensively, and here's how to choose.", "Read on for the details."
 _POINTS_AHEAD = re.compile(
-    r"^\W*here(?:'s|\s+is|\s+are)\b|\b(?:tables?|lists?|charts?|graphs?|figures?|examples?|code|snippets?|steps|"
+    r"^\W*here(?:'s|\s+is|\s+are)\b|\b(?:and|so)\s+here(?:'s|\u2019s|\s+is|\s+are)\s+(?:how|what|why)\b[^:;]*$|"
+    r"^\W*(?:read|keep reading)\s+on\b|\b(?:tables?|lists?|charts?|graphs?|figures?|examples?|code|snippets?|steps|"
     r"sections?|diagrams?|numbers|details)\s+below\b|\b(?:covered|shown|listed|described|explained|detailed|"
     r"summari[sz]ed|compared|see|set\s+out)\s+below\b|\bbelow\s*[.:]?\s*$|\bas\s+follows\b|\bthe\s+following\s*:",
     re.I)

@@ -643,8 +643,9 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
             if (snap.unit_bare[first] or VERDICT.match(snap.unit_text[first]) or SAYS_WHETHER.match(snap.unit_text[first])) \
                     and (verdict := next((s for s in scored if s.unit == first), None)) is not None:
                 return verdict
-        return next((s for s in scored if snap.unit_chunk[s.unit] == asked_chunk and (howto or not code[s.unit])),
-                    None)
+        # (Not one pointing ahead at what follows: "We've driven both extensively, and here's how to choose.")
+        return next((s for s in scored if snap.unit_chunk[s.unit] == asked_chunk and (howto or not code[s.unit])
+                     and not points_ahead(snap.unit_text[s.unit])), None)
     return None
 
 
@@ -915,12 +916,17 @@ def select_claims(snap: Snapshot, scored: list[Scored], query: Query, max_claims
             rows = set(ids[_row_led_by_another(snap, ids, query)].tolist())
             scored = _first(scored, _near_first(scored, fitting, lambda s: s.unit not in rows))
     best, pointed = scored[0].score, None
-    if points_ahead(snap.unit_text[scored[0].unit]) and (pointed := _pointed_at(snap, scored, query, fitting)) is not None:
+    if points_ahead(snap.unit_text[scored[0].unit]):
         # What a first unit points at leads in its place ("Here are the headline prices ..." gives none: the
         # table after it does), the pointer's score setting the bar the other claims are held to; the pointer says
-        # nothing a claim could.
-        fitting -= bool(fitting)
-        scored = [pointed, *(s for s in scored[1:] if s is not pointed)]
+        # nothing a claim could, so with nothing of its passage to point at it goes after the units that fit ("We've
+        # driven all three extensively, and here's how to choose.").
+        if (pointed := _pointed_at(snap, scored, query, fitting)) is not None:
+            scored = [pointed, *(s for s in scored[1:] if s is not pointed)]
+            fitting -= bool(fitting)
+        elif fitting > 1:
+            scored = [*scored[1:fitting], scored[0], *scored[fitting:]]
+            fitting -= 1
     floor = best - CLAIM_MARGIN  # of the first by score: a unit put first for its meaning sets no lower bar
     if scored[0].cos < FAR_LEAD_COS:
         # A first unit next to nothing in meaning holds a word of the question in another sense ('days' of "Who

@@ -1727,3 +1727,21 @@ def test_of_two_columns_of_one_subject_the_plainly_named_one_is_its_cell(tmp_pat
     text = snap.doc_of(row).text
     assert {name: text[a:b] for name, (a, b) in snap.unit_cells[row].items()} == {"Marten Store": "10-20 m",
                                                                                 "Ibex KV": "30-40 m"}
+
+
+POINTER_DOCS = {
+    "guide.md": "---\npublisher: Sedan Guide\npublished: 2025-02-14\nsubjects: [Vela 5, Zephyr 3]\n---\n"
+                "# Vela 5 vs Zephyr 3: which electric sedan should you buy?\n\n"
+                "We've driven both sedans extensively for a year, and here's how to choose between them.\n\n"
+                "## Charging\n\nThe Vela 5 charges from 10 to 80 percent in 18 minutes. The Zephyr 3 needs 28 minutes.\n\n"
+                "## Which should you buy?\n\nChoose the Vela 5 if you road-trip often and want the fastest charging. "
+                "Choose the Zephyr 3 if you mostly drive in town and care about the interior.\n",
+}
+
+
+def test_a_sentence_pointing_ahead_at_nothing_it_passage_holds_is_no_lead(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"We've driven all three extensively, and here's how to choose." led a buyer's long question: it says what
+    the article goes on to say, and nothing in its passage is what it points at."""
+    engine = engine_over(tmp_path, POINTER_DOCS, embedder)
+    answer = engine.ask("Vela 5 or Zephyr 3, which electric sedan should I buy?")
+    assert answer.citations and not answer.citations[0].quote.startswith("We've driven"), answer.answer

@@ -26,6 +26,7 @@ from qa.cues import (
     origin_year,
     person_term,
     points_ahead,
+    speaks_of_itself,
     points_away,
     purpose_term,
     reading_list,
@@ -450,6 +451,20 @@ def test_a_colon_then_a_word_in_lower_case_says_what_a_name_is() -> None:
     ("Heat pumps lose efficiency at temperatures below 0 °C.", False),
     ("Here, the cache is shared between runners.", False),
     ("In the following year the project moved to a foundation.", False),
+    # (round 38: "We've driven all three extensively, and here's how to choose." led "which should I buy?")
+    ("We've driven all three extensively, and here's how to choose.", True),
+    ("Read on for the details of each test.", True),
+    ("Ruff is faster, and here is how much: ten times.", False),
 ])
 def test_points_ahead(text: str, ahead: bool) -> None:
     assert points_ahead(text) is ahead
+
+
+@pytest.mark.parametrize(("text", "itself"), [
+    ("This piece looks at day-two operations: installing, upgrading, monitoring.", True),
+    # (round 38: "This step-by-step guide shows how to configure Ruff ..." led "what rules does ruff turn on by default?")
+    ("This step-by-step guide shows how to configure Zephyr Lint in pyproject.toml.", True),
+    ("This report describes the first case of the disease.", False),
+])
+def test_speaks_of_itself(text: str, itself: bool) -> None:
+    assert speaks_of_itself(text) is itself
