@@ -1,12 +1,14 @@
 """Warm ``ask`` latency over the evaluation set and full build time, against a BM25-only baseline
 measured in the same run. Medians are quoted; ratios are hybrid / baseline.
 
-    make bench            # every benchmark
-    python -m bench ask   # this one
+    make bench                        # every benchmark
+    python -m bench ask               # this one
+    python -m bench.ask --rounds 1    # shortened (the test suite's run)
 """
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import statistics
 import tempfile
@@ -26,10 +28,6 @@ from qa.query import analyse
 ROUNDS = 3
 
 
-def _latencies(fn: Callable[[str], object], questions: list[str]) -> list[float]:
-    return latencies(fn, questions, ROUNDS)
-
-
 def bm25_only(engine: Engine) -> Callable[[str], object]:
     """The baseline: BM25 retrieval of the top chunks, no encoder, no composition."""
     snap = engine.snapshot()
@@ -42,6 +40,13 @@ def bm25_only(engine: Engine) -> Callable[[str], object]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.ask", description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="times each question is asked (default: %(default)s)")
+    rounds = parser.parse_args(argv).rounds
+
+    def _latencies(fn: Callable[[str], object], questions: list[str]) -> list[float]:
+        return latencies(fn, questions, rounds)
+
     work = Path(tempfile.mkdtemp(prefix="qa-bench-"))
     try:
         settings = bench_settings(work)  # the default embedding backend (QA_EMBEDDING_BACKEND)
@@ -76,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             ("`Engine.ask` with the question vectors cached (all but the encoder)", rest),
             ("BM25-only retrieval baseline (no encoder)", bm25),
         ]
-        print(f"seed corpus: {report.chunks_total} chunks; {len(questions)} questions x {ROUNDS} rounds, warm, "
+        print(f"seed corpus: {report.chunks_total} chunks; {len(questions)} questions x {rounds} rounds, warm, "
               "query cache off")
         print("| pipeline | p50 ms | p99 ms | p50 ratio vs BM25-only |")
         print("|---|---|---|---|")

@@ -37,9 +37,9 @@ def test_http_load_test_runs_without_errors(embedder: OnnxEmbedder, onnx_cache_d
 
 
 def test_ask_benchmark_prints_its_table_with_the_baseline(embedder: OnnxEmbedder, onnx_cache_dir: Path) -> None:
-    """`python -m bench ask`: the hybrid pipeline, the encoder alone and the BM25-only baseline, with ratios
-    (the export the session cached is reused, as a second `qa` process would)."""
-    out = run_bench("bench", "ask", env={"QA_MODEL_CACHE_DIR": str(onnx_cache_dir)})
+    """`python -m bench ask`, one round: the hybrid pipeline, the encoder alone and the BM25-only baseline, with
+    ratios (the export the session cached is reused, as a second `qa` process would)."""
+    out = run_bench("bench.ask", "--rounds", "1", env={"QA_MODEL_CACHE_DIR": str(onnx_cache_dir)})
     assert out.returncode == 0, out.stderr[-3000:]
     rows = {line.split("|")[1].strip(): line for line in out.stdout.splitlines() if line.startswith("| ")}
     assert "BM25-only retrieval baseline (no encoder)" in rows
@@ -47,7 +47,7 @@ def test_ask_benchmark_prints_its_table_with_the_baseline(embedder: OnnxEmbedder
     assert base.split("|")[4].strip() == "1.00"  # the baseline's ratio to itself
     ours = rows["`Engine.ask`, hybrid, full answer (ours)"]
     assert float(ours.split("|")[2]) > 0 and float(ours.split("|")[4]) > 0
-    assert "chunks/s" in out.stdout
+    assert "chunks/s" in out.stdout and "x 1 rounds" in out.stdout
 
 
 def test_ratio_table_pairs_each_run_with_the_torch_run_of_its_shape() -> None:
