@@ -17,6 +17,7 @@ from qa.coverage import compound_terms
 from qa.cues import (
     ADVICE,
     AMOUNT_WORDS,
+    ASKS_CAPABILITY,
     VERDICT,
     WANTS_NUMBER,
     WANTS_YEAR,
@@ -344,7 +345,7 @@ def conflicts(
             focus = frozenset().union(*(a.stems for a in snap.aspects if a.stems <= qstems)) or qstems
             picked = _yes_and_no(snap, claims, subject, focus, forms if focus == qstems else _forms(snap, focus),
                                  qstems, unit_cos, typed, heading_cos, [s for s in query.subjects if s != subject],
-                                 kinds)
+                                 kinds, quality=not ASKS_CAPABILITY.match(query.text))
             words_of = [w for w in query.aspect_terms if stem(w) in focus] or sorted(focus)
         if len(picked) >= 2:
             out.append(Disagreement(_aspect_topic(snap, picked, words_of, subject), tuple(picked), (subject,)))
@@ -594,8 +595,10 @@ def _fact_disagreements(
             # A price of one thing of the subject's ('Sync price per month' of Obsidian), asked by the thing's name
             # and a price word or "how much": not by "obsidian publish cost", "what about cost?" nor "obsidian sync
             # version history how long".
+            # (two of its words when it has more: not "how much range does the cheapest get?" of the 'Long Range AWD')
             things = set(first.key.split("/")[0].removeprefix(PRICE_KEY).split("-"))
-            asked = bool(things & qstems) and (ASKS_PRICE.search(query.text) or _HOW_MUCH.search(query.text)) is not None
+            asked = len(things & qstems) >= min(2, len(things)) \
+                and (ASKS_PRICE.search(query.text) or _HOW_MUCH.search(query.text)) is not None
         elif first.kind == "quantity":
             if first.label.lower() == "times" and stem("time") in qstems and not _TIMES.search(query.text):
                 continue  # how many times something is done, not the 'time' asked of "default time limit"
@@ -835,6 +838,7 @@ def _yes_and_no(
     snap: Snapshot, claims: list[tuple[int, tuple[int, int], int]], subject: str, focus: frozenset[str],
     forms: frozenset[str], asked: frozenset[str], unit_cos: dict[int, float], typed: frozenset[str],
     heading_cos: Callable[[int], float], others: Sequence[str] = (), kinds: Sequence[re.Pattern[str]] = (),
+    quality: bool = True,
 ) -> list[Statement]:
     """Yes/no: one source says the subject has the aspect (``focus``, with its longer ``forms``), another that
     it has not, in the clause that says it. Only the claims holding most of the question's aspect words
@@ -847,7 +851,9 @@ def _yes_and_no(
     "Traefik Labs sells Traefik Hub, an API gateway and API management product" (0.45) is no side to "Is Traefik
     too slow for production? No. It was the slowest in our benchmark, ..." (0.34; its heading 0.99). A yes must
     say the kind of the aspect the question asks by a hyphenated word (``kinds``, :func:`_kinds_asked`): "Fastmail
-    encrypts mail in transit and at rest, but not end to end" is a no to "does fastmail do end-to-end encryption?"."""
+    encrypts mail in transit and at rest, but not end to end" is a no to "does fastmail do end-to-end encryption?".
+    Not ``quality`` (the question asks whether it can be done, :data:`qa.cues.ASKS_CAPABILITY`): a quality said
+    lacking is no "no" ("sessions there will be slower" to "can the Ioniq 6 charge at Tesla Superchargers?")."""
     said: list[tuple[frozenset[str], int, tuple[int, int], int, bool]] = []
     unit_cos = dict(unit_cos)
     answered: set[int] = set()  # FAQ answers (_verdict)
@@ -867,14 +873,14 @@ def _yes_and_no(
                 text = snap.row_label(u) + " " + text
             # What the claim says of the subject is its first clause on the aspect; 'without' after the aspect denies
             # what follows it ("want multi-colour prints without assembling anything" is a yes).
-            no = negative(_without_after_aspect(clauses[0], focus, forms))
+            no = negative(_without_after_aspect(clauses[0], focus, forms), quality=quality)
             if no and (_denies_a_kind(clauses[0], focus, forms, asked, typed)
                        or _denied_of_another(snap, clauses[0], subject, focus, forms)):
                 continue
             if kinds and not no and not any(k.search(clauses[0]) for k in kinds):
                 # a yes of another kind; a no when the kind asked is denied in a clause of its own
                 said_kind = next((m for k in kinds if (m := k.search(text))), None)
-                if said_kind is None or not negative(clause(text, 0, said_kind.start(), said_kind.end())):
+                if said_kind is None or not negative(clause(text, 0, said_kind.start(), said_kind.end()), quality=quality):
                     continue
                 no = True
         else:

@@ -12,10 +12,12 @@ from qa.aspects import stem
 from qa.query import COUNTERPART, MAKING, Query
 from qa.text import STOPWORDS, content_words, words
 
+# A quality said lacking: no "no" to whether something can be done at all ("can the Ioniq 6 charge at Tesla
+# Superchargers?": "sessions there will be slower" says it can).
+_LESS = r"steep(?:er)?|hard(?:er)?|difficult|complex|fewer|smaller|lower|slower|weak(?:er)?|bottleneck"
 _NEG = re.compile(
     r"\b(no|not|none|never|lacks?|lacking|without|cannot|can't|doesn't|don't|isn't|aren't|won't|unsupported|"
-    r"only sync|sync only|manual(?:ly)?|requires? \w+-?\w* or similar|steep(?:er)?|hard(?:er)?|difficult|"
-    r"complex|fewer|smaller|lower|slower|limited|weak(?:er)?|bottleneck|not that|"
+    r"only sync|sync only|manual(?:ly)?|requires? \w+-?\w* or similar|" + _LESS + r"|limited|not that|"
     # doing without it: "Kanban teams usually skip estimation altogether"
     r"skip(?:s|ped|ping)?|omit(?:s|ted)?|forgo(?:es)?|(?:do|does|did) away with|dispenses? with|"
     # a wish for what it lacks: "Breville should offer a 58 mm portafilter"
@@ -27,8 +29,19 @@ _NEG = re.compile(
 _CONCESSION = re.compile(r"\beven\s+(?:with|without|if|though|when)\b[^.;:!?]*", re.I)
 
 
-def negative(text: str) -> bool:
-    return bool(_NEG.search(_CONCESSION.sub("", text)))
+_LESS_ALONE = re.compile(rf"\b(?:{_LESS})\b", re.I)
+
+
+def negative(text: str, *, quality: bool = True) -> bool:
+    """Whether ``text`` says no; ``quality=False``: to whether something can be done, where a quality said lacking
+    ('slower', 'harder') says no such thing."""
+    text = _CONCESSION.sub("", text)
+    return any(quality or not _LESS_ALONE.fullmatch(m.group()) for m in _NEG.finditer(text))
+
+
+# A question whether something can be done or is had, not how well: "Can the Ioniq 6 charge at Tesla
+# Superchargers?", "Does Flask support async?" (not "Is Flask fast?").
+ASKS_CAPABILITY = re.compile(r"^\s*(?:can|could|does|do|did|will|has|have)\b", re.I)
 
 
 _QUANTITY = re.compile(

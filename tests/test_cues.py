@@ -468,3 +468,9 @@ def test_points_ahead(text: str, ahead: bool) -> None:
 ])
 def test_speaks_of_itself(text: str, itself: bool) -> None:
     assert speaks_of_itself(text) is itself
+
+
+def test_a_quality_said_lacking_says_no_only_of_a_quality() -> None:
+    assert negative("Sessions on Orbit chargers will be slower.")  # to "Is it fast on Orbit chargers?"
+    assert not negative("Sessions on Orbit chargers will be slower.", quality=False)  # to "Can it charge there?"
+    assert negative("It cannot charge there, and sessions elsewhere are slower.", quality=False)

@@ -1481,7 +1481,11 @@ TRIMS = {
                "it.\n",
     "gamma.md": "---\npublisher: Gamma Charging Blog\npublished: 2025-09-23\nsubjects: [Vela 5]\n---\n"
                 "# We plugged a Vela 5 into our new dispensers\n\n| Car | Peak DC charging | 10-80% time |\n"
-                "|---|---|---|\n| Vela 5 Long Range | 250 kW | about 25 minutes |\n",
+                "|---|---|---|\n| Vela 5 Long Range | 250 kW | about 25 minutes |\n\n## Other networks\n\n"
+                "Vela 5 owners can now use Orbit fast chargers with an adapter.\n",
+    "delta.md": "---\npublisher: Delta Owners Forum\npublished: 2024-05-02\nsubjects: [Vela 5]\n---\n"
+                "# Charging FAQ\n\n## Can I use Orbit fast chargers?\n\nBecause Orbit chargers run at around 400 volts, "
+                "Vela 5 sessions on Orbit fast chargers will be slower.\n",
 }
 
 
@@ -1499,6 +1503,10 @@ def test_what_a_thing_starts_at_is_its_price(trims: Engine) -> None:
     """"The Model 3 Long Range AWD starts at $47,490" beside "... currently starts at $57,990": no price was read."""
     answer = trims.ask("How much is a Vela 5 Long Range AWD?")
     assert figures(answer, only_conflict(answer, "Vela 5")) >= {"47,490", "57,990"}
+    # ... asked by two of the thing's words: "how much range does that one get? (what's the cheapest of the three?)"
+    # is no question of the Long Range AWD's price
+    answer = trims.ask("how much range does the cheapest Vela 5 get?")
+    assert not [c for c in answer.conflicts if "47,490" in claims_said(c)], [c.topic for c in answer.conflicts]
 
 
 def test_figures_of_other_variants_of_a_subject_are_no_disagreement(trims: Engine) -> None:
@@ -1557,3 +1565,11 @@ def test_the_current_release_said_after_the_name_is_one_event(rules: Engine, que
     happened in it."""
     said = claims_said(only_conflict(rules.ask(question), "Zephyr Lint"))
     assert "2.17.4" in said and "3.3.7" in said, said
+
+
+def test_a_quality_said_lacking_is_no_no_to_whether_it_can(trims: Engine) -> None:
+    """"Can the Ioniq 6 charge at Tesla Superchargers?" showed 'Charging — sources disagree': "sessions there
+    will be slower" was read as a no."""
+    answer = trims.ask("Can the Vela 5 charge at Orbit fast chargers?")
+    assert not answer.conflicts, [claims_said(c) for c in answer.conflicts]
+    assert "adapter" in answer.answer
