@@ -628,14 +628,14 @@ def _fact_disagreements(
                 not count or quantity or _singular(qstems) <= _singular(key_stems)) or (quantity and bool(qstems & stems)) or (
                 naming and bool(qstems & stems) and qstems - _ASKING <= stated and bool(qstems & _label_heads(facts)))
 
-            # A duration asked for, whose statements' own words hold every other aspect word of the question
-            # ("How long does it last?" of years; "dc fast charging time"), not their sections' ("How long does
-            # installation take for a heat pump?" is not the lifespan of an installer's guide).
             # An amount the question gives that a statement states asks whether it holds: "can the combo j9+ clean
             # for two hours on one charge?" of "runs for up to 120 minutes" and another source's "up to 90 minutes".
             if not asked and any(key == first.key and any(lo <= f.value[1] and f.value[0] <= hi for f in facts)
                                  for key, (lo, hi) in given()):
                 asked = True
+            # A duration asked for, whose statements' own words hold every other aspect word of the question
+            # ("How long does it last?" of years; "dc fast charging time"), not their sections' ("How long does
+            # installation take for a heat pump?" is not the lifespan of an installer's guide).
             if not asked and how_long and key_stems & _DURATIONS:
                 asked = qstems - _ASKING <= _own_stems(snap, said)
             if not asked and timed and first.key == DURATION and (rest := qstems - _ASKING - _TIME_STEMS):
