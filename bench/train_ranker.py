@@ -8,8 +8,8 @@
 After a new ranker, refit the fusion's second stage, which reads its logits: ``python -m bench.fusion --write``.
 
 The sets' indexes are cached in ``bench/results/train-cache`` (``--cache DIR`` elsewhere): about 35 s with
-the cache, 4 to 6 minutes from an empty one on 2 cores (building the indexes of COVID-QA and MS MARCO is
-most of it). The data is ``../shared/data`` beside the checkout (``--data DIR``).
+the cache, 4 to 11 minutes from an empty one on 2 cores (building the indexes of COVID-QA and MS MARCO is
+most of it; 10 min 51 s on an AVX2 EPYC in round 38, the guard's cut corpora included). The data is ``../shared/data`` beside the checkout (``--data DIR``).
 
 The ranker: a unit is labelled a positive when its text holds a gold answer string (the
 answer-in-citation rule); a conditional logit (one softmax over each question's candidate units),
@@ -27,7 +27,7 @@ each feature's mean and spread): a feature that moves under the file (a cue, a l
 them, and ``--verify`` names what moved: retrain and commit the file. ``meta.guard`` is the same summary of
 the three sets quick to index (``QUICK_SETS``), every dev question asked of a corpus cut to ``GUARD_DOCS``, with
 the probe vector of the machine that computed it: what the guard test in ``tests/test_ranker.py`` recomputes, in
-a third of the time. Training writes it; ``--guard`` rewrites only it, the models as they are (after a change of
+half the time. Training writes it; ``--guard`` rewrites only it, the models as they are (after a change of
 the cut, or to guard them on this machine's arithmetic: strictly there, elsewhere within ``OTHER_CPU_SPREAD``).
 Test questions are never read.
 """
