@@ -43,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ask", description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="times each question is asked (default: %(default)s)")
     rounds = parser.parse_args(argv).rounds
+    if rounds < 1:
+        parser.error(f"--rounds must be 1 or more, not {rounds}")
 
     def _latencies(fn: Callable[[str], object], questions: list[str]) -> list[float]:
         return latencies(fn, questions, rounds)

@@ -50,6 +50,12 @@ def test_ask_benchmark_prints_its_table_with_the_baseline(embedder: OnnxEmbedder
     assert "chunks/s" in out.stdout and "x 1 rounds" in out.stdout
 
 
+def test_ask_benchmark_refuses_no_rounds_in_one_line() -> None:
+    out = run_bench("bench.ask", "--rounds", "0")
+    assert out.returncode == 2 and "--rounds must be 1 or more, not 0" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
 def test_ratio_table_pairs_each_run_with_the_torch_run_of_its_shape() -> None:
     from bench.http import Run, ratio_table
 
