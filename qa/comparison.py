@@ -508,7 +508,7 @@ _ASKING = frozenset(stem(w) for w in AMOUNT_WORDS | {"long", "far", "often", "ol
 # Words asking a duration of what they follow, as "how long" does: "charging time", "battery life"
 _TIME = re.compile(r"\b(?:times?|life|lifespans?|lifetimes?)\b", re.I)
 _TIME_STEMS = frozenset(stem(w) for w in ("time", "life", "lifespan", "lifetime"))
-_NOW = frozenset(stem(w) for w in NOW_WORDS) - {CURRENT}  # ('currently' stems as 'current' does)
+_NOW_STEMS = frozenset(stem(w) for w in NOW_WORDS) - {CURRENT}  # ('currently' stems as 'current' does)
 _ASKS_RELEASE = re.compile(r"\b(?:when|since|versions?|releases?)\b", re.I)
 RELEASE_COS = 0.5  # how near the question each statement of the release something happened in must be
 _THAN = re.compile(r"\bthan\b", re.I)
@@ -568,7 +568,7 @@ def _fact_disagreements(
     # "when was nomad first released" asks when it began, not in which release something happened
     release_asked = bool(_ASKS_RELEASE.search(query.text)) and not asks_origin(query.text)
     # the words of what the question asks the release of (not a version it names, as a release's own words are not)
-    happened = frozenset(t for t in qstems - _ASKING - RELEASE_STEMS - _NOW if not t[0].isdigit())
+    happened = frozenset(t for t in qstems - _ASKING - RELEASE_STEMS - _NOW_STEMS if not t[0].isdigit())
     if happened & (asked_latest := LATEST | {stem("recent")}):  # "the latest version": the one the corpus calls current
         happened = happened - asked_latest | {CURRENT}
     dated = asked_release_dates(query.text, snap.catalog)  # "when was poetry 2.0 released"

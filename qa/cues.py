@@ -36,7 +36,9 @@ def negative(text: str, *, quality: bool = True) -> bool:
     """Whether ``text`` says no; ``quality=False``: to whether something can be done, where a quality said lacking
     ('slower', 'harder') says no such thing."""
     text = _CONCESSION.sub("", text)
-    return any(quality or not _LESS_ALONE.fullmatch(m.group()) for m in _NEG.finditer(text))
+    if quality:
+        return bool(_NEG.search(text))
+    return any(not _LESS_ALONE.fullmatch(m.group()) for m in _NEG.finditer(text))
 
 
 # A question whether something can be done or is had, not how well: "Can the Ioniq 6 charge at Tesla
