@@ -83,10 +83,11 @@ def _aliases(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str]
                     yield tuple(ws[i:j])
 
     def held(run: tuple[str, ...], ws: list[str]) -> bool:
-        low, n = [w.lower() for w in ws], len(run)
-        return any(tuple(low[i:i + n]) == tuple(w.lower() for w in run) for i in range(len(low) - n + 1))
+        low, n = [squash(w) for w in ws], len(run)
+        return any(tuple(low[i:i + n]) == tuple(squash(w) for w in run) for i in range(len(low) - n + 1))
 
-    def elsewhere(run: tuple[str, ...], name: str) -> bool:  # another subject's name holds the run
+    def elsewhere(run: tuple[str, ...], name: str) -> bool:  # another subject's name holds the run, signs aside
+        # ('Roborock S8' of 'Roborock S8 Pro Ultra' is 'Roborock S8+', another subject)
         return any(held(run, other) for o, other in spelled.items() if o != name)
 
     found: dict[str, list[tuple[str, ...]]] = {}

@@ -167,6 +167,15 @@ def test_made_up_catalog_aliases(dbs: SubjectCatalog) -> None:
     assert dbs.mentioned("mysqldump is a tool") == []
 
 
+def test_a_shorter_run_that_is_another_subjects_name_is_no_alias() -> None:
+    """"How much does the Roborock S8 Pro Ultra cost?" set the row "| Roborock S8 | ... | $749.99 |" against the
+    Pro Ultra's price: 'Roborock S8' was taken as the Pro Ultra's short name, though the subject 'Roborock S8+'
+    is that name but for its sign."""
+    catalog = SubjectCatalog(["Roborock S8 Pro Ultra", "Roborock S8+", "Eufy X10 Pro Omni"])
+    assert catalog.mentioned("| Roborock S8 | 6,000 Pa | $749.99 |") == ["Roborock S8+"]
+    assert catalog.mentioned("the S8 Pro Ultra and the Eufy X10") == ["Roborock S8 Pro Ultra", "Eufy X10 Pro Omni"]
+
+
 def test_a_common_nouns_plural_names_it_and_a_proper_names_does_not() -> None:
     """"Is there a rebate for heat pumps?" named no subject of a corpus on 'Heat pump' and 'Gas furnace', and "There
     is no rebate for gas furnaces." led "heat pump rebate" as a statement of no subject; "heat pump vs furnace
