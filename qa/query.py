@@ -67,6 +67,16 @@ def _name_pattern(name: str, aliases: Sequence[str] = ()) -> str:
 # 'Gaggia') or one no dictionary lists ('Paperwhite' of 'Kindle Paperwhite'; not 'Classic', 'Plus', 'Bambino').
 SHORT_NAME_LETTERS = 4
 CLIPPED_LETTERS = 5  # the fewest letters of a name of one word clipped ('postg' of 'PostgreSQL' is none)
+# A model code: one word of letters and digits, signs aside ('DS923+', 'TS-464', 'DXP4800'; not 'S8', 'X10'),
+# names its product alone as a long word does ("the TS-464 ships with 8 GB" of 'QNAP TS-464').
+_MODEL_CODE = re.compile(r"(?=[\w+\-.]*[A-Za-z])(?=[\w+\-.]*\d)[A-Za-z0-9][\w+\-.]*")
+
+
+def _long(word: str) -> bool:
+    """A word that may make a shorter run of a name its name: of :data:`SHORT_NAME_LETTERS` letters or more, or a
+    model code (:data:`_MODEL_CODE`) as long, signs aside."""
+    return (len(word) >= SHORT_NAME_LETTERS and word.isalpha()) \
+        or (_MODEL_CODE.fullmatch(word) is not None and len(squash(word)) >= SHORT_NAME_LETTERS)
 
 
 def _aliases(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str], bool]) -> dict[str, list[str]]:
@@ -95,8 +105,9 @@ def _aliases(names: Sequence[str], texts: Iterable[str], is_word: Callable[[str]
     texts = list(texts)
     for name, ws in spelled.items():
         for run in runs(ws):
-            if run[0].islower() or run[-1].islower() or not all(w.isalnum() for w in run) \
-                    or not any(len(w) >= SHORT_NAME_LETTERS and w.isalpha() for w in run) or elsewhere(run, name):
+            if run[0].islower() or run[-1].islower() \
+                    or not all(w.isalnum() or _MODEL_CODE.fullmatch(w) for w in run) \
+                    or not any(_long(w) for w in run) or elsewhere(run, name):
                 continue
             if len(run) == 1 and run[0] != ws[0] and is_word(run[0].lower()):
                 if _called(run[0], ws[ws.index(run[0]) - 1], texts):

@@ -176,6 +176,17 @@ def test_a_shorter_run_that_is_another_subjects_name_is_no_alias() -> None:
     assert catalog.mentioned("the S8 Pro Ultra and the Eufy X10") == ["Roborock S8 Pro Ultra", "Eufy X10 Pro Omni"]
 
 
+def test_a_model_code_alone_names_its_product() -> None:
+    """"what's the most ram a ts-464 can take?" named no subject of a corpus on 'QNAP TS-464' and 'Synology
+    DS923+', which its articles call "the TS-464" and "the DS923+": a model code (letters and digits, four or more
+    but for signs) is a short name as a long word is; not 'S8' nor 'X10'."""
+    catalog = SubjectCatalog(["QNAP TS-464", "Synology DS923+", "UGREEN DXP4800 Plus", "Eufy X10 Pro Omni"], [],
+                             english_word)
+    assert catalog.mentioned("the ts464 beats the DS923+; a DXP4800 too") == ["QNAP TS-464", "Synology DS923+",
+                                                                             "UGREEN DXP4800 Plus"]
+    assert catalog.mentioned("the X10 and the 464") == []
+
+
 def test_a_common_nouns_plural_names_it_and_a_proper_names_does_not() -> None:
     """"Is there a rebate for heat pumps?" named no subject of a corpus on 'Heat pump' and 'Gas furnace', and "There
     is no rebate for gas furnaces." led "heat pump rebate" as a statement of no subject; "heat pump vs furnace
