@@ -36,9 +36,11 @@ _NUMBER_WORDS |= {w: 10 * n for n, w in enumerate("thirty forty fifty sixty seve
 _SIGNS = "$\u20ac\u00a3\u00a5"  # currency signs: $, €, £, ¥
 CURRENCY = f"[{_SIGNS}]"  # one currency sign
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-# A number in words is one whole: 'twenty-five', never the 'five' of it nor the 'one' of "one-month".
+# A number in words is one whole: 'twenty-five', never the 'five' of it nor the 'one' of "one-off"; joined to a
+# unit of time it is one as a figure is ("a three-year warranty" as "a 3-year warranty"), not to more ('two-year-old').
+_JOINED_TIME = r"-(?:second|minute|hour|day|week|month|year)\b(?!-)"
 _AMOUNT = (r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|(?<!-)(?i:(?:" + _TENS + r")-(?:one|two|three|four|five|six|seven|"
-           r"eight|nine)|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b(?!-))")
+           r"eight|nine)|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + rf")\b(?!-(?!{_JOINED_TIME[1:]})))")
 _QUANTITY = re.compile(
     rf"(?<![\w.,/])~?(?P<lo>{_AMOUNT})(?P<lo_mult>\s?(?:k|K|M|million|thousand|billion)\b)?\+?"
     rf"(?:\s*(?:to|-|–)\s*{CURRENCY}?~?(?P<hi>{_AMOUNT})(?P<hi_mult>\s?(?:k|K|M|million|thousand|billion)\b)?\+?)?"

@@ -220,11 +220,15 @@ def test_topics_read_as_headings(fact: Fact, topic: str) -> None:
 
 def test_amounts_in_words_are_read_whole() -> None:
     """"buying breaks even with renting after about seven years" stated nothing: only figures were amounts. A
-    number in words is one ('twenty-five'), never the 'five' of it nor the 'one' of "a one-month sprint"."""
+    number in words is one ('twenty-five'), never the 'five' of it nor the 'one' of "a one-off fee"; joined to a
+    unit of time it is read as a figure is: "a three-year warranty" against "a two-year warranty" showed no
+    disagreement, where "3-year" and "2-year" did."""
     assert facts("Zephyr DB lasts twenty to twenty-five years.") == [
         ("Zephyr DB", "durat", "years", (20 * 31557600.0, 25 * 31557600.0))]
     assert facts("Zephyr DB restarts within Two minutes.") == [("Zephyr DB", "durat", "minutes", (120.0, 120.0))]
-    assert facts("Zephyr DB is time-boxed to one-month cycles.") == []
+    assert facts("Zephyr DB has a one-off fee and a two-year-old logo.") == []
+    assert facts("Zephyr DB comes with a three-year warranty.") == facts("Zephyr DB comes with a 3-year warranty.") \
+        == [("Zephyr DB", "durat", "year", (3 * 31557600.0, 3 * 31557600.0))]
 
 
 def test_a_duration_is_one_aspect_in_seconds_whatever_its_unit() -> None:
