@@ -367,8 +367,11 @@ def alternatives(query: Query) -> list[str]:
 # A sentence opening with a word that points back at what came before ("It", "This", "However"): it does
 # not stand alone, and is shown after the sentence it follows. English wording: in another language the cue
 # does not fire and only short units get their context.
+# (Not 'neither', 'either' or 'both' pairing names: "Neither Fathom nor Plausible sets cookies.")
+_PAIRS_NAMES = r"(?!\s+(?:the\s+)?(?-i:[A-Z0-9])[^,.;:]*?\s(?:nor|or|and)\s+(?:the\s+)?(?-i:[A-Z0-9]))"
 BACK_REFERENCE = re.compile(
-    r"^\W*(it|its|it's|this|that|these|those|they|their|them|he|she|his|her|such|both|each|neither|either|however|"
+    r"^\W*(it|its|it's|this|that|these|those|they|their|them|he|she|his|her|such|each|"
+    rf"(?:both|neither|either){_PAIRS_NAMES}|however|"
     r"but|and|or|also|so|thus|therefore|hence|instead|meanwhile|moreover|furthermore|additionally|otherwise|"
     r"still|yet|then|likewise|similarly|conversely|consequently|nevertheless|nonetheless|besides|plus|"
     r"again|as a result|in contrast|on the other hand|by contrast|in addition|for that|for this)\b",

@@ -309,6 +309,19 @@ def test_markup_alone_is_no_context(tmp_path: Path, embedder: OnnxEmbedder) -> N
     assert unit_display(snap, slow, context=False) == "Slow to start."
 
 
+def test_neither_or_both_pairing_names_stands_alone(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"Neither Fathom nor Plausible sets cookies, ..." opening its section was quoted under its headings ("Fathom
+    vs Plausible: ... > Cookies, GDPR and where the data lives: Neither ..."), as if it pointed back; it names
+    what it is about. "Both scripts ..." still points back."""
+    engine = engine_over(tmp_path, {"tools.md": (
+        "# Tools\n\n## Cookies\n\nNeither Ibex nor Marten sets cookies, and neither stores full IP addresses.\n\n"
+        "## Scripts\n\nBoth scripts load with the defer attribute, and none blocks rendering.\n")}, embedder)
+    snap = engine.snapshot()
+    neither, both = unit_opening(snap, "Neither Ibex"), unit_opening(snap, "Both scripts")
+    assert unit_display(snap, neither) == snap.unit_text[neither]
+    assert unit_display(snap, both) == f"Scripts: {snap.unit_text[both]}"
+
+
 def test_an_answer_opening_with_yes_or_no_is_shown_under_the_question_it_answers(tmp_path: Path,
                                                                                  embedder: OnnxEmbedder) -> None:
     """"No, Ibex KV needs x86-64." read alone is a "no" to whatever was asked; under its heading it answers the
