@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 _TOKEN = re.compile(r"[A-Za-z][\w.+#-]*[\w+#]|[A-Za-z]")
 # 'k8s', 'i18n', 'a11y': five letters or more counted ('e2e', 'p2p', 'b2b' are no numeronyms of words)
 _NUMERONYM = re.compile(r"([a-z])([5-9]|[1-9]\d)([a-z])")
+_NUMBER_BEFORE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\Z")  # the number a token is written on: '10' of '10GbE'
 _SLASH_RELEASE = re.compile(r"/\d+(?:\.\d+)*\b")  # 'HTTP/2', 'HTTP/1.1': one name with its release
 # A name with its release after a slash ('HTTP/3', 'HTTP/1.1'), or one or two letters and a word joined by a hyphen
 # ('e-bike', 'e-mail', 'X-ray', 'Wi-Fi'): written with a mark a question may leave out.
@@ -774,8 +775,11 @@ def unknown_names(snap: Snapshot, question: str, pieces: Callable[[str], int], *
             if not any(low + release.group(0) in doc.text.lower() for doc in snap.version.docs.values()):
                 out.append(tok + release.group(0))
             continue
-        # (a publisher only its front matter names, 'Tidewater'; a subject's name typed as one word, 'lemonsqueezy')
+        # (a publisher only its front matter names, 'Tidewater'; a subject's name typed as one word, 'lemonsqueezy';
+        # a unit after its number, 'GbE' of '10GbE', as the corpus's words hold it: '10gbe')
+        number = _NUMBER_BEFORE.search(question, 0, m.start())
         if all(_known(snap, w, any_form=tok.islower() and tok.isalpha()) for w in words(low)) \
+                or (number and all(_known(snap, w, any_form=False) for w in words(number.group().lower() + low))) \
                 or low in _topic_words(snap) or snap.catalog.find(tok):
             continue
         if _looks_named(tok, pieces):
@@ -896,6 +900,10 @@ _COMPARES = re.compile(r"\b(?:whereas|while|unlike|than|compar\w*|versus|vs\.?|b
 _SIDE = re.compile(r"\s*(?:,|vs\.?|versus|or|and|against|compared?\s+(?:to|with)|(?:[\w-]+\s+){0,2}than)\s*", re.I)
 
 
+# The one pronoun no stop word, as 'US' is a name: typed in lower case it is the pronoun ("the safest choice for us").
+_US = "us"
+
+
 def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) -> str | None:
     """The name a question asks about when the corpus mentions it only in passing: written like a name (a
     capital past the question's first word; one the model knows whole, 'Sinatra', as well as one it splits),
@@ -917,7 +925,7 @@ def passing_name(snap: Snapshot, question: str, pieces: Callable[[str], int]) ->
 
     for i, m in enumerate(tokens):
         tok, low = m.group(), m.group().lower()
-        if low in STOPWORDS or low in _QUESTION_START or len(low) < 2:
+        if low in STOPWORDS or low in _QUESTION_START or len(low) < 2 or tok == _US:
             continue
         if any(s <= m.start() < e for _name, s, e in named):  # a word of a subject's name ('Ibex' of 'Ibex KV')
             subject_end = max(e for _name, s, e in named if s <= m.start() < e)

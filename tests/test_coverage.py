@@ -557,6 +557,12 @@ def test_a_name_of_several_words_mentioned_in_passing_is_not_a_subject(tmp_path:
         assert passing_name(snap, question, engine._word_pieces) == "Zyrstore", question
     # A subject's name typed as one word is no name the corpus never writes ("lemonsqueezy pricing")
     assert unknown_names(snap, "ibexkv replication", engine._word_pieces) == []
+    # 'us' typed in lower case is the pronoun, though the corpus writes only 'US' ("... the safest choice for us?"
+    # was declined as "it mentions US only in passing")
+    us = engine_over(tmp_path / "us", {"kv.md": "# Ibex KV\n\nIbex KV keeps every write. Prices in the US start at $9.\n"},
+                     embedder).snapshot()
+    assert passing_name(us, "Which store is the safest choice for us?", engine._word_pieces) is None
+    assert passing_name(us, "What does the US charge?", engine._word_pieces) == "US"
 
 
 def test_a_name_typed_in_lower_case_or_asked_beside_a_subject_runs_on_as_written(tmp_path: Path,
@@ -922,6 +928,16 @@ def test_a_release_after_a_slash_is_known_only_where_the_corpus_writes_it(tmp_pa
     assert unknown_names(snap, "Does Hypercorn speak HTTP/2?", lambda w: 2) == []
     assert unknown_names(snap, "Does Gunicorn speak http/1.1?", lambda w: 2) == []
     assert unknown_names(snap, "Does Gunicorn speak HTTP/3?", lambda w: 2) == ["HTTP/3"]
+
+
+@pytest.mark.slow
+def test_a_unit_written_on_its_number_is_known_as_the_corpus_writes_it(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"Which is faster over 10GbE, the DS923+ or the TS-464?" was declined as "nothing on GbE": the corpus writes
+    '10GbE' (one word), and the name read from the question started at its first letter."""
+    snap = engine_over(tmp_path, {"nas.md": "# Networking\n\nIt has two 2.5GbE ports and a 10GbE slot.\n"},
+                       embedder).snapshot()
+    assert unknown_names(snap, "Which slot has 10GbE ports, or 2.5GbE?", lambda w: 2) == []
+    assert unknown_names(snap, "Which slot has 10GbX ports?", lambda w: 2) == ["GbX"]
 
 
 @pytest.mark.slow
