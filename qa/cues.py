@@ -249,8 +249,10 @@ WANTS_MAKER = re.compile(rf"\bwho\b(?:\s+\w+){{0,2}}\s+{MAKING}\b|\bwho(?:'?s|\s
                          r"\bwho(?:'?s|\s+(?:is|are|was|were))\s+(?:the\s+)?(?:original\s+|main\s+|lead\s+|first\s+)?"
                          r"(?:creator|author|founder|developer|maker|inventor|designer)s?\s+of\b", re.I)
 _MAKERS = r"(?:[\w-]+\s+)?(?:team|developers?|company|group|startup|studio|makers?|creators?|people)\b"
+# (when or where, between: "Busuu was founded in 2008 by Bernhard Niesner", "created in Berlin in 2007 by")
+_WHEN_WHERE = r"(?:\s+(?:in|on|during|around)\s+[\w.'-]+(?:\s+[\w.'-]+)?,?){0,2}"
 _MADE_BY = re.compile(rf"\b([\w.+#'-]+)\s+(?:(?:is|are|was|were|has|have|had|been|being|originally|first|"
-                      rf"initially)\s+)*{MAKING}\s+(?:by|at)\s+(?:[A-Z]|(?:a|an|the)\s+{_MAKERS})"
+                      rf"initially)\s+)*{MAKING}{_WHEN_WHERE}\s+(?:by|at)\s+(?:[A-Z]|(?:a|an|the)\s+{_MAKERS})"
                       # ... or said to come from its makers: "Obsidian's first public release, from the developers
                       # behind the outliner Dynalist"
                       rf"|\b([\w.+#-]+?)(?:'s)?,?\s+(?:[\w,-]+\s+){{0,4}}?from\s+the\s+{_MAKERS}\s+(?:behind|of)\b"

@@ -247,6 +247,10 @@ def test_a_unit_that_lists_names(text: str, item: bool, is_list: bool) -> None:
         ("who makes obsidian", "Obsidian is made by a small team in Toronto.", True),
         ("who makes obsidian", "Notion is a cloud service from the start.", False),
         ("who makes obsidian", "Obsidian was made by hand, note by note.", False),
+        # when or where between ("who started busuu?" led with "... when you start a new course")
+        ("who started busuu?", "Busuu was founded in 2008 by Bernhard Niesner and Adrian Hilti.", True),
+        ("who made babbel", "Babbel was created in Berlin in 2007 by Markus Witte.", True),
+        ("who started busuu?", "Busuu was founded in 2008 and bought by Chegg in 2021.", False),
     ],
 )
 def test_who_made_it(question: str, text: str, says: bool) -> None:
