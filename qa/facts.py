@@ -451,6 +451,9 @@ _PRICED = re.compile(
     r"(?:\s*(?:to|-|\u2013)\s*(?P<high>" + CURRENCY + r"?\s?\d[\d,]*(?:\.\d+)?))?"  # '$8,000 to $10,000'
     r"(?P<per>(?:\s*(?:per\s+|/\s*)[a-z]+\b|\s+an?\s+(?:month|year|week|day|user|seat)\b)*)", re.I)
 PRICE_KEY = "price:"  # the key of a price said of a thing of a subject's: 'price:sync/month'
+# ... and its price per another time after 'or': "Super Duolingo costs $12.99 per month or $84.99 per year".
+_OR_PRICED = re.compile(r",?\s+or\s+(?P<price>" + CURRENCY + r"\s?\d[\d,]*(?:\.\d+)?)"
+                        r"(?P<per>(?:\s*(?:per\s+|/\s*)[a-z]+\b|\s+an?\s+(?:month|year|week|day|user|seat)\b)+)", re.I)
 _PER_PRICE = re.compile(r"(?:\bper|\ban?|/)\s*([a-z]+)", re.I)
 
 
@@ -468,18 +471,20 @@ def _prices(text: str, whole: tuple[int, int], found: list[tuple[str, int, int]]
         if subject is None:
             continue
         own = [w for w in words_of if w not in set(words(subject)) and w not in NOW_WORDS]
-        per = [p.lower() for p in _PER_PRICE.findall(m.group("per"))]
-        price = float(m.group("price").lstrip(_SIGNS + " ").replace(",", ""))
-        high = float(m.group("high").lstrip(_SIGNS + " ").replace(",", "")) if m.group("high") else price
-        value = (price, max(price, high))
         stems = frozenset(stem(w) for w in own) | {stem("price"), stem("cost")}
-        if not own and not per:  # "The Creality K1 costs $599": the subject's own price, as a 'Price' row states it
-            out.append(Fact(subject, stem("price"), "price", "quantity", value, whole, stems, "price", True))
-        if not own or any(w[0].isdigit() or w in _NUMBER_WORDS for w in own):
-            continue  # "Obsidian costs $8 a month": which of its prices is not said; "ten editors cost $1,200": a sum
-        label = " ".join(own) + " price" + "".join(f" per {p}" for p in per)
-        key = PRICE_KEY + "-".join(stem(w) for w in own) + "".join(f"/{stem(p)}" for p in per)
-        out.append(Fact(subject, key, label, "quantity", value, whole, stems, label, True))
+        priced = [m] + ([alt] if (alt := _OR_PRICED.match(text, m.end())) and m.group("per").strip() else [])
+        for n, p in enumerate(priced):
+            per = [w.lower() for w in _PER_PRICE.findall(p.group("per"))]
+            price = float(p.group("price").lstrip(_SIGNS + " ").replace(",", ""))
+            high = float(p.group("high").lstrip(_SIGNS + " ").replace(",", "")) if not n and p.group("high") else price
+            value = (price, max(price, high))
+            if not own and not per:  # "The Creality K1 costs $599": the subject's own price, as a 'Price' row states it
+                out.append(Fact(subject, stem("price"), "price", "quantity", value, whole, stems, "price", True))
+            if not own or any(w[0].isdigit() or w in _NUMBER_WORDS for w in own):
+                continue  # "Obsidian costs $8 a month": which of its prices is not said; "ten editors cost $1,200": a sum
+            label = " ".join(own) + " price" + "".join(f" per {w}" for w in per)
+            key = PRICE_KEY + "-".join(stem(w) for w in own) + "".join(f"/{stem(w)}" for w in per)
+            out.append(Fact(subject, key, label, "quantity", value, whole, stems, label, True))
     return out
 
 

@@ -400,6 +400,11 @@ def test_a_price_said_of_a_thing_of_a_subject_is_an_aspect_of_its_own() -> None:
     assert prices("Zephyr DB's Business plan was $16 per user per month, which we needed.") == [
         ("Zephyr DB", "price:busin-plan/user/month", (16.0, 16.0))]
     assert prices("For Quokka DB, ten editors cost $1,200 a year.") == []  # a sum, not a price
+    # ... and per another time after 'or': "Super Duolingo costs $12.99 per month or $84.99 per year" beside "... or
+    # $59.99 per year in the US" stated no yearly price
+    assert prices("Zephyr DB Sync costs $8 per month or $80 per year.") == [
+        ("Zephyr DB", "price:sync/month", (8.0, 8.0)), ("Zephyr DB", "price:sync/year", (80.0, 80.0))]
+    assert prices("Zephyr DB Sync costs $8 or $80, depending on the region.") == [("Zephyr DB", "price:sync", (8.0, 8.0))]
     # ... and what a thing starts at: "The Model 3 Long Range AWD starts at $47,490" beside "... currently starts at
     # $57,990" was no price at all
     assert prices("The Zephyr DB Long Range AWD currently starts at $57,990 before destination.") == [
