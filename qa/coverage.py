@@ -453,6 +453,13 @@ def _subsequence(short: str, long: str) -> bool:
     return all(c in letters for c in short)
 
 
+def _name_slip(word: str, names: frozenset[str]) -> bool:
+    """Whether ``word``, of four letters or more, is one slip (a letter more, less or changed, or two swapped) from
+    one of ``names``, with the same first letter."""
+    return len(word) >= 4 and any(n[:1] == word[:1] and abs(len(n) - len(word)) <= 1
+                                  and DamerauLevenshtein.distance(word, n, score_cutoff=1) <= 1 for n in names)
+
+
 def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = frozenset(),
                      is_word: Callable[[str], bool] = lambda _w: False) -> bool:
     """Whether ``question`` seems written in another language than the corpus. Cheap and model-free, judged
@@ -469,8 +476,9 @@ def foreign_language(question: str, vocab: Vocabulary, names: frozenset[str] = f
         tok = m.group(0)
         low = tok.lower()
         if len(tok) < 2 or low in names or any(c.isupper() for c in tok[1:]) or (i and tok[0].isupper()) \
-                or _BY_DIGIT.match(question, m.end()) or (m.start() and _BY_DIGIT.match(question, m.start() - 1)):
-            continue  # ('di' of 'di2', 'r' of 'r7100': a model's code)
+                or _BY_DIGIT.match(question, m.end()) or (m.start() and _BY_DIGIT.match(question, m.start() - 1)) \
+                or _name_slip(low, names):
+            continue  # ('di' of 'di2', 'r' of 'r7100': a model's code; 'busu' of 'Busuu', "babel vs busu")
         toks.append(low)
     if not vocab.function_words:
         return False
@@ -623,7 +631,9 @@ def correct_question(text: str, vocab: Vocabulary, is_word: Callable[[str], bool
             # name the corpus writes (beside its subjects: :attr:`Vocabulary.names`) and no word itself ('FastAIP',
             # 'Starltete', 'GitHuub' of "How many GitHuub stars ...?"; not 'Bottle', nor 'Starlite', two from
             # 'Starlette'), nor an acronym ('CHIKF' is no slip of 'Chief').
-            if len(low) < TYPO_NAME_LETTERS - 1 or tok.isupper() or is_word(low) or (right := vocab.name_slip(low)) is None:
+            # (Of four letters, only a letter left out: 'Busu' of 'Busuu'.)
+            if len(low) < TYPO_NAME_LETTERS - 2 or tok.isupper() or is_word(low) or (right := vocab.name_slip(low)) is None \
+                    or len(low) < TYPO_NAME_LETTERS - 1 and len(right) != len(low) + 1:
                 return tok
             fixes.append((tok, right))
             return right

@@ -186,6 +186,10 @@ def test_a_name_one_slip_from_a_name_the_corpus_writes_is_that_name() -> None:
     assert corrected("Is Starlite faster?") == "Is Starlite faster?"  # two slips from 'Starlette': another name
     assert corrected("Is CHIKF high?") == "Is CHIKF high?"  # an acronym
     assert corrected("What is Gven here?") == "What is Gven here?"  # 'given' is a word the corpus writes in lower case
+    # Of four letters, only a letter left out ("Babel vs Busu" had "nothing on Busu"): 'Stan' is no 'Star'
+    busuu = vocabulary_of(["Busuu and Babbel teach languages.", "The Busuu app is free.", "Star the Stars."])
+    assert correct_question("Is Babbel cheaper than Busu?", busuu, english)[0] == "Is Babbel cheaper than Busuu?"
+    assert correct_question("Is Babbel cheaper than Stan?", busuu, english)[0] == "Is Babbel cheaper than Stan?"
     assert "given" not in vocab.names and vocab.names["starlette"] == "Starlette"
 
 
@@ -1105,6 +1109,10 @@ def test_a_word_typed_without_its_hyphen_or_glued_to_its_number_is_read_as_the_c
     assert correct_question("wifi6 mesh price", vocab, real_words)[0] == "wi-fi 6 mesh price"
     assert not foreign_language("wifi 6e vs wifi 7", vocab)
     assert foreign_language("quel est le prix du kit", vocab)
+    # ... nor are subjects' names typed with a slip: "babel vs busu" (of 'Babbel' and 'Busuu')
+    apps = vocabulary_of(["Busuu and Babbel teach languages, and the two are on sale.", "Babbel is in the hall."])
+    assert not foreign_language("babel vs busu", apps, frozenset({"babbel", "busuu"}))
+    assert foreign_language("babel ist la busu", apps, frozenset())
 
 
 def test_a_name_asked_of_alone_is_in_passing_unless_its_mention_says_what_it_is(tmp_path: Path,
