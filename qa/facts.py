@@ -674,7 +674,8 @@ _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
 # amounts that do (:func:`measure_key`: a measure's head noun, a dimension's base unit), or the way it is written.
 # "How much does a mid-drive motor weigh?" wants a mass ('3–4 kg'), not where the weight sits; "how fast does a
 # class 2 e-bike go" a speed ('20 mph'), "How fast is X?" one per second ('15,000 requests per second').
-ASKS_PRICE = re.compile(r"\b(?:costs?|price[sd]?|pricing|expensive|cheap(?:er|est)?|fees?)\b", re.I)  # a price asked
+# a price asked, or what a thing is "How much is ...?" ("How much is Duolingo Max?", "how much are replacement filters")
+ASKS_PRICE = re.compile(r"\b(?:costs?|price[sd]?|pricing|expensive|cheap(?:er|est)?|fees?)\b|\bhow much (?:is|are)\b", re.I)
 _ASKED_AMOUNTS: tuple[tuple[re.Pattern[str], frozenset[str], re.Pattern[str] | None], ...] = (
     (re.compile(r"\bweigh(?:s|t|ts|ed|ing)?\b|\bhow heavy\b|\bheavier\b", re.I),
      frozenset({stem("grams"), stem("pounds"), "lb", "lbs", stem("ounces"), "oz", stem("tons"), stem("tonnes")}), None),

@@ -328,6 +328,8 @@ def test_a_measure_joined_to_its_number_by_a_hyphen() -> None:
         ("how many access points do i need", "Plan two access points a floor: 4 access points.",
          "Expect to pay $250 per access point."),
         ("how many access points do i need", "We need 4 access points.", "Each Wi-Fi 7 access point costs more."),
+        # "How much is Duolingo Max?" led with "Duolingo Max launched in March 2023 ...": what a thing is, its price
+        ("How much is Zephyr Max?", "Zephyr Max costs $29.99 per month.", "Zephyr Max launched in March 2023."),
     ],
 )
 def test_the_kind_of_amount_a_question_asks_for(question: str, states: str, states_not: str) -> None:
@@ -335,7 +337,8 @@ def test_the_kind_of_amount_a_question_asks_for(question: str, states: str, stat
     assert amount is not None and amount(states) and not amount(states_not)
 
 
-@pytest.mark.parametrize("question", ["Does Zephyr DB support replication?", "who maintains zephyr db", "zephyr db vs quokka db"])
+@pytest.mark.parametrize("question", ["Does Zephyr DB support replication?", "who maintains zephyr db", "zephyr db vs quokka db",
+                                      "How much storage is there?"])
 def test_a_question_asking_no_amount_reads_none(question: str) -> None:
     assert asked_amount(question) is None
 
