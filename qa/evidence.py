@@ -48,7 +48,7 @@ from qa.cues import (
     wants_code,
     wants_list,
 )
-from qa.facts import asked_amount, dates_differ, dates_said, version_key
+from qa.facts import asked_amount, dates_differ, dates_said, variants_named, version_key
 from qa.query import FOCUS_MIN_WORDS, Query, relates
 from qa.ranker import FEATURES, QUESTION_FEATURES, question_features, shipped_models, unit_features
 from qa.retrieval import RERANK_CHUNKS, Candidate, Fusion, rerank_features, shipped_fusion, tuples
@@ -562,6 +562,9 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
             scored, fitting, lambda s: code[s.unit] and len(words(snap.unit_text[s.unit])) >= MIN_CODE_WORDS)) is not None:
         # "Show me an example of dependency injection in FastAPI": the best code as near as a claim must be
         return shown
+    if len(query.subjects) == 1 and (amount := asked_amount(query.text)) is not None \
+            and (other := _variant_asked(snap, scored, query, fitting, amount)) is not None:
+        return other
     if not is_yes_no(query.text) and len(query.text.split()) < FOCUS_MIN_WORDS and (amount := asked_amount(query.text)) \
             is not None and not amount(snap.unit_text[scored[0].unit]):
         # "How much does a mid-drive motor weigh?": the best stating a mass ('Typical motor weight 3–4 kg'), as near
@@ -855,6 +858,24 @@ def _list_led(snap: Snapshot, last: int) -> int:
         if items > LIST_ITEMS or said > LIST_WORDS:
             return last
     return item
+
+
+def _variant_asked(snap: Snapshot, scored: list[Scored], query: Query, fitting: int,
+                   amount: Callable[[str], bool]) -> Scored | None:
+    """When the first unit names a variant of the one subject asked that the question does not ('Busuu Premium
+    Plus costs $16.99 ...' for "busuu premium price"), the best unit naming one it does and stating the
+    ``amount`` asked ('| Busuu Premium | $13.99 | ...'), as near in score as a claim must be; else None. (Not one
+    stating something else of it: "The Model 3 Long Range adds 10-80% in about 25 minutes" for "How much is a
+    Model 3 Long Range?" beside the Long Range AWD's price.)"""
+    subject, typed = query.subjects[0], set(words(query.text))
+
+    def variant(s: Scored) -> frozenset[str]:
+        text = snap.unit_text[s.unit]
+        return variants_named(text, snap.catalog.find(text), subject)
+
+    if not variant(scored[0]) - typed:
+        return None
+    return _near_first(scored, fitting, lambda s: bool(v := variant(s)) and v <= typed and amount(snap.unit_text[s.unit]))
 
 
 def _near_first(scored: list[Scored], fitting: int, ok: Callable[[Scored], bool]) -> Scored | None:

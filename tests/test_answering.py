@@ -1745,3 +1745,20 @@ def test_a_sentence_pointing_ahead_at_nothing_it_passage_holds_is_no_lead(tmp_pa
     engine = engine_over(tmp_path, POINTER_DOCS, embedder)
     answer = engine.ask("Vela 5 or Zephyr 3, which electric sedan should I buy?")
     assert answer.citations and not answer.citations[0].quote.startswith("We've driven"), answer.answer
+
+
+@pytest.mark.slow
+def test_a_variant_the_question_names_leads_over_a_longer_one(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"busuu premium price" led with "Busuu Premium Plus costs $16.99 per month ...", another tier, where the
+    row of 'Busuu Premium' answered: a unit naming a variant of the subject the question does not type gives way
+    to one as near naming the variant typed."""
+    engine = engine_over(tmp_path, {"plans.md": (
+        "---\ntitle: Zephyr plans\nsubjects: [Zephyr, Quokka]\n---\n# Zephyr plans\n\n## Prices\n\n"
+        "Zephyr Pro Plus costs $16.99 per month or $107.88 per year.\n\n"
+        "| Plan | Monthly price | Annual price |\n|---|---|---|\n| Zephyr Pro | $13.99 | $83.88 |\n"
+        "| Zephyr Pro Plus | $16.99 | $107.88 |\n| Quokka Team | $9.99 | $89.99 |\n\n"
+        "Quokka Team costs $9.99 per month.\n")}, embedder)
+    answer = engine.ask("zephyr pro price")
+    assert answer.citations[0].quote.startswith("| Zephyr Pro |"), answer.answer
+    answer = engine.ask("zephyr pro plus price")
+    assert answer.citations[0].quote.startswith("Zephyr Pro Plus costs"), answer.answer
