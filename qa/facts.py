@@ -282,6 +282,12 @@ def scale(measure: str) -> tuple[str, float] | None:
     return _SCALES.get(low, _SCALES.get(low[:-1]) if low.endswith("s") and len(low) > 2 else None)
 
 
+def unit_scale(measure: str) -> tuple[str, float] | None:
+    """:func:`scale` of the measure's last word, else of its first, a unit written right after the number before
+    what it measures ("a 4 GB module", "a 16 GB one": amounts of data, whatever holds them); None for neither."""
+    return scale(measure) or (scale(first[0]) if (first := measure.split()[:1]) else None)
+
+
 # How far a length reaches, said after its unit ("4 kilometres away", "9 metres apart", "2 metres long")
 _EXTENT = frozenset("away apart long wide high deep tall thick across".split())
 

@@ -46,6 +46,7 @@ from qa.facts import (
     releases_named,
     scale,
     unit_facts,
+    unit_scale,
     variants_named,
 )
 from qa.index import IndexVersion
@@ -470,7 +471,8 @@ class Snapshot:
                 return []
             return [said] if len(said) >= 2 and differ([f for _u, f in said]) else []
         # A unit stating several values of it states no one value ("ready after about five minutes, but the group
-        # head needs closer to 20 minutes"; "one month or less; ... most teams settle on two weeks"). Amounts of
+        # head needs closer to 20 minutes"; "one month or less; ... most teams settle on two weeks"), in its unit
+        # whatever each measures ("16 GB of ECC RAM (I swapped the stock 4 GB module for a 16 GB one)"). Amounts of
         # data, power or length in other units are of other things ("a database file can grow to about 140
         # terabytes, and a single string or BLOB can hold up to 1 billion bytes").
         def measured(u: int, fact: Fact) -> tuple[int, object]:
@@ -478,7 +480,11 @@ class Snapshot:
 
         values: dict[tuple[int, object], set[object]] = {}
         for u, fact in stated:
-            values.setdefault(measured(u, fact), set()).add(fact.value)
+            unit = unit_scale(fact.label) if fact.key != DURATION else None
+            values.setdefault(measured(u, fact), set()).update(
+                f.value for f in self.unit_facts[u] if f.subject == fact.subject
+                and (f.key == fact.key and measured(u, f) == measured(u, fact)
+                     or unit is not None and not f.money and unit_scale(f.label) == unit))
         stated = [(u, fact) for u, fact in stated if len(values[measured(u, fact)]) == 1]
         if not stated:
             return []

@@ -1573,3 +1573,27 @@ def test_a_quality_said_lacking_is_no_no_to_whether_it_can(trims: Engine) -> Non
     answer = trims.ask("Can the Vela 5 charge at Orbit fast chargers?")
     assert not answer.conflicts, [claims_said(c) for c in answer.conflicts]
     assert "adapter" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_sentence_stating_several_amounts_in_one_unit_is_no_side(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"For about eighteen months my home server was a Synology DS923+ with ... 16 GB of ECC RAM (I swapped the stock
+    4 GB module for a 16 GB one)" was set against the stock 4 GB as "GB of ECC RAM (Synology DS923+) — sources
+    disagree": it states three amounts of memory, each measured by another word, so no one of it."""
+    docs = {
+        "spec.md": "---\npublished: 2023-01-10\nsubjects: [Zephyr NAS, Quokka NAS]\n---\n# Zephyr NAS review\n\n"
+                   "The Zephyr NAS ships with 4 GB of ECC RAM, which is enough for most homes.\n",
+        "blog.md": "---\npublished: 2025-06-01\nsubjects: [Zephyr NAS, Quokka NAS]\n---\n# My home server\n\n"
+                   "For a year my server was a Zephyr NAS with 16 GB of ECC RAM (I swapped the stock 4 GB module for a "
+                   "16 GB one).\n\nThe Quokka NAS is louder.\n",
+    }
+    snap = engine_over(tmp_path, docs, embedder).snapshot()
+    stated = [(u, f) for u, facts in enumerate(snap.unit_facts) for f in facts
+              if f.subject == "Zephyr NAS" and f.key == "byte"]
+    assert len(stated) == 2 and snap._differing(stated) == []
+    # ... but one amount each is a disagreement
+    other = engine_over(tmp_path / "alone", {**docs, "blog.md": docs["blog.md"].replace(
+        " (I swapped the stock 4 GB module for a 16 GB one)", "")}, embedder).snapshot()
+    stated = [(u, f) for u, facts in enumerate(other.unit_facts) for f in facts
+              if f.subject == "Zephyr NAS" and f.key == "byte"]
+    assert len(other._differing(stated)) == 1
