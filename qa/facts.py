@@ -463,6 +463,21 @@ _OR_PRICED = re.compile(r",?\s+or\s+(?P<price>" + CURRENCY + r"\s?\d[\d,]*(?:\.\
 _PER_PRICE = re.compile(r"(?:\bper|\ban?|/)\s*([a-z]+)", re.I)
 
 
+def thing_priced(head: str, heads: Iterable[str]) -> str | None:
+    """The thing a price column's header names before 'price' or 'cost' when another column of its table opens
+    with it too ('card' of 'Card price' beside 'Card we used': each row's card, priced), else None. Its cells are
+    that thing's prices, not the row's subject's: "| QNAP TS-464 | ... | QNAP QXG-10G1T | $139 |" says nothing of
+    what the TS-464 costs."""
+    m = _THING_PRICE.match(head)
+    if m is None:
+        return None
+    thing = m.group(1).lower()
+    return thing if any(h != head and h.split()[:1] and h.split()[0].lower() == thing for h in heads) else None
+
+
+_THING_PRICE = re.compile(r"\s*([A-Za-z]{3,})\s+(?:price|cost)s?\b", re.I)
+
+
 def _prices(text: str, whole: tuple[int, int], found: list[tuple[str, int, int]], default: str | None) -> list[Fact]:
     """The prices a sentence says things of a subject cost (see above), each an aspect of its own: the thing's
     words but the subject's name, and what the price is per ('Sync price per month' of Obsidian). The subject

@@ -3,6 +3,7 @@ stems, subjects, aspects, cues, table cells, freshness), which retrieval and ans
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import Counter
@@ -36,6 +37,7 @@ from qa.documents import Document
 from qa.facts import (
     CURRENT,
     DURATION,
+    PRICE_KEY,
     Fact,
     amounts_stated,
     differ,
@@ -45,6 +47,7 @@ from qa.facts import (
     other_variants,
     releases_named,
     scale,
+    thing_priced,
     unit_facts,
     unit_scale,
     variants_named,
@@ -740,7 +743,8 @@ class Snapshot:
             # Each cell is the subject's, under its column's header as a row's label ('Recovery time between shots:
             # about 20 seconds'), not the row's whole text.
             _label, by_head = row_cells(self.version.unit_contexts[unit], text)
-            return tuple(f for head, (a, b) in by_head.items()
+            return tuple(dataclasses.replace(f, key=PRICE_KEY + stem(thing)) if f.money and thing else f
+                         for head, (a, b) in by_head.items() for thing in [thing_priced(head, by_head)]
                          for f in unit_facts(text, start, self.catalog, None, {subject: (start + a, start + b)}, head))
         section = self.section_subjects[ci]
         if len(section) != 1 and self.version.unit_kinds[unit] == "item" and not self.unit_subjects[unit]:

@@ -1751,7 +1751,7 @@ def test_a_sentence_pointing_ahead_at_nothing_it_passage_holds_is_no_lead(tmp_pa
 def test_a_variant_the_question_names_leads_over_a_longer_one(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     """"busuu premium price" led with "Busuu Premium Plus costs $16.99 per month ...", another tier, where the
     row of 'Busuu Premium' answered: a unit naming a variant of the subject the question does not type gives way
-    to one as near naming the variant typed."""
+    to one as near naming the variant typed and stating the amount asked."""
     engine = engine_over(tmp_path, {"plans.md": (
         "---\ntitle: Zephyr plans\nsubjects: [Zephyr, Quokka]\n---\n# Zephyr plans\n\n## Prices\n\n"
         "Zephyr Pro Plus costs $16.99 per month or $107.88 per year.\n\n"

@@ -19,6 +19,7 @@ from qa.comparison import _fact_disagreements, question_stems
 from qa.documents import Document, load_corpus
 from qa.embedding import OnnxEmbedder
 from qa.engine import Engine
+from qa.facts import thing_priced
 from qa.query import analyse
 from tests.conftest import engine_over, make_settings
 from tests.contract import NUMBER, check_contract
@@ -1597,3 +1598,22 @@ def test_a_sentence_stating_several_amounts_in_one_unit_is_no_side(tmp_path: Pat
     stated = [(u, f) for u, facts in enumerate(other.unit_facts) for f in facts
               if f.subject == "Zephyr NAS" and f.key == "byte"]
     assert len(other._differing(stated)) == 1
+
+
+@pytest.mark.slow
+def test_a_price_column_of_a_thing_another_column_names_is_that_things(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"which 10 gig card works in the TS-464?" opened with 'Card price (QNAP TS-464) — sources disagree': the
+    NAS's $549 against the $139 of the card in the row '| QNAP TS-464 | ... | QNAP QXG-10G1T | $139 |' under
+    'Card we used' and 'Card price'. A price column naming a thing another column opens with prices that thing."""
+    docs = {
+        "cards.md": "---\npublished: 2024-03-01\nsubjects: [Zephyr NAS, Quokka NAS]\n---\n# Adding 10GbE\n\n"
+                    "| NAS | Card we used | Card price | Street price |\n|---|---|---|---|\n"
+                    "| Zephyr NAS | Ibex X10 | $139 | $549 |\n| Quokka NAS | Ibex X20 | $159 | $599 |\n",
+        "review.md": "---\npublished: 2022-05-01\nsubjects: [Zephyr NAS, Quokka NAS]\n---\n# Zephyr NAS review\n\n"
+                     "The Zephyr NAS costs $549.\n",
+    }
+    snap = engine_over(tmp_path, docs, embedder).snapshot()
+    keys = {(f.context, f.key) for facts in snap.unit_facts for f in facts if f.subject == "Zephyr NAS" and f.money}
+    assert keys == {("Card price", "price:card"), ("Street price", "pric"), ("price", "pric")}
+    assert thing_priced("Street price", ["NAS", "Street price", "Street address"]) == "street"
+    assert thing_priced("Price", ["NAS", "Price"]) is None and thing_priced("Street price", ["Street price"]) is None
