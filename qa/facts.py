@@ -307,11 +307,15 @@ def _measure_after(text: str, end: int) -> str | None:
     if first in _IN_SECONDS and first.lower() in STOPWORDS:  # '~4 s', '15 s': a unit of time, not a word
         return first
     kept: list[str] = []
-    for w in m.group("words").split():
+    said = m.group("words").split()
+    for i, w in enumerate(said):
         low = w.lower()
-        # A verb form ends it; right after the number it is what is done, not a measure ("$10,000 installed").
+        # A verb form ends it; right after the number it is what is done, not a measure ("$10,000 installed"),
+        # unless a noun follows it, which it says what kind of ("100 million registered users").
         # So does a word saying how far a unit reaches: "4 kilometres away" is 4 km, not 4 of 'away'.
-        if low in STOPWORDS or low == "per" or (_VERB_END if kept else _DONE).search(low) \
+        if low in STOPWORDS or low == "per" or (_VERB_END.search(low) if kept else _DONE.search(low) and not (
+                i + 1 < len(said) and said[i + 1].isalpha() and said[i + 1].lower() not in STOPWORDS
+                and not _VERB_END.search(said[i + 1].lower()))) \
                 or (kept and low in _EXTENT and scale(" ".join(kept)) is not None):
             break
         kept.append(w)

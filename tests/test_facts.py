@@ -301,6 +301,15 @@ def test_a_unit_of_time_written_short_in_a_cell_is_a_duration() -> None:
     assert (fact.key, fact.value, fact.named()) == (DURATION, (4.0, 4.0), "Time to first plot")
 
 
+def test_a_participle_before_a_noun_is_part_of_the_measure() -> None:
+    """"Busuu has more than 120 million registered users" stated nothing ('registered' read as what was done to the
+    number, as 'installed' is in "$10,000 installed"), so the planted 100 against 120 million never showed."""
+    catalog = SubjectCatalog(["Zephyr DB"])
+    assert [(f.key, f.value) for f in unit_facts("Zephyr DB has more than 120 million registered users.", 0, catalog,
+                                                 None)] == [("user", (120e6, 120e6))]
+    assert unit_facts("Zephyr DB costs $10,000 installed, and more.", 0, catalog, None)[0].key == "pric"
+
+
 def test_a_measure_joined_to_its_number_by_a_hyphen() -> None:
     """"a dedicated 40-amp, 240-volt circuit" stated no amount: its measures are joined to their numbers."""
     catalog = SubjectCatalog(["Ibex KV"])
