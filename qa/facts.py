@@ -476,7 +476,7 @@ def thing_priced(head: str, heads: Iterable[str]) -> str | None:
     if m is None:
         return None
     thing = m.group(1).lower()
-    return thing if any(h != head and h.split()[:1] and h.split()[0].lower() == thing for h in heads) else None
+    return thing if any(h != head and (h.split() or [""])[0].lower() == thing for h in heads) else None
 
 
 _THING_PRICE = re.compile(r"\s*([A-Za-z]{3,})\s+(?:price|cost)s?\b", re.I)

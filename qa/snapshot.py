@@ -483,11 +483,11 @@ class Snapshot:
 
         values: dict[tuple[int, object], set[object]] = {}
         for u, fact in stated:
-            unit = unit_scale(fact.label) if fact.key != DURATION else None
+            written_in = unit_scale(fact.label) if fact.key != DURATION else None  # its unit of measure, if any
             values.setdefault(measured(u, fact), set()).update(
                 f.value for f in self.unit_facts[u] if f.subject == fact.subject
                 and (f.key == fact.key and measured(u, f) == measured(u, fact)
-                     or unit is not None and not f.money and unit_scale(f.label) == unit))
+                     or written_in is not None and not f.money and unit_scale(f.label) == written_in))
         stated = [(u, fact) for u, fact in stated if len(values[measured(u, fact)]) == 1]
         if not stated:
             return []
@@ -742,10 +742,14 @@ class Snapshot:
         if (subject := self.row_subject[unit]) is not None:
             # Each cell is the subject's, under its column's header as a row's label ('Recovery time between shots:
             # about 20 seconds'), not the row's whole text.
+            # A price column of a thing another column names ('Card price' beside 'Card we used') prices that thing.
             _label, by_head = row_cells(self.version.unit_contexts[unit], text)
-            return tuple(dataclasses.replace(f, key=PRICE_KEY + stem(thing)) if f.money and thing else f
-                         for head, (a, b) in by_head.items() for thing in [thing_priced(head, by_head)]
-                         for f in unit_facts(text, start, self.catalog, None, {subject: (start + a, start + b)}, head))
+            out: list[Fact] = []
+            for head, (a, b) in by_head.items():
+                thing = thing_priced(head, by_head)
+                out += [dataclasses.replace(f, key=PRICE_KEY + stem(thing)) if f.money and thing else f
+                        for f in unit_facts(text, start, self.catalog, None, {subject: (start + a, start + b)}, head)]
+            return tuple(out)
         section = self.section_subjects[ci]
         if len(section) != 1 and self.version.unit_kinds[unit] == "item" and not self.unit_subjects[unit]:
             section = self.unit_context_subjects[unit]  # an item of a list of one subject's (see __init__)
