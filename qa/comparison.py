@@ -772,9 +772,11 @@ def _said_of(
             continue
         before = [(name, s) for name, s, _e in found if s < m.start()]
         if before and before[-1][0] == subject:
-            # Not across a contrast ("X is a micro framework, whereas Y is a full-stack one").
+            # Not across a contrast ("X is a micro framework, whereas Y is a full-stack one"); from a 'neither' or
+            # 'nor' right before the name, which denies it ("Neither Fathom nor Plausible sets cookies").
             if not _CONTRAST.search(text, before[-1][1], m.start()):
-                out.append(clause(text, before[-1][1], m.start(), m.end()))
+                denied = _NOR_BEFORE.search(text, 0, before[-1][1])
+                out.append(clause(text, denied.start() if denied else before[-1][1], m.start(), m.end()))
         elif item:
             out.append(clause(text, 0, m.start(), m.end()))
         elif not before and fronted and lead is not None:
@@ -782,6 +784,9 @@ def _said_of(
         elif not before and (said := _said_in(text, found, m, subject)) is not None and negative(said):
             out.append(said)  # (a yes so set is no claim: "... for data validation in Flask" is of extensions)
     return out
+
+
+_NOR_BEFORE = re.compile(r"\b(?:neither|nor)\s+(?:the\s+)?\Z", re.I)
 
 
 # What sets a subject after the words said of it, in its clause: "... is not on by default in Valkey 8.0".

@@ -16,7 +16,7 @@ from qa.text import STOPWORDS, content_words, words
 # Superchargers?": "sessions there will be slower" says it can).
 _LESS = r"steep(?:er)?|hard(?:er)?|difficult|complex|fewer|smaller|lower|slower|weak(?:er)?|bottleneck"
 _NEG = re.compile(
-    r"\b(no|not|none|never|lacks?|lacking|without|cannot|can't|doesn't|don't|isn't|aren't|won't|unsupported|"
+    r"\b(no|not|none|never|neither|nor|lacks?|lacking|without|cannot|can't|doesn't|don't|isn't|aren't|won't|unsupported|"
     r"only sync|sync only|manual(?:ly)?|requires? \w+-?\w* or similar|" + _LESS + r"|limited|not that|"
     # doing without it: "Kanban teams usually skip estimation altogether"
     r"skip(?:s|ped|ping)?|omit(?:s|ted)?|forgo(?:es)?|(?:do|does|did) away with|dispenses? with|"

@@ -1617,3 +1617,15 @@ def test_a_price_column_of_a_thing_another_column_names_is_that_things(tmp_path:
     assert keys == {("Card price", "price:card"), ("Street price", "pric"), ("price", "pric")}
     assert thing_priced("Street price", ["NAS", "Street price", "Street address"]) == "street"
     assert thing_priced("Price", ["NAS", "Price"]) is None and thing_priced("Street price", ["Street price"]) is None
+
+
+@pytest.mark.slow
+def test_neither_and_nor_deny_what_is_said_of_the_names_after_them(tmp_path: Path, embedder: OnnxEmbedder) -> None:
+    """"Do I need a cookie consent banner if I use Plausible?" opened with 'Cookies (Plausible) — sources disagree':
+    "Plausible does not use cookies." against "Neither Fathom nor Plausible sets cookies, ...", read as a yes."""
+    docs = _two_dated("Neither Marten Store nor Ibex KV sets cookies, and neither stores full IP addresses.",
+                      "Ibex KV does not use cookies.", "[Ibex KV, Marten Store]")
+    assert not engine_over(tmp_path / "agree", docs, embedder).ask("does ibex kv set cookies?").conflicts
+    docs = _two_dated("Neither Marten Store nor Ibex KV sets cookies, and neither stores full IP addresses.",
+                      "Ibex KV now sets cookies for its login page.", "[Ibex KV, Marten Store]")
+    assert only_conflict(engine_over(tmp_path / "differ", docs, embedder).ask("does ibex kv set cookies?"), "Ibex KV")
