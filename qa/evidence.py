@@ -562,11 +562,12 @@ def _lead(snap: Snapshot, scored: list[Scored], query: Query, asked_chunk: int |
             scored, fitting, lambda s: code[s.unit] and len(words(snap.unit_text[s.unit])) >= MIN_CODE_WORDS)) is not None:
         # "Show me an example of dependency injection in FastAPI": the best code as near as a claim must be
         return shown
-    if len(query.subjects) == 1 and (amount := asked_amount(query.text)) is not None \
+    amount = asked_amount(query.text)
+    if len(query.subjects) == 1 and amount is not None \
             and (other := _variant_asked(snap, scored, query, fitting, amount)) is not None:
         return other
-    if not is_yes_no(query.text) and len(query.text.split()) < FOCUS_MIN_WORDS and (amount := asked_amount(query.text)) \
-            is not None and not amount(snap.unit_text[scored[0].unit]):
+    if not is_yes_no(query.text) and len(query.text.split()) < FOCUS_MIN_WORDS and amount is not None \
+            and not amount(snap.unit_text[scored[0].unit]):
         # "How much does a mid-drive motor weigh?": the best stating a mass ('Typical motor weight 3–4 kg'), as near
         # as a claim must be, over "Where the weight sits matters as much as how much there is." Not for a yes or
         # no ("Are hub-motor bikes cheaper?": "Yes, in most cases."), nor in a long question's situation ("We don't

@@ -467,6 +467,9 @@ _OR_PRICED = re.compile(r",?\s+or\s+(?P<price>" + CURRENCY + r"\s?\d[\d,]*(?:\.\
 _PER_PRICE = re.compile(r"(?:\bper|\ban?|/)\s*([a-z]+)", re.I)
 
 
+_THING_PRICE = re.compile(r"\s*([A-Za-z]{3,})\s+(?:price|cost)s?\b", re.I)  # 'Card price': a thing's price
+
+
 def thing_priced(head: str, heads: Iterable[str]) -> str | None:
     """The thing a price column's header names before 'price' or 'cost' when another column of its table opens
     with it too ('card' of 'Card price' beside 'Card we used': each row's card, priced), else None. Its cells are
@@ -478,8 +481,6 @@ def thing_priced(head: str, heads: Iterable[str]) -> str | None:
     thing = m.group(1).lower()
     return thing if any(h != head and (h.split() or [""])[0].lower() == thing for h in heads) else None
 
-
-_THING_PRICE = re.compile(r"\s*([A-Za-z]{3,})\s+(?:price|cost)s?\b", re.I)
 
 
 def _prices(text: str, whole: tuple[int, int], found: list[tuple[str, int, int]], default: str | None) -> list[Fact]:
